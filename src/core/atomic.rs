@@ -1,0 +1,75 @@
+//! Crash-safe file writes: a crash at any instant leaves the old file or the new one, never a
+//! torn one.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Write `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename over
+/// the target, fsync the folder. The file is created private to the user (0600 on Unix).
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ripple-tmp-")
+        .tempfile_in(dir)?;
+    // tempfile already creates 0600 on Unix; say so explicitly in case that ever changes.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o600))?;
+    }
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// fsync a folder so a rename inside it survives power loss.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+    }
+    Ok(())
+}
+
+/// Create a folder (and parents) private to the user (0700 on Unix).
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_replace_whole_file_and_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.md");
+        atomic_write(&p, b"first version, longer").unwrap();
+        atomic_write(&p, "Doña".as_bytes()).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "Doña");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        // No temporary files are left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

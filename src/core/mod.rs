@@ -1,0 +1,8 @@
+//! The core: everything Ripple knows about notes, codings and search, with no terminal code.
+
+pub mod anchor;
+pub mod atomic;
+pub mod codebook;
+pub mod coding;
+pub mod session;
+pub mod text;

@@ -1,0 +1,1 @@
+//! The terminal UI (Elm architecture: one state, messages, an update function, pure views).
