@@ -1,0 +1,1000 @@
+//! The application state and its update function (the Elm architecture): `update` takes a
+//! message, changes the state, and returns the disk work to do. It never touches the disk
+//! itself, so the UI thread never waits on IO and the logic can be tested without a terminal.
+
+use crate::core::document::NoteDocument;
+use crate::core::session::{Session, SessionId, SessionMeta};
+use crate::core::store::{FileStamp, SessionSummary};
+use crate::tui::form::{Field, FormState, Suggestions};
+use crate::tui::keymap::{self, Action, Context};
+use crate::tui::text_view::ViewState;
+use crate::tui::worker::{Loaded, Request, Response};
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use std::time::{Duration, Instant};
+
+/// Typing pauses this long before an autosave.
+pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(1500);
+/// How often an open note's file is checked for edits made outside Ripple.
+pub const STAMP_INTERVAL: Duration = Duration::from_secs(2);
+/// How often the session list is refreshed from disk while it is shown.
+pub const RESCAN_INTERVAL: Duration = Duration::from_secs(10);
+/// Typing pauses this long before the next keystroke starts a new undo step.
+pub const UNDO_GROUP_IDLE: Duration = Duration::from_millis(1000);
+/// The smallest terminal Ripple draws in.
+pub const MIN_SIZE: (u16, u16) = (40, 10);
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Tick,
+    Io(Response),
+    /// SIGTERM, SIGHUP or SIGINT: save and leave.
+    Terminate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    List,
+    Note,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Editor,
+    Form,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help { scroll: u16 },
+    /// The open note's file changed on disk while it has unsaved edits here.
+    Conflict,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Ok,
+    Error,
+}
+
+#[derive(Clone, Debug)]
+pub struct Status {
+    pub text: String,
+    pub kind: StatusKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quit {
+    No,
+    /// Leave once the pending save has landed.
+    AfterSave,
+    /// A save failed on the way out; the next quit leaves anyway (the text is in a draft).
+    Forced,
+    Now,
+}
+
+#[derive(Debug, Default)]
+pub struct ListState {
+    pub all: Vec<SessionSummary>,
+    /// Indices into `all` that pass the filter, in display order.
+    pub shown: Vec<usize>,
+    pub filter: String,
+    pub filter_focus: bool,
+    pub selected: usize,
+    pub offset: usize,
+    pub loaded: bool,
+    pub suggestions: Suggestions,
+}
+
+impl ListState {
+    pub fn selected_summary(&self) -> Option<&SessionSummary> {
+        self.shown.get(self.selected).map(|&i| &self.all[i])
+    }
+
+    /// Re-filter: every word of the filter must occur (accent- and case-insensitively) in the
+    /// title, date, type, agencies, county, facilitator or tags.
+    pub fn refilter(&mut self) {
+        let keep = self.selected_summary().map(|s| s.meta.id.clone());
+        let words: Vec<String> = self
+            .filter
+            .split_whitespace()
+            .map(crate::tui::form::fold)
+            .collect();
+        self.shown = self
+            .all
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                if words.is_empty() {
+                    return true;
+                }
+                let hay = crate::tui::form::fold(&format!(
+                    "{} {} {} {} {} {} {} {}",
+                    s.meta.title,
+                    s.meta.date,
+                    s.meta.session_type.label(),
+                    s.meta.agencies.join(" "),
+                    s.meta.county,
+                    s.meta.facilitator,
+                    s.meta.tags.join(" "),
+                    s.meta.id
+                ));
+                words.iter().all(|w| hay.contains(w.as_str()))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.selected = keep
+            .and_then(|id| self.shown.iter().position(|&i| self.all[i].meta.id == id))
+            .unwrap_or(0);
+        if self.selected >= self.shown.len() {
+            self.selected = self.shown.len().saturating_sub(1);
+        }
+    }
+}
+
+pub struct NoteState {
+    pub meta: SessionMeta,
+    pub doc: NoteDocument,
+    pub form: FormState,
+    pub focus: Pane,
+    pub view: ViewState,
+    /// Editor version and metadata as last written to disk.
+    pub saved_version: u64,
+    pub saved_meta: SessionMeta,
+    pub stamp: Option<FileStamp>,
+    /// False for a new session not yet saved (nothing on disk to watch).
+    pub on_disk: bool,
+    pub save_in_flight: Option<(u64, SessionMeta)>,
+    pub last_input: Instant,
+    pub last_stamp_check: Instant,
+    pub undo_group_open: bool,
+    /// A reload is in flight: the next `Loaded` for this id replaces the text.
+    pub reloading: bool,
+    /// Selecting with the mouse: where the drag started.
+    pub drag_anchor: Option<usize>,
+}
+
+impl NoteState {
+    pub fn new(session: Session, focus: Pane) -> NoteState {
+        let doc = NoteDocument::new(&session.text, Vec::new());
+        let version = doc.editor.version();
+        let mut form = FormState::from_meta(&session.meta);
+        form.focus(0);
+        let now = Instant::now();
+        NoteState {
+            form,
+            saved_meta: session.meta.clone(),
+            meta: session.meta,
+            doc,
+            focus,
+            view: ViewState::default(),
+            saved_version: version,
+            stamp: None,
+            on_disk: false,
+            save_in_flight: None,
+            last_input: now,
+            last_stamp_check: now,
+            undo_group_open: false,
+            reloading: false,
+            drag_anchor: None,
+        }
+    }
+
+    pub fn dirty(&self) -> bool {
+        self.doc.editor.version() != self.saved_version || self.meta != self.saved_meta
+    }
+
+    /// A new session with nothing typed is not worth a file.
+    pub fn is_blank_new(&self) -> bool {
+        !self.on_disk && self.doc.editor.len_chars() == 0 && self.meta.title.is_empty()
+    }
+
+    pub fn snapshot(&self) -> Session {
+        Session {
+            meta: self.meta.clone(),
+            text: self.doc.editor.text(),
+        }
+    }
+}
+
+pub struct App {
+    pub store_label: String,
+    pub facilitator: String,
+    pub read_only: Option<String>,
+    pub no_color: bool,
+    pub screen: Screen,
+    pub list: ListState,
+    pub note: Option<NoteState>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<Status>,
+    pub problems: Vec<String>,
+    pub drafts: Vec<SessionId>,
+    pub size: (u16, u16),
+    pub quit: Quit,
+    pub last_scan: Instant,
+    /// The session asked for with Enter, until it arrives from disk.
+    pub opening: Option<SessionId>,
+    /// Text cut or copied in the editor.
+    pub clipboard: String,
+    /// OSC 52 sequences for the run loop to write (copy to the system clipboard).
+    pub clipboard_out: Option<String>,
+    /// A signal asked us to leave: save what we can, then go.
+    pub terminating: bool,
+}
+
+impl App {
+    pub fn new(store_label: String, facilitator: String, read_only: Option<String>) -> App {
+        App {
+            store_label,
+            facilitator,
+            read_only,
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            screen: Screen::List,
+            list: ListState::default(),
+            note: None,
+            overlay: None,
+            status: None,
+            problems: Vec::new(),
+            drafts: Vec::new(),
+            size: (80, 24),
+            quit: Quit::No,
+            last_scan: Instant::now(),
+            opening: None,
+            clipboard: String::new(),
+            clipboard_out: None,
+            terminating: false,
+        }
+    }
+
+    /// Requests to send when the app starts.
+    pub fn init(&mut self) -> Vec<Request> {
+        if let Some(why) = &self.read_only {
+            self.info(format!("Read-only: {why}"));
+        }
+        vec![Request::Scan]
+    }
+
+    pub fn context(&self) -> Context {
+        if matches!(self.overlay, Some(Overlay::Help { .. })) {
+            return Context::Help;
+        }
+        match (self.screen, self.note.as_ref().map(|n| n.focus)) {
+            (Screen::Note, Some(Pane::Editor)) => Context::Editor,
+            (Screen::Note, Some(Pane::Form)) => Context::Form,
+            _ => Context::List,
+        }
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            kind: StatusKind::Info,
+        });
+    }
+    fn ok(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            kind: StatusKind::Ok,
+        });
+    }
+    fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            kind: StatusKind::Error,
+        });
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Request> {
+        let mut out = Vec::new();
+        match msg {
+            Msg::Key(key) => self.on_key(key, &mut out),
+            Msg::Mouse(m) => self.on_mouse(m, &mut out),
+            Msg::Paste(text) => {
+                if self.context() == Context::Editor {
+                    self.edit(&mut out, |doc| doc.paste_text(&text));
+                } else if self.context() == Context::Form {
+                    if let Some(n) = &mut self.note {
+                        for c in text.chars().filter(|c| !c.is_control()) {
+                            n.form.insert(c);
+                        }
+                    }
+                    self.form_changed();
+                } else if self.context() == Context::List {
+                    self.list.filter.push_str(text.trim());
+                    self.list.filter_focus = true;
+                    self.list.refilter();
+                }
+            }
+            Msg::Resize(w, h) => self.size = (w, h),
+            Msg::Tick => self.on_tick(&mut out),
+            Msg::Io(resp) => self.on_io(resp, &mut out),
+            Msg::Terminate => {
+                self.terminating = true;
+                self.request_quit(&mut out);
+            }
+        }
+        out
+    }
+
+    // ---- keys ----
+
+    fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
+        if self.overlay == Some(Overlay::Conflict) {
+            self.on_conflict_key(key, out);
+            return;
+        }
+        let ctx = self.context();
+        let action = keymap::lookup(ctx, &key);
+        // In the list, a typed letter that no binding claims starts the filter; while the filter
+        // has focus every printable key goes to it.
+        if ctx == Context::List {
+            if let Some(c) = keymap::typed_char(&key) {
+                if self.list.filter_focus || action.is_none() {
+                    self.list.filter_focus = true;
+                    self.list.filter.push(c);
+                    self.list.refilter();
+                    return;
+                }
+            }
+        }
+        match action {
+            Some(a) => self.on_action(a, out),
+            None => {
+                if let Some(c) = keymap::typed_char(&key) {
+                    match ctx {
+                        Context::Editor => self.edit(out, |doc| doc.insert_char(c)),
+                        Context::Form => {
+                            if let Some(n) = &mut self.note {
+                                n.form.insert(c);
+                            }
+                            self.form_changed();
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: Action, out: &mut Vec<Request>) {
+        let ctx = self.context();
+        match action {
+            Action::Quit => self.request_quit(out),
+            Action::QuitOrCopy => {
+                let has_selection = ctx == Context::Editor
+                    && self
+                        .note
+                        .as_ref()
+                        .is_some_and(|n| n.doc.editor.selection().is_some());
+                if has_selection {
+                    self.copy();
+                } else {
+                    self.request_quit(out);
+                }
+            }
+            Action::Help => {
+                self.overlay = match self.overlay {
+                    Some(Overlay::Help { .. }) => None,
+                    _ => Some(Overlay::Help { scroll: 0 }),
+                }
+            }
+            Action::Save => self.save_now(out, true),
+            Action::Back => self.back(out),
+            Action::NextPane | Action::PrevPane => self.switch_pane(out),
+            _ => match ctx {
+                Context::List => self.list_action(action, out),
+                Context::Editor => self.editor_action(action, out),
+                Context::Form => self.form_action(action, out),
+                Context::Help => self.help_action(action),
+                Context::Global => {}
+            },
+        }
+    }
+
+    fn help_action(&mut self, action: Action) {
+        if let Some(Overlay::Help { scroll }) = &mut self.overlay {
+            match action {
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::PageUp => *scroll = scroll.saturating_sub(10),
+                Action::PageDown => *scroll = scroll.saturating_add(10),
+                _ => {}
+            }
+        }
+    }
+
+    fn back(&mut self, out: &mut Vec<Request>) {
+        if self.overlay.is_some() {
+            self.overlay = None;
+            return;
+        }
+        match self.screen {
+            Screen::List => {
+                if !self.list.filter.is_empty() || self.list.filter_focus {
+                    self.list.filter.clear();
+                    self.list.filter_focus = false;
+                    self.list.refilter();
+                }
+            }
+            Screen::Note => {
+                if let Some(n) = &mut self.note {
+                    if n.focus == Pane::Editor && n.doc.editor.selection().is_some() {
+                        n.doc.editor.clear_selection();
+                        return;
+                    }
+                }
+                self.close_note(out);
+            }
+        }
+    }
+
+    fn close_note(&mut self, out: &mut Vec<Request>) {
+        self.save_now(out, false);
+        if let Some(n) = &self.note {
+            if n.is_blank_new() {
+                self.info("Empty new session discarded");
+            }
+        }
+        self.note = None;
+        self.screen = Screen::List;
+        out.push(Request::Scan);
+    }
+
+    fn switch_pane(&mut self, out: &mut Vec<Request>) {
+        if self.screen != Screen::Note {
+            return;
+        }
+        self.save_now(out, false);
+        if let Some(n) = &mut self.note {
+            n.focus = match n.focus {
+                Pane::Editor => Pane::Form,
+                Pane::Form => Pane::Editor,
+            };
+        }
+    }
+
+    fn request_quit(&mut self, out: &mut Vec<Request>) {
+        let dirty = self.note.as_ref().is_some_and(|n| n.dirty() && !n.is_blank_new());
+        if !dirty {
+            self.quit = Quit::Now;
+            return;
+        }
+        if self.read_only.is_some() || self.quit == Quit::Forced {
+            // Saving is impossible or already failed: keep the text in a recovery draft and
+            // leave (the run loop drains the IO queue before exiting).
+            if let Some(n) = &self.note {
+                out.push(Request::WriteDraft(Box::new(n.snapshot())));
+            }
+            self.quit = Quit::Now;
+            return;
+        }
+        self.save_now(out, false);
+        self.quit = Quit::AfterSave;
+        self.info("Saving before quitting…");
+    }
+
+    // ---- list ----
+
+    fn list_action(&mut self, action: Action, out: &mut Vec<Request>) {
+        let page = self.size.1.saturating_sub(6).max(1) as usize;
+        let n = self.list.shown.len();
+        let sel = &mut self.list.selected;
+        match action {
+            Action::Up => *sel = sel.saturating_sub(1),
+            Action::Down => *sel = (*sel + 1).min(n.saturating_sub(1)),
+            Action::PageUp => *sel = sel.saturating_sub(page),
+            Action::PageDown => *sel = (*sel + page).min(n.saturating_sub(1)),
+            Action::First => *sel = 0,
+            Action::Last => *sel = n.saturating_sub(1),
+            Action::OpenSession => {
+                self.list.filter_focus = false;
+                self.open_selected(out);
+            }
+            Action::NewSession => self.new_session(),
+            Action::FocusFilter => self.list.filter_focus = true,
+            Action::ClearFilter => {
+                self.list.filter.clear();
+                self.list.refilter();
+            }
+            Action::Backspace => {
+                self.list.filter.pop();
+                self.list.refilter();
+            }
+            _ => {}
+        }
+    }
+
+    fn open_selected(&mut self, out: &mut Vec<Request>) {
+        if let Some(s) = self.list.selected_summary() {
+            let id = s.meta.id.clone();
+            self.opening = Some(id.clone());
+            self.info(format!("Opening {}…", s.meta.title));
+            out.push(Request::Load(id));
+        }
+    }
+
+    fn new_session(&mut self) {
+        if let Some(why) = &self.read_only {
+            self.error(format!("Read-only, so no new sessions here: {why}"));
+            return;
+        }
+        let meta = SessionMeta::new_today(&self.facilitator);
+        let mut note = NoteState::new(
+            Session {
+                meta,
+                text: String::new(),
+            },
+            Pane::Form,
+        );
+        note.form.focus(Field::Title as usize);
+        self.note = Some(note);
+        self.screen = Screen::Note;
+        self.info("New session: fill in the details (Enter moves on), Tab to write the note");
+    }
+
+    // ---- form ----
+
+    fn form_action(&mut self, action: Action, out: &mut Vec<Request>) {
+        let sugg = self.list.suggestions.clone();
+        let Some(n) = &mut self.note else { return };
+        let f = &mut n.form;
+        match action {
+            Action::NextField => {
+                if !f.next_field() {
+                    n.focus = Pane::Editor;
+                    self.save_now(out, false);
+                }
+            }
+            Action::PrevField => f.prev_field(),
+            Action::AcceptSuggestion => f.right(&sugg),
+            Action::NextSuggestion => f.cycle_suggestion(1, &sugg),
+            Action::PrevSuggestion => f.cycle_suggestion(-1, &sugg),
+            Action::Backspace => f.backspace(),
+            Action::Delete => f.delete(),
+            Action::Left(_) => f.left(),
+            Action::LineStart(_) => f.home(),
+            Action::LineEnd(_) => f.end(),
+            Action::DeleteWordBack => f.delete_word_back(),
+            Action::ClearFilter => f.clear(),
+            _ => {}
+        }
+        self.form_changed();
+    }
+
+    fn form_changed(&mut self) {
+        if let Some(n) = &mut self.note {
+            if self.read_only.is_some() {
+                n.form = FormState {
+                    field: n.form.field,
+                    ..FormState::from_meta(&n.meta)
+                };
+                self.status = Some(Status {
+                    text: "Read-only: details cannot be changed here".into(),
+                    kind: StatusKind::Error,
+                });
+                return;
+            }
+            if n.form.apply_to(&mut n.meta) {
+                n.last_input = Instant::now();
+            }
+        }
+    }
+
+    // ---- editor ----
+
+    /// Run an edit on the open document, unless the store is read-only.
+    fn edit(&mut self, _out: &mut [Request], f: impl FnOnce(&mut NoteDocument)) {
+        if let Some(why) = &self.read_only {
+            let why = why.clone();
+            self.error(format!("Read-only, nothing typed is kept: {why}"));
+            return;
+        }
+        let Some(n) = &mut self.note else { return };
+        let now = Instant::now();
+        if now.duration_since(n.last_input) >= UNDO_GROUP_IDLE {
+            n.doc.editor.break_undo_group();
+        }
+        f(&mut n.doc);
+        n.last_input = now;
+        n.view.follow_cursor = true;
+    }
+
+    fn editor_action(&mut self, action: Action, out: &mut Vec<Request>) {
+        let page = self.editor_rows();
+        let width = self.editor_text_width();
+        match action {
+            Action::Newline => self.edit(out, |d| d.insert_char('\n')),
+            Action::Backspace => self.edit(out, |d| d.backspace()),
+            Action::Delete => self.edit(out, |d| d.delete()),
+            Action::DeleteWordBack => self.edit(out, |d| d.delete_word_back()),
+            Action::DeleteWordForward => self.edit(out, |d| d.delete_word_forward()),
+            Action::Undo => self.edit(out, |d| {
+                d.undo();
+            }),
+            Action::Redo => self.edit(out, |d| {
+                d.redo();
+            }),
+            Action::Cut => {
+                self.copy();
+                self.edit(out, |d| d.delete_selection());
+            }
+            Action::Copy => self.copy(),
+            Action::Paste => {
+                let text = self.clipboard.clone();
+                self.edit(out, |d| d.paste_text(&text));
+            }
+            _ => {
+                let Some(n) = &mut self.note else { return };
+                let e = &mut n.doc.editor;
+                match action {
+                    Action::Left(x) => e.move_left(x),
+                    Action::Right(x) => e.move_right(x),
+                    Action::WordLeft(x) => e.move_word_left(x),
+                    Action::WordRight(x) => e.move_word_right(x),
+                    Action::LineUp(x) => e.move_up(width, x),
+                    Action::LineDown(x) => e.move_down(width, x),
+                    Action::LineStart(x) => e.move_line_start(width, x),
+                    Action::LineEnd(x) => e.move_line_end(width, x),
+                    Action::DocStart(x) => e.move_doc_start(x),
+                    Action::DocEnd(x) => e.move_doc_end(x),
+                    Action::PageUpEdit(x) => e.move_page_up(width, page, x),
+                    Action::PageDownEdit(x) => e.move_page_down(width, page, x),
+                    Action::SelectAll => e.select_all(),
+                    _ => {}
+                }
+                e.break_undo_group();
+                n.view.follow_cursor = true;
+            }
+        }
+    }
+
+    fn copy(&mut self) {
+        if let Some(n) = &self.note {
+            if let Some(text) = n.doc.editor.selected_text() {
+                self.clipboard_out = Some(text.clone());
+                self.clipboard = text;
+                self.ok("Copied");
+            }
+        }
+    }
+
+    /// Rows of text the editor pane shows (for page motions).
+    pub fn editor_rows(&self) -> usize {
+        self.size.1.saturating_sub(4).max(1) as usize
+    }
+
+    /// Columns available to the note text (for wrapping and vertical motions).
+    pub fn editor_text_width(&self) -> usize {
+        let areas = crate::tui::views::note_areas(Rect::new(0, 0, self.size.0, self.size.1), self);
+        crate::tui::text_view::text_width(areas.editor) as usize
+    }
+
+    // ---- mouse ----
+
+    fn on_mouse(&mut self, m: MouseEvent, out: &mut Vec<Request>) {
+        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        let pos = Position::new(m.column, m.row);
+        match self.screen {
+            Screen::List => {
+                let table = crate::tui::views::list::table_body(area);
+                match m.kind {
+                    MouseEventKind::ScrollDown => self.list_action(Action::Down, out),
+                    MouseEventKind::ScrollUp => self.list_action(Action::Up, out),
+                    MouseEventKind::Down(MouseButton::Left) if table.contains(pos) => {
+                        let row = self.list.offset + (m.row - table.y) as usize;
+                        if row < self.list.shown.len() {
+                            if row == self.list.selected {
+                                self.open_selected(out);
+                            } else {
+                                self.list.selected = row;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Screen::Note => {
+                let areas = crate::tui::views::note_areas(area, self);
+                let Some(n) = &mut self.note else { return };
+                match m.kind {
+                    MouseEventKind::ScrollDown if areas.editor.contains(pos) => {
+                        n.view.scroll_by(&n.doc.editor, areas.editor, 3)
+                    }
+                    MouseEventKind::ScrollUp if areas.editor.contains(pos) => {
+                        n.view.scroll_by(&n.doc.editor, areas.editor, -3)
+                    }
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        if areas.editor.contains(pos) {
+                            n.focus = Pane::Editor;
+                            if let Some(at) =
+                                n.view.hit_test(&n.doc.editor, areas.editor, m.column, m.row)
+                            {
+                                n.doc.editor.set_cursor(at, false);
+                                n.drag_anchor = Some(at);
+                            }
+                        } else if let Some(form) = areas.form.filter(|f| f.contains(pos)) {
+                            n.focus = Pane::Form;
+                            let idx = crate::tui::views::form::field_at(form, m.row);
+                            if let Some(i) = idx {
+                                n.form.focus(i);
+                            }
+                        }
+                    }
+                    MouseEventKind::Drag(MouseButton::Left) if n.drag_anchor.is_some() => {
+                        if let Some(at) =
+                            n.view.hit_test(&n.doc.editor, areas.editor, m.column, m.row)
+                        {
+                            n.doc.editor.set_cursor(at, true);
+                            n.view.follow_cursor = true;
+                        }
+                    }
+                    MouseEventKind::Up(MouseButton::Left) => n.drag_anchor = None,
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    // ---- conflicts with outside edits ----
+
+    fn on_conflict_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
+        let Some(c) = keymap::typed_char(&key) else {
+            return;
+        };
+        let Some(n) = &mut self.note else {
+            self.overlay = None;
+            return;
+        };
+        match c.to_ascii_lowercase() {
+            // Take the file from disk; our text goes to a draft first so it is not lost.
+            'r' => {
+                out.push(Request::WriteDraft(Box::new(n.snapshot())));
+                n.reloading = true;
+                out.push(Request::Load(n.meta.id.clone()));
+                self.overlay = None;
+                self.info("Reloading the file; your version is kept as a recovery draft");
+            }
+            // Keep ours: the next save overwrites the outside change.
+            'k' => {
+                self.overlay = None;
+                self.save_now(out, true);
+            }
+            _ => {}
+        }
+    }
+
+    // ---- time ----
+
+    fn on_tick(&mut self, out: &mut Vec<Request>) {
+        let now = Instant::now();
+        if let Some(n) = &mut self.note {
+            let idle = now.duration_since(n.last_input);
+            if n.dirty() && n.save_in_flight.is_none() && idle >= AUTOSAVE_IDLE {
+                self.save_now(out, false);
+            }
+        }
+        if let Some(n) = &mut self.note {
+            if n.on_disk
+                && n.save_in_flight.is_none()
+                && !n.reloading
+                && self.overlay != Some(Overlay::Conflict)
+                && now.duration_since(n.last_stamp_check) >= STAMP_INTERVAL
+            {
+                n.last_stamp_check = now;
+                out.push(Request::Stamp(n.meta.id.clone()));
+            }
+        }
+        if self.screen == Screen::List && now.duration_since(self.last_scan) >= RESCAN_INTERVAL {
+            self.last_scan = now;
+            out.push(Request::Scan);
+        }
+    }
+
+    /// Send the open note to disk if it has changes. `explicit`: the user asked (Ctrl-S).
+    fn save_now(&mut self, out: &mut Vec<Request>, explicit: bool) {
+        if let Some(why) = self.read_only.clone() {
+            if explicit {
+                self.error(format!("Read-only, cannot save: {why}"));
+            }
+            return;
+        }
+        let Some(n) = &mut self.note else { return };
+        if n.is_blank_new() {
+            return;
+        }
+        if !n.dirty() {
+            if explicit {
+                self.ok("Saved (no changes)");
+            }
+            return;
+        }
+        if n.save_in_flight.is_some() {
+            return; // the tick after it lands saves again
+        }
+        n.meta.updated = chrono::Utc::now();
+        let session = n.snapshot();
+        let version = n.doc.editor.version();
+        n.save_in_flight = Some((version, n.meta.clone()));
+        out.push(Request::Save {
+            session: Box::new(session),
+            version,
+        });
+    }
+
+    // ---- IO results ----
+
+    fn on_io(&mut self, resp: Response, out: &mut Vec<Request>) {
+        match resp {
+            Response::Scanned(scan, drafts) => {
+                self.last_scan = Instant::now();
+                self.problems = scan.problems.iter().map(|p| p.to_string()).collect();
+                self.list.suggestions = Suggestions::from_metas(scan.sessions.iter().map(|s| &s.meta));
+                self.list.all = scan.sessions;
+                self.list.loaded = true;
+                self.list.refilter();
+                let new_drafts = drafts.len() > self.drafts.len();
+                self.drafts = drafts;
+                if !self.problems.is_empty() && self.status.is_none() {
+                    let n = self.problems.len();
+                    self.error(format!(
+                        "{n} file(s) could not be read and were left untouched: {} (ripple check lists all)",
+                        self.problems[0]
+                    ));
+                } else if new_drafts {
+                    self.info(format!(
+                        "{} session(s) have unsaved text recovered from a crash: open them to review (marked ●)",
+                        self.drafts.len()
+                    ));
+                }
+            }
+            Response::Loaded { id, result } => self.on_loaded(id, result),
+            Response::Saved {
+                id,
+                version,
+                result,
+                draft,
+            } => {
+                let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
+                    if let Err(e) = result {
+                        self.error(format!("Save failed: {e}"));
+                    }
+                    if self.quit == Quit::AfterSave {
+                        self.quit = Quit::Now;
+                    }
+                    return;
+                };
+                let sent = n.save_in_flight.take();
+                match result {
+                    Ok(stamp) => {
+                        if let Some((_, meta)) = sent {
+                            n.saved_meta = meta;
+                        }
+                        n.saved_version = version;
+                        n.stamp = Some(stamp);
+                        n.on_disk = true;
+                        self.drafts.retain(|d| *d != id);
+                        let t = chrono::Local::now().format("%H:%M:%S");
+                        self.ok(format!("Saved {t}"));
+                        if self.quit == Quit::AfterSave {
+                            if n.dirty() {
+                                self.save_now(out, false);
+                            } else {
+                                self.quit = Quit::Now;
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        let kept = match draft {
+                            Some(p) => format!("your text is kept here and in {}", p.display()),
+                            None => "your text is kept in memory only: do not close Ripple".into(),
+                        };
+                        if self.quit == Quit::AfterSave && self.terminating {
+                            self.quit = Quit::Now; // the IO thread kept a draft
+                        } else if self.quit == Quit::AfterSave {
+                            self.quit = Quit::Forced;
+                            self.error(format!(
+                                "Could not save: {e}; {kept}. Quit again to leave anyway."
+                            ));
+                        } else {
+                            self.error(format!("Could not save: {e}; {kept}"));
+                        }
+                    }
+                }
+            }
+            Response::DraftWritten(r) => {
+                if let Err(e) = r {
+                    self.error(format!("Could not write the recovery draft: {e}"));
+                }
+            }
+            Response::Stamp { id, stamp } => {
+                let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
+                    return;
+                };
+                if n.save_in_flight.is_some() || stamp == n.stamp || !n.on_disk {
+                    return;
+                }
+                if stamp.is_none() {
+                    self.error("The note's file was deleted outside Ripple: the next save writes it again");
+                    if let Some(n) = &mut self.note {
+                        n.on_disk = false;
+                        n.stamp = None;
+                    }
+                    return;
+                }
+                if n.dirty() {
+                    self.overlay = Some(Overlay::Conflict);
+                } else {
+                    n.reloading = true;
+                    out.push(Request::Load(id));
+                }
+            }
+        }
+    }
+
+    fn on_loaded(&mut self, id: SessionId, result: Result<Loaded, String>) {
+        let reload = self
+            .note
+            .as_ref()
+            .is_some_and(|n| n.meta.id == id && n.reloading);
+        match result {
+            Err(e) => {
+                if let Some(n) = &mut self.note {
+                    n.reloading = false;
+                }
+                if self.opening.as_ref() == Some(&id) {
+                    self.opening = None;
+                }
+                self.error(format!("Could not open the session: {e}"));
+            }
+            Ok(loaded) if reload => {
+                let n = self.note.as_mut().expect("reload of open note");
+                let cursor = n.doc.editor.cursor();
+                n.doc = NoteDocument::new(&loaded.session.text, Vec::new());
+                n.doc.editor.set_cursor(cursor.min(n.doc.editor.len_chars()), false);
+                n.saved_version = n.doc.editor.version();
+                n.meta = loaded.session.meta.clone();
+                n.saved_meta = loaded.session.meta;
+                n.form = FormState {
+                    field: n.form.field,
+                    ..FormState::from_meta(&n.meta)
+                };
+                n.stamp = loaded.stamp;
+                n.reloading = false;
+                n.on_disk = true;
+                self.info("Reloaded: the file was changed outside Ripple");
+            }
+            Ok(loaded) => {
+                if self.opening.as_ref() != Some(&id) {
+                    return; // superseded by another open
+                }
+                self.opening = None;
+                let on_disk = loaded.stamp.is_some();
+                let mut note = NoteState::new(loaded.session, Pane::Editor);
+                note.stamp = loaded.stamp;
+                note.on_disk = on_disk;
+                if let Some((draft, when)) = loaded.draft {
+                    // Show the recovered text as unsaved edits on top of the file.
+                    let saved_version = note.saved_version;
+                    note.doc = NoteDocument::new(&draft.text, Vec::new());
+                    note.saved_version = saved_version.wrapping_add(u64::MAX / 2);
+                    note.meta = draft.meta;
+                    note.form = FormState::from_meta(&note.meta);
+                    let when: chrono::DateTime<chrono::Local> = when.into();
+                    self.info(format!(
+                        "Recovered unsaved text from {}: it is saved on your next pause",
+                        when.format("%Y-%m-%d %H:%M")
+                    ));
+                } else {
+                    self.status = None;
+                }
+                self.note = Some(note);
+                self.screen = Screen::Note;
+            }
+        }
+    }
+}

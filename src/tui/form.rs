@@ -1,0 +1,466 @@
+//! The session-details form: one single-line input per metadata field, with suggestions drawn
+//! from values already used in the store. Pure state; `views::form` draws it.
+
+use crate::core::session::{Participant, SessionMeta, SessionType};
+use chrono::NaiveDate;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Date,
+    Agencies,
+    Type,
+    County,
+    Facilitator,
+    Participants,
+    Tags,
+}
+
+impl Field {
+    pub const ALL: [Field; 8] = [
+        Field::Title,
+        Field::Date,
+        Field::Agencies,
+        Field::Type,
+        Field::County,
+        Field::Facilitator,
+        Field::Participants,
+        Field::Tags,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Title => "Title",
+            Field::Date => "Date",
+            Field::Agencies => "Agencies",
+            Field::Type => "Type",
+            Field::County => "County",
+            Field::Facilitator => "Facilitator",
+            Field::Participants => "Participants",
+            Field::Tags => "Tags",
+        }
+    }
+    pub fn hint(self) -> &'static str {
+        match self {
+            Field::Title => "a short title",
+            Field::Date => "YYYY-MM-DD",
+            Field::Agencies => "comma-separated, e.g. CYFD, La Casa",
+            Field::Type => "←/→ to choose",
+            Field::County => "e.g. Doña Ana",
+            Field::Facilitator => "who facilitated",
+            Field::Participants => "roles and counts: supervisor 2, caseworker 5",
+            Field::Tags => "comma-separated",
+        }
+    }
+    /// Fields holding a comma-separated list: suggestions complete the last item.
+    pub fn is_list(self) -> bool {
+        matches!(self, Field::Agencies | Field::Tags | Field::Participants)
+    }
+}
+
+/// Values already used in the store, most used first.
+#[derive(Clone, Debug, Default)]
+pub struct Suggestions {
+    pub agencies: Vec<String>,
+    pub counties: Vec<String>,
+    pub facilitators: Vec<String>,
+    pub tags: Vec<String>,
+    pub roles: Vec<String>,
+}
+
+impl Suggestions {
+    pub fn from_metas<'a>(metas: impl Iterator<Item = &'a SessionMeta>) -> Suggestions {
+        use std::collections::HashMap;
+        let mut counts: [HashMap<String, usize>; 5] = Default::default();
+        for m in metas {
+            for a in &m.agencies {
+                *counts[0].entry(a.clone()).or_default() += 1;
+            }
+            if !m.county.is_empty() {
+                *counts[1].entry(m.county.clone()).or_default() += 1;
+            }
+            if !m.facilitator.is_empty() {
+                *counts[2].entry(m.facilitator.clone()).or_default() += 1;
+            }
+            for t in &m.tags {
+                *counts[3].entry(t.clone()).or_default() += 1;
+            }
+            for p in &m.participants {
+                *counts[4].entry(p.role.clone()).or_default() += 1;
+            }
+        }
+        let ranked = |m: &HashMap<String, usize>| {
+            let mut v: Vec<(&String, &usize)> = m.iter().collect();
+            v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+            v.into_iter().map(|(s, _)| s.clone()).collect::<Vec<_>>()
+        };
+        Suggestions {
+            agencies: ranked(&counts[0]),
+            counties: ranked(&counts[1]),
+            facilitators: ranked(&counts[2]),
+            tags: ranked(&counts[3]),
+            roles: ranked(&counts[4]),
+        }
+    }
+
+    fn for_field(&self, f: Field) -> &[String] {
+        match f {
+            Field::Agencies => &self.agencies,
+            Field::County => &self.counties,
+            Field::Facilitator => &self.facilitators,
+            Field::Tags => &self.tags,
+            Field::Participants => &self.roles,
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FormState {
+    /// One text per `Field::ALL` entry.
+    pub values: Vec<String>,
+    pub session_type: SessionType,
+    pub field: usize,
+    /// Cursor in the current field, in chars.
+    pub cursor: usize,
+    pub suggestion: usize,
+    /// A message for a field whose text cannot be taken (e.g. a bad date).
+    pub error: Option<(Field, String)>,
+}
+
+impl FormState {
+    pub fn from_meta(m: &SessionMeta) -> FormState {
+        let participants = m
+            .participants
+            .iter()
+            .map(|p| format!("{} {}", p.role, p.count))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let values = vec![
+            m.title.clone(),
+            m.date.format("%Y-%m-%d").to_string(),
+            m.agencies.join(", "),
+            m.session_type.label().to_string(),
+            m.county.clone(),
+            m.facilitator.clone(),
+            participants,
+            m.tags.join(", "),
+        ];
+        FormState {
+            cursor: values[0].chars().count(),
+            values,
+            session_type: m.session_type,
+            field: 0,
+            suggestion: 0,
+            error: None,
+        }
+    }
+
+    pub fn current(&self) -> Field {
+        Field::ALL[self.field]
+    }
+
+    pub fn value(&self, f: Field) -> &str {
+        &self.values[f as usize]
+    }
+
+    fn cur_mut(&mut self) -> &mut String {
+        &mut self.values[self.field]
+    }
+
+    pub fn focus(&mut self, idx: usize) {
+        self.field = idx.min(Field::ALL.len() - 1);
+        self.cursor = self.values[self.field].chars().count();
+        self.suggestion = 0;
+    }
+
+    pub fn next_field(&mut self) -> bool {
+        if self.field + 1 < Field::ALL.len() {
+            self.focus(self.field + 1);
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn prev_field(&mut self) {
+        self.focus(self.field.saturating_sub(1));
+    }
+
+    pub fn insert(&mut self, c: char) {
+        if self.current() == Field::Type {
+            return;
+        }
+        let at = self.cursor;
+        let s = self.cur_mut();
+        let b = crate::core::text::char_to_byte(s, at);
+        s.insert(b, c);
+        self.cursor += 1;
+        self.suggestion = 0;
+    }
+
+    pub fn backspace(&mut self) {
+        if self.current() == Field::Type || self.cursor == 0 {
+            return;
+        }
+        let at = self.cursor - 1;
+        let s = self.cur_mut();
+        let b = crate::core::text::char_to_byte(s, at);
+        s.remove(b);
+        self.cursor -= 1;
+        self.suggestion = 0;
+    }
+
+    pub fn delete(&mut self) {
+        let at = self.cursor;
+        let s = self.cur_mut();
+        if at < s.chars().count() {
+            let b = crate::core::text::char_to_byte(s, at);
+            s.remove(b);
+        }
+    }
+
+    pub fn delete_word_back(&mut self) {
+        while self.cursor > 0 && self.char_before().is_some_and(char::is_whitespace) {
+            self.backspace();
+        }
+        while self.cursor > 0 && self.char_before().is_some_and(|c| !c.is_whitespace()) {
+            self.backspace();
+        }
+    }
+
+    fn char_before(&self) -> Option<char> {
+        self.values[self.field].chars().nth(self.cursor.checked_sub(1)?)
+    }
+
+    pub fn clear(&mut self) {
+        if self.current() != Field::Type {
+            self.cur_mut().clear();
+            self.cursor = 0;
+        }
+    }
+
+    pub fn left(&mut self) {
+        if self.current() == Field::Type {
+            self.cycle_type(-1);
+        } else {
+            self.cursor = self.cursor.saturating_sub(1);
+        }
+    }
+
+    /// Right: on Type cycles; at the end of a field takes the suggestion; else moves.
+    pub fn right(&mut self, suggestions: &Suggestions) {
+        if self.current() == Field::Type {
+            self.cycle_type(1);
+        } else if self.cursor >= self.values[self.field].chars().count() {
+            self.accept(suggestions);
+        } else {
+            self.cursor += 1;
+        }
+    }
+
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.cursor = self.values[self.field].chars().count();
+    }
+
+    pub fn cycle_type(&mut self, step: isize) {
+        let all = SessionType::ALL;
+        let i = all.iter().position(|t| *t == self.session_type).unwrap_or(0) as isize;
+        let n = all.len() as isize;
+        self.session_type = all[((i + step).rem_euclid(n)) as usize];
+        self.values[Field::Type as usize] = self.session_type.label().to_string();
+    }
+
+    /// The part of the field being completed: the whole field, or its last comma-separated item.
+    fn completing(&self) -> &str {
+        let v = &self.values[self.field];
+        if self.current().is_list() {
+            v.rsplit(',').next().unwrap_or("").trim_start()
+        } else {
+            v.as_str()
+        }
+    }
+
+    /// Matching suggestions for the focused field (case- and accent-insensitive prefix, then
+    /// substring matches), excluding the exact value already typed.
+    pub fn matches<'a>(&self, suggestions: &'a Suggestions) -> Vec<&'a str> {
+        let typed = fold(self.completing());
+        let all = suggestions.for_field(self.current());
+        let mut prefix = Vec::new();
+        let mut inner = Vec::new();
+        for s in all {
+            let f = fold(s);
+            if f == typed {
+                continue;
+            }
+            if f.starts_with(&typed) {
+                prefix.push(s.as_str());
+            } else if !typed.is_empty() && f.contains(&typed) {
+                inner.push(s.as_str());
+            }
+        }
+        prefix.extend(inner);
+        prefix.truncate(6);
+        prefix
+    }
+
+    pub fn cycle_suggestion(&mut self, step: isize, suggestions: &Suggestions) {
+        let n = self.matches(suggestions).len() as isize;
+        if n > 0 {
+            self.suggestion = ((self.suggestion as isize + step).rem_euclid(n)) as usize;
+        }
+    }
+
+    /// Replace what is being completed with the chosen suggestion.
+    pub fn accept(&mut self, suggestions: &Suggestions) {
+        let Some(choice) = self.matches(suggestions).get(self.suggestion).map(|s| s.to_string())
+        else {
+            return;
+        };
+        let field = self.current();
+        let v = &mut self.values[self.field];
+        if field.is_list() {
+            let keep = match v.rfind(',') {
+                Some(i) => format!("{}, ", v[..i].trim_end()),
+                None => String::new(),
+            };
+            *v = format!("{keep}{choice}");
+        } else {
+            *v = choice;
+        }
+        self.cursor = v.chars().count();
+        self.suggestion = 0;
+    }
+
+    /// Write the fields into `meta`. Fields that cannot be read (a bad date) are left as they
+    /// were in `meta` and reported; their text stays in the form, so nothing typed is lost.
+    pub fn apply_to(&mut self, meta: &mut SessionMeta) -> bool {
+        let before = meta.clone();
+        self.error = None;
+        meta.title = self.value(Field::Title).trim().to_string();
+        let date_text = self.value(Field::Date).trim();
+        match NaiveDate::parse_from_str(date_text, "%Y-%m-%d") {
+            Ok(d) => meta.date = d,
+            Err(_) => {
+                self.error = Some((
+                    Field::Date,
+                    format!("'{date_text}' is not a date: use YYYY-MM-DD"),
+                ))
+            }
+        }
+        meta.agencies = split_list(self.value(Field::Agencies));
+        meta.session_type = self.session_type;
+        meta.county = self.value(Field::County).trim().to_string();
+        meta.facilitator = self.value(Field::Facilitator).trim().to_string();
+        match parse_participants(self.value(Field::Participants)) {
+            Ok(p) => meta.participants = p,
+            Err(e) => self.error = Some((Field::Participants, e)),
+        }
+        meta.tags = split_list(self.value(Field::Tags));
+        *meta != before
+    }
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split([',', ';'])
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// "supervisor 2, caseworker ×5, 3 advocates" → roles with counts (a bare role counts 1).
+pub fn parse_participants(s: &str) -> Result<Vec<Participant>, String> {
+    let mut out = Vec::new();
+    for part in split_list(s) {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let num = |w: &str| {
+            w.trim_start_matches(['×', 'x', '='])
+                .trim_end_matches([':'])
+                .parse::<u32>()
+                .ok()
+        };
+        let (role, count) = if let Some(n) = words.last().and_then(|w| num(w)) {
+            (words[..words.len() - 1].join(" "), n)
+        } else if let Some(n) = words.first().and_then(|w| num(w)) {
+            (words[1..].join(" "), n)
+        } else {
+            (part.clone(), 1)
+        };
+        let role = role.trim_end_matches([':', '=', '×']).trim().to_string();
+        if role.is_empty() {
+            return Err(format!("'{part}': give a role with the count, e.g. 'supervisor 2'"));
+        }
+        out.push(Participant { role, count });
+    }
+    Ok(out)
+}
+
+/// Lowercase with accents removed, for matching "dona" to "Doña".
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn participants_parse_in_several_spellings() {
+        let p = parse_participants("supervisor 2, caseworker ×5, 3 advocates, facilitator").unwrap();
+        let got: Vec<(String, u32)> = p.into_iter().map(|p| (p.role, p.count)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("supervisor".into(), 2),
+                ("caseworker".into(), 5),
+                ("advocates".into(), 3),
+                ("facilitator".into(), 1)
+            ]
+        );
+        assert!(parse_participants("5").is_err());
+    }
+
+    #[test]
+    fn suggestions_complete_the_last_list_item_accent_insensitively() {
+        let sugg = Suggestions {
+            agencies: vec!["La Casa".into(), "CYFD".into()],
+            counties: vec!["Doña Ana".into()],
+            ..Default::default()
+        };
+        let mut f = FormState::from_meta(&SessionMeta::new_today("x"));
+        f.focus(Field::County as usize);
+        for c in "dona".chars() {
+            f.insert(c);
+        }
+        assert_eq!(f.matches(&sugg), vec!["Doña Ana"]);
+        f.accept(&sugg);
+        assert_eq!(f.value(Field::County), "Doña Ana");
+
+        f.focus(Field::Agencies as usize);
+        for c in "CYFD, la".chars() {
+            f.insert(c);
+        }
+        f.right(&sugg);
+        assert_eq!(f.value(Field::Agencies), "CYFD, La Casa");
+    }
+
+    #[test]
+    fn a_bad_date_is_reported_and_keeps_the_old_date() {
+        let mut meta = SessionMeta::new_today("x");
+        let old = meta.date;
+        let mut f = FormState::from_meta(&meta);
+        f.values[Field::Date as usize] = "2026-13-40".into();
+        f.values[Field::Title as usize] = "Joint coaching".into();
+        f.apply_to(&mut meta);
+        assert_eq!(meta.date, old);
+        assert_eq!(meta.title, "Joint coaching");
+        assert_eq!(f.error.as_ref().map(|e| e.0), Some(Field::Date));
+    }
+}

@@ -1,0 +1,100 @@
+//! The session-details form (side panel of the note screen).
+
+use crate::tui::app::{App, Pane};
+use crate::tui::form::Field;
+use crate::tui::theme::Palette;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+/// Each field takes two rows (label, value); suggestions open under the focused one.
+const ROWS_PER_FIELD: u16 = 2;
+
+/// Which field a click on screen row `y` hits.
+pub fn field_at(area: Rect, y: u16) -> Option<usize> {
+    let inner_y = y.checked_sub(area.y + 1)?;
+    let i = (inner_y / ROWS_PER_FIELD) as usize;
+    (i < Field::ALL.len()).then_some(i)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
+    let Some(n) = &app.note else { return };
+    let focused = n.focus == Pane::Form;
+    let block = Block::bordered()
+        .title(" Details ")
+        .border_style(if focused {
+            pal.focus_border()
+        } else {
+            pal.border()
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let f = &n.form;
+    let matches = f.matches(&app.list.suggestions);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cursor = None;
+    for (i, field) in Field::ALL.iter().enumerate() {
+        let current = focused && i == f.field;
+        let label_style = if current { pal.key() } else { pal.dim() };
+        let mut label = vec![Span::styled(field.label(), label_style)];
+        if let Some((ef, msg)) = &f.error {
+            if ef == field {
+                label.push(Span::styled(format!("  {msg}"), pal.error()));
+            }
+        }
+        lines.push(Line::from(label));
+        let value = f.value(*field);
+        let mut spans = vec![Span::raw(" "), Span::raw(value.to_string())];
+        if value.is_empty() && !current {
+            spans.push(Span::styled(field.hint(), pal.ghost()));
+        }
+        if *field == Field::Type {
+            spans = vec![Span::raw(" ‹ "), Span::raw(value.to_string()), Span::raw(" ›")];
+        }
+        if current {
+            if value.is_empty() && *field != Field::Type && matches.is_empty() {
+                spans.push(Span::styled(field.hint(), pal.ghost()));
+            }
+            // fish-style ghost completion of the chosen suggestion
+            if let Some(s) = matches.get(f.suggestion) {
+                let typed = if field.is_list() {
+                    value.rsplit(',').next().unwrap_or("").trim_start()
+                } else {
+                    value
+                };
+                let folded_typed = crate::tui::form::fold(typed);
+                if crate::tui::form::fold(s).starts_with(&folded_typed) {
+                    let rest: String = s.chars().skip(typed.chars().count()).collect();
+                    spans.push(Span::styled(rest, pal.ghost()));
+                }
+            }
+            let before: String = value.chars().take(f.cursor).collect();
+            let x = inner.x + 1 + before.width() as u16;
+            let y = inner.y + lines.len() as u16;
+            cursor = Some((x.min(inner.right().saturating_sub(1)), y));
+        }
+        lines.push(Line::from(spans));
+    }
+    if focused && !matches.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "Suggestions (Ctrl-N/P, → takes):",
+            pal.dim(),
+        )));
+        for (i, m) in matches.iter().enumerate() {
+            let style = if i == f.suggestion {
+                pal.selected()
+            } else {
+                ratatui::style::Style::new()
+            };
+            lines.push(Line::from(Span::styled(format!("  {m}"), style)));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some((x, y)) = cursor {
+        if y < inner.bottom() {
+            frame.set_cursor_position((x, y));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! The help overlay: every key binding, generated from the keymap.
+
+use crate::tui::keymap;
+use crate::tui::theme::Palette;
+use crate::tui::views::centered;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn lines(pal: &Palette) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for (title, rows) in keymap::help_sections() {
+        out.push(Line::from(Span::styled(title, pal.title())));
+        for (keys, what) in rows {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {keys:<28}"), pal.key()),
+                Span::raw(what),
+            ]));
+        }
+        out.push(Line::from(""));
+    }
+    out
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, pal: &Palette) {
+    let r = centered(area, 84, area.height.saturating_sub(2));
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(" Keys — ↑/↓ scroll · Esc closes ")
+        .border_style(pal.focus_border());
+    let all = lines(pal);
+    let max = (all.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    frame.render_widget(
+        Paragraph::new(all).block(block).scroll((scroll.min(max), 0)),
+        r,
+    );
+}

@@ -1,0 +1,175 @@
+//! The session list: newest first, filtered as you type, with metadata columns.
+
+use crate::tui::app::App;
+use crate::tui::theme::Palette;
+use crate::tui::views::status;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+struct ListAreas {
+    header: Rect,
+    filter: Rect,
+    table: Rect,
+    preview: Rect,
+    status: Rect,
+}
+
+fn areas(area: Rect) -> ListAreas {
+    let preview_h = if area.height >= 20 { 3 } else { 0 };
+    let [header, filter, table, preview, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(2),
+        Constraint::Length(preview_h),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    ListAreas {
+        header,
+        filter,
+        table,
+        preview,
+        status,
+    }
+}
+
+/// The rows of the table below its column header (for mouse hits).
+pub fn table_body(area: Rect) -> Rect {
+    let t = areas(area).table;
+    Rect::new(t.x, t.y + 1, t.width, t.height.saturating_sub(1))
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
+    let a = areas(area);
+    let list = &app.list;
+    let count = if list.loaded {
+        if list.shown.len() == list.all.len() {
+            format!("{} sessions", list.all.len())
+        } else {
+            format!("{} of {} sessions", list.shown.len(), list.all.len())
+        }
+    } else {
+        "loading sessions…".to_string()
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(" Ripple ", pal.title()),
+            Span::styled(format!(" {} ", app.store_label), pal.dim()),
+            Span::raw(" · "),
+            Span::raw(count),
+        ])),
+        a.header,
+    );
+
+    let filter_line = if list.filter.is_empty() && !list.filter_focus {
+        Line::from(vec![
+            Span::styled(" Filter: ", pal.dim()),
+            Span::styled("type to filter · n new · Enter open · ? help · q quit", pal.ghost()),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(" Filter: ", pal.key()),
+            Span::raw(list.filter.clone()),
+        ])
+    };
+    frame.render_widget(Paragraph::new(filter_line), a.filter);
+    if list.filter_focus {
+        let x = a.filter.x + 9 + unicode_width::UnicodeWidthStr::width(list.filter.as_str()) as u16;
+        frame.set_cursor_position((x.min(a.filter.right().saturating_sub(1)), a.filter.y));
+    }
+
+    // Keep the selection visible, then draw only the rows that fit.
+    let body_rows = a.table.height.saturating_sub(1) as usize;
+    let list = &mut app.list;
+    if list.selected < list.offset {
+        list.offset = list.selected;
+    } else if body_rows > 0 && list.selected >= list.offset + body_rows {
+        list.offset = list.selected + 1 - body_rows;
+    }
+    let list = &app.list;
+    let wide = area.width >= 100;
+    let rows: Vec<Row> = list
+        .shown
+        .iter()
+        .enumerate()
+        .skip(list.offset)
+        .take(body_rows)
+        .map(|(pos, &i)| {
+            let s = &list.all[i];
+            let m = &s.meta;
+            let draft = app.drafts.contains(&m.id);
+            let title = if m.title.is_empty() {
+                "(untitled)".to_string()
+            } else {
+                m.title.clone()
+            };
+            let mut cells = vec![
+                Cell::from(if draft { "●" } else { " " }),
+                Cell::from(m.date.format("%Y-%m-%d").to_string()),
+                Cell::from(m.session_type.label()),
+                Cell::from(m.agencies.join(", ")),
+            ];
+            if wide {
+                cells.push(Cell::from(m.county.clone()));
+            }
+            cells.push(Cell::from(title));
+            let row = Row::new(cells);
+            if pos == list.selected {
+                row.style(pal.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(10),
+        Constraint::Length(18),
+        Constraint::Length(if wide { 20 } else { 14 }),
+    ];
+    let mut header = vec!["", "Date", "Type", "Agencies"];
+    if wide {
+        widths.push(Constraint::Length(12));
+        header.push("County");
+    }
+    widths.push(Constraint::Min(10));
+    header.push("Title");
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(pal.header()))
+        .column_spacing(1);
+    frame.render_widget(table, a.table);
+
+    if list.loaded && list.shown.is_empty() {
+        let msg = if list.all.is_empty() {
+            "No sessions yet. Press n to write the first one."
+        } else {
+            "No session matches the filter. Esc clears it."
+        };
+        let r = Rect::new(a.table.x + 2, a.table.y + 2, a.table.width.saturating_sub(2), 1);
+        if a.table.height > 2 {
+            frame.render_widget(Paragraph::new(Span::styled(msg, pal.dim())), r);
+        }
+    }
+
+    if a.preview.height > 0 {
+        if let Some(s) = list.selected_summary() {
+            let facts = format!(
+                " {} · {} · {} chars · {}",
+                s.meta.facilitator,
+                s.meta.county,
+                s.chars,
+                s.meta.id.short()
+            );
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::from(Span::styled(facts, pal.dim())),
+                    Line::from(format!(" {}", s.preview)),
+                ]),
+                a.preview,
+            );
+        }
+    }
+    status::draw(frame, a.status, app, pal);
+}

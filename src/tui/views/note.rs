@@ -1,0 +1,98 @@
+//! The note screen: the editor, the details form beside it, and the status lines.
+
+use crate::tui::app::{App, Pane};
+use crate::tui::text_view::{self, TextViewStyle};
+use crate::tui::theme::Palette;
+use crate::tui::views::{centered, form, note_areas, status};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
+    let a = note_areas(area, app);
+    let no_color = app.no_color;
+    if let Some(n) = &app.note {
+        let m = &n.meta;
+        let title = if m.title.is_empty() {
+            "(untitled)"
+        } else {
+            m.title.as_str()
+        };
+        let head = Line::from(vec![
+            Span::styled(" Ripple ", pal.title()),
+            Span::styled(format!(" {title} "), pal.header()),
+            Span::styled(
+                format!(
+                    " {} · {} · {}",
+                    m.date.format("%Y-%m-%d"),
+                    m.session_type.label(),
+                    m.agencies.join(", ")
+                ),
+                pal.dim(),
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(head), a.header);
+    }
+    if a.editor.width > 0 && a.editor.height > 0 {
+        if let Some(n) = &mut app.note {
+            let focused = n.focus == Pane::Editor;
+            let style = TextViewStyle {
+                no_color,
+                ..TextViewStyle::default()
+            };
+            let cursor = text_view::render(
+                frame.buffer_mut(),
+                a.editor,
+                &n.doc.editor,
+                &mut n.view,
+                &[],
+                &style,
+            );
+            if focused {
+                if let Some((x, y)) = cursor {
+                    frame.set_cursor_position((x, y));
+                }
+            }
+            if n.doc.editor.len_chars() == 0 && !focused {
+                let hint = Rect::new(a.editor.x + 2, a.editor.y + 1, a.editor.width.saturating_sub(2), 1);
+                frame.render_widget(
+                    Paragraph::new(Span::styled("Tab to write the note", pal.ghost())),
+                    hint,
+                );
+            }
+        }
+    }
+    if let Some(f) = a.form {
+        form::draw(frame, f, app, pal);
+    }
+    status::draw(frame, a.status, app, pal);
+}
+
+pub fn draw_conflict(frame: &mut Frame, area: Rect, pal: &Palette) {
+    let r = centered(area, 64, 9);
+    frame.render_widget(Clear, r);
+    let text = vec![
+        Line::from("This note's file was changed outside Ripple while you"),
+        Line::from("have unsaved edits here. Nothing has been overwritten."),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("  r ", pal.key()),
+            Span::raw("reload the file (your version is kept as a draft)"),
+        ]),
+        Line::from(vec![
+            Span::styled("  k ", pal.key()),
+            Span::raw("keep your version (it replaces the file)"),
+        ]),
+    ];
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::bordered()
+                    .title(" Changed on disk ")
+                    .border_style(pal.error()),
+            ),
+        r,
+    );
+}

@@ -1,0 +1,51 @@
+//! The two bottom lines: state of the open note and the latest message; key hints.
+
+use crate::tui::app::{App, Screen, StatusKind};
+use crate::tui::theme::Palette;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
+    let mut spans = Vec::new();
+    if let Some(why) = &app.read_only {
+        spans.push(Span::styled(" READ-ONLY ", pal.warn()));
+        if app.status.is_none() {
+            spans.push(Span::styled(why.clone(), pal.warn()));
+        }
+    }
+    if app.screen == Screen::Note {
+        if let Some(n) = &app.note {
+            let state = if n.save_in_flight.is_some() {
+                Span::styled(" saving… ", pal.dim())
+            } else if n.dirty() {
+                Span::styled(" unsaved ", pal.warn())
+            } else if n.on_disk {
+                Span::styled(" saved ", pal.ok())
+            } else {
+                Span::styled(" new ", pal.dim())
+            };
+            spans.push(state);
+        }
+    }
+    if let Some(st) = &app.status {
+        let style = match st.kind {
+            StatusKind::Info => ratatui::style::Style::new(),
+            StatusKind::Ok => pal.ok(),
+            StatusKind::Error => pal.error(),
+        };
+        spans.push(Span::styled(format!(" {}", st.text), style));
+    }
+    let hints = match app.screen {
+        Screen::List => " n new · Enter open · type to filter · F1/? help · q quit",
+        Screen::Note => {
+            " Tab details/note · Ctrl-S save · Ctrl-Z undo · Esc back to list · F1 help · Ctrl-Q quit"
+        }
+    };
+    let lines = vec![
+        Line::from(spans),
+        Line::from(Span::styled(hints, pal.dim())),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}

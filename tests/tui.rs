@@ -1,0 +1,186 @@
+//! End-to-end: the real binary in a pseudo-terminal, typed at as a user types.
+
+mod common;
+
+use common::{Key, Tui};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TEXT: &str = "Doña Ana — confianza ✓ 我们";
+
+fn store_dir(tmp: &tempfile::TempDir) -> PathBuf {
+    tmp.path().join("store")
+}
+
+/// Create a session through the CLI (the same core the TUI uses).
+fn cli_new(store: &Path, title: &str, date: &str, text: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
+        .args(["--store"])
+        .arg(store)
+        .args(["new", "--title", title, "--date", date, "--agency", "CYFD"])
+        .env("RIPPLE_INDEX", store.parent().unwrap().join("index"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "ripple new failed");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn session_files(store: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(store.join("sessions"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// n, a title, Tab to the note, type.
+fn new_session(t: &mut Tui, title: &str, text: &str) {
+    t.key(Key::Char('n'));
+    t.wait_for("Details");
+    t.type_text(title);
+    t.key(Key::Tab);
+    t.type_text(text);
+}
+
+#[test]
+fn typed_text_survives_save_quit_and_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("No sessions yet");
+    new_session(&mut t, "Joint coaching in Doña Ana", TEXT);
+    t.wait_for(TEXT);
+    t.key(Key::Ctrl('s'));
+    t.wait_for("Saved");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit(), "clean exit");
+
+    let files = session_files(&store);
+    assert_eq!(files.len(), 1);
+    let on_disk = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(on_disk.ends_with(TEXT), "file ends with the typed text: {on_disk}");
+
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("Joint coaching in Doña Ana");
+    t.key(Key::Enter);
+    t.wait_for(TEXT);
+}
+
+#[test]
+fn text_is_recovered_after_kill_9() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("No sessions yet");
+    new_session(&mut t, "Leadership meeting", "Supervisors agreed to share safety plans");
+    // Autosave after a pause in typing; no Ctrl-S.
+    t.wait_for("Saved");
+    t.kill9();
+
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("Leadership meeting");
+    t.key(Key::Enter);
+    t.wait_for("Supervisors agreed to share safety plans");
+}
+
+#[test]
+fn a_second_instance_is_read_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Coaching with CYFD", "2026-05-02", "Original words.");
+    let mut first = Tui::start(&store, &[], 100, 30);
+    first.wait_for("Coaching with CYFD");
+    let mut second = Tui::start(&store, &[], 100, 30);
+    second.wait_for("READ-ONLY");
+    second.wait_for("Coaching with CYFD");
+    second.key(Key::Enter);
+    second.wait_for("Original words.");
+    second.type_text("xyz");
+    second.wait_for("Read-only");
+    assert!(!second.screen().contains("xyz"), "typing is refused, not silently dropped later");
+    second.key(Key::Ctrl('q'));
+    assert!(second.wait_exit());
+    first.key(Key::Ctrl('q'));
+    assert!(first.wait_exit());
+    let files = session_files(&store);
+    let on_disk = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(on_disk.ends_with("Original words."));
+}
+
+#[test]
+fn a_broken_file_is_reported_and_the_rest_still_load() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Training on shared language", "2026-03-10", "Good notes.");
+    let bad = store.join("sessions").join("01broken0000000000000000zz.md");
+    std::fs::write(&bad, "+++\ntitle = \"unterminated\n+++\ntext").unwrap();
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Training on shared language");
+    t.wait_for("01broken");
+    assert_eq!(
+        std::fs::read_to_string(&bad).unwrap(),
+        "+++\ntitle = \"unterminated\n+++\ntext",
+        "the broken file is left untouched"
+    );
+}
+
+#[test]
+fn a_tiny_terminal_says_so_and_a_resize_reflows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Joint coaching", "2026-04-01", "Text.");
+    let mut t = Tui::start(&store, &[], 30, 8);
+    t.wait_for("too small");
+    t.resize(100, 30);
+    t.wait_for("Joint coaching");
+    t.wait_gone("too small");
+}
+
+#[test]
+fn help_lists_the_key_bindings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let mut t = Tui::start(&store, &[], 100, 40);
+    t.wait_for("No sessions yet");
+    t.key(Key::Char('?'));
+    t.wait_for("new session");
+    t.wait_for("Session list");
+    t.key(Key::Esc);
+    t.wait_gone("new session");
+}
+
+#[test]
+fn an_outside_edit_is_reloaded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Parallel coaching", "2026-02-12", "Before the outside edit.");
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("Parallel coaching");
+    t.key(Key::Enter);
+    t.wait_for("Before the outside edit.");
+    let file = session_files(&store).remove(0);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Before the outside edit.", "Changed in another editor.")).unwrap();
+    t.wait_for("Changed in another editor.");
+    t.wait_for("Reloaded");
+}
+
+#[test]
+fn sigterm_saves_and_restores_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("No sessions yet");
+    new_session(&mut t, "Cut short", "typed just before the signal");
+    t.wait_for("typed just before the signal");
+    t.signal("TERM");
+    t.wait_exit();
+    let files = session_files(&store);
+    assert_eq!(files.len(), 1);
+    assert!(std::fs::read_to_string(&files[0]).unwrap().ends_with("typed just before the signal"));
+}
