@@ -4,5 +4,8 @@ pub mod anchor;
 pub mod atomic;
 pub mod codebook;
 pub mod coding;
+pub mod document;
+pub mod editor;
+pub mod layout;
 pub mod session;
 pub mod text;
