@@ -2,7 +2,7 @@
 //! catalog cache, id resolution, drafts, trash, and injected write failures.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ripple::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
+use ripple::core::session::{Participant, SessionId, SessionMeta, SessionType};
 use ripple::core::store::{Store, StoreError};
 use std::fs;
 use std::path::{Path, PathBuf};
