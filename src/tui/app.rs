@@ -7,7 +7,7 @@ use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::store::{FileStamp, SessionSummary};
 use crate::tui::form::{Field, FormState, Suggestions};
 use crate::tui::keymap::{self, Action, Context};
-use crate::tui::text_view::ViewState;
+use crate::tui::text_view::TextViewState;
 use crate::tui::worker::{Loaded, Request, Response};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -142,7 +142,7 @@ pub struct NoteState {
     pub doc: NoteDocument,
     pub form: FormState,
     pub focus: Pane,
-    pub view: ViewState,
+    pub view: TextViewState,
     /// Editor version and metadata as last written to disk.
     pub saved_version: u64,
     pub saved_meta: SessionMeta,
@@ -161,8 +161,8 @@ pub struct NoteState {
 
 impl NoteState {
     pub fn new(session: Session, focus: Pane) -> NoteState {
-        let doc = NoteDocument::new(&session.text, Vec::new());
-        let version = doc.editor.version();
+        let doc = NoteDocument::new(&session.text, Vec::new(), Default::default());
+        let version = doc.editor().version();
         let mut form = FormState::from_meta(&session.meta);
         form.focus(0);
         let now = Instant::now();
@@ -172,7 +172,7 @@ impl NoteState {
             meta: session.meta,
             doc,
             focus,
-            view: ViewState::default(),
+            view: TextViewState::new(),
             saved_version: version,
             stamp: None,
             on_disk: false,
@@ -186,18 +186,18 @@ impl NoteState {
     }
 
     pub fn dirty(&self) -> bool {
-        self.doc.editor.version() != self.saved_version || self.meta != self.saved_meta
+        self.doc.editor().version() != self.saved_version || self.meta != self.saved_meta
     }
 
     /// A new session with nothing typed is not worth a file.
     pub fn is_blank_new(&self) -> bool {
-        !self.on_disk && self.doc.editor.len_chars() == 0 && self.meta.title.is_empty()
+        !self.on_disk && self.doc.editor().len_chars() == 0 && self.meta.title.is_empty()
     }
 
     pub fn snapshot(&self) -> Session {
         Session {
             meta: self.meta.clone(),
-            text: self.doc.editor.text(),
+            text: self.doc.editor().text(),
         }
     }
 }
@@ -370,7 +370,7 @@ impl App {
                     && self
                         .note
                         .as_ref()
-                        .is_some_and(|n| n.doc.editor.selection().is_some());
+                        .is_some_and(|n| n.doc.editor().selection().is_some());
                 if has_selection {
                     self.copy();
                 } else {
@@ -423,8 +423,8 @@ impl App {
             }
             Screen::Note => {
                 if let Some(n) = &mut self.note {
-                    if n.focus == Pane::Editor && n.doc.editor.selection().is_some() {
-                        n.doc.editor.clear_selection();
+                    if n.focus == Pane::Editor && n.doc.editor().selection().is_some() {
+                        n.doc.editor_mut().clear_selection();
                         return;
                     }
                 }
@@ -597,22 +597,29 @@ impl App {
         let Some(n) = &mut self.note else { return };
         let now = Instant::now();
         if now.duration_since(n.last_input) >= UNDO_GROUP_IDLE {
-            n.doc.editor.break_undo_group();
+            n.doc.break_undo_group();
         }
         f(&mut n.doc);
         n.last_input = now;
-        n.view.follow_cursor = true;
-    }
+            }
 
     fn editor_action(&mut self, action: Action, out: &mut Vec<Request>) {
-        let page = self.editor_rows();
-        let width = self.editor_text_width();
         match action {
-            Action::Newline => self.edit(out, |d| d.insert_char('\n')),
-            Action::Backspace => self.edit(out, |d| d.backspace()),
-            Action::Delete => self.edit(out, |d| d.delete()),
-            Action::DeleteWordBack => self.edit(out, |d| d.delete_word_back()),
-            Action::DeleteWordForward => self.edit(out, |d| d.delete_word_forward()),
+            Action::Newline => self.edit(out, |d| {
+                d.newline();
+            }),
+            Action::Backspace => self.edit(out, |d| {
+                d.backspace();
+            }),
+            Action::Delete => self.edit(out, |d| {
+                d.delete();
+            }),
+            Action::DeleteWordBack => self.edit(out, |d| {
+                d.delete_word_back();
+            }),
+            Action::DeleteWordForward => self.edit(out, |d| {
+                d.delete_word_forward();
+            }),
             Action::Undo => self.edit(out, |d| {
                 d.undo();
             }),
@@ -620,17 +627,27 @@ impl App {
                 d.redo();
             }),
             Action::Cut => {
-                self.copy();
-                self.edit(out, |d| d.delete_selection());
+                if self.read_only.is_none() {
+                    self.copy();
+                }
+                self.edit(out, |d| {
+                    d.delete_selection();
+                });
             }
             Action::Copy => self.copy(),
             Action::Paste => {
                 let text = self.clipboard.clone();
-                self.edit(out, |d| d.paste_text(&text));
+                self.edit(out, |d| {
+                    d.insert_str(&text);
+                });
             }
             _ => {
                 let Some(n) = &mut self.note else { return };
-                let e = &mut n.doc.editor;
+                // Vertical motions use the wrap width and height of the last frame drawn.
+                let width = n.view.wrap_width();
+                let page = n.view.page_rows();
+                n.doc.break_undo_group();
+                let e = n.doc.editor_mut();
                 match action {
                     Action::Left(x) => e.move_left(x),
                     Action::Right(x) => e.move_right(x),
@@ -638,40 +655,27 @@ impl App {
                     Action::WordRight(x) => e.move_word_right(x),
                     Action::LineUp(x) => e.move_up(width, x),
                     Action::LineDown(x) => e.move_down(width, x),
-                    Action::LineStart(x) => e.move_line_start(width, x),
-                    Action::LineEnd(x) => e.move_line_end(width, x),
+                    Action::LineStart(x) => e.move_home(width, x),
+                    Action::LineEnd(x) => e.move_end(width, x),
                     Action::DocStart(x) => e.move_doc_start(x),
                     Action::DocEnd(x) => e.move_doc_end(x),
-                    Action::PageUpEdit(x) => e.move_page_up(width, page, x),
-                    Action::PageDownEdit(x) => e.move_page_down(width, page, x),
+                    Action::PageUpEdit(x) => e.page_up(page, width, x),
+                    Action::PageDownEdit(x) => e.page_down(page, width, x),
                     Action::SelectAll => e.select_all(),
                     _ => {}
                 }
-                e.break_undo_group();
-                n.view.follow_cursor = true;
             }
         }
     }
 
     fn copy(&mut self) {
         if let Some(n) = &self.note {
-            if let Some(text) = n.doc.editor.selected_text() {
+            if let Some(text) = n.doc.editor().selected_text() {
                 self.clipboard_out = Some(text.clone());
                 self.clipboard = text;
                 self.ok("Copied");
             }
         }
-    }
-
-    /// Rows of text the editor pane shows (for page motions).
-    pub fn editor_rows(&self) -> usize {
-        self.size.1.saturating_sub(4).max(1) as usize
-    }
-
-    /// Columns available to the note text (for wrapping and vertical motions).
-    pub fn editor_text_width(&self) -> usize {
-        let areas = crate::tui::views::note_areas(Rect::new(0, 0, self.size.0, self.size.1), self);
-        crate::tui::text_view::text_width(areas.editor) as usize
     }
 
     // ---- mouse ----
@@ -703,18 +707,16 @@ impl App {
                 let Some(n) = &mut self.note else { return };
                 match m.kind {
                     MouseEventKind::ScrollDown if areas.editor.contains(pos) => {
-                        n.view.scroll_by(&n.doc.editor, areas.editor, 3)
+                        n.view.scroll_by(n.doc.editor().rope(), 3)
                     }
                     MouseEventKind::ScrollUp if areas.editor.contains(pos) => {
-                        n.view.scroll_by(&n.doc.editor, areas.editor, -3)
+                        n.view.scroll_by(n.doc.editor().rope(), -3)
                     }
                     MouseEventKind::Down(MouseButton::Left) => {
                         if areas.editor.contains(pos) {
                             n.focus = Pane::Editor;
-                            if let Some(at) =
-                                n.view.hit_test(&n.doc.editor, areas.editor, m.column, m.row)
-                            {
-                                n.doc.editor.set_cursor(at, false);
+                            if let Some(at) = n.view.hit_test(m.column, m.row) {
+                                n.doc.editor_mut().set_cursor(at, false);
                                 n.drag_anchor = Some(at);
                             }
                         } else if let Some(form) = areas.form.filter(|f| f.contains(pos)) {
@@ -729,9 +731,8 @@ impl App {
                         if let Some(at) =
                             n.view.hit_test(&n.doc.editor, areas.editor, m.column, m.row)
                         {
-                            n.doc.editor.set_cursor(at, true);
-                            n.view.follow_cursor = true;
-                        }
+                            n.doc.editor_mut().set_cursor(at, true);
+                                                    }
                     }
                     MouseEventKind::Up(MouseButton::Left) => n.drag_anchor = None,
                     _ => {}
@@ -818,7 +819,7 @@ impl App {
         }
         n.meta.updated = chrono::Utc::now();
         let session = n.snapshot();
-        let version = n.doc.editor.version();
+        let version = n.doc.editor().version();
         n.save_in_flight = Some((version, n.meta.clone()));
         out.push(Request::Save {
             session: Box::new(session),
@@ -953,10 +954,11 @@ impl App {
             }
             Ok(loaded) if reload => {
                 let n = self.note.as_mut().expect("reload of open note");
-                let cursor = n.doc.editor.cursor();
-                n.doc = NoteDocument::new(&loaded.session.text, Vec::new());
-                n.doc.editor.set_cursor(cursor.min(n.doc.editor.len_chars()), false);
-                n.saved_version = n.doc.editor.version();
+                let cursor = n.doc.editor().cursor();
+                n.doc = NoteDocument::new(&loaded.session.text, Vec::new(), Default::default());
+                let len = n.doc.editor().len_chars();
+                n.doc.editor_mut().set_cursor(cursor.min(len), false);
+                n.saved_version = n.doc.editor().version();
                 n.meta = loaded.session.meta.clone();
                 n.saved_meta = loaded.session.meta;
                 n.form = FormState {
@@ -980,7 +982,7 @@ impl App {
                 if let Some((draft, when)) = loaded.draft {
                     // Show the recovered text as unsaved edits on top of the file.
                     let saved_version = note.saved_version;
-                    note.doc = NoteDocument::new(&draft.text, Vec::new());
+                    note.doc = NoteDocument::new(&draft.text, Vec::new(), Default::default());
                     note.saved_version = saved_version.wrapping_add(u64::MAX / 2);
                     note.meta = draft.meta;
                     note.form = FormState::from_meta(&note.meta);

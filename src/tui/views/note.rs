@@ -1,7 +1,7 @@
 //! The note screen: the editor, the details form beside it, and the status lines.
 
 use crate::tui::app::{App, Pane};
-use crate::tui::text_view::{self, TextViewStyle};
+use crate::tui::text_view::{TextView, TextViewStyle};
 use crate::tui::theme::Palette;
 use crate::tui::views::{centered, form, note_areas, status};
 use ratatui::layout::Rect;
@@ -37,24 +37,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     if a.editor.width > 0 && a.editor.height > 0 {
         if let Some(n) = &mut app.note {
             let focused = n.focus == Pane::Editor;
-            let style = TextViewStyle {
-                no_color,
-                ..TextViewStyle::default()
-            };
-            let cursor = text_view::render(
-                frame.buffer_mut(),
-                a.editor,
-                &n.doc.editor,
-                &mut n.view,
-                &[],
-                &style,
-            );
+            let style = TextViewStyle::new(no_color);
+            let view = TextView::for_editor(n.doc.editor()).style(&style);
+            frame.render_stateful_widget(view, a.editor, &mut n.view);
             if focused {
-                if let Some((x, y)) = cursor {
-                    frame.set_cursor_position((x, y));
+                if let Some(p) = n.view.cursor_position() {
+                    frame.set_cursor_position(p);
                 }
             }
-            if n.doc.editor.len_chars() == 0 && !focused {
+            if n.doc.editor().len_chars() == 0 && !focused {
                 let hint = Rect::new(a.editor.x + 2, a.editor.y + 1, a.editor.width.saturating_sub(2), 1);
                 frame.render_widget(
                     Paragraph::new(Span::styled("Tab to write the note", pal.ghost())),
