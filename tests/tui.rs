@@ -24,7 +24,12 @@ fn cli_new(store: &Path, title: &str, date: &str, text: &str) -> String {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "ripple new failed");
     String::from_utf8(out.stdout).unwrap().trim().to_string()
@@ -56,18 +61,22 @@ fn typed_text_survives_save_quit_and_restart() {
     new_session(&mut t, "Joint coaching in Doña Ana", TEXT);
     t.wait_for(TEXT);
     t.key(Key::Ctrl('s'));
-    t.wait_for("Saved");
+    t.wait_saved();
     t.key(Key::Ctrl('q'));
     assert!(t.wait_exit(), "clean exit");
 
     let files = session_files(&store);
     assert_eq!(files.len(), 1);
     let on_disk = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(on_disk.ends_with(TEXT), "file ends with the typed text: {on_disk}");
+    assert!(
+        on_disk.ends_with(TEXT),
+        "file ends with the typed text: {on_disk}"
+    );
 
     let mut t = Tui::start(&store, &[], 100, 30);
     t.wait_for("Joint coaching in Doña Ana");
     t.key(Key::Enter);
+    t.wait_for("Details");
     t.wait_for(TEXT);
 }
 
@@ -77,9 +86,14 @@ fn text_is_recovered_after_kill_9() {
     let store = store_dir(&tmp);
     let mut t = Tui::start(&store, &[], 100, 30);
     t.wait_for("No sessions yet");
-    new_session(&mut t, "Leadership meeting", "Supervisors agreed to share safety plans");
+    new_session(
+        &mut t,
+        "Leadership meeting",
+        "Supervisors agreed to share safety plans",
+    );
+    t.wait_for("Supervisors agreed to share safety plans");
     // Autosave after a pause in typing; no Ctrl-S.
-    t.wait_for("Saved");
+    t.wait_saved();
     t.kill9();
 
     let mut t = Tui::start(&store, &[], 100, 30);
@@ -92,17 +106,26 @@ fn text_is_recovered_after_kill_9() {
 fn a_second_instance_is_read_only() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    cli_new(&store, "Coaching with CYFD", "2026-05-02", "Original words.");
+    cli_new(
+        &store,
+        "Coaching with CYFD",
+        "2026-05-02",
+        "Original words.",
+    );
     let mut first = Tui::start(&store, &[], 100, 30);
     first.wait_for("Coaching with CYFD");
     let mut second = Tui::start(&store, &[], 100, 30);
     second.wait_for("READ-ONLY");
     second.wait_for("Coaching with CYFD");
     second.key(Key::Enter);
+    second.wait_for("Details");
     second.wait_for("Original words.");
     second.type_text("xyz");
     second.wait_for("Read-only");
-    assert!(!second.screen().contains("xyz"), "typing is refused, not silently dropped later");
+    assert!(
+        !second.screen().contains("xyz"),
+        "typing is refused, not silently dropped later"
+    );
     second.key(Key::Ctrl('q'));
     assert!(second.wait_exit());
     first.key(Key::Ctrl('q'));
@@ -116,7 +139,12 @@ fn a_second_instance_is_read_only() {
 fn a_broken_file_is_reported_and_the_rest_still_load() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    cli_new(&store, "Training on shared language", "2026-03-10", "Good notes.");
+    cli_new(
+        &store,
+        "Training on shared language",
+        "2026-03-10",
+        "Good notes.",
+    );
     let bad = store.join("sessions").join("01broken0000000000000000zz.md");
     std::fs::write(&bad, "+++\ntitle = \"unterminated\n+++\ntext").unwrap();
     let mut t = Tui::start(&store, &[], 120, 30);
@@ -158,14 +186,24 @@ fn help_lists_the_key_bindings() {
 fn an_outside_edit_is_reloaded() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    cli_new(&store, "Parallel coaching", "2026-02-12", "Before the outside edit.");
+    cli_new(
+        &store,
+        "Parallel coaching",
+        "2026-02-12",
+        "Before the outside edit.",
+    );
     let mut t = Tui::start(&store, &[], 100, 30);
     t.wait_for("Parallel coaching");
     t.key(Key::Enter);
+    t.wait_for("Details");
     t.wait_for("Before the outside edit.");
     let file = session_files(&store).remove(0);
     let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replace("Before the outside edit.", "Changed in another editor.")).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("Before the outside edit.", "Changed in another editor."),
+    )
+    .unwrap();
     t.wait_for("Changed in another editor.");
     t.wait_for("Reloaded");
 }
@@ -182,5 +220,7 @@ fn sigterm_saves_and_restores_the_terminal() {
     t.wait_exit();
     let files = session_files(&store);
     assert_eq!(files.len(), 1);
-    assert!(std::fs::read_to_string(&files[0]).unwrap().ends_with("typed just before the signal"));
+    assert!(std::fs::read_to_string(&files[0])
+        .unwrap()
+        .ends_with("typed just before the signal"));
 }

@@ -50,7 +50,9 @@ pub enum Pane {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     /// The open note's file changed on disk while it has unsaved edits here.
     Conflict,
 }
@@ -296,7 +298,9 @@ impl App {
             Msg::Mouse(m) => self.on_mouse(m, &mut out),
             Msg::Paste(text) => {
                 if self.context() == Context::Editor {
-                    self.edit(&mut out, |doc| doc.paste_text(&text));
+                    self.edit(&mut out, |doc| {
+                        doc.insert_str(&text);
+                    });
                 } else if self.context() == Context::Form {
                     if let Some(n) = &mut self.note {
                         for c in text.chars().filter(|c| !c.is_control()) {
@@ -347,7 +351,9 @@ impl App {
             None => {
                 if let Some(c) = keymap::typed_char(&key) {
                     match ctx {
-                        Context::Editor => self.edit(out, |doc| doc.insert_char(c)),
+                        Context::Editor => self.edit(out, |doc| {
+                            doc.insert_char(c);
+                        }),
                         Context::Form => {
                             if let Some(n) = &mut self.note {
                                 n.form.insert(c);
@@ -459,7 +465,10 @@ impl App {
     }
 
     fn request_quit(&mut self, out: &mut Vec<Request>) {
-        let dirty = self.note.as_ref().is_some_and(|n| n.dirty() && !n.is_blank_new());
+        let dirty = self
+            .note
+            .as_ref()
+            .is_some_and(|n| n.dirty() && !n.is_blank_new());
         if !dirty {
             self.quit = Quit::Now;
             return;
@@ -601,7 +610,7 @@ impl App {
         }
         f(&mut n.doc);
         n.last_input = now;
-            }
+    }
 
     fn editor_action(&mut self, action: Action, out: &mut Vec<Request>) {
         match action {
@@ -728,11 +737,9 @@ impl App {
                         }
                     }
                     MouseEventKind::Drag(MouseButton::Left) if n.drag_anchor.is_some() => {
-                        if let Some(at) =
-                            n.view.hit_test(&n.doc.editor, areas.editor, m.column, m.row)
-                        {
+                        if let Some(at) = n.view.hit_test_clamped(m.column, m.row) {
                             n.doc.editor_mut().set_cursor(at, true);
-                                                    }
+                        }
                     }
                     MouseEventKind::Up(MouseButton::Left) => n.drag_anchor = None,
                     _ => {}
@@ -834,7 +841,8 @@ impl App {
             Response::Scanned(scan, drafts) => {
                 self.last_scan = Instant::now();
                 self.problems = scan.problems.iter().map(|p| p.to_string()).collect();
-                self.list.suggestions = Suggestions::from_metas(scan.sessions.iter().map(|s| &s.meta));
+                self.list.suggestions =
+                    Suggestions::from_metas(scan.sessions.iter().map(|s| &s.meta));
                 self.list.all = scan.sessions;
                 self.list.loaded = true;
                 self.list.refilter();
@@ -878,11 +886,12 @@ impl App {
                         n.saved_version = version;
                         n.stamp = Some(stamp);
                         n.on_disk = true;
+                        let still_dirty = n.dirty();
                         self.drafts.retain(|d| *d != id);
                         let t = chrono::Local::now().format("%H:%M:%S");
                         self.ok(format!("Saved {t}"));
                         if self.quit == Quit::AfterSave {
-                            if n.dirty() {
+                            if still_dirty {
                                 self.save_now(out, false);
                             } else {
                                 self.quit = Quit::Now;
@@ -920,7 +929,9 @@ impl App {
                     return;
                 }
                 if stamp.is_none() {
-                    self.error("The note's file was deleted outside Ripple: the next save writes it again");
+                    self.error(
+                        "The note's file was deleted outside Ripple: the next save writes it again",
+                    );
                     if let Some(n) = &mut self.note {
                         n.on_disk = false;
                         n.stamp = None;
@@ -943,10 +954,17 @@ impl App {
             .as_ref()
             .is_some_and(|n| n.meta.id == id && n.reloading);
         match result {
-            Err(e) => {
+            Err(e) if reload => {
+                // Often a file caught mid-write by another editor: keep our text, and the next
+                // stamp check (the stamp still differs) tries again.
                 if let Some(n) = &mut self.note {
                     n.reloading = false;
                 }
+                self.error(format!(
+                    "The file changed outside Ripple but cannot be read ({e}); your text here is kept, retrying"
+                ));
+            }
+            Err(e) => {
                 if self.opening.as_ref() == Some(&id) {
                     self.opening = None;
                 }

@@ -229,7 +229,9 @@ impl FormState {
     }
 
     fn char_before(&self) -> Option<char> {
-        self.values[self.field].chars().nth(self.cursor.checked_sub(1)?)
+        self.values[self.field]
+            .chars()
+            .nth(self.cursor.checked_sub(1)?)
     }
 
     pub fn clear(&mut self) {
@@ -268,7 +270,10 @@ impl FormState {
 
     pub fn cycle_type(&mut self, step: isize) {
         let all = SessionType::ALL;
-        let i = all.iter().position(|t| *t == self.session_type).unwrap_or(0) as isize;
+        let i = all
+            .iter()
+            .position(|t| *t == self.session_type)
+            .unwrap_or(0) as isize;
         let n = all.len() as isize;
         self.session_type = all[((i + step).rem_euclid(n)) as usize];
         self.values[Field::Type as usize] = self.session_type.label().to_string();
@@ -316,7 +321,10 @@ impl FormState {
 
     /// Replace what is being completed with the chosen suggestion.
     pub fn accept(&mut self, suggestions: &Suggestions) {
-        let Some(choice) = self.matches(suggestions).get(self.suggestion).map(|s| s.to_string())
+        let Some(choice) = self
+            .matches(suggestions)
+            .get(self.suggestion)
+            .map(|s| s.to_string())
         else {
             return;
         };
@@ -391,7 +399,9 @@ pub fn parse_participants(s: &str) -> Result<Vec<Participant>, String> {
         };
         let role = role.trim_end_matches([':', '=', '×']).trim().to_string();
         if role.is_empty() {
-            return Err(format!("'{part}': give a role with the count, e.g. 'supervisor 2'"));
+            return Err(format!(
+                "'{part}': give a role with the count, e.g. 'supervisor 2'"
+            ));
         }
         out.push(Participant { role, count });
     }
@@ -413,7 +423,8 @@ mod tests {
 
     #[test]
     fn participants_parse_in_several_spellings() {
-        let p = parse_participants("supervisor 2, caseworker ×5, 3 advocates, facilitator").unwrap();
+        let p =
+            parse_participants("supervisor 2, caseworker ×5, 3 advocates, facilitator").unwrap();
         let got: Vec<(String, u32)> = p.into_iter().map(|p| (p.role, p.count)).collect();
         assert_eq!(
             got,

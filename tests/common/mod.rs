@@ -60,7 +60,10 @@ impl Tui {
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_CACHE_HOME", home.join("cache"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
-        cmd.env("RIPPLE_INDEX", store.parent().unwrap_or(store).join("index"));
+        cmd.env(
+            "RIPPLE_INDEX",
+            store.parent().unwrap_or(store).join("index"),
+        );
         cmd.env("RIPPLE_CODER", "Test Coder");
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
@@ -116,6 +119,13 @@ impl Tui {
 
     pub fn wait_for(&self, text: &str) -> String {
         self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+    }
+
+    /// Wait until the open note's state in the status line says everything is on disk.
+    pub fn wait_saved(&self) -> String {
+        self.wait_until("the note to be saved", |s| {
+            s.lines().any(|l| l.starts_with(" saved "))
+        })
     }
 
     pub fn wait_gone(&self, text: &str) -> String {

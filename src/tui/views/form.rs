@@ -51,7 +51,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             spans.push(Span::styled(field.hint(), pal.ghost()));
         }
         if *field == Field::Type {
-            spans = vec![Span::raw(" ‹ "), Span::raw(value.to_string()), Span::raw(" ›")];
+            spans = vec![
+                Span::raw(" ‹ "),
+                Span::raw(value.to_string()),
+                Span::raw(" ›"),
+            ];
         }
         if current {
             if value.is_empty() && *field != Field::Type && matches.is_empty() {

@@ -32,7 +32,9 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, pal: &Palette) {
     let all = lines(pal);
     let max = (all.len() as u16).saturating_sub(r.height.saturating_sub(2));
     frame.render_widget(
-        Paragraph::new(all).block(block).scroll((scroll.min(max), 0)),
+        Paragraph::new(all)
+            .block(block)
+            .scroll((scroll.min(max), 0)),
         r,
     );
 }

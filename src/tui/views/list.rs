@@ -66,7 +66,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     let filter_line = if list.filter.is_empty() && !list.filter_focus {
         Line::from(vec![
             Span::styled(" Filter: ", pal.dim()),
-            Span::styled("type to filter · n new · Enter open · ? help · q quit", pal.ghost()),
+            Span::styled(
+                "type to filter · n new · Enter open · ? help · q quit",
+                pal.ghost(),
+            ),
         ])
     } else {
         Line::from(vec![
@@ -147,7 +150,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         } else {
             "No session matches the filter. Esc clears it."
         };
-        let r = Rect::new(a.table.x + 2, a.table.y + 2, a.table.width.saturating_sub(2), 1);
+        let r = Rect::new(
+            a.table.x + 2,
+            a.table.y + 2,
+            a.table.width.saturating_sub(2),
+            1,
+        );
         if a.table.height > 2 {
             frame.render_widget(Paragraph::new(Span::styled(msg, pal.dim())), r);
         }

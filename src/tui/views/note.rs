@@ -46,7 +46,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                 }
             }
             if n.doc.editor().len_chars() == 0 && !focused {
-                let hint = Rect::new(a.editor.x + 2, a.editor.y + 1, a.editor.width.saturating_sub(2), 1);
+                let hint = Rect::new(
+                    a.editor.x + 2,
+                    a.editor.y + 1,
+                    a.editor.width.saturating_sub(2),
+                    1,
+                );
                 frame.render_widget(
                     Paragraph::new(Span::styled("Tab to write the note", pal.ghost())),
                     hint,
@@ -77,13 +82,11 @@ pub fn draw_conflict(frame: &mut Frame, area: Rect, pal: &Palette) {
         ]),
     ];
     frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::bordered()
-                    .title(" Changed on disk ")
-                    .border_style(pal.error()),
-            ),
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .title(" Changed on disk ")
+                .border_style(pal.error()),
+        ),
         r,
     );
 }
