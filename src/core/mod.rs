@@ -4,5 +4,8 @@ pub mod anchor;
 pub mod atomic;
 pub mod codebook;
 pub mod coding;
+pub mod evidence;
+pub mod index;
+pub mod query;
 pub mod session;
 pub mod text;
