@@ -4,5 +4,6 @@ pub mod anchor;
 pub mod atomic;
 pub mod codebook;
 pub mod coding;
+pub mod coding_store;
 pub mod session;
 pub mod text;
