@@ -206,3 +206,44 @@ fn coding_files_are_private() {
         0o600
     );
 }
+
+#[test]
+fn reattach_session_updates_every_coders_file_after_an_outside_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let session = SessionId::new();
+    code(root, "Ana", &session, "we finally trust each other", "trust");
+    code(root, "Ben", &session, "texts La Casa the same day", "communication");
+    code(root, "Ben", &session, "We trust CYFD", "trust");
+
+    // Someone edited the note in another editor: a heading added, one sentence reworded.
+    let edited = format!(
+        "👩‍👩‍👧 Session 4\n\n{}",
+        NOTE.replace("We trust CYFD to call first.", "CYFD calls first now.")
+    );
+    let (outcomes, errors) = store::reattach_session(root, &session, &edited);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(outcomes.len(), 3);
+    let orphaned: Vec<&str> = outcomes
+        .iter()
+        .filter(|(_, _, r)| *r == ripple::core::anchor::Reattach::Orphaned)
+        .map(|(coder, _, _)| coder.as_str())
+        .collect();
+    assert_eq!(orphaned, ["Ben"]);
+
+    // The files were rewritten: offsets point at the same words in the edited note.
+    let (files, _) = store::load_session(root, &session);
+    for f in &files {
+        for c in &f.codings {
+            let here = ripple::core::text::char_slice(&edited, c.start, c.end);
+            match c.status {
+                AnchorStatus::Attached => assert_eq!(here, c.quote),
+                AnchorStatus::Orphaned => assert_eq!(c.quote, "We trust CYFD"),
+            }
+        }
+    }
+    // Running it again changes nothing more (the orphan stays an orphan).
+    let (outcomes, _) = store::reattach_session(root, &session, &edited);
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].2, ripple::core::anchor::Reattach::Orphaned);
+}

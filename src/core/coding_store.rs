@@ -5,6 +5,7 @@
 //! broken file loses nothing else. Files are pretty JSON ([`CoderSessionFile`]) written
 //! atomically.
 
+use crate::core::anchor::{reattach_all, Reattach};
 use crate::core::atomic::{atomic_write, create_private_dir, sync_dir};
 use crate::core::codebook::ThemeRemap;
 use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS};
@@ -382,6 +383,40 @@ pub fn find_quote(
     Ok((start, start + quote.chars().count()))
 }
 
+/// The short form of a coding id that lists show: its last eight characters (the start of a
+/// ULID is a timestamp, shared by codings made in the same second).
+pub fn short_id(id: &CodingId) -> &str {
+    let n = id.0.len().min(8);
+    &id.0[id.0.len() - n..]
+}
+
+/// Re-attach every coder's codings of one session to its current note text (LF) and save the
+/// files that changed. Returns, per coding that did not stay put, its coder, id and outcome.
+/// Files that cannot be read are reported and left alone.
+pub fn reattach_session(
+    root: &Path,
+    session: &SessionId,
+    text: &str,
+) -> (Vec<(String, CodingId, Reattach)>, Vec<CodingFileError>) {
+    let (files, mut errors) = load_session(root, session);
+    let mut outcomes = Vec::new();
+    for mut f in files {
+        let before = f.codings.clone();
+        let results = reattach_all(text, &mut f.codings);
+        for (c, r) in f.codings.iter().zip(results) {
+            if r != Reattach::Unchanged {
+                outcomes.push((f.coder.clone(), c.id.clone(), r));
+            }
+        }
+        if f.codings != before {
+            if let Err(e) = save(root, &f) {
+                errors.push(e);
+            }
+        }
+    }
+    (outcomes, errors)
+}
+
 /// Where a coding id prefix points: (file index, coding index).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum IdLookupError {
@@ -391,7 +426,8 @@ pub enum IdLookupError {
     Ambiguous { prefix: String, count: usize },
 }
 
-/// The one coding whose id starts with `prefix` (case-insensitive) among `files`.
+/// The one coding whose id starts with `prefix`, or whose short form (`short_id`) is `prefix`
+/// (case-insensitive), among `files`.
 pub fn find_by_id_prefix(
     files: &[CoderSessionFile],
     prefix: &str,
@@ -404,7 +440,7 @@ pub fn find_by_id_prefix(
             f.codings
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !p.is_empty() && c.id.0.starts_with(&p))
+                .filter(|(_, c)| !p.is_empty() && (c.id.0.starts_with(&p) || short_id(&c.id) == p))
                 .map(move |(ci, _)| (fi, ci))
         })
         .collect();
