@@ -126,11 +126,9 @@ fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
     if candidates.is_empty() {
         candidates = find_all_loose(text, &quote);
     }
-    let mut scored: Vec<(usize, (usize, usize))> = candidates
-        .iter()
-        .map(|&r| (context_score(r), r))
-        .collect();
-    scored.sort_by(|x, y| y.0.cmp(&x.0));
+    let mut scored: Vec<(usize, (usize, usize))> =
+        candidates.iter().map(|&r| (context_score(r), r)).collect();
+    scored.sort_by_key(|x| std::cmp::Reverse(x.0));
     let clear_winner = |scored: &[(usize, (usize, usize))]| match scored {
         [] => None,
         [(_, only)] => Some(*only),
@@ -374,7 +372,10 @@ mod reattach_tests {
         assert_eq!(c.quote, "we finally trust each other", "the quote is kept");
         assert!(c.start <= c.end && c.end <= new.chars().count(), "clamped");
         // Orphans can come back when the words return.
-        assert!(matches!(reattach(old, &mut c), Reattach::Unchanged | Reattach::Moved { .. }));
+        assert!(matches!(
+            reattach(old, &mut c),
+            Reattach::Unchanged | Reattach::Moved { .. }
+        ));
         assert!(on_words(old, &c, "we finally trust each other"));
     }
 
@@ -385,7 +386,10 @@ mod reattach_tests {
         let crlf = old.replace('\n', "\r\n");
         // Normalised on read (what the store does): nothing moves.
         let mut same = c.clone();
-        assert_eq!(reattach(&normalize_newlines(&crlf), &mut same), Reattach::Unchanged);
+        assert_eq!(
+            reattach(&normalize_newlines(&crlf), &mut same),
+            Reattach::Unchanged
+        );
         // Given the raw CRLF text, the quote is found despite the different line ending.
         assert!(matches!(reattach(&crlf, &mut c), Reattach::Moved { .. }));
         assert_eq!(char_slice(&crlf, c.start, c.end), "finally\r\ntrust each");
@@ -398,7 +402,10 @@ mod reattach_tests {
         let new = "The team agreed to hold  the\nmeeting at the shelter so she would not travel.";
         assert!(matches!(reattach(new, &mut c), Reattach::Moved { .. }));
         assert!(on_words(new, &c, "hold  the\nmeeting at the shelter"));
-        assert_eq!(c.quote, "hold  the\nmeeting at the shelter", "quote refreshed");
+        assert_eq!(
+            c.quote, "hold  the\nmeeting at the shelter",
+            "quote refreshed"
+        );
     }
 
     #[test]
@@ -407,14 +414,20 @@ mod reattach_tests {
         let mut second = code(old, "we trust", Some(2));
         let mut first = code(old, "we trust", Some(1));
         let new = format!("Added heading.\n\n{old}");
-        assert!(matches!(reattach(&new, &mut second), Reattach::Moved { .. }));
+        assert!(matches!(
+            reattach(&new, &mut second),
+            Reattach::Moved { .. }
+        ));
         assert!(on_words(&new, &second, "we trust"));
         assert!(char_slice(&new, second.end, second.end + 5) == " CYFD");
         assert!(matches!(reattach(&new, &mut first), Reattach::Moved { .. }));
         assert!(char_slice(&new, first.end, first.end + 8) == " La Casa");
         // Swap the two lines: each coding follows its own words.
         let swapped = "La Casa staff: we trust CYFD now.\nCYFD staff: we trust La Casa now.";
-        let (mut a, mut b) = (code(old, "we trust", Some(1)), code(old, "we trust", Some(2)));
+        let (mut a, mut b) = (
+            code(old, "we trust", Some(1)),
+            code(old, "we trust", Some(2)),
+        );
         reattach(swapped, &mut a);
         reattach(swapped, &mut b);
         assert_eq!(char_slice(swapped, a.end, a.end + 8), " La Casa");
@@ -458,20 +471,27 @@ mod reattach_tests {
         let new = format!("{p3}\n\n{p1}\n\n{p2}");
         assert!(matches!(reattach(&new, &mut c), Reattach::Moved { .. }));
         assert!(on_words(&new, &c, "she now trusts CPS"));
-        assert_eq!(c.before, format!("{p1}\n\nSecond, the advocate said ")
-            .chars()
-            .rev()
-            .take(CONTEXT_CHARS)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<String>(), "context refreshed after the move");
+        assert_eq!(
+            c.before,
+            format!("{p1}\n\nSecond, the advocate said ")
+                .chars()
+                .rev()
+                .take(CONTEXT_CHARS)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<String>(),
+            "context refreshed after the move"
+        );
     }
 
     #[test]
     fn reattach_all_handles_each_coding() {
         let old = "A: we trust them. B: calls go unanswered.";
-        let mut cs = vec![code(old, "we trust them", None), code(old, "calls go unanswered", None)];
+        let mut cs = vec![
+            code(old, "we trust them", None),
+            code(old, "calls go unanswered", None),
+        ];
         let new = "🙂 A: we trust them. B: calls are returned.";
         let r = reattach_all(new, &mut cs);
         assert!(matches!(r[0], Reattach::Moved { .. }));
@@ -480,8 +500,25 @@ mod reattach_tests {
 
     fn unicode_text() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            "a", "e", "ñ", "Doña", " ", " ", "\n", "\n\n", "🙂", "👩‍👩‍👧", "我们", "x", ".", "trust",
-            "é", "\u{301}", "ß", "👍🏽", "\t",
+            "a",
+            "e",
+            "ñ",
+            "Doña",
+            " ",
+            " ",
+            "\n",
+            "\n\n",
+            "🙂",
+            "👩‍👩‍👧",
+            "我们",
+            "x",
+            ".",
+            "trust",
+            "é",
+            "\u{301}",
+            "ß",
+            "👍🏽",
+            "\t",
         ]);
         prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
     }

@@ -446,7 +446,10 @@ impl Codebook {
     pub fn ancestors(&self, key: &str) -> Vec<&Theme> {
         let mut out: Vec<&Theme> = Vec::new();
         let mut cur = self.get(key);
-        while let Some(p) = cur.and_then(|t| t.parent.as_deref()).and_then(|p| self.get(p)) {
+        while let Some(p) = cur
+            .and_then(|t| t.parent.as_deref())
+            .and_then(|p| self.get(p))
+        {
             if p.key == key || out.iter().any(|a| a.key == p.key) {
                 break;
             }
@@ -769,11 +772,10 @@ mod tests {
         // Each "not when" should name another theme, so coders know where to go instead.
         let b = Codebook::builtin();
         for t in &b.themes {
-            let names_other = b
-                .themes
-                .iter()
-                .filter(|o| o.key != t.key)
-                .any(|o| t.not_when.contains(&o.name) || t.not_when.contains(o.name.split(' ').next().unwrap()));
+            let names_other = b.themes.iter().filter(|o| o.key != t.key).any(|o| {
+                t.not_when.contains(&o.name)
+                    || t.not_when.contains(o.name.split(' ').next().unwrap())
+            });
             assert!(names_other, "{}: not_when names no other theme", t.key);
         }
     }
@@ -845,7 +847,11 @@ mod tests {
     #[test]
     fn hierarchy() {
         let b = Codebook::builtin();
-        let kids: Vec<&str> = b.children("practice").iter().map(|t| t.key.as_str()).collect();
+        let kids: Vec<&str> = b
+            .children("practice")
+            .iter()
+            .map(|t| t.key.as_str())
+            .collect();
         assert_eq!(
             kids,
             [
@@ -971,9 +977,18 @@ color = \"#000000\"
         );
         assert!(b.get("flexibility").is_none());
 
-        assert!(b.delete("trust", None, 3).is_err(), "passages would be lost");
-        assert!(b.delete("collaboration", Some("practice"), 0).is_err(), "has children");
-        let r = b.delete("trust", Some("communication"), 3).unwrap().unwrap();
+        assert!(
+            b.delete("trust", None, 3).is_err(),
+            "passages would be lost"
+        );
+        assert!(
+            b.delete("collaboration", Some("practice"), 0).is_err(),
+            "has children"
+        );
+        let r = b
+            .delete("trust", Some("communication"), 3)
+            .unwrap()
+            .unwrap();
         assert_eq!(r.to, "communication");
         assert_eq!(b.delete("housing", None, 0).unwrap(), None);
         assert!(b.validate().is_empty());
@@ -994,8 +1009,12 @@ color = \"#000000\"
     fn close_matches_for_typos() {
         let b = Codebook::builtin();
         assert_eq!(b.close_matches("trsut", 3), ["trust"]);
-        assert!(b.close_matches("perpetrator", 3).contains(&"perpetrator-patterns"));
-        assert!(b.unknown_theme_message("comunication").contains("`communication`"));
+        assert!(b
+            .close_matches("perpetrator", 3)
+            .contains(&"perpetrator-patterns"));
+        assert!(b
+            .unknown_theme_message("comunication")
+            .contains("`communication`"));
     }
 
     #[test]

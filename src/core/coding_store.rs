@@ -491,7 +491,10 @@ mod tests {
                 count: 2
             })
         );
-        assert_eq!(find_quote(text, "Trust La", None), Err(QuoteError::NotFound));
+        assert_eq!(
+            find_quote(text, "Trust La", None),
+            Err(QuoteError::NotFound)
+        );
         assert_eq!(
             find_quote(text, "Casa.\r\nWe", None).map(|(s, e)| e - s),
             Ok(8),
