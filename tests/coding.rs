@@ -77,9 +77,27 @@ fn two_coders_write_different_files() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let session = SessionId::new();
-    code(root, "Ana Peña", &session, "we finally trust each other", "trust");
-    code(root, "M. Rivera", &session, "we finally trust each other", "shared-purpose");
-    code(root, "M. Rivera", &session, "texts La Casa the same day", "communication");
+    code(
+        root,
+        "Ana Peña",
+        &session,
+        "we finally trust each other",
+        "trust",
+    );
+    code(
+        root,
+        "M. Rivera",
+        &session,
+        "we finally trust each other",
+        "shared-purpose",
+    );
+    code(
+        root,
+        "M. Rivera",
+        &session,
+        "texts La Casa the same day",
+        "communication",
+    );
 
     let a = root.join(format!("codings/ana-pena/{session}.json"));
     let m = root.join(format!("codings/m-rivera/{session}.json"));
@@ -107,7 +125,10 @@ fn two_coders_write_different_files() {
     // A memo alone is kept.
     ana.memo = "Ask about month 3.".into();
     store::save(root, &ana).unwrap();
-    assert_eq!(store::load(root, "Ana Peña", &session).unwrap().memo, "Ask about month 3.");
+    assert_eq!(
+        store::load(root, "Ana Peña", &session).unwrap().memo,
+        "Ask about month 3."
+    );
 
     // A session nobody coded loads empty.
     let other = SessionId::new();
@@ -145,7 +166,10 @@ fn malformed_file_is_reported_and_the_rest_loads() {
     };
     let e = store::apply_remap(root, &remap).unwrap_err();
     assert_eq!(e.path, broken);
-    assert_eq!(store::load(root, "Ana", &s1).unwrap().codings[0].theme, "trust");
+    assert_eq!(
+        store::load(root, "Ana", &s1).unwrap().codings[0].theme,
+        "trust"
+    );
 
     // A file whose name and contents disagree is reported too.
     let renamed = root.join(format!("codings/ana/{}.json", SessionId::new()));
@@ -159,9 +183,21 @@ fn merge_and_delete_reassign_codings_of_all_coders() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let (s1, s2) = (SessionId::new(), SessionId::new());
-    code(root, "Ana", &s1, "we finally trust each other", "flexibility");
+    code(
+        root,
+        "Ana",
+        &s1,
+        "we finally trust each other",
+        "flexibility",
+    );
     code(root, "Ana", &s2, "We trust CYFD", "trust");
-    code(root, "Ben", &s1, "texts La Casa the same day", "flexibility");
+    code(
+        root,
+        "Ben",
+        &s1,
+        "texts La Casa the same day",
+        "flexibility",
+    );
     code(root, "Ben", &s1, "we finally trust each other", "roles");
 
     let mut book = Codebook::builtin();
@@ -172,7 +208,10 @@ fn merge_and_delete_reassign_codings_of_all_coders() {
     let (files, _) = store::load_all(root);
     let n = store::count_by_theme(&files)["roles"];
     assert!(book.delete("roles", None, n).is_err());
-    let remap = book.delete("roles", Some("communication"), n).unwrap().unwrap();
+    let remap = book
+        .delete("roles", Some("communication"), n)
+        .unwrap()
+        .unwrap();
     assert_eq!(store::apply_remap(root, &remap).unwrap(), 1);
 
     let (files, errors) = store::load_all(root);
@@ -182,11 +221,18 @@ fn merge_and_delete_reassign_codings_of_all_coders() {
     assert_eq!(counts.get("communication"), Some(&1));
     assert_eq!(counts.get("flexibility"), None);
     assert_eq!(counts.get("roles"), None);
-    let total: usize = files.iter().map(|f: &CoderSessionFile| f.codings.len()).sum();
+    let total: usize = files
+        .iter()
+        .map(|f: &CoderSessionFile| f.codings.len())
+        .sum();
     assert_eq!(total, 4, "no passage was dropped");
     for f in &files {
         for c in &f.codings {
-            assert!(book.get(&c.theme).is_some(), "{} still in the codebook", c.theme);
+            assert!(
+                book.get(&c.theme).is_some(),
+                "{} still in the codebook",
+                c.theme
+            );
         }
     }
 }
@@ -201,10 +247,7 @@ fn coding_files_are_private() {
     let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&dir.path().join("codings")), 0o700);
     assert_eq!(mode(&dir.path().join("codings/ana")), 0o700);
-    assert_eq!(
-        mode(&store::file_path(dir.path(), "Ana", &session)),
-        0o600
-    );
+    assert_eq!(mode(&store::file_path(dir.path(), "Ana", &session)), 0o600);
 }
 
 #[test]
@@ -212,8 +255,20 @@ fn reattach_session_updates_every_coders_file_after_an_outside_edit() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let session = SessionId::new();
-    code(root, "Ana", &session, "we finally trust each other", "trust");
-    code(root, "Ben", &session, "texts La Casa the same day", "communication");
+    code(
+        root,
+        "Ana",
+        &session,
+        "we finally trust each other",
+        "trust",
+    );
+    code(
+        root,
+        "Ben",
+        &session,
+        "texts La Casa the same day",
+        "communication",
+    );
     code(root, "Ben", &session, "We trust CYFD", "trust");
 
     // Someone edited the note in another editor: a heading added, one sentence reworded.

@@ -96,8 +96,7 @@ fn minimal_project_selection_length_is_its_text_in_code_points() {
         eprintln!("skipped: no shared/refi-qda/samples beside the repository (set RIPPLE_SHARED)");
         return;
     };
-    let xml =
-        std::fs::read_to_string(shared.join("refi-qda/samples/minimal-project.qde")).unwrap();
+    let xml = std::fs::read_to_string(shared.join("refi-qda/samples/minimal-project.qde")).unwrap();
     let sels = start_tags(&xml, "PlainTextSelection");
     assert_eq!(sels.len(), 1);
     let tag = sels[0].1;

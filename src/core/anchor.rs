@@ -141,6 +141,8 @@ fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
         match clear_winner(&scored) {
             Some(r) if r != (s, e) => Some(r),
             _ => {
+                // Same place; remember today's surroundings for the next re-attachment.
+                refresh_context(text, coding);
                 coding.status = AnchorStatus::Attached;
                 return Reattach::Unchanged;
             }
@@ -153,10 +155,7 @@ fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
             coding.start = ns;
             coding.end = ne;
             coding.quote = text[ns..ne].iter().collect();
-            coding.before = text[ns.saturating_sub(CONTEXT_CHARS)..ns].iter().collect();
-            coding.after = text[ne..(ne + CONTEXT_CHARS).min(text.len())]
-                .iter()
-                .collect();
+            refresh_context(text, coding);
             coding.status = AnchorStatus::Attached;
             coding.updated = chrono::Utc::now();
             Reattach::Moved {
@@ -171,6 +170,14 @@ fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
             Reattach::Orphaned
         }
     }
+}
+
+fn refresh_context(text: &[char], coding: &mut Coding) {
+    let (s, e) = (coding.start, coding.end);
+    coding.before = text[s.saturating_sub(CONTEXT_CHARS)..s].iter().collect();
+    coding.after = text[e..(e + CONTEXT_CHARS).min(text.len())]
+        .iter()
+        .collect();
 }
 
 /// Every (possibly overlapping) occurrence of `needle` in `hay`, as code-point ranges.
@@ -333,6 +340,16 @@ mod reattach_tests {
         let before = c.clone();
         assert_eq!(reattach(text, &mut c), Reattach::Unchanged);
         assert_eq!(c, before);
+    }
+
+    #[test]
+    fn in_place_with_new_surroundings_keeps_offsets_and_refreshes_context() {
+        let old = "Notes. We finally trust each other. Next steps.";
+        let mut c = code(old, "We finally trust each other", None);
+        let new = "Notes. We finally trust each other, said both leads.";
+        assert_eq!(reattach(new, &mut c), Reattach::Unchanged);
+        assert_eq!((c.start, c.end), (7, 34));
+        assert_eq!(c.after, ", said both leads.");
     }
 
     #[test]
