@@ -1,7 +1,18 @@
 //! The codebook: themes an evaluator applies to passages. Stored as TOML (`codebook.toml` in a
 //! store; the default in `codebook/default.toml`, built into the binary).
+//!
+//! Themes form a forest through `parent`. Every edit is checked before it takes effect, and
+//! edits that would strand coded passages (merge, delete) return a [`ThemeRemap`] that the
+//! coding store applies to every coder's files, so no passage is silently dropped.
 
+use crate::core::atomic::atomic_write;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The codebook a new store starts with.
+pub const DEFAULT_CODEBOOK: &str = include_str!("../../codebook/default.toml");
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Theme {
@@ -22,8 +33,994 @@ pub struct Theme {
     pub example: String,
 }
 
+impl Theme {
+    /// A theme with only the required fields filled in.
+    pub fn new(key: &str, name: &str, colour: &str) -> Theme {
+        Theme {
+            key: key.to_string(),
+            name: name.to_string(),
+            colour: colour.to_string(),
+            parent: None,
+            definition: String::new(),
+            use_when: String::new(),
+            not_when: String::new(),
+            example: String::new(),
+        }
+    }
+
+    /// The colour as RGB, if it is a valid `#rrggbb`.
+    pub fn rgb(&self) -> Option<(u8, u8, u8)> {
+        parse_colour(&self.colour)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Codebook {
     #[serde(default, rename = "theme")]
     pub themes: Vec<Theme>,
+}
+
+/// A problem with a codebook: a TOML syntax error or a broken rule. Displayed as
+/// `path:line: message` (path and line when known).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodebookError {
+    pub path: Option<PathBuf>,
+    /// 1-based line in the codebook file.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl CodebookError {
+    fn new(message: impl Into<String>) -> CodebookError {
+        CodebookError {
+            path: None,
+            line: None,
+            message: message.into(),
+        }
+    }
+    fn at(line: Option<usize>, message: impl Into<String>) -> CodebookError {
+        CodebookError {
+            path: None,
+            line,
+            message: message.into(),
+        }
+    }
+    fn with_path(mut self, path: &Path) -> CodebookError {
+        self.path = Some(path.to_path_buf());
+        self
+    }
+}
+
+impl fmt::Display for CodebookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.path, self.line) {
+            (Some(p), Some(l)) => write!(f, "{}:{}: {}", p.display(), l, self.message),
+            (Some(p), None) => write!(f, "{}: {}", p.display(), self.message),
+            (None, Some(l)) => write!(f, "line {}: {}", l, self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for CodebookError {}
+
+/// Codings of theme `from` must now carry theme `to` (after a merge, or a delete with
+/// reassignment). Applied to all coders' files by `coding_store::apply_remap`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThemeRemap {
+    pub from: String,
+    pub to: String,
+}
+
+/// Colours offered for new themes: readable as text on both light and dark terminals
+/// (contrast at least 3:1 against black and against white) and apart from one another.
+pub const PALETTE: [&str; 24] = [
+    "#1f8fd6", "#12a0a0", "#8a6fdc", "#2f9e6a", "#7f9612", "#a65cc8", "#3a62e0", "#c96f1c",
+    "#e86a28", "#e0607a", "#a0662c", "#b08a10", "#c2448f", "#cc2f2f", "#2e9c48", "#8a7f5a",
+    "#5b7a99", "#0e8fb0", "#d0508a", "#6f8f3a", "#9a6a9e", "#bb5c3c", "#4f88a8", "#968a20",
+];
+
+/// Where in the file each theme's fields are (1-based lines), recovered from the TOML spans.
+#[derive(Clone, Debug, Default)]
+struct ThemeLines {
+    table: Option<usize>,
+    key: Option<usize>,
+    name: Option<usize>,
+    colour: Option<usize>,
+    parent: Option<usize>,
+}
+
+const KNOWN_FIELDS: [&str; 8] = [
+    "key",
+    "name",
+    "colour",
+    "parent",
+    "definition",
+    "use_when",
+    "not_when",
+    "example",
+];
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text.as_bytes()[..byte.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// True for `#rrggbb` (hex digits in either case).
+pub fn is_valid_colour(s: &str) -> bool {
+    parse_colour(s).is_some()
+}
+
+fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
+    let hex = s.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let p = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some((p(0)?, p(2)?, p(4)?))
+}
+
+/// A theme key is lowercase ASCII letters, digits and single dashes, starting with a letter.
+pub fn is_valid_key(key: &str) -> bool {
+    let b = key.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_lowercase()
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && !key.ends_with('-')
+        && !key.contains("--")
+}
+
+impl Codebook {
+    /// The default codebook built into the binary.
+    pub fn builtin() -> Codebook {
+        Codebook::parse(DEFAULT_CODEBOOK).expect("the built-in codebook is valid (tested)")
+    }
+
+    /// Parse and validate codebook TOML; the first problem found is the error.
+    pub fn parse(text: &str) -> Result<Codebook, CodebookError> {
+        Codebook::parse_report(text).map_err(|mut errs| errs.remove(0))
+    }
+
+    /// Parse and validate codebook TOML, reporting every problem (with lines).
+    pub fn parse_report(text: &str) -> Result<Codebook, Vec<CodebookError>> {
+        let book: Codebook = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            vec![CodebookError::at(line, e.message().trim().to_string())]
+        })?;
+        let (lines, mut errors) = spans(text);
+        errors.extend(book.validate_with(&lines));
+        errors.sort_by_key(|e| e.line.unwrap_or(0));
+        if errors.is_empty() {
+            Ok(book)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Read a codebook file; the first problem found is the error (with the path).
+    pub fn load(path: &Path) -> Result<Codebook, CodebookError> {
+        Codebook::load_report(path).map_err(|mut errs| errs.remove(0))
+    }
+
+    /// Read a codebook file, reporting every problem, each with the path.
+    pub fn load_report(path: &Path) -> Result<Codebook, Vec<CodebookError>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![CodebookError::new(format!("cannot read the codebook: {e}")).with_path(path)]
+        })?;
+        Codebook::parse_report(&text)
+            .map_err(|errs| errs.into_iter().map(|e| e.with_path(path)).collect())
+    }
+
+    /// A store's codebook: the file at `path`, or the built-in default when there is none.
+    pub fn load_or_builtin(path: &Path) -> Result<Codebook, Vec<CodebookError>> {
+        if path.exists() {
+            Codebook::load_report(path)
+        } else {
+            Ok(Codebook::builtin())
+        }
+    }
+
+    /// Write the codebook as pretty TOML (`[[theme]]` tables), atomically. An invalid codebook
+    /// is refused so a broken file is never written.
+    pub fn save(&self, path: &Path) -> Result<(), CodebookError> {
+        if let Some(e) = self.validate().into_iter().next() {
+            return Err(e.with_path(path));
+        }
+        atomic_write(path, self.to_toml().as_bytes()).map_err(|e| {
+            CodebookError::new(format!("cannot write the codebook: {e}")).with_path(path)
+        })
+    }
+
+    /// The codebook as TOML in the same shape as `codebook/default.toml`.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        for t in &self.themes {
+            out.push_str(&toml::to_string_pretty(&TomlTheme { theme: [t] }).unwrap_or_default());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Every problem with the codebook (no line numbers: it may not come from a file).
+    pub fn validate(&self) -> Vec<CodebookError> {
+        self.validate_with(&[])
+    }
+
+    fn validate_with(&self, lines: &[ThemeLines]) -> Vec<CodebookError> {
+        let mut errors = Vec::new();
+        let line = |i: usize, f: fn(&ThemeLines) -> Option<usize>| {
+            lines.get(i).and_then(|l| f(l).or(l.table))
+        };
+        let mut first_at: HashMap<&str, usize> = HashMap::new();
+        for (i, t) in self.themes.iter().enumerate() {
+            if !is_valid_key(&t.key) {
+                errors.push(CodebookError::at(
+                    line(i, |l| l.key),
+                    format!(
+                        "theme key `{}` is not valid: use lowercase letters, digits and single dashes, starting with a letter (e.g. `shared-purpose`)",
+                        t.key
+                    ),
+                ));
+            }
+            if let Some(&first) = first_at.get(t.key.as_str()) {
+                let first_line = line(first, |l| l.key)
+                    .map(|l| format!(" (first defined on line {l})"))
+                    .unwrap_or_default();
+                errors.push(CodebookError::at(
+                    line(i, |l| l.key),
+                    format!("duplicate theme key `{}`{first_line}", t.key),
+                ));
+            } else {
+                first_at.insert(&t.key, i);
+            }
+            if t.name.trim().is_empty() {
+                errors.push(CodebookError::at(
+                    line(i, |l| l.name),
+                    format!("theme `{}` has an empty name", t.key),
+                ));
+            }
+            if !is_valid_colour(&t.colour) {
+                errors.push(CodebookError::at(
+                    line(i, |l| l.colour),
+                    format!(
+                        "theme `{}` has colour `{}`: expected `#rrggbb` (six hex digits)",
+                        t.key, t.colour
+                    ),
+                ));
+            }
+        }
+        for (i, t) in self.themes.iter().enumerate() {
+            let Some(p) = &t.parent else { continue };
+            if p == &t.key {
+                errors.push(CodebookError::at(
+                    line(i, |l| l.parent),
+                    format!("theme `{}` is its own parent", t.key),
+                ));
+            } else if !first_at.contains_key(p.as_str()) {
+                errors.push(CodebookError::at(
+                    line(i, |l| l.parent),
+                    format!(
+                        "theme `{}` has parent `{}`, which is not a theme in this codebook",
+                        t.key, p
+                    ),
+                ));
+            }
+        }
+        // A cycle through parents (longer than a self-loop, reported above): report it once, on
+        // the first member in file order.
+        let parent_of: HashMap<&str, &str> = self
+            .themes
+            .iter()
+            .filter_map(|t| t.parent.as_deref().map(|p| (t.key.as_str(), p)))
+            .collect();
+        let mut reported: BTreeSet<&str> = BTreeSet::new();
+        for (i, t) in self.themes.iter().enumerate() {
+            if reported.contains(t.key.as_str()) {
+                continue;
+            }
+            let mut path = vec![t.key.as_str()];
+            let mut cur = t.key.as_str();
+            while let Some(&p) = parent_of.get(cur) {
+                if p == t.key && path.len() > 1 {
+                    path.push(p);
+                    errors.push(CodebookError::at(
+                        line(i, |l| l.parent),
+                        format!("themes form a parent cycle: {}", path.join(" → ")),
+                    ));
+                    reported.extend(path.iter().copied());
+                    break;
+                }
+                if path.contains(&p) {
+                    break; // a cycle that does not pass through `t`: reported from its members
+                }
+                path.push(p);
+                cur = p;
+            }
+        }
+        errors
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.key == key)
+    }
+
+    fn index_of(&self, key: &str) -> Result<usize, CodebookError> {
+        self.themes
+            .iter()
+            .position(|t| t.key == key)
+            .ok_or_else(|| CodebookError::new(self.unknown_theme_message(key)))
+    }
+
+    /// "no theme `x`" with the closest keys, for error messages.
+    pub fn unknown_theme_message(&self, key: &str) -> String {
+        let close = self.close_matches(key, 3);
+        if close.is_empty() {
+            format!("no theme `{key}` in the codebook")
+        } else {
+            format!(
+                "no theme `{key}` in the codebook; did you mean {}?",
+                close
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    }
+
+    /// Keys that look like `query`: keys or names containing it, then small edit distances.
+    pub fn close_matches(&self, query: &str, limit: usize) -> Vec<&str> {
+        let q = query.trim().to_lowercase();
+        let mut scored: Vec<(usize, usize, &str)> = self
+            .themes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let name = t.name.to_lowercase();
+                let score = if !q.is_empty() && (t.key.contains(&q) || name.contains(&q)) {
+                    0
+                } else {
+                    let d = edit_distance(&q, &t.key);
+                    if d <= 2.max(q.chars().count() / 3) {
+                        d
+                    } else {
+                        return None;
+                    }
+                };
+                Some((score, i, t.key.as_str()))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(limit).map(|(_, _, k)| k).collect()
+    }
+
+    /// Direct children, in file order.
+    pub fn children(&self, key: &str) -> Vec<&Theme> {
+        self.themes
+            .iter()
+            .filter(|t| t.parent.as_deref() == Some(key))
+            .collect()
+    }
+
+    /// Everything below `key` (children, grandchildren, ...), depth-first in file order, without
+    /// `key` itself. Safe on cyclic codebooks.
+    pub fn descendants(&self, key: &str) -> Vec<&Theme> {
+        let mut out: Vec<&Theme> = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        seen.insert(key.to_string());
+        self.collect_below(key, &mut seen, &mut |_, t| out.push(t), 1);
+        out
+    }
+
+    /// `key` and all its descendants' keys: what a `theme:` filter matches.
+    pub fn subtree_keys(&self, key: &str) -> Vec<String> {
+        let mut keys = vec![key.to_string()];
+        keys.extend(self.descendants(key).into_iter().map(|t| t.key.clone()));
+        keys
+    }
+
+    fn collect_below<'a>(
+        &'a self,
+        key: &str,
+        seen: &mut BTreeSet<String>,
+        visit: &mut dyn FnMut(usize, &'a Theme),
+        depth: usize,
+    ) {
+        for t in self
+            .themes
+            .iter()
+            .filter(|t| t.parent.as_deref() == Some(key))
+        {
+            if seen.insert(t.key.clone()) {
+                visit(depth, t);
+                self.collect_below(&t.key, seen, visit, depth + 1);
+            }
+        }
+    }
+
+    /// Parent, grandparent, ... (nearest first). Stops at a cycle or an unknown parent.
+    pub fn ancestors(&self, key: &str) -> Vec<&Theme> {
+        let mut out: Vec<&Theme> = Vec::new();
+        let mut cur = self.get(key);
+        while let Some(p) = cur
+            .and_then(|t| t.parent.as_deref())
+            .and_then(|p| self.get(p))
+        {
+            if p.key == key || out.iter().any(|a| a.key == p.key) {
+                break;
+            }
+            out.push(p);
+            cur = Some(p);
+        }
+        out
+    }
+
+    /// Themes without a parent (or whose parent is missing), in file order.
+    pub fn roots(&self) -> Vec<&Theme> {
+        self.themes
+            .iter()
+            .filter(|t| match &t.parent {
+                None => true,
+                Some(p) => self.get(p).is_none(),
+            })
+            .collect()
+    }
+
+    /// Every theme once, depth-first in file order, with its depth (roots at 0). Themes caught
+    /// in a parent cycle come last at depth 0, so nothing is hidden from view.
+    pub fn tree(&self) -> Vec<(usize, &Theme)> {
+        let mut out: Vec<(usize, &Theme)> = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for r in self.roots() {
+            if seen.insert(r.key.clone()) {
+                out.push((0, r));
+                self.collect_below(&r.key, &mut seen, &mut |d, t| out.push((d, t)), 1);
+            }
+        }
+        for t in &self.themes {
+            if seen.insert(t.key.clone()) {
+                out.push((0, t));
+                self.collect_below(&t.key, &mut seen, &mut |d, t| out.push((d, t)), 1);
+            }
+        }
+        out
+    }
+
+    /// Apply `edit` to a copy; keep the result only if the codebook is still valid.
+    fn edit<T>(
+        &mut self,
+        edit: impl FnOnce(&mut Codebook) -> Result<T, CodebookError>,
+    ) -> Result<T, CodebookError> {
+        let mut copy = self.clone();
+        let out = edit(&mut copy)?;
+        if let Some(e) = copy.validate().into_iter().next() {
+            return Err(e);
+        }
+        *self = copy;
+        Ok(out)
+    }
+
+    /// Add a theme at the end (after its parent's other children when it has a parent).
+    pub fn add(&mut self, theme: Theme) -> Result<(), CodebookError> {
+        if self.get(&theme.key).is_some() {
+            return Err(CodebookError::new(format!(
+                "a theme with key `{}` already exists",
+                theme.key
+            )));
+        }
+        self.edit(|b| {
+            let at = match &theme.parent {
+                Some(p) => {
+                    let mut last = b.index_of(p)?;
+                    for d in b.descendants(p) {
+                        last = last.max(b.index_of(&d.key)?);
+                    }
+                    last + 1
+                }
+                None => b.themes.len(),
+            };
+            b.themes.insert(at, theme);
+            Ok(())
+        })
+    }
+
+    /// Change a theme's display name (its key, which codings refer to, stays).
+    pub fn rename(&mut self, key: &str, new_name: &str) -> Result<(), CodebookError> {
+        self.edit(|b| {
+            let i = b.index_of(key)?;
+            b.themes[i].name = new_name.trim().to_string();
+            Ok(())
+        })
+    }
+
+    pub fn recolour(&mut self, key: &str, colour: &str) -> Result<(), CodebookError> {
+        self.edit(|b| {
+            let i = b.index_of(key)?;
+            b.themes[i].colour = colour.trim().to_ascii_lowercase();
+            Ok(())
+        })
+    }
+
+    /// Put `key` under `parent` (or make it a root). Refuses to create a cycle.
+    pub fn move_under(&mut self, key: &str, parent: Option<&str>) -> Result<(), CodebookError> {
+        self.edit(|b| {
+            let i = b.index_of(key)?;
+            if let Some(p) = parent {
+                b.index_of(p)?;
+                if p == key || b.descendants(key).iter().any(|d| d.key == p) {
+                    return Err(CodebookError::new(format!(
+                        "cannot move `{key}` under `{p}`: `{p}` is `{key}` or inside it"
+                    )));
+                }
+            }
+            b.themes[i].parent = parent.map(str::to_string);
+            Ok(())
+        })
+    }
+
+    /// Merge theme `from` into `into`: `from` disappears, its children move under `into`, and
+    /// the returned remap moves its codings to `into`.
+    pub fn merge(&mut self, from: &str, into: &str) -> Result<ThemeRemap, CodebookError> {
+        if from == into {
+            return Err(CodebookError::new(format!(
+                "cannot merge `{from}` into itself"
+            )));
+        }
+        self.edit(|b| {
+            let i = b.index_of(from)?;
+            b.index_of(into)?;
+            let from_parent = b.themes[i].parent.clone();
+            for t in b.themes.iter_mut() {
+                if t.parent.as_deref() == Some(from) {
+                    // `into` may itself be a child of `from`: it takes `from`'s place.
+                    t.parent = if t.key == into {
+                        from_parent.clone()
+                    } else {
+                        Some(into.to_string())
+                    };
+                }
+            }
+            b.themes.remove(i);
+            Ok(ThemeRemap {
+                from: from.to_string(),
+                to: into.to_string(),
+            })
+        })
+    }
+
+    /// Delete a theme. `passage_count` is how many codings (all coders) use it: they must be
+    /// reassigned to another theme, and a theme with children must have them moved first.
+    /// Returns the remap to apply to codings when passages are reassigned.
+    pub fn delete(
+        &mut self,
+        key: &str,
+        reassign_to: Option<&str>,
+        passage_count: usize,
+    ) -> Result<Option<ThemeRemap>, CodebookError> {
+        self.edit(|b| {
+            let i = b.index_of(key)?;
+            let children = b.children(key);
+            if !children.is_empty() {
+                let names: Vec<&str> = children.iter().map(|t| t.key.as_str()).collect();
+                return Err(CodebookError::new(format!(
+                    "theme `{key}` has {} child theme(s) ({}): move them elsewhere first",
+                    names.len(),
+                    names.join(", ")
+                )));
+            }
+            let remap = match reassign_to {
+                Some(to) if to == key => {
+                    return Err(CodebookError::new(format!(
+                        "cannot reassign `{key}`'s passages to itself"
+                    )))
+                }
+                Some(to) => {
+                    b.index_of(to)?;
+                    Some(ThemeRemap {
+                        from: key.to_string(),
+                        to: to.to_string(),
+                    })
+                }
+                None if passage_count > 0 => {
+                    return Err(CodebookError::new(format!(
+                        "theme `{key}` codes {passage_count} passage(s): choose a theme to reassign them to"
+                    )))
+                }
+                None => None,
+            };
+            b.themes.remove(i);
+            Ok(remap)
+        })
+    }
+
+    /// A colour for a new theme: the first palette colour not yet used, else the least used.
+    pub fn suggest_colour(&self) -> String {
+        let used: Vec<String> = self
+            .themes
+            .iter()
+            .map(|t| t.colour.to_ascii_lowercase())
+            .collect();
+        PALETTE
+            .iter()
+            .min_by_key(|c| used.iter().filter(|u| u == c).count())
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| PALETTE[0].to_string())
+    }
+}
+
+#[derive(Serialize)]
+struct TomlTheme<'a> {
+    theme: [&'a Theme; 1],
+}
+
+/// Recover the line of each theme's fields, and report fields that are not part of a theme
+/// (a typo such as `color` would otherwise be dropped without a word).
+fn spans(text: &str) -> (Vec<ThemeLines>, Vec<CodebookError>) {
+    use toml::de::{DeTable, DeValue};
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    let Ok(doc) = DeTable::parse(text) else {
+        return (lines, errors);
+    };
+    for (k, v) in doc.get_ref().iter() {
+        let name: &str = k.get_ref();
+        if name != "theme" {
+            errors.push(CodebookError::at(
+                Some(line_of(text, k.span().start)),
+                format!("unknown top-level entry `{name}`: a codebook holds only [[theme]] tables"),
+            ));
+            continue;
+        }
+        let DeValue::Array(items) = v.get_ref() else {
+            continue;
+        };
+        for item in items.iter() {
+            let mut tl = ThemeLines {
+                table: Some(line_of(text, item.span().start)),
+                ..ThemeLines::default()
+            };
+            if let DeValue::Table(fields) = item.get_ref() {
+                for (fk, fv) in fields.iter() {
+                    let fname: &str = fk.get_ref();
+                    let l = Some(line_of(text, fv.span().start));
+                    match fname {
+                        "key" => tl.key = l,
+                        "name" => tl.name = l,
+                        "colour" => tl.colour = l,
+                        "parent" => tl.parent = l,
+                        _ if KNOWN_FIELDS.contains(&fname) => {}
+                        _ => errors.push(CodebookError::at(
+                            Some(line_of(text, fk.span().start)),
+                            format!(
+                                "unknown theme field `{fname}` (known: {})",
+                                KNOWN_FIELDS.join(", ")
+                            ),
+                        )),
+                    }
+                }
+            }
+            lines.push(tl);
+        }
+    }
+    (lines, errors)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXED_KEYS: [(&str, Option<&str>); 17] = [
+        ("collaboration", None),
+        ("trust", Some("collaboration")),
+        ("communication", Some("collaboration")),
+        ("roles", Some("collaboration")),
+        ("flexibility", Some("collaboration")),
+        ("effectiveness", Some("collaboration")),
+        ("shared-purpose", Some("collaboration")),
+        ("commitment", Some("collaboration")),
+        ("practice", None),
+        ("engaging-perpetrators", Some("practice")),
+        ("partnering-survivors", Some("practice")),
+        ("perpetrator-patterns", Some("practice")),
+        ("advocating-clients", Some("practice")),
+        ("shared-language", None),
+        ("naming-choice", Some("shared-language")),
+        ("protective-efforts", Some("shared-language")),
+        ("avoiding-blame", Some("shared-language")),
+    ];
+
+    #[test]
+    fn builtin_has_the_fixed_keys_fully_described() {
+        let b = Codebook::builtin();
+        assert_eq!(b.themes.len(), FIXED_KEYS.len());
+        for (t, (key, parent)) in b.themes.iter().zip(FIXED_KEYS) {
+            assert_eq!(t.key, key);
+            assert_eq!(t.parent.as_deref(), parent, "{key}");
+            for (field, v) in [
+                ("definition", &t.definition),
+                ("use_when", &t.use_when),
+                ("not_when", &t.not_when),
+                ("example", &t.example),
+            ] {
+                assert!(v.trim().len() > 20, "{key}.{field} is too short: {v:?}");
+            }
+        }
+        assert_eq!(b.roots().len(), 3);
+    }
+
+    #[test]
+    fn not_when_points_to_a_neighbour() {
+        // Each "not when" should name another theme, so coders know where to go instead.
+        let b = Codebook::builtin();
+        for t in &b.themes {
+            let names_other = b.themes.iter().filter(|o| o.key != t.key).any(|o| {
+                t.not_when.contains(&o.name)
+                    || t.not_when.contains(o.name.split(' ').next().unwrap())
+            });
+            assert!(names_other, "{}: not_when names no other theme", t.key);
+        }
+    }
+
+    fn relative_luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let lin = |c: u8| {
+            let c = c as f64 / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    }
+
+    fn lab(rgb: (u8, u8, u8)) -> (f64, f64, f64) {
+        let lin = |c: u8| {
+            let c = c as f64 / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let (r, g, b) = (lin(rgb.0), lin(rgb.1), lin(rgb.2));
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        (
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        )
+    }
+
+    fn readable_on_light_and_dark(c: &str) -> bool {
+        let l = relative_luminance(parse_colour(c).unwrap());
+        let on_white = 1.05 / (l + 0.05);
+        let on_black = (l + 0.05) / 0.05;
+        on_white >= 3.0 && on_black >= 3.0
+    }
+
+    #[test]
+    fn colours_are_readable_and_distinct() {
+        let b = Codebook::builtin();
+        for t in &b.themes {
+            assert!(readable_on_light_and_dark(&t.colour), "{}", t.key);
+        }
+        for c in PALETTE {
+            assert!(readable_on_light_and_dark(c), "{c}");
+        }
+        for (i, a) in b.themes.iter().enumerate() {
+            for o in &b.themes[i + 1..] {
+                let (x, y) = (lab(a.rgb().unwrap()), lab(o.rgb().unwrap()));
+                let d = ((x.0 - y.0).powi(2) + (x.1 - y.1).powi(2) + (x.2 - y.2).powi(2)).sqrt();
+                assert!(d >= 12.0, "{} and {} look alike (ΔE {d:.1})", a.key, o.key);
+            }
+        }
+    }
+
+    #[test]
+    fn hierarchy() {
+        let b = Codebook::builtin();
+        let kids: Vec<&str> = b
+            .children("practice")
+            .iter()
+            .map(|t| t.key.as_str())
+            .collect();
+        assert_eq!(
+            kids,
+            [
+                "engaging-perpetrators",
+                "partnering-survivors",
+                "perpetrator-patterns",
+                "advocating-clients"
+            ]
+        );
+        assert_eq!(b.ancestors("trust")[0].key, "collaboration");
+        assert!(b.ancestors("collaboration").is_empty());
+        assert_eq!(b.subtree_keys("shared-language").len(), 4);
+        assert!(b.descendants("trust").is_empty());
+        let tree = b.tree();
+        assert_eq!(tree.len(), b.themes.len());
+        assert_eq!((tree[0].0, tree[0].1.key.as_str()), (0, "collaboration"));
+        assert_eq!((tree[1].0, tree[1].1.key.as_str()), (1, "trust"));
+    }
+
+    #[test]
+    fn round_trips_through_toml() {
+        let b = Codebook::builtin();
+        let text = b.to_toml();
+        assert!(text.contains("[[theme]]"));
+        assert_eq!(Codebook::parse(&text).unwrap(), b);
+    }
+
+    #[test]
+    fn validation_reports_every_problem_with_lines() {
+        let text = "\
+[[theme]]
+key = \"trust\"
+name = \"Trust\"
+colour = \"#123456\"
+
+[[theme]]
+key = \"Trust Issues\"
+name = \"  \"
+colour = \"blue\"
+parent = \"nowhere\"
+
+[[theme]]
+key = \"trust\"
+name = \"Again\"
+colour = \"#abcdef\"
+color = \"#000000\"
+";
+        let errs = Codebook::parse_report(text).unwrap_err();
+        let got: Vec<(Option<usize>, &str)> = errs
+            .iter()
+            .map(|e| (e.line, e.message.split(' ').next().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(7), "theme"),
+                (Some(8), "theme"),
+                (Some(9), "theme"),
+                (Some(10), "theme"),
+                (Some(13), "duplicate"),
+                (Some(16), "unknown")
+            ],
+            "{errs:#?}"
+        );
+        assert!(errs[4].message.contains("first defined on line 2"));
+    }
+
+    #[test]
+    fn toml_syntax_error_has_a_line() {
+        let e = Codebook::parse("[[theme]]\nkey = \"a\"\nname = \"A\nb\"\n").unwrap_err();
+        assert!(e.line.is_some_and(|l| l >= 3), "{e}");
+        let e = Codebook::parse("[[theme]]\nkey = \"a\"\nname = \"A\"\n").unwrap_err();
+        assert!(e.message.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn cycles_are_found_and_refused() {
+        let mut b = Codebook::default();
+        b.themes.push(Theme::new("a", "A", "#111111"));
+        b.themes.push(Theme::new("b", "B", "#222222"));
+        b.themes[0].parent = Some("b".into());
+        b.themes[1].parent = Some("a".into());
+        let errs = b.validate();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("a → b → a"));
+        assert_eq!(b.tree().len(), 2, "cyclic themes are still listed");
+
+        let mut b = Codebook::builtin();
+        let e = b.move_under("collaboration", Some("trust")).unwrap_err();
+        assert!(e.message.contains("inside"), "{e}");
+        assert_eq!(b, Codebook::builtin(), "a refused edit changes nothing");
+    }
+
+    #[test]
+    fn edits() {
+        let mut b = Codebook::builtin();
+        let mut t = Theme::new("housing", "Housing", &b.suggest_colour());
+        t.parent = Some("practice".into());
+        b.add(t).unwrap();
+        assert_eq!(b.children("practice").last().unwrap().key, "housing");
+        assert_eq!(
+            b.themes.iter().position(|t| t.key == "housing"),
+            Some(13),
+            "added after its siblings"
+        );
+        assert!(b.add(Theme::new("housing", "X", "#123456")).is_err());
+        assert!(b.add(Theme::new("Bad Key", "X", "#123456")).is_err());
+        b.rename("housing", "Housing stability").unwrap();
+        assert!(b.rename("housing", "  ").is_err());
+        assert!(b.recolour("housing", "#12345").is_err());
+        b.recolour("housing", "#AABBCC").unwrap();
+        assert_eq!(b.get("housing").unwrap().colour, "#aabbcc");
+        b.move_under("housing", None).unwrap();
+        assert!(b.roots().iter().any(|t| t.key == "housing"));
+
+        let r = b.merge("flexibility", "trust").unwrap();
+        assert_eq!(
+            r,
+            ThemeRemap {
+                from: "flexibility".into(),
+                to: "trust".into()
+            }
+        );
+        assert!(b.get("flexibility").is_none());
+
+        assert!(
+            b.delete("trust", None, 3).is_err(),
+            "passages would be lost"
+        );
+        assert!(
+            b.delete("collaboration", Some("practice"), 0).is_err(),
+            "has children"
+        );
+        let r = b
+            .delete("trust", Some("communication"), 3)
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.to, "communication");
+        assert_eq!(b.delete("housing", None, 0).unwrap(), None);
+        assert!(b.validate().is_empty());
+    }
+
+    #[test]
+    fn merging_a_parent_into_its_child() {
+        let mut b = Codebook::builtin();
+        b.merge("practice", "perpetrator-patterns").unwrap();
+        assert_eq!(b.get("perpetrator-patterns").unwrap().parent, None);
+        assert_eq!(
+            b.get("engaging-perpetrators").unwrap().parent.as_deref(),
+            Some("perpetrator-patterns")
+        );
+    }
+
+    #[test]
+    fn close_matches_for_typos() {
+        let b = Codebook::builtin();
+        assert_eq!(b.close_matches("trsut", 3), ["trust"]);
+        assert!(b
+            .close_matches("perpetrator", 3)
+            .contains(&"perpetrator-patterns"));
+        assert!(b
+            .unknown_theme_message("comunication")
+            .contains("`communication`"));
+    }
+
+    #[test]
+    fn suggested_colour_is_unused() {
+        let b = Codebook::builtin();
+        let c = b.suggest_colour();
+        assert!(b.themes.iter().all(|t| t.colour != c));
+    }
 }
