@@ -13,7 +13,8 @@
 //! Health: `open` detects a missing, unreadable, corrupt or outdated index (schema version
 //! marker `ripple-index-version` in the folder), moves a bad folder aside (`<dir>.broken`) and
 //! returns an empty index with [`IndexHealth::Rebuilt`]; the caller then calls
-//! [`SearchIndex::rebuild`]. A second process gets [`IndexError::Locked`] from `open` and uses
+//! [`SearchIndex::rebuild`]. The marker is written only when a rebuild completes, so an
+//! interrupted rebuild is caught on the next open. A second process gets [`IndexError::Locked`] from `open` and uses
 //! [`SearchIndex::open_read_only`], which searches but cannot write.
 //!
 //! Every save is: [`SearchIndex::index_session`] then [`SearchIndex::commit`] (commit reloads
@@ -305,10 +306,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field("coding_id", STRING | STORED);
     b.add_text_field("title", analyzed(TEXT_TOKENIZER, positions).set_stored());
     b.add_text_field("text", analyzed(TEXT_TOKENIZER, positions));
-    b.add_text_field(
-        "plain",
-        analyzed(PLAIN_TOKENIZER, IndexRecordOption::WithFreqs),
-    );
+    b.add_text_field("plain", analyzed(PLAIN_TOKENIZER, IndexRecordOption::Basic));
     b.add_text_field("cjk", analyzed(CJK_TOKENIZER, positions));
     b.add_text_field("memo", analyzed(TEXT_TOKENIZER, positions).set_stored());
     b.add_text_field("body", TextOptions::default().set_stored());
@@ -514,7 +512,7 @@ impl SearchIndex {
             return Ok((idx, health));
         }
         let problem = match read_marker(dir) {
-            None => Some("it has no schema version marker".to_string()),
+            None => Some("it has no schema version marker (a rebuild did not finish)".to_string()),
             Some(v) if v != SCHEMA_VERSION => Some(format!(
                 "it was built with schema version {v}; this Ripple uses {SCHEMA_VERSION}"
             )),
@@ -621,10 +619,8 @@ impl SearchIndex {
             Err(e) if is_lock_error(&e) => return Err(IndexError::Locked(dir.to_path_buf())),
             Err(e) => return Err(e.into()),
         };
-        atomic_write(
-            &dir.join(VERSION_MARKER),
-            format!("{SCHEMA_VERSION}\n").as_bytes(),
-        )?;
+        // No version marker yet: it is written when a rebuild completes, so an interrupted
+        // rebuild is detected on the next open.
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -771,6 +767,10 @@ impl SearchIndex {
             }
         }
         self.commit()?;
+        atomic_write(
+            &self.dir.join(VERSION_MARKER),
+            format!("{SCHEMA_VERSION}\n").as_bytes(),
+        )?;
         progress(done, total.max(done));
         Ok(done)
     }
