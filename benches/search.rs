@@ -391,11 +391,7 @@ fn session_file(s: &Session) -> String {
 /// Write the store files (sessions, codings, codebook) for the bench's other tools.
 fn write_store(root: &Path, items: &[IndexItem], codebook: &Codebook) {
     std::fs::create_dir_all(root.join("sessions")).unwrap();
-    std::fs::write(
-        root.join("ripple.toml"),
-        "format = 1\nproject = \"bench\"\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("ripple.toml"), "format = 1\nname = \"bench\"\n").unwrap();
     std::fs::write(root.join("codebook.toml"), codebook.to_toml()).unwrap();
     for it in items {
         let id = &it.session.meta.id;

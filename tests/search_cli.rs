@@ -85,7 +85,7 @@ fn store() -> Store {
     std::fs::create_dir_all(root.join("sessions")).unwrap();
     std::fs::write(
         root.join("ripple.toml"),
-        "format = 1\nproject = \"Test\"\ndeidentify = [\"Supervisors\"]\n",
+        "format = 1\nname = \"Test\"\ndeidentify = [\"Supervisors\"]\n",
     )
     .unwrap();
     std::fs::write(root.join("codebook.toml"), Codebook::builtin().to_toml()).unwrap();
@@ -195,14 +195,14 @@ fn evidence_markdown_and_csv() {
     assert!(o.status.success(), "{}", stderr(&o));
     let md = stdout(&o);
     assert!(md.contains("## Trust"), "{md}");
-    assert!(md.contains("## Roles"), "{md}");
+    assert!(md.contains("## Professional roles"), "{md}");
     assert!(
         md.contains("— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026"),
         "{md}"
     );
     assert!(md.contains("*Growing trust.*"), "{md}");
     // Trust comes before roles (codebook order).
-    assert!(md.find("## Trust").unwrap() < md.find("## Roles").unwrap());
+    assert!(md.find("## Trust").unwrap() < md.find("## Professional roles").unwrap());
 
     let out = s.dir.path().join("evidence.csv");
     let o = s.ripple(&[

@@ -3,13 +3,19 @@
 //! Exit status: 0 on success (including "no matches"), 2 for a query that cannot be parsed
 //! (the message and a caret under the problem go to stderr), 1 for other failures.
 
+use crate::cli::Context as CliContext;
 use crate::core::codebook::Codebook;
+use crate::core::coding::Coding;
+use crate::core::coding_store;
 use crate::core::evidence::{self, EvidenceFormat, EvidenceOptions, EvidenceSort};
 use crate::core::index::{Hit, HitKind, IndexError, IndexItem, Results, SearchIndex};
 use crate::core::query::{self, QueryError};
+use crate::core::session::SessionId;
 use anyhow::{anyhow, Context};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::process::ExitCode;
 use std::time::Instant;
 use unicode_width::UnicodeWidthStr;
 
@@ -76,10 +82,80 @@ pub struct EvidenceArgs {
 #[derive(clap::Args, Debug)]
 pub struct ReindexArgs {}
 
+/// Every session in the store with its codings and coders' memos. Files that cannot be read
+/// are reported on stderr and left out (and untouched).
+pub fn load_items(ctx: &CliContext) -> anyhow::Result<Vec<IndexItem>> {
+    let store = ctx.open_store()?;
+    let scan = store.scan();
+    for p in &scan.problems {
+        eprintln!("warning: {p} (not indexed)");
+    }
+    let (files, errors) = coding_store::load_all(store.root());
+    for e in errors {
+        eprintln!("warning: {e} (not indexed)");
+    }
+    type Extra = (Vec<Coding>, Vec<(String, String)>);
+    let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
+    for f in files {
+        let entry = by_session.entry(f.session.clone()).or_default();
+        if !f.memo.trim().is_empty() {
+            entry.1.push((f.coder.clone(), f.memo.clone()));
+        }
+        entry.0.extend(f.codings);
+    }
+    let mut items = Vec::with_capacity(scan.sessions.len());
+    for summary in &scan.sessions {
+        match store.load(&summary.meta.id) {
+            Ok(session) => {
+                let (codings, memos) = by_session.remove(&session.meta.id).unwrap_or_default();
+                items.push(IndexItem {
+                    session,
+                    codings,
+                    memos,
+                });
+            }
+            Err(e) => eprintln!("warning: {e} (not indexed)"),
+        }
+    }
+    Ok(items)
+}
+
+fn with_env(
+    ctx: &CliContext,
+    f: impl FnOnce(&SearchEnv) -> anyhow::Result<i32>,
+) -> anyhow::Result<ExitCode> {
+    let load = || load_items(ctx);
+    let env = SearchEnv {
+        store_root: &ctx.env.store_root,
+        index_dir: &ctx.env.index_dir,
+        load_items: &load,
+    };
+    let code = f(&env)?;
+    Ok(ExitCode::from(code.clamp(0, 255) as u8))
+}
+
+/// `ripple search` (wired in `cli::run`).
+pub fn search(args: &SearchArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
+    with_env(ctx, |env| run_search(args, env))
+}
+
+/// `ripple evidence` (wired in `cli::run`).
+pub fn evidence(args: &EvidenceArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
+    with_env(ctx, |env| run_evidence(args, env))
+}
+
+/// `ripple reindex` (wired in `cli::run`).
+pub fn reindex(args: &ReindexArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
+    with_env(ctx, |env| run_reindex(args, env))
+}
+
 /// Print a query error with a caret line under the offending columns (display width aware).
 pub fn render_query_error(query: &str, e: &QueryError) -> String {
     let chars: Vec<char> = query.chars().collect();
-    let shown: String = chars.iter().map(|c| if *c == '\n' || *c == '\t' { ' ' } else { *c }).collect();
+    let shown: String = chars
+        .iter()
+        .map(|c| if *c == '\n' || *c == '\t' { ' ' } else { *c })
+        .collect();
     let before: String = chars.iter().take(e.start).collect();
     let marked: String = chars
         .iter()
@@ -134,7 +210,11 @@ fn rebuild(
         }
         last_draw = Instant::now();
         let width = 30;
-        let filled = if total == 0 { width } else { done * width / total };
+        let filled = if total == 0 {
+            width
+        } else {
+            done * width / total
+        };
         eprint!(
             "\rIndexing [{}{}] {done}/{total}",
             "#".repeat(filled),
