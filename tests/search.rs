@@ -684,3 +684,76 @@ fn evidence_markdown_csv_json_and_deidentify() {
     let json = evidence::render(&items, EvidenceFormat::Json, &opts);
     assert!(!json.contains("session_id") && !json.contains("\"s1\""));
 }
+
+#[test]
+fn evidence_merges_the_same_passage_coded_by_two_coders() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ix, _) = SearchIndex::open(&dir.path().join("ix")).unwrap();
+    let mut item = items().remove(0);
+    let quote = "trust between the agencies has grown since the spring";
+    let mut second = code(&item.session, "trust", "Evaluator B", quote, "B agrees.");
+    second.id = CodingId("other".into());
+    item.codings.push(second);
+    let cb = Codebook::builtin();
+    ix.rebuild(vec![item], 1, &cb, &mut |_, _| {}).unwrap();
+    let opts = EvidenceOptions {
+        theme: Some("trust".into()),
+        ..Default::default()
+    };
+    let got = evidence::gather(&ix, &cb, &opts).unwrap();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0].memo,
+        "Clear statement of growing trust.\n\nB agrees."
+    );
+    assert_eq!(got[0].coder.as_deref(), Some("Evaluator A, Evaluator B"));
+    // Two passages in search results: each coder's coding is its own hit.
+    assert_eq!(passages(&ix, "theme:trust").len(), 2);
+}
+
+#[test]
+fn demo_store_is_searchable() {
+    use ripple::core::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    ripple::core::demo::write_demo_store(&root).unwrap();
+    let store = Store::open(&root).unwrap();
+    let scan = store.scan();
+    assert!(scan.problems.is_empty(), "{:?}", scan.problems);
+    let (files, errors) = ripple::core::coding_store::load_all(&root);
+    assert!(errors.is_empty());
+    let mut all = Vec::new();
+    for s in &scan.sessions {
+        let session = store.load(&s.meta.id).unwrap();
+        let codings: Vec<Coding> = files
+            .iter()
+            .filter(|f| f.session == s.meta.id)
+            .flat_map(|f| f.codings.clone())
+            .collect();
+        all.push(IndexItem {
+            session,
+            codings,
+            memos: vec![],
+        });
+    }
+    let n = all.len();
+    let cb = Codebook::load_or_builtin(&root.join("codebook.toml")).unwrap();
+    let (mut ix, _) = SearchIndex::open(&dir.path().join("ix")).unwrap();
+    ix.rebuild(all, n, &cb, &mut |_, _| {}).unwrap();
+    let r = run(&ix, "trust agency:\"La Casa\"", HitKind::Passages);
+    assert!(r.total > 0);
+    for h in &r.hits {
+        assert!(h.agencies.iter().any(|a| a == "La Casa"));
+        assert!(h.themes.iter().all(|t| !t.is_empty()));
+    }
+    // Every passage's offsets point at its quote in the note.
+    let r = run(&ix, "", HitKind::Passages);
+    assert!(r.total > 10);
+    for h in r.hits {
+        let note = store.load(&h.session_id).unwrap().text;
+        assert_eq!(char_slice(&note, h.start, h.end), h.quote_or_snippet);
+    }
+    let collab = run(&ix, "theme:collaboration", HitKind::Passages).total;
+    let trust = run(&ix, "theme:trust", HitKind::Passages).total;
+    assert!(collab > trust && trust > 0);
+}

@@ -369,15 +369,22 @@ fn hit_line(hit: &Hit, colour: bool) -> String {
             chips,
             text
         ),
-        HitKind::Sessions => format!(
-            "{}  {}  {}  {}  {}…{}…  ({id})",
-            hit.date,
-            agencies,
-            hit.session_type.label(),
-            hit.title,
-            chips,
-            text
-        ),
+        HitKind::Sessions => {
+            let lead = if hit.start > 0 { "…" } else { "" };
+            let trail = if text.ends_with(['.', '!', '?', '。']) {
+                ""
+            } else {
+                "…"
+            };
+            format!(
+                "{}  {}  {}  {}  {}{lead}{text}{trail}  ({id})",
+                hit.date,
+                agencies,
+                hit.session_type.label(),
+                hit.title,
+                chips,
+            )
+        }
     }
 }
 

@@ -195,8 +195,39 @@ pub fn gather(
         index.search(&query, HitKind::Passages, first.total, 0)?
     };
     let mut notes: HashMap<SessionId, Option<String>> = HashMap::new();
-    let mut items = Vec::with_capacity(results.hits.len());
+    let mut items: Vec<EvidenceItem> = Vec::with_capacity(results.hits.len());
+    // The same words coded with the same theme by several coders are one piece of evidence:
+    // shown once, with every coder's memo.
+    let mut seen: HashMap<(SessionId, String, usize, usize), usize> = HashMap::new();
     for hit in results.hits {
+        let key = (
+            hit.session_id.clone(),
+            hit.themes.first().cloned().unwrap_or_default(),
+            hit.start,
+            hit.end,
+        );
+        if let Some(&i) = seen.get(&key) {
+            let memo = if opts.deidentify {
+                redact(&hit.memo, &opts.redact_terms)
+            } else {
+                hit.memo.clone()
+            };
+            let item: &mut EvidenceItem = &mut items[i];
+            if !memo.trim().is_empty() && !item.memo.contains(memo.as_str()) {
+                if !item.memo.is_empty() {
+                    item.memo.push_str("\n\n");
+                }
+                item.memo.push_str(&memo);
+            }
+            if let (Some(c), false) = (&mut item.coder, hit.coder.is_empty()) {
+                if !c.split(", ").any(|x| x == hit.coder) {
+                    c.push_str(", ");
+                    c.push_str(&hit.coder);
+                }
+            }
+            continue;
+        }
+        seen.insert(key, items.len());
         let note = notes
             .entry(hit.session_id.clone())
             .or_insert_with(|| index.session_text(&hit.session_id).ok().flatten());
