@@ -16,6 +16,8 @@ struct Fixture {
     codebook: Codebook,
 }
 
+// One positional argument per metadata field keeps the fixture table readable.
+#[allow(clippy::too_many_arguments)]
 fn session(
     id: &str,
     title: &str,

@@ -210,11 +210,10 @@ fn rebuild(
         }
         last_draw = Instant::now();
         let width = 30;
-        let filled = if total == 0 {
-            width
-        } else {
-            done * width / total
-        };
+        let filled = (done * width)
+            .checked_div(total)
+            .unwrap_or(width)
+            .min(width);
         eprint!(
             "\rIndexing [{}{}] {done}/{total}",
             "#".repeat(filled),
