@@ -266,3 +266,24 @@ fn reindex_reports_a_count_and_recovers_a_corrupt_index() {
         2
     );
 }
+
+#[test]
+fn search_works_while_another_process_holds_the_index_writer() {
+    let s = store();
+    assert!(s.ripple(&["reindex"]).status.success());
+    // This test process takes the writer, as a running TUI would.
+    let (_writer, health) = ripple::core::index::SearchIndex::open(&s.index()).unwrap();
+    assert_eq!(health, ripple::core::index::IndexHealth::Ok);
+    let o = s.ripple(&["search", "unclear", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["total"], 1);
+    // Reindexing needs the writer: a clear error, exit 1.
+    let o = s.ripple(&["reindex"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("another Ripple process"),
+        "{}",
+        stderr(&o)
+    );
+}
