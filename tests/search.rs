@@ -759,3 +759,21 @@ fn demo_store_is_searchable() {
     let trust = run(&ix, "theme:trust", HitKind::Passages).total;
     assert!(collab > trust && trust > 0);
 }
+
+#[test]
+fn an_index_being_rebuilt_elsewhere_is_not_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let ix_dir = dir.path().join("ix");
+    // A fresh index whose first rebuild has not finished: no version marker yet.
+    let (writer, health) = SearchIndex::open(&ix_dir).unwrap();
+    assert_eq!(health, IndexHealth::Empty);
+    assert!(matches!(
+        SearchIndex::open(&ix_dir),
+        Err(IndexError::Locked(_))
+    ));
+    assert!(SearchIndex::open_read_only(&ix_dir).is_err());
+    assert!(!dir.path().join("ix.broken").exists());
+    drop(writer);
+    let (_ix, health) = SearchIndex::open(&ix_dir).unwrap();
+    assert!(health.needs_rebuild());
+}

@@ -194,12 +194,17 @@ pub fn gather(
     } else {
         index.search(&query, HitKind::Passages, first.total, 0)?
     };
+    let mut hits = results.hits;
+    // Score order is not stable across coders' duplicates: merge in a fixed order.
+    hits.sort_by(|a, b| {
+        (&a.session_id, a.start, a.end, &a.coder).cmp(&(&b.session_id, b.start, b.end, &b.coder))
+    });
     let mut notes: HashMap<SessionId, Option<String>> = HashMap::new();
-    let mut items: Vec<EvidenceItem> = Vec::with_capacity(results.hits.len());
+    let mut items: Vec<EvidenceItem> = Vec::with_capacity(hits.len());
     // The same words coded with the same theme by several coders are one piece of evidence:
     // shown once, with every coder's memo.
     let mut seen: HashMap<(SessionId, String, usize, usize), usize> = HashMap::new();
-    for hit in results.hits {
+    for hit in hits {
         let key = (
             hit.session_id.clone(),
             hit.themes.first().cloned().unwrap_or_default(),

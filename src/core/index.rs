@@ -484,6 +484,16 @@ fn read_marker(dir: &Path) -> Option<u32> {
         .ok()
 }
 
+/// Whether another process holds tantivy's writer lock on `dir` (the same `flock` tantivy
+/// takes), so a folder being written is never moved aside under its writer.
+fn writer_lock_busy(dir: &Path) -> bool {
+    let path = dir.join(".tantivy-writer.lock");
+    match std::fs::File::open(&path) {
+        Ok(f) => matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+        Err(_) => false,
+    }
+}
+
 fn is_lock_error(e: &TantivyError) -> bool {
     matches!(e, TantivyError::LockFailure(..))
 }
@@ -501,6 +511,9 @@ impl SearchIndex {
             let had_files = std::fs::read_dir(dir)
                 .map(|mut d| d.next().is_some())
                 .unwrap_or(false);
+            if had_files && writer_lock_busy(dir) {
+                return Err(IndexError::Locked(dir.to_path_buf()));
+            }
             let idx = Self::create_fresh(dir, had_files)?;
             let health = if had_files {
                 IndexHealth::Rebuilt {
@@ -530,6 +543,9 @@ impl SearchIndex {
             },
         };
         let reason = problem.expect("a problem was found");
+        if writer_lock_busy(dir) {
+            return Err(IndexError::Locked(dir.to_path_buf()));
+        }
         let idx = Self::create_fresh(dir, true)?;
         Ok((idx, IndexHealth::Rebuilt { reason }))
     }
