@@ -6,7 +6,9 @@ use crate::core::document::NoteDocument;
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::store::{FileStamp, SessionSummary};
 use crate::tui::form::{Field, FormState, Suggestions};
+use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::search::{EvidenceState, SearchState};
 use crate::tui::text_view::TextViewState;
 use crate::tui::worker::{Loaded, Request, Response};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
@@ -32,6 +34,8 @@ pub enum Msg {
     Resize(u16, u16),
     Tick,
     Io(Response),
+    /// An answer from the search-index thread.
+    Index(IndexResponse),
     /// SIGTERM, SIGHUP or SIGINT: save and leave.
     Terminate,
 }
@@ -40,6 +44,8 @@ pub enum Msg {
 pub enum Screen {
     List,
     Note,
+    Search,
+    Evidence,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -227,6 +233,10 @@ pub struct App {
     pub clipboard_out: Option<String>,
     /// A signal asked us to leave: save what we can, then go.
     pub terminating: bool,
+    pub search: SearchState,
+    pub evidence: EvidenceState,
+    /// Work for the search-index thread, sent by the run loop after each update.
+    pub index_out: Vec<IndexRequest>,
 }
 
 impl App {
@@ -250,6 +260,9 @@ impl App {
             clipboard: String::new(),
             clipboard_out: None,
             terminating: false,
+            search: SearchState::default(),
+            evidence: EvidenceState::default(),
+            index_out: Vec::new(),
         }
     }
 
@@ -264,6 +277,9 @@ impl App {
     pub fn context(&self) -> Context {
         if matches!(self.overlay, Some(Overlay::Help { .. })) {
             return Context::Help;
+        }
+        if let Some(ctx) = self.search_context() {
+            return ctx;
         }
         match (self.screen, self.note.as_ref().map(|n| n.focus)) {
             (Screen::Note, Some(Pane::Editor)) => Context::Editor,
@@ -317,6 +333,7 @@ impl App {
             Msg::Resize(w, h) => self.size = (w, h),
             Msg::Tick => self.on_tick(&mut out),
             Msg::Io(resp) => self.on_io(resp, &mut out),
+            Msg::Index(resp) => self.on_index(resp),
             Msg::Terminate => {
                 self.terminating = true;
                 self.request_quit(&mut out);
@@ -360,6 +377,7 @@ impl App {
                             }
                             self.form_changed();
                         }
+                        Context::Search | Context::ExportPrompt => self.search_typed(c, ctx),
                         _ => {}
                     }
                 }
@@ -392,11 +410,16 @@ impl App {
             Action::Save => self.save_now(out, true),
             Action::Back => self.back(out),
             Action::NextPane | Action::PrevPane => self.switch_pane(out),
+            Action::OpenSearch => self.open_search(out),
+            Action::OpenEvidence => self.open_evidence(out),
             _ => match ctx {
                 Context::List => self.list_action(action, out),
                 Context::Editor => self.editor_action(action, out),
                 Context::Form => self.form_action(action, out),
                 Context::Help => self.help_action(action),
+                Context::Search | Context::Evidence | Context::ExportPrompt => {
+                    self.search_action(action, ctx, out)
+                }
                 Context::Global => {}
             },
         }
@@ -436,10 +459,11 @@ impl App {
                 }
                 self.close_note(out);
             }
+            Screen::Search | Screen::Evidence => self.search_back(),
         }
     }
 
-    fn close_note(&mut self, out: &mut Vec<Request>) {
+    pub(crate) fn close_note(&mut self, out: &mut Vec<Request>) {
         self.save_now(out, false);
         if let Some(n) = &self.note {
             if n.is_blank_new() {
@@ -449,6 +473,7 @@ impl App {
         self.note = None;
         self.screen = Screen::List;
         out.push(Request::Scan);
+        self.after_close_note();
     }
 
     fn switch_pane(&mut self, out: &mut Vec<Request>) {
@@ -745,6 +770,7 @@ impl App {
                     _ => {}
                 }
             }
+            Screen::Search | Screen::Evidence => {}
         }
     }
 
@@ -868,6 +894,10 @@ impl App {
                 result,
                 draft,
             } => {
+                if result.is_ok() {
+                    // Searchable as soon as it is on disk.
+                    self.index_out.push(IndexRequest::Reindex(id.clone()));
+                }
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     if let Err(e) = result {
                         self.error(format!("Save failed: {e}"));
@@ -1014,6 +1044,7 @@ impl App {
                 }
                 self.note = Some(note);
                 self.screen = Screen::Note;
+                self.apply_jump();
             }
         }
     }

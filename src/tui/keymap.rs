@@ -13,6 +13,9 @@ pub enum Context {
     Editor,
     Form,
     Help,
+    Search,
+    Evidence,
+    ExportPrompt,
 }
 
 impl Context {
@@ -23,6 +26,9 @@ impl Context {
             Context::Editor => "Note editor",
             Context::Form => "Session details form",
             Context::Help => "Help",
+            Context::Search => "Search",
+            Context::Evidence => "Evidence",
+            Context::ExportPrompt => "Evidence export file name",
         }
     }
 }
@@ -79,6 +85,18 @@ pub enum Action {
     AcceptSuggestion,
     NextSuggestion,
     PrevSuggestion,
+    // Search and evidence
+    OpenSearch,
+    OpenEvidence,
+    SwitchResults,
+    OpenResult,
+    ToggleMark,
+    ToggleSort,
+    NextTheme,
+    PrevTheme,
+    CopyQuote,
+    Export,
+    Confirm,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,6 +190,8 @@ pub const BINDINGS: &[Binding] = &[
     b(C::List, K::PageDown, NONE, A::PageDown, "page down"),
     b(C::List, K::Home, NONE, A::First, "first session"),
     b(C::List, K::End, NONE, A::Last, "last session"),
+    b(C::List, K::Char('/'), NONE, A::OpenSearch, "search notes and coded passages"),
+    b(C::List, K::Char('e'), NONE, A::OpenEvidence, "evidence: coded passages by theme"),
     // Editor
     b(C::Editor, K::Left, NONE, A::Left(false), "left"),
     b(C::Editor, K::Right, NONE, A::Right(false), "right"),
@@ -320,6 +340,7 @@ pub const BINDINGS: &[Binding] = &[
         "paste (terminal paste works too)",
     ),
     b(C::Editor, K::Char('a'), CTRL, A::SelectAll, "select all"),
+    b(C::Editor, K::Char('f'), CTRL, A::OpenSearch, "search (closes the note)"),
     // Form
     b(C::Form, K::Up, NONE, A::PrevField, "previous field"),
     b(C::Form, K::Down, NONE, A::NextField, "next field"),
@@ -382,6 +403,39 @@ pub const BINDINGS: &[Binding] = &[
         A::ClearFilter,
         "clear the field",
     ),
+    // Search
+    b(C::Search, K::Up, NONE, A::Up, "previous result"),
+    b(C::Search, K::Down, NONE, A::Down, "next result"),
+    b(C::Search, K::PageUp, NONE, A::PageUp, "page up"),
+    b(C::Search, K::PageDown, NONE, A::PageDown, "page down"),
+    b(C::Search, K::Char('t'), CTRL, A::SwitchResults, "switch between passages and sessions"),
+    b(C::Search, K::F(3), NONE, A::SwitchResults, "switch between passages and sessions"),
+    b(C::Search, K::Enter, NONE, A::OpenResult, "open the note at the result (Esc comes back)"),
+    b(C::Search, K::Char('e'), CTRL, A::OpenEvidence, "evidence for this query"),
+    b(C::Search, K::Backspace, NONE, A::Backspace, "delete left"),
+    b(C::Search, K::Char('w'), CTRL, A::DeleteWordBack, "delete word left"),
+    b(C::Search, K::Char('u'), CTRL, A::ClearFilter, "clear the query"),
+    // Evidence
+    b(C::Evidence, K::Up, NONE, A::Up, "previous passage"),
+    b(C::Evidence, K::Char('k'), NONE, A::Up, "previous passage"),
+    b(C::Evidence, K::Down, NONE, A::Down, "next passage"),
+    b(C::Evidence, K::Char('j'), NONE, A::Down, "next passage"),
+    b(C::Evidence, K::PageUp, NONE, A::PageUp, "page up"),
+    b(C::Evidence, K::PageDown, NONE, A::PageDown, "page down"),
+    b(C::Evidence, K::Home, NONE, A::First, "first passage"),
+    b(C::Evidence, K::End, NONE, A::Last, "last passage"),
+    b(C::Evidence, K::Right, NONE, A::NextTheme, "next theme"),
+    b(C::Evidence, K::Left, NONE, A::PrevTheme, "previous theme"),
+    b(C::Evidence, K::Char('s'), NONE, A::ToggleSort, "sort by date / by session"),
+    b(C::Evidence, K::Char(' '), NONE, A::ToggleMark, "mark / unmark the passage"),
+    b(C::Evidence, K::Char('y'), NONE, A::CopyQuote, "copy the quote with its citation"),
+    b(C::Evidence, K::Char('x'), NONE, A::Export, "export marked (or all) passages to Markdown"),
+    b(C::Evidence, K::Enter, NONE, A::OpenResult, "open the note at the passage (Esc comes back)"),
+    b(C::Evidence, K::Char('q'), NONE, A::Back, "back"),
+    // Export prompt
+    b(C::ExportPrompt, K::Enter, NONE, A::Confirm, "write the file"),
+    b(C::ExportPrompt, K::Backspace, NONE, A::Backspace, "delete left"),
+    b(C::ExportPrompt, K::Char('u'), CTRL, A::ClearFilter, "clear the file name"),
     // Help
     b(C::Help, K::Up, NONE, A::Up, "scroll up"),
     b(C::Help, K::Down, NONE, A::Down, "scroll down"),
@@ -461,7 +515,16 @@ pub fn describe(code: KeyCode, mods: KeyModifiers) -> String {
 /// Help rows per context: (context title, [(keys, description)]). Keys bound to the same action
 /// and description are joined ("Up, k").
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let contexts = [C::Global, C::List, C::Editor, C::Form, C::Help];
+    let contexts = [
+        C::Global,
+        C::List,
+        C::Editor,
+        C::Form,
+        C::Search,
+        C::Evidence,
+        C::ExportPrompt,
+        C::Help,
+    ];
     let mut out = Vec::new();
     for ctx in contexts {
         let mut rows: Vec<(String, &'static str)> = Vec::new();
@@ -476,6 +539,9 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         }
         if ctx == C::Editor {
             rows.push(("any character".into(), "type text"));
+        }
+        if ctx == C::Search {
+            rows.push(("any character".into(), "type the query (results follow)"));
         }
         out.push((ctx.title(), rows));
     }

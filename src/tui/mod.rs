@@ -4,7 +4,9 @@
 
 pub mod app;
 pub mod form;
+pub mod index_worker;
 pub mod keymap;
+pub mod search;
 pub mod text_view;
 pub mod theme;
 pub mod views;
@@ -79,18 +81,31 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
         EnableMouseCapture,
         EnableBracketedPaste
     )?;
-    let result = run_loop(&mut app, Arc::clone(&store), &term);
+    let result = run_loop(&mut app, Arc::clone(&store), env.index_dir.clone(), &term);
     restore_terminal();
     result
 }
 
-fn run_loop(app: &mut App, store: Arc<Store>, term: &AtomicBool) -> anyhow::Result<()> {
+fn run_loop(
+    app: &mut App,
+    store: Arc<Store>,
+    index_dir: std::path::PathBuf,
+    term: &AtomicBool,
+) -> anyhow::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
     app.size = (size.width, size.height);
 
     let (msg_tx, msg_rx) = unbounded::<Msg>();
     let (req_tx, req_rx) = unbounded();
+    let (index_tx, index_rx) = unbounded();
+    let index_thread = index_worker::spawn(
+        Arc::clone(&store),
+        index_dir,
+        index_rx,
+        msg_tx.clone(),
+        Msg::Index,
+    );
     let io_thread = worker::spawn(store, req_rx, msg_tx.clone(), Msg::Io);
 
     // Input thread: crossterm's blocking read, forwarded as messages.
@@ -153,11 +168,28 @@ fn run_loop(app: &mut App, store: Arc<Store>, term: &AtomicBool) -> anyhow::Resu
             for r in app.update(m) {
                 req_tx.send(r)?;
             }
+            for r in app.index_out.drain(..) {
+                // The index thread only stops when the program does; a send cannot fail before.
+                let _ = index_tx.send(r);
+            }
         }
     }
     // Let the IO thread finish every queued save and draft before we go.
     drop(req_tx);
     let _ = io_thread.join();
+    // Let the index take in the last saves, unless it is busy rebuilding (it is rebuilt on the
+    // next start if the rebuild did not finish).
+    for r in app.index_out.drain(..) {
+        let _ = index_tx.send(r);
+    }
+    drop(index_tx);
+    let end = Instant::now() + TERMINATE_GRACE;
+    while !index_thread.is_finished() && Instant::now() < end {
+        if !matches!(app.search.index, index_worker::IndexState::Ready { .. }) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
     Ok(())
 }
 

@@ -1,10 +1,12 @@
 //! Views: pure functions from the app state to a frame. Each screen in its own file; layout
 //! helpers here are shared with the update function so mouse clicks land where things are drawn.
 
+pub mod evidence;
 pub mod form;
 pub mod help;
 pub mod list;
 pub mod note;
+pub mod search;
 pub mod status;
 
 use crate::tui::app::{App, Overlay, Pane, Screen, MIN_SIZE};
@@ -79,6 +81,8 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     match app.screen {
         Screen::List => list::draw(frame, area, app, &pal),
         Screen::Note => note::draw(frame, area, app, &pal),
+        Screen::Search => search::draw(frame, area, app, &pal),
+        Screen::Evidence => evidence::draw(frame, area, app, &pal),
     }
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::draw(frame, area, *scroll, &pal),

@@ -35,10 +35,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         frame.render_widget(Paragraph::new(head), a.header);
     }
     if a.editor.width > 0 && a.editor.height > 0 {
+        let search = &app.search;
         if let Some(n) = &mut app.note {
             let focused = n.focus == Pane::Editor;
             let style = TextViewStyle::new(no_color);
-            let view = TextView::for_editor(n.doc.editor()).style(&style);
+            let hits = search.hits_for(&n.meta.id, n.doc.editor().version());
+            let view = TextView::for_editor(n.doc.editor())
+                .style(&style)
+                .search_hits(hits);
             frame.render_stateful_widget(view, a.editor, &mut n.view);
             if focused {
                 if let Some(p) = n.view.cursor_position() {

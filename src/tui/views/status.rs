@@ -29,6 +29,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             spans.push(state);
         }
     }
+    if let Some(label) = crate::tui::search::index_label(&app.search.index) {
+        spans.push(Span::styled(format!(" {label} "), pal.dim()));
+    }
     if let Some(st) = &app.status {
         let style = match st.kind {
             StatusKind::Info => ratatui::style::Style::new(),
@@ -38,7 +41,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         spans.push(Span::styled(format!(" {}", st.text), style));
     }
     let hints = match app.screen {
-        Screen::List => " n new · Enter open · type to filter · F1/? help · q quit",
+        Screen::List => {
+            " n new · Enter open · type to filter · / search · e evidence · F1/? help · q quit"
+        }
+        Screen::Search => {
+            " type to search · ↑↓ choose · Enter open · Ctrl-T passages/sessions · Ctrl-E evidence · Esc back · F1 help"
+        }
+        Screen::Evidence if app.evidence.export_path.is_some() => {
+            " Enter write the file · Esc cancel"
+        }
+        Screen::Evidence => {
+            " ←→ theme · s sort · Space mark · y copy · x export · Enter open · Esc back · F1 help"
+        }
         Screen::Note => {
             " Tab details/note · Ctrl-S save · Ctrl-Z undo · Esc back to list · F1 help · Ctrl-Q quit"
         }

@@ -1,0 +1,477 @@
+//! The search-index thread. It owns the `SearchIndex`: opens it, rebuilds it from the store when
+//! it is missing, damaged or out of date (reporting progress), re-indexes each session after it
+//! is saved, runs searches and evidence gathering, and writes evidence exports. The UI thread
+//! only sends requests and receives answers, so it never waits on the index.
+//!
+//! Searches supersede each other: the thread drains its queue before each piece of work and
+//! answers only the newest search (and the newest evidence request); re-indexing and exports
+//! are never dropped.
+
+use crate::core::atomic::atomic_write;
+use crate::core::codebook::{Codebook, Theme};
+use crate::core::coding::Coding;
+use crate::core::coding_store;
+use crate::core::evidence::{self, EvidenceFormat, EvidenceItem, EvidenceOptions, EvidenceSort};
+use crate::core::index::{HitKind, IndexError, IndexHealth, IndexItem, Results, SearchIndex};
+use crate::core::query::{self, QueryError};
+use crate::core::session::SessionId;
+use crate::core::store::Store;
+use crossbeam_channel::{Receiver, Sender};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// How many hits of each kind a search screen shows.
+pub const SEARCH_LIMIT: usize = 200;
+/// A read-only index is reopened at most this often, to see the writer's commits.
+const READ_ONLY_REFRESH: Duration = Duration::from_secs(2);
+
+#[derive(Debug)]
+pub enum IndexRequest {
+    /// Search both passages and sessions. `seq` grows with every request the UI sends.
+    Search { seq: u64, query: String },
+    /// A session was saved: index it (with its codings) and commit.
+    Reindex(SessionId),
+    /// Every coded passage matching the query and/or theme.
+    Evidence {
+        seq: u64,
+        query: String,
+        theme: Option<String>,
+        sort: EvidenceSort,
+    },
+    /// Write these passages as Markdown to `path`.
+    Export {
+        items: Vec<EvidenceItem>,
+        path: PathBuf,
+    },
+}
+
+impl IndexRequest {
+    fn supersedable(&self) -> Option<u8> {
+        match self {
+            IndexRequest::Search { .. } => Some(0),
+            IndexRequest::Evidence { .. } => Some(1),
+            _ => None,
+        }
+    }
+}
+
+/// Keep only the newest search and the newest evidence request; keep everything else, in order.
+/// Re-indexing goes first so that the search answered next sees the saved text.
+pub fn coalesce(queue: Vec<IndexRequest>) -> Vec<IndexRequest> {
+    let mut last: HashMap<u8, usize> = HashMap::new();
+    for (i, r) in queue.iter().enumerate() {
+        if let Some(k) = r.supersedable() {
+            last.insert(k, i);
+        }
+    }
+    let mut reindex = Vec::new();
+    let mut rest = Vec::new();
+    for (i, r) in queue.into_iter().enumerate() {
+        match r.supersedable() {
+            Some(k) if last.get(&k) != Some(&i) => {}
+            _ if matches!(r, IndexRequest::Reindex(_)) => reindex.push(r),
+            _ => rest.push(r),
+        }
+    }
+    reindex.extend(rest);
+    reindex
+}
+
+/// What the index is doing, for the status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexState {
+    Opening,
+    Rebuilding { done: usize, total: usize },
+    Ready { read_only: bool },
+    Unavailable(String),
+}
+
+/// Why a search gave no results.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SearchError {
+    /// The query itself is wrong (offsets in chars of the query).
+    Query(QueryError),
+    Other(String),
+}
+
+#[derive(Debug)]
+pub enum IndexResponse {
+    State(IndexState),
+    /// The store's codebook themes (for theme chips and the evidence theme picker).
+    Themes(Vec<Theme>),
+    Searched {
+        seq: u64,
+        query: String,
+        result: Result<Box<(Results, Results)>, SearchError>,
+    },
+    Reindexed {
+        id: SessionId,
+        result: Result<(), String>,
+    },
+    Evidence {
+        seq: u64,
+        result: Result<Vec<EvidenceItem>, SearchError>,
+    },
+    Exported {
+        path: PathBuf,
+        count: usize,
+        result: Result<(), String>,
+    },
+}
+
+struct Worker {
+    store: Arc<Store>,
+    dir: PathBuf,
+    index: Option<SearchIndex>,
+    codebook: Codebook,
+    opened_at: Instant,
+}
+
+/// Start the index thread. Answers are wrapped by `wrap` into the event loop's message type.
+pub fn spawn<M: Send + 'static>(
+    store: Arc<Store>,
+    dir: PathBuf,
+    requests: Receiver<IndexRequest>,
+    out: Sender<M>,
+    wrap: fn(IndexResponse) -> M,
+) -> std::thread::JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("ripple-index".into())
+        .spawn(move || {
+            let send = |r: IndexResponse| out.send(wrap(r)).is_ok();
+            let codebook = match Codebook::load_or_builtin(&store.codebook_path()) {
+                Ok(cb) => cb,
+                Err(_) => Codebook::builtin(),
+            };
+            send(IndexResponse::Themes(codebook.themes.clone()));
+            let mut w = Worker {
+                store,
+                dir,
+                index: None,
+                codebook,
+                opened_at: Instant::now(),
+            };
+            let state = w.open(&send);
+            if !send(IndexResponse::State(state)) {
+                return;
+            }
+            while let Ok(first) = requests.recv() {
+                let mut queue = vec![first];
+                queue.extend(requests.try_iter());
+                let mut queue = coalesce(queue);
+                while !queue.is_empty() {
+                    let req = queue.remove(0);
+                    let resp = w.handle(req);
+                    if !send(resp) {
+                        return;
+                    }
+                    // Newer requests may have arrived meanwhile: they can supersede queued ones.
+                    let more: Vec<IndexRequest> = requests.try_iter().collect();
+                    if !more.is_empty() {
+                        queue.extend(more);
+                        queue = coalesce(queue);
+                    }
+                }
+            }
+        })
+        .expect("spawn index thread")
+}
+
+/// Newest modification time of the session files and codings files.
+fn newest_store_file(store: &Store) -> Option<SystemTime> {
+    let mut newest: Option<SystemTime> = None;
+    let mut visit = |p: &Path| {
+        if let Ok(m) = std::fs::metadata(p).and_then(|m| m.modified()) {
+            newest = Some(newest.map_or(m, |n: SystemTime| n.max(m)));
+        }
+    };
+    let mut dirs = vec![store.sessions_dir(), store.codings_dir()];
+    while let Some(d) = dirs.pop() {
+        visit(&d);
+        if let Ok(rd) = std::fs::read_dir(&d) {
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else {
+                    visit(&p);
+                }
+            }
+        }
+    }
+    newest
+}
+
+impl Worker {
+    /// Open the index; rebuild it when it is missing, damaged or older than the store's files.
+    fn open(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> IndexState {
+        send(IndexResponse::State(IndexState::Opening));
+        if self.store.is_read_only() {
+            return self.open_read_only();
+        }
+        match SearchIndex::open(&self.dir) {
+            Ok((mut ix, health)) => {
+                ix.set_codebook(self.codebook.clone());
+                let outdated = match &health {
+                    IndexHealth::Ok => self.is_outdated(&ix),
+                    _ => true,
+                };
+                self.index = Some(ix);
+                if outdated {
+                    if let Err(e) = self.rebuild(send) {
+                        self.index = None;
+                        return IndexState::Unavailable(format!("rebuilding failed: {e}"));
+                    }
+                }
+                IndexState::Ready { read_only: false }
+            }
+            // Another process (a second Ripple, `ripple reindex`) is writing: search read-only.
+            Err(IndexError::Locked(_)) => self.open_read_only(),
+            Err(e) => IndexState::Unavailable(e.to_string()),
+        }
+    }
+
+    fn open_read_only(&mut self) -> IndexState {
+        match SearchIndex::open_read_only(&self.dir) {
+            Ok(mut ix) => {
+                ix.set_codebook(self.codebook.clone());
+                self.index = Some(ix);
+                self.opened_at = Instant::now();
+                IndexState::Ready { read_only: true }
+            }
+            Err(e) => IndexState::Unavailable(format!(
+                "{e} (another Ripple is writing the index; search works once it has built it)"
+            )),
+        }
+    }
+
+    /// An index is out of date when the store holds a different number of sessions, or a
+    /// session or codings file changed after the index's last commit (edited outside Ripple).
+    fn is_outdated(&self, ix: &SearchIndex) -> bool {
+        let scan = self.store.scan();
+        if ix.session_count().ok() != Some(scan.sessions.len()) {
+            return true;
+        }
+        let committed = std::fs::metadata(self.dir.join("meta.json")).and_then(|m| m.modified());
+        match (committed, newest_store_file(&self.store)) {
+            (Ok(c), Some(n)) => n > c,
+            _ => false,
+        }
+    }
+
+    fn codings_for(&self, id: &SessionId) -> (Vec<Coding>, Vec<(String, String)>) {
+        let (files, _errors) = coding_store::load_session(self.store.root(), id);
+        let mut codings = Vec::new();
+        let mut memos = Vec::new();
+        for f in files {
+            if !f.memo.trim().is_empty() {
+                memos.push((f.coder.clone(), f.memo.clone()));
+            }
+            codings.extend(f.codings);
+        }
+        (codings, memos)
+    }
+
+    fn rebuild(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> Result<usize, IndexError> {
+        let scan = self.store.scan();
+        let total = scan.sessions.len();
+        send(IndexResponse::State(IndexState::Rebuilding { done: 0, total }));
+        let (files, _errors) = coding_store::load_all(self.store.root());
+        type Extra = (Vec<Coding>, Vec<(String, String)>);
+        let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
+        for f in files {
+            let entry = by_session.entry(f.session.clone()).or_default();
+            if !f.memo.trim().is_empty() {
+                entry.1.push((f.coder.clone(), f.memo.clone()));
+            }
+            entry.0.extend(f.codings);
+        }
+        let store = Arc::clone(&self.store);
+        // Sessions are read lazily, so progress reflects the reading as well as the indexing.
+        let items = scan.sessions.iter().filter_map(|s| {
+            let session = store.load(&s.meta.id).ok()?;
+            let (codings, memos) = by_session.remove(&session.meta.id).unwrap_or_default();
+            Some(IndexItem {
+                session,
+                codings,
+                memos,
+            })
+        });
+        let codebook = self.codebook.clone();
+        let mut last = Instant::now();
+        let mut progress = |done: usize, total: usize| {
+            if last.elapsed() >= Duration::from_millis(100) || done == total {
+                last = Instant::now();
+                send(IndexResponse::State(IndexState::Rebuilding { done, total }));
+            }
+        };
+        let ix = self.index.as_mut().expect("index open");
+        ix.rebuild(items, total, &codebook, &mut progress)
+    }
+
+    /// A read-only index does not see the writer's commits until reopened.
+    fn refresh_read_only(&mut self) {
+        let read_only = self.index.as_ref().is_none_or(|ix| ix.is_read_only());
+        if read_only && self.opened_at.elapsed() >= READ_ONLY_REFRESH {
+            let _ = self.open_read_only();
+            self.opened_at = Instant::now();
+        }
+    }
+
+    fn handle(&mut self, req: IndexRequest) -> IndexResponse {
+        match req {
+            IndexRequest::Search { seq, query } => {
+                self.refresh_read_only();
+                let result = self.search(&query);
+                IndexResponse::Searched { seq, query, result }
+            }
+            IndexRequest::Reindex(id) => {
+                let result = self.reindex(&id);
+                IndexResponse::Reindexed { id, result }
+            }
+            IndexRequest::Evidence {
+                seq,
+                query,
+                theme,
+                sort,
+            } => {
+                self.refresh_read_only();
+                let result = self.evidence(&query, theme, sort);
+                IndexResponse::Evidence { seq, result }
+            }
+            IndexRequest::Export { items, path } => {
+                let count = items.len();
+                let opts = EvidenceOptions::default();
+                let text = evidence::render(&items, EvidenceFormat::Markdown, &opts);
+                let result = atomic_write(&path, text.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()));
+                let path = std::fs::canonicalize(&path).unwrap_or(path);
+                IndexResponse::Exported {
+                    path,
+                    count,
+                    result,
+                }
+            }
+        }
+    }
+
+    fn search(&self, source: &str) -> Result<Box<(Results, Results)>, SearchError> {
+        let q = query::parse(source).map_err(SearchError::Query)?;
+        let ix = self
+            .index
+            .as_ref()
+            .ok_or_else(|| SearchError::Other("the search index is not available".into()))?;
+        let run = |kind| {
+            ix.search(&q, kind, SEARCH_LIMIT, 0).map_err(|e| match e {
+                IndexError::Query(e) => SearchError::Query(e),
+                e => SearchError::Other(e.to_string()),
+            })
+        };
+        Ok(Box::new((run(HitKind::Passages)?, run(HitKind::Sessions)?)))
+    }
+
+    fn evidence(
+        &self,
+        source: &str,
+        theme: Option<String>,
+        sort: EvidenceSort,
+    ) -> Result<Vec<EvidenceItem>, SearchError> {
+        let q = query::parse(source).map_err(SearchError::Query)?;
+        let ix = self
+            .index
+            .as_ref()
+            .ok_or_else(|| SearchError::Other("the search index is not available".into()))?;
+        let opts = EvidenceOptions {
+            query: q,
+            theme,
+            sort,
+            ..EvidenceOptions::default()
+        };
+        evidence::gather(ix, &self.codebook, &opts).map_err(|e| match e {
+            IndexError::Query(e) => SearchError::Query(e),
+            e => SearchError::Other(e.to_string()),
+        })
+    }
+
+    fn reindex(&mut self, id: &SessionId) -> Result<(), String> {
+        let session = self.store.load(id).map_err(|e| e.to_string())?;
+        let (codings, memos) = self.codings_for(id);
+        let codebook = self.codebook.clone();
+        let ix = self
+            .index
+            .as_mut()
+            .ok_or_else(|| "the search index is not available".to_string())?;
+        ix.index_session(&session, &codings, &memos, &codebook)
+            .and_then(|()| ix.commit())
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn search(seq: u64) -> IndexRequest {
+        IndexRequest::Search {
+            seq,
+            query: format!("q{seq}"),
+        }
+    }
+
+    fn describe(q: &[IndexRequest]) -> Vec<String> {
+        q.iter()
+            .map(|r| match r {
+                IndexRequest::Search { seq, .. } => format!("search {seq}"),
+                IndexRequest::Reindex(id) => format!("reindex {}", id.as_str()),
+                IndexRequest::Evidence { seq, .. } => format!("evidence {seq}"),
+                IndexRequest::Export { path, .. } => format!("export {}", path.display()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_the_newest_search_survives_and_reindexing_goes_first() {
+        let id = SessionId("01jd3k0000000000000000000a".into());
+        let queue = vec![
+            search(1),
+            search(2),
+            IndexRequest::Reindex(id.clone()),
+            IndexRequest::Evidence {
+                seq: 3,
+                query: String::new(),
+                theme: None,
+                sort: EvidenceSort::Date,
+            },
+            search(4),
+            IndexRequest::Export {
+                items: Vec::new(),
+                path: "a.md".into(),
+            },
+            IndexRequest::Evidence {
+                seq: 5,
+                query: String::new(),
+                theme: None,
+                sort: EvidenceSort::Session,
+            },
+            IndexRequest::Reindex(id),
+        ];
+        assert_eq!(
+            describe(&coalesce(queue)),
+            [
+                "reindex 01jd3k0000000000000000000a",
+                "reindex 01jd3k0000000000000000000a",
+                "search 4",
+                "export a.md",
+                "evidence 5"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_request_is_kept() {
+        assert_eq!(describe(&coalesce(vec![search(7)])), ["search 7"]);
+        assert!(coalesce(Vec::new()).is_empty());
+    }
+}

@@ -1,0 +1,795 @@
+//! Search and evidence in the TUI: their state, and the `App` handlers for their keys and for
+//! the index thread's answers. The index thread (`index_worker`) does the work; this module only
+//! decides what to ask for and what to show.
+
+use crate::core::codebook::Theme;
+use crate::core::evidence::{citation, EvidenceItem, EvidenceSort};
+use crate::core::index::{Hit, HitKind, Results};
+use crate::core::query::{self, QueryError};
+use crate::core::session::SessionId;
+use crate::tui::app::{App, Screen, Status, StatusKind};
+use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::worker::Request;
+use std::collections::HashSet;
+
+/// Where to put the cursor and what to highlight once a note asked for from a result opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Jump {
+    pub id: SessionId,
+    pub cursor: usize,
+    pub hits: Vec<(usize, usize)>,
+}
+
+#[derive(Debug)]
+pub struct SearchState {
+    pub input: String,
+    /// The newest search sent to the index thread.
+    pub sent_seq: u64,
+    /// The search whose results are on screen.
+    pub shown_seq: u64,
+    pub shown_query: String,
+    /// (passages, sessions) of the last good search.
+    pub results: Option<Box<(Results, Results)>>,
+    pub kind: HitKind,
+    /// Selected row in the passages and in the sessions list.
+    pub selected: [usize; 2],
+    /// The current input does not parse (or the index rejected it).
+    pub error: Option<QueryError>,
+    /// The index could not answer (not a query problem).
+    pub failure: Option<String>,
+    pub index: IndexState,
+    pub themes: Vec<Theme>,
+    /// A note opened from the results: where it goes when it opens.
+    pub jump: Option<Jump>,
+    /// The open note's search highlights, valid while its text is at this editor version.
+    pub note_hits: Option<(SessionId, u64, Vec<(usize, usize)>)>,
+    /// The screen to go back to when the note opened from a result is closed.
+    pub return_to: Option<Screen>,
+}
+
+impl Default for SearchState {
+    fn default() -> Self {
+        SearchState {
+            input: String::new(),
+            sent_seq: 0,
+            shown_seq: 0,
+            shown_query: String::new(),
+            results: None,
+            kind: HitKind::Passages,
+            selected: [0, 0],
+            error: None,
+            failure: None,
+            index: IndexState::Opening,
+            themes: Vec::new(),
+            jump: None,
+            note_hits: None,
+            return_to: None,
+        }
+    }
+}
+
+fn kind_slot(kind: HitKind) -> usize {
+    match kind {
+        HitKind::Passages => 0,
+        HitKind::Sessions => 1,
+    }
+}
+
+impl SearchState {
+    pub fn results_of(&self, kind: HitKind) -> Option<&Results> {
+        self.results.as_ref().map(|r| match kind {
+            HitKind::Passages => &r.0,
+            HitKind::Sessions => &r.1,
+        })
+    }
+
+    pub fn selected_index(&self) -> usize {
+        self.selected[kind_slot(self.kind)]
+    }
+
+    pub fn selected_hit(&self) -> Option<&Hit> {
+        self.results_of(self.kind)?
+            .hits
+            .get(self.selected_index())
+    }
+
+    /// Whether results for the newest query are still on their way.
+    pub fn pending(&self) -> bool {
+        self.sent_seq != self.shown_seq && self.error.is_none()
+    }
+
+    /// Highlights for the note `id` at editor `version`.
+    pub fn hits_for(&self, id: &SessionId, version: u64) -> &[(usize, usize)] {
+        match &self.note_hits {
+            Some((i, v, hits)) if i == id && *v == version => hits,
+            _ => &[],
+        }
+    }
+
+    pub fn theme(&self, key: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.key == key)
+    }
+
+    /// Take an answer from the index thread. Stale answers (an older `seq` than one already
+    /// shown, or than the newest sent when it failed) are dropped. Returns whether it was used.
+    pub fn accept(
+        &mut self,
+        seq: u64,
+        query: String,
+        result: Result<Box<(Results, Results)>, SearchError>,
+    ) -> bool {
+        if seq < self.shown_seq || seq > self.sent_seq {
+            return false;
+        }
+        match result {
+            Ok(r) => {
+                if seq != self.sent_seq && self.error.is_some() {
+                    // The input has changed to something that does not parse: keep showing
+                    // these (older) results, they are still the last good ones.
+                }
+                let same_query = query == self.shown_query;
+                self.results = Some(r);
+                self.shown_seq = seq;
+                self.shown_query = query;
+                self.failure = None;
+                if seq == self.sent_seq {
+                    self.error = None;
+                }
+                if !same_query {
+                    self.selected = [0, 0];
+                }
+                self.clamp();
+            }
+            Err(SearchError::Query(e)) => {
+                if seq != self.sent_seq {
+                    return false;
+                }
+                self.error = Some(e);
+            }
+            Err(SearchError::Other(e)) => {
+                if seq != self.sent_seq {
+                    return false;
+                }
+                self.failure = Some(e);
+            }
+        }
+        true
+    }
+
+    fn clamp(&mut self) {
+        for kind in [HitKind::Passages, HitKind::Sessions] {
+            let n = self.results_of(kind).map_or(0, |r| r.hits.len());
+            let s = &mut self.selected[kind_slot(kind)];
+            *s = (*s).min(n.saturating_sub(1));
+        }
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let n = self.results_of(self.kind).map_or(0, |r| r.hits.len());
+        let s = &mut self.selected[kind_slot(self.kind)];
+        *s = (*s as isize + delta).clamp(0, n.saturating_sub(1) as isize) as usize;
+    }
+}
+
+/// Which passages the evidence view collects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvidenceSource {
+    /// Every passage of a theme (a parent includes its children); `None` = all themes.
+    Theme(Option<String>),
+    /// The passages matching a query.
+    Query(String),
+}
+
+/// The identity of a passage for marks, stable across re-sorting.
+pub type PassageKey = (Option<String>, String, usize, usize);
+
+pub fn passage_key(item: &EvidenceItem) -> PassageKey {
+    (
+        item.session_id.clone(),
+        item.theme.clone(),
+        item.start,
+        item.end,
+    )
+}
+
+#[derive(Debug)]
+pub struct EvidenceState {
+    pub source: EvidenceSource,
+    pub sort: EvidenceSort,
+    pub items: Vec<EvidenceItem>,
+    pub marked: HashSet<PassageKey>,
+    pub selected: usize,
+    pub sent_seq: u64,
+    pub shown_seq: u64,
+    pub error: Option<String>,
+    /// The export path being edited, when the prompt is open.
+    pub export_path: Option<String>,
+    /// Where Esc goes.
+    pub back_to: Screen,
+}
+
+impl Default for EvidenceState {
+    fn default() -> Self {
+        EvidenceState {
+            source: EvidenceSource::Theme(None),
+            sort: EvidenceSort::Date,
+            items: Vec::new(),
+            marked: HashSet::new(),
+            selected: 0,
+            sent_seq: 0,
+            shown_seq: 0,
+            error: None,
+            export_path: None,
+            back_to: Screen::List,
+        }
+    }
+}
+
+impl EvidenceState {
+    pub fn loading(&self) -> bool {
+        self.sent_seq != self.shown_seq
+    }
+
+    pub fn is_marked(&self, item: &EvidenceItem) -> bool {
+        self.marked.contains(&passage_key(item))
+    }
+
+    /// A description of what is collected, for the header.
+    pub fn source_label(&self, themes: &[Theme]) -> String {
+        match &self.source {
+            EvidenceSource::Theme(None) => "all themes".into(),
+            EvidenceSource::Theme(Some(k)) => themes
+                .iter()
+                .find(|t| &t.key == k)
+                .map(|t| format!("{} ({})", t.name, t.key))
+                .unwrap_or_else(|| k.clone()),
+            EvidenceSource::Query(q) if q.trim().is_empty() => "all passages".into(),
+            EvidenceSource::Query(q) => format!("query: {q}"),
+        }
+    }
+}
+
+/// "10,000".
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The status-line words for the index, when it is not simply ready.
+pub fn index_label(state: &IndexState) -> Option<String> {
+    match state {
+        IndexState::Opening => Some("opening the search index…".into()),
+        IndexState::Rebuilding { done, total } => Some(format!(
+            "indexing {} / {}",
+            thousands(*done),
+            thousands(*total)
+        )),
+        IndexState::Ready { read_only: true } => Some("search index read-only".into()),
+        IndexState::Ready { .. } => None,
+        IndexState::Unavailable(why) => Some(format!("search unavailable: {why}")),
+    }
+}
+
+/// The jump for a result: passages put the cursor at the passage and highlight all of it;
+/// sessions highlight the matched words of the snippet.
+pub fn jump_for(hit: &Hit) -> Jump {
+    let hits = match hit.kind {
+        HitKind::Passages => vec![(hit.start, hit.end)],
+        HitKind::Sessions => hit
+            .highlights
+            .iter()
+            .map(|(s, e)| (hit.start + s, hit.start + e))
+            .collect(),
+    };
+    let cursor = hits.first().map_or(hit.start, |h| h.0);
+    Jump {
+        id: hit.session_id.clone(),
+        cursor,
+        hits,
+    }
+}
+
+impl App {
+    fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            kind,
+        });
+    }
+
+    /// The key context of the search and evidence screens, if one of them is shown.
+    pub fn search_context(&self) -> Option<Context> {
+        match self.screen {
+            Screen::Search => Some(Context::Search),
+            Screen::Evidence if self.evidence.export_path.is_some() => Some(Context::ExportPrompt),
+            Screen::Evidence => Some(Context::Evidence),
+            _ => None,
+        }
+    }
+
+    /// Send the current input to the index thread, unless it does not parse (then the error
+    /// shows at once and the last good results stay).
+    pub fn send_search(&mut self) {
+        match query::parse(&self.search.input) {
+            Ok(_) => {
+                self.search.error = None;
+                self.search.sent_seq += 1;
+                self.index_out.push(IndexRequest::Search {
+                    seq: self.search.sent_seq,
+                    query: self.search.input.clone(),
+                });
+            }
+            Err(e) => self.search.error = Some(e),
+        }
+    }
+
+    pub fn open_search(&mut self, out: &mut Vec<Request>) {
+        if self.screen == Screen::Note {
+            self.search.return_to = None;
+            self.close_note(out);
+        }
+        self.screen = Screen::Search;
+        self.send_search();
+    }
+
+    pub fn open_evidence(&mut self, out: &mut Vec<Request>) {
+        let from = self.screen;
+        if from == Screen::Note {
+            self.close_note(out);
+        }
+        let ev = &mut self.evidence;
+        ev.back_to = if from == Screen::Search {
+            Screen::Search
+        } else {
+            Screen::List
+        };
+        ev.source = if from == Screen::Search {
+            EvidenceSource::Query(self.search.input.clone())
+        } else {
+            // Start on the first theme of the codebook.
+            EvidenceSource::Theme(self.search.themes.first().map(|t| t.key.clone()))
+        };
+        ev.selected = 0;
+        ev.export_path = None;
+        self.screen = Screen::Evidence;
+        self.send_evidence();
+    }
+
+    pub fn send_evidence(&mut self) {
+        let ev = &mut self.evidence;
+        ev.sent_seq += 1;
+        ev.error = None;
+        let (query, theme) = match &ev.source {
+            EvidenceSource::Theme(t) => (String::new(), t.clone()),
+            EvidenceSource::Query(q) => (q.clone(), None),
+        };
+        self.index_out.push(IndexRequest::Evidence {
+            seq: ev.sent_seq,
+            query,
+            theme,
+            sort: ev.sort,
+        });
+    }
+
+    /// A printable key on the search or evidence screens.
+    pub fn search_typed(&mut self, c: char, ctx: Context) {
+        match ctx {
+            Context::Search => {
+                self.search.input.push(c);
+                self.send_search();
+            }
+            Context::ExportPrompt => {
+                if let Some(p) = &mut self.evidence.export_path {
+                    p.push(c);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn search_action(&mut self, action: Action, ctx: Context, out: &mut Vec<Request>) {
+        match ctx {
+            Context::Search => self.search_screen_action(action, out),
+            Context::Evidence => self.evidence_action(action, out),
+            Context::ExportPrompt => self.export_prompt_action(action),
+            _ => {}
+        }
+    }
+
+    fn search_screen_action(&mut self, action: Action, out: &mut Vec<Request>) {
+        let page = self.size.1.saturating_sub(8).max(2) as isize / 2;
+        match action {
+            Action::Up => self.search.move_selection(-1),
+            Action::Down => self.search.move_selection(1),
+            Action::PageUp => self.search.move_selection(-page),
+            Action::PageDown => self.search.move_selection(page),
+            Action::SwitchResults => {
+                self.search.kind = match self.search.kind {
+                    HitKind::Passages => HitKind::Sessions,
+                    HitKind::Sessions => HitKind::Passages,
+                }
+            }
+            Action::Backspace => {
+                if self.search.input.pop().is_some() {
+                    self.send_search();
+                }
+            }
+            Action::DeleteWordBack => {
+                let trimmed = self.search.input.trim_end().len();
+                let cut = self.search.input[..trimmed]
+                    .rfind(char::is_whitespace)
+                    .map_or(0, |i| i + 1);
+                self.search.input.truncate(cut);
+                self.send_search();
+            }
+            Action::ClearFilter => {
+                self.search.input.clear();
+                self.send_search();
+            }
+            Action::OpenResult => {
+                if let Some(hit) = self.search.selected_hit() {
+                    let jump = jump_for(hit);
+                    let title = hit.title.clone();
+                    self.open_at(jump, &title, Screen::Search, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn open_at(&mut self, jump: Jump, title: &str, from: Screen, out: &mut Vec<Request>) {
+        self.opening = Some(jump.id.clone());
+        out.push(Request::Load(jump.id.clone()));
+        self.search.jump = Some(jump);
+        self.search.return_to = Some(from);
+        self.set_status(StatusKind::Info, format!("Opening {title}…"));
+    }
+
+    /// Called when a note has just been opened: put the cursor at the result and highlight it.
+    pub fn apply_jump(&mut self) {
+        let Some(n) = &mut self.note else { return };
+        match self.search.jump.take() {
+            Some(j) if j.id == n.meta.id => {
+                let len = n.doc.editor().len_chars();
+                n.doc.editor_mut().set_cursor(j.cursor.min(len), false);
+                let hits = j
+                    .hits
+                    .iter()
+                    .map(|&(s, e)| (s.min(len), e.min(len)))
+                    .filter(|(s, e)| s < e)
+                    .collect();
+                self.search.note_hits = Some((n.meta.id.clone(), n.doc.editor().version(), hits));
+            }
+            _ => {
+                self.search.return_to = None;
+                self.search.note_hits = None;
+            }
+        }
+    }
+
+    /// Called when the note is closed: go back to the results it was opened from.
+    pub fn after_close_note(&mut self) {
+        self.search.note_hits = None;
+        match self.search.return_to.take() {
+            Some(Screen::Search) => {
+                self.screen = Screen::Search;
+                self.send_search();
+            }
+            Some(Screen::Evidence) => {
+                self.screen = Screen::Evidence;
+                self.send_evidence();
+            }
+            _ => {}
+        }
+    }
+
+    /// Esc on the search and evidence screens.
+    pub fn search_back(&mut self) {
+        match self.screen {
+            Screen::Evidence if self.evidence.export_path.is_some() => {
+                self.evidence.export_path = None;
+            }
+            Screen::Evidence => {
+                self.screen = self.evidence.back_to;
+                if self.screen == Screen::Search {
+                    self.send_search();
+                }
+            }
+            _ => self.screen = Screen::List,
+        }
+    }
+
+    fn evidence_action(&mut self, action: Action, out: &mut Vec<Request>) {
+        let n = self.evidence.items.len();
+        let page = (self.size.1.saturating_sub(6) / 3).max(1) as usize;
+        let ev = &mut self.evidence;
+        match action {
+            Action::Up => ev.selected = ev.selected.saturating_sub(1),
+            Action::Down => ev.selected = (ev.selected + 1).min(n.saturating_sub(1)),
+            Action::PageUp => ev.selected = ev.selected.saturating_sub(page),
+            Action::PageDown => ev.selected = (ev.selected + page).min(n.saturating_sub(1)),
+            Action::First => ev.selected = 0,
+            Action::Last => ev.selected = n.saturating_sub(1),
+            Action::ToggleMark => {
+                if let Some(item) = ev.items.get(ev.selected) {
+                    let key = passage_key(item);
+                    if !ev.marked.remove(&key) {
+                        ev.marked.insert(key);
+                    }
+                    ev.selected = (ev.selected + 1).min(n.saturating_sub(1));
+                }
+            }
+            Action::ToggleSort => {
+                ev.sort = match ev.sort {
+                    EvidenceSort::Date => EvidenceSort::Session,
+                    EvidenceSort::Session => EvidenceSort::Date,
+                };
+                self.send_evidence();
+            }
+            Action::NextTheme | Action::PrevTheme => {
+                let keys: Vec<Option<String>> = std::iter::once(None)
+                    .chain(self.search.themes.iter().map(|t| Some(t.key.clone())))
+                    .collect();
+                let at = match &ev.source {
+                    EvidenceSource::Theme(k) => keys.iter().position(|x| x == k).unwrap_or(0),
+                    EvidenceSource::Query(_) => 0,
+                };
+                let step = if action == Action::NextTheme {
+                    1
+                } else {
+                    keys.len() - 1
+                };
+                let next = match &ev.source {
+                    EvidenceSource::Query(_) if action == Action::NextTheme => 1 % keys.len(),
+                    EvidenceSource::Query(_) => keys.len() - 1,
+                    _ => (at + step) % keys.len(),
+                };
+                ev.source = EvidenceSource::Theme(keys[next].clone());
+                ev.selected = 0;
+                self.send_evidence();
+            }
+            Action::CopyQuote => {
+                if let Some(item) = ev.items.get(ev.selected) {
+                    let text = format!("“{}” {}", item.quote, citation(item));
+                    self.clipboard = text.clone();
+                    self.clipboard_out = Some(text);
+                    self.set_status(StatusKind::Ok, "Copied the quote with its citation");
+                }
+            }
+            Action::Export => {
+                if ev.items.is_empty() {
+                    self.set_status(StatusKind::Error, "Nothing to export");
+                } else {
+                    let today = chrono::Local::now().format("%Y-%m-%d");
+                    ev.export_path = Some(format!("evidence-{today}.md"));
+                }
+            }
+            Action::OpenResult => {
+                if let Some(item) = ev.items.get(ev.selected) {
+                    if let Some(id) = &item.session_id {
+                        let jump = Jump {
+                            id: SessionId(id.clone()),
+                            cursor: item.start,
+                            hits: vec![(item.start, item.end)],
+                        };
+                        let title = item.title.clone();
+                        self.open_at(jump, &title, Screen::Evidence, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn export_prompt_action(&mut self, action: Action) {
+        let Some(path) = &mut self.evidence.export_path else {
+            return;
+        };
+        match action {
+            Action::Backspace => {
+                path.pop();
+            }
+            Action::ClearFilter => path.clear(),
+            Action::Confirm => {
+                let path = path.trim().to_string();
+                if path.is_empty() {
+                    self.set_status(StatusKind::Error, "Type a file name to export to");
+                    return;
+                }
+                let ev = &mut self.evidence;
+                let items: Vec<EvidenceItem> = if ev.marked.is_empty() {
+                    ev.items.clone()
+                } else {
+                    ev.items
+                        .iter()
+                        .filter(|i| ev.marked.contains(&passage_key(i)))
+                        .cloned()
+                        .collect()
+                };
+                ev.export_path = None;
+                let which = if ev.marked.is_empty() {
+                    "all"
+                } else {
+                    "the marked"
+                };
+                self.set_status(
+                    StatusKind::Info,
+                    format!("Exporting {which} {} passages…", items.len()),
+                );
+                self.index_out.push(IndexRequest::Export {
+                    items,
+                    path: path.into(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// An answer from the index thread.
+    pub fn on_index(&mut self, resp: IndexResponse) {
+        match resp {
+            IndexResponse::State(state) => {
+                let became_ready = matches!(state, IndexState::Ready { .. })
+                    && !matches!(self.search.index, IndexState::Ready { .. });
+                if let IndexState::Unavailable(why) = &state {
+                    self.set_status(StatusKind::Error, format!("Search is unavailable: {why}"));
+                }
+                self.search.index = state;
+                if became_ready {
+                    // Searches asked for while the index was being built were answered from an
+                    // empty index: ask again.
+                    match self.screen {
+                        Screen::Search => self.send_search(),
+                        Screen::Evidence => self.send_evidence(),
+                        _ => {}
+                    }
+                }
+            }
+            IndexResponse::Themes(themes) => self.search.themes = themes,
+            IndexResponse::Searched { seq, query, result } => {
+                self.search.accept(seq, query, result);
+            }
+            IndexResponse::Reindexed { id: _, result } => match result {
+                Ok(()) => match self.screen {
+                    Screen::Search => self.send_search(),
+                    Screen::Evidence => self.send_evidence(),
+                    _ => {}
+                },
+                Err(e) => self.set_status(
+                    StatusKind::Error,
+                    format!("Saved, but the search index was not updated: {e}"),
+                ),
+            },
+            IndexResponse::Evidence { seq, result } => {
+                let ev = &mut self.evidence;
+                if seq != ev.sent_seq {
+                    return; // superseded
+                }
+                ev.shown_seq = seq;
+                match result {
+                    Ok(items) => {
+                        ev.items = items;
+                        ev.selected = ev.selected.min(ev.items.len().saturating_sub(1));
+                    }
+                    Err(SearchError::Query(e)) => {
+                        ev.error = Some(e.message);
+                    }
+                    Err(SearchError::Other(e)) => ev.error = Some(e),
+                }
+            }
+            IndexResponse::Exported {
+                path,
+                count,
+                result,
+            } => match result {
+                Ok(()) => self.set_status(
+                    StatusKind::Ok,
+                    format!("Exported {count} passages to {}", path.display()),
+                ),
+                Err(e) => self.set_status(StatusKind::Error, format!("Export failed: {e}")),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::query::QueryError;
+
+    fn results(n: usize) -> Box<(Results, Results)> {
+        let r = Results {
+            total: n,
+            ..Results::default()
+        };
+        Box::new((r.clone(), r))
+    }
+
+    #[test]
+    fn stale_answers_are_dropped_and_newer_ones_kept() {
+        let mut s = SearchState {
+            sent_seq: 3,
+            ..SearchState::default()
+        };
+        assert!(s.accept(2, "tru".into(), Ok(results(2))));
+        assert_eq!(s.shown_seq, 2);
+        assert!(s.pending());
+        assert!(s.accept(3, "trust".into(), Ok(results(1))));
+        // An answer older than what is shown never replaces it.
+        assert!(!s.accept(2, "tru".into(), Ok(results(9))));
+        assert_eq!(s.results_of(HitKind::Passages).unwrap().total, 1);
+        assert_eq!(s.shown_query, "trust");
+        assert!(!s.pending());
+    }
+
+    #[test]
+    fn a_query_error_keeps_the_last_good_results() {
+        let mut s = SearchState {
+            sent_seq: 1,
+            ..SearchState::default()
+        };
+        s.accept(1, "trust".into(), Ok(results(4)));
+        s.sent_seq = 2;
+        let e = QueryError {
+            message: "unknown theme".into(),
+            start: 0,
+            end: 5,
+        };
+        assert!(s.accept(2, "theme:nope".into(), Err(SearchError::Query(e.clone()))));
+        assert_eq!(s.error, Some(e));
+        assert_eq!(s.results_of(HitKind::Sessions).unwrap().total, 4);
+        // An error for a search that is no longer the newest is ignored.
+        s.sent_seq = 3;
+        assert!(!s.accept(
+            2,
+            "x".into(),
+            Err(SearchError::Other("index gone".into()))
+        ));
+        assert_eq!(s.failure, None);
+    }
+
+    #[test]
+    fn typing_sends_one_search_per_key_and_bad_queries_none() {
+        let mut app = App::new("t".into(), "f".into(), None);
+        let mut out = Vec::new();
+        app.open_search(&mut out);
+        assert_eq!(app.screen, Screen::Search);
+        for c in "tr".chars() {
+            app.search_typed(c, Context::Search);
+        }
+        let seqs: Vec<u64> = app
+            .index_out
+            .iter()
+            .filter_map(|r| match r {
+                IndexRequest::Search { seq, .. } => Some(*seq),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seqs, [1, 2, 3]);
+        for c in " date:2026-13".chars() {
+            app.search_typed(c, Context::Search);
+        }
+        let e = app.search.error.clone().expect("bad month is reported");
+        assert!(e.start >= 3, "{e:?}");
+        app.index_out.clear();
+        app.search_typed('x', Context::Search);
+        assert!(app.index_out.is_empty(), "a query that does not parse is not sent");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(4210), "4,210");
+        assert_eq!(thousands(10000), "10,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

@@ -1,0 +1,298 @@
+//! The search screen: the query input, an error line with a caret under the problem, tabs for
+//! coded passages and sessions, the results with matched words highlighted, and facet counts.
+
+use crate::core::index::{FacetCounts, Hit, HitKind};
+use crate::tui::app::App;
+use crate::tui::search::{index_label, thousands, SearchState};
+use crate::tui::text_view::contrast_text;
+use crate::tui::theme::Palette;
+use crate::tui::views::status;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+/// What precedes the query on its line.
+pub const PROMPT: &str = " Search: ";
+/// Width of the facet column (shown when the terminal is wide enough).
+const FACETS_WIDTH: u16 = 30;
+
+/// `text` as one line (newlines become spaces) with `highlights` (code points) styled; a long
+/// text is cut to start a little before the first highlight so it is on screen.
+pub fn highlighted<'a>(
+    text: &str,
+    highlights: &[(usize, usize)],
+    base: Style,
+    mark: Style,
+    room: usize,
+    lead_ellipsis: bool,
+) -> Line<'a> {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .collect();
+    let first = highlights.first().map_or(0, |h| h.0);
+    let skip = if first > room / 2 { first - 20 } else { 0 };
+    let mut spans = Vec::new();
+    if skip > 0 || lead_ellipsis {
+        spans.push(Span::styled("…", base));
+    }
+    let mut pos = skip;
+    for &(s, e) in highlights {
+        let (s, e) = (s.max(pos).min(chars.len()), e.min(chars.len()));
+        if s >= e {
+            continue;
+        }
+        if s > pos {
+            spans.push(Span::styled(chars[pos..s].iter().collect::<String>(), base));
+        }
+        spans.push(Span::styled(chars[s..e].iter().collect::<String>(), mark));
+        pos = e;
+    }
+    if pos < chars.len() {
+        spans.push(Span::styled(chars[pos..].iter().collect::<String>(), base));
+    }
+    Line::from(spans)
+}
+
+/// Theme chips: the theme's colour as background, or `#key` without colour.
+pub fn chips<'a>(app: &App, keys: &[String]) -> Vec<Span<'a>> {
+    let mut out = Vec::new();
+    for k in keys {
+        let rgb = app.search.theme(k).and_then(|t| t.rgb());
+        match rgb {
+            Some((r, g, b)) if !app.no_color => out.push(Span::styled(
+                format!(" {k} "),
+                Style::new()
+                    .bg(Color::Rgb(r, g, b))
+                    .fg(contrast_text((r, g, b))),
+            )),
+            _ => out.push(Span::styled(
+                format!("#{k}"),
+                Style::new().add_modifier(Modifier::BOLD),
+            )),
+        }
+        out.push(Span::raw(" "));
+    }
+    out
+}
+
+fn mark_style(no_color: bool) -> Style {
+    if no_color {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    } else {
+        Style::new()
+            .bg(Color::Yellow)
+            .fg(Color::Black)
+            .add_modifier(Modifier::BOLD)
+    }
+}
+
+fn hit_lines<'a>(app: &App, hit: &Hit, width: usize, pal: &Palette) -> [Line<'a>; 2] {
+    let mark = mark_style(app.no_color);
+    let meta = format!(
+        "{} · {} · {}",
+        hit.date,
+        hit.agencies.join(", "),
+        hit.session_type.label()
+    );
+    match hit.kind {
+        HitKind::Passages => {
+            let mut head = chips(app, &hit.themes);
+            head.push(Span::styled(hit.coder.clone(), pal.dim()));
+            head.push(Span::raw("  "));
+            head.push(Span::raw(meta));
+            head.push(Span::styled(format!(" · {}", hit.title), pal.dim()));
+            let mut quote = highlighted(
+                &hit.quote_or_snippet,
+                &hit.highlights,
+                Style::new(),
+                mark,
+                width,
+                false,
+            );
+            quote.spans.insert(0, Span::raw("   “"));
+            [Line::from(head), quote]
+        }
+        HitKind::Sessions => {
+            let mut head = vec![
+                Span::styled(hit.title.clone(), Style::new().add_modifier(Modifier::BOLD)),
+                Span::raw("  "),
+                Span::styled(meta, pal.dim()),
+                Span::raw("  "),
+            ];
+            head.extend(chips(app, &hit.themes));
+            let mut snippet = highlighted(
+                &hit.quote_or_snippet,
+                &hit.highlights,
+                Style::new(),
+                mark,
+                width,
+                hit.start > 0,
+            );
+            snippet.spans.insert(0, Span::raw("   "));
+            [Line::from(head), snippet]
+        }
+    }
+}
+
+fn facet_lines<'a>(f: &FacetCounts, pal: &Palette) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    let mut section = |title: &str, rows: &[(String, u64)]| {
+        lines.push(Line::from(Span::styled(title.to_string(), pal.header())));
+        if rows.is_empty() {
+            lines.push(Line::from(Span::styled("  –", pal.dim())));
+        }
+        for (name, n) in rows {
+            lines.push(Line::from(vec![
+                Span::raw(format!("  {name} ")),
+                Span::styled(thousands(*n as usize), pal.dim()),
+            ]));
+        }
+        lines.push(Line::from(""));
+    };
+    section("Themes", &f.themes);
+    section("Agencies", &f.agencies);
+    section("Months", &f.months);
+    lines
+}
+
+/// The message line: the query error with a caret under it, or a summary.
+fn message_line<'a>(s: &SearchState, pal: &Palette) -> Line<'a> {
+    if let Some(e) = &s.error {
+        let chars: Vec<char> = s.input.chars().collect();
+        let before: String = chars.iter().take(e.start).collect();
+        let marked: String = chars
+            .iter()
+            .skip(e.start)
+            .take(e.end.saturating_sub(e.start))
+            .collect();
+        let pad = PROMPT.width() + before.width();
+        let carets = "^".repeat(marked.width().max(1));
+        return Line::from(vec![
+            Span::raw(" ".repeat(pad)),
+            Span::styled(format!("{carets} {}", e.message), pal.error()),
+        ]);
+    }
+    if let Some(f) = &s.failure {
+        return Line::from(Span::styled(format!(" {f}"), pal.error()));
+    }
+    if s.pending() {
+        return Line::from(Span::styled(" searching…", pal.dim()));
+    }
+    Line::from(Span::styled(
+        " words, \"phrases\", theme:trust agency:CYFD type:coaching after:2026-04 — see docs/query-language.md",
+        pal.ghost(),
+    ))
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
+    let [header, input, message, tabs, body, status_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(2),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    let s = &app.search;
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(" Ripple ", pal.title()),
+            Span::styled(" Search ", pal.header()),
+            Span::styled(format!(" {}", app.store_label), pal.dim()),
+        ])),
+        header,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(PROMPT, pal.key()),
+            Span::raw(s.input.clone()),
+        ])),
+        input,
+    );
+    let cx = input.x + (PROMPT.width() + s.input.width()) as u16;
+    if cx < input.x + input.width {
+        frame.set_cursor_position(Position::new(cx, input.y));
+    }
+    frame.render_widget(Paragraph::new(message_line(s, pal)), message);
+
+    let count = |k: HitKind| s.results_of(k).map(|r| thousands(r.total));
+    let tab = |label: &str, k: HitKind| {
+        let text = match count(k) {
+            Some(n) => format!(" {label} ({n}) "),
+            None => format!(" {label} "),
+        };
+        if s.kind == k {
+            Span::styled(text, pal.selected())
+        } else {
+            Span::styled(text, pal.dim())
+        }
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::raw(" "),
+            tab("Coded passages", HitKind::Passages),
+            Span::raw(" "),
+            tab("Sessions", HitKind::Sessions),
+            Span::styled("   Ctrl-T / F3 switches", pal.ghost()),
+        ])),
+        tabs,
+    );
+
+    let (list_area, facet_area) = if body.width >= 80 {
+        let [l, f] = Layout::horizontal([Constraint::Min(30), Constraint::Length(FACETS_WIDTH)])
+            .areas(body);
+        (l, Some(f))
+    } else {
+        (body, None)
+    };
+    match s.results_of(s.kind) {
+        None => {
+            let why = index_label(&s.index).unwrap_or_else(|| "searching…".into());
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!(" {why}"), pal.dim())),
+                list_area,
+            );
+        }
+        Some(r) if r.hits.is_empty() => {
+            frame.render_widget(
+                Paragraph::new(Span::styled(" No matches", pal.dim())),
+                list_area,
+            );
+        }
+        Some(r) => {
+            let per_page = (list_area.height as usize / 2).max(1);
+            let sel = s.selected_index();
+            let offset = (sel + 1).saturating_sub(per_page);
+            let width = list_area.width as usize;
+            let mut lines = Vec::new();
+            for (i, hit) in r.hits.iter().enumerate().skip(offset).take(per_page) {
+                let [mut a, b] = hit_lines(app, hit, width, pal);
+                let pointer = if i == sel {
+                    Span::styled("▶ ", pal.key())
+                } else {
+                    Span::raw("  ")
+                };
+                a.spans.insert(0, pointer);
+                if i == sel {
+                    a = a.patch_style(Style::new().add_modifier(Modifier::BOLD));
+                }
+                lines.push(a);
+                lines.push(b);
+            }
+            frame.render_widget(Paragraph::new(lines), list_area);
+        }
+    }
+    if let (Some(fa), Some(r)) = (facet_area, s.results_of(s.kind)) {
+        frame.render_widget(
+            Paragraph::new(facet_lines(&r.facets, pal))
+                .block(Block::new().borders(Borders::LEFT).border_style(pal.border())),
+            fa,
+        );
+    }
+    status::draw(frame, status_area, app, pal);
+}
