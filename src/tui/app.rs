@@ -324,6 +324,10 @@ impl App {
                         }
                     }
                     self.form_changed();
+                } else if let Some(ctx @ (Context::Search | Context::ExportPrompt)) =
+                    self.search_context()
+                {
+                    self.search_paste(&text, ctx);
                 } else if self.context() == Context::List {
                     self.list.filter.push_str(text.trim());
                     self.list.filter_focus = true;

@@ -395,6 +395,26 @@ impl App {
         }
     }
 
+    /// Pasted text on the search or evidence screens (one line: newlines become spaces).
+    pub fn search_paste(&mut self, text: &str, ctx: Context) {
+        let line: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        match ctx {
+            Context::Search => {
+                self.search.input.push_str(&line);
+                self.send_search();
+            }
+            Context::ExportPrompt => {
+                if let Some(p) = &mut self.evidence.export_path {
+                    p.push_str(line.trim());
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub fn search_action(&mut self, action: Action, ctx: Context, out: &mut Vec<Request>) {
         match ctx {
             Context::Search => self.search_screen_action(action, out),

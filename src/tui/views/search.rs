@@ -114,6 +114,7 @@ fn hit_lines<'a>(app: &App, hit: &Hit, width: usize, pal: &Palette) -> [Line<'a>
                 false,
             );
             quote.spans.insert(0, Span::raw("   “"));
+            quote.spans.push(Span::raw("”"));
             [Line::from(head), quote]
         }
         HitKind::Sessions => {

@@ -1,0 +1,254 @@
+//! End-to-end: search and evidence in the real binary on a pseudo-terminal.
+
+mod common;
+
+use common::{Key, Tui};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A coded passage in the demo store (Ana Ortiz, theme `trust`, first session).
+const DEMO_QUOTE: &str = "advocates stopped returning CYFD calls after that";
+const DEMO_TITLE: &str = "Leadership kickoff: why we are doing this together";
+
+fn demo_store(tmp: &tempfile::TempDir) -> PathBuf {
+    let store = tmp.path().join("store");
+    ripple::core::demo::write_demo_store(&store).expect("demo store");
+    store
+}
+
+fn index_dir(store: &Path) -> PathBuf {
+    store.parent().unwrap().join("index")
+}
+
+/// Create a session through the CLI.
+fn cli_new(store: &Path, title: &str, text: &str) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
+        .arg("--store")
+        .arg(store)
+        .args(["new", "--title", title, "--date", "2026-05-04"])
+        .args(["--agency", "CYFD"])
+        .env("RIPPLE_INDEX", index_dir(store))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+}
+
+/// Whether the screen shows `text` with the search-hit background on its first character.
+fn highlighted_at(t: &Tui, text: &str) -> bool {
+    t.with_screen(|s| {
+        let contents = s.contents();
+        let Some((row, line)) = contents
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(text))
+        else {
+            return false;
+        };
+        let byte = line.find(text).unwrap();
+        let col = unicode_width::UnicodeWidthStr::width(&line[..byte]) as u16;
+        s.cell(row as u16, col)
+            .is_some_and(|c| c.bgcolor() == vt100::Color::Rgb(255, 215, 0))
+    })
+}
+
+fn open_search(t: &mut Tui) {
+    t.type_text("/");
+    t.wait_for("Search:");
+}
+
+#[test]
+fn a_query_finds_the_passage_enter_opens_it_and_esc_comes_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = demo_store(&tmp);
+    let mut t = Tui::start(&store, &[], 130, 36);
+    t.wait_for(DEMO_TITLE);
+    open_search(&mut t);
+    t.type_text("stopped returning");
+    t.wait_for(DEMO_QUOTE);
+    let s = t.wait_for("Coded passages (2)");
+    assert!(s.contains("Themes"), "facets beside the results:\n{s}");
+    assert!(s.contains("2026-0"), "month facet:\n{s}");
+
+    t.key(Key::Enter);
+    t.wait_for("saved");
+    t.wait_until("the passage highlighted in the note", |_| {
+        highlighted_at(&t, "advocates stopped")
+    });
+    let s = t.screen();
+    assert!(!s.contains("Search:"), "the note is shown:\n{s}");
+
+    t.key(Key::Esc);
+    let s = t.wait_for("Search: stopped returning");
+    assert!(s.contains(DEMO_QUOTE), "results kept:\n{s}");
+
+    // The session list of results.
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Sessions (1)");
+    t.wait_for(DEMO_TITLE);
+}
+
+#[test]
+fn a_bad_query_shows_the_problem_and_keeps_the_last_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = demo_store(&tmp);
+    let mut t = Tui::start(&store, &[], 130, 36);
+    t.wait_for(DEMO_TITLE);
+    open_search(&mut t);
+    t.type_text("stopped returning");
+    t.wait_for(DEMO_QUOTE);
+
+    // Pasted at once, so no half-typed query replaces the results first.
+    t.send(b"\x1b[200~ agency:\"unclosed\x1b[201~");
+    let s = t.wait_for("unclosed quote");
+    assert!(s.contains("^^^"), "a caret under the problem:\n{s}");
+    assert!(s.contains(DEMO_QUOTE), "earlier results stay:\n{s}");
+    // The caret sits under the quote that is not closed.
+    let lines: Vec<&str> = s.lines().collect();
+    let input = lines.iter().find(|l| l.contains("Search:")).unwrap();
+    let caret = lines.iter().find(|l| l.contains("^^^")).unwrap();
+    assert_eq!(
+        caret.find('^'),
+        input.find("agency:").map(|i| i + "agency:".len()),
+        "{input}\n{caret}"
+    );
+
+    // Ctrl-W takes the bad word away again; the results are back.
+    t.key(Key::Ctrl('w'));
+    t.wait_gone("unclosed quote");
+    t.wait_for(DEMO_QUOTE);
+    t.send(b"\x1b[200~date:2026-13\x1b[201~");
+    let s = t.wait_for("there is no date");
+    assert!(s.contains(DEMO_QUOTE), "earlier results stay:\n{s}");
+}
+
+#[test]
+fn a_note_saved_in_the_tui_is_found_by_a_word_just_typed_and_opens_scrolled_to_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    // A long note whose only match is near the end: opening it must scroll there.
+    let mut long = String::new();
+    for i in 0..120 {
+        long.push_str(&format!("Line {i} of a long note about the shared card.\n"));
+    }
+    long.push_str("The kingfisher line is here at the very end.\n");
+    cli_new(&store, "A long session", &long);
+
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("A long session");
+    t.key(Key::Char('n'));
+    t.wait_for("Details");
+    t.type_text("Fresh notes");
+    t.key(Key::Tab);
+    t.type_text("We talked about the zebrafinch protocol with Doña Ana.");
+    t.key(Key::Ctrl('s'));
+    t.wait_saved();
+    t.key(Key::Ctrl('f'));
+    t.wait_for("Search:");
+    t.type_text("zebrafinch");
+    t.key(Key::Ctrl('t'));
+    let s = t.wait_for("Sessions (1)");
+    assert!(s.contains("Fresh notes"), "{s}");
+
+    t.key(Key::Ctrl('u'));
+    t.type_text("kingfisher");
+    t.wait_for("Sessions (1)");
+    t.wait_for("A long session");
+    t.key(Key::Enter);
+    t.wait_until("the match highlighted in the scrolled note", |_| {
+        highlighted_at(&t, "kingfisher")
+    });
+    let s = t.screen();
+    assert!(!s.contains("Line 0 of"), "scrolled away from the top:\n{s}");
+    t.key(Key::Esc);
+    t.wait_for("Search: kingfisher");
+}
+
+#[test]
+fn a_deleted_index_is_rebuilt_at_start_and_search_works() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = demo_store(&tmp);
+    let mut t = Tui::start(&store, &[], 130, 36);
+    t.wait_for(DEMO_TITLE);
+    open_search(&mut t);
+    t.type_text("confianza");
+    t.wait_for("confianza is low");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+
+    let ix = index_dir(&store);
+    assert!(ix.join("meta.json").exists(), "the first start built an index");
+    std::fs::remove_dir_all(&ix).unwrap();
+
+    let mut t = Tui::start(&store, &[], 130, 36);
+    t.wait_for(DEMO_TITLE);
+    open_search(&mut t);
+    t.type_text("confianza");
+    t.wait_for("confianza is low");
+    assert!(ix.join("meta.json").exists(), "rebuilt");
+
+    // A damaged index is set aside and rebuilt as well.
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    std::fs::write(ix.join("meta.json"), b"{ not json").unwrap();
+    let mut t = Tui::start(&store, &[], 130, 36);
+    t.wait_for(DEMO_TITLE);
+    open_search(&mut t);
+    t.type_text("confianza");
+    t.wait_for("confianza is low");
+}
+
+#[test]
+fn evidence_marks_copies_and_exports_the_marked_passages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = demo_store(&tmp);
+    let mut t = Tui::start(&store, &[], 140, 40);
+    t.wait_for(DEMO_TITLE);
+    open_search(&mut t);
+    t.type_text("theme:trust");
+    t.wait_for(DEMO_QUOTE);
+    t.key(Key::Ctrl('e'));
+    t.wait_for("Evidence");
+    let s = t.wait_for(DEMO_QUOTE);
+    assert!(s.contains("query: theme:trust"), "{s}");
+    assert!(s.contains("Doña Ana"), "county shown:\n{s}");
+    assert!(s.contains("memo: Baseline"), "memo shown:\n{s}");
+
+    // The first passage by date is the demo quote (February): mark it.
+    t.type_text(" ");
+    t.wait_for("1 marked");
+    t.type_text("y");
+    t.wait_for("Copied the quote");
+    t.type_text("s");
+    t.wait_for("sorted by session");
+
+    let out = tmp.path().join("exported evidence.md");
+    t.type_text("x");
+    t.wait_for("Export to: evidence-");
+    t.key(Key::Ctrl('u'));
+    t.type_text(out.to_str().unwrap());
+    t.key(Key::Enter);
+    t.wait_for("Exported 1 passages to");
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.contains(DEMO_QUOTE), "{md}");
+    assert_eq!(md.matches("> ").count(), 1, "only the marked passage:\n{md}");
+
+    // Esc goes back to the search with its query.
+    t.key(Key::Esc);
+    t.wait_for("Search: theme:trust");
+    t.key(Key::Esc);
+    t.wait_for(DEMO_TITLE);
+    // From the list, `e` starts on a theme; → moves on to the next.
+    t.type_text("e");
+    t.wait_for("Evidence");
+    t.key(Key::Right);
+    t.wait_for("passages ·");
+}
