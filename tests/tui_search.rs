@@ -46,11 +46,7 @@ fn cli_new(store: &Path, title: &str, text: &str) {
 fn highlighted_at(t: &Tui, text: &str) -> bool {
     t.with_screen(|s| {
         let contents = s.contents();
-        let Some((row, line)) = contents
-            .lines()
-            .enumerate()
-            .find(|(_, l)| l.contains(text))
-        else {
+        let Some((row, line)) = contents.lines().enumerate().find(|(_, l)| l.contains(text)) else {
             return false;
         };
         let byte = line.find(text).unwrap();
@@ -185,7 +181,10 @@ fn a_deleted_index_is_rebuilt_at_start_and_search_works() {
     assert!(t.wait_exit());
 
     let ix = index_dir(&store);
-    assert!(ix.join("meta.json").exists(), "the first start built an index");
+    assert!(
+        ix.join("meta.json").exists(),
+        "the first start built an index"
+    );
     std::fs::remove_dir_all(&ix).unwrap();
 
     let mut t = Tui::start(&store, &[], 130, 36);
@@ -239,7 +238,11 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
     t.wait_for("Exported 1 passages to");
     let md = std::fs::read_to_string(&out).unwrap();
     assert!(md.contains(DEMO_QUOTE), "{md}");
-    assert_eq!(md.matches("> ").count(), 1, "only the marked passage:\n{md}");
+    assert_eq!(
+        md.matches("> ").count(),
+        1,
+        "only the marked passage:\n{md}"
+    );
 
     // Esc goes back to the search with its query.
     t.key(Key::Esc);
@@ -251,4 +254,23 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
     t.wait_for("Evidence");
     t.key(Key::Right);
     t.wait_for("passages ·");
+}
+
+#[test]
+fn a_second_instance_searches_read_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = demo_store(&tmp);
+    let mut first = Tui::start(&store, &[], 130, 36);
+    first.wait_for(DEMO_TITLE);
+    open_search(&mut first);
+    first.type_text("confianza");
+    first.wait_for("confianza is low");
+
+    let mut second = Tui::start(&store, &[], 130, 36);
+    second.wait_for("READ-ONLY");
+    second.wait_for(DEMO_TITLE);
+    open_search(&mut second);
+    second.type_text("confianza");
+    second.wait_for("confianza is low");
+    second.wait_for("search index read-only");
 }

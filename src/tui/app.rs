@@ -26,6 +26,8 @@ pub const UNDO_GROUP_IDLE: Duration = Duration::from_millis(1000);
 /// The smallest terminal Ripple draws in.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
 
+// Messages are moved once per event; boxing the large IO answers would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
@@ -582,12 +584,11 @@ impl App {
         let Some(n) = &mut self.note else { return };
         let f = &mut n.form;
         match action {
-            Action::NextField => {
-                if !f.next_field() {
-                    n.focus = Pane::Editor;
-                    self.save_now(out, false);
-                }
+            Action::NextField if !f.next_field() => {
+                n.focus = Pane::Editor;
+                self.save_now(out, false);
             }
+            Action::NextField => {}
             Action::PrevField => f.prev_field(),
             Action::AcceptSuggestion => f.right(&sugg),
             Action::NextSuggestion => f.cycle_suggestion(1, &sugg),
@@ -641,7 +642,7 @@ impl App {
         n.last_input = now;
     }
 
-    fn editor_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn editor_action(&mut self, action: Action, out: &mut [Request]) {
         match action {
             Action::Newline => self.edit(out, |d| {
                 d.newline();

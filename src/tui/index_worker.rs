@@ -127,6 +127,8 @@ struct Worker {
     index: Option<SearchIndex>,
     codebook: Codebook,
     opened_at: Instant,
+    /// A state change noticed while handling a request, to report after its answer.
+    state_changed: Option<IndexState>,
 }
 
 /// Start the index thread. Answers are wrapped by `wrap` into the event loop's message type.
@@ -152,6 +154,7 @@ pub fn spawn<M: Send + 'static>(
                 index: None,
                 codebook,
                 opened_at: Instant::now(),
+                state_changed: None,
             };
             let state = w.open(&send);
             if !send(IndexResponse::State(state)) {
@@ -166,6 +169,9 @@ pub fn spawn<M: Send + 'static>(
                     let resp = w.handle(req);
                     if !send(resp) {
                         return;
+                    }
+                    if let Some(state) = w.state_changed.take() {
+                        send(IndexResponse::State(state));
                     }
                     // Newer requests may have arrived meanwhile: they can supersede queued ones.
                     let more: Vec<IndexRequest> = requests.try_iter().collect();
@@ -277,7 +283,10 @@ impl Worker {
     fn rebuild(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> Result<usize, IndexError> {
         let scan = self.store.scan();
         let total = scan.sessions.len();
-        send(IndexResponse::State(IndexState::Rebuilding { done: 0, total }));
+        send(IndexResponse::State(IndexState::Rebuilding {
+            done: 0,
+            total,
+        }));
         let (files, _errors) = coding_store::load_all(self.store.root());
         type Extra = (Vec<Coding>, Vec<(String, String)>);
         let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
@@ -315,8 +324,13 @@ impl Worker {
     fn refresh_read_only(&mut self) {
         let read_only = self.index.as_ref().is_none_or(|ix| ix.is_read_only());
         if read_only && self.opened_at.elapsed() >= READ_ONLY_REFRESH {
-            let _ = self.open_read_only();
+            let was_open = self.index.is_some();
+            let state = self.open_read_only();
             self.opened_at = Instant::now();
+            if !was_open && self.index.is_some() {
+                // The other instance has finished building the index: search works now.
+                self.state_changed = Some(state);
+            }
         }
     }
 

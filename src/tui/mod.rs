@@ -112,22 +112,19 @@ fn run_loop(
     let input_tx = msg_tx.clone();
     std::thread::Builder::new()
         .name("ripple-input".into())
-        .spawn(move || loop {
-            match event::read() {
-                Ok(ev) => {
-                    let msg = match ev {
-                        // Some terminals report releases too: act on presses only.
-                        Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                        Event::Mouse(m) => Msg::Mouse(m),
-                        Event::Paste(s) => Msg::Paste(s),
-                        Event::Resize(w, h) => Msg::Resize(w, h),
-                        _ => continue,
-                    };
-                    if input_tx.send(msg).is_err() {
-                        break;
-                    }
+        .spawn(move || {
+            while let Ok(ev) = event::read() {
+                let msg = match ev {
+                    // Some terminals report releases too: act on presses only.
+                    Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                    Event::Mouse(m) => Msg::Mouse(m),
+                    Event::Paste(s) => Msg::Paste(s),
+                    Event::Resize(w, h) => Msg::Resize(w, h),
+                    _ => continue,
+                };
+                if input_tx.send(msg).is_err() {
+                    break;
                 }
-                Err(_) => break,
             }
         })?;
     drop(msg_tx);

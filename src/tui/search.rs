@@ -21,6 +21,9 @@ pub struct Jump {
     pub hits: Vec<(usize, usize)>,
 }
 
+/// Highlights in a note: (session, editor version they are valid for, ranges in chars).
+pub type NoteHits = (SessionId, u64, Vec<(usize, usize)>);
+
 #[derive(Debug)]
 pub struct SearchState {
     pub input: String,
@@ -43,7 +46,7 @@ pub struct SearchState {
     /// A note opened from the results: where it goes when it opens.
     pub jump: Option<Jump>,
     /// The open note's search highlights, valid while its text is at this editor version.
-    pub note_hits: Option<(SessionId, u64, Vec<(usize, usize)>)>,
+    pub note_hits: Option<NoteHits>,
     /// The screen to go back to when the note opened from a result is closed.
     pub return_to: Option<Screen>,
 }
@@ -89,9 +92,7 @@ impl SearchState {
     }
 
     pub fn selected_hit(&self) -> Option<&Hit> {
-        self.results_of(self.kind)?
-            .hits
-            .get(self.selected_index())
+        self.results_of(self.kind)?.hits.get(self.selected_index())
     }
 
     /// Whether results for the newest query are still on their way.
@@ -124,25 +125,23 @@ impl SearchState {
         }
         match result {
             Ok(r) => {
-                if seq != self.sent_seq && self.error.is_some() {
-                    // The input has changed to something that does not parse: keep showing
-                    // these (older) results, they are still the last good ones.
+                // An input that does not parse keeps its error: these results are for an
+                // earlier, good query and stay on screen as the last good ones.
+                if query == self.input {
+                    self.error = None;
                 }
                 let same_query = query == self.shown_query;
                 self.results = Some(r);
                 self.shown_seq = seq;
                 self.shown_query = query;
                 self.failure = None;
-                if seq == self.sent_seq {
-                    self.error = None;
-                }
                 if !same_query {
                     self.selected = [0, 0];
                 }
                 self.clamp();
             }
             Err(SearchError::Query(e)) => {
-                if seq != self.sent_seq {
+                if seq != self.sent_seq || query != self.input {
                     return false;
                 }
                 self.error = Some(e);
@@ -255,7 +254,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -274,7 +273,7 @@ pub fn index_label(state: &IndexState) -> Option<String> {
         )),
         IndexState::Ready { read_only: true } => Some("search index read-only".into()),
         IndexState::Ready { .. } => None,
-        IndexState::Unavailable(why) => Some(format!("search unavailable: {why}")),
+        IndexState::Unavailable(_) => Some("search unavailable".into()),
     }
 }
 
@@ -437,11 +436,7 @@ impl App {
                     HitKind::Sessions => HitKind::Passages,
                 }
             }
-            Action::Backspace => {
-                if self.search.input.pop().is_some() {
-                    self.send_search();
-                }
-            }
+            Action::Backspace if self.search.input.pop().is_some() => self.send_search(),
             Action::DeleteWordBack => {
                 let trimmed = self.search.input.trim_end().len();
                 let cut = self.search.input[..trimmed]
@@ -659,9 +654,6 @@ impl App {
             IndexResponse::State(state) => {
                 let became_ready = matches!(state, IndexState::Ready { .. })
                     && !matches!(self.search.index, IndexState::Ready { .. });
-                if let IndexState::Unavailable(why) = &state {
-                    self.set_status(StatusKind::Error, format!("Search is unavailable: {why}"));
-                }
                 self.search.index = state;
                 if became_ready {
                     // Searches asked for while the index was being built were answered from an
@@ -756,7 +748,9 @@ mod tests {
             sent_seq: 1,
             ..SearchState::default()
         };
+        s.input = "trust".into();
         s.accept(1, "trust".into(), Ok(results(4)));
+        s.input = "theme:nope".into();
         s.sent_seq = 2;
         let e = QueryError {
             message: "unknown theme".into(),
@@ -768,11 +762,7 @@ mod tests {
         assert_eq!(s.results_of(HitKind::Sessions).unwrap().total, 4);
         // An error for a search that is no longer the newest is ignored.
         s.sent_seq = 3;
-        assert!(!s.accept(
-            2,
-            "x".into(),
-            Err(SearchError::Other("index gone".into()))
-        ));
+        assert!(!s.accept(2, "x".into(), Err(SearchError::Other("index gone".into()))));
         assert_eq!(s.failure, None);
     }
 
@@ -801,7 +791,38 @@ mod tests {
         assert!(e.start >= 3, "{e:?}");
         app.index_out.clear();
         app.search_typed('x', Context::Search);
-        assert!(app.index_out.is_empty(), "a query that does not parse is not sent");
+        assert!(
+            app.index_out.is_empty(),
+            "a query that does not parse is not sent"
+        );
+    }
+
+    #[test]
+    fn late_results_do_not_clear_the_error_of_the_current_input() {
+        let mut app = App::new("t".into(), "f".into(), None);
+        let mut out = Vec::new();
+        app.open_search(&mut out);
+        for c in "trust date:2026-1".chars() {
+            app.search_typed(c, Context::Search);
+        }
+        let sent = app.search.sent_seq;
+        app.search_typed('3', Context::Search);
+        assert!(app.search.error.is_some());
+        // The answer to the last good query arrives after the bad character was typed.
+        app.search
+            .accept(sent, "trust date:2026-1".into(), Ok(results(3)));
+        assert!(app.search.error.is_some(), "the error stays");
+        assert_eq!(app.search.results_of(HitKind::Passages).unwrap().total, 3);
+    }
+
+    #[test]
+    fn the_status_line_counts_indexing_progress() {
+        let s = index_label(&IndexState::Rebuilding {
+            done: 4210,
+            total: 10000,
+        });
+        assert_eq!(s.as_deref(), Some("indexing 4,210 / 10,000"));
+        assert_eq!(index_label(&IndexState::Ready { read_only: false }), None);
     }
 
     #[test]

@@ -77,10 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         let selected = i == ev.selected;
         let mark = if ev.is_marked(item) { "[x] " } else { "[ ] " };
         let mut head = vec![
-            Span::styled(
-                if selected { "▶" } else { " " }.to_string(),
-                pal.key(),
-            ),
+            Span::styled(if selected { "▶" } else { " " }.to_string(), pal.key()),
             Span::raw(mark),
         ];
         head.extend(chips(app, std::slice::from_ref(&item.theme)));
@@ -98,7 +95,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         }
         lines.push(head);
         lines.push(Line::from(vec![
-            Span::styled(format!("     …{} ", one_line(&item.context_before)), pal.dim()),
+            Span::styled(
+                format!("     …{} ", one_line(&item.context_before)),
+                pal.dim(),
+            ),
             Span::styled(
                 format!("“{}”", one_line(&item.quote)),
                 Style::new().add_modifier(Modifier::BOLD),

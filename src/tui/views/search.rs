@@ -3,6 +3,7 @@
 
 use crate::core::index::{FacetCounts, Hit, HitKind};
 use crate::tui::app::App;
+use crate::tui::index_worker::IndexState;
 use crate::tui::search::{index_label, thousands, SearchState};
 use crate::tui::text_view::contrast_text;
 use crate::tui::theme::Palette;
@@ -245,15 +246,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     );
 
     let (list_area, facet_area) = if body.width >= 80 {
-        let [l, f] = Layout::horizontal([Constraint::Min(30), Constraint::Length(FACETS_WIDTH)])
-            .areas(body);
+        let [l, f] =
+            Layout::horizontal([Constraint::Min(30), Constraint::Length(FACETS_WIDTH)]).areas(body);
         (l, Some(f))
     } else {
         (body, None)
     };
     match s.results_of(s.kind) {
         None => {
-            let why = index_label(&s.index).unwrap_or_else(|| "searching…".into());
+            let why = match &s.index {
+                IndexState::Unavailable(why) => format!("Search is unavailable: {why}"),
+                other => index_label(other).unwrap_or_else(|| "searching…".into()),
+            };
             frame.render_widget(
                 Paragraph::new(Span::styled(format!(" {why}"), pal.dim())),
                 list_area,
@@ -290,8 +294,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     }
     if let (Some(fa), Some(r)) = (facet_area, s.results_of(s.kind)) {
         frame.render_widget(
-            Paragraph::new(facet_lines(&r.facets, pal))
-                .block(Block::new().borders(Borders::LEFT).border_style(pal.border())),
+            Paragraph::new(facet_lines(&r.facets, pal)).block(
+                Block::new()
+                    .borders(Borders::LEFT)
+                    .border_style(pal.border()),
+            ),
             fa,
         );
     }
