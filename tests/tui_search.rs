@@ -248,7 +248,7 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
     t.key(Key::Esc);
     t.wait_for("Search: theme:trust");
     t.key(Key::Esc);
-    t.wait_for(DEMO_TITLE);
+    t.wait_gone("Search:");
     // From the list, `e` starts on a theme; → moves on to the next.
     t.type_text("e");
     t.wait_for("Evidence");
@@ -273,4 +273,39 @@ fn a_second_instance_searches_read_only() {
     second.type_text("confianza");
     second.wait_for("confianza is low");
     second.wait_for("search index read-only");
+}
+
+#[test]
+fn a_large_store_is_indexed_in_the_background_with_progress_while_notes_open() {
+    use ripple::core::session::{Session, SessionMeta};
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    cli_new(&store, "Seed session", "The first note.");
+    // Written directly (no fsync per file) so the test stays quick.
+    let words = "trust communication roles flexibility safety planning fathers advocates";
+    for i in 0..3000 {
+        let mut meta = SessionMeta::new_today("Tester");
+        meta.title = format!("Bulk session {i}");
+        let text = format!("Bulk note {i}: {words} {words} {words}.\n");
+        let s = Session { meta, text };
+        let path = store
+            .join("sessions")
+            .join(format!("{}.md", s.meta.id.as_str()));
+        std::fs::write(path, ripple::core::session_file::to_file_string(&s)).unwrap();
+    }
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("indexing ");
+    t.wait_for(" / 3,001");
+    // The notes are usable meanwhile: open one.
+    t.wait_for("Bulk session");
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    t.key(Key::Esc);
+    t.wait_gone("Details");
+    t.type_text("/");
+    t.wait_for("Search:");
+    t.type_text("\"Bulk note 2999\"");
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Sessions (1)");
+    t.wait_gone("indexing ");
 }

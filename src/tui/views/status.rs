@@ -53,6 +53,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         Screen::Evidence => {
             " ←→ theme · s sort · Space mark · y copy · x export · Enter open · Esc back · F1 help"
         }
+        Screen::Note if app.search.return_to.is_some() => {
+            " Tab details/note · Ctrl-S save · Esc back to the results · F1 help · Ctrl-Q quit"
+        }
         Screen::Note => {
             " Tab details/note · Ctrl-S save · Ctrl-Z undo · Esc back to list · F1 help · Ctrl-Q quit"
         }
