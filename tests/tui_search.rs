@@ -74,6 +74,25 @@ fn a_query_finds_the_passage_enter_opens_it_and_esc_comes_back() {
     assert!(s.contains("Themes"), "facets beside the results:\n{s}");
     assert!(s.contains("2026-0"), "month facet:\n{s}");
 
+    // Matched words are highlighted in the results.
+    let yellow = t.with_screen(|sc| {
+        let text = sc.contents();
+        let (row, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains("“advocates stopped returning"))
+            .unwrap();
+        let col = unicode_width::UnicodeWidthStr::width(&line[..line.find("stopped").unwrap()]);
+        sc.cell(row as u16, col as u16).map(|c| c.bgcolor())
+    });
+    assert_eq!(yellow, Some(vt100::Color::Idx(3)));
+
+    // The second result (the other coder's coding of the same words).
+    t.key(Key::Down);
+    t.wait_until("the second result selected", |s| {
+        s.lines()
+            .any(|l| l.starts_with("▶") && l.contains("J. Chen"))
+    });
     t.key(Key::Enter);
     t.wait_for("saved");
     t.wait_until("the passage highlighted in the note", |_| {
@@ -81,10 +100,15 @@ fn a_query_finds_the_passage_enter_opens_it_and_esc_comes_back() {
     });
     let s = t.screen();
     assert!(!s.contains("Search:"), "the note is shown:\n{s}");
+    assert!(s.contains("Esc back to the results"), "{s}");
 
     t.key(Key::Esc);
     let s = t.wait_for("Search: stopped returning");
     assert!(s.contains(DEMO_QUOTE), "results kept:\n{s}");
+    t.wait_until("the selection kept", |s| {
+        s.lines()
+            .any(|l| l.starts_with("▶") && l.contains("J. Chen"))
+    });
 
     // The session list of results.
     t.key(Key::Ctrl('t'));
@@ -151,8 +175,8 @@ fn a_note_saved_in_the_tui_is_found_by_a_word_just_typed_and_opens_scrolled_to_i
     t.wait_for("Search:");
     t.type_text("zebrafinch");
     t.key(Key::Ctrl('t'));
-    let s = t.wait_for("Sessions (1)");
-    assert!(s.contains("Fresh notes"), "{s}");
+    t.wait_for("Sessions (1)");
+    t.wait_for("Fresh notes");
 
     t.key(Key::Ctrl('u'));
     t.type_text("kingfisher");
