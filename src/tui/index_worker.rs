@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// How many hits of each kind a search screen shows.
-pub const SEARCH_LIMIT: usize = 200;
+pub const SEARCH_LIMIT: usize = 100;
 /// A read-only index is reopened at most this often, to see the writer's commits.
 const READ_ONLY_REFRESH: Duration = Duration::from_secs(2);
 
@@ -410,6 +410,27 @@ impl Worker {
     }
 
     fn reindex(&mut self, id: &SessionId) -> Result<(), String> {
+        let read_only = self.index.as_ref().is_none_or(|ix| ix.is_read_only());
+        if read_only && !self.store.is_read_only() {
+            // Another process held the index's writer at start; it may have let go since.
+            match SearchIndex::open(&self.dir) {
+                Ok((mut ix, health)) => {
+                    ix.set_codebook(self.codebook.clone());
+                    self.index = Some(ix);
+                    if health.needs_rebuild() {
+                        // `open` set a damaged index aside: build it again (no progress shown).
+                        self.rebuild(&|_| true).map_err(|e| e.to_string())?;
+                    }
+                    self.state_changed = Some(IndexState::Ready { read_only: false });
+                }
+                Err(_) => {
+                    return Err(
+                        "another process is writing the index; it catches up at the next start"
+                            .into(),
+                    )
+                }
+            }
+        }
         let session = self.store.load(id).map_err(|e| e.to_string())?;
         let (codings, memos) = self.codings_for(id);
         let codebook = self.codebook.clone();

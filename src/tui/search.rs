@@ -825,6 +825,106 @@ mod tests {
         assert_eq!(index_label(&IndexState::Ready { read_only: false }), None);
     }
 
+    use crate::tui::app::{Msg, Quit};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
+        app.update(Msg::Key(KeyEvent::new(code, mods)));
+    }
+
+    fn item(title: &str, start: usize) -> EvidenceItem {
+        EvidenceItem {
+            theme: "trust".into(),
+            theme_name: "Trust".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
+            session_type: "joint coaching".into(),
+            agencies: vec!["CYFD".into()],
+            county: "Doña Ana".into(),
+            title: title.into(),
+            quote: format!("quote of {title}"),
+            context_before: String::new(),
+            context_after: String::new(),
+            memo: String::new(),
+            facilitator: None,
+            coder: None,
+            session_id: Some("01jd3k0000000000000000000a".into()),
+            coding_id: None,
+            start,
+            end: start + 5,
+        }
+    }
+
+    #[test]
+    fn keys_move_between_list_search_and_evidence() {
+        const NONE: KeyModifiers = KeyModifiers::NONE;
+        const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+        let mut app = App::new("t".into(), "f".into(), None);
+        press(&mut app, KeyCode::Char('/'), NONE);
+        assert_eq!(app.screen, Screen::Search);
+        press(&mut app, KeyCode::Char('q'), NONE);
+        assert_eq!(app.search.input, "q", "q types in the query");
+        assert_eq!(app.quit, Quit::No);
+        press(&mut app, KeyCode::Char('t'), CTRL);
+        assert_eq!(app.search.kind, HitKind::Sessions);
+        press(&mut app, KeyCode::F(3), NONE);
+        assert_eq!(app.search.kind, HitKind::Passages);
+        press(&mut app, KeyCode::Char('e'), CTRL);
+        assert_eq!(app.screen, Screen::Evidence);
+        assert_eq!(app.evidence.source, EvidenceSource::Query("q".into()));
+        press(&mut app, KeyCode::Esc, NONE);
+        assert_eq!(app.screen, Screen::Search);
+        assert_eq!(app.search.input, "q", "the query is kept");
+        press(&mut app, KeyCode::Esc, NONE);
+        assert_eq!(app.screen, Screen::List);
+        press(&mut app, KeyCode::Char('e'), NONE);
+        assert_eq!(app.screen, Screen::Evidence);
+        press(&mut app, KeyCode::Char('q'), NONE);
+        assert_eq!(app.screen, Screen::List);
+    }
+
+    #[test]
+    fn marks_survive_resorting_and_only_marked_passages_are_exported() {
+        const NONE: KeyModifiers = KeyModifiers::NONE;
+        let mut app = App::new("t".into(), "f".into(), None);
+        press(&mut app, KeyCode::Char('e'), NONE);
+        let seq = app.evidence.sent_seq;
+        app.on_index(IndexResponse::Evidence {
+            seq,
+            result: Ok(vec![item("A", 0), item("B", 10), item("C", 20)]),
+        });
+        press(&mut app, KeyCode::Down, NONE);
+        press(&mut app, KeyCode::Char(' '), NONE);
+        assert_eq!(app.evidence.selected, 2, "marking moves on");
+        // Re-sorted answer: the mark follows the passage, not the row.
+        press(&mut app, KeyCode::Char('s'), NONE);
+        let seq = app.evidence.sent_seq;
+        app.on_index(IndexResponse::Evidence {
+            seq,
+            result: Ok(vec![item("C", 20), item("B", 10), item("A", 0)]),
+        });
+        assert!(app.evidence.is_marked(&app.evidence.items[1]));
+        assert!(!app.evidence.is_marked(&app.evidence.items[0]));
+        press(&mut app, KeyCode::Char('y'), NONE);
+        assert!(app.clipboard_out.as_deref().unwrap().contains("quote of A"));
+        press(&mut app, KeyCode::Char('x'), NONE);
+        assert_eq!(app.search_context(), Some(Context::ExportPrompt));
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        for c in "out.md".chars() {
+            press(&mut app, KeyCode::Char(c), NONE);
+        }
+        app.index_out.clear();
+        press(&mut app, KeyCode::Enter, NONE);
+        match app.index_out.as_slice() {
+            [IndexRequest::Export { items, path }] => {
+                assert_eq!(path, std::path::Path::new("out.md"));
+                assert_eq!(items.len(), 1);
+                assert_eq!(items[0].title, "B");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(app.search_context(), Some(Context::Evidence));
+    }
+
     #[test]
     fn thousands_separators() {
         assert_eq!(thousands(0), "0");
