@@ -148,6 +148,11 @@ fn a_bad_query_shows_the_problem_and_keeps_the_last_results() {
     t.send(b"\x1b[200~date:2026-13\x1b[201~");
     let s = t.wait_for("there is no date");
     assert!(s.contains(DEMO_QUOTE), "earlier results stay:\n{s}");
+    // Fix it in the middle: the month's first digit goes.
+    t.key(Key::Left);
+    t.key(Key::Backspace);
+    t.wait_for("Search: stopped returning date:2026-3 ");
+    t.wait_gone("there is no date");
 }
 
 #[test]

@@ -27,6 +27,8 @@ pub type NoteHits = (SessionId, u64, Vec<(usize, usize)>);
 #[derive(Debug)]
 pub struct SearchState {
     pub input: String,
+    /// Cursor in the input, in chars.
+    pub cursor: usize,
     /// The newest search sent to the index thread.
     pub sent_seq: u64,
     /// The search whose results are on screen.
@@ -55,6 +57,7 @@ impl Default for SearchState {
     fn default() -> Self {
         SearchState {
             input: String::new(),
+            cursor: 0,
             sent_seq: 0,
             shown_seq: 0,
             shown_query: String::new(),
@@ -93,6 +96,56 @@ impl SearchState {
 
     pub fn selected_hit(&self) -> Option<&Hit> {
         self.results_of(self.kind)?.hits.get(self.selected_index())
+    }
+
+    fn byte_at(&self, char_idx: usize) -> usize {
+        self.input
+            .char_indices()
+            .nth(char_idx)
+            .map_or(self.input.len(), |(b, _)| b)
+    }
+
+    fn input_len(&self) -> usize {
+        self.input.chars().count()
+    }
+
+    /// Insert at the cursor.
+    pub fn insert(&mut self, text: &str) {
+        let at = self.byte_at(self.cursor);
+        self.input.insert_str(at, text);
+        self.cursor += text.chars().count();
+    }
+
+    /// Delete the chars in `[from, to)`; returns whether anything went.
+    fn remove(&mut self, from: usize, to: usize) -> bool {
+        if from >= to {
+            return false;
+        }
+        let (a, b) = (self.byte_at(from), self.byte_at(to));
+        self.input.replace_range(a..b, "");
+        self.cursor = from;
+        true
+    }
+
+    pub fn backspace(&mut self) -> bool {
+        self.remove(self.cursor.saturating_sub(1), self.cursor)
+    }
+
+    pub fn delete(&mut self) -> bool {
+        self.remove(self.cursor, (self.cursor + 1).min(self.input_len()))
+    }
+
+    /// Delete the word before the cursor (and the spaces after it).
+    pub fn delete_word_back(&mut self) -> bool {
+        let chars: Vec<char> = self.input.chars().collect();
+        let mut i = self.cursor;
+        while i > 0 && chars[i - 1].is_whitespace() {
+            i -= 1;
+        }
+        while i > 0 && !chars[i - 1].is_whitespace() {
+            i -= 1;
+        }
+        self.remove(i, self.cursor)
     }
 
     /// Whether results for the newest query are still on their way.
@@ -382,7 +435,7 @@ impl App {
     pub fn search_typed(&mut self, c: char, ctx: Context) {
         match ctx {
             Context::Search => {
-                self.search.input.push(c);
+                self.search.insert(c.encode_utf8(&mut [0; 4]));
                 self.send_search();
             }
             Context::ExportPrompt => {
@@ -402,7 +455,7 @@ impl App {
             .collect();
         match ctx {
             Context::Search => {
-                self.search.input.push_str(&line);
+                self.search.insert(&line);
                 self.send_search();
             }
             Context::ExportPrompt => {
@@ -436,19 +489,42 @@ impl App {
                     HitKind::Sessions => HitKind::Passages,
                 }
             }
-            Action::Backspace if self.search.input.pop().is_some() => self.send_search(),
-            Action::DeleteWordBack => {
-                let trimmed = self.search.input.trim_end().len();
-                let cut = self.search.input[..trimmed]
-                    .rfind(char::is_whitespace)
-                    .map_or(0, |i| i + 1);
-                self.search.input.truncate(cut);
-                self.send_search();
-            }
+            Action::Backspace if self.search.backspace() => self.send_search(),
+            Action::Delete if self.search.delete() => self.send_search(),
+            Action::DeleteWordBack if self.search.delete_word_back() => self.send_search(),
             Action::ClearFilter => {
                 self.search.input.clear();
+                self.search.cursor = 0;
                 self.send_search();
             }
+            Action::Left(_) => self.search.cursor = self.search.cursor.saturating_sub(1),
+            Action::Right(_) => {
+                self.search.cursor = (self.search.cursor + 1).min(self.search.input_len())
+            }
+            Action::WordLeft(_) => {
+                let chars: Vec<char> = self.search.input.chars().collect();
+                let mut i = self.search.cursor;
+                while i > 0 && chars[i - 1].is_whitespace() {
+                    i -= 1;
+                }
+                while i > 0 && !chars[i - 1].is_whitespace() {
+                    i -= 1;
+                }
+                self.search.cursor = i;
+            }
+            Action::WordRight(_) => {
+                let chars: Vec<char> = self.search.input.chars().collect();
+                let mut i = self.search.cursor;
+                while i < chars.len() && chars[i].is_whitespace() {
+                    i += 1;
+                }
+                while i < chars.len() && !chars[i].is_whitespace() {
+                    i += 1;
+                }
+                self.search.cursor = i;
+            }
+            Action::LineStart(_) => self.search.cursor = 0,
+            Action::LineEnd(_) => self.search.cursor = self.search.input_len(),
             Action::OpenResult => {
                 if let Some(hit) = self.search.selected_hit() {
                     let jump = jump_for(hit);
@@ -923,6 +999,24 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(app.search_context(), Some(Context::Evidence));
+    }
+
+    #[test]
+    fn the_query_is_edited_at_the_cursor() {
+        let mut s = SearchState::default();
+        s.insert("trust agency:La");
+        s.cursor = 6;
+        s.insert("é ");
+        assert_eq!(s.input, "trust é agency:La");
+        assert_eq!(s.cursor, 8);
+        assert!(s.backspace());
+        assert!(s.delete_word_back());
+        assert_eq!(s.input, "trust agency:La");
+        assert_eq!(s.cursor, 6);
+        assert!(s.delete());
+        assert_eq!(s.input, "trust gency:La");
+        s.cursor = 0;
+        assert!(!s.backspace());
     }
 
     #[test]

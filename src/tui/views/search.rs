@@ -216,7 +216,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         ])),
         input,
     );
-    let cx = input.x + (PROMPT.width() + s.input.width()) as u16;
+    let before: String = s.input.chars().take(s.cursor).collect();
+    let cx = input.x + (PROMPT.width() + before.width()) as u16;
     if cx < input.x + input.width {
         frame.set_cursor_position(Position::new(cx, input.y));
     }
