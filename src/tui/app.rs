@@ -775,7 +775,7 @@ impl App {
                     _ => {}
                 }
             }
-            Screen::Search | Screen::Evidence => {}
+            Screen::Search | Screen::Evidence => self.search_mouse(m, out),
         }
     }
 

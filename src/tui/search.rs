@@ -11,6 +11,8 @@ use crate::tui::app::{App, Screen, Status, StatusKind};
 use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::worker::Request;
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
 use std::collections::HashSet;
 
 /// Where to put the cursor and what to highlight once a note asked for from a result opens.
@@ -544,6 +546,44 @@ impl App {
         self.set_status(StatusKind::Info, format!("Opening {title}…"));
     }
 
+    /// The mouse on the search screen: the wheel moves through the results, a click selects
+    /// one and a click on the selected one opens it. The evidence view takes the wheel.
+    pub fn search_mouse(&mut self, m: MouseEvent, out: &mut Vec<Request>) {
+        let ctx = match self.search_context() {
+            Some(c) => c,
+            None => return,
+        };
+        match m.kind {
+            MouseEventKind::ScrollDown => self.search_action(Action::Down, ctx, out),
+            MouseEventKind::ScrollUp => self.search_action(Action::Up, ctx, out),
+            MouseEventKind::Down(MouseButton::Left) if ctx == Context::Search => {
+                let area = Rect::new(0, 0, self.size.0, self.size.1);
+                let list = crate::tui::views::search::results_area(area);
+                if !list.contains(Position::new(m.column, m.row)) {
+                    return;
+                }
+                let first = crate::tui::views::search::first_shown(
+                    self.search.selected_index(),
+                    list.height,
+                );
+                let row = first + (m.row - list.y) as usize / 2;
+                let n = self
+                    .search
+                    .results_of(self.search.kind)
+                    .map_or(0, |r| r.hits.len());
+                if row >= n {
+                    return;
+                }
+                if row == self.search.selected_index() {
+                    self.search_action(Action::OpenResult, ctx, out);
+                } else {
+                    self.search.selected[kind_slot(self.search.kind)] = row;
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Called when a note has just been opened: put the cursor at the result and highlight it.
     pub fn apply_jump(&mut self) {
         let Some(n) = &mut self.note else { return };
@@ -1017,6 +1057,51 @@ mod tests {
         assert_eq!(s.input, "trust gency:La");
         s.cursor = 0;
         assert!(!s.backspace());
+    }
+
+    #[test]
+    fn a_click_selects_a_result_and_a_second_click_opens_it() {
+        use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+        let mut app = App::new("t".into(), "f".into(), None);
+        let mut out = Vec::new();
+        app.open_search(&mut out);
+        let hit = |title: &str| Hit {
+            kind: HitKind::Passages,
+            session_id: SessionId("01jd3k0000000000000000000a".into()),
+            coding_id: None,
+            title: title.into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
+            agencies: Vec::new(),
+            session_type: Default::default(),
+            county: String::new(),
+            facilitator: String::new(),
+            themes: Vec::new(),
+            coder: String::new(),
+            memo: String::new(),
+            quote_or_snippet: "words".into(),
+            highlights: Vec::new(),
+            start: 3,
+            end: 8,
+            score: 1.0,
+        };
+        let mut r = results(2);
+        r.0.hits = vec![hit("A"), hit("B")];
+        let seq = app.search.sent_seq;
+        app.search.accept(seq, String::new(), Ok(r));
+        let click = |row| MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        };
+        // Results start on row 4, two rows each: row 6 is the second.
+        let mut out = Vec::new();
+        app.search_mouse(click(6), &mut out);
+        assert_eq!(app.search.selected_index(), 1);
+        assert!(out.is_empty());
+        app.search_mouse(click(7), &mut out);
+        assert!(matches!(out.as_slice(), [Request::Load(_)]), "{out:?}");
+        assert_eq!(app.search.return_to, Some(Screen::Search));
     }
 
     #[test]

@@ -190,8 +190,28 @@ fn message_line<'a>(s: &SearchState, pal: &Palette) -> Line<'a> {
     ))
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
-    let [header, input, message, tabs, body, status_area] = Layout::vertical([
+/// The rows of the results list (for mouse hits): two rows a result.
+pub fn results_area(area: Rect) -> Rect {
+    let [_, _, _, _, body, _] = layout(area);
+    if body.width >= 80 {
+        Rect::new(
+            body.x,
+            body.y,
+            body.width.saturating_sub(FACETS_WIDTH),
+            body.height,
+        )
+    } else {
+        body
+    }
+}
+
+/// The first result shown when `selected` is selected in a list of `rows` rows.
+pub fn first_shown(selected: usize, rows: u16) -> usize {
+    (selected + 1).saturating_sub((rows as usize / 2).max(1))
+}
+
+fn layout(area: Rect) -> [Rect; 6] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -199,7 +219,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         Constraint::Min(2),
         Constraint::Length(2),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
+    let [header, input, message, tabs, body, status_area] = layout(area);
     let s = &app.search;
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -273,7 +297,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         Some(r) => {
             let per_page = (list_area.height as usize / 2).max(1);
             let sel = s.selected_index();
-            let offset = (sel + 1).saturating_sub(per_page);
+            let offset = first_shown(sel, list_area.height);
             let width = list_area.width as usize;
             let mut lines = Vec::new();
             for (i, hit) in r.hits.iter().enumerate().skip(offset).take(per_page) {
