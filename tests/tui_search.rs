@@ -273,6 +273,14 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
         "only the marked passage:\n{md}"
     );
 
+    // Enter opens the note at a passage; Esc comes back to the evidence.
+    t.key(Key::Home);
+    t.key(Key::Enter);
+    t.wait_for("Esc back to the results");
+    t.key(Key::Esc);
+    t.wait_for("1 marked");
+    t.wait_for(DEMO_QUOTE);
+
     // Esc goes back to the search with its query.
     t.key(Key::Esc);
     t.wait_for("Search: theme:trust");
