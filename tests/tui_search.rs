@@ -273,6 +273,20 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
         "only the marked passage:\n{md}"
     );
 
+    // The same name again: nothing is replaced without a second Enter.
+    std::fs::write(&out, "my edited report").unwrap();
+    t.type_text("x");
+    t.wait_for("Export to: evidence-");
+    t.key(Key::Ctrl('u'));
+    t.type_text(out.to_str().unwrap());
+    t.key(Key::Enter);
+    t.wait_for("already exists");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "my edited report");
+    t.key(Key::Enter);
+    t.wait_gone("already exists");
+    t.wait_for("Exported 1 passages to");
+    assert!(std::fs::read_to_string(&out).unwrap().contains(DEMO_QUOTE));
+
     // Enter opens the note at a passage; Esc comes back to the evidence.
     t.key(Key::Home);
     t.key(Key::Enter);

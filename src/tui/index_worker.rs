@@ -40,10 +40,11 @@ pub enum IndexRequest {
         theme: Option<String>,
         sort: EvidenceSort,
     },
-    /// Write these passages as Markdown to `path`.
+    /// Write these passages as Markdown to `path`; an existing file only when `replace`.
     Export {
         items: Vec<EvidenceItem>,
         path: PathBuf,
+        replace: bool,
     },
 }
 
@@ -115,9 +116,12 @@ pub enum IndexResponse {
         result: Result<Vec<EvidenceItem>, SearchError>,
     },
     Exported {
+        /// As asked for, and in full.
         path: PathBuf,
+        full: PathBuf,
         count: usize,
-        result: Result<(), String>,
+        /// `Err(None)`: the file exists and was left alone (ask before replacing it).
+        result: Result<(), Option<String>>,
     },
 }
 
@@ -355,15 +359,24 @@ impl Worker {
                 let result = self.evidence(&query, theme, sort);
                 IndexResponse::Evidence { seq, result }
             }
-            IndexRequest::Export { items, path } => {
+            IndexRequest::Export {
+                items,
+                path,
+                replace,
+            } => {
                 let count = items.len();
-                let opts = EvidenceOptions::default();
-                let text = evidence::render(&items, EvidenceFormat::Markdown, &opts);
-                let result = atomic_write(&path, text.as_bytes())
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()));
-                let path = std::fs::canonicalize(&path).unwrap_or(path);
+                let result = if path.exists() && !replace {
+                    Err(None)
+                } else {
+                    let opts = EvidenceOptions::default();
+                    let text = evidence::render(&items, EvidenceFormat::Markdown, &opts);
+                    atomic_write(&path, text.as_bytes())
+                        .map_err(|e| Some(format!("cannot write {}: {e}", path.display())))
+                };
+                let full = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
                 IndexResponse::Exported {
                     path,
+                    full,
                     count,
                     result,
                 }
@@ -483,6 +496,7 @@ mod tests {
             IndexRequest::Export {
                 items: Vec::new(),
                 path: "a.md".into(),
+                replace: false,
             },
             IndexRequest::Evidence {
                 seq: 5,

@@ -259,6 +259,8 @@ pub struct EvidenceState {
     pub error: Option<String>,
     /// The export path being edited, when the prompt is open.
     pub export_path: Option<String>,
+    /// This existing file may be replaced (the user was told it exists and confirmed again).
+    pub replace_ok: Option<String>,
     /// Where Esc goes.
     pub back_to: Screen,
 }
@@ -275,6 +277,7 @@ impl Default for EvidenceState {
             shown_seq: 0,
             error: None,
             export_path: None,
+            replace_ok: None,
             back_to: Screen::List,
         }
     }
@@ -746,6 +749,7 @@ impl App {
                         .collect()
                 };
                 ev.export_path = None;
+                let replace = ev.replace_ok.take().as_deref() == Some(path.as_str());
                 let which = if ev.marked.is_empty() {
                     "all"
                 } else {
@@ -758,6 +762,7 @@ impl App {
                 self.index_out.push(IndexRequest::Export {
                     items,
                     path: path.into(),
+                    replace,
                 });
             }
             _ => {}
@@ -815,14 +820,27 @@ impl App {
             }
             IndexResponse::Exported {
                 path,
+                full,
                 count,
                 result,
             } => match result {
                 Ok(()) => self.set_status(
                     StatusKind::Ok,
-                    format!("Exported {count} passages to {}", path.display()),
+                    format!("Exported {count} passages to {}", full.display()),
                 ),
-                Err(e) => self.set_status(StatusKind::Error, format!("Export failed: {e}")),
+                Err(None) => {
+                    let typed = path.to_string_lossy().into_owned();
+                    self.evidence.replace_ok = Some(typed.clone());
+                    self.evidence.export_path = Some(typed);
+                    self.set_status(
+                        StatusKind::Error,
+                        format!(
+                            "{} already exists: Enter replaces it, or type another name",
+                            full.display()
+                        ),
+                    );
+                }
+                Err(Some(e)) => self.set_status(StatusKind::Error, format!("Export failed: {e}")),
             },
         }
     }
@@ -1031,7 +1049,11 @@ mod tests {
         app.index_out.clear();
         press(&mut app, KeyCode::Enter, NONE);
         match app.index_out.as_slice() {
-            [IndexRequest::Export { items, path }] => {
+            [IndexRequest::Export {
+                items,
+                path,
+                replace: false,
+            }] => {
                 assert_eq!(path, std::path::Path::new("out.md"));
                 assert_eq!(items.len(), 1);
                 assert_eq!(items[0].title, "B");
