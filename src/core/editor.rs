@@ -678,15 +678,16 @@ impl Editor {
                 }
             }
         }
-        let pos = match target {
-            Some(p) => p,
+        match target {
+            // Ran into the start or end: the column starts afresh from there.
+            Some(p) => self.set_cursor(p, extend),
             None => {
                 let start = self.line_start(line);
-                start + self.line_layout(line, width).char_at_col(row, col)
+                let pos = start + self.line_layout(line, width).char_at_col(row, col);
+                self.set_cursor(pos, extend);
+                self.preferred_col = Some(col);
             }
-        };
-        self.set_cursor(pos, extend);
-        self.preferred_col = Some(col);
+        }
     }
 
     /// Start of the visual row; pressed again at a row start, the start of the line.

@@ -483,10 +483,31 @@ impl TextViewState {
         Some(d)
     }
 
+    /// How many rows follow `(line, row)`, counting at most `limit`.
+    fn rows_after(&mut self, rope: &Rope, line: usize, row: usize, limit: usize) -> usize {
+        let (l, r) = self.forward(rope, line, row, limit);
+        let mut n = 0;
+        let (mut cl, mut cr) = (line, row);
+        while (cl, cr) != (l, r) {
+            let rows = self.cache.rows(rope, cl);
+            if cr + 1 < rows {
+                cr += 1;
+            } else {
+                cl += 1;
+                cr = 0;
+            }
+            n += 1;
+        }
+        n
+    }
+
     /// Scroll so the cursor at `(line, row)` is on screen with `SCROLL_OFF` rows around it.
     fn follow(&mut self, rope: &Rope, line: usize, row: usize, height: usize) {
         let off = SCROLL_OFF.min(height.saturating_sub(1) / 2);
-        let bottom = height.saturating_sub(1 + off);
+        // Below the cursor keep only as many rows as the text has (the end of the note sits
+        // on the bottom row, not above blank rows).
+        let after = self.rows_after(rope, line, row, off);
+        let bottom = height.saturating_sub(1 + after);
         match self.distance_from_top(rope, line, row, height) {
             Some(d) if d >= off && d <= bottom => {}
             Some(d) if d < off => {
