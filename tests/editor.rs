@@ -495,12 +495,14 @@ fn coded_cells_carry_the_colour_and_the_margin_the_key() {
             end: 14,
             colour: Some((0x1f, 0x4e, 0x99)),
             label: "trust".into(),
+            style: None,
         },
         CodedSpan {
             start: 3,
             end: 21,
             colour: Some((0xf5, 0xd0, 0x20)),
             label: "roles".into(),
+            style: None,
         },
     ];
     let style = TextViewStyle {
@@ -541,6 +543,7 @@ fn no_color_shows_keys_and_no_colours() {
         end: 14,
         colour: Some((0x2e, 0x86, 0xde)),
         label: "trust".into(),
+        style: None,
     }];
     let style = TextViewStyle {
         margin_width: 8,
@@ -568,6 +571,7 @@ fn many_keys_fall_back_to_glyphs() {
             end: 6,
             colour: None,
             label: k.to_string(),
+            style: None,
         })
         .collect();
     let style = TextViewStyle {

@@ -598,6 +598,31 @@ impl Editor {
         self.len_chars()
     }
 
+    /// The word holding `pos` (or ending at it), as a char range.
+    pub fn word_at(&self, pos: usize) -> Option<(usize, usize)> {
+        let pos = pos.min(self.len_chars());
+        let line = self.line_of(pos);
+        let start = self.line_start(line);
+        let words = word_spans(&self.line_text(line));
+        let rel = pos - start;
+        words
+            .iter()
+            .find(|&&(s, e)| s <= rel && rel < e)
+            .or_else(|| words.iter().find(|&&(_, e)| e == rel))
+            .map(|&(s, e)| (start + s, start + e))
+    }
+
+    /// Select the word at `pos` (double click); false if there is none.
+    pub fn select_word_at(&mut self, pos: usize) -> bool {
+        match self.word_at(pos) {
+            Some((s, e)) => {
+                self.set_selection(s, e);
+                true
+            }
+            None => false,
+        }
+    }
+
     // ----- vertical motions (visual rows) --------------------------------------------------
 
     /// Layout of line `line` at `width` columns (cached until the text or width changes).
@@ -1052,6 +1077,18 @@ mod tests {
         ed.redo();
         assert_eq!(ed.text(), "hello world");
         assert_eq!(ed.cursor(), 11);
+    }
+
+    #[test]
+    fn word_at_and_select_word() {
+        let mut ed = Editor::new("met Doña Ana\nhere");
+        assert_eq!(ed.word_at(5), Some((4, 8)));
+        assert_eq!(ed.word_at(8), Some((4, 8)), "at a word's end");
+        assert_eq!(ed.word_at(3), Some((0, 3)));
+        assert!(ed.select_word_at(14));
+        assert_eq!(ed.selected_text().as_deref(), Some("here"));
+        let ed = Editor::new("a  , b");
+        assert_eq!(ed.word_at(3), None);
     }
 
     #[test]

@@ -57,20 +57,57 @@ pub fn grapheme_width(g: &str) -> usize {
 }
 
 /// The grapheme clusters of a line, in order.
+///
+/// Runs of plain ASCII take a fast path (one byte, one cluster); text around anything else is
+/// segmented by the Unicode rules. A run is only cut where three ASCII bytes meet, so no
+/// combining mark, joiner or prepended mark can belong to a cluster across the cut.
 pub fn clusters(line: &str) -> Vec<Cluster> {
-    let mut out = Vec::new();
+    let bytes = line.as_bytes();
+    let mut out = Vec::with_capacity(line.len());
     let mut char_pos = 0;
-    for (byte_start, g) in line.grapheme_indices(true) {
-        let chars = g.chars().count();
-        out.push(Cluster {
-            char_start: char_pos,
-            byte_start,
-            chars,
-            byte_len: g.len(),
-            width: grapheme_width(g),
-            is_whitespace: g.chars().all(char::is_whitespace),
-        });
-        char_pos += chars;
+    let mut i = 0;
+    let n = bytes.len();
+    while i < n {
+        let ascii_here = bytes[i].is_ascii() && (i + 1 == n || bytes[i + 1].is_ascii());
+        if ascii_here {
+            let b = bytes[i];
+            out.push(Cluster {
+                char_start: char_pos,
+                byte_start: i,
+                chars: 1,
+                byte_len: 1,
+                width: if b == b'\t' { TAB_WIDTH } else { 1 },
+                is_whitespace: b.is_ascii_whitespace() || b == 0x0b,
+            });
+            char_pos += 1;
+            i += 1;
+            continue;
+        }
+        // Segment up to the next point with ASCII on both sides of an ASCII byte.
+        let mut j = i + 1;
+        while j < n
+            && !(bytes[j - 1].is_ascii()
+                && bytes[j].is_ascii()
+                && (j + 1 == n || bytes[j + 1].is_ascii()))
+        {
+            j += 1;
+        }
+        while !line.is_char_boundary(j) {
+            j += 1;
+        }
+        for (off, g) in line[i..j].grapheme_indices(true) {
+            let chars = g.chars().count();
+            out.push(Cluster {
+                char_start: char_pos,
+                byte_start: i + off,
+                chars,
+                byte_len: g.len(),
+                width: grapheme_width(g),
+                is_whitespace: g.chars().all(char::is_whitespace),
+            });
+            char_pos += chars;
+        }
+        i = j;
     }
     out
 }
@@ -307,6 +344,35 @@ mod tests {
         assert_eq!(cl[2].width, 2);
         let rows = wrap_line(line, 3);
         assert_eq!(texts(line, &rows), vec!["ab", "👩‍👩‍👧c", "d"]);
+    }
+
+    #[test]
+    fn fast_path_matches_unicode_segmentation() {
+        let samples = [
+            "plain ascii text, with\ttabs",
+            "Doña Ana and Don\u{303}a Ana",
+            "a\u{301}b c\u{301}\u{302} e",
+            "x👩‍👩‍👧y 1\u{fe0f}\u{20e3}z 🇲🇽🇺🇸!",
+            "\u{600}1 2 \u{600}ab",
+            "我们 are 朋友. e\u{301}",
+            "\u{1}ctl\u{7f}",
+        ];
+        for s in samples {
+            let fast = clusters(s);
+            let slow: Vec<(usize, usize)> = s
+                .grapheme_indices(true)
+                .map(|(b, g)| (b, g.len()))
+                .collect();
+            let got: Vec<(usize, usize)> =
+                fast.iter().map(|c| (c.byte_start, c.byte_len)).collect();
+            assert_eq!(got, slow, "{s:?}");
+            for c in &fast {
+                let g = &s[c.byte_start..c.byte_start + c.byte_len];
+                assert_eq!(c.width, grapheme_width(g), "{g:?}");
+                assert_eq!(c.chars, g.chars().count());
+                assert_eq!(c.is_whitespace, g.chars().all(char::is_whitespace), "{g:?}");
+            }
+        }
     }
 
     #[test]

@@ -36,6 +36,20 @@ pub struct CodedSpan {
     pub colour: Option<(u8, u8, u8)>,
     /// Shown in the margin (a theme key such as `trust`).
     pub label: String,
+    /// Drawn instead of the colour-derived style when set (e.g. the coding being edited).
+    pub style: Option<Style>,
+}
+
+impl CodedSpan {
+    pub fn new(start: usize, end: usize, colour: Option<(u8, u8, u8)>, label: &str) -> CodedSpan {
+        CodedSpan {
+            start,
+            end,
+            colour,
+            label: label.to_string(),
+            style: None,
+        }
+    }
 }
 
 /// Parse `#rrggbb` (or `rrggbb`).
@@ -85,6 +99,7 @@ pub fn spans_for_codings<'a>(
                 .find(|t| t.key == c.theme)
                 .and_then(|t| parse_hex_colour(&t.colour)),
             label: c.theme.clone(),
+            style: None,
         })
         .collect()
 }
@@ -160,6 +175,14 @@ impl TextViewStyle {
                 .fg(contrast_text(rgb)),
             _ => Style::new(),
         }
+    }
+}
+
+impl TextViewStyle {
+    /// Colours unless the `NO_COLOR` environment variable is set to something non-empty
+    /// (<https://no-color.org>).
+    pub fn from_env() -> TextViewStyle {
+        TextViewStyle::new(std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
     }
 }
 
@@ -628,7 +651,10 @@ impl TextViewState {
                             }
                         }
                         if let Some(s) = inner {
-                            st = style.coded(s.colour, covering > 1);
+                            st = match s.style {
+                                Some(own) => style.text.patch(own),
+                                None => style.coded(s.colour, covering > 1),
+                            };
                         }
                         if line_hits.iter().any(|&(s, e)| s <= abs && abs < e) {
                             st = st.patch(style.search_hit);
