@@ -675,3 +675,45 @@ fn hit_test_on_wrapped_and_wide_text() {
     let r = Rect::new(0, 0, 15, 4);
     assert_eq!(st.hit_test_clamped(5, r.bottom() + 3), Some(ed.len_chars()));
 }
+
+#[test]
+fn a_long_line_edited_in_place_draws_like_a_fresh_layout() {
+    let words = ["Doña", "Ana", "我们", "trust", "👩‍👩‍👧", "n\u{303}o", "roles."];
+    let text: String = (0..1500)
+        .map(|i| words[(i * 7) % words.len()])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut ed = Editor::new(&text);
+    let style = plain_style();
+    let mut kept = TextViewState::new();
+    ed.set_cursor(ed.len_chars() / 2, false);
+    render(&ed, &[], &style, &mut kept, 50, 12);
+    for edit in 0..6 {
+        match edit % 3 {
+            0 => {
+                ed.insert_str("new words here ");
+            }
+            1 => {
+                ed.backspace();
+                ed.backspace();
+            }
+            _ => {
+                ed.insert_char('\u{303}');
+            }
+        }
+        let a = render(&ed, &[], &style, &mut kept, 50, 12);
+        let mut fresh = TextViewState::new();
+        fresh.top_line = kept.top_line;
+        fresh.top_row = kept.top_row;
+        let b = render(&ed, &[], &style, &mut fresh, 50, 12);
+        assert_eq!(a, b, "after edit {edit}");
+        assert_eq!(kept.cursor_position(), fresh.cursor_position());
+        // The editor's own cached layout agrees with the view on the rows.
+        let w = kept.wrap_width();
+        let (line, row, col) = ed.cursor_visual(w);
+        let fresh_ed = Editor::new(&ed.text());
+        let mut fresh_ed = fresh_ed;
+        fresh_ed.set_cursor(ed.cursor(), false);
+        assert_eq!(fresh_ed.cursor_visual(w), (line, row, col));
+    }
+}

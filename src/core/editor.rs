@@ -57,13 +57,23 @@ struct UndoStep {
     anchor_after: Option<usize>,
 }
 
-/// Line layouts of the current text at one wrap width (cleared on any change).
+/// Line layouts at one wrap width. An entry made at an older version is checked against the
+/// line's text before use (and a long line is updated around the edit).
 #[derive(Debug, Default)]
 struct WrapCache {
-    version: u64,
     width: usize,
-    lines: HashMap<usize, LineLayout>,
+    lines: HashMap<usize, CachedLayout>,
 }
+
+#[derive(Debug)]
+struct CachedLayout {
+    version: u64,
+    text: String,
+    layout: LineLayout,
+}
+
+/// Lines longer than this (in bytes) are re-laid out incrementally after an edit.
+const LONG_LINE_BYTES: usize = 2048;
 
 /// The editor: text, cursor, selection, clipboard and undo history.
 #[derive(Debug)]
@@ -627,19 +637,36 @@ impl Editor {
 
     /// Layout of line `line` at `width` columns (cached until the text or width changes).
     pub fn line_layout(&mut self, line: usize, width: usize) -> &LineLayout {
-        if self.wrap_cache.version != self.version || self.wrap_cache.width != width {
-            self.wrap_cache.lines.clear();
-            self.wrap_cache.version = self.version;
-            self.wrap_cache.width = width;
+        let cache = &mut self.wrap_cache;
+        if cache.width != width || cache.lines.len() > 256 {
+            cache.lines.clear();
+            cache.width = width;
         }
-        if self.wrap_cache.lines.len() > 256 {
-            self.wrap_cache.lines.clear();
+        let version = self.version;
+        let fresh = cache.lines.get(&line).is_some_and(|c| c.version == version);
+        if !fresh {
+            let text = line_string(self.rope.line(line));
+            match cache.lines.get_mut(&line) {
+                Some(c) if c.text == text => c.version = version,
+                Some(c) if c.text.len() > LONG_LINE_BYTES => {
+                    c.layout.update(&c.text, &text, width);
+                    c.text = text;
+                    c.version = version;
+                }
+                _ => {
+                    let layout = LineLayout::new(&text, width);
+                    cache.lines.insert(
+                        line,
+                        CachedLayout {
+                            version,
+                            text,
+                            layout,
+                        },
+                    );
+                }
+            }
         }
-        if !self.wrap_cache.lines.contains_key(&line) {
-            let layout = LineLayout::new(&line_string(self.rope.line(line)), width);
-            self.wrap_cache.lines.insert(line, layout);
-        }
-        &self.wrap_cache.lines[&line]
+        &cache.lines[&line].layout
     }
 
     /// The cursor's line, visual row within the line and display column.

@@ -23,6 +23,9 @@ use ratatui::widgets::StatefulWidget;
 use ropey::Rope;
 use std::collections::HashMap;
 
+/// Lines longer than this (in bytes) are re-laid out incrementally after an edit.
+const LONG_LINE_BYTES: usize = 2048;
+
 /// Rows kept between the cursor and the top or bottom edge when following the cursor.
 pub const SCROLL_OFF: usize = 2;
 
@@ -64,14 +67,19 @@ pub fn parse_hex_colour(s: &str) -> Option<(u8, u8, u8)> {
 
 /// Black or white, whichever reads better on the background `rgb` (WCAG relative luminance).
 pub fn contrast_text(rgb: (u8, u8, u8)) -> Color {
-    let lin = |c: u8| {
-        let c = c as f64 / 255.0;
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
+    // sRGB to linear light, tabulated once (this runs for every coded cell of every frame).
+    static LINEAR: std::sync::OnceLock<[f64; 256]> = std::sync::OnceLock::new();
+    let table = LINEAR.get_or_init(|| {
+        std::array::from_fn(|i| {
+            let c = i as f64 / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        })
+    });
+    let lin = |c: u8| table[c as usize];
     let l = 0.2126 * lin(rgb.0) + 0.7152 * lin(rgb.1) + 0.0722 * lin(rgb.2);
     // Contrast with black (l+0.05)/0.05 beats contrast with white 1.05/(l+0.05) above ~0.179.
     if l > 0.179 {
@@ -286,6 +294,15 @@ impl LayoutCache {
         };
         if !valid {
             let text = slice.to_string();
+            // A long line that changed is updated around the edit, not laid out afresh.
+            if let Some(c) = self.lines.get_mut(&line) {
+                if c.text.len() > LONG_LINE_BYTES {
+                    c.layout.update(&c.text, &text, self.width);
+                    c.text = text;
+                    c.checked_frame = frame;
+                    return &self.lines[&line];
+                }
+            }
             let layout = LineLayout::new(&text, self.width);
             self.lines.insert(
                 line,
