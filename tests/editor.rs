@@ -298,6 +298,14 @@ fn sentence_and_paragraph_motions() {
     assert_eq!(ed.cursor(), 0);
     assert_eq!(ed.paragraph_at(30), Some((27, 45)));
     assert_eq!(ed.paragraph_at(26), None);
+    assert!(ed.select_sentence_at(33));
+    assert_eq!(ed.selected_text().as_deref(), Some("New para here."));
+    assert!(ed.select_paragraph_at(3));
+    assert_eq!(
+        ed.selected_text().as_deref(),
+        Some("First one. Second? Third!")
+    );
+    assert!(!ed.select_paragraph_at(26));
 }
 
 // ----- the note document -------------------------------------------------------------------

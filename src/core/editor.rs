@@ -879,6 +879,28 @@ impl Editor {
             .or(sentences.last().copied())
     }
 
+    /// Select the sentence at `pos` (for coding a whole sentence); false between paragraphs.
+    pub fn select_sentence_at(&mut self, pos: usize) -> bool {
+        match self.sentence_at(pos) {
+            Some((s, e)) => {
+                self.set_selection(s, e);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Select the paragraph at `pos`; false on a blank line.
+    pub fn select_paragraph_at(&mut self, pos: usize) -> bool {
+        match self.paragraph_at(pos) {
+            Some((s, e)) => {
+                self.set_selection(s, e);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// To the end of the sentence (after `.`, `!`, `?`); at its end, the end of the next one.
     pub fn move_sentence_end(&mut self, extend: bool) {
         let cur = self.cursor;
