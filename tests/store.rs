@@ -292,7 +292,7 @@ fn catalog_follows_outside_edits_and_deletions() {
     assert_eq!(got.chars, 10);
     assert_eq!(store.load(&a.meta.id).unwrap().text, "first note");
 
-    // A fresh Store (reading catalog.json from disk) agrees.
+    // A fresh Store (reading catalog.tsv from disk) agrees.
     drop(store);
     let store = open(dir.path());
     let scan2 = store.scan();
@@ -306,12 +306,12 @@ fn catalog_follows_outside_edits_and_deletions() {
     let scan = store.scan();
     assert_eq!(scan.sessions.len(), 1);
     assert_eq!(scan.sessions[0].meta.id, a.meta.id);
-    let catalog = fs::read_to_string(root.join(".ripple/catalog.json")).unwrap();
+    let catalog = fs::read_to_string(root.join(".ripple/catalog.tsv")).unwrap();
     assert!(!catalog.contains(b.meta.id.as_str()));
 
     // A damaged catalog is rebuilt, with a note.
     drop(store);
-    fs::write(root.join(".ripple/catalog.json"), "{ not json").unwrap();
+    fs::write(root.join(".ripple/catalog.tsv"), "{ not json").unwrap();
     let store = open(dir.path());
     let scan = store.scan();
     assert_eq!(scan.sessions.len(), 1);

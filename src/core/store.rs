@@ -13,6 +13,7 @@ use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::session_file::{is_valid_id, parse_session_file, to_file_string, FormatError};
 use crate::core::settings::{path_hash_hex, SettingsError, StoreSettings};
 use crate::core::text::normalize_newlines;
+use catalog::{CatalogEntry, Parsed};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -25,10 +26,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// The codebook a new store starts with.
 pub const DEFAULT_CODEBOOK: &str = include_str!("../../codebook/default.toml");
 
+mod catalog;
+
 const SESSIONS: &str = "sessions";
 const CODINGS: &str = "codings";
 const MACHINE: &str = ".ripple";
-const CATALOG_VERSION: u32 = 1;
 /// A catalog entry for a file modified less than this long before it was read is re-checked on
 /// the next scan: a later edit within the same clock tick could otherwise keep the same mtime.
 const RACY_NS: i64 = 2_000_000_000;
@@ -178,35 +180,6 @@ pub struct Scan {
     pub problems: Vec<Problem>,
     /// Things worth knowing that are not errors (catalog rebuilt, left-over temporary files).
     pub notes: Vec<String>,
-}
-
-/// One cached parse result, keyed by file name and checked against the file's stamp.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct CatalogEntry {
-    stamp: FileStamp,
-    /// False when the file was modified too shortly before it was read to trust the stamp.
-    settled: bool,
-    parsed: Parsed,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum Parsed {
-    Ok {
-        meta: SessionMeta,
-        chars: usize,
-        preview: String,
-    },
-    Problem {
-        line: Option<usize>,
-        message: String,
-    },
-}
-
-#[derive(Serialize, Deserialize)]
-struct CatalogFile {
-    version: u32,
-    entries: HashMap<String, CatalogEntry>,
 }
 
 /// A store of session notes.
@@ -362,7 +335,7 @@ impl Store {
         self.root.join(MACHINE).join("trash")
     }
     pub fn catalog_path(&self) -> PathBuf {
-        self.root.join(MACHINE).join("catalog.json")
+        self.root.join(MACHINE).join("catalog.tsv")
     }
     /// Where drafts go when the store cannot be written (`<cache>/drafts/<store hash>/`).
     pub fn fallback_drafts_dir(&self) -> Option<&Path> {
@@ -441,8 +414,12 @@ impl Store {
             if name.starts_with('.') || !name.ends_with(".md") {
                 continue;
             }
-            let path = entry.path();
-            let Ok(md) = fs::metadata(&path) else {
+            // fstatat relative to the folder: cheaper than a stat of the full path.
+            let md = match entry.metadata() {
+                Ok(m) if m.file_type().is_symlink() => fs::metadata(entry.path()),
+                other => other,
+            };
+            let Ok(md) = md else {
                 continue; // vanished between listing and stat
             };
             if !md.is_file() {
@@ -523,9 +500,11 @@ impl Store {
                 )
             }
         };
-        match serde_json::from_slice::<CatalogFile>(&bytes) {
-            Ok(c) if c.version == CATALOG_VERSION => (c.entries, None),
-            Ok(_) => (HashMap::new(), None),
+        match std::str::from_utf8(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(catalog::decode)
+        {
+            Ok(entries) => (entries, None),
             Err(e) => (
                 HashMap::new(),
                 Some(format!(
@@ -544,22 +523,7 @@ impl Store {
         let Some(entries) = guard.as_ref() else {
             return;
         };
-        #[derive(Serialize)]
-        struct CatalogRef<'a> {
-            version: u32,
-            entries: &'a HashMap<String, CatalogEntry>,
-        }
-        let bytes = match serde_json::to_vec(&CatalogRef {
-            version: CATALOG_VERSION,
-            entries,
-        }) {
-            Ok(b) => b,
-            Err(e) => {
-                scan.notes
-                    .push(format!("cannot encode the catalog cache: {e}"));
-                return;
-            }
-        };
+        let bytes = catalog::encode(entries).into_bytes();
         let p = self.catalog_path();
         if let Err(e) = atomic_write(&p, &bytes) {
             // Only a cache: the next start parses the files again.
