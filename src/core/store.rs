@@ -11,7 +11,7 @@
 use crate::core::atomic::{atomic_write, create_private_dir};
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::session_file::{is_valid_id, parse_session_file, to_file_string, FormatError};
-use crate::core::settings::{path_hash_hex, SettingsError, StoreSettings};
+use crate::core::settings::{SettingsError, StoreSettings};
 use crate::core::text::normalize_newlines;
 use catalog::{CatalogEntry, Parsed};
 use serde::{Deserialize, Serialize};
@@ -390,7 +390,7 @@ impl Store {
             }
         };
 
-        let mut seen: Vec<(String, FileStamp)> = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
         let mut to_parse: Vec<(String, FileStamp)> = Vec::new();
         for entry in read.flatten() {
             let name = match entry.file_name().into_string() {
@@ -426,61 +426,49 @@ impl Store {
                 continue;
             }
             let stamp = FileStamp::of(&md);
-            let fresh = matches!(catalog.get(&name), Some(e) if e.stamp == stamp && e.settled);
-            if !fresh {
-                to_parse.push((name.clone(), stamp));
+            // One lookup per file: with 100,000 files the hash lookups (cache misses) show.
+            match catalog.get(&name) {
+                Some(e) if e.stamp == stamp && e.settled => emit(&dir, &name, e, &mut scan),
+                _ => to_parse.push((name.clone(), stamp)),
             }
-            seen.push((name, stamp));
+            seen.push(name);
         }
 
         if !to_parse.is_empty() {
             dirty = true;
             for (name, entry) in parse_files(&dir, to_parse) {
+                emit(&dir, &name, &entry, &mut scan);
                 catalog.insert(name, entry);
             }
         }
         if catalog.len() != seen.len() {
-            let names: std::collections::HashSet<&str> =
-                seen.iter().map(|(n, _)| n.as_str()).collect();
+            let names: std::collections::HashSet<&str> = seen.iter().map(String::as_str).collect();
             catalog.retain(|k, _| names.contains(k.as_str()));
             dirty = true;
         }
 
-        for (name, _) in &seen {
-            let Some(entry) = catalog.get(name) else {
-                continue;
-            };
-            let path = dir.join(name);
-            match &entry.parsed {
-                Parsed::Ok {
-                    meta,
-                    chars,
-                    preview,
-                } => scan.sessions.push(SessionSummary {
-                    meta: meta.clone(),
-                    path,
-                    stamp: entry.stamp,
-                    chars: *chars,
-                    preview: preview.clone(),
-                }),
-                Parsed::Problem { line, message } => scan.problems.push(Problem {
-                    path,
-                    line: *line,
-                    message: message.clone(),
-                }),
-            }
-        }
         drop(guard);
         if dirty {
             self.write_catalog_if_writable(&mut scan);
         }
-        scan.sessions.sort_by(|a, b| {
-            b.meta
-                .date
-                .cmp(&a.meta.date)
-                .then(b.meta.created.cmp(&a.meta.created))
-                .then(b.meta.id.cmp(&a.meta.id))
-        });
+        // Sort indices, not the summaries: moving 100,000 large structs around dominated the
+        // cost of a warm scan. Ids are unique, so the order is total.
+        let mut order: Vec<usize> = (0..scan.sessions.len()).collect();
+        {
+            let s = &scan.sessions;
+            order.sort_unstable_by(|&a, &b| {
+                let (a, b) = (&s[a].meta, &s[b].meta);
+                b.date
+                    .cmp(&a.date)
+                    .then(b.created.cmp(&a.created))
+                    .then_with(|| b.id.cmp(&a.id))
+            });
+        }
+        let mut slots: Vec<Option<SessionSummary>> = std::mem::take(&mut scan.sessions)
+            .into_iter()
+            .map(Some)
+            .collect();
+        scan.sessions = order.into_iter().filter_map(|i| slots[i].take()).collect();
         scan.problems.sort_by(|a, b| a.path.cmp(&b.path));
         scan
     }
@@ -799,6 +787,29 @@ fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Session, FormatError> {
     Ok(s)
 }
 
+/// Add a catalog entry to a scan, as a summary or a problem.
+fn emit(dir: &Path, name: &str, entry: &CatalogEntry, scan: &mut Scan) {
+    let path = dir.join(name);
+    match &entry.parsed {
+        Parsed::Ok {
+            meta,
+            chars,
+            preview,
+        } => scan.sessions.push(SessionSummary {
+            meta: meta.clone(),
+            path,
+            stamp: entry.stamp,
+            chars: *chars,
+            preview: preview.clone(),
+        }),
+        Parsed::Problem { line, message } => scan.problems.push(Problem {
+            path,
+            line: *line,
+            message: message.clone(),
+        }),
+    }
+}
+
 /// Parse files not (or no longer) in the catalog, on as many threads as there are cores.
 fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, CatalogEntry)> {
     let now = system_time_ns(SystemTime::now());
@@ -910,9 +921,12 @@ fn check_is_store_or_empty(root: &Path) -> Result<(), StoreError> {
 }
 
 fn default_fallback_drafts(root: &Path) -> Option<PathBuf> {
-    let canonical = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    crate::core::settings::default_cache_dir()
-        .map(|c| c.join("drafts").join(path_hash_hex(&canonical)))
+    crate::core::settings::default_cache_dir().map(|c| {
+        let index = crate::core::settings::index_dir_for(&c, root);
+        // Same store hash as the index folder.
+        let hash = index.file_name().map(PathBuf::from).unwrap_or_default();
+        c.join("drafts").join(hash)
+    })
 }
 
 /// Take the writer lock, or explain who holds it.
