@@ -519,3 +519,30 @@ fn refuses_to_turn_a_folder_with_other_files_into_a_store() {
     assert!(err.to_string().contains("thesis.docx"), "{err}");
     assert!(Store::open_read_only(&dir.path().join("nothing-here")).is_err());
 }
+
+#[test]
+fn unwritable_store_opens_read_only_and_drafts_go_to_the_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    {
+        let store = Store::open(&root).unwrap();
+        store.create(meta("kept", (2026, 2, 1)), "text").unwrap();
+    }
+    // Inject the failure (tests run as root, so permissions would not stop writes): the
+    // machine-local folder is replaced by a regular file, so nothing can be created in it.
+    fs::remove_dir_all(root.join(".ripple")).unwrap();
+    fs::write(root.join(".ripple"), "in the way").unwrap();
+    let mut store = Store::open(&root).unwrap();
+    store.set_fallback_drafts_dir(dir.path().join("fallback"));
+    let reason = store.read_only_reason().unwrap().to_string();
+    assert!(reason.starts_with("cannot write to"), "{reason}");
+    assert!(reason.ends_with("read-only"), "{reason}");
+    let scan = store.scan();
+    assert_eq!(scan.sessions.len(), 1);
+    let s = store.load(&scan.sessions[0].meta.id).unwrap();
+    let err = store.save(&s).unwrap_err();
+    assert_eq!(err.to_string(), format!("cannot save changes ({reason})"));
+    let p = store.write_draft(&s).unwrap();
+    assert!(p.starts_with(dir.path().join("fallback")));
+    assert_eq!(store.read_draft(&s.meta.id).unwrap().0, s);
+}

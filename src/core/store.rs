@@ -40,7 +40,7 @@ pub const PREVIEW_CHARS: usize = 80;
 /// What the user is told when a store operation fails. Messages name the file and say what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the store is read-only ({reason}): changes cannot be saved")]
+    #[error("cannot save changes ({reason})")]
     ReadOnly { reason: String },
     #[error("no session with id {0}")]
     NotFound(String),
@@ -214,7 +214,10 @@ impl Store {
         let (lock, read_only_reason) = match create_private_dir(&machine) {
             Err(e) => (
                 None,
-                Some(format!("cannot write to {}: {e}", root.display())),
+                Some(format!(
+                    "cannot write to {} ({e}): read-only",
+                    root.display()
+                )),
             ),
             Ok(()) => take_lock(&machine.join("lock")),
         };
@@ -943,7 +946,10 @@ fn take_lock(path: &Path) -> (Option<File>, Option<String>) {
         Err(e) => {
             return (
                 None,
-                Some(format!("cannot open the lock {}: {e}", path.display())),
+                Some(format!(
+                    "cannot open the lock {} ({e}): read-only",
+                    path.display()
+                )),
             )
         }
     };
@@ -973,9 +979,10 @@ fn take_lock(path: &Path) -> (Option<File>, Option<String>) {
             let _ = file.read_to_string(&mut text);
             (None, Some(holder_message(&text)))
         }
-        Err(fs::TryLockError::Error(e)) => {
-            (None, Some(format!("cannot lock {}: {e}", path.display())))
-        }
+        Err(fs::TryLockError::Error(e)) => (
+            None,
+            Some(format!("cannot lock {} ({e}): read-only", path.display())),
+        ),
     }
 }
 
