@@ -2,7 +2,7 @@
 //! catalog cache, id resolution, drafts, trash, and injected write failures.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ripple::core::session::{Participant, SessionId, SessionMeta, SessionType};
+use ripple::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
 use ripple::core::store::{Store, StoreError};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -545,4 +545,40 @@ fn unwritable_store_opens_read_only_and_drafts_go_to_the_fallback() {
     let p = store.write_draft(&s).unwrap();
     assert!(p.starts_with(dir.path().join("fallback")));
     assert_eq!(store.read_draft(&s.meta.id).unwrap().0, s);
+}
+
+#[test]
+fn large_stores_scan_in_parallel_with_the_same_result() {
+    // Enough files for the multi-threaded stat, parse and catalog paths.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    let mut expected = Vec::new();
+    for i in 0..700u32 {
+        let mut m = meta(&format!("session {i} — Doña Ana"), (2026, 1 + i % 6, 1 + i % 28));
+        m.created += chrono::Duration::seconds(i64::from(i));
+        let s = Session {
+            meta: m,
+            text: format!("note {i} 我们"),
+        };
+        let p = store.session_path(&s.meta.id);
+        fs::write(&p, ripple::core::session_file::to_file_string(&s)).unwrap();
+        set_mtime(&p, old);
+        expected.push(s.meta);
+    }
+    expected.sort_by(|a, b| b.date.cmp(&a.date).then(b.created.cmp(&a.created)));
+    let metas = |scan: &ripple::core::store::Scan| -> Vec<SessionMeta> {
+        scan.sessions.iter().map(|s| s.meta.clone()).collect()
+    };
+    let cold = store.scan();
+    assert!(cold.problems.is_empty());
+    assert_eq!(metas(&cold), expected);
+    assert_eq!(metas(&store.scan()), expected);
+    drop(store);
+    let fresh = open(dir.path());
+    let warm = fresh.scan();
+    // Served from catalog.tsv (a damaged catalog would be rebuilt with a note).
+    assert!(warm.notes.is_empty(), "{:?}", warm.notes);
+    assert_eq!(metas(&warm), expected);
+    assert_eq!(warm.sessions, cold.sessions);
 }

@@ -393,8 +393,7 @@ impl Store {
             }
         };
 
-        let mut seen: Vec<String> = Vec::new();
-        let mut to_parse: Vec<(String, FileStamp)> = Vec::new();
+        let mut listed: Vec<(String, fs::DirEntry)> = Vec::new();
         for entry in read.flatten() {
             let name = match entry.file_name().into_string() {
                 Ok(n) => n,
@@ -417,18 +416,24 @@ impl Store {
             if name.starts_with('.') || !name.ends_with(".md") {
                 continue;
             }
-            // fstatat relative to the folder: cheaper than a stat of the full path.
+            listed.push((name, entry));
+        }
+        // One stat per file, spread over the cores (fstatat relative to the folder handle).
+        let stamps = parallel_map(&listed, |(_, entry)| {
             let md = match entry.metadata() {
                 Ok(m) if m.file_type().is_symlink() => fs::metadata(entry.path()),
                 other => other,
             };
-            let Ok(md) = md else {
-                continue; // vanished between listing and stat
-            };
-            if !md.is_file() {
+            // None: vanished between listing and stat, or not a regular file.
+            md.ok().filter(|m| m.is_file()).map(|m| FileStamp::of(&m))
+        });
+
+        let mut seen: Vec<String> = Vec::with_capacity(listed.len());
+        let mut to_parse: Vec<(String, FileStamp)> = Vec::new();
+        for ((name, _), stamp) in listed.into_iter().zip(stamps) {
+            let Some(stamp) = stamp else {
                 continue;
-            }
-            let stamp = FileStamp::of(&md);
+            };
             // One lookup per file: with 100,000 files the hash lookups (cache misses) show.
             match catalog.get(&name) {
                 Some(e) if e.stamp == stamp && e.settled => emit(&dir, &name, e, &mut scan),
@@ -850,22 +855,28 @@ fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, Cata
         };
         (name.clone(), entry)
     };
+    parallel_map(&files, parse_one)
+}
+
+/// `items.iter().map(f)` on as many threads as there are cores (at most 8), in order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
-    if threads <= 1 || files.len() < 64 {
-        return files.iter().map(parse_one).collect();
+    if threads <= 1 || items.len() < 256 {
+        return items.iter().map(f).collect();
     }
-    let chunk = files.len().div_ceil(threads);
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
     std::thread::scope(|s| {
-        let handles: Vec<_> = files
+        let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(parse_one).collect::<Vec<_>>()))
+            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("parsing does not panic"))
+            .flat_map(|h| h.join().expect("worker threads do not panic"))
             .collect()
     })
 }

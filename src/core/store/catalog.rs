@@ -180,13 +180,19 @@ pub(super) fn decode(text: &str) -> Result<HashMap<String, CatalogEntry>, String
     if lines.next() != Some(HEADER) {
         return Err("not a catalog of this version".into());
     }
-    let mut entries = HashMap::new();
-    for (i, line) in lines.enumerate() {
+    let lines: Vec<&str> = lines.collect();
+    let decoded = super::parallel_map(&lines, |line| {
         if line.is_empty() {
-            continue;
+            Ok(None)
+        } else {
+            decode_line(line).map(Some)
         }
-        let (name, entry) = decode_line(line).map_err(|e| format!("line {}: {e}", i + 2))?;
-        entries.insert(name, entry);
+    });
+    let mut entries = HashMap::with_capacity(lines.len());
+    for (i, d) in decoded.into_iter().enumerate() {
+        if let Some((name, entry)) = d.map_err(|e| format!("line {}: {e}", i + 2))? {
+            entries.insert(name, entry);
+        }
     }
     Ok(entries)
 }
