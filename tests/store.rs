@@ -555,7 +555,10 @@ fn large_stores_scan_in_parallel_with_the_same_result() {
     let old = SystemTime::now() - Duration::from_secs(3600);
     let mut expected = Vec::new();
     for i in 0..700u32 {
-        let mut m = meta(&format!("session {i} — Doña Ana"), (2026, 1 + i % 6, 1 + i % 28));
+        let mut m = meta(
+            &format!("session {i} — Doña Ana"),
+            (2026, 1 + i % 6, 1 + i % 28),
+        );
         m.created += chrono::Duration::seconds(i64::from(i));
         let s = Session {
             meta: m,
