@@ -1,1 +1,186 @@
 //! Command-line interface: thin subcommands over the core.
+//!
+//! Adding a subcommand: a variant in [`Command`] holding the module's clap `Args` struct, and a
+//! match arm in [`run`] calling the module's `run(&args, &ctx) -> anyhow::Result<ExitCode>`.
+//!
+//! Exit codes: 0 success, 1 failure (or problems found by `check`), 2 usage or bad input
+//! ("ripple: <message>" on stderr).
+
+pub mod code;
+pub mod sessions;
+
+use crate::core::settings::Env;
+use crate::core::store::Store;
+use clap::{Args, Parser, Subcommand};
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ripple",
+    version,
+    about = "Coaching-session notes and qualitative coding, at the keyboard",
+    long_about = "Coaching-session notes and qualitative coding, at the keyboard.\n\n\
+                  Run without a subcommand to open the terminal UI."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every subcommand understands.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOptions {
+    /// The store folder (default: <data dir>/ripple/store).
+    #[arg(long, global = true, value_name = "DIR", env = "RIPPLE_STORE")]
+    pub store: Option<PathBuf>,
+    /// Use a throw-away demo store with sample sessions and codings.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// The search index folder (default: <cache dir>/ripple/index/<store hash>).
+    #[arg(long, global = true, value_name = "DIR", env = "RIPPLE_INDEX")]
+    pub index: Option<PathBuf>,
+    /// The name codings are recorded under (default: from config.toml, else the login name).
+    #[arg(long, global = true, value_name = "NAME", env = "RIPPLE_CODER")]
+    pub coder: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List sessions, newest first.
+    List(sessions::ListArgs),
+    /// Show one session's metadata and note.
+    Show(sessions::ShowArgs),
+    /// Create a session; the note text is read from stdin unless it is a terminal.
+    New(sessions::NewArgs),
+    /// Check every file in the store and report problems with path and line.
+    Check(sessions::CheckArgs),
+    /// Code passages with themes; list and remove codings.
+    #[command(subcommand)]
+    Code(code::CodeCommand),
+    /// Check or show the store's codebook (the themes).
+    #[command(subcommand)]
+    Codebook(code::CodebookCommand),
+}
+
+/// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Build a usage error (exit code 2).
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(msg.into()))
+}
+
+/// What a subcommand gets: the resolved environment, and a way to open the store.
+pub struct Context {
+    pub env: Env,
+    /// Keeps a demo store's temporary folder alive for the life of the process.
+    demo_dir: Option<tempfile::TempDir>,
+}
+
+impl Context {
+    /// Resolve flags, environment and config; with `--demo`, build the demo store first.
+    pub fn new(global: &GlobalOptions) -> anyhow::Result<Context> {
+        if global.demo {
+            let dir = tempfile::Builder::new().prefix("ripple-demo-").tempdir()?;
+            let store = dir.path().join("store");
+            crate::core::demo::write_demo_store(&store)?;
+            let index = dir.path().join("index");
+            let env = Env::resolve(Some(store), Some(index), global.coder.clone(), true)?;
+            return Ok(Context {
+                env,
+                demo_dir: Some(dir),
+            });
+        }
+        let env = Env::resolve(
+            global.store.clone(),
+            global.index.clone(),
+            global.coder.clone(),
+            false,
+        )?;
+        Ok(Context {
+            env,
+            demo_dir: None,
+        })
+    }
+
+    /// Open the store (creating it if missing). Read-only if another Ripple holds the lock.
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        let mut store = Store::open(&self.env.store_root)?;
+        if let Some(dir) = &self.demo_dir {
+            store.set_fallback_drafts_dir(dir.path().join("drafts"));
+        }
+        Ok(store)
+    }
+}
+
+/// Run the CLI with the process arguments; returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.render().to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            eprint!("ripple: {text}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ripple: {}", error_chain(&e));
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut s = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !s.contains(&c) {
+            s.push_str(": ");
+            s.push_str(&c);
+        }
+    }
+    s
+}
+
+/// Dispatch a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ctx = Context::new(&cli.global)?;
+    match cli.command {
+        None => {
+            let store = ctx.open_store()?;
+            crate::tui::run(store, ctx.env.clone())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::List(args)) => sessions::list(&args, &ctx),
+        Some(Command::Show(args)) => sessions::show(&args, &ctx),
+        Some(Command::New(args)) => sessions::new(&args, &ctx),
+        Some(Command::Check(args)) => sessions::check(&args, &ctx),
+        Some(Command::Code(cmd)) => code::run(cmd, &ctx),
+        Some(Command::Codebook(cmd)) => code::run_codebook(cmd, &ctx),
+    }
+}

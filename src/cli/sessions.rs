@@ -1,0 +1,359 @@
+//! `ripple list`, `show`, `new`, `check`: sessions from the command line.
+
+use super::{usage, Context};
+use crate::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
+use crate::core::session_file::{format_date, format_timestamp, parse_session_file};
+use crate::core::store::{Problem, Store};
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use clap::Args;
+use serde::Serialize;
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print a JSON array of session metadata (full ids) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A session id: the full id, a unique prefix, or the short id `ripple list` shows.
+    pub id: String,
+    /// Print the metadata and text as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The session's title.
+    #[arg(long)]
+    pub title: String,
+    /// The date of the session, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// An agency that took part (repeat for a joint session).
+    #[arg(long = "agency", value_name = "AGENCY")]
+    pub agencies: Vec<String>,
+    /// coaching, joint-coaching, leadership-meeting, training or other.
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
+    pub session_type: Option<SessionType>,
+    /// The county (e.g. "Doña Ana").
+    #[arg(long)]
+    pub county: Option<String>,
+    /// Who facilitated (default: `facilitator` in config.toml, else the login name).
+    #[arg(long)]
+    pub facilitator: Option<String>,
+    /// A tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Participants by role and head count, e.g. `supervisor=2` (repeatable).
+    #[arg(long = "participant", value_name = "ROLE=COUNT", value_parser = parse_participant)]
+    pub participants: Vec<Participant>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD, e.g. 2026-06-14"))
+}
+
+fn parse_type(s: &str) -> Result<SessionType, String> {
+    SessionType::parse(s).ok_or_else(|| {
+        format!(
+            "`{s}` is not a session type: use one of {}",
+            SessionType::ALL.map(|t| t.key()).join(", ")
+        )
+    })
+}
+
+fn parse_participant(s: &str) -> Result<Participant, String> {
+    let (role, count) = match s.rsplit_once('=') {
+        Some((r, c)) => (r.trim(), c.trim()),
+        None => (s.trim(), "1"),
+    };
+    if role.is_empty() {
+        return Err(format!("`{s}`: give a role, e.g. supervisor=2"));
+    }
+    let count = count.parse::<u32>().map_err(|_| {
+        format!("`{s}`: the count after `=` must be a whole number, e.g. supervisor=2")
+    })?;
+    Ok(Participant {
+        role: role.to_string(),
+        count,
+    })
+}
+
+fn warn_problems(problems: &[Problem]) {
+    for p in problems {
+        eprintln!("ripple: warning: {p}");
+    }
+}
+
+/// Pad to a display width (CJK and emoji take two columns).
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// Cut to at most `max` columns, with "…" when cut.
+fn clip(s: &str, max: usize) -> String {
+    if UnicodeWidthStr::width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+pub fn list(args: &ListArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let scan = store.scan();
+    warn_problems(&scan.problems);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let metas: Vec<&SessionMeta> = scan.sessions.iter().map(|s| &s.meta).collect();
+        serde_json::to_writer_pretty(&mut out, &metas)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if scan.sessions.is_empty() {
+        eprintln!("no sessions in {}", store.root().display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<[String; 6]> = scan
+        .sessions
+        .iter()
+        .map(|s| {
+            let m = &s.meta;
+            [
+                m.id.short().to_string(),
+                format_date(m.date),
+                m.session_type.label().to_string(),
+                clip(&m.agencies.join(", "), 28),
+                clip(&m.county, 16),
+                m.title.clone(),
+            ]
+        })
+        .collect();
+    let header = ["ID", "DATE", "TYPE", "AGENCIES", "COUNTY", "TITLE"];
+    let mut widths = header.map(UnicodeWidthStr::width);
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(UnicodeWidthStr::width(cell.as_str()));
+        }
+    }
+    let line = |cells: [&str; 6]| -> String {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(&pad(c, widths[i]));
+                s.push_str("  ");
+            }
+        }
+        s.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(header))?;
+    for r in &rows {
+        writeln!(out, "{}", line(r.each_ref().map(String::as_str)))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct SessionJson<'a> {
+    #[serde(flatten)]
+    meta: &'a SessionMeta,
+    text: &'a str,
+}
+
+pub fn show(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let id = resolve(&store, &args.id)?;
+    let s = store.load(&id)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(
+            &mut out,
+            &SessionJson {
+                meta: &s.meta,
+                text: &s.text,
+            },
+        )?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let m = &s.meta;
+    writeln!(
+        out,
+        "{}",
+        if m.title.is_empty() {
+            "(untitled)"
+        } else {
+            &m.title
+        }
+    )?;
+    writeln!(out, "id:           {}", m.id)?;
+    writeln!(out, "date:         {}", format_date(m.date))?;
+    writeln!(out, "type:         {}", m.session_type.label())?;
+    writeln!(out, "agencies:     {}", m.agencies.join(", "))?;
+    writeln!(out, "county:       {}", m.county)?;
+    writeln!(out, "facilitator:  {}", m.facilitator)?;
+    let people: Vec<String> = m
+        .participants
+        .iter()
+        .map(|p| format!("{} ×{}", p.role, p.count))
+        .collect();
+    writeln!(out, "participants: {}", people.join(", "))?;
+    writeln!(out, "tags:         {}", m.tags.join(", "))?;
+    writeln!(out, "created:      {}", format_timestamp(&m.created))?;
+    writeln!(out, "updated:      {}", format_timestamp(&m.updated))?;
+    writeln!(out)?;
+    out.write_all(s.text.as_bytes())?;
+    if !s.text.is_empty() && !s.text.ends_with('\n') {
+        writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolve an id typed by the user; not finding one is bad input (exit 2).
+fn resolve(store: &Store, query: &str) -> anyhow::Result<SessionId> {
+    use crate::core::store::StoreError;
+    store.resolve(query).map_err(|e| match e {
+        StoreError::NoMatch(_) | StoreError::Ambiguous { .. } | StoreError::BadId(_) => {
+            usage(e.to_string())
+        }
+        other => other.into(),
+    })
+}
+
+pub fn new(args: &NewArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    if args.title.trim().is_empty() {
+        return Err(usage("--title must not be empty"));
+    }
+    let text = if std::io::stdin().is_terminal() {
+        String::new()
+    } else {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read the note text from stdin")?;
+        String::from_utf8(bytes)
+            .map_err(|_| usage("the note text on stdin is not UTF-8: convert it to UTF-8 first"))?
+    };
+    let store = ctx.open_store()?;
+    let mut meta = SessionMeta::new_today(
+        args.facilitator
+            .as_deref()
+            .unwrap_or(ctx.env.facilitator.as_str()),
+    );
+    meta.title = args.title.trim().to_string();
+    if let Some(d) = args.date {
+        meta.date = d;
+    }
+    meta.agencies = args.agencies.iter().map(|a| a.trim().to_string()).collect();
+    meta.session_type = args.session_type.unwrap_or_default();
+    meta.county = args.county.clone().unwrap_or_default();
+    meta.tags = args.tags.iter().map(|t| t.trim().to_string()).collect();
+    meta.participants = args.participants.clone();
+    let s = store.create(meta, &text)?;
+    println!("{}", s.meta.id);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let scan = store.scan();
+    let mut problems: Vec<String> = scan.problems.iter().map(|p| p.to_string()).collect();
+    let mut notes = scan.notes.clone();
+    if let Some(reason) = store.read_only_reason() {
+        notes.push(format!("the store is {reason}"));
+    }
+
+    // Recovery drafts: unsaved edits someone may want back.
+    for path in store.draft_files() {
+        match std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| parse_session_file(&t).map_err(|e| e.to_string()))
+        {
+            Ok(draft) => notes.push(draft_note(&store, &path, &draft)),
+            Err(e) => problems.push(format!(
+                "{}: recovery draft cannot be read: {e}",
+                path.display()
+            )),
+        }
+    }
+
+    // The codebook.
+    if let Err(errors) = crate::core::codebook::Codebook::load_report(&store.codebook_path()) {
+        problems.extend(errors.iter().map(|e| e.to_string()));
+    }
+
+    // The coding files (codings/<coder>/<session>.json: parse errors, unknown themes, codings of
+    // sessions that no longer exist, codings whose words are gone or moved).
+    let (coding_problems, coding_notes) = crate::cli::code::check_codings(&store);
+    problems.extend(coding_problems.iter().map(|p| p.to_string()));
+    notes.extend(coding_notes);
+
+    let mut out = std::io::stdout().lock();
+    for n in &notes {
+        writeln!(out, "note: {n}")?;
+    }
+    for p in &problems {
+        writeln!(out, "{p}")?;
+    }
+    if problems.is_empty() {
+        writeln!(out, "store OK: {} sessions", scan.sessions.len())?;
+        Ok(ExitCode::SUCCESS)
+    } else {
+        writeln!(
+            out,
+            "{} problem{} in {} ({} sessions read correctly; broken files were left untouched)",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            store.root().display(),
+            scan.sessions.len()
+        )?;
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn draft_note(store: &Store, path: &std::path::Path, draft: &Session) -> String {
+    let when = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map(|t| {
+            chrono::DateTime::<chrono::Local>::from(t)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let exists = store.session_path(&draft.meta.id).is_file();
+    format!(
+        "{}: recovery draft of unsaved edits to \"{}\" ({}) from {when}{}",
+        path.display(),
+        draft.meta.title,
+        draft.meta.id.short(),
+        if exists {
+            ""
+        } else {
+            "; the session itself no longer exists"
+        }
+    )
+}

@@ -1,0 +1,1102 @@
+//! The store: a folder of session files with a writer lock, a metadata catalog, recovery drafts
+//! and a trash folder. See docs/file-format.md for the layout.
+//!
+//! One Ripple holds the writer lock (`.ripple/lock`); a second one opens the same store
+//! read-only and says who holds it. Every write is atomic (`atomic::atomic_write`), files are
+//! 0600 and folders 0700. Nothing is ever hard-deleted: `delete` moves files to `.ripple/trash/`.
+//!
+//! `create` and `save` write the metadata exactly as given: the caller sets `updated` when it
+//! changes the text or metadata (so a save that only re-writes leaves the time alone).
+
+use crate::core::atomic::{atomic_write, create_private_dir};
+use crate::core::session::{Session, SessionId, SessionMeta};
+use crate::core::session_file::{is_valid_id, parse_session_file, to_file_string, FormatError};
+use crate::core::settings::{path_hash_hex, SettingsError, StoreSettings};
+use crate::core::text::normalize_newlines;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The codebook a new store starts with.
+pub const DEFAULT_CODEBOOK: &str = include_str!("../../codebook/default.toml");
+
+const SESSIONS: &str = "sessions";
+const CODINGS: &str = "codings";
+const MACHINE: &str = ".ripple";
+const CATALOG_VERSION: u32 = 1;
+/// A catalog entry for a file modified less than this long before it was read is re-checked on
+/// the next scan: a later edit within the same clock tick could otherwise keep the same mtime.
+const RACY_NS: i64 = 2_000_000_000;
+/// Code points in a summary's preview.
+pub const PREVIEW_CHARS: usize = 80;
+
+/// What the user is told when a store operation fails. Messages name the file and say what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store is read-only ({reason}): changes cannot be saved")]
+    ReadOnly { reason: String },
+    #[error("no session with id {0}")]
+    NotFound(String),
+    #[error("no session id matches `{0}` (`ripple list` shows the ids)")]
+    NoMatch(String),
+    #[error("`{query}` matches {} sessions ({}): type more of the id", .candidates.len(), .candidates.join(", "))]
+    Ambiguous {
+        query: String,
+        candidates: Vec<String>,
+    },
+    #[error("`{0}` is not a session id (26 letters and digits)")]
+    BadId(String),
+    #[error("{}:{}: {}", .path.display(), .error.line, .error.message)]
+    Format { path: PathBuf, error: FormatError },
+    #[error("a session with id {0} already exists")]
+    AlreadyExists(String),
+    #[error("{} is not a Ripple store: {reason}", .path.display())]
+    NotAStore { path: PathBuf, reason: String },
+    #[error("{0}")]
+    Settings(#[from] SettingsError),
+    #[error("disk full: could not write {}{kept}", .path.display())]
+    DiskFull { path: PathBuf, kept: String },
+    #[error("permission denied: cannot {action} {}: check the folder's owner and permissions{kept}", .path.display())]
+    PermissionDenied {
+        path: PathBuf,
+        action: String,
+        kept: String,
+    },
+    #[error("cannot {action} {}: {source}{kept}", .path.display())]
+    Io {
+        path: PathBuf,
+        action: String,
+        kept: String,
+        source: io::Error,
+    },
+}
+
+const ENOSPC: i32 = 28;
+const EROFS: i32 = 30;
+
+impl StoreError {
+    /// Classify an I/O error: full disk and permission problems get their own messages.
+    /// `kept` is appended (e.g. "; your text is kept in memory and in the recovery draft at …").
+    pub fn io(action: &str, path: &Path, err: io::Error, kept: String) -> StoreError {
+        let path = path.to_path_buf();
+        if err.raw_os_error() == Some(ENOSPC) || err.kind() == io::ErrorKind::StorageFull {
+            StoreError::DiskFull { path, kept }
+        } else if err.kind() == io::ErrorKind::PermissionDenied
+            || err.raw_os_error() == Some(EROFS)
+            || err.kind() == io::ErrorKind::ReadOnlyFilesystem
+        {
+            StoreError::PermissionDenied {
+                path,
+                action: action.to_string(),
+                kept,
+            }
+        } else {
+            StoreError::Io {
+                path,
+                action: action.to_string(),
+                kept,
+                source: err,
+            }
+        }
+    }
+}
+
+fn io_err<'a>(action: &str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreError + 'a {
+    let action = action.to_string();
+    move |e| StoreError::io(&action, path, e, String::new())
+}
+
+/// A file's modification time (ns since the epoch) and size: enough to notice outside edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub mtime_ns: i64,
+    pub size: u64,
+}
+
+impl FileStamp {
+    pub fn of(meta: &fs::Metadata) -> FileStamp {
+        let mtime_ns = meta.modified().ok().map(system_time_ns).unwrap_or_default();
+        FileStamp {
+            mtime_ns,
+            size: meta.len(),
+        }
+    }
+
+    pub fn of_path(path: &Path) -> Option<FileStamp> {
+        fs::metadata(path).ok().map(|m| FileStamp::of(&m))
+    }
+}
+
+fn system_time_ns(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_nanos()).unwrap_or(i64::MAX),
+    }
+}
+
+/// What lists show about a session, without its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    pub meta: SessionMeta,
+    pub path: PathBuf,
+    pub stamp: FileStamp,
+    /// Length of the note in code points.
+    pub chars: usize,
+    /// The start of the note on one line (whitespace runs become one space), at most
+    /// `PREVIEW_CHARS` code points plus "…".
+    pub preview: String,
+}
+
+/// Something wrong with a file in the store. The file itself is left untouched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.path.display(), l, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// The result of scanning the sessions folder.
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    /// Newest date first, then newest created, then id.
+    pub sessions: Vec<SessionSummary>,
+    /// Files that could not be read; they are not in `sessions`.
+    pub problems: Vec<Problem>,
+    /// Things worth knowing that are not errors (catalog rebuilt, left-over temporary files).
+    pub notes: Vec<String>,
+}
+
+/// One cached parse result, keyed by file name and checked against the file's stamp.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct CatalogEntry {
+    stamp: FileStamp,
+    /// False when the file was modified too shortly before it was read to trust the stamp.
+    settled: bool,
+    parsed: Parsed,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Parsed {
+    Ok {
+        meta: SessionMeta,
+        chars: usize,
+        preview: String,
+    },
+    Problem {
+        line: Option<usize>,
+        message: String,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+struct CatalogFile {
+    version: u32,
+    entries: HashMap<String, CatalogEntry>,
+}
+
+/// A store of session notes.
+pub struct Store {
+    root: PathBuf,
+    settings: StoreSettings,
+    /// Held while this instance is the writer; dropping it releases the lock.
+    _lock: Option<File>,
+    read_only_reason: Option<String>,
+    fallback_drafts: Option<PathBuf>,
+    catalog: Mutex<Option<HashMap<String, CatalogEntry>>>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("root", &self.root)
+            .field("read_only_reason", &self.read_only_reason)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Open (creating if missing) the store at `root` and take the writer lock. If another Ripple
+    /// holds the lock, or the folder cannot be written, the store opens read-only and
+    /// `read_only_reason` says why.
+    pub fn open(root: &Path) -> Result<Store, StoreError> {
+        let root = std::path::absolute(root).map_err(io_err("find", root))?;
+        check_is_store_or_empty(&root)?;
+        create_private_dir(&root).map_err(io_err("create the store folder", &root))?;
+        let machine = root.join(MACHINE);
+        let (lock, read_only_reason) = match create_private_dir(&machine) {
+            Err(e) => (
+                None,
+                Some(format!("cannot write to {}: {e}", root.display())),
+            ),
+            Ok(()) => take_lock(&machine.join("lock")),
+        };
+        let mut store = Store {
+            root: root.clone(),
+            settings: StoreSettings::default(),
+            _lock: lock,
+            read_only_reason,
+            fallback_drafts: default_fallback_drafts(&root),
+            catalog: Mutex::new(None),
+        };
+        if !store.is_read_only() {
+            store.initialise()?;
+        }
+        store.settings = store.load_settings()?;
+        Ok(store)
+    }
+
+    /// Open an existing store without taking the lock or writing anything in it.
+    pub fn open_read_only(root: &Path) -> Result<Store, StoreError> {
+        let root = std::path::absolute(root).map_err(io_err("find", root))?;
+        if !root.join("ripple.toml").is_file() && !root.join(SESSIONS).is_dir() {
+            return Err(StoreError::NotAStore {
+                path: root,
+                reason: "it has no ripple.toml and no sessions folder".into(),
+            });
+        }
+        let mut store = Store {
+            root: root.clone(),
+            settings: StoreSettings::default(),
+            _lock: None,
+            read_only_reason: Some("opened read-only".into()),
+            fallback_drafts: default_fallback_drafts(&root),
+            catalog: Mutex::new(None),
+        };
+        store.settings = store.load_settings()?;
+        Ok(store)
+    }
+
+    fn load_settings(&self) -> Result<StoreSettings, StoreError> {
+        let p = self.root.join("ripple.toml");
+        if p.exists() {
+            Ok(StoreSettings::load(&p)?)
+        } else {
+            Ok(StoreSettings::default())
+        }
+    }
+
+    /// Create whatever of the layout is missing. Existing files are never overwritten.
+    fn initialise(&self) -> Result<(), StoreError> {
+        for dir in [
+            self.root.join(SESSIONS),
+            self.codings_dir(),
+            self.drafts_dir(),
+            self.trash_dir(),
+        ] {
+            create_private_dir(&dir).map_err(io_err("create", &dir))?;
+        }
+        let write_new = |name: &str, text: String| -> Result<(), StoreError> {
+            let p = self.root.join(name);
+            if !p.exists() {
+                atomic_write(&p, text.as_bytes()).map_err(io_err("write", &p))?;
+            }
+            Ok(())
+        };
+        let name = self
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        write_new(
+            "ripple.toml",
+            StoreSettings {
+                format: crate::core::settings::STORE_FORMAT,
+                name,
+            }
+            .to_toml_string(),
+        )?;
+        write_new("codebook.toml", DEFAULT_CODEBOOK.to_string())?;
+        write_new(
+            ".gitignore",
+            "# Machine-local files (lock, drafts, catalog, trash) are never shared.\n.ripple/\n"
+                .to_string(),
+        )?;
+        Ok(())
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    pub fn settings(&self) -> &StoreSettings {
+        &self.settings
+    }
+    pub fn is_read_only(&self) -> bool {
+        self.read_only_reason.is_some()
+    }
+    /// Why the store is read-only, e.g. "open in another Ripple (pid 1234) since 14:02: read-only".
+    pub fn read_only_reason(&self) -> Option<&str> {
+        self.read_only_reason.as_deref()
+    }
+    pub fn sessions_dir(&self) -> PathBuf {
+        self.root.join(SESSIONS)
+    }
+    /// `sessions/<id>.md`. The id is not checked here; `load`/`save` refuse invalid ids.
+    pub fn session_path(&self, id: &SessionId) -> PathBuf {
+        self.root.join(SESSIONS).join(format!("{}.md", id.as_str()))
+    }
+    pub fn codings_dir(&self) -> PathBuf {
+        self.root.join(CODINGS)
+    }
+    pub fn codebook_path(&self) -> PathBuf {
+        self.root.join("codebook.toml")
+    }
+    pub fn drafts_dir(&self) -> PathBuf {
+        self.root.join(MACHINE).join("drafts")
+    }
+    pub fn trash_dir(&self) -> PathBuf {
+        self.root.join(MACHINE).join("trash")
+    }
+    pub fn catalog_path(&self) -> PathBuf {
+        self.root.join(MACHINE).join("catalog.json")
+    }
+    /// Where drafts go when the store cannot be written (`<cache>/drafts/<store hash>/`).
+    pub fn fallback_drafts_dir(&self) -> Option<&Path> {
+        self.fallback_drafts.as_deref()
+    }
+    /// Point the fallback drafts folder elsewhere (tests; a demo store).
+    pub fn set_fallback_drafts_dir(&mut self, dir: PathBuf) {
+        self.fallback_drafts = Some(dir);
+    }
+
+    fn require_writable(&self) -> Result<(), StoreError> {
+        match &self.read_only_reason {
+            Some(r) => Err(StoreError::ReadOnly { reason: r.clone() }),
+            None => Ok(()),
+        }
+    }
+
+    /// Metadata of every session, from the catalog where the file is unchanged (one `stat` per
+    /// file) and by parsing otherwise. Broken files become `problems`; the rest still load.
+    pub fn scan(&self) -> Scan {
+        let mut scan = Scan::default();
+        let dir = self.sessions_dir();
+        let mut guard = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
+        let mut dirty = false;
+        if guard.is_none() {
+            let (entries, note) = self.read_catalog();
+            if let Some(n) = note {
+                scan.notes.push(n);
+                dirty = true;
+            }
+            *guard = Some(entries);
+        }
+        let catalog = guard.as_mut().expect("catalog loaded above");
+
+        let read = match fs::read_dir(&dir) {
+            Ok(r) => r,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if !catalog.is_empty() {
+                    catalog.clear();
+                    drop(guard);
+                    self.write_catalog_if_writable(&mut scan);
+                }
+                return scan;
+            }
+            Err(e) => {
+                scan.problems.push(Problem {
+                    path: dir,
+                    line: None,
+                    message: format!("cannot read the sessions folder: {e}"),
+                });
+                return scan;
+            }
+        };
+
+        let mut seen: Vec<(String, FileStamp)> = Vec::new();
+        let mut to_parse: Vec<(String, FileStamp)> = Vec::new();
+        for entry in read.flatten() {
+            let name = match entry.file_name().into_string() {
+                Ok(n) => n,
+                Err(raw) => {
+                    scan.problems.push(Problem {
+                        path: dir.join(raw),
+                        line: None,
+                        message: "file name is not valid Unicode: not a session file".into(),
+                    });
+                    continue;
+                }
+            };
+            if name.starts_with(".ripple-tmp-") {
+                scan.notes.push(format!(
+                    "{}: left-over temporary file from an interrupted save (safe to delete)",
+                    dir.join(&name).display()
+                ));
+                continue;
+            }
+            if name.starts_with('.') || !name.ends_with(".md") {
+                continue;
+            }
+            let path = entry.path();
+            let Ok(md) = fs::metadata(&path) else {
+                continue; // vanished between listing and stat
+            };
+            if !md.is_file() {
+                continue;
+            }
+            let stamp = FileStamp::of(&md);
+            let fresh = matches!(catalog.get(&name), Some(e) if e.stamp == stamp && e.settled);
+            if !fresh {
+                to_parse.push((name.clone(), stamp));
+            }
+            seen.push((name, stamp));
+        }
+
+        if !to_parse.is_empty() {
+            dirty = true;
+            for (name, entry) in parse_files(&dir, to_parse) {
+                catalog.insert(name, entry);
+            }
+        }
+        if catalog.len() != seen.len() {
+            let names: std::collections::HashSet<&str> =
+                seen.iter().map(|(n, _)| n.as_str()).collect();
+            catalog.retain(|k, _| names.contains(k.as_str()));
+            dirty = true;
+        }
+
+        for (name, _) in &seen {
+            let Some(entry) = catalog.get(name) else {
+                continue;
+            };
+            let path = dir.join(name);
+            match &entry.parsed {
+                Parsed::Ok {
+                    meta,
+                    chars,
+                    preview,
+                } => scan.sessions.push(SessionSummary {
+                    meta: meta.clone(),
+                    path,
+                    stamp: entry.stamp,
+                    chars: *chars,
+                    preview: preview.clone(),
+                }),
+                Parsed::Problem { line, message } => scan.problems.push(Problem {
+                    path,
+                    line: *line,
+                    message: message.clone(),
+                }),
+            }
+        }
+        drop(guard);
+        if dirty {
+            self.write_catalog_if_writable(&mut scan);
+        }
+        scan.sessions.sort_by(|a, b| {
+            b.meta
+                .date
+                .cmp(&a.meta.date)
+                .then(b.meta.created.cmp(&a.meta.created))
+                .then(b.meta.id.cmp(&a.meta.id))
+        });
+        scan.problems.sort_by(|a, b| a.path.cmp(&b.path));
+        scan
+    }
+
+    fn read_catalog(&self) -> (HashMap<String, CatalogEntry>, Option<String>) {
+        let p = self.catalog_path();
+        let bytes = match fs::read(&p) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return (HashMap::new(), None),
+            Err(e) => {
+                return (
+                    HashMap::new(),
+                    Some(format!(
+                        "{}: cannot read the catalog ({e}); rebuilt",
+                        p.display()
+                    )),
+                )
+            }
+        };
+        match serde_json::from_slice::<CatalogFile>(&bytes) {
+            Ok(c) if c.version == CATALOG_VERSION => (c.entries, None),
+            Ok(_) => (HashMap::new(), None),
+            Err(e) => (
+                HashMap::new(),
+                Some(format!(
+                    "{}: the catalog cache was damaged ({e}); rebuilt from the session files",
+                    p.display()
+                )),
+            ),
+        }
+    }
+
+    fn write_catalog_if_writable(&self, scan: &mut Scan) {
+        if self.is_read_only() {
+            return;
+        }
+        let guard = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(entries) = guard.as_ref() else {
+            return;
+        };
+        #[derive(Serialize)]
+        struct CatalogRef<'a> {
+            version: u32,
+            entries: &'a HashMap<String, CatalogEntry>,
+        }
+        let bytes = match serde_json::to_vec(&CatalogRef {
+            version: CATALOG_VERSION,
+            entries,
+        }) {
+            Ok(b) => b,
+            Err(e) => {
+                scan.notes
+                    .push(format!("cannot encode the catalog cache: {e}"));
+                return;
+            }
+        };
+        let p = self.catalog_path();
+        if let Err(e) = atomic_write(&p, &bytes) {
+            // Only a cache: the next start parses the files again.
+            scan.notes.push(format!(
+                "{}: cannot write the catalog cache: {e}",
+                p.display()
+            ));
+        }
+    }
+
+    /// Read and parse one session.
+    pub fn load(&self, id: &SessionId) -> Result<Session, StoreError> {
+        check_id(id)?;
+        let path = self.session_path(id);
+        let text = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(StoreError::NotFound(id.to_string()))
+            }
+            Err(e) => return Err(StoreError::io("read", &path, e, String::new())),
+        };
+        parse_bytes(&path, &text).map_err(|error| StoreError::Format { path, error })
+    }
+
+    /// A full id, a unique prefix of one, or the short form (`SessionId::short`). Case-insensitive.
+    pub fn resolve(&self, query: &str) -> Result<SessionId, StoreError> {
+        let q = query.trim().to_ascii_lowercase();
+        if q.is_empty() || !q.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(StoreError::BadId(query.to_string()));
+        }
+        if is_valid_id(&q) && self.session_path(&SessionId(q.clone())).is_file() {
+            return Ok(SessionId(q));
+        }
+        let dir = self.sessions_dir();
+        let read = fs::read_dir(&dir).map_err(io_err("read", &dir))?;
+        let mut matches: Vec<String> = read
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".md").map(str::to_string))
+            .filter(|id| is_valid_id(id))
+            .filter(|id| id.starts_with(&q) || SessionId(id.clone()).short() == q)
+            .collect();
+        matches.sort();
+        matches.dedup();
+        match matches.len() {
+            0 => Err(StoreError::NoMatch(query.to_string())),
+            1 => Ok(SessionId(matches.remove(0))),
+            _ => Err(StoreError::Ambiguous {
+                query: query.to_string(),
+                candidates: matches,
+            }),
+        }
+    }
+
+    /// Write a new session. Its id must not exist yet; the text's line endings become LF.
+    pub fn create(&self, meta: SessionMeta, text: &str) -> Result<Session, StoreError> {
+        self.require_writable()?;
+        check_id(&meta.id)?;
+        if self.session_path(&meta.id).exists() {
+            return Err(StoreError::AlreadyExists(meta.id.to_string()));
+        }
+        let session = Session {
+            meta,
+            text: normalize_newlines(text),
+        };
+        self.save(&session)?;
+        Ok(session)
+    }
+
+    /// Write a session atomically. Refused in read-only mode. If the write fails, a recovery
+    /// draft is attempted (in the fallback folder if need be) and the error says where it is.
+    pub fn save(&self, session: &Session) -> Result<FileStamp, StoreError> {
+        self.require_writable()?;
+        check_id(&session.meta.id)?;
+        let path = self.session_path(&session.meta.id);
+        let bytes = to_file_string(session);
+        let mut result = atomic_write(&path, bytes.as_bytes());
+        if matches!(&result, Err(e) if e.kind() == io::ErrorKind::NotFound) {
+            // The sessions folder was removed from outside: make it again and retry once.
+            if create_private_dir(&self.sessions_dir()).is_ok() {
+                result = atomic_write(&path, bytes.as_bytes());
+            }
+        }
+        match result {
+            Ok(()) => Ok(FileStamp::of_path(&path).unwrap_or(FileStamp {
+                mtime_ns: 0,
+                size: bytes.len() as u64,
+            })),
+            Err(e) => {
+                let kept = match self.write_draft(session) {
+                    Ok(d) => format!(
+                        "; your text is kept in memory and in the recovery draft at {}",
+                        d.display()
+                    ),
+                    Err(_) => "; your text is kept in memory only (the recovery draft could not \
+                               be written either)"
+                        .to_string(),
+                };
+                Err(StoreError::io("write", &path, e, kept))
+            }
+        }
+    }
+
+    /// Move a session (and every coder's codings of it) to `.ripple/trash/<time>-<id>/`.
+    /// Returns that folder. Its recovery draft is cleared.
+    pub fn delete(&self, id: &SessionId) -> Result<PathBuf, StoreError> {
+        self.require_writable()?;
+        check_id(id)?;
+        let path = self.session_path(id);
+        if !path.is_file() {
+            return Err(StoreError::NotFound(id.to_string()));
+        }
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+        let bin = self.trash_dir().join(format!("{stamp}-{id}"));
+        create_private_dir(&bin).map_err(io_err("create", &bin))?;
+        let target = bin.join(format!("{id}.md"));
+        fs::rename(&path, &target).map_err(io_err("move to the trash", &path))?;
+        if let Ok(read) = fs::read_dir(self.codings_dir()) {
+            for coder in read.flatten() {
+                let file = coder.path().join(format!("{id}.json"));
+                if file.is_file() {
+                    let dest_dir = bin.join(CODINGS).join(coder.file_name());
+                    create_private_dir(&dest_dir).map_err(io_err("create", &dest_dir))?;
+                    fs::rename(&file, dest_dir.join(format!("{id}.json")))
+                        .map_err(io_err("move to the trash", &file))?;
+                }
+            }
+        }
+        let _ = crate::core::atomic::sync_dir(&self.sessions_dir());
+        self.clear_draft(id)?;
+        Ok(bin)
+    }
+
+    /// The session file's current stamp, or None if it does not exist.
+    pub fn stamp(&self, id: &SessionId) -> Option<FileStamp> {
+        if !is_valid_id(id.as_str()) {
+            return None;
+        }
+        FileStamp::of_path(&self.session_path(id))
+    }
+
+    /// Save a recovery draft of unsaved edits. In the store's `.ripple/drafts/` when writable,
+    /// otherwise (or if that fails) in the fallback folder outside the store.
+    pub fn write_draft(&self, session: &Session) -> Result<PathBuf, StoreError> {
+        check_id(&session.meta.id)?;
+        let bytes = to_file_string(session);
+        let name = format!("{}.md", session.meta.id);
+        let mut first_error = None;
+        if !self.is_read_only() {
+            let p = self.drafts_dir().join(&name);
+            let r = create_private_dir(&self.drafts_dir())
+                .and_then(|_| atomic_write(&p, bytes.as_bytes()));
+            match r {
+                Ok(()) => return Ok(p),
+                Err(e) => first_error = Some(StoreError::io("write", &p, e, String::new())),
+            }
+        }
+        let Some(dir) = &self.fallback_drafts else {
+            return Err(first_error.unwrap_or_else(|| StoreError::ReadOnly {
+                reason: "no folder for recovery drafts: the home folder is unknown".into(),
+            }));
+        };
+        let p = dir.join(&name);
+        create_private_dir(dir)
+            .and_then(|_| atomic_write(&p, bytes.as_bytes()))
+            .map_err(|e| first_error.unwrap_or(StoreError::io("write", &p, e, String::new())))?;
+        Ok(p)
+    }
+
+    fn draft_dirs(&self) -> Vec<PathBuf> {
+        let mut v = vec![self.drafts_dir()];
+        v.extend(self.fallback_drafts.clone());
+        v
+    }
+
+    /// The newest recovery draft of a session and when it was written.
+    pub fn read_draft(&self, id: &SessionId) -> Option<(Session, SystemTime)> {
+        if !is_valid_id(id.as_str()) {
+            return None;
+        }
+        self.draft_dirs()
+            .into_iter()
+            .filter_map(|d| {
+                let p = d.join(format!("{id}.md"));
+                let t = fs::metadata(&p).and_then(|m| m.modified()).ok()?;
+                let s = parse_bytes(&p, &fs::read(&p).ok()?).ok()?;
+                Some((s, t))
+            })
+            .max_by_key(|(_, t)| *t)
+    }
+
+    /// Sessions that have a recovery draft (in either folder).
+    pub fn list_drafts(&self) -> Vec<SessionId> {
+        let mut ids: Vec<SessionId> = self
+            .draft_dirs()
+            .into_iter()
+            .filter_map(|d| fs::read_dir(d).ok())
+            .flat_map(|r| r.flatten())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".md").map(str::to_string))
+            .filter(|n| is_valid_id(n))
+            .map(SessionId)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Paths of every recovery draft file (for `ripple check`).
+    pub fn draft_files(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = self
+            .draft_dirs()
+            .into_iter()
+            .filter_map(|d| fs::read_dir(d).ok())
+            .flat_map(|r| r.flatten())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Remove a session's recovery drafts (the in-store one only when writable).
+    pub fn clear_draft(&self, id: &SessionId) -> Result<(), StoreError> {
+        check_id(id)?;
+        let mut dirs = Vec::new();
+        if !self.is_read_only() {
+            dirs.push(self.drafts_dir());
+        }
+        dirs.extend(self.fallback_drafts.clone());
+        for d in dirs {
+            let p = d.join(format!("{id}.md"));
+            match fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io("remove", &p, e, String::new())),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_id(id: &SessionId) -> Result<(), StoreError> {
+    if is_valid_id(id.as_str()) && id.as_str().bytes().all(|b| !b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(StoreError::BadId(id.to_string()))
+    }
+}
+
+fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Session, FormatError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| FormatError {
+        line: 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count(),
+        message: "the file is not UTF-8 text: save it as UTF-8".into(),
+    })?;
+    let s = parse_session_file(text)?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if !stem.is_empty()
+        && stem != s.meta.id.as_str()
+        && path.parent().is_some_and(|p| p.ends_with(SESSIONS))
+    {
+        return Err(FormatError {
+            line: 2,
+            message: format!(
+                "the id inside ({}) does not match the file name: rename the file to {}.md",
+                s.meta.id, s.meta.id
+            ),
+        });
+    }
+    Ok(s)
+}
+
+/// Parse files not (or no longer) in the catalog, on as many threads as there are cores.
+fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, CatalogEntry)> {
+    let now = system_time_ns(SystemTime::now());
+    let parse_one = |(name, stamp): &(String, FileStamp)| -> (String, CatalogEntry) {
+        let path = dir.join(name);
+        let parsed = if !is_valid_id(name.trim_end_matches(".md")) {
+            Parsed::Problem {
+                line: None,
+                message: "the file name is not a session id: session files are named <id>.md"
+                    .into(),
+            }
+        } else {
+            match fs::read(&path) {
+                Err(e) => Parsed::Problem {
+                    line: None,
+                    message: format!("cannot read: {e}"),
+                },
+                Ok(bytes) => match parse_bytes(&path, &bytes) {
+                    Ok(s) => Parsed::Ok {
+                        chars: s.text.chars().count(),
+                        preview: preview(&s.text),
+                        meta: s.meta,
+                    },
+                    Err(e) => Parsed::Problem {
+                        line: Some(e.line),
+                        message: e.message,
+                    },
+                },
+            }
+        };
+        let entry = CatalogEntry {
+            stamp: *stamp,
+            settled: now - stamp.mtime_ns > RACY_NS,
+            parsed,
+        };
+        (name.clone(), entry)
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads <= 1 || files.len() < 64 {
+        return files.iter().map(parse_one).collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(parse_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("parsing does not panic"))
+            .collect()
+    })
+}
+
+/// The first `PREVIEW_CHARS` code points of the note on one line.
+pub fn preview(text: &str) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for word in text.split_whitespace() {
+        if n > 0 {
+            if n >= PREVIEW_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(' ');
+            n += 1;
+        }
+        for c in word.chars() {
+            if n >= PREVIEW_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            n += 1;
+        }
+    }
+    out
+}
+
+/// A folder may become a store if it is new, empty, or already a store.
+fn check_is_store_or_empty(root: &Path) -> Result<(), StoreError> {
+    match fs::metadata(root) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(StoreError::io("open", root, e, String::new())),
+        Ok(m) if !m.is_dir() => Err(StoreError::NotAStore {
+            path: root.to_path_buf(),
+            reason: "it is a file, not a folder".into(),
+        }),
+        Ok(_) => {
+            if root.join("ripple.toml").is_file() || root.join(SESSIONS).is_dir() {
+                return Ok(());
+            }
+            let mut entries = fs::read_dir(root).map_err(io_err("read", root))?;
+            if entries.next().is_none() {
+                Ok(())
+            } else {
+                Err(StoreError::NotAStore {
+                    path: root.to_path_buf(),
+                    reason: "the folder is not empty and has no ripple.toml: choose a new or \
+                             empty folder"
+                        .into(),
+                })
+            }
+        }
+    }
+}
+
+fn default_fallback_drafts(root: &Path) -> Option<PathBuf> {
+    let canonical = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    crate::core::settings::default_cache_dir()
+        .map(|c| c.join("drafts").join(path_hash_hex(&canonical)))
+}
+
+/// Take the writer lock, or explain who holds it.
+fn take_lock(path: &Path) -> (Option<File>, Option<String>) {
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return (
+                None,
+                Some(format!("cannot open the lock {}: {e}", path.display())),
+            )
+        }
+    };
+    match file.try_lock() {
+        Ok(()) => {
+            let info = format!(
+                "pid = {}\nhost = {}\nsince = \"{}\"\n",
+                std::process::id(),
+                toml::Value::String(host_name()),
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+            // The holder's details are only for the message another instance shows.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = file.set_permissions(fs::Permissions::from_mode(0o600));
+            }
+            let _ = file
+                .set_len(0)
+                .and_then(|_| file.rewind())
+                .and_then(|_| file.write_all(info.as_bytes()))
+                .and_then(|_| file.sync_all());
+            (Some(file), None)
+        }
+        Err(fs::TryLockError::WouldBlock) => {
+            let mut text = String::new();
+            let _ = file.read_to_string(&mut text);
+            (None, Some(holder_message(&text)))
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            (None, Some(format!("cannot lock {}: {e}", path.display())))
+        }
+    }
+}
+
+/// "open in another Ripple (pid 1234 on host) since 14:02: read-only".
+fn holder_message(lock_text: &str) -> String {
+    #[derive(Deserialize, Default)]
+    struct Holder {
+        pid: Option<u32>,
+        host: Option<String>,
+        since: Option<String>,
+    }
+    let h: Holder = toml::from_str(lock_text).unwrap_or_default();
+    let mut who = String::from("open in another Ripple");
+    match (h.pid, h.host.filter(|s| !s.is_empty())) {
+        (Some(pid), Some(host)) if host != host_name() => {
+            who.push_str(&format!(" (pid {pid} on {host})"))
+        }
+        (Some(pid), _) => who.push_str(&format!(" (pid {pid})")),
+        (None, Some(host)) => who.push_str(&format!(" (on {host})")),
+        (None, None) => {}
+    }
+    if let Some(since) = h
+        .since
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())
+    {
+        let local = since.with_timezone(&chrono::Local);
+        if local.date_naive() == chrono::Local::now().date_naive() {
+            who.push_str(&format!(" since {}", local.format("%H:%M")));
+        } else {
+            who.push_str(&format!(" since {}", local.format("%Y-%m-%d %H:%M")));
+        }
+    }
+    who.push_str(": read-only");
+    who
+}
+
+fn host_name() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .filter_map(|p| fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_string())
+        .find(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_is_one_line_and_bounded() {
+        assert_eq!(preview("  Doña\n\nAna  🙂 "), "Doña Ana 🙂");
+        let long = "我们 ".repeat(100);
+        let p = preview(&long);
+        assert!(p.ends_with('…'));
+        assert_eq!(p.chars().count(), PREVIEW_CHARS + 1);
+        assert!(!p.contains('\n'));
+    }
+
+    #[test]
+    fn full_disk_and_permission_errors_are_explained() {
+        let e = StoreError::io(
+            "write",
+            Path::new("/s/sessions/x.md"),
+            io::Error::from_raw_os_error(ENOSPC),
+            "; your text is kept in memory and in the recovery draft at /d/x.md".into(),
+        );
+        assert_eq!(
+            e.to_string(),
+            "disk full: could not write /s/sessions/x.md; your text is kept in memory and in the recovery draft at /d/x.md"
+        );
+        let e = StoreError::io(
+            "write",
+            Path::new("/s/x.md"),
+            io::Error::from(io::ErrorKind::PermissionDenied),
+            String::new(),
+        );
+        assert!(e
+            .to_string()
+            .starts_with("permission denied: cannot write /s/x.md"));
+    }
+
+    #[test]
+    fn holder_message_names_pid_and_time() {
+        let now = chrono::Utc::now();
+        let text = format!(
+            "pid = 1234\nhost = \"{}\"\nsince = \"{}\"\n",
+            host_name(),
+            crate::core::session_file::format_timestamp(&now)
+        );
+        let local = now
+            .with_timezone(&chrono::Local)
+            .format("%H:%M")
+            .to_string();
+        assert_eq!(
+            holder_message(&text),
+            format!("open in another Ripple (pid 1234) since {local}: read-only")
+        );
+        assert_eq!(holder_message(""), "open in another Ripple: read-only");
+    }
+}
