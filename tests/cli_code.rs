@@ -201,3 +201,40 @@ fn writes_are_refused_while_another_ripple_holds_the_store() {
     let r = ripple(&root, "Ana", &["code", "list", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn check_reports_orphaned_and_broken_codings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    let id = store_with_note(&root);
+    let r = ripple(&root, "Ana", &["code", "add", &id, "trust", "--quote", "we finally trust each other"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ripple(&root, "Ben", &["code", "add", &id, "communication", "--quote", "to call first"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ripple(&root, "Ana", &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+
+    // The note is edited outside Ripple: Ana's words are reworded, a line added on top.
+    let note_path = root.join(format!("sessions/{id}.md"));
+    let file = std::fs::read_to_string(&note_path).unwrap();
+    let edited = file
+        .replace("we finally trust each other", "trust is still fragile")
+        .replace("Joint coaching with", "Added later.\nJoint coaching with");
+    std::fs::write(&note_path, edited).unwrap();
+    // And Ben's codings file is damaged.
+    let ben = root.join(format!("codings/ben/{id}.json"));
+    std::fs::write(&ben, "{\n  \"session\": \n").unwrap();
+
+    let r = ripple(&root, "Ana", &["check"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("lost its words"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("{}:3:", ben.display())),
+        "{}",
+        r.stdout
+    );
+    // Listing still works and shows the orphan.
+    let r = ripple(&root, "Ana", &["code", "list"]);
+    assert!(r.stdout.contains("[orphaned] “we finally trust each other”"), "{}", r.stdout);
+    assert!(r.stderr.contains("ben"), "{}", r.stderr);
+}

@@ -14,7 +14,8 @@ use anyhow::bail;
 use clap::Subcommand;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::IsTerminal;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
@@ -111,11 +112,11 @@ pub fn run_codebook(cmd: CodebookCommand, ctx: &CliContext) -> anyhow::Result<Ex
             }
             if problems.is_empty() {
                 let book = load_codebook(store)?;
-                println!(
-                    "codebook ok: {} themes ({} top-level)",
+                emit(&format!(
+                    "codebook ok: {} themes ({} top-level)\n",
                     book.themes.len(),
                     book.roots().len()
-                );
+                ))?;
                 Ok(ExitCode::SUCCESS)
             } else {
                 eprintln!("{} problem(s)", problems.len());
@@ -292,7 +293,7 @@ fn add(
     file.codings.push(coding);
     file.codings.sort_by_key(|c| (c.start, c.end));
     coding_store::save(store.root(), &file)?;
-    println!("{coding_id}");
+    emit(&format!("{coding_id}\n"))?;
     Ok(())
 }
 
@@ -360,8 +361,7 @@ fn list(
                 theme_name: theme_name(&c.theme),
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-        return Ok(());
+        return emit(&format!("{}\n", serde_json::to_string_pretty(&rows)?));
     }
     if codings.is_empty() {
         eprintln!("no codings");
@@ -383,8 +383,7 @@ fn list(
             ]
         })
         .collect();
-    print_table(&["ID", "SESSION", "THEME", "CODER", "QUOTE"], &rows);
-    Ok(())
+    emit(&table(&["ID", "SESSION", "THEME", "CODER", "QUOTE"], &rows))
 }
 
 fn remove(store: &Store, id: &str) -> anyhow::Result<()> {
@@ -402,14 +401,13 @@ fn remove(store: &Store, id: &str) -> anyhow::Result<()> {
     };
     let removed = files[fi].codings.remove(ci);
     coding_store::save(store.root(), &files[fi])?;
-    println!(
-        "removed coding {} ({}, {}): “{}”",
+    emit(&format!(
+        "removed coding {} ({}, {}): “{}”\n",
         removed.id,
         removed.theme,
         removed.coder,
         one_line(&removed.quote, 60)
-    );
-    Ok(())
+    ))
 }
 
 #[derive(Serialize)]
@@ -443,10 +441,10 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
         })
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&shown)?);
-        return Ok(());
+        return emit(&format!("{}\n", serde_json::to_string_pretty(&shown)?));
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = String::new();
     for s in &shown {
         let indent = "  ".repeat(s.depth);
         let key = match (colour, s.theme.rgb()) {
@@ -467,7 +465,7 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
                 if s.passages == 1 { "" } else { "s" }
             )
         };
-        println!("{indent}{key}  {}  {}  · {count}", s.theme.name, s.theme.colour);
+        let _ = writeln!(out, "{indent}{key}  {}  {}  · {count}", s.theme.name, s.theme.colour);
         let body = format!("{indent}    ");
         let mut fields = vec![("", &s.theme.definition)];
         if full {
@@ -478,12 +476,12 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
         for (label, text) in fields {
             if !text.trim().is_empty() {
                 for line in wrap(&format!("{label}{text}"), 88usize.saturating_sub(body.len())) {
-                    println!("{body}{line}");
+                    let _ = writeln!(out, "{body}{line}");
                 }
             }
         }
     }
-    Ok(())
+    emit(&out)
 }
 
 /// Text on one line (whitespace runs become one space), cut to `max` code points with "…".
@@ -517,8 +515,17 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Write to stdout. A closed pipe (`ripple code list | head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 /// Columns padded by display width (accents and CJK line up); the last column is not padded.
-fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
+fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
     let mut widths = header.map(|h| h.width());
     for r in rows {
         for (w, cell) in widths.iter_mut().zip(r) {
@@ -535,10 +542,13 @@ fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
         }
         out
     };
-    println!("{}", fmt_row(header.to_vec()));
+    let mut out = fmt_row(header.to_vec());
+    out.push('\n');
     for r in rows {
-        println!("{}", fmt_row(r.iter().map(String::as_str).collect()));
+        out.push_str(&fmt_row(r.iter().map(String::as_str).collect()));
+        out.push('\n');
     }
+    out
 }
 
 #[cfg(test)]
