@@ -52,14 +52,19 @@ fn add_list_and_remove_a_coding() {
     let r = ripple(
         &root,
         "Ana Peña",
-        &["code", "add", &id[..10], "trust", "--quote", "mañana we finally trust"],
+        &[
+            "code",
+            "add",
+            &id[..10],
+            "trust",
+            "--quote",
+            "mañana we finally trust",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let coding_id = r.stdout.trim().to_string();
     assert_eq!(coding_id.len(), 26, "prints the coding id: {:?}", r.stdout);
-    assert!(root
-        .join(format!("codings/ana-pena/{id}.json"))
-        .is_file());
+    assert!(root.join(format!("codings/ana-pena/{id}.json")).is_file());
 
     let r = ripple(&root, "Ana Peña", &["code", "list", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -80,12 +85,32 @@ fn add_list_and_remove_a_coding() {
     );
 
     // The theme filter includes child themes; other themes and coders are filtered out.
-    let r = ripple(&root, "Ana Peña", &["code", "list", "--theme", "collaboration"]);
-    assert!(r.stdout.contains("“mañana we finally trust”"), "{}", r.stdout);
-    assert!(r.stdout.contains(&coding_id[18..]), "short id shown: {}", r.stdout);
-    let r = ripple(&root, "Ana Peña", &["code", "list", "--theme", "practice", "--json"]);
+    let r = ripple(
+        &root,
+        "Ana Peña",
+        &["code", "list", "--theme", "collaboration"],
+    );
+    assert!(
+        r.stdout.contains("“mañana we finally trust”"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&coding_id[18..]),
+        "short id shown: {}",
+        r.stdout
+    );
+    let r = ripple(
+        &root,
+        "Ana Peña",
+        &["code", "list", "--theme", "practice", "--json"],
+    );
     assert_eq!(r.stdout.trim(), "[]");
-    let r = ripple(&root, "Ana Peña", &["code", "list", "--coder", "someone-else", "--json"]);
+    let r = ripple(
+        &root,
+        "Ana Peña",
+        &["code", "list", "--coder", "someone-else", "--json"],
+    );
     assert_eq!(r.stdout.trim(), "[]");
 
     let r = ripple(&root, "Ana Peña", &["code", "rm", &coding_id[..12]]);
@@ -101,7 +126,11 @@ fn ambiguous_quote_and_unknown_theme_are_explained() {
     let root = dir.path().join("store");
     let id = store_with_note(&root);
 
-    let r = ripple(&root, "Ana", &["code", "add", &id, "trust", "--quote", "trust"]);
+    let r = ripple(
+        &root,
+        "Ana",
+        &["code", "add", &id, "trust", "--quote", "trust"],
+    );
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("occurs 2 times"), "{}", r.stderr);
     assert!(r.stderr.contains("--occurrence"), "{}", r.stderr);
@@ -109,15 +138,36 @@ fn ambiguous_quote_and_unknown_theme_are_explained() {
     let r = ripple(
         &root,
         "Ana",
-        &["code", "add", &id, "trust", "--quote", "trust", "--occurrence", "2"],
+        &[
+            "code",
+            "add",
+            &id,
+            "trust",
+            "--quote",
+            "trust",
+            "--occurrence",
+            "2",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 
-    let r = ripple(&root, "Ana", &["code", "add", &id, "trsut", "--quote", "mañana"]);
+    let r = ripple(
+        &root,
+        "Ana",
+        &["code", "add", &id, "trsut", "--quote", "mañana"],
+    );
     assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("`trust`"), "close match suggested: {}", r.stderr);
+    assert!(
+        r.stderr.contains("`trust`"),
+        "close match suggested: {}",
+        r.stderr
+    );
 
-    let r = ripple(&root, "Ana", &["code", "add", &id, "trust", "--quote", "not in the note"]);
+    let r = ripple(
+        &root,
+        "Ana",
+        &["code", "add", &id, "trust", "--quote", "not in the note"],
+    );
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("does not occur"), "{}", r.stderr);
 }
@@ -140,13 +190,17 @@ fn codebook_check_reports_lines_and_fails() {
     let r = ripple(&root, "Ana", &["codebook", "check"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains(&format!("codebook.toml:{line}: duplicate theme key `trust`")),
+        r.stderr.contains(&format!(
+            "codebook.toml:{line}: duplicate theme key `trust`"
+        )),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains(&format!("codebook.toml:{}: theme `trust` has colour `teal`", line + 2)),
+        r.stderr.contains(&format!(
+            "codebook.toml:{}: theme `trust` has colour `teal`",
+            line + 2
+        )),
         "{}",
         r.stderr
     );
@@ -183,8 +237,14 @@ fn codebook_show_counts_passages() {
     assert_eq!(find("trust")["depth"], 1);
 
     let r = ripple(&root, "Ana", &["codebook", "show"]);
-    assert!(r.stdout.contains("collaboration  Collaboration between agencies"));
-    assert!(r.stdout.contains("3 passages (0 here, 3 in sub-themes)"), "{}", r.stdout);
+    assert!(r
+        .stdout
+        .contains("collaboration  Collaboration between agencies"));
+    assert!(
+        r.stdout.contains("3 passages (0 here, 3 in sub-themes)"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("  trust  Trust"), "{}", r.stdout);
 }
 
@@ -194,7 +254,11 @@ fn writes_are_refused_while_another_ripple_holds_the_store() {
     let root = dir.path().join("store");
     let id = store_with_note(&root);
     let _writer = Store::open(&root).unwrap();
-    let r = ripple(&root, "Ana", &["code", "add", &id, "trust", "--quote", "mañana"]);
+    let r = ripple(
+        &root,
+        "Ana",
+        &["code", "add", &id, "trust", "--quote", "mañana"],
+    );
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("read-only"), "{}", r.stderr);
     // Reading still works.
@@ -207,9 +271,31 @@ fn check_reports_orphaned_and_broken_codings() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("store");
     let id = store_with_note(&root);
-    let r = ripple(&root, "Ana", &["code", "add", &id, "trust", "--quote", "we finally trust each other"]);
+    let r = ripple(
+        &root,
+        "Ana",
+        &[
+            "code",
+            "add",
+            &id,
+            "trust",
+            "--quote",
+            "we finally trust each other",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = ripple(&root, "Ben", &["code", "add", &id, "communication", "--quote", "to call first"]);
+    let r = ripple(
+        &root,
+        "Ben",
+        &[
+            "code",
+            "add",
+            &id,
+            "communication",
+            "--quote",
+            "to call first",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = ripple(&root, "Ana", &["check"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -235,6 +321,11 @@ fn check_reports_orphaned_and_broken_codings() {
     );
     // Listing still works and shows the orphan.
     let r = ripple(&root, "Ana", &["code", "list"]);
-    assert!(r.stdout.contains("[orphaned] “we finally trust each other”"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("[orphaned] “we finally trust each other”"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("ben"), "{}", r.stderr);
 }

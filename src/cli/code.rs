@@ -1,13 +1,13 @@
 //! `ripple code ...` (code passages, list and remove codings) and `ripple codebook ...`
 //! (check and show the store's codebook).
 
+use crate::cli::{usage, Context as CliContext};
 use crate::core::anchor::reattach_all;
+use crate::core::anchor::Reattach;
 use crate::core::codebook::{Codebook, CodebookError};
 use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding};
 use crate::core::coding_store::{self, coder_slug, find_quote, new_coding, short_id};
 use crate::core::session::SessionId;
-use crate::cli::{usage, Context as CliContext};
-use crate::core::anchor::Reattach;
 use crate::core::settings::Env;
 use crate::core::store::{Problem, Store};
 use anyhow::bail;
@@ -328,10 +328,11 @@ fn list(
     let coder_slug_wanted = coder.map(coder_slug);
     let mut codings: Vec<Coding> = Vec::new();
     let mut texts: HashMap<SessionId, Option<String>> = HashMap::new();
-    for f in files
-        .into_iter()
-        .filter(|f| coder_slug_wanted.as_ref().is_none_or(|w| &coder_slug(&f.coder) == w))
-    {
+    for f in files.into_iter().filter(|f| {
+        coder_slug_wanted
+            .as_ref()
+            .is_none_or(|w| &coder_slug(&f.coder) == w)
+    }) {
         let CoderSessionFile {
             session,
             codings: mut cs,
@@ -437,7 +438,11 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
             theme: t,
             passages: own(&t.key),
             passages_with_children: own(&t.key)
-                + book.descendants(&t.key).iter().map(|d| own(&d.key)).sum::<usize>(),
+                + book
+                    .descendants(&t.key)
+                    .iter()
+                    .map(|d| own(&d.key))
+                    .sum::<usize>(),
         })
         .collect();
     if json {
@@ -465,7 +470,11 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
                 if s.passages == 1 { "" } else { "s" }
             )
         };
-        let _ = writeln!(out, "{indent}{key}  {}  {}  · {count}", s.theme.name, s.theme.colour);
+        let _ = writeln!(
+            out,
+            "{indent}{key}  {}  {}  · {count}",
+            s.theme.name, s.theme.colour
+        );
         let body = format!("{indent}    ");
         let mut fields = vec![("", &s.theme.definition)];
         if full {
@@ -475,7 +484,10 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
         }
         for (label, text) in fields {
             if !text.trim().is_empty() {
-                for line in wrap(&format!("{label}{text}"), 88usize.saturating_sub(body.len())) {
+                for line in wrap(
+                    &format!("{label}{text}"),
+                    88usize.saturating_sub(body.len()),
+                ) {
                     let _ = writeln!(out, "{body}{line}");
                 }
             }
@@ -563,7 +575,8 @@ mod tests {
 
     #[test]
     fn wrap_respects_width() {
-        let text = "Confidence that staff of the other agency act in good faith and keep their word.";
+        let text =
+            "Confidence that staff of the other agency act in good faith and keep their word.";
         let lines = wrap(text, 30);
         assert!(lines.iter().all(|l| l.width() <= 30), "{lines:?}");
         assert_eq!(lines.join(" "), text);
