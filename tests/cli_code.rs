@@ -1,7 +1,6 @@
 //! `ripple code ...` and `ripple codebook ...` run as a user would: the real binary on a store
 //! in a temporary folder.
 
-use ripple::core::session::SessionMeta;
 use ripple::core::store::Store;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -34,13 +33,46 @@ fn ripple(store: &Path, coder: &str, args: &[&str]) -> Run {
     }
 }
 
-/// A store with one session; returns the session id.
+/// A store with one session (made with `ripple new`); returns the session id.
+///
+/// Made by the binary rather than in this process: a `Store` opened here holds the writer lock
+/// on a file descriptor that a child spawned at that moment by a parallel test inherits until
+/// it execs, which can keep the lock held after the `Store` is dropped.
 fn store_with_note(root: &Path) -> String {
-    let store = Store::open(root).unwrap();
-    let mut meta = SessionMeta::new_today("M. Rivera");
-    meta.title = "Joint coaching: trust".into();
-    let session = store.create(meta, NOTE).unwrap();
-    session.meta.id.to_string()
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
+        .arg("--store")
+        .arg(root)
+        .args([
+            "new",
+            "--title",
+            "Joint coaching: trust",
+            "--county",
+            "Doña Ana",
+        ])
+        .env("RIPPLE_CONFIG", root.with_extension("no-config.toml"))
+        .env("RIPPLE_INDEX", root.with_extension("index"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run ripple new");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(NOTE.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let text = std::fs::read_to_string(root.join(format!("sessions/{id}.md"))).unwrap();
+    assert!(text.ends_with(NOTE), "the note is stored as given");
+    id
 }
 
 #[test]
