@@ -360,4 +360,24 @@ fn check_reports_orphaned_and_broken_codings() {
         r.stdout
     );
     assert!(r.stderr.contains("ben"), "{}", r.stderr);
+
+    // Another coder's broken file does not stop Ana from coding the session; coding it also
+    // records what happened to her earlier coding.
+    let r = ripple(
+        &root,
+        "Ana",
+        &[
+            "code",
+            "add",
+            &id,
+            "trust",
+            "--quote",
+            "trust is still fragile",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning"), "{}", r.stderr);
+    let ana = std::fs::read_to_string(root.join(format!("codings/ana/{id}.json"))).unwrap();
+    assert!(ana.contains("\"status\": \"orphaned\""), "{ana}");
+    assert_eq!(ana.matches("\"status\": \"attached\"").count(), 1, "{ana}");
 }

@@ -280,9 +280,10 @@ fn add(
     let id = store.resolve(session)?;
     let note = store.load(&id)?;
     // Bring everyone's codings of this note up to date before adding to them.
+    // Another coder's broken file is left alone and does not stop this coder.
     let (_, errors) = coding_store::reattach_session(store.root(), &id, &note.text);
-    if let Some(e) = errors.into_iter().next() {
-        return Err(e.into());
+    for e in &errors {
+        eprintln!("warning: {e}");
     }
     let (start, end) = find_quote(&note.text, quote, occurrence)
         .map_err(|e| usage(format!("cannot code “{}”: {e}", one_line(quote, 60))))?;
