@@ -277,7 +277,8 @@ pub fn run_search(args: &SearchArgs, env: &SearchEnv) -> anyhow::Result<i32> {
     } else {
         HitKind::Passages
     };
-    let results = match index.search(&q, kind, args.limit, args.offset) {
+    // Facet counts are only printed in JSON.
+    let results = match index.search_page(&q, kind, args.limit, args.offset, args.json) {
         Ok(r) => r,
         Err(IndexError::Query(e)) => {
             eprint!("{}", render_query_error(&args.query, &e));

@@ -922,6 +922,19 @@ impl SearchIndex {
         limit: usize,
         offset: usize,
     ) -> Result<Results, IndexError> {
+        self.search_page(query, kind, limit, offset, true)
+    }
+
+    /// `search`, with facet counting optional: counting visits every match, so a caller that
+    /// does not show counts (paging on, the CLI) can skip it.
+    pub fn search_page(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+        with_facets: bool,
+    ) -> Result<Results, IndexError> {
         let f = &self.fields;
         let schema = self.index.schema();
         let q = query::to_tantivy(&query.ast, &schema, &self.codebook)?;
@@ -943,9 +956,17 @@ impl SearchIndex {
         let top = TopDocs::with_limit(limit.max(1))
             .and_offset(offset)
             .order_by_score();
-        let (total, top, facet_counts) = searcher.search(&full, &(Count, top, counts))?;
+        let (total, top, facet_counts) = if with_facets {
+            let (total, top, fc) = searcher.search(&full, &(Count, top, counts))?;
+            (total, top, Some(fc))
+        } else {
+            let (total, top) = searcher.search(&full, &(Count, top))?;
+            (total, top, None)
+        };
 
         let mut facets = FacetCounts::default();
+        let empty = tantivy::collector::FacetCounts::default();
+        let facet_counts = facet_counts.as_ref().unwrap_or(&empty);
         for (facet, n) in facet_counts.get("/agency") {
             if let Some(name) = facet.to_path().last() {
                 facets.agencies.push((name.to_string(), n));
