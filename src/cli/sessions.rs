@@ -284,7 +284,7 @@ pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut problems: Vec<String> = scan.problems.iter().map(|p| p.to_string()).collect();
     let mut notes = scan.notes.clone();
     if let Some(reason) = store.read_only_reason() {
-        notes.push(format!("the store is {reason}"));
+        notes.push(reason.to_string());
     }
 
     // Recovery drafts: unsaved edits someone may want back.
