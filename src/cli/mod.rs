@@ -7,6 +7,7 @@
 //! ("ripple: <message>" on stderr).
 
 pub mod code;
+pub mod search;
 pub mod sessions;
 
 use crate::core::settings::Env;
@@ -58,6 +59,12 @@ pub enum Command {
     New(sessions::NewArgs),
     /// Check every file in the store and report problems with path and line.
     Check(sessions::CheckArgs),
+    /// Search notes and coded passages (query language: docs/query-language.md).
+    Search(search::SearchArgs),
+    /// Export coded passages as evidence: Markdown by theme, CSV or JSON.
+    Evidence(search::EvidenceArgs),
+    /// Rebuild the search index from the store.
+    Reindex(search::ReindexArgs),
     /// Code passages with themes; list and remove codings.
     #[command(subcommand)]
     Code(code::CodeCommand),
@@ -180,6 +187,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Show(args)) => sessions::show(&args, &ctx),
         Some(Command::New(args)) => sessions::new(&args, &ctx),
         Some(Command::Check(args)) => sessions::check(&args, &ctx),
+        Some(Command::Search(args)) => search::search(&args, &ctx),
+        Some(Command::Evidence(args)) => search::evidence(&args, &ctx),
+        Some(Command::Reindex(args)) => search::reindex(&args, &ctx),
         Some(Command::Code(cmd)) => code::run(cmd, &ctx),
         Some(Command::Codebook(cmd)) => code::run_codebook(cmd, &ctx),
     }
