@@ -2,9 +2,14 @@
 //! on the same channel the input thread feeds, so the event loop waits on one queue and the UI
 //! never blocks on the file system.
 
+use crate::core::anchor::reattach_all;
+use crate::core::codebook::{Codebook, ThemeRemap};
+use crate::core::coding::CoderSessionFile;
+use crate::core::coding_store;
 use crate::core::session::{Session, SessionId};
 use crate::core::store::{FileStamp, Scan, Store};
 use crossbeam_channel::{Receiver, Sender};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -23,6 +28,24 @@ pub enum Request {
     ClearDraft(SessionId),
     /// Ask for the file's current stamp, to notice edits made outside Ripple.
     Stamp(SessionId),
+    /// Read the store's codebook.
+    LoadCodebook,
+    /// Write these coder files of one session (coding version `version` of the open note).
+    SaveCodings {
+        id: SessionId,
+        files: Vec<CoderSessionFile>,
+        version: u64,
+    },
+    /// Count coded passages per theme over every coder file.
+    CountCodings,
+    /// Write an edited codebook. `remap` moves passages first (merge, delete with
+    /// reassignment); `require_unused` refuses when that theme still codes passages.
+    SaveCodebook {
+        codebook: Box<Codebook>,
+        remap: Option<ThemeRemap>,
+        require_unused: Option<String>,
+        done: String,
+    },
 }
 
 #[derive(Debug)]
@@ -44,6 +67,20 @@ pub enum Response {
         id: SessionId,
         stamp: Option<FileStamp>,
     },
+    /// The codebook, or its problems (`file:line: reason`) when it is invalid.
+    Codebook(Result<Codebook, Vec<String>>),
+    CodingsSaved {
+        id: SessionId,
+        version: u64,
+        result: Result<(), String>,
+    },
+    /// Passages per theme key, and files that could not be read.
+    CodingCounts(BTreeMap<String, usize>, Vec<String>),
+    /// Codebook written (the message to show) or why not.
+    CodebookSaved {
+        codebook: Box<Codebook>,
+        result: Result<String, String>,
+    },
 }
 
 #[derive(Debug)]
@@ -52,6 +89,10 @@ pub struct Loaded {
     pub stamp: Option<FileStamp>,
     /// Unsaved text recovered from a draft newer than the file.
     pub draft: Option<(Session, SystemTime)>,
+    /// Every coder's codings for the session, re-attached to the file's text.
+    pub codings: Vec<CoderSessionFile>,
+    /// Coder files that could not be read (left untouched) or re-saved.
+    pub coding_problems: Vec<String>,
 }
 
 /// Start the IO thread. Responses are wrapped by `wrap` into the event loop's message type.
@@ -89,20 +130,28 @@ fn handle(store: &Store, req: Request) -> Response {
                     let draft = store
                         .read_draft(&id)
                         .filter(|(d, _)| d.text != session.text || d.meta != session.meta);
+                    let (codings, coding_problems) = load_codings(store, &id, &session.text);
                     Loaded {
                         session,
                         stamp,
                         draft,
+                        codings,
+                        coding_problems,
                     }
                 })
                 .or_else(|e| {
                     // A session that exists only as a draft (created, never saved) still opens.
                     match store.read_draft(&id) {
-                        Some((d, t)) => Ok(Loaded {
-                            session: d.clone(),
-                            stamp: None,
-                            draft: Some((d, t)),
-                        }),
+                        Some((d, t)) => {
+                            let (codings, coding_problems) = load_codings(store, &id, &d.text);
+                            Ok(Loaded {
+                                session: d.clone(),
+                                stamp: None,
+                                draft: Some((d, t)),
+                                codings,
+                                coding_problems,
+                            })
+                        }
                         None => Err(e.to_string()),
                     }
                 });
@@ -142,5 +191,101 @@ fn handle(store: &Store, req: Request) -> Response {
             let stamp = store.stamp(&id);
             Response::Stamp { id, stamp }
         }
+        Request::LoadCodebook => Response::Codebook(
+            Codebook::load_or_builtin(&store.codebook_path())
+                .map_err(|errs| errs.iter().map(|e| e.to_string()).collect()),
+        ),
+        Request::SaveCodings { id, files, version } => {
+            let mut result = Ok(());
+            for f in &files {
+                if let Err(e) = coding_store::save(store.root(), f) {
+                    result = Err(e.to_string());
+                    break;
+                }
+            }
+            Response::CodingsSaved {
+                id,
+                version,
+                result,
+            }
+        }
+        Request::CountCodings => {
+            let (files, errors) = coding_store::load_all(store.root());
+            Response::CodingCounts(
+                coding_store::count_by_theme(&files),
+                errors.iter().map(|e| e.to_string()).collect(),
+            )
+        }
+        Request::SaveCodebook {
+            codebook,
+            remap,
+            require_unused,
+            done,
+        } => {
+            let result = save_codebook(store, &codebook, remap.as_ref(), require_unused);
+            Response::CodebookSaved {
+                codebook,
+                result: result.map(|moved| {
+                    if moved > 0 {
+                        format!("{done}; {moved} passage(s) moved")
+                    } else {
+                        done
+                    }
+                }),
+            }
+        }
     }
+}
+
+/// Every coder's file for a session, re-attached to `text`. Files whose codings moved or were
+/// orphaned are written back (unless the store is read-only) so disk matches what is shown.
+fn load_codings(store: &Store, id: &SessionId, text: &str) -> (Vec<CoderSessionFile>, Vec<String>) {
+    let (mut files, errors) = coding_store::load_session(store.root(), id);
+    let mut problems: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    for f in &mut files {
+        let before = f.codings.clone();
+        reattach_all(text, &mut f.codings);
+        if f.codings != before && !store.is_read_only() {
+            if let Err(e) = coding_store::save(store.root(), f) {
+                problems.push(e.to_string());
+            }
+        }
+    }
+    (files, problems)
+}
+
+/// Move passages (if asked), then write the codebook. Passages move first: if writing the
+/// codebook then fails, they carry a theme that still exists, so nothing is stranded.
+fn save_codebook(
+    store: &Store,
+    codebook: &Codebook,
+    remap: Option<&ThemeRemap>,
+    require_unused: Option<String>,
+) -> Result<usize, String> {
+    if store.is_read_only() {
+        return Err("the store is read-only".into());
+    }
+    if let Some(key) = require_unused {
+        let (files, errors) = coding_store::load_all(store.root());
+        if let Some(e) = errors.first() {
+            return Err(format!("{e}; fix this file before deleting themes"));
+        }
+        let n = coding_store::count_by_theme(&files)
+            .get(&key)
+            .copied()
+            .unwrap_or(0);
+        if n > 0 {
+            return Err(format!(
+                "theme `{key}` now codes {n} passage(s): choose a theme to reassign them to"
+            ));
+        }
+    }
+    let moved = match remap {
+        Some(r) => coding_store::apply_remap(store.root(), r).map_err(|e| e.to_string())?,
+        None => 0,
+    };
+    codebook
+        .save(&store.codebook_path())
+        .map_err(|e| e.to_string())?;
+    Ok(moved)
 }

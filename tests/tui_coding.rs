@@ -1,0 +1,297 @@
+//! End-to-end coding in the TUI: the real binary in a pseudo-terminal, typed at as an
+//! evaluator types, with the coder files checked on disk.
+
+mod common;
+
+use common::{Key, Tui};
+use ripple::core::text::char_slice;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const NOTE: &str =
+    "Al principio hablamos de la niñez y la confianza entre agencias.\nLuego, planes.";
+const PASSAGE: &str = "la niñez y la confianza";
+const F2: &[u8] = b"\x1bOQ";
+const CTRL_HOME: &[u8] = b"\x1b[1;5H";
+
+fn store_dir(tmp: &tempfile::TempDir) -> PathBuf {
+    tmp.path().join("store")
+}
+
+fn cli_new(store: &Path, title: &str, text: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
+        .args(["--store"])
+        .arg(store)
+        .args([
+            "new",
+            "--title",
+            title,
+            "--date",
+            "2026-06-14",
+            "--agency",
+            "CYFD",
+        ])
+        .env("RIPPLE_INDEX", store.parent().unwrap().join("index"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "ripple new failed");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn session_file(store: &Path) -> PathBuf {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(store.join("sessions"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    v.sort();
+    v.remove(0)
+}
+
+/// The note text of a session file (after the closing `+++` line).
+fn note_text(store: &Path) -> String {
+    let all = std::fs::read_to_string(session_file(store)).unwrap();
+    let body = all.splitn(3, "+++\n").nth(2).unwrap();
+    body.to_string()
+}
+
+/// The test coder's codings of the only session: (theme, start, end, quote, status).
+fn coder_codings(store: &Path) -> Vec<(String, usize, usize, String, String)> {
+    let dir = store.join("codings").join("test-coder");
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in rd.flatten() {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap();
+        for c in v["codings"].as_array().unwrap() {
+            out.push((
+                c["theme"].as_str().unwrap().to_string(),
+                c["start"].as_u64().unwrap() as usize,
+                c["end"].as_u64().unwrap() as usize,
+                c["quote"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap_or("attached").to_string(),
+            ));
+        }
+    }
+    out
+}
+
+fn wait_file<T>(what: &str, f: impl Fn() -> Option<T>) -> T {
+    let end = std::time::Instant::now() + common::DEADLINE;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < end,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn open_note(t: &mut Tui, title: &str) {
+    t.wait_for(title);
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    t.wait_for("Al principio");
+}
+
+/// Put the cursor on char `at` and select `len` chars with Shift+Right.
+fn select(t: &mut Tui, at: usize, len: usize) {
+    t.send(CTRL_HOME);
+    for _ in 0..at {
+        t.key(Key::Right);
+    }
+    for _ in 0..len {
+        t.key(Key::ShiftRight);
+    }
+}
+
+fn passage_start(text: &str) -> usize {
+    text[..text.find(PASSAGE).unwrap()].chars().count()
+}
+
+/// In the note's row whose margin says `trust`, the `ñ` of "niñez" has colours of its own.
+fn n_tilde_is_coloured(t: &Tui) -> bool {
+    t.with_screen(|s| {
+        let (rows, cols) = s.size();
+        for r in 0..rows.get() {
+            let line: String = (0..cols.get())
+                .filter_map(|c| s.cell(r, c).map(|c| c.contents().to_string()))
+                .collect();
+            if !line.starts_with("trust") {
+                continue;
+            }
+            for c in 0..cols.get() {
+                if let Some(cell) = s.cell(r, c) {
+                    let after_i = c > 0 && s.cell(r, c - 1).is_some_and(|p| p.contents() == "i");
+                    if cell.contents() == "ñ" && after_i {
+                        return cell.bgcolor() != vt100::Color::Default
+                            && cell.fgcolor() != vt100::Color::Default;
+                    }
+                }
+            }
+        }
+        false
+    })
+}
+
+#[test]
+fn a_passage_coded_via_the_picker_follows_its_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Joint coaching in Doña Ana", NOTE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Joint coaching in Doña Ana");
+
+    let at = passage_start(NOTE);
+    select(&mut t, at, PASSAGE.chars().count());
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Code “la niñez y la confianza”");
+    t.type_text("trust");
+    t.wait_for("Trust");
+    t.key(Key::Enter);
+    t.wait_for("Coded “la niñez y la confianza” as Trust");
+    // The margin names the theme on the passage's row, and the passage is coloured.
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    assert!(n_tilde_is_coloured(&t), "the coded ñ has a colour");
+    // The codings pane lists it.
+    t.key(Key::Tab);
+    t.wait_for("Codings (1)");
+    t.wait_for("“la niñez y la confianza”");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    let c = coder_codings(&store);
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].0, "trust");
+    assert_eq!((c[0].1, c[0].2), (at, at + PASSAGE.chars().count()));
+    assert_eq!(c[0].3, PASSAGE);
+
+    // Restart: still coded; type before it and it moves with its words.
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Joint coaching in Doña Ana");
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    t.send(CTRL_HOME);
+    t.type_text("Hoy: ");
+    t.key(Key::Ctrl('s'));
+    t.wait_saved();
+    let text = note_text(&store);
+    let c = wait_file("the coding to move", || {
+        let c = coder_codings(&store);
+        (c.len() == 1 && c[0].1 == at + 5).then_some(c)
+    });
+    assert_eq!(char_slice(&text, c[0].1, c[0].2), PASSAGE);
+
+    // An outside edit inserts text at the start: after the reload the coding is on the same words.
+    let file = session_file(&store);
+    let all = std::fs::read_to_string(&file).unwrap();
+    let mut parts = all.splitn(3, "+++\n");
+    let (a, b, body) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    std::fs::write(&file, format!("{a}+++\n{b}+++\nNota de ñandú. {body}")).unwrap();
+    t.wait_for("Nota de ñandú.");
+    t.wait_for("Reloaded");
+    let text = note_text(&store);
+    let c = wait_file("the coding to be re-attached on disk", || {
+        let c = coder_codings(&store);
+        (c.len() == 1 && c[0].1 == passage_start(&text)).then_some(c)
+    });
+    assert_eq!(char_slice(&text, c[0].1, c[0].2), PASSAGE);
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    assert!(n_tilde_is_coloured(&t), "still coloured after the reload");
+
+    // Delete the coded words: the coding is kept, marked ORPHANED.
+    let start = passage_start(&text);
+    select(&mut t, start, PASSAGE.chars().count());
+    t.key(Key::Backspace);
+    t.wait_gone("la niñez");
+    t.key(Key::Tab);
+    t.wait_for("ORPHANED");
+    t.key(Key::Ctrl('s'));
+    t.wait_saved();
+    let c = wait_file("the orphan on disk", || {
+        let c = coder_codings(&store);
+        (c.len() == 1 && c[0].4 == "orphaned").then_some(c)
+    });
+    assert_eq!(c[0].3, PASSAGE, "an orphan keeps its quote");
+}
+
+#[test]
+fn coding_mode_codes_with_single_keys_and_undo_reverts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Leadership meeting", NOTE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Leadership meeting");
+    t.send(F2);
+    t.wait_for("CODING");
+    // `s` selects the sentence under the cursor; `t` opens the picker; "dona"-style folding:
+    // "comunicacion" is not a key, so pick by typing an accent-free fragment of a name.
+    t.key(Key::Char('s'));
+    t.key(Key::Char('t'));
+    t.wait_for("Code “Al principio");
+    t.type_text("communic");
+    t.key(Key::Enter);
+    t.wait_for("as Communication");
+    // `.` in the editor-less mode re-applies the last theme to the next sentence.
+    t.key(Key::Char('j'));
+    t.key(Key::Char('s'));
+    t.key(Key::Char('.'));
+    t.wait_for("Coded “Luego, planes.” as Communication");
+    // A letter does not type into the note in coding mode.
+    t.key(Key::Char('q'));
+    assert!(!t.screen().contains("qAl principio"));
+    // Undo removes the last coding, redo brings it back.
+    t.key(Key::Char('u'));
+    t.send(F2);
+    t.wait_gone("CODING");
+    t.key(Key::Tab);
+    t.wait_for("Codings (1)");
+    t.key(Key::Ctrl('y'));
+    t.wait_for("Codings (2)");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    let c = coder_codings(&store);
+    assert_eq!(c.len(), 2, "{c:?}");
+    assert!(c.iter().all(|c| c.0 == "communication"));
+}
+
+#[test]
+fn an_invalid_codebook_is_reported_and_notes_still_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Training day", NOTE);
+    std::fs::write(
+        store.join("codebook.toml"),
+        "[[theme]]\nkey = \"trust\"\nname = \"Trust\"\ncolour = \"blue\"\n",
+    )
+    .unwrap();
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Invalid codebook");
+    t.wait_for("codebook.toml:");
+    open_note(&mut t, "Training day");
+    select(&mut t, 0, 2);
+    t.key(Key::Ctrl('t'));
+    t.wait_for("built-in codebook");
+}
