@@ -24,6 +24,8 @@ pub const UNDO_GROUP_IDLE: Duration = Duration::from_millis(1000);
 /// The smallest terminal Ripple draws in.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
 
+// Messages are moved, not stored; boxing the large IO answers would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
@@ -575,6 +577,7 @@ impl App {
 
     // ---- form ----
 
+    #[allow(clippy::collapsible_match)]
     fn form_action(&mut self, action: Action, out: &mut Vec<Request>) {
         let sugg = self.list.suggestions.clone();
         let Some(n) = &mut self.note else { return };
@@ -639,7 +642,7 @@ impl App {
         n.last_input = now;
     }
 
-    fn editor_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn editor_action(&mut self, action: Action, out: &mut [Request]) {
         match action {
             Action::Newline => self.edit(out, |d| {
                 d.newline();

@@ -86,6 +86,8 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
     result
 }
 
+// The input thread's `loop { match read() }` reads clearer than a `while let` with a `continue`.
+#[allow(clippy::while_let_loop)]
 fn run_loop(app: &mut App, store: Arc<Store>, term: &AtomicBool) -> anyhow::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;

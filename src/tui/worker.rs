@@ -48,6 +48,8 @@ pub enum Request {
     },
 }
 
+// Answers are moved once into the event loop; boxing the large ones would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Response {
     Scanned(Box<Scan>, Vec<SessionId>),
