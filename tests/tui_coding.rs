@@ -295,3 +295,91 @@ fn an_invalid_codebook_is_reported_and_notes_still_open() {
     t.key(Key::Ctrl('t'));
     t.wait_for("built-in codebook");
 }
+
+/// `ripple code add` as another coder would (coder "Ana Peña").
+fn cli_code(store: &Path, session: &str, theme: &str, quote: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ripple"))
+        .args(["--store"])
+        .arg(store)
+        .args(["code", "add", session, theme, "--quote", quote])
+        .env("RIPPLE_INDEX", store.parent().unwrap().join("index"))
+        .env("RIPPLE_CODER", "Ana Peña")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ripple code add failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn themes_of(store: &Path, coder_dir: &str) -> Vec<String> {
+    let dir = store.join("codings").join(coder_dir);
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap();
+        for c in v["codings"].as_array().unwrap() {
+            out.push(c["theme"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_codebook_screen_counts_adds_and_deletes_with_reassignment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Coaching with La Casa", NOTE);
+    cli_code(&store, &id, "trust", PASSAGE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Coaching with La Casa");
+    t.key(Key::Char('c'));
+    t.wait_for("Themes · passages");
+    // collaboration is first; its count includes trust's passage below it.
+    t.wait_until("the counts", |s| {
+        s.lines()
+            .any(|l| l.contains("Trust trust") && l.contains(" 1"))
+            && s.lines()
+                .any(|l| l.contains("collaboration") && l.contains("0 (1)"))
+    });
+    // Delete trust: it codes a passage, so the passage must go somewhere first.
+    t.key(Key::Char('j'));
+    t.key(Key::Char('D'));
+    t.wait_for("trust codes 1 passage(s): move them to");
+    t.type_text("communication");
+    t.key(Key::Enter);
+    t.wait_for("Type yes");
+    t.type_text("yes");
+    t.key(Key::Enter);
+    t.wait_for("Deleted trust; 1 passage(s) moved");
+    assert_eq!(themes_of(&store, "ana-pena"), vec!["communication"]);
+    let book = std::fs::read_to_string(store.join("codebook.toml")).unwrap();
+    assert!(!book.contains("key = \"trust\""), "{book}");
+
+    // Add a theme beside the highlighted one: key, then the suggested name.
+    t.key(Key::Char('a'));
+    t.wait_for("Key of the new theme");
+    t.type_text("ninez");
+    t.key(Key::Enter);
+    t.wait_for("Name of the new theme");
+    t.key(Key::Ctrl('u'));
+    t.type_text("Niñez");
+    t.key(Key::Enter);
+    t.wait_for("Added ninez");
+    let book = std::fs::read_to_string(store.join("codebook.toml")).unwrap();
+    assert!(book.contains("key = \"ninez\""), "{book}");
+    assert!(book.contains("Niñez"), "{book}");
+    // Esc goes back to the sessions; the new theme is offered when coding, accent-free.
+    t.key(Key::Esc);
+    t.wait_for("Coaching with La Casa");
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    select(&mut t, 0, 2);
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Code “Al”");
+    t.type_text("ninez");
+    t.wait_for("1 of 17");
+    t.key(Key::Enter);
+    t.wait_for("Coded “Al” as Niñez");
+}
