@@ -796,6 +796,10 @@ impl App {
             // Take the file from disk; our text goes to a draft first so it is not lost.
             'r' => {
                 out.push(Request::WriteDraft(Box::new(n.snapshot())));
+                // Unsaved codings go to their files first; the reload re-attaches them to the
+                // text on disk.
+                self.save_codings(out);
+                let Some(n) = &mut self.note else { return };
                 n.reloading = true;
                 out.push(Request::Load(n.meta.id.clone()));
                 self.overlay = None;

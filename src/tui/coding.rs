@@ -1463,3 +1463,161 @@ pub fn reset_note(n: &mut NoteState) {
         ..NoteCoding::default()
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::session::{Session, SessionMeta};
+    use crate::tui::app::Msg;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn spanish_book() -> Codebook {
+        let mut b = Codebook::default();
+        b.themes
+            .push(Theme::new("relaciones", "Relaciones", "#1f8fd6"));
+        let mut t = Theme::new("confianza", "Confianza", "#12a0a0");
+        t.parent = Some("relaciones".into());
+        b.themes.push(t);
+        b.themes.push(Theme::new("ninez", "Niñez", "#8a6fdc"));
+        b.themes
+            .push(Theme::new("condado", "Condado de Doña Ana", "#2f9e6a"));
+        b
+    }
+
+    fn picked(p: &mut Picker, q: &str) -> Vec<String> {
+        p.query = q.into();
+        p.refilter();
+        p.shown
+            .iter()
+            .filter_map(|&i| p.items[i].key.clone())
+            .collect()
+    }
+
+    #[test]
+    fn the_picker_matches_fuzzily_and_without_accents() {
+        let book = spanish_book();
+        let mut p = Picker::new(
+            PickFor::NewCoding { start: 0, end: 1 },
+            "t".into(),
+            &book,
+            false,
+        );
+        assert_eq!(p.shown.len(), 4, "an empty query lists every theme");
+        assert_eq!(p.items[1].path, "Relaciones › Confianza");
+        assert_eq!(picked(&mut p, "dona")[0], "condado");
+        assert_eq!(picked(&mut p, "niñez")[0], "ninez");
+        assert_eq!(picked(&mut p, "confianza")[0], "confianza");
+        assert_eq!(picked(&mut p, "cnfz")[0], "confianza", "fuzzy");
+        assert!(picked(&mut p, "zzzz").is_empty());
+    }
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> Msg {
+        Msg::Key(KeyEvent::new(code, mods))
+    }
+
+    fn app_with_note(text: &str) -> App {
+        let mut app = App::new("test".into(), "me".into(), None);
+        app.coding.coder = "Ana".into();
+        let meta = SessionMeta::new_today("me");
+        let mut n = NoteState::new(
+            Session {
+                meta,
+                text: text.into(),
+            },
+            Pane::Editor,
+        );
+        n.on_disk = true;
+        app.note = Some(n);
+        app.screen = Screen::Note;
+        app
+    }
+
+    #[test]
+    fn coding_from_the_editor_saves_the_coder_file_and_undo_reverts_it() {
+        let mut app = app_with_note("la niñez y la confianza");
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(3, 8);
+        app.update(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        assert_eq!(app.context(), Context::Picker);
+        for c in "trust".chars() {
+            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        assert!(app.coding.picker.is_none());
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.doc.codings().len(), 1);
+        let c = &n.doc.codings()[0];
+        assert_eq!((c.start, c.end, c.theme.as_str()), (3, 8, "trust"));
+        assert_eq!(c.quote, "niñez");
+        assert!(n.dirty());
+        assert_eq!(app.coding.spans(&n.doc).len(), 1);
+
+        let out = app.update(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        let files: Vec<&Vec<CoderSessionFile>> = out
+            .iter()
+            .filter_map(|r| match r {
+                Request::SaveCodings { files, .. } => Some(files),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0][0].coder, "Ana");
+        assert_eq!(files[0][0].codings.len(), 1);
+
+        // Alt+. codes another passage with the same theme; Ctrl-Z takes it back.
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(14, 23);
+        app.update(key(KeyCode::Char('.'), KeyModifiers::ALT));
+        assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 2);
+        app.update(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
+    }
+
+    #[test]
+    fn the_coder_filter_cycles_through_coders_and_hides_the_others() {
+        let mut app = app_with_note("uno dos tres");
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        for (coder, s, e) in [("Ana", 0, 3), ("Bea", 4, 7)] {
+            let c =
+                coding_store::new_coding("uno dos tres", &id, s, e, "trust", coder, "").unwrap();
+            app.note.as_mut().unwrap().doc.add_coding(c).unwrap();
+        }
+        let n = |app: &App| app.coding.spans(&app.note.as_ref().unwrap().doc).len();
+        assert_eq!(n(&app), 2);
+        app.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        assert_eq!(app.coding.filter.as_deref(), Some("Ana"));
+        assert_eq!(n(&app), 1);
+        app.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        assert_eq!(app.coding.filter.as_deref(), Some("Bea"));
+        app.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        assert_eq!(app.coding.filter, None);
+        assert_eq!(n(&app), 2);
+    }
+
+    #[test]
+    fn coding_mode_keeps_the_note_read_only() {
+        let mut app = app_with_note("Una frase. Otra frase.");
+        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        assert_eq!(app.context(), Context::Coding);
+        app.update(key(KeyCode::Char('q'), KeyModifiers::NONE));
+        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.doc.text(), "Una frase. Otra frase.");
+        assert_eq!(n.doc.editor().selection(), Some((0, 10)));
+        app.update(key(KeyCode::Char('1'), KeyModifiers::NONE));
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.doc.codings().len(), 1);
+        assert_eq!(n.doc.codings()[0].quote, "Una frase.");
+        app.update(key(KeyCode::Esc, KeyModifiers::NONE));
+        app.update(key(KeyCode::Esc, KeyModifiers::NONE));
+        assert_eq!(app.context(), Context::Editor);
+    }
+}
