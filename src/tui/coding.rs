@@ -1620,4 +1620,39 @@ mod tests {
         app.update(key(KeyCode::Esc, KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Editor);
     }
+
+    #[test]
+    fn an_orphan_is_shown_and_reattached_to_the_selection_or_discarded() {
+        let mut app = app_with_note("uno dos tres");
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        let c = coding_store::new_coding("uno dos tres", &id, 4, 7, "trust", "Ana", "").unwrap();
+        {
+            let n = app.note.as_mut().unwrap();
+            n.doc.add_coding(c).unwrap();
+            n.doc.editor_mut().set_selection(3, 7);
+        }
+        app.update(key(KeyCode::Backspace, KeyModifiers::NONE));
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.doc.text(), "uno tres");
+        assert_eq!(n.doc.codings()[0].status, AnchorStatus::Orphaned);
+        assert_eq!(n.doc.codings()[0].quote, "dos");
+        // Tab to the codings pane; `a` attaches the orphan to the editor's selection.
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(4, 8);
+        app.update(key(KeyCode::Tab, KeyModifiers::NONE));
+        assert_eq!(app.context(), Context::Codings);
+        app.update(key(KeyCode::Char('a'), KeyModifiers::NONE));
+        let c = &app.note.as_ref().unwrap().doc.codings()[0];
+        assert_eq!(c.status, AnchorStatus::Attached);
+        assert_eq!((c.start, c.end, c.quote.as_str()), (4, 8, "tres"));
+        // d removes it; Ctrl-Z brings it back.
+        app.update(key(KeyCode::Char('d'), KeyModifiers::NONE));
+        assert!(app.note.as_ref().unwrap().doc.codings().is_empty());
+        app.update(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
+    }
 }
