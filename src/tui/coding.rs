@@ -1655,4 +1655,46 @@ mod tests {
         app.update(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
     }
+
+    #[test]
+    fn merging_in_the_codebook_sends_the_remap_with_the_new_codebook() {
+        let mut app = App::new("test".into(), "me".into(), None);
+        app.update(key(KeyCode::Char('c'), KeyModifiers::NONE));
+        assert_eq!(app.context(), Context::Codebook);
+        let trust = app
+            .coding
+            .codebook
+            .tree()
+            .iter()
+            .position(|(_, t)| t.key == "trust")
+            .unwrap();
+        app.coding.book.selected = trust;
+        app.update(key(KeyCode::Char('M'), KeyModifiers::NONE));
+        assert_eq!(app.context(), Context::Picker);
+        for c in "communication".chars() {
+            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let out = app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        let sent = out.iter().find_map(|r| match r {
+            Request::SaveCodebook {
+                codebook, remap, ..
+            } => Some((codebook, remap)),
+            _ => None,
+        });
+        let (book, remap) = sent.expect("a codebook save");
+        assert!(book.get("trust").is_none());
+        let remap = remap.as_ref().expect("passages move");
+        assert_eq!(
+            (remap.from.as_str(), remap.to.as_str()),
+            ("trust", "communication")
+        );
+        // Nothing changes here until the worker says it is on disk.
+        assert!(app.coding.codebook.get("trust").is_some());
+        let book = (*book).clone();
+        app.update(Msg::Io(Response::CodebookSaved {
+            codebook: book,
+            result: Ok("Merged trust into communication; 3 passage(s) moved".into()),
+        }));
+        assert!(app.coding.codebook.get("trust").is_none());
+    }
 }
