@@ -744,6 +744,13 @@ impl App {
             Screen::Codebook => {}
             Screen::Note => {
                 let areas = crate::tui::views::note_areas(area, self);
+                if let Some(side) = areas.form.filter(|f| f.contains(pos)) {
+                    if m.kind == MouseEventKind::Down(MouseButton::Left)
+                        && self.codings_click(side, m.row)
+                    {
+                        return;
+                    }
+                }
                 let Some(n) = &mut self.note else { return };
                 match m.kind {
                     MouseEventKind::ScrollDown if areas.editor.contains(pos) => {

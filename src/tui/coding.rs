@@ -1428,6 +1428,31 @@ impl App {
         }
     }
 
+    /// A click in the side panel while it shows the codings: focus the pane and highlight
+    /// the row; a click on the highlighted row goes to its passage. False when the panel
+    /// shows something else.
+    pub(crate) fn codings_click(&mut self, side: ratatui::layout::Rect, y: u16) -> bool {
+        let Some(n) = &self.note else { return false };
+        let shows = n.focus == Pane::Codings || (n.focus == Pane::Editor && n.coding.side_codings);
+        if !shows {
+            return false;
+        }
+        let rows = self.coding.rows(&n.doc).len();
+        let sel = n.coding.selected.min(rows.saturating_sub(1));
+        let hit = crate::tui::views::codings::row_at(side, y, sel, rows);
+        let again = n.focus == Pane::Codings && hit == Some(sel);
+        let n = self.note.as_mut().expect("checked");
+        n.focus = Pane::Codings;
+        if let Some(r) = hit {
+            n.coding.selected = r;
+        }
+        if again {
+            let mut out = Vec::new();
+            self.coding_action(Context::Codings, Action::JumpToCoding, &mut out);
+        }
+        true
+    }
+
     /// The key hints shown while coding.
     pub fn coding_hints(&self) -> Option<String> {
         let ctx = self.coding_context()?;
@@ -1696,5 +1721,38 @@ mod tests {
             result: Ok("Merged trust into communication; 3 passage(s) moved".into()),
         }));
         assert!(app.coding.codebook.get("trust").is_none());
+    }
+
+    #[test]
+    fn clicking_a_coding_highlights_it_and_a_second_click_goes_to_it() {
+        use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+        let mut app = app_with_note("uno dos tres");
+        app.size = (120, 30);
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        for (s, e) in [(0, 3), (8, 12)] {
+            let c =
+                coding_store::new_coding("uno dos tres", &id, s, e, "trust", "Ana", "").unwrap();
+            app.note.as_mut().unwrap().doc.add_coding(c).unwrap();
+        }
+        app.note.as_mut().unwrap().coding.side_codings = true;
+        let side = crate::tui::views::note_areas(ratatui::layout::Rect::new(0, 0, 120, 30), &app)
+            .form
+            .expect("a side panel at 120 columns");
+        let click = |row: u16| {
+            Msg::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: side.x + 3,
+                row,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        // Rows take two lines each; the second coding's lines start two below the first.
+        app.update(click(side.y + 3));
+        let n = app.note.as_ref().unwrap();
+        assert_eq!((n.focus, n.coding.selected), (Pane::Codings, 1));
+        app.update(click(side.y + 4));
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.focus, Pane::Editor);
+        assert_eq!(n.doc.editor().selection(), Some((8, 12)));
     }
 }

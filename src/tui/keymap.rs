@@ -921,7 +921,7 @@ const fn quick(context: Context, mods: KeyModifiers) -> [Binding; 9] {
             K::Char(digits[i]),
             mods,
             A::QuickTheme(i as u8 + 1),
-            "code with the n-th most used theme (listed below the note)",
+            "code with the n-th most used theme (coding mode lists them)",
         );
         i += 1;
     }

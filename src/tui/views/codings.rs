@@ -32,6 +32,24 @@ fn one_line(s: &str, max: usize) -> String {
     }
 }
 
+/// The list part of the pane (inside the border, above the details) and the first row shown.
+fn list_layout(area: Rect, selected: usize) -> (Rect, usize) {
+    let inner = Block::bordered().inner(area);
+    let [list_area, _] = Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(inner);
+    let height = (list_area.height as usize / 2).max(1);
+    (list_area, (selected + 1).saturating_sub(height))
+}
+
+/// Which row (index into the pane's rows) a click on screen row `y` hits.
+pub fn row_at(area: Rect, y: u16, selected: usize, rows: usize) -> Option<usize> {
+    let (list, offset) = list_layout(area, selected);
+    if y < list.y || y >= list.bottom() {
+        return None;
+    }
+    let r = offset + (y - list.y) as usize / 2;
+    (r < rows).then_some(r)
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let Some(n) = &app.note else { return };
     let focused = n.focus == Pane::Codings;
@@ -49,12 +67,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         });
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [list_area, detail_area] =
+    let [_, detail_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(inner);
-    let width = list_area.width as usize;
     let sel = n.coding.selected.min(rows.len().saturating_sub(1));
-    let height = list_area.height as usize / 2;
-    let offset = (sel + 1).saturating_sub(height.max(1));
+    let (list_area, offset) = list_layout(area, sel);
+    let width = list_area.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     if rows.is_empty() {
         lines.push(Line::from(Span::styled(
