@@ -1297,6 +1297,7 @@ impl App {
             id: n.meta.id.clone(),
             files,
             version,
+            owner: self.coding.coder.clone(),
         });
     }
 

@@ -35,6 +35,9 @@ pub enum Request {
         id: SessionId,
         files: Vec<CoderSessionFile>,
         version: u64,
+        /// Who codes here. Other coders' files only change where typing moved their
+        /// passages, so only those positions are written into their files as they are on disk.
+        owner: String,
     },
     /// Count coded passages per theme over every coder file.
     CountCodings,
@@ -197,10 +200,22 @@ fn handle(store: &Store, req: Request) -> Response {
             Codebook::load_or_builtin(&store.codebook_path())
                 .map_err(|errs| errs.iter().map(|e| e.to_string()).collect()),
         ),
-        Request::SaveCodings { id, files, version } => {
+        Request::SaveCodings {
+            id,
+            files,
+            version,
+            owner,
+        } => {
             let mut result = Ok(());
             for f in &files {
-                if let Err(e) = coding_store::save(store.root(), f) {
+                let saved = if f.coder == owner {
+                    coding_store::save(store.root(), f)
+                } else {
+                    coding_store::load(store.root(), &f.coder, &f.session).and_then(|disk| {
+                        coding_store::save(store.root(), &with_positions_of(disk, f))
+                    })
+                };
+                if let Err(e) = saved {
                     result = Err(e.to_string());
                     break;
                 }
@@ -237,6 +252,23 @@ fn handle(store: &Store, req: Request) -> Response {
             }
         }
     }
+}
+
+/// Another coder's file as on disk, with the positions (range, status, quote, context) of the
+/// passages `ours` knows. Passages they added meanwhile are kept as they are (re-attached when
+/// the note is next opened); their memos and themes are theirs.
+fn with_positions_of(mut disk: CoderSessionFile, ours: &CoderSessionFile) -> CoderSessionFile {
+    for c in &mut disk.codings {
+        if let Some(o) = ours.codings.iter().find(|o| o.id == c.id) {
+            c.start = o.start;
+            c.end = o.end;
+            c.status = o.status;
+            c.quote.clone_from(&o.quote);
+            c.before.clone_from(&o.before);
+            c.after.clone_from(&o.after);
+        }
+    }
+    disk
 }
 
 /// Every coder's file for a session, re-attached to `text`. Files whose codings moved or were
@@ -290,4 +322,41 @@ fn save_codebook(
         .save(&store.codebook_path())
         .map_err(|e| e.to_string())?;
     Ok(moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::coding::AnchorStatus;
+
+    #[test]
+    fn another_coders_file_keeps_their_new_passages_and_memo_and_takes_our_moves() {
+        let id = SessionId("01jd3k0000000000000000000a".into());
+        let text = "uno dos tres cuatro";
+        let a = coding_store::new_coding(text, &id, 0, 3, "trust", "Bea", "").unwrap();
+        let b = coding_store::new_coding(text, &id, 8, 12, "roles", "Bea", "").unwrap();
+        let disk = CoderSessionFile {
+            session: id.clone(),
+            coder: "Bea".into(),
+            memo: "written meanwhile".into(),
+            codings: vec![a.clone(), b.clone()],
+        };
+        let mut moved = a.clone();
+        moved.start = 5;
+        moved.end = 8;
+        moved.status = AnchorStatus::Attached;
+        moved.theme = "stale".into();
+        let ours = CoderSessionFile {
+            session: id,
+            coder: "Bea".into(),
+            memo: String::new(),
+            codings: vec![moved],
+        };
+        let merged = with_positions_of(disk, &ours);
+        assert_eq!(merged.memo, "written meanwhile");
+        assert_eq!(merged.codings.len(), 2, "their new passage is kept");
+        assert_eq!((merged.codings[0].start, merged.codings[0].end), (5, 8));
+        assert_eq!(merged.codings[0].theme, "trust", "themes are theirs");
+        assert_eq!(merged.codings[1], b);
+    }
 }
