@@ -383,3 +383,32 @@ fn the_codebook_screen_counts_adds_and_deletes_with_reassignment() {
     t.key(Key::Enter);
     t.wait_for("Coded “Al” as Niñez");
 }
+
+#[test]
+fn words_deleted_outside_ripple_leave_an_orphan_that_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Supervision notes", NOTE);
+    cli_code(&store, &id, "trust", PASSAGE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Supervision notes");
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    let file = session_file(&store);
+    let all = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, all.replace(PASSAGE, "otras cosas")).unwrap();
+    t.wait_for("otras cosas");
+    t.key(Key::Tab);
+    t.wait_for("ORPHANED");
+    t.wait_for("“la niñez y la confianza”");
+    // The re-attachment is written back to the other coder's file; nothing is dropped.
+    wait_file("the orphan on disk", || {
+        let dir = store.join("codings").join("ana-pena");
+        let f = std::fs::read_dir(dir).ok()?.flatten().next()?;
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(f.path()).ok()?).ok()?;
+        let c = &v["codings"][0];
+        (c["status"] == "orphaned" && c["quote"] == PASSAGE).then_some(())
+    });
+}
