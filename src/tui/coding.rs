@@ -58,6 +58,8 @@ pub enum PickFor {
 pub struct PickItem {
     /// None: "(top level)".
     pub key: Option<String>,
+    /// Not a theme yet: Enter adds it to the codebook (name asked for) and uses it.
+    pub create: bool,
     pub depth: usize,
     /// "Parent › Name".
     pub path: String,
@@ -81,6 +83,7 @@ impl Picker {
         if top_level {
             items.push(PickItem {
                 key: None,
+                create: false,
                 depth: 0,
                 path: "(top level: no parent)".into(),
                 haystack: "top level none root".into(),
@@ -97,6 +100,7 @@ impl Picker {
             let path = names.join(" › ");
             items.push(PickItem {
                 key: Some(t.key.clone()),
+                create: false,
                 depth,
                 haystack: format!("{} {}", t.key, path),
                 path,
@@ -116,7 +120,23 @@ impl Picker {
 
     /// Fuzzy-filter (fzf syntax; accents optional: "dona" finds "Doña").
     pub fn refilter(&mut self) {
+        self.items.retain(|it| !it.create);
         let q = self.query.trim();
+        let offers_new = matches!(
+            self.purpose,
+            PickFor::NewCoding { .. } | PickFor::ChangeTheme(_)
+        );
+        let key = coding_store::coder_slug(q);
+        let exists = self.items.iter().any(|it| it.key.as_deref() == Some(&key));
+        if offers_new && !q.is_empty() && !exists && crate::core::codebook::is_valid_key(&key) {
+            self.items.push(PickItem {
+                path: format!("+ new theme “{q}” (key {key})"),
+                haystack: q.to_string(),
+                key: Some(key),
+                create: true,
+                depth: 0,
+            });
+        }
         if q.is_empty() {
             self.shown = (0..self.items.len()).collect();
         } else {
@@ -136,6 +156,9 @@ impl Picker {
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             self.shown = scored.into_iter().map(|(_, i)| i).collect();
         }
+        // Offering a new theme comes after every existing match.
+        let items = &self.items;
+        self.shown.sort_by_key(|&i| items[i].create);
         self.selected = 0;
     }
 
@@ -161,6 +184,11 @@ pub enum PromptFor {
     ConfirmDelete {
         key: String,
         reassign: Option<String>,
+    },
+    /// Name a theme created from the picker, then use it for `then`.
+    NewThemeName {
+        key: String,
+        then: PickFor,
     },
 }
 
@@ -901,10 +929,34 @@ impl App {
                     return;
                 };
                 let picker = self.coding.picker.take().expect("picker open");
+                if item.create {
+                    self.offer_new_theme(item, picker);
+                    return;
+                }
                 self.picked(picker.purpose, item.key, out);
             }
             _ => {}
         }
+    }
+
+    fn offer_new_theme(&mut self, item: PickItem, picker: Picker) {
+        if let Some(p) = self.coding.codebook_problem.clone() {
+            self.set_status(
+                StatusKind::Error,
+                format!("Fix the store's codebook first ({p}); a new theme would overwrite it"),
+            );
+            return;
+        }
+        let key = item.key.expect("a new theme has a key");
+        let name = picker.query.trim().to_string();
+        self.coding.prompt = Some(Prompt::new(
+            PromptFor::NewThemeName {
+                key: key.clone(),
+                then: picker.purpose,
+            },
+            format!("Name of the new theme `{key}` (added to the codebook)"),
+            &name,
+        ));
     }
 
     fn picked(&mut self, purpose: PickFor, key: Option<String>, out: &mut Vec<Request>) {
@@ -1069,6 +1121,19 @@ impl App {
                 match book.recolour(&key, &colour) {
                     Ok(()) => {
                         self.save_codebook(book, None, None, format!("{key} is now {colour}"), out)
+                    }
+                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
+                }
+            }
+            PromptFor::NewThemeName { key, then } => {
+                let mut book = self.coding.codebook.clone();
+                let name = if text.is_empty() { key.clone() } else { text };
+                match book.add(Theme::new(&key, &name, &book.suggest_colour())) {
+                    Ok(()) => {
+                        // Shown at once; if writing the codebook fails it is read back.
+                        self.coding.codebook = book.clone();
+                        self.save_codebook(book, None, None, format!("Added theme {key}"), out);
+                        self.picked(then, Some(key), out);
                     }
                     Err(e) => self.set_status(StatusKind::Error, e.to_string()),
                 }
@@ -1374,7 +1439,8 @@ impl App {
                         self.set_status(StatusKind::Ok, msg);
                     }
                     Err(e) => {
-                        self.set_status(StatusKind::Error, format!("Codebook not changed: {e}"))
+                        self.set_status(StatusKind::Error, format!("Codebook not changed: {e}"));
+                        out.push(Request::LoadCodebook);
                     }
                 }
                 out.push(Request::CountCodings);
@@ -1515,6 +1581,7 @@ mod tests {
         p.refilter();
         p.shown
             .iter()
+            .filter(|&&i| !p.items[i].create)
             .filter_map(|&i| p.items[i].key.clone())
             .collect()
     }
@@ -1535,6 +1602,15 @@ mod tests {
         assert_eq!(picked(&mut p, "confianza")[0], "confianza");
         assert_eq!(picked(&mut p, "cnfz")[0], "confianza", "fuzzy");
         assert!(picked(&mut p, "zzzz").is_empty());
+        // A query that is no theme offers to add it, after any match.
+        assert_eq!(p.shown.len(), 1);
+        assert!(p.items[p.shown[0]].create);
+        assert_eq!(p.items[p.shown[0]].key.as_deref(), Some("zzzz"));
+        picked(&mut p, "niñez");
+        assert!(!p.shown.iter().any(|&i| p.items[i].create), "ninez exists");
+        picked(&mut p, "confi");
+        assert!(p.items[*p.shown.last().unwrap()].create);
+        assert!(!p.items[p.shown[0]].create);
     }
 
     fn key(code: KeyCode, mods: KeyModifiers) -> Msg {
@@ -1755,5 +1831,36 @@ mod tests {
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.focus, Pane::Editor);
         assert_eq!(n.doc.editor().selection(), Some((8, 12)));
+    }
+
+    #[test]
+    fn a_new_theme_can_be_made_from_the_picker_and_used_at_once() {
+        let mut app = app_with_note("la resiliencia de las familias");
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(3, 14);
+        app.update(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        for c in "Resiliencia".chars() {
+            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let p = app.coding.picker.as_mut().unwrap();
+        p.selected = p.shown.len() - 1;
+        assert!(p.highlighted().unwrap().create);
+        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(app.context(), Context::Prompt);
+        let out = app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        assert!(out
+            .iter()
+            .any(|r| matches!(r, Request::SaveCodebook { codebook, .. } if codebook.get("resiliencia").is_some())));
+        assert_eq!(
+            app.coding.codebook.get("resiliencia").unwrap().name,
+            "Resiliencia"
+        );
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.doc.codings()[0].theme, "resiliencia");
+        assert_eq!(n.doc.codings()[0].quote, "resiliencia");
     }
 }
