@@ -556,6 +556,7 @@ impl App {
                         _ => rows.saturating_sub(1),
                     };
                 }
+                self.preview_highlighted();
             }
             Action::JumpToCoding => {
                 if let Some((c, _)) = self.highlighted_coding() {
@@ -576,6 +577,25 @@ impl App {
             }
             Action::ReattachOrphan => self.reattach_orphan(),
             _ => {}
+        }
+    }
+
+    /// Scroll the note so the highlighted coding's passage is on screen (the cursor and
+    /// selection stay where they are).
+    fn preview_highlighted(&mut self) {
+        let Some((c, _)) = self.highlighted_coding() else {
+            return;
+        };
+        if c.status != AnchorStatus::Attached {
+            return;
+        }
+        let Some(n) = &mut self.note else { return };
+        let rope = n.doc.editor().rope();
+        let line = rope.char_to_line(c.start.min(rope.len_chars()));
+        let page = n.view.page_rows().max(1);
+        if line < n.view.top_line || line >= n.view.top_line + page {
+            n.view.top_line = line.saturating_sub(1);
+            n.view.top_row = 0;
         }
     }
 
@@ -1862,5 +1882,25 @@ mod tests {
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.codings()[0].theme, "resiliencia");
         assert_eq!(n.doc.codings()[0].quote, "resiliencia");
+    }
+
+    #[test]
+    fn moving_through_the_codings_scrolls_the_note_to_each_passage() {
+        let text: String = (0..100).map(|i| format!("línea {i}\n")).collect();
+        let mut app = app_with_note(&text);
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        let start = text
+            .find("línea 80")
+            .map(|b| text[..b].chars().count())
+            .unwrap();
+        for (s, e) in [(0, 5), (start, start + 8)] {
+            let c = coding_store::new_coding(&text, &id, s, e, "trust", "Ana", "").unwrap();
+            app.note.as_mut().unwrap().doc.add_coding(c).unwrap();
+        }
+        app.update(key(KeyCode::Tab, KeyModifiers::NONE));
+        app.update(key(KeyCode::Down, KeyModifiers::NONE));
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.view.top_line, 79);
+        assert_eq!(n.doc.editor().cursor(), 0, "the cursor stays");
     }
 }
