@@ -1026,9 +1026,9 @@ impl App {
                 let n = self.note.as_mut().expect("reload of open note");
                 let cursor = n.doc.editor().cursor();
                 n.doc = crate::tui::coding::document(&loaded.session.text, loaded.codings);
-                let mode = n.coding.mode;
+                let (mode, side) = (n.coding.mode, n.coding.side_codings);
                 crate::tui::coding::reset_note(n);
-                n.coding.mode = mode;
+                (n.coding.mode, n.coding.side_codings) = (mode, side);
                 let len = n.doc.editor().len_chars();
                 n.doc.editor_mut().set_cursor(cursor.min(len), false);
                 n.saved_version = n.doc.editor().version();

@@ -1483,6 +1483,10 @@ impl App {
                 match result {
                     Ok(()) => {
                         n.coding.saved_version = version;
+                        if n.save_in_flight.is_none() {
+                            let t = chrono::Local::now().format("%H:%M:%S");
+                            self.set_status(StatusKind::Ok, format!("Saved {t}"));
+                        }
                         self.after_codings_saved(out);
                     }
                     Err(e) => {
