@@ -411,3 +411,33 @@ fn words_deleted_outside_ripple_leave_an_orphan_that_is_kept() {
         (c["status"] == "orphaned" && c["quote"] == PASSAGE).then_some(())
     });
 }
+
+#[test]
+fn another_coders_file_changed_outside_is_shown_without_reopening() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Case review", NOTE);
+    cli_code(&store, &id, "trust", PASSAGE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Case review");
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    // Ana's file is replaced (say, synced from her machine) with the passage recoded.
+    let path = std::fs::read_dir(store.join("codings").join("ana-pena"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let json = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        json.replace("\"theme\": \"trust\"", "\"theme\": \"roles\""),
+    )
+    .unwrap();
+    t.wait_until("the new theme in the margin", |s| {
+        s.lines().any(|l| l.starts_with("roles"))
+    });
+    t.wait_for("Codings changed outside Ripple");
+}

@@ -824,6 +824,7 @@ impl App {
     // ---- time ----
 
     fn on_tick(&mut self, out: &mut Vec<Request>) {
+        self.coding_tick(out);
         let now = Instant::now();
         if let Some(n) = &mut self.note {
             let idle = now.duration_since(n.last_input);
@@ -972,6 +973,8 @@ impl App {
             Response::Codebook(_)
             | Response::CodingsSaved { .. }
             | Response::CodingCounts(..)
+            | Response::CodingStamp { .. }
+            | Response::CodingsLoaded { .. }
             | Response::CodebookSaved { .. } => self.coding_io(resp, out),
             Response::Stamp { id, stamp } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
@@ -1029,6 +1032,7 @@ impl App {
                 let (mode, side) = (n.coding.mode, n.coding.side_codings);
                 crate::tui::coding::reset_note(n);
                 (n.coding.mode, n.coding.side_codings) = (mode, side);
+                n.coding.disk_stamp = Some(loaded.coding_stamp);
                 let len = n.doc.editor().len_chars();
                 n.doc.editor_mut().set_cursor(cursor.min(len), false);
                 n.saved_version = n.doc.editor().version();
@@ -1078,6 +1082,7 @@ impl App {
                     self.status = None;
                 }
                 crate::tui::coding::reset_note(&mut note);
+                note.coding.disk_stamp = Some(loaded.coding_stamp);
                 self.note = Some(note);
                 self.screen = Screen::Note;
                 self.codings_loaded(&loaded.coding_problems);

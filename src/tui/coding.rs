@@ -31,6 +31,13 @@ pub struct NoteCoding {
     pub mode: bool,
     /// Coding mode: `v` started a selection that motions extend.
     pub visual: bool,
+    /// The coder files as last seen on disk (None: look again before comparing).
+    pub disk_stamp: Option<Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>>,
+    pub last_stamp_check: Option<Instant>,
+    /// Coder files are being re-read after a change outside Ripple.
+    pub reloading: bool,
+    /// Coder files changed outside while ours had unsaved changes: re-read once ours land.
+    pub stale: bool,
 }
 
 impl NoteCoding {
@@ -1465,6 +1472,13 @@ impl App {
                 }
                 out.push(Request::CountCodings);
             }
+            Response::CodingStamp { id, stamp } => self.on_coding_stamp(id, stamp, out),
+            Response::CodingsLoaded {
+                id,
+                files,
+                problems,
+                stamp,
+            } => self.on_codings_loaded(id, files, problems, stamp),
             Response::CodingsSaved {
                 id,
                 version,
@@ -1483,6 +1497,15 @@ impl App {
                 match result {
                     Ok(()) => {
                         n.coding.saved_version = version;
+                        // Our own write changed the files: take the next look as the baseline.
+                        n.coding.disk_stamp = None;
+                        if std::mem::take(&mut n.coding.stale) && !n.coding.dirty(&n.doc) {
+                            n.coding.reloading = true;
+                            out.push(Request::LoadCodings {
+                                id: n.meta.id.clone(),
+                                text: n.doc.text(),
+                            });
+                        }
                         if n.save_in_flight.is_none() {
                             let t = chrono::Local::now().format("%H:%M:%S");
                             self.set_status(StatusKind::Ok, format!("Saved {t}"));
@@ -1542,6 +1565,93 @@ impl App {
             self.coding_action(Context::Codings, Action::JumpToCoding, &mut out);
         }
         true
+    }
+
+    /// Every couple of seconds, look whether the open note's coder files changed outside
+    /// Ripple (another coder's synced work, a hand edit).
+    pub(crate) fn coding_tick(&mut self, out: &mut Vec<Request>) {
+        let Some(n) = &mut self.note else { return };
+        let now = Instant::now();
+        let due = n
+            .coding
+            .last_stamp_check
+            .is_none_or(|t| now.duration_since(t) >= crate::tui::app::STAMP_INTERVAL);
+        if !due || n.coding.in_flight.is_some() || n.coding.reloading || !n.on_disk {
+            return;
+        }
+        n.coding.last_stamp_check = Some(now);
+        out.push(Request::CodingStamp(n.meta.id.clone()));
+    }
+
+    fn on_coding_stamp(
+        &mut self,
+        id: crate::core::session::SessionId,
+        stamp: Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>,
+        out: &mut Vec<Request>,
+    ) {
+        let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
+            return;
+        };
+        if n.coding.in_flight.is_some() || n.coding.reloading {
+            return;
+        }
+        match &n.coding.disk_stamp {
+            None => n.coding.disk_stamp = Some(stamp),
+            Some(old) if *old == stamp => {}
+            Some(_) => {
+                if n.coding.dirty(&n.doc) {
+                    // Ours are saved first (other coders' files are merged on save); the
+                    // next look re-reads them.
+                    n.coding.stale = true;
+                    self.save_codings(out);
+                    return;
+                }
+                n.coding.reloading = true;
+                out.push(Request::LoadCodings {
+                    id,
+                    text: n.doc.text(),
+                });
+            }
+        }
+    }
+
+    fn on_codings_loaded(
+        &mut self,
+        id: crate::core::session::SessionId,
+        files: Vec<CoderSessionFile>,
+        problems: Vec<String>,
+        stamp: Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>,
+    ) {
+        let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
+            return;
+        };
+        n.coding.reloading = false;
+        n.coding.disk_stamp = Some(stamp);
+        if n.coding.dirty(&n.doc) {
+            return; // coded here meanwhile: keep ours; the next look tries again
+        }
+        // The text is unchanged; only the codings are new. The document is rebuilt, so its
+        // undo history starts again here.
+        let ed = n.doc.editor();
+        let (cursor, anchor) = (ed.cursor(), ed.anchor());
+        let text = n.doc.text();
+        let text_dirty = n.text_dirty();
+        n.doc = document(&text, files);
+        if text_dirty {
+            n.saved_version = n.doc.editor().version().wrapping_add(u64::MAX / 2);
+        } else {
+            n.saved_version = n.doc.editor().version();
+        }
+        match anchor {
+            Some(a) => n.doc.editor_mut().set_selection(a, cursor),
+            None => n.doc.editor_mut().set_cursor(cursor, false),
+        }
+        n.coding.saved_version = n.doc.coding_version();
+        self.set_status(
+            StatusKind::Info,
+            "Codings changed outside Ripple (another coder?): shown as they are now",
+        );
+        self.codings_loaded(&problems);
     }
 
     /// The key hints shown while coding.

@@ -41,6 +41,13 @@ pub enum Request {
     },
     /// Count coded passages per theme over every coder file.
     CountCodings,
+    /// Size and time of every coder's file for the session (to notice files changed outside).
+    CodingStamp(SessionId),
+    /// Every coder's codings for the session, re-attached to `text` (the open note's text).
+    LoadCodings {
+        id: SessionId,
+        text: String,
+    },
     /// Write an edited codebook. `remap` moves passages first (merge, delete with
     /// reassignment); `require_unused` refuses when that theme still codes passages.
     SaveCodebook {
@@ -81,6 +88,16 @@ pub enum Response {
     },
     /// Passages per theme key, and files that could not be read.
     CodingCounts(BTreeMap<String, usize>, Vec<String>),
+    CodingStamp {
+        id: SessionId,
+        stamp: Vec<(PathBuf, Option<FileStamp>)>,
+    },
+    CodingsLoaded {
+        id: SessionId,
+        files: Vec<CoderSessionFile>,
+        problems: Vec<String>,
+        stamp: Vec<(PathBuf, Option<FileStamp>)>,
+    },
     /// Codebook written (the message to show) or why not.
     CodebookSaved {
         codebook: Box<Codebook>,
@@ -98,6 +115,8 @@ pub struct Loaded {
     pub codings: Vec<CoderSessionFile>,
     /// Coder files that could not be read (left untouched) or re-saved.
     pub coding_problems: Vec<String>,
+    /// The coder files' stamps once loaded, to notice later changes made outside.
+    pub coding_stamp: Vec<(PathBuf, Option<FileStamp>)>,
 }
 
 /// Start the IO thread. Responses are wrapped by `wrap` into the event loop's message type.
@@ -142,6 +161,7 @@ fn handle(store: &Store, req: Request) -> Response {
                         draft,
                         codings,
                         coding_problems,
+                        coding_stamp: coding_stamp(store, &id),
                     }
                 })
                 .or_else(|e| {
@@ -155,6 +175,7 @@ fn handle(store: &Store, req: Request) -> Response {
                                 draft: Some((d, t)),
                                 codings,
                                 coding_problems,
+                                coding_stamp: coding_stamp(store, &id),
                             })
                         }
                         None => Err(e.to_string()),
@@ -226,6 +247,19 @@ fn handle(store: &Store, req: Request) -> Response {
                 result,
             }
         }
+        Request::CodingStamp(id) => Response::CodingStamp {
+            stamp: coding_stamp(store, &id),
+            id,
+        },
+        Request::LoadCodings { id, text } => {
+            let (files, problems) = load_codings(store, &id, &text);
+            Response::CodingsLoaded {
+                stamp: coding_stamp(store, &id),
+                id,
+                files,
+                problems,
+            }
+        }
         Request::CountCodings => {
             let (files, errors) = coding_store::load_all(store.root());
             Response::CodingCounts(
@@ -252,6 +286,25 @@ fn handle(store: &Store, req: Request) -> Response {
             }
         }
     }
+}
+
+/// Every coder folder's file for `id`, with its stamp (None: no such file), sorted.
+fn coding_stamp(store: &Store, id: &SessionId) -> Vec<(PathBuf, Option<FileStamp>)> {
+    let dir = coding_store::codings_dir(store.root());
+    let mut out: Vec<(PathBuf, Option<FileStamp>)> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path().join(format!("{}.json", id.as_str())))
+                .map(|p| {
+                    let s = FileStamp::of_path(&p);
+                    (p, s)
+                })
+                .filter(|(_, s)| s.is_some())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// Another coder's file as on disk, with the positions (range, status, quote, context) of the
