@@ -1483,6 +1483,7 @@ impl App {
                 id,
                 version,
                 result,
+                stamp,
             } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     if let Err(e) = result {
@@ -1497,8 +1498,8 @@ impl App {
                 match result {
                     Ok(()) => {
                         n.coding.saved_version = version;
-                        // Our own write changed the files: take the next look as the baseline.
-                        n.coding.disk_stamp = None;
+                        // Our own write changed the files: they are the new baseline.
+                        n.coding.disk_stamp = Some(stamp);
                         if std::mem::take(&mut n.coding.stale) && !n.coding.dirty(&n.doc) {
                             n.coding.reloading = true;
                             out.push(Request::LoadCodings {

@@ -85,6 +85,8 @@ pub enum Response {
         id: SessionId,
         version: u64,
         result: Result<(), String>,
+        /// The coder files' stamps right after writing.
+        stamp: Vec<(PathBuf, Option<FileStamp>)>,
     },
     /// Passages per theme key, and files that could not be read.
     CodingCounts(BTreeMap<String, usize>, Vec<String>),
@@ -242,6 +244,7 @@ fn handle(store: &Store, req: Request) -> Response {
                 }
             }
             Response::CodingsSaved {
+                stamp: coding_stamp(store, &id),
                 id,
                 version,
                 result,
