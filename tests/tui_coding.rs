@@ -441,3 +441,29 @@ fn another_coders_file_changed_outside_is_shown_without_reopening() {
     });
     t.wait_for("Codings changed outside Ripple");
 }
+
+#[test]
+fn an_unreadable_coder_file_is_reported_and_never_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Broken codings", NOTE);
+    let dir = store.join("codings").join("test-coder");
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join(format!("{id}.json"));
+    std::fs::write(&broken, "{ \"session\": oops").unwrap();
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Broken codings");
+    t.wait_for("could not be read and were left untouched");
+    select(&mut t, 0, 2);
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Code “Al”");
+    t.type_text("trust");
+    t.key(Key::Enter);
+    t.wait_for("Coded “Al” as Trust");
+    t.key(Key::Ctrl('s'));
+    t.wait_for("Could not save the codings");
+    assert_eq!(
+        std::fs::read_to_string(&broken).unwrap(),
+        "{ \"session\": oops"
+    );
+}

@@ -231,8 +231,10 @@ fn handle(store: &Store, req: Request) -> Response {
         } => {
             let mut result = Ok(());
             for f in &files {
+                // A file on disk that cannot be read is never overwritten: it may hold work.
                 let saved = if f.coder == owner {
-                    coding_store::save(store.root(), f)
+                    coding_store::load(store.root(), &f.coder, &f.session)
+                        .and_then(|_| coding_store::save(store.root(), f))
                 } else {
                     coding_store::load(store.root(), &f.coder, &f.session).and_then(|disk| {
                         coding_store::save(store.root(), &with_positions_of(disk, f))
