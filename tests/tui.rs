@@ -147,7 +147,7 @@ fn a_broken_file_is_reported_and_the_rest_still_load() {
     );
     let bad = store.join("sessions").join("01broken0000000000000000zz.md");
     std::fs::write(&bad, "+++\ntitle = \"unterminated\n+++\ntext").unwrap();
-    let mut t = Tui::start(&store, &[], 120, 30);
+    let t = Tui::start(&store, &[], 120, 30);
     t.wait_for("Training on shared language");
     t.wait_for("01broken");
     assert_eq!(

@@ -24,6 +24,8 @@ pub const UNDO_GROUP_IDLE: Duration = Duration::from_millis(1000);
 /// The smallest terminal Ripple draws in.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
 
+// Messages are moved, not stored; boxing the large IO answers would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
@@ -40,12 +42,14 @@ pub enum Msg {
 pub enum Screen {
     List,
     Note,
+    Codebook,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
     Editor,
     Form,
+    Codings,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,6 +163,7 @@ pub struct NoteState {
     pub reloading: bool,
     /// Selecting with the mouse: where the drag started.
     pub drag_anchor: Option<usize>,
+    pub coding: crate::tui::coding::NoteCoding,
 }
 
 impl NoteState {
@@ -184,10 +189,16 @@ impl NoteState {
             undo_group_open: false,
             reloading: false,
             drag_anchor: None,
+            coding: Default::default(),
         }
     }
 
     pub fn dirty(&self) -> bool {
+        self.text_dirty() || self.coding.dirty(&self.doc)
+    }
+
+    /// The note file (text or details) differs from disk.
+    pub fn text_dirty(&self) -> bool {
         self.doc.editor().version() != self.saved_version || self.meta != self.saved_meta
     }
 
@@ -227,6 +238,7 @@ pub struct App {
     pub clipboard_out: Option<String>,
     /// A signal asked us to leave: save what we can, then go.
     pub terminating: bool,
+    pub coding: crate::tui::coding::CodingState,
 }
 
 impl App {
@@ -250,6 +262,7 @@ impl App {
             clipboard: String::new(),
             clipboard_out: None,
             terminating: false,
+            coding: crate::tui::coding::CodingState::new(String::new()),
         }
     }
 
@@ -258,12 +271,15 @@ impl App {
         if let Some(why) = &self.read_only {
             self.info(format!("Read-only: {why}"));
         }
-        vec![Request::Scan]
+        vec![Request::Scan, Request::LoadCodebook, Request::CountCodings]
     }
 
     pub fn context(&self) -> Context {
         if matches!(self.overlay, Some(Overlay::Help { .. })) {
             return Context::Help;
+        }
+        if let Some(c) = self.coding_context() {
+            return c;
         }
         match (self.screen, self.note.as_ref().map(|n| n.focus)) {
             (Screen::Note, Some(Pane::Editor)) => Context::Editor,
@@ -297,7 +313,9 @@ impl App {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Mouse(m) => self.on_mouse(m, &mut out),
             Msg::Paste(text) => {
-                if self.context() == Context::Editor {
+                if matches!(self.context(), Context::Picker | Context::Prompt) {
+                    self.coding_paste(&text);
+                } else if self.context() == Context::Editor {
                     self.edit(&mut out, |doc| {
                         doc.insert_str(&text);
                     });
@@ -360,6 +378,7 @@ impl App {
                             }
                             self.form_changed();
                         }
+                        Context::Picker | Context::Prompt => self.coding_typed(c),
                         _ => {}
                     }
                 }
@@ -370,6 +389,7 @@ impl App {
     fn on_action(&mut self, action: Action, out: &mut Vec<Request>) {
         let ctx = self.context();
         match action {
+            a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
             Action::Quit => self.request_quit(out),
             Action::QuitOrCopy => {
                 let has_selection = ctx == Context::Editor
@@ -391,13 +411,14 @@ impl App {
             }
             Action::Save => self.save_now(out, true),
             Action::Back => self.back(out),
-            Action::NextPane | Action::PrevPane => self.switch_pane(out),
+            Action::NextPane => self.switch_pane(out, true),
+            Action::PrevPane => self.switch_pane(out, false),
             _ => match ctx {
                 Context::List => self.list_action(action, out),
                 Context::Editor => self.editor_action(action, out),
                 Context::Form => self.form_action(action, out),
                 Context::Help => self.help_action(action),
-                Context::Global => {}
+                _ => {}
             },
         }
     }
@@ -436,6 +457,7 @@ impl App {
                 }
                 self.close_note(out);
             }
+            Screen::Codebook => self.screen = Screen::List,
         }
     }
 
@@ -451,16 +473,23 @@ impl App {
         out.push(Request::Scan);
     }
 
-    fn switch_pane(&mut self, out: &mut Vec<Request>) {
+    /// Editor → Codings → Details → Editor (backwards with `forward` false).
+    fn switch_pane(&mut self, out: &mut Vec<Request>, forward: bool) {
         if self.screen != Screen::Note {
             return;
         }
         self.save_now(out, false);
         if let Some(n) = &mut self.note {
-            n.focus = match n.focus {
-                Pane::Editor => Pane::Form,
-                Pane::Form => Pane::Editor,
+            n.focus = match (n.focus, forward) {
+                (Pane::Editor, true) | (Pane::Form, false) => Pane::Codings,
+                (Pane::Codings, true) | (Pane::Editor, false) => Pane::Form,
+                (Pane::Form, true) | (Pane::Codings, false) => Pane::Editor,
             };
+            match n.focus {
+                Pane::Codings => n.coding.side_codings = true,
+                Pane::Form => n.coding.side_codings = false,
+                Pane::Editor => {}
+            }
         }
     }
 
@@ -548,6 +577,7 @@ impl App {
 
     // ---- form ----
 
+    #[allow(clippy::collapsible_match)]
     fn form_action(&mut self, action: Action, out: &mut Vec<Request>) {
         let sugg = self.list.suggestions.clone();
         let Some(n) = &mut self.note else { return };
@@ -612,7 +642,7 @@ impl App {
         n.last_input = now;
     }
 
-    fn editor_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn editor_action(&mut self, action: Action, out: &mut [Request]) {
         match action {
             Action::Newline => self.edit(out, |d| {
                 d.newline();
@@ -711,8 +741,16 @@ impl App {
                     _ => {}
                 }
             }
+            Screen::Codebook => {}
             Screen::Note => {
                 let areas = crate::tui::views::note_areas(area, self);
+                if let Some(side) = areas.form.filter(|f| f.contains(pos)) {
+                    if m.kind == MouseEventKind::Down(MouseButton::Left)
+                        && self.codings_click(side, m.row)
+                    {
+                        return;
+                    }
+                }
                 let Some(n) = &mut self.note else { return };
                 match m.kind {
                     MouseEventKind::ScrollDown if areas.editor.contains(pos) => {
@@ -728,7 +766,10 @@ impl App {
                                 n.doc.editor_mut().set_cursor(at, false);
                                 n.drag_anchor = Some(at);
                             }
-                        } else if let Some(form) = areas.form.filter(|f| f.contains(pos)) {
+                        } else if let Some(form) = areas
+                            .form
+                            .filter(|f| f.contains(pos) && n.focus != Pane::Codings)
+                        {
                             n.focus = Pane::Form;
                             let idx = crate::tui::views::form::field_at(form, m.row);
                             if let Some(i) = idx {
@@ -762,6 +803,10 @@ impl App {
             // Take the file from disk; our text goes to a draft first so it is not lost.
             'r' => {
                 out.push(Request::WriteDraft(Box::new(n.snapshot())));
+                // Unsaved codings go to their files first; the reload re-attaches them to the
+                // text on disk.
+                self.save_codings(out);
+                let Some(n) = &mut self.note else { return };
                 n.reloading = true;
                 out.push(Request::Load(n.meta.id.clone()));
                 self.overlay = None;
@@ -779,6 +824,7 @@ impl App {
     // ---- time ----
 
     fn on_tick(&mut self, out: &mut Vec<Request>) {
+        self.coding_tick(out);
         let now = Instant::now();
         if let Some(n) = &mut self.note {
             let idle = now.duration_since(n.last_input);
@@ -821,7 +867,9 @@ impl App {
             }
             return;
         }
-        if n.save_in_flight.is_some() {
+        self.save_codings(out);
+        let Some(n) = &mut self.note else { return };
+        if n.save_in_flight.is_some() || !n.text_dirty() {
             return; // the tick after it lands saves again
         }
         n.meta.updated = chrono::Utc::now();
@@ -887,13 +935,14 @@ impl App {
                         n.stamp = Some(stamp);
                         n.on_disk = true;
                         let still_dirty = n.dirty();
+                        let codings_in_flight = n.coding.in_flight.is_some();
                         self.drafts.retain(|d| *d != id);
                         let t = chrono::Local::now().format("%H:%M:%S");
                         self.ok(format!("Saved {t}"));
                         if self.quit == Quit::AfterSave {
                             if still_dirty {
                                 self.save_now(out, false);
-                            } else {
+                            } else if !codings_in_flight {
                                 self.quit = Quit::Now;
                             }
                         }
@@ -921,6 +970,12 @@ impl App {
                     self.error(format!("Could not write the recovery draft: {e}"));
                 }
             }
+            Response::Codebook(_)
+            | Response::CodingsSaved { .. }
+            | Response::CodingCounts(..)
+            | Response::CodingStamp { .. }
+            | Response::CodingsLoaded { .. }
+            | Response::CodebookSaved { .. } => self.coding_io(resp, out),
             Response::Stamp { id, stamp } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;
@@ -973,7 +1028,11 @@ impl App {
             Ok(loaded) if reload => {
                 let n = self.note.as_mut().expect("reload of open note");
                 let cursor = n.doc.editor().cursor();
-                n.doc = NoteDocument::new(&loaded.session.text, Vec::new(), Default::default());
+                n.doc = crate::tui::coding::document(&loaded.session.text, loaded.codings);
+                let (mode, side) = (n.coding.mode, n.coding.side_codings);
+                crate::tui::coding::reset_note(n);
+                (n.coding.mode, n.coding.side_codings) = (mode, side);
+                n.coding.disk_stamp = Some(loaded.coding_stamp);
                 let len = n.doc.editor().len_chars();
                 n.doc.editor_mut().set_cursor(cursor.min(len), false);
                 n.saved_version = n.doc.editor().version();
@@ -987,6 +1046,7 @@ impl App {
                 n.reloading = false;
                 n.on_disk = true;
                 self.info("Reloaded: the file was changed outside Ripple");
+                self.codings_loaded(&loaded.coding_problems);
             }
             Ok(loaded) => {
                 if self.opening.as_ref() != Some(&id) {
@@ -994,13 +1054,22 @@ impl App {
                 }
                 self.opening = None;
                 let on_disk = loaded.stamp.is_some();
+                let mut codings = loaded.codings;
                 let mut note = NoteState::new(loaded.session, Pane::Editor);
+                if loaded.draft.is_none() {
+                    note.doc = crate::tui::coding::document(&note.doc.text(), codings.clone());
+                    note.saved_version = note.doc.editor().version();
+                }
                 note.stamp = loaded.stamp;
                 note.on_disk = on_disk;
                 if let Some((draft, when)) = loaded.draft {
                     // Show the recovered text as unsaved edits on top of the file.
                     let saved_version = note.saved_version;
-                    note.doc = NoteDocument::new(&draft.text, Vec::new(), Default::default());
+                    // The recovered text may differ from the file the codings were attached to.
+                    for f in &mut codings {
+                        crate::core::anchor::reattach_all(&draft.text, &mut f.codings);
+                    }
+                    note.doc = crate::tui::coding::document(&draft.text, codings);
                     note.saved_version = saved_version.wrapping_add(u64::MAX / 2);
                     note.meta = draft.meta;
                     note.form = FormState::from_meta(&note.meta);
@@ -1012,8 +1081,11 @@ impl App {
                 } else {
                     self.status = None;
                 }
+                crate::tui::coding::reset_note(&mut note);
+                note.coding.disk_stamp = Some(loaded.coding_stamp);
                 self.note = Some(note);
                 self.screen = Screen::Note;
+                self.codings_loaded(&loaded.coding_problems);
             }
         }
     }

@@ -3,6 +3,7 @@
 //! pure functions of the state. Only this module touches the terminal.
 
 pub mod app;
+pub mod coding;
 pub mod form;
 pub mod keymap;
 pub mod text_view;
@@ -55,6 +56,7 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
         env.store_root.display().to_string()
     };
     let mut app = App::new(label, env.facilitator.clone(), read_only);
+    app.coding.coder = env.coder.clone();
 
     // Signals set a flag that the loop turns into a message, so a save can still happen.
     let term = Arc::new(AtomicBool::new(false));
@@ -84,6 +86,8 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
     result
 }
 
+// The input thread's `loop { match read() }` reads clearer than a `while let` with a `continue`.
+#[allow(clippy::while_let_loop)]
 fn run_loop(app: &mut App, store: Arc<Store>, term: &AtomicBool) -> anyhow::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;

@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         } else {
             m.title.as_str()
         };
-        let head = Line::from(vec![
+        let mut head = Line::from(vec![
             Span::styled(" Ripple ", pal.title()),
             Span::styled(format!(" {title} "), pal.header()),
             Span::styled(
@@ -32,13 +32,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                 pal.dim(),
             ),
         ]);
+        if n.coding.mode {
+            head.spans.push(Span::styled(" CODING ", pal.warn()));
+        }
+        if let Some(f) = &app.coding.filter {
+            head.spans
+                .push(Span::styled(format!(" [codings: {f}]"), pal.dim()));
+        }
         frame.render_widget(Paragraph::new(head), a.header);
     }
     if a.editor.width > 0 && a.editor.height > 0 {
         if let Some(n) = &mut app.note {
             let focused = n.focus == Pane::Editor;
             let style = TextViewStyle::new(no_color);
-            let view = TextView::for_editor(n.doc.editor()).style(&style);
+            let spans = app.coding.spans(&n.doc);
+            let view = TextView::for_editor(n.doc.editor())
+                .spans(&spans)
+                .style(&style);
             frame.render_stateful_widget(view, a.editor, &mut n.view);
             if focused {
                 if let Some(p) = n.view.cursor_position() {
@@ -60,7 +70,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         }
     }
     if let Some(f) = a.form {
-        form::draw(frame, f, app, pal);
+        let codings = app.note.as_ref().is_some_and(|n| {
+            n.focus == Pane::Codings || (n.focus == Pane::Editor && n.coding.side_codings)
+        });
+        if codings {
+            super::codings::draw(frame, f, app, pal);
+        } else {
+            form::draw(frame, f, app, pal);
+        }
     }
     status::draw(frame, a.status, app, pal);
 }

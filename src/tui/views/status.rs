@@ -37,11 +37,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         };
         spans.push(Span::styled(format!(" {}", st.text), style));
     }
-    let hints = match app.screen {
-        Screen::List => " n new · Enter open · type to filter · F1/? help · q quit",
-        Screen::Note => {
-            " Tab details/note · Ctrl-S save · Ctrl-Z undo · Esc back to list · F1 help · Ctrl-Q quit"
+    let coding_hints = app.coding_hints();
+    let hints = match (app.screen, &coding_hints) {
+        (_, Some(h)) => h.as_str(),
+        (Screen::List, _) => " n new · Enter open · c codebook · type to filter · F1/? help · q quit",
+        (Screen::Note, _) => {
+            " Tab codings/details · Ctrl-T code · F2 coding mode · Ctrl-S save · Ctrl-Z undo · Esc list · F1 help"
         }
+        (Screen::Codebook, _) => " Esc back",
     };
     let lines = vec![
         Line::from(spans),
