@@ -492,6 +492,9 @@ struct Row {
     page_p50: Duration,
     page_p95: Duration,
     page_worst: (Duration, String),
+    facets_p50: Duration,
+    facets_p95: Duration,
+    commit_p50: Duration,
     fresh: Option<Duration>,
     save_p50: Duration,
     save_p95: Duration,
@@ -524,13 +527,21 @@ fn sqlite_fts(store: &Path, items: &[IndexItem]) -> (Option<Duration>, Option<Du
         csv_path.display()
     );
     let t = Instant::now();
-    let ok = Command::new("sqlite3")
-        .arg(&db)
-        .arg(script)
-        .stdout(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
+    let ok = (|| -> std::io::Result<bool> {
+        use std::io::Write;
+        let mut child = Command::new("sqlite3")
+            .arg(&db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()?;
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(script.as_bytes())?;
+        Ok(child.wait()?.success())
+    })()
+    .unwrap_or(false);
     let build = t.elapsed();
     if !ok {
         return (None, None);
@@ -575,6 +586,7 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
 
     eprintln!("== {n}: results pages");
     let mut lat = Vec::new();
+    let mut lat_facets = Vec::new();
     let mut worst = (Duration::ZERO, String::new());
     for q in PAGE_QUERIES {
         let query = parse(q).unwrap();
@@ -582,21 +594,28 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
             index.search(&query, kind, 20, 0).unwrap(); // warm
             for _ in 0..15 {
                 let t = Instant::now();
-                let r = index.search(&query, kind, 20, 0).unwrap();
+                let r = index.search_page(&query, kind, 20, 0, false).unwrap();
                 let d = t.elapsed();
                 std::hint::black_box(r);
                 if d > worst.0 {
                     worst = (d, format!("{q} ({kind:?})"));
                 }
                 lat.push(d);
+                let t = Instant::now();
+                let r = index.search(&query, kind, 20, 0).unwrap();
+                lat_facets.push(t.elapsed());
+                std::hint::black_box(r);
             }
         }
     }
     let page_p50 = pct(&mut lat, 0.5);
     let page_p95 = pct(&mut lat, 0.95);
+    let facets_p50 = pct(&mut lat_facets, 0.5);
+    let facets_p95 = pct(&mut lat_facets, 0.95);
 
     eprintln!("== {n}: save to searchable");
     let mut saves = Vec::new();
+    let mut commits = Vec::new();
     for k in 0..15 {
         let mut it = items[k * 7 % n].clone();
         let word = format!("zqx{k}marker");
@@ -606,10 +625,13 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
         index
             .index_session(&it.session, &it.codings, &it.memos, &codebook)
             .unwrap();
+        let tc = Instant::now();
         index.commit().unwrap();
+        commits.push(tc.elapsed());
         while index.search(&query, HitKind::Sessions, 1, 0).unwrap().total == 0 {}
         saves.push(t.elapsed());
     }
+    let commit_p50 = pct(&mut commits, 0.5);
     let save_p50 = pct(&mut saves, 0.5);
     let save_p95 = pct(&mut saves, 0.95);
     drop(index);
@@ -645,6 +667,9 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
         page_p50,
         page_p95,
         page_worst: worst,
+        facets_p50,
+        facets_p95,
+        commit_p50,
         fresh,
         save_p50,
         save_p95,
@@ -694,19 +719,22 @@ fn main() {
         .map(|&n| bench_size(&base, n, bin.as_deref()))
         .collect();
 
-    println!("| sessions | page p50 | page p95 (slowest query) | `ripple search` fresh process, median | save → searchable p50 / p95 | reindex rate | raw tantivy rate | reindex / raw |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| sessions | page p50 / p95 (count, top 20, snippets) | slowest page | page + facet counts p50 / p95 | `ripple search` fresh process, median | save → searchable p50 / p95 (commit p50) | reindex rate | raw tantivy rate | reindex / raw |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
         println!(
-            "| {} | {} | {} (max {} `{}`) | {} | {} / {} | {:.0} sessions/s | {:.0} docs/s | {:.2} |",
+            "| {} | {} / {} | {} `{}` | {} / {} | {} | {} / {} ({}) | {:.0} sessions/s | {:.0} docs/s | {:.2} |",
             r.n,
             ms(r.page_p50),
             ms(r.page_p95),
             ms(r.page_worst.0),
             r.page_worst.1,
+            ms(r.facets_p50),
+            ms(r.facets_p95),
             opt(r.fresh),
             ms(r.save_p50),
             ms(r.save_p95),
+            ms(r.commit_p50),
             r.reindex_rate,
             r.raw_rate,
             r.reindex_rate / r.raw_rate

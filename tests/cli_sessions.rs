@@ -295,3 +295,34 @@ fn demo_store_lists_and_checks_clean() {
     // The demo store is thrown away: nothing was written under HOME's data folder.
     assert!(!home.join(".local/share/ripple/store").exists());
 }
+
+#[test]
+fn new_is_refused_while_another_ripple_holds_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let root = dir.path().join("store");
+    let holder = ripple::core::store::Store::open(&root).unwrap();
+    assert!(!holder.is_read_only());
+    let out = ripple(
+        &home,
+        &["--store", root.to_str().unwrap(), "new", "--title", "x"],
+        Some("text"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "ripple: cannot save changes (open in another Ripple (pid {})",
+            std::process::id()
+        )),
+        "{err}"
+    );
+    // Reading still works.
+    let out = ripple(
+        &home,
+        &["--store", root.to_str().unwrap(), "list", "--json"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    drop(holder);
+}

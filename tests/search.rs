@@ -777,3 +777,22 @@ fn an_index_being_rebuilt_elsewhere_is_not_moved_aside() {
     let (_ix, health) = SearchIndex::open(&ix_dir).unwrap();
     assert!(health.needs_rebuild());
 }
+
+#[test]
+fn the_index_can_live_on_a_worker_thread() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SearchIndex>();
+    assert_send_sync::<Results>();
+    let mut f = fixture();
+    let item = items().remove(1);
+    let cb = f.codebook.clone();
+    let handle = std::thread::spawn(move || {
+        f.index
+            .index_session(&item.session, &item.codings, &item.memos, &cb)
+            .unwrap();
+        f.index.commit().unwrap();
+        f
+    });
+    let f = handle.join().unwrap();
+    assert_eq!(sessions(&f.index, "我们"), ["s2"]);
+}

@@ -2,7 +2,7 @@
 //! catalog cache, id resolution, drafts, trash, and injected write failures.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ripple::core::session::{Participant, SessionId, SessionMeta, SessionType};
+use ripple::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
 use ripple::core::store::{Store, StoreError};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -292,7 +292,7 @@ fn catalog_follows_outside_edits_and_deletions() {
     assert_eq!(got.chars, 10);
     assert_eq!(store.load(&a.meta.id).unwrap().text, "first note");
 
-    // A fresh Store (reading catalog.json from disk) agrees.
+    // A fresh Store (reading catalog.tsv from disk) agrees.
     drop(store);
     let store = open(dir.path());
     let scan2 = store.scan();
@@ -306,12 +306,12 @@ fn catalog_follows_outside_edits_and_deletions() {
     let scan = store.scan();
     assert_eq!(scan.sessions.len(), 1);
     assert_eq!(scan.sessions[0].meta.id, a.meta.id);
-    let catalog = fs::read_to_string(root.join(".ripple/catalog.json")).unwrap();
+    let catalog = fs::read_to_string(root.join(".ripple/catalog.tsv")).unwrap();
     assert!(!catalog.contains(b.meta.id.as_str()));
 
     // A damaged catalog is rebuilt, with a note.
     drop(store);
-    fs::write(root.join(".ripple/catalog.json"), "{ not json").unwrap();
+    fs::write(root.join(".ripple/catalog.tsv"), "{ not json").unwrap();
     let store = open(dir.path());
     let scan = store.scan();
     assert_eq!(scan.sessions.len(), 1);
@@ -518,4 +518,70 @@ fn refuses_to_turn_a_folder_with_other_files_into_a_store() {
     let err = Store::open(&dir.path().join("thesis.docx").join("store")).unwrap_err();
     assert!(err.to_string().contains("thesis.docx"), "{err}");
     assert!(Store::open_read_only(&dir.path().join("nothing-here")).is_err());
+}
+
+#[test]
+fn unwritable_store_opens_read_only_and_drafts_go_to_the_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    {
+        let store = Store::open(&root).unwrap();
+        store.create(meta("kept", (2026, 2, 1)), "text").unwrap();
+    }
+    // Inject the failure (tests run as root, so permissions would not stop writes): the
+    // machine-local folder is replaced by a regular file, so nothing can be created in it.
+    fs::remove_dir_all(root.join(".ripple")).unwrap();
+    fs::write(root.join(".ripple"), "in the way").unwrap();
+    let mut store = Store::open(&root).unwrap();
+    store.set_fallback_drafts_dir(dir.path().join("fallback"));
+    let reason = store.read_only_reason().unwrap().to_string();
+    assert!(reason.starts_with("cannot write to"), "{reason}");
+    assert!(reason.ends_with("read-only"), "{reason}");
+    let scan = store.scan();
+    assert_eq!(scan.sessions.len(), 1);
+    let s = store.load(&scan.sessions[0].meta.id).unwrap();
+    let err = store.save(&s).unwrap_err();
+    assert_eq!(err.to_string(), format!("cannot save changes ({reason})"));
+    let p = store.write_draft(&s).unwrap();
+    assert!(p.starts_with(dir.path().join("fallback")));
+    assert_eq!(store.read_draft(&s.meta.id).unwrap().0, s);
+}
+
+#[test]
+fn large_stores_scan_in_parallel_with_the_same_result() {
+    // Enough files for the multi-threaded stat, parse and catalog paths.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    let mut expected = Vec::new();
+    for i in 0..700u32 {
+        let mut m = meta(
+            &format!("session {i} — Doña Ana"),
+            (2026, 1 + i % 6, 1 + i % 28),
+        );
+        m.created += chrono::Duration::seconds(i64::from(i));
+        let s = Session {
+            meta: m,
+            text: format!("note {i} 我们"),
+        };
+        let p = store.session_path(&s.meta.id);
+        fs::write(&p, ripple::core::session_file::to_file_string(&s)).unwrap();
+        set_mtime(&p, old);
+        expected.push(s.meta);
+    }
+    expected.sort_by(|a, b| b.date.cmp(&a.date).then(b.created.cmp(&a.created)));
+    let metas = |scan: &ripple::core::store::Scan| -> Vec<SessionMeta> {
+        scan.sessions.iter().map(|s| s.meta.clone()).collect()
+    };
+    let cold = store.scan();
+    assert!(cold.problems.is_empty());
+    assert_eq!(metas(&cold), expected);
+    assert_eq!(metas(&store.scan()), expected);
+    drop(store);
+    let fresh = open(dir.path());
+    let warm = fresh.scan();
+    // Served from catalog.tsv (a damaged catalog would be rebuilt with a note).
+    assert!(warm.notes.is_empty(), "{:?}", warm.notes);
+    assert_eq!(metas(&warm), expected);
+    assert_eq!(warm.sessions, cold.sessions);
 }

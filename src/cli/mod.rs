@@ -6,6 +6,7 @@
 //! Exit codes: 0 success, 1 failure (or problems found by `check`), 2 usage or bad input
 //! ("ripple: <message>" on stderr).
 
+pub mod code;
 pub mod search;
 pub mod sessions;
 
@@ -64,6 +65,12 @@ pub enum Command {
     Evidence(search::EvidenceArgs),
     /// Rebuild the search index from the store.
     Reindex(search::ReindexArgs),
+    /// Code passages with themes; list and remove codings.
+    #[command(subcommand)]
+    Code(code::CodeCommand),
+    /// Check or show the store's codebook (the themes).
+    #[command(subcommand)]
+    Codebook(code::CodebookCommand),
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -183,5 +190,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Search(args)) => search::search(&args, &ctx),
         Some(Command::Evidence(args)) => search::evidence(&args, &ctx),
         Some(Command::Reindex(args)) => search::reindex(&args, &ctx),
+        Some(Command::Code(cmd)) => code::run(cmd, &ctx),
+        Some(Command::Codebook(cmd)) => code::run_codebook(cmd, &ctx),
     }
 }

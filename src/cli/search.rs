@@ -5,14 +5,10 @@
 
 use crate::cli::Context as CliContext;
 use crate::core::codebook::Codebook;
-use crate::core::coding::Coding;
-use crate::core::coding_store;
 use crate::core::evidence::{self, EvidenceFormat, EvidenceOptions, EvidenceSort};
 use crate::core::index::{Hit, HitKind, IndexError, IndexItem, Results, SearchIndex};
 use crate::core::query::{self, QueryError};
-use crate::core::session::SessionId;
 use anyhow::{anyhow, Context};
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -86,36 +82,9 @@ pub struct ReindexArgs {}
 /// are reported on stderr and left out (and untouched).
 pub fn load_items(ctx: &CliContext) -> anyhow::Result<Vec<IndexItem>> {
     let store = ctx.open_store()?;
-    let scan = store.scan();
-    for p in &scan.problems {
-        eprintln!("warning: {p} (not indexed)");
-    }
-    let (files, errors) = coding_store::load_all(store.root());
-    for e in errors {
-        eprintln!("warning: {e} (not indexed)");
-    }
-    type Extra = (Vec<Coding>, Vec<(String, String)>);
-    let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
-    for f in files {
-        let entry = by_session.entry(f.session.clone()).or_default();
-        if !f.memo.trim().is_empty() {
-            entry.1.push((f.coder.clone(), f.memo.clone()));
-        }
-        entry.0.extend(f.codings);
-    }
-    let mut items = Vec::with_capacity(scan.sessions.len());
-    for summary in &scan.sessions {
-        match store.load(&summary.meta.id) {
-            Ok(session) => {
-                let (codings, memos) = by_session.remove(&session.meta.id).unwrap_or_default();
-                items.push(IndexItem {
-                    session,
-                    codings,
-                    memos,
-                });
-            }
-            Err(e) => eprintln!("warning: {e} (not indexed)"),
-        }
+    let (items, warnings) = crate::core::index::load_index_items(&store);
+    for w in warnings {
+        eprintln!("warning: {w} (not indexed)");
     }
     Ok(items)
 }
@@ -277,7 +246,8 @@ pub fn run_search(args: &SearchArgs, env: &SearchEnv) -> anyhow::Result<i32> {
     } else {
         HitKind::Passages
     };
-    let results = match index.search(&q, kind, args.limit, args.offset) {
+    // Facet counts are only printed in JSON.
+    let results = match index.search_page(&q, kind, args.limit, args.offset, args.json) {
         Ok(r) => r,
         Err(IndexError::Query(e)) => {
             eprint!("{}", render_query_error(&args.query, &e));

@@ -241,6 +241,7 @@ impl NoteDocument {
     /// apply steps to the wrong text.
     fn resync(&mut self) {
         if self.editor.version() != self.seen_editor_version {
+            self.editor.break_undo_group();
             self.undo.clear();
             self.redo.clear();
             self.seen_editor_version = self.editor.version();

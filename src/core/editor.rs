@@ -57,13 +57,23 @@ struct UndoStep {
     anchor_after: Option<usize>,
 }
 
-/// Line layouts of the current text at one wrap width (cleared on any change).
+/// Line layouts at one wrap width. An entry made at an older version is checked against the
+/// line's text before use (and a long line is updated around the edit).
 #[derive(Debug, Default)]
 struct WrapCache {
-    version: u64,
     width: usize,
-    lines: HashMap<usize, LineLayout>,
+    lines: HashMap<usize, CachedLayout>,
 }
+
+#[derive(Debug)]
+struct CachedLayout {
+    version: u64,
+    text: String,
+    layout: LineLayout,
+}
+
+/// Lines longer than this (in bytes) are re-laid out incrementally after an edit.
+const LONG_LINE_BYTES: usize = 2048;
 
 /// The editor: text, cursor, selection, clipboard and undo history.
 #[derive(Debug)]
@@ -598,23 +608,65 @@ impl Editor {
         self.len_chars()
     }
 
+    /// The word holding `pos` (or ending at it), as a char range.
+    pub fn word_at(&self, pos: usize) -> Option<(usize, usize)> {
+        let pos = pos.min(self.len_chars());
+        let line = self.line_of(pos);
+        let start = self.line_start(line);
+        let words = word_spans(&self.line_text(line));
+        let rel = pos - start;
+        words
+            .iter()
+            .find(|&&(s, e)| s <= rel && rel < e)
+            .or_else(|| words.iter().find(|&&(_, e)| e == rel))
+            .map(|&(s, e)| (start + s, start + e))
+    }
+
+    /// Select the word at `pos` (double click); false if there is none.
+    pub fn select_word_at(&mut self, pos: usize) -> bool {
+        match self.word_at(pos) {
+            Some((s, e)) => {
+                self.set_selection(s, e);
+                true
+            }
+            None => false,
+        }
+    }
+
     // ----- vertical motions (visual rows) --------------------------------------------------
 
     /// Layout of line `line` at `width` columns (cached until the text or width changes).
     pub fn line_layout(&mut self, line: usize, width: usize) -> &LineLayout {
-        if self.wrap_cache.version != self.version || self.wrap_cache.width != width {
-            self.wrap_cache.lines.clear();
-            self.wrap_cache.version = self.version;
-            self.wrap_cache.width = width;
+        let cache = &mut self.wrap_cache;
+        if cache.width != width || cache.lines.len() > 256 {
+            cache.lines.clear();
+            cache.width = width;
         }
-        if self.wrap_cache.lines.len() > 256 {
-            self.wrap_cache.lines.clear();
+        let version = self.version;
+        let fresh = cache.lines.get(&line).is_some_and(|c| c.version == version);
+        if !fresh {
+            let text = line_string(self.rope.line(line));
+            match cache.lines.get_mut(&line) {
+                Some(c) if c.text == text => c.version = version,
+                Some(c) if c.text.len() > LONG_LINE_BYTES => {
+                    c.layout.update(&c.text, &text, width);
+                    c.text = text;
+                    c.version = version;
+                }
+                _ => {
+                    let layout = LineLayout::new(&text, width);
+                    cache.lines.insert(
+                        line,
+                        CachedLayout {
+                            version,
+                            text,
+                            layout,
+                        },
+                    );
+                }
+            }
         }
-        if !self.wrap_cache.lines.contains_key(&line) {
-            let layout = LineLayout::new(&line_string(self.rope.line(line)), width);
-            self.wrap_cache.lines.insert(line, layout);
-        }
-        &self.wrap_cache.lines[&line]
+        &cache.lines[&line].layout
     }
 
     /// The cursor's line, visual row within the line and display column.
@@ -678,15 +730,16 @@ impl Editor {
                 }
             }
         }
-        let pos = match target {
-            Some(p) => p,
+        match target {
+            // Ran into the start or end: the column starts afresh from there.
+            Some(p) => self.set_cursor(p, extend),
             None => {
                 let start = self.line_start(line);
-                start + self.line_layout(line, width).char_at_col(row, col)
+                let pos = start + self.line_layout(line, width).char_at_col(row, col);
+                self.set_cursor(pos, extend);
+                self.preferred_col = Some(col);
             }
-        };
-        self.set_cursor(pos, extend);
-        self.preferred_col = Some(col);
+        }
     }
 
     /// Start of the visual row; pressed again at a row start, the start of the line.
@@ -824,6 +877,28 @@ impl Editor {
             .copied()
             .find(|&(_, e)| e > pos)
             .or(sentences.last().copied())
+    }
+
+    /// Select the sentence at `pos` (for coding a whole sentence); false between paragraphs.
+    pub fn select_sentence_at(&mut self, pos: usize) -> bool {
+        match self.sentence_at(pos) {
+            Some((s, e)) => {
+                self.set_selection(s, e);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Select the paragraph at `pos`; false on a blank line.
+    pub fn select_paragraph_at(&mut self, pos: usize) -> bool {
+        match self.paragraph_at(pos) {
+            Some((s, e)) => {
+                self.set_selection(s, e);
+                true
+            }
+            None => false,
+        }
     }
 
     /// To the end of the sentence (after `.`, `!`, `?`); at its end, the end of the next one.
@@ -1051,6 +1126,18 @@ mod tests {
         ed.redo();
         assert_eq!(ed.text(), "hello world");
         assert_eq!(ed.cursor(), 11);
+    }
+
+    #[test]
+    fn word_at_and_select_word() {
+        let mut ed = Editor::new("met Doña Ana\nhere");
+        assert_eq!(ed.word_at(5), Some((4, 8)));
+        assert_eq!(ed.word_at(8), Some((4, 8)), "at a word's end");
+        assert_eq!(ed.word_at(3), Some((0, 3)));
+        assert!(ed.select_word_at(14));
+        assert_eq!(ed.selected_text().as_deref(), Some("here"));
+        let ed = Editor::new("a  , b");
+        assert_eq!(ed.word_at(3), None);
     }
 
     #[test]

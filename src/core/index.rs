@@ -460,6 +460,40 @@ pub struct IndexItem {
     pub memos: Vec<(String, String)>,
 }
 
+/// Every session in a store with its codings and the coders' memos, ready for `rebuild`, and a
+/// message for each file that could not be read (left out of the index and left untouched).
+pub fn load_index_items(store: &crate::core::store::Store) -> (Vec<IndexItem>, Vec<String>) {
+    let mut warnings: Vec<String> = Vec::new();
+    let scan = store.scan();
+    warnings.extend(scan.problems.iter().map(|p| p.to_string()));
+    let (files, errors) = crate::core::coding_store::load_all(store.root());
+    warnings.extend(errors.iter().map(|e| e.to_string()));
+    type Extra = (Vec<Coding>, Vec<(String, String)>);
+    let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
+    for f in files {
+        let entry = by_session.entry(f.session.clone()).or_default();
+        if !f.memo.trim().is_empty() {
+            entry.1.push((f.coder.clone(), f.memo.clone()));
+        }
+        entry.0.extend(f.codings);
+    }
+    let mut items = Vec::with_capacity(scan.sessions.len());
+    for summary in &scan.sessions {
+        match store.load(&summary.meta.id) {
+            Ok(session) => {
+                let (codings, memos) = by_session.remove(&session.meta.id).unwrap_or_default();
+                items.push(IndexItem {
+                    session,
+                    codings,
+                    memos,
+                });
+            }
+            Err(e) => warnings.push(e.to_string()),
+        }
+    }
+    (items, warnings)
+}
+
 // ---------------------------------------------------------------------------------------------
 // The index
 
@@ -922,6 +956,19 @@ impl SearchIndex {
         limit: usize,
         offset: usize,
     ) -> Result<Results, IndexError> {
+        self.search_page(query, kind, limit, offset, true)
+    }
+
+    /// `search`, with facet counting optional: counting visits every match, so a caller that
+    /// does not show counts (paging on, the CLI) can skip it.
+    pub fn search_page(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+        with_facets: bool,
+    ) -> Result<Results, IndexError> {
         let f = &self.fields;
         let schema = self.index.schema();
         let q = query::to_tantivy(&query.ast, &schema, &self.codebook)?;
@@ -943,9 +990,17 @@ impl SearchIndex {
         let top = TopDocs::with_limit(limit.max(1))
             .and_offset(offset)
             .order_by_score();
-        let (total, top, facet_counts) = searcher.search(&full, &(Count, top, counts))?;
+        let (total, top, facet_counts) = if with_facets {
+            let (total, top, fc) = searcher.search(&full, &(Count, top, counts))?;
+            (total, top, Some(fc))
+        } else {
+            let (total, top) = searcher.search(&full, &(Count, top))?;
+            (total, top, None)
+        };
 
         let mut facets = FacetCounts::default();
+        let empty = tantivy::collector::FacetCounts::default();
+        let facet_counts = facet_counts.as_ref().unwrap_or(&empty);
         for (facet, n) in facet_counts.get("/agency") {
             if let Some(name) = facet.to_path().last() {
                 facets.agencies.push((name.to_string(), n));

@@ -57,39 +57,89 @@ pub fn grapheme_width(g: &str) -> usize {
 }
 
 /// The grapheme clusters of a line, in order.
+///
+/// Runs of plain ASCII take a fast path (one byte, one cluster); text around anything else is
+/// segmented by the Unicode rules. A run is only cut where three ASCII bytes meet, so no
+/// combining mark, joiner or prepended mark can belong to a cluster across the cut.
 pub fn clusters(line: &str) -> Vec<Cluster> {
-    let mut out = Vec::new();
+    let bytes = line.as_bytes();
+    let mut out = Vec::with_capacity(line.len());
     let mut char_pos = 0;
-    for (byte_start, g) in line.grapheme_indices(true) {
-        let chars = g.chars().count();
-        out.push(Cluster {
-            char_start: char_pos,
-            byte_start,
-            chars,
-            byte_len: g.len(),
-            width: grapheme_width(g),
-            is_whitespace: g.chars().all(char::is_whitespace),
-        });
-        char_pos += chars;
+    let mut i = 0;
+    let n = bytes.len();
+    while i < n {
+        let ascii_here = bytes[i].is_ascii() && (i + 1 == n || bytes[i + 1].is_ascii());
+        if ascii_here {
+            let b = bytes[i];
+            out.push(Cluster {
+                char_start: char_pos,
+                byte_start: i,
+                chars: 1,
+                byte_len: 1,
+                width: if b == b'\t' { TAB_WIDTH } else { 1 },
+                is_whitespace: b.is_ascii_whitespace() || b == 0x0b,
+            });
+            char_pos += 1;
+            i += 1;
+            continue;
+        }
+        // Segment up to the next point with ASCII on both sides of an ASCII byte.
+        let mut j = i + 1;
+        while j < n
+            && !(bytes[j - 1].is_ascii()
+                && bytes[j].is_ascii()
+                && (j + 1 == n || bytes[j + 1].is_ascii()))
+        {
+            j += 1;
+        }
+        while !line.is_char_boundary(j) {
+            j += 1;
+        }
+        for (off, g) in line[i..j].grapheme_indices(true) {
+            let chars = g.chars().count();
+            out.push(Cluster {
+                char_start: char_pos,
+                byte_start: i + off,
+                chars,
+                byte_len: g.len(),
+                width: grapheme_width(g),
+                is_whitespace: g.chars().all(char::is_whitespace),
+            });
+            char_pos += chars;
+        }
+        i = j;
     }
     out
 }
 
 /// Rows of a line given its clusters (see the module rules). Always at least one row.
 pub fn wrap_clusters(clusters: &[Cluster], width: usize) -> Vec<Row> {
+    wrap_from(clusters, width, 0, |_| false).0
+}
+
+/// Wrap from the row starting at cluster `first`. Before each new row starts at cluster
+/// index `i`, `stop(i)` may end the work: then the rows so far and `Some(i)` are returned
+/// (wrapping from a row start depends on nothing before it, which makes re-using old rows
+/// after an edit safe).
+fn wrap_from(
+    clusters: &[Cluster],
+    width: usize,
+    first: usize,
+    mut stop: impl FnMut(usize) -> bool,
+) -> (Vec<Row>, Option<usize>) {
     let width = width.max(1);
     let total_chars = clusters.last().map(|c| c.char_start + c.chars).unwrap_or(0);
     let mut rows = Vec::new();
-    let mut row_start_idx = 0; // cluster index where the current row starts
+    let mut row_start_idx = first; // cluster index where the current row starts
     let mut col = 0;
     // Cluster index just after the last whitespace in the current row (a break opportunity).
     let mut break_after: Option<usize> = None;
-    let mut i = 0;
+    let mut i = first;
     while i < clusters.len() {
         let c = clusters[i];
         if c.is_whitespace {
+            // Whitespace never forces a break: it may hang past the edge.
             col += c.width;
-            // Only a break opportunity if a non-space follows; remembered either way.
             break_after = Some(i + 1);
             i += 1;
             continue;
@@ -108,6 +158,9 @@ pub fn wrap_clusters(clusters: &[Cluster], width: usize) -> Vec<Row> {
             start: clusters[row_start_idx].char_start,
             end: clusters[break_idx].char_start,
         });
+        if stop(break_idx) {
+            return (rows, Some(break_idx));
+        }
         row_start_idx = break_idx;
         break_after = None;
         col = clusters[row_start_idx..i].iter().map(|c| c.width).sum();
@@ -120,7 +173,15 @@ pub fn wrap_clusters(clusters: &[Cluster], width: usize) -> Vec<Row> {
         start,
         end: total_chars,
     });
-    rows
+    (rows, None)
+}
+
+/// True if a cluster boundary at byte `p` cannot depend on text on the other side: three
+/// ASCII bytes meet there (or it is an end).
+fn safe_cut(b: &[u8], p: usize) -> bool {
+    p == 0
+        || p >= b.len()
+        || (b[p - 1].is_ascii() && b[p].is_ascii() && (p + 1 == b.len() || b[p + 1].is_ascii()))
 }
 
 /// Soft-wrap a line (without its `\n`) to `width` columns. Always returns at least one row;
@@ -245,6 +306,105 @@ impl LineLayout {
     }
 }
 
+impl LineLayout {
+    /// Update the layout of `old` (which this is) to that of `new`, re-doing only the part
+    /// around the edit: clusters and rows before it are kept, and after it the old ones are
+    /// re-used (shifted) from the first point where the new layout meets the old one again.
+    /// For long lines (a pasted transcript without blank lines) this keeps typing cheap.
+    pub fn update(&mut self, old: &str, new: &str, width: usize) {
+        let (ob, nb) = (old.as_bytes(), new.as_bytes());
+        let mut pre = ob.iter().zip(nb).take_while(|(a, b)| a == b).count();
+        while !new.is_char_boundary(pre) {
+            pre -= 1;
+        }
+        let max_suf = ob.len().min(nb.len()) - pre;
+        let suf = ob
+            .iter()
+            .rev()
+            .zip(nb.iter().rev())
+            .take(max_suf)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let old_cl = std::mem::take(&mut self.clusters);
+        // Restart two clusters before the edit, at a safe cut.
+        let mut k = old_cl
+            .partition_point(|c| c.byte_start + c.byte_len <= pre)
+            .saturating_sub(2);
+        while k > 0 && !safe_cut(ob, old_cl[k].byte_start) {
+            k -= 1;
+        }
+        let b0 = old_cl.get(k).map(|c| c.byte_start).unwrap_or(ob.len());
+        let c0 = old_cl
+            .get(k)
+            .map(|c| c.char_start)
+            .unwrap_or(self.len_chars);
+        // Resume the old clusters at a safe cut inside the unchanged tail.
+        let tail = ob.len() - suf;
+        let mut j = old_cl.partition_point(|c| c.byte_start <= tail);
+        while j < old_cl.len() && !safe_cut(ob, old_cl[j].byte_start) {
+            j += 1;
+        }
+        let s_old = old_cl.get(j).map(|c| c.byte_start).unwrap_or(ob.len());
+        let s_new = s_old + nb.len() - ob.len();
+        let mut clusters = Vec::with_capacity(old_cl.len() + (s_new - b0));
+        clusters.extend_from_slice(&old_cl[..k]);
+        let mut chars = c0;
+        for mut c in crate::core::layout::clusters(&new[b0..s_new]) {
+            c.byte_start += b0;
+            c.char_start += c0;
+            chars = c.char_start + c.chars;
+            clusters.push(c);
+        }
+        let old_resume_char = old_cl
+            .get(j)
+            .map(|c| c.char_start)
+            .unwrap_or(self.len_chars);
+        let char_delta = chars as isize - old_resume_char as isize;
+        let byte_delta = s_new as isize - s_old as isize;
+        let resume_idx = clusters.len();
+        for c in &old_cl[j..] {
+            let mut c = *c;
+            c.byte_start = (c.byte_start as isize + byte_delta) as usize;
+            c.char_start = (c.char_start as isize + char_delta) as usize;
+            clusters.push(c);
+        }
+        let len_chars = clusters.last().map(|c| c.char_start + c.chars).unwrap_or(0);
+
+        // Rows: re-wrap from the row before the one holding cluster `k` until a new row
+        // starts where an old row started (in the re-used tail); keep the old rows from there.
+        let old_rows = std::mem::take(&mut self.rows);
+        let r = row_of(&old_rows, c0).saturating_sub(1);
+        let first_char = old_rows[r].start;
+        let first = clusters.partition_point(|c| c.char_start < first_char);
+        let (mut rows, stopped) = wrap_from(&clusters, width, first, |i| {
+            i >= resume_idx && {
+                let old_start = (clusters[i].char_start as isize - char_delta) as usize;
+                old_rows
+                    .binary_search_by_key(&old_start, |row| row.start)
+                    .is_ok()
+            }
+        });
+        let mut new_rows = old_rows[..r].to_vec();
+        new_rows.append(&mut rows);
+        if let Some(i) = stopped {
+            let old_start = (clusters[i].char_start as isize - char_delta) as usize;
+            let from = old_rows.partition_point(|row| row.start < old_start);
+            for row in &old_rows[from..] {
+                new_rows.push(Row {
+                    start: (row.start as isize + char_delta) as usize,
+                    end: (row.end as isize + char_delta) as usize,
+                });
+            }
+            if let Some(last) = new_rows.last_mut() {
+                last.end = len_chars;
+            }
+        }
+        self.clusters = clusters;
+        self.rows = new_rows;
+        self.len_chars = len_chars;
+    }
+}
+
 /// Index of the row holding `char_idx` (relative to the line). A row's end belongs to the next
 /// row, except at the end of the line.
 pub fn row_of(rows: &[Row], char_idx: usize) -> usize {
@@ -307,6 +467,55 @@ mod tests {
         assert_eq!(cl[2].width, 2);
         let rows = wrap_line(line, 3);
         assert_eq!(texts(line, &rows), vec!["ab", "👩‍👩‍👧c", "d"]);
+    }
+
+    #[test]
+    fn fast_path_matches_unicode_segmentation() {
+        let samples = [
+            "plain ascii text, with\ttabs",
+            "Doña Ana and Don\u{303}a Ana",
+            "a\u{301}b c\u{301}\u{302} e",
+            "x👩‍👩‍👧y 1\u{fe0f}\u{20e3}z 🇲🇽🇺🇸!",
+            "\u{600}1 2 \u{600}ab",
+            "我们 are 朋友. e\u{301}",
+            "\u{1}ctl\u{7f}",
+        ];
+        for s in samples {
+            let fast = clusters(s);
+            let slow: Vec<(usize, usize)> = s
+                .grapheme_indices(true)
+                .map(|(b, g)| (b, g.len()))
+                .collect();
+            let got: Vec<(usize, usize)> =
+                fast.iter().map(|c| (c.byte_start, c.byte_len)).collect();
+            assert_eq!(got, slow, "{s:?}");
+            for c in &fast {
+                let g = &s[c.byte_start..c.byte_start + c.byte_len];
+                assert_eq!(c.width, grapheme_width(g), "{g:?}");
+                assert_eq!(c.chars, g.chars().count());
+                assert_eq!(c.is_whitespace, g.chars().all(char::is_whitespace), "{g:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn update_matches_a_fresh_layout(
+            old in proptest::collection::vec(proptest::sample::select(&["ab", " ", "c", "\u{303}", "我", "👩‍👩‍👧", "\t", "  ", "word "][..]), 0..60),
+            at in 0usize..200,
+            del in 0usize..12,
+            ins in proptest::collection::vec(proptest::sample::select(&["x", " ", "\u{303}", "们", "\u{200d}👧", "yy "][..]), 0..4),
+            width in 1usize..14,
+        ) {
+            let old: String = old.concat();
+            let chars: Vec<char> = old.chars().collect();
+            let at = at.min(chars.len());
+            let end = (at + del).min(chars.len());
+            let new: String = chars[..at].iter().collect::<String>() + &ins.concat() + &chars[end..].iter().collect::<String>();
+            let mut layout = LineLayout::new(&old, width);
+            layout.update(&old, &new, width);
+            proptest::prop_assert_eq!(layout, LineLayout::new(&new, width));
+        }
     }
 
     #[test]

@@ -251,7 +251,15 @@ fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
 /// `<cache_dir>/index/<16 hex digits>`: one index per store, named by a stable hash of the
 /// store's canonical path (the path as given if it cannot be canonicalised yet).
 pub fn index_dir_for(cache_dir: &Path, store_root: &Path) -> PathBuf {
-    let canonical = std::fs::canonicalize(store_root).unwrap_or_else(|_| store_root.to_path_buf());
+    // A store that does not exist yet is named by its canonical parent, so the name does not
+    // change once the folder is created.
+    let canonical = std::fs::canonicalize(store_root)
+        .ok()
+        .or_else(|| {
+            let parent = std::fs::canonicalize(store_root.parent()?).ok()?;
+            Some(parent.join(store_root.file_name()?))
+        })
+        .unwrap_or_else(|| store_root.to_path_buf());
     cache_dir.join("index").join(path_hash_hex(&canonical))
 }
 
@@ -294,6 +302,20 @@ mod tests {
         assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
         assert_eq!(fnv1a64(b"foobar"), 0x85944171f73967e8);
         assert_eq!(path_hash_hex(Path::new("/x")).len(), 16);
+    }
+
+    #[test]
+    fn index_dir_is_stable_before_and_after_the_store_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Path::new("/cache");
+        let root = dir.path().join("store");
+        let before = index_dir_for(cache, &root);
+        std::fs::create_dir(&root).unwrap();
+        assert_eq!(index_dir_for(cache, &root), before);
+        let name = before.file_name().unwrap().to_str().unwrap();
+        assert_eq!(name.len(), 16);
+        assert!(name.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(before.parent().unwrap(), cache.join("index"));
     }
 
     #[test]

@@ -11,8 +11,9 @@
 use crate::core::atomic::{atomic_write, create_private_dir};
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::session_file::{is_valid_id, parse_session_file, to_file_string, FormatError};
-use crate::core::settings::{path_hash_hex, SettingsError, StoreSettings};
+use crate::core::settings::{SettingsError, StoreSettings};
 use crate::core::text::normalize_newlines;
+use catalog::{CatalogEntry, Parsed};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -25,10 +26,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// The codebook a new store starts with.
 pub const DEFAULT_CODEBOOK: &str = include_str!("../../codebook/default.toml");
 
+mod catalog;
+
 const SESSIONS: &str = "sessions";
 const CODINGS: &str = "codings";
 const MACHINE: &str = ".ripple";
-const CATALOG_VERSION: u32 = 1;
 /// A catalog entry for a file modified less than this long before it was read is re-checked on
 /// the next scan: a later edit within the same clock tick could otherwise keep the same mtime.
 const RACY_NS: i64 = 2_000_000_000;
@@ -38,7 +40,7 @@ pub const PREVIEW_CHARS: usize = 80;
 /// What the user is told when a store operation fails. Messages name the file and say what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the store is read-only ({reason}): changes cannot be saved")]
+    #[error("cannot save changes ({reason})")]
     ReadOnly { reason: String },
     #[error("no session with id {0}")]
     NotFound(String),
@@ -180,35 +182,6 @@ pub struct Scan {
     pub notes: Vec<String>,
 }
 
-/// One cached parse result, keyed by file name and checked against the file's stamp.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct CatalogEntry {
-    stamp: FileStamp,
-    /// False when the file was modified too shortly before it was read to trust the stamp.
-    settled: bool,
-    parsed: Parsed,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum Parsed {
-    Ok {
-        meta: SessionMeta,
-        chars: usize,
-        preview: String,
-    },
-    Problem {
-        line: Option<usize>,
-        message: String,
-    },
-}
-
-#[derive(Serialize, Deserialize)]
-struct CatalogFile {
-    version: u32,
-    entries: HashMap<String, CatalogEntry>,
-}
-
 /// A store of session notes.
 pub struct Store {
     root: PathBuf,
@@ -241,7 +214,10 @@ impl Store {
         let (lock, read_only_reason) = match create_private_dir(&machine) {
             Err(e) => (
                 None,
-                Some(format!("cannot write to {}: {e}", root.display())),
+                Some(format!(
+                    "cannot write to {} ({e}): read-only",
+                    root.display()
+                )),
             ),
             Ok(()) => take_lock(&machine.join("lock")),
         };
@@ -363,7 +339,7 @@ impl Store {
         self.root.join(MACHINE).join("trash")
     }
     pub fn catalog_path(&self) -> PathBuf {
-        self.root.join(MACHINE).join("catalog.json")
+        self.root.join(MACHINE).join("catalog.tsv")
     }
     /// Where drafts go when the store cannot be written (`<cache>/drafts/<store hash>/`).
     pub fn fallback_drafts_dir(&self) -> Option<&Path> {
@@ -418,8 +394,7 @@ impl Store {
             }
         };
 
-        let mut seen: Vec<(String, FileStamp)> = Vec::new();
-        let mut to_parse: Vec<(String, FileStamp)> = Vec::new();
+        let mut listed: Vec<(String, fs::DirEntry)> = Vec::new();
         for entry in read.flatten() {
             let name = match entry.file_name().into_string() {
                 Ok(n) => n,
@@ -442,69 +417,67 @@ impl Store {
             if name.starts_with('.') || !name.ends_with(".md") {
                 continue;
             }
-            let path = entry.path();
-            let Ok(md) = fs::metadata(&path) else {
-                continue; // vanished between listing and stat
+            listed.push((name, entry));
+        }
+        // One stat per file, spread over the cores (fstatat relative to the folder handle).
+        let stamps = parallel_map(&listed, |(_, entry)| {
+            let md = match entry.metadata() {
+                Ok(m) if m.file_type().is_symlink() => fs::metadata(entry.path()),
+                other => other,
             };
-            if !md.is_file() {
+            // None: vanished between listing and stat, or not a regular file.
+            md.ok().filter(|m| m.is_file()).map(|m| FileStamp::of(&m))
+        });
+
+        let mut seen: Vec<String> = Vec::with_capacity(listed.len());
+        let mut to_parse: Vec<(String, FileStamp)> = Vec::new();
+        for ((name, _), stamp) in listed.into_iter().zip(stamps) {
+            let Some(stamp) = stamp else {
                 continue;
+            };
+            // One lookup per file: with 100,000 files the hash lookups (cache misses) show.
+            match catalog.get(&name) {
+                Some(e) if e.stamp == stamp && e.settled => emit(&dir, &name, e, &mut scan),
+                _ => to_parse.push((name.clone(), stamp)),
             }
-            let stamp = FileStamp::of(&md);
-            let fresh = matches!(catalog.get(&name), Some(e) if e.stamp == stamp && e.settled);
-            if !fresh {
-                to_parse.push((name.clone(), stamp));
-            }
-            seen.push((name, stamp));
+            seen.push(name);
         }
 
         if !to_parse.is_empty() {
             dirty = true;
             for (name, entry) in parse_files(&dir, to_parse) {
+                emit(&dir, &name, &entry, &mut scan);
                 catalog.insert(name, entry);
             }
         }
         if catalog.len() != seen.len() {
-            let names: std::collections::HashSet<&str> =
-                seen.iter().map(|(n, _)| n.as_str()).collect();
+            let names: std::collections::HashSet<&str> = seen.iter().map(String::as_str).collect();
             catalog.retain(|k, _| names.contains(k.as_str()));
             dirty = true;
         }
 
-        for (name, _) in &seen {
-            let Some(entry) = catalog.get(name) else {
-                continue;
-            };
-            let path = dir.join(name);
-            match &entry.parsed {
-                Parsed::Ok {
-                    meta,
-                    chars,
-                    preview,
-                } => scan.sessions.push(SessionSummary {
-                    meta: meta.clone(),
-                    path,
-                    stamp: entry.stamp,
-                    chars: *chars,
-                    preview: preview.clone(),
-                }),
-                Parsed::Problem { line, message } => scan.problems.push(Problem {
-                    path,
-                    line: *line,
-                    message: message.clone(),
-                }),
-            }
-        }
         drop(guard);
         if dirty {
             self.write_catalog_if_writable(&mut scan);
         }
-        scan.sessions.sort_by(|a, b| {
-            b.meta
-                .date
-                .cmp(&a.meta.date)
-                .then(b.meta.created.cmp(&a.meta.created))
-                .then(b.meta.id.cmp(&a.meta.id))
-        });
+        // Sort indices, not the summaries: moving 100,000 large structs around dominated the
+        // cost of a warm scan. Ids are unique, so the order is total.
+        let mut order: Vec<usize> = (0..scan.sessions.len()).collect();
+        {
+            let s = &scan.sessions;
+            order.sort_unstable_by(|&a, &b| {
+                let (a, b) = (&s[a].meta, &s[b].meta);
+                b.date
+                    .cmp(&a.date)
+                    .then(b.created.cmp(&a.created))
+                    .then_with(|| b.id.cmp(&a.id))
+            });
+        }
+        let mut slots: Vec<Option<SessionSummary>> = std::mem::take(&mut scan.sessions)
+            .into_iter()
+            .map(Some)
+            .collect();
+        scan.sessions = order.into_iter().filter_map(|i| slots[i].take()).collect();
         scan.problems.sort_by(|a, b| a.path.cmp(&b.path));
         scan
     }
@@ -524,9 +497,11 @@ impl Store {
                 )
             }
         };
-        match serde_json::from_slice::<CatalogFile>(&bytes) {
-            Ok(c) if c.version == CATALOG_VERSION => (c.entries, None),
-            Ok(_) => (HashMap::new(), None),
+        match std::str::from_utf8(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(catalog::decode)
+        {
+            Ok(entries) => (entries, None),
             Err(e) => (
                 HashMap::new(),
                 Some(format!(
@@ -545,22 +520,7 @@ impl Store {
         let Some(entries) = guard.as_ref() else {
             return;
         };
-        #[derive(Serialize)]
-        struct CatalogRef<'a> {
-            version: u32,
-            entries: &'a HashMap<String, CatalogEntry>,
-        }
-        let bytes = match serde_json::to_vec(&CatalogRef {
-            version: CATALOG_VERSION,
-            entries,
-        }) {
-            Ok(b) => b,
-            Err(e) => {
-                scan.notes
-                    .push(format!("cannot encode the catalog cache: {e}"));
-                return;
-            }
-        };
+        let bytes = catalog::encode(entries).into_bytes();
         let p = self.catalog_path();
         if let Err(e) = atomic_write(&p, &bytes) {
             // Only a cache: the next start parses the files again.
@@ -836,6 +796,29 @@ fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Session, FormatError> {
     Ok(s)
 }
 
+/// Add a catalog entry to a scan, as a summary or a problem.
+fn emit(dir: &Path, name: &str, entry: &CatalogEntry, scan: &mut Scan) {
+    let path = dir.join(name);
+    match &entry.parsed {
+        Parsed::Ok {
+            meta,
+            chars,
+            preview,
+        } => scan.sessions.push(SessionSummary {
+            meta: meta.clone(),
+            path,
+            stamp: entry.stamp,
+            chars: *chars,
+            preview: preview.clone(),
+        }),
+        Parsed::Problem { line, message } => scan.problems.push(Problem {
+            path,
+            line: *line,
+            message: message.clone(),
+        }),
+    }
+}
+
 /// Parse files not (or no longer) in the catalog, on as many threads as there are cores.
 fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, CatalogEntry)> {
     let now = system_time_ns(SystemTime::now());
@@ -873,22 +856,28 @@ fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, Cata
         };
         (name.clone(), entry)
     };
+    parallel_map(&files, parse_one)
+}
+
+/// `items.iter().map(f)` on as many threads as there are cores (at most 8), in order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
-    if threads <= 1 || files.len() < 64 {
-        return files.iter().map(parse_one).collect();
+    if threads <= 1 || items.len() < 256 {
+        return items.iter().map(f).collect();
     }
-    let chunk = files.len().div_ceil(threads);
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
     std::thread::scope(|s| {
-        let handles: Vec<_> = files
+        let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(parse_one).collect::<Vec<_>>()))
+            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("parsing does not panic"))
+            .flat_map(|h| h.join().expect("worker threads do not panic"))
             .collect()
     })
 }
@@ -947,9 +936,12 @@ fn check_is_store_or_empty(root: &Path) -> Result<(), StoreError> {
 }
 
 fn default_fallback_drafts(root: &Path) -> Option<PathBuf> {
-    let canonical = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    crate::core::settings::default_cache_dir()
-        .map(|c| c.join("drafts").join(path_hash_hex(&canonical)))
+    crate::core::settings::default_cache_dir().map(|c| {
+        let index = crate::core::settings::index_dir_for(&c, root);
+        // Same store hash as the index folder.
+        let hash = index.file_name().map(PathBuf::from).unwrap_or_default();
+        c.join("drafts").join(hash)
+    })
 }
 
 /// Take the writer lock, or explain who holds it.
@@ -966,7 +958,10 @@ fn take_lock(path: &Path) -> (Option<File>, Option<String>) {
         Err(e) => {
             return (
                 None,
-                Some(format!("cannot open the lock {}: {e}", path.display())),
+                Some(format!(
+                    "cannot open the lock {} ({e}): read-only",
+                    path.display()
+                )),
             )
         }
     };
@@ -996,9 +991,10 @@ fn take_lock(path: &Path) -> (Option<File>, Option<String>) {
             let _ = file.read_to_string(&mut text);
             (None, Some(holder_message(&text)))
         }
-        Err(fs::TryLockError::Error(e)) => {
-            (None, Some(format!("cannot lock {}: {e}", path.display())))
-        }
+        Err(fs::TryLockError::Error(e)) => (
+            None,
+            Some(format!("cannot lock {} ({e}): read-only", path.display())),
+        ),
     }
 }
 

@@ -26,7 +26,7 @@ pub const UNDO_GROUP_IDLE: Duration = Duration::from_millis(1000);
 /// The smallest terminal Ripple draws in.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
 
-// Messages are moved once per event; boxing the large IO answers would buy nothing.
+// Messages are moved, not stored; boxing the large IO answers would buy nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Msg {
@@ -48,12 +48,14 @@ pub enum Screen {
     Note,
     Search,
     Evidence,
+    Codebook,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
     Editor,
     Form,
+    Codings,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,6 +169,7 @@ pub struct NoteState {
     pub reloading: bool,
     /// Selecting with the mouse: where the drag started.
     pub drag_anchor: Option<usize>,
+    pub coding: crate::tui::coding::NoteCoding,
 }
 
 impl NoteState {
@@ -192,10 +195,16 @@ impl NoteState {
             undo_group_open: false,
             reloading: false,
             drag_anchor: None,
+            coding: Default::default(),
         }
     }
 
     pub fn dirty(&self) -> bool {
+        self.text_dirty() || self.coding.dirty(&self.doc)
+    }
+
+    /// The note file (text or details) differs from disk.
+    pub fn text_dirty(&self) -> bool {
         self.doc.editor().version() != self.saved_version || self.meta != self.saved_meta
     }
 
@@ -239,6 +248,7 @@ pub struct App {
     pub evidence: EvidenceState,
     /// Work for the search-index thread, sent by the run loop after each update.
     pub index_out: Vec<IndexRequest>,
+    pub coding: crate::tui::coding::CodingState,
 }
 
 impl App {
@@ -265,6 +275,7 @@ impl App {
             search: SearchState::default(),
             evidence: EvidenceState::default(),
             index_out: Vec::new(),
+            coding: crate::tui::coding::CodingState::new(String::new()),
         }
     }
 
@@ -273,12 +284,15 @@ impl App {
         if let Some(why) = &self.read_only {
             self.info(format!("Read-only: {why}"));
         }
-        vec![Request::Scan]
+        vec![Request::Scan, Request::LoadCodebook, Request::CountCodings]
     }
 
     pub fn context(&self) -> Context {
         if matches!(self.overlay, Some(Overlay::Help { .. })) {
             return Context::Help;
+        }
+        if let Some(c) = self.coding_context() {
+            return c;
         }
         if let Some(ctx) = self.search_context() {
             return ctx;
@@ -315,7 +329,9 @@ impl App {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Mouse(m) => self.on_mouse(m, &mut out),
             Msg::Paste(text) => {
-                if self.context() == Context::Editor {
+                if matches!(self.context(), Context::Picker | Context::Prompt) {
+                    self.coding_paste(&text);
+                } else if self.context() == Context::Editor {
                     self.edit(&mut out, |doc| {
                         doc.insert_str(&text);
                     });
@@ -384,6 +400,7 @@ impl App {
                             self.form_changed();
                         }
                         Context::Search | Context::ExportPrompt => self.search_typed(c, ctx),
+                        Context::Picker | Context::Prompt => self.coding_typed(c),
                         _ => {}
                     }
                 }
@@ -394,6 +411,7 @@ impl App {
     fn on_action(&mut self, action: Action, out: &mut Vec<Request>) {
         let ctx = self.context();
         match action {
+            a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
             Action::Quit => self.request_quit(out),
             Action::QuitOrCopy => {
                 let has_selection = ctx == Context::Editor
@@ -415,7 +433,8 @@ impl App {
             }
             Action::Save => self.save_now(out, true),
             Action::Back => self.back(out),
-            Action::NextPane | Action::PrevPane => self.switch_pane(out),
+            Action::NextPane => self.switch_pane(out, true),
+            Action::PrevPane => self.switch_pane(out, false),
             Action::OpenSearch => self.open_search(out),
             Action::OpenEvidence => self.open_evidence(out),
             _ => match ctx {
@@ -426,7 +445,7 @@ impl App {
                 Context::Search | Context::Evidence | Context::ExportPrompt => {
                     self.search_action(action, ctx, out)
                 }
-                Context::Global => {}
+                _ => {}
             },
         }
     }
@@ -466,6 +485,7 @@ impl App {
                 self.close_note(out);
             }
             Screen::Search | Screen::Evidence => self.search_back(),
+            Screen::Codebook => self.screen = Screen::List,
         }
     }
 
@@ -482,16 +502,23 @@ impl App {
         self.after_close_note();
     }
 
-    fn switch_pane(&mut self, out: &mut Vec<Request>) {
+    /// Editor → Codings → Details → Editor (backwards with `forward` false).
+    fn switch_pane(&mut self, out: &mut Vec<Request>, forward: bool) {
         if self.screen != Screen::Note {
             return;
         }
         self.save_now(out, false);
         if let Some(n) = &mut self.note {
-            n.focus = match n.focus {
-                Pane::Editor => Pane::Form,
-                Pane::Form => Pane::Editor,
+            n.focus = match (n.focus, forward) {
+                (Pane::Editor, true) | (Pane::Form, false) => Pane::Codings,
+                (Pane::Codings, true) | (Pane::Editor, false) => Pane::Form,
+                (Pane::Form, true) | (Pane::Codings, false) => Pane::Editor,
             };
+            match n.focus {
+                Pane::Codings => n.coding.side_codings = true,
+                Pane::Form => n.coding.side_codings = false,
+                Pane::Editor => {}
+            }
         }
     }
 
@@ -579,6 +606,7 @@ impl App {
 
     // ---- form ----
 
+    #[allow(clippy::collapsible_match)]
     fn form_action(&mut self, action: Action, out: &mut Vec<Request>) {
         let sugg = self.list.suggestions.clone();
         let Some(n) = &mut self.note else { return };
@@ -741,8 +769,16 @@ impl App {
                     _ => {}
                 }
             }
+            Screen::Codebook => {}
             Screen::Note => {
                 let areas = crate::tui::views::note_areas(area, self);
+                if let Some(side) = areas.form.filter(|f| f.contains(pos)) {
+                    if m.kind == MouseEventKind::Down(MouseButton::Left)
+                        && self.codings_click(side, m.row)
+                    {
+                        return;
+                    }
+                }
                 let Some(n) = &mut self.note else { return };
                 match m.kind {
                     MouseEventKind::ScrollDown if areas.editor.contains(pos) => {
@@ -758,7 +794,10 @@ impl App {
                                 n.doc.editor_mut().set_cursor(at, false);
                                 n.drag_anchor = Some(at);
                             }
-                        } else if let Some(form) = areas.form.filter(|f| f.contains(pos)) {
+                        } else if let Some(form) = areas
+                            .form
+                            .filter(|f| f.contains(pos) && n.focus != Pane::Codings)
+                        {
                             n.focus = Pane::Form;
                             let idx = crate::tui::views::form::field_at(form, m.row);
                             if let Some(i) = idx {
@@ -793,6 +832,10 @@ impl App {
             // Take the file from disk; our text goes to a draft first so it is not lost.
             'r' => {
                 out.push(Request::WriteDraft(Box::new(n.snapshot())));
+                // Unsaved codings go to their files first; the reload re-attaches them to the
+                // text on disk.
+                self.save_codings(out);
+                let Some(n) = &mut self.note else { return };
                 n.reloading = true;
                 out.push(Request::Load(n.meta.id.clone()));
                 self.overlay = None;
@@ -810,6 +853,7 @@ impl App {
     // ---- time ----
 
     fn on_tick(&mut self, out: &mut Vec<Request>) {
+        self.coding_tick(out);
         let now = Instant::now();
         if let Some(n) = &mut self.note {
             let idle = now.duration_since(n.last_input);
@@ -852,7 +896,9 @@ impl App {
             }
             return;
         }
-        if n.save_in_flight.is_some() {
+        self.save_codings(out);
+        let Some(n) = &mut self.note else { return };
+        if n.save_in_flight.is_some() || !n.text_dirty() {
             return; // the tick after it lands saves again
         }
         n.meta.updated = chrono::Utc::now();
@@ -922,13 +968,14 @@ impl App {
                         n.stamp = Some(stamp);
                         n.on_disk = true;
                         let still_dirty = n.dirty();
+                        let codings_in_flight = n.coding.in_flight.is_some();
                         self.drafts.retain(|d| *d != id);
                         let t = chrono::Local::now().format("%H:%M:%S");
                         self.ok(format!("Saved {t}"));
                         if self.quit == Quit::AfterSave {
                             if still_dirty {
                                 self.save_now(out, false);
-                            } else {
+                            } else if !codings_in_flight {
                                 self.quit = Quit::Now;
                             }
                         }
@@ -955,6 +1002,25 @@ impl App {
                 if let Err(e) = r {
                     self.error(format!("Could not write the recovery draft: {e}"));
                 }
+            }
+            Response::Codebook(_)
+            | Response::CodingsSaved { .. }
+            | Response::CodingCounts(..)
+            | Response::CodingStamp { .. }
+            | Response::CodingsLoaded { .. }
+            | Response::CodebookSaved { .. } => {
+                match &resp {
+                    // Codings count as evidence as soon as they are on disk.
+                    Response::CodingsSaved {
+                        id, result: Ok(()), ..
+                    } => self.index_out.push(IndexRequest::Reindex(id.clone())),
+                    // Theme names, parents or merged themes change what the index holds.
+                    Response::CodebookSaved { result: Ok(_), .. } => {
+                        self.index_out.push(IndexRequest::Rebuild)
+                    }
+                    _ => {}
+                }
+                self.coding_io(resp, out)
             }
             Response::Stamp { id, stamp } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
@@ -1008,7 +1074,11 @@ impl App {
             Ok(loaded) if reload => {
                 let n = self.note.as_mut().expect("reload of open note");
                 let cursor = n.doc.editor().cursor();
-                n.doc = NoteDocument::new(&loaded.session.text, Vec::new(), Default::default());
+                n.doc = crate::tui::coding::document(&loaded.session.text, loaded.codings);
+                let (mode, side) = (n.coding.mode, n.coding.side_codings);
+                crate::tui::coding::reset_note(n);
+                (n.coding.mode, n.coding.side_codings) = (mode, side);
+                n.coding.disk_stamp = Some(loaded.coding_stamp);
                 let len = n.doc.editor().len_chars();
                 n.doc.editor_mut().set_cursor(cursor.min(len), false);
                 n.saved_version = n.doc.editor().version();
@@ -1022,6 +1092,7 @@ impl App {
                 n.reloading = false;
                 n.on_disk = true;
                 self.info("Reloaded: the file was changed outside Ripple");
+                self.codings_loaded(&loaded.coding_problems);
             }
             Ok(loaded) => {
                 if self.opening.as_ref() != Some(&id) {
@@ -1029,13 +1100,22 @@ impl App {
                 }
                 self.opening = None;
                 let on_disk = loaded.stamp.is_some();
+                let mut codings = loaded.codings;
                 let mut note = NoteState::new(loaded.session, Pane::Editor);
+                if loaded.draft.is_none() {
+                    note.doc = crate::tui::coding::document(&note.doc.text(), codings.clone());
+                    note.saved_version = note.doc.editor().version();
+                }
                 note.stamp = loaded.stamp;
                 note.on_disk = on_disk;
                 if let Some((draft, when)) = loaded.draft {
                     // Show the recovered text as unsaved edits on top of the file.
                     let saved_version = note.saved_version;
-                    note.doc = NoteDocument::new(&draft.text, Vec::new(), Default::default());
+                    // The recovered text may differ from the file the codings were attached to.
+                    for f in &mut codings {
+                        crate::core::anchor::reattach_all(&draft.text, &mut f.codings);
+                    }
+                    note.doc = crate::tui::coding::document(&draft.text, codings);
                     note.saved_version = saved_version.wrapping_add(u64::MAX / 2);
                     note.meta = draft.meta;
                     note.form = FormState::from_meta(&note.meta);
@@ -1047,8 +1127,11 @@ impl App {
                 } else {
                     self.status = None;
                 }
+                crate::tui::coding::reset_note(&mut note);
+                note.coding.disk_stamp = Some(loaded.coding_stamp);
                 self.note = Some(note);
                 self.screen = Screen::Note;
+                self.codings_loaded(&loaded.coding_problems);
                 self.apply_jump();
             }
         }

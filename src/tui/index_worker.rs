@@ -31,8 +31,11 @@ const READ_ONLY_REFRESH: Duration = Duration::from_secs(2);
 pub enum IndexRequest {
     /// Search both passages and sessions. `seq` grows with every request the UI sends.
     Search { seq: u64, query: String },
-    /// A session was saved: index it (with its codings) and commit.
+    /// A session or its codings were saved: index it (with its codings) and commit.
     Reindex(SessionId),
+    /// The codebook changed: read it again and rebuild the whole index (in the background,
+    /// with progress).
+    Rebuild,
     /// Every coded passage matching the query and/or theme.
     Evidence {
         seq: u64,
@@ -72,7 +75,7 @@ pub fn coalesce(queue: Vec<IndexRequest>) -> Vec<IndexRequest> {
     for (i, r) in queue.into_iter().enumerate() {
         match r.supersedable() {
             Some(k) if last.get(&k) != Some(&i) => {}
-            _ if matches!(r, IndexRequest::Reindex(_)) => reindex.push(r),
+            _ if matches!(r, IndexRequest::Reindex(_) | IndexRequest::Rebuild) => reindex.push(r),
             _ => rest.push(r),
         }
     }
@@ -147,10 +150,7 @@ pub fn spawn<M: Send + 'static>(
         .name("ripple-index".into())
         .spawn(move || {
             let send = |r: IndexResponse| out.send(wrap(r)).is_ok();
-            let codebook = match Codebook::load_or_builtin(&store.codebook_path()) {
-                Ok(cb) => cb,
-                Err(_) => Codebook::builtin(),
-            };
+            let codebook = load_codebook(&store);
             send(IndexResponse::Themes(codebook.themes.clone()));
             let mut w = Worker {
                 store,
@@ -170,7 +170,7 @@ pub fn spawn<M: Send + 'static>(
                 let mut queue = coalesce(queue);
                 while !queue.is_empty() {
                     let req = queue.remove(0);
-                    let resp = w.handle(req);
+                    let resp = w.handle(req, &send);
                     if !send(resp) {
                         return;
                     }
@@ -187,6 +187,10 @@ pub fn spawn<M: Send + 'static>(
             }
         })
         .expect("spawn index thread")
+}
+
+fn load_codebook(store: &Store) -> Codebook {
+    Codebook::load_or_builtin(&store.codebook_path()).unwrap_or_else(|_| Codebook::builtin())
 }
 
 /// Newest modification time of the session files and codings files.
@@ -338,8 +342,29 @@ impl Worker {
         }
     }
 
-    fn handle(&mut self, req: IndexRequest) -> IndexResponse {
+    /// The codebook changed: read it again, and rebuild when this instance writes the index.
+    fn codebook_changed(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> IndexState {
+        self.codebook = load_codebook(&self.store);
+        send(IndexResponse::Themes(self.codebook.themes.clone()));
+        match &mut self.index {
+            Some(ix) if !ix.is_read_only() => match self.rebuild(send) {
+                Ok(_) => IndexState::Ready { read_only: false },
+                Err(e) => {
+                    self.index = None;
+                    IndexState::Unavailable(format!("rebuilding failed: {e}"))
+                }
+            },
+            Some(ix) => {
+                ix.set_codebook(self.codebook.clone());
+                IndexState::Ready { read_only: true }
+            }
+            None => IndexState::Unavailable("the search index is not available".into()),
+        }
+    }
+
+    fn handle(&mut self, req: IndexRequest, send: &dyn Fn(IndexResponse) -> bool) -> IndexResponse {
         match req {
+            IndexRequest::Rebuild => IndexResponse::State(self.codebook_changed(send)),
             IndexRequest::Search { seq, query } => {
                 self.refresh_read_only();
                 let result = self.search(&query);
@@ -473,6 +498,7 @@ mod tests {
             .map(|r| match r {
                 IndexRequest::Search { seq, .. } => format!("search {seq}"),
                 IndexRequest::Reindex(id) => format!("reindex {}", id.as_str()),
+                IndexRequest::Rebuild => "rebuild".into(),
                 IndexRequest::Evidence { seq, .. } => format!("evidence {seq}"),
                 IndexRequest::Export { path, .. } => format!("export {}", path.display()),
             })

@@ -16,6 +16,16 @@ pub enum Context {
     Search,
     Evidence,
     ExportPrompt,
+    /// Coding mode: the note is read-only and single keys select and code.
+    Coding,
+    /// The list of the open note's codings.
+    Codings,
+    /// Choosing a theme.
+    Picker,
+    /// A one-line text input (memo, theme name ...).
+    Prompt,
+    /// The codebook screen.
+    Codebook,
 }
 
 impl Context {
@@ -29,6 +39,11 @@ impl Context {
             Context::Search => "Search",
             Context::Evidence => "Evidence",
             Context::ExportPrompt => "Evidence export file name",
+            Context::Coding => "Coding mode (F2)",
+            Context::Codings => "Codings pane",
+            Context::Picker => "Theme picker",
+            Context::Prompt => "Text input (memo, name)",
+            Context::Codebook => "Codebook",
         }
     }
 }
@@ -97,6 +112,55 @@ pub enum Action {
     CopyQuote,
     Export,
     Confirm,
+    // Coding
+    /// Choose a theme for the selection (or for the highlighted coding).
+    ThemePicker,
+    CodingMode,
+    /// Apply the n-th most used theme (1-based).
+    QuickTheme(u8),
+    RepeatTheme,
+    CoderFilter,
+    /// Coding mode: start (or drop) a selection at the cursor.
+    SelectMark,
+    SelectSentence,
+    SelectParagraph,
+    CodeMove(Motion),
+    RemoveCoding,
+    CodingMemo,
+    NoteMemo,
+    JumpToCoding,
+    ReattachOrphan,
+    /// Picker and prompt: take the choice / the text.
+    Accept,
+    Cancel,
+    // Codebook
+    OpenCodebook,
+    ThemeAdd,
+    ThemeRename,
+    ThemeRecolour,
+    ThemeColourTyped,
+    ThemeParent,
+    ThemeMerge,
+    ThemeDelete,
+}
+
+/// Coding-mode motions (they extend the selection once `v` has started one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Motion {
+    Left,
+    Right,
+    Up,
+    Down,
+    WordNext,
+    WordPrev,
+    SentenceNext,
+    SentencePrev,
+    ParagraphNext,
+    ParagraphPrev,
+    LineStart,
+    LineEnd,
+    DocStart,
+    DocEnd,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -581,6 +645,462 @@ pub const BINDINGS: &[Binding] = &[
         A::ClearFilter,
         "clear the file name",
     ),
+    // Coding, from the editor
+    b(
+        C::Editor,
+        K::Char('t'),
+        CTRL,
+        A::ThemePicker,
+        "code the selection: choose a theme",
+    ),
+    b(
+        C::Editor,
+        K::F(2),
+        NONE,
+        A::CodingMode,
+        "coding mode (single-key coding; note read-only)",
+    ),
+    b(
+        C::Editor,
+        K::Char('.'),
+        ALT,
+        A::RepeatTheme,
+        "code the selection with the last theme used",
+    ),
+    b(
+        C::Editor,
+        K::F(3),
+        NONE,
+        A::CoderFilter,
+        "show all coders' codings / one coder's",
+    ),
+    QUICK_EDITOR[0],
+    QUICK_EDITOR[1],
+    QUICK_EDITOR[2],
+    QUICK_EDITOR[3],
+    QUICK_EDITOR[4],
+    QUICK_EDITOR[5],
+    QUICK_EDITOR[6],
+    QUICK_EDITOR[7],
+    QUICK_EDITOR[8],
+    // Coding mode
+    b(C::Coding, K::F(2), NONE, A::CodingMode, "leave coding mode"),
+    b(
+        C::Coding,
+        K::Esc,
+        NONE,
+        A::Back,
+        "drop the selection, else leave coding mode",
+    ),
+    b(
+        C::Coding,
+        K::Char('v'),
+        NONE,
+        A::SelectMark,
+        "start / drop a selection",
+    ),
+    b(
+        C::Coding,
+        K::Char('s'),
+        NONE,
+        A::SelectSentence,
+        "select the sentence",
+    ),
+    b(
+        C::Coding,
+        K::Char('p'),
+        NONE,
+        A::SelectParagraph,
+        "select the paragraph",
+    ),
+    b(
+        C::Coding,
+        K::Char('w'),
+        NONE,
+        A::CodeMove(Motion::WordNext),
+        "next word",
+    ),
+    b(
+        C::Coding,
+        K::Char('b'),
+        NONE,
+        A::CodeMove(Motion::WordPrev),
+        "previous word",
+    ),
+    b(
+        C::Coding,
+        K::Char(')'),
+        NONE,
+        A::CodeMove(Motion::SentenceNext),
+        "end of sentence / next",
+    ),
+    b(
+        C::Coding,
+        K::Char('('),
+        NONE,
+        A::CodeMove(Motion::SentencePrev),
+        "start of sentence / previous",
+    ),
+    b(
+        C::Coding,
+        K::Char('}'),
+        NONE,
+        A::CodeMove(Motion::ParagraphNext),
+        "end of paragraph / next",
+    ),
+    b(
+        C::Coding,
+        K::Char('{'),
+        NONE,
+        A::CodeMove(Motion::ParagraphPrev),
+        "start of paragraph / previous",
+    ),
+    b(C::Coding, K::Left, NONE, A::CodeMove(Motion::Left), "left"),
+    b(
+        C::Coding,
+        K::Char('h'),
+        NONE,
+        A::CodeMove(Motion::Left),
+        "left",
+    ),
+    b(
+        C::Coding,
+        K::Right,
+        NONE,
+        A::CodeMove(Motion::Right),
+        "right",
+    ),
+    b(
+        C::Coding,
+        K::Char('l'),
+        NONE,
+        A::CodeMove(Motion::Right),
+        "right",
+    ),
+    b(C::Coding, K::Up, NONE, A::CodeMove(Motion::Up), "up a line"),
+    b(
+        C::Coding,
+        K::Char('k'),
+        NONE,
+        A::CodeMove(Motion::Up),
+        "up a line",
+    ),
+    b(
+        C::Coding,
+        K::Down,
+        NONE,
+        A::CodeMove(Motion::Down),
+        "down a line",
+    ),
+    b(
+        C::Coding,
+        K::Char('j'),
+        NONE,
+        A::CodeMove(Motion::Down),
+        "down a line",
+    ),
+    b(C::Coding, K::Left, SHIFT, A::Left(true), "select left"),
+    b(C::Coding, K::Right, SHIFT, A::Right(true), "select right"),
+    b(C::Coding, K::Up, SHIFT, A::LineUp(true), "select up"),
+    b(C::Coding, K::Down, SHIFT, A::LineDown(true), "select down"),
+    b(
+        C::Coding,
+        K::Left,
+        CTRL_SHIFT,
+        A::WordLeft(true),
+        "select word left",
+    ),
+    b(
+        C::Coding,
+        K::Right,
+        CTRL_SHIFT,
+        A::WordRight(true),
+        "select word right",
+    ),
+    b(
+        C::Coding,
+        K::Home,
+        NONE,
+        A::CodeMove(Motion::LineStart),
+        "start of line",
+    ),
+    b(
+        C::Coding,
+        K::Char('0'),
+        NONE,
+        A::CodeMove(Motion::LineStart),
+        "start of line",
+    ),
+    b(
+        C::Coding,
+        K::End,
+        NONE,
+        A::CodeMove(Motion::LineEnd),
+        "end of line",
+    ),
+    b(
+        C::Coding,
+        K::Char('$'),
+        NONE,
+        A::CodeMove(Motion::LineEnd),
+        "end of line",
+    ),
+    b(
+        C::Coding,
+        K::Char('g'),
+        NONE,
+        A::CodeMove(Motion::DocStart),
+        "start of note",
+    ),
+    b(
+        C::Coding,
+        K::Char('G'),
+        NONE,
+        A::CodeMove(Motion::DocEnd),
+        "end of note",
+    ),
+    b(
+        C::Coding,
+        K::Char('t'),
+        NONE,
+        A::ThemePicker,
+        "code the selection: choose a theme",
+    ),
+    b(
+        C::Coding,
+        K::Enter,
+        NONE,
+        A::ThemePicker,
+        "code the selection: choose a theme",
+    ),
+    b(
+        C::Coding,
+        K::Char('.'),
+        NONE,
+        A::RepeatTheme,
+        "code with the last theme used",
+    ),
+    b(
+        C::Coding,
+        K::Char('x'),
+        NONE,
+        A::RemoveCoding,
+        "remove the coding under the cursor",
+    ),
+    b(
+        C::Coding,
+        K::Char('m'),
+        NONE,
+        A::CodingMemo,
+        "memo of the coding under the cursor",
+    ),
+    b(
+        C::Coding,
+        K::Char('M'),
+        NONE,
+        A::NoteMemo,
+        "your memo on this note",
+    ),
+    b(
+        C::Coding,
+        K::Char('f'),
+        NONE,
+        A::CoderFilter,
+        "show all coders' codings / one coder's",
+    ),
+    b(
+        C::Coding,
+        K::F(3),
+        NONE,
+        A::CoderFilter,
+        "show all coders' codings / one coder's",
+    ),
+    b(C::Coding, K::Char('u'), NONE, A::Undo, "undo"),
+    b(C::Coding, K::Char('z'), CTRL, A::Undo, "undo"),
+    b(C::Coding, K::Char('y'), CTRL, A::Redo, "redo"),
+    b(C::Coding, K::Char('?'), NONE, A::Help, "help"),
+    QUICK_CODING[0],
+    QUICK_CODING[1],
+    QUICK_CODING[2],
+    QUICK_CODING[3],
+    QUICK_CODING[4],
+    QUICK_CODING[5],
+    QUICK_CODING[6],
+    QUICK_CODING[7],
+    QUICK_CODING[8],
+    // Codings pane
+    b(C::Codings, K::Up, NONE, A::Up, "previous coding"),
+    b(C::Codings, K::Char('k'), NONE, A::Up, "previous coding"),
+    b(C::Codings, K::Down, NONE, A::Down, "next coding"),
+    b(C::Codings, K::Char('j'), NONE, A::Down, "next coding"),
+    b(C::Codings, K::Home, NONE, A::First, "first coding"),
+    b(C::Codings, K::End, NONE, A::Last, "last coding"),
+    b(
+        C::Codings,
+        K::Enter,
+        NONE,
+        A::JumpToCoding,
+        "go to the passage (selects it)",
+    ),
+    b(
+        C::Codings,
+        K::Char('t'),
+        NONE,
+        A::ThemePicker,
+        "change the coding's theme",
+    ),
+    b(
+        C::Codings,
+        K::Char('d'),
+        NONE,
+        A::RemoveCoding,
+        "remove the coding (undoable)",
+    ),
+    b(
+        C::Codings,
+        K::Delete,
+        NONE,
+        A::RemoveCoding,
+        "remove the coding (undoable)",
+    ),
+    b(
+        C::Codings,
+        K::Char('m'),
+        NONE,
+        A::CodingMemo,
+        "edit the coding's memo",
+    ),
+    b(
+        C::Codings,
+        K::Char('M'),
+        NONE,
+        A::NoteMemo,
+        "your memo on this note",
+    ),
+    b(
+        C::Codings,
+        K::Char('a'),
+        NONE,
+        A::ReattachOrphan,
+        "orphaned coding: attach it to the editor's selection",
+    ),
+    b(
+        C::Codings,
+        K::Char('f'),
+        NONE,
+        A::CoderFilter,
+        "show all coders' codings / one coder's",
+    ),
+    b(
+        C::Codings,
+        K::F(3),
+        NONE,
+        A::CoderFilter,
+        "show all coders' codings / one coder's",
+    ),
+    b(C::Codings, K::Char('z'), CTRL, A::Undo, "undo"),
+    b(C::Codings, K::Char('y'), CTRL, A::Redo, "redo"),
+    b(C::Codings, K::Char('?'), NONE, A::Help, "help"),
+    // Theme picker
+    b(
+        C::Picker,
+        K::Enter,
+        NONE,
+        A::Accept,
+        "apply the highlighted theme",
+    ),
+    b(C::Picker, K::Esc, NONE, A::Cancel, "cancel"),
+    b(C::Picker, K::Up, NONE, A::Up, "previous theme"),
+    b(C::Picker, K::Char('p'), CTRL, A::Up, "previous theme"),
+    b(C::Picker, K::Down, NONE, A::Down, "next theme"),
+    b(C::Picker, K::Char('n'), CTRL, A::Down, "next theme"),
+    b(C::Picker, K::Tab, NONE, A::Down, "next theme"),
+    b(C::Picker, K::PageUp, NONE, A::PageUp, "page up"),
+    b(C::Picker, K::PageDown, NONE, A::PageDown, "page down"),
+    b(C::Picker, K::Backspace, NONE, A::Backspace, "delete left"),
+    b(
+        C::Picker,
+        K::Char('u'),
+        CTRL,
+        A::ClearFilter,
+        "clear the filter",
+    ),
+    // Prompt
+    b(C::Prompt, K::Enter, NONE, A::Accept, "accept"),
+    b(C::Prompt, K::Esc, NONE, A::Cancel, "cancel"),
+    b(C::Prompt, K::Backspace, NONE, A::Backspace, "delete left"),
+    b(C::Prompt, K::Delete, NONE, A::Delete, "delete right"),
+    b(C::Prompt, K::Left, NONE, A::Left(false), "left"),
+    b(C::Prompt, K::Right, NONE, A::Right(false), "right"),
+    b(C::Prompt, K::Home, NONE, A::LineStart(false), "start"),
+    b(C::Prompt, K::End, NONE, A::LineEnd(false), "end"),
+    b(C::Prompt, K::Char('u'), CTRL, A::ClearFilter, "clear"),
+    b(C::Prompt, K::Tab, NONE, A::Accept, "accept"),
+    // Codebook
+    b(
+        C::List,
+        K::Char('c'),
+        NONE,
+        A::OpenCodebook,
+        "the codebook (themes, counts, edits)",
+    ),
+    b(C::Codebook, K::Up, NONE, A::Up, "previous theme"),
+    b(C::Codebook, K::Char('k'), NONE, A::Up, "previous theme"),
+    b(C::Codebook, K::Down, NONE, A::Down, "next theme"),
+    b(C::Codebook, K::Char('j'), NONE, A::Down, "next theme"),
+    b(C::Codebook, K::Home, NONE, A::First, "first theme"),
+    b(C::Codebook, K::End, NONE, A::Last, "last theme"),
+    b(
+        C::Codebook,
+        K::Char('a'),
+        NONE,
+        A::ThemeAdd,
+        "add a theme beside the highlighted one (key, name)",
+    ),
+    b(C::Codebook, K::Char('r'), NONE, A::ThemeRename, "rename"),
+    b(
+        C::Codebook,
+        K::Char('C'),
+        NONE,
+        A::ThemeRecolour,
+        "next palette colour",
+    ),
+    b(
+        C::Codebook,
+        K::Char('#'),
+        NONE,
+        A::ThemeColourTyped,
+        "type a colour #rrggbb",
+    ),
+    b(
+        C::Codebook,
+        K::Char('p'),
+        NONE,
+        A::ThemeParent,
+        "move under another parent",
+    ),
+    b(
+        C::Codebook,
+        K::Char('M'),
+        NONE,
+        A::ThemeMerge,
+        "merge into another theme (passages move)",
+    ),
+    b(
+        C::Codebook,
+        K::Char('D'),
+        NONE,
+        A::ThemeDelete,
+        "delete (passages must be reassigned)",
+    ),
+    b(
+        C::Codebook,
+        K::Char('q'),
+        NONE,
+        A::Back,
+        "back to the sessions",
+    ),
+    b(C::Codebook, K::Char('?'), NONE, A::Help, "help"),
     // Help
     b(C::Help, K::Up, NONE, A::Up, "scroll up"),
     b(C::Help, K::Down, NONE, A::Down, "scroll down"),
@@ -590,13 +1110,34 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Help, K::Char('?'), NONE, A::Back, "close help"),
 ];
 
+const fn quick(context: Context, mods: KeyModifiers) -> [Binding; 9] {
+    let digits = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+    let mut out = [b(context, K::Null, NONE, A::QuickTheme(1), ""); 9];
+    let mut i = 0;
+    while i < 9 {
+        out[i] = b(
+            context,
+            K::Char(digits[i]),
+            mods,
+            A::QuickTheme(i as u8 + 1),
+            "code with the n-th most used theme (coding mode lists them)",
+        );
+        i += 1;
+    }
+    out
+}
+const QUICK_EDITOR: [Binding; 9] = quick(C::Editor, ALT);
+const QUICK_CODING: [Binding; 9] = quick(C::Coding, NONE);
+
 /// The action bound to `key` in `context`, falling back to `Global`.
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
     let mods = normalise_mods(key);
     let find = |ctx: Context| {
         BINDINGS
             .iter()
-            .find(|b| b.context == ctx && b.code == normalise_code(key.code) && b.mods == mods)
+            .find(|b| {
+                b.context == ctx && b.code == normalise_code(key.code, mods) && b.mods == mods
+            })
             .map(|b| b.action)
     };
     find(context).or_else(|| find(Context::Global))
@@ -614,10 +1155,13 @@ fn normalise_mods(key: &KeyEvent) -> KeyModifiers {
     }
 }
 
-fn normalise_code(code: KeyCode) -> KeyCode {
+fn normalise_code(code: KeyCode, mods: KeyModifiers) -> KeyCode {
     match code {
-        // Ctrl+Shift+Z arrives as an upper-case 'Z' on some terminals.
-        K::Char(c) if c.is_ascii_uppercase() => K::Char(c.to_ascii_lowercase()),
+        // Ctrl+Shift+Z arrives as an upper-case 'Z' on some terminals. Plain upper-case letters
+        // stay: `M` and `m` are different keys.
+        K::Char(c) if c.is_ascii_uppercase() && mods.intersects(CTRL | ALT) => {
+            K::Char(c.to_ascii_lowercase())
+        }
         other => other,
     }
 }
@@ -664,7 +1208,12 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::Global,
         C::List,
         C::Editor,
+        C::Coding,
+        C::Codings,
+        C::Picker,
+        C::Prompt,
         C::Form,
+        C::Codebook,
         C::Search,
         C::Evidence,
         C::ExportPrompt,
@@ -687,6 +1236,12 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         }
         if ctx == C::Search {
             rows.push(("any character".into(), "type the query (results follow)"));
+        }
+        if ctx == C::Picker {
+            rows.push((
+                "any character".into(),
+                "filter themes (fuzzy; accents optional)",
+            ));
         }
         out.push((ctx.title(), rows));
     }

@@ -3,6 +3,7 @@
 //! pure functions of the state. Only this module touches the terminal.
 
 pub mod app;
+pub mod coding;
 pub mod form;
 pub mod index_worker;
 pub mod keymap;
@@ -57,6 +58,7 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
         env.store_root.display().to_string()
     };
     let mut app = App::new(label, env.facilitator.clone(), read_only);
+    app.coding.coder = env.coder.clone();
 
     // Signals set a flag that the loop turns into a message, so a save can still happen.
     let term = Arc::new(AtomicBool::new(false));

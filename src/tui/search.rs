@@ -355,7 +355,7 @@ pub fn jump_for(hit: &Hit) -> Jump {
 }
 
 impl App {
-    fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+    fn search_status(&mut self, kind: StatusKind, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             kind,
@@ -546,7 +546,7 @@ impl App {
         out.push(Request::Load(jump.id.clone()));
         self.search.jump = Some(jump);
         self.search.return_to = Some(from);
-        self.set_status(StatusKind::Info, format!("Opening {title}…"));
+        self.search_status(StatusKind::Info, format!("Opening {title}…"));
     }
 
     /// The mouse on the search screen: the wheel moves through the results, a click selects
@@ -695,12 +695,12 @@ impl App {
                     let text = format!("“{}” {}", item.quote, citation(item));
                     self.clipboard = text.clone();
                     self.clipboard_out = Some(text);
-                    self.set_status(StatusKind::Ok, "Copied the quote with its citation");
+                    self.search_status(StatusKind::Ok, "Copied the quote with its citation");
                 }
             }
             Action::Export => {
                 if ev.items.is_empty() {
-                    self.set_status(StatusKind::Error, "Nothing to export");
+                    self.search_status(StatusKind::Error, "Nothing to export");
                 } else {
                     let today = chrono::Local::now().format("%Y-%m-%d");
                     ev.export_path = Some(format!("evidence-{today}.md"));
@@ -735,7 +735,7 @@ impl App {
             Action::Confirm => {
                 let path = path.trim().to_string();
                 if path.is_empty() {
-                    self.set_status(StatusKind::Error, "Type a file name to export to");
+                    self.search_status(StatusKind::Error, "Type a file name to export to");
                     return;
                 }
                 let ev = &mut self.evidence;
@@ -755,7 +755,7 @@ impl App {
                 } else {
                     "the marked"
                 };
-                self.set_status(
+                self.search_status(
                     StatusKind::Info,
                     format!("Exporting {which} {} passages…", items.len()),
                 );
@@ -796,7 +796,7 @@ impl App {
                     Screen::Evidence => self.send_evidence(),
                     _ => {}
                 },
-                Err(e) => self.set_status(
+                Err(e) => self.search_status(
                     StatusKind::Error,
                     format!("Saved, but the search index was not updated: {e}"),
                 ),
@@ -824,7 +824,7 @@ impl App {
                 count,
                 result,
             } => match result {
-                Ok(()) => self.set_status(
+                Ok(()) => self.search_status(
                     StatusKind::Ok,
                     format!("Exported {count} passages to {}", full.display()),
                 ),
@@ -832,7 +832,7 @@ impl App {
                     let typed = path.to_string_lossy().into_owned();
                     self.evidence.replace_ok = Some(typed.clone());
                     self.evidence.export_path = Some(typed);
-                    self.set_status(
+                    self.search_status(
                         StatusKind::Error,
                         format!(
                             "{} already exists: Enter replaces it, or type another name",
@@ -840,7 +840,9 @@ impl App {
                         ),
                     );
                 }
-                Err(Some(e)) => self.set_status(StatusKind::Error, format!("Export failed: {e}")),
+                Err(Some(e)) => {
+                    self.search_status(StatusKind::Error, format!("Export failed: {e}"))
+                }
             },
         }
     }

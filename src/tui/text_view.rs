@@ -23,6 +23,9 @@ use ratatui::widgets::StatefulWidget;
 use ropey::Rope;
 use std::collections::HashMap;
 
+/// Lines longer than this (in bytes) are re-laid out incrementally after an edit.
+const LONG_LINE_BYTES: usize = 2048;
+
 /// Rows kept between the cursor and the top or bottom edge when following the cursor.
 pub const SCROLL_OFF: usize = 2;
 
@@ -36,6 +39,20 @@ pub struct CodedSpan {
     pub colour: Option<(u8, u8, u8)>,
     /// Shown in the margin (a theme key such as `trust`).
     pub label: String,
+    /// Drawn instead of the colour-derived style when set (e.g. the coding being edited).
+    pub style: Option<Style>,
+}
+
+impl CodedSpan {
+    pub fn new(start: usize, end: usize, colour: Option<(u8, u8, u8)>, label: &str) -> CodedSpan {
+        CodedSpan {
+            start,
+            end,
+            colour,
+            label: label.to_string(),
+            style: None,
+        }
+    }
 }
 
 /// Parse `#rrggbb` (or `rrggbb`).
@@ -50,14 +67,19 @@ pub fn parse_hex_colour(s: &str) -> Option<(u8, u8, u8)> {
 
 /// Black or white, whichever reads better on the background `rgb` (WCAG relative luminance).
 pub fn contrast_text(rgb: (u8, u8, u8)) -> Color {
-    let lin = |c: u8| {
-        let c = c as f64 / 255.0;
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
+    // sRGB to linear light, tabulated once (this runs for every coded cell of every frame).
+    static LINEAR: std::sync::OnceLock<[f64; 256]> = std::sync::OnceLock::new();
+    let table = LINEAR.get_or_init(|| {
+        std::array::from_fn(|i| {
+            let c = i as f64 / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        })
+    });
+    let lin = |c: u8| table[c as usize];
     let l = 0.2126 * lin(rgb.0) + 0.7152 * lin(rgb.1) + 0.0722 * lin(rgb.2);
     // Contrast with black (l+0.05)/0.05 beats contrast with white 1.05/(l+0.05) above ~0.179.
     if l > 0.179 {
@@ -85,6 +107,7 @@ pub fn spans_for_codings<'a>(
                 .find(|t| t.key == c.theme)
                 .and_then(|t| parse_hex_colour(&t.colour)),
             label: c.theme.clone(),
+            style: None,
         })
         .collect()
 }
@@ -160,6 +183,14 @@ impl TextViewStyle {
                 .fg(contrast_text(rgb)),
             _ => Style::new(),
         }
+    }
+}
+
+impl TextViewStyle {
+    /// Colours unless the `NO_COLOR` environment variable is set to something non-empty
+    /// (<https://no-color.org>).
+    pub fn from_env() -> TextViewStyle {
+        TextViewStyle::new(std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
     }
 }
 
@@ -263,6 +294,15 @@ impl LayoutCache {
         };
         if !valid {
             let text = slice.to_string();
+            // A long line that changed is updated around the edit, not laid out afresh.
+            if let Some(c) = self.lines.get_mut(&line) {
+                if c.text.len() > LONG_LINE_BYTES {
+                    c.layout.update(&c.text, &text, self.width);
+                    c.text = text;
+                    c.checked_frame = frame;
+                    return &self.lines[&line];
+                }
+            }
             let layout = LineLayout::new(&text, self.width);
             self.lines.insert(
                 line,
@@ -483,10 +523,31 @@ impl TextViewState {
         Some(d)
     }
 
+    /// How many rows follow `(line, row)`, counting at most `limit`.
+    fn rows_after(&mut self, rope: &Rope, line: usize, row: usize, limit: usize) -> usize {
+        let (l, r) = self.forward(rope, line, row, limit);
+        let mut n = 0;
+        let (mut cl, mut cr) = (line, row);
+        while (cl, cr) != (l, r) {
+            let rows = self.cache.rows(rope, cl);
+            if cr + 1 < rows {
+                cr += 1;
+            } else {
+                cl += 1;
+                cr = 0;
+            }
+            n += 1;
+        }
+        n
+    }
+
     /// Scroll so the cursor at `(line, row)` is on screen with `SCROLL_OFF` rows around it.
     fn follow(&mut self, rope: &Rope, line: usize, row: usize, height: usize) {
         let off = SCROLL_OFF.min(height.saturating_sub(1) / 2);
-        let bottom = height.saturating_sub(1 + off);
+        // Below the cursor keep only as many rows as the text has (the end of the note sits
+        // on the bottom row, not above blank rows).
+        let after = self.rows_after(rope, line, row, off);
+        let bottom = height.saturating_sub(1 + after);
         match self.distance_from_top(rope, line, row, height) {
             Some(d) if d >= off && d <= bottom => {}
             Some(d) if d < off => {
@@ -607,7 +668,10 @@ impl TextViewState {
                             }
                         }
                         if let Some(s) = inner {
-                            st = style.coded(s.colour, covering > 1);
+                            st = match s.style {
+                                Some(own) => style.text.patch(own),
+                                None => style.coded(s.colour, covering > 1),
+                            };
                         }
                         if line_hits.iter().any(|&(s, e)| s <= abs && abs < e) {
                             st = st.patch(style.search_hit);

@@ -2,9 +2,14 @@
 //! on the same channel the input thread feeds, so the event loop waits on one queue and the UI
 //! never blocks on the file system.
 
+use crate::core::anchor::reattach_all;
+use crate::core::codebook::{Codebook, ThemeRemap};
+use crate::core::coding::CoderSessionFile;
+use crate::core::coding_store;
 use crate::core::session::{Session, SessionId};
 use crate::core::store::{FileStamp, Scan, Store};
 use crossbeam_channel::{Receiver, Sender};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -23,9 +28,37 @@ pub enum Request {
     ClearDraft(SessionId),
     /// Ask for the file's current stamp, to notice edits made outside Ripple.
     Stamp(SessionId),
+    /// Read the store's codebook.
+    LoadCodebook,
+    /// Write these coder files of one session (coding version `version` of the open note).
+    SaveCodings {
+        id: SessionId,
+        files: Vec<CoderSessionFile>,
+        version: u64,
+        /// Who codes here. Other coders' files only change where typing moved their
+        /// passages, so only those positions are written into their files as they are on disk.
+        owner: String,
+    },
+    /// Count coded passages per theme over every coder file.
+    CountCodings,
+    /// Size and time of every coder's file for the session (to notice files changed outside).
+    CodingStamp(SessionId),
+    /// Every coder's codings for the session, re-attached to `text` (the open note's text).
+    LoadCodings {
+        id: SessionId,
+        text: String,
+    },
+    /// Write an edited codebook. `remap` moves passages first (merge, delete with
+    /// reassignment); `require_unused` refuses when that theme still codes passages.
+    SaveCodebook {
+        codebook: Box<Codebook>,
+        remap: Option<ThemeRemap>,
+        require_unused: Option<String>,
+        done: String,
+    },
 }
 
-// Answers are moved once each; boxing the loaded session would buy nothing.
+// Answers are moved once into the event loop; boxing the large ones would buy nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Response {
@@ -46,6 +79,32 @@ pub enum Response {
         id: SessionId,
         stamp: Option<FileStamp>,
     },
+    /// The codebook, or its problems (`file:line: reason`) when it is invalid.
+    Codebook(Result<Codebook, Vec<String>>),
+    CodingsSaved {
+        id: SessionId,
+        version: u64,
+        result: Result<(), String>,
+        /// The coder files' stamps right after writing.
+        stamp: Vec<(PathBuf, Option<FileStamp>)>,
+    },
+    /// Passages per theme key, and files that could not be read.
+    CodingCounts(BTreeMap<String, usize>, Vec<String>),
+    CodingStamp {
+        id: SessionId,
+        stamp: Vec<(PathBuf, Option<FileStamp>)>,
+    },
+    CodingsLoaded {
+        id: SessionId,
+        files: Vec<CoderSessionFile>,
+        problems: Vec<String>,
+        stamp: Vec<(PathBuf, Option<FileStamp>)>,
+    },
+    /// Codebook written (the message to show) or why not.
+    CodebookSaved {
+        codebook: Box<Codebook>,
+        result: Result<String, String>,
+    },
 }
 
 #[derive(Debug)]
@@ -54,6 +113,12 @@ pub struct Loaded {
     pub stamp: Option<FileStamp>,
     /// Unsaved text recovered from a draft newer than the file.
     pub draft: Option<(Session, SystemTime)>,
+    /// Every coder's codings for the session, re-attached to the file's text.
+    pub codings: Vec<CoderSessionFile>,
+    /// Coder files that could not be read (left untouched) or re-saved.
+    pub coding_problems: Vec<String>,
+    /// The coder files' stamps once loaded, to notice later changes made outside.
+    pub coding_stamp: Vec<(PathBuf, Option<FileStamp>)>,
 }
 
 /// Start the IO thread. Responses are wrapped by `wrap` into the event loop's message type.
@@ -91,20 +156,30 @@ fn handle(store: &Store, req: Request) -> Response {
                     let draft = store
                         .read_draft(&id)
                         .filter(|(d, _)| d.text != session.text || d.meta != session.meta);
+                    let (codings, coding_problems) = load_codings(store, &id, &session.text);
                     Loaded {
                         session,
                         stamp,
                         draft,
+                        codings,
+                        coding_problems,
+                        coding_stamp: coding_stamp(store, &id),
                     }
                 })
                 .or_else(|e| {
                     // A session that exists only as a draft (created, never saved) still opens.
                     match store.read_draft(&id) {
-                        Some((d, t)) => Ok(Loaded {
-                            session: d.clone(),
-                            stamp: None,
-                            draft: Some((d, t)),
-                        }),
+                        Some((d, t)) => {
+                            let (codings, coding_problems) = load_codings(store, &id, &d.text);
+                            Ok(Loaded {
+                                session: d.clone(),
+                                stamp: None,
+                                draft: Some((d, t)),
+                                codings,
+                                coding_problems,
+                                coding_stamp: coding_stamp(store, &id),
+                            })
+                        }
                         None => Err(e.to_string()),
                     }
                 });
@@ -144,5 +219,202 @@ fn handle(store: &Store, req: Request) -> Response {
             let stamp = store.stamp(&id);
             Response::Stamp { id, stamp }
         }
+        Request::LoadCodebook => Response::Codebook(
+            Codebook::load_or_builtin(&store.codebook_path())
+                .map_err(|errs| errs.iter().map(|e| e.to_string()).collect()),
+        ),
+        Request::SaveCodings {
+            id,
+            files,
+            version,
+            owner,
+        } => {
+            let mut result = Ok(());
+            for f in &files {
+                // A file on disk that cannot be read is never overwritten: it may hold work.
+                let saved = if f.coder == owner {
+                    coding_store::load(store.root(), &f.coder, &f.session)
+                        .and_then(|_| coding_store::save(store.root(), f))
+                } else {
+                    coding_store::load(store.root(), &f.coder, &f.session).and_then(|disk| {
+                        coding_store::save(store.root(), &with_positions_of(disk, f))
+                    })
+                };
+                if let Err(e) = saved {
+                    result = Err(e.to_string());
+                    break;
+                }
+            }
+            Response::CodingsSaved {
+                stamp: coding_stamp(store, &id),
+                id,
+                version,
+                result,
+            }
+        }
+        Request::CodingStamp(id) => Response::CodingStamp {
+            stamp: coding_stamp(store, &id),
+            id,
+        },
+        Request::LoadCodings { id, text } => {
+            let (files, problems) = load_codings(store, &id, &text);
+            Response::CodingsLoaded {
+                stamp: coding_stamp(store, &id),
+                id,
+                files,
+                problems,
+            }
+        }
+        Request::CountCodings => {
+            let (files, errors) = coding_store::load_all(store.root());
+            Response::CodingCounts(
+                coding_store::count_by_theme(&files),
+                errors.iter().map(|e| e.to_string()).collect(),
+            )
+        }
+        Request::SaveCodebook {
+            codebook,
+            remap,
+            require_unused,
+            done,
+        } => {
+            let result = save_codebook(store, &codebook, remap.as_ref(), require_unused);
+            Response::CodebookSaved {
+                codebook,
+                result: result.map(|moved| {
+                    if moved > 0 {
+                        format!("{done}; {moved} passage(s) moved")
+                    } else {
+                        done
+                    }
+                }),
+            }
+        }
+    }
+}
+
+/// Every coder folder's file for `id`, with its stamp (None: no such file), sorted.
+fn coding_stamp(store: &Store, id: &SessionId) -> Vec<(PathBuf, Option<FileStamp>)> {
+    let dir = coding_store::codings_dir(store.root());
+    let mut out: Vec<(PathBuf, Option<FileStamp>)> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path().join(format!("{}.json", id.as_str())))
+                .map(|p| {
+                    let s = FileStamp::of_path(&p);
+                    (p, s)
+                })
+                .filter(|(_, s)| s.is_some())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Another coder's file as on disk, with the positions (range, status, quote, context) of the
+/// passages `ours` knows. Passages they added meanwhile are kept as they are (re-attached when
+/// the note is next opened); their memos and themes are theirs.
+fn with_positions_of(mut disk: CoderSessionFile, ours: &CoderSessionFile) -> CoderSessionFile {
+    for c in &mut disk.codings {
+        if let Some(o) = ours.codings.iter().find(|o| o.id == c.id) {
+            c.start = o.start;
+            c.end = o.end;
+            c.status = o.status;
+            c.quote.clone_from(&o.quote);
+            c.before.clone_from(&o.before);
+            c.after.clone_from(&o.after);
+        }
+    }
+    disk
+}
+
+/// Every coder's file for a session, re-attached to `text`. Files whose codings moved or were
+/// orphaned are written back (unless the store is read-only) so disk matches what is shown.
+fn load_codings(store: &Store, id: &SessionId, text: &str) -> (Vec<CoderSessionFile>, Vec<String>) {
+    let (mut files, errors) = coding_store::load_session(store.root(), id);
+    let mut problems: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    for f in &mut files {
+        let before = f.codings.clone();
+        reattach_all(text, &mut f.codings);
+        if f.codings != before && !store.is_read_only() {
+            if let Err(e) = coding_store::save(store.root(), f) {
+                problems.push(e.to_string());
+            }
+        }
+    }
+    (files, problems)
+}
+
+/// Move passages (if asked), then write the codebook. Passages move first: if writing the
+/// codebook then fails, they carry a theme that still exists, so nothing is stranded.
+fn save_codebook(
+    store: &Store,
+    codebook: &Codebook,
+    remap: Option<&ThemeRemap>,
+    require_unused: Option<String>,
+) -> Result<usize, String> {
+    if store.is_read_only() {
+        return Err("the store is read-only".into());
+    }
+    if let Some(key) = require_unused {
+        let (files, errors) = coding_store::load_all(store.root());
+        if let Some(e) = errors.first() {
+            return Err(format!("{e}; fix this file before deleting themes"));
+        }
+        let n = coding_store::count_by_theme(&files)
+            .get(&key)
+            .copied()
+            .unwrap_or(0);
+        if n > 0 {
+            return Err(format!(
+                "theme `{key}` now codes {n} passage(s): choose a theme to reassign them to"
+            ));
+        }
+    }
+    let moved = match remap {
+        Some(r) => coding_store::apply_remap(store.root(), r).map_err(|e| e.to_string())?,
+        None => 0,
+    };
+    codebook
+        .save(&store.codebook_path())
+        .map_err(|e| e.to_string())?;
+    Ok(moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::coding::AnchorStatus;
+
+    #[test]
+    fn another_coders_file_keeps_their_new_passages_and_memo_and_takes_our_moves() {
+        let id = SessionId("01jd3k0000000000000000000a".into());
+        let text = "uno dos tres cuatro";
+        let a = coding_store::new_coding(text, &id, 0, 3, "trust", "Bea", "").unwrap();
+        let b = coding_store::new_coding(text, &id, 8, 12, "roles", "Bea", "").unwrap();
+        let disk = CoderSessionFile {
+            session: id.clone(),
+            coder: "Bea".into(),
+            memo: "written meanwhile".into(),
+            codings: vec![a.clone(), b.clone()],
+        };
+        let mut moved = a.clone();
+        moved.start = 5;
+        moved.end = 8;
+        moved.status = AnchorStatus::Attached;
+        moved.theme = "stale".into();
+        let ours = CoderSessionFile {
+            session: id,
+            coder: "Bea".into(),
+            memo: String::new(),
+            codings: vec![moved],
+        };
+        let merged = with_positions_of(disk, &ours);
+        assert_eq!(merged.memo, "written meanwhile");
+        assert_eq!(merged.codings.len(), 2, "their new passage is kept");
+        assert_eq!((merged.codings[0].start, merged.codings[0].end), (5, 8));
+        assert_eq!(merged.codings[0].theme, "trust", "themes are theirs");
+        assert_eq!(merged.codings[1], b);
     }
 }

@@ -1,11 +1,14 @@
 //! Views: pure functions from the app state to a frame. Each screen in its own file; layout
 //! helpers here are shared with the update function so mouse clicks land where things are drawn.
 
+pub mod codebook;
+pub mod codings;
 pub mod evidence;
 pub mod form;
 pub mod help;
 pub mod list;
 pub mod note;
+pub mod picker;
 pub mod search;
 pub mod status;
 
@@ -37,7 +40,10 @@ pub fn note_areas(area: Rect, app: &App) -> NoteAreas {
         Constraint::Length(2),
     ])
     .areas(area);
-    let form_focused = app.note.as_ref().is_some_and(|n| n.focus == Pane::Form);
+    let form_focused = app
+        .note
+        .as_ref()
+        .is_some_and(|n| matches!(n.focus, Pane::Form | Pane::Codings));
     if area.width >= SIDE_BY_SIDE_MIN {
         let [editor, form] =
             Layout::horizontal([Constraint::Min(20), Constraint::Length(FORM_WIDTH)]).areas(body);
@@ -83,7 +89,9 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Screen::Note => note::draw(frame, area, app, &pal),
         Screen::Search => search::draw(frame, area, app, &pal),
         Screen::Evidence => evidence::draw(frame, area, app, &pal),
+        Screen::Codebook => codebook::draw(frame, area, app, &pal),
     }
+    picker::draw_overlays(frame, area, app, &pal);
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::draw(frame, area, *scroll, &pal),
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),

@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         } else {
             m.title.as_str()
         };
-        let head = Line::from(vec![
+        let mut head = Line::from(vec![
             Span::styled(" Ripple ", pal.title()),
             Span::styled(format!(" {title} "), pal.header()),
             Span::styled(
@@ -32,6 +32,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                 pal.dim(),
             ),
         ]);
+        if n.coding.mode {
+            head.spans.push(Span::styled(" CODING ", pal.warn()));
+        }
+        if let Some(f) = &app.coding.filter {
+            head.spans
+                .push(Span::styled(format!(" [codings: {f}]"), pal.dim()));
+        }
         frame.render_widget(Paragraph::new(head), a.header);
     }
     if a.editor.width > 0 && a.editor.height > 0 {
@@ -39,8 +46,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         if let Some(n) = &mut app.note {
             let focused = n.focus == Pane::Editor;
             let style = TextViewStyle::new(no_color);
+            let spans = app.coding.spans(&n.doc);
             let hits = search.hits_for(&n.meta.id, n.doc.editor().version());
             let view = TextView::for_editor(n.doc.editor())
+                .spans(&spans)
                 .style(&style)
                 .search_hits(hits);
             frame.render_stateful_widget(view, a.editor, &mut n.view);
@@ -64,7 +73,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         }
     }
     if let Some(f) = a.form {
-        form::draw(frame, f, app, pal);
+        let codings = app.note.as_ref().is_some_and(|n| {
+            n.focus == Pane::Codings || (n.focus == Pane::Editor && n.coding.side_codings)
+        });
+        if codings {
+            super::codings::draw(frame, f, app, pal);
+        } else {
+            form::draw(frame, f, app, pal);
+        }
     }
     status::draw(frame, a.status, app, pal);
 }

@@ -40,25 +40,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         };
         spans.push(Span::styled(format!(" {}", st.text), style));
     }
-    let hints = match app.screen {
-        Screen::List => {
-            " n new · Enter open · type to filter · / search · e evidence · F1/? help · q quit"
+    let coding_hints = app.coding_hints();
+    let hints = match (app.screen, &coding_hints) {
+        (_, Some(h)) => h.as_str(),
+        (Screen::List, _) => {
+            " n new · Enter open · / search · e evidence · c codebook · type to filter · F1/? help · q quit"
         }
-        Screen::Search => {
+        (Screen::Search, _) => {
             " type to search · ↑↓ choose · Enter open · Ctrl-T passages/sessions · Ctrl-E evidence · Esc back · F1 help"
         }
-        Screen::Evidence if app.evidence.export_path.is_some() => {
+        (Screen::Evidence, _) if app.evidence.export_path.is_some() => {
             " Enter write the file · Esc cancel"
         }
-        Screen::Evidence => {
+        (Screen::Evidence, _) => {
             " ←→ theme · s sort · Space mark · y copy · x export · Enter open · Esc back · F1 help"
         }
-        Screen::Note if app.search.return_to.is_some() => {
-            " Tab details/note · Ctrl-S save · Esc back to the results · F1 help · Ctrl-Q quit"
+        (Screen::Note, _) if app.search.return_to.is_some() => {
+            " Tab codings/details · Ctrl-T code · Ctrl-S save · Esc back to the results · F1 help"
         }
-        Screen::Note => {
-            " Tab details/note · Ctrl-S save · Ctrl-Z undo · Esc back to list · F1 help · Ctrl-Q quit"
+        (Screen::Note, _) => {
+            " Tab codings/details · Ctrl-T code · F2 coding mode · Ctrl-S save · Ctrl-Z undo · Esc list · F1 help"
         }
+        (Screen::Codebook, _) => " Esc back",
     };
     let lines = vec![
         Line::from(spans),

@@ -1,0 +1,148 @@
+//! The codings pane: the open note's codings by position, with theme chip, coder, quote, memo
+//! mark and ORPHANED marker; the highlighted coding's memo and the note memo below.
+
+use crate::core::coding::AnchorStatus;
+use crate::tui::app::{App, Pane};
+use crate::tui::text_view::{contrast_text, parse_hex_colour};
+use crate::tui::theme::Palette;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// The chip style of a theme colour.
+pub fn chip(colour: &str, pal: &Palette) -> Style {
+    match parse_hex_colour(colour) {
+        Some(rgb) if !pal.no_color => Style::new()
+            .bg(Color::Rgb(rgb.0, rgb.1, rgb.2))
+            .fg(contrast_text(rgb)),
+        _ => pal.key(),
+    }
+}
+
+fn one_line(s: &str, max: usize) -> String {
+    let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() <= max {
+        one
+    } else {
+        let mut t: String = one.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// The list part of the pane (inside the border, above the details) and the first row shown.
+fn list_layout(area: Rect, selected: usize) -> (Rect, usize) {
+    let inner = Block::bordered().inner(area);
+    let [list_area, _] = Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(inner);
+    let height = (list_area.height as usize / 2).max(1);
+    (list_area, (selected + 1).saturating_sub(height))
+}
+
+/// Which row (index into the pane's rows) a click on screen row `y` hits.
+pub fn row_at(area: Rect, y: u16, selected: usize, rows: usize) -> Option<usize> {
+    let (list, offset) = list_layout(area, selected);
+    if y < list.y || y >= list.bottom() {
+        return None;
+    }
+    let r = offset + (y - list.y) as usize / 2;
+    (r < rows).then_some(r)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
+    let Some(n) = &app.note else { return };
+    let focused = n.focus == Pane::Codings;
+    let rows = app.coding.rows(&n.doc);
+    let block = Block::bordered()
+        .title(format!(
+            " Codings ({}) · {} ",
+            rows.len(),
+            app.coding.filter_label()
+        ))
+        .border_style(if focused {
+            pal.focus_border()
+        } else {
+            pal.border()
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [_, detail_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(inner);
+    let sel = n.coding.selected.min(rows.len().saturating_sub(1));
+    let (list_area, offset) = list_layout(area, sel);
+    let width = list_area.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No codings yet: select words, Ctrl-T",
+            pal.ghost(),
+        )));
+    }
+    for (r, &i) in rows.iter().enumerate().skip(offset) {
+        let c = &n.doc.codings()[i];
+        let colour = app
+            .coding
+            .codebook
+            .get(&c.theme)
+            .map(|t| t.colour.clone())
+            .unwrap_or_default();
+        let mut head = vec![
+            Span::styled(format!(" {} ", c.theme), chip(&colour, pal)),
+            Span::styled(format!(" {}", c.coder), pal.dim()),
+        ];
+        if !c.memo.is_empty() {
+            head.push(Span::styled(" ✎", pal.key()));
+        }
+        if c.status == AnchorStatus::Orphaned {
+            head.push(Span::styled(" ORPHANED", pal.error()));
+        }
+        let mut quote = Line::from(Span::raw(format!(
+            "  “{}”",
+            one_line(&c.quote, width.saturating_sub(4))
+        )));
+        let mut head = Line::from(head);
+        if focused && r == sel {
+            head = head.style(pal.selected());
+            quote = quote.style(pal.selected());
+        }
+        lines.push(head);
+        lines.push(quote);
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
+
+    let mut detail: Vec<Line> = Vec::new();
+    if let Some(&i) = rows.get(sel) {
+        let c = &n.doc.codings()[i];
+        let name = app
+            .coding
+            .codebook
+            .get(&c.theme)
+            .map_or("(not in the codebook)".to_string(), |t| t.name.clone());
+        detail.push(Line::from(vec![
+            Span::styled("Theme ", pal.dim()),
+            Span::raw(name),
+        ]));
+        detail.push(Line::from(vec![
+            Span::styled("Memo ", pal.dim()),
+            Span::raw(if c.memo.is_empty() {
+                "—".to_string()
+            } else {
+                c.memo.clone()
+            }),
+        ]));
+    }
+    let memo = n.doc.note_memo(&app.coding.coder);
+    detail.push(Line::from(vec![
+        Span::styled("Note memo ", pal.dim()),
+        Span::raw(if memo.is_empty() { "— (M)" } else { memo }),
+    ]));
+    frame.render_widget(
+        Paragraph::new(detail).wrap(Wrap { trim: true }).block(
+            Block::new()
+                .borders(ratatui::widgets::Borders::TOP)
+                .border_style(pal.border()),
+        ),
+        detail_area,
+    );
+}

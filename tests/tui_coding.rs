@@ -1,0 +1,469 @@
+//! End-to-end coding in the TUI: the real binary in a pseudo-terminal, typed at as an
+//! evaluator types, with the coder files checked on disk.
+
+mod common;
+
+use common::{Key, Tui};
+use ripple::core::text::char_slice;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const NOTE: &str =
+    "Al principio hablamos de la niñez y la confianza entre agencias.\nLuego, planes.";
+const PASSAGE: &str = "la niñez y la confianza";
+const F2: &[u8] = b"\x1bOQ";
+const CTRL_HOME: &[u8] = b"\x1b[1;5H";
+
+fn store_dir(tmp: &tempfile::TempDir) -> PathBuf {
+    tmp.path().join("store")
+}
+
+fn cli_new(store: &Path, title: &str, text: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
+        .args(["--store"])
+        .arg(store)
+        .args([
+            "new",
+            "--title",
+            title,
+            "--date",
+            "2026-06-14",
+            "--agency",
+            "CYFD",
+        ])
+        .env("RIPPLE_INDEX", store.parent().unwrap().join("index"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "ripple new failed");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn session_file(store: &Path) -> PathBuf {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(store.join("sessions"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    v.sort();
+    v.remove(0)
+}
+
+/// The note text of a session file (after the closing `+++` line).
+fn note_text(store: &Path) -> String {
+    let all = std::fs::read_to_string(session_file(store)).unwrap();
+    let body = all.splitn(3, "+++\n").nth(2).unwrap();
+    body.to_string()
+}
+
+/// The test coder's codings of the only session: (theme, start, end, quote, status).
+fn coder_codings(store: &Path) -> Vec<(String, usize, usize, String, String)> {
+    let dir = store.join("codings").join("test-coder");
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in rd.flatten() {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap();
+        for c in v["codings"].as_array().unwrap() {
+            out.push((
+                c["theme"].as_str().unwrap().to_string(),
+                c["start"].as_u64().unwrap() as usize,
+                c["end"].as_u64().unwrap() as usize,
+                c["quote"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap_or("attached").to_string(),
+            ));
+        }
+    }
+    out
+}
+
+fn wait_file<T>(what: &str, f: impl Fn() -> Option<T>) -> T {
+    let end = std::time::Instant::now() + common::DEADLINE;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < end,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn open_note(t: &mut Tui, title: &str) {
+    t.wait_for(title);
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    t.wait_for("Al principio");
+}
+
+/// Put the cursor on char `at` and select `len` chars with Shift+Right.
+fn select(t: &mut Tui, at: usize, len: usize) {
+    t.send(CTRL_HOME);
+    for _ in 0..at {
+        t.key(Key::Right);
+    }
+    for _ in 0..len {
+        t.key(Key::ShiftRight);
+    }
+}
+
+fn passage_start(text: &str) -> usize {
+    text[..text.find(PASSAGE).unwrap()].chars().count()
+}
+
+/// In the note's row whose margin says `trust`, the `ñ` of "niñez" has colours of its own.
+fn n_tilde_is_coloured(t: &Tui) -> bool {
+    t.with_screen(|s| {
+        let (rows, cols) = s.size();
+        for r in 0..rows.get() {
+            let line: String = (0..cols.get())
+                .filter_map(|c| s.cell(r, c).map(|c| c.contents().to_string()))
+                .collect();
+            if !line.starts_with("trust") {
+                continue;
+            }
+            for c in 0..cols.get() {
+                if let Some(cell) = s.cell(r, c) {
+                    let after_i = c > 0 && s.cell(r, c - 1).is_some_and(|p| p.contents() == "i");
+                    if cell.contents() == "ñ" && after_i {
+                        return cell.bgcolor() != vt100::Color::Default
+                            && cell.fgcolor() != vt100::Color::Default;
+                    }
+                }
+            }
+        }
+        false
+    })
+}
+
+#[test]
+fn a_passage_coded_via_the_picker_follows_its_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Joint coaching in Doña Ana", NOTE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Joint coaching in Doña Ana");
+
+    let at = passage_start(NOTE);
+    select(&mut t, at, PASSAGE.chars().count());
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Code “la niñez y la confianza”");
+    t.type_text("trust");
+    t.wait_for("Trust");
+    t.key(Key::Enter);
+    t.wait_for("Coded “la niñez y la confianza” as Trust");
+    // The margin names the theme on the passage's row, and the passage is coloured.
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    assert!(n_tilde_is_coloured(&t), "the coded ñ has a colour");
+    // The codings pane lists it.
+    t.key(Key::Tab);
+    t.wait_for("Codings (1)");
+    t.wait_for("“la niñez y la confianza”");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    let c = coder_codings(&store);
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].0, "trust");
+    assert_eq!((c[0].1, c[0].2), (at, at + PASSAGE.chars().count()));
+    assert_eq!(c[0].3, PASSAGE);
+
+    // Restart: still coded; type before it and it moves with its words.
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Joint coaching in Doña Ana");
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    t.send(CTRL_HOME);
+    t.type_text("Hoy: ");
+    t.key(Key::Ctrl('s'));
+    t.wait_saved();
+    let text = note_text(&store);
+    let c = wait_file("the coding to move", || {
+        let c = coder_codings(&store);
+        (c.len() == 1 && c[0].1 == at + 5).then_some(c)
+    });
+    assert_eq!(char_slice(&text, c[0].1, c[0].2), PASSAGE);
+
+    // An outside edit inserts text at the start: after the reload the coding is on the same words.
+    let file = session_file(&store);
+    let all = std::fs::read_to_string(&file).unwrap();
+    let mut parts = all.splitn(3, "+++\n");
+    let (a, b, body) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    std::fs::write(&file, format!("{a}+++\n{b}+++\nNota de ñandú. {body}")).unwrap();
+    t.wait_for("Nota de ñandú.");
+    t.wait_for("Reloaded");
+    let text = note_text(&store);
+    let c = wait_file("the coding to be re-attached on disk", || {
+        let c = coder_codings(&store);
+        (c.len() == 1 && c[0].1 == passage_start(&text)).then_some(c)
+    });
+    assert_eq!(char_slice(&text, c[0].1, c[0].2), PASSAGE);
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    assert!(n_tilde_is_coloured(&t), "still coloured after the reload");
+
+    // Delete the coded words: the coding is kept, marked ORPHANED.
+    let start = passage_start(&text);
+    select(&mut t, start, PASSAGE.chars().count());
+    t.key(Key::Backspace);
+    t.wait_gone("la niñez");
+    t.key(Key::Tab);
+    t.wait_for("ORPHANED");
+    t.key(Key::Ctrl('s'));
+    t.wait_saved();
+    let c = wait_file("the orphan on disk", || {
+        let c = coder_codings(&store);
+        (c.len() == 1 && c[0].4 == "orphaned").then_some(c)
+    });
+    assert_eq!(c[0].3, PASSAGE, "an orphan keeps its quote");
+}
+
+#[test]
+fn coding_mode_codes_with_single_keys_and_undo_reverts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Leadership meeting", NOTE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Leadership meeting");
+    t.send(F2);
+    t.wait_for("CODING");
+    // `s` selects the sentence under the cursor; `t` opens the picker, filtered by a fragment.
+    t.key(Key::Char('s'));
+    t.key(Key::Char('t'));
+    t.wait_for("Code “Al principio");
+    t.type_text("communic");
+    t.key(Key::Enter);
+    t.wait_for("as Communication");
+    // `.` re-applies the last theme, here to the next line's sentence.
+    t.key(Key::Char('j'));
+    t.key(Key::Char('s'));
+    t.key(Key::Char('.'));
+    t.wait_for("Coded “Luego, planes.” as Communication");
+    // Letters do not type into the note in coding mode (checked in the file at the end).
+    t.type_text("qrz");
+    // Undo removes the last coding, redo brings it back.
+    t.key(Key::Char('u'));
+    t.send(F2);
+    t.wait_gone("CODING");
+    t.key(Key::Tab);
+    t.wait_for("Codings (1)");
+    t.key(Key::Ctrl('y'));
+    t.wait_for("Codings (2)");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    let c = coder_codings(&store);
+    assert_eq!(c.len(), 2, "{c:?}");
+    assert!(c.iter().all(|c| c.0 == "communication"));
+    assert_eq!(note_text(&store), NOTE, "the note text is untouched");
+}
+
+#[test]
+fn an_invalid_codebook_is_reported_and_notes_still_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Training day", NOTE);
+    std::fs::write(
+        store.join("codebook.toml"),
+        "[[theme]]\nkey = \"trust\"\nname = \"Trust\"\ncolour = \"blue\"\n",
+    )
+    .unwrap();
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Invalid codebook");
+    t.wait_for("codebook.toml:");
+    open_note(&mut t, "Training day");
+    select(&mut t, 0, 2);
+    t.key(Key::Ctrl('t'));
+    t.wait_for("built-in codebook");
+}
+
+/// `ripple code add` as another coder would (coder "Ana Peña").
+fn cli_code(store: &Path, session: &str, theme: &str, quote: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ripple"))
+        .args(["--store"])
+        .arg(store)
+        .args(["code", "add", session, theme, "--quote", quote])
+        .env("RIPPLE_INDEX", store.parent().unwrap().join("index"))
+        .env("RIPPLE_CODER", "Ana Peña")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ripple code add failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn themes_of(store: &Path, coder_dir: &str) -> Vec<String> {
+    let dir = store.join("codings").join(coder_dir);
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap();
+        for c in v["codings"].as_array().unwrap() {
+            out.push(c["theme"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_codebook_screen_counts_adds_and_deletes_with_reassignment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Coaching with La Casa", NOTE);
+    cli_code(&store, &id, "trust", PASSAGE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Coaching with La Casa");
+    t.key(Key::Char('c'));
+    t.wait_for("Themes · passages");
+    // collaboration is first; its count includes trust's passage below it.
+    t.wait_until("the counts", |s| {
+        s.lines()
+            .any(|l| l.contains("Trust trust") && l.contains(" 1"))
+            && s.lines()
+                .any(|l| l.contains("collaboration") && l.contains("0 (1)"))
+    });
+    // Delete trust: it codes a passage, so the passage must go somewhere first.
+    t.key(Key::Char('j'));
+    t.key(Key::Char('D'));
+    t.wait_for("trust codes 1 passage(s): move them to");
+    t.type_text("communication");
+    t.key(Key::Enter);
+    t.wait_for("Type yes");
+    t.type_text("yes");
+    t.key(Key::Enter);
+    t.wait_for("Deleted trust; 1 passage(s) moved");
+    assert_eq!(themes_of(&store, "ana-pena"), vec!["communication"]);
+    let book = std::fs::read_to_string(store.join("codebook.toml")).unwrap();
+    assert!(!book.contains("key = \"trust\""), "{book}");
+
+    // Add a theme beside the highlighted one: key, then the suggested name.
+    t.key(Key::Char('a'));
+    t.wait_for("Key of the new theme");
+    t.type_text("ninez");
+    t.key(Key::Enter);
+    t.wait_for("Name of the new theme");
+    t.key(Key::Ctrl('u'));
+    t.type_text("Niñez");
+    t.key(Key::Enter);
+    t.wait_for("Added ninez");
+    let book = std::fs::read_to_string(store.join("codebook.toml")).unwrap();
+    assert!(book.contains("key = \"ninez\""), "{book}");
+    assert!(book.contains("Niñez"), "{book}");
+    // Esc goes back to the sessions; the new theme is offered when coding, accent-free.
+    t.key(Key::Esc);
+    t.wait_for("Coaching with La Casa");
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    select(&mut t, 0, 2);
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Code “Al”");
+    t.type_text("ninez");
+    t.wait_for("1 of 17");
+    t.key(Key::Enter);
+    t.wait_for("Coded “Al” as Niñez");
+}
+
+#[test]
+fn words_deleted_outside_ripple_leave_an_orphan_that_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Supervision notes", NOTE);
+    cli_code(&store, &id, "trust", PASSAGE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Supervision notes");
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    let file = session_file(&store);
+    let all = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, all.replace(PASSAGE, "otras cosas")).unwrap();
+    t.wait_for("otras cosas");
+    t.key(Key::Tab);
+    t.wait_for("ORPHANED");
+    t.wait_for("“la niñez y la confianza”");
+    // The re-attachment is written back to the other coder's file; nothing is dropped.
+    wait_file("the orphan on disk", || {
+        let dir = store.join("codings").join("ana-pena");
+        let f = std::fs::read_dir(dir).ok()?.flatten().next()?;
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(f.path()).ok()?).ok()?;
+        let c = &v["codings"][0];
+        (c["status"] == "orphaned" && c["quote"] == PASSAGE).then_some(())
+    });
+}
+
+#[test]
+fn another_coders_file_changed_outside_is_shown_without_reopening() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Case review", NOTE);
+    cli_code(&store, &id, "trust", PASSAGE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Case review");
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    // Ana's file is replaced (say, synced from her machine) with the passage recoded.
+    let path = std::fs::read_dir(store.join("codings").join("ana-pena"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let json = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        json.replace("\"theme\": \"trust\"", "\"theme\": \"roles\""),
+    )
+    .unwrap();
+    t.wait_until("the new theme in the margin", |s| {
+        s.lines().any(|l| l.starts_with("roles"))
+    });
+    t.wait_for("Codings changed outside Ripple");
+}
+
+#[test]
+fn an_unreadable_coder_file_is_reported_and_never_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Broken codings", NOTE);
+    let dir = store.join("codings").join("test-coder");
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join(format!("{id}.json"));
+    std::fs::write(&broken, "{ \"session\": oops").unwrap();
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Broken codings");
+    t.wait_for("could not be read and were left untouched");
+    select(&mut t, 0, 2);
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Code “Al”");
+    t.type_text("trust");
+    t.key(Key::Enter);
+    t.wait_for("Coded “Al” as Trust");
+    t.key(Key::Ctrl('s'));
+    t.wait_for("Could not save the codings");
+    assert_eq!(
+        std::fs::read_to_string(&broken).unwrap(),
+        "{ \"session\": oops"
+    );
+}
