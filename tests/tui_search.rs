@@ -360,3 +360,41 @@ fn a_large_store_is_indexed_in_the_background_with_progress_while_notes_open() {
     t.wait_for("Sessions (1)");
     t.wait_gone("indexing ");
 }
+
+#[test]
+fn a_passage_coded_in_the_tui_is_found_as_evidence_at_once() {
+    const NOTE: &str =
+        "Al principio hablamos de la niñez y la confianza entre agencias.\nLuego, planes.";
+    const PASSAGE: &str = "la niñez y la confianza";
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    cli_new(&store, "Joint coaching in Doña Ana", NOTE);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Joint coaching in Doña Ana");
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    // Select the passage and code it as trust.
+    t.send(b"\x1b[1;5H");
+    let at = NOTE[..NOTE.find(PASSAGE).unwrap()].chars().count();
+    for _ in 0..at {
+        t.key(Key::Right);
+    }
+    for _ in 0..PASSAGE.chars().count() {
+        t.key(Key::ShiftRight);
+    }
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Code “la niñez y la confianza”");
+    t.type_text("trust");
+    t.wait_for("Trust");
+    t.key(Key::Enter);
+    t.wait_for("Coded “la niñez y la confianza” as Trust");
+    t.key(Key::Ctrl('s'));
+    t.wait_for("Saved");
+
+    t.key(Key::Ctrl('f'));
+    t.wait_for("Search:");
+    t.type_text("theme:trust niñez");
+    t.wait_for("Coded passages (1)");
+    let s = t.wait_for("“la niñez y la confianza”");
+    assert!(s.contains("Test Coder"), "the coder is shown:\n{s}");
+}
