@@ -62,7 +62,8 @@ impl IndexRequest {
 }
 
 /// Keep only the newest search and the newest evidence request; keep everything else, in order.
-/// Re-indexing goes first so that the search answered next sees the saved text.
+/// Re-indexing goes first so that the search answered next sees the saved text; a session is
+/// re-indexed once however often it was saved meanwhile (it is read from disk when indexed).
 pub fn coalesce(queue: Vec<IndexRequest>) -> Vec<IndexRequest> {
     let mut last: HashMap<u8, usize> = HashMap::new();
     for (i, r) in queue.iter().enumerate() {
@@ -75,7 +76,16 @@ pub fn coalesce(queue: Vec<IndexRequest>) -> Vec<IndexRequest> {
     for (i, r) in queue.into_iter().enumerate() {
         match r.supersedable() {
             Some(k) if last.get(&k) != Some(&i) => {}
-            _ if matches!(r, IndexRequest::Reindex(_) | IndexRequest::Rebuild) => reindex.push(r),
+            _ if matches!(r, IndexRequest::Reindex(_) | IndexRequest::Rebuild) => {
+                let seen = reindex.iter().any(|q| match (q, &r) {
+                    (IndexRequest::Reindex(a), IndexRequest::Reindex(b)) => a == b,
+                    (IndexRequest::Rebuild, IndexRequest::Rebuild) => true,
+                    _ => false,
+                });
+                if !seen {
+                    reindex.push(r);
+                }
+            }
             _ => rest.push(r),
         }
     }
@@ -531,12 +541,13 @@ mod tests {
                 sort: EvidenceSort::Session,
             },
             IndexRequest::Reindex(id),
+            IndexRequest::Reindex(SessionId("01jd3k0000000000000000000b".into())),
         ];
         assert_eq!(
             describe(&coalesce(queue)),
             [
                 "reindex 01jd3k0000000000000000000a",
-                "reindex 01jd3k0000000000000000000a",
+                "reindex 01jd3k0000000000000000000b",
                 "search 4",
                 "export a.md",
                 "evidence 5"
