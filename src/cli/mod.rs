@@ -6,6 +6,8 @@
 //! Exit codes: 0 success, 1 failure (or problems found by `check`), 2 usage or bad input
 //! ("ripple: <message>" on stderr).
 
+pub mod code;
+pub mod search;
 pub mod sessions;
 
 use crate::core::settings::Env;
@@ -57,6 +59,18 @@ pub enum Command {
     New(sessions::NewArgs),
     /// Check every file in the store and report problems with path and line.
     Check(sessions::CheckArgs),
+    /// Search notes and coded passages (query language: docs/query-language.md).
+    Search(search::SearchArgs),
+    /// Export coded passages as evidence: Markdown by theme, CSV or JSON.
+    Evidence(search::EvidenceArgs),
+    /// Rebuild the search index from the store.
+    Reindex(search::ReindexArgs),
+    /// Code passages with themes; list and remove codings.
+    #[command(subcommand)]
+    Code(code::CodeCommand),
+    /// Check or show the store's codebook (the themes).
+    #[command(subcommand)]
+    Codebook(code::CodebookCommand),
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -173,5 +187,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Show(args)) => sessions::show(&args, &ctx),
         Some(Command::New(args)) => sessions::new(&args, &ctx),
         Some(Command::Check(args)) => sessions::check(&args, &ctx),
+        Some(Command::Search(args)) => search::search(&args, &ctx),
+        Some(Command::Evidence(args)) => search::evidence(&args, &ctx),
+        Some(Command::Reindex(args)) => search::reindex(&args, &ctx),
+        Some(Command::Code(cmd)) => code::run(cmd, &ctx),
+        Some(Command::Codebook(cmd)) => code::run_codebook(cmd, &ctx),
     }
 }

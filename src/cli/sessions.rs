@@ -306,10 +306,11 @@ pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         problems.extend(errors.iter().map(|e| e.to_string()));
     }
 
-    // ---- CODINGS CHECKS PLUG IN HERE ----
     // The coding files (codings/<coder>/<session>.json: parse errors, unknown themes, codings of
-    // sessions that no longer exist, offsets outside the note) are checked by the coding module;
-    // push each as "path:line: message" onto `problems` and informational lines onto `notes`.
+    // sessions that no longer exist, codings whose words are gone or moved).
+    let (coding_problems, coding_notes) = crate::cli::code::check_codings(&store);
+    problems.extend(coding_problems.iter().map(|p| p.to_string()));
+    notes.extend(coding_notes);
 
     let mut out = std::io::stdout().lock();
     for n in &notes {

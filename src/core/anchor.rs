@@ -4,6 +4,8 @@
 //! (`map_range`, in the spirit of helix's `ChangeSet::map_pos`). When a file was changed
 //! outside Ripple, codings are re-attached from their stored quote and context.
 
+use crate::core::coding::{AnchorStatus, Coding, CONTEXT_CHARS};
+
 /// One edit: the code points `[start, start + removed)` were replaced by `inserted` code points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -56,6 +58,185 @@ pub fn map_range(s: usize, e: usize, c: Change) -> (usize, usize) {
     } else {
         (ns, ne)
     }
+}
+
+/// What `reattach` did with a coding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reattach {
+    /// The quoted words are still at the stored offsets.
+    Unchanged,
+    /// The quoted words were found elsewhere and the coding now points there.
+    Moved {
+        from: (usize, usize),
+        to: (usize, usize),
+    },
+    /// The words are gone, or occur in several places that the stored context cannot tell
+    /// apart: the coding is marked orphaned rather than moved to possibly wrong words.
+    Orphaned,
+}
+
+/// How many more context code points the best candidate must match than the runner-up before
+/// the context is trusted to tell repeated quotes apart.
+const MIN_CONTEXT_MARGIN: usize = 4;
+
+/// Re-attach a coding to `text` (the note as it is now, with LF line endings) after the note
+/// was changed outside Ripple.
+///
+/// 1. If the stored offsets still hold the quote, nothing moves.
+/// 2. Otherwise every occurrence of the quote is a candidate; when there are none, occurrences
+///    that differ only in line endings or runs of whitespace are.
+/// 3. One candidate: the coding moves there. Several: each is scored by how many code points
+///    of the stored `before`/`after` context still surround it; the best wins only if it beats
+///    the runner-up by a clear margin (distance to the old position breaks no ties: a guess
+///    is worse than an orphan).
+/// 4. After a move, quote and context are refreshed from the text. An orphan keeps its quote
+///    and context, with its offsets clamped to the text.
+pub fn reattach(text: &str, coding: &mut Coding) -> Reattach {
+    let chars: Vec<char> = text.chars().collect();
+    reattach_chars(&chars, coding)
+}
+
+/// `reattach` for every coding of one note (the text is decoded once).
+pub fn reattach_all(text: &str, codings: &mut [Coding]) -> Vec<Reattach> {
+    let chars: Vec<char> = text.chars().collect();
+    codings
+        .iter_mut()
+        .map(|c| reattach_chars(&chars, c))
+        .collect()
+}
+
+fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
+    let quote: Vec<char> = coding.quote.chars().collect();
+    let before: Vec<char> = coding.before.chars().collect();
+    let after: Vec<char> = coding.after.chars().collect();
+    let context_score = |(cs, ce): (usize, usize)| {
+        common_suffix(&text[..cs], &before) + common_prefix(&text[ce..], &after)
+    };
+    let (s, e) = (coding.start, coding.end);
+    let in_place = !quote.is_empty() && s <= e && e <= text.len() && text[s..e] == quote[..];
+    if in_place && context_score((s, e)) == before.len() + after.len() {
+        coding.status = AnchorStatus::Attached;
+        return Reattach::Unchanged;
+    }
+    let mut candidates = if quote.is_empty() {
+        Vec::new()
+    } else {
+        find_all(text, &quote)
+    };
+    if candidates.is_empty() {
+        candidates = find_all_loose(text, &quote);
+    }
+    let mut scored: Vec<(usize, (usize, usize))> =
+        candidates.iter().map(|&r| (context_score(r), r)).collect();
+    scored.sort_by_key(|x| std::cmp::Reverse(x.0));
+    let clear_winner = |scored: &[(usize, (usize, usize))]| match scored {
+        [] => None,
+        [(_, only)] => Some(*only),
+        [(best, r), (second, _), ..] => (*best >= second + MIN_CONTEXT_MARGIN).then_some(*r),
+    };
+    let chosen = if in_place {
+        // The words are still where they were, but their surroundings changed: another
+        // occurrence may have slid into this place (text inserted before a repeated phrase).
+        // Leave only for a place whose context is clearly better.
+        match clear_winner(&scored) {
+            Some(r) if r != (s, e) => Some(r),
+            _ => {
+                // Same place; remember today's surroundings for the next re-attachment.
+                refresh_context(text, coding);
+                coding.status = AnchorStatus::Attached;
+                return Reattach::Unchanged;
+            }
+        }
+    } else {
+        clear_winner(&scored)
+    };
+    match chosen {
+        Some((ns, ne)) => {
+            coding.start = ns;
+            coding.end = ne;
+            coding.quote = text[ns..ne].iter().collect();
+            refresh_context(text, coding);
+            coding.status = AnchorStatus::Attached;
+            coding.updated = chrono::Utc::now();
+            Reattach::Moved {
+                from: (s, e),
+                to: (ns, ne),
+            }
+        }
+        None => {
+            coding.start = s.min(text.len());
+            coding.end = e.min(text.len()).max(coding.start);
+            coding.status = AnchorStatus::Orphaned;
+            Reattach::Orphaned
+        }
+    }
+}
+
+fn refresh_context(text: &[char], coding: &mut Coding) {
+    let (s, e) = (coding.start, coding.end);
+    coding.before = text[s.saturating_sub(CONTEXT_CHARS)..s].iter().collect();
+    coding.after = text[e..(e + CONTEXT_CHARS).min(text.len())]
+        .iter()
+        .collect();
+}
+
+/// Every (possibly overlapping) occurrence of `needle` in `hay`, as code-point ranges.
+fn find_all(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return Vec::new();
+    }
+    hay.windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .map(|(i, _)| (i, i + needle.len()))
+        .collect()
+}
+
+/// Occurrences of `needle` when every run of whitespace (including CR and LF) counts as one
+/// space, mapped back to code-point ranges of `hay`.
+fn find_all_loose(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
+    let (h, spans) = collapse_whitespace(hay);
+    let (n, _) = collapse_whitespace(needle);
+    // A quote of only whitespace would match everywhere: not evidence of anything.
+    if n.iter().all(|c| *c == ' ') {
+        return Vec::new();
+    }
+    find_all(&h, &n)
+        .into_iter()
+        .map(|(i, j)| (spans[i].0, spans[j - 1].1))
+        .collect()
+}
+
+/// The text with whitespace runs collapsed to one space, and for each kept char the range of
+/// original chars it stands for.
+fn collapse_whitespace(s: &[char]) -> (Vec<char>, Vec<(usize, usize)>) {
+    let mut out = Vec::with_capacity(s.len());
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(s.len());
+    for (i, &c) in s.iter().enumerate() {
+        if c.is_whitespace() {
+            if out.last() == Some(&' ') {
+                spans.last_mut().expect("pushed with the space").1 = i + 1;
+                continue;
+            }
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+        spans.push((i, i + 1));
+    }
+    (out, spans)
+}
+
+fn common_suffix(a: &[char], b: &[char]) -> usize {
+    a.iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+fn common_prefix(a: &[char], b: &[char]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
 #[cfg(test)]
@@ -132,5 +313,317 @@ mod tests {
         assert_eq!(map_range(10, 20, rep(12, 2, 5)), (10, 23));
         assert_eq!(map_range(10, 20, rep(5, 10, 2)), (7, 12));
         assert_eq!(map_range(10, 20, rep(15, 10, 2)), (10, 15));
+    }
+}
+
+#[cfg(test)]
+mod reattach_tests {
+    use super::*;
+    use crate::core::coding_store::{find_quote, new_coding};
+    use crate::core::session::SessionId;
+    use crate::core::text::{char_slice, normalize_newlines};
+    use proptest::prelude::*;
+
+    fn code(text: &str, quote: &str, occurrence: Option<usize>) -> Coding {
+        let (s, e) = find_quote(text, quote, occurrence).unwrap();
+        new_coding(text, &SessionId::new(), s, e, "trust", "Ana", "").unwrap()
+    }
+
+    fn on_words(text: &str, c: &Coding, words: &str) -> bool {
+        c.status == AnchorStatus::Attached && char_slice(text, c.start, c.end) == words
+    }
+
+    #[test]
+    fn unchanged_text_leaves_the_coding_alone() {
+        let text = "The advocate said we finally trust each other.";
+        let mut c = code(text, "trust each other", None);
+        let before = c.clone();
+        assert_eq!(reattach(text, &mut c), Reattach::Unchanged);
+        assert_eq!(c, before);
+    }
+
+    #[test]
+    fn in_place_with_new_surroundings_keeps_offsets_and_refreshes_context() {
+        let old = "Notes. We finally trust each other. Next steps.";
+        let mut c = code(old, "We finally trust each other", None);
+        let new = "Notes. We finally trust each other, said both leads.";
+        assert_eq!(reattach(new, &mut c), Reattach::Unchanged);
+        assert_eq!((c.start, c.end), (7, 34));
+        assert_eq!(c.after, ", said both leads.");
+    }
+
+    #[test]
+    fn emoji_before_the_passage() {
+        // Tools that count UTF-16 units or bytes put the passage off by one or more per emoji.
+        let old = "Check-in went well. We finally trust each other.";
+        let mut c = code(old, "trust each other", None);
+        for prefix in ["🙂 ", "👩‍👩‍👧 ", "🙂👩‍👩‍👧 Doña Ana 我们 "] {
+            let new = format!("{prefix}{old}");
+            let mut moved = c.clone();
+            let r = reattach(&new, &mut moved);
+            let shift = prefix.chars().count();
+            assert_eq!(
+                r,
+                Reattach::Moved {
+                    from: (c.start, c.end),
+                    to: (c.start + shift, c.end + shift)
+                }
+            );
+            assert!(on_words(&new, &moved, "trust each other"));
+            assert!(moved.before.ends_with("We finally "));
+        }
+        // And a coding made after the emoji stays put when nothing changes.
+        let text = "👩‍👩‍👧 We finally trust each other.";
+        c = code(text, "trust each other", None);
+        assert_eq!(c.start, 17);
+        assert_eq!(reattach(text, &mut c), Reattach::Unchanged);
+    }
+
+    #[test]
+    fn replaced_words_orphan_the_coding() {
+        let old = "Supervisors said: we finally trust each other now.";
+        let mut c = code(old, "we finally trust each other", None);
+        let new = "Supervisors said: relations are still tense.";
+        assert_eq!(reattach(new, &mut c), Reattach::Orphaned);
+        assert_eq!(c.status, AnchorStatus::Orphaned);
+        assert_eq!(c.quote, "we finally trust each other", "the quote is kept");
+        assert!(c.start <= c.end && c.end <= new.chars().count(), "clamped");
+        // Orphans can come back when the words return.
+        assert!(matches!(
+            reattach(old, &mut c),
+            Reattach::Unchanged | Reattach::Moved { .. }
+        ));
+        assert!(on_words(old, &c, "we finally trust each other"));
+    }
+
+    #[test]
+    fn crlf_conversion() {
+        let old = "Line one.\nWe finally\ntrust each other.\nLine four.";
+        let mut c = code(old, "finally\ntrust each", None);
+        let crlf = old.replace('\n', "\r\n");
+        // Normalised on read (what the store does): nothing moves.
+        let mut same = c.clone();
+        assert_eq!(
+            reattach(&normalize_newlines(&crlf), &mut same),
+            Reattach::Unchanged
+        );
+        // Given the raw CRLF text, the quote is found despite the different line ending.
+        assert!(matches!(reattach(&crlf, &mut c), Reattach::Moved { .. }));
+        assert_eq!(char_slice(&crlf, c.start, c.end), "finally\r\ntrust each");
+    }
+
+    #[test]
+    fn whitespace_runs_and_reflowed_lines() {
+        let old = "The team agreed to hold the meeting at the shelter so she would not travel.";
+        let mut c = code(old, "hold the meeting at the shelter", None);
+        let new = "The team agreed to hold  the\nmeeting at the shelter so she would not travel.";
+        assert!(matches!(reattach(new, &mut c), Reattach::Moved { .. }));
+        assert!(on_words(new, &c, "hold  the\nmeeting at the shelter"));
+        assert_eq!(
+            c.quote, "hold  the\nmeeting at the shelter",
+            "quote refreshed"
+        );
+    }
+
+    #[test]
+    fn repeated_quote_follows_its_context() {
+        let old = "CYFD staff: we trust La Casa now.\nLa Casa staff: we trust CYFD now.";
+        let mut second = code(old, "we trust", Some(2));
+        let mut first = code(old, "we trust", Some(1));
+        let new = format!("Added heading.\n\n{old}");
+        assert!(matches!(
+            reattach(&new, &mut second),
+            Reattach::Moved { .. }
+        ));
+        assert!(on_words(&new, &second, "we trust"));
+        assert!(char_slice(&new, second.end, second.end + 5) == " CYFD");
+        assert!(matches!(reattach(&new, &mut first), Reattach::Moved { .. }));
+        assert!(char_slice(&new, first.end, first.end + 8) == " La Casa");
+        // Swap the two lines: each coding follows its own words.
+        let swapped = "La Casa staff: we trust CYFD now.\nCYFD staff: we trust La Casa now.";
+        let (mut a, mut b) = (
+            code(old, "we trust", Some(1)),
+            code(old, "we trust", Some(2)),
+        );
+        reattach(swapped, &mut a);
+        reattach(swapped, &mut b);
+        assert_eq!(char_slice(swapped, a.end, a.end + 8), " La Casa");
+        assert_eq!(char_slice(swapped, b.end, b.end + 5), " CYFD");
+    }
+
+    #[test]
+    fn repeated_quote_with_identical_context_is_orphaned_not_guessed() {
+        let block = "Intro.\nFollow-up: we trust each other.\nEnd.";
+        let mut c = code(block, "we trust each other", None);
+        // The block was pasted twice under a new heading: both copies have the same
+        // surroundings, and the old position no longer holds the quote.
+        let new = format!("Heading\n{block}\n{block}");
+        assert_eq!(reattach(&new, &mut c), Reattach::Orphaned, "must not guess");
+    }
+
+    #[test]
+    fn text_inserted_before_the_passage() {
+        let old = "Joint visit. The father agreed to a parenting plan.";
+        let mut c = code(old, "agreed to a parenting plan", None);
+        let new = format!("Present: 2 supervisors, 1 advocate (Doña Ana).\n\n{old}");
+        let r = reattach(&new, &mut c);
+        let shift = new.chars().count() - old.chars().count();
+        assert_eq!(
+            r,
+            Reattach::Moved {
+                from: (24, 50),
+                to: (24 + shift, 50 + shift)
+            }
+        );
+        assert!(on_words(&new, &c, "agreed to a parenting plan"));
+    }
+
+    #[test]
+    fn paragraph_moved_elsewhere() {
+        let p1 = "First, the group reviewed the case plan together.";
+        let p2 = "Second, the advocate said she now trusts CPS to call her first.";
+        let p3 = "Third, next steps were agreed.";
+        let old = format!("{p1}\n\n{p2}\n\n{p3}");
+        let mut c = code(&old, "she now trusts CPS", None);
+        let new = format!("{p3}\n\n{p1}\n\n{p2}");
+        assert!(matches!(reattach(&new, &mut c), Reattach::Moved { .. }));
+        assert!(on_words(&new, &c, "she now trusts CPS"));
+        assert_eq!(
+            c.before,
+            format!("{p1}\n\nSecond, the advocate said ")
+                .chars()
+                .rev()
+                .take(CONTEXT_CHARS)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<String>(),
+            "context refreshed after the move"
+        );
+    }
+
+    #[test]
+    fn reattach_all_handles_each_coding() {
+        let old = "A: we trust them. B: calls go unanswered.";
+        let mut cs = vec![
+            code(old, "we trust them", None),
+            code(old, "calls go unanswered", None),
+        ];
+        let new = "🙂 A: we trust them. B: calls are returned.";
+        let r = reattach_all(new, &mut cs);
+        assert!(matches!(r[0], Reattach::Moved { .. }));
+        assert_eq!(r[1], Reattach::Orphaned);
+    }
+
+    fn unicode_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a",
+            "e",
+            "ñ",
+            "Doña",
+            " ",
+            " ",
+            "\n",
+            "\n\n",
+            "🙂",
+            "👩‍👩‍👧",
+            "我们",
+            "x",
+            ".",
+            "trust",
+            "é",
+            "\u{301}",
+            "ß",
+            "👍🏽",
+            "\t",
+        ]);
+        prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+    }
+
+    /// A random edit of `s` inside `[lo, hi)` (code points): insert, delete or replace.
+    fn edit(s: &str, lo: usize, hi: usize, at: usize, len: usize, ins: &str) -> String {
+        let chars: Vec<char> = s.chars().collect();
+        let start = lo + at % (hi - lo + 1);
+        let end = (start + len).min(hi);
+        let mut out: String = chars[..start].iter().collect();
+        out.push_str(ins);
+        out.extend(&chars[end..]);
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn edits_elsewhere_keep_codings_on_their_words(
+            before in unicode_text(),
+            after in unicode_text(),
+            edit_before in any::<bool>(),
+            at in 0usize..200,
+            len in 0usize..10,
+            ins in unicode_text(),
+        ) {
+            let quote = "«we trust each other»";
+            let old = format!("{before}{quote}{after}");
+            let mut c = code(&old, quote, None);
+            let qs = c.start;
+            let qe = c.end;
+            let total = old.chars().count();
+            let new = if edit_before {
+                edit(&old, 0, qs, at, len, &ins)
+            } else {
+                edit(&old, qe, total, at, len, &ins)
+            };
+            prop_assume!(new.matches(quote).count() == 1);
+            let r = reattach(&new, &mut c);
+            prop_assert!(r != Reattach::Orphaned);
+            prop_assert!(on_words(&new, &c, quote));
+            let expected_start = new.split(quote).next().unwrap().chars().count();
+            prop_assert_eq!(c.start, expected_start);
+        }
+
+        #[test]
+        fn repeated_quotes_keep_to_their_own_context(
+            head in unicode_text(),
+            middle in unicode_text(),
+            tail in unicode_text(),
+            region in 0usize..3,
+            ins in unicode_text(),
+        ) {
+            let q = "we trust";
+            let ctx1 = ("CYFD staff said this week that ", " La Casa, and they meant it sincerely.");
+            let ctx2 = ("La Casa advocates told the group ", " CYFD investigators to call first now.");
+            let p1 = format!("{}{q}{}", ctx1.0, ctx1.1);
+            let p2 = format!("{}{q}{}", ctx2.0, ctx2.1);
+            let old = format!("{head}\n{p1}\n{middle}\n{p2}\n{tail}");
+            let mut c = code(&old, q, Some(2));
+            let new = match region {
+                0 => format!("{head}{ins}\n{p1}\n{middle}\n{p2}\n{tail}"),
+                1 => format!("{head}\n{p1}\n{middle}{ins}\n{p2}\n{tail}"),
+                _ => format!("{head}\n{p1}\n{middle}\n{p2}\n{ins}{tail}"),
+            };
+            prop_assume!(new.matches(q).count() == 2);
+            reattach(&new, &mut c);
+            prop_assert!(on_words(&new, &c, q));
+            prop_assert_eq!(char_slice(&new, c.end, c.end + 5), " CYFD");
+        }
+
+        #[test]
+        fn deleting_the_quote_orphans_it(
+            before in unicode_text(),
+            after in unicode_text(),
+            cut_before in 0usize..5,
+            cut_after in 0usize..5,
+        ) {
+            let quote = "«we trust each other»";
+            let old = format!("{before}{quote}{after}");
+            let mut c = code(&old, quote, None);
+            let chars: Vec<char> = old.chars().collect();
+            let s = c.start.saturating_sub(cut_before);
+            let e = (c.end + cut_after).min(chars.len());
+            let new: String = chars[..s].iter().chain(&chars[e..]).collect();
+            prop_assert_eq!(reattach(&new, &mut c), Reattach::Orphaned);
+            prop_assert_eq!(c.status, AnchorStatus::Orphaned);
+            prop_assert!(c.start <= c.end && c.end <= new.chars().count());
+            prop_assert_eq!(c.quote.as_str(), quote);
+        }
     }
 }

@@ -215,6 +215,15 @@ impl Codebook {
             .map_err(|errs| errs.into_iter().map(|e| e.with_path(path)).collect())
     }
 
+    /// A store's codebook: the file at `path`, or the built-in default when there is none.
+    pub fn load_or_builtin(path: &Path) -> Result<Codebook, Vec<CodebookError>> {
+        if path.exists() {
+            Codebook::load_report(path)
+        } else {
+            Ok(Codebook::builtin())
+        }
+    }
+
     /// Write the codebook as pretty TOML (`[[theme]]` tables), atomically. An invalid codebook
     /// is refused so a broken file is never written.
     pub fn save(&self, path: &Path) -> Result<(), CodebookError> {

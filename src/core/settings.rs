@@ -62,6 +62,9 @@ pub struct StoreSettings {
     /// The project's name, shown in the title bar.
     #[serde(default)]
     pub name: String,
+    /// Terms `ripple evidence --deidentify` replaces with "[redacted]" (names, places).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deidentify: Vec<String>,
 }
 
 impl Default for StoreSettings {
@@ -69,6 +72,7 @@ impl Default for StoreSettings {
         StoreSettings {
             format: STORE_FORMAT,
             name: String::new(),
+            deidentify: Vec::new(),
         }
     }
 }
@@ -95,11 +99,20 @@ impl StoreSettings {
     }
 
     pub fn to_toml_string(&self) -> String {
-        format!(
+        let mut out = format!(
             "# Ripple store settings. The notes in this folder are confidential.\nformat = {}\nname = {}\n",
             self.format,
             toml::Value::String(self.name.clone())
-        )
+        );
+        if !self.deidentify.is_empty() {
+            let terms: Vec<String> = self
+                .deidentify
+                .iter()
+                .map(|t| toml::Value::String(t.clone()).to_string())
+                .collect();
+            out.push_str(&format!("deidentify = [{}]\n", terms.join(", ")));
+        }
+        out
     }
 }
 
@@ -324,6 +337,7 @@ mod tests {
         let s = StoreSettings {
             format: 1,
             name: "Doña Ana \"S&T\" project".into(),
+            deidentify: vec!["María".into(), "Las \"Cruces\"".into()],
         };
         let p = Path::new("ripple.toml");
         assert_eq!(StoreSettings::parse(p, &s.to_toml_string()).unwrap(), s);

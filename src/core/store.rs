@@ -293,6 +293,7 @@ impl Store {
             StoreSettings {
                 format: crate::core::settings::STORE_FORMAT,
                 name,
+                deidentify: Vec::new(),
             }
             .to_toml_string(),
         )?;

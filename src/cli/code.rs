@@ -1,0 +1,585 @@
+//! `ripple code ...` (code passages, list and remove codings) and `ripple codebook ...`
+//! (check and show the store's codebook).
+
+use crate::cli::{usage, Context as CliContext};
+use crate::core::anchor::reattach_all;
+use crate::core::anchor::Reattach;
+use crate::core::codebook::{Codebook, CodebookError};
+use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding};
+use crate::core::coding_store::{self, coder_slug, find_quote, new_coding, short_id};
+use crate::core::session::SessionId;
+use crate::core::settings::Env;
+use crate::core::store::{Problem, Store};
+use anyhow::bail;
+use clap::Subcommand;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
+use std::process::ExitCode;
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Subcommand)]
+pub enum CodeCommand {
+    /// Code a passage: the words given by --quote in SESSION's note get THEME.
+    Add {
+        /// Session id, a unique prefix of it, or its short form from `ripple list`.
+        session: String,
+        /// Theme key (`ripple codebook show` lists them).
+        theme: String,
+        /// The exact words to code, as they appear in the note.
+        #[arg(long)]
+        quote: String,
+        /// A memo on this passage.
+        #[arg(long, default_value = "")]
+        memo: String,
+        /// Which occurrence to code (1 = first) when the quote occurs more than once.
+        #[arg(long)]
+        occurrence: Option<usize>,
+    },
+    /// List codings (all sessions, or one), oldest session first.
+    #[command(alias = "ls")]
+    List {
+        /// Only this session (id, prefix or short form).
+        session: Option<String>,
+        /// Only this theme and its child themes.
+        #[arg(long)]
+        theme: Option<String>,
+        /// Only this coder's codings.
+        #[arg(long)]
+        coder: Option<String>,
+        /// Print JSON (an array of codings) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a coding by id (a unique prefix, or the short form `list` shows).
+    Rm { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodebookCommand {
+    /// Report every problem in the codebook and in the codings' themes; exit 1 if there are any.
+    Check,
+    /// Show the themes as a tree, with definitions and how many passages each codes.
+    Show {
+        /// Also show "use when", "not when" and the example.
+        #[arg(long)]
+        full: bool,
+        /// Print JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Run a `ripple code` subcommand.
+pub fn run(cmd: CodeCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let (store, env) = (&store, &ctx.env);
+    match cmd {
+        CodeCommand::Add {
+            session,
+            theme,
+            quote,
+            memo,
+            occurrence,
+        } => add(store, env, &session, &theme, &quote, &memo, occurrence),
+        CodeCommand::List {
+            session,
+            theme,
+            coder,
+            json,
+        } => list(
+            store,
+            session.as_deref(),
+            theme.as_deref(),
+            coder.as_deref(),
+            json,
+        ),
+        CodeCommand::Rm { id } => remove(store, &id),
+    }
+    .map(|()| ExitCode::SUCCESS)
+}
+
+/// Run a `ripple codebook` subcommand.
+pub fn run_codebook(cmd: CodebookCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let store = &store;
+    match cmd {
+        CodebookCommand::Check => {
+            let problems = check_codebook(store);
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            if problems.is_empty() {
+                let book = load_codebook(store)?;
+                emit(&format!(
+                    "codebook ok: {} themes ({} top-level)\n",
+                    book.themes.len(),
+                    book.roots().len()
+                ))?;
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("{} problem(s)", problems.len());
+                Ok(ExitCode::from(1))
+            }
+        }
+        CodebookCommand::Show { full, json } => show(store, full, json).map(|()| ExitCode::SUCCESS),
+    }
+}
+
+fn codebook_problem(e: CodebookError) -> Problem {
+    Problem {
+        path: e.path.unwrap_or_default(),
+        line: e.line,
+        message: e.message,
+    }
+}
+
+/// The store's codebook (the built-in default if the store has none), or all its problems.
+fn load_codebook(store: &Store) -> anyhow::Result<Codebook> {
+    Codebook::load_or_builtin(&store.codebook_path()).map_err(|errs| {
+        let lines: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        anyhow::anyhow!(
+            "the codebook has problems (`ripple codebook check` lists them):\n{}",
+            lines.join("\n")
+        )
+    })
+}
+
+/// Problems for `ripple codebook check`: the codebook file (every error, with its line) and
+/// codings whose theme is not in the codebook.
+pub fn check_codebook(store: &Store) -> Vec<Problem> {
+    match Codebook::load_or_builtin(&store.codebook_path()) {
+        Err(errs) => errs.into_iter().map(codebook_problem).collect(),
+        Ok(book) => unknown_themes(store, &book),
+    }
+}
+
+fn unknown_themes(store: &Store, book: &Codebook) -> Vec<Problem> {
+    let (files, _) = coding_store::load_all(store.root());
+    let mut problems = Vec::new();
+    for f in &files {
+        for c in f.codings.iter().filter(|c| book.get(&c.theme).is_none()) {
+            problems.push(Problem {
+                path: coding_store::file_path(store.root(), &f.coder, &f.session),
+                line: None,
+                message: format!(
+                    "coding {} uses theme `{}`, which is not in the codebook",
+                    short_id(&c.id),
+                    c.theme
+                ),
+            });
+        }
+    }
+    problems
+}
+
+/// What `ripple check` reports about codings (the codebook file itself it checks on its own):
+/// problems — unreadable codings files (path and line), codings whose theme is not in the
+/// codebook, codings of sessions that no longer exist, codings whose words are no longer in the
+/// note (orphans) — and notes: codings whose words moved (the note was edited outside Ripple)
+/// and are re-attached when the session is next coded or opened.
+pub fn check_codings(store: &Store) -> (Vec<Problem>, Vec<String>) {
+    let root = store.root();
+    let mut notes = Vec::new();
+    let (files, errors) = coding_store::load_all(root);
+    let mut problems: Vec<Problem> = errors
+        .into_iter()
+        .map(|e| Problem {
+            path: e.path,
+            line: e.line,
+            message: e.message,
+        })
+        .collect();
+    if let Ok(book) = Codebook::load_or_builtin(&store.codebook_path()) {
+        problems.extend(unknown_themes(store, &book));
+    }
+    for f in &files {
+        let path = coding_store::file_path(root, &f.coder, &f.session);
+        let text = match store.load(&f.session) {
+            Ok(s) => s.text,
+            Err(_) if !store.session_path(&f.session).exists() => {
+                problems.push(Problem {
+                    path,
+                    line: None,
+                    message: format!(
+                        "{} coding(s) of session {}, which does not exist (deleted or moved?)",
+                        f.codings.len(),
+                        f.session
+                    ),
+                });
+                continue;
+            }
+            // An unreadable session file is reported by the session checks.
+            Err(_) => continue,
+        };
+        let mut codings = f.codings.clone();
+        let outcomes = reattach_all(&text, &mut codings);
+        for (c, r) in codings.iter().zip(outcomes) {
+            match r {
+                Reattach::Orphaned => problems.push(Problem {
+                    path: path.clone(),
+                    line: None,
+                    message: format!(
+                        "coding {} ({}) lost its words: “{}” is no longer in the note (re-attach or remove it)",
+                        short_id(&c.id),
+                        c.theme,
+                        one_line(&c.quote, 60)
+                    ),
+                }),
+                Reattach::Moved { from, to } => notes.push(format!(
+                    "{}: coding {} ({}) moved from {}..{} to {}..{} after an outside edit of the note",
+                    path.display(),
+                    short_id(&c.id),
+                    c.theme,
+                    from.0,
+                    from.1,
+                    to.0,
+                    to.1
+                )),
+                Reattach::Unchanged => {}
+            }
+        }
+    }
+    (problems, notes)
+}
+
+fn require_writable(store: &Store) -> anyhow::Result<()> {
+    if store.is_read_only() {
+        bail!(
+            "the store is read-only ({}): codings cannot be changed now",
+            store.read_only_reason().unwrap_or("no writer lock")
+        );
+    }
+    Ok(())
+}
+
+fn require_coder(env: &Env) -> anyhow::Result<&str> {
+    let c = env.coder.trim();
+    if c.is_empty() {
+        bail!("no coder name: set `coder` in the config file or RIPPLE_CODER");
+    }
+    Ok(c)
+}
+
+fn add(
+    store: &Store,
+    env: &Env,
+    session: &str,
+    theme: &str,
+    quote: &str,
+    memo: &str,
+    occurrence: Option<usize>,
+) -> anyhow::Result<()> {
+    require_writable(store)?;
+    let coder = require_coder(env)?;
+    let book = load_codebook(store)?;
+    if book.get(theme).is_none() {
+        return Err(usage(book.unknown_theme_message(theme)));
+    }
+    let id = store.resolve(session)?;
+    let note = store.load(&id)?;
+    // Bring everyone's codings of this note up to date before adding to them.
+    // Another coder's broken file is left alone and does not stop this coder.
+    let (_, errors) = coding_store::reattach_session(store.root(), &id, &note.text);
+    for e in &errors {
+        eprintln!("warning: {e}");
+    }
+    let (start, end) = find_quote(&note.text, quote, occurrence)
+        .map_err(|e| usage(format!("cannot code “{}”: {e}", one_line(quote, 60))))?;
+    let coding = new_coding(&note.text, &id, start, end, theme, coder, memo)
+        .map_err(|e| usage(e.to_string()))?;
+    let mut file = coding_store::load(store.root(), coder, &id)?;
+    let coding_id = coding.id.clone();
+    file.codings.push(coding);
+    file.codings.sort_by_key(|c| (c.start, c.end));
+    coding_store::save(store.root(), &file)?;
+    emit(&format!("{coding_id}\n"))?;
+    Ok(())
+}
+
+/// One row of `code list`, and the JSON it prints.
+#[derive(Serialize)]
+struct Listed<'a> {
+    #[serde(flatten)]
+    coding: &'a Coding,
+    theme_name: &'a str,
+}
+
+fn list(
+    store: &Store,
+    session: Option<&str>,
+    theme: Option<&str>,
+    coder: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let book = load_codebook(store)?;
+    let themes: Option<BTreeSet<String>> = match theme {
+        Some(t) if book.get(t).is_none() => return Err(usage(book.unknown_theme_message(t))),
+        Some(t) => Some(book.subtree_keys(t).into_iter().collect()),
+        None => None,
+    };
+    let (files, errors) = match session {
+        Some(s) => coding_store::load_session(store.root(), &store.resolve(s)?),
+        None => coding_store::load_all(store.root()),
+    };
+    for e in &errors {
+        eprintln!("warning: {e}");
+    }
+    let coder_slug_wanted = coder.map(coder_slug);
+    let mut codings: Vec<Coding> = Vec::new();
+    let mut texts: HashMap<SessionId, Option<String>> = HashMap::new();
+    for f in files.into_iter().filter(|f| {
+        coder_slug_wanted
+            .as_ref()
+            .is_none_or(|w| &coder_slug(&f.coder) == w)
+    }) {
+        let CoderSessionFile {
+            session,
+            codings: mut cs,
+            ..
+        } = f;
+        // Show where each coding is in the note as it is now (without writing anything).
+        let text = texts
+            .entry(session.clone())
+            .or_insert_with(|| store.load(&session).ok().map(|s| s.text));
+        if let Some(text) = text {
+            reattach_all(text, &mut cs);
+        }
+        codings.extend(
+            cs.into_iter()
+                .filter(|c| themes.as_ref().is_none_or(|t| t.contains(&c.theme))),
+        );
+    }
+    codings.sort_by(|a, b| {
+        (&a.session, a.start, a.end, &a.coder).cmp(&(&b.session, b.start, b.end, &b.coder))
+    });
+    let theme_name = |k: &str| book.get(k).map_or("", |t| t.name.as_str());
+    if json {
+        let rows: Vec<Listed> = codings
+            .iter()
+            .map(|c| Listed {
+                coding: c,
+                theme_name: theme_name(&c.theme),
+            })
+            .collect();
+        return emit(&format!("{}\n", serde_json::to_string_pretty(&rows)?));
+    }
+    if codings.is_empty() {
+        eprintln!("no codings");
+        return Ok(());
+    }
+    let rows: Vec<[String; 5]> = codings
+        .iter()
+        .map(|c| {
+            let mut quote = format!("“{}”", one_line(&c.quote, 60));
+            if c.status == AnchorStatus::Orphaned {
+                quote = format!("[orphaned] {quote}");
+            }
+            [
+                short_id(&c.id).to_string(),
+                c.session.short().to_string(),
+                c.theme.clone(),
+                c.coder.clone(),
+                quote,
+            ]
+        })
+        .collect();
+    emit(&table(&["ID", "SESSION", "THEME", "CODER", "QUOTE"], &rows))
+}
+
+fn remove(store: &Store, id: &str) -> anyhow::Result<()> {
+    require_writable(store)?;
+    let (mut files, errors) = coding_store::load_all(store.root());
+    let (fi, ci) = match coding_store::find_by_id_prefix(&files, id) {
+        Ok(hit) => hit,
+        Err(e) => {
+            // The coding may be in a file that could not be read: say so.
+            for err in &errors {
+                eprintln!("warning: {err}");
+            }
+            return Err(usage(e.to_string()));
+        }
+    };
+    let removed = files[fi].codings.remove(ci);
+    coding_store::save(store.root(), &files[fi])?;
+    emit(&format!(
+        "removed coding {} ({}, {}): “{}”\n",
+        removed.id,
+        removed.theme,
+        removed.coder,
+        one_line(&removed.quote, 60)
+    ))
+}
+
+#[derive(Serialize)]
+struct ShownTheme<'a> {
+    depth: usize,
+    #[serde(flatten)]
+    theme: &'a crate::core::codebook::Theme,
+    /// Passages coded with this theme itself.
+    passages: usize,
+    /// Passages coded with this theme or any theme below it.
+    passages_with_children: usize,
+}
+
+fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
+    let book = load_codebook(store)?;
+    let (files, errors) = coding_store::load_all(store.root());
+    for e in &errors {
+        eprintln!("warning: {e} (its codings are not counted)");
+    }
+    let counts: BTreeMap<String, usize> = coding_store::count_by_theme(&files);
+    let own = |k: &str| counts.get(k).copied().unwrap_or(0);
+    let shown: Vec<ShownTheme> = book
+        .tree()
+        .into_iter()
+        .map(|(depth, t)| ShownTheme {
+            depth,
+            theme: t,
+            passages: own(&t.key),
+            passages_with_children: own(&t.key)
+                + book
+                    .descendants(&t.key)
+                    .iter()
+                    .map(|d| own(&d.key))
+                    .sum::<usize>(),
+        })
+        .collect();
+    if json {
+        return emit(&format!("{}\n", serde_json::to_string_pretty(&shown)?));
+    }
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = String::new();
+    for s in &shown {
+        let indent = "  ".repeat(s.depth);
+        let key = match (colour, s.theme.rgb()) {
+            (true, Some((r, g, b))) => format!("\x1b[1;38;2;{r};{g};{b}m{}\x1b[0m", s.theme.key),
+            _ => s.theme.key.clone(),
+        };
+        let count = if s.passages_with_children != s.passages {
+            format!(
+                "{} passages ({} here, {} in sub-themes)",
+                s.passages_with_children,
+                s.passages,
+                s.passages_with_children - s.passages
+            )
+        } else {
+            format!(
+                "{} passage{}",
+                s.passages,
+                if s.passages == 1 { "" } else { "s" }
+            )
+        };
+        let _ = writeln!(
+            out,
+            "{indent}{key}  {}  {}  · {count}",
+            s.theme.name, s.theme.colour
+        );
+        let body = format!("{indent}    ");
+        let mut fields = vec![("", &s.theme.definition)];
+        if full {
+            fields.push(("Use when: ", &s.theme.use_when));
+            fields.push(("Not when: ", &s.theme.not_when));
+            fields.push(("Example: ", &s.theme.example));
+        }
+        for (label, text) in fields {
+            if !text.trim().is_empty() {
+                for line in wrap(
+                    &format!("{label}{text}"),
+                    88usize.saturating_sub(body.len()),
+                ) {
+                    let _ = writeln!(out, "{body}{line}");
+                }
+            }
+        }
+    }
+    emit(&out)
+}
+
+/// Text on one line (whitespace runs become one space), cut to `max` code points with "…".
+fn one_line(s: &str, max: usize) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// Greedy word wrap by display width.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.width() + 1 + word.width() > width.max(20) {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Write to stdout. A closed pipe (`ripple code list | head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Columns padded by display width (accents and CJK line up); the last column is not padded.
+fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.map(|h| h.width());
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let fmt_row = |cells: Vec<&str>| {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            out.push_str(cell);
+            if i + 1 < N {
+                out.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        out
+    };
+    let mut out = fmt_row(header.to_vec());
+    out.push('\n');
+    for r in rows {
+        out.push_str(&fmt_row(r.iter().map(String::as_str).collect()));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_flattens_and_cuts() {
+        assert_eq!(one_line("a\n  b\tc", 10), "a b c");
+        assert_eq!(one_line("Doña Ana county 🙂", 8), "Doña An…");
+    }
+
+    #[test]
+    fn wrap_respects_width() {
+        let text =
+            "Confidence that staff of the other agency act in good faith and keep their word.";
+        let lines = wrap(text, 30);
+        assert!(lines.iter().all(|l| l.width() <= 30), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+    }
+}

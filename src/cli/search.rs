@@ -1,0 +1,506 @@
+//! `ripple search`, `ripple evidence`, `ripple reindex`: thin commands over the search core.
+//!
+//! Exit status: 0 on success (including "no matches"), 2 for a query that cannot be parsed
+//! (the message and a caret under the problem go to stderr), 1 for other failures.
+
+use crate::cli::Context as CliContext;
+use crate::core::codebook::Codebook;
+use crate::core::evidence::{self, EvidenceFormat, EvidenceOptions, EvidenceSort};
+use crate::core::index::{Hit, HitKind, IndexError, IndexItem, Results, SearchIndex};
+use crate::core::query::{self, QueryError};
+use anyhow::{anyhow, Context};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+use unicode_width::UnicodeWidthStr;
+
+/// Exit status for a query that cannot be parsed.
+pub const EXIT_BAD_QUERY: i32 = 2;
+
+#[derive(clap::Args, Debug)]
+pub struct SearchArgs {
+    /// The query (see docs/query-language.md), e.g. 'trust agency:"La Casa" after:2026-04'.
+    pub query: String,
+    /// Show coded passages (the default).
+    #[arg(long, conflicts_with = "sessions")]
+    pub passages: bool,
+    /// Show sessions instead of coded passages.
+    #[arg(long)]
+    pub sessions: bool,
+    /// How many hits to show.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Skip this many hits (paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Machine-readable output: ids, metadata, quote, offsets, score, highlight ranges.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum FormatArg {
+    Md,
+    Csv,
+    Json,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SortArg {
+    Date,
+    Session,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvidenceArgs {
+    /// Only passages matching this query (all coded passages if left out).
+    pub query: Option<String>,
+    /// Only this theme (key or name; a parent theme includes its children).
+    #[arg(long)]
+    pub theme: Option<String>,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: FormatArg,
+    /// Write to this file (private, 0600) instead of standard output.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Leave out facilitator, coder and ids; redact the terms listed in ripple.toml's
+    /// `deidentify = [...]`.
+    #[arg(long)]
+    pub deidentify: bool,
+    #[arg(long, value_enum, default_value = "date")]
+    pub sort: SortArg,
+    /// Markdown: add each coding memo in italics under its quote.
+    #[arg(long)]
+    pub memos: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReindexArgs {}
+
+/// Every session in the store with its codings and coders' memos. Files that cannot be read
+/// are reported on stderr and left out (and untouched).
+pub fn load_items(ctx: &CliContext) -> anyhow::Result<Vec<IndexItem>> {
+    let store = ctx.open_store()?;
+    let (items, warnings) = crate::core::index::load_index_items(&store);
+    for w in warnings {
+        eprintln!("warning: {w} (not indexed)");
+    }
+    Ok(items)
+}
+
+fn with_env(
+    ctx: &CliContext,
+    f: impl FnOnce(&SearchEnv) -> anyhow::Result<i32>,
+) -> anyhow::Result<ExitCode> {
+    let load = || load_items(ctx);
+    let env = SearchEnv {
+        store_root: &ctx.env.store_root,
+        index_dir: &ctx.env.index_dir,
+        load_items: &load,
+    };
+    let code = f(&env)?;
+    Ok(ExitCode::from(code.clamp(0, 255) as u8))
+}
+
+/// `ripple search` (wired in `cli::run`).
+pub fn search(args: &SearchArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
+    with_env(ctx, |env| run_search(args, env))
+}
+
+/// `ripple evidence` (wired in `cli::run`).
+pub fn evidence(args: &EvidenceArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
+    with_env(ctx, |env| run_evidence(args, env))
+}
+
+/// `ripple reindex` (wired in `cli::run`).
+pub fn reindex(args: &ReindexArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
+    with_env(ctx, |env| run_reindex(args, env))
+}
+
+/// Print a query error with a caret line under the offending columns (display width aware).
+pub fn render_query_error(query: &str, e: &QueryError) -> String {
+    let chars: Vec<char> = query.chars().collect();
+    let shown: String = chars
+        .iter()
+        .map(|c| if *c == '\n' || *c == '\t' { ' ' } else { *c })
+        .collect();
+    let before: String = chars.iter().take(e.start).collect();
+    let marked: String = chars
+        .iter()
+        .skip(e.start)
+        .take(e.end.saturating_sub(e.start))
+        .collect();
+    let pad = UnicodeWidthStr::width(before.as_str());
+    let width = UnicodeWidthStr::width(marked.as_str()).max(1);
+    format!(
+        "error: {}\n  {}\n  {}{}\n",
+        e.message,
+        shown,
+        " ".repeat(pad),
+        "^".repeat(width)
+    )
+}
+
+/// What a command needs from the environment.
+pub struct SearchEnv<'a> {
+    pub store_root: &'a Path,
+    pub index_dir: &'a Path,
+    /// Every session in the store with its codings and memos; called only to (re)build.
+    pub load_items: &'a dyn Fn() -> anyhow::Result<Vec<IndexItem>>,
+}
+
+fn load_codebook(store_root: &Path) -> Codebook {
+    match Codebook::load_or_builtin(&store_root.join("codebook.toml")) {
+        Ok(cb) => cb,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("warning: {e}");
+            }
+            eprintln!("warning: using the built-in codebook for theme names");
+            Codebook::builtin()
+        }
+    }
+}
+
+fn rebuild(
+    index: &mut SearchIndex,
+    env: &SearchEnv,
+    codebook: &Codebook,
+) -> anyhow::Result<(usize, usize)> {
+    let items = (env.load_items)()?;
+    let total = items.len();
+    let passages: usize = items.iter().map(|i| i.codings.len()).sum();
+    let tty = std::io::stderr().is_terminal();
+    let mut last_draw = Instant::now();
+    let mut progress = |done: usize, total: usize| {
+        if !tty || (last_draw.elapsed().as_millis() < 50 && done < total) {
+            return;
+        }
+        last_draw = Instant::now();
+        let width = 30;
+        let filled = (done * width)
+            .checked_div(total)
+            .unwrap_or(width)
+            .min(width);
+        eprint!(
+            "\rIndexing [{}{}] {done}/{total}",
+            "#".repeat(filled),
+            ".".repeat(width - filled)
+        );
+        let _ = std::io::stderr().flush();
+    };
+    index.rebuild(items, total, codebook, &mut progress)?;
+    if tty {
+        eprintln!();
+    }
+    Ok((total, passages))
+}
+
+/// An index ready to search: the existing one read-only if it is sound (fast, and works while
+/// another process holds the writer); otherwise opened for writing and rebuilt first.
+fn index_for_search(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<SearchIndex> {
+    if let Ok(mut ix) = SearchIndex::open_read_only(env.index_dir) {
+        ix.set_codebook(codebook.clone());
+        return Ok(ix);
+    }
+    match SearchIndex::open(env.index_dir) {
+        Ok((mut ix, health)) => {
+            if health.needs_rebuild() {
+                let why = match &health {
+                    crate::core::index::IndexHealth::Rebuilt { reason } => reason.clone(),
+                    _ => "there was none".to_string(),
+                };
+                eprintln!("Rebuilding the search index ({why})…");
+                let (n, _) = rebuild(&mut ix, env, codebook)?;
+                eprintln!("Indexed {n} sessions.");
+            }
+            ix.set_codebook(codebook.clone());
+            Ok(ix)
+        }
+        Err(IndexError::Locked(p)) => Err(anyhow!(
+            "the search index at {} is being written by another Ripple process and cannot be read yet; try again in a moment",
+            p.display()
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn parse_or_report(q: &str) -> Result<query::Query, i32> {
+    query::parse(q).map_err(|e| {
+        eprint!("{}", render_query_error(q, &e));
+        EXIT_BAD_QUERY
+    })
+}
+
+/// `ripple search`. Returns the exit status.
+pub fn run_search(args: &SearchArgs, env: &SearchEnv) -> anyhow::Result<i32> {
+    let q = match parse_or_report(&args.query) {
+        Ok(q) => q,
+        Err(code) => return Ok(code),
+    };
+    let codebook = load_codebook(env.store_root);
+    let index = index_for_search(env, &codebook)?;
+    let kind = if args.sessions {
+        HitKind::Sessions
+    } else {
+        HitKind::Passages
+    };
+    // Facet counts are only printed in JSON.
+    let results = match index.search_page(&q, kind, args.limit, args.offset, args.json) {
+        Ok(r) => r,
+        Err(IndexError::Query(e)) => {
+            eprint!("{}", render_query_error(&args.query, &e));
+            return Ok(EXIT_BAD_QUERY);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = results_json(&args.query, kind, &results);
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(0);
+    }
+    if results.total == 0 {
+        writeln!(out, "no matches")?;
+        return Ok(0);
+    }
+    let colour = std::io::stdout().is_terminal();
+    for hit in &results.hits {
+        writeln!(out, "{}", hit_line(hit, colour))?;
+    }
+    let noun = match (kind, results.total) {
+        (HitKind::Passages, 1) => "passage",
+        (HitKind::Passages, _) => "passages",
+        (HitKind::Sessions, 1) => "session",
+        (HitKind::Sessions, _) => "sessions",
+    };
+    let shown = results.hits.len();
+    if shown < results.total {
+        writeln!(
+            out,
+            "{}–{} of {} {noun}",
+            args.offset + 1.min(shown),
+            args.offset + shown,
+            results.total
+        )?;
+    } else {
+        writeln!(out, "{} {noun}", results.total)?;
+    }
+    Ok(0)
+}
+
+/// The text with matched ranges marked: reverse video on a terminal, «…» otherwise.
+fn mark(text: &str, highlights: &[(usize, usize)], colour: bool) -> String {
+    let (open, close) = if colour {
+        ("\x1b[7m", "\x1b[27m")
+    } else {
+        ("«", "»")
+    };
+    let mut out = String::with_capacity(text.len() + highlights.len() * 4);
+    let mut hl = highlights.iter().peekable();
+    let mut inside = false;
+    for (i, c) in text.chars().enumerate() {
+        while let Some((_, e)) = hl.peek() {
+            if inside && i == *e {
+                out.push_str(close);
+                inside = false;
+                hl.next();
+            } else {
+                break;
+            }
+        }
+        if let Some((s, _)) = hl.peek() {
+            if !inside && i == *s {
+                out.push_str(open);
+                inside = true;
+            }
+        }
+        out.push(if c == '\n' { ' ' } else { c });
+    }
+    if inside {
+        out.push_str(close);
+    }
+    out
+}
+
+fn hit_line(hit: &Hit, colour: bool) -> String {
+    let agencies = hit.agencies.join(" & ");
+    let chips: String = hit.themes.iter().map(|t| format!("#{t} ")).collect();
+    let text = mark(&hit.quote_or_snippet, &hit.highlights, colour);
+    let id = hit.session_id.short();
+    match hit.kind {
+        HitKind::Passages => format!(
+            "{}  {}  {}  {}“{}”  ({id})",
+            hit.date,
+            agencies,
+            hit.session_type.label(),
+            chips,
+            text
+        ),
+        HitKind::Sessions => {
+            let lead = if hit.start > 0 { "…" } else { "" };
+            let trail = if text.ends_with(['.', '!', '?', '。']) {
+                ""
+            } else {
+                "…"
+            };
+            format!(
+                "{}  {}  {}  {}  {}{lead}{text}{trail}  ({id})",
+                hit.date,
+                agencies,
+                hit.session_type.label(),
+                hit.title,
+                chips,
+            )
+        }
+    }
+}
+
+fn results_json(q: &str, kind: HitKind, r: &Results) -> serde_json::Value {
+    use serde_json::json;
+    let hits: Vec<serde_json::Value> = r
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "kind": match h.kind { HitKind::Passages => "passage", HitKind::Sessions => "session" },
+                "session_id": h.session_id.as_str(),
+                "coding_id": h.coding_id,
+                "title": h.title,
+                "date": h.date.to_string(),
+                "agencies": h.agencies,
+                "type": h.session_type.key(),
+                "county": h.county,
+                "facilitator": h.facilitator,
+                "themes": h.themes,
+                "coder": h.coder,
+                "memo": h.memo,
+                "text": h.quote_or_snippet,
+                "start": h.start,
+                "end": h.end,
+                "highlights": h.highlights.iter().map(|(a, b)| [*a, *b]).collect::<Vec<_>>(),
+                "score": h.score,
+            })
+        })
+        .collect();
+    json!({
+        "query": q,
+        "kind": match kind { HitKind::Passages => "passages", HitKind::Sessions => "sessions" },
+        "total": r.total,
+        "hits": hits,
+        "facets": {
+            "themes": r.facets.themes,
+            "agencies": r.facets.agencies,
+            "months": r.facets.months,
+        },
+    })
+}
+
+/// `ripple evidence`.
+pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32> {
+    let source = args.query.clone().unwrap_or_default();
+    let q = match parse_or_report(&source) {
+        Ok(q) => q,
+        Err(code) => return Ok(code),
+    };
+    let codebook = load_codebook(env.store_root);
+    let index = index_for_search(env, &codebook)?;
+    let redact_terms = if args.deidentify {
+        evidence::load_redact_terms(env.store_root).map_err(|e| anyhow!(e))?
+    } else {
+        Vec::new()
+    };
+    let opts = EvidenceOptions {
+        query: q,
+        theme: args.theme.clone(),
+        sort: match args.sort {
+            SortArg::Date => EvidenceSort::Date,
+            SortArg::Session => EvidenceSort::Session,
+        },
+        deidentify: args.deidentify,
+        redact_terms,
+        include_memos: args.memos,
+    };
+    let items = match evidence::gather(&index, &codebook, &opts) {
+        Ok(items) => items,
+        Err(IndexError::Query(e)) => {
+            if args.theme.is_some() && e.start == 0 && e.end <= 1 {
+                eprintln!("error: --theme: {}", e.message);
+            } else {
+                eprint!("{}", render_query_error(&source, &e));
+            }
+            return Ok(EXIT_BAD_QUERY);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let format = match args.format {
+        FormatArg::Md => EvidenceFormat::Markdown,
+        FormatArg::Csv => EvidenceFormat::Csv,
+        FormatArg::Json => EvidenceFormat::Json,
+    };
+    let text = evidence::render(&items, format, &opts);
+    match &args.out {
+        Some(path) => {
+            crate::core::atomic::atomic_write(path, text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("Wrote {} passages to {}", items.len(), path.display());
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                writeln!(out)?;
+            }
+        }
+    }
+    if items.is_empty() {
+        eprintln!("no matches");
+    }
+    Ok(0)
+}
+
+/// `ripple reindex`: rebuild the whole index from the store.
+pub fn run_reindex(_args: &ReindexArgs, env: &SearchEnv) -> anyhow::Result<i32> {
+    let codebook = load_codebook(env.store_root);
+    let t = Instant::now();
+    let (mut ix, health) = match SearchIndex::open(env.index_dir) {
+        Ok(x) => x,
+        Err(IndexError::Locked(p)) => {
+            return Err(anyhow!(
+                "another Ripple process is writing the search index at {}; close it and try again",
+                p.display()
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let crate::core::index::IndexHealth::Rebuilt { reason } = &health {
+        eprintln!("The old index was set aside ({reason}).");
+    }
+    let (n, passages) = rebuild(&mut ix, env, &codebook)?;
+    eprintln!(
+        "Indexed {n} sessions and {passages} coded passages in {:.1} s.",
+        t.elapsed().as_secs_f64()
+    );
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_sits_under_the_problem_even_after_wide_characters() {
+        let q = "我们 agnecy:x";
+        let e = query::parse(q).unwrap_err();
+        let shown = render_query_error(q, &e);
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[2], format!("  {}^^^^^^", " ".repeat(5)));
+    }
+
+    #[test]
+    fn marks_wrap_highlighted_code_points() {
+        assert_eq!(mark("🙂 trust me", &[(2, 7)], false), "🙂 «trust» me");
+        assert_eq!(mark("ab\ncd", &[(0, 1), (3, 5)], false), "«a»b «cd»");
+    }
+}

@@ -1,0 +1,533 @@
+//! Where codings live: `codings/<coder-slug>/<session-id>.json`, one file per coder and session.
+//!
+//! One file per (coder, session) means two evaluators coding the same note never write the
+//! same file, so their work merges without conflicts (through a shared folder or git), and one
+//! broken file loses nothing else. Files are pretty JSON ([`CoderSessionFile`]) written
+//! atomically.
+
+use crate::core::anchor::{reattach_all, Reattach};
+use crate::core::atomic::{atomic_write, create_private_dir, sync_dir};
+use crate::core::codebook::ThemeRemap;
+use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS};
+use crate::core::session::SessionId;
+use crate::core::text::{char_slice, normalize_newlines};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
+
+/// The folder under the store root that holds all codings.
+pub const CODINGS_DIR: &str = "codings";
+
+/// A coding file that could not be read or written. Displayed as `path:line: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodingFileError {
+    pub path: PathBuf,
+    /// 1-based line of a JSON error.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for CodingFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.path.display(), l, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for CodingFileError {}
+
+impl CodingFileError {
+    fn io(path: &Path, what: &str, e: io::Error) -> CodingFileError {
+        CodingFileError {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("cannot {what}: {e}"),
+        }
+    }
+}
+
+/// A coder's name as a folder name: lowercase, accents folded ("Ana Peña" → "ana-pena"),
+/// anything but letters and digits → `-`, no leading, trailing or doubled dashes. Letters of
+/// other scripts are kept. An empty result becomes `anonymous`.
+pub fn coder_slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let mapped: &str = match c {
+            'ß' => "ss",
+            'æ' | 'Æ' => "ae",
+            'ø' | 'Ø' => "o",
+            'đ' | 'Đ' => "d",
+            'ł' | 'Ł' => "l",
+            'œ' | 'Œ' => "oe",
+            _ => "",
+        };
+        if !mapped.is_empty() {
+            out.push_str(mapped);
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "anonymous".to_string()
+    } else {
+        out
+    }
+}
+
+pub fn codings_dir(root: &Path) -> PathBuf {
+    root.join(CODINGS_DIR)
+}
+
+/// `codings/<coder-slug>/<session-id>.json`.
+pub fn file_path(root: &Path, coder: &str, session: &SessionId) -> PathBuf {
+    codings_dir(root)
+        .join(coder_slug(coder))
+        .join(format!("{}.json", session.as_str()))
+}
+
+fn parse_file(path: &Path, bytes: &[u8]) -> Result<CoderSessionFile, CodingFileError> {
+    serde_json::from_slice(bytes).map_err(|e| CodingFileError {
+        path: path.to_path_buf(),
+        line: (e.line() > 0).then_some(e.line()),
+        message: format!("not a valid codings file: {e}"),
+    })
+}
+
+fn read_file(path: &Path) -> Result<CoderSessionFile, CodingFileError> {
+    let bytes = fs::read(path).map_err(|e| CodingFileError::io(path, "read", e))?;
+    let file = parse_file(path, &bytes)?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if file.session.as_str() != stem {
+        return Err(CodingFileError {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!(
+                "the file is named for session {stem} but says it holds session {}",
+                file.session
+            ),
+        });
+    }
+    Ok(file)
+}
+
+/// One coder's file for one session; a missing file is an empty one.
+pub fn load(
+    root: &Path,
+    coder: &str,
+    session: &SessionId,
+) -> Result<CoderSessionFile, CodingFileError> {
+    let path = file_path(root, coder, session);
+    if !path.exists() {
+        return Ok(CoderSessionFile {
+            session: session.clone(),
+            coder: coder.to_string(),
+            memo: String::new(),
+            codings: Vec::new(),
+        });
+    }
+    read_file(&path)
+}
+
+/// Write one coder's file atomically. A file with no codings and an empty memo is removed
+/// instead, so the folder holds only real work.
+pub fn save(root: &Path, file: &CoderSessionFile) -> Result<(), CodingFileError> {
+    let path = file_path(root, &file.coder, &file.session);
+    let dir = path.parent().expect("file_path has a parent").to_path_buf();
+    if file.codings.is_empty() && file.memo.trim().is_empty() {
+        return match fs::remove_file(&path) {
+            Ok(()) => sync_dir(&dir).map_err(|e| CodingFileError::io(&dir, "sync", e)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(CodingFileError::io(&path, "remove", e)),
+        };
+    }
+    create_private_dir(&codings_dir(root))
+        .and_then(|()| create_private_dir(&dir))
+        .map_err(|e| CodingFileError::io(&dir, "create the folder", e))?;
+    let mut json = serde_json::to_string_pretty(file).map_err(|e| CodingFileError {
+        path: path.clone(),
+        line: None,
+        message: format!("cannot encode: {e}"),
+    })?;
+    json.push('\n');
+    atomic_write(&path, json.as_bytes()).map_err(|e| CodingFileError::io(&path, "write", e))
+}
+
+/// The coder folders under `codings/`, sorted.
+fn coder_dirs(root: &Path) -> (Vec<PathBuf>, Vec<CodingFileError>) {
+    let dir = codings_dir(root);
+    let mut dirs = Vec::new();
+    let mut errors = Vec::new();
+    match fs::read_dir(&dir) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                let p = entry.path();
+                let hidden = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'));
+                if p.is_dir() && !hidden {
+                    dirs.push(p);
+                }
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => errors.push(CodingFileError::io(&dir, "list", e)),
+    }
+    dirs.sort();
+    (dirs, errors)
+}
+
+/// Every coder's file for one session (sorted by coder folder), and the files that failed.
+pub fn load_session(
+    root: &Path,
+    session: &SessionId,
+) -> (Vec<CoderSessionFile>, Vec<CodingFileError>) {
+    let (dirs, mut errors) = coder_dirs(root);
+    let mut files = Vec::new();
+    for d in dirs {
+        let p = d.join(format!("{}.json", session.as_str()));
+        if p.is_file() {
+            match read_file(&p) {
+                Ok(f) => files.push(f),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    (files, errors)
+}
+
+/// Every codings file in the store. A malformed file is reported (path and line) and the
+/// rest still load.
+pub fn load_all(root: &Path) -> (Vec<CoderSessionFile>, Vec<CodingFileError>) {
+    let (dirs, mut errors) = coder_dirs(root);
+    let mut files = Vec::new();
+    for d in dirs {
+        let entries = match fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(CodingFileError::io(&d, "list", e));
+                continue;
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "json")
+                    && !p
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with('.'))
+            })
+            .collect();
+        paths.sort();
+        for p in paths {
+            match read_file(&p) {
+                Ok(f) => files.push(f),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    (files, errors)
+}
+
+/// Move every coding of theme `remap.from` to `remap.to`, in every coder's files. Refuses to
+/// start while any codings file is unreadable, so no file is left behind on the old theme.
+/// Returns how many codings changed.
+pub fn apply_remap(root: &Path, remap: &ThemeRemap) -> Result<usize, CodingFileError> {
+    let (files, errors) = load_all(root);
+    if let Some(e) = errors.into_iter().next() {
+        return Err(CodingFileError {
+            message: format!("{}; fix this file before changing themes", e.message),
+            ..e
+        });
+    }
+    let mut changed = 0;
+    for mut f in files {
+        let mut n = 0;
+        for c in f.codings.iter_mut().filter(|c| c.theme == remap.from) {
+            c.theme = remap.to.clone();
+            c.updated = chrono::Utc::now();
+            n += 1;
+        }
+        if n > 0 {
+            save(root, &f)?;
+            changed += n;
+        }
+    }
+    Ok(changed)
+}
+
+/// How many codings each theme has (by exact theme key; the codebook adds up parents).
+pub fn count_by_theme<'a>(
+    files: impl IntoIterator<Item = &'a CoderSessionFile>,
+) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for f in files {
+        for c in &f.codings {
+            *counts.entry(c.theme.clone()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// A coding that cannot be made from the given range.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CodingError {
+    #[error("the passage [{start}, {end}) is outside the note, which has {len} characters")]
+    OutOfRange {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
+    #[error("the passage is empty: select or quote some words")]
+    Empty,
+}
+
+/// A new coding of `text[start..end)` (code points, LF text) with quote and context filled in.
+pub fn new_coding(
+    text: &str,
+    session: &SessionId,
+    start: usize,
+    end: usize,
+    theme: &str,
+    coder: &str,
+    memo: &str,
+) -> Result<Coding, CodingError> {
+    let len = text.chars().count();
+    if start > end || end > len {
+        return Err(CodingError::OutOfRange { start, end, len });
+    }
+    let quote = char_slice(text, start, end);
+    if quote.trim().is_empty() {
+        return Err(CodingError::Empty);
+    }
+    let now = chrono::Utc::now();
+    Ok(Coding {
+        id: CodingId::new(),
+        session: session.clone(),
+        theme: theme.to_string(),
+        coder: coder.to_string(),
+        start,
+        end,
+        quote: quote.to_string(),
+        before: char_slice(text, start.saturating_sub(CONTEXT_CHARS), start).to_string(),
+        after: char_slice(text, end, end + CONTEXT_CHARS).to_string(),
+        memo: memo.to_string(),
+        status: AnchorStatus::Attached,
+        created: now,
+        updated: now,
+    })
+}
+
+/// Why a quote does not pick out one passage.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QuoteError {
+    #[error("the quote is empty")]
+    Empty,
+    #[error("the quote does not occur in the note (it must match exactly, including accents and punctuation)")]
+    NotFound,
+    #[error("the quote occurs {count} times in the note: add --occurrence N (1 to {count}) or quote more words")]
+    Ambiguous { count: usize },
+    #[error("--occurrence {requested} asked for, but the quote occurs {count} time(s)")]
+    NoSuchOccurrence { requested: usize, count: usize },
+}
+
+/// Find `quote` in `text` exactly (both with line endings normalised to LF) and return its
+/// code-point range. `occurrence` (1-based) picks one of several matches; without it, a quote
+/// that occurs more than once is an error.
+pub fn find_quote(
+    text: &str,
+    quote: &str,
+    occurrence: Option<usize>,
+) -> Result<(usize, usize), QuoteError> {
+    let text = normalize_newlines(text);
+    let quote = normalize_newlines(quote);
+    if quote.is_empty() {
+        return Err(QuoteError::Empty);
+    }
+    // Overlapping matches count: each is a different passage.
+    let mut starts = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&quote) {
+        let b = from + i;
+        starts.push(b);
+        from = b + text[b..].chars().next().map_or(1, char::len_utf8);
+    }
+    let pick = match (starts.len(), occurrence) {
+        (0, _) => return Err(QuoteError::NotFound),
+        (_, Some(n)) if n == 0 || n > starts.len() => {
+            return Err(QuoteError::NoSuchOccurrence {
+                requested: n,
+                count: starts.len(),
+            })
+        }
+        (_, Some(n)) => starts[n - 1],
+        (1, None) => starts[0],
+        (count, None) => return Err(QuoteError::Ambiguous { count }),
+    };
+    let start = text[..pick].chars().count();
+    Ok((start, start + quote.chars().count()))
+}
+
+/// The short form of a coding id that lists show: its last eight characters (the start of a
+/// ULID is a timestamp, shared by codings made in the same second).
+pub fn short_id(id: &CodingId) -> &str {
+    let n = id.0.len().min(8);
+    &id.0[id.0.len() - n..]
+}
+
+/// Re-attach every coder's codings of one session to its current note text (LF) and save the
+/// files that changed. Returns, per coding that did not stay put, its coder, id and outcome.
+/// Files that cannot be read are reported and left alone.
+pub fn reattach_session(
+    root: &Path,
+    session: &SessionId,
+    text: &str,
+) -> (Vec<(String, CodingId, Reattach)>, Vec<CodingFileError>) {
+    let (files, mut errors) = load_session(root, session);
+    let mut outcomes = Vec::new();
+    for mut f in files {
+        let before = f.codings.clone();
+        let results = reattach_all(text, &mut f.codings);
+        for (c, r) in f.codings.iter().zip(results) {
+            if r != Reattach::Unchanged {
+                outcomes.push((f.coder.clone(), c.id.clone(), r));
+            }
+        }
+        if f.codings != before {
+            if let Err(e) = save(root, &f) {
+                errors.push(e);
+            }
+        }
+    }
+    (outcomes, errors)
+}
+
+/// Where a coding id prefix points: (file index, coding index).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IdLookupError {
+    #[error("no coding with an id starting `{0}`")]
+    NotFound(String),
+    #[error("{count} codings have ids starting `{prefix}`: type more of the id")]
+    Ambiguous { prefix: String, count: usize },
+}
+
+/// The one coding whose id starts with `prefix`, or whose short form (`short_id`) is `prefix`
+/// (case-insensitive), among `files`.
+pub fn find_by_id_prefix(
+    files: &[CoderSessionFile],
+    prefix: &str,
+) -> Result<(usize, usize), IdLookupError> {
+    let p = prefix.trim().to_ascii_lowercase();
+    let hits: Vec<(usize, usize)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, f)| {
+            f.codings
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !p.is_empty() && (c.id.0.starts_with(&p) || short_id(&c.id) == p))
+                .map(move |(ci, _)| (fi, ci))
+        })
+        .collect();
+    match hits.len() {
+        0 => Err(IdLookupError::NotFound(prefix.to_string())),
+        1 => Ok(hits[0]),
+        count => Err(IdLookupError::Ambiguous {
+            prefix: prefix.to_string(),
+            count,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(coder_slug("Ana Peña"), "ana-pena");
+        assert_eq!(coder_slug("  M. Rivera (evaluator) "), "m-rivera-evaluator");
+        assert_eq!(coder_slug("Jürgen Groß"), "jurgen-gross");
+        assert_eq!(coder_slug("李明"), "李明");
+        assert_eq!(coder_slug("../../etc"), "etc");
+        assert_eq!(coder_slug("🙂"), "anonymous");
+    }
+
+    #[test]
+    fn find_quote_counts_code_points_and_reports_ambiguity() {
+        let text = "Doña 🙂 Ana said: we trust La Casa.\r\nWe trust them.";
+        let (s, e) = find_quote(text, "trust La", None).unwrap();
+        assert_eq!(char_slice(&normalize_newlines(text), s, e), "trust La");
+        assert_eq!(s, 20);
+        assert_eq!(
+            find_quote(text, "trust", None),
+            Err(QuoteError::Ambiguous { count: 2 })
+        );
+        assert!(find_quote(text, "trust", None)
+            .unwrap_err()
+            .to_string()
+            .contains("--occurrence"));
+        let (s, _) = find_quote(text, "trust", Some(2)).unwrap();
+        assert_eq!(s, 38);
+        assert_eq!(
+            find_quote(text, "trust", Some(3)),
+            Err(QuoteError::NoSuchOccurrence {
+                requested: 3,
+                count: 2
+            })
+        );
+        assert_eq!(
+            find_quote(text, "Trust La", None),
+            Err(QuoteError::NotFound)
+        );
+        assert_eq!(
+            find_quote(text, "Casa.\r\nWe", None).map(|(s, e)| e - s),
+            Ok(8),
+            "CRLF in the quote matches the LF text"
+        );
+        assert_eq!(
+            find_quote("aaa", "aa", None),
+            Err(QuoteError::Ambiguous { count: 2 })
+        );
+    }
+
+    #[test]
+    fn new_coding_fills_quote_and_context() {
+        let text = "👩‍👩‍👧 Doña Ana: we finally trust each other.";
+        let id = SessionId::new();
+        let (s, e) = find_quote(text, "trust each other", None).unwrap();
+        let c = new_coding(text, &id, s, e, "trust", "Ana", "").unwrap();
+        assert_eq!(c.quote, "trust each other");
+        assert_eq!(c.before, "👩‍👩‍👧 Doña Ana: we finally ");
+        assert_eq!(c.after, ".");
+        assert_eq!(
+            new_coding(text, &id, 3, 2, "trust", "Ana", ""),
+            Err(CodingError::OutOfRange {
+                start: 3,
+                end: 2,
+                len: 44
+            })
+        );
+        assert_eq!(
+            new_coding(text, &id, 5, 6, "trust", "Ana", ""),
+            Err(CodingError::Empty),
+            "a lone space is not a passage"
+        );
+        assert!(new_coding(text, &id, 0, 45, "t", "A", "").is_err());
+    }
+}

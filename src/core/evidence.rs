@@ -1,0 +1,493 @@
+//! Evidence export: the coded passages matching a query and/or a theme, with their sessions'
+//! metadata, as Markdown (grouped by theme, quotes as blockquotes with a citation), CSV or JSON.
+//!
+//! **De-identification** (`EvidenceOptions::deidentify`): the facilitator, the coder and every
+//! id (session, coding) are left out, and each term in the store's `ripple.toml`
+//! `deidentify = [...]` list is replaced by `[redacted]` in quotes, context, memos and titles.
+//! Terms match whole words, ignoring case and accents ("Dona" also redacts "Doña"). Agency,
+//! session type, county and date stay: they are what a citation needs. List a county or an
+//! agency in `deidentify` to hide it too.
+
+use crate::core::codebook::Codebook;
+use crate::core::index::{HitKind, IndexError, SearchIndex};
+use crate::core::query::{fold, Ast, Query, Span};
+use crate::core::session::SessionId;
+use crate::core::text::char_slice;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How many words of context are shown on each side of a quote.
+pub const CONTEXT_WORDS: usize = 6;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvidenceSort {
+    /// Oldest session first, then note order.
+    Date,
+    /// By session title (then id), passages in note order.
+    Session,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvidenceFormat {
+    Markdown,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct EvidenceOptions {
+    /// Passages matching this query (`Query::all()` for every passage).
+    pub query: Query,
+    /// Only this theme (key or name; a parent includes its children).
+    pub theme: Option<String>,
+    pub sort: EvidenceSort,
+    pub deidentify: bool,
+    /// Terms replaced by `[redacted]` when `deidentify` is set (from ripple.toml).
+    pub redact_terms: Vec<String>,
+    /// Markdown: add each coding memo in italics under its quote.
+    pub include_memos: bool,
+}
+
+impl Default for EvidenceOptions {
+    fn default() -> Self {
+        EvidenceOptions {
+            query: Query::all(),
+            theme: None,
+            sort: EvidenceSort::Date,
+            deidentify: false,
+            redact_terms: Vec::new(),
+            include_memos: false,
+        }
+    }
+}
+
+/// One coded passage with everything a citation needs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvidenceItem {
+    pub theme: String,
+    pub theme_name: String,
+    pub date: NaiveDate,
+    pub session_type: String,
+    pub agencies: Vec<String>,
+    pub county: String,
+    pub title: String,
+    /// The exact text from the note.
+    pub quote: String,
+    pub context_before: String,
+    pub context_after: String,
+    pub memo: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facilitator: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coder: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coding_id: Option<String>,
+    /// Code points in the note, half-open.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The `deidentify = [...]` list in `<store>/ripple.toml` (empty if absent).
+pub fn load_redact_terms(store_root: &Path) -> Result<Vec<String>, String> {
+    let path = store_root.join("ripple.toml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let value: toml::Table =
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    match value.get("deidentify") {
+        None => Ok(Vec::new()),
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    format!("{}: `deidentify` must be a list of strings", path.display())
+                })
+            })
+            .collect(),
+        Some(_) => Err(format!(
+            "{}: `deidentify` must be a list of strings",
+            path.display()
+        )),
+    }
+}
+
+/// Replace each term (whole words, case- and accent-insensitive) with `[redacted]`.
+pub fn redact(text: &str, terms: &[String]) -> String {
+    let folded_terms: Vec<Vec<String>> = terms
+        .iter()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| t.trim().chars().map(|c| fold(&c.to_string())).collect())
+        .collect();
+    if folded_terms.is_empty() {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let folded: Vec<String> = chars.iter().map(|c| fold(&c.to_string())).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    'outer: while i < chars.len() {
+        let at_word_start = i == 0 || !chars[i - 1].is_alphanumeric();
+        if at_word_start {
+            for term in &folded_terms {
+                let n = term.len();
+                if i + n <= chars.len()
+                    && folded[i..i + n] == term[..]
+                    && (i + n == chars.len() || !chars[i + n].is_alphanumeric())
+                {
+                    out.push_str("[redacted]");
+                    i += n;
+                    continue 'outer;
+                }
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// A few whole words before / after a passage.
+fn context(note: &str, start: usize, end: usize) -> (String, String) {
+    let before = char_slice(note, 0, start);
+    let after = char_slice(note, end, usize::MAX);
+    let words_before: Vec<&str> = before.split_whitespace().collect();
+    let b = words_before[words_before.len().saturating_sub(CONTEXT_WORDS)..].join(" ");
+    let a = after
+        .split_whitespace()
+        .take(CONTEXT_WORDS)
+        .collect::<Vec<_>>()
+        .join(" ");
+    (b, a)
+}
+
+/// Gather the passages matching the options, sorted.
+pub fn gather(
+    index: &SearchIndex,
+    codebook: &Codebook,
+    opts: &EvidenceOptions,
+) -> Result<Vec<EvidenceItem>, IndexError> {
+    let mut ast = opts.query.ast.clone();
+    if let Some(t) = &opts.theme {
+        let theme = Ast::Theme {
+            value: t.clone(),
+            span: Span { start: 0, end: 0 },
+        };
+        ast = match ast {
+            Ast::All => theme,
+            other => Ast::And(vec![other, theme]),
+        };
+    }
+    let query = Query {
+        source: opts.query.source.clone(),
+        ast,
+    };
+    let first = index.search(&query, HitKind::Passages, 0, 0)?;
+    let results = if first.total == 0 {
+        first
+    } else {
+        index.search(&query, HitKind::Passages, first.total, 0)?
+    };
+    let mut hits = results.hits;
+    // Score order is not stable across coders' duplicates: merge in a fixed order.
+    hits.sort_by(|a, b| {
+        (&a.session_id, a.start, a.end, &a.coder).cmp(&(&b.session_id, b.start, b.end, &b.coder))
+    });
+    let mut notes: HashMap<SessionId, Option<String>> = HashMap::new();
+    let mut items: Vec<EvidenceItem> = Vec::with_capacity(hits.len());
+    // The same words coded with the same theme by several coders are one piece of evidence:
+    // shown once, with every coder's memo.
+    let mut seen: HashMap<(SessionId, String, usize, usize), usize> = HashMap::new();
+    for hit in hits {
+        let key = (
+            hit.session_id.clone(),
+            hit.themes.first().cloned().unwrap_or_default(),
+            hit.start,
+            hit.end,
+        );
+        if let Some(&i) = seen.get(&key) {
+            let memo = if opts.deidentify {
+                redact(&hit.memo, &opts.redact_terms)
+            } else {
+                hit.memo.clone()
+            };
+            let item: &mut EvidenceItem = &mut items[i];
+            if !memo.trim().is_empty() && !item.memo.contains(memo.as_str()) {
+                if !item.memo.is_empty() {
+                    item.memo.push_str("\n\n");
+                }
+                item.memo.push_str(&memo);
+            }
+            if let (Some(c), false) = (&mut item.coder, hit.coder.is_empty()) {
+                if !c.split(", ").any(|x| x == hit.coder) {
+                    c.push_str(", ");
+                    c.push_str(&hit.coder);
+                }
+            }
+            continue;
+        }
+        seen.insert(key, items.len());
+        let note = notes
+            .entry(hit.session_id.clone())
+            .or_insert_with(|| index.session_text(&hit.session_id).ok().flatten());
+        let (before, after) = match note {
+            Some(n) => context(n, hit.start, hit.end),
+            None => (String::new(), String::new()),
+        };
+        let key = hit.themes.first().cloned().unwrap_or_default();
+        let theme_name = codebook
+            .themes
+            .iter()
+            .find(|t| t.key == key)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| key.clone());
+        let keep = |s: String| (!opts.deidentify).then_some(s);
+        let r = |s: &str| {
+            if opts.deidentify {
+                redact(s, &opts.redact_terms)
+            } else {
+                s.to_string()
+            }
+        };
+        items.push(EvidenceItem {
+            theme: key,
+            theme_name,
+            date: hit.date,
+            session_type: hit.session_type.label().to_string(),
+            agencies: hit.agencies.clone(),
+            county: hit.county.clone(),
+            title: r(&hit.title),
+            quote: r(&hit.quote_or_snippet),
+            context_before: r(&before),
+            context_after: r(&after),
+            memo: r(&hit.memo),
+            facilitator: keep(hit.facilitator.clone()),
+            coder: keep(hit.coder.clone()),
+            session_id: keep(hit.session_id.0.clone()),
+            coding_id: hit.coding_id.clone().and_then(keep),
+            start: hit.start,
+            end: hit.end,
+        });
+    }
+    let order: HashMap<&str, usize> = codebook
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.key.as_str(), i))
+        .collect();
+    let theme_rank = |k: &str| order.get(k).copied().unwrap_or(usize::MAX);
+    match opts.sort {
+        EvidenceSort::Date => items.sort_by(|a, b| {
+            (theme_rank(&a.theme), a.date, &a.title, a.start).cmp(&(
+                theme_rank(&b.theme),
+                b.date,
+                &b.title,
+                b.start,
+            ))
+        }),
+        EvidenceSort::Session => items.sort_by(|a, b| {
+            (theme_rank(&a.theme), &a.title, a.date, a.start).cmp(&(
+                theme_rank(&b.theme),
+                &b.title,
+                b.date,
+                b.start,
+            ))
+        }),
+    }
+    Ok(items)
+}
+
+/// "CYFD & La Casa", "A, B & C".
+fn join_agencies(a: &[String]) -> String {
+    match a.len() {
+        0 => String::new(),
+        1 => a[0].clone(),
+        n => format!("{} & {}", a[..n - 1].join(", "), a[n - 1]),
+    }
+}
+
+/// "— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026"
+pub fn citation(item: &EvidenceItem) -> String {
+    let mut parts = vec![item.session_type.clone()];
+    let agencies = join_agencies(&item.agencies);
+    if !agencies.is_empty() {
+        parts.push(agencies);
+    }
+    let county = item.county.trim();
+    if !county.is_empty() {
+        if county.to_lowercase().ends_with("county") {
+            parts.push(county.to_string());
+        } else {
+            parts.push(format!("{county} County"));
+        }
+    }
+    parts.push(item.date.format("%-d %B %Y").to_string());
+    format!("— {}", parts.join(", "))
+}
+
+fn md_escape_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '_' | '`' | '\\' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Markdown: a heading per theme, each quote a blockquote followed by its citation.
+pub fn to_markdown(items: &[EvidenceItem], include_memos: bool) -> String {
+    let mut out = String::from("# Evidence\n");
+    let mut current: Option<&str> = None;
+    for item in items {
+        if current != Some(item.theme.as_str()) {
+            out.push_str(&format!("\n## {}\n", item.theme_name));
+            current = Some(item.theme.as_str());
+        }
+        out.push('\n');
+        for line in item.quote.split('\n') {
+            if line.is_empty() {
+                out.push_str(">\n");
+            } else {
+                out.push_str(&format!("> {line}\n"));
+            }
+        }
+        out.push('\n');
+        out.push_str(&citation(item));
+        out.push('\n');
+        if include_memos && !item.memo.trim().is_empty() {
+            for para in item.memo.split("\n\n").filter(|p| !p.trim().is_empty()) {
+                out.push_str(&format!(
+                    "\n*{}*\n",
+                    md_escape_inline(&para.replace('\n', " ")).trim()
+                ));
+            }
+        }
+    }
+    if items.is_empty() {
+        out.push_str("\nNo coded passages matched.\n");
+    }
+    out
+}
+
+/// CSV, one row a passage. De-identified exports have no facilitator, coder or id columns.
+pub fn to_csv(items: &[EvidenceItem], deidentified: bool) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "theme",
+        "theme_name",
+        "date",
+        "session_type",
+        "agencies",
+        "county",
+        "title",
+        "quote",
+        "context_before",
+        "context_after",
+        "memo",
+        "start",
+        "end",
+    ];
+    if !deidentified {
+        header.extend(["facilitator", "coder", "session_id", "coding_id"]);
+    }
+    w.write_record(&header)?;
+    for i in items {
+        let mut row = vec![
+            i.theme.clone(),
+            i.theme_name.clone(),
+            i.date.to_string(),
+            i.session_type.clone(),
+            i.agencies.join("; "),
+            i.county.clone(),
+            i.title.clone(),
+            i.quote.clone(),
+            i.context_before.clone(),
+            i.context_after.clone(),
+            i.memo.clone(),
+            i.start.to_string(),
+            i.end.to_string(),
+        ];
+        if !deidentified {
+            for v in [&i.facilitator, &i.coder, &i.session_id, &i.coding_id] {
+                row.push(v.clone().unwrap_or_default());
+            }
+        }
+        w.write_record(&row)?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8(bytes).expect("csv of strings is UTF-8"))
+}
+
+pub fn to_json(items: &[EvidenceItem]) -> String {
+    serde_json::to_string_pretty(items).expect("evidence serializes")
+}
+
+pub fn render(items: &[EvidenceItem], format: EvidenceFormat, opts: &EvidenceOptions) -> String {
+    match format {
+        EvidenceFormat::Markdown => to_markdown(items, opts.include_memos),
+        EvidenceFormat::Csv => to_csv(items, opts.deidentify).unwrap_or_else(|e| e.to_string()),
+        EvidenceFormat::Json => to_json(items),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_is_whole_word_and_folded() {
+        let terms = vec!["Maria".to_string(), "Dona".to_string()];
+        assert_eq!(
+            redact("María said Doña Ana; Mariachi stays", &terms),
+            "[redacted] said [redacted] Ana; Mariachi stays"
+        );
+        assert_eq!(redact("nothing here", &[]), "nothing here");
+    }
+
+    #[test]
+    fn citation_reads_naturally() {
+        let item = EvidenceItem {
+            theme: "trust".into(),
+            theme_name: "Trust".into(),
+            date: NaiveDate::from_ymd_opt(2026, 6, 14).unwrap(),
+            session_type: "joint coaching".into(),
+            agencies: vec!["CYFD".into(), "La Casa".into()],
+            county: "Doña Ana".into(),
+            title: String::new(),
+            quote: "We trust each other now.".into(),
+            context_before: String::new(),
+            context_after: String::new(),
+            memo: "key *moment*".into(),
+            facilitator: None,
+            coder: None,
+            session_id: None,
+            coding_id: None,
+            start: 0,
+            end: 24,
+        };
+        assert_eq!(
+            citation(&item),
+            "— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026"
+        );
+        let md = to_markdown(&[item], true);
+        assert!(md.contains("## Trust\n\n> We trust each other now.\n\n— joint coaching"));
+        assert!(md.contains("*key \\*moment\\**"));
+    }
+
+    #[test]
+    fn context_takes_whole_words() {
+        let note = "one two three four five six seven QUOTE eight nine";
+        let s = note.find("QUOTE").unwrap();
+        let (b, a) = context(note, s, s + 5);
+        assert_eq!(b, "two three four five six seven");
+        assert_eq!(a, "eight nine");
+    }
+}
