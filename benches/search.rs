@@ -366,28 +366,6 @@ fn make_session(rng: &mut Rng, i: usize) -> IndexItem {
     }
 }
 
-fn toml_str(s: &str) -> String {
-    format!("{s:?}")
-}
-
-fn session_file(s: &Session) -> String {
-    let m = &s.meta;
-    let agencies: Vec<String> = m.agencies.iter().map(|a| toml_str(a)).collect();
-    format!(
-        "+++\nid = {}\ntitle = {}\ndate = \"{}\"\nagencies = [{}]\ntype = \"{}\"\ncounty = {}\nfacilitator = {}\ntags = []\ncreated = \"{}\"\nupdated = \"{}\"\n+++\n{}",
-        toml_str(m.id.as_str()),
-        toml_str(&m.title),
-        m.date,
-        agencies.join(", "),
-        m.session_type.key(),
-        toml_str(&m.county),
-        toml_str(&m.facilitator),
-        m.created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        m.updated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        s.text
-    )
-}
-
 /// Write the store files (sessions, codings, codebook) for the bench's other tools.
 fn write_store(root: &Path, items: &[IndexItem], codebook: &Codebook) {
     std::fs::create_dir_all(root.join("sessions")).unwrap();
@@ -397,7 +375,7 @@ fn write_store(root: &Path, items: &[IndexItem], codebook: &Codebook) {
         let id = &it.session.meta.id;
         std::fs::write(
             root.join("sessions").join(format!("{}.md", id.as_str())),
-            session_file(&it.session),
+            ripple::core::session_file::to_file_string(&it.session),
         )
         .unwrap();
         for coder in CODERS {
