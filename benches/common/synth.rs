@@ -29,34 +29,37 @@ impl Rng {
     }
 }
 
-pub const WORDS: &[&str] = &[
-    "the", "workers", "supervisor", "advocate", "father", "fathers", "mother", "survivor",
-    "children", "safety", "plan", "planning", "trust", "shared", "case", "consultation",
-    "agency", "agencies", "family", "pattern", "coercive", "control", "violence", "choice",
-    "protective", "efforts", "court", "hearing", "information", "sharing", "confidentiality",
-    "role", "roles", "meeting", "joint", "coaching", "training", "language", "documentation",
-    "investigation", "interview", "partner", "partnering", "engaging", "perpetrator", "parent",
-    "parenting", "accountability", "services", "referral", "housing", "school", "culture",
-    "interpreter", "confianza", "niñez", "Doña", "Ana", "Sierra", "county", "office", "staff",
-    "turnover", "respect", "relationship", "communication", "phone", "call", "weekly",
-    "agreement", "procedure", "assessment", "risk", "harm", "support", "advocacy", "client",
-    "hotline", "shelter", "orders", "protection", "visit", "home", "report", "notes", "we",
-    "discussed", "agreed", "described", "named", "asked", "shared", "reflected", "noticed",
-    "changed", "easier", "harder", "together", "first", "again", "because", "when", "after",
-];
+/// Vocabulary of the notes, space-separated.
+pub const WORDS: &str = "\
+the workers supervisor advocate father fathers mother survivor children safety plan \
+planning trust shared case consultation agency agencies family pattern coercive control \
+violence choice protective efforts court hearing information sharing confidentiality \
+role roles meeting joint coaching training language documentation investigation \
+interview partner partnering engaging perpetrator parent parenting accountability \
+services referral housing school culture interpreter confianza niñez Doña Ana Sierra \
+county office staff turnover respect relationship communication phone call weekly \
+agreement procedure assessment risk harm support advocacy client hotline shelter orders \
+protection visit home report notes we discussed agreed described named asked shared \
+reflected noticed changed easier harder together first again because when after";
 
 const TITLES: &[&str] = &[
-    "Joint coaching", "CYFD coaching", "La Casa coaching", "Leadership meeting", "Training",
-    "Case consultation", "Supervisor check-in",
+    "Joint coaching",
+    "CYFD coaching",
+    "La Casa coaching",
+    "Leadership meeting",
+    "Training",
+    "Case consultation",
+    "Supervisor check-in",
 ];
 
-pub fn sentence(rng: &mut Rng, words: usize) -> String {
+pub fn sentence(rng: &mut Rng, len: usize) -> String {
+    let words: Vec<&str> = WORDS.split_whitespace().collect();
     let mut s = String::new();
-    for i in 0..words {
+    for i in 0..len {
         if i > 0 {
             s.push(' ');
         }
-        let w = rng.pick(WORDS);
+        let w = rng.pick(&words);
         if i == 0 {
             let mut c = w.chars();
             if let Some(f) = c.next() {
@@ -107,8 +110,15 @@ pub fn session(rng: &mut Rng, i: usize, words: usize) -> Session {
         date,
         agencies,
         session_type,
-        county: if rng.below(4) == 0 { "Sierra" } else { "Doña Ana" }.to_string(),
-        facilitator: rng.pick(&["M. Rivera", "J. Okafor", "L. Chávez"]).to_string(),
+        county: if rng.below(4) == 0 {
+            "Sierra"
+        } else {
+            "Doña Ana"
+        }
+        .to_string(),
+        facilitator: rng
+            .pick(&["M. Rivera", "J. Okafor", "L. Chávez"])
+            .to_string(),
         participants: vec![Participant {
             role: "caseworker".into(),
             count: 1 + rng.below(8) as u32,
