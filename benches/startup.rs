@@ -119,6 +119,18 @@ fn main() {
         let store = base.join(format!("startup-{n}"));
         eprintln!("generating {n} sessions in {} …", store.display());
         common::synth::write_store(&store, n, 220);
+        // Build the search index first, so the runs measure start-up, not a background rebuild.
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_ripple"))
+            .arg("--store")
+            .arg(&store)
+            .arg("reindex")
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("run ripple reindex");
+        assert!(status.success(), "ripple reindex failed");
         // Cold: no catalog, every note's front matter is read.
         let _ = std::fs::remove_file(store.join(".ripple").join("catalog.tsv"));
         let cold = launch(&store, n, &home);

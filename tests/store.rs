@@ -288,7 +288,7 @@ fn catalog_follows_outside_edits_and_deletions() {
         .find(|s| s.meta.id == a.meta.id)
         .unwrap();
     assert_eq!(got.meta.title, "alpha, edited outside");
-    assert_eq!(got.preview, "first note");
+    assert_eq!(&*got.preview, "first note");
     assert_eq!(got.chars, 10);
     assert_eq!(store.load(&a.meta.id).unwrap().text, "first note");
 
@@ -571,7 +571,7 @@ fn large_stores_scan_in_parallel_with_the_same_result() {
     }
     expected.sort_by(|a, b| b.date.cmp(&a.date).then(b.created.cmp(&a.created)));
     let metas = |scan: &ripple::core::store::Scan| -> Vec<SessionMeta> {
-        scan.sessions.iter().map(|s| s.meta.clone()).collect()
+        scan.sessions.iter().map(|s| (*s.meta).clone()).collect()
     };
     let cold = store.scan();
     assert!(cold.problems.is_empty());

@@ -127,7 +127,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     warn_problems(&scan.problems);
     let mut out = std::io::stdout().lock();
     if args.json {
-        let metas: Vec<&SessionMeta> = scan.sessions.iter().map(|s| &s.meta).collect();
+        let metas: Vec<&SessionMeta> = scan.sessions.iter().map(|s| &*s.meta).collect();
         serde_json::to_writer_pretty(&mut out, &metas)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);

@@ -20,7 +20,7 @@ use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The codebook a new store starts with.
@@ -144,14 +144,15 @@ fn system_time_ns(t: SystemTime) -> i64 {
 /// What lists show about a session, without its text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSummary {
-    pub meta: SessionMeta,
+    /// Shared with the store's in-memory catalog, so a large store is held once, not twice.
+    pub meta: Arc<SessionMeta>,
     pub path: PathBuf,
     pub stamp: FileStamp,
     /// Length of the note in code points.
     pub chars: usize,
     /// The start of the note on one line (whitespace runs become one space), at most
     /// `PREVIEW_CHARS` code points plus "…".
-    pub preview: String,
+    pub preview: Arc<str>,
 }
 
 /// Something wrong with a file in the store. The file itself is left untouched.
@@ -839,8 +840,8 @@ fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, Cata
                 Ok(bytes) => match parse_bytes(&path, &bytes) {
                     Ok(s) => Parsed::Ok {
                         chars: s.text.chars().count(),
-                        preview: preview(&s.text),
-                        meta: s.meta,
+                        preview: preview(&s.text).into(),
+                        meta: Arc::new(s.meta),
                     },
                     Err(e) => Parsed::Problem {
                         line: Some(e.line),

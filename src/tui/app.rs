@@ -919,7 +919,7 @@ impl App {
                 self.last_scan = Instant::now();
                 self.problems = scan.problems.iter().map(|p| p.to_string()).collect();
                 self.list.suggestions =
-                    Suggestions::from_metas(scan.sessions.iter().map(|s| &s.meta));
+                    Suggestions::from_metas(scan.sessions.iter().map(|s| &*s.meta));
                 self.list.all = scan.sessions;
                 self.list.loaded = true;
                 self.list.refilter();

@@ -35,9 +35,9 @@ pub(super) struct CatalogEntry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Parsed {
     Ok {
-        meta: SessionMeta,
+        meta: std::sync::Arc<SessionMeta>,
         chars: usize,
-        preview: String,
+        preview: std::sync::Arc<str>,
     },
     Problem {
         line: Option<usize>,
@@ -229,7 +229,7 @@ fn decode_line(line: &str) -> Result<(String, CatalogEntry), String> {
                 })
                 .collect::<Result<Vec<_>, String>>()?;
             Parsed::Ok {
-                meta: SessionMeta {
+                meta: std::sync::Arc::new(SessionMeta {
                     id: SessionId(unescape(field(5)?)?),
                     title: unescape(field(6)?)?,
                     date,
@@ -241,9 +241,9 @@ fn decode_line(line: &str) -> Result<(String, CatalogEntry), String> {
                     tags: parse_list(field(13)?)?,
                     created: parse_time(field(14)?)?,
                     updated: parse_time(field(15)?)?,
-                },
+                }),
                 chars: num(16)?.try_into().map_err(|_| "bad length")?,
-                preview: unescape(field(17)?)?,
+                preview: unescape(field(17)?)?.into(),
             }
         }
         "problem" if f.len() == 7 => Parsed::Problem {
@@ -291,7 +291,7 @@ mod tests {
                 Parsed::Problem { line: line.map(|l| l as usize), message: title.clone() }
             } else {
                 Parsed::Ok {
-                    meta: SessionMeta {
+                    meta: std::sync::Arc::new(SessionMeta {
                         id: SessionId::new(),
                         title,
                         date: NaiveDate::from_num_days_from_ce_opt(days).unwrap(),
@@ -303,9 +303,9 @@ mod tests {
                         tags,
                         created: t,
                         updated: t,
-                    },
+                    }),
                     chars: chars as usize,
-                    preview,
+                    preview: preview.into(),
                 }
             };
             let mut map = HashMap::new();
