@@ -2,38 +2,10 @@
 
 mod common;
 
-use common::{Key, Tui};
+use common::{cli_new, store_dir, Key, Tui};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const TEXT: &str = "Doña Ana — confianza ✓ 我们";
-
-fn store_dir(tmp: &tempfile::TempDir) -> PathBuf {
-    tmp.path().join("store")
-}
-
-/// Create a session through the CLI (the same core the TUI uses).
-fn cli_new(store: &Path, title: &str, date: &str, text: &str) -> String {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
-        .args(["--store"])
-        .arg(store)
-        .args(["new", "--title", title, "--date", date, "--agency", "CYFD"])
-        .env("RIPPLE_INDEX", store.parent().unwrap().join("index"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "ripple new failed");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
 
 fn session_files(store: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(store.join("sessions"))

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Key, Tui};
+use common::{cli_new, store_dir, Key, Tui};
 use ripple::core::text::char_slice;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,40 +13,6 @@ const NOTE: &str =
 const PASSAGE: &str = "la niñez y la confianza";
 const F2: &[u8] = b"\x1bOQ";
 const CTRL_HOME: &[u8] = b"\x1b[1;5H";
-
-fn store_dir(tmp: &tempfile::TempDir) -> PathBuf {
-    tmp.path().join("store")
-}
-
-fn cli_new(store: &Path, title: &str, text: &str) -> String {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
-        .args(["--store"])
-        .arg(store)
-        .args([
-            "new",
-            "--title",
-            title,
-            "--date",
-            "2026-06-14",
-            "--agency",
-            "CYFD",
-        ])
-        .env("RIPPLE_INDEX", store.parent().unwrap().join("index"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "ripple new failed");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
 
 fn session_file(store: &Path) -> PathBuf {
     let mut v: Vec<PathBuf> = std::fs::read_dir(store.join("sessions"))
@@ -152,7 +118,7 @@ fn n_tilde_is_coloured(t: &Tui) -> bool {
 fn a_passage_coded_via_the_picker_follows_its_words() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    cli_new(&store, "Joint coaching in Doña Ana", NOTE);
+    cli_new(&store, "Joint coaching in Doña Ana", "2026-06-14", NOTE);
     let mut t = Tui::start(&store, &[], 120, 30);
     open_note(&mut t, "Joint coaching in Doña Ana");
 
@@ -241,7 +207,7 @@ fn a_passage_coded_via_the_picker_follows_its_words() {
 fn coding_mode_codes_with_single_keys_and_undo_reverts() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    cli_new(&store, "Leadership meeting", NOTE);
+    cli_new(&store, "Leadership meeting", "2026-06-14", NOTE);
     let mut t = Tui::start(&store, &[], 120, 30);
     open_note(&mut t, "Leadership meeting");
     t.send(F2);
@@ -280,7 +246,7 @@ fn coding_mode_codes_with_single_keys_and_undo_reverts() {
 fn an_invalid_codebook_is_reported_and_notes_still_open() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    cli_new(&store, "Training day", NOTE);
+    cli_new(&store, "Training day", "2026-06-14", NOTE);
     std::fs::write(
         store.join("codebook.toml"),
         "[[theme]]\nkey = \"trust\"\nname = \"Trust\"\ncolour = \"blue\"\n",
@@ -329,7 +295,7 @@ fn themes_of(store: &Path, coder_dir: &str) -> Vec<String> {
 fn the_codebook_screen_counts_adds_and_deletes_with_reassignment() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    let id = cli_new(&store, "Coaching with La Casa", NOTE);
+    let id = cli_new(&store, "Coaching with La Casa", "2026-06-14", NOTE);
     cli_code(&store, &id, "trust", PASSAGE);
     let mut t = Tui::start(&store, &[], 120, 30);
     t.wait_for("Coaching with La Casa");
@@ -387,7 +353,7 @@ fn the_codebook_screen_counts_adds_and_deletes_with_reassignment() {
 fn words_deleted_outside_ripple_leave_an_orphan_that_is_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    let id = cli_new(&store, "Supervision notes", NOTE);
+    let id = cli_new(&store, "Supervision notes", "2026-06-14", NOTE);
     cli_code(&store, &id, "trust", PASSAGE);
     let mut t = Tui::start(&store, &[], 120, 30);
     open_note(&mut t, "Supervision notes");
@@ -416,7 +382,7 @@ fn words_deleted_outside_ripple_leave_an_orphan_that_is_kept() {
 fn another_coders_file_changed_outside_is_shown_without_reopening() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    let id = cli_new(&store, "Case review", NOTE);
+    let id = cli_new(&store, "Case review", "2026-06-14", NOTE);
     cli_code(&store, &id, "trust", PASSAGE);
     let mut t = Tui::start(&store, &[], 120, 30);
     open_note(&mut t, "Case review");
@@ -446,7 +412,7 @@ fn another_coders_file_changed_outside_is_shown_without_reopening() {
 fn an_unreadable_coder_file_is_reported_and_never_overwritten() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    let id = cli_new(&store, "Broken codings", NOTE);
+    let id = cli_new(&store, "Broken codings", "2026-06-14", NOTE);
     let dir = store.join("codings").join("test-coder");
     std::fs::create_dir_all(&dir).unwrap();
     let broken = dir.join(format!("{id}.json"));

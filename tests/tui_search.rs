@@ -2,9 +2,8 @@
 
 mod common;
 
-use common::{Key, Tui};
+use common::{cli_new, Key, Tui};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// A coded passage in the demo store (Ana Ortiz, theme `trust`, first session).
 const DEMO_QUOTE: &str = "advocates stopped returning CYFD calls after that";
@@ -18,28 +17,6 @@ fn demo_store(tmp: &tempfile::TempDir) -> PathBuf {
 
 fn index_dir(store: &Path) -> PathBuf {
     store.parent().unwrap().join("index")
-}
-
-/// Create a session through the CLI.
-fn cli_new(store: &Path, title: &str, text: &str) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
-        .arg("--store")
-        .arg(store)
-        .args(["new", "--title", title, "--date", "2026-05-04"])
-        .args(["--agency", "CYFD"])
-        .env("RIPPLE_INDEX", index_dir(store))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    assert!(child.wait_with_output().unwrap().status.success());
 }
 
 /// Whether the screen shows `text` with the search-hit background on its first character.
@@ -165,7 +142,7 @@ fn a_note_saved_in_the_tui_is_found_by_a_word_just_typed_and_opens_scrolled_to_i
         long.push_str(&format!("Line {i} of a long note about the shared card.\n"));
     }
     long.push_str("The kingfisher line is here at the very end.\n");
-    cli_new(&store, "A long session", &long);
+    cli_new(&store, "A long session", "2026-05-04", &long);
 
     let mut t = Tui::start(&store, &[], 120, 30);
     t.wait_for("A long session");
@@ -331,7 +308,7 @@ fn a_large_store_is_indexed_in_the_background_with_progress_while_notes_open() {
     use ripple::core::session::{Session, SessionMeta};
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
-    cli_new(&store, "Seed session", "The first note.");
+    cli_new(&store, "Seed session", "2026-05-04", "The first note.");
     // Written directly (no fsync per file) so the test stays quick.
     let words = "trust communication roles flexibility safety planning fathers advocates";
     for i in 0..3000 {
@@ -368,7 +345,7 @@ fn a_passage_coded_in_the_tui_is_found_as_evidence_at_once() {
     const PASSAGE: &str = "la niñez y la confianza";
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
-    cli_new(&store, "Joint coaching in Doña Ana", NOTE);
+    cli_new(&store, "Joint coaching in Doña Ana", "2026-05-04", NOTE);
     let mut t = Tui::start(&store, &[], 120, 30);
     t.wait_for("Joint coaching in Doña Ana");
     t.key(Key::Enter);

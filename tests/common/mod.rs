@@ -209,6 +209,38 @@ impl Drop for Tui {
     }
 }
 
+/// The store folder inside a test's temporary folder (the harness keeps home, config and
+/// index beside it).
+pub fn store_dir(tmp: &tempfile::TempDir) -> std::path::PathBuf {
+    tmp.path().join("store")
+}
+
+/// Create a session with `ripple new` (the same core the TUI uses), the note text on stdin;
+/// returns the new session's id.
+pub fn cli_new(store: &Path, title: &str, date: &str, text: &str) -> String {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ripple"))
+        .arg("--store")
+        .arg(store)
+        .args(["new", "--title", title, "--date", date, "--agency", "CYFD"])
+        .env(
+            "RIPPLE_INDEX",
+            store.parent().unwrap_or(store).join("index"),
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run ripple new");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "ripple new failed");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
 #[derive(Clone, Copy, Debug)]
 pub enum Key {
     Enter,
