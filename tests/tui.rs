@@ -196,3 +196,58 @@ fn sigterm_saves_and_restores_the_terminal() {
         .unwrap()
         .ends_with("typed just before the signal"));
 }
+
+/// Type without pausing long enough to autosave, then change the file outside Ripple.
+fn unsaved_edit_then_outside_change(store: &Path) -> (Tui, PathBuf) {
+    cli_new(store, "Joint coaching", "2026-02-12", "Line one.");
+    let mut t = Tui::start(store, &[], 100, 30);
+    t.wait_for("Joint coaching");
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    t.wait_for("Line one.");
+    t.key(Key::End);
+    t.type_text(" mine");
+    let file = session_files(store).remove(0);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Line one.", "Theirs.")).unwrap();
+    t.wait_for("Changed on disk");
+    (t, file)
+}
+
+#[test]
+fn an_outside_change_is_never_overwritten_by_unsaved_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let (mut t, file) = unsaved_edit_then_outside_change(&store);
+    // While the question is open, autosave must not write (the pause is longer than its delay).
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert!(std::fs::read_to_string(&file).unwrap().ends_with("Theirs."));
+    // Other keys do not type; they say what to do.
+    t.type_text("x");
+    t.wait_for("press r to reload");
+    // k keeps ours: now it is written.
+    t.type_text("k");
+    t.wait_saved();
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .ends_with("Line one. mine"));
+}
+
+#[test]
+fn reloading_after_an_outside_change_keeps_our_text_in_a_draft() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let (mut t, file) = unsaved_edit_then_outside_change(&store);
+    t.type_text("r");
+    t.wait_for("Theirs.");
+    t.wait_gone("Changed on disk");
+    assert!(std::fs::read_to_string(&file).unwrap().ends_with("Theirs."));
+    let drafts: Vec<String> = std::fs::read_dir(store.join(".ripple").join("drafts"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        drafts.iter().any(|d| d.ends_with("Line one. mine")),
+        "{drafts:?}"
+    );
+}

@@ -169,6 +169,9 @@ pub struct NoteState {
     pub reloading: bool,
     /// Selecting with the mouse: where the drag started.
     pub drag_anchor: Option<usize>,
+    /// The user chose to keep their version over an outside change: the next save writes
+    /// without checking the file's stamp.
+    pub force_save: bool,
     pub coding: crate::tui::coding::NoteCoding,
 }
 
@@ -195,6 +198,7 @@ impl NoteState {
             undo_group_open: false,
             reloading: false,
             drag_anchor: None,
+            force_save: false,
             coding: Default::default(),
         }
     }
@@ -821,9 +825,7 @@ impl App {
     // ---- conflicts with outside edits ----
 
     fn on_conflict_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
-        let Some(c) = keymap::typed_char(&key) else {
-            return;
-        };
+        let c = keymap::typed_char(&key).unwrap_or('\0');
         let Some(n) = &mut self.note else {
             self.overlay = None;
             return;
@@ -836,6 +838,9 @@ impl App {
                 // text on disk.
                 self.save_codings(out);
                 let Some(n) = &mut self.note else { return };
+                // Our text is in the draft: the reload may replace it.
+                n.saved_version = n.doc.editor().version();
+                n.saved_meta = n.meta.clone();
                 n.reloading = true;
                 out.push(Request::Load(n.meta.id.clone()));
                 self.overlay = None;
@@ -843,10 +848,13 @@ impl App {
             }
             // Keep ours: the next save overwrites the outside change.
             'k' => {
+                n.force_save = true;
                 self.overlay = None;
                 self.save_now(out, true);
             }
-            _ => {}
+            _ => self.error(
+                "The file changed outside Ripple: press r to reload it (your text goes to a draft) or k to keep yours",
+            ),
         }
     }
 
@@ -857,7 +865,12 @@ impl App {
         let now = Instant::now();
         if let Some(n) = &mut self.note {
             let idle = now.duration_since(n.last_input);
-            if n.dirty() && n.save_in_flight.is_none() && idle >= AUTOSAVE_IDLE {
+            // While the outside-change question is open, nothing is written.
+            if n.dirty()
+                && n.save_in_flight.is_none()
+                && idle >= AUTOSAVE_IDLE
+                && self.overlay != Some(Overlay::Conflict)
+            {
                 self.save_now(out, false);
             }
         }
@@ -905,9 +918,15 @@ impl App {
         let session = n.snapshot();
         let version = n.doc.editor().version();
         n.save_in_flight = Some((version, n.meta.clone()));
+        let expected = if n.force_save || !n.on_disk {
+            None
+        } else {
+            n.stamp
+        };
         out.push(Request::Save {
             session: Box::new(session),
             version,
+            expected,
         });
     }
 
@@ -939,6 +958,26 @@ impl App {
                 }
             }
             Response::Loaded { id, result } => self.on_loaded(id, result),
+            Response::SaveConflict { id, draft, .. } => {
+                let kept = match &draft {
+                    Some(p) => format!("your text is kept here and in {}", p.display()),
+                    None => "your text is kept here".to_string(),
+                };
+                if let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) {
+                    n.save_in_flight = None;
+                    self.overlay = Some(Overlay::Conflict);
+                }
+                if self.quit == Quit::AfterSave {
+                    self.quit = if self.terminating {
+                        Quit::Now
+                    } else {
+                        Quit::Forced
+                    };
+                }
+                self.error(format!(
+                    "Not saved: the file changed outside Ripple; {kept}. r reloads the file, k keeps yours"
+                ));
+            }
             Response::Saved {
                 id,
                 version,
@@ -967,6 +1006,7 @@ impl App {
                         n.saved_version = version;
                         n.stamp = Some(stamp);
                         n.on_disk = true;
+                        n.force_save = false;
                         let still_dirty = n.dirty();
                         let codings_in_flight = n.coding.in_flight.is_some();
                         self.drafts.retain(|d| *d != id);
@@ -1070,6 +1110,13 @@ impl App {
                     self.opening = None;
                 }
                 self.error(format!("Could not open the session: {e}"));
+            }
+            Ok(_) if reload && self.note.as_ref().is_some_and(|n| n.text_dirty()) => {
+                // Typed while the reload was on its way: ask rather than drop either version.
+                if let Some(n) = &mut self.note {
+                    n.reloading = false;
+                }
+                self.overlay = Some(Overlay::Conflict);
             }
             Ok(loaded) if reload => {
                 let n = self.note.as_mut().expect("reload of open note");

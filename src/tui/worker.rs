@@ -22,6 +22,10 @@ pub enum Request {
     Save {
         session: Box<Session>,
         version: u64,
+        /// The file's stamp when Ripple last read or wrote it. If the file on disk no longer
+        /// has it, someone else changed the file: the save is refused (and our text kept in a
+        /// draft) instead of overwriting their change. None writes regardless.
+        expected: Option<FileStamp>,
     },
     /// Keep unsaved text safe when a save failed or the store is read-only.
     WriteDraft(Box<Session>),
@@ -72,6 +76,13 @@ pub enum Response {
         version: u64,
         result: Result<FileStamp, String>,
         /// Where the text was kept when the save failed.
+        draft: Option<PathBuf>,
+    },
+    /// A save was refused because the file changed on disk since Ripple last read or wrote it.
+    SaveConflict {
+        id: SessionId,
+        version: u64,
+        /// Where our text was kept.
         draft: Option<PathBuf>,
     },
     DraftWritten(Result<PathBuf, String>),
@@ -185,8 +196,18 @@ fn handle(store: &Store, req: Request) -> Response {
                 });
             Response::Loaded { id, result }
         }
-        Request::Save { session, version } => {
+        Request::Save {
+            session,
+            version,
+            expected,
+        } => {
             let id = session.meta.id.clone();
+            if let Some(expected) = expected {
+                if store.stamp(&id) != Some(expected) {
+                    let draft = store.write_draft(&session).ok();
+                    return Response::SaveConflict { id, version, draft };
+                }
+            }
             match store.save(&session) {
                 Ok(stamp) => {
                     let _ = store.clear_draft(&id);
