@@ -136,9 +136,15 @@ fn a_tiny_terminal_says_so_and_a_resize_reflows() {
     cli_new(&store, "Joint coaching", "2026-04-01", "Text.");
     let mut t = Tui::start(&store, &[], 30, 8);
     t.wait_for("too small");
+    // Keys are not acted on blind: `n` would open a new session.
+    t.type_text("n");
     t.resize(100, 30);
     t.wait_for("Joint coaching");
     t.wait_gone("too small");
+    assert!(
+        !t.screen().contains("Details"),
+        "a key typed while too small was acted on"
+    );
 }
 
 #[test]

@@ -371,6 +371,17 @@ impl App {
     // ---- keys ----
 
     fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
+        // Nothing is drawn in a terminal that is too small, so nothing is typed blind there;
+        // only quitting works.
+        if self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1 {
+            if matches!(
+                keymap::lookup(Context::Global, &key),
+                Some(Action::Quit | Action::QuitOrCopy)
+            ) {
+                self.request_quit(out);
+            }
+            return;
+        }
         if self.overlay == Some(Overlay::Conflict) {
             self.on_conflict_key(key, out);
             return;
@@ -455,14 +466,21 @@ impl App {
     }
 
     fn help_action(&mut self, action: Action) {
+        // The overlay leaves two rows above and below, and has a border.
+        let page = self.size.1.saturating_sub(4).max(1);
+        let total = crate::tui::views::help::line_count() as u16;
+        let max = total.saturating_sub(page);
         if let Some(Overlay::Help { scroll }) = &mut self.overlay {
-            match action {
-                Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::Down => *scroll = scroll.saturating_add(1),
-                Action::PageUp => *scroll = scroll.saturating_sub(10),
-                Action::PageDown => *scroll = scroll.saturating_add(10),
-                _ => {}
+            *scroll = match action {
+                Action::Up => scroll.saturating_sub(1),
+                Action::Down => scroll.saturating_add(1),
+                Action::PageUp => scroll.saturating_sub(page),
+                Action::PageDown => scroll.saturating_add(page),
+                Action::First => 0,
+                Action::Last => max,
+                _ => *scroll,
             }
+            .min(max);
         }
     }
 

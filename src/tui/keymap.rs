@@ -1106,6 +1106,8 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Help, K::Down, NONE, A::Down, "scroll down"),
     b(C::Help, K::PageUp, NONE, A::PageUp, "page up"),
     b(C::Help, K::PageDown, NONE, A::PageDown, "page down"),
+    b(C::Help, K::Home, NONE, A::First, "top"),
+    b(C::Help, K::End, NONE, A::Last, "bottom"),
     b(C::Help, K::Char('q'), NONE, A::Back, "close help"),
     b(C::Help, K::Char('?'), NONE, A::Back, "close help"),
 ];

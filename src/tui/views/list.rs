@@ -2,7 +2,7 @@
 
 use crate::tui::app::App;
 use crate::tui::theme::Palette;
-use crate::tui::views::status;
+use crate::tui::views::{join_present, status};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
@@ -46,7 +46,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     let list = &app.list;
     let count = if list.loaded {
         if list.shown.len() == list.all.len() {
-            format!("{} sessions", list.all.len())
+            match list.all.len() {
+                1 => "1 session".to_string(),
+                n => format!("{n} sessions"),
+            }
         } else {
             format!("{} of {} sessions", list.shown.len(), list.all.len())
         }
@@ -59,6 +62,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
             Span::styled(format!(" {} ", app.store_label), pal.dim()),
             Span::raw(" · "),
             Span::raw(count),
+            Span::styled(
+                match app.problems.len() {
+                    0 => String::new(),
+                    1 => " · 1 file cannot be read (ripple check)".to_string(),
+                    n => format!(" · {n} files cannot be read (ripple check)"),
+                },
+                pal.error(),
+            ),
         ])),
         a.header,
     );
@@ -164,11 +175,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     if a.preview.height > 0 {
         if let Some(s) = list.selected_summary() {
             let facts = format!(
-                " {} · {} · {} chars · {}",
-                s.meta.facilitator,
-                s.meta.county,
-                s.chars,
-                s.meta.id.short()
+                " {}",
+                join_present(&[
+                    &s.meta.facilitator,
+                    &s.meta.county,
+                    &format!("{} chars", s.chars),
+                    s.meta.id.short(),
+                ])
             );
             frame.render_widget(
                 Paragraph::new(vec![

@@ -99,6 +99,16 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     }
 }
 
+/// The non-empty parts joined with " · " (no doubled separators for empty fields).
+pub fn join_present(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// A rectangle of at most `w`×`h` centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

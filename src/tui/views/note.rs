@@ -3,7 +3,7 @@
 use crate::tui::app::{App, Pane};
 use crate::tui::text_view::{TextView, TextViewStyle};
 use crate::tui::theme::Palette;
-use crate::tui::views::{centered, form, note_areas, status};
+use crate::tui::views::{centered, form, join_present, note_areas, status};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -24,10 +24,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
             Span::styled(format!(" {title} "), pal.header()),
             Span::styled(
                 format!(
-                    " {} · {} · {}",
-                    m.date.format("%Y-%m-%d"),
-                    m.session_type.label(),
-                    m.agencies.join(", ")
+                    " {}",
+                    join_present(&[
+                        &m.date.format("%Y-%m-%d").to_string(),
+                        m.session_type.label(),
+                        &m.agencies.join(", "),
+                    ])
                 ),
                 pal.dim(),
             ),
