@@ -91,18 +91,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         if let Some(p) = &t.parent {
             info.push(Line::from(Span::styled(format!("under {p}"), pal.dim())));
         }
-        for (label, text) in [
-            ("Definition", &t.definition),
-            ("Use when", &t.use_when),
-            ("Not when", &t.not_when),
-            ("Example", &t.example),
-        ] {
-            if !text.is_empty() {
-                info.push(Line::from(""));
-                info.push(Line::from(Span::styled(label, pal.key())));
-                info.push(Line::from(text.clone()));
-            }
-        }
+        crate::tui::views::picker::push_theme_details(&mut info, t, pal);
     }
     frame.render_widget(
         Paragraph::new(info).wrap(Wrap { trim: true }).block(

@@ -102,18 +102,7 @@ fn draw_picker(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                 p.highlighted().map(|i| i.path.clone()).unwrap_or_default(),
                 pal.title(),
             )));
-            for (label, text) in [
-                ("Definition", &t.definition),
-                ("Use when", &t.use_when),
-                ("Not when", &t.not_when),
-                ("Example", &t.example),
-            ] {
-                if !text.is_empty() {
-                    info.push(Line::from(""));
-                    info.push(Line::from(Span::styled(label, pal.key())));
-                    info.push(Line::from(text.clone()));
-                }
-            }
+            push_theme_details(&mut info, t, pal);
         }
         frame.render_widget(
             Paragraph::new(info).wrap(Wrap { trim: true }).block(
@@ -147,5 +136,26 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let x = inner.x + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
     if x < inner.right() {
         frame.set_cursor_position((x, inner.y));
+    }
+}
+
+/// A theme's definition, when to use it, when not to, and its example, each under a heading
+/// (empty parts left out): the picker's side panel and the codebook screen show the same.
+pub fn push_theme_details(
+    info: &mut Vec<Line<'static>>,
+    t: &crate::core::codebook::Theme,
+    pal: &Palette,
+) {
+    for (label, text) in [
+        ("Definition", &t.definition),
+        ("Use when", &t.use_when),
+        ("Not when", &t.not_when),
+        ("Example", &t.example),
+    ] {
+        if !text.is_empty() {
+            info.push(Line::from(""));
+            info.push(Line::from(Span::styled(label, pal.key())));
+            info.push(Line::from(text.clone()));
+        }
     }
 }
