@@ -430,6 +430,18 @@ fn time_cmd(mut make: impl FnMut() -> Command, n: usize) -> Option<Duration> {
     Some(pct(&mut v, 0.5))
 }
 
+/// CPU seconds used so far by this process, all threads (user + system, from /proc): the
+/// work a step does, whatever else the machine is running.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the stat line; `rest` starts at field 3.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 /// Raw tantivy: title + note into one default-tokenized TEXT field, plus an id. Docs/s.
 fn raw_tantivy_rate(dir: &Path, items: &[IndexItem]) -> f64 {
     use tantivy::schema::{Schema, STORED, STRING, TEXT};
@@ -470,6 +482,8 @@ struct Row {
     page_p50: Duration,
     page_p95: Duration,
     page_worst: (Duration, String),
+    /// (p50, p95, query) for each query and kind, slowest first.
+    per_query: Vec<(Duration, Duration, String)>,
     facets_p50: Duration,
     facets_p95: Duration,
     commit_p50: Duration,
@@ -549,27 +563,54 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
     for d in [&root, &index_dir, &raw_dir] {
         let _ = std::fs::remove_dir_all(d);
     }
-    write_store(&root, &items, &codebook);
+    // RIPPLE_BENCH_ONLY=reindex or =pages: that part alone, printed as it ends (for profiling).
+    let only = std::env::var("RIPPLE_BENCH_ONLY").unwrap_or_default();
+    let reindex_only = only == "reindex";
+    if only.is_empty() {
+        write_store(&root, &items, &codebook);
+    }
     std::fs::create_dir_all(&raw_dir).unwrap();
 
     eprintln!("== {n}: raw tantivy");
+    let cpu0 = cpu_seconds();
     let raw_rate = raw_tantivy_rate(&raw_dir, &items);
+    let raw_cpu = cpu_seconds() - cpu0;
     eprintln!("== {n}: reindex");
     let (mut index, _) = SearchIndex::open(&index_dir).unwrap();
+    // `ripple reindex` hands `rebuild` the sessions it has read; copying them is not timed.
+    let owned = items.clone();
+    let cpu0 = cpu_seconds();
     let t = Instant::now();
-    index
-        .rebuild(items.iter().cloned(), n, &codebook, &mut |_, _| {})
-        .unwrap();
+    index.rebuild(owned, n, &codebook, &mut |_, _| {}).unwrap();
     let reindex_rate = n as f64 / t.elapsed().as_secs_f64();
+    let reindex_cpu = cpu_seconds() - cpu0;
+    if reindex_only {
+        println!(
+            "{n} sessions: reindex {reindex_rate:.0} sessions/s, raw tantivy {raw_rate:.0} docs/s, ratio {:.2}; CPU seconds reindex {reindex_cpu:.2}, raw {raw_cpu:.2}, raw / reindex {:.2}",
+            reindex_rate / raw_rate,
+            raw_cpu / reindex_cpu
+        );
+        std::process::exit(0);
+    }
 
     eprintln!("== {n}: results pages");
     let mut lat = Vec::new();
     let mut lat_facets = Vec::new();
     let mut worst = (Duration::ZERO, String::new());
-    for q in PAGE_QUERIES {
+    let mut per_query: Vec<(Duration, Duration, String)> = Vec::new();
+    // RIPPLE_BENCH_QUERIES (queries separated by `;`) replaces the standard set, for profiling.
+    let custom: Option<Vec<String>> = std::env::var("RIPPLE_BENCH_QUERIES")
+        .ok()
+        .map(|v| v.split(';').map(str::to_string).collect());
+    let queries: Vec<&str> = match &custom {
+        Some(c) => c.iter().map(String::as_str).collect(),
+        None => PAGE_QUERIES.to_vec(),
+    };
+    for q in queries {
         let query = parse(q).unwrap();
         for kind in [HitKind::Passages, HitKind::Sessions] {
             index.search(&query, kind, 20, 0).unwrap(); // warm
+            let mut this = Vec::new();
             for _ in 0..15 {
                 let t = Instant::now();
                 let r = index.search_page(&query, kind, 20, 0, false).unwrap();
@@ -579,12 +620,30 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
                     worst = (d, format!("{q} ({kind:?})"));
                 }
                 lat.push(d);
+                this.push(d);
                 let t = Instant::now();
                 let r = index.search(&query, kind, 20, 0).unwrap();
                 lat_facets.push(t.elapsed());
                 std::hint::black_box(r);
             }
+            let p50 = pct(&mut this, 0.5);
+            let p95 = pct(&mut this, 0.95);
+            per_query.push((p50, p95, format!("`{q}` ({kind:?})")));
         }
+    }
+    per_query.sort_by(|a, b| b.cmp(a));
+    if only == "pages" {
+        println!(
+            "{n} sessions: page p50 {} p95 {}; with facets p50 {} p95 {}",
+            ms(pct(&mut lat, 0.5)),
+            ms(pct(&mut lat, 0.95)),
+            ms(pct(&mut lat_facets, 0.5)),
+            ms(pct(&mut lat_facets, 0.95))
+        );
+        for (p50, p95, q) in &per_query {
+            println!("  {q}: {} / {}", ms(*p50), ms(*p95));
+        }
+        std::process::exit(0);
     }
     let page_p50 = pct(&mut lat, 0.5);
     let page_p95 = pct(&mut lat, 0.95);
@@ -645,6 +704,7 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
         page_p50,
         page_p95,
         page_worst: worst,
+        per_query,
         facets_p50,
         facets_p95,
         commit_p50,
@@ -717,6 +777,18 @@ fn main() {
             r.raw_rate,
             r.reindex_rate / r.raw_rate
         );
+    }
+    println!();
+    println!("Slowest pages (p50 / p95 of 15 runs each):");
+    println!();
+    for r in &rows {
+        let slowest: Vec<String> = r
+            .per_query
+            .iter()
+            .take(6)
+            .map(|(p50, p95, q)| format!("{q} {} / {}", ms(*p50), ms(*p95)))
+            .collect();
+        println!("- {}: {}", r.n, slowest.join("; "));
     }
     println!();
     println!("| sessions | `ripple search trust --sessions` fresh | ripgrep `rg -i -w -l trust` | rg / ripple | SQLite FTS5 query (fresh `sqlite3`) | FTS5 / ripple | FTS5 build |");

@@ -361,6 +361,89 @@ fn dates_ranges_months_and_open_ends() {
     );
 }
 
+/// Dates are one field shared by sessions and passages: a date on its own, in an OR, or
+/// negated still returns only the kind asked for.
+#[test]
+fn date_filters_keep_to_the_kind_searched() {
+    let f = fixture();
+    let ix = &f.index;
+    for q in [
+        "date:2026",
+        "after:2026-04 OR trust",
+        "trust OR after:2026-04",
+        "-after:2026-04",
+        "NOT date:2026-04",
+        "(after:2026-04 OR roles) -court",
+    ] {
+        let s = run(ix, q, HitKind::Sessions);
+        assert!(
+            s.hits.iter().all(|h| h.coding_id.is_none()),
+            "{q}: a passage among sessions"
+        );
+        let p = run(ix, q, HitKind::Passages);
+        assert!(
+            p.hits.iter().all(|h| h.coding_id.is_some()),
+            "{q}: a session among passages"
+        );
+        assert_eq!(s.total, s.hits.len(), "{q}");
+        assert_eq!(p.total, p.hits.len(), "{q}");
+    }
+    assert_eq!(run(ix, "date:2026", HitKind::Sessions).total, 4);
+    assert_eq!(run(ix, "date:2026", HitKind::Passages).total, 7);
+    assert_eq!(sessions(ix, "after:2026-04 OR roles"), ["s1", "s3", "s4"]);
+}
+
+/// A phrase in a keyword field matches values holding those words in that order, whole or
+/// in part, like a phrase in text.
+#[test]
+fn keyword_phrases_match_whole_and_partial_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ix, _) = SearchIndex::open(&dir.path().join("index")).unwrap();
+    let mk = |id: &str, agencies: &[&str], county: &str| IndexItem {
+        session: session(
+            id,
+            "Check-in",
+            "2026-05-01",
+            SessionType::JointCoaching,
+            agencies,
+            county,
+            "Ana Núñez",
+            &["Follow-up Plan"],
+            "Notes.",
+        ),
+        codings: vec![],
+        memos: vec![],
+    };
+    let items = vec![
+        mk("a", &["La Casa"], "Doña Ana"),
+        mk("b", &["La Casa de Paz", "CYFD"], "Sierra"),
+        mk("c", &["Casa La Familia"], "Doña Ana County"),
+        mk("d", &["CYFD"], "Ana"),
+    ];
+    ix.rebuild(items, 4, &Codebook::builtin(), &mut |_, _| {})
+        .unwrap();
+    let ids = |q: &str| -> Vec<String> {
+        let r = ix
+            .search_page(&parse(q).unwrap(), HitKind::Sessions, 10, 0, false)
+            .unwrap();
+        let mut v: Vec<String> = r.hits.into_iter().map(|h| h.session_id.0).collect();
+        v.sort();
+        assert_eq!(v.len(), r.total, "{q}");
+        v
+    };
+    assert_eq!(ids("agency:\"La Casa\""), ["a", "b"]);
+    assert_eq!(ids("agency:\"la casa de\""), ["b"]);
+    assert_eq!(ids("agency:\"casa la\""), ["c"]);
+    assert_eq!(ids("agency:\"LA  CASA\""), ["a", "b"]);
+    assert!(ids("agency:\"casa de la\"").is_empty());
+    assert_eq!(ids("county:\"dona ana\""), ["a", "c"]);
+    assert_eq!(ids("county:\"ana county\""), ["c"]);
+    assert_eq!(ids("facilitator:\"ana nunez\""), ["a", "b", "c", "d"]);
+    assert_eq!(ids("tag:\"follow up plan\""), ["a", "b", "c", "d"]);
+    assert_eq!(ids("agency:casa"), ["a", "b", "c"]);
+    assert_eq!(ids("agency:\"la casa\" -agency:paz"), ["a"]);
+}
+
 #[test]
 fn theme_parent_includes_children() {
     let f = fixture();
@@ -492,6 +575,50 @@ fn saving_a_session_replaces_it_and_is_searchable_at_once() {
     assert!(sessions(&f.index, "kaleidoscope").is_empty());
     assert!(passages(&f.index, "theme:roles").is_empty());
     assert_eq!(f.index.session_count().unwrap(), 3);
+}
+
+/// The results page without facet counts (counted apart from ranking for term queries) gives
+/// the same total and hits as the full search, also once a re-index has left deleted documents.
+#[test]
+fn a_page_without_facets_counts_and_ranks_like_a_full_search() {
+    let mut f = fixture();
+    let queries = [
+        "trust",
+        "trust agencies",
+        "roles OR communication",
+        "\"trust between the agencies\"",
+        "trust -protocol",
+        "perpetrat*",
+        "theme:collaboration",
+        "",
+    ];
+    let compare = |ix: &SearchIndex| {
+        for q in queries {
+            let query = parse(q).unwrap();
+            for kind in [HitKind::Sessions, HitKind::Passages] {
+                let full = ix.search(&query, kind, 50, 0).unwrap();
+                // A page shorter than the matches: the total is not the page's length.
+                let page = ix.search_page(&query, kind, 1, 0, false).unwrap();
+                assert_eq!(page.total, full.total, "{q} {kind:?}");
+                assert_eq!(
+                    page.hits[..],
+                    full.hits[..full.total.min(1)],
+                    "{q} {kind:?}"
+                );
+                assert_eq!(full.total, full.hits.len(), "{q} {kind:?}");
+            }
+        }
+    };
+    compare(&f.index);
+    for item in items() {
+        f.index
+            .index_session(&item.session, &item.codings, &item.memos, &f.codebook)
+            .unwrap();
+    }
+    f.index.commit().unwrap();
+    compare(&f.index);
+    assert_eq!(sessions(&f.index, "trust"), ["s1", "s4"]);
+    assert_eq!(run(&f.index, "trust", HitKind::Sessions).total, 2);
 }
 
 #[test]

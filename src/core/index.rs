@@ -1,14 +1,15 @@
 //! The search index: a tantivy index derived from the store (never the source of truth), kept
 //! in `Env.index_dir`. It can always be thrown away and rebuilt from the note files.
 //!
-//! Two kinds of documents:
+//! Two kinds of documents, each with its own fields (`s_*` and `p_*`, see [`KindFields`]):
 //! - a **session**: title, note text, every coder's memo, metadata, and the themes of all its
 //!   codings (so `theme:` also filters sessions);
-//! - a **passage**: one attached coding: the quoted text, its theme (as a facet path built
-//!   from the codebook hierarchy, `/collaboration/trust`, so a parent theme finds its
-//!   children), coder, coding memo, start/end code points, plus its session's metadata so the
-//!   same filters apply. Orphaned codings are not indexed (their words are no longer in the
-//!   note).
+//! - a **passage**: one attached coding: the quoted text, its theme, coder, coding memo,
+//!   start/end code points, plus its session's metadata so the same filters apply. Orphaned
+//!   codings are not indexed (their words are no longer in the note).
+//!
+//! Themes are facets `/theme/<key>` listing each coded theme and its ancestors in the
+//! codebook, so `theme:collaboration` finds passages coded with any of its children.
 //!
 //! Health: `open` detects a missing, unreadable, corrupt or outdated index (schema version
 //! marker `ripple-index-version` in the folder), moves a bad folder aside (`<dir>.broken`) and
@@ -38,22 +39,30 @@ use tantivy::schema::{
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 use tantivy::{
     DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
 };
 
 /// Bump when the schema or the analysis changes: an index with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// The file in the index folder holding `SCHEMA_VERSION`.
 pub const VERSION_MARKER: &str = "ripple-index-version";
 
-/// Note text, titles and memos: words, lowercased, accents folded, English stemming.
+/// Running text as it is indexed (notes, quotes, titles, memos): each word lowercased with
+/// accents folded, and, when its English stem differs, the stem too at the same position. One
+/// analysis pass serves word and phrase queries (which look up stems) and prefix and fuzzy
+/// queries (which look at the words as written).
+pub const INDEX_TOKENIZER: &str = "ripple_index";
+/// How a query's words are looked up in running text: folded and stemmed ("fathers" → "father").
 pub const TEXT_TOKENIZER: &str = "ripple_text";
-/// The same without stemming: prefix and fuzzy search, and the keyword fields (agency, ...).
+/// Folded words without stemming: prefix and fuzzy words, and the keyword fields (agency, ...).
 pub const PLAIN_TOKENIZER: &str = "ripple_plain";
+/// A keyword field's whole value, folded: the exact-value side of agency, county, ... (so a
+/// phrase such as `agency:"La Casa"` can be answered by whole values, see `query`).
+pub const EXACT_TOKENIZER: &str = "ripple_exact";
 /// Character bigrams (and single characters) of CJK runs, so "我们" is found inside "我们的".
 pub const CJK_TOKENIZER: &str = "ripple_cjk";
 
@@ -66,28 +75,144 @@ const SNIPPET_BYTES: usize = 220;
 // ---------------------------------------------------------------------------------------------
 // Analysis
 
-fn text_analyzer() -> TextAnalyzer {
+fn folded_words() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build()
+}
+
+fn index_analyzer() -> TextAnalyzer {
+    folded_words().filter(Stems::Alongside).build()
+}
+
+fn text_analyzer() -> TextAnalyzer {
+    folded_words().filter(Stems::Instead).build()
 }
 
 fn plain_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    folded_words().build()
 }
 
 fn register_tokenizers(index: &Index) {
     let m = index.tokenizers();
+    m.register(INDEX_TOKENIZER, index_analyzer());
     m.register(TEXT_TOKENIZER, text_analyzer());
     m.register(PLAIN_TOKENIZER, plain_analyzer());
+    m.register(
+        EXACT_TOKENIZER,
+        TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+    );
     m.register(CJK_TOKENIZER, TextAnalyzer::from(CjkTokenizer));
+}
+
+/// Entries kept per thread before the stem cache starts over (a few MB at most).
+const STEM_CACHE_ENTRIES: usize = 50_000;
+
+thread_local! {
+    /// English stems of folded words, `None` when the stem is the word itself. Notes use a
+    /// small vocabulary over and over, and the Snowball stemmer was half of indexing time, so
+    /// each thread (tantivy's indexing threads, a searcher making snippets) remembers them.
+    static STEM_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<String, Option<Box<str>>>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+}
+
+/// Calls `f` with the English stem of a folded word, or `None` if the stem is the word.
+fn with_stem<R>(stemmer: &frostem::Stemmer, word: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
+    STEM_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(stem) = cache.get(word) {
+            return f(stem.as_deref());
+        }
+        let stemmed = stemmer.stem(word);
+        let stem = (stemmed.as_ref() != word).then(|| Box::from(stemmed.as_ref()));
+        let r = f(stem.as_deref());
+        if cache.len() >= STEM_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), stem);
+        r
+    })
+}
+
+/// A token filter stemming English words, either replacing each word by its stem (queries,
+/// snippets) or adding the stem after the word at the same position (indexing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stems {
+    Instead,
+    Alongside,
+}
+
+impl TokenFilter for Stems {
+    type Tokenizer<T: Tokenizer> = StemFilter<T>;
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemFilter<T> {
+        StemFilter {
+            inner: tokenizer,
+            mode: self,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct StemFilter<T> {
+    inner: T,
+    mode: Stems,
+}
+
+impl<T: Tokenizer> Tokenizer for StemFilter<T> {
+    type TokenStream<'a> = StemStream<T::TokenStream<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemStream {
+            tail: self.inner.token_stream(text),
+            mode: self.mode,
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            pending_stem: String::new(),
+        }
+    }
+}
+
+struct StemStream<S> {
+    tail: S,
+    mode: Stems,
+    stemmer: frostem::Stemmer,
+    /// `Alongside`: the stem of the word just emitted, to emit next (empty: none).
+    pending_stem: String,
+}
+
+impl<S: TokenStream> TokenStream for StemStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.pending_stem.is_empty() {
+            // Same position and offsets as the word: a phrase of stems still lines up.
+            let token = self.tail.token_mut();
+            std::mem::swap(&mut token.text, &mut self.pending_stem);
+            self.pending_stem.clear();
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        let pending = &mut self.pending_stem;
+        let token = self.tail.token_mut();
+        with_stem(&self.stemmer, &token.text, |stem| {
+            if let Some(stem) = stem {
+                pending.push_str(stem);
+            }
+        });
+        if self.mode == Stems::Instead && !self.pending_stem.is_empty() {
+            std::mem::swap(&mut token.text, &mut self.pending_stem);
+            self.pending_stem.clear();
+        }
+        true
+    }
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// Han, kana, Hangul: scripts written without spaces between words.
@@ -227,22 +352,20 @@ pub fn analyze(tokenizer: &str, text: &str) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 // Schema
 
-/// The index's fields, by role.
+/// The fields of one kind of document. Sessions and passages have separate fields (`s_text`,
+/// `p_text`, ...) in one index: a search for one kind then needs no filter on the kind (a
+/// one-word query is one posting list, so its count is known without visiting it and its top
+/// hits can be found by block-max WAND), each kind has its own ranking statistics (a quote is
+/// not scored against the length of a whole note), and a save is still one commit.
 #[derive(Clone, Copy, Debug)]
-pub struct IndexFields {
-    pub kind: Field,
-    pub session_id: Field,
-    pub coding_id: Field,
-    pub title: Field,
-    /// Note text (sessions: title and note) or the quote (passages): stemmed, with positions.
+pub struct KindFields {
+    /// Sessions: title, note and every coder's memo; passages: the quote and its memo.
+    /// Analysed by `INDEX_TOKENIZER` (words and their stems), with positions.
     pub text: Field,
-    /// The same text and memos unstemmed, for prefix and fuzzy terms.
-    pub plain: Field,
     pub cjk: Field,
+    pub title: Field,
     pub memo: Field,
-    /// Stored only: the note or the quote, returned with hits.
-    pub body: Field,
-    pub theme: Field,
+    /// Stored only: the keys of the themes (passages: the coding's theme).
     pub theme_key: Field,
     pub agency: Field,
     pub session_type: Field,
@@ -250,12 +373,55 @@ pub struct IndexFields {
     pub facilitator: Field,
     pub coder: Field,
     pub tag: Field,
-    pub date: Field,
-    pub start: Field,
-    pub end: Field,
-    /// Facets for counting: `/agency/<name>`, `/month/<yyyy-mm>`, `/theme/<key>`.
+    /// The keyword fields' whole values (`EXACT_TOKENIZER`), one term a value.
+    pub agency_exact: Field,
+    pub county_exact: Field,
+    pub facilitator_exact: Field,
+    pub coder_exact: Field,
+    pub tag_exact: Field,
+    /// Facets for counting and for `theme:`: `/agency/<name>`, `/month/<yyyy-mm>`, and
+    /// `/theme/<key>` for each coded theme and each of its ancestors.
     pub counts: Field,
 }
+
+/// The index's fields, by role.
+#[derive(Clone, Copy, Debug)]
+pub struct IndexFields {
+    pub kind: Field,
+    pub session_id: Field,
+    pub coding_id: Field,
+    /// Stored only: the note or the quote, returned with hits.
+    pub body: Field,
+    pub start: Field,
+    pub end: Field,
+    /// The session's date, on every document: one dense fast column, so a date range is a
+    /// scan of plain values (a column holding only some documents answers each lookup through
+    /// an index of which documents have a value).
+    pub date: Field,
+    pub sessions: KindFields,
+    pub passages: KindFields,
+}
+
+/// The per-kind field names, without the kind's prefix.
+const KIND_FIELDS: [&str; 17] = [
+    "text",
+    "cjk",
+    "title",
+    "memo",
+    "theme_key",
+    "agency",
+    "type",
+    "county",
+    "facilitator",
+    "coder",
+    "tag",
+    "agency_exact",
+    "county_exact",
+    "facilitator_exact",
+    "coder_exact",
+    "tag_exact",
+    "counts",
+];
 
 impl IndexFields {
     pub fn from_schema(schema: &Schema) -> IndexFields {
@@ -264,28 +430,45 @@ impl IndexFields {
                 .get_field(name)
                 .unwrap_or_else(|_| panic!("index schema lacks field {name}"))
         };
+        let kind_fields = |kind: HitKind| {
+            let g = |name: &str| f(&format!("{}_{name}", kind.prefix()));
+            KindFields {
+                text: g("text"),
+                cjk: g("cjk"),
+                title: g("title"),
+                memo: g("memo"),
+                theme_key: g("theme_key"),
+                agency: g("agency"),
+                session_type: g("type"),
+                county: g("county"),
+                facilitator: g("facilitator"),
+                coder: g("coder"),
+                tag: g("tag"),
+                agency_exact: g("agency_exact"),
+                county_exact: g("county_exact"),
+                facilitator_exact: g("facilitator_exact"),
+                coder_exact: g("coder_exact"),
+                tag_exact: g("tag_exact"),
+                counts: g("counts"),
+            }
+        };
         IndexFields {
             kind: f("kind"),
             session_id: f("session_id"),
             coding_id: f("coding_id"),
-            title: f("title"),
-            text: f("text"),
-            plain: f("plain"),
-            cjk: f("cjk"),
-            memo: f("memo"),
             body: f("body"),
-            theme: f("theme"),
-            theme_key: f("theme_key"),
-            agency: f("agency"),
-            session_type: f("type"),
-            county: f("county"),
-            facilitator: f("facilitator"),
-            coder: f("coder"),
-            tag: f("tag"),
-            date: f("date"),
             start: f("start"),
             end: f("end"),
-            counts: f("counts"),
+            date: f("date"),
+            sessions: kind_fields(HitKind::Sessions),
+            passages: kind_fields(HitKind::Passages),
+        }
+    }
+
+    pub fn of(&self, kind: HitKind) -> &KindFields {
+        match kind {
+            HitKind::Sessions => &self.sessions,
+            HitKind::Passages => &self.passages,
         }
     }
 }
@@ -293,38 +476,47 @@ impl IndexFields {
 /// The index schema (version `SCHEMA_VERSION`).
 pub fn build_schema() -> Schema {
     let mut b = Schema::builder();
-    let analyzed = |tokenizer: &str, record: IndexRecordOption| {
+    let analyzed = |tokenizer: &str| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(record),
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    let positions = IndexRecordOption::WithFreqsAndPositions;
     b.add_text_field("kind", STRING | STORED);
     b.add_text_field("session_id", STRING | STORED);
     b.add_text_field("coding_id", STRING | STORED);
-    b.add_text_field("title", analyzed(TEXT_TOKENIZER, positions).set_stored());
-    b.add_text_field("text", analyzed(TEXT_TOKENIZER, positions));
-    b.add_text_field("plain", analyzed(PLAIN_TOKENIZER, IndexRecordOption::Basic));
-    b.add_text_field("cjk", analyzed(CJK_TOKENIZER, positions));
-    b.add_text_field("memo", analyzed(TEXT_TOKENIZER, positions).set_stored());
     b.add_text_field("body", TextOptions::default().set_stored());
-    b.add_facet_field("theme", FacetOptions::default());
-    b.add_text_field("theme_key", STRING | STORED);
-    for keyword in ["agency", "county", "facilitator", "coder", "tag"] {
-        b.add_text_field(keyword, analyzed(PLAIN_TOKENIZER, positions).set_stored());
-    }
-    b.add_text_field("type", STRING | STORED);
+    b.add_u64_field("start", STORED);
+    b.add_u64_field("end", STORED);
     b.add_date_field(
         "date",
         DateOptions::from(INDEXED | STORED)
             .set_fast()
             .set_precision(DateTimePrecision::Seconds),
     );
-    b.add_u64_field("start", STORED);
-    b.add_u64_field("end", STORED);
-    b.add_facet_field("counts", FacetOptions::default());
+    for kind in [HitKind::Sessions, HitKind::Passages] {
+        for name in KIND_FIELDS {
+            let full = format!("{}_{name}", kind.prefix());
+            match name {
+                "text" => b.add_text_field(&full, analyzed(INDEX_TOKENIZER)),
+                "cjk" => b.add_text_field(&full, analyzed(CJK_TOKENIZER)),
+                "title" | "memo" => b.add_text_field(&full, analyzed(INDEX_TOKENIZER).set_stored()),
+                "counts" => b.add_facet_field(&full, FacetOptions::default()),
+                "theme_key" => b.add_text_field(&full, STORED),
+                "type" => b.add_text_field(&full, STRING | STORED),
+                _ if name.ends_with("_exact") => b.add_text_field(
+                    &full,
+                    TextOptions::default().set_indexing_options(
+                        TextFieldIndexing::default()
+                            .set_tokenizer(EXACT_TOKENIZER)
+                            .set_index_option(IndexRecordOption::Basic),
+                    ),
+                ),
+                _ => b.add_text_field(&full, analyzed(PLAIN_TOKENIZER).set_stored()),
+            };
+        }
+    }
     b.build()
 }
 
@@ -402,6 +594,22 @@ impl HitKind {
             HitKind::Passages => "passage",
             HitKind::Sessions => "session",
         }
+    }
+
+    /// The prefix of this kind's field names.
+    fn prefix(self) -> &'static str {
+        match self {
+            HitKind::Passages => "p",
+            HitKind::Sessions => "s",
+        }
+    }
+
+    /// All documents of this kind: the base of a query made only of exclusions.
+    pub fn all_query(self, fields: &IndexFields) -> Box<dyn TantivyQuery> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.kind, self.key()),
+            IndexRecordOption::Basic,
+        ))
     }
 }
 
@@ -640,7 +848,7 @@ impl SearchIndex {
             if seg.max_doc() > 0 {
                 let _: TantivyDocument =
                     searcher.doc(tantivy::DocAddress::new(ord as u32, seg.max_doc() - 1))?;
-                let inv = seg.inverted_index(self.fields.text)?;
+                let inv = seg.inverted_index(self.fields.sessions.text)?;
                 let _ = inv.terms().num_terms();
             }
         }
@@ -836,32 +1044,41 @@ impl SearchIndex {
         let meta = &session.meta;
         let date = date_value(meta.date);
         let month = format!("{:04}-{:02}", meta.date.year(), meta.date.month());
-        let add_meta = |doc: &mut TantivyDocument| {
+        let add_meta = |doc: &mut TantivyDocument, k: &KindFields| {
             doc.add_text(f.session_id, meta.id.as_str());
-            doc.add_text(f.title, &meta.title);
+            doc.add_text(k.title, &meta.title);
             for a in &meta.agencies {
-                doc.add_text(f.agency, a);
-                doc.add_facet(f.counts, Facet::from_path(["agency", a.as_str()]));
+                doc.add_text(k.agency, a);
+                doc.add_text(k.agency_exact, a);
+                doc.add_facet(k.counts, Facet::from_path(["agency", a.as_str()]));
             }
-            doc.add_text(f.session_type, meta.session_type.key());
-            doc.add_text(f.county, &meta.county);
-            doc.add_text(f.facilitator, &meta.facilitator);
+            doc.add_text(k.session_type, meta.session_type.key());
+            doc.add_text(k.county, &meta.county);
+            doc.add_text(k.county_exact, &meta.county);
+            doc.add_text(k.facilitator, &meta.facilitator);
+            doc.add_text(k.facilitator_exact, &meta.facilitator);
             for t in &meta.tags {
-                doc.add_text(f.tag, t);
+                doc.add_text(k.tag, t);
+                doc.add_text(k.tag_exact, t);
             }
             doc.add_date(f.date, date);
-            doc.add_facet(f.counts, Facet::from_path(["month", month.as_str()]));
+            doc.add_facet(k.counts, Facet::from_path(["month", month.as_str()]));
         };
-        let add_themes = |doc: &mut TantivyDocument, keys: &BTreeSet<&str>| {
-            let mut count_keys: BTreeSet<String> = BTreeSet::new();
+        let add_themes = |doc: &mut TantivyDocument, k: &KindFields, keys: &BTreeSet<&str>| {
+            let mut with_ancestors: BTreeSet<String> = BTreeSet::new();
             for key in keys {
-                let path = theme_path(&self.codebook, key);
-                doc.add_facet(f.theme, Facet::from_path(path.iter()));
-                doc.add_text(f.theme_key, key);
-                count_keys.extend(path);
+                doc.add_text(k.theme_key, key);
+                with_ancestors.extend(theme_path(&self.codebook, key));
             }
-            for k in count_keys {
-                doc.add_facet(f.counts, Facet::from_path(["theme", k.as_str()]));
+            for key in with_ancestors {
+                doc.add_facet(k.counts, Facet::from_path(["theme", key.as_str()]));
+            }
+        };
+        // Running text goes to the kind's `text` field (and its CJK field when it has CJK).
+        let add_text = |doc: &mut TantivyDocument, k: &KindFields, text: &str| {
+            doc.add_text(k.text, text);
+            if has_cjk(text) {
+                doc.add_text(k.cjk, text);
             }
         };
 
@@ -871,19 +1088,12 @@ impl SearchIndex {
             .collect();
         let mut docs = Vec::with_capacity(1 + attached.len());
 
+        let k = &f.sessions;
         let mut sdoc = TantivyDocument::default();
         sdoc.add_text(f.kind, HitKind::Sessions.key());
-        add_meta(&mut sdoc);
-        sdoc.add_text(f.text, &meta.title);
-        sdoc.add_text(f.text, &session.text);
-        sdoc.add_text(f.plain, &meta.title);
-        sdoc.add_text(f.plain, &session.text);
-        if has_cjk(&meta.title) {
-            sdoc.add_text(f.cjk, &meta.title);
-        }
-        if has_cjk(&session.text) {
-            sdoc.add_text(f.cjk, &session.text);
-        }
+        add_meta(&mut sdoc, k);
+        add_text(&mut sdoc, k, &meta.title);
+        add_text(&mut sdoc, k, &session.text);
         sdoc.add_text(f.body, &session.text);
         let memo_text: Vec<&str> = memos
             .iter()
@@ -892,11 +1102,8 @@ impl SearchIndex {
             .collect();
         let memo_joined = memo_text.join("\n\n");
         if !memo_joined.is_empty() {
-            sdoc.add_text(f.memo, &memo_joined);
-            sdoc.add_text(f.plain, &memo_joined);
-            if has_cjk(&memo_joined) {
-                sdoc.add_text(f.cjk, &memo_joined);
-            }
+            sdoc.add_text(k.memo, &memo_joined);
+            add_text(&mut sdoc, k, &memo_joined);
         }
         let mut coders: BTreeSet<&str> = attached.iter().map(|c| c.coder.as_str()).collect();
         coders.extend(
@@ -906,14 +1113,16 @@ impl SearchIndex {
                 .map(|(c, _)| c.as_str()),
         );
         for c in coders {
-            sdoc.add_text(f.coder, c);
+            sdoc.add_text(k.coder, c);
+            sdoc.add_text(k.coder_exact, c);
         }
         let session_themes: BTreeSet<&str> = attached.iter().map(|c| c.theme.as_str()).collect();
-        add_themes(&mut sdoc, &session_themes);
+        add_themes(&mut sdoc, k, &session_themes);
         sdoc.add_u64(f.start, 0);
         sdoc.add_u64(f.end, session.text.chars().count() as u64);
         docs.push(sdoc);
 
+        let k = &f.passages;
         for c in attached {
             // The exact words in the note when they still match; the stored quote otherwise.
             let slice = char_slice(&session.text, c.start, c.end);
@@ -924,23 +1133,17 @@ impl SearchIndex {
             };
             let mut d = TantivyDocument::default();
             d.add_text(f.kind, HitKind::Passages.key());
-            add_meta(&mut d);
+            add_meta(&mut d, k);
             d.add_text(f.coding_id, &c.id.0);
-            d.add_text(f.text, quote);
-            d.add_text(f.plain, quote);
+            add_text(&mut d, k, quote);
             d.add_text(f.body, quote);
-            if has_cjk(quote) {
-                d.add_text(f.cjk, quote);
-            }
             if !c.memo.trim().is_empty() {
-                d.add_text(f.memo, &c.memo);
-                d.add_text(f.plain, &c.memo);
-                if has_cjk(&c.memo) {
-                    d.add_text(f.cjk, &c.memo);
-                }
+                d.add_text(k.memo, &c.memo);
+                add_text(&mut d, k, &c.memo);
             }
-            d.add_text(f.coder, &c.coder);
-            add_themes(&mut d, &BTreeSet::from([c.theme.as_str()]));
+            d.add_text(k.coder, &c.coder);
+            d.add_text(k.coder_exact, &c.coder);
+            add_themes(&mut d, k, &BTreeSet::from([c.theme.as_str()]));
             d.add_u64(f.start, c.start as u64);
             d.add_u64(f.end, c.end as u64);
             docs.push(d);
@@ -970,31 +1173,29 @@ impl SearchIndex {
         with_facets: bool,
     ) -> Result<Results, IndexError> {
         let f = &self.fields;
-        let schema = self.index.schema();
-        let q = query::to_tantivy(&query.ast, &schema, &self.codebook)?;
-        let full = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.kind, kind.key()),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn TantivyQuery>,
-            ),
-            (Occur::Must, q),
-        ]);
+        let k = f.of(kind);
         let searcher = self.reader.searcher();
-        let mut counts = FacetCollector::for_field("counts");
-        counts.add_facet("/agency");
-        counts.add_facet("/month");
-        counts.add_facet("/theme");
+        let terms = IndexTerms {
+            searcher: &searcher,
+        };
+        let q = query::to_tantivy(&query.ast, f, kind, &self.codebook, &terms)?;
         let top = TopDocs::with_limit(limit.max(1))
             .and_offset(offset)
             .order_by_score();
         let (total, top, facet_counts) = if with_facets {
-            let (total, top, fc) = searcher.search(&full, &(Count, top, counts))?;
+            let mut counts = FacetCollector::for_field(format!("{}_counts", kind.prefix()));
+            counts.add_facet("/agency");
+            counts.add_facet("/month");
+            counts.add_facet("/theme");
+            let (total, top, fc) = searcher.search(&q, &(Count, top, counts))?;
             (total, top, Some(fc))
+        } else if prunes_alone(q.as_ref()) {
+            // Counted apart, the top hits can skip blocks that cannot make the page, and the
+            // count needs no scores (one term: the posting list's length).
+            let top = searcher.search(&q, &top)?;
+            (searcher.search(&q, &Count)?, top, None)
         } else {
-            let (total, top) = searcher.search(&full, &(Count, top))?;
+            let (total, top) = searcher.search(&q, &(Count, top))?;
             (total, top, None)
         };
 
@@ -1027,7 +1228,7 @@ impl SearchIndex {
         let wanted = highlight_terms(&query.ast);
         let mut hits = Vec::new();
         if limit > 0 {
-            let mut snippets = SnippetMaker::new(&wanted, f.text);
+            let mut snippets = SnippetMaker::new(&wanted, k.text);
             for (score, addr) in top {
                 let doc: TantivyDocument = searcher.doc(addr)?;
                 hits.push(self.hit(&doc, kind, score, &mut snippets));
@@ -1048,6 +1249,7 @@ impl SearchIndex {
         snippets: &mut SnippetMaker,
     ) -> Hit {
         let f = &self.fields;
+        let k = f.of(kind);
         let text = |field: Field| -> String {
             doc.get_first(field)
                 .and_then(|v| v.as_str().map(str::to_string))
@@ -1086,19 +1288,19 @@ impl SearchIndex {
             kind,
             session_id: SessionId(text(f.session_id)),
             coding_id: (!coding_id.is_empty()).then_some(coding_id),
-            title: text(f.title),
+            title: text(k.title),
             date,
-            agencies: all(f.agency),
-            session_type: SessionType::parse(&text(f.session_type)).unwrap_or_default(),
-            county: text(f.county),
-            facilitator: text(f.facilitator),
-            themes: all(f.theme_key),
+            agencies: all(k.agency),
+            session_type: SessionType::parse(&text(k.session_type)).unwrap_or_default(),
+            county: text(k.county),
+            facilitator: text(k.facilitator),
+            themes: all(k.theme_key),
             coder: if kind == HitKind::Passages {
-                text(f.coder)
+                text(k.coder)
             } else {
                 String::new()
             },
-            memo: text(f.memo),
+            memo: text(k.memo),
             quote_or_snippet: shown,
             highlights,
             start,
@@ -1106,6 +1308,129 @@ impl SearchIndex {
             score,
         }
     }
+}
+
+/// Spells out prefixes, fuzzy words and keyword values from the term dictionaries of the
+/// segments a search reads (see `query::TermExpander`).
+struct IndexTerms<'a> {
+    searcher: &'a tantivy::Searcher,
+}
+
+impl IndexTerms<'_> {
+    /// Terms of `field` accepted by `automaton`, across segments; `None` past `max`.
+    fn collect<A>(&self, field: Field, automaton: &A, max: usize) -> Option<Vec<String>>
+    where
+        A: tantivy_fst::Automaton,
+        A::State: Clone,
+    {
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        for seg in self.searcher.segment_readers() {
+            let inv = seg.inverted_index(field).ok()?;
+            let mut stream = inv.terms().search(automaton).into_stream().ok()?;
+            while stream.advance() {
+                out.insert(String::from_utf8_lossy(stream.key()).into_owned());
+                if out.len() > max {
+                    return None;
+                }
+            }
+        }
+        Some(out.into_iter().collect())
+    }
+}
+
+impl query::TermExpander for IndexTerms<'_> {
+    fn prefixed(&self, field: Field, prefix: &str, max: usize) -> Option<Vec<String>> {
+        self.collect(field, &Prefix(prefix.as_bytes()), max)
+    }
+
+    fn fuzzy(&self, field: Field, word: &str, distance: u8, max: usize) -> Option<Vec<String>> {
+        let dfa = levenshtein_dfa(word, distance)?;
+        self.collect(field, &Levenshtein(dfa), max)
+    }
+
+    fn all_terms(&self, field: Field, max: usize) -> Option<Vec<String>> {
+        self.collect(field, &tantivy_fst::automaton::AlwaysMatch, max)
+    }
+}
+
+/// Terms starting with these bytes. State: how many bytes matched so far (`None`: a mismatch).
+struct Prefix<'a>(&'a [u8]);
+
+impl tantivy_fst::Automaton for Prefix<'_> {
+    type State = Option<usize>;
+    fn start(&self) -> Option<usize> {
+        Some(0)
+    }
+    fn is_match(&self, state: &Option<usize>) -> bool {
+        *state == Some(self.0.len())
+    }
+    fn can_match(&self, state: &Option<usize>) -> bool {
+        state.is_some()
+    }
+    fn will_always_match(&self, state: &Option<usize>) -> bool {
+        self.is_match(state)
+    }
+    fn accept(&self, state: &Option<usize>, byte: u8) -> Option<usize> {
+        match *state {
+            Some(n) if n == self.0.len() => Some(n),
+            Some(n) if self.0[n] == byte => Some(n + 1),
+            _ => None,
+        }
+    }
+}
+
+/// Terms within the automaton's edit distance (the same automaton as tantivy's fuzzy query).
+struct Levenshtein(levenshtein_automata::DFA);
+
+impl tantivy_fst::Automaton for Levenshtein {
+    type State = u32;
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(
+            self.0.distance(*state),
+            levenshtein_automata::Distance::Exact(_)
+        )
+    }
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// A Levenshtein automaton for `word` (transpositions count as one edit). Building the
+/// builder for a distance is the slow part, so each is made once.
+fn levenshtein_dfa(word: &str, distance: u8) -> Option<levenshtein_automata::DFA> {
+    use levenshtein_automata::LevenshteinAutomatonBuilder;
+    use std::sync::OnceLock;
+    static BUILDERS: [OnceLock<LevenshteinAutomatonBuilder>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let slot = BUILDERS.get(distance as usize)?;
+    let builder = slot.get_or_init(|| LevenshteinAutomatonBuilder::new(distance, true));
+    Some(builder.build_dfa(word))
+}
+
+/// Whether tantivy can find this query's top hits by skipping blocks (block-max WAND): one
+/// term, or terms that must all match, or terms of which any may match. Counting such a query
+/// on its own is cheaper than counting while scoring; for anything else (phrases, ranges,
+/// exclusions) one pass that counts and ranks together is cheaper than two.
+fn prunes_alone(q: &dyn TantivyQuery) -> bool {
+    if q.downcast_ref::<TermQuery>().is_some() {
+        return true;
+    }
+    let Some(b) = q.downcast_ref::<BooleanQuery>() else {
+        return false;
+    };
+    let clauses = b.clauses();
+    let all_terms = clauses
+        .iter()
+        .all(|(_, c)| c.downcast_ref::<TermQuery>().is_some());
+    let same_occur = clauses.iter().all(|(o, _)| *o == Occur::Must)
+        || clauses.iter().all(|(o, _)| *o == Occur::Should);
+    !clauses.is_empty() && all_terms && same_occur
 }
 
 fn date_value(d: NaiveDate) -> DateTime {
@@ -1159,7 +1484,9 @@ struct SnippetMaker<'a> {
     wanted: &'a HighlightTerms,
     field: Field,
     text_analyzer: TextAnalyzer,
-    plain_analyzer: TextAnalyzer,
+    index_analyzer: TextAnalyzer,
+    /// One automaton per fuzzy word (`None` past the distances we build).
+    fuzzy: Vec<Option<levenshtein_automata::DFA>>,
 }
 
 impl<'a> SnippetMaker<'a> {
@@ -1168,8 +1495,30 @@ impl<'a> SnippetMaker<'a> {
             wanted,
             field,
             text_analyzer: text_analyzer(),
-            plain_analyzer: plain_analyzer(),
+            index_analyzer: index_analyzer(),
+            fuzzy: wanted
+                .fuzzy
+                .iter()
+                .map(|(w, d)| levenshtein_dfa(w, *d))
+                .collect(),
         }
+    }
+
+    /// Whether a folded word as written matches one of the query's prefixes or fuzzy words.
+    fn matches_loosely(
+        wanted: &HighlightTerms,
+        fuzzy: &[Option<levenshtein_automata::DFA>],
+        word: &str,
+    ) -> bool {
+        wanted.prefixes.iter().any(|x| word.starts_with(x.as_str()))
+            || wanted
+                .fuzzy
+                .iter()
+                .zip(fuzzy)
+                .any(|((w, d), dfa)| match dfa {
+                    Some(dfa) => matches!(dfa.eval(word), levenshtein_automata::Distance::Exact(_)),
+                    None => edit_distance(word, w, *d as usize) <= *d as usize,
+                })
     }
 
     fn generator(&mut self, text: &str, max_bytes: usize) -> SnippetGenerator {
@@ -1178,31 +1527,29 @@ impl<'a> SnippetMaker<'a> {
             terms.insert(s.clone(), 1.0);
         }
         if !self.wanted.prefixes.is_empty() || !self.wanted.fuzzy.is_empty() {
-            // Plain and stemmed analysis split the text identically (the stemmer drops no
-            // token), so the two streams pair up by offset.
-            let mut plain: HashMap<usize, String> = HashMap::new();
-            let mut ps = self.plain_analyzer.token_stream(text);
-            while let Some(t) = ps.next() {
-                plain.insert(t.offset_from, t.text.clone());
-            }
-            let mut ss = self.text_analyzer.token_stream(text);
-            while let Some(t) = ss.next() {
-                let Some(p) = plain.get(&t.offset_from) else {
+            // The indexing analysis gives each word as written, then its stem at the same
+            // position when it differs: a matching word's stem is what the snippet looks for.
+            let mut matched: Option<String> = None;
+            let mut last_position = usize::MAX;
+            let mut stream = self.index_analyzer.token_stream(text);
+            while let Some(t) = stream.next() {
+                if t.position == last_position {
+                    if matched.take().is_some() {
+                        terms.insert(t.text.clone(), 1.0);
+                    }
                     continue;
-                };
-                let hit = self
-                    .wanted
-                    .prefixes
-                    .iter()
-                    .any(|x| p.starts_with(x.as_str()))
-                    || self
-                        .wanted
-                        .fuzzy
-                        .iter()
-                        .any(|(w, d)| edit_distance(p, w, *d as usize) <= *d as usize);
-                if hit {
-                    terms.insert(t.text.clone(), 1.0);
                 }
+                // The previous word matched and had no other stem: it is its own stem.
+                if let Some(word) = matched.take() {
+                    terms.insert(word, 1.0);
+                }
+                last_position = t.position;
+                if Self::matches_loosely(self.wanted, &self.fuzzy, &t.text) {
+                    matched = Some(t.text.clone());
+                }
+            }
+            if let Some(word) = matched {
+                terms.insert(word, 1.0);
             }
         }
         SnippetGenerator::new(terms, self.text_analyzer.clone(), self.field, max_bytes)
@@ -1343,6 +1690,71 @@ mod tests {
             vec!["father", "dona"]
         );
         assert_eq!(analyze(PLAIN_TOKENIZER, "Fathers"), vec!["fathers"]);
+    }
+
+    #[test]
+    fn indexing_keeps_each_word_and_adds_its_stem_at_the_same_position() {
+        let text = "Fathers planned; Doña trust";
+        let mut analyzer = index_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        let mut got = Vec::new();
+        while let Some(t) = stream.next() {
+            got.push((
+                t.text.clone(),
+                t.position,
+                &text[t.offset_from..t.offset_to],
+            ));
+        }
+        assert_eq!(
+            got,
+            vec![
+                ("fathers".to_string(), 0, "Fathers"),
+                ("father".to_string(), 0, "Fathers"),
+                ("planned".to_string(), 1, "planned"),
+                ("plan".to_string(), 1, "planned"),
+                ("dona".to_string(), 2, "Doña"),
+                ("trust".to_string(), 3, "trust"),
+            ]
+        );
+        // The cache answers the second time exactly as the stemmer did the first.
+        for _ in 0..2 {
+            assert_eq!(
+                analyze(TEXT_TOKENIZER, "connections Fathers"),
+                ["connect", "father"]
+            );
+        }
+    }
+
+    #[test]
+    fn only_term_queries_are_counted_apart() {
+        let schema = build_schema();
+        let f = IndexFields::from_schema(&schema);
+        let term = |w: &str| -> Box<dyn TantivyQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.sessions.text, w),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        assert!(prunes_alone(term("trust").as_ref()));
+        let and = BooleanQuery::new(vec![
+            (Occur::Must, term("trust")),
+            (Occur::Must, term("agenc")),
+        ]);
+        assert!(prunes_alone(&and));
+        assert!(prunes_alone(&BooleanQuery::union(vec![
+            term("trust"),
+            term("roles")
+        ])));
+        let mixed = BooleanQuery::new(vec![
+            (Occur::Must, term("trust")),
+            (Occur::MustNot, term("court")),
+        ]);
+        assert!(!prunes_alone(&mixed));
+        let phrase = tantivy::query::PhraseQuery::new(vec![
+            Term::from_field_text(f.sessions.text, "safeti"),
+            Term::from_field_text(f.sessions.text, "plan"),
+        ]);
+        assert!(!prunes_alone(&phrase));
     }
 
     #[test]

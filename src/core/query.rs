@@ -8,16 +8,16 @@
 //! which is what people mean when they type it.
 
 use crate::core::codebook::Codebook;
-use crate::core::index::{self, analyze, theme_path, IndexFields};
+use crate::core::index::{self, analyze, HitKind, IndexFields, KindFields};
 use crate::core::session::SessionType;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::fmt;
 use std::ops::Bound;
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
+    BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
     Query as TantivyQuery, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption, Schema};
+use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
 /// A parse (or translation) error: `start..end` are code-point columns in the query text.
@@ -748,14 +748,15 @@ impl Parser {
 // Translation to tantivy
 
 /// Every theme key (and the folded name) a `theme:` value may name, with its facet path.
-fn resolve_theme(codebook: &Codebook, value: &str, span: Span) -> Result<Facet, QueryError> {
+/// The key of the theme a `theme:` value names (by key, name, or `parent/child` path).
+fn resolve_theme(codebook: &Codebook, value: &str, span: Span) -> Result<String, QueryError> {
     let v = fold(value);
     let last = v.rsplit('/').next().unwrap_or(&v).to_string();
     let found = codebook.themes.iter().find(|t| {
         fold(&t.key) == last || fold(&t.name) == v || fold(&t.name).replace(' ', "-") == last
     });
     match found {
-        Some(t) => Ok(Facet::from_path(theme_path(codebook, &t.key))),
+        Some(t) => Ok(t.key.clone()),
         None => {
             let keys: Vec<&str> = codebook.themes.iter().map(|t| t.key.as_str()).collect();
             Err(QueryError::new(
@@ -806,41 +807,6 @@ fn single_plain_token(word: &str) -> Option<String> {
     analyze(index::PLAIN_TOKENIZER, word).into_iter().next()
 }
 
-fn text_match_query(
-    m: &TextMatch,
-    stemmed_fields: &[TantivyField],
-    plain_field: TantivyField,
-    cjk_field: Option<TantivyField>,
-) -> Option<Box<dyn TantivyQuery>> {
-    match m {
-        TextMatch::Word(w) | TextMatch::Phrase(w) => {
-            let mut qs: Vec<Box<dyn TantivyQuery>> = Vec::new();
-            let tokens = analyze(index::TEXT_TOKENIZER, w);
-            for f in stemmed_fields {
-                if let Some(q) = term_or_phrase(*f, tokens.clone()) {
-                    qs.push(q);
-                }
-            }
-            if let Some(cjk) = cjk_field {
-                if index::has_cjk(w) {
-                    if let Some(q) = term_or_phrase(cjk, analyze(index::CJK_TOKENIZER, w)) {
-                        qs.push(q);
-                    }
-                }
-            }
-            union(qs)
-        }
-        TextMatch::Prefix(p) => single_plain_token(p).map(|t| prefix_query(plain_field, &t)),
-        TextMatch::Fuzzy(w, d) => single_plain_token(w).map(|t| {
-            Box::new(FuzzyTermQuery::new(
-                Term::from_field_text(plain_field, &t),
-                *d,
-                true,
-            )) as Box<dyn TantivyQuery>
-        }),
-    }
-}
-
 fn date_term(field: TantivyField, d: NaiveDate) -> Term {
     let secs = d
         .and_hms_opt(0, 0, 0)
@@ -850,113 +816,296 @@ fn date_term(field: TantivyField, d: NaiveDate) -> Term {
     Term::from_field_date_for_search(field, DateTime::from_timestamp_secs(secs))
 }
 
-/// Translate the AST into a tantivy query over the index schema. `theme:` values are resolved
-/// against the codebook (an unknown theme is an error pointing at it).
+/// Translate the AST into a tantivy query for one kind of document (sessions or passages:
+/// each has its own fields, see `index::KindFields`). `theme:` values are resolved against the
+/// codebook (an unknown theme is an error pointing at it).
 pub fn to_tantivy(
     ast: &Ast,
-    schema: &Schema,
+    fields: &IndexFields,
+    kind: HitKind,
     codebook: &Codebook,
+    expander: &dyn TermExpander,
 ) -> Result<Box<dyn TantivyQuery>, QueryError> {
-    let f = IndexFields::from_schema(schema);
-    Ok(translate(ast, &f, codebook)?.unwrap_or_else(|| Box::new(AllQuery)))
+    let t = Translator {
+        fields,
+        kind,
+        f: fields.of(kind),
+        codebook,
+        expander,
+    };
+    Ok(match t.translate(ast)? {
+        None => t.all(),
+        Some(q) => t.bound(q),
+    })
 }
 
-/// `None` means "no constraint" (e.g. a word made only of punctuation).
-fn translate(
-    ast: &Ast,
-    f: &IndexFields,
-    codebook: &Codebook,
-) -> Result<Option<Box<dyn TantivyQuery>>, QueryError> {
-    Ok(match ast {
-        Ast::All => None,
-        Ast::Text { m, .. } => Some(
-            text_match_query(m, &[f.text, f.memo], f.plain, Some(f.cjk))
-                .unwrap_or_else(|| Box::new(AllQuery)),
-        ),
-        Ast::Field { field, m, .. } => {
-            let (stemmed, plain) = match field {
-                TextField::Title => (f.title, f.title),
-                TextField::Memo => (f.memo, f.memo),
-                TextField::Agency => (f.agency, f.agency),
-                TextField::County => (f.county, f.county),
-                TextField::Facilitator => (f.facilitator, f.facilitator),
-                TextField::Coder => (f.coder, f.coder),
-                TextField::Tag => (f.tag, f.tag),
-            };
-            let q = match (field, m) {
-                // Keyword fields are folded but not stemmed.
-                (TextField::Title | TextField::Memo, _) => {
-                    text_match_query(m, &[stemmed], plain, None)
-                }
-                (_, TextMatch::Word(w) | TextMatch::Phrase(w)) => {
-                    term_or_phrase(stemmed, analyze(index::PLAIN_TOKENIZER, w))
-                }
-                _ => text_match_query(m, &[], plain, None),
-            };
-            Some(q.unwrap_or_else(|| Box::new(EmptyQuery)))
+/// The terms of a field that a prefix, a fuzzy word or a keyword phrase stands for, read from
+/// the index's term dictionaries. Spelled out as plain terms, such a query is a union that
+/// tantivy can rank by skipping blocks and count without scoring; left to an automaton it is a
+/// constant-score scan of every matching document.
+pub trait TermExpander {
+    /// Terms starting with `prefix`, or `None` if there are more than `max`.
+    fn prefixed(&self, field: TantivyField, prefix: &str, max: usize) -> Option<Vec<String>>;
+    /// Terms within `distance` edits of `word` (a transposition counts as one), or `None` if
+    /// there are more than `max`.
+    fn fuzzy(
+        &self,
+        field: TantivyField,
+        word: &str,
+        distance: u8,
+        max: usize,
+    ) -> Option<Vec<String>>;
+    /// Every term of a (small) field.
+    fn all_terms(&self, field: TantivyField, max: usize) -> Option<Vec<String>>;
+}
+
+/// No index at hand: prefix and fuzzy words stay automaton queries, keyword phrases phrases.
+pub struct NoExpansion;
+
+impl TermExpander for NoExpansion {
+    fn prefixed(&self, _: TantivyField, _: &str, _: usize) -> Option<Vec<String>> {
+        None
+    }
+    fn fuzzy(&self, _: TantivyField, _: &str, _: u8, _: usize) -> Option<Vec<String>> {
+        None
+    }
+    fn all_terms(&self, _: TantivyField, _: usize) -> Option<Vec<String>> {
+        None
+    }
+}
+
+/// Most terms a prefix or fuzzy word is spelled out into (beyond it stays an automaton).
+const MAX_EXPANSIONS: usize = 500;
+/// Most distinct values of a keyword field looked through for a phrase.
+const MAX_KEYWORD_VALUES: usize = 5_000;
+
+/// A translated query, and whether it can only match documents of the kind searched (the
+/// shared `date` field matches both).
+struct Translated {
+    q: Box<dyn TantivyQuery>,
+    bound: bool,
+}
+
+struct Translator<'a> {
+    fields: &'a IndexFields,
+    kind: HitKind,
+    f: &'a KindFields,
+    codebook: &'a Codebook,
+    expander: &'a dyn TermExpander,
+}
+
+impl Translator<'_> {
+    /// Every document of the kind.
+    fn all(&self) -> Box<dyn TantivyQuery> {
+        self.kind.all_query(self.fields)
+    }
+
+    /// The query restricted to the kind, if it could match the other kind too.
+    fn bound(&self, t: Translated) -> Box<dyn TantivyQuery> {
+        if t.bound {
+            t.q
+        } else {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, self.all()),
+                (Occur::Must, t.q),
+            ]))
         }
-        Ast::Theme { value, span } => {
-            let facet = resolve_theme(codebook, value, *span)?;
-            Some(Box::new(TermQuery::new(
-                Term::from_facet(f.theme, &facet),
+    }
+
+    fn terms_union(field: TantivyField, terms: Vec<String>) -> Box<dyn TantivyQuery> {
+        let mut qs: Vec<Box<dyn TantivyQuery>> = terms
+            .iter()
+            .map(|t| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, t),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn TantivyQuery>
+            })
+            .collect();
+        match qs.len() {
+            0 => Box::new(EmptyQuery),
+            1 => qs.pop().expect("one query"),
+            _ => Box::new(BooleanQuery::union(qs)),
+        }
+    }
+
+    fn prefix(&self, field: TantivyField, word: &str) -> Option<Box<dyn TantivyQuery>> {
+        let t = single_plain_token(word)?;
+        Some(match self.expander.prefixed(field, &t, MAX_EXPANSIONS) {
+            Some(terms) => Self::terms_union(field, terms),
+            None => prefix_query(field, &t),
+        })
+    }
+
+    fn fuzzy(&self, field: TantivyField, word: &str, d: u8) -> Option<Box<dyn TantivyQuery>> {
+        let t = single_plain_token(word)?;
+        Some(match self.expander.fuzzy(field, &t, d, MAX_EXPANSIONS) {
+            Some(terms) => Self::terms_union(field, terms),
+            None => Box::new(FuzzyTermQuery::new(
+                Term::from_field_text(field, &t),
+                d,
+                true,
+            )),
+        })
+    }
+
+    /// A word, phrase, prefix or fuzzy word in a field of running text (`INDEX_TOKENIZER`:
+    /// the field holds every word as written and its stem, so words and phrases look up stems
+    /// and prefix and fuzzy words look at the words as written), and in its CJK field if any.
+    fn text(
+        &self,
+        m: &TextMatch,
+        field: TantivyField,
+        cjk_field: Option<TantivyField>,
+    ) -> Option<Box<dyn TantivyQuery>> {
+        match m {
+            TextMatch::Word(w) | TextMatch::Phrase(w) => {
+                let mut qs: Vec<Box<dyn TantivyQuery>> = Vec::new();
+                if let Some(q) = term_or_phrase(field, analyze(index::TEXT_TOKENIZER, w)) {
+                    qs.push(q);
+                }
+                if let Some(cjk) = cjk_field {
+                    if index::has_cjk(w) {
+                        if let Some(q) = term_or_phrase(cjk, analyze(index::CJK_TOKENIZER, w)) {
+                            qs.push(q);
+                        }
+                    }
+                }
+                union(qs)
+            }
+            TextMatch::Prefix(p) => self.prefix(field, p),
+            TextMatch::Fuzzy(w, d) => self.fuzzy(field, w, *d),
+        }
+    }
+
+    /// A phrase in a keyword field (agency, county, ...): the field's whole values that hold
+    /// the phrase, looked up in its exact-value field, so `agency:"La Casa"` is one term
+    /// rather than a check of word positions in every document naming an agency.
+    fn keyword_phrase(
+        &self,
+        words: TantivyField,
+        exact: TantivyField,
+        tokens: Vec<String>,
+    ) -> Option<Box<dyn TantivyQuery>> {
+        if tokens.len() < 2 {
+            return term_or_phrase(words, tokens);
+        }
+        let Some(values) = self.expander.all_terms(exact, MAX_KEYWORD_VALUES) else {
+            return term_or_phrase(words, tokens);
+        };
+        let holding: Vec<String> = values
+            .into_iter()
+            .filter(|v| {
+                analyze(index::PLAIN_TOKENIZER, v)
+                    .windows(tokens.len())
+                    .any(|w| w == tokens.as_slice())
+            })
+            .collect();
+        Some(Self::terms_union(exact, holding))
+    }
+
+    /// `None` means "no constraint" (e.g. a word made only of punctuation).
+    fn translate(&self, ast: &Ast) -> Result<Option<Translated>, QueryError> {
+        let f = self.f;
+        let bound = |q: Box<dyn TantivyQuery>| Translated { q, bound: true };
+        Ok(match ast {
+            Ast::All => None,
+            Ast::Text { m, .. } => Some(bound(
+                self.text(m, f.text, Some(f.cjk))
+                    .unwrap_or_else(|| self.all()),
+            )),
+            Ast::Field { field, m, .. } => {
+                let (target, exact) = match field {
+                    TextField::Title => (f.title, None),
+                    TextField::Memo => (f.memo, None),
+                    TextField::Agency => (f.agency, Some(f.agency_exact)),
+                    TextField::County => (f.county, Some(f.county_exact)),
+                    TextField::Facilitator => (f.facilitator, Some(f.facilitator_exact)),
+                    TextField::Coder => (f.coder, Some(f.coder_exact)),
+                    TextField::Tag => (f.tag, Some(f.tag_exact)),
+                };
+                let q = match (exact, m) {
+                    (None, _) => self.text(m, target, None),
+                    // Keyword fields are folded but not stemmed.
+                    (Some(exact), TextMatch::Word(w) | TextMatch::Phrase(w)) => {
+                        self.keyword_phrase(target, exact, analyze(index::PLAIN_TOKENIZER, w))
+                    }
+                    (Some(_), TextMatch::Prefix(p)) => self.prefix(target, p),
+                    (Some(_), TextMatch::Fuzzy(w, d)) => self.fuzzy(target, w, *d),
+                };
+                Some(bound(q.unwrap_or_else(|| Box::new(EmptyQuery))))
+            }
+            Ast::Theme { value, span } => {
+                // Each document lists every theme it is coded with and their ancestors
+                // (`/theme/<key>` in `counts`), so a parent finds its children's passages.
+                let key = resolve_theme(self.codebook, value, *span)?;
+                Some(bound(Box::new(TermQuery::new(
+                    Term::from_facet(f.counts, &Facet::from_path(["theme", key.as_str()])),
+                    IndexRecordOption::Basic,
+                ))))
+            }
+            Ast::Type { ty, .. } => Some(bound(Box::new(TermQuery::new(
+                Term::from_field_text(f.session_type, ty.key()),
                 IndexRecordOption::Basic,
-            )))
-        }
-        Ast::Type { ty, .. } => Some(Box::new(TermQuery::new(
-            Term::from_field_text(f.session_type, ty.key()),
-            IndexRecordOption::Basic,
-        ))),
-        Ast::Date { from, to, .. } => {
-            let lower = match from {
-                Some(d) => Bound::Included(date_term(f.date, *d)),
-                None => Bound::Unbounded,
-            };
-            let upper = match to {
-                Some(d) => Bound::Excluded(date_term(f.date, *d + Duration::days(1))),
-                None => Bound::Unbounded,
-            };
-            Some(Box::new(RangeQuery::new(lower, upper)))
-        }
-        Ast::And(items) => {
-            let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-            for item in items {
-                match item {
-                    Ast::Not(inner) => {
-                        if let Some(q) = translate(inner, f, codebook)? {
-                            clauses.push((Occur::MustNot, q));
+            )))),
+            Ast::Date { from, to, .. } => {
+                let date = self.fields.date;
+                let lower = match from {
+                    Some(d) => Bound::Included(date_term(date, *d)),
+                    None => Bound::Unbounded,
+                };
+                let upper = match to {
+                    Some(d) => Bound::Excluded(date_term(date, *d + Duration::days(1))),
+                    None => Bound::Unbounded,
+                };
+                Some(Translated {
+                    q: Box::new(RangeQuery::new(lower, upper)),
+                    bound: false,
+                })
+            }
+            Ast::And(items) => {
+                let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+                let mut is_bound = false;
+                for item in items {
+                    match item {
+                        Ast::Not(inner) => {
+                            if let Some(t) = self.translate(inner)? {
+                                clauses.push((Occur::MustNot, t.q));
+                            }
                         }
-                    }
-                    _ => {
-                        if let Some(q) = translate(item, f, codebook)? {
-                            clauses.push((Occur::Must, q));
+                        _ => {
+                            if let Some(t) = self.translate(item)? {
+                                is_bound |= t.bound;
+                                clauses.push((Occur::Must, t.q));
+                            }
                         }
                     }
                 }
-            }
-            if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
-                clauses.push((Occur::Must, Box::new(AllQuery)));
-            }
-            Some(Box::new(BooleanQuery::new(clauses)))
-        }
-        Ast::Or(items) => {
-            let mut qs = Vec::new();
-            for item in items {
-                // An unconstrained branch makes the whole OR unconstrained.
-                match translate(item, f, codebook)? {
-                    Some(q) => qs.push(q),
-                    None => return Ok(None),
+                if !is_bound {
+                    clauses.push((Occur::Must, self.all()));
                 }
+                Some(bound(Box::new(BooleanQuery::new(clauses))))
             }
-            union(qs)
-        }
-        Ast::Not(inner) => match translate(inner, f, codebook)? {
-            Some(q) => Some(Box::new(BooleanQuery::new(vec![
-                (Occur::Must, Box::new(AllQuery) as Box<dyn TantivyQuery>),
-                (Occur::MustNot, q),
-            ]))),
-            None => Some(Box::new(EmptyQuery)),
-        },
-    })
+            Ast::Or(items) => {
+                let mut qs = Vec::new();
+                for item in items {
+                    // An unconstrained branch makes the whole OR unconstrained.
+                    match self.translate(item)? {
+                        Some(t) => qs.push(self.bound(t)),
+                        None => return Ok(None),
+                    }
+                }
+                union(qs).map(bound)
+            }
+            Ast::Not(inner) => match self.translate(inner)? {
+                Some(t) => Some(bound(Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, self.all()),
+                    (Occur::MustNot, t.q),
+                ])))),
+                None => Some(bound(Box::new(EmptyQuery))),
+            },
+        })
+    }
 }
 
 /// What a query asks to see highlighted: stemmed words and phrases, prefixes and fuzzy words
