@@ -64,11 +64,28 @@ fn a_query_finds_the_passage_enter_opens_it_and_esc_comes_back() {
     });
     assert_eq!(yellow, Some(vt100::Color::Idx(3)));
 
-    // The second result (the other coder's coding of the same words).
+    // The second result (the other coder's coding of the same words; equal scores, so
+    // either coder may come first).
+    let coder_of = |line: &str| {
+        ["J. Chen", "Ana Ortiz"]
+            .into_iter()
+            .find(|c| line.contains(c))
+            .map(str::to_string)
+    };
+    let result_rows = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.contains("2026-02-04 ·"))
+            .map(str::to_string)
+            .collect()
+    };
+    let first = t.wait_until("the first result selected", |s| {
+        result_rows(s).first().is_some_and(|l| l.starts_with("▶"))
+    });
+    let second_coder = coder_of(&result_rows(&first)[1]).expect("a coder on the second row");
     t.key(Key::Down);
     t.wait_until("the second result selected", |s| {
         s.lines()
-            .any(|l| l.starts_with("▶") && l.contains("J. Chen"))
+            .any(|l| l.starts_with("▶") && l.contains(second_coder.as_str()))
     });
     t.key(Key::Enter);
     t.wait_for("saved");
@@ -84,7 +101,7 @@ fn a_query_finds_the_passage_enter_opens_it_and_esc_comes_back() {
     assert!(s.contains(DEMO_QUOTE), "results kept:\n{s}");
     t.wait_until("the selection kept", |s| {
         s.lines()
-            .any(|l| l.starts_with("▶") && l.contains("J. Chen"))
+            .any(|l| l.starts_with("▶") && l.contains(second_coder.as_str()))
     });
 
     // The session list of results.

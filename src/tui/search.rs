@@ -186,11 +186,40 @@ impl SearchState {
                     self.error = None;
                 }
                 let same_query = query == self.shown_query;
+                // Fresh results of the same query (after a save re-indexed a session) may
+                // list equal-scoring hits in another order: the selection follows its hit.
+                let kept: Vec<Option<(SessionId, Option<String>)>> =
+                    [HitKind::Passages, HitKind::Sessions]
+                        .into_iter()
+                        .map(|kind| {
+                            let hit = self
+                                .results_of(kind)?
+                                .hits
+                                .get(self.selected[kind_slot(kind)])?;
+                            Some((hit.session_id.clone(), hit.coding_id.clone()))
+                        })
+                        .collect();
                 self.results = Some(r);
                 self.shown_seq = seq;
                 self.shown_query = query;
                 self.failure = None;
-                if !same_query {
+                if same_query {
+                    for (kind, identity) in
+                        [HitKind::Passages, HitKind::Sessions].into_iter().zip(kept)
+                    {
+                        let Some((session, coding)) = identity else {
+                            continue;
+                        };
+                        let found = self.results_of(kind).and_then(|r| {
+                            r.hits
+                                .iter()
+                                .position(|h| h.session_id == session && h.coding_id == coding)
+                        });
+                        if let Some(i) = found {
+                            self.selected[kind_slot(kind)] = i;
+                        }
+                    }
+                } else {
                     self.selected = [0, 0];
                 }
                 self.clamp();
@@ -859,6 +888,57 @@ mod tests {
             ..Results::default()
         };
         Box::new((r.clone(), r))
+    }
+
+    fn passage(coder: &str) -> Hit {
+        Hit {
+            kind: HitKind::Passages,
+            session_id: SessionId("s1".into()),
+            coding_id: Some(format!("c-{coder}")),
+            title: "Kickoff".into(),
+            date: chrono::NaiveDate::default(),
+            agencies: vec![],
+            session_type: Default::default(),
+            county: String::new(),
+            facilitator: String::new(),
+            themes: vec!["trust".into()],
+            coder: coder.into(),
+            memo: String::new(),
+            quote_or_snippet: "the same words".into(),
+            highlights: vec![],
+            start: 0,
+            end: 14,
+            score: 1.0,
+        }
+    }
+
+    #[test]
+    fn the_selection_follows_its_hit_when_the_same_query_comes_back_reordered() {
+        let mut s = SearchState {
+            sent_seq: 1,
+            ..SearchState::default()
+        };
+        let with = |coders: &[&str]| {
+            let r = Results {
+                total: coders.len(),
+                hits: coders.iter().map(|c| passage(c)).collect(),
+                ..Results::default()
+            };
+            Box::new((r, Results::default()))
+        };
+        s.input = "same".into();
+        s.accept(1, "same".into(), Ok(with(&["ana", "chen"])));
+        s.move_selection(1);
+        assert_eq!(s.selected_hit().unwrap().coder, "chen");
+        // A save re-indexed the session: equal scores, other order.
+        s.sent_seq = 2;
+        s.accept(2, "same".into(), Ok(with(&["chen", "ana"])));
+        assert_eq!(s.selected_hit().unwrap().coder, "chen");
+        // A new query starts at the top.
+        s.sent_seq = 3;
+        s.input = "other".into();
+        s.accept(3, "other".into(), Ok(with(&["chen", "ana"])));
+        assert_eq!(s.selected_index(), 0);
     }
 
     #[test]
