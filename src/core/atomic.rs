@@ -41,13 +41,22 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Create a folder (and parents) private to the user (0700 on Unix).
+/// Create a folder (and parents) private to the user (0700 on Unix). An existing folder loses
+/// any access for group and others, but owner permissions are left as they are: a folder the
+/// user made read-only on purpose stays read-only (writes into it then fail and say so).
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    let existed = dir.is_dir();
     fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        let mode = if existed {
+            fs::metadata(dir)?.permissions().mode() & 0o700
+        } else {
+            0o700
+        };
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode))?;
     }
     Ok(())
 }
@@ -71,5 +80,30 @@ mod tests {
         }
         // No temporary files are left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_folders_lose_group_and_other_access_but_keep_a_read_only_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("a/b");
+        create_private_dir(&new).unwrap();
+        assert_eq!(mode(&new), 0o700);
+        let open = dir.path().join("open");
+        fs::create_dir(&open).unwrap();
+        fs::set_permissions(&open, fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&open).unwrap();
+        assert_eq!(mode(&open), 0o700);
+        let read_only = dir.path().join("kept");
+        fs::create_dir(&read_only).unwrap();
+        fs::set_permissions(&read_only, fs::Permissions::from_mode(0o555)).unwrap();
+        create_private_dir(&read_only).unwrap();
+        assert_eq!(
+            mode(&read_only),
+            0o500,
+            "the owner's read-only choice stays"
+        );
     }
 }
