@@ -381,3 +381,65 @@ fn check_reports_orphaned_and_broken_codings() {
     assert!(ana.contains("\"status\": \"orphaned\""), "{ana}");
     assert_eq!(ana.matches("\"status\": \"attached\"").count(), 1, "{ana}");
 }
+
+#[test]
+fn check_lists_kept_codings_and_restore_writes_them_back() {
+    use ripple::core::coding::CoderSessionFile;
+    use ripple::core::coding_store::{find_quote, new_coding, to_json};
+    use ripple::core::session::SessionId;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    let id = store_with_note(&root);
+    // What a failed save in the TUI keeps: Ana Peña's file, with a memo.
+    let sid = SessionId(id.clone());
+    let (s, e) = find_quote(NOTE, "mañana we finally trust", None).unwrap();
+    let coding = new_coding(NOTE, &sid, s, e, "trust", "Ana Peña", "").unwrap();
+    let kept = CoderSessionFile {
+        session: sid.clone(),
+        coder: "Ana Peña".into(),
+        memo: "Confianza después del mes 3".into(),
+        codings: vec![coding.clone()],
+    };
+    let draft = root.join(format!(".ripple/drafts/codings/ana-pena/{id}.json"));
+    std::fs::create_dir_all(draft.parent().unwrap()).unwrap();
+    std::fs::write(&draft, to_json(&kept)).unwrap();
+
+    let r = ripple(&root, "Ana Peña", &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!(
+            "note: {}: 1 coding(s) of Ana Peña for \"Joint coaching: trust\" ({})",
+            draft.display(),
+            sid.short()
+        )) && r.stdout.contains(&format!("code restore {}", sid.short())),
+        "{}",
+        r.stdout
+    );
+    // Someone else has nothing kept.
+    let r = ripple(&root, "Ben", &["code", "restore", sid.short()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no codings of Ben kept"), "{}", r.stderr);
+    assert!(draft.exists());
+
+    let r = ripple(&root, "Ana Peña", &["code", "restore", sid.short()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("restored 1 coding(s) of Ana Peña for session"),
+        "{}",
+        r.stdout
+    );
+    assert!(!draft.exists(), "the draft is gone once restored");
+    let file = root.join(format!("codings/ana-pena/{id}.json"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(v["memo"], "Confianza después del mes 3");
+    assert_eq!(v["codings"][0]["id"], coding.id.0.as_str());
+    assert_eq!(v["codings"][0]["quote"], "mañana we finally trust");
+    let r = ripple(&root, "Ana Peña", &["check"]);
+    assert!(
+        !r.stdout.contains("kept after a failed save"),
+        "{}",
+        r.stdout
+    );
+}

@@ -5,6 +5,7 @@
 
 use crate::core::codebook::{Codebook, Theme, PALETTE};
 use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId};
+use crate::core::coding_draft;
 use crate::core::coding_store;
 use crate::core::document::NoteDocument;
 use crate::tui::app::{App, NoteState, Pane, Screen, Status, StatusKind};
@@ -38,6 +39,11 @@ pub struct NoteCoding {
     pub reloading: bool,
     /// Coder files changed outside while ours had unsaved changes: re-read once ours land.
     pub stale: bool,
+    /// Where an earlier run kept your codings of this note (a save that failed), not restored
+    /// yet. Saves leave that draft alone until Ctrl-R writes it back.
+    pub kept_draft: Option<std::path::PathBuf>,
+    /// The kept draft is being written back: coding waits (what is shown is replaced then).
+    pub restoring: bool,
 }
 
 impl NoteCoding {
@@ -357,6 +363,7 @@ pub fn handles(ctx: Context, action: Action) -> bool {
         | A::QuickTheme(_)
         | A::RepeatTheme
         | A::CoderFilter
+        | A::RestoreCodings
         | A::OpenCodebook => true,
         _ => owns(ctx),
     }
@@ -432,12 +439,18 @@ impl App {
         }
     }
 
+    /// Refuse a coding change (saying why) when the store is read-only, or for the moment
+    /// kept codings are being restored (the codings shown are replaced when that lands).
     fn refuse_read_only(&mut self) -> bool {
         if let Some(why) = self.read_only.clone() {
             self.set_status(
                 StatusKind::Error,
                 format!("Read-only, coding is not possible here: {why}"),
             );
+            return true;
+        }
+        if self.note.as_ref().is_some_and(|n| n.coding.restoring) {
+            self.set_status(StatusKind::Info, "Restoring the kept codings…");
             return true;
         }
         false
@@ -486,6 +499,7 @@ impl App {
                     n.last_input = Instant::now();
                 }
             }
+            Action::RestoreCodings => self.restore_coding_draft(out),
             Action::RemoveCoding => self.remove_coding(ctx),
             Action::CodingMemo => self.edit_coding_memo(ctx),
             Action::NoteMemo => {
@@ -1390,7 +1404,84 @@ impl App {
             files,
             version,
             owner: self.coding.coder.clone(),
+            holds_draft: n.coding.kept_draft.is_none(),
         });
+    }
+
+    /// Leaving although a save failed: keep your unsaved codings and memo of the open note in
+    /// a coding draft. None when they are all on disk.
+    pub(crate) fn my_coding_draft_request(&self) -> Option<Request> {
+        let n = self.note.as_ref()?;
+        let me = &self.coding.coder;
+        if !n
+            .doc
+            .codings_changed_since(n.coding.saved_version)
+            .contains(me)
+        {
+            return None;
+        }
+        Some(Request::WriteCodingDraft {
+            file: Box::new(n.doc.coder_file(&n.meta.id, me)),
+            holds_draft: n.coding.kept_draft.is_none(),
+        })
+    }
+
+    /// A note was opened: if an earlier run kept your codings of it in a draft, say so and
+    /// how to restore them.
+    pub(crate) fn offer_coding_draft(&mut self, drafts: Vec<coding_draft::CodingDraft>) {
+        let me = coding_store::coder_slug(&self.coding.coder);
+        let Some(d) = drafts
+            .into_iter()
+            .filter(|d| coding_store::coder_slug(&d.file.coder) == me)
+            .max_by_key(|d| d.written)
+        else {
+            return;
+        };
+        let Some(n) = &mut self.note else { return };
+        let when: chrono::DateTime<chrono::Local> = d.written.into();
+        let text = format!(
+            "Ctrl-R restores the {} coding(s) you could not save on {} (kept in {})",
+            d.file.codings.len(),
+            when.format("%Y-%m-%d %H:%M"),
+            d.path.display()
+        );
+        n.coding.kept_draft = Some(d.path);
+        if !matches!(&self.status, Some(s) if s.kind == StatusKind::Error) {
+            self.set_status(StatusKind::Info, text);
+        }
+    }
+
+    /// Ctrl-R: write the kept coding draft back into your coder file.
+    fn restore_coding_draft(&mut self, out: &mut Vec<Request>) {
+        if self.refuse_read_only() {
+            return;
+        }
+        let coder = self.coding.coder.clone();
+        let Some(n) = &mut self.note else { return };
+        let Some(kept) = n.coding.kept_draft.clone() else {
+            self.set_status(StatusKind::Info, "No kept codings to restore for this note");
+            return;
+        };
+        if n.coding.in_flight.is_some() || n.coding.dirty(&n.doc) || n.coding.reloading {
+            // What is shown must be on disk first: the restore adds to the file on disk.
+            self.save_codings(out);
+            self.set_status(
+                StatusKind::Info,
+                "Your codings are being saved or re-read: press Ctrl-R again in a moment",
+            );
+            return;
+        }
+        n.coding.reloading = true;
+        n.coding.restoring = true;
+        out.push(Request::RestoreCodingDraft {
+            id: n.meta.id.clone(),
+            coder,
+            text: n.doc.text(),
+        });
+        self.set_status(
+            StatusKind::Info,
+            format!("Restoring the codings kept in {}…", kept.display()),
+        );
     }
 
     /// After a note was (re)loaded: report coding files that failed and orphans.
@@ -1473,6 +1564,38 @@ impl App {
                 out.push(Request::CountCodings);
             }
             Response::CodingStamp { id, stamp } => self.on_coding_stamp(id, stamp, out),
+            Response::CodingDraftRestored {
+                id,
+                result,
+                files,
+                problems,
+                stamp,
+            } => {
+                let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
+                    return;
+                };
+                n.coding.reloading = false;
+                n.coding.restoring = false;
+                match result {
+                    Ok(msg) => {
+                        n.coding.kept_draft = None;
+                        self.coding_drafts.retain(|d| *d != id);
+                        // Coding was refused meanwhile, but typing may have moved the text.
+                        let text = n.doc.text();
+                        let mut files = files;
+                        for f in &mut files {
+                            crate::core::anchor::reattach_all(&text, &mut f.codings);
+                        }
+                        replace_codings(n, files, stamp);
+                        self.set_status(StatusKind::Ok, msg);
+                        self.codings_loaded(&problems);
+                    }
+                    Err(e) => self.set_status(
+                        StatusKind::Error,
+                        format!("Could not restore the kept codings: {e}"),
+                    ),
+                }
+            }
             Response::CodingsLoaded {
                 id,
                 files,
@@ -1484,10 +1607,20 @@ impl App {
                 version,
                 result,
                 stamp,
+                draft,
             } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     if let Err(e) = result {
-                        self.set_status(StatusKind::Error, format!("Codings not saved: {e}"));
+                        let text = match &draft {
+                            Some(Ok(p)) => {
+                                format!("Codings not saved; kept in {}: {e}", p.display())
+                            }
+                            Some(Err(d)) => {
+                                format!("Codings not saved, nor kept in a recovery draft: {e}; {d}")
+                            }
+                            None => format!("Codings not saved: {e}"),
+                        };
+                        self.set_status(StatusKind::Error, text);
                     }
                     if self.quit == crate::tui::app::Quit::AfterSave {
                         self.quit = crate::tui::app::Quit::Now;
@@ -1514,17 +1647,31 @@ impl App {
                         self.after_codings_saved(out);
                     }
                     Err(e) => {
-                        if self.quit == crate::tui::app::Quit::AfterSave {
+                        let leaving = self.quit == crate::tui::app::Quit::AfterSave;
+                        if leaving {
                             self.quit = if self.terminating {
                                 crate::tui::app::Quit::Now
                             } else {
                                 crate::tui::app::Quit::Forced
                             };
                         }
-                        self.set_status(
-                            StatusKind::Error,
-                            format!("Could not save the codings: {e}; they are kept here (quit again to leave anyway)"),
-                        );
+                        // Where they are comes first: the status line is one line.
+                        let again = if leaving {
+                            " (quit again to leave anyway)"
+                        } else {
+                            ""
+                        };
+                        let text = match draft {
+                            Some(Ok(p)) => format!(
+                                "Could not save the codings{again}; kept here and in {}: {e}",
+                                p.display()
+                            ),
+                            Some(Err(d)) => format!(
+                                "Could not save the codings nor keep them in a recovery draft: do not close Ripple; {e}; {d}"
+                            ),
+                            None => format!("Could not save the codings{again}; kept here: {e}"),
+                        };
+                        self.set_status(StatusKind::Error, text);
                     }
                 }
             }
@@ -1627,27 +1774,11 @@ impl App {
             return;
         };
         n.coding.reloading = false;
-        n.coding.disk_stamp = Some(stamp);
         if n.coding.dirty(&n.doc) {
+            n.coding.disk_stamp = Some(stamp);
             return; // coded here meanwhile: keep ours; the next look tries again
         }
-        // The text is unchanged; only the codings are new. The document is rebuilt, so its
-        // undo history starts again here.
-        let ed = n.doc.editor();
-        let (cursor, anchor) = (ed.cursor(), ed.anchor());
-        let text = n.doc.text();
-        let text_dirty = n.text_dirty();
-        n.doc = document(&text, files);
-        if text_dirty {
-            n.saved_version = n.doc.editor().version().wrapping_add(u64::MAX / 2);
-        } else {
-            n.saved_version = n.doc.editor().version();
-        }
-        match anchor {
-            Some(a) => n.doc.editor_mut().set_selection(a, cursor),
-            None => n.doc.editor_mut().set_cursor(cursor, false),
-        }
-        n.coding.saved_version = n.doc.coding_version();
+        replace_codings(n, files, stamp);
         self.set_status(
             StatusKind::Info,
             "Codings changed outside Ripple (another coder?): shown as they are now",
@@ -1683,10 +1814,37 @@ impl App {
     }
 }
 
+/// Show the coder files as read from disk (`stamp` their stamps) in the open note, whose text is
+/// unchanged: only the codings are new. The document is rebuilt, so its undo history starts
+/// again here; cursor and selection stay.
+fn replace_codings(
+    n: &mut NoteState,
+    files: Vec<CoderSessionFile>,
+    stamp: Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>,
+) {
+    n.coding.disk_stamp = Some(stamp);
+    let ed = n.doc.editor();
+    let (cursor, anchor) = (ed.cursor(), ed.anchor());
+    let text = n.doc.text();
+    let text_dirty = n.text_dirty();
+    n.doc = document(&text, files);
+    if text_dirty {
+        n.saved_version = n.doc.editor().version().wrapping_add(u64::MAX / 2);
+    } else {
+        n.saved_version = n.doc.editor().version();
+    }
+    match anchor {
+        Some(a) => n.doc.editor_mut().set_selection(a, cursor),
+        None => n.doc.editor_mut().set_cursor(cursor, false),
+    }
+    n.coding.saved_version = n.doc.coding_version();
+}
+
 /// Reset the note's coding state to "all on disk" for a freshly loaded document.
 pub fn reset_note(n: &mut NoteState) {
     n.coding = NoteCoding {
         saved_version: n.doc.coding_version(),
+        kept_draft: n.coding.kept_draft.take(),
         ..NoteCoding::default()
     };
 }
@@ -1856,6 +2014,156 @@ mod tests {
         app.update(key(KeyCode::Esc, KeyModifiers::NONE));
         app.update(key(KeyCode::Esc, KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Editor);
+    }
+
+    #[test]
+    fn codings_that_cannot_be_saved_go_to_a_draft_when_quitting_twice() {
+        let mut app = app_with_note("la niñez y la confianza");
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(3, 8);
+        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        let version = out
+            .iter()
+            .find_map(|r| match r {
+                Request::SaveCodings {
+                    version,
+                    holds_draft,
+                    ..
+                } => {
+                    assert!(holds_draft, "no earlier draft waits: a save may replace it");
+                    Some(*version)
+                }
+                _ => None,
+            })
+            .expect("the codings are saved before quitting");
+        let kept = std::path::PathBuf::from("/s/.ripple/drafts/codings/ana/x.json");
+        app.update(Msg::Io(Response::CodingsSaved {
+            id: id.clone(),
+            version,
+            result: Err("permission denied".into()),
+            stamp: Vec::new(),
+            draft: Some(Ok(kept.clone())),
+        }));
+        assert_eq!(app.quit, crate::tui::app::Quit::Forced);
+        let status = app.status.clone().unwrap();
+        assert_eq!(status.kind, StatusKind::Error);
+        assert!(
+            status.text.starts_with(&format!(
+                "Could not save the codings (quit again to leave anyway); kept here and in {}",
+                kept.display()
+            )),
+            "{}",
+            status.text
+        );
+        // Coded once more, then quit again: what is not on disk goes to the draft.
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(14, 23);
+        app.update(key(KeyCode::Char('.'), KeyModifiers::ALT));
+        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_eq!(app.quit, crate::tui::app::Quit::Now);
+        let kept: Vec<&CoderSessionFile> = out
+            .iter()
+            .filter_map(|r| match r {
+                Request::WriteCodingDraft { file, .. } => Some(&**file),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(kept.len(), 1, "{out:?}");
+        assert_eq!(kept[0].coder, "Ana");
+        let quotes: Vec<&str> = kept[0].codings.iter().map(|c| c.quote.as_str()).collect();
+        assert_eq!(quotes, ["niñez", "confianza"]);
+        assert!(
+            !out.iter().any(|r| matches!(r, Request::WriteDraft(_))),
+            "the text is unchanged: no text draft"
+        );
+    }
+
+    #[test]
+    fn a_kept_coding_draft_is_offered_on_open_and_ctrl_r_restores_it() {
+        use crate::core::coding_draft::CodingDraft;
+        use crate::tui::worker::Loaded;
+        let text = "uno dos tres";
+        let mut app = App::new("test".into(), "me".into(), None);
+        app.coding.coder = "Ana".into();
+        let session = Session {
+            meta: SessionMeta::new_today("me"),
+            text: text.into(),
+        };
+        let id = session.meta.id.clone();
+        let coding = coding_store::new_coding(text, &id, 4, 7, "trust", "Ana", "").unwrap();
+        let file = CoderSessionFile {
+            session: id.clone(),
+            coder: "Ana".into(),
+            memo: "memo".into(),
+            codings: vec![coding],
+        };
+        let draft = |coder: &str| CodingDraft {
+            path: format!("/s/.ripple/drafts/codings/{coder}/x.json").into(),
+            file: CoderSessionFile {
+                coder: coder.into(),
+                ..file.clone()
+            },
+            written: std::time::SystemTime::now(),
+        };
+        app.opening = Some(id.clone());
+        app.update(Msg::Io(Response::Loaded {
+            id: id.clone(),
+            result: Ok(Loaded {
+                session,
+                stamp: None,
+                draft: None,
+                codings: Vec::new(),
+                coding_problems: Vec::new(),
+                coding_stamp: Vec::new(),
+                coding_drafts: vec![draft("bea"), draft("ana")],
+            }),
+        }));
+        let status = app.status.clone().unwrap().text;
+        assert!(
+            status.starts_with("Ctrl-R restores the 1 coding(s)") && status.contains("/ana/"),
+            "your own draft is offered: {status}"
+        );
+        // Saving meanwhile does not drop the draft that waits.
+        let n = app.note.as_ref().unwrap();
+        assert!(n.coding.kept_draft.is_some());
+        let out = app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        assert!(
+            out.iter()
+                .any(|r| matches!(r, Request::RestoreCodingDraft { coder, .. } if coder == "Ana")),
+            "{out:?}"
+        );
+        // Coding waits until the restore lands.
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(0, 3);
+        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        assert!(app.note.as_ref().unwrap().doc.codings().is_empty());
+        app.update(Msg::Io(Response::CodingDraftRestored {
+            id: id.clone(),
+            result: Ok("Restored 1 coding(s)".into()),
+            files: vec![file],
+            problems: Vec::new(),
+            stamp: Vec::new(),
+        }));
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.doc.codings().len(), 1);
+        assert_eq!(n.doc.note_memo("Ana"), "memo");
+        assert!(n.coding.kept_draft.is_none());
+        assert!(!n.dirty(), "what is shown is what is on disk");
+        assert_eq!(app.status.clone().unwrap().kind, StatusKind::Ok);
     }
 
     #[test]
