@@ -1,6 +1,8 @@
 //! `ripple code ...` and `ripple codebook ...` run as a user would: the real binary on a store
 //! in a temporary folder.
 
+mod common;
+
 use ripple::core::store::Store;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -39,9 +41,8 @@ fn ripple(store: &Path, coder: &str, args: &[&str]) -> Run {
 /// on a file descriptor that a child spawned at that moment by a parallel test inherits until
 /// it execs, which can keep the lock held after the `Store` is dropped.
 fn store_with_note(root: &Path) -> String {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
-        .arg("--store")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ripple"));
+    cmd.arg("--store")
         .arg(root)
         .args([
             "new",
@@ -51,19 +52,8 @@ fn store_with_note(root: &Path) -> String {
             "Doña Ana",
         ])
         .env("RIPPLE_CONFIG", root.with_extension("no-config.toml"))
-        .env("RIPPLE_INDEX", root.with_extension("index"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run ripple new");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(NOTE.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        .env("RIPPLE_INDEX", root.with_extension("index"));
+    let out = common::output_with_stdin(cmd, Some(NOTE));
     assert!(
         out.status.success(),
         "{}",

@@ -500,8 +500,8 @@ impl App {
                 }
             }
             Action::RestoreCodings => self.restore_coding_draft(out),
-            Action::RemoveCoding => self.remove_coding(ctx),
-            Action::CodingMemo => self.edit_coding_memo(ctx),
+            Action::RemoveCoding => self.remove_coding(),
+            Action::CodingMemo => self.edit_coding_memo(),
             Action::NoteMemo => {
                 let coder = self.coding.coder.clone();
                 if let Some(n) = &self.note {
@@ -743,6 +743,19 @@ impl App {
         Some(((*c).clone(), i))
     }
 
+    /// The highlighted coding, if you may change it: the store is writable, a coding is
+    /// highlighted and it is yours. Otherwise the status line says why not.
+    fn my_highlighted_coding(&mut self) -> Option<Coding> {
+        if self.refuse_read_only() {
+            return None;
+        }
+        let Some((c, _)) = self.highlighted_coding() else {
+            self.set_status(StatusKind::Info, "No coding here");
+            return None;
+        };
+        self.mine(&c).then_some(c)
+    }
+
     fn mine(&mut self, c: &Coding) -> bool {
         if c.coder != self.coding.coder {
             self.set_status(
@@ -758,23 +771,19 @@ impl App {
     }
 
     fn open_theme_picker(&mut self, ctx: Context) {
-        if self.refuse_read_only() {
-            return;
-        }
         let fallback = self.coding.codebook_problem.is_some();
         let (purpose, title) = if ctx == Context::Codings {
-            let Some((c, _)) = self.highlighted_coding() else {
-                self.set_status(StatusKind::Info, "No coding here");
+            let Some(c) = self.my_highlighted_coding() else {
                 return;
             };
-            if !self.mine(&c) {
-                return;
-            }
             (
                 PickFor::ChangeTheme(c.id.clone()),
                 format!("New theme for “{}”", short(&c.quote, 30)),
             )
         } else {
+            if self.refuse_read_only() {
+                return;
+            }
             let Some((s, e)) = self.passage(ctx) else {
                 self.set_status(
                     StatusKind::Error,
@@ -862,17 +871,10 @@ impl App {
         );
     }
 
-    fn remove_coding(&mut self, _ctx: Context) {
-        if self.refuse_read_only() {
-            return;
-        }
-        let Some((c, _)) = self.highlighted_coding() else {
-            self.set_status(StatusKind::Info, "No coding here");
+    fn remove_coding(&mut self) {
+        let Some(c) = self.my_highlighted_coding() else {
             return;
         };
-        if !self.mine(&c) {
-            return;
-        }
         let Some(n) = &mut self.note else { return };
         if let Err(e) = n.doc.remove_coding(&c.id) {
             self.set_status(StatusKind::Error, e.to_string());
@@ -891,17 +893,10 @@ impl App {
         );
     }
 
-    fn edit_coding_memo(&mut self, _ctx: Context) {
-        if self.refuse_read_only() {
-            return;
-        }
-        let Some((c, _)) = self.highlighted_coding() else {
-            self.set_status(StatusKind::Info, "No coding here");
+    fn edit_coding_memo(&mut self) {
+        let Some(c) = self.my_highlighted_coding() else {
             return;
         };
-        if !self.mine(&c) {
-            return;
-        }
         self.coding.prompt = Some(Prompt::new(
             PromptFor::CodingMemo(c.id.clone()),
             format!("Memo on {} “{}”", c.theme, short(&c.quote, 30)),
