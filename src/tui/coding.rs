@@ -624,10 +624,13 @@ impl App {
         let Some(n) = &mut self.note else { return };
         match ctx {
             Context::Coding => {
-                if n.doc.editor().selection().is_some() || n.coding.visual {
-                    n.doc.editor_mut().clear_selection();
-                    n.coding.visual = false;
-                } else {
+                // Only a selection you can see takes an Esc of its own: after `v`, before any
+                // motion, the selection is empty (an anchor at the cursor, nothing drawn), so
+                // Esc drops it and leaves coding mode at once.
+                let visible = n.doc.editor().selection().is_some();
+                n.doc.editor_mut().clear_selection();
+                n.coding.visual = false;
+                if !visible {
                     n.coding.mode = false;
                     self.set_status(StatusKind::Info, "Left coding mode");
                 }
@@ -640,6 +643,10 @@ impl App {
         let Some(n) = &mut self.note else { return };
         n.focus = Pane::Editor;
         n.coding.mode = !n.coding.mode;
+        if n.doc.editor().selection().is_none() {
+            // An empty selection started with `v` is not carried in or out of coding mode.
+            n.doc.editor_mut().clear_selection();
+        }
         n.coding.visual = n.doc.editor().selection().is_some();
         n.doc.break_undo_group();
         let msg = if n.coding.mode {
@@ -2008,6 +2015,49 @@ mod tests {
         assert_eq!(n.doc.codings()[0].quote, "Una frase.");
         app.update(key(KeyCode::Esc, KeyModifiers::NONE));
         app.update(key(KeyCode::Esc, KeyModifiers::NONE));
+        assert_eq!(app.context(), Context::Editor);
+    }
+
+    #[test]
+    fn one_esc_leaves_coding_mode_when_no_selection_is_shown_and_one_more_closes_the_note() {
+        let mut app = app_with_note("Una frase. Otra frase.");
+        let esc = || key(KeyCode::Esc, KeyModifiers::NONE);
+        let f2 = || key(KeyCode::F(2), KeyModifiers::NONE);
+        // `v` starts a selection that is still empty: nothing is drawn for it.
+        app.update(f2());
+        app.update(key(KeyCode::Char('v'), KeyModifiers::NONE));
+        assert_eq!(app.note.as_ref().unwrap().doc.editor().selection(), None);
+        app.update(esc());
+        assert_eq!(app.context(), Context::Editor, "left coding mode at once");
+        app.update(esc());
+        assert_eq!(app.screen, Screen::List, "the next Esc is back in the list");
+
+        // The same after moving away and back to the anchor.
+        let mut app = app_with_note("Una frase. Otra frase.");
+        app.update(f2());
+        for c in ['v', 'l', 'h'] {
+            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        app.update(esc());
+        assert_eq!(app.context(), Context::Editor);
+
+        // Left with F2 after `v`: the empty selection does not stay behind.
+        let mut app = app_with_note("Una frase. Otra frase.");
+        app.update(f2());
+        app.update(key(KeyCode::Char('v'), KeyModifiers::NONE));
+        app.update(f2());
+        assert_eq!(app.note.as_ref().unwrap().doc.editor().anchor(), None);
+        app.update(esc());
+        assert_eq!(app.screen, Screen::List);
+
+        // A selection you can see still takes an Esc of its own.
+        let mut app = app_with_note("Una frase. Otra frase.");
+        app.update(f2());
+        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.update(esc());
+        assert_eq!(app.context(), Context::Coding);
+        assert_eq!(app.note.as_ref().unwrap().doc.editor().selection(), None);
+        app.update(esc());
         assert_eq!(app.context(), Context::Editor);
     }
 
