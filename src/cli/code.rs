@@ -430,13 +430,13 @@ fn restore(store: &Store, env: &Env, session: &str) -> anyhow::Result<()> {
         );
     }
     let done = crate::core::coding_draft::restore(store, coder, &id)?;
-    let newer = if done.newer > 0 {
-        format!("; {} coded in the file since are kept", done.newer)
+    let kept = if done.from_file > 0 {
+        format!("; {} coding(s) of the file are kept", done.from_file)
     } else {
         String::new()
     };
     emit(&format!(
-        "restored {} coding(s) of {coder} for session {} into {} (from {}){newer}\n",
+        "restored {} coding(s) of {coder} for session {} into {} (from {}){kept}\n",
         done.codings,
         id.short(),
         done.path.display(),

@@ -39,8 +39,8 @@ pub struct Restored {
     pub draft: PathBuf,
     /// Codings in the coder file now.
     pub codings: usize,
-    /// Of those, codings made in the file after the draft was kept (kept as well).
-    pub newer: usize,
+    /// Of those, codings of the file on disk that the draft did not hold (kept as well).
+    pub from_file: usize,
 }
 
 /// `<drafts>/codings/<coder-slug>/<session-id>.json`.
@@ -84,6 +84,8 @@ pub fn write(store: &Store, file: &CoderSessionFile) -> Result<PathBuf, CodingFi
     if let Some(e) = bad_session(&file.session) {
         return Err(e);
     }
+    // A kept draft that cannot be read may hold work nowhere else: never write over it.
+    read(store, &file.coder, &file.session).map_err(kept_unreadable)?;
     let json = coding_store::to_json(file);
     let mut first_error = None;
     if !store.is_read_only() {
@@ -108,9 +110,10 @@ pub fn write(store: &Store, file: &CoderSessionFile) -> Result<PathBuf, CodingFi
 /// Keep `file` in a draft like [`write`], without dropping what a draft already kept there
 /// holds: for a coder whose earlier draft was not restored yet, `file` does not include it.
 /// Codings of the kept draft that `file` lacks stay; the memo is `file`'s unless it is empty.
+/// A kept draft that cannot be read is an error and is left alone.
 pub fn write_merged(store: &Store, file: &CoderSessionFile) -> Result<PathBuf, CodingFileError> {
     let mut all = file.clone();
-    if let Ok(Some(kept)) = read(store, &file.coder, &file.session) {
+    if let Some(kept) = read(store, &file.coder, &file.session).map_err(kept_unreadable)? {
         for c in kept.file.codings {
             if !all.codings.iter().any(|o| o.id == c.id) {
                 all.codings.push(c);
@@ -122,6 +125,18 @@ pub fn write_merged(store: &Store, file: &CoderSessionFile) -> Result<PathBuf, C
         all.codings.sort_by_key(|c| (c.start, c.end));
     }
     write(store, &all)
+}
+
+/// A kept draft that cannot be read, said so that the user knows it is kept and why nothing
+/// was written or removed.
+fn kept_unreadable(e: CodingFileError) -> CodingFileError {
+    CodingFileError {
+        message: format!(
+            "{}; it is kept and nothing is written over it: fix or move it",
+            e.message
+        ),
+        ..e
+    }
 }
 
 /// No draft there; a file where one of its folders should be holds none either.
@@ -212,6 +227,7 @@ pub fn sessions_with_drafts(store: &Store) -> Vec<SessionId> {
 }
 
 /// Remove `coder`'s drafts for `session` (in both folders; the store's only when writable).
+/// A draft that cannot be read is not removed (an error): it may hold work nowhere else.
 pub fn clear(store: &Store, coder: &str, session: &SessionId) -> Result<(), CodingFileError> {
     if let Some(e) = bad_session(session) {
         return Err(e);
@@ -223,6 +239,7 @@ pub fn clear(store: &Store, coder: &str, session: &SessionId) -> Result<(), Codi
     roots.extend(store.fallback_drafts_dir().map(Path::to_path_buf));
     for root in roots {
         let p = draft_path(&root, coder, session);
+        read_at(&p).map_err(kept_unreadable)?;
         match fs::remove_file(&p) {
             Ok(()) => {}
             Err(e) if absent(&e) => {}
@@ -238,30 +255,30 @@ pub fn clear(store: &Store, coder: &str, session: &SessionId) -> Result<(), Codi
     Ok(())
 }
 
-/// The draft's codings and memo, plus the codings made in the coder file on disk after the draft
-/// was kept (their `created` time is later), so work done since is not lost. Codings the draft
-/// holds are taken from the draft; a coding on disk that is older than the draft and not in it
-/// was removed before the save failed, and stays removed.
-pub fn merge(
-    disk: &CoderSessionFile,
-    draft: &CoderSessionFile,
-    written: SystemTime,
-) -> (CoderSessionFile, usize) {
-    let written: chrono::DateTime<chrono::Utc> = written.into();
+/// The draft's codings, plus every coding of the coder file on disk that the draft lacks, so
+/// nothing on disk is lost: the file may have been unreadable when the draft was kept, so the
+/// draft may hold only what was coded then. For a coding both hold, the draft's version wins.
+/// The memo is the draft's unless it is empty. (A coding removed before the save failed comes
+/// back: a lost removal is better than a lost coding.) Returns the merged file and how many
+/// codings came from the file on disk.
+pub fn merge(disk: &CoderSessionFile, draft: &CoderSessionFile) -> (CoderSessionFile, usize) {
     let mut merged = draft.clone();
-    let mut newer = 0;
+    let mut from_file = 0;
     for c in &disk.codings {
-        if c.created > written && !merged.codings.iter().any(|d| d.id == c.id) {
+        if !draft.codings.iter().any(|d| d.id == c.id) {
             merged.codings.push(c.clone());
-            newer += 1;
+            from_file += 1;
         }
     }
+    if merged.memo.trim().is_empty() {
+        merged.memo = disk.memo.clone();
+    }
     merged.codings.sort_by_key(|c| (c.start, c.end));
-    (merged, newer)
+    (merged, from_file)
 }
 
-/// Write `coder`'s kept draft for `session` back as their coder file (merged with codings made
-/// in the file since, see [`merge`]; re-attached to the note's current text), then remove the
+/// Write `coder`'s kept draft for `session` back as their coder file (merged with the codings
+/// of the file on disk, see [`merge`]; re-attached to the note's current text), then remove the
 /// draft. Refused in a read-only store, and when the coder file on disk cannot be read (it is
 /// never overwritten then).
 pub fn restore(
@@ -290,7 +307,7 @@ pub fn restore(
         ),
         ..e
     })?;
-    let (mut merged, newer) = merge(&disk, &draft.file, draft.written);
+    let (mut merged, from_file) = merge(&disk, &draft.file);
     // Written under this coder's name, wherever the draft was found.
     merged.coder = disk.coder.clone();
     if let Ok(note) = store.load(session) {
@@ -302,7 +319,7 @@ pub fn restore(
         path: coding_store::file_path(store.root(), coder, session),
         draft: draft.path,
         codings: merged.codings.len(),
-        newer,
+        from_file,
     })
 }
 
@@ -391,6 +408,7 @@ mod tests {
         assert_eq!(both.codings, vec![file.codings[0].clone(), other]);
         // A plain write replaces it (what is written then holds the draft).
         write(&store, &file).unwrap();
+        assert_eq!(read(&store, "Ana Peña", &id).unwrap().unwrap().file, file);
 
         clear(&store, "Ana Peña", &id).unwrap();
         assert!(!path.exists());
@@ -431,10 +449,30 @@ mod tests {
         assert!(drafts.is_empty());
         assert_eq!(errors, vec![err]);
         assert_eq!(fs::read_to_string(&path).unwrap(), "{\n  \"session\": oops");
+
+        // Nothing writes over it or removes it: it may hold work kept nowhere else.
+        let file = CoderSessionFile {
+            session: id.clone(),
+            coder: "Ana Peña".into(),
+            memo: "nuevo".into(),
+            codings: Vec::new(),
+        };
+        let e = write(&store, &file).unwrap_err();
+        assert!(e.message.contains("it is kept"), "{e}");
+        let e = write_merged(&store, &file).unwrap_err();
+        assert_eq!(e.path, path);
+        let e = clear(&store, "Ana Peña", &id).unwrap_err();
+        assert_eq!(e.path, path);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{\n  \"session\": oops");
+        let fallback = draft_path(&dir.path().join("fallback"), "Ana Peña", &id);
+        assert!(
+            !fallback.exists(),
+            "nor is a second draft written beside it"
+        );
     }
 
     #[test]
-    fn restoring_writes_the_draft_keeps_newer_codings_and_removes_the_draft() {
+    fn restoring_writes_the_draft_keeps_the_files_codings_and_removes_the_draft() {
         let dir = tempfile::tempdir().unwrap();
         let store = store(&dir);
         let (id, file) = coded(&store, "trust each other");
@@ -442,7 +480,8 @@ mod tests {
         let written: chrono::DateTime<chrono::Utc> =
             fs::metadata(&draft_at).unwrap().modified().unwrap().into();
         // On disk meanwhile: a coding removed before the save failed (older than the draft)
-        // and one made after the draft was kept.
+        // and one made after the draft was kept. Both stay: a removal may be lost, a coding
+        // never.
         let mut removed = new_coding(NOTE, &id, 0, 8, "roles", "Ana Peña", "").unwrap();
         removed.created = written - chrono::Duration::hours(1);
         let (s, e) = coding_store::find_quote(NOTE, "我们", None).unwrap();
@@ -459,16 +498,71 @@ mod tests {
         .unwrap();
 
         let done = restore(&store, "Ana Peña", &id).unwrap();
-        assert_eq!((done.codings, done.newer), (2, 1));
+        assert_eq!((done.codings, done.from_file), (3, 2));
         assert_eq!(done.draft, draft_at);
         assert!(!draft_at.exists(), "the draft is gone once restored");
         let now = coding_store::load(store.root(), "Ana Peña", &id).unwrap();
         assert_eq!(now.memo, "Confianza, mes 3");
         let ids: Vec<_> = now.codings.iter().map(|c| c.id.clone()).collect();
-        assert_eq!(ids, vec![file.codings[0].id.clone(), later.id.clone()]);
-        assert_eq!(now.codings[0].quote, "trust each other");
+        assert_eq!(
+            ids,
+            vec![
+                removed.id.clone(),
+                file.codings[0].id.clone(),
+                later.id.clone()
+            ]
+        );
+        assert_eq!(now.codings[1].quote, "trust each other");
         let again = restore(&store, "Ana Peña", &id).unwrap_err();
         assert!(again.message.contains("no kept codings"), "{again}");
+    }
+
+    #[test]
+    fn restoring_after_an_unreadable_coder_file_keeps_its_older_codings_and_memo() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (id, file) = coded(&store, "trust each other");
+        // Saved long before the file became unreadable.
+        let mut old = file.clone();
+        old.codings[0].created = chrono::Utc::now() - chrono::Duration::days(30);
+        coding_store::save(store.root(), &old).unwrap();
+        // While the file could not be read, only the new coding was kept, without a memo.
+        let (s, e) = coding_store::find_quote(NOTE, "我们", None).unwrap();
+        let new = new_coding(NOTE, &id, s, e, "roles", "Ana Peña", "").unwrap();
+        let kept = CoderSessionFile {
+            memo: String::new(),
+            codings: vec![new.clone()],
+            ..file.clone()
+        };
+        write(&store, &kept).unwrap();
+
+        let done = restore(&store, "Ana Peña", &id).unwrap();
+        assert_eq!(done.codings, 2);
+        let now = coding_store::load(store.root(), "Ana Peña", &id).unwrap();
+        let ids: Vec<_> = now.codings.iter().map(|c| c.id.clone()).collect();
+        assert_eq!(ids, vec![old.codings[0].id.clone(), new.id.clone()]);
+        assert_eq!(
+            now.memo, "Confianza, mes 3",
+            "an empty draft memo keeps the file's"
+        );
+
+        // A non-empty draft memo wins; the draft's version of a coding it holds wins.
+        let mut changed = old.codings[0].clone();
+        changed.memo = "revisado".into();
+        write(
+            &store,
+            &CoderSessionFile {
+                memo: "Nuevo memo".into(),
+                codings: vec![changed.clone()],
+                ..file.clone()
+            },
+        )
+        .unwrap();
+        restore(&store, "Ana Peña", &id).unwrap();
+        let now = coding_store::load(store.root(), "Ana Peña", &id).unwrap();
+        assert_eq!(now.memo, "Nuevo memo");
+        assert_eq!(now.codings.len(), 2);
+        assert_eq!(now.codings[0].memo, "revisado");
     }
 
     #[test]

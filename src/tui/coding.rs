@@ -44,6 +44,9 @@ pub struct NoteCoding {
     pub kept_draft: Option<std::path::PathBuf>,
     /// The kept draft is being written back: coding waits (what is shown is replaced then).
     pub restoring: bool,
+    /// The codings shown were replaced while a save was in flight: its answer is about codings
+    /// no longer shown, and is ignored.
+    pub superseded_save: bool,
 }
 
 impl NoteCoding {
@@ -1385,13 +1388,19 @@ impl App {
 
     // ---- saving and loading ----
 
-    /// Send changed coder files to disk (nothing while a write is in flight).
+    /// Send changed coder files to disk (nothing while a write is in flight, nor while the coder
+    /// files are being restored or re-read: that would write over what lands; saving is tried
+    /// again then).
     pub(crate) fn save_codings(&mut self, out: &mut Vec<Request>) {
         if self.read_only.is_some() {
             return;
         }
         let Some(n) = &mut self.note else { return };
-        if n.coding.in_flight.is_some() || !n.coding.dirty(&n.doc) {
+        if n.coding.in_flight.is_some()
+            || n.coding.restoring
+            || n.coding.reloading
+            || !n.coding.dirty(&n.doc)
+        {
             return;
         }
         let coders = n.doc.codings_changed_since(n.coding.saved_version);
@@ -1597,13 +1606,17 @@ impl App {
                         format!("Could not restore the kept codings: {e}"),
                     ),
                 }
+                self.resume_saving(out);
             }
             Response::CodingsLoaded {
                 id,
                 files,
                 problems,
                 stamp,
-            } => self.on_codings_loaded(id, files, problems, stamp),
+            } => {
+                self.on_codings_loaded(id, files, problems, stamp);
+                self.resume_saving(out);
+            }
             Response::CodingsSaved {
                 id,
                 version,
@@ -1630,6 +1643,11 @@ impl App {
                     return;
                 };
                 n.coding.in_flight = None;
+                if std::mem::take(&mut n.coding.superseded_save) {
+                    // Sent before the codings shown were replaced: `version` is not theirs.
+                    self.resume_saving(out);
+                    return;
+                }
                 match result {
                     Ok(()) => {
                         n.coding.saved_version = version;
@@ -1642,7 +1660,12 @@ impl App {
                                 text: n.doc.text(),
                             });
                         }
-                        if n.save_in_flight.is_none() {
+                        if let Some(Err(d)) = draft {
+                            self.set_status(
+                                StatusKind::Error,
+                                format!("Codings saved, but the recovery draft is kept: {d}"),
+                            );
+                        } else if n.save_in_flight.is_none() {
                             let t = chrono::Local::now().format("%H:%M:%S");
                             self.set_status(StatusKind::Ok, format!("Saved {t}"));
                         }
@@ -1678,6 +1701,16 @@ impl App {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Coder files landed (restored or re-read): send what was held back meanwhile, and leave
+    /// if quitting waited for it.
+    fn resume_saving(&mut self, out: &mut Vec<Request>) {
+        self.save_codings(out);
+        let Some(n) = &self.note else { return };
+        if n.coding.in_flight.is_none() {
+            self.after_codings_saved(out);
         }
     }
 
@@ -1825,6 +1858,7 @@ fn replace_codings(
     stamp: Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>,
 ) {
     n.coding.disk_stamp = Some(stamp);
+    n.coding.superseded_save |= n.coding.in_flight.is_some();
     let ed = n.doc.editor();
     let (cursor, anchor) = (ed.cursor(), ed.anchor());
     let text = n.doc.text();
@@ -1842,11 +1876,17 @@ fn replace_codings(
     n.coding.saved_version = n.doc.coding_version();
 }
 
-/// Reset the note's coding state to "all on disk" for a freshly loaded document.
+/// Reset the note's coding state to "all on disk" for a freshly loaded document. What is on
+/// its way (a save, a restore, a re-read) is carried through: its answer still comes.
 pub fn reset_note(n: &mut NoteState) {
+    let c = std::mem::take(&mut n.coding);
     n.coding = NoteCoding {
         saved_version: n.doc.coding_version(),
-        kept_draft: n.coding.kept_draft.take(),
+        kept_draft: c.kept_draft,
+        superseded_save: c.superseded_save || c.in_flight.is_some(),
+        in_flight: c.in_flight,
+        reloading: c.reloading,
+        restoring: c.restoring,
         ..NoteCoding::default()
     };
 }
@@ -2134,6 +2174,112 @@ mod tests {
     }
 
     #[test]
+    fn no_save_goes_out_while_kept_codings_are_restored() {
+        use crate::tui::worker::Loaded;
+        let text = "uno dos tres";
+        let mut app = App::new("test".into(), "me".into(), None);
+        app.coding.coder = "Ana".into();
+        let session = Session {
+            meta: SessionMeta::new_today("me"),
+            text: text.into(),
+        };
+        let id = session.meta.id.clone();
+        let restored = CoderSessionFile {
+            session: id.clone(),
+            coder: "Ana".into(),
+            memo: "memo".into(),
+            codings: vec![coding_store::new_coding(text, &id, 4, 7, "trust", "Ana", "").unwrap()],
+        };
+        app.opening = Some(id.clone());
+        app.update(Msg::Io(Response::Loaded {
+            id: id.clone(),
+            result: Ok(Loaded {
+                session,
+                stamp: None,
+                draft: None,
+                codings: Vec::new(),
+                coding_problems: Vec::new(),
+                coding_stamp: Vec::new(),
+                coding_drafts: vec![crate::core::coding_draft::CodingDraft {
+                    path: "/s/.ripple/drafts/codings/ana/x.json".into(),
+                    file: restored.clone(),
+                    written: std::time::SystemTime::now(),
+                }],
+            }),
+        }));
+        app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        assert!(app.note.as_ref().unwrap().coding.restoring);
+        // A change to the codings shown (an undo, say) while the restore is on its way: its
+        // save would write over the restored file.
+        let n = app.note.as_mut().unwrap();
+        let c = coding_store::new_coding(text, &id, 0, 3, "roles", "Ana", "").unwrap();
+        n.doc.add_coding(c).unwrap();
+        let mut out = Vec::new();
+        app.save_codings(&mut out);
+        assert!(out.is_empty(), "held back while restoring: {out:?}");
+        // A text reload meanwhile does not forget the restore on its way.
+        crate::tui::coding::reset_note(app.note.as_mut().unwrap());
+        assert!(app.note.as_ref().unwrap().coding.restoring);
+        assert!(app.note.as_ref().unwrap().coding.reloading);
+        // The restore fails: what is shown is saved then.
+        let out = app.update(Msg::Io(Response::CodingDraftRestored {
+            id: id.clone(),
+            result: Err("no".into()),
+            files: Vec::new(),
+            problems: Vec::new(),
+            stamp: Vec::new(),
+        }));
+        assert!(out.is_empty(), "nothing changed since the reload: {out:?}");
+        let n = app.note.as_mut().unwrap();
+        assert!(!n.coding.restoring);
+        let c = coding_store::new_coding(text, &id, 0, 3, "roles", "Ana", "").unwrap();
+        n.doc.add_coding(c).unwrap();
+        // Now a save goes out, then the codings shown are replaced before it lands: its
+        // answer (a version of the codings no longer shown) changes nothing.
+        let mut out = Vec::new();
+        app.save_codings(&mut out);
+        let version = match out.as_slice() {
+            [Request::SaveCodings { version, .. }] => *version,
+            other => panic!("one save: {other:?}"),
+        };
+        let n = app.note.as_mut().unwrap();
+        n.coding.kept_draft = Some("/s/x.json".into());
+        n.coding.restoring = true;
+        n.coding.reloading = true;
+        app.update(Msg::Io(Response::CodingDraftRestored {
+            id: id.clone(),
+            result: Ok("Restored".into()),
+            files: vec![restored],
+            problems: Vec::new(),
+            stamp: Vec::new(),
+        }));
+        let n = app.note.as_mut().unwrap();
+        let c = coding_store::new_coding(text, &id, 8, 12, "roles", "Ana", "").unwrap();
+        n.doc.add_coding(c).unwrap();
+        let changed = n.doc.coding_version();
+        assert!(
+            version >= changed,
+            "the old version would cover the new change"
+        );
+        let out = app.update(Msg::Io(Response::CodingsSaved {
+            id: id.clone(),
+            version,
+            result: Ok(()),
+            stamp: Vec::new(),
+            draft: None,
+        }));
+        let n = app.note.as_ref().unwrap();
+        assert!(
+            n.coding.dirty(&n.doc),
+            "the change made since is not taken as saved"
+        );
+        assert!(
+            out.iter().any(|r| matches!(r, Request::SaveCodings { .. })),
+            "and it is sent now: {out:?}"
+        );
+    }
+
+    #[test]
     fn a_kept_coding_draft_is_offered_on_open_and_ctrl_r_restores_it() {
         use crate::core::coding_draft::CodingDraft;
         use crate::tui::worker::Loaded;
@@ -2178,9 +2324,35 @@ mod tests {
             status.starts_with("Ctrl-R restores the 1 coding(s)") && status.contains("/ana/"),
             "your own draft is offered: {status}"
         );
-        // Saving meanwhile does not drop the draft that waits.
-        let n = app.note.as_ref().unwrap();
-        assert!(n.coding.kept_draft.is_some());
+        // Saving meanwhile does not drop the draft that waits: the save says it does not
+        // hold it, so the IO thread adds to the draft rather than replacing or removing it.
+        assert!(app.note.as_ref().unwrap().coding.kept_draft.is_some());
+        let n = app.note.as_mut().unwrap();
+        let extra = coding_store::new_coding(text, &id, 8, 12, "roles", "Ana", "").unwrap();
+        n.doc.add_coding(extra.clone()).unwrap();
+        let mut out = Vec::new();
+        app.save_codings(&mut out);
+        let version = match out.as_slice() {
+            [Request::SaveCodings {
+                holds_draft: false,
+                version,
+                ..
+            }] => *version,
+            other => panic!("a save that leaves the draft alone: {other:?}"),
+        };
+        app.update(Msg::Io(Response::CodingsSaved {
+            id: id.clone(),
+            version,
+            result: Ok(()),
+            stamp: Vec::new(),
+            draft: None,
+        }));
+        let n = app.note.as_mut().unwrap();
+        assert!(n.coding.kept_draft.is_some(), "still offered once saved");
+        assert!(!n.dirty());
+        // The saved coding is in the file the restore merges with (as the IO thread would).
+        let mut file = file;
+        file.codings.push(extra);
         let out = app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
         assert!(
             out.iter()
@@ -2195,16 +2367,16 @@ mod tests {
             .editor_mut()
             .set_selection(0, 3);
         app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
-        assert!(app.note.as_ref().unwrap().doc.codings().is_empty());
+        assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
         app.update(Msg::Io(Response::CodingDraftRestored {
             id: id.clone(),
-            result: Ok("Restored 1 coding(s)".into()),
+            result: Ok("Restored 2 coding(s)".into()),
             files: vec![file],
             problems: Vec::new(),
             stamp: Vec::new(),
         }));
         let n = app.note.as_ref().unwrap();
-        assert_eq!(n.doc.codings().len(), 1);
+        assert_eq!(n.doc.codings().len(), 2);
         assert_eq!(n.doc.note_memo("Ana"), "memo");
         assert!(n.coding.kept_draft.is_none());
         assert!(!n.dirty(), "what is shown is what is on disk");

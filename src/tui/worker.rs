@@ -201,8 +201,9 @@ fn handle(store: &Store, req: Request) -> Response {
                     let draft = store
                         .read_draft(&id)
                         .filter(|(d, _)| d.text != session.text || d.meta != session.meta);
-                    let coding_drafts = kept_coding_drafts(store, &id);
-                    let (codings, coding_problems) = load_codings(store, &id, &session.text);
+                    let (coding_drafts, unreadable) = kept_coding_drafts(store, &id);
+                    let (codings, mut coding_problems) = load_codings(store, &id, &session.text);
+                    coding_problems.extend(unreadable);
                     Loaded {
                         session,
                         stamp,
@@ -217,8 +218,9 @@ fn handle(store: &Store, req: Request) -> Response {
                     // A session that exists only as a draft (created, never saved) still opens.
                     match store.read_draft(&id) {
                         Some((d, t)) => {
-                            let coding_drafts = kept_coding_drafts(store, &id);
-                            let (codings, coding_problems) = load_codings(store, &id, &d.text);
+                            let (coding_drafts, unreadable) = kept_coding_drafts(store, &id);
+                            let (codings, mut coding_problems) = load_codings(store, &id, &d.text);
+                            coding_problems.extend(unreadable);
                             Ok(Loaded {
                                 session: d.clone(),
                                 stamp: None,
@@ -310,8 +312,11 @@ fn handle(store: &Store, req: Request) -> Response {
                         result = result.and(Err(e.to_string()));
                     }
                     Err(e) => result = result.and(Err(e.to_string())),
+                    // A draft that cannot be read is not removed: say so.
                     Ok(()) if f.coder == owner && holds_draft => {
-                        let _ = coding_draft::clear(store, &f.coder, &f.session);
+                        if let Err(e) = coding_draft::clear(store, &f.coder, &f.session) {
+                            draft = Some(Err(e.to_string()));
+                        }
                     }
                     Ok(()) => {}
                 }
@@ -330,13 +335,13 @@ fn handle(store: &Store, req: Request) -> Response {
         Request::RestoreCodingDraft { id, coder, text } => {
             let result = coding_draft::restore(store, &coder, &id)
                 .map(|r| {
-                    let newer = if r.newer > 0 {
-                        format!(", with {} coded since", r.newer)
+                    let kept = if r.from_file > 0 {
+                        format!(", with {} already in the file", r.from_file)
                     } else {
                         String::new()
                     };
                     format!(
-                        "Restored {} coding(s) from {}{newer}",
+                        "Restored {} coding(s) from {}{kept}",
                         r.codings,
                         r.draft.display()
                     )
@@ -406,10 +411,17 @@ fn keep_codings(
     .map_err(|e| e.to_string())
 }
 
-/// The coding drafts kept for session `id` whose content is not what the coder's file holds.
-fn kept_coding_drafts(store: &Store, id: &SessionId) -> Vec<CodingDraft> {
-    coding_draft::list(store)
-        .0
+/// The coding drafts kept for session `id` whose content is not what the coder's file holds,
+/// and the drafts kept for it that cannot be read (said as problems: they are left alone).
+fn kept_coding_drafts(store: &Store, id: &SessionId) -> (Vec<CodingDraft>, Vec<String>) {
+    let (drafts, errors) = coding_draft::list(store);
+    let name = format!("{}.json", id.as_str());
+    let unreadable = errors
+        .into_iter()
+        .filter(|e| e.path.file_name().is_some_and(|n| *n == *name))
+        .map(|e| e.to_string())
+        .collect();
+    let drafts = drafts
         .into_iter()
         .filter(|d| &d.file.session == id)
         .filter(|d| {
@@ -418,7 +430,8 @@ fn kept_coding_drafts(store: &Store, id: &SessionId) -> Vec<CodingDraft> {
                 Ok(disk) if disk.codings == d.file.codings && disk.memo == d.file.memo
             )
         })
-        .collect()
+        .collect();
+    (drafts, unreadable)
 }
 
 /// Every coder folder's file for `id`, with its stamp (None: no such file), sorted.
