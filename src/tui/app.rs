@@ -87,6 +87,9 @@ pub enum Quit {
     AfterSave,
     /// A save failed on the way out; the next quit leaves anyway (the text is in a draft).
     Forced,
+    /// A save failed on the way out and what it held could not be kept in a draft either:
+    /// leaving loses it, so it takes two more quits (the next one only asks again).
+    Unkept,
     Now,
 }
 
@@ -554,6 +557,13 @@ impl App {
             .is_some_and(|n| n.dirty() && !n.is_blank_new());
         if !dirty {
             self.quit = Quit::Now;
+            return;
+        }
+        if self.quit == Quit::Unkept {
+            self.quit = Quit::Forced;
+            self.error(
+                "Quit once more to leave and LOSE the codings that could not be saved nor kept",
+            );
             return;
         }
         if self.read_only.is_some() || self.quit == Quit::Forced {

@@ -1673,9 +1673,12 @@ impl App {
                     }
                     Err(e) => {
                         let leaving = self.quit == crate::tui::app::Quit::AfterSave;
+                        let unkept = matches!(draft, Some(Err(_)));
                         if leaving {
                             self.quit = if self.terminating {
                                 crate::tui::app::Quit::Now
+                            } else if unkept {
+                                crate::tui::app::Quit::Unkept
                             } else {
                                 crate::tui::app::Quit::Forced
                             };
@@ -1690,6 +1693,9 @@ impl App {
                             Some(Ok(p)) => format!(
                                 "Could not save the codings{again}; kept here and in {}: {e}",
                                 p.display()
+                            ),
+                            Some(Err(d)) if leaving => format!(
+                                "Could not save the codings nor keep them in a recovery draft: do not close Ripple (quitting now loses them: it takes Ctrl-Q twice more); {e}; {d}"
                             ),
                             Some(Err(d)) => format!(
                                 "Could not save the codings nor keep them in a recovery draft: do not close Ripple; {e}; {d}"
@@ -2099,6 +2105,52 @@ mod tests {
         assert_eq!(app.note.as_ref().unwrap().doc.editor().selection(), None);
         app.update(esc());
         assert_eq!(app.context(), Context::Editor);
+    }
+
+    #[test]
+    fn codings_neither_saved_nor_kept_take_two_more_quits_to_leave() {
+        let mut app = app_with_note("la niñez y la confianza");
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(3, 8);
+        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        let version = out
+            .iter()
+            .find_map(|r| match r {
+                Request::SaveCodings { version, .. } => Some(*version),
+                _ => None,
+            })
+            .expect("the codings are saved before quitting");
+        app.update(Msg::Io(Response::CodingsSaved {
+            id: id.clone(),
+            version,
+            result: Err("permission denied".into()),
+            stamp: Vec::new(),
+            draft: Some(Err("disk full".into())),
+        }));
+        let status = app.status.clone().unwrap().text;
+        assert!(
+            status.contains("do not close Ripple") && status.contains("Ctrl-Q twice more"),
+            "{status}"
+        );
+        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_ne!(
+            app.quit,
+            crate::tui::app::Quit::Now,
+            "a second quit only asks"
+        );
+        let status = app.status.clone().unwrap().text;
+        assert!(
+            status.contains("once more") && status.contains("LOSE"),
+            "{status}"
+        );
+        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_eq!(app.quit, crate::tui::app::Quit::Now);
     }
 
     #[test]
