@@ -1,6 +1,8 @@
 //! `ripple code ...` and `ripple codebook ...` run as a user would: the real binary on a store
 //! in a temporary folder.
 
+mod common;
+
 use ripple::core::store::Store;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -39,9 +41,8 @@ fn ripple(store: &Path, coder: &str, args: &[&str]) -> Run {
 /// on a file descriptor that a child spawned at that moment by a parallel test inherits until
 /// it execs, which can keep the lock held after the `Store` is dropped.
 fn store_with_note(root: &Path) -> String {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ripple"))
-        .arg("--store")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ripple"));
+    cmd.arg("--store")
         .arg(root)
         .args([
             "new",
@@ -51,19 +52,8 @@ fn store_with_note(root: &Path) -> String {
             "Doña Ana",
         ])
         .env("RIPPLE_CONFIG", root.with_extension("no-config.toml"))
-        .env("RIPPLE_INDEX", root.with_extension("index"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run ripple new");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(NOTE.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        .env("RIPPLE_INDEX", root.with_extension("index"));
+    let out = common::output_with_stdin(cmd, Some(NOTE));
     assert!(
         out.status.success(),
         "{}",
@@ -380,4 +370,66 @@ fn check_reports_orphaned_and_broken_codings() {
     let ana = std::fs::read_to_string(root.join(format!("codings/ana/{id}.json"))).unwrap();
     assert!(ana.contains("\"status\": \"orphaned\""), "{ana}");
     assert_eq!(ana.matches("\"status\": \"attached\"").count(), 1, "{ana}");
+}
+
+#[test]
+fn check_lists_kept_codings_and_restore_writes_them_back() {
+    use ripple::core::coding::CoderSessionFile;
+    use ripple::core::coding_store::{find_quote, new_coding, to_json};
+    use ripple::core::session::SessionId;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    let id = store_with_note(&root);
+    // What a failed save in the TUI keeps: Ana Peña's file, with a memo.
+    let sid = SessionId(id.clone());
+    let (s, e) = find_quote(NOTE, "mañana we finally trust", None).unwrap();
+    let coding = new_coding(NOTE, &sid, s, e, "trust", "Ana Peña", "").unwrap();
+    let kept = CoderSessionFile {
+        session: sid.clone(),
+        coder: "Ana Peña".into(),
+        memo: "Confianza después del mes 3".into(),
+        codings: vec![coding.clone()],
+    };
+    let draft = root.join(format!(".ripple/drafts/codings/ana-pena/{id}.json"));
+    std::fs::create_dir_all(draft.parent().unwrap()).unwrap();
+    std::fs::write(&draft, to_json(&kept)).unwrap();
+
+    let r = ripple(&root, "Ana Peña", &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!(
+            "note: {}: 1 coding(s) of Ana Peña for \"Joint coaching: trust\" ({})",
+            draft.display(),
+            sid.short()
+        )) && r.stdout.contains(&format!("code restore {}", sid.short())),
+        "{}",
+        r.stdout
+    );
+    // Someone else has nothing kept.
+    let r = ripple(&root, "Ben", &["code", "restore", sid.short()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no codings of Ben kept"), "{}", r.stderr);
+    assert!(draft.exists());
+
+    let r = ripple(&root, "Ana Peña", &["code", "restore", sid.short()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("restored 1 coding(s) of Ana Peña for session"),
+        "{}",
+        r.stdout
+    );
+    assert!(!draft.exists(), "the draft is gone once restored");
+    let file = root.join(format!("codings/ana-pena/{id}.json"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(v["memo"], "Confianza después del mes 3");
+    assert_eq!(v["codings"][0]["id"], coding.id.0.as_str());
+    assert_eq!(v["codings"][0]["quote"], "mañana we finally trust");
+    let r = ripple(&root, "Ana Peña", &["check"]);
+    assert!(
+        !r.stdout.contains("kept after a failed save"),
+        "{}",
+        r.stdout
+    );
 }

@@ -1,6 +1,7 @@
 //! The session commands, run as the built binary against a store in a temp dir.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -17,24 +18,8 @@ fn ripple(home: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .env_remove("RIPPLE_STORE")
         .env_remove("RIPPLE_INDEX")
         .env_remove("RIPPLE_CODER")
-        .env_remove("RIPPLE_CONFIG")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
+        .env_remove("RIPPLE_CONFIG");
+    common::output_with_stdin(cmd, stdin)
 }
 
 fn stdout(o: &Output) -> String {

@@ -460,8 +460,25 @@ fn delete_moves_session_and_codings_to_trash() {
     let coding_file = coder_dir.join(format!("{}.json", s.meta.id));
     fs::write(&coding_file, "{}").unwrap();
     store.write_draft(&s).unwrap();
+    // Codings that could not be saved, kept in a coding draft: they go to the trash too.
+    let kept = ripple::core::coding::CoderSessionFile {
+        session: s.meta.id.clone(),
+        coder: "Ana Ortiz".into(),
+        memo: "memo de Doña Ana".into(),
+        codings: Vec::new(),
+    };
+    let coding_draft = ripple::core::coding_draft::write(&store, &kept).unwrap();
 
     let bin = store.delete(&s.meta.id).unwrap();
+    assert!(
+        !coding_draft.exists(),
+        "the coding draft left with its session"
+    );
+    assert!(ripple::core::coding_draft::list(&store).0.is_empty());
+    assert!(bin
+        .join("drafts/codings/ana-ortiz")
+        .join(format!("{}.json", s.meta.id))
+        .is_file());
     assert!(bin.starts_with(store.trash_dir()));
     assert!(!store.session_path(&s.meta.id).exists());
     assert!(!coding_file.exists());

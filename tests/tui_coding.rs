@@ -433,3 +433,122 @@ fn an_unreadable_coder_file_is_reported_and_never_overwritten() {
         "{ \"session\": oops"
     );
 }
+
+/// How `codings/test-coder` was made unwritable, to undo it.
+enum Blocked {
+    /// chmod 0500: the folder can be read, not written.
+    ReadOnlyFolder(PathBuf),
+    /// Running as root, permissions do not stop writes: a plain file takes the folder's place,
+    /// which no one can create files in.
+    FileInTheWay(PathBuf),
+}
+
+/// Make the test coder's codings folder unwritable (chmod 0500). A probe write tells whether
+/// that holds; where it does not (root), a file in the folder's place blocks writes instead.
+fn block_coder_folder(store: &Path) -> Blocked {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = store.join("codings").join("test-coder");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let probe = dir.join("probe");
+    if std::fs::write(&probe, "x").is_err() {
+        return Blocked::ReadOnlyFolder(dir);
+    }
+    std::fs::remove_file(&probe).unwrap();
+    std::fs::remove_dir(&dir).unwrap();
+    std::fs::write(&dir, "not a folder").unwrap();
+    Blocked::FileInTheWay(dir)
+}
+
+fn unblock(b: Blocked) {
+    use std::os::unix::fs::PermissionsExt;
+    match b {
+        Blocked::ReadOnlyFolder(dir) => {
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap()
+        }
+        Blocked::FileInTheWay(file) => std::fs::remove_file(file).unwrap(),
+    }
+}
+
+#[test]
+fn codings_that_cannot_be_saved_are_kept_in_a_draft_and_restored_after_a_restart() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Safety planning with fathers", "2026-06-14", NOTE);
+    let blocked = block_coder_folder(&store);
+    let mut t = Tui::start(&store, &[], 120, 30);
+    open_note(&mut t, "Safety planning with fathers");
+    let at = passage_start(NOTE);
+    select(&mut t, at, PASSAGE.chars().count());
+    t.key(Key::Ctrl('t'));
+    t.wait_for("Code “la niñez y la confianza”");
+    t.type_text("trust");
+    t.wait_for("Trust");
+    t.key(Key::Enter);
+    t.wait_for("Coded “la niñez y la confianza” as Trust");
+    // The save on the way out fails; the second quit leaves anyway.
+    t.key(Key::Ctrl('q'));
+    t.wait_for("Could not save the codings (quit again to leave anyway); kept here and in ");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    assert!(
+        coder_codings(&store).is_empty(),
+        "nothing reached the folder"
+    );
+
+    let draft = store
+        .join(".ripple/drafts/codings/test-coder")
+        .join(format!("{id}.json"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&draft).expect("a coding draft")).unwrap();
+    assert_eq!(v["coder"], "Test Coder");
+    let c = &v["codings"][0];
+    assert_eq!(
+        (c["theme"].as_str(), c["quote"].as_str()),
+        (Some("trust"), Some(PASSAGE))
+    );
+    assert_eq!(c["start"].as_u64(), Some(at as u64));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&draft), 0o600);
+    assert_eq!(mode(draft.parent().unwrap()), 0o700);
+
+    unblock(blocked);
+    // `ripple check` lists the kept codings and says how to restore them.
+    let out = Command::new(env!("CARGO_BIN_EXE_ripple"))
+        .arg("--store")
+        .arg(&store)
+        .arg("check")
+        .env("RIPPLE_INDEX", store.parent().unwrap().join("index"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains(&format!(
+            "note: {}: 1 coding(s) of Test Coder",
+            draft.display()
+        )) && report.contains("code restore"),
+        "{report}"
+    );
+
+    // The next start says so; opening the note offers the draft; Ctrl-R restores it.
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("1 session(s) have codings kept in a draft after a failed save");
+    open_note(&mut t, "Safety planning with fathers");
+    t.wait_for("Ctrl-R restores the 1 coding(s) you could not save");
+    t.key(Key::Ctrl('r'));
+    t.wait_for("Restored 1 coding(s) from ");
+    t.wait_until("the margin key", |s| {
+        s.lines().any(|l| l.starts_with("trust"))
+    });
+    assert!(n_tilde_is_coloured(&t), "the restored passage is coloured");
+    let c = coder_codings(&store);
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(
+        (c[0].0.as_str(), c[0].1, c[0].2, c[0].3.as_str()),
+        ("trust", at, at + PASSAGE.chars().count(), PASSAGE)
+    );
+    assert!(!draft.exists(), "the draft is gone once restored");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+}

@@ -9,10 +9,15 @@ use std::path::{Path, PathBuf};
 const DEMO_QUOTE: &str = "advocates stopped returning CYFD calls after that";
 const DEMO_TITLE: &str = "Leadership kickoff: why we are doing this together";
 
-fn demo_store(tmp: &tempfile::TempDir) -> PathBuf {
-    let store = tmp.path().join("store");
+/// The demo store in a fresh temporary folder, and Ripple started on it (`cols`×`rows`) with
+/// the session list shown. The folder lives as long as the returned `TempDir`.
+fn start_on_demo_store(cols: u16, rows: u16) -> (tempfile::TempDir, PathBuf, Tui) {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = common::store_dir(&tmp);
     ripple::core::demo::write_demo_store(&store).expect("demo store");
-    store
+    let t = Tui::start(&store, &[], cols, rows);
+    t.wait_for(DEMO_TITLE);
+    (tmp, store, t)
 }
 
 fn index_dir(store: &Path) -> PathBuf {
@@ -40,10 +45,7 @@ fn open_search(t: &mut Tui) {
 
 #[test]
 fn a_query_finds_the_passage_enter_opens_it_and_esc_comes_back() {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = demo_store(&tmp);
-    let mut t = Tui::start(&store, &[], 130, 36);
-    t.wait_for(DEMO_TITLE);
+    let (_tmp, _store, mut t) = start_on_demo_store(130, 36);
     open_search(&mut t);
     t.type_text("stopped returning");
     t.wait_for(DEMO_QUOTE);
@@ -112,10 +114,7 @@ fn a_query_finds_the_passage_enter_opens_it_and_esc_comes_back() {
 
 #[test]
 fn a_bad_query_shows_the_problem_and_keeps_the_last_results() {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = demo_store(&tmp);
-    let mut t = Tui::start(&store, &[], 130, 36);
-    t.wait_for(DEMO_TITLE);
+    let (_tmp, _store, mut t) = start_on_demo_store(130, 36);
     open_search(&mut t);
     t.type_text("stopped returning");
     t.wait_for(DEMO_QUOTE);
@@ -193,10 +192,7 @@ fn a_note_saved_in_the_tui_is_found_by_a_word_just_typed_and_opens_scrolled_to_i
 
 #[test]
 fn a_deleted_index_is_rebuilt_at_start_and_search_works() {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = demo_store(&tmp);
-    let mut t = Tui::start(&store, &[], 130, 36);
-    t.wait_for(DEMO_TITLE);
+    let (_tmp, store, mut t) = start_on_demo_store(130, 36);
     open_search(&mut t);
     t.type_text("confianza");
     t.wait_for("confianza is low");
@@ -230,10 +226,7 @@ fn a_deleted_index_is_rebuilt_at_start_and_search_works() {
 
 #[test]
 fn evidence_marks_copies_and_exports_the_marked_passages() {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = demo_store(&tmp);
-    let mut t = Tui::start(&store, &[], 140, 40);
-    t.wait_for(DEMO_TITLE);
+    let (tmp, _store, mut t) = start_on_demo_store(140, 40);
     open_search(&mut t);
     t.type_text("theme:trust");
     t.wait_for(DEMO_QUOTE);
@@ -303,10 +296,7 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
 
 #[test]
 fn a_second_instance_searches_read_only() {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = demo_store(&tmp);
-    let mut first = Tui::start(&store, &[], 130, 36);
-    first.wait_for(DEMO_TITLE);
+    let (_tmp, store, mut first) = start_on_demo_store(130, 36);
     open_search(&mut first);
     first.type_text("confianza");
     first.wait_for("confianza is low");

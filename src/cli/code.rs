@@ -54,6 +54,12 @@ pub enum CodeCommand {
     },
     /// Remove a coding by id (a unique prefix, or the short form `list` shows).
     Rm { id: String },
+    /// Write your codings of SESSION that were kept in a recovery draft (a save that failed)
+    /// back into your codings file. Codings made in that file since are kept too.
+    Restore {
+        /// Session id, a unique prefix of it, or its short form from `ripple list`.
+        session: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +102,7 @@ pub fn run(cmd: CodeCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
             json,
         ),
         CodeCommand::Rm { id } => remove(store, &id),
+        CodeCommand::Restore { session } => restore(store, env, &session),
     }
     .map(|()| ExitCode::SUCCESS)
 }
@@ -409,6 +416,31 @@ fn remove(store: &Store, id: &str) -> anyhow::Result<()> {
         removed.theme,
         removed.coder,
         one_line(&removed.quote, 60)
+    ))
+}
+
+fn restore(store: &Store, env: &Env, session: &str) -> anyhow::Result<()> {
+    require_writable(store)?;
+    let coder = require_coder(env)?;
+    let id = store.resolve(session)?;
+    if crate::core::coding_draft::read(store, coder, &id)?.is_none() {
+        bail!(
+            "no codings of {coder} kept for session {} (`ripple check` lists every kept draft)",
+            id.short()
+        );
+    }
+    let done = crate::core::coding_draft::restore(store, coder, &id)?;
+    let kept = if done.from_file > 0 {
+        format!("; {} coding(s) of the file are kept", done.from_file)
+    } else {
+        String::new()
+    };
+    emit(&format!(
+        "restored {} coding(s) of {coder} for session {} into {} (from {}){kept}\n",
+        done.codings,
+        id.short(),
+        done.path.display(),
+        done.draft.display()
     ))
 }
 

@@ -301,6 +301,11 @@ pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
 
+    // Codings kept after a failed save (`ripple code restore` writes them back).
+    let (coding_drafts, unreadable) = crate::core::coding_draft::list(&store);
+    notes.extend(coding_drafts.iter().map(|d| coding_draft_note(&store, d)));
+    problems.extend(unreadable.iter().map(|e| e.to_string()));
+
     // The codebook.
     if let Err(errors) = crate::core::codebook::Codebook::load_report(&store.codebook_path()) {
         problems.extend(errors.iter().map(|e| e.to_string()));
@@ -335,14 +340,33 @@ pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
 }
 
+fn local_time(t: std::time::SystemTime) -> String {
+    chrono::DateTime::<chrono::Local>::from(t)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn coding_draft_note(store: &Store, d: &crate::core::coding_draft::CodingDraft) -> String {
+    let id = &d.file.session;
+    let about = match store.load(id) {
+        Ok(s) => format!("\"{}\" ({})", s.meta.title, id.short()),
+        Err(_) => format!("{} (the session itself no longer exists)", id.short()),
+    };
+    format!(
+        "{}: {} coding(s) of {} for {about} kept after a failed save on {}: `ripple --coder \"{}\" code restore {}` writes them back",
+        d.path.display(),
+        d.file.codings.len(),
+        d.file.coder,
+        local_time(d.written),
+        d.file.coder,
+        id.short()
+    )
+}
+
 fn draft_note(store: &Store, path: &std::path::Path, draft: &Session) -> String {
     let when = std::fs::metadata(path)
         .and_then(|m| m.modified())
-        .map(|t| {
-            chrono::DateTime::<chrono::Local>::from(t)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+        .map(local_time)
         .unwrap_or_default();
     let exists = store.session_path(&draft.meta.id).is_file();
     format!(

@@ -41,13 +41,32 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Create a folder (and parents) private to the user (0700 on Unix).
+/// Create a folder (and parents) private to the user (0700 on Unix, every folder it creates).
+/// An existing folder loses any access for group and others, but owner permissions are left
+/// as they are: a folder the user made read-only on purpose stays read-only (writes into it
+/// then fail and say so). Existing parents are left as they are.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    let existed = dir.is_dir();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    #[cfg(not(unix))]
     fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        let mode = if existed {
+            fs::metadata(dir)?.permissions().mode() & 0o700
+        } else {
+            0o700
+        };
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode))?;
     }
     Ok(())
 }
@@ -71,5 +90,49 @@ mod tests {
         }
         // No temporary files are left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[cfg(unix)]
+    #[test]
+    fn every_folder_created_is_private_and_existing_parents_are_left_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        let deep = dir.path().join("drafts/codings/ana-peña");
+        create_private_dir(&deep).unwrap();
+        assert_eq!(mode(&dir.path().join("drafts")), 0o700);
+        assert_eq!(mode(&dir.path().join("drafts/codings")), 0o700);
+        assert_eq!(mode(&deep), 0o700);
+        assert_eq!(
+            mode(dir.path()),
+            0o755,
+            "a parent that existed is not touched"
+        );
+    }
+
+    #[test]
+    fn private_folders_lose_group_and_other_access_but_keep_a_read_only_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("a/b");
+        create_private_dir(&new).unwrap();
+        assert_eq!(mode(&new), 0o700);
+        let open = dir.path().join("open");
+        fs::create_dir(&open).unwrap();
+        fs::set_permissions(&open, fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&open).unwrap();
+        assert_eq!(mode(&open), 0o700);
+        let read_only = dir.path().join("kept");
+        fs::create_dir(&read_only).unwrap();
+        fs::set_permissions(&read_only, fs::Permissions::from_mode(0o555)).unwrap();
+        create_private_dir(&read_only).unwrap();
+        assert_eq!(
+            mode(&read_only),
+            0o500,
+            "the owner's read-only choice stays"
+        );
     }
 }

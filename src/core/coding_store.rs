@@ -106,7 +106,9 @@ fn parse_file(path: &Path, bytes: &[u8]) -> Result<CoderSessionFile, CodingFileE
     })
 }
 
-fn read_file(path: &Path) -> Result<CoderSessionFile, CodingFileError> {
+/// Read and check one coder file (or a recovery draft of one): valid JSON whose session is the
+/// one the file is named for.
+pub fn read_file(path: &Path) -> Result<CoderSessionFile, CodingFileError> {
     let bytes = fs::read(path).map_err(|e| CodingFileError::io(path, "read", e))?;
     let file = parse_file(path, &bytes)?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
@@ -156,13 +158,16 @@ pub fn save(root: &Path, file: &CoderSessionFile) -> Result<(), CodingFileError>
     create_private_dir(&codings_dir(root))
         .and_then(|()| create_private_dir(&dir))
         .map_err(|e| CodingFileError::io(&dir, "create the folder", e))?;
-    let mut json = serde_json::to_string_pretty(file).map_err(|e| CodingFileError {
-        path: path.clone(),
-        line: None,
-        message: format!("cannot encode: {e}"),
-    })?;
-    json.push('\n');
+    let json = to_json(file);
     atomic_write(&path, json.as_bytes()).map_err(|e| CodingFileError::io(&path, "write", e))
+}
+
+/// A coder file as stored: pretty JSON ending in a newline.
+pub fn to_json(file: &CoderSessionFile) -> String {
+    // Plain structs of strings, numbers and timestamps always serialise.
+    let mut json = serde_json::to_string_pretty(file).expect("a coder file serialises");
+    json.push('\n');
+    json
 }
 
 /// The coder folders under `codings/`, sorted.

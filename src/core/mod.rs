@@ -4,6 +4,7 @@ pub mod anchor;
 pub mod atomic;
 pub mod codebook;
 pub mod coding;
+pub mod coding_draft;
 pub mod coding_store;
 pub mod demo;
 pub mod document;

@@ -625,8 +625,8 @@ impl Store {
         }
     }
 
-    /// Move a session (and every coder's codings of it) to `.ripple/trash/<time>-<id>/`.
-    /// Returns that folder. Its recovery draft is cleared.
+    /// Move a session (and every coder's codings of it, and their coding drafts) to
+    /// `.ripple/trash/<time>-<id>/`. Returns that folder. Its text recovery draft is cleared.
     pub fn delete(&self, id: &SessionId) -> Result<PathBuf, StoreError> {
         self.require_writable()?;
         check_id(id)?;
@@ -646,6 +646,33 @@ impl Store {
                     let dest_dir = bin.join(CODINGS).join(coder.file_name());
                     create_private_dir(&dest_dir).map_err(io_err("create", &dest_dir))?;
                     fs::rename(&file, dest_dir.join(format!("{id}.json")))
+                        .map_err(io_err("move to the trash", &file))?;
+                }
+            }
+        }
+        // Coding drafts of it go along (kept, not lost: they may hold codings nowhere else).
+        let mut roots = vec![(self.drafts_dir(), "drafts")];
+        roots.extend(
+            self.fallback_drafts_dir()
+                .map(|d| (d.to_path_buf(), "fallback-drafts")),
+        );
+        for (root, name) in roots {
+            let dir = root.join(crate::core::coding_draft::CODING_DRAFTS);
+            let Ok(read) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for coder in read.flatten() {
+                let file = coder.path().join(format!("{id}.json"));
+                if file.is_file() {
+                    let dest_dir = bin
+                        .join(name)
+                        .join(crate::core::coding_draft::CODING_DRAFTS)
+                        .join(coder.file_name());
+                    create_private_dir(&dest_dir).map_err(io_err("create", &dest_dir))?;
+                    let dest = dest_dir.join(format!("{id}.json"));
+                    // The fallback folder may be on another file system: copy, then remove.
+                    fs::rename(&file, &dest)
+                        .or_else(|_| fs::copy(&file, &dest).and_then(|_| fs::remove_file(&file)))
                         .map_err(io_err("move to the trash", &file))?;
                 }
             }

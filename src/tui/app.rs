@@ -87,6 +87,9 @@ pub enum Quit {
     AfterSave,
     /// A save failed on the way out; the next quit leaves anyway (the text is in a draft).
     Forced,
+    /// A save failed on the way out and what it held could not be kept in a draft either:
+    /// leaving loses it, so it takes two more quits (the next one only asks again).
+    Unkept,
     Now,
 }
 
@@ -237,6 +240,8 @@ pub struct App {
     pub status: Option<Status>,
     pub problems: Vec<String>,
     pub drafts: Vec<SessionId>,
+    /// Sessions with codings kept in a draft after a failed save.
+    pub coding_drafts: Vec<SessionId>,
     pub size: (u16, u16),
     pub quit: Quit,
     pub last_scan: Instant,
@@ -269,6 +274,7 @@ impl App {
             status: None,
             problems: Vec::new(),
             drafts: Vec::new(),
+            coding_drafts: Vec::new(),
             size: (80, 24),
             quit: Quit::No,
             last_scan: Instant::now(),
@@ -553,11 +559,23 @@ impl App {
             self.quit = Quit::Now;
             return;
         }
+        if self.quit == Quit::Unkept {
+            self.quit = Quit::Forced;
+            self.error(
+                "Quit once more to leave and LOSE the codings that could not be saved nor kept",
+            );
+            return;
+        }
         if self.read_only.is_some() || self.quit == Quit::Forced {
-            // Saving is impossible or already failed: keep the text in a recovery draft and
-            // leave (the run loop drains the IO queue before exiting).
+            // Saving is impossible or already failed: keep the text and your codings in
+            // recovery drafts and leave (the run loop drains the IO queue before exiting).
             if let Some(n) = &self.note {
-                out.push(Request::WriteDraft(Box::new(n.snapshot())));
+                if n.text_dirty() {
+                    out.push(Request::WriteDraft(Box::new(n.snapshot())));
+                }
+            }
+            if let Some(r) = self.my_coding_draft_request() {
+                out.push(r);
             }
             self.quit = Quit::Now;
             return;
@@ -952,7 +970,7 @@ impl App {
 
     fn on_io(&mut self, resp: Response, out: &mut Vec<Request>) {
         match resp {
-            Response::Scanned(scan, drafts) => {
+            Response::Scanned(scan, drafts, coding_drafts) => {
                 self.last_scan = Instant::now();
                 self.problems = scan.problems.iter().map(|p| p.to_string()).collect();
                 self.list.suggestions =
@@ -962,6 +980,10 @@ impl App {
                 self.list.refilter();
                 let new_drafts = drafts.len() > self.drafts.len();
                 self.drafts = drafts;
+                let new_coding_drafts = coding_drafts
+                    .iter()
+                    .any(|d| !self.coding_drafts.contains(d));
+                self.coding_drafts = coding_drafts;
                 if !self.problems.is_empty() && self.status.is_none() {
                     let n = self.problems.len();
                     self.error(format!(
@@ -972,6 +994,13 @@ impl App {
                     self.info(format!(
                         "{} session(s) have unsaved text recovered from a crash: open them to review (marked ●)",
                         self.drafts.len()
+                    ));
+                } else if new_coding_drafts
+                    && !matches!(&self.status, Some(s) if s.kind == StatusKind::Error)
+                {
+                    self.info(format!(
+                        "{} session(s) have codings kept in a draft after a failed save: open them and press Ctrl-R to restore (marked ●)",
+                        self.coding_drafts.len()
                     ));
                 }
             }
@@ -1063,6 +1092,7 @@ impl App {
             }
             Response::Codebook(_)
             | Response::CodingsSaved { .. }
+            | Response::CodingDraftRestored { .. }
             | Response::CodingCounts(..)
             | Response::CodingStamp { .. }
             | Response::CodingsLoaded { .. }
@@ -1071,6 +1101,9 @@ impl App {
                     // Codings count as evidence as soon as they are on disk.
                     Response::CodingsSaved {
                         id, result: Ok(()), ..
+                    }
+                    | Response::CodingDraftRestored {
+                        id, result: Ok(_), ..
                     } => self.index_out.push(IndexRequest::Reindex(id.clone())),
                     // Theme names, parents or merged themes change what the index holds.
                     Response::CodebookSaved { result: Ok(_), .. } => {
@@ -1197,6 +1230,7 @@ impl App {
                 self.note = Some(note);
                 self.screen = Screen::Note;
                 self.codings_loaded(&loaded.coding_problems);
+                self.offer_coding_draft(loaded.coding_drafts);
                 self.apply_jump();
             }
         }

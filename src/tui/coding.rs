@@ -5,6 +5,7 @@
 
 use crate::core::codebook::{Codebook, Theme, PALETTE};
 use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId};
+use crate::core::coding_draft;
 use crate::core::coding_store;
 use crate::core::document::NoteDocument;
 use crate::tui::app::{App, NoteState, Pane, Screen, Status, StatusKind};
@@ -38,6 +39,14 @@ pub struct NoteCoding {
     pub reloading: bool,
     /// Coder files changed outside while ours had unsaved changes: re-read once ours land.
     pub stale: bool,
+    /// Where an earlier run kept your codings of this note (a save that failed), not restored
+    /// yet. Saves leave that draft alone until Ctrl-R writes it back.
+    pub kept_draft: Option<std::path::PathBuf>,
+    /// The kept draft is being written back: coding waits (what is shown is replaced then).
+    pub restoring: bool,
+    /// The codings shown were replaced while a save was in flight: its answer is about codings
+    /// no longer shown, and is ignored.
+    pub superseded_save: bool,
 }
 
 impl NoteCoding {
@@ -357,6 +366,7 @@ pub fn handles(ctx: Context, action: Action) -> bool {
         | A::QuickTheme(_)
         | A::RepeatTheme
         | A::CoderFilter
+        | A::RestoreCodings
         | A::OpenCodebook => true,
         _ => owns(ctx),
     }
@@ -432,12 +442,18 @@ impl App {
         }
     }
 
+    /// Refuse a coding change (saying why) when the store is read-only, or for the moment
+    /// kept codings are being restored (the codings shown are replaced when that lands).
     fn refuse_read_only(&mut self) -> bool {
         if let Some(why) = self.read_only.clone() {
             self.set_status(
                 StatusKind::Error,
                 format!("Read-only, coding is not possible here: {why}"),
             );
+            return true;
+        }
+        if self.note.as_ref().is_some_and(|n| n.coding.restoring) {
+            self.set_status(StatusKind::Info, "Restoring the kept codings…");
             return true;
         }
         false
@@ -486,8 +502,9 @@ impl App {
                     n.last_input = Instant::now();
                 }
             }
-            Action::RemoveCoding => self.remove_coding(ctx),
-            Action::CodingMemo => self.edit_coding_memo(ctx),
+            Action::RestoreCodings => self.restore_coding_draft(out),
+            Action::RemoveCoding => self.remove_coding(),
+            Action::CodingMemo => self.edit_coding_memo(),
             Action::NoteMemo => {
                 let coder = self.coding.coder.clone();
                 if let Some(n) = &self.note {
@@ -610,10 +627,13 @@ impl App {
         let Some(n) = &mut self.note else { return };
         match ctx {
             Context::Coding => {
-                if n.doc.editor().selection().is_some() || n.coding.visual {
-                    n.doc.editor_mut().clear_selection();
-                    n.coding.visual = false;
-                } else {
+                // Only a selection you can see takes an Esc of its own: after `v`, before any
+                // motion, the selection is empty (an anchor at the cursor, nothing drawn), so
+                // Esc drops it and leaves coding mode at once.
+                let visible = n.doc.editor().selection().is_some();
+                n.doc.editor_mut().clear_selection();
+                n.coding.visual = false;
+                if !visible {
                     n.coding.mode = false;
                     self.set_status(StatusKind::Info, "Left coding mode");
                 }
@@ -626,6 +646,10 @@ impl App {
         let Some(n) = &mut self.note else { return };
         n.focus = Pane::Editor;
         n.coding.mode = !n.coding.mode;
+        if n.doc.editor().selection().is_none() {
+            // An empty selection started with `v` is not carried in or out of coding mode.
+            n.doc.editor_mut().clear_selection();
+        }
         n.coding.visual = n.doc.editor().selection().is_some();
         n.doc.break_undo_group();
         let msg = if n.coding.mode {
@@ -729,6 +753,19 @@ impl App {
         Some(((*c).clone(), i))
     }
 
+    /// The highlighted coding, if you may change it: the store is writable, a coding is
+    /// highlighted and it is yours. Otherwise the status line says why not.
+    fn my_highlighted_coding(&mut self) -> Option<Coding> {
+        if self.refuse_read_only() {
+            return None;
+        }
+        let Some((c, _)) = self.highlighted_coding() else {
+            self.set_status(StatusKind::Info, "No coding here");
+            return None;
+        };
+        self.mine(&c).then_some(c)
+    }
+
     fn mine(&mut self, c: &Coding) -> bool {
         if c.coder != self.coding.coder {
             self.set_status(
@@ -744,23 +781,19 @@ impl App {
     }
 
     fn open_theme_picker(&mut self, ctx: Context) {
-        if self.refuse_read_only() {
-            return;
-        }
         let fallback = self.coding.codebook_problem.is_some();
         let (purpose, title) = if ctx == Context::Codings {
-            let Some((c, _)) = self.highlighted_coding() else {
-                self.set_status(StatusKind::Info, "No coding here");
+            let Some(c) = self.my_highlighted_coding() else {
                 return;
             };
-            if !self.mine(&c) {
-                return;
-            }
             (
                 PickFor::ChangeTheme(c.id.clone()),
                 format!("New theme for “{}”", short(&c.quote, 30)),
             )
         } else {
+            if self.refuse_read_only() {
+                return;
+            }
             let Some((s, e)) = self.passage(ctx) else {
                 self.set_status(
                     StatusKind::Error,
@@ -848,17 +881,10 @@ impl App {
         );
     }
 
-    fn remove_coding(&mut self, _ctx: Context) {
-        if self.refuse_read_only() {
-            return;
-        }
-        let Some((c, _)) = self.highlighted_coding() else {
-            self.set_status(StatusKind::Info, "No coding here");
+    fn remove_coding(&mut self) {
+        let Some(c) = self.my_highlighted_coding() else {
             return;
         };
-        if !self.mine(&c) {
-            return;
-        }
         let Some(n) = &mut self.note else { return };
         if let Err(e) = n.doc.remove_coding(&c.id) {
             self.set_status(StatusKind::Error, e.to_string());
@@ -877,17 +903,10 @@ impl App {
         );
     }
 
-    fn edit_coding_memo(&mut self, _ctx: Context) {
-        if self.refuse_read_only() {
-            return;
-        }
-        let Some((c, _)) = self.highlighted_coding() else {
-            self.set_status(StatusKind::Info, "No coding here");
+    fn edit_coding_memo(&mut self) {
+        let Some(c) = self.my_highlighted_coding() else {
             return;
         };
-        if !self.mine(&c) {
-            return;
-        }
         self.coding.prompt = Some(Prompt::new(
             PromptFor::CodingMemo(c.id.clone()),
             format!("Memo on {} “{}”", c.theme, short(&c.quote, 30)),
@@ -1369,13 +1388,19 @@ impl App {
 
     // ---- saving and loading ----
 
-    /// Send changed coder files to disk (nothing while a write is in flight).
+    /// Send changed coder files to disk (nothing while a write is in flight, nor while the coder
+    /// files are being restored or re-read: that would write over what lands; saving is tried
+    /// again then).
     pub(crate) fn save_codings(&mut self, out: &mut Vec<Request>) {
         if self.read_only.is_some() {
             return;
         }
         let Some(n) = &mut self.note else { return };
-        if n.coding.in_flight.is_some() || !n.coding.dirty(&n.doc) {
+        if n.coding.in_flight.is_some()
+            || n.coding.restoring
+            || n.coding.reloading
+            || !n.coding.dirty(&n.doc)
+        {
             return;
         }
         let coders = n.doc.codings_changed_since(n.coding.saved_version);
@@ -1390,7 +1415,84 @@ impl App {
             files,
             version,
             owner: self.coding.coder.clone(),
+            holds_draft: n.coding.kept_draft.is_none(),
         });
+    }
+
+    /// Leaving although a save failed: keep your unsaved codings and memo of the open note in
+    /// a coding draft. None when they are all on disk.
+    pub(crate) fn my_coding_draft_request(&self) -> Option<Request> {
+        let n = self.note.as_ref()?;
+        let me = &self.coding.coder;
+        if !n
+            .doc
+            .codings_changed_since(n.coding.saved_version)
+            .contains(me)
+        {
+            return None;
+        }
+        Some(Request::WriteCodingDraft {
+            file: Box::new(n.doc.coder_file(&n.meta.id, me)),
+            holds_draft: n.coding.kept_draft.is_none(),
+        })
+    }
+
+    /// A note was opened: if an earlier run kept your codings of it in a draft, say so and
+    /// how to restore them.
+    pub(crate) fn offer_coding_draft(&mut self, drafts: Vec<coding_draft::CodingDraft>) {
+        let me = coding_store::coder_slug(&self.coding.coder);
+        let Some(d) = drafts
+            .into_iter()
+            .filter(|d| coding_store::coder_slug(&d.file.coder) == me)
+            .max_by_key(|d| d.written)
+        else {
+            return;
+        };
+        let Some(n) = &mut self.note else { return };
+        let when: chrono::DateTime<chrono::Local> = d.written.into();
+        let text = format!(
+            "Ctrl-R restores the {} coding(s) you could not save on {} (kept in {})",
+            d.file.codings.len(),
+            when.format("%Y-%m-%d %H:%M"),
+            d.path.display()
+        );
+        n.coding.kept_draft = Some(d.path);
+        if !matches!(&self.status, Some(s) if s.kind == StatusKind::Error) {
+            self.set_status(StatusKind::Info, text);
+        }
+    }
+
+    /// Ctrl-R: write the kept coding draft back into your coder file.
+    fn restore_coding_draft(&mut self, out: &mut Vec<Request>) {
+        if self.refuse_read_only() {
+            return;
+        }
+        let coder = self.coding.coder.clone();
+        let Some(n) = &mut self.note else { return };
+        let Some(kept) = n.coding.kept_draft.clone() else {
+            self.set_status(StatusKind::Info, "No kept codings to restore for this note");
+            return;
+        };
+        if n.coding.in_flight.is_some() || n.coding.dirty(&n.doc) || n.coding.reloading {
+            // What is shown must be on disk first: the restore adds to the file on disk.
+            self.save_codings(out);
+            self.set_status(
+                StatusKind::Info,
+                "Your codings are being saved or re-read: press Ctrl-R again in a moment",
+            );
+            return;
+        }
+        n.coding.reloading = true;
+        n.coding.restoring = true;
+        out.push(Request::RestoreCodingDraft {
+            id: n.meta.id.clone(),
+            coder,
+            text: n.doc.text(),
+        });
+        self.set_status(
+            StatusKind::Info,
+            format!("Restoring the codings kept in {}…", kept.display()),
+        );
     }
 
     /// After a note was (re)loaded: report coding files that failed and orphans.
@@ -1473,21 +1575,67 @@ impl App {
                 out.push(Request::CountCodings);
             }
             Response::CodingStamp { id, stamp } => self.on_coding_stamp(id, stamp, out),
+            Response::CodingDraftRestored {
+                id,
+                result,
+                files,
+                problems,
+                stamp,
+            } => {
+                let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
+                    return;
+                };
+                n.coding.reloading = false;
+                n.coding.restoring = false;
+                match result {
+                    Ok(msg) => {
+                        n.coding.kept_draft = None;
+                        self.coding_drafts.retain(|d| *d != id);
+                        // Coding was refused meanwhile, but typing may have moved the text.
+                        let text = n.doc.text();
+                        let mut files = files;
+                        for f in &mut files {
+                            crate::core::anchor::reattach_all(&text, &mut f.codings);
+                        }
+                        replace_codings(n, files, stamp);
+                        self.set_status(StatusKind::Ok, msg);
+                        self.codings_loaded(&problems);
+                    }
+                    Err(e) => self.set_status(
+                        StatusKind::Error,
+                        format!("Could not restore the kept codings: {e}"),
+                    ),
+                }
+                self.resume_saving(out);
+            }
             Response::CodingsLoaded {
                 id,
                 files,
                 problems,
                 stamp,
-            } => self.on_codings_loaded(id, files, problems, stamp),
+            } => {
+                self.on_codings_loaded(id, files, problems, stamp);
+                self.resume_saving(out);
+            }
             Response::CodingsSaved {
                 id,
                 version,
                 result,
                 stamp,
+                draft,
             } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     if let Err(e) = result {
-                        self.set_status(StatusKind::Error, format!("Codings not saved: {e}"));
+                        let text = match &draft {
+                            Some(Ok(p)) => {
+                                format!("Codings not saved; kept in {}: {e}", p.display())
+                            }
+                            Some(Err(d)) => {
+                                format!("Codings not saved, nor kept in a recovery draft: {e}; {d}")
+                            }
+                            None => format!("Codings not saved: {e}"),
+                        };
+                        self.set_status(StatusKind::Error, text);
                     }
                     if self.quit == crate::tui::app::Quit::AfterSave {
                         self.quit = crate::tui::app::Quit::Now;
@@ -1495,6 +1643,11 @@ impl App {
                     return;
                 };
                 n.coding.in_flight = None;
+                if std::mem::take(&mut n.coding.superseded_save) {
+                    // Sent before the codings shown were replaced: `version` is not theirs.
+                    self.resume_saving(out);
+                    return;
+                }
                 match result {
                     Ok(()) => {
                         n.coding.saved_version = version;
@@ -1507,28 +1660,63 @@ impl App {
                                 text: n.doc.text(),
                             });
                         }
-                        if n.save_in_flight.is_none() {
+                        if let Some(Err(d)) = draft {
+                            self.set_status(
+                                StatusKind::Error,
+                                format!("Codings saved, but the recovery draft is kept: {d}"),
+                            );
+                        } else if n.save_in_flight.is_none() {
                             let t = chrono::Local::now().format("%H:%M:%S");
                             self.set_status(StatusKind::Ok, format!("Saved {t}"));
                         }
                         self.after_codings_saved(out);
                     }
                     Err(e) => {
-                        if self.quit == crate::tui::app::Quit::AfterSave {
+                        let leaving = self.quit == crate::tui::app::Quit::AfterSave;
+                        let unkept = matches!(draft, Some(Err(_)));
+                        if leaving {
                             self.quit = if self.terminating {
                                 crate::tui::app::Quit::Now
+                            } else if unkept {
+                                crate::tui::app::Quit::Unkept
                             } else {
                                 crate::tui::app::Quit::Forced
                             };
                         }
-                        self.set_status(
-                            StatusKind::Error,
-                            format!("Could not save the codings: {e}; they are kept here (quit again to leave anyway)"),
-                        );
+                        // Where they are comes first: the status line is one line.
+                        let again = if leaving {
+                            " (quit again to leave anyway)"
+                        } else {
+                            ""
+                        };
+                        let text = match draft {
+                            Some(Ok(p)) => format!(
+                                "Could not save the codings{again}; kept here and in {}: {e}",
+                                p.display()
+                            ),
+                            Some(Err(d)) if leaving => format!(
+                                "Could not save the codings nor keep them in a recovery draft: do not close Ripple (quitting now loses them: it takes Ctrl-Q twice more); {e}; {d}"
+                            ),
+                            Some(Err(d)) => format!(
+                                "Could not save the codings nor keep them in a recovery draft: do not close Ripple; {e}; {d}"
+                            ),
+                            None => format!("Could not save the codings{again}; kept here: {e}"),
+                        };
+                        self.set_status(StatusKind::Error, text);
                     }
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Coder files landed (restored or re-read): send what was held back meanwhile, and leave
+    /// if quitting waited for it.
+    fn resume_saving(&mut self, out: &mut Vec<Request>) {
+        self.save_codings(out);
+        let Some(n) = &self.note else { return };
+        if n.coding.in_flight.is_none() {
+            self.after_codings_saved(out);
         }
     }
 
@@ -1627,27 +1815,11 @@ impl App {
             return;
         };
         n.coding.reloading = false;
-        n.coding.disk_stamp = Some(stamp);
         if n.coding.dirty(&n.doc) {
+            n.coding.disk_stamp = Some(stamp);
             return; // coded here meanwhile: keep ours; the next look tries again
         }
-        // The text is unchanged; only the codings are new. The document is rebuilt, so its
-        // undo history starts again here.
-        let ed = n.doc.editor();
-        let (cursor, anchor) = (ed.cursor(), ed.anchor());
-        let text = n.doc.text();
-        let text_dirty = n.text_dirty();
-        n.doc = document(&text, files);
-        if text_dirty {
-            n.saved_version = n.doc.editor().version().wrapping_add(u64::MAX / 2);
-        } else {
-            n.saved_version = n.doc.editor().version();
-        }
-        match anchor {
-            Some(a) => n.doc.editor_mut().set_selection(a, cursor),
-            None => n.doc.editor_mut().set_cursor(cursor, false),
-        }
-        n.coding.saved_version = n.doc.coding_version();
+        replace_codings(n, files, stamp);
         self.set_status(
             StatusKind::Info,
             "Codings changed outside Ripple (another coder?): shown as they are now",
@@ -1683,10 +1855,44 @@ impl App {
     }
 }
 
-/// Reset the note's coding state to "all on disk" for a freshly loaded document.
+/// Show the coder files as read from disk (`stamp` their stamps) in the open note, whose text is
+/// unchanged: only the codings are new. The document is rebuilt, so its undo history starts
+/// again here; cursor and selection stay.
+fn replace_codings(
+    n: &mut NoteState,
+    files: Vec<CoderSessionFile>,
+    stamp: Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>,
+) {
+    n.coding.disk_stamp = Some(stamp);
+    n.coding.superseded_save |= n.coding.in_flight.is_some();
+    let ed = n.doc.editor();
+    let (cursor, anchor) = (ed.cursor(), ed.anchor());
+    let text = n.doc.text();
+    let text_dirty = n.text_dirty();
+    n.doc = document(&text, files);
+    if text_dirty {
+        n.saved_version = n.doc.editor().version().wrapping_add(u64::MAX / 2);
+    } else {
+        n.saved_version = n.doc.editor().version();
+    }
+    match anchor {
+        Some(a) => n.doc.editor_mut().set_selection(a, cursor),
+        None => n.doc.editor_mut().set_cursor(cursor, false),
+    }
+    n.coding.saved_version = n.doc.coding_version();
+}
+
+/// Reset the note's coding state to "all on disk" for a freshly loaded document. What is on
+/// its way (a save, a restore, a re-read) is carried through: its answer still comes.
 pub fn reset_note(n: &mut NoteState) {
+    let c = std::mem::take(&mut n.coding);
     n.coding = NoteCoding {
         saved_version: n.doc.coding_version(),
+        kept_draft: c.kept_draft,
+        superseded_save: c.superseded_save || c.in_flight.is_some(),
+        in_flight: c.in_flight,
+        reloading: c.reloading,
+        restoring: c.restoring,
         ..NoteCoding::default()
     };
 }
@@ -1856,6 +2062,377 @@ mod tests {
         app.update(key(KeyCode::Esc, KeyModifiers::NONE));
         app.update(key(KeyCode::Esc, KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Editor);
+    }
+
+    #[test]
+    fn one_esc_leaves_coding_mode_when_no_selection_is_shown_and_one_more_closes_the_note() {
+        let mut app = app_with_note("Una frase. Otra frase.");
+        let esc = || key(KeyCode::Esc, KeyModifiers::NONE);
+        let f2 = || key(KeyCode::F(2), KeyModifiers::NONE);
+        // `v` starts a selection that is still empty: nothing is drawn for it.
+        app.update(f2());
+        app.update(key(KeyCode::Char('v'), KeyModifiers::NONE));
+        assert_eq!(app.note.as_ref().unwrap().doc.editor().selection(), None);
+        app.update(esc());
+        assert_eq!(app.context(), Context::Editor, "left coding mode at once");
+        app.update(esc());
+        assert_eq!(app.screen, Screen::List, "the next Esc is back in the list");
+
+        // The same after moving away and back to the anchor.
+        let mut app = app_with_note("Una frase. Otra frase.");
+        app.update(f2());
+        for c in ['v', 'l', 'h'] {
+            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        app.update(esc());
+        assert_eq!(app.context(), Context::Editor);
+
+        // Left with F2 after `v`: the empty selection does not stay behind.
+        let mut app = app_with_note("Una frase. Otra frase.");
+        app.update(f2());
+        app.update(key(KeyCode::Char('v'), KeyModifiers::NONE));
+        app.update(f2());
+        assert_eq!(app.note.as_ref().unwrap().doc.editor().anchor(), None);
+        app.update(esc());
+        assert_eq!(app.screen, Screen::List);
+
+        // A selection you can see still takes an Esc of its own.
+        let mut app = app_with_note("Una frase. Otra frase.");
+        app.update(f2());
+        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.update(esc());
+        assert_eq!(app.context(), Context::Coding);
+        assert_eq!(app.note.as_ref().unwrap().doc.editor().selection(), None);
+        app.update(esc());
+        assert_eq!(app.context(), Context::Editor);
+    }
+
+    #[test]
+    fn codings_neither_saved_nor_kept_take_two_more_quits_to_leave() {
+        let mut app = app_with_note("la niñez y la confianza");
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(3, 8);
+        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        let version = out
+            .iter()
+            .find_map(|r| match r {
+                Request::SaveCodings { version, .. } => Some(*version),
+                _ => None,
+            })
+            .expect("the codings are saved before quitting");
+        app.update(Msg::Io(Response::CodingsSaved {
+            id: id.clone(),
+            version,
+            result: Err("permission denied".into()),
+            stamp: Vec::new(),
+            draft: Some(Err("disk full".into())),
+        }));
+        let status = app.status.clone().unwrap().text;
+        assert!(
+            status.contains("do not close Ripple") && status.contains("Ctrl-Q twice more"),
+            "{status}"
+        );
+        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_ne!(
+            app.quit,
+            crate::tui::app::Quit::Now,
+            "a second quit only asks"
+        );
+        let status = app.status.clone().unwrap().text;
+        assert!(
+            status.contains("once more") && status.contains("LOSE"),
+            "{status}"
+        );
+        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_eq!(app.quit, crate::tui::app::Quit::Now);
+    }
+
+    #[test]
+    fn codings_that_cannot_be_saved_go_to_a_draft_when_quitting_twice() {
+        let mut app = app_with_note("la niñez y la confianza");
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(3, 8);
+        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        let version = out
+            .iter()
+            .find_map(|r| match r {
+                Request::SaveCodings {
+                    version,
+                    holds_draft,
+                    ..
+                } => {
+                    assert!(holds_draft, "no earlier draft waits: a save may replace it");
+                    Some(*version)
+                }
+                _ => None,
+            })
+            .expect("the codings are saved before quitting");
+        let kept = std::path::PathBuf::from("/s/.ripple/drafts/codings/ana/x.json");
+        app.update(Msg::Io(Response::CodingsSaved {
+            id: id.clone(),
+            version,
+            result: Err("permission denied".into()),
+            stamp: Vec::new(),
+            draft: Some(Ok(kept.clone())),
+        }));
+        assert_eq!(app.quit, crate::tui::app::Quit::Forced);
+        let status = app.status.clone().unwrap();
+        assert_eq!(status.kind, StatusKind::Error);
+        assert!(
+            status.text.starts_with(&format!(
+                "Could not save the codings (quit again to leave anyway); kept here and in {}",
+                kept.display()
+            )),
+            "{}",
+            status.text
+        );
+        // Coded once more, then quit again: what is not on disk goes to the draft.
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(14, 23);
+        app.update(key(KeyCode::Char('.'), KeyModifiers::ALT));
+        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_eq!(app.quit, crate::tui::app::Quit::Now);
+        let kept: Vec<&CoderSessionFile> = out
+            .iter()
+            .filter_map(|r| match r {
+                Request::WriteCodingDraft { file, .. } => Some(&**file),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(kept.len(), 1, "{out:?}");
+        assert_eq!(kept[0].coder, "Ana");
+        let quotes: Vec<&str> = kept[0].codings.iter().map(|c| c.quote.as_str()).collect();
+        assert_eq!(quotes, ["niñez", "confianza"]);
+        assert!(
+            !out.iter().any(|r| matches!(r, Request::WriteDraft(_))),
+            "the text is unchanged: no text draft"
+        );
+    }
+
+    #[test]
+    fn no_save_goes_out_while_kept_codings_are_restored() {
+        use crate::tui::worker::Loaded;
+        let text = "uno dos tres";
+        let mut app = App::new("test".into(), "me".into(), None);
+        app.coding.coder = "Ana".into();
+        let session = Session {
+            meta: SessionMeta::new_today("me"),
+            text: text.into(),
+        };
+        let id = session.meta.id.clone();
+        let restored = CoderSessionFile {
+            session: id.clone(),
+            coder: "Ana".into(),
+            memo: "memo".into(),
+            codings: vec![coding_store::new_coding(text, &id, 4, 7, "trust", "Ana", "").unwrap()],
+        };
+        app.opening = Some(id.clone());
+        app.update(Msg::Io(Response::Loaded {
+            id: id.clone(),
+            result: Ok(Loaded {
+                session,
+                stamp: None,
+                draft: None,
+                codings: Vec::new(),
+                coding_problems: Vec::new(),
+                coding_stamp: Vec::new(),
+                coding_drafts: vec![crate::core::coding_draft::CodingDraft {
+                    path: "/s/.ripple/drafts/codings/ana/x.json".into(),
+                    file: restored.clone(),
+                    written: std::time::SystemTime::now(),
+                }],
+            }),
+        }));
+        app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        assert!(app.note.as_ref().unwrap().coding.restoring);
+        // A change to the codings shown (an undo, say) while the restore is on its way: its
+        // save would write over the restored file.
+        let n = app.note.as_mut().unwrap();
+        let c = coding_store::new_coding(text, &id, 0, 3, "roles", "Ana", "").unwrap();
+        n.doc.add_coding(c).unwrap();
+        let mut out = Vec::new();
+        app.save_codings(&mut out);
+        assert!(out.is_empty(), "held back while restoring: {out:?}");
+        // A text reload meanwhile does not forget the restore on its way.
+        crate::tui::coding::reset_note(app.note.as_mut().unwrap());
+        assert!(app.note.as_ref().unwrap().coding.restoring);
+        assert!(app.note.as_ref().unwrap().coding.reloading);
+        // The restore fails: what is shown is saved then.
+        let out = app.update(Msg::Io(Response::CodingDraftRestored {
+            id: id.clone(),
+            result: Err("no".into()),
+            files: Vec::new(),
+            problems: Vec::new(),
+            stamp: Vec::new(),
+        }));
+        assert!(out.is_empty(), "nothing changed since the reload: {out:?}");
+        let n = app.note.as_mut().unwrap();
+        assert!(!n.coding.restoring);
+        let c = coding_store::new_coding(text, &id, 0, 3, "roles", "Ana", "").unwrap();
+        n.doc.add_coding(c).unwrap();
+        // Now a save goes out, then the codings shown are replaced before it lands: its
+        // answer (a version of the codings no longer shown) changes nothing.
+        let mut out = Vec::new();
+        app.save_codings(&mut out);
+        let version = match out.as_slice() {
+            [Request::SaveCodings { version, .. }] => *version,
+            other => panic!("one save: {other:?}"),
+        };
+        let n = app.note.as_mut().unwrap();
+        n.coding.kept_draft = Some("/s/x.json".into());
+        n.coding.restoring = true;
+        n.coding.reloading = true;
+        app.update(Msg::Io(Response::CodingDraftRestored {
+            id: id.clone(),
+            result: Ok("Restored".into()),
+            files: vec![restored],
+            problems: Vec::new(),
+            stamp: Vec::new(),
+        }));
+        let n = app.note.as_mut().unwrap();
+        let c = coding_store::new_coding(text, &id, 8, 12, "roles", "Ana", "").unwrap();
+        n.doc.add_coding(c).unwrap();
+        let changed = n.doc.coding_version();
+        assert!(
+            version >= changed,
+            "the old version would cover the new change"
+        );
+        let out = app.update(Msg::Io(Response::CodingsSaved {
+            id: id.clone(),
+            version,
+            result: Ok(()),
+            stamp: Vec::new(),
+            draft: None,
+        }));
+        let n = app.note.as_ref().unwrap();
+        assert!(
+            n.coding.dirty(&n.doc),
+            "the change made since is not taken as saved"
+        );
+        assert!(
+            out.iter().any(|r| matches!(r, Request::SaveCodings { .. })),
+            "and it is sent now: {out:?}"
+        );
+    }
+
+    #[test]
+    fn a_kept_coding_draft_is_offered_on_open_and_ctrl_r_restores_it() {
+        use crate::core::coding_draft::CodingDraft;
+        use crate::tui::worker::Loaded;
+        let text = "uno dos tres";
+        let mut app = App::new("test".into(), "me".into(), None);
+        app.coding.coder = "Ana".into();
+        let session = Session {
+            meta: SessionMeta::new_today("me"),
+            text: text.into(),
+        };
+        let id = session.meta.id.clone();
+        let coding = coding_store::new_coding(text, &id, 4, 7, "trust", "Ana", "").unwrap();
+        let file = CoderSessionFile {
+            session: id.clone(),
+            coder: "Ana".into(),
+            memo: "memo".into(),
+            codings: vec![coding],
+        };
+        let draft = |coder: &str| CodingDraft {
+            path: format!("/s/.ripple/drafts/codings/{coder}/x.json").into(),
+            file: CoderSessionFile {
+                coder: coder.into(),
+                ..file.clone()
+            },
+            written: std::time::SystemTime::now(),
+        };
+        app.opening = Some(id.clone());
+        app.update(Msg::Io(Response::Loaded {
+            id: id.clone(),
+            result: Ok(Loaded {
+                session,
+                stamp: None,
+                draft: None,
+                codings: Vec::new(),
+                coding_problems: Vec::new(),
+                coding_stamp: Vec::new(),
+                coding_drafts: vec![draft("bea"), draft("ana")],
+            }),
+        }));
+        let status = app.status.clone().unwrap().text;
+        assert!(
+            status.starts_with("Ctrl-R restores the 1 coding(s)") && status.contains("/ana/"),
+            "your own draft is offered: {status}"
+        );
+        // Saving meanwhile does not drop the draft that waits: the save says it does not
+        // hold it, so the IO thread adds to the draft rather than replacing or removing it.
+        assert!(app.note.as_ref().unwrap().coding.kept_draft.is_some());
+        let n = app.note.as_mut().unwrap();
+        let extra = coding_store::new_coding(text, &id, 8, 12, "roles", "Ana", "").unwrap();
+        n.doc.add_coding(extra.clone()).unwrap();
+        let mut out = Vec::new();
+        app.save_codings(&mut out);
+        let version = match out.as_slice() {
+            [Request::SaveCodings {
+                holds_draft: false,
+                version,
+                ..
+            }] => *version,
+            other => panic!("a save that leaves the draft alone: {other:?}"),
+        };
+        app.update(Msg::Io(Response::CodingsSaved {
+            id: id.clone(),
+            version,
+            result: Ok(()),
+            stamp: Vec::new(),
+            draft: None,
+        }));
+        let n = app.note.as_mut().unwrap();
+        assert!(n.coding.kept_draft.is_some(), "still offered once saved");
+        assert!(!n.dirty());
+        // The saved coding is in the file the restore merges with (as the IO thread would).
+        let mut file = file;
+        file.codings.push(extra);
+        let out = app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        assert!(
+            out.iter()
+                .any(|r| matches!(r, Request::RestoreCodingDraft { coder, .. } if coder == "Ana")),
+            "{out:?}"
+        );
+        // Coding waits until the restore lands.
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(0, 3);
+        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
+        app.update(Msg::Io(Response::CodingDraftRestored {
+            id: id.clone(),
+            result: Ok("Restored 2 coding(s)".into()),
+            files: vec![file],
+            problems: Vec::new(),
+            stamp: Vec::new(),
+        }));
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.doc.codings().len(), 2);
+        assert_eq!(n.doc.note_memo("Ana"), "memo");
+        assert!(n.coding.kept_draft.is_none());
+        assert!(!n.dirty(), "what is shown is what is on disk");
+        assert_eq!(app.status.clone().unwrap().kind, StatusKind::Ok);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::core::anchor::reattach_all;
 use crate::core::codebook::{Codebook, ThemeRemap};
 use crate::core::coding::CoderSessionFile;
+use crate::core::coding_draft::{self, CodingDraft};
 use crate::core::coding_store;
 use crate::core::session::{Session, SessionId};
 use crate::core::store::{FileStamp, Scan, Store};
@@ -41,7 +42,24 @@ pub enum Request {
         version: u64,
         /// Who codes here. Other coders' files only change where typing moved their
         /// passages, so only those positions are written into their files as they are on disk.
+        /// If the owner's file cannot be written, its content is kept in a coding draft.
         owner: String,
+        /// The owner's file holds what their coding draft (if any) kept, so a successful
+        /// write removes the draft and a failed one replaces it. False while a draft from an
+        /// earlier run waits to be restored: it is then kept, and added to on a failure.
+        holds_draft: bool,
+    },
+    /// Keep one coder's unsaved codings in a coding draft (leaving although a save failed).
+    WriteCodingDraft {
+        file: Box<CoderSessionFile>,
+        holds_draft: bool,
+    },
+    /// Write the coder's kept coding draft back into their file, then re-read every coder's
+    /// codings re-attached to `text` (the open note's text).
+    RestoreCodingDraft {
+        id: SessionId,
+        coder: String,
+        text: String,
     },
     /// Count coded passages per theme over every coder file.
     CountCodings,
@@ -66,7 +84,8 @@ pub enum Request {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Response {
-    Scanned(Box<Scan>, Vec<SessionId>),
+    /// The scan, sessions with text drafts, and sessions with coding drafts.
+    Scanned(Box<Scan>, Vec<SessionId>, Vec<SessionId>),
     Loaded {
         id: SessionId,
         result: Result<Loaded, String>,
@@ -97,6 +116,18 @@ pub enum Response {
         version: u64,
         result: Result<(), String>,
         /// The coder files' stamps right after writing.
+        stamp: Vec<(PathBuf, Option<FileStamp>)>,
+        /// Where the owner's codings were kept when their file could not be written (Err: the
+        /// draft could not be written either).
+        draft: Option<Result<PathBuf, String>>,
+    },
+    /// A coding draft was written back into its coder file (the message to show) or why not,
+    /// and every coder's codings as they are now.
+    CodingDraftRestored {
+        id: SessionId,
+        result: Result<String, String>,
+        files: Vec<CoderSessionFile>,
+        problems: Vec<String>,
         stamp: Vec<(PathBuf, Option<FileStamp>)>,
     },
     /// Passages per theme key, and files that could not be read.
@@ -130,6 +161,8 @@ pub struct Loaded {
     pub coding_problems: Vec<String>,
     /// The coder files' stamps once loaded, to notice later changes made outside.
     pub coding_stamp: Vec<(PathBuf, Option<FileStamp>)>,
+    /// Coding drafts kept for this session (any coder) that differ from the coder's file.
+    pub coding_drafts: Vec<CodingDraft>,
 }
 
 /// Start the IO thread. Responses are wrapped by `wrap` into the event loop's message type.
@@ -157,7 +190,8 @@ fn handle(store: &Store, req: Request) -> Response {
         Request::Scan => {
             let scan = store.scan();
             let drafts = store.list_drafts();
-            Response::Scanned(Box::new(scan), drafts)
+            let coding_drafts = coding_draft::sessions_with_drafts(store);
+            Response::Scanned(Box::new(scan), drafts, coding_drafts)
         }
         Request::Load(id) => {
             let result = store
@@ -167,7 +201,9 @@ fn handle(store: &Store, req: Request) -> Response {
                     let draft = store
                         .read_draft(&id)
                         .filter(|(d, _)| d.text != session.text || d.meta != session.meta);
-                    let (codings, coding_problems) = load_codings(store, &id, &session.text);
+                    let (coding_drafts, unreadable) = kept_coding_drafts(store, &id);
+                    let (codings, mut coding_problems) = load_codings(store, &id, &session.text);
+                    coding_problems.extend(unreadable);
                     Loaded {
                         session,
                         stamp,
@@ -175,13 +211,16 @@ fn handle(store: &Store, req: Request) -> Response {
                         codings,
                         coding_problems,
                         coding_stamp: coding_stamp(store, &id),
+                        coding_drafts,
                     }
                 })
                 .or_else(|e| {
                     // A session that exists only as a draft (created, never saved) still opens.
                     match store.read_draft(&id) {
                         Some((d, t)) => {
-                            let (codings, coding_problems) = load_codings(store, &id, &d.text);
+                            let (coding_drafts, unreadable) = kept_coding_drafts(store, &id);
+                            let (codings, mut coding_problems) = load_codings(store, &id, &d.text);
+                            coding_problems.extend(unreadable);
                             Ok(Loaded {
                                 session: d.clone(),
                                 stamp: None,
@@ -189,6 +228,7 @@ fn handle(store: &Store, req: Request) -> Response {
                                 codings,
                                 coding_problems,
                                 coding_stamp: coding_stamp(store, &id),
+                                coding_drafts,
                             })
                         }
                         None => Err(e.to_string()),
@@ -249,8 +289,11 @@ fn handle(store: &Store, req: Request) -> Response {
             files,
             version,
             owner,
+            holds_draft,
         } => {
             let mut result = Ok(());
+            let mut draft = None;
+            // Every file is tried: one that fails does not hold up the others.
             for f in &files {
                 // A file on disk that cannot be read is never overwritten: it may hold work.
                 let saved = if f.coder == owner {
@@ -261,9 +304,21 @@ fn handle(store: &Store, req: Request) -> Response {
                         coding_store::save(store.root(), &with_positions_of(disk, f))
                     })
                 };
-                if let Err(e) = saved {
-                    result = Err(e.to_string());
-                    break;
+                match saved {
+                    // Another coder's file only carries moved positions, found again on the
+                    // next open: only the owner's work needs a draft.
+                    Err(e) if f.coder == owner => {
+                        draft = Some(keep_codings(store, f, holds_draft));
+                        result = result.and(Err(e.to_string()));
+                    }
+                    Err(e) => result = result.and(Err(e.to_string())),
+                    // A draft that cannot be read is not removed: say so.
+                    Ok(()) if f.coder == owner && holds_draft => {
+                        if let Err(e) = coding_draft::clear(store, &f.coder, &f.session) {
+                            draft = Some(Err(e.to_string()));
+                        }
+                    }
+                    Ok(()) => {}
                 }
             }
             Response::CodingsSaved {
@@ -271,6 +326,34 @@ fn handle(store: &Store, req: Request) -> Response {
                 id,
                 version,
                 result,
+                draft,
+            }
+        }
+        Request::WriteCodingDraft { file, holds_draft } => {
+            Response::DraftWritten(keep_codings(store, &file, holds_draft))
+        }
+        Request::RestoreCodingDraft { id, coder, text } => {
+            let result = coding_draft::restore(store, &coder, &id)
+                .map(|r| {
+                    let kept = if r.from_file > 0 {
+                        format!(", with {} already in the file", r.from_file)
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "Restored {} coding(s) from {}{kept}",
+                        r.codings,
+                        r.draft.display()
+                    )
+                })
+                .map_err(|e| e.to_string());
+            let (files, problems) = load_codings(store, &id, &text);
+            Response::CodingDraftRestored {
+                stamp: coding_stamp(store, &id),
+                id,
+                result,
+                files,
+                problems,
             }
         }
         Request::CodingStamp(id) => Response::CodingStamp {
@@ -312,6 +395,43 @@ fn handle(store: &Store, req: Request) -> Response {
             }
         }
     }
+}
+
+/// Keep a coder file in a coding draft, replacing the kept one only if `file` holds it.
+fn keep_codings(
+    store: &Store,
+    file: &CoderSessionFile,
+    holds_draft: bool,
+) -> Result<PathBuf, String> {
+    if holds_draft {
+        coding_draft::write(store, file)
+    } else {
+        coding_draft::write_merged(store, file)
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// The coding drafts kept for session `id` whose content is not what the coder's file holds,
+/// and the drafts kept for it that cannot be read (said as problems: they are left alone).
+fn kept_coding_drafts(store: &Store, id: &SessionId) -> (Vec<CodingDraft>, Vec<String>) {
+    let (drafts, errors) = coding_draft::list(store);
+    let name = format!("{}.json", id.as_str());
+    let unreadable = errors
+        .into_iter()
+        .filter(|e| e.path.file_name().is_some_and(|n| *n == *name))
+        .map(|e| e.to_string())
+        .collect();
+    let drafts = drafts
+        .into_iter()
+        .filter(|d| &d.file.session == id)
+        .filter(|d| {
+            !matches!(
+                coding_store::load(store.root(), &d.file.coder, id),
+                Ok(disk) if disk.codings == d.file.codings && disk.memo == d.file.memo
+            )
+        })
+        .collect();
+    (drafts, unreadable)
 }
 
 /// Every coder folder's file for `id`, with its stamp (None: no such file), sorted.

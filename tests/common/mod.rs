@@ -9,6 +9,7 @@ use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize}
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -215,29 +216,47 @@ pub fn store_dir(tmp: &tempfile::TempDir) -> std::path::PathBuf {
     tmp.path().join("store")
 }
 
+/// Run a prepared command (the `ripple` binary with its arguments and environment) with
+/// `stdin` written to its standard input (None: no input at all), and collect its exit status,
+/// stdout and stderr.
+pub fn output_with_stdin(mut cmd: Command, stdin: Option<&str>) -> Output {
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run ripple");
+    if let Some(text) = stdin {
+        // Dropped at the end of the statement, so the program sees the end of its input.
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("wait for ripple")
+}
+
 /// Create a session with `ripple new` (the same core the TUI uses), the note text on stdin;
 /// returns the new session's id.
 pub fn cli_new(store: &Path, title: &str, date: &str, text: &str) -> String {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ripple"))
-        .arg("--store")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ripple"));
+    cmd.arg("--store")
         .arg(store)
         .args(["new", "--title", title, "--date", date, "--agency", "CYFD"])
         .env(
             "RIPPLE_INDEX",
             store.parent().unwrap_or(store).join("index"),
-        )
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("run ripple new");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "ripple new failed");
+        );
+    let out = output_with_stdin(cmd, Some(text));
+    assert!(
+        out.status.success(),
+        "ripple new failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 

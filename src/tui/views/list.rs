@@ -113,7 +113,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         .map(|(pos, &i)| {
             let s = &list.all[i];
             let m = &s.meta;
-            let draft = app.drafts.contains(&m.id);
+            let draft = app.drafts.contains(&m.id) || app.coding_drafts.contains(&m.id);
             let title = if m.title.is_empty() {
                 "(untitled)".to_string()
             } else {
