@@ -87,8 +87,8 @@ pub enum Quit {
     AfterSave,
     /// A save failed on the way out; the next quit leaves anyway (the text is in a draft).
     Forced,
-    /// A save failed on the way out and what it held could not be kept in a draft either:
-    /// leaving loses it, so it takes two more quits (the next one only asks again).
+    /// A save (text or codings) failed on the way out and what it held could not be kept in
+    /// a draft either: leaving loses it, so it takes two more quits (the next one only asks).
     Unkept,
     Now,
 }
@@ -562,7 +562,7 @@ impl App {
         if self.quit == Quit::Unkept {
             self.quit = Quit::Forced;
             self.error(
-                "Quit once more to leave and LOSE the codings that could not be saved nor kept",
+                "Quit once more to leave and LOSE what could be neither saved nor kept in a draft",
             );
             return;
         }
@@ -1068,12 +1068,18 @@ impl App {
                         }
                     }
                     Err(e) => {
-                        let kept = match draft {
+                        let kept = match &draft {
                             Some(p) => format!("your text is kept here and in {}", p.display()),
                             None => "your text is kept in memory only: do not close Ripple".into(),
                         };
                         if self.quit == Quit::AfterSave && self.terminating {
                             self.quit = Quit::Now; // the IO thread kept a draft
+                        } else if self.quit == Quit::AfterSave && draft.is_none() {
+                            // Neither saved nor kept: leaving would lose the text.
+                            self.quit = Quit::Unkept;
+                            self.error(format!(
+                                "Could not save: {e}; nor keep your text in a recovery draft: do not close Ripple (quitting now loses it: it takes Ctrl-Q twice more)"
+                            ));
                         } else if self.quit == Quit::AfterSave {
                             self.quit = Quit::Forced;
                             self.error(format!(

@@ -2154,6 +2154,44 @@ mod tests {
     }
 
     #[test]
+    fn text_neither_saved_nor_kept_takes_two_more_quits_to_leave() {
+        let mut app = app_with_note("la niñez");
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        app.update(key(KeyCode::Char('!'), KeyModifiers::NONE));
+        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        let version = out
+            .iter()
+            .find_map(|r| match r {
+                Request::Save { version, .. } => Some(*version),
+                _ => None,
+            })
+            .expect("the text is saved before quitting");
+        app.update(Msg::Io(Response::Saved {
+            id: id.clone(),
+            version,
+            result: Err("permission denied".into()),
+            draft: None,
+        }));
+        let status = app.status.clone().unwrap().text;
+        assert!(
+            status.contains("do not close Ripple") && status.contains("Ctrl-Q twice more"),
+            "{status}"
+        );
+        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_ne!(
+            app.quit,
+            crate::tui::app::Quit::Now,
+            "a second quit only asks"
+        );
+        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_eq!(app.quit, crate::tui::app::Quit::Now);
+        assert!(
+            out.iter().any(|r| matches!(r, Request::WriteDraft(_))),
+            "a last try at a draft on the way out: {out:?}"
+        );
+    }
+
+    #[test]
     fn codings_that_cannot_be_saved_go_to_a_draft_when_quitting_twice() {
         let mut app = app_with_note("la niñez y la confianza");
         let id = app.note.as_ref().unwrap().meta.id.clone();
