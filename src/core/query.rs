@@ -395,7 +395,7 @@ fn lex_chunk(
             value: value.trim().to_string(),
             span: vspan,
         },
-        "type" => match SessionType::parse(&value) {
+        "type" => match SessionType::parse(&value).or_else(|| type_by_prefix(&value)) {
             Some(ty) => Ast::Type { ty, span },
             None => {
                 return Err(QueryError::new(
@@ -495,6 +495,22 @@ fn text_match(word: &str, start: usize) -> Result<TextMatch, QueryError> {
 }
 
 /// A date, a month or a year: the first and last day it covers.
+/// The session type whose key starts with `value` (`leadership` → `leadership-meeting`), if
+/// exactly one does.
+fn type_by_prefix(value: &str) -> Option<SessionType> {
+    let v = fold(value).replace([' ', '_'], "-");
+    if v.is_empty() {
+        return None;
+    }
+    let mut found = SessionType::ALL
+        .into_iter()
+        .filter(|t| t.key().starts_with(v.as_str()));
+    match (found.next(), found.next()) {
+        (Some(t), None) => Some(t),
+        _ => None,
+    }
+}
+
 fn parse_period(s: &str, col: usize) -> Result<(NaiveDate, NaiveDate), QueryError> {
     let n = s.chars().count().max(1);
     let bad = || {
@@ -1220,6 +1236,25 @@ mod tests {
         ));
         assert!(parse("type:\"joint coaching\"").is_ok());
         assert!(parse("type:joint-coaching").is_ok());
+    }
+
+    #[test]
+    fn a_type_may_be_shortened_to_a_unique_start() {
+        let ty = |q: &str| match parse(q).map(|q| q.ast) {
+            Ok(Ast::Type { ty, .. }) => Some(ty),
+            _ => None,
+        };
+        assert_eq!(ty("type:leadership"), Some(SessionType::LeadershipMeeting));
+        assert_eq!(ty("type:Joint"), Some(SessionType::JointCoaching));
+        assert_eq!(ty("type:train"), Some(SessionType::Training));
+        // A whole key wins over a longer one it starts: coaching is not joint-coaching.
+        assert_eq!(ty("type:coaching"), Some(SessionType::Coaching));
+        assert_eq!(ty("type:coach"), Some(SessionType::Coaching));
+        // No type starts so: the error lists the types.
+        assert!(parse("type:x")
+            .unwrap_err()
+            .message
+            .contains("leadership-meeting"));
     }
 
     fn date_of(q: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
