@@ -494,7 +494,6 @@ fn text_match(word: &str, start: usize) -> Result<TextMatch, QueryError> {
     Ok(TextMatch::Word(word.to_string()))
 }
 
-/// A date, a month or a year: the first and last day it covers.
 /// The session type whose key starts with `value` (`leadership` → `leadership-meeting`), if
 /// exactly one does.
 fn type_by_prefix(value: &str) -> Option<SessionType> {
@@ -511,6 +510,7 @@ fn type_by_prefix(value: &str) -> Option<SessionType> {
     }
 }
 
+/// A date, a month or a year: the first and last day it covers.
 fn parse_period(s: &str, col: usize) -> Result<(NaiveDate, NaiveDate), QueryError> {
     let n = s.chars().count().max(1);
     let bad = || {
@@ -763,7 +763,6 @@ impl Parser {
 // ---------------------------------------------------------------------------------------------
 // Translation to tantivy
 
-/// Every theme key (and the folded name) a `theme:` value may name, with its facet path.
 /// The key of the theme a `theme:` value names (by key, name, or `parent/child` path).
 fn resolve_theme(codebook: &Codebook, value: &str, span: Span) -> Result<String, QueryError> {
     let v = fold(value);
@@ -873,21 +872,6 @@ pub trait TermExpander {
     ) -> Option<Vec<String>>;
     /// Every term of a (small) field.
     fn all_terms(&self, field: TantivyField, max: usize) -> Option<Vec<String>>;
-}
-
-/// No index at hand: prefix and fuzzy words stay automaton queries, keyword phrases phrases.
-pub struct NoExpansion;
-
-impl TermExpander for NoExpansion {
-    fn prefixed(&self, _: TantivyField, _: &str, _: usize) -> Option<Vec<String>> {
-        None
-    }
-    fn fuzzy(&self, _: TantivyField, _: &str, _: u8, _: usize) -> Option<Vec<String>> {
-        None
-    }
-    fn all_terms(&self, _: TantivyField, _: usize) -> Option<Vec<String>> {
-        None
-    }
 }
 
 /// Most terms a prefix or fuzzy word is spelled out into (beyond it stays an automaton).
