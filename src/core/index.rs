@@ -1445,37 +1445,6 @@ fn date_value(d: NaiveDate) -> DateTime {
 // ---------------------------------------------------------------------------------------------
 // Snippets and highlights
 
-/// Optimal-string-alignment distance (adjacent transpositions cost 1, as in tantivy's fuzzy
-/// query), capped: returns `max + 1` as soon as it is exceeded.
-fn edit_distance(a: &str, b: &str, max: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
-        return max + 1;
-    }
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(b.len() + 1) {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()].min(max + 1)
-}
-
 /// Builds tantivy `SnippetGenerator`s from the query's positive terms: stemmed words as they
 /// are, and for prefix / fuzzy terms the stems of the words in this text that match them (the
 /// non-fuzzy view of the query; a fuzzy query itself gives tantivy no terms to highlight).
@@ -1485,8 +1454,9 @@ struct SnippetMaker<'a> {
     field: Field,
     text_analyzer: TextAnalyzer,
     index_analyzer: TextAnalyzer,
-    /// One automaton per fuzzy word (`None` past the distances we build).
-    fuzzy: Vec<Option<levenshtein_automata::DFA>>,
+    /// One automaton per fuzzy word (the query language allows distances 1 and 2, which
+    /// `levenshtein_dfa` builds).
+    fuzzy: Vec<levenshtein_automata::DFA>,
 }
 
 impl<'a> SnippetMaker<'a> {
@@ -1499,7 +1469,7 @@ impl<'a> SnippetMaker<'a> {
             fuzzy: wanted
                 .fuzzy
                 .iter()
-                .map(|(w, d)| levenshtein_dfa(w, *d))
+                .filter_map(|(w, d)| levenshtein_dfa(w, *d))
                 .collect(),
         }
     }
@@ -1507,18 +1477,13 @@ impl<'a> SnippetMaker<'a> {
     /// Whether a folded word as written matches one of the query's prefixes or fuzzy words.
     fn matches_loosely(
         wanted: &HighlightTerms,
-        fuzzy: &[Option<levenshtein_automata::DFA>],
+        fuzzy: &[levenshtein_automata::DFA],
         word: &str,
     ) -> bool {
         wanted.prefixes.iter().any(|x| word.starts_with(x.as_str()))
-            || wanted
-                .fuzzy
+            || fuzzy
                 .iter()
-                .zip(fuzzy)
-                .any(|((w, d), dfa)| match dfa {
-                    Some(dfa) => matches!(dfa.eval(word), levenshtein_automata::Distance::Exact(_)),
-                    None => edit_distance(word, w, *d as usize) <= *d as usize,
-                })
+                .any(|dfa| matches!(dfa.eval(word), levenshtein_automata::Distance::Exact(_)))
     }
 
     fn generator(&mut self, text: &str, max_bytes: usize) -> SnippetGenerator {
@@ -1758,10 +1723,13 @@ mod tests {
     }
 
     #[test]
-    fn edit_distance_counts_transpositions_once() {
-        assert_eq!(edit_distance("trust", "trsut", 2), 1);
-        assert_eq!(edit_distance("trust", "rust", 2), 1);
-        assert_eq!(edit_distance("trust", "crusty", 1), 2);
+    fn fuzzy_automata_count_transpositions_once() {
+        use levenshtein_automata::Distance;
+        let two = levenshtein_dfa("trust", 2).unwrap();
+        assert_eq!(two.eval("trsut"), Distance::Exact(1));
+        assert_eq!(two.eval("rust"), Distance::Exact(1));
+        let one = levenshtein_dfa("trust", 1).unwrap();
+        assert!(matches!(one.eval("crusty"), Distance::AtLeast(2)));
     }
 
     #[test]
