@@ -51,13 +51,6 @@ pub fn draft_path(drafts: &Path, coder: &str, session: &SessionId) -> PathBuf {
         .join(format!("{}.json", session.as_str()))
 }
 
-/// The drafts folders to look in: the store's, then the fallback one.
-fn roots(store: &Store) -> Vec<PathBuf> {
-    let mut v = vec![store.drafts_dir()];
-    v.extend(store.fallback_drafts_dir().map(Path::to_path_buf));
-    v
-}
-
 fn bad_session(session: &SessionId) -> Option<CodingFileError> {
     (!is_valid_id(session.as_str())).then(|| CodingFileError {
         path: PathBuf::from(session.as_str()),
@@ -178,7 +171,7 @@ pub fn read(
         return Err(e);
     }
     let mut newest: Option<CodingDraft> = None;
-    for root in roots(store) {
+    for root in store.draft_dirs() {
         if let Some(d) = read_at(&draft_path(&root, coder, session))? {
             if newest.as_ref().is_none_or(|n| d.written > n.written) {
                 newest = Some(d);
@@ -192,7 +185,7 @@ pub fn read(
 pub fn list(store: &Store) -> (Vec<CodingDraft>, Vec<CodingFileError>) {
     let mut drafts = Vec::new();
     let mut errors = Vec::new();
-    for root in roots(store) {
+    for root in store.draft_dirs() {
         let Ok(coders) = fs::read_dir(root.join(CODING_DRAFTS)) else {
             continue;
         };
@@ -232,12 +225,7 @@ pub fn clear(store: &Store, coder: &str, session: &SessionId) -> Result<(), Codi
     if let Some(e) = bad_session(session) {
         return Err(e);
     }
-    let mut roots = Vec::new();
-    if !store.is_read_only() {
-        roots.push(store.drafts_dir());
-    }
-    roots.extend(store.fallback_drafts_dir().map(Path::to_path_buf));
-    for root in roots {
+    for root in store.clearable_draft_dirs() {
         let p = draft_path(&root, coder, session);
         read_at(&p).map_err(kept_unreadable)?;
         match fs::remove_file(&p) {

@@ -718,8 +718,19 @@ impl Store {
         Ok(p)
     }
 
-    fn draft_dirs(&self) -> Vec<PathBuf> {
+    /// The drafts folders to look in: the store's, then the fallback one.
+    pub fn draft_dirs(&self) -> Vec<PathBuf> {
         let mut v = vec![self.drafts_dir()];
+        v.extend(self.fallback_drafts.clone());
+        v
+    }
+
+    /// The drafts folders a draft may be removed from: the store's only when it is writable.
+    pub fn clearable_draft_dirs(&self) -> Vec<PathBuf> {
+        let mut v = Vec::new();
+        if !self.is_read_only() {
+            v.push(self.drafts_dir());
+        }
         v.extend(self.fallback_drafts.clone());
         v
     }
@@ -774,12 +785,7 @@ impl Store {
     /// Remove a session's recovery drafts (the in-store one only when writable).
     pub fn clear_draft(&self, id: &SessionId) -> Result<(), StoreError> {
         check_id(id)?;
-        let mut dirs = Vec::new();
-        if !self.is_read_only() {
-            dirs.push(self.drafts_dir());
-        }
-        dirs.extend(self.fallback_drafts.clone());
-        for d in dirs {
+        for d in self.clearable_draft_dirs() {
             let p = d.join(format!("{id}.md"));
             match fs::remove_file(&p) {
                 Ok(()) => {}
