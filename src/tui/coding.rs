@@ -2107,8 +2107,9 @@ mod tests {
         assert_eq!(app.context(), Context::Editor);
     }
 
-    #[test]
-    fn codings_neither_saved_nor_kept_take_two_more_quits_to_leave() {
+    /// A note with "niñez" coded by the first theme key (Alt-1), then Ctrl-Q: the app, the
+    /// session and the requests the quit sent.
+    fn code_a_word_and_quit() -> (App, crate::core::session::SessionId, Vec<Request>) {
         let mut app = app_with_note("la niñez y la confianza");
         let id = app.note.as_ref().unwrap().meta.id.clone();
         app.note
@@ -2119,6 +2120,12 @@ mod tests {
             .set_selection(3, 8);
         app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
         let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        (app, id, out)
+    }
+
+    #[test]
+    fn codings_neither_saved_nor_kept_take_two_more_quits_to_leave() {
+        let (mut app, id, out) = code_a_word_and_quit();
         let version = out
             .iter()
             .find_map(|r| match r {
@@ -2193,16 +2200,7 @@ mod tests {
 
     #[test]
     fn codings_that_cannot_be_saved_go_to_a_draft_when_quitting_twice() {
-        let mut app = app_with_note("la niñez y la confianza");
-        let id = app.note.as_ref().unwrap().meta.id.clone();
-        app.note
-            .as_mut()
-            .unwrap()
-            .doc
-            .editor_mut()
-            .set_selection(3, 8);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
-        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        let (mut app, id, out) = code_a_word_and_quit();
         let version = out
             .iter()
             .find_map(|r| match r {
