@@ -716,6 +716,52 @@ fn outdated_schema_marker_means_rebuild() {
     assert!(health.needs_rebuild());
 }
 
+/// The index holds stems; prefix and fuzzy words go through its list of words as written,
+/// which must survive a reopen, grow with each save and serve a read-only instance.
+#[test]
+fn prefix_and_fuzzy_words_survive_reopen_saves_and_read_only_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let ix_dir = dir.path().join("ix");
+    drop(fill(&ix_dir));
+    let (mut ix, health) = SearchIndex::open(&ix_dir).unwrap();
+    assert_eq!(health, IndexHealth::Ok);
+    ix.set_codebook(Codebook::builtin());
+    assert_eq!(sessions(&ix, "perpetrat*"), ["s1", "s4"]);
+    assert_eq!(sessions(&ix, "trsut~"), ["s1", "s4"]);
+    // A word first written in a save is found by prefix and typo at once, and after a reopen.
+    let mut item = items().remove(2);
+    item.session.text.push_str(" Kaleidoscopes of support.");
+    ix.index_session(
+        &item.session,
+        &item.codings,
+        &item.memos,
+        &Codebook::builtin(),
+    )
+    .unwrap();
+    ix.commit().unwrap();
+    assert_eq!(sessions(&ix, "kaleido*"), ["s3"]);
+    assert_eq!(sessions(&ix, "kaleidoscopse~"), ["s3"]);
+    // The word itself finds its plural by the stem.
+    assert_eq!(sessions(&ix, "kaleidoscope"), ["s3"]);
+    let mut ro = SearchIndex::open_read_only(&ix_dir).unwrap();
+    ro.set_codebook(Codebook::builtin());
+    assert_eq!(sessions(&ro, "kaleido*"), ["s3"]);
+    drop(ro);
+    drop(ix);
+    let (mut ix, health) = SearchIndex::open(&ix_dir).unwrap();
+    assert_eq!(health, IndexHealth::Ok);
+    ix.set_codebook(Codebook::builtin());
+    assert_eq!(sessions(&ix, "kaleido*"), ["s3"]);
+    drop(ix);
+    // Without its word list the index cannot answer prefixes: it is rebuilt.
+    std::fs::remove_file(ix_dir.join(ripple::core::vocabulary::VOCABULARY_FILE)).unwrap();
+    let (_ix, health) = SearchIndex::open(&ix_dir).unwrap();
+    match health {
+        IndexHealth::Rebuilt { reason } => assert!(reason.contains("word list"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn refuses_a_store_folder_as_index() {
     let dir = tempfile::tempdir().unwrap();

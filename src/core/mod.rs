@@ -18,3 +18,4 @@ pub mod session_file;
 pub mod settings;
 pub mod store;
 pub mod text;
+pub mod vocabulary;

@@ -11,6 +11,7 @@ use crate::core::codebook::Codebook;
 use crate::core::index::{self, analyze, HitKind, IndexFields, KindFields};
 use crate::core::session::SessionType;
 use chrono::{Datelike, Duration, NaiveDate};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Bound;
 use tantivy::query::{
@@ -872,6 +873,12 @@ pub trait TermExpander {
     ) -> Option<Vec<String>>;
     /// Every term of a (small) field.
     fn all_terms(&self, field: TantivyField, max: usize) -> Option<Vec<String>>;
+    /// Words of running text as written (folded, not stemmed: the index's vocabulary)
+    /// starting with `prefix`, or `None` if there are more than `max`.
+    fn words_prefixed(&self, prefix: &str, max: usize) -> Option<Vec<String>>;
+    /// Words of running text as written within `distance` edits of `word`, or `None` if there
+    /// are more than `max`.
+    fn words_fuzzy(&self, word: &str, distance: u8, max: usize) -> Option<Vec<String>>;
 }
 
 /// Most terms a prefix or fuzzy word is spelled out into (beyond it stays an automaton).
@@ -949,9 +956,41 @@ impl Translator<'_> {
         })
     }
 
+    /// The stems of these words, looked up in a field of running text.
+    fn stems_union(field: TantivyField, words: Vec<String>) -> Box<dyn TantivyQuery> {
+        let stems: BTreeSet<String> = words.iter().map(|w| index::stem(w)).collect();
+        Self::terms_union(field, stems.into_iter().collect())
+    }
+
+    /// A prefix in running text: the words as written that start with it (from the
+    /// vocabulary), then every document holding a word of the same stem. Past
+    /// `MAX_EXPANSIONS` words, stems starting with the prefix (a stem may be shorter than the
+    /// prefix, so this can miss a few; it happens only for prefixes of one or two letters).
+    fn text_prefix(&self, field: TantivyField, word: &str) -> Option<Box<dyn TantivyQuery>> {
+        let t = single_plain_token(word)?;
+        Some(match self.expander.words_prefixed(&t, MAX_EXPANSIONS) {
+            Some(words) => Self::stems_union(field, words),
+            None => prefix_query(field, &t),
+        })
+    }
+
+    /// A fuzzy word in running text: the words as written within the distance (from the
+    /// vocabulary), then every document holding a word of the same stem.
+    fn text_fuzzy(&self, field: TantivyField, word: &str, d: u8) -> Option<Box<dyn TantivyQuery>> {
+        let t = single_plain_token(word)?;
+        Some(match self.expander.words_fuzzy(&t, d, MAX_EXPANSIONS) {
+            Some(words) => Self::stems_union(field, words),
+            None => Box::new(FuzzyTermQuery::new(
+                Term::from_field_text(field, &index::stem(&t)),
+                d,
+                true,
+            )),
+        })
+    }
+
     /// A word, phrase, prefix or fuzzy word in a field of running text (`INDEX_TOKENIZER`:
-    /// the field holds every word as written and its stem, so words and phrases look up stems
-    /// and prefix and fuzzy words look at the words as written), and in its CJK field if any.
+    /// the field holds the stem of each word, so words and phrases look up stems and prefix
+    /// and fuzzy words go through the vocabulary), and in its CJK field if any.
     fn text(
         &self,
         m: &TextMatch,
@@ -973,8 +1012,8 @@ impl Translator<'_> {
                 }
                 union(qs)
             }
-            TextMatch::Prefix(p) => self.prefix(field, p),
-            TextMatch::Fuzzy(w, d) => self.fuzzy(field, w, *d),
+            TextMatch::Prefix(p) => self.text_prefix(field, p),
+            TextMatch::Fuzzy(w, d) => self.text_fuzzy(field, w, *d),
         }
     }
 
