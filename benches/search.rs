@@ -462,6 +462,25 @@ fn raw_tantivy_rate(dir: &Path, items: &[IndexItem]) -> f64 {
     items.len() as f64 / t.elapsed().as_secs_f64()
 }
 
+/// Tantivy alone on the documents a rebuild writes (built beforehand, untimed), with Ripple's
+/// schema and analysers: what the index's design costs in tantivy, apart from Ripple's own
+/// work (building documents, collecting the vocabulary). Sessions/s.
+/// Returns (sessions/s, CPU seconds of the timed part).
+fn same_documents_rate(dir: &Path, ix: &SearchIndex, items: &[IndexItem]) -> (f64, f64) {
+    let docs: Vec<tantivy::TantivyDocument> =
+        items.iter().flat_map(|it| ix.bench_documents(it)).collect();
+    let index = ripple::core::index::bench_plain_index(dir).unwrap();
+    let mut w: tantivy::IndexWriter = index.writer(64_000_000).unwrap();
+    let cpu0 = cpu_seconds();
+    let t = Instant::now();
+    for d in docs {
+        w.add_document(d).unwrap();
+    }
+    w.commit().unwrap();
+    let rate = items.len() as f64 / t.elapsed().as_secs_f64();
+    (rate, cpu_seconds() - cpu0)
+}
+
 const PAGE_QUERIES: &[&str] = &[
     "trust",
     "trust agencies",
@@ -492,6 +511,10 @@ struct Row {
     save_p95: Duration,
     reindex_rate: f64,
     raw_rate: f64,
+    /// Tantivy alone on Ripple's documents, sessions/s.
+    same_rate: f64,
+    /// CPU seconds: reindex, raw tantivy, tantivy alone on Ripple's documents.
+    cpu: (f64, f64, f64),
     rg_word: Option<Duration>,
     fts_build: Option<Duration>,
     fts_query: Option<Duration>,
@@ -584,11 +607,19 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
     index.rebuild(owned, n, &codebook, &mut |_, _| {}).unwrap();
     let reindex_rate = n as f64 / t.elapsed().as_secs_f64();
     let reindex_cpu = cpu_seconds() - cpu0;
+    eprintln!("== {n}: tantivy alone on Ripple's documents");
+    let same_dir = base.join(format!("same-{n}"));
+    let _ = std::fs::remove_dir_all(&same_dir);
+    std::fs::create_dir_all(&same_dir).unwrap();
+    index.set_codebook(codebook.clone());
+    let (same_rate, same_cpu) = same_documents_rate(&same_dir, &index, &items);
+    let _ = std::fs::remove_dir_all(&same_dir);
     if reindex_only {
         println!(
-            "{n} sessions: reindex {reindex_rate:.0} sessions/s, raw tantivy {raw_rate:.0} docs/s, ratio {:.2}; CPU seconds reindex {reindex_cpu:.2}, raw {raw_cpu:.2}, raw / reindex {:.2}",
+            "{n} sessions: reindex {reindex_rate:.0} sessions/s, raw tantivy {raw_rate:.0} docs/s, ratio {:.2}; CPU seconds reindex {reindex_cpu:.2}, raw {raw_cpu:.2}, raw / reindex {:.2}; tantivy alone on Ripple's documents {same_rate:.0} sessions/s (CPU {same_cpu:.2} s), reindex / that {:.2}",
             reindex_rate / raw_rate,
-            raw_cpu / reindex_cpu
+            raw_cpu / reindex_cpu,
+            reindex_rate / same_rate
         );
         std::process::exit(0);
     }
@@ -713,6 +744,8 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
         save_p95,
         reindex_rate,
         raw_rate,
+        same_rate,
+        cpu: (reindex_cpu, raw_cpu, same_cpu),
         rg_word,
         fts_build,
         fts_query,
@@ -776,6 +809,23 @@ fn main() {
             r.reindex_rate,
             r.raw_rate,
             r.reindex_rate / r.raw_rate
+        );
+    }
+    println!();
+    println!("| sessions | reindex | raw tantivy | reindex / raw | tantivy alone on Ripple's documents | reindex / that | CPU seconds: reindex / raw / alone |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {:.0} sessions/s | {:.0} docs/s | {:.2} | {:.0} sessions/s | {:.2} | {:.2} / {:.2} / {:.2} |",
+            r.n,
+            r.reindex_rate,
+            r.raw_rate,
+            r.reindex_rate / r.raw_rate,
+            r.same_rate,
+            r.reindex_rate / r.same_rate,
+            r.cpu.0,
+            r.cpu.1,
+            r.cpu.2
         );
     }
     println!();

@@ -765,6 +765,15 @@ fn read_marker(dir: &Path) -> Option<u32> {
         .ok()
 }
 
+/// An empty tantivy index with Ripple's schema and analysers, whose analysis collects no
+/// vocabulary: the benchmark's "tantivy alone on Ripple's documents".
+#[doc(hidden)]
+pub fn bench_plain_index(dir: &Path) -> tantivy::Result<Index> {
+    let index = Index::create_in_dir(dir, build_schema())?;
+    register_tokenizers(&index, None);
+    Ok(index)
+}
+
 /// Whether another process holds tantivy's writer lock on `dir` (the same `flock` tantivy
 /// takes), so a folder being written is never moved aside under its writer.
 fn writer_lock_busy(dir: &Path) -> bool {
@@ -1085,6 +1094,13 @@ impl SearchIndex {
         )?;
         progress(done, total.max(done));
         Ok(done)
+    }
+
+    /// The documents `rebuild` writes for one session. For the benchmark, which times tantivy
+    /// alone on them (in an index made by `bench_plain_index`) beside a whole rebuild.
+    #[doc(hidden)]
+    pub fn bench_documents(&self, item: &IndexItem) -> Vec<TantivyDocument> {
+        self.documents(&item.session, &item.codings, &item.memos)
     }
 
     /// The documents for one session: the session, then one per attached coding.
