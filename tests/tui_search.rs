@@ -274,6 +274,22 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
     t.wait_for("Exported 1 passages to");
     assert!(std::fs::read_to_string(&out).unwrap().contains(DEMO_QUOTE));
 
+    // A `.csv` name writes CSV, one row a passage, the prompt naming the format first.
+    let csv_out = tmp.path().join("evidence.csv");
+    t.type_text("x");
+    t.wait_for("Export to: evidence-");
+    t.key(Key::Ctrl('u'));
+    t.type_text(csv_out.to_str().unwrap());
+    t.wait_for("CSV · .md .csv .json");
+    t.key(Key::Enter);
+    t.wait_for("passages to");
+    t.wait_for("(CSV)");
+    let csv = std::fs::read_to_string(&csv_out).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().contains("quote"), "a header row:\n{csv}");
+    assert_eq!(lines.filter(|l| l.contains(DEMO_QUOTE)).count(), 1, "{csv}");
+    assert!(!csv.contains("> "), "not Markdown:\n{csv}");
+
     // Enter opens the note at a passage; Esc comes back to the evidence.
     t.key(Key::Home);
     t.key(Key::Enter);

@@ -36,6 +36,30 @@ pub enum EvidenceFormat {
     Json,
 }
 
+impl EvidenceFormat {
+    /// The format a file name asks for: `.csv` and `.json` (any case), Markdown otherwise.
+    pub fn from_path(path: &std::path::Path) -> EvidenceFormat {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv") => EvidenceFormat::Csv,
+            Some("json") => EvidenceFormat::Json,
+            _ => EvidenceFormat::Markdown,
+        }
+    }
+
+    /// How the format is named to users.
+    pub fn name(self) -> &'static str {
+        match self {
+            EvidenceFormat::Markdown => "Markdown",
+            EvidenceFormat::Csv => "CSV",
+            EvidenceFormat::Json => "JSON",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct EvidenceOptions {
     /// Passages matching this query (`Query::all()` for every passage).
@@ -441,6 +465,16 @@ pub fn render(items: &[EvidenceItem], format: EvidenceFormat, opts: &EvidenceOpt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_file_name_chooses_the_format() {
+        let f = |p: &str| EvidenceFormat::from_path(std::path::Path::new(p));
+        assert_eq!(f("evidence.csv"), EvidenceFormat::Csv);
+        assert_eq!(f("out/Trust.JSON"), EvidenceFormat::Json);
+        assert_eq!(f("evidence-2026-06-01.md"), EvidenceFormat::Markdown);
+        assert_eq!(f("report"), EvidenceFormat::Markdown);
+        assert_eq!(f("notes.csv.txt"), EvidenceFormat::Markdown);
+    }
 
     #[test]
     fn redaction_is_whole_word_and_folded() {

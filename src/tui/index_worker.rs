@@ -43,7 +43,8 @@ pub enum IndexRequest {
         theme: Option<String>,
         sort: EvidenceSort,
     },
-    /// Write these passages as Markdown to `path`; an existing file only when `replace`.
+    /// Write these passages to `path`, in the format its name asks for (`.csv`, `.json`,
+    /// Markdown otherwise); an existing file only when `replace`.
     Export {
         items: Vec<EvidenceItem>,
         path: PathBuf,
@@ -404,7 +405,7 @@ impl Worker {
                     Err(None)
                 } else {
                     let opts = EvidenceOptions::default();
-                    let text = evidence::render(&items, EvidenceFormat::Markdown, &opts);
+                    let text = evidence::render(&items, EvidenceFormat::from_path(&path), &opts);
                     atomic_write(&path, text.as_bytes())
                         .map_err(|e| Some(format!("cannot write {}: {e}", path.display())))
                 };

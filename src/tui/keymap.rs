@@ -615,7 +615,7 @@ pub const BINDINGS: &[Binding] = &[
         K::Char('x'),
         NONE,
         A::Export,
-        "export marked (or all) passages to Markdown",
+        "export marked (or all) passages: Markdown, or CSV / JSON for a .csv / .json name",
     ),
     b(
         C::Evidence,

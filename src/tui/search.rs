@@ -3,7 +3,7 @@
 //! decides what to ask for and what to show.
 
 use crate::core::codebook::Theme;
-use crate::core::evidence::{citation, EvidenceItem, EvidenceSort};
+use crate::core::evidence::{citation, EvidenceFormat, EvidenceItem, EvidenceSort};
 use crate::core::index::{Hit, HitKind, Results};
 use crate::core::query::{self, QueryError};
 use crate::core::session::SessionId;
@@ -855,7 +855,11 @@ impl App {
             } => match result {
                 Ok(()) => self.search_status(
                     StatusKind::Ok,
-                    format!("Exported {count} passages to {}", full.display()),
+                    format!(
+                        "Exported {count} passages to {} ({})",
+                        full.display(),
+                        EvidenceFormat::from_path(&path).name()
+                    ),
                 ),
                 Err(None) => {
                     let typed = path.to_string_lossy().into_owned();

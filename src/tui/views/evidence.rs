@@ -1,7 +1,7 @@
 //! The evidence view: every coded passage for a theme (or a query), with its session's date,
 //! agency, type and county, a few words of context and the memo; marks; the export prompt.
 
-use crate::core::evidence::EvidenceSort;
+use crate::core::evidence::{EvidenceFormat, EvidenceSort};
 use crate::tui::app::App;
 use crate::tui::theme::Palette;
 use crate::tui::views::search::chips;
@@ -118,10 +118,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
 
     if let Some(path) = &ev.export_path {
         let label = " Export to: ";
+        let format = EvidenceFormat::from_path(std::path::Path::new(path.trim()));
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(label, pal.key()),
                 Span::raw(path.clone()),
+                Span::styled(
+                    format!("   {} · .md .csv .json · Enter writes · Esc cancels", format.name()),
+                    pal.dim(),
+                ),
             ])),
             prompt,
         );
