@@ -226,7 +226,7 @@ fn a_deleted_index_is_rebuilt_at_start_and_search_works() {
 
 #[test]
 fn evidence_marks_copies_and_exports_the_marked_passages() {
-    let (tmp, _store, mut t) = start_on_demo_store(140, 40);
+    let (tmp, store, mut t) = start_on_demo_store(140, 40);
     open_search(&mut t);
     t.type_text("theme:trust");
     t.wait_for(DEMO_QUOTE);
@@ -286,9 +286,39 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
     t.wait_for("(CSV)");
     let csv = std::fs::read_to_string(&csv_out).unwrap();
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().contains("quote"), "a header row:\n{csv}");
+    assert!(
+        lines.next().unwrap().contains("quote"),
+        "a header row:\n{csv}"
+    );
     assert_eq!(lines.filter(|l| l.contains(DEMO_QUOTE)).count(), 1, "{csv}");
     assert!(!csv.contains("> "), "not Markdown:\n{csv}");
+
+    // Ctrl-D de-identifies: no names or ids, and the store's `deidentify` terms redacted.
+    let settings = store.join("ripple.toml");
+    let mut table: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    table.insert("deidentify".into(), toml::Value::Array(vec!["CYFD".into()]));
+    std::fs::write(&settings, toml::to_string(&table).unwrap()).unwrap();
+    let deid_out = tmp.path().join("evidence-deidentified.csv");
+    t.type_text("x");
+    t.wait_for("Export to: evidence-");
+    t.key(Key::Ctrl('u'));
+    t.type_text(deid_out.to_str().unwrap());
+    t.key(Key::Ctrl('d'));
+    t.wait_for("CSV, de-identified ·");
+    t.key(Key::Enter);
+    t.wait_for("(CSV, de-identified)");
+    let deid = std::fs::read_to_string(&deid_out).unwrap();
+    let header = deid.lines().next().unwrap();
+    assert!(
+        !header.contains("coder") && !header.contains("facilitator"),
+        "{deid}"
+    );
+    assert!(
+        deid.contains("advocates stopped returning [redacted] calls"),
+        "{deid}"
+    );
+    assert!(!deid.contains("CYFD"), "the listed agency too:\n{deid}");
 
     // Enter opens the note at a passage; Esc comes back to the evidence.
     t.key(Key::Home);

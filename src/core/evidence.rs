@@ -142,6 +142,26 @@ pub fn load_redact_terms(store_root: &Path) -> Result<Vec<String>, String> {
     }
 }
 
+/// The passage as a de-identified export shows it: the facilitator, the coder and the ids
+/// left out, and `terms` redacted in the title, quote, context and memo, and in the agencies
+/// and county (which stay unless listed).
+pub fn deidentified(item: &EvidenceItem, terms: &[String]) -> EvidenceItem {
+    EvidenceItem {
+        agencies: item.agencies.iter().map(|a| redact(a, terms)).collect(),
+        county: redact(&item.county, terms),
+        title: redact(&item.title, terms),
+        quote: redact(&item.quote, terms),
+        context_before: redact(&item.context_before, terms),
+        context_after: redact(&item.context_after, terms),
+        memo: redact(&item.memo, terms),
+        facilitator: None,
+        coder: None,
+        session_id: None,
+        coding_id: None,
+        ..item.clone()
+    }
+}
+
 /// Replace each term (whole words, case- and accent-insensitive) with `[redacted]`.
 pub fn redact(text: &str, terms: &[String]) -> String {
     let folded_terms: Vec<Vec<String>> = terms
@@ -271,32 +291,29 @@ pub fn gather(
             .find(|t| t.key == key)
             .map(|t| t.name.clone())
             .unwrap_or_else(|| key.clone());
-        let keep = |s: String| (!opts.deidentify).then_some(s);
-        let r = |s: &str| {
-            if opts.deidentify {
-                redact(s, &opts.redact_terms)
-            } else {
-                s.to_string()
-            }
-        };
-        items.push(EvidenceItem {
+        let item = EvidenceItem {
             theme: key,
             theme_name,
             date: hit.date,
             session_type: hit.session_type.label().to_string(),
             agencies: hit.agencies.clone(),
             county: hit.county.clone(),
-            title: r(&hit.title),
-            quote: r(&hit.quote_or_snippet),
-            context_before: r(&before),
-            context_after: r(&after),
-            memo: r(&hit.memo),
-            facilitator: keep(hit.facilitator.clone()),
-            coder: keep(hit.coder.clone()),
-            session_id: keep(hit.session_id.0.clone()),
-            coding_id: hit.coding_id.clone().and_then(keep),
+            title: hit.title.clone(),
+            quote: hit.quote_or_snippet.clone(),
+            context_before: before,
+            context_after: after,
+            memo: hit.memo.clone(),
+            facilitator: Some(hit.facilitator.clone()),
+            coder: Some(hit.coder.clone()),
+            session_id: Some(hit.session_id.0.clone()),
+            coding_id: hit.coding_id.clone(),
             start: hit.start,
             end: hit.end,
+        };
+        items.push(if opts.deidentify {
+            deidentified(&item, &opts.redact_terms)
+        } else {
+            item
         });
     }
     let order: HashMap<&str, usize> = codebook
@@ -474,6 +491,43 @@ mod tests {
         assert_eq!(f("evidence-2026-06-01.md"), EvidenceFormat::Markdown);
         assert_eq!(f("report"), EvidenceFormat::Markdown);
         assert_eq!(f("notes.csv.txt"), EvidenceFormat::Markdown);
+    }
+
+    #[test]
+    fn a_deidentified_passage_has_no_names_or_ids_and_no_listed_terms() {
+        let item = EvidenceItem {
+            theme: "trust".into(),
+            theme_name: "Trust".into(),
+            date: NaiveDate::from_ymd_opt(2026, 6, 14).unwrap(),
+            session_type: "joint coaching".into(),
+            agencies: vec!["CYFD".into(), "La Casa".into()],
+            county: "Doña Ana".into(),
+            title: "Maria's case review".into(),
+            quote: "Maria called CYFD".into(),
+            context_before: "Before Maria".into(),
+            context_after: "after maría".into(),
+            memo: "Ask Maria".into(),
+            facilitator: Some("M. Rivera".into()),
+            coder: Some("Ana Ortiz".into()),
+            session_id: Some("s1".into()),
+            coding_id: Some("c1".into()),
+            start: 3,
+            end: 9,
+        };
+        let terms = vec!["Maria".to_string(), "Dona Ana".to_string()];
+        let d = deidentified(&item, &terms);
+        assert_eq!(d.quote, "[redacted] called CYFD");
+        assert_eq!(d.title, "[redacted]'s case review");
+        assert_eq!(d.context_before, "Before [redacted]");
+        assert_eq!(d.context_after, "after [redacted]");
+        assert_eq!(d.memo, "Ask [redacted]");
+        assert_eq!(d.county, "[redacted]");
+        assert_eq!(d.agencies, ["CYFD", "La Casa"]);
+        assert_eq!(
+            (d.facilitator, d.coder, d.session_id, d.coding_id),
+            (None, None, None, None)
+        );
+        assert_eq!((d.start, d.end, d.date), (3, 9, item.date));
     }
 
     #[test]

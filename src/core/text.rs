@@ -82,7 +82,10 @@ mod tests {
         assert_eq!(char_slice(s, 8, 99), "们");
         assert_eq!(char_to_byte(s, 99), s.len());
         for i in 0..=s.chars().count() {
-            assert_eq!(char_to_byte(s, i), s.char_indices().nth(i).map_or(s.len(), |(b, _)| b));
+            assert_eq!(
+                char_to_byte(s, i),
+                s.char_indices().nth(i).map_or(s.len(), |(b, _)| b)
+            );
         }
     }
 }

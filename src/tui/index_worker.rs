@@ -44,11 +44,13 @@ pub enum IndexRequest {
         sort: EvidenceSort,
     },
     /// Write these passages to `path`, in the format its name asks for (`.csv`, `.json`,
-    /// Markdown otherwise); an existing file only when `replace`.
+    /// Markdown otherwise); an existing file only when `replace`; de-identified (names left
+    /// out, the store's `deidentify` terms redacted) when `deidentify`.
     Export {
         items: Vec<EvidenceItem>,
         path: PathBuf,
         replace: bool,
+        deidentify: bool,
     },
 }
 
@@ -134,6 +136,7 @@ pub enum IndexResponse {
         path: PathBuf,
         full: PathBuf,
         count: usize,
+        deidentified: bool,
         /// `Err(None)`: the file exists and was left alone (ask before replacing it).
         result: Result<(), Option<String>>,
     },
@@ -399,25 +402,48 @@ impl Worker {
                 items,
                 path,
                 replace,
+                deidentify,
             } => {
                 let count = items.len();
                 let result = if path.exists() && !replace {
                     Err(None)
                 } else {
-                    let opts = EvidenceOptions::default();
-                    let text = evidence::render(&items, EvidenceFormat::from_path(&path), &opts);
-                    atomic_write(&path, text.as_bytes())
-                        .map_err(|e| Some(format!("cannot write {}: {e}", path.display())))
+                    self.export(items, &path, deidentify).map_err(Some)
                 };
                 let full = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
                 IndexResponse::Exported {
                     path,
                     full,
                     count,
+                    deidentified: deidentify,
                     result,
                 }
             }
         }
+    }
+
+    /// Writes an evidence export (see `IndexRequest::Export`).
+    fn export(
+        &self,
+        mut items: Vec<EvidenceItem>,
+        path: &Path,
+        deidentify: bool,
+    ) -> Result<(), String> {
+        let opts = EvidenceOptions {
+            deidentify,
+            ..EvidenceOptions::default()
+        };
+        if deidentify {
+            // Read at each export, so terms added to ripple.toml meanwhile are used.
+            let terms = evidence::load_redact_terms(self.store.root())?;
+            items = items
+                .iter()
+                .map(|i| evidence::deidentified(i, &terms))
+                .collect();
+        }
+        let text = evidence::render(&items, EvidenceFormat::from_path(path), &opts);
+        atomic_write(path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
     fn search(&self, source: &str) -> Result<Box<(Results, Results)>, SearchError> {
@@ -534,6 +560,7 @@ mod tests {
                 items: Vec::new(),
                 path: "a.md".into(),
                 replace: false,
+                deidentify: false,
             },
             IndexRequest::Evidence {
                 seq: 5,

@@ -111,6 +111,8 @@ pub enum Action {
     PrevTheme,
     CopyQuote,
     Export,
+    /// The export prompt: de-identify the export, or not.
+    ToggleDeidentify,
     Confirm,
     // Coding
     /// Choose a theme for the selection (or for the highlighted coding).
@@ -646,6 +648,13 @@ pub const BINDINGS: &[Binding] = &[
         CTRL,
         A::ClearFilter,
         "clear the file name",
+    ),
+    b(
+        C::ExportPrompt,
+        K::Char('d'),
+        CTRL,
+        A::ToggleDeidentify,
+        "de-identify the export (no names or ids; ripple.toml's deidentify terms redacted), or not",
     ),
     // Coding, from the editor
     b(

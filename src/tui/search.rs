@@ -290,6 +290,9 @@ pub struct EvidenceState {
     pub export_path: Option<String>,
     /// This existing file may be replaced (the user was told it exists and confirmed again).
     pub replace_ok: Option<String>,
+    /// The export leaves out names and redacts the store's `deidentify` terms (Ctrl-D in the
+    /// prompt; kept for the next export).
+    pub export_deidentified: bool,
     /// Where Esc goes.
     pub back_to: Screen,
 }
@@ -307,6 +310,7 @@ impl Default for EvidenceState {
             error: None,
             export_path: None,
             replace_ok: None,
+            export_deidentified: false,
             back_to: Screen::List,
         }
     }
@@ -761,6 +765,12 @@ impl App {
                 path.pop();
             }
             Action::ClearFilter => path.clear(),
+            Action::ToggleDeidentify => {
+                let ev = &mut self.evidence;
+                ev.export_deidentified = !ev.export_deidentified;
+                // A confirmed replace was for the other kind of export.
+                ev.replace_ok = None;
+            }
             Action::Confirm => {
                 let path = path.trim().to_string();
                 if path.is_empty() {
@@ -779,6 +789,7 @@ impl App {
                 };
                 ev.export_path = None;
                 let replace = ev.replace_ok.take().as_deref() == Some(path.as_str());
+                let deidentify = ev.export_deidentified;
                 let which = if ev.marked.is_empty() {
                     "all"
                 } else {
@@ -792,6 +803,7 @@ impl App {
                     items,
                     path: path.into(),
                     replace,
+                    deidentify,
                 });
             }
             _ => {}
@@ -851,14 +863,16 @@ impl App {
                 path,
                 full,
                 count,
+                deidentified,
                 result,
             } => match result {
                 Ok(()) => self.search_status(
                     StatusKind::Ok,
                     format!(
-                        "Exported {count} passages to {} ({})",
+                        "Exported {count} passages to {} ({}{})",
                         full.display(),
-                        EvidenceFormat::from_path(&path).name()
+                        EvidenceFormat::from_path(&path).name(),
+                        if deidentified { ", de-identified" } else { "" }
                     ),
                 ),
                 Err(None) => {
@@ -1139,6 +1153,7 @@ mod tests {
                 items,
                 path,
                 replace: false,
+                deidentify: false,
             }] => {
                 assert_eq!(path, std::path::Path::new("out.md"));
                 assert_eq!(items.len(), 1);

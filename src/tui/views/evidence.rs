@@ -124,7 +124,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                 Span::styled(label, pal.key()),
                 Span::raw(path.clone()),
                 Span::styled(
-                    format!("   {} · .md .csv .json · Enter writes · Esc cancels", format.name()),
+                    format!(
+                        "   {}{} · .md .csv .json · Ctrl-D de-identify · Enter writes · Esc cancels",
+                        format.name(),
+                        if ev.export_deidentified {
+                            ", de-identified"
+                        } else {
+                            ""
+                        }
+                    ),
                     pal.dim(),
                 ),
             ])),
