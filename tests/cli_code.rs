@@ -401,7 +401,11 @@ fn check_lists_kept_codings_and_restore_writes_them_back() {
             "note: {}: 1 coding(s) of Ana Peña for \"Joint coaching: trust\" ({})",
             draft.display(),
             sid.short()
-        )) && r.stdout.contains(&format!("code restore {}", sid.short())),
+        )) && r.stdout.contains(&format!(
+            "`ripple --store {} --coder 'Ana Peña' code restore {}`",
+            root.display(),
+            sid.short()
+        )),
         "{}",
         r.stdout
     );

@@ -86,6 +86,20 @@ impl fmt::Display for UsageError {
 impl std::error::Error for UsageError {}
 
 /// Build a usage error (exit code 2).
+/// A word as a POSIX shell reads it back unchanged: as it is when it holds only characters
+/// no shell treats specially, otherwise in single quotes (a quote inside becomes `'\''`).
+/// For commands Ripple prints for the user to paste.
+pub fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UsageError(msg.into()))
 }
@@ -192,5 +206,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Reindex(args)) => search::reindex(&args, &ctx),
         Some(Command::Code(cmd)) => code::run(cmd, &ctx),
         Some(Command::Codebook(cmd)) => code::run_codebook(cmd, &ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn shell_words_read_back_unchanged() {
+        assert_eq!(shell_word("Chen"), "Chen");
+        assert_eq!(shell_word("/tmp/store-1"), "/tmp/store-1");
+        assert_eq!(shell_word("Ana Peña"), "'Ana Peña'");
+        assert_eq!(shell_word("O'Brien"), "'O'\\''Brien'");
+        assert_eq!(shell_word("$HOME"), "'$HOME'");
+        assert_eq!(shell_word(""), "''");
+        // What sh makes of them.
+        for word in ["Ana Peña", "O'Brien", "$HOME `x` \\n", "a\"b"] {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("printf %s {}", shell_word(word)))
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), word);
+        }
     }
 }

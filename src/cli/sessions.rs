@@ -353,12 +353,13 @@ fn coding_draft_note(store: &Store, d: &crate::core::coding_draft::CodingDraft) 
         Err(_) => format!("{} (the session itself no longer exists)", id.short()),
     };
     format!(
-        "{}: {} coding(s) of {} for {about} kept after a failed save on {}: `ripple --coder \"{}\" code restore {}` writes them back",
+        "{}: {} coding(s) of {} for {about} kept after a failed save on {}: `ripple --store {} --coder {} code restore {}` writes them back",
         d.path.display(),
         d.file.codings.len(),
         d.file.coder,
         local_time(d.written),
-        d.file.coder,
+        super::shell_word(&store.root().to_string_lossy()),
+        super::shell_word(&d.file.coder),
         id.short()
     )
 }
