@@ -22,15 +22,21 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-/// How many hits of each kind a search screen shows.
-pub const SEARCH_LIMIT: usize = 100;
+/// How many hits of each kind a search loads at first, and how many more each time the
+/// selection reaches the last one loaded.
+pub const SEARCH_PAGE: usize = 100;
 /// A read-only index is reopened at most this often, to see the writer's commits.
 const READ_ONLY_REFRESH: Duration = Duration::from_secs(2);
 
 #[derive(Debug)]
 pub enum IndexRequest {
-    /// Search both passages and sessions. `seq` grows with every request the UI sends.
-    Search { seq: u64, query: String },
+    /// Search both passages and sessions, the best `limit` hits of each. `seq` grows with
+    /// every request the UI sends.
+    Search {
+        seq: u64,
+        query: String,
+        limit: usize,
+    },
     /// A session or its codings were saved: index it (with its codings) and commit.
     Reindex(SessionId),
     /// The codebook changed: read it again and rebuild the whole index (in the background,
@@ -379,9 +385,9 @@ impl Worker {
     fn handle(&mut self, req: IndexRequest, send: &dyn Fn(IndexResponse) -> bool) -> IndexResponse {
         match req {
             IndexRequest::Rebuild => IndexResponse::State(self.codebook_changed(send)),
-            IndexRequest::Search { seq, query } => {
+            IndexRequest::Search { seq, query, limit } => {
                 self.refresh_read_only();
-                let result = self.search(&query);
+                let result = self.search(&query, limit);
                 IndexResponse::Searched { seq, query, result }
             }
             IndexRequest::Reindex(id) => {
@@ -446,14 +452,14 @@ impl Worker {
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
-    fn search(&self, source: &str) -> Result<Box<(Results, Results)>, SearchError> {
+    fn search(&self, source: &str, limit: usize) -> Result<Box<(Results, Results)>, SearchError> {
         let q = query::parse(source).map_err(SearchError::Query)?;
         let ix = self
             .index
             .as_ref()
             .ok_or_else(|| SearchError::Other("the search index is not available".into()))?;
         let run = |kind| {
-            ix.search(&q, kind, SEARCH_LIMIT, 0).map_err(|e| match e {
+            ix.search(&q, kind, limit, 0).map_err(|e| match e {
                 IndexError::Query(e) => SearchError::Query(e),
                 e => SearchError::Other(e.to_string()),
             })
@@ -527,6 +533,7 @@ mod tests {
         IndexRequest::Search {
             seq,
             query: format!("q{seq}"),
+            limit: SEARCH_PAGE,
         }
     }
 

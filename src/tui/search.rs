@@ -8,7 +8,7 @@ use crate::core::index::{Hit, HitKind, Results};
 use crate::core::query::{self, QueryError};
 use crate::core::session::SessionId;
 use crate::tui::app::{App, Screen, Status, StatusKind};
-use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError};
+use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError, SEARCH_PAGE};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::worker::Request;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
@@ -53,6 +53,10 @@ pub struct SearchState {
     pub note_hits: Option<NoteHits>,
     /// The screen to go back to when the note opened from a result is closed.
     pub return_to: Option<Screen>,
+    /// How many hits of each kind searches for `limit_for` ask for: one page, and a page more
+    /// each time the selection reaches the last hit loaded.
+    pub limit: usize,
+    pub limit_for: String,
 }
 
 impl Default for SearchState {
@@ -73,6 +77,8 @@ impl Default for SearchState {
             jump: None,
             note_hits: None,
             return_to: None,
+            limit: SEARCH_PAGE,
+            limit_for: String::new(),
         }
     }
 }
@@ -253,6 +259,19 @@ impl SearchState {
         let s = &mut self.selected[kind_slot(self.kind)];
         *s = (*s as isize + delta).clamp(0, n.saturating_sub(1) as isize) as usize;
     }
+
+    /// Whether the selection is on the last hit loaded while more match the query on screen,
+    /// and no larger page has been asked for yet.
+    fn wants_more(&self) -> bool {
+        let Some(r) = self.results_of(self.kind) else {
+            return false;
+        };
+        let loaded = r.hits.len();
+        self.shown_query == self.input
+            && loaded < r.total
+            && self.limit <= loaded
+            && self.selected[kind_slot(self.kind)] + 1 >= loaded
+    }
 }
 
 /// Which passages the evidence view collects.
@@ -410,11 +429,18 @@ impl App {
     pub fn send_search(&mut self) {
         match query::parse(&self.search.input) {
             Ok(_) => {
-                self.search.error = None;
-                self.search.sent_seq += 1;
+                let s = &mut self.search;
+                if s.limit_for != s.input {
+                    // Another query starts again at one page.
+                    s.limit = SEARCH_PAGE;
+                    s.limit_for = s.input.clone();
+                }
+                s.error = None;
+                s.sent_seq += 1;
                 self.index_out.push(IndexRequest::Search {
-                    seq: self.search.sent_seq,
-                    query: self.search.input.clone(),
+                    seq: s.sent_seq,
+                    query: s.input.clone(),
+                    limit: s.limit,
                 });
             }
             Err(e) => self.search.error = Some(e),
@@ -514,13 +540,22 @@ impl App {
         }
     }
 
+    /// Moves the selection down; at the last hit loaded, asks for a page more.
+    fn search_down(&mut self, rows: isize) {
+        self.search.move_selection(rows);
+        if self.search.wants_more() {
+            self.search.limit += SEARCH_PAGE;
+            self.send_search();
+        }
+    }
+
     fn search_screen_action(&mut self, action: Action, out: &mut Vec<Request>) {
         let page = self.size.1.saturating_sub(8).max(2) as isize / 2;
         match action {
             Action::Up => self.search.move_selection(-1),
-            Action::Down => self.search.move_selection(1),
+            Action::Down => self.search_down(1),
             Action::PageUp => self.search.move_selection(-page),
-            Action::PageDown => self.search.move_selection(page),
+            Action::PageDown => self.search_down(page),
             Action::SwitchResults => {
                 self.search.kind = match self.search.kind {
                     HitKind::Passages => HitKind::Sessions,
@@ -928,6 +963,70 @@ mod tests {
             end: 14,
             score: 1.0,
         }
+    }
+
+    #[test]
+    fn reaching_the_last_hit_loaded_asks_for_a_page_more() {
+        const NONE: KeyModifiers = KeyModifiers::NONE;
+        let mut app = App::new("t".into(), "f".into(), None);
+        app.screen = Screen::Search;
+        for c in "trust".chars() {
+            press(&mut app, KeyCode::Char(c), NONE);
+        }
+        let page = |loaded: usize, total: usize| {
+            let r = Results {
+                total,
+                hits: (0..loaded).map(|i| passage(&format!("coder{i}"))).collect(),
+                ..Results::default()
+            };
+            Box::new((r, Results::default()))
+        };
+        let limits = |app: &mut App| -> Vec<usize> {
+            app.index_out
+                .drain(..)
+                .filter_map(|r| match r {
+                    IndexRequest::Search { limit, .. } => Some(limit),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(limits(&mut app).last(), Some(&SEARCH_PAGE));
+        let seq = app.search.sent_seq;
+        app.search
+            .accept(seq, "trust".into(), Ok(page(SEARCH_PAGE, 250)));
+        for _ in 0..SEARCH_PAGE - 2 {
+            press(&mut app, KeyCode::Down, NONE);
+        }
+        assert!(limits(&mut app).is_empty(), "not before the last hit");
+        press(&mut app, KeyCode::Down, NONE);
+        assert_eq!(limits(&mut app), [2 * SEARCH_PAGE]);
+        press(&mut app, KeyCode::Down, NONE);
+        assert!(
+            limits(&mut app).is_empty(),
+            "asked once while the page is on its way"
+        );
+        let seq = app.search.sent_seq;
+        app.search
+            .accept(seq, "trust".into(), Ok(page(2 * SEARCH_PAGE, 250)));
+        assert_eq!(
+            app.search.selected_index(),
+            SEARCH_PAGE - 1,
+            "the selection stays"
+        );
+        press(&mut app, KeyCode::PageDown, NONE);
+        for _ in 0..SEARCH_PAGE {
+            press(&mut app, KeyCode::Down, NONE);
+        }
+        assert_eq!(limits(&mut app), [3 * SEARCH_PAGE]);
+        let seq = app.search.sent_seq;
+        app.search.accept(seq, "trust".into(), Ok(page(250, 250)));
+        for _ in 0..SEARCH_PAGE {
+            press(&mut app, KeyCode::Down, NONE);
+        }
+        assert!(limits(&mut app).is_empty(), "all 250 loaded");
+        // Another query starts at one page again.
+        press(&mut app, KeyCode::Char('s'), NONE);
+        assert_eq!(limits(&mut app), [SEARCH_PAGE]);
     }
 
     #[test]

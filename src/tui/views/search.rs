@@ -314,6 +314,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                 lines.push(a);
                 lines.push(b);
             }
+            let loaded = r.hits.len();
+            let last_shown = offset + per_page >= loaded;
+            if loaded < r.total && last_shown && lines.len() < list_area.height as usize {
+                let what = if s.limit > loaded {
+                    "loading more…".to_string()
+                } else {
+                    "↓ on the last loads more".to_string()
+                };
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "  {} of {} shown · {what}",
+                        thousands(loaded),
+                        thousands(r.total)
+                    ),
+                    pal.dim(),
+                )));
+            }
             frame.render_widget(Paragraph::new(lines), list_area);
         }
     }
