@@ -389,6 +389,33 @@ fn a_large_store_is_indexed_in_the_background_with_progress_while_notes_open() {
     t.key(Key::Ctrl('t'));
     t.wait_for("Sessions (1)");
     t.wait_gone("indexing ");
+
+    // Past the first 100 hits: ↓ walks on through every one, each a session of its own.
+    t.key(Key::Ctrl('u'));
+    t.type_text("bulk");
+    t.wait_for("Sessions (3,000)");
+    let selected = |s: &str| -> Option<String> {
+        let line = s.lines().find(|l| l.starts_with('▶'))?;
+        let at = line.find("Bulk session ")? + "Bulk session ".len();
+        Some(
+            line[at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect(),
+        )
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut last = selected(&t.wait_until("a selected session", |s| selected(s).is_some()));
+    seen.extend(last.clone());
+    for _ in 0..150 {
+        t.key(Key::Down);
+        let s = t.wait_until("the selection to move on", |s| {
+            selected(s).is_some() && selected(s) != last
+        });
+        last = selected(&s);
+        seen.extend(last.clone());
+    }
+    assert_eq!(seen.len(), 151, "every ↓ reached another session");
 }
 
 #[test]
