@@ -493,15 +493,32 @@ mod tests {
         assert_eq!(f("notes.csv.txt"), EvidenceFormat::Markdown);
     }
 
-    #[test]
-    fn a_deidentified_passage_has_no_names_or_ids_and_no_listed_terms() {
-        let item = EvidenceItem {
+    /// A passage of a June 2026 joint coaching session in Doña Ana County.
+    fn june_passage() -> EvidenceItem {
+        EvidenceItem {
             theme: "trust".into(),
             theme_name: "Trust".into(),
             date: NaiveDate::from_ymd_opt(2026, 6, 14).unwrap(),
             session_type: "joint coaching".into(),
             agencies: vec!["CYFD".into(), "La Casa".into()],
             county: "Doña Ana".into(),
+            title: String::new(),
+            quote: "We trust each other now.".into(),
+            context_before: String::new(),
+            context_after: String::new(),
+            memo: String::new(),
+            facilitator: None,
+            coder: None,
+            session_id: None,
+            coding_id: None,
+            start: 0,
+            end: 24,
+        }
+    }
+
+    #[test]
+    fn a_deidentified_passage_has_no_names_or_ids_and_no_listed_terms() {
+        let item = EvidenceItem {
             title: "Maria's case review".into(),
             quote: "Maria called CYFD".into(),
             context_before: "Before Maria".into(),
@@ -513,6 +530,7 @@ mod tests {
             coding_id: Some("c1".into()),
             start: 3,
             end: 9,
+            ..june_passage()
         };
         let terms = vec!["Maria".to_string(), "Dona Ana".to_string()];
         let d = deidentified(&item, &terms);
@@ -543,23 +561,8 @@ mod tests {
     #[test]
     fn citation_reads_naturally() {
         let item = EvidenceItem {
-            theme: "trust".into(),
-            theme_name: "Trust".into(),
-            date: NaiveDate::from_ymd_opt(2026, 6, 14).unwrap(),
-            session_type: "joint coaching".into(),
-            agencies: vec!["CYFD".into(), "La Casa".into()],
-            county: "Doña Ana".into(),
-            title: String::new(),
-            quote: "We trust each other now.".into(),
-            context_before: String::new(),
-            context_after: String::new(),
             memo: "key *moment*".into(),
-            facilitator: None,
-            coder: None,
-            session_id: None,
-            coding_id: None,
-            start: 0,
-            end: 24,
+            ..june_passage()
         };
         assert_eq!(
             citation(&item),
