@@ -125,7 +125,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                 Span::raw(path.clone()),
                 Span::styled(
                     format!(
-                        "   {}{} · .md .csv .json · Ctrl-D de-identify · Enter writes · Esc cancels",
+                        "   {}{} · .md .csv .json · Ctrl-D de-identify",
                         format.name(),
                         if ev.export_deidentified {
                             ", de-identified"
