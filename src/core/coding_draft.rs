@@ -211,6 +211,60 @@ pub fn list(store: &Store) -> (Vec<CodingDraft>, Vec<CodingFileError>) {
     (drafts, errors)
 }
 
+/// Every kept draft, or the first that cannot be read, named for the theme change it stops:
+/// a change of themes must reach the drafts too, or a restore brings back a theme key that
+/// is gone.
+pub fn all_readable(store: &Store, doing: &str) -> Result<Vec<CodingDraft>, CodingFileError> {
+    let (drafts, errors) = list(store);
+    match errors.into_iter().next() {
+        Some(e) => Err(CodingFileError {
+            message: format!(
+                "{}; fix or remove this recovery draft before {doing}",
+                e.message
+            ),
+            ..e
+        }),
+        None => Ok(drafts),
+    }
+}
+
+/// How many codings of theme `key` the kept drafts hold.
+pub fn count_theme(drafts: &[CodingDraft], key: &str) -> usize {
+    drafts
+        .iter()
+        .flat_map(|d| &d.file.codings)
+        .filter(|c| c.theme == key)
+        .count()
+}
+
+/// Move the kept drafts' codings of theme `remap.from` to `remap.to`, as
+/// `coding_store::apply_remap` does for the coder files. A draft keeps the time it was
+/// written, which says when its save failed. Returns how many codings changed.
+pub fn apply_remap(
+    drafts: Vec<CodingDraft>,
+    remap: &crate::core::codebook::ThemeRemap,
+) -> Result<usize, CodingFileError> {
+    let mut changed = 0;
+    for mut d in drafts {
+        let mut n = 0;
+        for c in d.file.codings.iter_mut().filter(|c| c.theme == remap.from) {
+            c.theme = remap.to.clone();
+            c.updated = chrono::Utc::now();
+            n += 1;
+        }
+        if n > 0 {
+            write_at(&d.path, &coding_store::to_json(&d.file))?;
+            // Best effort: the draft is already safe with its new theme.
+            let _ = fs::File::options()
+                .write(true)
+                .open(&d.path)
+                .and_then(|f| f.set_modified(d.written));
+            changed += n;
+        }
+    }
+    Ok(changed)
+}
+
 /// Sessions with a kept coding draft of any coder, sorted.
 pub fn sessions_with_drafts(store: &Store) -> Vec<SessionId> {
     let mut v: Vec<SessionId> = list(store).0.into_iter().map(|d| d.file.session).collect();
@@ -421,6 +475,52 @@ mod tests {
         assert_eq!(sessions_with_drafts(&store), vec![id.clone()]);
         clear(&store, "Ana Peña", &id).unwrap();
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_theme_change_reaches_kept_drafts_and_keeps_their_time() {
+        use crate::core::codebook::ThemeRemap;
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (id, mut file) = coded(&store, "trust each other");
+        file.codings
+            .push(new_coding(NOTE, &id, 0, 8, "roles", "Ana Peña", "").unwrap());
+        let at = write(&store, &file).unwrap();
+        let old = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_780_000_000);
+        fs::File::options()
+            .write(true)
+            .open(&at)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+
+        let drafts = all_readable(&store, "merging themes").unwrap();
+        assert_eq!(count_theme(&drafts, "trust"), 1);
+        let remap = ThemeRemap {
+            from: "trust".into(),
+            to: "communication".into(),
+        };
+        assert_eq!(apply_remap(drafts, &remap).unwrap(), 1);
+        let kept = read(&store, "Ana Peña", &id).unwrap().unwrap();
+        let themes: Vec<&str> = kept.file.codings.iter().map(|c| c.theme.as_str()).collect();
+        assert_eq!(themes, ["communication", "roles"]);
+        assert_eq!(
+            kept.written, old,
+            "the draft still says when its save failed"
+        );
+        assert_eq!(count_theme(&[kept], "trust"), 0);
+
+        // An unreadable draft stops the change before anything is written.
+        let bad = draft_path(&store.drafts_dir(), "Ben", &id);
+        fs::create_dir_all(bad.parent().unwrap()).unwrap();
+        fs::write(&bad, "{ oops").unwrap();
+        let err = all_readable(&store, "merging themes").unwrap_err();
+        assert_eq!(err.path, bad);
+        assert!(
+            err.message.ends_with("before merging themes"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -498,6 +498,12 @@ fn save_codebook(
     if store.is_read_only() {
         return Err("the store is read-only".into());
     }
+    // Kept coding drafts change with the files: checked before anything is written.
+    let drafts = if remap.is_some() || require_unused.is_some() {
+        coding_draft::all_readable(store, "changing themes").map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
+    };
     if let Some(key) = require_unused {
         let (files, errors) = coding_store::load_all(store.root());
         if let Some(e) = errors.first() {
@@ -506,7 +512,8 @@ fn save_codebook(
         let n = coding_store::count_by_theme(&files)
             .get(&key)
             .copied()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            + coding_draft::count_theme(&drafts, &key);
         if n > 0 {
             return Err(format!(
                 "theme `{key}` now codes {n} passage(s): choose a theme to reassign them to"
@@ -514,7 +521,11 @@ fn save_codebook(
         }
     }
     let moved = match remap {
-        Some(r) => coding_store::apply_remap(store.root(), r).map_err(|e| e.to_string())?,
+        Some(r) => {
+            let moved = coding_store::apply_remap(store.root(), r).map_err(|e| e.to_string())?;
+            coding_draft::apply_remap(drafts, r).map_err(|e| e.to_string())?;
+            moved
+        }
         None => 0,
     };
     codebook
@@ -527,6 +538,38 @@ fn save_codebook(
 mod tests {
     use super::*;
     use crate::core::coding::AnchorStatus;
+
+    #[test]
+    fn merging_or_deleting_a_theme_reaches_kept_coding_drafts() {
+        use crate::core::session::SessionMeta;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let meta = SessionMeta::new_today("M. Rivera");
+        let id = meta.id.clone();
+        let text = "we trust each other now";
+        store.create(meta, text).unwrap();
+        let kept = CoderSessionFile {
+            session: id.clone(),
+            coder: "Ana".into(),
+            memo: String::new(),
+            codings: vec![coding_store::new_coding(text, &id, 3, 8, "trust", "Ana", "").unwrap()],
+        };
+        coding_draft::write(&store, &kept).unwrap();
+        let book = Codebook::builtin();
+
+        // Deleting `trust` without reassigning: the kept passage counts.
+        let mut deleted = book.clone();
+        let remap = deleted.delete("trust", None, 0).unwrap();
+        let err = save_codebook(&store, &deleted, remap.as_ref(), Some("trust".into()));
+        assert!(err.unwrap_err().contains("now codes 1 passage"));
+
+        // Merging it into `communication` moves the kept passage too.
+        let mut merged = book.clone();
+        let remap = merged.merge("trust", "communication").unwrap();
+        save_codebook(&store, &merged, Some(&remap), None).unwrap();
+        let draft = coding_draft::read(&store, "Ana", &id).unwrap().unwrap();
+        assert_eq!(draft.file.codings[0].theme, "communication");
+    }
 
     #[test]
     fn another_coders_file_keeps_their_new_passages_and_memo_and_takes_our_moves() {
