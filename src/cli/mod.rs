@@ -85,7 +85,6 @@ impl fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// Build a usage error (exit code 2).
 /// A word as a POSIX shell reads it back unchanged: as it is when it holds only characters
 /// no shell treats specially, otherwise in single quotes (a quote inside becomes `'\''`).
 /// For commands Ripple prints for the user to paste.
@@ -100,6 +99,7 @@ pub fn shell_word(s: &str) -> String {
     }
 }
 
+/// Build a usage error (exit code 2).
 pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UsageError(msg.into()))
 }

@@ -318,9 +318,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
             let last_shown = offset + per_page >= loaded;
             if loaded < r.total && last_shown && lines.len() < list_area.height as usize {
                 let what = if s.limit > loaded {
-                    "loading more…".to_string()
+                    "loading more…"
                 } else {
-                    "↓ on the last loads more".to_string()
+                    "↓ on the last loads more"
                 };
                 lines.push(Line::from(Span::styled(
                     format!(
