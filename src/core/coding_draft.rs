@@ -246,12 +246,7 @@ pub fn apply_remap(
 ) -> Result<usize, CodingFileError> {
     let mut changed = 0;
     for mut d in drafts {
-        let mut n = 0;
-        for c in d.file.codings.iter_mut().filter(|c| c.theme == remap.from) {
-            c.theme = remap.to.clone();
-            c.updated = chrono::Utc::now();
-            n += 1;
-        }
+        let n = coding_store::recode(&mut d.file, remap);
         if n > 0 {
             write_at(&d.path, &coding_store::to_json(&d.file))?;
             // Best effort: the draft is already safe with its new theme.

@@ -262,18 +262,24 @@ pub fn apply_remap(root: &Path, remap: &ThemeRemap) -> Result<usize, CodingFileE
     }
     let mut changed = 0;
     for mut f in files {
-        let mut n = 0;
-        for c in f.codings.iter_mut().filter(|c| c.theme == remap.from) {
-            c.theme = remap.to.clone();
-            c.updated = chrono::Utc::now();
-            n += 1;
-        }
+        let n = recode(&mut f, remap);
         if n > 0 {
             save(root, &f)?;
             changed += n;
         }
     }
     Ok(changed)
+}
+
+/// Move the file's codings of theme `remap.from` to `remap.to` (in memory); how many moved.
+pub fn recode(file: &mut CoderSessionFile, remap: &ThemeRemap) -> usize {
+    let mut n = 0;
+    for c in file.codings.iter_mut().filter(|c| c.theme == remap.from) {
+        c.theme = remap.to.clone();
+        c.updated = chrono::Utc::now();
+        n += 1;
+    }
+    n
 }
 
 /// How many codings each theme has (by exact theme key; the codebook adds up parents).
