@@ -53,10 +53,9 @@ pub struct SearchState {
     pub note_hits: Option<NoteHits>,
     /// The screen to go back to when the note opened from a result is closed.
     pub return_to: Option<Screen>,
-    /// How many hits of each kind searches for `limit_for` ask for: one page, and a page more
-    /// each time the selection reaches the last hit loaded.
+    /// How many hits of each kind searches for the query on screen ask for: one page, and a
+    /// page more each time the selection reaches the last hit loaded.
     pub limit: usize,
-    pub limit_for: String,
 }
 
 impl Default for SearchState {
@@ -78,7 +77,6 @@ impl Default for SearchState {
             note_hits: None,
             return_to: None,
             limit: SEARCH_PAGE,
-            limit_for: String::new(),
         }
     }
 }
@@ -430,10 +428,9 @@ impl App {
         match query::parse(&self.search.input) {
             Ok(_) => {
                 let s = &mut self.search;
-                if s.limit_for != s.input {
+                if s.input != s.shown_query {
                     // Another query starts again at one page.
                     s.limit = SEARCH_PAGE;
-                    s.limit_for = s.input.clone();
                 }
                 s.error = None;
                 s.sent_seq += 1;
