@@ -1,8 +1,7 @@
 //! End-to-end: search and evidence in the real binary on a pseudo-terminal.
 
-mod common;
 
-use common::{cli_new, Key, Tui};
+use crate::common::{cli_new, Key, Tui};
 use std::path::{Path, PathBuf};
 
 /// A coded passage in the demo store (Ana Ortiz, theme `trust`, first session).
@@ -13,7 +12,7 @@ const DEMO_TITLE: &str = "Leadership kickoff: why we are doing this together";
 /// the session list shown. The folder lives as long as the returned `TempDir`.
 fn start_on_demo_store(cols: u16, rows: u16) -> (tempfile::TempDir, PathBuf, Tui) {
     let tmp = tempfile::tempdir().unwrap();
-    let store = common::store_dir(&tmp);
+    let store = crate::common::store_dir(&tmp);
     ripple::core::demo::write_demo_store(&store).expect("demo store");
     let t = Tui::start(&store, &[], cols, rows);
     t.wait_for(DEMO_TITLE);

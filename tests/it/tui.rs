@@ -1,8 +1,7 @@
 //! End-to-end: the real binary in a pseudo-terminal, typed at as a user types.
 
-mod common;
 
-use common::{cli_new, store_dir, Key, Tui};
+use crate::common::{cli_new, store_dir, Key, Tui};
 use std::path::{Path, PathBuf};
 
 const TEXT: &str = "Doña Ana — confianza ✓ 我们";

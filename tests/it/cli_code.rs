@@ -1,7 +1,6 @@
 //! `ripple code ...` and `ripple codebook ...` run as a user would: the real binary on a store
 //! in a temporary folder.
 
-mod common;
 
 use ripple::core::store::Store;
 use std::path::Path;
@@ -53,7 +52,7 @@ fn store_with_note(root: &Path) -> String {
         ])
         .env("RIPPLE_CONFIG", root.with_extension("no-config.toml"))
         .env("RIPPLE_INDEX", root.with_extension("index"));
-    let out = common::output_with_stdin(cmd, Some(NOTE));
+    let out = crate::common::output_with_stdin(cmd, Some(NOTE));
     assert!(
         out.status.success(),
         "{}",

@@ -1,6 +1,5 @@
 //! The session commands, run as the built binary against a store in a temp dir.
 
-mod common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -19,7 +18,7 @@ fn ripple(home: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .env_remove("RIPPLE_INDEX")
         .env_remove("RIPPLE_CODER")
         .env_remove("RIPPLE_CONFIG");
-    common::output_with_stdin(cmd, stdin)
+    crate::common::output_with_stdin(cmd, stdin)
 }
 
 fn stdout(o: &Output) -> String {

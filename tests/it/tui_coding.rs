@@ -1,9 +1,8 @@
 //! End-to-end coding in the TUI: the real binary in a pseudo-terminal, typed at as an
 //! evaluator types, with the coder files checked on disk.
 
-mod common;
 
-use common::{cli_new, store_dir, Key, Tui};
+use crate::common::{cli_new, store_dir, Key, Tui};
 use ripple::core::text::char_slice;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,7 +53,7 @@ fn coder_codings(store: &Path) -> Vec<(String, usize, usize, String, String)> {
 }
 
 fn wait_file<T>(what: &str, f: impl Fn() -> Option<T>) -> T {
-    let end = std::time::Instant::now() + common::DEADLINE;
+    let end = std::time::Instant::now() + crate::common::DEADLINE;
     loop {
         if let Some(v) = f() {
             return v;
