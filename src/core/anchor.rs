@@ -84,7 +84,8 @@ const MIN_CONTEXT_MARGIN: usize = 4;
 ///
 /// 1. If the stored offsets still hold the quote, nothing moves.
 /// 2. Otherwise every occurrence of the quote is a candidate; when there are none, occurrences
-///    that differ only in line endings or runs of whitespace are.
+///    that differ only as search ignores (`core::fold`: case, accents, quote marks, dashes, line
+///    endings and runs of whitespace) are.
 /// 3. One candidate: the coding moves there. Several: each is scored by how many code points
 ///    of the stored `before`/`after` context still surround it; the best wins only if it beats
 ///    the runner-up by a clear margin (distance to the old position breaks no ties: a guess
@@ -192,39 +193,24 @@ fn find_all(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Occurrences of `needle` when every run of whitespace (including CR and LF) counts as one
-/// space, mapped back to code-point ranges of `hay`.
+/// Occurrences of `needle` as search reads text (`core::fold`: case, accents, quote marks,
+/// dashes and runs of whitespace, including CR and LF, may differ), mapped back to code-point
+/// ranges of `hay`. An editor that curled the apostrophes or re-wrapped the lines leaves the
+/// words findable.
 fn find_all_loose(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
-    let (h, spans) = collapse_whitespace(hay);
-    let (n, _) = collapse_whitespace(needle);
+    let needle: String = needle.iter().collect();
+    let n = crate::core::fold::fold(&needle);
     // A quote of only whitespace would match everywhere: not evidence of anything.
     if n.iter().all(|c| *c == ' ') {
         return Vec::new();
     }
-    find_all(&h, &n)
+    let hay: String = hay.iter().collect();
+    let folded = crate::core::fold::FoldedText::new(&hay);
+    folded
+        .find_all(&n)
         .into_iter()
-        .map(|(i, j)| (spans[i].0, spans[j - 1].1))
+        .map(|(i, j)| folded.original(i, j))
         .collect()
-}
-
-/// The text with whitespace runs collapsed to one space, and for each kept char the range of
-/// original chars it stands for.
-fn collapse_whitespace(s: &[char]) -> (Vec<char>, Vec<(usize, usize)>) {
-    let mut out = Vec::with_capacity(s.len());
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(s.len());
-    for (i, &c) in s.iter().enumerate() {
-        if c.is_whitespace() {
-            if out.last() == Some(&' ') {
-                spans.last_mut().expect("pushed with the space").1 = i + 1;
-                continue;
-            }
-            out.push(' ');
-        } else {
-            out.push(c);
-        }
-        spans.push((i, i + 1));
-    }
-    (out, spans)
 }
 
 fn common_suffix(a: &[char], b: &[char]) -> usize {
@@ -319,13 +305,24 @@ mod tests {
 #[cfg(test)]
 mod reattach_tests {
     use super::*;
-    use crate::core::coding_store::{find_quote, new_coding};
+    use crate::core::coding_store::new_coding;
     use crate::core::session::SessionId;
     use crate::core::text::{char_slice, normalize_newlines};
     use proptest::prelude::*;
 
+    /// A coding of the exact words `quote` (its `occurrence`-th exact occurrence, 1-based;
+    /// None: the only one).
     fn code(text: &str, quote: &str, occurrence: Option<usize>) -> Coding {
-        let (s, e) = find_quote(text, quote, occurrence).unwrap();
+        let hits: Vec<usize> = text.match_indices(quote).map(|(b, _)| b).collect();
+        let b = match occurrence {
+            Some(n) => hits[n - 1],
+            None => {
+                assert_eq!(hits.len(), 1, "{quote:?} in {text:?}");
+                hits[0]
+            }
+        };
+        let s = text[..b].chars().count();
+        let e = s + quote.chars().count();
         new_coding(text, &SessionId::new(), s, e, "trust", "Ana", "").unwrap()
     }
 
@@ -423,6 +420,16 @@ mod reattach_tests {
             c.quote, "hold  the\nmeeting at the shelter",
             "quote refreshed"
         );
+    }
+
+    #[test]
+    fn typography_changed_by_another_editor_keeps_the_coding() {
+        let old = "Notes. The father said \"I don't want CYFD in my home\" - twice.";
+        let mut c = code(old, "\"I don't want CYFD in my home\" - twice", None);
+        // A word processor curled the quotes and made the hyphen a dash.
+        let new = "Notes. The father said “I don’t want CYFD in my home” — twice.";
+        assert!(matches!(reattach(new, &mut c), Reattach::Moved { .. }));
+        assert!(on_words(new, &c, "“I don’t want CYFD in my home” — twice"));
     }
 
     #[test]
