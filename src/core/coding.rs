@@ -80,3 +80,28 @@ pub struct CoderSessionFile {
     #[serde(default)]
     pub codings: Vec<Coding>,
 }
+
+/// Whether two coder names are the same coder: the same folder holds their files
+/// (`coding_store::coder_slug`), so "Ana Peña" and "ana pena" are one coder.
+pub fn same_coder(a: &str, b: &str) -> bool {
+    a == b || crate::core::coding_store::coder_slug(a) == crate::core::coding_store::coder_slug(b)
+}
+
+/// The attached coding among `existing` (other than `except`) that codes `[start, end)` with
+/// `theme` for `coder`: a second such coding would count the same passage twice.
+pub fn find_duplicate<'a>(
+    existing: impl IntoIterator<Item = &'a Coding>,
+    coder: &str,
+    theme: &str,
+    start: usize,
+    end: usize,
+    except: Option<&CodingId>,
+) -> Option<&'a Coding> {
+    existing.into_iter().find(|c| {
+        c.status == AnchorStatus::Attached
+            && (c.start, c.end) == (start, end)
+            && c.theme == theme
+            && Some(&c.id) != except
+            && same_coder(&c.coder, coder)
+    })
+}

@@ -31,6 +31,9 @@ pub enum DocumentError {
     DuplicateId(String),
     #[error("no coding {0} in this note")]
     NoSuchCoding(String),
+    /// The same coder already codes these words with this theme (`id` is that coding).
+    #[error("these words are already coded as `{theme}` by the same coder: coding {id}")]
+    Duplicate { id: CodingId, theme: String },
 }
 
 /// The state of one coding before a text step, for undo. `text` is set only when the step
@@ -119,16 +122,24 @@ impl NoteDocument {
         NoteDocument::new(text, codings, memos)
     }
 
-    /// One coder's codings and memo, ready to save.
+    /// One coder's codings and memo, ready to save: every coding of a name that shares the
+    /// coder's file (`coding::same_coder`, e.g. "Ana Peña" and "ana pena"), so writing the file
+    /// drops none of them.
     pub fn coder_file(&self, session: &SessionId, coder: &str) -> CoderSessionFile {
+        let memo = self.note_memos.get(coder).or_else(|| {
+            self.note_memos
+                .iter()
+                .find(|(k, _)| crate::core::coding::same_coder(k, coder))
+                .map(|(_, m)| m)
+        });
         CoderSessionFile {
             session: session.clone(),
             coder: coder.to_string(),
-            memo: self.note_memo(coder).to_string(),
+            memo: memo.cloned().unwrap_or_default(),
             codings: self
                 .codings
                 .iter()
-                .filter(|c| c.coder == coder)
+                .filter(|c| crate::core::coding::same_coder(&c.coder, coder))
                 .cloned()
                 .collect(),
         }
@@ -395,6 +406,7 @@ impl NoteDocument {
         if self.coding(&coding.id).is_some() {
             return Err(DocumentError::DuplicateId(coding.id.to_string()));
         }
+        self.refuse_duplicate(&coding)?;
         let t = quote_text(&self.editor, coding.start, coding.end);
         coding.quote = t.quote;
         coding.before = t.before;
@@ -478,6 +490,9 @@ impl NoteDocument {
         let index = self.index_of(id)?;
         let mut c = self.codings[index].clone();
         if f(&mut c) {
+            if c.status == AnchorStatus::Attached {
+                self.refuse_duplicate(&c)?;
+            }
             c.updated = Utc::now();
             self.record(CodingAction::Swap {
                 index,
@@ -485,6 +500,25 @@ impl NoteDocument {
             });
         }
         Ok(())
+    }
+
+    /// Refuse a coding that another coding of the same coder already is: same words, same
+    /// theme (`coding::find_duplicate`).
+    fn refuse_duplicate(&self, coding: &Coding) -> Result<(), DocumentError> {
+        match crate::core::coding::find_duplicate(
+            &self.codings,
+            &coding.coder,
+            &coding.theme,
+            coding.start,
+            coding.end,
+            Some(&coding.id),
+        ) {
+            Some(d) => Err(DocumentError::Duplicate {
+                id: d.id.clone(),
+                theme: d.theme.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Set `coder`'s memo on this note (no step if unchanged).
@@ -678,5 +712,35 @@ mod tests {
         doc.undo(); // the add
         assert!(doc.coding(&id).is_none());
         assert!(!doc.can_undo());
+    }
+
+    #[test]
+    fn one_coder_codes_the_same_words_with_a_theme_once() {
+        let mut doc = NoteDocument::new("we built trust slowly", vec![], BTreeMap::new());
+        let first = coding(9, 14, "trust");
+        let first_id = first.id.clone();
+        doc.add_coding(first).unwrap();
+        let dup = |id: &CodingId| DocumentError::Duplicate {
+            id: id.clone(),
+            theme: "trust".into(),
+        };
+        // Adding it again is refused, naming the coding that exists.
+        assert_eq!(doc.add_coding(coding(9, 14, "trust")), Err(dup(&first_id)));
+        // The same words under another theme are another coding; changing that one to the
+        // first one's theme, or moving another trust coding onto these words, is refused too.
+        let other = coding(9, 14, "roles");
+        let other_id = other.id.clone();
+        doc.add_coding(other).unwrap();
+        assert_eq!(doc.set_theme(&other_id, "trust"), Err(dup(&first_id)));
+        let wider = coding(3, 14, "trust");
+        let wider_id = wider.id.clone();
+        doc.add_coding(wider).unwrap();
+        assert_eq!(doc.set_coding_range(&wider_id, 9, 14), Err(dup(&first_id)));
+        // Another coder may code the same words with the same theme.
+        let mut theirs = coding(9, 14, "trust");
+        theirs.coder = "bea".into();
+        doc.add_coding(theirs).unwrap();
+        assert_eq!(doc.codings().len(), 4);
+        assert!(dup(&first_id).to_string().contains(&first_id.0));
     }
 }
