@@ -5,7 +5,7 @@ use crate::cli::{usage, Context as CliContext};
 use crate::core::anchor::reattach_all;
 use crate::core::anchor::Reattach;
 use crate::core::codebook::{Codebook, CodebookError};
-use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding};
+use crate::core::coding::{same_coder, AnchorStatus, CoderSessionFile, Coding};
 use crate::core::coding_store::{self, coder_slug, find_quote, new_coding, short_id};
 use crate::core::session::SessionId;
 use crate::core::settings::Env;
@@ -45,15 +45,21 @@ pub enum CodeCommand {
         /// Only this theme and its child themes.
         #[arg(long)]
         theme: Option<String>,
-        /// Only this coder's codings.
+        /// Only this coder's codings (every coder's by default). Only `--coder` given after
+        /// `list` filters: your coder name (the global --coder, RIPPLE_CODER) does not.
         #[arg(long)]
         coder: Option<String>,
         /// Print JSON (an array of codings) instead of a table.
         #[arg(long)]
         json: bool,
     },
-    /// Remove a coding by id (a unique prefix, or the short form `list` shows).
-    Rm { id: String },
+    /// Remove one of your codings by id (a unique prefix, or the short form `list` shows).
+    Rm {
+        id: String,
+        /// Remove it even if another coder made it (their file is changed).
+        #[arg(long)]
+        any_coder: bool,
+    },
     /// Write your codings of SESSION that were kept in a recovery draft (a save that failed)
     /// back into your codings file. Codings made in that file since are kept too.
     Restore {
@@ -101,10 +107,39 @@ pub fn run(cmd: CodeCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
             coder.as_deref(),
             json,
         ),
-        CodeCommand::Rm { id } => remove(store, &id),
+        CodeCommand::Rm { id, any_coder } => remove(store, env, &id, any_coder),
         CodeCommand::Restore { session } => restore(store, env, &session),
     }
     .map(|()| ExitCode::SUCCESS)
+}
+
+/// `--coder` after `code list` filters by coder, but `--coder` is also the option that says
+/// who you are (`ripple --coder NAME ...`, `RIPPLE_CODER`), and clap gives both one value.
+/// Who you are must not filter the list: the filter is kept only when `--coder` was given
+/// after `list` itself, which a second parse tells (with the list's own `--coder` renamed,
+/// the command line parses again only if `--coder` was not given there). `args` are the
+/// process arguments `cli` was parsed from.
+pub fn keep_list_coder_only_if_given_on_list(
+    cli: &mut crate::cli::Cli,
+    args: &[std::ffi::OsString],
+) {
+    use clap::CommandFactory;
+    let Some(crate::cli::Command::Code(CodeCommand::List { coder, .. })) = &mut cli.command
+    else {
+        return;
+    };
+    if coder.is_none() {
+        return;
+    }
+    let probe = crate::cli::Cli::command().mut_subcommand("code", |c| {
+        c.mut_subcommand("list", |l| {
+            // No one can type a NUL in an argument.
+            l.mut_arg("coder", |a| a.long("\u{0}coder-of-list"))
+        })
+    });
+    if probe.try_get_matches_from(args).is_ok() {
+        *coder = None;
+    }
 }
 
 /// Run a `ripple codebook` subcommand.
@@ -286,20 +321,15 @@ fn add(
     }
     let id = store.resolve(session)?;
     let note = store.load(&id)?;
-    // Bring everyone's codings of this note up to date before adding to them.
-    // Another coder's broken file is left alone and does not stop this coder.
-    let (_, errors) = coding_store::reattach_session(store.root(), &id, &note.text);
-    for e in &errors {
-        eprintln!("warning: {e}");
-    }
     let (start, end) = find_quote(&note.text, quote, occurrence)
         .map_err(|e| usage(format!("cannot code “{}”: {e}", one_line(quote, 60))))?;
     let coding = new_coding(&note.text, &id, start, end, theme, coder, memo)
         .map_err(|e| usage(e.to_string()))?;
-    let mut file = coding_store::load(store.root(), coder, &id)?;
+    // Only this coder's file is read and written: other coders' files are theirs. Its codings
+    // are re-attached to the note as it is now, so the file stores where they are today.
+    let mut file = coding_store::load_attached(store.root(), coder, &id, &note.text)?;
     let coding_id = coding.id.clone();
-    file.codings.push(coding);
-    file.codings.sort_by_key(|c| (c.start, c.end));
+    coding_store::add_to_file(&mut file, coding).map_err(|e| usage(e.to_string()))?;
     coding_store::save(store.root(), &file)?;
     emit(&format!("{coding_id}\n"))?;
     Ok(())
@@ -395,7 +425,7 @@ fn list(
     emit(&table(&["ID", "SESSION", "THEME", "CODER", "QUOTE"], &rows))
 }
 
-fn remove(store: &Store, id: &str) -> anyhow::Result<()> {
+fn remove(store: &Store, env: &Env, id: &str, any_coder: bool) -> anyhow::Result<()> {
     require_writable(store)?;
     let (mut files, errors) = coding_store::load_all(store.root());
     let (fi, ci) = match coding_store::find_by_id_prefix(&files, id) {
@@ -408,6 +438,23 @@ fn remove(store: &Store, id: &str) -> anyhow::Result<()> {
             return Err(usage(e.to_string()));
         }
     };
+    let owner = files[fi].codings[ci].coder.clone();
+    if !any_coder {
+        // Each coder's file is changed by that coder alone (shared stores never conflict).
+        let me = env.coder.trim();
+        if me.is_empty() {
+            return Err(usage(format!(
+                "coding {} is {owner}'s and no coder name is set (`coder` in the config file, --coder or RIPPLE_CODER); --any-coder removes it anyway",
+                short_id(&files[fi].codings[ci].id)
+            )));
+        }
+        if !same_coder(&owner, me) {
+            return Err(usage(format!(
+                "coding {} is {owner}'s, not yours ({me}): only {owner} removes it; --any-coder removes it anyway",
+                short_id(&files[fi].codings[ci].id)
+            )));
+        }
+    }
     let removed = files[fi].codings.remove(ci);
     coding_store::save(store.root(), &files[fi])?;
     emit(&format!(

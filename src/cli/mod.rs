@@ -149,7 +149,8 @@ impl Context {
 
 /// Run the CLI with the process arguments; returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version.
@@ -163,6 +164,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    code::keep_list_coder_only_if_given_on_list(&mut cli, &args);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -5,7 +5,7 @@
 //! broken file loses nothing else. Files are pretty JSON ([`CoderSessionFile`]) written
 //! atomically.
 
-use crate::core::anchor::{reattach_all, Reattach};
+use crate::core::anchor::reattach_all;
 use crate::core::atomic::{atomic_write, create_private_dir, sync_dir};
 use crate::core::codebook::ThemeRemap;
 use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS};
@@ -306,6 +306,8 @@ pub enum CodingError {
     },
     #[error("the passage is empty: select or quote some words")]
     Empty,
+    #[error("these words are already coded as `{theme}` by the same coder: coding {id}")]
+    Duplicate { id: CodingId, theme: String },
 }
 
 /// A new coding of `text[start..end)` (code points, LF text) with quote and context filled in.
@@ -344,54 +346,148 @@ pub fn new_coding(
     })
 }
 
-/// Why a quote does not pick out one passage.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum QuoteError {
-    #[error("the quote is empty")]
-    Empty,
-    #[error("the quote does not occur in the note (it must match exactly, including accents and punctuation)")]
-    NotFound,
-    #[error("the quote occurs {count} times in the note: add --occurrence N (1 to {count}) or quote more words")]
-    Ambiguous { count: usize },
-    #[error("--occurrence {requested} asked for, but the quote occurs {count} time(s)")]
-    NoSuchOccurrence { requested: usize, count: usize },
+/// One place where a quote occurs in a note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuotePlace {
+    /// Code points of the note (LF line endings), half-open.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line of the note where it begins.
+    pub line: usize,
+    /// The words there between `[` and `]`, with a few words either side, on one line.
+    pub context: String,
 }
 
-/// Find `quote` in `text` exactly (both with line endings normalised to LF) and return its
-/// code-point range. `occurrence` (1-based) picks one of several matches; without it, a quote
-/// that occurs more than once is an error.
+/// Why a quote does not pick out one passage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QuoteError {
+    Empty,
+    NotFound,
+    /// The quote occurs in several places (listed in text order).
+    Ambiguous {
+        places: Vec<QuotePlace>,
+    },
+    NoSuchOccurrence {
+        requested: usize,
+        count: usize,
+    },
+}
+
+/// How many places an ambiguity message lists before saying how many more there are.
+const PLACES_LISTED: usize = 10;
+
+impl fmt::Display for QuoteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QuoteError::Empty => f.write_str("the quote is empty"),
+            QuoteError::NotFound => f.write_str(
+                "the quote does not occur in the note (whole words; case, accents, quote marks, dashes and spacing may differ)",
+            ),
+            QuoteError::Ambiguous { places } => {
+                let count = places.len();
+                write!(
+                    f,
+                    "the quote occurs {count} times in the note: add --occurrence N (1 to {count}) or quote more words"
+                )?;
+                for (i, p) in places.iter().enumerate().take(PLACES_LISTED) {
+                    write!(f, "\n  {}: line {}: {}", i + 1, p.line, p.context)?;
+                }
+                if count > PLACES_LISTED {
+                    write!(f, "\n  … and {} more", count - PLACES_LISTED)?;
+                }
+                Ok(())
+            }
+            QuoteError::NoSuchOccurrence { requested, count } => write!(
+                f,
+                "--occurrence {requested} asked for, but the quote occurs {count} time(s)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for QuoteError {}
+
+/// Code points of context shown on each side of a place in an ambiguity message.
+const PLACE_CONTEXT: usize = 24;
+
+fn place(text: &[char], start: usize, end: usize) -> QuotePlace {
+    let line = 1 + text[..start].iter().filter(|c| **c == '\n').count();
+    // Context of whole words: a cut inside a word moves to the word's edge.
+    let mut from = start.saturating_sub(PLACE_CONTEXT);
+    while from > 0 && from < start && !text[from - 1].is_whitespace() {
+        from += 1;
+    }
+    let mut to = (end + PLACE_CONTEXT).min(text.len());
+    while to < text.len() && to > end && !text[to].is_whitespace() {
+        to -= 1;
+    }
+    let flat = |cs: &[char]| -> String {
+        let s: String = cs.iter().collect();
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < text.len() { "…" } else { "" };
+    let before = flat(&text[from..start]);
+    let after = flat(&text[end..to]);
+    let gap_before = if text[from..start].last().is_some_and(|c| c.is_whitespace()) {
+        " "
+    } else {
+        ""
+    };
+    let gap_after = if text[end..to].first().is_some_and(|c| c.is_whitespace()) {
+        " "
+    } else {
+        ""
+    };
+    QuotePlace {
+        start,
+        end,
+        line,
+        context: format!(
+            "{lead}{before}{gap_before}[{}]{gap_after}{after}{tail}",
+            flat(&text[start..end])
+        ),
+    }
+}
+
+/// Find `quote` in `text` (line endings normalised to LF) and return its code-point range.
+///
+/// The quote matches as search reads words (see `core::fold`): case, accents, apostrophes and
+/// quote marks, dashes and runs of whitespace may differ, leading and trailing spaces do not
+/// count, and it matches whole words only. `occurrence` (1-based) picks one of several
+/// places; without it, a quote that occurs more than once is an error listing the places.
 pub fn find_quote(
     text: &str,
     quote: &str,
     occurrence: Option<usize>,
 ) -> Result<(usize, usize), QuoteError> {
     let text = normalize_newlines(text);
-    let quote = normalize_newlines(quote);
-    if quote.is_empty() {
+    let needle = crate::core::fold::fold(&normalize_newlines(quote));
+    if needle.is_empty() {
         return Err(QuoteError::Empty);
     }
+    let folded = crate::core::fold::FoldedText::new(&text);
     // Overlapping matches count: each is a different passage.
-    let mut starts = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(&quote) {
-        let b = from + i;
-        starts.push(b);
-        from = b + text[b..].chars().next().map_or(1, char::len_utf8);
-    }
-    let pick = match (starts.len(), occurrence) {
-        (0, _) => return Err(QuoteError::NotFound),
-        (_, Some(n)) if n == 0 || n > starts.len() => {
-            return Err(QuoteError::NoSuchOccurrence {
-                requested: n,
-                count: starts.len(),
+    let hits: Vec<(usize, usize)> = folded
+        .find_words(&needle)
+        .into_iter()
+        .map(|(i, j)| folded.original(i, j))
+        .collect();
+    match (hits.len(), occurrence) {
+        (0, _) => Err(QuoteError::NotFound),
+        (count, Some(n)) if n == 0 || n > count => Err(QuoteError::NoSuchOccurrence {
+            requested: n,
+            count,
+        }),
+        (_, Some(n)) => Ok(hits[n - 1]),
+        (1, None) => Ok(hits[0]),
+        (_, None) => {
+            let chars: Vec<char> = text.chars().collect();
+            Err(QuoteError::Ambiguous {
+                places: hits.iter().map(|&(s, e)| place(&chars, s, e)).collect(),
             })
         }
-        (_, Some(n)) => starts[n - 1],
-        (1, None) => starts[0],
-        (count, None) => return Err(QuoteError::Ambiguous { count }),
-    };
-    let start = text[..pick].chars().count();
-    Ok((start, start + quote.chars().count()))
+    }
 }
 
 /// The short form of a coding id that lists show: its last eight characters (the start of a
@@ -401,31 +497,55 @@ pub fn short_id(id: &CodingId) -> &str {
     &id.0[id.0.len() - n..]
 }
 
-/// Re-attach every coder's codings of one session to its current note text (LF) and save the
-/// files that changed. Returns, per coding that did not stay put, its coder, id and outcome.
-/// Files that cannot be read are reported and left alone.
-pub fn reattach_session(
+/// Every coder's file for one session, with its codings re-attached to `text` (the note as it
+/// is now, LF) in memory, for showing, listing and indexing. Nothing is written: a coder's file
+/// is written only by that coder's own changes (which then store the positions found here),
+/// so coders sharing a store through git never conflict. Files that cannot be read are
+/// reported.
+pub fn load_session_attached(
     root: &Path,
     session: &SessionId,
     text: &str,
-) -> (Vec<(String, CodingId, Reattach)>, Vec<CodingFileError>) {
-    let (files, mut errors) = load_session(root, session);
-    let mut outcomes = Vec::new();
-    for mut f in files {
-        let before = f.codings.clone();
-        let results = reattach_all(text, &mut f.codings);
-        for (c, r) in f.codings.iter().zip(results) {
-            if r != Reattach::Unchanged {
-                outcomes.push((f.coder.clone(), c.id.clone(), r));
-            }
-        }
-        if f.codings != before {
-            if let Err(e) = save(root, &f) {
-                errors.push(e);
-            }
-        }
+) -> (Vec<CoderSessionFile>, Vec<CodingFileError>) {
+    let (mut files, errors) = load_session(root, session);
+    for f in &mut files {
+        reattach_all(text, &mut f.codings);
     }
-    (outcomes, errors)
+    (files, errors)
+}
+
+/// One coder's file for one session (a missing file is an empty one), its codings re-attached
+/// to `text` in memory: what that coder's next change of the file builds on.
+pub fn load_attached(
+    root: &Path,
+    coder: &str,
+    session: &SessionId,
+    text: &str,
+) -> Result<CoderSessionFile, CodingFileError> {
+    let mut file = load(root, coder, session)?;
+    reattach_all(text, &mut file.codings);
+    Ok(file)
+}
+
+/// Add `coding` to its coder's file (in memory), in text order. Refused when the file already
+/// has a coding of the same words with the same theme: that passage would count twice.
+pub fn add_to_file(file: &mut CoderSessionFile, coding: Coding) -> Result<(), CodingError> {
+    if let Some(d) = crate::core::coding::find_duplicate(
+        &file.codings,
+        &coding.coder,
+        &coding.theme,
+        coding.start,
+        coding.end,
+        None,
+    ) {
+        return Err(CodingError::Duplicate {
+            id: d.id.clone(),
+            theme: d.theme.clone(),
+        });
+    }
+    file.codings.push(coding);
+    file.codings.sort_by_key(|c| (c.start, c.end));
+    Ok(())
 }
 
 /// Where a coding id prefix points: (file index, coding index).
@@ -485,14 +605,24 @@ mod tests {
         let (s, e) = find_quote(text, "trust La", None).unwrap();
         assert_eq!(char_slice(&normalize_newlines(text), s, e), "trust La");
         assert_eq!(s, 20);
+        let err = find_quote(text, "trust", None).unwrap_err();
+        let QuoteError::Ambiguous { places } = &err else {
+            panic!("{err:?}")
+        };
         assert_eq!(
-            find_quote(text, "trust", None),
-            Err(QuoteError::Ambiguous { count: 2 })
+            places.iter().map(|p| (p.start, p.line)).collect::<Vec<_>>(),
+            [(20, 1), (38, 2)]
         );
-        assert!(find_quote(text, "trust", None)
-            .unwrap_err()
-            .to_string()
-            .contains("--occurrence"));
+        let msg = err.to_string();
+        assert!(msg.contains("--occurrence"), "{msg}");
+        assert!(
+            msg.contains("\n  1: line 1: Doña 🙂 Ana said: we [trust] La Casa. We trust them.\n"),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with("\n  2: line 2: …we trust La Casa. We [trust] them."),
+            "{msg}"
+        );
         let (s, _) = find_quote(text, "trust", Some(2)).unwrap();
         assert_eq!(s, 38);
         assert_eq!(
@@ -503,18 +633,64 @@ mod tests {
             })
         );
         assert_eq!(
-            find_quote(text, "Trust La", None),
-            Err(QuoteError::NotFound)
-        );
-        assert_eq!(
             find_quote(text, "Casa.\r\nWe", None).map(|(s, e)| e - s),
             Ok(8),
             "CRLF in the quote matches the LF text"
         );
+        assert_eq!(find_quote(text, "   ", None), Err(QuoteError::Empty));
+        assert_eq!(find_quote(text, "trusted", None), Err(QuoteError::NotFound));
+    }
+
+    #[test]
+    fn a_typed_quote_finds_the_note_s_typography() {
+        let note = "Intro.\nThe father said: “I don’t want CYFD\n  in my home” — and meant it.\nDoña Ana.";
+        let chars: Vec<char> = note.chars().collect();
+        let words = |q: &str| {
+            let (s, e) = find_quote(note, q, None).unwrap();
+            chars[s..e].iter().collect::<String>()
+        };
+        assert_eq!(words("I don't want"), "I don’t want");
         assert_eq!(
-            find_quote("aaa", "aa", None),
-            Err(QuoteError::Ambiguous { count: 2 })
+            words("\"i don't want cyfd in my home\" - and"),
+            "“I don’t want CYFD\n  in my home” — and"
         );
+        assert_eq!(words("dona ana"), "Doña Ana");
+        assert_eq!(words("  meant it  "), "meant it");
+        // Whole words only: "an" is not found inside "Ana", "want" not inside "wanted".
+        assert_eq!(find_quote(note, "an", None), Err(QuoteError::NotFound));
+        assert_eq!(find_quote("we wanted", "want", None), Err(QuoteError::NotFound));
+    }
+
+    #[test]
+    fn a_coder_file_refuses_the_same_words_with_the_same_theme_twice() {
+        let text = "we trust each other";
+        let id = SessionId::new();
+        let mut file = CoderSessionFile {
+            session: id.clone(),
+            coder: "Ana Peña".into(),
+            memo: String::new(),
+            codings: Vec::new(),
+        };
+        let first = new_coding(text, &id, 3, 8, "trust", "Ana Peña", "").unwrap();
+        let first_id = first.id.clone();
+        add_to_file(&mut file, first).unwrap();
+        // The same coder (spelled as the same folder), words and theme: refused, naming it.
+        let again = new_coding(text, &id, 3, 8, "trust", "ana pena", "").unwrap();
+        let err = add_to_file(&mut file, again).unwrap_err();
+        assert_eq!(
+            err,
+            CodingError::Duplicate {
+                id: first_id.clone(),
+                theme: "trust".into()
+            }
+        );
+        assert!(err.to_string().contains(&first_id.0), "{err}");
+        // Another theme, or other words, are other codings.
+        add_to_file(&mut file, new_coding(text, &id, 3, 8, "roles", "Ana Peña", "").unwrap())
+            .unwrap();
+        add_to_file(&mut file, new_coding(text, &id, 3, 13, "trust", "Ana Peña", "").unwrap())
+            .unwrap();
+        assert_eq!(file.codings.len(), 3);
     }
 
     #[test]

@@ -1152,6 +1152,13 @@ impl SearchIndex {
             }
         };
 
+        // Stored positions are where each coder last wrote them; the note may have changed
+        // since (edited by someone else, or outside Ripple): index each passage where its words
+        // are now, as every reader of codings does.
+        let mut codings = codings.to_vec();
+        if !codings.is_empty() {
+            crate::core::anchor::reattach_all(&session.text, &mut codings);
+        }
         let attached: Vec<&Coding> = codings
             .iter()
             .filter(|c| c.status == AnchorStatus::Attached && c.end > c.start)

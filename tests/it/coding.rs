@@ -251,7 +251,7 @@ fn coding_files_are_private() {
 }
 
 #[test]
-fn reattach_session_updates_every_coders_file_after_an_outside_edit() {
+fn reading_codings_after_an_outside_edit_reattaches_in_memory_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let session = SessionId::new();
@@ -270,35 +270,28 @@ fn reattach_session_updates_every_coders_file_after_an_outside_edit() {
         "communication",
     );
     code(root, "Ben", &session, "We trust CYFD", "trust");
+    let bytes = |coder: &str| std::fs::read(store::file_path(root, coder, &session)).unwrap();
+    let (ana, ben) = (bytes("Ana"), bytes("Ben"));
 
     // Someone edited the note in another editor: a heading added, one sentence reworded.
     let edited = format!(
         "👩‍👩‍👧 Session 4\n\n{}",
         NOTE.replace("We trust CYFD to call first.", "CYFD calls first now.")
     );
-    let (outcomes, errors) = store::reattach_session(root, &session, &edited);
+    let (files, errors) = store::load_session_attached(root, &session, &edited);
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(outcomes.len(), 3);
-    let orphaned: Vec<&str> = outcomes
-        .iter()
-        .filter(|(_, _, r)| *r == ripple::core::anchor::Reattach::Orphaned)
-        .map(|(coder, _, _)| coder.as_str())
-        .collect();
-    assert_eq!(orphaned, ["Ben"]);
-
-    // The files were rewritten: offsets point at the same words in the edited note.
-    let (files, _) = store::load_session(root, &session);
+    let mut orphaned = Vec::new();
     for f in &files {
         for c in &f.codings {
             let here = ripple::core::text::char_slice(&edited, c.start, c.end);
             match c.status {
                 AnchorStatus::Attached => assert_eq!(here, c.quote),
-                AnchorStatus::Orphaned => assert_eq!(c.quote, "We trust CYFD"),
+                AnchorStatus::Orphaned => orphaned.push((c.coder.clone(), c.quote.clone())),
             }
         }
     }
-    // Running it again changes nothing more (the orphan stays an orphan).
-    let (outcomes, _) = store::reattach_session(root, &session, &edited);
-    assert_eq!(outcomes.len(), 1);
-    assert_eq!(outcomes[0].2, ripple::core::anchor::Reattach::Orphaned);
+    assert_eq!(orphaned, [("Ben".to_string(), "We trust CYFD".to_string())]);
+    // Reading wrote nothing: each coder's file changes only by that coder's own actions.
+    assert_eq!(bytes("Ana"), ana);
+    assert_eq!(bytes("Ben"), ben);
 }
