@@ -1180,7 +1180,7 @@ impl App {
                 let cursor = n.doc.editor().cursor();
                 n.doc = crate::tui::coding::document(&loaded.session.text, loaded.codings);
                 let (mode, side) = (n.coding.mode, n.coding.side_codings);
-                crate::tui::coding::reset_note(n);
+                crate::tui::coding::reset_note(n, &self.coding.coder);
                 (n.coding.mode, n.coding.side_codings) = (mode, side);
                 n.coding.disk_stamp = Some(loaded.coding_stamp);
                 let len = n.doc.editor().len_chars();
@@ -1231,7 +1231,7 @@ impl App {
                 } else {
                     self.status = None;
                 }
-                crate::tui::coding::reset_note(&mut note);
+                crate::tui::coding::reset_note(&mut note, &self.coding.coder);
                 note.coding.disk_stamp = Some(loaded.coding_stamp);
                 self.note = Some(note);
                 self.screen = Screen::Note;

@@ -4,7 +4,7 @@
 //! `views/codings.rs`, `views/picker.rs` and `views/codebook.rs`.
 
 use crate::core::codebook::{Codebook, Theme, PALETTE};
-use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId};
+use crate::core::coding::{same_coder, AnchorStatus, CoderSessionFile, Coding, CodingId};
 use crate::core::coding_draft;
 use crate::core::coding_store;
 use crate::core::document::NoteDocument;
@@ -47,11 +47,22 @@ pub struct NoteCoding {
     /// The codings shown were replaced while a save was in flight: its answer is about codings
     /// no longer shown, and is ignored.
     pub superseded_save: bool,
+    /// Who codes here (your coder name): only their changes are saved from this note. None
+    /// until the note is set up (`reset_note`); every coder's changes count then.
+    pub owner: Option<String>,
+    /// What the quick keys 1–9 mean while this note is open: theme keys fixed when they are
+    /// first shown or used, so a key means what the screen said even as usage changes the
+    /// ranking. A theme deleted meanwhile leaves its key empty.
+    pub quick: Option<Vec<Option<String>>>,
 }
 
 impl NoteCoding {
+    /// Whether the owner's codings or memo changed since they were last written. Other coders'
+    /// codings moved by typing are not: their files are theirs to write.
     pub fn dirty(&self, doc: &NoteDocument) -> bool {
-        !doc.codings_changed_since(self.saved_version).is_empty()
+        doc.codings_changed_since(self.saved_version)
+            .iter()
+            .any(|c| self.owner.as_ref().is_none_or(|o| same_coder(o, c)))
     }
 }
 
@@ -296,7 +307,8 @@ impl CodingState {
         }
     }
 
-    /// The nine most used themes (most used first; codebook order breaks ties and fills up).
+    /// The nine most used themes (most used first; codebook order breaks ties and fills up):
+    /// what the quick keys 1–9 mean when a note's keys are first fixed (`App::quick_keys`).
     pub fn quick_themes(&self) -> Vec<&Theme> {
         let mut themes: Vec<(usize, &Theme)> = self.codebook.themes.iter().enumerate().collect();
         themes.sort_by_key(|(i, t)| {
@@ -472,11 +484,13 @@ impl App {
             Action::CoderFilter => self.cycle_coder_filter(),
             Action::ThemePicker => self.open_theme_picker(ctx),
             Action::QuickTheme(n) => {
+                self.fix_quick_keys();
                 let key = self
-                    .coding
-                    .quick_themes()
+                    .quick_keys()
                     .get(n as usize - 1)
-                    .map(|t| t.key.clone());
+                    .cloned()
+                    .flatten()
+                    .filter(|k| self.coding.codebook.get(k).is_some());
                 match key {
                     Some(k) => self.code_selection(&k, ctx),
                     None => self.set_status(StatusKind::Error, format!("No theme {n}")),
@@ -642,7 +656,52 @@ impl App {
         }
     }
 
+    /// The theme keys of the quick keys 1–9 (None: that key has no theme): the open note's
+    /// fixed keys once fixed, else the current ranking.
+    pub fn quick_keys(&self) -> Vec<Option<String>> {
+        match self.note.as_ref().and_then(|n| n.coding.quick.as_ref()) {
+            Some(fixed) => fixed.clone(),
+            None => self
+                .coding
+                .quick_themes()
+                .into_iter()
+                .map(|t| Some(t.key.clone()))
+                .collect(),
+        }
+    }
+
+    /// Fix the open note's quick keys to the current ranking if they are not yet: they then
+    /// keep their meaning until the note is closed. A theme added to a codebook of fewer than
+    /// nine themes takes the next free key; no key ever changes to another theme.
+    fn fix_quick_keys(&mut self) {
+        let ranked: Vec<String> = self
+            .coding
+            .quick_themes()
+            .into_iter()
+            .map(|t| t.key.clone())
+            .collect();
+        let book = &self.coding.codebook;
+        let Some(n) = &mut self.note else { return };
+        let fixed = n.coding.quick.get_or_insert_with(Vec::new);
+        for slot in fixed.iter_mut() {
+            if slot.as_ref().is_some_and(|k| book.get(k).is_none()) {
+                *slot = None;
+            }
+        }
+        for k in ranked {
+            if fixed.len() >= 9 {
+                break;
+            }
+            if !fixed.iter().flatten().any(|f| *f == k) {
+                fixed.push(Some(k));
+            }
+        }
+    }
+
     fn toggle_coding_mode(&mut self) {
+        if self.note.as_ref().is_some_and(|n| !n.coding.mode) {
+            self.fix_quick_keys();
+        }
         let Some(n) = &mut self.note else { return };
         n.focus = Pane::Editor;
         n.coding.mode = !n.coding.mode;
@@ -767,7 +826,7 @@ impl App {
     }
 
     fn mine(&mut self, c: &Coding) -> bool {
-        if c.coder != self.coding.coder {
+        if !same_coder(&c.coder, &self.coding.coder) {
             self.set_status(
                 StatusKind::Error,
                 format!(
@@ -842,15 +901,6 @@ impl App {
             .get(theme)
             .map_or(theme.to_string(), |t| t.name.clone());
         let Some(n) = &mut self.note else { return };
-        let exists = n
-            .doc
-            .codings()
-            .iter()
-            .any(|c| c.start == s && c.end == e && c.theme == theme && c.coder == coder);
-        if exists {
-            self.set_status(StatusKind::Info, format!("Already coded as {name}"));
-            return;
-        }
         let text = n.doc.text();
         let coding = match coding_store::new_coding(&text, &n.meta.id, s, e, theme, &coder, "") {
             Ok(c) => c,
@@ -860,9 +910,22 @@ impl App {
             }
         };
         let quote = short(&coding.quote, 40);
-        if let Err(err) = n.doc.add_coding(coding) {
-            self.set_status(StatusKind::Error, err.to_string());
-            return;
+        match n.doc.add_coding(coding) {
+            Ok(()) => {}
+            Err(crate::core::document::DocumentError::Duplicate { id, .. }) => {
+                self.set_status(
+                    StatusKind::Info,
+                    format!(
+                        "Already coded as {name}: your coding {} · nothing added",
+                        coding_store::short_id(&id)
+                    ),
+                );
+                return;
+            }
+            Err(err) => {
+                self.set_status(StatusKind::Error, err.to_string());
+                return;
+            }
         }
         n.last_input = Instant::now();
         if !keep_selection {
@@ -1403,18 +1466,14 @@ impl App {
         {
             return;
         }
-        let coders = n.doc.codings_changed_since(n.coding.saved_version);
-        let files = coders
-            .iter()
-            .map(|c| n.doc.coder_file(&n.meta.id, c))
-            .collect();
+        // Your file only: other coders' codings moved by typing are theirs to write.
+        let file = n.doc.coder_file(&n.meta.id, &self.coding.coder);
         let version = n.doc.coding_version();
         n.coding.in_flight = Some(version);
         out.push(Request::SaveCodings {
             id: n.meta.id.clone(),
-            files,
+            file: Box::new(file),
             version,
-            owner: self.coding.coder.clone(),
             holds_draft: n.coding.kept_draft.is_none(),
         });
     }
@@ -1833,11 +1892,10 @@ impl App {
         Some(match ctx {
             Context::Coding => {
                 let quick: Vec<String> = self
-                    .coding
-                    .quick_themes()
+                    .quick_keys()
                     .iter()
                     .enumerate()
-                    .map(|(i, t)| format!("{} {}", i + 1, t.key))
+                    .filter_map(|(i, k)| Some(format!("{} {}", i + 1, k.as_ref()?)))
                     .collect();
                 format!(" CODING v sel · t theme · . again · x del · {}", quick.join(" "))
             }
@@ -1882,12 +1940,15 @@ fn replace_codings(
     n.coding.saved_version = n.doc.coding_version();
 }
 
-/// Reset the note's coding state to "all on disk" for a freshly loaded document. What is on
-/// its way (a save, a restore, a re-read) is carried through: its answer still comes.
-pub fn reset_note(n: &mut NoteState) {
+/// Reset the note's coding state to "all on disk" for a freshly loaded document, coded by
+/// `owner`. What is on its way (a save, a restore, a re-read) is carried through: its answer
+/// still comes. The quick keys keep their meaning.
+pub fn reset_note(n: &mut NoteState, owner: &str) {
     let c = std::mem::take(&mut n.coding);
     n.coding = NoteCoding {
         saved_version: n.doc.coding_version(),
+        owner: Some(owner.to_string()),
+        quick: c.quick,
         kept_draft: c.kept_draft,
         superseded_save: c.superseded_save || c.in_flight.is_some(),
         in_flight: c.in_flight,
@@ -2000,16 +2061,16 @@ mod tests {
         assert_eq!(app.coding.spans(&n.doc).len(), 1);
 
         let out = app.update(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
-        let files: Vec<&Vec<CoderSessionFile>> = out
+        let files: Vec<&CoderSessionFile> = out
             .iter()
             .filter_map(|r| match r {
-                Request::SaveCodings { files, .. } => Some(files),
+                Request::SaveCodings { file, .. } => Some(&**file),
                 _ => None,
             })
             .collect();
         assert_eq!(files.len(), 1);
-        assert_eq!(files[0][0].coder, "Ana");
-        assert_eq!(files[0][0].codings.len(), 1);
+        assert_eq!(files[0].coder, "Ana");
+        assert_eq!(files[0].codings.len(), 1);
 
         // Alt+. codes another passage with the same theme; Ctrl-Z takes it back.
         app.note
@@ -2306,7 +2367,7 @@ mod tests {
         app.save_codings(&mut out);
         assert!(out.is_empty(), "held back while restoring: {out:?}");
         // A text reload meanwhile does not forget the restore on its way.
-        crate::tui::coding::reset_note(app.note.as_mut().unwrap());
+        crate::tui::coding::reset_note(app.note.as_mut().unwrap(), "Ana");
         assert!(app.note.as_ref().unwrap().coding.restoring);
         assert!(app.note.as_ref().unwrap().coding.reloading);
         // The restore fails: what is shown is saved then.
@@ -2320,7 +2381,7 @@ mod tests {
         assert!(out.is_empty(), "nothing changed since the reload: {out:?}");
         let n = app.note.as_mut().unwrap();
         assert!(!n.coding.restoring);
-        let c = coding_store::new_coding(text, &id, 0, 3, "roles", "Ana", "").unwrap();
+        let c = coding_store::new_coding(text, &id, 4, 7, "roles", "Ana", "").unwrap();
         n.doc.add_coding(c).unwrap();
         // Now a save goes out, then the codings shown are replaced before it lands: its
         // answer (a version of the codings no longer shown) changes nothing.
@@ -2630,5 +2691,143 @@ mod tests {
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.view.top_line, 79);
         assert_eq!(n.doc.editor().cursor(), 0, "the cursor stays");
+    }
+
+    /// The themes of the open note's codings, in text order.
+    fn themes_coded(app: &App) -> Vec<String> {
+        let n = app.note.as_ref().unwrap();
+        let mut cs: Vec<&Coding> = n.doc.codings().iter().collect();
+        cs.sort_by_key(|c| c.start);
+        cs.iter().map(|c| c.theme.clone()).collect()
+    }
+
+    #[test]
+    fn quick_keys_keep_their_meaning_while_the_note_is_open() {
+        let mut app = app_with_note("Una frase. Otra frase. Tercera frase.");
+        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        let hints = app.coding_hints().unwrap();
+        let third = app.quick_keys()[2].clone().unwrap();
+        assert!(hints.contains(&format!(" 3 {third} ")), "{hints}");
+        // Code a sentence with 3: that theme is now the most used one...
+        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
+        assert_eq!(app.coding.quick_themes()[0].key, third, "ranked first now");
+        // ...yet 3 still means what the screen says, for the next sentences too.
+        for at in [12, 25] {
+            app.update(key(KeyCode::Esc, KeyModifiers::NONE));
+            let ed = app.note.as_mut().unwrap().doc.editor_mut();
+            ed.set_cursor(at, false);
+            app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
+            app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
+        }
+        assert_eq!(themes_coded(&app), [third.clone(), third.clone(), third.clone()]);
+        assert_eq!(app.coding_hints().unwrap(), hints, "the keys shown did not change");
+        // Leaving coding mode and coming back keeps them too; so does Alt-3 in the editor.
+        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        assert_eq!(app.coding_hints().unwrap(), hints);
+        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(0, 3);
+        app.update(key(KeyCode::Char('3'), KeyModifiers::ALT));
+        assert_eq!(themes_coded(&app)[0], third);
+    }
+
+    #[test]
+    fn quick_keys_fixed_for_a_note_leave_a_deleted_theme_s_key_empty() {
+        let mut app = app_with_note("Una frase.");
+        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        let keys = app.quick_keys();
+        let second = keys[1].clone().unwrap();
+        let mut book = app.coding.codebook.clone();
+        book.themes.retain(|t| t.key != second);
+        for t in &mut book.themes {
+            if t.parent.as_deref() == Some(second.as_str()) {
+                t.parent = None;
+            }
+        }
+        app.coding.codebook = book;
+        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.update(key(KeyCode::Char('2'), KeyModifiers::NONE));
+        assert!(themes_coded(&app).is_empty(), "2 has no theme now");
+        assert_eq!(app.status.clone().unwrap().text, "No theme 2");
+        app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
+        assert_eq!(themes_coded(&app), [keys[2].clone().unwrap()], "3 is unchanged");
+    }
+
+    #[test]
+    fn typing_that_moves_another_coder_s_passage_saves_only_your_own_file() {
+        let text = "uno dos tres";
+        let mut app = app_with_note(text);
+        app.coding.coder = "Bea".into();
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        let ana = CoderSessionFile {
+            session: id.clone(),
+            coder: "Ana".into(),
+            memo: "hers".into(),
+            codings: vec![coding_store::new_coding(text, &id, 4, 7, "trust", "Ana", "").unwrap()],
+        };
+        let n = app.note.as_mut().unwrap();
+        n.doc = document(text, vec![ana]);
+        n.saved_version = n.doc.editor().version();
+        reset_note(n, "Bea");
+        // Bea types at the start: Ana's passage moves on screen...
+        app.update(key(KeyCode::Char('¡'), KeyModifiers::NONE));
+        let n = app.note.as_ref().unwrap();
+        assert_eq!(n.doc.codings()[0].start, 5);
+        // ...and only the text needs saving: Ana's file is hers to write.
+        assert!(!n.coding.dirty(&n.doc));
+        let out = app.update(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        assert!(out.iter().any(|r| matches!(r, Request::Save { .. })), "{out:?}");
+        assert!(
+            !out.iter().any(|r| matches!(r, Request::SaveCodings { .. })),
+            "{out:?}"
+        );
+        // Bea's own coding is saved, in her file alone.
+        let n = app.note.as_mut().unwrap();
+        n.doc.editor_mut().set_selection(0, 4);
+        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let mut out = Vec::new();
+        app.save_codings(&mut out);
+        let files: Vec<&CoderSessionFile> = out
+            .iter()
+            .filter_map(|r| match r {
+                Request::SaveCodings { file, .. } => Some(&**file),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(files.len(), 1, "{out:?}");
+        assert_eq!(files[0].coder, "Bea");
+        assert!(files[0].codings.iter().all(|c| c.coder == "Bea"));
+    }
+
+    #[test]
+    fn the_same_words_and_theme_are_not_coded_twice() {
+        let mut app = app_with_note("la niñez y la confianza");
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(3, 8);
+        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let first = app.note.as_ref().unwrap().doc.codings()[0].id.clone();
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .set_selection(3, 8);
+        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
+        let status = app.status.clone().unwrap().text;
+        assert!(
+            status.contains("Already coded") && status.contains(coding_store::short_id(&first)),
+            "{status}"
+        );
     }
 }

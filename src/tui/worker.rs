@@ -4,6 +4,7 @@
 
 use crate::core::anchor::reattach_all;
 use crate::core::codebook::{Codebook, ThemeRemap};
+use crate::core::coding::same_coder;
 use crate::core::coding::CoderSessionFile;
 use crate::core::coding_draft::{self, CodingDraft};
 use crate::core::coding_store;
@@ -35,18 +36,18 @@ pub enum Request {
     Stamp(SessionId),
     /// Read the store's codebook.
     LoadCodebook,
-    /// Write these coder files of one session (coding version `version` of the open note).
+    /// Write your coder file of one session (coding version `version` of the open note). Only
+    /// your own file is ever written: other coders' codings that your typing moved are moved
+    /// on screen only (they are found again from their words whenever read), so coders
+    /// sharing a store never write each other's files. If the file cannot be written, its
+    /// content is kept in a coding draft.
     SaveCodings {
         id: SessionId,
-        files: Vec<CoderSessionFile>,
+        file: Box<CoderSessionFile>,
         version: u64,
-        /// Who codes here. Other coders' files only change where typing moved their
-        /// passages, so only those positions are written into their files as they are on disk.
-        /// If the owner's file cannot be written, its content is kept in a coding draft.
-        owner: String,
-        /// The owner's file holds what their coding draft (if any) kept, so a successful
-        /// write removes the draft and a failed one replaces it. False while a draft from an
-        /// earlier run waits to be restored: it is then kept, and added to on a failure.
+        /// The file holds what its coding draft (if any) kept, so a successful write removes
+        /// the draft and a failed one replaces it. False while a draft from an earlier run
+        /// waits to be restored: it is then kept, and added to on a failure.
         holds_draft: bool,
     },
     /// Keep one coder's unsaved codings in a coding draft (leaving although a save failed).
@@ -165,9 +166,12 @@ pub struct Loaded {
     pub coding_drafts: Vec<CodingDraft>,
 }
 
-/// Start the IO thread. Responses are wrapped by `wrap` into the event loop's message type.
+/// Start the IO thread, which works for `coder` (the one coder whose codings files it writes,
+/// besides an explicit codebook change). Responses are wrapped by `wrap` into the event
+/// loop's message type.
 pub fn spawn<M: Send + 'static>(
     store: Arc<Store>,
+    coder: String,
     requests: Receiver<Request>,
     out: Sender<M>,
     wrap: fn(Response) -> M,
@@ -176,7 +180,7 @@ pub fn spawn<M: Send + 'static>(
         .name("ripple-io".into())
         .spawn(move || {
             for req in requests {
-                let resp = handle(&store, req);
+                let resp = handle(&store, &coder, req);
                 if out.send(wrap(resp)).is_err() {
                     break;
                 }
@@ -185,7 +189,7 @@ pub fn spawn<M: Send + 'static>(
         .expect("spawn IO thread")
 }
 
-fn handle(store: &Store, req: Request) -> Response {
+fn handle(store: &Store, coder: &str, req: Request) -> Response {
     match req {
         Request::Scan => {
             let scan = store.scan();
@@ -202,7 +206,8 @@ fn handle(store: &Store, req: Request) -> Response {
                         .read_draft(&id)
                         .filter(|(d, _)| d.text != session.text || d.meta != session.meta);
                     let (coding_drafts, unreadable) = kept_coding_drafts(store, &id);
-                    let (codings, mut coding_problems) = load_codings(store, &id, &session.text);
+                    let (codings, mut coding_problems) =
+                        load_codings(store, Some(coder), &id, &session.text);
                     coding_problems.extend(unreadable);
                     Loaded {
                         session,
@@ -219,7 +224,9 @@ fn handle(store: &Store, req: Request) -> Response {
                     match store.read_draft(&id) {
                         Some((d, t)) => {
                             let (coding_drafts, unreadable) = kept_coding_drafts(store, &id);
-                            let (codings, mut coding_problems) = load_codings(store, &id, &d.text);
+                            // The draft's text is not on disk: nothing is written for it.
+                            let (codings, mut coding_problems) =
+                                load_codings(store, None, &id, &d.text);
                             coding_problems.extend(unreadable);
                             Ok(Loaded {
                                 session: d.clone(),
@@ -286,41 +293,38 @@ fn handle(store: &Store, req: Request) -> Response {
         ),
         Request::SaveCodings {
             id,
-            files,
+            file,
             version,
-            owner,
             holds_draft,
         } => {
-            let mut result = Ok(());
             let mut draft = None;
-            // Every file is tried: one that fails does not hold up the others.
-            for f in &files {
-                // A file on disk that cannot be read is never overwritten: it may hold work.
-                let saved = if f.coder == owner {
-                    coding_store::load(store.root(), &f.coder, &f.session)
-                        .and_then(|_| coding_store::save(store.root(), f))
-                } else {
-                    coding_store::load(store.root(), &f.coder, &f.session).and_then(|disk| {
-                        coding_store::save(store.root(), &with_positions_of(disk, f))
-                    })
-                };
-                match saved {
-                    // Another coder's file only carries moved positions, found again on the
-                    // next open: only the owner's work needs a draft.
-                    Err(e) if f.coder == owner => {
-                        draft = Some(keep_codings(store, f, holds_draft));
-                        result = result.and(Err(e.to_string()));
-                    }
-                    Err(e) => result = result.and(Err(e.to_string())),
-                    // A draft that cannot be read is not removed: say so.
-                    Ok(()) if f.coder == owner && holds_draft => {
-                        if let Err(e) = coding_draft::clear(store, &f.coder, &f.session) {
+            // A file on disk that cannot be read is never overwritten: it may hold work. And
+            // this thread writes its own coder's file only.
+            let saved = if same_coder(&file.coder, coder) {
+                coding_store::load(store.root(), &file.coder, &file.session)
+                    .and_then(|_| coding_store::save(store.root(), &file))
+            } else {
+                Err(coding_store::CodingFileError {
+                    path: coding_store::file_path(store.root(), &file.coder, &file.session),
+                    line: None,
+                    message: format!("not written: these are {}'s codings, not {coder}'s", file.coder),
+                })
+            };
+            let result = match saved {
+                Err(e) => {
+                    draft = Some(keep_codings(store, &file, holds_draft));
+                    Err(e.to_string())
+                }
+                Ok(()) => {
+                    // A draft that cannot be removed is said so.
+                    if holds_draft {
+                        if let Err(e) = coding_draft::clear(store, &file.coder, &file.session) {
                             draft = Some(Err(e.to_string()));
                         }
                     }
-                    Ok(()) => {}
+                    Ok(())
                 }
-            }
+            };
             Response::CodingsSaved {
                 stamp: coding_stamp(store, &id),
                 id,
@@ -332,8 +336,12 @@ fn handle(store: &Store, req: Request) -> Response {
         Request::WriteCodingDraft { file, holds_draft } => {
             Response::DraftWritten(keep_codings(store, &file, holds_draft))
         }
-        Request::RestoreCodingDraft { id, coder, text } => {
-            let result = coding_draft::restore(store, &coder, &id)
+        Request::RestoreCodingDraft {
+            id,
+            coder: draft_coder,
+            text,
+        } => {
+            let result = coding_draft::restore(store, &draft_coder, &id)
                 .map(|r| {
                     let kept = if r.from_file > 0 {
                         format!(", with {} already in the file", r.from_file)
@@ -347,7 +355,7 @@ fn handle(store: &Store, req: Request) -> Response {
                     )
                 })
                 .map_err(|e| e.to_string());
-            let (files, problems) = load_codings(store, &id, &text);
+            let (files, problems) = load_codings(store, Some(coder), &id, &text);
             Response::CodingDraftRestored {
                 stamp: coding_stamp(store, &id),
                 id,
@@ -361,7 +369,7 @@ fn handle(store: &Store, req: Request) -> Response {
             id,
         },
         Request::LoadCodings { id, text } => {
-            let (files, problems) = load_codings(store, &id, &text);
+            let (files, problems) = load_codings(store, Some(coder), &id, &text);
             Response::CodingsLoaded {
                 stamp: coding_stamp(store, &id),
                 id,
@@ -453,32 +461,24 @@ fn coding_stamp(store: &Store, id: &SessionId) -> Vec<(PathBuf, Option<FileStamp
     out
 }
 
-/// Another coder's file as on disk, with the positions (range, status, quote, context) of the
-/// passages `ours` knows. Passages they added meanwhile are kept as they are (re-attached when
-/// the note is next opened); their memos and themes are theirs.
-fn with_positions_of(mut disk: CoderSessionFile, ours: &CoderSessionFile) -> CoderSessionFile {
-    for c in &mut disk.codings {
-        if let Some(o) = ours.codings.iter().find(|o| o.id == c.id) {
-            c.start = o.start;
-            c.end = o.end;
-            c.status = o.status;
-            c.quote.clone_from(&o.quote);
-            c.before.clone_from(&o.before);
-            c.after.clone_from(&o.after);
-        }
-    }
-    disk
-}
-
-/// Every coder's file for a session, re-attached to `text`. Files whose codings moved or were
-/// orphaned are written back (unless the store is read-only) so disk matches what is shown.
-fn load_codings(store: &Store, id: &SessionId, text: &str) -> (Vec<CoderSessionFile>, Vec<String>) {
+/// Every coder's file for a session, re-attached to `text` (the note's text). Other coders'
+/// files are re-attached in memory only, for display: a coder's file is written by that
+/// coder's own actions alone, so coders sharing a store (git, a synced folder) never write
+/// each other's files. `owner`'s own file is written back when its passages moved (unless
+/// the store is read-only), so it stores where they are now.
+fn load_codings(
+    store: &Store,
+    owner: Option<&str>,
+    id: &SessionId,
+    text: &str,
+) -> (Vec<CoderSessionFile>, Vec<String>) {
     let (mut files, errors) = coding_store::load_session(store.root(), id);
     let mut problems: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     for f in &mut files {
         let before = f.codings.clone();
         reattach_all(text, &mut f.codings);
-        if f.codings != before && !store.is_read_only() {
+        let mine = owner.is_some_and(|o| same_coder(o, &f.coder));
+        if mine && f.codings != before && !store.is_read_only() {
             if let Err(e) = coding_store::save(store.root(), f) {
                 problems.push(e.to_string());
             }
@@ -571,34 +571,92 @@ mod tests {
         assert_eq!(draft.file.codings[0].theme, "communication");
     }
 
+    /// A store whose note was edited outside Ripple after Ana and Bea coded it, so both
+    /// coders' stored positions are stale: (store folder, store, session id).
+    fn store_with_stale_codings() -> (tempfile::TempDir, Store, SessionId) {
+        use crate::core::session::SessionMeta;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let meta = SessionMeta::new_today("M. Rivera");
+        let id = meta.id.clone();
+        let old = "We finally trust each other. Calls go unanswered.";
+        let mut session = store.create(meta, old).unwrap();
+        for (coder, quote) in [("Ana", "trust each other"), ("Bea", "Calls go unanswered")] {
+            let (s, e) = coding_store::find_quote(old, quote, None).unwrap();
+            let c = coding_store::new_coding(old, &id, s, e, "trust", coder, "").unwrap();
+            let file = CoderSessionFile {
+                session: id.clone(),
+                coder: coder.into(),
+                memo: String::new(),
+                codings: vec![c],
+            };
+            coding_store::save(store.root(), &file).unwrap();
+        }
+        session.text = format!("Heading added later.\n\n{old}");
+        store.save(&session).unwrap();
+        (dir, store, id)
+    }
+
     #[test]
-    fn another_coders_file_keeps_their_new_passages_and_memo_and_takes_our_moves() {
-        let id = SessionId("01jd3k0000000000000000000a".into());
-        let text = "uno dos tres cuatro";
-        let a = coding_store::new_coding(text, &id, 0, 3, "trust", "Bea", "").unwrap();
-        let b = coding_store::new_coding(text, &id, 8, 12, "roles", "Bea", "").unwrap();
-        let disk = CoderSessionFile {
-            session: id.clone(),
-            coder: "Bea".into(),
-            memo: "written meanwhile".into(),
-            codings: vec![a.clone(), b.clone()],
+    fn opening_a_note_writes_only_the_opening_coder_s_file() {
+        let (_dir, store, id) = store_with_stale_codings();
+        let ana = coding_store::file_path(store.root(), "Ana", &id);
+        let bea = coding_store::file_path(store.root(), "Bea", &id);
+        let (ana_bytes, bea_bytes) = (std::fs::read_to_string(&ana).unwrap(), std::fs::read_to_string(&bea).unwrap());
+        let Response::Loaded { result, .. } = handle(&store, "Bea", Request::Load(id.clone()))
+        else {
+            panic!("a load answers Loaded")
         };
-        let mut moved = a.clone();
-        moved.start = 5;
-        moved.end = 8;
-        moved.status = AnchorStatus::Attached;
-        moved.theme = "stale".into();
-        let ours = CoderSessionFile {
-            session: id,
-            coder: "Bea".into(),
-            memo: String::new(),
-            codings: vec![moved],
+        let loaded = result.unwrap();
+        // Both are shown where their words are now...
+        for f in &loaded.codings {
+            let c = &f.codings[0];
+            assert_eq!(c.status, AnchorStatus::Attached);
+            let words: String = loaded
+                .session
+                .text
+                .chars()
+                .skip(c.start)
+                .take(c.end - c.start)
+                .collect();
+            assert_eq!(words, c.quote, "{}", f.coder);
+        }
+        // ...but only Bea, who opened it, has her file brought up to date.
+        assert_eq!(std::fs::read_to_string(&ana).unwrap(), ana_bytes, "Ana's file is hers");
+        assert_ne!(std::fs::read_to_string(&bea).unwrap(), bea_bytes);
+        // Re-reading the codings (a change seen outside) writes nothing of Ana's either.
+        handle(
+            &store,
+            "Bea",
+            Request::LoadCodings {
+                id: id.clone(),
+                text: loaded.session.text.clone(),
+            },
+        );
+        assert_eq!(std::fs::read_to_string(&ana).unwrap(), ana_bytes);
+    }
+
+    #[test]
+    fn the_io_thread_writes_no_other_coder_s_file() {
+        let (_dir, store, id) = store_with_stale_codings();
+        let ana = coding_store::file_path(store.root(), "Ana", &id);
+        let ana_bytes = std::fs::read_to_string(&ana).unwrap();
+        let mut theirs = coding_store::load(store.root(), "Ana", &id).unwrap();
+        theirs.codings.clear();
+        let resp = handle(
+            &store,
+            "Bea",
+            Request::SaveCodings {
+                id: id.clone(),
+                file: Box::new(theirs),
+                version: 1,
+                holds_draft: true,
+            },
+        );
+        let Response::CodingsSaved { result, .. } = resp else {
+            panic!("a save answers CodingsSaved")
         };
-        let merged = with_positions_of(disk, &ours);
-        assert_eq!(merged.memo, "written meanwhile");
-        assert_eq!(merged.codings.len(), 2, "their new passage is kept");
-        assert_eq!((merged.codings[0].start, merged.codings[0].end), (5, 8));
-        assert_eq!(merged.codings[0].theme, "trust", "themes are theirs");
-        assert_eq!(merged.codings[1], b);
+        assert!(result.unwrap_err().contains("Ana's codings"));
+        assert_eq!(std::fs::read_to_string(&ana).unwrap(), ana_bytes);
     }
 }
