@@ -6,6 +6,7 @@ mod common;
 mod cli_code;
 mod cli_sessions;
 mod coding;
+mod coding_integrity;
 mod coding_refi;
 mod editor;
 mod editor_props;
