@@ -124,8 +124,7 @@ pub fn keep_list_coder_only_if_given_on_list(
     args: &[std::ffi::OsString],
 ) {
     use clap::CommandFactory;
-    let Some(crate::cli::Command::Code(CodeCommand::List { coder, .. })) = &mut cli.command
-    else {
+    let Some(crate::cli::Command::Code(CodeCommand::List { coder, .. })) = &mut cli.command else {
         return;
     };
     if coder.is_none() {
@@ -219,8 +218,10 @@ fn unknown_themes(store: &Store, book: &Codebook) -> Vec<Problem> {
 /// What `ripple check` reports about codings (the codebook file itself it checks on its own):
 /// problems — unreadable codings files (path and line), codings whose theme is not in the
 /// codebook, codings of sessions that no longer exist, codings whose words are no longer in the
-/// note (orphans) — and notes: codings whose words moved (the note was edited outside Ripple)
-/// and are re-attached when the session is next coded or opened.
+/// note (orphans) — and notes: codings whose words moved (the note was edited since their
+/// coder last wrote them: outside Ripple, or by someone else)
+/// and are found there by every reader; their coder's file stores the new place when that
+/// coder next opens or codes the note.
 pub fn check_codings(store: &Store) -> (Vec<Problem>, Vec<String>) {
     let root = store.root();
     let mut notes = Vec::new();
@@ -270,7 +271,7 @@ pub fn check_codings(store: &Store) -> (Vec<Problem>, Vec<String>) {
                     ),
                 }),
                 Reattach::Moved { from, to } => notes.push(format!(
-                    "{}: coding {} ({}) moved from {}..{} to {}..{} after an outside edit of the note",
+                    "{}: coding {} ({}) moved from {}..{} to {}..{}: the note was edited since its coder last saved it",
                     path.display(),
                     short_id(&c.id),
                     c.theme,
