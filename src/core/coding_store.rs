@@ -643,7 +643,8 @@ mod tests {
 
     #[test]
     fn a_typed_quote_finds_the_note_s_typography() {
-        let note = "Intro.\nThe father said: “I don’t want CYFD\n  in my home” — and meant it.\nDoña Ana.";
+        let note =
+            "Intro.\nThe father said: “I don’t want CYFD\n  in my home” — and meant it.\nDoña Ana.";
         let chars: Vec<char> = note.chars().collect();
         let words = |q: &str| {
             let (s, e) = find_quote(note, q, None).unwrap();
@@ -658,7 +659,10 @@ mod tests {
         assert_eq!(words("  meant it  "), "meant it");
         // Whole words only: "an" is not found inside "Ana", "want" not inside "wanted".
         assert_eq!(find_quote(note, "an", None), Err(QuoteError::NotFound));
-        assert_eq!(find_quote("we wanted", "want", None), Err(QuoteError::NotFound));
+        assert_eq!(
+            find_quote("we wanted", "want", None),
+            Err(QuoteError::NotFound)
+        );
     }
 
     #[test]
@@ -686,10 +690,16 @@ mod tests {
         );
         assert!(err.to_string().contains(&first_id.0), "{err}");
         // Another theme, or other words, are other codings.
-        add_to_file(&mut file, new_coding(text, &id, 3, 8, "roles", "Ana Peña", "").unwrap())
-            .unwrap();
-        add_to_file(&mut file, new_coding(text, &id, 3, 13, "trust", "Ana Peña", "").unwrap())
-            .unwrap();
+        add_to_file(
+            &mut file,
+            new_coding(text, &id, 3, 8, "roles", "Ana Peña", "").unwrap(),
+        )
+        .unwrap();
+        add_to_file(
+            &mut file,
+            new_coding(text, &id, 3, 13, "trust", "Ana Peña", "").unwrap(),
+        )
+        .unwrap();
         assert_eq!(file.codings.len(), 3);
     }
 

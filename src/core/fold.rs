@@ -23,10 +23,14 @@ use unicode_normalization::UnicodeNormalization;
 /// The class a punctuation mark folds to, if it is an apostrophe, quote or dash.
 fn punctuation_class(c: char) -> Option<char> {
     Some(match c {
-        '\'' | '‘' | '’' | '‚' | '‛' | '′' | '‵' | '‹' | '›' | '`' | '´' | 'ʹ' | 'ʻ' | 'ʼ' | 'ʽ'
-        | 'ˈ' | '＇' => '\'',
-        '"' | '“' | '”' | '„' | '‟' | '″' | '‶' | '«' | '»' | '〝' | '〞' | '＂' => '"',
-        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '⁃' | '﹘' | '﹣' | '－' => '-',
+        '\'' | '‘' | '’' | '‚' | '‛' | '′' | '‵' | '‹' | '›' | '`' | '´' | 'ʹ' | 'ʻ' | 'ʼ'
+        | 'ʽ' | 'ˈ' | '＇' => '\'',
+        '"' | '“' | '”' | '„' | '‟' | '″' | '‶' | '«' | '»' | '〝' | '〞' | '＂' => {
+            '"'
+        }
+        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '⁃' | '﹘' | '﹣' | '－' => {
+            '-'
+        }
         _ => return None,
     })
 }
@@ -189,7 +193,7 @@ fn spaced_word_char(c: char) -> bool {
         && !matches!(c as u32,
             0x0E00..=0x0EFF     // Thai, Lao
             | 0x1000..=0x109F   // Myanmar
-            | 0x1780..=0x17FF)  // Khmer
+            | 0x1780..=0x17FF) // Khmer
 }
 
 #[cfg(test)]

@@ -2720,8 +2720,15 @@ mod tests {
             app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
             app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
         }
-        assert_eq!(themes_coded(&app), [third.clone(), third.clone(), third.clone()]);
-        assert_eq!(app.coding_hints().unwrap(), hints, "the keys shown did not change");
+        assert_eq!(
+            themes_coded(&app),
+            [third.clone(), third.clone(), third.clone()]
+        );
+        assert_eq!(
+            app.coding_hints().unwrap(),
+            hints,
+            "the keys shown did not change"
+        );
         // Leaving coding mode and coming back keeps them too; so does Alt-3 in the editor.
         app.update(key(KeyCode::F(2), KeyModifiers::NONE));
         app.update(key(KeyCode::F(2), KeyModifiers::NONE));
@@ -2756,7 +2763,11 @@ mod tests {
         assert!(themes_coded(&app).is_empty(), "2 has no theme now");
         assert_eq!(app.status.clone().unwrap().text, "No theme 2");
         app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
-        assert_eq!(themes_coded(&app), [keys[2].clone().unwrap()], "3 is unchanged");
+        assert_eq!(
+            themes_coded(&app),
+            [keys[2].clone().unwrap()],
+            "3 is unchanged"
+        );
     }
 
     #[test]
@@ -2782,7 +2793,10 @@ mod tests {
         // ...and only the text needs saving: Ana's file is hers to write.
         assert!(!n.coding.dirty(&n.doc));
         let out = app.update(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
-        assert!(out.iter().any(|r| matches!(r, Request::Save { .. })), "{out:?}");
+        assert!(
+            out.iter().any(|r| matches!(r, Request::Save { .. })),
+            "{out:?}"
+        );
         assert!(
             !out.iter().any(|r| matches!(r, Request::SaveCodings { .. })),
             "{out:?}"

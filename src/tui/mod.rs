@@ -108,7 +108,13 @@ fn run_loop(
         msg_tx.clone(),
         Msg::Index,
     );
-    let io_thread = worker::spawn(store, app.coding.coder.clone(), req_rx, msg_tx.clone(), Msg::Io);
+    let io_thread = worker::spawn(
+        store,
+        app.coding.coder.clone(),
+        req_rx,
+        msg_tx.clone(),
+        Msg::Io,
+    );
 
     // Input thread: crossterm's blocking read, forwarded as messages.
     let input_tx = msg_tx.clone();

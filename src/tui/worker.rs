@@ -307,7 +307,10 @@ fn handle(store: &Store, coder: &str, req: Request) -> Response {
                 Err(coding_store::CodingFileError {
                     path: coding_store::file_path(store.root(), &file.coder, &file.session),
                     line: None,
-                    message: format!("not written: these are {}'s codings, not {coder}'s", file.coder),
+                    message: format!(
+                        "not written: these are {}'s codings, not {coder}'s",
+                        file.coder
+                    ),
                 })
             };
             let result = match saved {
@@ -602,7 +605,10 @@ mod tests {
         let (_dir, store, id) = store_with_stale_codings();
         let ana = coding_store::file_path(store.root(), "Ana", &id);
         let bea = coding_store::file_path(store.root(), "Bea", &id);
-        let (ana_bytes, bea_bytes) = (std::fs::read_to_string(&ana).unwrap(), std::fs::read_to_string(&bea).unwrap());
+        let (ana_bytes, bea_bytes) = (
+            std::fs::read_to_string(&ana).unwrap(),
+            std::fs::read_to_string(&bea).unwrap(),
+        );
         let Response::Loaded { result, .. } = handle(&store, "Bea", Request::Load(id.clone()))
         else {
             panic!("a load answers Loaded")
@@ -622,7 +628,11 @@ mod tests {
             assert_eq!(words, c.quote, "{}", f.coder);
         }
         // ...but only Bea, who opened it, has her file brought up to date.
-        assert_eq!(std::fs::read_to_string(&ana).unwrap(), ana_bytes, "Ana's file is hers");
+        assert_eq!(
+            std::fs::read_to_string(&ana).unwrap(),
+            ana_bytes,
+            "Ana's file is hers"
+        );
         assert_ne!(std::fs::read_to_string(&bea).unwrap(), bea_bytes);
         // Re-reading the codings (a change seen outside) writes nothing of Ana's either.
         handle(

@@ -52,7 +52,11 @@ fn code_add(store: &Path, coder: &str, session: &str, theme: &str, quote: &str) 
 }
 
 /// The `ripple code list --json` rows as (coder, theme, start, end, quote).
-fn listed(store: &Path, coder: Option<&str>, args: &[&str]) -> Vec<(String, String, u64, u64, String)> {
+fn listed(
+    store: &Path,
+    coder: Option<&str>,
+    args: &[&str],
+) -> Vec<(String, String, u64, u64, String)> {
     let mut all = vec!["code", "list"];
     all.extend_from_slice(args);
     all.push("--json");
@@ -110,7 +114,13 @@ fn code_rm_removes_only_your_own_codings_unless_any_coder() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
     let id = cli_new(&store, "Joint coaching", "2026-06-14", NOTE);
-    let anas = code_add(&store, "Ana Peña", &id, "trust", "we finally trust each other");
+    let anas = code_add(
+        &store,
+        "Ana Peña",
+        &id,
+        "trust",
+        "we finally trust each other",
+    );
     let bens = code_add(&store, "Ben", &id, "roles", "to call first");
 
     // Ben cannot remove Ana's coding: the message names whose it is and the way out.
@@ -130,7 +140,11 @@ fn code_rm_removes_only_your_own_codings_unless_any_coder() {
     assert!(!coder_file(&store, "ana-pena", &id).exists());
 
     // --any-coder removes another coder's coding, on purpose.
-    let r = ripple(&store, Some("Ana Peña"), &["code", "rm", "--any-coder", &bens]);
+    let r = ripple(
+        &store,
+        Some("Ana Peña"),
+        &["code", "rm", "--any-coder", &bens],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("removed coding"), "{}", r.stdout);
     assert!(listed(&store, None, &[]).is_empty());
@@ -145,7 +159,14 @@ fn the_same_words_and_theme_are_coded_once_per_coder() {
     let r = ripple(
         &store,
         Some("Ana"),
-        &["code", "add", &id, "trust", "--quote", "We  finally trust each other"],
+        &[
+            "code",
+            "add",
+            &id,
+            "trust",
+            "--quote",
+            "We  finally trust each other",
+        ],
     );
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("already coded"), "{}", r.stderr);
@@ -184,19 +205,30 @@ fn a_typed_quote_finds_curly_apostrophes_and_an_ambiguous_one_lists_its_places()
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("occurs 2 times"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("1: line 3: …said: we finally [trust] each other. The…"),
+        r.stderr
+            .contains("1: line 3: …said: we finally [trust] each other. The…"),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("2: line 4: …investigator said: we [trust] La Casa to call first."),
+        r.stderr
+            .contains("2: line 4: …investigator said: we [trust] La Casa to call first."),
         "{}",
         r.stderr
     );
     let r = ripple(
         &store,
         Some("Ana"),
-        &["code", "add", &id, "trust", "--quote", "TRUST", "--occurrence", "2"],
+        &[
+            "code",
+            "add",
+            &id,
+            "trust",
+            "--quote",
+            "TRUST",
+            "--occurrence",
+            "2",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = listed(&store, None, &["--theme", "trust"]);
@@ -297,7 +329,13 @@ fn opening_and_editing_a_note_leaves_another_coder_s_file_untouched() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
     let id = cli_new(&store, "Case review", "2026-06-14", NOTE);
-    code_add(&store, "Ana Peña", &id, "trust", "we finally trust each other");
+    code_add(
+        &store,
+        "Ana Peña",
+        &id,
+        "trust",
+        "we finally trust each other",
+    );
     // An outside edit leaves Ana's stored positions stale: opening the note re-attaches them.
     prepend_outside(&store, &id, "Heading.\n");
     let ana = coder_file(&store, "ana-pena", &id);
@@ -363,7 +401,11 @@ fn quick_keys_mean_what_the_screen_shows_while_coding() {
     let screen = t.wait_until("three lines coded with key 3's theme", |s| {
         s.lines().filter(|l| l.starts_with(&margin)).count() == 3
     });
-    assert_eq!(quick_key(&screen, 3).as_deref(), Some(third.as_str()), "{screen}");
+    assert_eq!(
+        quick_key(&screen, 3).as_deref(),
+        Some(third.as_str()),
+        "{screen}"
+    );
     t.send(b"\x1bOQ");
     t.key(Key::Ctrl('q'));
     assert!(t.wait_exit());

@@ -1,7 +1,6 @@
 //! End-to-end coding in the TUI: the real binary in a pseudo-terminal, typed at as an
 //! evaluator types, with the coder files checked on disk.
 
-
 use crate::common::{cli_new, store_dir, Key, Tui};
 use ripple::core::text::char_slice;
 use std::path::{Path, PathBuf};
@@ -354,7 +353,10 @@ fn words_deleted_outside_ripple_leave_an_orphan_that_is_kept() {
     let store = store_dir(&tmp);
     let id = cli_new(&store, "Supervision notes", "2026-06-14", NOTE);
     cli_code(&store, &id, "trust", PASSAGE);
-    let ana = store.join("codings").join("ana-pena").join(format!("{id}.json"));
+    let ana = store
+        .join("codings")
+        .join("ana-pena")
+        .join(format!("{id}.json"));
     let ana_bytes = std::fs::read(&ana).unwrap();
     let mut t = Tui::start(&store, &[], 120, 30);
     open_note(&mut t, "Supervision notes");
