@@ -277,9 +277,42 @@ pub fn new(args: &NewArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         // Busy or read-only: the text typed or piped in is kept, as when the disk is full.
         return Err(keep_new_session(&store, e, meta, &text));
     }
-    let s = store.create(meta, &text)?;
+    let s = store.create(meta, &text).map_err(not_in_memory)?;
     println!("{}", s.meta.id);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A failed save says the text is "kept in memory and in the recovery draft": true in the
+/// terminal UI, not for a command that is about to exit. Say only where it is.
+fn not_in_memory(e: crate::core::store::StoreError) -> crate::core::store::StoreError {
+    use crate::core::store::StoreError as E;
+    let fix = |kept: String| {
+        kept.replace("kept in memory and in the", "kept in the")
+            .replace("kept in memory only", "not kept")
+    };
+    match e {
+        E::DiskFull { path, kept } => E::DiskFull {
+            path,
+            kept: fix(kept),
+        },
+        E::PermissionDenied { path, action, kept } => E::PermissionDenied {
+            path,
+            action,
+            kept: fix(kept),
+        },
+        E::Io {
+            path,
+            action,
+            kept,
+            source,
+        } => E::Io {
+            path,
+            action,
+            kept: fix(kept),
+            source,
+        },
+        other => other,
+    }
 }
 
 /// A new session that cannot be written into the store: keep it whole in a recovery draft

@@ -349,6 +349,16 @@ const CASES: &[(&str, CaseFn)] = &[
         w.plant_link(&link, &w.outside().join("sessions"));
         let o = w.ripple_in(&["new", "--title", "planted"], Some("secret words"));
         assert_refused(&o, "is a symbolic link");
+        // The text is kept, and the message says where (not "in memory": the command ends).
+        let e = err(&o);
+        assert!(!e.contains("in memory"), "{e}");
+        let kept = e
+            .split("kept in the recovery draft at ")
+            .nth(1)
+            .unwrap()
+            .trim();
+        assert!(kept.starts_with(w.store().join(".ripple/drafts").to_str().unwrap()));
+        assert!(fs::read_to_string(kept).unwrap().contains("secret words"));
         check_lists_link(w, &link);
     }),
     ("a session file links to a file outside", |w| {
