@@ -54,8 +54,13 @@ pub const BUSY_WAIT: Duration = Duration::from_secs(3);
 pub enum StoreError {
     #[error("cannot save changes ({reason})")]
     ReadOnly { reason: String },
-    #[error("busy: another Ripple is writing to {}{}; waited {} s: try again when it is done", .store.display(), .holder, BUSY_WAIT.as_secs())]
-    Busy { store: PathBuf, holder: String },
+    #[error("busy: another Ripple is writing to {}{}{}: try again when it is done", .store.display(), .holder, .waited.map_or(String::new(), |s| format!("; waited {s} s")))]
+    Busy {
+        store: PathBuf,
+        holder: String,
+        /// Seconds waited for the lock, if any.
+        waited: Option<u64>,
+    },
     #[error("no session with id {0}")]
     NotFound(String),
     #[error("no session id matches `{0}` (`ripple list` shows the ids)")]
@@ -207,6 +212,8 @@ pub struct Store {
     /// Who holds the writer lock (" (pid 1234, since 14:02)"), when that is why this store
     /// is read-only.
     busy_holder: Option<String>,
+    /// How long `open_waiting` waited for the lock.
+    waited: Duration,
     fallback_drafts: Option<PathBuf>,
     catalog: Mutex<Option<HashMap<String, CatalogEntry>>>,
 }
@@ -267,6 +274,7 @@ impl Store {
             _lock: lock,
             read_only_reason,
             busy_holder,
+            waited: wait,
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
         };
@@ -292,6 +300,7 @@ impl Store {
             _lock: None,
             read_only_reason: Some("opened read-only".into()),
             busy_holder: None,
+            waited: Duration::ZERO,
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
         };
@@ -405,6 +414,7 @@ impl Store {
             (Some(_), Some(holder)) => Err(StoreError::Busy {
                 store: self.root.clone(),
                 holder: holder.clone(),
+                waited: (!self.waited.is_zero()).then(|| self.waited.as_secs().max(1)),
             }),
             (Some(r), None) => Err(StoreError::ReadOnly { reason: r.clone() }),
         }

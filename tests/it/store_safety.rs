@@ -149,6 +149,7 @@ fn a_second_writer_waits_for_the_lock_then_says_busy_and_keeps_the_text() {
         std::process::id()
     );
     assert!(e.contains(&expected), "{e}");
+    assert!(e.contains("; waited 3 s: try again when it is done"), "{e}");
     assert!(!e.contains("read-only"), "{e}");
     let kept = e
         .split("kept in full at ")
