@@ -139,7 +139,7 @@ impl Context {
 
     /// Open the store (creating it if missing). Read-only if another Ripple holds the lock.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        self.open_store_waiting(std::time::Duration::ZERO)
+        self.open_store_waiting(crate::core::store::MOMENTARY_WAIT)
     }
 
     /// Open the store for a command that writes: wait up to `store::BUSY_WAIT` for another

@@ -280,12 +280,11 @@ pub fn clear(store: &Store, coder: &str, session: &SessionId) -> Result<(), Codi
     }
     for root in store.clearable_draft_dirs() {
         let p = draft_path(&root, coder, session);
+        if store.guard_write(&p).is_err() {
+            // Behind a link: never written there, and nothing outside is removed.
+            continue;
+        }
         read_at(&p).map_err(kept_unreadable)?;
-        store.guard_write(&p).map_err(|e| CodingFileError {
-            path: p.clone(),
-            line: None,
-            message: format!("cannot remove the recovery draft: {e}"),
-        })?;
         match fs::remove_file(&p) {
             Ok(()) => {}
             Err(e) if absent(&e) => {}

@@ -48,6 +48,9 @@ pub const PREVIEW_CHARS: usize = 80;
 /// before it says the store is busy (SQLite's busy timeout, for the same reason: two commands
 /// run back to back, or a script beside an open TUI's brief save, should not fail at once).
 pub const BUSY_WAIT: Duration = Duration::from_secs(3);
+/// How long any open waits for the writer lock: a command that is just finishing (a script's
+/// `ripple list`) must not leave a Ripple started at that moment read-only for its whole run.
+pub const MOMENTARY_WAIT: Duration = Duration::from_millis(250);
 
 /// What the user is told when a store operation fails. Messages name the file and say what to do.
 #[derive(Debug, thiserror::Error)]
@@ -212,7 +215,7 @@ pub struct Store {
     /// Who holds the writer lock (" (pid 1234, since 14:02)"), when that is why this store
     /// is read-only.
     busy_holder: Option<String>,
-    /// How long `open_waiting` waited for the lock.
+    /// How long `open_waiting` was willing to wait for the lock.
     waited: Duration,
     fallback_drafts: Option<PathBuf>,
     catalog: Mutex<Option<HashMap<String, CatalogEntry>>>,
@@ -229,10 +232,10 @@ impl fmt::Debug for Store {
 
 impl Store {
     /// Open (creating if missing) the store at `root` and take the writer lock. If another Ripple
-    /// holds the lock, or the folder cannot be written, the store opens read-only and
-    /// `read_only_reason` says why.
+    /// holds the lock (still, after [`MOMENTARY_WAIT`]), or the folder cannot be written, the
+    /// store opens read-only and `read_only_reason` says why.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
-        Store::open_waiting(root, Duration::ZERO)
+        Store::open_waiting(root, MOMENTARY_WAIT)
     }
 
     /// Like [`Store::open`], but when another Ripple holds the writer lock, wait up to `wait`
@@ -414,7 +417,7 @@ impl Store {
             (Some(_), Some(holder)) => Err(StoreError::Busy {
                 store: self.root.clone(),
                 holder: holder.clone(),
-                waited: (!self.waited.is_zero()).then(|| self.waited.as_secs().max(1)),
+                waited: (self.waited >= Duration::from_secs(1)).then(|| self.waited.as_secs()),
             }),
             (Some(r), None) => Err(StoreError::ReadOnly { reason: r.clone() }),
         }
@@ -786,23 +789,13 @@ impl Store {
         }
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
         let bin = self.trash_dir().join(format!("{stamp}-{id}"));
-        // Moving a file out of a linked folder would take it from outside the store.
-        self.guard_write(&path)
-            .map_err(io_err("move to the trash", &path))?;
-        self.create_dir(&bin).map_err(io_err("create", &bin))?;
-        let target = bin.join(format!("{id}.md"));
-        fs::rename(&path, &target).map_err(io_err("move to the trash", &path))?;
+        // Every file that goes, and the trash folder it goes to.
+        let mut moves: Vec<(PathBuf, PathBuf)> = vec![(path, bin.clone())];
         if let Ok(read) = fs::read_dir(self.codings_dir()) {
             for coder in read.flatten() {
                 let file = coder.path().join(format!("{id}.json"));
                 if file.is_file() {
-                    self.guard_write(&file)
-                        .map_err(io_err("move to the trash", &file))?;
-                    let dest_dir = bin.join(CODINGS).join(coder.file_name());
-                    self.create_dir(&dest_dir)
-                        .map_err(io_err("create", &dest_dir))?;
-                    fs::rename(&file, dest_dir.join(format!("{id}.json")))
-                        .map_err(io_err("move to the trash", &file))?;
+                    moves.push((file, bin.join(CODINGS).join(coder.file_name())));
                 }
             }
         }
@@ -820,21 +813,30 @@ impl Store {
             for coder in read.flatten() {
                 let file = coder.path().join(format!("{id}.json"));
                 if file.is_file() {
-                    self.guard_write(&file)
-                        .map_err(io_err("move to the trash", &file))?;
                     let dest_dir = bin
                         .join(name)
                         .join(crate::core::coding_draft::CODING_DRAFTS)
                         .join(coder.file_name());
-                    self.create_dir(&dest_dir)
-                        .map_err(io_err("create", &dest_dir))?;
-                    let dest = dest_dir.join(format!("{id}.json"));
-                    // The fallback folder may be on another file system: copy, then remove.
-                    fs::rename(&file, &dest)
-                        .or_else(|_| fs::copy(&file, &dest).and_then(|_| fs::remove_file(&file)))
-                        .map_err(io_err("move to the trash", &file))?;
+                    moves.push((file, dest_dir));
                 }
             }
+        }
+        // Moving a file out of a linked folder would take it from outside the store, and into
+        // a linked trash would put it outside: refused before anything moves.
+        for (file, dest_dir) in &moves {
+            self.guard_write(file)
+                .map_err(io_err("move to the trash", file))?;
+            self.guard_write(dest_dir)
+                .map_err(io_err("create", dest_dir))?;
+        }
+        for (file, dest_dir) in &moves {
+            self.create_dir(dest_dir)
+                .map_err(io_err("create", dest_dir))?;
+            let dest = dest_dir.join(file.file_name().expect("a file name"));
+            // The fallback folder may be on another file system: copy, then remove.
+            fs::rename(file, &dest)
+                .or_else(|_| fs::copy(file, &dest).and_then(|_| fs::remove_file(file)))
+                .map_err(io_err("move to the trash", file))?;
         }
         let _ = crate::core::atomic::sync_dir(&self.sessions_dir());
         self.clear_draft(id)?;
@@ -947,7 +949,10 @@ impl Store {
         check_id(id)?;
         for d in self.clearable_draft_dirs() {
             let p = d.join(format!("{id}.md"));
-            self.guard_write(&p).map_err(io_err("remove", &p))?;
+            if self.guard_write(&p).is_err() {
+                // Behind a link: never written there, and nothing outside is removed.
+                continue;
+            }
             match fs::remove_file(&p) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}

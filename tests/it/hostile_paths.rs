@@ -428,6 +428,20 @@ const CASES: &[(&str, CaseFn)] = &[
         assert!(w.session_file().is_file(), "the session stays");
         check_lists_link(w, &link);
     }),
+    (
+        "deleting a session whose coder folder links outside moves nothing",
+        |w| {
+            let link = w.coder_dir();
+            // The coder's folder, with this session's codings, moved outside and linked back.
+            w.plant_link(&link, &w.outside().join("coder"));
+            let store = w.open();
+            let e = store.delete(&SessionId(w.id.clone())).unwrap_err();
+            assert!(e.to_string().contains("is a symbolic link"), "{e}");
+            drop(store);
+            assert!(w.session_file().is_file(), "the session stays");
+            check_lists_link(w, &link);
+        },
+    ),
     (".ripple/catalog.tsv links to a file outside", |w| {
         let link = w.store().join(".ripple/catalog.tsv");
         w.plant_link(&link, &w.outside().join("kept.md"));
