@@ -417,7 +417,7 @@ impl Store {
             (Some(_), Some(holder)) => Err(StoreError::Busy {
                 store: self.root.clone(),
                 holder: holder.clone(),
-                waited: (self.waited >= Duration::from_secs(1)).then(|| self.waited.as_secs()),
+                waited: (self.waited >= Duration::from_secs(1)).then_some(self.waited.as_secs()),
             }),
             (Some(r), None) => Err(StoreError::ReadOnly { reason: r.clone() }),
         }
