@@ -85,7 +85,15 @@ pub enum CodebookCommand {
 
 /// Run a `ripple code` subcommand.
 pub fn run(cmd: CodeCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = match cmd {
+        CodeCommand::List { .. } => ctx.open_store()?,
+        // Writers wait briefly for an open Ripple's lock, then say "busy".
+        _ => {
+            let store = ctx.open_store_for_writing()?;
+            store.check_writable()?;
+            store
+        }
+    };
     let (store, env) = (&store, &ctx.env);
     match cmd {
         CodeCommand::Add {

@@ -139,7 +139,18 @@ impl Context {
 
     /// Open the store (creating it if missing). Read-only if another Ripple holds the lock.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        let mut store = Store::open(&self.env.store_root)?;
+        self.open_store_waiting(crate::core::store::MOMENTARY_WAIT)
+    }
+
+    /// Open the store for a command that writes: wait up to `store::BUSY_WAIT` for another
+    /// Ripple to release the writer lock. The store may still be read-only
+    /// (`Store::check_writable` says why: "busy" when the lock is still held).
+    pub fn open_store_for_writing(&self) -> anyhow::Result<Store> {
+        self.open_store_waiting(crate::core::store::BUSY_WAIT)
+    }
+
+    fn open_store_waiting(&self, wait: std::time::Duration) -> anyhow::Result<Store> {
+        let mut store = Store::open_waiting(&self.env.store_root, wait)?;
         if let Some(dir) = &self.demo_dir {
             store.set_fallback_drafts_dir(dir.path().join("drafts"));
         }
@@ -149,6 +160,9 @@ impl Context {
 
 /// Run the CLI with the process arguments; returns the exit code.
 pub fn main() -> ExitCode {
+    // First, before any thread or file: everything Ripple creates is private to the user
+    // (0600 files, 0700 folders), including the search index that tantivy writes.
+    crate::core::atomic::set_private_umask();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let mut cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,

@@ -6,9 +6,10 @@
 use crate::cli::Context as CliContext;
 use crate::core::codebook::Codebook;
 use crate::core::evidence::{self, EvidenceFormat, EvidenceOptions, EvidenceSort};
+use crate::core::export_target::{ExportError, ExportRules};
 use crate::core::index::{Hit, HitKind, IndexError, IndexItem, Results, SearchIndex};
 use crate::core::query::{self, QueryError};
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -61,9 +62,14 @@ pub struct EvidenceArgs {
     pub theme: Option<String>,
     #[arg(long, value_enum, default_value = "md")]
     pub format: FormatArg,
-    /// Write to this file (private, 0600) instead of standard output.
+    /// Write to this file (private, 0600) instead of standard output. Never inside the store
+    /// or the index folder, never to a device, FIFO or folder; a symbolic link is written
+    /// through to its file.
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
+    /// With --out: replace the file if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Leave out facilitator, coder and ids; redact the terms listed in ripple.toml's
     /// `deidentify = [...]`.
     #[arg(long)]
@@ -404,6 +410,13 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         Ok(q) => q,
         Err(code) => return Ok(code),
     };
+    // The target is checked before any work, and again when written.
+    let rules = ExportRules::for_store(env.store_root, env.index_dir);
+    if let Some(path) = &args.out {
+        rules
+            .check(path, args.force)
+            .map_err(|e| export_refused(e, path))?;
+    }
     let codebook = load_codebook(env.store_root);
     let index = index_for_search(env, &codebook)?;
     let redact_terms = if args.deidentify {
@@ -442,9 +455,14 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
     let text = evidence::render(&items, format, &opts);
     match &args.out {
         Some(path) => {
-            crate::core::atomic::atomic_write(path, text.as_bytes())
-                .with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("Wrote {} passages to {}", items.len(), path.display());
+            let target = rules
+                .write(path, text.as_bytes(), args.force)
+                .map_err(|e| export_refused(e, path))?;
+            eprintln!(
+                "Wrote {} passages to {}",
+                items.len(),
+                target.file.display()
+            );
         }
         None => {
             let mut out = std::io::stdout().lock();
@@ -458,6 +476,18 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         eprintln!("no matches");
     }
     Ok(0)
+}
+
+/// An export target the rules refuse: bad input (exit 2), said with what to do.
+fn export_refused(e: ExportError, asked: &Path) -> anyhow::Error {
+    match e {
+        ExportError::Exists { .. } => super::usage(format!(
+            "{} already exists: add --force to replace it, or choose another --out",
+            asked.display()
+        )),
+        ExportError::Io { .. } => anyhow!(e),
+        other => super::usage(format!("--out: {other}")),
+    }
 }
 
 /// `ripple reindex`: rebuild the whole index from the store.

@@ -258,7 +258,7 @@ pub fn new(args: &NewArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         String::from_utf8(bytes)
             .map_err(|_| usage("the note text on stdin is not UTF-8: convert it to UTF-8 first"))?
     };
-    let store = ctx.open_store()?;
+    let store = ctx.open_store_for_writing()?;
     let mut meta = SessionMeta::new_today(
         args.facilitator
             .as_deref()
@@ -273,15 +273,90 @@ pub fn new(args: &NewArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     meta.county = args.county.clone().unwrap_or_default();
     meta.tags = args.tags.iter().map(|t| t.trim().to_string()).collect();
     meta.participants = args.participants.clone();
-    let s = store.create(meta, &text)?;
+    if let Err(e) = store.check_writable() {
+        // Busy or read-only: the text typed or piped in is kept, as when the disk is full.
+        return Err(keep_new_session(&store, e, meta, &text));
+    }
+    let s = store.create(meta, &text).map_err(not_in_memory)?;
     println!("{}", s.meta.id);
     Ok(ExitCode::SUCCESS)
 }
 
+/// A failed save says the text is "kept in memory and in the recovery draft": true in the
+/// terminal UI, not for a command that is about to exit. Say only where it is.
+fn not_in_memory(e: crate::core::store::StoreError) -> crate::core::store::StoreError {
+    use crate::core::store::StoreError as E;
+    let fix = |kept: String| {
+        kept.replace("kept in memory and in the", "kept in the")
+            .replace("kept in memory only", "not kept")
+    };
+    match e {
+        E::DiskFull { path, kept } => E::DiskFull {
+            path,
+            kept: fix(kept),
+        },
+        E::PermissionDenied { path, action, kept } => E::PermissionDenied {
+            path,
+            action,
+            kept: fix(kept),
+        },
+        E::Io {
+            path,
+            action,
+            kept,
+            source,
+        } => E::Io {
+            path,
+            action,
+            kept: fix(kept),
+            source,
+        },
+        other => other,
+    }
+}
+
+/// A new session that cannot be written into the store: keep it whole in a recovery draft
+/// (outside the store when the store cannot be written) and say where, and how to bring it in.
+fn keep_new_session(
+    store: &Store,
+    why: crate::core::store::StoreError,
+    meta: SessionMeta,
+    text: &str,
+) -> anyhow::Error {
+    let session = Session {
+        meta,
+        text: crate::core::text::normalize_newlines(text),
+    };
+    match store.write_draft(&session) {
+        Ok(path) => anyhow::anyhow!(
+            "{why}; the new session is kept in full at {} (a complete session file: copy it \
+             into {} when the store can be written)",
+            path.display(),
+            store.sessions_dir().display()
+        ),
+        Err(e) => anyhow::anyhow!(
+            "{why}; the new session could not be kept in a recovery draft either ({e}): the \
+             text is only where it came from"
+        ),
+    }
+}
+
 pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let store = ctx.open_store()?;
-    let scan = store.scan();
+    // Every session file read and parsed, whatever the catalog cache says (it serves start-up
+    // only): a file damaged in place at the same size and time is caught too.
+    let scan = store.scan_verified();
     let mut problems: Vec<String> = scan.problems.iter().map(|p| p.to_string()).collect();
+    // Links planted in the store (a shared or synced folder can carry them): every write
+    // through one is refused, so the user should know before a save fails.
+    problems.extend(store.links().into_iter().map(|(link, target)| {
+        format!(
+            "{}: a symbolic link inside the store (to {}): Ripple never writes through it; \
+             replace it with the real folder or file",
+            link.display(),
+            target.display()
+        )
+    }));
     let mut notes = scan.notes.clone();
     if let Some(reason) = store.read_only_reason() {
         notes.push(reason.to_string());

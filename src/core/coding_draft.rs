@@ -59,9 +59,12 @@ fn bad_session(session: &SessionId) -> Option<CodingFileError> {
     })
 }
 
-fn write_at(path: &Path, json: &str) -> Result<(), CodingFileError> {
+/// Write a draft file, through no symbolic link inside the store or the fallback folder.
+fn write_at(store: &Store, path: &Path, json: &str) -> Result<(), CodingFileError> {
     let dir = path.parent().expect("a draft path has a parent");
-    create_private_dir(dir)
+    store
+        .guard_write(path)
+        .and_then(|()| create_private_dir(dir))
         .and_then(|()| atomic_write(path, json.as_bytes()))
         .map_err(|e| CodingFileError {
             path: path.to_path_buf(),
@@ -83,7 +86,7 @@ pub fn write(store: &Store, file: &CoderSessionFile) -> Result<PathBuf, CodingFi
     let mut first_error = None;
     if !store.is_read_only() {
         let p = draft_path(&store.drafts_dir(), &file.coder, &file.session);
-        match write_at(&p, &json) {
+        match write_at(store, &p, &json) {
             Ok(()) => return Ok(p),
             Err(e) => first_error = Some(e),
         }
@@ -96,7 +99,7 @@ pub fn write(store: &Store, file: &CoderSessionFile) -> Result<PathBuf, CodingFi
         }));
     };
     let p = draft_path(dir, &file.coder, &file.session);
-    write_at(&p, &json).map_err(|e| first_error.unwrap_or(e))?;
+    write_at(store, &p, &json).map_err(|e| first_error.unwrap_or(e))?;
     Ok(p)
 }
 
@@ -241,6 +244,7 @@ pub fn count_theme(drafts: &[CodingDraft], key: &str) -> usize {
 /// `coding_store::apply_remap` does for the coder files. A draft keeps the time it was
 /// written, which says when its save failed. Returns how many codings changed.
 pub fn apply_remap(
+    store: &Store,
     drafts: Vec<CodingDraft>,
     remap: &crate::core::codebook::ThemeRemap,
 ) -> Result<usize, CodingFileError> {
@@ -248,7 +252,7 @@ pub fn apply_remap(
     for mut d in drafts {
         let n = coding_store::recode(&mut d.file, remap);
         if n > 0 {
-            write_at(&d.path, &coding_store::to_json(&d.file))?;
+            write_at(store, &d.path, &coding_store::to_json(&d.file))?;
             // Best effort: the draft is already safe with its new theme.
             let _ = fs::File::options()
                 .write(true)
@@ -276,6 +280,10 @@ pub fn clear(store: &Store, coder: &str, session: &SessionId) -> Result<(), Codi
     }
     for root in store.clearable_draft_dirs() {
         let p = draft_path(&root, coder, session);
+        if store.guard_write(&p).is_err() {
+            // Behind a link: never written there, and nothing outside is removed.
+            continue;
+        }
         read_at(&p).map_err(kept_unreadable)?;
         match fs::remove_file(&p) {
             Ok(()) => {}
@@ -495,7 +503,7 @@ mod tests {
             from: "trust".into(),
             to: "communication".into(),
         };
-        assert_eq!(apply_remap(drafts, &remap).unwrap(), 1);
+        assert_eq!(apply_remap(&store, drafts, &remap).unwrap(), 1);
         let kept = read(&store, "Ana Peña", &id).unwrap().unwrap();
         let themes: Vec<&str> = kept.file.codings.iter().map(|c| c.theme.as_str()).collect();
         assert_eq!(themes, ["communication", "roles"]);

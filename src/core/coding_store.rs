@@ -6,7 +6,7 @@
 //! atomically.
 
 use crate::core::anchor::reattach_all;
-use crate::core::atomic::{atomic_write, create_private_dir, sync_dir};
+use crate::core::atomic::{atomic_write_in, create_private_dir_in, refuse_links_below, sync_dir};
 use crate::core::codebook::ThemeRemap;
 use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS};
 use crate::core::session::SessionId;
@@ -144,10 +144,20 @@ pub fn load(
 }
 
 /// Write one coder's file atomically. A file with no codings and an empty memo is removed
-/// instead, so the folder holds only real work.
+/// instead, so the folder holds only real work. Nothing is written, removed or created through
+/// a symbolic link inside the store, and a session id that is not one is refused, so the file
+/// never lands outside its folder.
 pub fn save(root: &Path, file: &CoderSessionFile) -> Result<(), CodingFileError> {
     let path = file_path(root, &file.coder, &file.session);
+    if !crate::core::session_file::is_valid_id(file.session.as_str()) {
+        return Err(CodingFileError {
+            path,
+            line: None,
+            message: format!("`{}` is not a session id", file.session),
+        });
+    }
     let dir = path.parent().expect("file_path has a parent").to_path_buf();
+    refuse_links_below(root, &path).map_err(|e| CodingFileError::io(&path, "write", e))?;
     if file.codings.is_empty() && file.memo.trim().is_empty() {
         return match fs::remove_file(&path) {
             Ok(()) => sync_dir(&dir).map_err(|e| CodingFileError::io(&dir, "sync", e)),
@@ -155,11 +165,12 @@ pub fn save(root: &Path, file: &CoderSessionFile) -> Result<(), CodingFileError>
             Err(e) => Err(CodingFileError::io(&path, "remove", e)),
         };
     }
-    create_private_dir(&codings_dir(root))
-        .and_then(|()| create_private_dir(&dir))
+    create_private_dir_in(root, &codings_dir(root))
+        .and_then(|()| create_private_dir_in(root, &dir))
         .map_err(|e| CodingFileError::io(&dir, "create the folder", e))?;
     let json = to_json(file);
-    atomic_write(&path, json.as_bytes()).map_err(|e| CodingFileError::io(&path, "write", e))
+    atomic_write_in(root, &path, json.as_bytes())
+        .map_err(|e| CodingFileError::io(&path, "write", e))
 }
 
 /// A coder file as stored: pretty JSON ending in a newline.

@@ -793,6 +793,19 @@ impl SearchIndex {
     /// by an empty one (`IndexHealth::Rebuilt`); a missing one is created (`Empty`). If another
     /// process holds the writer: `Err(IndexError::Locked)`.
     pub fn open(dir: &Path) -> Result<(SearchIndex, IndexHealth), IndexError> {
+        // A file given as the index folder (or on its way) is named, not "File exists".
+        let not_a_folder = match std::fs::metadata(dir) {
+            Ok(m) => !m.is_dir(),
+            Err(e) => e.kind() == std::io::ErrorKind::NotADirectory,
+        };
+        if not_a_folder {
+            return Err(IndexError::Unusable {
+                path: dir.to_path_buf(),
+                reason: "it is a file (or inside one), not a folder: give --index or \
+                         RIPPLE_INDEX a folder"
+                    .into(),
+            });
+        }
         if looks_like_store(dir) {
             return Err(IndexError::NotAnIndex(dir.to_path_buf()));
         }

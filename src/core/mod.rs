@@ -11,6 +11,7 @@ pub mod document;
 pub mod editor;
 pub mod evidence;
 pub mod fold;
+pub mod export_target;
 pub mod index;
 pub mod layout;
 pub mod query;

@@ -2,13 +2,21 @@
 //! and a trash folder. See docs/file-format.md for the layout.
 //!
 //! One Ripple holds the writer lock (`.ripple/lock`); a second one opens the same store
-//! read-only and says who holds it. Every write is atomic (`atomic::atomic_write`), files are
-//! 0600 and folders 0700. Nothing is ever hard-deleted: `delete` moves files to `.ripple/trash/`.
+//! read-only and says who holds it (or, for a one-off command that writes, waits up to
+//! [`BUSY_WAIT`] for the lock and then says the store is busy). Every write is atomic
+//! (`atomic::atomic_write`), files are 0600 and folders 0700. Nothing is ever hard-deleted:
+//! `delete` moves files to `.ripple/trash/`.
+//!
+//! Nothing is written through a symbolic link below the store root (`atomic::LinkRefused`):
+//! a store shared through git or a synced folder can carry links, and following one would put
+//! notes, or a chmod, anywhere. Such links are refused at the write and listed by [`Store::links`].
 //!
 //! `create` and `save` write the metadata exactly as given: the caller sets `updated` when it
 //! changes the text or metadata (so a save that only re-writes leaves the time alone).
 
-use crate::core::atomic::{atomic_write, create_private_dir};
+use crate::core::atomic::{
+    atomic_write_in, create_private_dir, create_private_dir_in, refuse_links_below, LinkRefused,
+};
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::session_file::{is_valid_id, parse_session_file, to_file_string, FormatError};
 use crate::core::settings::{SettingsError, StoreSettings};
@@ -21,7 +29,7 @@ use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The codebook a new store starts with.
 pub const DEFAULT_CODEBOOK: &str = include_str!("../../codebook/default.toml");
@@ -36,12 +44,26 @@ const MACHINE: &str = ".ripple";
 const RACY_NS: i64 = 2_000_000_000;
 /// Code points in a summary's preview.
 pub const PREVIEW_CHARS: usize = 80;
+/// How long a one-off command that writes waits for another Ripple to release the writer lock
+/// before it says the store is busy (SQLite's busy timeout, for the same reason: two commands
+/// run back to back, or a script beside an open TUI's brief save, should not fail at once).
+pub const BUSY_WAIT: Duration = Duration::from_secs(3);
+/// How long any open waits for the writer lock: a command that is just finishing (a script's
+/// `ripple list`) must not leave a Ripple started at that moment read-only for its whole run.
+pub const MOMENTARY_WAIT: Duration = Duration::from_millis(250);
 
 /// What the user is told when a store operation fails. Messages name the file and say what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot save changes ({reason})")]
     ReadOnly { reason: String },
+    #[error("busy: another Ripple is writing to {}{}{}: try again when it is done", .store.display(), .holder, .waited.map_or(String::new(), |s| format!("; waited {s} s")))]
+    Busy {
+        store: PathBuf,
+        holder: String,
+        /// Seconds waited for the lock, if any.
+        waited: Option<u64>,
+    },
     #[error("no session with id {0}")]
     NotFound(String),
     #[error("no session id matches `{0}` (`ripple list` shows the ids)")]
@@ -190,6 +212,11 @@ pub struct Store {
     /// Held while this instance is the writer; dropping it releases the lock.
     _lock: Option<File>,
     read_only_reason: Option<String>,
+    /// Who holds the writer lock (" (pid 1234, since 14:02)"), when that is why this store
+    /// is read-only.
+    busy_holder: Option<String>,
+    /// How long `open_waiting` was willing to wait for the lock.
+    waited: Duration,
     fallback_drafts: Option<PathBuf>,
     catalog: Mutex<Option<HashMap<String, CatalogEntry>>>,
 }
@@ -205,28 +232,52 @@ impl fmt::Debug for Store {
 
 impl Store {
     /// Open (creating if missing) the store at `root` and take the writer lock. If another Ripple
-    /// holds the lock, or the folder cannot be written, the store opens read-only and
-    /// `read_only_reason` says why.
+    /// holds the lock (still, after [`MOMENTARY_WAIT`]), or the folder cannot be written, the
+    /// store opens read-only and `read_only_reason` says why.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
+        Store::open_waiting(root, MOMENTARY_WAIT)
+    }
+
+    /// Like [`Store::open`], but when another Ripple holds the writer lock, wait up to `wait`
+    /// for it to be released (for one-off commands that write; see [`BUSY_WAIT`]). Still held
+    /// then: the store opens read-only and a write says "busy".
+    pub fn open_waiting(root: &Path, wait: Duration) -> Result<Store, StoreError> {
         let root = std::path::absolute(root).map_err(io_err("find", root))?;
         check_is_store_or_empty(&root)?;
         create_private_dir(&root).map_err(io_err("create the store folder", &root))?;
         let machine = root.join(MACHINE);
-        let (lock, read_only_reason) = match create_private_dir(&machine) {
+        let (lock, read_only_reason, busy_holder) = match create_private_dir_in(&root, &machine) {
             Err(e) => (
                 None,
                 Some(format!(
                     "cannot write to {} ({e}): read-only",
                     root.display()
                 )),
+                None,
             ),
-            Ok(()) => take_lock(&machine.join("lock")),
+            Ok(()) => {
+                let deadline = Instant::now() + wait;
+                loop {
+                    match take_lock(&root, &machine.join("lock")) {
+                        Lock::Held(f) => break (Some(f), None, None),
+                        Lock::Busy { .. } if Instant::now() < deadline => {
+                            std::thread::sleep(Duration::from_millis(50));
+                        }
+                        Lock::Busy { message, holder } => {
+                            break (None, Some(message), Some(holder))
+                        }
+                        Lock::Failed(message) => break (None, Some(message), None),
+                    }
+                }
+            }
         };
         let mut store = Store {
             root: root.clone(),
             settings: StoreSettings::default(),
             _lock: lock,
             read_only_reason,
+            busy_holder,
+            waited: wait,
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
         };
@@ -251,6 +302,8 @@ impl Store {
             settings: StoreSettings::default(),
             _lock: None,
             read_only_reason: Some("opened read-only".into()),
+            busy_holder: None,
+            waited: Duration::ZERO,
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
         };
@@ -267,7 +320,9 @@ impl Store {
         }
     }
 
-    /// Create whatever of the layout is missing. Existing files are never overwritten.
+    /// Create whatever of the layout is missing. Existing files are never overwritten. A
+    /// symbolic link in the layout is left alone here (the store still opens, `ripple check`
+    /// reports it); every write through it is refused.
     fn initialise(&self) -> Result<(), StoreError> {
         for dir in [
             self.root.join(SESSIONS),
@@ -275,12 +330,15 @@ impl Store {
             self.drafts_dir(),
             self.trash_dir(),
         ] {
-            create_private_dir(&dir).map_err(io_err("create", &dir))?;
+            match create_private_dir_in(&self.root, &dir) {
+                Err(e) if LinkRefused::from_io(&e).is_some() => {}
+                r => r.map_err(io_err("create", &dir))?,
+            }
         }
         let write_new = |name: &str, text: String| -> Result<(), StoreError> {
             let p = self.root.join(name);
-            if !p.exists() {
-                atomic_write(&p, text.as_bytes()).map_err(io_err("write", &p))?;
+            if fs::symlink_metadata(&p).is_err() {
+                atomic_write_in(&self.root, &p, text.as_bytes()).map_err(io_err("write", &p))?;
             }
             Ok(())
         };
@@ -351,11 +409,71 @@ impl Store {
         self.fallback_drafts = Some(dir);
     }
 
-    fn require_writable(&self) -> Result<(), StoreError> {
-        match &self.read_only_reason {
-            Some(r) => Err(StoreError::ReadOnly { reason: r.clone() }),
-            None => Ok(()),
+    /// Ok when this store may be written; otherwise why not: `Busy` when another Ripple holds
+    /// the writer lock, `ReadOnly` for any other reason.
+    pub fn check_writable(&self) -> Result<(), StoreError> {
+        match (&self.read_only_reason, &self.busy_holder) {
+            (None, _) => Ok(()),
+            (Some(_), Some(holder)) => Err(StoreError::Busy {
+                store: self.root.clone(),
+                holder: holder.clone(),
+                waited: (self.waited >= Duration::from_secs(1)).then_some(self.waited.as_secs()),
+            }),
+            (Some(r), None) => Err(StoreError::ReadOnly { reason: r.clone() }),
         }
+    }
+
+    fn require_writable(&self) -> Result<(), StoreError> {
+        self.check_writable()
+    }
+
+    /// Refuse a write to `path` (a file or folder of this store, or of its fallback drafts
+    /// folder) when a symbolic link is on the way: see `atomic::refuse_links_below`.
+    pub fn guard_write(&self, path: &Path) -> io::Result<()> {
+        match &self.fallback_drafts {
+            Some(fallback) if path.starts_with(fallback) && !fallback.starts_with(&self.root) => {
+                refuse_links_below(fallback, path)
+            }
+            _ => refuse_links_below(&self.root, path),
+        }
+    }
+
+    /// `atomic_write` of a store (or fallback drafts) file, through no link.
+    fn write_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        self.guard_write(path)?;
+        crate::core::atomic::atomic_write(path, bytes)
+    }
+
+    /// `create_private_dir` of a store (or fallback drafts) folder, through no link.
+    fn create_dir(&self, dir: &Path) -> io::Result<()> {
+        self.guard_write(dir)?;
+        create_private_dir(dir)
+    }
+
+    /// Every symbolic link inside the store (not followed), with what it points to, sorted.
+    /// Ripple refuses to write through any of them; `ripple check` reports them. A `.git`
+    /// folder is not looked into.
+    pub fn links(&self) -> Vec<(PathBuf, PathBuf)> {
+        let mut found = Vec::new();
+        let mut folders = vec![self.root.clone()];
+        while let Some(dir) = folders.pop() {
+            let Ok(read) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in read.flatten() {
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                let path = entry.path();
+                if kind.is_symlink() {
+                    found.push((path.clone(), fs::read_link(&path).unwrap_or_default()));
+                } else if kind.is_dir() && entry.file_name() != ".git" {
+                    folders.push(path);
+                }
+            }
+        }
+        found.sort();
+        found
     }
 
     /// Metadata of every session, from the catalog where the file is unchanged (one `stat` per
@@ -483,6 +601,41 @@ impl Store {
         scan
     }
 
+    /// Like [`Store::scan`], but every session file is read and parsed again whatever the
+    /// catalog says (`ripple check`, like `git fsck`): a file changed in place at the same size
+    /// and modification time is caught. The catalog is refreshed with what was read, and a
+    /// note says how many of its entries were out of date.
+    pub fn scan_verified(&self) -> Scan {
+        let (cached, _) = self.read_catalog();
+        *self.catalog.lock().unwrap_or_else(|e| e.into_inner()) = Some(HashMap::new());
+        let mut scan = self.scan();
+        let guard = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
+        let stale = guard.as_ref().map_or(0, |fresh| {
+            cached
+                .iter()
+                .filter(|(name, old)| {
+                    fresh
+                        .get(*name)
+                        .is_some_and(|new| new.stamp == old.stamp && new.parsed != old.parsed)
+                })
+                .count()
+        });
+        if stale > 0 {
+            scan.notes.push(format!(
+                "{}: the catalog cache said {stale} session file(s) were unchanged, but their \
+                 content had changed at the same size and time; the cache {}",
+                self.catalog_path().display(),
+                if self.is_read_only() {
+                    "could not be refreshed (the store is read-only): run `ripple check` again \
+                     when it can be written"
+                } else {
+                    "was refreshed"
+                }
+            ));
+        }
+        scan
+    }
+
     fn read_catalog(&self) -> (HashMap<String, CatalogEntry>, Option<String>) {
         let p = self.catalog_path();
         let bytes = match fs::read(&p) {
@@ -523,7 +676,7 @@ impl Store {
         };
         let bytes = catalog::encode(entries).into_bytes();
         let p = self.catalog_path();
-        if let Err(e) = atomic_write(&p, &bytes) {
+        if let Err(e) = self.write_file(&p, &bytes) {
             // Only a cache: the next start parses the files again.
             scan.notes.push(format!(
                 "{}: cannot write the catalog cache: {e}",
@@ -598,11 +751,11 @@ impl Store {
         check_id(&session.meta.id)?;
         let path = self.session_path(&session.meta.id);
         let bytes = to_file_string(session);
-        let mut result = atomic_write(&path, bytes.as_bytes());
+        let mut result = self.write_file(&path, bytes.as_bytes());
         if matches!(&result, Err(e) if e.kind() == io::ErrorKind::NotFound) {
             // The sessions folder was removed from outside: make it again and retry once.
-            if create_private_dir(&self.sessions_dir()).is_ok() {
-                result = atomic_write(&path, bytes.as_bytes());
+            if self.create_dir(&self.sessions_dir()).is_ok() {
+                result = self.write_file(&path, bytes.as_bytes());
             }
         }
         match result {
@@ -636,17 +789,13 @@ impl Store {
         }
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
         let bin = self.trash_dir().join(format!("{stamp}-{id}"));
-        create_private_dir(&bin).map_err(io_err("create", &bin))?;
-        let target = bin.join(format!("{id}.md"));
-        fs::rename(&path, &target).map_err(io_err("move to the trash", &path))?;
+        // Every file that goes, and the trash folder it goes to.
+        let mut moves: Vec<(PathBuf, PathBuf)> = vec![(path, bin.clone())];
         if let Ok(read) = fs::read_dir(self.codings_dir()) {
             for coder in read.flatten() {
                 let file = coder.path().join(format!("{id}.json"));
                 if file.is_file() {
-                    let dest_dir = bin.join(CODINGS).join(coder.file_name());
-                    create_private_dir(&dest_dir).map_err(io_err("create", &dest_dir))?;
-                    fs::rename(&file, dest_dir.join(format!("{id}.json")))
-                        .map_err(io_err("move to the trash", &file))?;
+                    moves.push((file, bin.join(CODINGS).join(coder.file_name())));
                 }
             }
         }
@@ -668,14 +817,26 @@ impl Store {
                         .join(name)
                         .join(crate::core::coding_draft::CODING_DRAFTS)
                         .join(coder.file_name());
-                    create_private_dir(&dest_dir).map_err(io_err("create", &dest_dir))?;
-                    let dest = dest_dir.join(format!("{id}.json"));
-                    // The fallback folder may be on another file system: copy, then remove.
-                    fs::rename(&file, &dest)
-                        .or_else(|_| fs::copy(&file, &dest).and_then(|_| fs::remove_file(&file)))
-                        .map_err(io_err("move to the trash", &file))?;
+                    moves.push((file, dest_dir));
                 }
             }
+        }
+        // Moving a file out of a linked folder would take it from outside the store, and into
+        // a linked trash would put it outside: refused before anything moves.
+        for (file, dest_dir) in &moves {
+            self.guard_write(file)
+                .map_err(io_err("move to the trash", file))?;
+            self.guard_write(dest_dir)
+                .map_err(io_err("create", dest_dir))?;
+        }
+        for (file, dest_dir) in &moves {
+            self.create_dir(dest_dir)
+                .map_err(io_err("create", dest_dir))?;
+            let dest = dest_dir.join(file.file_name().expect("a file name"));
+            // The fallback folder may be on another file system: copy, then remove.
+            fs::rename(file, &dest)
+                .or_else(|_| fs::copy(file, &dest).and_then(|_| fs::remove_file(file)))
+                .map_err(io_err("move to the trash", file))?;
         }
         let _ = crate::core::atomic::sync_dir(&self.sessions_dir());
         self.clear_draft(id)?;
@@ -699,8 +860,9 @@ impl Store {
         let mut first_error = None;
         if !self.is_read_only() {
             let p = self.drafts_dir().join(&name);
-            let r = create_private_dir(&self.drafts_dir())
-                .and_then(|_| atomic_write(&p, bytes.as_bytes()));
+            let r = self
+                .create_dir(&self.drafts_dir())
+                .and_then(|_| self.write_file(&p, bytes.as_bytes()));
             match r {
                 Ok(()) => return Ok(p),
                 Err(e) => first_error = Some(StoreError::io("write", &p, e, String::new())),
@@ -712,8 +874,8 @@ impl Store {
             }));
         };
         let p = dir.join(&name);
-        create_private_dir(dir)
-            .and_then(|_| atomic_write(&p, bytes.as_bytes()))
+        self.create_dir(dir)
+            .and_then(|_| self.write_file(&p, bytes.as_bytes()))
             .map_err(|e| first_error.unwrap_or(StoreError::io("write", &p, e, String::new())))?;
         Ok(p)
     }
@@ -787,6 +949,10 @@ impl Store {
         check_id(id)?;
         for d in self.clearable_draft_dirs() {
             let p = d.join(format!("{id}.md"));
+            if self.guard_write(&p).is_err() {
+                // Behind a link: never written there, and nothing outside is removed.
+                continue;
+            }
             match fs::remove_file(&p) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -978,25 +1144,47 @@ fn default_fallback_drafts(root: &Path) -> Option<PathBuf> {
     })
 }
 
-/// Take the writer lock, or explain who holds it.
-fn take_lock(path: &Path) -> (Option<File>, Option<String>) {
+/// What came of trying to take the writer lock.
+enum Lock {
+    Held(File),
+    /// Another Ripple holds it: the read-only reason, and who holds it (" (pid 1234, since
+    /// 14:02)", or "").
+    Busy {
+        message: String,
+        holder: String,
+    },
+    /// The lock file cannot be opened or locked: the read-only reason.
+    Failed(String),
+}
+
+/// Take the writer lock, or explain who holds it. The lock file is never opened through a
+/// symbolic link (its holder's details are written into it).
+fn take_lock(root: &Path, path: &Path) -> Lock {
     let mut options = fs::OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
-    let mut file = match options.open(path) {
+    let opened = refuse_links_below(root, path).and_then(|()| options.open(path));
+    let mut file = match opened {
         Ok(f) => f,
         Err(e) => {
-            return (
-                None,
-                Some(format!(
-                    "cannot open the lock {} ({e}): read-only",
-                    path.display()
-                )),
-            )
+            // O_NOFOLLOW on a link that appeared since the check.
+            #[cfg(unix)]
+            let looped = e.raw_os_error() == Some(libc::ELOOP);
+            #[cfg(not(unix))]
+            let looped = false;
+            let e = if looped {
+                io::Error::other(format!("{} is a symbolic link", path.display()))
+            } else {
+                e
+            };
+            return Lock::Failed(format!(
+                "cannot open the lock {} ({e}): read-only",
+                path.display()
+            ));
         }
     };
     match file.try_lock() {
@@ -1018,22 +1206,24 @@ fn take_lock(path: &Path) -> (Option<File>, Option<String>) {
                 .and_then(|_| file.rewind())
                 .and_then(|_| file.write_all(info.as_bytes()))
                 .and_then(|_| file.sync_all());
-            (Some(file), None)
+            Lock::Held(file)
         }
         Err(fs::TryLockError::WouldBlock) => {
             let mut text = String::new();
             let _ = file.read_to_string(&mut text);
-            (None, Some(holder_message(&text)))
+            Lock::Busy {
+                message: holder_message(&text),
+                holder: holder_details(&text),
+            }
         }
-        Err(fs::TryLockError::Error(e)) => (
-            None,
-            Some(format!("cannot lock {} ({e}): read-only", path.display())),
-        ),
+        Err(fs::TryLockError::Error(e)) => {
+            Lock::Failed(format!("cannot lock {} ({e}): read-only", path.display()))
+        }
     }
 }
 
-/// "open in another Ripple (pid 1234 on host) since 14:02: read-only".
-fn holder_message(lock_text: &str) -> String {
+/// Who holds the lock, from the lock file: ("pid 1234 on host" or "pid 1234", "since 14:02").
+fn holder(lock_text: &str) -> (Option<String>, Option<String>) {
     #[derive(Deserialize, Default)]
     struct Holder {
         pid: Option<u32>,
@@ -1041,28 +1231,49 @@ fn holder_message(lock_text: &str) -> String {
         since: Option<String>,
     }
     let h: Holder = toml::from_str(lock_text).unwrap_or_default();
-    let mut who = String::from("open in another Ripple");
-    match (h.pid, h.host.filter(|s| !s.is_empty())) {
-        (Some(pid), Some(host)) if host != host_name() => {
-            who.push_str(&format!(" (pid {pid} on {host})"))
-        }
-        (Some(pid), _) => who.push_str(&format!(" (pid {pid})")),
-        (None, Some(host)) => who.push_str(&format!(" (on {host})")),
-        (None, None) => {}
-    }
-    if let Some(since) = h
+    let who = match (h.pid, h.host.filter(|s| !s.is_empty())) {
+        (Some(pid), Some(host)) if host != host_name() => Some(format!("pid {pid} on {host}")),
+        (Some(pid), _) => Some(format!("pid {pid}")),
+        (None, Some(host)) => Some(format!("on {host}")),
+        (None, None) => None,
+    };
+    let since = h
         .since
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())
-    {
-        let local = since.with_timezone(&chrono::Local);
-        if local.date_naive() == chrono::Local::now().date_naive() {
-            who.push_str(&format!(" since {}", local.format("%H:%M")));
-        } else {
-            who.push_str(&format!(" since {}", local.format("%Y-%m-%d %H:%M")));
-        }
+        .map(|since| {
+            let local = since.with_timezone(&chrono::Local);
+            if local.date_naive() == chrono::Local::now().date_naive() {
+                format!("since {}", local.format("%H:%M"))
+            } else {
+                format!("since {}", local.format("%Y-%m-%d %H:%M"))
+            }
+        });
+    (who, since)
+}
+
+/// " (pid 1234 on host, since 14:02)"; "" when the lock file says nothing.
+fn holder_details(lock_text: &str) -> String {
+    let (who, since) = holder(lock_text);
+    let parts: Vec<String> = who.into_iter().chain(since).collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
     }
-    who.push_str(": read-only");
-    who
+}
+
+/// "open in another Ripple (pid 1234 on host) since 14:02: read-only".
+fn holder_message(lock_text: &str) -> String {
+    let (who, since) = holder(lock_text);
+    let mut msg = String::from("open in another Ripple");
+    if let Some(who) = who {
+        msg.push_str(&format!(" ({who})"));
+    }
+    if let Some(since) = since {
+        msg.push_str(&format!(" {since}"));
+    }
+    msg.push_str(": read-only");
+    msg
 }
 
 fn host_name() -> String {

@@ -463,9 +463,10 @@ impl App {
                 Context::Editor => self.editor_action(action, out),
                 Context::Form => self.form_action(action, out),
                 Context::Help => self.help_action(action),
-                Context::Search | Context::Evidence | Context::ExportPrompt => {
-                    self.search_action(action, ctx, out)
-                }
+                Context::Search
+                | Context::Evidence
+                | Context::ExportPrompt
+                | Context::ExportReplace => self.search_action(action, ctx, out),
                 _ => {}
             },
         }

@@ -7,11 +7,11 @@
 //! answers only the newest search (and the newest evidence request); re-indexing and exports
 //! are never dropped.
 
-use crate::core::atomic::atomic_write;
 use crate::core::codebook::{Codebook, Theme};
 use crate::core::coding::Coding;
 use crate::core::coding_store;
 use crate::core::evidence::{self, EvidenceFormat, EvidenceItem, EvidenceOptions, EvidenceSort};
+use crate::core::export_target::{ExportError, ExportRules};
 use crate::core::index::{HitKind, IndexError, IndexHealth, IndexItem, Results, SearchIndex};
 use crate::core::query::{self, QueryError};
 use crate::core::session::SessionId;
@@ -411,12 +411,14 @@ impl Worker {
                 deidentify,
             } => {
                 let count = items.len();
-                let result = if path.exists() && !replace {
-                    Err(None)
-                } else {
-                    self.export(items, &path, deidentify).map_err(Some)
+                let (full, result) = match self.export(items, &path, replace, deidentify) {
+                    Ok(file) => (file, Ok(())),
+                    Err(Ok(ExportError::Exists { path: file })) => (file, Err(None)),
+                    Err(e) => (
+                        std::path::absolute(&path).unwrap_or_else(|_| path.clone()),
+                        Err(Some(e.map_or_else(|s| s, |e| e.to_string()))),
+                    ),
                 };
-                let full = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
                 IndexResponse::Exported {
                     path,
                     full,
@@ -428,28 +430,37 @@ impl Worker {
         }
     }
 
-    /// Writes an evidence export (see `IndexRequest::Export`).
+    /// Writes an evidence export (see `IndexRequest::Export`) under the export rules (never
+    /// inside the store or the index folder, only to a regular file, an existing one only when
+    /// `replace`). Returns the file written; `Err(Ok(_))` when the rules refused the file,
+    /// `Err(Err(_))` when the export could not be made.
     fn export(
         &self,
         mut items: Vec<EvidenceItem>,
         path: &Path,
+        replace: bool,
         deidentify: bool,
-    ) -> Result<(), String> {
+    ) -> Result<PathBuf, Result<ExportError, String>> {
+        let rules = ExportRules::for_store(self.store.root(), &self.dir);
+        // Refused before any work.
+        rules.check(path, replace).map_err(Ok)?;
         let opts = EvidenceOptions {
             deidentify,
             ..EvidenceOptions::default()
         };
         if deidentify {
             // Read at each export, so terms added to ripple.toml meanwhile are used.
-            let terms = evidence::load_redact_terms(self.store.root())?;
+            let terms = evidence::load_redact_terms(self.store.root()).map_err(Err)?;
             items = items
                 .iter()
                 .map(|i| evidence::deidentified(i, &terms))
                 .collect();
         }
         let text = evidence::render(&items, EvidenceFormat::from_path(path), &opts);
-        atomic_write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        Ok(rules
+            .write(path, text.as_bytes(), replace)
+            .map_err(Ok)?
+            .file)
     }
 
     fn search(&self, source: &str, limit: usize) -> Result<Box<(Results, Results)>, SearchError> {

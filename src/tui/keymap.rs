@@ -16,6 +16,8 @@ pub enum Context {
     Search,
     Evidence,
     ExportPrompt,
+    /// The export file exists: replace it or not.
+    ExportReplace,
     /// Coding mode: the note is read-only and single keys select and code.
     Coding,
     /// The list of the open note's codings.
@@ -39,6 +41,7 @@ impl Context {
             Context::Search => "Search",
             Context::Evidence => "Evidence",
             Context::ExportPrompt => "Evidence export file name",
+            Context::ExportReplace => "Evidence export: the file exists",
             Context::Coding => "Coding mode (F2)",
             Context::Codings => "Codings pane",
             Context::Picker => "Theme picker",
@@ -114,6 +117,9 @@ pub enum Action {
     /// The export prompt: de-identify the export, or not.
     ToggleDeidentify,
     Confirm,
+    /// The export file exists: replace it (yes) or keep it and choose another name (no).
+    ReplaceFile,
+    KeepFile,
     // Coding
     /// Choose a theme for the selection (or for the highlighted coding).
     ThemePicker,
@@ -655,6 +661,35 @@ pub const BINDINGS: &[Binding] = &[
         CTRL,
         A::ToggleDeidentify,
         "de-identify the export (no names or ids; ripple.toml's deidentify terms redacted), or not",
+    ),
+    // The export file exists
+    b(
+        C::ExportReplace,
+        K::Char('y'),
+        NONE,
+        A::ReplaceFile,
+        "yes: replace the existing file with the export",
+    ),
+    b(
+        C::ExportReplace,
+        K::Char('Y'),
+        NONE,
+        A::ReplaceFile,
+        "yes: replace the existing file with the export",
+    ),
+    b(
+        C::ExportReplace,
+        K::Char('n'),
+        NONE,
+        A::KeepFile,
+        "no: keep the file and choose another name (also Esc)",
+    ),
+    b(
+        C::ExportReplace,
+        K::Char('N'),
+        NONE,
+        A::KeepFile,
+        "no: keep the file and choose another name (also Esc)",
     ),
     // Coding, from the editor
     b(
@@ -1251,6 +1286,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::Search,
         C::Evidence,
         C::ExportPrompt,
+        C::ExportReplace,
         C::Help,
     ];
     let mut out = Vec::new();

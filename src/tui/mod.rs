@@ -50,6 +50,8 @@ fn restore_terminal() {
 }
 
 pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
+    // Before any thread starts: index files and exports are private like the notes.
+    crate::core::atomic::set_private_umask();
     let store = Arc::new(store);
     let read_only = store.read_only_reason().map(str::to_string);
     let label = if env.demo {

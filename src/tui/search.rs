@@ -14,6 +14,7 @@ use crate::tui::worker::Request;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use std::collections::HashSet;
+use std::path::PathBuf;
 
 /// Where to put the cursor and what to highlight once a note asked for from a result opens.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,6 +294,14 @@ pub fn passage_key(item: &EvidenceItem) -> PassageKey {
     )
 }
 
+/// An export as asked for: the name typed, the passages and whether to de-identify them.
+#[derive(Clone, Debug)]
+pub struct PendingExport {
+    pub typed: String,
+    pub items: Vec<EvidenceItem>,
+    pub deidentify: bool,
+}
+
 #[derive(Debug)]
 pub struct EvidenceState {
     pub source: EvidenceSource,
@@ -305,8 +314,10 @@ pub struct EvidenceState {
     pub error: Option<String>,
     /// The export path being edited, when the prompt is open.
     pub export_path: Option<String>,
-    /// This existing file may be replaced (the user was told it exists and confirmed again).
-    pub replace_ok: Option<String>,
+    /// The export sent to the index thread, until its answer (to ask before replacing a file).
+    pub pending_export: Option<PendingExport>,
+    /// The export's file exists: replace it? (y / n), with the file it would replace.
+    pub replace_question: Option<(PendingExport, PathBuf)>,
     /// The export leaves out names and redacts the store's `deidentify` terms (Ctrl-D in the
     /// prompt; kept for the next export).
     pub export_deidentified: bool,
@@ -326,7 +337,8 @@ impl Default for EvidenceState {
             shown_seq: 0,
             error: None,
             export_path: None,
-            replace_ok: None,
+            pending_export: None,
+            replace_question: None,
             export_deidentified: false,
             back_to: Screen::List,
         }
@@ -416,6 +428,9 @@ impl App {
     pub fn search_context(&self) -> Option<Context> {
         match self.screen {
             Screen::Search => Some(Context::Search),
+            Screen::Evidence if self.evidence.replace_question.is_some() => {
+                Some(Context::ExportReplace)
+            }
             Screen::Evidence if self.evidence.export_path.is_some() => Some(Context::ExportPrompt),
             Screen::Evidence => Some(Context::Evidence),
             _ => None,
@@ -533,6 +548,7 @@ impl App {
             Context::Search => self.search_screen_action(action, out),
             Context::Evidence => self.evidence_action(action, out),
             Context::ExportPrompt => self.export_prompt_action(action),
+            Context::ExportReplace => self.export_replace_action(action),
             _ => {}
         }
     }
@@ -693,6 +709,9 @@ impl App {
     /// Esc on the search and evidence screens.
     pub fn search_back(&mut self) {
         match self.screen {
+            Screen::Evidence if self.evidence.replace_question.is_some() => {
+                self.export_replace_action(Action::KeepFile);
+            }
             Screen::Evidence if self.evidence.export_path.is_some() => {
                 self.evidence.export_path = None;
             }
@@ -800,8 +819,6 @@ impl App {
             Action::ToggleDeidentify => {
                 let ev = &mut self.evidence;
                 ev.export_deidentified = !ev.export_deidentified;
-                // A confirmed replace was for the other kind of export.
-                ev.replace_ok = None;
             }
             Action::Confirm => {
                 let path = path.trim().to_string();
@@ -820,8 +837,11 @@ impl App {
                         .collect()
                 };
                 ev.export_path = None;
-                let replace = ev.replace_ok.take().as_deref() == Some(path.as_str());
-                let deidentify = ev.export_deidentified;
+                let export = PendingExport {
+                    typed: path,
+                    items,
+                    deidentify: ev.export_deidentified,
+                };
                 let which = if ev.marked.is_empty() {
                     "all"
                 } else {
@@ -829,16 +849,43 @@ impl App {
                 };
                 self.search_status(
                     StatusKind::Info,
-                    format!("Exporting {which} {} passages…", items.len()),
+                    format!("Exporting {which} {} passages…", export.items.len()),
                 );
-                self.index_out.push(IndexRequest::Export {
-                    items,
-                    path: path.into(),
-                    replace,
-                    deidentify,
-                });
+                // An existing file is never replaced without a yes (`ExportReplace`).
+                self.send_export(export, false);
             }
             _ => {}
+        }
+    }
+
+    fn send_export(&mut self, export: PendingExport, replace: bool) {
+        self.index_out.push(IndexRequest::Export {
+            items: export.items.clone(),
+            path: export.typed.clone().into(),
+            replace,
+            deidentify: export.deidentify,
+        });
+        self.evidence.pending_export = Some(export);
+    }
+
+    /// The export's file exists: y replaces it, n (or Esc) keeps it and reopens the prompt.
+    fn export_replace_action(&mut self, action: Action) {
+        let Some((export, file)) = self.evidence.replace_question.take() else {
+            return;
+        };
+        match action {
+            Action::ReplaceFile => {
+                self.search_status(StatusKind::Info, format!("Replacing {}…", file.display()));
+                self.send_export(export, true);
+            }
+            Action::KeepFile => {
+                self.search_status(
+                    StatusKind::Info,
+                    format!("Kept {}: type another name", file.display()),
+                );
+                self.evidence.export_path = Some(export.typed);
+            }
+            _ => self.evidence.replace_question = Some((export, file)),
         }
     }
 
@@ -897,8 +944,8 @@ impl App {
                 count,
                 deidentified,
                 result,
-            } => match result {
-                Ok(()) => self.search_status(
+            } => match (result, self.evidence.pending_export.take()) {
+                (Ok(()), _) => self.search_status(
                     StatusKind::Ok,
                     format!(
                         "Exported {count} passages to {} ({}{})",
@@ -907,19 +954,16 @@ impl App {
                         if deidentified { ", de-identified" } else { "" }
                     ),
                 ),
-                Err(None) => {
-                    let typed = path.to_string_lossy().into_owned();
-                    self.evidence.replace_ok = Some(typed.clone());
-                    self.evidence.export_path = Some(typed);
-                    self.search_status(
-                        StatusKind::Error,
-                        format!(
-                            "{} already exists: Enter replaces it, or type another name",
-                            full.display()
-                        ),
-                    );
+                (Err(None), pending) => {
+                    let export = pending.unwrap_or_else(|| PendingExport {
+                        typed: path.to_string_lossy().into_owned(),
+                        items: Vec::new(),
+                        deidentify: deidentified,
+                    });
+                    self.status = None;
+                    self.evidence.replace_question = Some((export, full));
                 }
-                Err(Some(e)) => {
+                (Err(Some(e)), _) => {
                     self.search_status(StatusKind::Error, format!("Export failed: {e}"))
                 }
             },

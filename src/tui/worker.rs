@@ -526,7 +526,7 @@ fn save_codebook(
     let moved = match remap {
         Some(r) => {
             let moved = coding_store::apply_remap(store.root(), r).map_err(|e| e.to_string())?;
-            coding_draft::apply_remap(drafts, r).map_err(|e| e.to_string())?;
+            coding_draft::apply_remap(store, drafts, r).map_err(|e| e.to_string())?;
             moved
         }
         None => 0,

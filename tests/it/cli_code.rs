@@ -280,7 +280,12 @@ fn writes_are_refused_while_another_ripple_holds_the_store() {
         &["code", "add", &id, "trust", "--quote", "mañana"],
     );
     assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("read-only"), "{}", r.stderr);
+    // After waiting briefly for the lock (issue 10: "busy", not "read-only").
+    assert!(
+        r.stderr.contains("busy: another Ripple is writing to"),
+        "{}",
+        r.stderr
+    );
     // Reading still works.
     let r = ripple(&root, "Ana", &["code", "list", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

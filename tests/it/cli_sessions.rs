@@ -295,7 +295,8 @@ fn new_is_refused_while_another_ripple_holds_the_store() {
     let err = stderr(&out);
     assert!(
         err.starts_with(&format!(
-            "ripple: cannot save changes (open in another Ripple (pid {})",
+            "ripple: busy: another Ripple is writing to {} (pid {}",
+            root.display(),
             std::process::id()
         )),
         "{err}"

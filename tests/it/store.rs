@@ -128,8 +128,19 @@ fn second_open_is_read_only_and_names_the_holder() {
     assert_eq!(second.load(&s.meta.id).unwrap(), s);
     assert_eq!(second.scan().sessions.len(), 1);
     let err = second.save(&s).unwrap_err();
-    assert!(matches!(err, StoreError::ReadOnly { .. }));
-    assert!(err.to_string().contains(&reason), "{err}");
+    assert!(matches!(err, StoreError::Busy { .. }));
+    assert!(
+        err.to_string().starts_with(&format!(
+            "busy: another Ripple is writing to {} (pid {}",
+            root.display(),
+            std::process::id()
+        )),
+        "{err}"
+    );
+    assert!(
+        !err.to_string().contains("waited"),
+        "it did not wait: {err}"
+    );
     assert!(second.create(meta("b", (2026, 2, 1)), "").is_err());
     assert!(second.delete(&s.meta.id).is_err());
 

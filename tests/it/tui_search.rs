@@ -258,19 +258,53 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
         "only the marked passage:\n{md}"
     );
 
-    // The same name again: nothing is replaced without a second Enter.
+    // The same name again: nothing is replaced without a yes. n keeps the file and reopens
+    // the prompt; y replaces it.
     std::fs::write(&out, "my edited report").unwrap();
     t.type_text("x");
     t.wait_for("Export to: evidence-");
     t.key(Key::Ctrl('u'));
     t.type_text(out.to_str().unwrap());
     t.key(Key::Enter);
-    t.wait_for("already exists");
+    let s = t.wait_for("? y replaces it · n keeps it");
+    assert!(s.contains(" Replace "), "{s}");
+    assert!(s.contains("exported evidence.md"), "{s}");
+    t.key(Key::Enter);
+    t.type_text("n");
+    t.wait_for("Kept ");
+    let s = t.wait_for("Export to: ");
+    assert!(
+        s.contains("exported evidence.md"),
+        "the name typed comes back:\n{s}"
+    );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "my edited report");
     t.key(Key::Enter);
-    t.wait_gone("already exists");
+    t.wait_for("? y replaces it · n keeps it");
+    t.key(Key::Esc);
+    t.wait_for("Kept ");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "my edited report");
+    t.key(Key::Enter);
+    t.wait_for("? y replaces it · n keeps it");
+    t.type_text("y");
+    t.wait_gone("? y replaces it");
     t.wait_for("Exported 1 passages to");
     assert!(std::fs::read_to_string(&out).unwrap().contains(DEMO_QUOTE));
+
+    // Never into the store, whatever the answer: the prompt says why.
+    let note = std::fs::read_dir(store.join("sessions"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .unwrap();
+    let before = std::fs::read(&note).unwrap();
+    t.type_text("x");
+    t.wait_for("Export to: evidence-");
+    t.key(Key::Ctrl('u'));
+    t.type_text(note.to_str().unwrap());
+    t.key(Key::Enter);
+    t.wait_for("is inside the store");
+    assert_eq!(std::fs::read(&note).unwrap(), before);
 
     // A `.csv` name writes CSV, one row a passage, the prompt naming the format first.
     let csv_out = tmp.path().join("evidence.csv");

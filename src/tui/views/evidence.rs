@@ -116,7 +116,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     }
     frame.render_widget(Paragraph::new(lines), body);
 
-    if let Some(path) = &ev.export_path {
+    if let Some((_, file)) = &ev.replace_question {
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(" Replace ", pal.warn()),
+                Span::raw(file.display().to_string()),
+                Span::styled("? ", pal.warn()),
+                Span::styled("y", pal.key()),
+                Span::raw(" replaces it · "),
+                Span::styled("n", pal.key()),
+                Span::raw(" keeps it"),
+            ])),
+            prompt,
+        );
+    } else if let Some(path) = &ev.export_path {
         let label = " Export to: ";
         let format = EvidenceFormat::from_path(std::path::Path::new(path.trim()));
         frame.render_widget(

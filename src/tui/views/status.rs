@@ -49,6 +49,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         (Screen::Search, _) => {
             " type to search · ↑↓ choose · Enter open · Ctrl-T passages/sessions · Ctrl-E evidence · Esc back · F1 help"
         }
+        (Screen::Evidence, _) if app.evidence.replace_question.is_some() => {
+            " y replace the file · n keep it and choose another name · Esc keep it"
+        }
         (Screen::Evidence, _) if app.evidence.export_path.is_some() => {
             " Enter write the file · Esc cancel"
         }
