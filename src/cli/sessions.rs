@@ -274,7 +274,8 @@ pub fn new(args: &NewArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     meta.tags = args.tags.iter().map(|t| t.trim().to_string()).collect();
     meta.participants = args.participants.clone();
     let s = store.create(meta, &text)?;
-    println!("{}", s.meta.id);
+    // A closed stdout is reported as an error, not a panic (the session is saved either way).
+    writeln!(std::io::stdout(), "{}", s.meta.id)?;
     Ok(ExitCode::SUCCESS)
 }
 

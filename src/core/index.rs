@@ -1832,6 +1832,9 @@ impl SearchIndex {
             Order::Score => false,
             Order::Relevance => !query::has_words(&query.ast),
         };
+        // A page past the last document is empty (and collecting up to it would cost memory
+        // in proportion to the offset).
+        let offset = offset.min(searcher.num_docs() as usize);
         let page = TopDocs::with_limit(limit.max(1)).and_offset(offset);
         let counts = with_facets.then(|| {
             let mut counts = FacetCollector::for_field(format!("{}_counts", kind.prefix()));

@@ -83,8 +83,7 @@ fn coder_folders(store: &Store) -> Vec<String> {
 
 /// The store's mark now, and whether it can be trusted to change with the next change (no
 /// folder changed within `RACY_NS`).
-fn store_mark(store: &Store, codebook: &Codebook) -> (StoreMark, bool) {
-    let now = now_ns();
+fn store_mark(store: &Store, codebook: &Codebook, now: i64) -> (StoreMark, bool) {
     let mut folders = BTreeMap::new();
     let mut settled = true;
     let mut add = |name: String, path: &Path| {
@@ -121,8 +120,7 @@ fn combine(session: &FileKey, codings: &[(&str, FileKey)], now: i64) -> u64 {
 }
 
 /// The key of every session file in the store (valid ids only) with its codings files.
-fn store_sources(store: &Store) -> HashMap<SessionId, u64> {
-    let now = now_ns();
+fn store_sources(store: &Store, now: i64) -> HashMap<SessionId, u64> {
     let mut sessions: HashMap<SessionId, FileKey> = HashMap::new();
     for e in std::fs::read_dir(store.sessions_dir())
         .into_iter()
@@ -252,7 +250,18 @@ pub fn plan(
     codebook: &Codebook,
     check: Check,
 ) -> Result<Plan, IndexError> {
-    let (mark, settled) = store_mark(store, codebook);
+    plan_at(store, index, codebook, check, now_ns())
+}
+
+/// `plan` as if it were `now` (tests look from a later time, past `RACY_NS`).
+fn plan_at(
+    store: &Store,
+    index: &SearchIndex,
+    codebook: &Codebook,
+    check: Check,
+    now: i64,
+) -> Result<Plan, IndexError> {
+    let (mark, settled) = store_mark(store, codebook, now);
     let recorded = index.sync_mark().and_then(StoreMark::parse);
     if let Some(r) = &recorded {
         if r.codebook != mark.codebook {
@@ -268,7 +277,7 @@ pub fn plan(
         return Ok(Plan::default());
     }
     let indexed = index.indexed_sources()?;
-    let mut current = store_sources(store);
+    let mut current = store_sources(store, now);
     let mut reindex: Vec<(SessionId, u64)> = current
         .iter()
         .filter(|(id, key)| **key == 0 || indexed.get(*id) != Some(*key))
@@ -386,8 +395,9 @@ pub fn rebuild(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<SyncReport, IndexError> {
     // Every key is taken before any file is read, so a change made during the rebuild shows.
-    let (mark, settled) = store_mark(store, codebook);
-    let mut sources = store_sources(store);
+    let now = now_ns();
+    let (mark, settled) = store_mark(store, codebook, now);
+    let mut sources = store_sources(store, now);
     let scan = store.scan();
     let mut warnings: Vec<String> = scan.problems.iter().map(|p| p.to_string()).collect();
     let (files, errors) = coding_store::load_all(store.root());
@@ -468,4 +478,188 @@ pub fn after_write(
     }
     index.commit()?;
     Ok(warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::coding::CoderSessionFile;
+    use crate::core::file_key::RACY_NS;
+    use crate::core::index::HitKind;
+    use crate::core::query;
+    use crate::core::session::SessionMeta;
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        store: Store,
+        index: SearchIndex,
+        codebook: Codebook,
+    }
+
+    fn fixture(notes: &[&str]) -> (Fixture, Vec<SessionId>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let ids = notes.iter().map(|n| add(&store, n)).collect();
+        let (mut index, _) = SearchIndex::open(&dir.path().join("index")).unwrap();
+        let codebook = Codebook::builtin();
+        rebuild(&store, &mut index, &codebook, &mut |_, _| {}).unwrap();
+        let f = Fixture {
+            _dir: dir,
+            store,
+            index,
+            codebook,
+        };
+        (f, ids)
+    }
+
+    fn add(store: &Store, text: &str) -> SessionId {
+        let mut meta = SessionMeta::new_today("M. Rivera");
+        meta.title = "Coaching".into();
+        store.create(meta, text).unwrap().meta.id
+    }
+
+    /// The plan as seen once every file has settled (past `RACY_NS`).
+    fn later(f: &Fixture, check: Check) -> Plan {
+        plan_at(
+            &f.store,
+            &f.index,
+            &f.codebook,
+            check,
+            now_ns() + 2 * RACY_NS,
+        )
+        .unwrap()
+    }
+
+    fn sessions_with(f: &Fixture, word: &str) -> usize {
+        let q = query::parse(word).unwrap();
+        f.index.search(&q, HitKind::Sessions, 10, 0).unwrap().total
+    }
+
+    fn bring_up(f: &mut Fixture, check: Check) -> SyncReport {
+        let plan = later(f, check);
+        apply(&f.store, &mut f.index, &f.codebook, plan, &mut |_, _| {}).unwrap()
+    }
+
+    #[test]
+    fn a_rebuilt_index_is_current_once_its_files_have_settled() {
+        let (mut f, _) = fixture(&["trust grew", "roles were unclear"]);
+        // Just written: nothing is trusted yet, so the first look reads every file again.
+        assert!(!plan(&f.store, &f.index, &f.codebook, Check::Quick)
+            .unwrap()
+            .is_current());
+        bring_up(&mut f, Check::Quick);
+        assert!(later(&f, Check::Quick).is_current());
+        assert!(later(&f, Check::Full).is_current());
+    }
+
+    #[test]
+    fn new_changed_and_removed_sessions_are_exactly_what_is_reindexed() {
+        let (mut f, ids) = fixture(&["trust grew", "roles were unclear"]);
+        bring_up(&mut f, Check::Full);
+        let new = add(&f.store, "a new zebracorn note");
+        let mut changed = f.store.load(&ids[0]).unwrap();
+        changed.text = "trust and pelicans".into();
+        f.store.save(&changed).unwrap();
+        std::fs::remove_file(f.store.session_path(&ids[1])).unwrap();
+        let plan = later(&f, Check::Quick);
+        let mut want = vec![new.clone(), ids[0].clone()];
+        want.sort();
+        let got: Vec<SessionId> = plan.reindex.iter().map(|(id, _)| id.clone()).collect();
+        assert_eq!(got, want);
+        assert_eq!(plan.remove, vec![ids[1].clone()]);
+        let report = bring_up(&mut f, Check::Quick);
+        assert_eq!((report.indexed, report.removed), (2, 1));
+        assert_eq!(sessions_with(&f, "zebracorn"), 1);
+        assert_eq!(sessions_with(&f, "pelican"), 1);
+        assert_eq!(sessions_with(&f, "unclear"), 0);
+        assert!(later(&f, Check::Full).is_current());
+    }
+
+    #[test]
+    fn codings_written_or_removed_reindex_their_session() {
+        let (mut f, ids) = fixture(&["trust grew between agencies"]);
+        bring_up(&mut f, Check::Full);
+        let text = f.store.load(&ids[0]).unwrap().text;
+        let coding = coding_store::new_coding(&text, &ids[0], 0, 5, "trust", "Ana", "").unwrap();
+        let file = CoderSessionFile {
+            session: ids[0].clone(),
+            coder: "Ana".into(),
+            memo: String::new(),
+            codings: vec![coding],
+        };
+        coding_store::save(f.store.root(), &file).unwrap();
+        let q = query::parse("theme:trust").unwrap();
+        let passages = |f: &Fixture| f.index.search(&q, HitKind::Passages, 10, 0).unwrap().total;
+        assert_eq!(passages(&f), 0);
+        let plan = later(&f, Check::Quick);
+        assert_eq!(plan.reindex.len(), 1);
+        bring_up(&mut f, Check::Quick);
+        assert_eq!(passages(&f), 1);
+        coding_store::save(
+            f.store.root(),
+            &CoderSessionFile {
+                codings: Vec::new(),
+                ..file
+            },
+        )
+        .unwrap();
+        bring_up(&mut f, Check::Quick);
+        assert_eq!(passages(&f), 0);
+    }
+
+    #[test]
+    fn an_edit_in_place_is_found_by_the_full_check() {
+        let (mut f, ids) = fixture(&["trust grew"]);
+        bring_up(&mut f, Check::Full);
+        let path = f.store.session_path(&ids[0]);
+        let old = std::fs::read_to_string(&path).unwrap();
+        // Same length, same file, same folder: only the file's own times change.
+        std::fs::write(&path, old.replace("trust grew", "zebra grew")).unwrap();
+        assert!(
+            later(&f, Check::Quick).is_current(),
+            "the quick check looks at folders only"
+        );
+        let plan = later(&f, Check::Full);
+        assert_eq!(plan.reindex.len(), 1);
+        bring_up(&mut f, Check::Full);
+        assert_eq!(sessions_with(&f, "zebra"), 1);
+    }
+
+    #[test]
+    fn a_changed_theme_tree_rebuilds_and_racy_files_are_read_again() {
+        let (mut f, ids) = fixture(&["trust grew"]);
+        bring_up(&mut f, Check::Full);
+        let mut cb = f.codebook.clone();
+        let t = cb.themes.iter().position(|t| t.parent.is_some()).unwrap();
+        cb.themes[t].parent = None;
+        let plan = plan_at(
+            &f.store,
+            &f.index,
+            &cb,
+            Check::Quick,
+            now_ns() + 2 * RACY_NS,
+        )
+        .unwrap();
+        assert!(plan.rebuild.is_some());
+        // A file changed this instant is not trusted: read again at every look until it settles.
+        let mut s = f.store.load(&ids[0]).unwrap();
+        s.text = "trust grew again".into();
+        f.store.save(&s).unwrap();
+        let at_once = super::plan(&f.store, &f.index, &f.codebook, Check::Full).unwrap();
+        assert_eq!(at_once.reindex, vec![(ids[0].clone(), 0)]);
+        assert_eq!(at_once.changed_sessions(), 0);
+    }
+
+    #[test]
+    fn after_write_makes_a_session_searchable_at_once() {
+        let (mut f, ids) = fixture(&["trust grew"]);
+        let mut s = f.store.load(&ids[0]).unwrap();
+        s.text = "kingfishers everywhere".into();
+        f.store.save(&s).unwrap();
+        after_write(&f.store, &mut f.index, &f.codebook, &ids).unwrap();
+        assert_eq!(sessions_with(&f, "kingfisher"), 1);
+        std::fs::remove_file(f.store.session_path(&ids[0])).unwrap();
+        after_write(&f.store, &mut f.index, &f.codebook, &ids).unwrap();
+        assert_eq!(sessions_with(&f, "kingfisher"), 0);
+    }
 }
