@@ -9,6 +9,7 @@ mod coding;
 mod coding_refi;
 mod editor;
 mod editor_props;
+mod index_damage;
 mod index_freshness;
 mod search;
 mod search_cli;
