@@ -7,6 +7,7 @@
 use ripple::core::codebook::Codebook;
 use ripple::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId};
 use ripple::core::coding_store;
+use ripple::core::file_key::RACY_NS;
 use ripple::core::index::{HitKind, IndexError, SearchIndex};
 use ripple::core::index_sync::{self, Check};
 use ripple::core::query;
@@ -218,12 +219,19 @@ fn scratch() -> tempfile::TempDir {
 fn fixture() -> (Fixture, Answers) {
     let f = Fixture { dir: scratch() };
     write_store(&f.root());
+    // Files changed within `RACY_NS` are read again at every search (see
+    // `core::index_sync`): let them settle, so the damaged copies are used as they are.
+    std::thread::sleep(std::time::Duration::from_nanos(RACY_NS as u64 + 100_000_000));
     let store = Store::open_read_only(&f.root()).unwrap();
     let (answers, _) = search_in_process(&store, &f.index()).unwrap();
     // The same index opened again answers the same (and is left as the pristine copy).
     let (again, rebuilt) = search_in_process(&store, &f.index()).unwrap();
     assert!(!rebuilt);
     assert_eq!(again, answers);
+    let (ix, _) = SearchIndex::open(&f.index()).unwrap();
+    let plan = index_sync::plan(&store, &ix, &Codebook::builtin(), Check::Quick).unwrap();
+    assert!(plan.is_current(), "{plan:?}");
+    drop(ix);
     copy_dir(&f.index(), &f.pristine());
     (f, answers)
 }
