@@ -54,6 +54,9 @@ pub enum IndexRequest {
         theme: Option<String>,
         sort: EvidenceSort,
     },
+    /// Tests only: panic while handling (a stand-in for tantivy failing on a damaged file).
+    #[cfg(test)]
+    Panic,
     /// Write these passages to `path`, in the format its name asks for (`.csv`, `.json`,
     /// Markdown otherwise); an existing file only when `replace`; de-identified (names left
     /// out, the store's `deidentify` terms redacted) when `deidentify`.
@@ -203,6 +206,8 @@ impl Failure {
                 deidentify: *deidentify,
             },
             IndexRequest::Rebuild => Failure::Rebuild,
+            #[cfg(test)]
+            IndexRequest::Panic => Failure::Rebuild,
         }
     }
 
@@ -476,6 +481,8 @@ impl Worker {
 
     fn handle(&mut self, req: IndexRequest, send: &dyn Fn(IndexResponse) -> bool) -> IndexResponse {
         match req {
+            #[cfg(test)]
+            IndexRequest::Panic => panic!("a damaged file"),
             IndexRequest::Rebuild => IndexResponse::State(self.codebook_changed(send)),
             IndexRequest::Search { seq, query, limit } => {
                 self.refresh_read_only();
@@ -643,6 +650,7 @@ mod tests {
                 IndexRequest::Rebuild => "rebuild".into(),
                 IndexRequest::Evidence { seq, .. } => format!("evidence {seq}"),
                 IndexRequest::Export { path, .. } => format!("export {}", path.display()),
+                IndexRequest::Panic => "panic".into(),
             })
             .collect()
     }
@@ -692,5 +700,60 @@ mod tests {
     fn a_single_request_is_kept() {
         assert_eq!(describe(&coalesce(vec![search(7)])), ["search 7"]);
         assert!(coalesce(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn a_panic_while_handling_is_answered_and_the_index_rebuilt_and_the_thread_lives_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let mut meta = crate::core::session::SessionMeta::new_today("M. Rivera");
+        meta.title = "Coaching".into();
+        store.create(meta, "Trust grew between the agencies.").unwrap();
+        let (req_tx, req_rx) = crossbeam_channel::unbounded();
+        let (out_tx, out_rx) = crossbeam_channel::unbounded();
+        let thread = spawn(
+            Arc::new(store),
+            dir.path().join("index"),
+            req_rx,
+            out_tx,
+            |r| r,
+        );
+        let wait = |pred: &dyn Fn(&IndexResponse) -> bool| -> IndexResponse {
+            loop {
+                let r = out_rx
+                    .recv_timeout(Duration::from_secs(20))
+                    .expect("the index thread answers");
+                if pred(&r) {
+                    return r;
+                }
+            }
+        };
+        wait(&|r| matches!(r, IndexResponse::State(IndexState::Ready { .. })));
+        req_tx.send(IndexRequest::Panic).unwrap();
+        let answer = wait(&|r| matches!(r, IndexResponse::State(IndexState::Unavailable(_))));
+        let IndexResponse::State(IndexState::Unavailable(why)) = answer else {
+            unreachable!()
+        };
+        assert!(why.contains("index damaged: rebuilding"), "{why}");
+        // Rebuilt, and searching as before.
+        wait(&|r| matches!(r, IndexResponse::State(IndexState::Ready { read_only: false })));
+        assert!(dir.path().join("index.broken").is_dir(), "set aside");
+        req_tx.send(search(9)).unwrap();
+        req_tx
+            .send(IndexRequest::Search {
+                seq: 10,
+                query: "trust".into(),
+                limit: 10,
+            })
+            .unwrap();
+        let IndexResponse::Searched { seq, result, .. } =
+            wait(&|r| matches!(r, IndexResponse::Searched { .. }))
+        else {
+            unreachable!()
+        };
+        assert_eq!(seq, 10);
+        assert_eq!(result.unwrap().1.total, 1);
+        drop(req_tx);
+        thread.join().expect("the thread ends normally");
     }
 }

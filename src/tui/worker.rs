@@ -185,7 +185,8 @@ pub fn spawn<M: Send + 'static>(
         .expect("spawn IO thread")
 }
 
-fn handle(store: &Store, req: Request) -> Response {
+/// Answer one request (on the IO thread; on the UI thread only when that thread has died).
+pub(crate) fn handle(store: &Store, req: Request) -> Response {
     match req {
         Request::Scan => {
             let scan = store.scan();
