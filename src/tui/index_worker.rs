@@ -708,7 +708,9 @@ mod tests {
         let store = Store::open(&dir.path().join("store")).unwrap();
         let mut meta = crate::core::session::SessionMeta::new_today("M. Rivera");
         meta.title = "Coaching".into();
-        store.create(meta, "Trust grew between the agencies.").unwrap();
+        store
+            .create(meta, "Trust grew between the agencies.")
+            .unwrap();
         let (req_tx, req_rx) = crossbeam_channel::unbounded();
         let (out_tx, out_rx) = crossbeam_channel::unbounded();
         let thread = spawn(
@@ -736,7 +738,12 @@ mod tests {
         };
         assert!(why.contains("index damaged: rebuilding"), "{why}");
         // Rebuilt, and searching as before.
-        wait(&|r| matches!(r, IndexResponse::State(IndexState::Ready { read_only: false })));
+        wait(&|r| {
+            matches!(
+                r,
+                IndexResponse::State(IndexState::Ready { read_only: false })
+            )
+        });
         assert!(dir.path().join("index.broken").is_dir(), "set aside");
         req_tx.send(search(9)).unwrap();
         req_tx

@@ -219,9 +219,8 @@ fn io_thread_failed(
     for _ in 0..4 {
         let mut next = Vec::new();
         for r in queue.drain(..) {
-            let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                worker::handle(store, r)
-            }));
+            let answered =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| worker::handle(store, r)));
             if let Ok(resp) = answered {
                 next.extend(app.update(Msg::Io(resp)));
             }
