@@ -181,6 +181,8 @@ pub fn main() -> ExitCode {
     code::keep_list_coder_only_if_given_on_list(&mut cli, &args);
     match run(cli) {
         Ok(code) => code,
+        // The reader of our output went away (`ripple list | head`): nothing more to say.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ripple: {}", error_chain(&e));
             if e.downcast_ref::<UsageError>().is_some() {
@@ -190,6 +192,18 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Whether writing our output failed because its reader closed the pipe.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
 }
 
 fn error_chain(e: &anyhow::Error) -> String {

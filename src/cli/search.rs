@@ -3,12 +3,16 @@
 //! Exit status: 0 on success (including "no matches"), 2 for a query that cannot be parsed
 //! (the message and a caret under the problem go to stderr), 1 for other failures.
 
-use crate::cli::Context as CliContext;
+use crate::cli::{usage, Context as CliContext};
 use crate::core::codebook::Codebook;
 use crate::core::evidence::{self, EvidenceFormat, EvidenceOptions, EvidenceSort};
 use crate::core::export_target::{ExportError, ExportRules};
-use crate::core::index::{Hit, HitKind, IndexError, IndexItem, Results, SearchIndex};
+use crate::core::index::{
+    Hit, HitKind, IndexError, IndexHealth, Order, Results, SearchIndex, MAX_PAGE,
+};
+use crate::core::index_sync::{self, Check, SyncReport};
 use crate::core::query::{self, QueryError};
+use crate::core::store::Store;
 use anyhow::anyhow;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -22,6 +26,8 @@ pub const EXIT_BAD_QUERY: i32 = 2;
 #[derive(clap::Args, Debug)]
 pub struct SearchArgs {
     /// The query (see docs/query-language.md), e.g. 'trust agency:"La Casa" after:2026-04'.
+    /// It may start with `-` (`-theme:trust` excludes): it is read as the query, not an option.
+    #[arg(allow_hyphen_values = true)]
     pub query: String,
     /// Show coded passages (the default).
     #[arg(long, conflicts_with = "sessions")]
@@ -29,12 +35,16 @@ pub struct SearchArgs {
     /// Show sessions instead of coded passages.
     #[arg(long)]
     pub sessions: bool,
-    /// How many hits to show.
+    /// How many hits to show (at most 10000).
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     /// Skip this many hits (paging).
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
+    /// `score`: best match first; `date`: newest session first. Without it: by score when the
+    /// query has words, newest first when it has only filters (equal scores: newest first).
+    #[arg(long, value_enum)]
+    pub sort: Option<SearchSortArg>,
     /// Machine-readable output: ids, metadata, quote, offsets, score, highlight ranges.
     #[arg(long)]
     pub json: bool,
@@ -48,6 +58,12 @@ pub enum FormatArg {
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SearchSortArg {
+    Score,
+    Date,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum SortArg {
     Date,
     Session,
@@ -55,7 +71,9 @@ pub enum SortArg {
 
 #[derive(clap::Args, Debug)]
 pub struct EvidenceArgs {
-    /// Only passages matching this query (all coded passages if left out).
+    /// Only passages matching this query (all coded passages if left out). It may start with
+    /// `-`.
+    #[arg(allow_hyphen_values = true)]
     pub query: Option<String>,
     /// Only this theme (key or name; a parent theme includes its children).
     #[arg(long)]
@@ -84,26 +102,14 @@ pub struct EvidenceArgs {
 #[derive(clap::Args, Debug)]
 pub struct ReindexArgs {}
 
-/// Every session in the store with its codings and coders' memos. Files that cannot be read
-/// are reported on stderr and left out (and untouched).
-pub fn load_items(ctx: &CliContext) -> anyhow::Result<Vec<IndexItem>> {
-    let store = ctx.open_store()?;
-    let (items, warnings) = crate::core::index::load_index_items(&store);
-    for w in warnings {
-        eprintln!("warning: {w} (not indexed)");
-    }
-    Ok(items)
-}
-
 fn with_env(
     ctx: &CliContext,
     f: impl FnOnce(&SearchEnv) -> anyhow::Result<i32>,
 ) -> anyhow::Result<ExitCode> {
-    let load = || load_items(ctx);
+    let store = ctx.open_store()?;
     let env = SearchEnv {
-        store_root: &ctx.env.store_root,
+        store: &store,
         index_dir: &ctx.env.index_dir,
-        load_items: &load,
     };
     let code = f(&env)?;
     Ok(ExitCode::from(code.clamp(0, 255) as u8))
@@ -150,10 +156,8 @@ pub fn render_query_error(query: &str, e: &QueryError) -> String {
 
 /// What a command needs from the environment.
 pub struct SearchEnv<'a> {
-    pub store_root: &'a Path,
+    pub store: &'a Store,
     pub index_dir: &'a Path,
-    /// Every session in the store with its codings and memos; called only to (re)build.
-    pub load_items: &'a dyn Fn() -> anyhow::Result<Vec<IndexItem>>,
 }
 
 fn load_codebook(store_root: &Path) -> Codebook {
@@ -169,17 +173,11 @@ fn load_codebook(store_root: &Path) -> Codebook {
     }
 }
 
-fn rebuild(
-    index: &mut SearchIndex,
-    env: &SearchEnv,
-    codebook: &Codebook,
-) -> anyhow::Result<(usize, usize)> {
-    let items = (env.load_items)()?;
-    let total = items.len();
-    let passages: usize = items.iter().map(|i| i.codings.len()).sum();
+/// A progress bar on stderr when it is a terminal.
+fn progress_bar() -> impl FnMut(usize, usize) {
     let tty = std::io::stderr().is_terminal();
     let mut last_draw = Instant::now();
-    let mut progress = |done: usize, total: usize| {
+    move |done: usize, total: usize| {
         if !tty || (last_draw.elapsed().as_millis() < 50 && done < total) {
             return;
         }
@@ -194,41 +192,129 @@ fn rebuild(
             "#".repeat(filled),
             ".".repeat(width - filled)
         );
+        if done >= total {
+            eprintln!();
+        }
         let _ = std::io::stderr().flush();
-    };
-    index.rebuild(items, total, codebook, &mut progress)?;
-    if tty {
-        eprintln!();
     }
-    Ok((total, passages))
 }
 
-/// An index ready to search: the existing one read-only if it is sound (fast, and works while
-/// another process holds the writer); otherwise opened for writing and rebuilt first.
+fn report_warnings(report: &SyncReport) {
+    for w in &report.warnings {
+        eprintln!("warning: {w} (not indexed)");
+    }
+}
+
+/// Rebuild a writable index from the store, saying so.
+fn rebuild(
+    index: &mut SearchIndex,
+    env: &SearchEnv,
+    codebook: &Codebook,
+    why: &str,
+) -> anyhow::Result<SyncReport> {
+    eprintln!("Rebuilding the search index ({why})…");
+    let report = index_sync::rebuild(env.store, index, codebook, &mut progress_bar())?;
+    report_warnings(&report);
+    eprintln!("Indexed {} sessions.", report.indexed);
+    Ok(report)
+}
+
+/// Bring a writable index up to date (`core::index_sync`), rebuilding it if `open` set it aside.
+fn bring_up_to_date(
+    index: &mut SearchIndex,
+    health: &IndexHealth,
+    env: &SearchEnv,
+    codebook: &Codebook,
+) -> anyhow::Result<()> {
+    index.set_codebook(codebook.clone());
+    match health {
+        IndexHealth::Rebuilt { reason } => {
+            rebuild(index, env, codebook, reason)?;
+        }
+        IndexHealth::Empty => {
+            rebuild(index, env, codebook, "there was none")?;
+        }
+        IndexHealth::Ok => {
+            let plan = index_sync::plan(env.store, index, codebook, Check::Quick)?;
+            if let Some(why) = &plan.rebuild {
+                let why = why.clone();
+                rebuild(index, env, codebook, &why)?;
+            } else if !plan.is_current() {
+                let report =
+                    index_sync::apply(env.store, index, codebook, plan, &mut progress_bar())?;
+                report_warnings(&report);
+            }
+        }
+    }
+    index.set_codebook(codebook.clone());
+    Ok(())
+}
+
+/// An index that holds what the store holds (`core::index_sync`'s quick check): the existing
+/// one read-only when it is sound and current (fast, and works while another process holds
+/// the writer); otherwise opened for writing and brought up to date, or rebuilt, first.
 fn index_for_search(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<SearchIndex> {
+    let mut behind = 0;
     if let Ok(mut ix) = SearchIndex::open_read_only(env.index_dir) {
         ix.set_codebook(codebook.clone());
-        return Ok(ix);
+        match index_sync::plan(env.store, &ix, codebook, Check::Quick) {
+            Ok(plan) if plan.is_current() => return Ok(ix),
+            Ok(plan) => behind = plan.changed_sessions(),
+            Err(_) => {}
+        }
     }
     match SearchIndex::open(env.index_dir) {
         Ok((mut ix, health)) => {
-            if health.needs_rebuild() {
-                let why = match &health {
-                    crate::core::index::IndexHealth::Rebuilt { reason } => reason.clone(),
-                    _ => "there was none".to_string(),
-                };
-                eprintln!("Rebuilding the search index ({why})…");
-                let (n, _) = rebuild(&mut ix, env, codebook)?;
-                eprintln!("Indexed {n} sessions.");
+            bring_up_to_date(&mut ix, &health, env, codebook)?;
+            Ok(ix)
+        }
+        Err(IndexError::Locked(p)) => {
+            // Another Ripple holds the writer: it indexes what it writes itself.
+            let mut ix = SearchIndex::open_read_only(env.index_dir).map_err(|_| {
+                anyhow!(
+                    "the search index at {} is being written by another Ripple process and cannot be read yet; try again in a moment",
+                    p.display()
+                )
+            })?;
+            if behind > 0 {
+                eprintln!(
+                    "warning: {behind} session(s) changed since the search index was updated, and another Ripple process is writing the index: results may miss those changes"
+                );
             }
             ix.set_codebook(codebook.clone());
             Ok(ix)
         }
-        Err(IndexError::Locked(p)) => Err(anyhow!(
-            "the search index at {} is being written by another Ripple process and cannot be read yet; try again in a moment",
-            p.display()
-        )),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Run `answer` on an index brought up to date; if the index turns out damaged while answering,
+/// rebuild it (saying so) and answer again.
+fn with_current_index<T>(
+    env: &SearchEnv,
+    codebook: &Codebook,
+    answer: impl Fn(&SearchIndex) -> Result<T, IndexError>,
+) -> anyhow::Result<Result<T, IndexError>> {
+    let index = index_for_search(env, codebook)?;
+    match answer(&index) {
+        Err(e) if e.is_damage() => {
+            drop(index);
+            eprintln!("index damaged: rebuilding ({e})");
+            let mut fresh = match SearchIndex::start_over(env.index_dir) {
+                Err(IndexError::Locked(p)) => {
+                    return Err(anyhow!(
+                        "the search index at {} is damaged and another Ripple process is writing it; close it and run `ripple reindex`",
+                        p.display()
+                    ))
+                }
+                other => other?,
+            };
+            let report = index_sync::rebuild(env.store, &mut fresh, codebook, &mut progress_bar())?;
+            report_warnings(&report);
+            fresh.set_codebook(codebook.clone());
+            Ok(answer(&fresh))
+        }
+        other => Ok(other),
     }
 }
 
@@ -245,15 +331,31 @@ pub fn run_search(args: &SearchArgs, env: &SearchEnv) -> anyhow::Result<i32> {
         Ok(q) => q,
         Err(code) => return Ok(code),
     };
-    let codebook = load_codebook(env.store_root);
-    let index = index_for_search(env, &codebook)?;
+    if args.limit == 0 {
+        return Err(usage("--limit must be at least 1"));
+    }
+    let limit = if args.limit > MAX_PAGE {
+        eprintln!("ripple: --limit {} is more than {MAX_PAGE}: showing at most {MAX_PAGE} hits (use --offset for more)", args.limit);
+        MAX_PAGE
+    } else {
+        args.limit
+    };
+    let codebook = load_codebook(env.store.root());
     let kind = if args.sessions {
         HitKind::Sessions
     } else {
         HitKind::Passages
     };
+    let order = match args.sort {
+        None => Order::Relevance,
+        Some(SearchSortArg::Score) => Order::Score,
+        Some(SearchSortArg::Date) => Order::Newest,
+    };
     // Facet counts are only printed in JSON.
-    let results = match index.search_page(&q, kind, args.limit, args.offset, args.json) {
+    let answer = with_current_index(env, &codebook, |index| {
+        index.search_ordered(&q, kind, limit, args.offset, args.json, order)
+    })?;
+    let results = match answer {
         Ok(r) => r,
         Err(IndexError::Query(e)) => {
             eprint!("{}", render_query_error(&args.query, &e));
@@ -282,7 +384,15 @@ pub fn run_search(args: &SearchArgs, env: &SearchEnv) -> anyhow::Result<i32> {
         (HitKind::Sessions, _) => "sessions",
     };
     let shown = results.hits.len();
-    if shown < results.total {
+    if shown == 0 {
+        writeln!(
+            out,
+            "nothing at --offset {}: there {} {} {noun}",
+            args.offset,
+            if results.total == 1 { "is" } else { "are" },
+            results.total
+        )?;
+    } else if shown < results.total {
         writeln!(
             out,
             "{}–{} of {} {noun}",
@@ -411,16 +521,15 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         Err(code) => return Ok(code),
     };
     // The target is checked before any work, and again when written.
-    let rules = ExportRules::for_store(env.store_root, env.index_dir);
+    let rules = ExportRules::for_store(env.store.root(), env.index_dir);
     if let Some(path) = &args.out {
         rules
             .check(path, args.force)
             .map_err(|e| export_refused(e, path))?;
     }
-    let codebook = load_codebook(env.store_root);
-    let index = index_for_search(env, &codebook)?;
+    let codebook = load_codebook(env.store.root());
     let redact_terms = if args.deidentify {
-        evidence::load_redact_terms(env.store_root).map_err(|e| anyhow!(e))?
+        evidence::load_redact_terms(env.store.root()).map_err(|e| anyhow!(e))?
     } else {
         Vec::new()
     };
@@ -435,7 +544,10 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         redact_terms,
         include_memos: args.memos,
     };
-    let items = match evidence::gather(&index, &codebook, &opts) {
+    let answer = with_current_index(env, &codebook, |index| {
+        evidence::gather(index, &codebook, &opts)
+    })?;
+    let items = match answer {
         Ok(items) => items,
         Err(IndexError::Query(e)) => {
             if args.theme.is_some() && e.start == 0 && e.end <= 1 {
@@ -492,7 +604,7 @@ fn export_refused(e: ExportError, asked: &Path) -> anyhow::Error {
 
 /// `ripple reindex`: rebuild the whole index from the store.
 pub fn run_reindex(_args: &ReindexArgs, env: &SearchEnv) -> anyhow::Result<i32> {
-    let codebook = load_codebook(env.store_root);
+    let codebook = load_codebook(env.store.root());
     let t = Instant::now();
     let (mut ix, health) = match SearchIndex::open(env.index_dir) {
         Ok(x) => x,
@@ -504,12 +616,15 @@ pub fn run_reindex(_args: &ReindexArgs, env: &SearchEnv) -> anyhow::Result<i32> 
         }
         Err(e) => return Err(e.into()),
     };
-    if let crate::core::index::IndexHealth::Rebuilt { reason } = &health {
+    if let IndexHealth::Rebuilt { reason } = &health {
         eprintln!("The old index was set aside ({reason}).");
     }
-    let (n, passages) = rebuild(&mut ix, env, &codebook)?;
+    let report = index_sync::rebuild(env.store, &mut ix, &codebook, &mut progress_bar())?;
+    report_warnings(&report);
+    let passages = ix.passage_count()?;
     eprintln!(
-        "Indexed {n} sessions and {passages} coded passages in {:.1} s.",
+        "Indexed {} sessions and {passages} coded passages in {:.1} s.",
+        report.indexed,
         t.elapsed().as_secs_f64()
     );
     Ok(0)

@@ -278,7 +278,8 @@ pub fn new(args: &NewArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         return Err(keep_new_session(&store, e, meta, &text));
     }
     let s = store.create(meta, &text).map_err(not_in_memory)?;
-    println!("{}", s.meta.id);
+    // A closed stdout is reported as an error, not a panic (the session is saved either way).
+    writeln!(std::io::stdout(), "{}", s.meta.id)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -28,10 +28,11 @@
 use crate::core::atomic::{atomic_write, create_private_dir};
 use crate::core::codebook::Codebook;
 use crate::core::coding::{AnchorStatus, Coding};
+use crate::core::file_key::FileKey;
 use crate::core::query::{self, highlight_terms, HighlightTerms, Query};
 use crate::core::session::{Session, SessionId, SessionType};
 use crate::core::text::{byte_to_char, char_slice};
-use crate::core::vocabulary::{Vocabulary, VOCABULARY_FILE};
+use crate::core::vocabulary::{Vocabulary, VocabularyCheck, VOCABULARY_FILE};
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, Schema,
-    TextFieldIndexing, TextOptions, Value, INDEXED, STORED, STRING,
+    TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
@@ -52,7 +53,7 @@ use tantivy::{
 };
 
 /// Bump when the schema or the analysis changes: an index with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 /// The file in the index folder holding `SCHEMA_VERSION`.
 pub const VERSION_MARKER: &str = "ripple-index-version";
 
@@ -71,6 +72,10 @@ pub const PLAIN_TOKENIZER: &str = "ripple_plain";
 pub const EXACT_TOKENIZER: &str = "ripple_exact";
 /// Character bigrams (and single characters) of CJK runs, so "我们" is found inside "我们的".
 pub const CJK_TOKENIZER: &str = "ripple_cjk";
+/// Each symbol (emoji, ★, €, →: Unicode's symbol categories), one term a character, so a
+/// query of symbols alone finds the notes holding them. Marks, joiners and variation
+/// selectors are left out ("❤️" is "❤"; "👩‍👧" is 👩 then 👧).
+pub const SYMBOL_TOKENIZER: &str = "ripple_symbols";
 
 const WRITER_MEMORY: usize = 64_000_000;
 /// Longest word kept (longer tokens are noise: URLs, base64...).
@@ -116,6 +121,143 @@ fn register_tokenizers(index: &Index, vocabulary: Option<Arc<Vocabulary>>) {
             .build(),
     );
     m.register(CJK_TOKENIZER, TextAnalyzer::from(CjkTokenizer));
+    m.register(SYMBOL_TOKENIZER, TextAnalyzer::from(SymbolTokenizer));
+}
+
+/// Irregular English forms the Snowball stemmer leaves alone, each mapped to the word whose
+/// stem it shares ("children" → "child"), so a word finds its other forms at index and at
+/// query time alike. Forms that are also common words or names of their own ("rose", "won",
+/// "lay", "bore", "better") are left out: they would find the wrong notes. Sorted, for
+/// binary search.
+const IRREGULAR_FORMS: &[(&str, &str)] = &[
+    ("ate", "eat"),
+    ("became", "become"),
+    ("began", "begin"),
+    ("begun", "begin"),
+    ("bought", "buy"),
+    ("broke", "break"),
+    ("broken", "break"),
+    ("brought", "bring"),
+    ("built", "build"),
+    ("businessmen", "businessman"),
+    ("businesswomen", "businesswoman"),
+    ("came", "come"),
+    ("caught", "catch"),
+    ("chairmen", "chairman"),
+    ("chairwomen", "chairwoman"),
+    ("children", "child"),
+    ("chose", "choose"),
+    ("chosen", "choose"),
+    ("dealt", "deal"),
+    ("did", "do"),
+    ("done", "do"),
+    ("drawn", "draw"),
+    ("drew", "draw"),
+    ("driven", "drive"),
+    ("drove", "drive"),
+    ("eaten", "eat"),
+    ("fallen", "fall"),
+    ("fed", "feed"),
+    ("feet", "foot"),
+    ("fell", "fall"),
+    ("felt", "feel"),
+    ("firemen", "fireman"),
+    ("forgot", "forget"),
+    ("forgotten", "forget"),
+    ("fought", "fight"),
+    ("found", "find"),
+    ("gave", "give"),
+    ("geese", "goose"),
+    ("gentlemen", "gentleman"),
+    ("given", "give"),
+    ("godchildren", "godchild"),
+    ("gone", "go"),
+    ("got", "get"),
+    ("gotten", "get"),
+    ("grandchildren", "grandchild"),
+    ("grew", "grow"),
+    ("grown", "grow"),
+    ("halves", "half"),
+    ("heard", "hear"),
+    ("held", "hold"),
+    ("hid", "hide"),
+    ("hidden", "hide"),
+    ("kept", "keep"),
+    ("knew", "know"),
+    ("knives", "knife"),
+    ("known", "know"),
+    ("led", "lead"),
+    ("left", "leave"),
+    ("lent", "lend"),
+    ("lost", "lose"),
+    ("made", "make"),
+    ("meant", "mean"),
+    ("men", "man"),
+    ("met", "meet"),
+    ("mice", "mouse"),
+    ("oxen", "ox"),
+    ("paid", "pay"),
+    ("people", "person"),
+    ("policemen", "policeman"),
+    ("policewomen", "policewoman"),
+    ("ran", "run"),
+    ("said", "say"),
+    ("sat", "sit"),
+    ("saw", "see"),
+    ("schoolchildren", "schoolchild"),
+    ("seen", "see"),
+    ("selves", "self"),
+    ("sent", "send"),
+    ("shown", "show"),
+    ("slept", "sleep"),
+    ("sought", "seek"),
+    ("spent", "spend"),
+    ("spoke", "speak"),
+    ("spoken", "speak"),
+    ("spokesmen", "spokesman"),
+    ("spokeswomen", "spokeswoman"),
+    ("stepchildren", "stepchild"),
+    ("stood", "stand"),
+    ("taken", "take"),
+    ("taught", "teach"),
+    ("teeth", "tooth"),
+    ("thought", "think"),
+    ("threw", "throw"),
+    ("thrown", "throw"),
+    ("told", "tell"),
+    ("took", "take"),
+    ("understood", "understand"),
+    ("went", "go"),
+    ("wives", "wife"),
+    ("woke", "wake"),
+    ("woken", "wake"),
+    ("wolves", "wolf"),
+    ("women", "woman"),
+    ("wore", "wear"),
+    ("worn", "wear"),
+    ("written", "write"),
+    ("wrote", "write"),
+];
+
+/// The word an irregular form shares its stem with (see `IRREGULAR_FORMS`).
+fn irregular_base(word: &str) -> Option<&'static str> {
+    IRREGULAR_FORMS
+        .binary_search_by(|(form, _)| (*form).cmp(word))
+        .ok()
+        .map(|i| IRREGULAR_FORMS[i].1)
+}
+
+/// The stem of a folded word: Snowball's English stem, with irregular forms (also after
+/// stemming: "childrens" → "children" → "child") taking their base word's stem.
+fn stem_of(stemmer: &frostem::Stemmer, word: &str) -> String {
+    if let Some(base) = irregular_base(word) {
+        return stemmer.stem(base).into_owned();
+    }
+    let stemmed = stemmer.stem(word);
+    match irregular_base(&stemmed) {
+        Some(base) => stemmer.stem(base).into_owned(),
+        None => stemmed.into_owned(),
+    }
 }
 
 /// Entries kept per thread before the stem cache starts over (a few MB at most).
@@ -156,8 +298,8 @@ fn with_stem<R>(
             }
             return f(entry.stem.as_deref());
         }
-        let stemmed = stemmer.stem(word);
-        let stem = (stemmed.as_ref() != word).then(|| Box::from(stemmed.as_ref()));
+        let stemmed = stem_of(stemmer, word);
+        let stem = (stemmed != word).then(|| Box::from(stemmed.as_str()));
         let r = f(stem.as_deref());
         if cache.len() >= STEM_CACHE_ENTRIES {
             cache.clear();
@@ -358,6 +500,49 @@ impl Tokenizer for CjkTokenizer {
     }
 }
 
+/// A character indexed by `SYMBOL_TOKENIZER`: emoji, dingbats, arrows, currency and math signs.
+pub fn is_symbol(c: char) -> bool {
+    use finl_unicode::categories::CharacterCategories;
+    !c.is_alphanumeric() && c.is_symbol()
+}
+
+pub fn has_symbols(s: &str) -> bool {
+    s.chars().any(is_symbol)
+}
+
+/// One token per symbol, at consecutive positions unless words come between (so "★ ☆" and
+/// "★☆" are the same phrase, and "★ and ☆" is not).
+#[derive(Clone, Default)]
+struct SymbolTokenizer;
+
+impl Tokenizer for SymbolTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        let mut position = 0usize;
+        let mut word_between = false;
+        for (b, c) in text.char_indices() {
+            if is_symbol(c) {
+                if word_between && !tokens.is_empty() {
+                    position += 1;
+                }
+                word_between = false;
+                tokens.push(Token {
+                    offset_from: b,
+                    offset_to: b + c.len_utf8(),
+                    position,
+                    text: c.to_string(),
+                    position_length: 1,
+                });
+                position += 1;
+            } else if c.is_alphanumeric() {
+                word_between = true;
+            }
+        }
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
 /// The terms a piece of text becomes under one of our analyzers, as a query would use them.
 /// For `CJK_TOKENIZER` that is the bigrams of each run (a one-character run stays itself).
 pub fn analyze(tokenizer: &str, text: &str) -> Vec<String> {
@@ -372,6 +557,13 @@ pub fn analyze(tokenizer: &str, text: &str) -> Vec<String> {
             }
         }
         return out;
+    }
+    if tokenizer == SYMBOL_TOKENIZER {
+        return text
+            .chars()
+            .filter(|c| is_symbol(*c))
+            .map(String::from)
+            .collect();
     }
     let mut analyzer = if tokenizer == TEXT_TOKENIZER {
         text_analyzer()
@@ -400,6 +592,8 @@ pub struct KindFields {
     /// Analysed by `INDEX_TOKENIZER` (words and their stems), with positions.
     pub text: Field,
     pub cjk: Field,
+    /// The symbols of the same text (`SYMBOL_TOKENIZER`), filled only when it has some.
+    pub symbols: Field,
     pub title: Field,
     pub memo: Field,
     /// Stored only: the keys of the themes (passages: the coding's theme).
@@ -425,7 +619,11 @@ pub struct KindFields {
 #[derive(Clone, Copy, Debug)]
 pub struct IndexFields {
     pub kind: Field,
+    /// Also a fast column, so the sessions an index holds are listed without reading documents.
     pub session_id: Field,
+    /// Session documents only: what the session's files were when it was indexed (a fast
+    /// column; see `core::index_sync`).
+    pub sources: Field,
     pub coding_id: Field,
     /// Stored only: the note or the quote, returned with hits.
     pub body: Field,
@@ -440,9 +638,10 @@ pub struct IndexFields {
 }
 
 /// The per-kind field names, without the kind's prefix.
-const KIND_FIELDS: [&str; 17] = [
+const KIND_FIELDS: [&str; 18] = [
     "text",
     "cjk",
+    "symbols",
     "title",
     "memo",
     "theme_key",
@@ -472,6 +671,7 @@ impl IndexFields {
             KindFields {
                 text: g("text"),
                 cjk: g("cjk"),
+                symbols: g("symbols"),
                 title: g("title"),
                 memo: g("memo"),
                 theme_key: g("theme_key"),
@@ -492,6 +692,7 @@ impl IndexFields {
         IndexFields {
             kind: f("kind"),
             session_id: f("session_id"),
+            sources: f("sources"),
             coding_id: f("coding_id"),
             body: f("body"),
             start: f("start"),
@@ -521,7 +722,8 @@ pub fn build_schema() -> Schema {
         )
     };
     b.add_text_field("kind", STRING | STORED);
-    b.add_text_field("session_id", STRING | STORED);
+    b.add_text_field("session_id", STRING | STORED | FAST);
+    b.add_u64_field("sources", FAST);
     b.add_text_field("coding_id", STRING | STORED);
     b.add_text_field("body", TextOptions::default().set_stored());
     b.add_u64_field("start", STORED);
@@ -538,6 +740,7 @@ pub fn build_schema() -> Schema {
             match name {
                 "text" => b.add_text_field(&full, analyzed(INDEX_TOKENIZER)),
                 "cjk" => b.add_text_field(&full, analyzed(CJK_TOKENIZER)),
+                "symbols" => b.add_text_field(&full, analyzed(SYMBOL_TOKENIZER)),
                 "title" | "memo" => b.add_text_field(&full, analyzed(INDEX_TOKENIZER).set_stored()),
                 "counts" => b.add_facet_field(&full, FacetOptions::default()),
                 "theme_key" => b.add_text_field(&full, STORED),
@@ -593,12 +796,34 @@ pub enum IndexError {
     NotAnIndex(PathBuf),
     #[error("the search index at {path} cannot be used: {reason}")]
     Unusable { path: PathBuf, reason: String },
+    /// A file of the index failed its check, or reading it failed or panicked during a search:
+    /// the index must be rebuilt (see `is_damage`).
+    #[error("the search index at {path} is damaged: {reason}")]
+    Damaged { path: PathBuf, reason: String },
     #[error(transparent)]
     Query(#[from] query::QueryError),
     #[error("search index: {0}")]
     Tantivy(#[from] TantivyError),
     #[error("search index: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl IndexError {
+    /// Whether this error means the index's files are damaged (or unreadable), so that it must
+    /// be set aside and rebuilt, rather than a problem of the query or of locking.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            IndexError::Damaged { .. } | IndexError::Unusable { .. } | IndexError::Io(_) => true,
+            IndexError::Tantivy(e) => !matches!(
+                e,
+                TantivyError::LockFailure(..) | TantivyError::InvalidArgument(_)
+            ),
+            IndexError::Locked(_)
+            | IndexError::ReadOnly
+            | IndexError::NotAnIndex(_)
+            | IndexError::Query(_) => false,
+        }
+    }
 }
 
 /// What `open` found.
@@ -696,6 +921,22 @@ pub struct Results {
     pub facets: FacetCounts,
 }
 
+/// Most hits one search returns (a larger `limit` is capped).
+pub const MAX_PAGE: usize = 10_000;
+
+/// The order of hits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// By score when the query has words (equal scores: newest first); newest first when it
+    /// has none (filters only: every hit scores alike).
+    #[default]
+    Relevance,
+    /// By score, whatever the query (equal scores: newest first).
+    Score,
+    /// Newest session date first (the same date: better score first).
+    Newest,
+}
+
 /// One session with its codings and memos, as `rebuild` takes them.
 #[derive(Clone, Debug)]
 pub struct IndexItem {
@@ -742,6 +983,15 @@ pub fn load_index_items(store: &crate::core::store::Store) -> (Vec<IndexItem>, V
 // ---------------------------------------------------------------------------------------------
 // The index
 
+/// The message a panic carried.
+pub fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
+}
+
 pub struct SearchIndex {
     dir: PathBuf,
     index: Index,
@@ -751,6 +1001,112 @@ pub struct SearchIndex {
     codebook: Codebook,
     /// The words as written, for prefix and fuzzy queries (the index holds stems).
     vocabulary: Arc<Vocabulary>,
+    /// The store as the index last saw it (`core::index_sync`'s record, opaque here), written
+    /// with every commit.
+    sync_mark: Option<String>,
+}
+
+/// What each commit records in tantivy's commit payload (inside `meta.json`, written
+/// atomically with the commit), to check the index's own files when it is next opened.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+struct CommitPayload {
+    vocabulary: VocabularyCheck,
+    #[serde(default)]
+    store: Option<String>,
+}
+
+/// The file in the index folder listing the segment files whose checksums were verified, with
+/// the key each had then (`core::file_key`): segment files never change once written, so a file
+/// with the same key needs no second reading. One line a file: name, length, mtime, ctime, inode.
+pub const VERIFIED_FILE: &str = "ripple-verified";
+
+/// The files of one segment, as tantivy 0.27 writes them.
+fn segment_files(seg: &tantivy::SegmentMeta) -> Vec<PathBuf> {
+    use tantivy::index::SegmentComponent as C;
+    let mut files: Vec<PathBuf> = [
+        C::Postings,
+        C::Positions,
+        C::Terms,
+        C::Store,
+        C::FastFields,
+        C::FieldNorms,
+    ]
+    .into_iter()
+    .map(|c| seg.relative_path(c))
+    .collect();
+    if seg.has_deletes() {
+        files.push(seg.relative_path(C::Delete));
+    }
+    files
+}
+
+fn read_verified(dir: &Path) -> HashMap<String, FileKey> {
+    let Ok(text) = std::fs::read_to_string(dir.join(VERIFIED_FILE)) else {
+        return HashMap::new();
+    };
+    let mut out = HashMap::new();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let key = |i: usize| f.get(i).and_then(|v| v.parse::<i64>().ok());
+        if let (5, Some(len), Some(m), Some(c), Some(ino)) = (
+            f.len(),
+            key(1),
+            key(2),
+            key(3),
+            f.get(4).and_then(|v| v.parse::<u64>().ok()),
+        ) {
+            let key = FileKey {
+                len: len as u64,
+                mtime_ns: m,
+                ctime_ns: c,
+                ino,
+            };
+            out.insert(f[0].to_string(), key);
+        }
+    }
+    out
+}
+
+/// Check every file of the committed segments: present, and its checksum right unless it was
+/// verified before with the same key. Records what it verified (best effort: the record only
+/// saves reading the files again).
+fn verify_segment_files(
+    dir: &Path,
+    index: &Index,
+    metas: &tantivy::IndexMeta,
+) -> Result<(), IndexError> {
+    let damaged = |reason: String| IndexError::Damaged {
+        path: dir.to_path_buf(),
+        reason,
+    };
+    let known = read_verified(dir);
+    let mut now_known: Vec<(String, FileKey)> = Vec::new();
+    for seg in &metas.segments {
+        for rel in segment_files(seg) {
+            let name = rel.to_string_lossy().into_owned();
+            let key = FileKey::of_path(&dir.join(&rel))
+                .ok_or_else(|| damaged(format!("{name} is missing")))?;
+            if known.get(&name) != Some(&key) {
+                match index.directory().validate_checksum(&rel) {
+                    Ok(true) => {}
+                    Ok(false) => return Err(damaged(format!("{name} fails its checksum"))),
+                    Err(e) => return Err(damaged(format!("{name} cannot be read: {e}"))),
+                }
+            }
+            now_known.push((name, key));
+        }
+    }
+    if now_known.len() != known.len() || now_known.iter().any(|(n, k)| known.get(n) != Some(k)) {
+        let mut text = String::new();
+        for (n, k) in &now_known {
+            text.push_str(&format!(
+                "{n}\t{}\t{}\t{}\t{}\n",
+                k.len, k.mtime_ns, k.ctime_ns, k.ino
+            ));
+        }
+        let _ = atomic_write(&dir.join(VERIFIED_FILE), text.as_bytes());
+    }
+    Ok(())
 }
 
 fn looks_like_store(dir: &Path) -> bool {
@@ -866,12 +1222,35 @@ impl SearchIndex {
     }
 
     fn open_existing(dir: &Path, writable: bool) -> Result<SearchIndex, IndexError> {
-        let index = Index::open_in_dir(dir)?;
-        let vocabulary = Arc::new(Vocabulary::open(dir).map_err(|e| IndexError::Unusable {
+        // A reader may meet a writer's commit between reading `meta.json` and the files it
+        // names (a rebuild replaces the vocabulary): look again before calling that damage.
+        let attempts = if writable { 1 } else { 3 };
+        let mut last = None;
+        for _ in 0..attempts {
+            let opened = std::panic::catch_unwind(|| Self::open_checked(dir, writable))
+                .unwrap_or_else(|panic| {
+                    Err(IndexError::Damaged {
+                        path: dir.to_path_buf(),
+                        reason: format!("opening it failed: {}", panic_message(&panic)),
+                    })
+                });
+            match opened {
+                Err(e) if e.is_damage() => last = Some(e),
+                other => return other,
+            }
+        }
+        Err(last.expect("at least one attempt"))
+    }
+
+    /// Open an existing index and check it: the schema, every segment file's checksum (see
+    /// `verify_segment_files`), the vocabulary against the commit's record, and that the
+    /// documents `meta.json` counts are the ones the files hold.
+    fn open_checked(dir: &Path, writable: bool) -> Result<SearchIndex, IndexError> {
+        let damaged = |reason: String| IndexError::Damaged {
             path: dir.to_path_buf(),
-            reason: format!("its word list ({VOCABULARY_FILE}) cannot be read: {e}"),
-        })?);
-        register_tokenizers(&index, writable.then(|| vocabulary.clone()));
+            reason,
+        };
+        let index = Index::open_in_dir(dir)?;
         let expected = serde_json::to_string(&build_schema()).expect("schema serializes");
         let actual = serde_json::to_string(&index.schema()).expect("schema serializes");
         if expected != actual {
@@ -880,6 +1259,22 @@ impl SearchIndex {
                 reason: "its schema differs from this version's".into(),
             });
         }
+        let metas = index.load_metas()?;
+        let payload: CommitPayload = metas
+            .payload
+            .as_deref()
+            .ok_or_else(|| damaged("its last commit left no record of its files".into()))
+            .and_then(|p| {
+                serde_json::from_str(p)
+                    .map_err(|e| damaged(format!("the record of its last commit is garbled: {e}")))
+            })?;
+        verify_segment_files(dir, &index, &metas)?;
+        let vocabulary = Arc::new(Vocabulary::open(dir, &payload.vocabulary).map_err(|e| {
+            damaged(format!(
+                "its word list ({VOCABULARY_FILE}) cannot be used: {e}"
+            ))
+        })?);
+        register_tokenizers(&index, writable.then(|| vocabulary.clone()));
         let writer = if writable {
             match index.writer(WRITER_MEMORY) {
                 Ok(w) => Some(w),
@@ -889,10 +1284,26 @@ impl SearchIndex {
         } else {
             None
         };
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let read: BTreeSet<String> = reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id().uuid_string())
+            .collect();
+        let checked: BTreeSet<String> = metas
+            .segments
+            .iter()
+            .map(|s| s.id().uuid_string())
+            .collect();
+        if read != checked {
+            return Err(damaged(
+                "another commit landed while it was being checked".into(),
+            ));
+        }
         let idx = SearchIndex {
             dir: dir.to_path_buf(),
             fields: IndexFields::from_schema(&index.schema()),
@@ -901,6 +1312,7 @@ impl SearchIndex {
             writer,
             codebook: Codebook::default(),
             vocabulary,
+            sync_mark: payload.store,
         };
         idx.probe()?;
         Ok(idx)
@@ -911,6 +1323,24 @@ impl SearchIndex {
     fn probe(&self) -> Result<(), IndexError> {
         let searcher = self.reader.searcher();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            // `meta.json` has no checksum of its own: its counts must match the files'.
+            let column_rows = seg
+                .fast_fields()
+                .date("date")
+                .map(|c| c.num_docs())
+                .unwrap_or(u32::MAX);
+            let alive = seg.alive_bitset().map(|b| b.num_alive_docs() as u32);
+            if column_rows != seg.max_doc() || alive.is_some_and(|a| a != seg.num_docs()) {
+                return Err(IndexError::Damaged {
+                    path: self.dir.clone(),
+                    reason: format!(
+                        "meta.json counts {} documents in segment {} but its files hold {}",
+                        seg.max_doc(),
+                        seg.segment_id().short_uuid_string(),
+                        column_rows
+                    ),
+                });
+            }
             if seg.max_doc() > 0 {
                 let _: TantivyDocument =
                     searcher.doc(tantivy::DocAddress::new(ord as u32, seg.max_doc() - 1))?;
@@ -958,6 +1388,7 @@ impl SearchIndex {
             writer: Some(writer),
             codebook: Codebook::default(),
             vocabulary,
+            sync_mark: None,
         })
     }
 
@@ -983,13 +1414,100 @@ impl SearchIndex {
         &self.codebook
     }
 
+    /// The store as the index last saw it (`core::index_sync`'s record), as of the last commit.
+    pub fn sync_mark(&self) -> Option<&str> {
+        self.sync_mark.as_deref()
+    }
+
+    /// The record to write with the next commit.
+    pub fn set_sync_mark(&mut self, mark: Option<String>) {
+        self.sync_mark = mark;
+    }
+
+    /// Set the index in `dir` aside (as `<dir>.broken`) and start an empty one: for an index
+    /// found damaged while in use. Drop the damaged `SearchIndex` first (it holds the writer).
+    pub fn start_over(dir: &Path) -> Result<SearchIndex, IndexError> {
+        if looks_like_store(dir) {
+            return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+        }
+        // A writer just dropped after a failure may take a moment to let go of the lock (its
+        // merge threads end after it): wait briefly before calling the index someone else's.
+        let mut tries = 0;
+        while writer_lock_busy(dir) {
+            tries += 1;
+            if tries > 20 {
+                return Err(IndexError::Locked(dir.to_path_buf()));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self::create_fresh(dir, true)
+    }
+
+    /// Every indexed session with the key of its files when it was indexed (see
+    /// `core::index_sync`), read from fast columns.
+    pub fn indexed_sources(&self) -> Result<HashMap<SessionId, u64>, IndexError> {
+        self.guard(|| {
+            let mut out = HashMap::new();
+            let searcher = self.reader.searcher();
+            for seg in searcher.segment_readers() {
+                let fast = seg.fast_fields();
+                let sources = fast.u64("sources")?;
+                let Some(ids) = fast.str("session_id")? else {
+                    continue;
+                };
+                let mut id = String::new();
+                for doc in seg.doc_ids_alive() {
+                    let (Some(key), Some(ord)) = (sources.first(doc), ids.ords().first(doc)) else {
+                        continue;
+                    };
+                    id.clear();
+                    ids.ord_to_str(ord, &mut id)?;
+                    out.insert(SessionId(id.clone()), key);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Run a read of the index, turning a panic inside tantivy (a damaged file that passed its
+    /// checks) into `IndexError::Damaged`, as any error reading the files already is.
+    fn guard<T>(&self, read: impl FnOnce() -> Result<T, IndexError>) -> Result<T, IndexError> {
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+                Err(IndexError::Damaged {
+                    path: self.dir.clone(),
+                    reason: format!("reading it failed: {}", panic_message(&panic)),
+                })
+            });
+        result.map_err(|e| match e {
+            IndexError::Tantivy(t) if !is_lock_error(&t) => IndexError::Damaged {
+                path: self.dir.clone(),
+                reason: t.to_string(),
+            },
+            IndexError::Io(io) => IndexError::Damaged {
+                path: self.dir.clone(),
+                reason: io.to_string(),
+            },
+            e => e,
+        })
+    }
+
     /// Number of session documents.
     pub fn session_count(&self) -> Result<usize, IndexError> {
+        self.count(HitKind::Sessions)
+    }
+
+    /// Number of passage documents (attached codings).
+    pub fn passage_count(&self) -> Result<usize, IndexError> {
+        self.count(HitKind::Passages)
+    }
+
+    fn count(&self, kind: HitKind) -> Result<usize, IndexError> {
         let q = TermQuery::new(
-            Term::from_field_text(self.fields.kind, HitKind::Sessions.key()),
+            Term::from_field_text(self.fields.kind, kind.key()),
             IndexRecordOption::Basic,
         );
-        Ok(self.reader.searcher().search(&q, &Count)?)
+        self.guard(|| Ok(self.reader.searcher().search(&q, &Count)?))
     }
 
     /// The note text of a session as indexed (for evidence context), if it is in the index.
@@ -1037,10 +1555,23 @@ impl SearchIndex {
         memos: &[(String, String)],
         codebook: &Codebook,
     ) -> Result<(), IndexError> {
+        self.index_sourced(session, codings, memos, codebook, 0)
+    }
+
+    /// `index_session`, recording `sources` (what the session's files were when read, see
+    /// `core::index_sync`; 0 is "unknown": the session is read again at the next full check).
+    pub fn index_sourced(
+        &mut self,
+        session: &Session,
+        codings: &[Coding],
+        memos: &[(String, String)],
+        codebook: &Codebook,
+        sources: u64,
+    ) -> Result<(), IndexError> {
         if self.codebook != *codebook {
             self.codebook = codebook.clone();
         }
-        let docs = self.documents(session, codings, memos);
+        let docs = self.documents(session, codings, memos, sources);
         let id_field = self.fields.session_id;
         let writer = self.writer()?;
         writer.delete_term(Term::from_field_text(id_field, session.meta.id.as_str()));
@@ -1065,8 +1596,13 @@ impl SearchIndex {
         // their words; it is written before the index commits (extra words after a crash,
         // never missing ones). If only the word list cannot be written, the index still
         // commits: the words serve this process and are written with the next commit.
-        let prepared = writer.prepare_commit()?;
+        let mut prepared = writer.prepare_commit()?;
         let _ = self.vocabulary.commit();
+        let payload = CommitPayload {
+            vocabulary: self.vocabulary.check(),
+            store: self.sync_mark.clone(),
+        };
+        prepared.set_payload(&serde_json::to_string(&payload).expect("payload serialises"));
         prepared.commit()?;
         self.reader.reload()?;
         Ok(())
@@ -1084,13 +1620,27 @@ impl SearchIndex {
     where
         I: IntoIterator<Item = IndexItem>,
     {
+        self.rebuild_sourced(items.into_iter().map(|i| (i, 0)), total, codebook, progress)
+    }
+
+    /// `rebuild`, each item with what its files were when read (see `index_sourced`).
+    pub fn rebuild_sourced<I>(
+        &mut self,
+        items: I,
+        total: usize,
+        codebook: &Codebook,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<usize, IndexError>
+    where
+        I: IntoIterator<Item = (IndexItem, u64)>,
+    {
         self.codebook = codebook.clone();
         self.writer()?.delete_all_documents()?;
         self.vocabulary.begin_rebuild();
         let mut done = 0;
         progress(0, total);
-        for item in items {
-            let docs = self.documents(&item.session, &item.codings, &item.memos);
+        for (item, sources) in items {
+            let docs = self.documents(&item.session, &item.codings, &item.memos, sources);
             let writer = self.writer()?;
             for d in docs {
                 writer.add_document(d)?;
@@ -1113,7 +1663,7 @@ impl SearchIndex {
     /// alone on them (in an index made by `bench_plain_index`) beside a whole rebuild.
     #[doc(hidden)]
     pub fn bench_documents(&self, item: &IndexItem) -> Vec<TantivyDocument> {
-        self.documents(&item.session, &item.codings, &item.memos)
+        self.documents(&item.session, &item.codings, &item.memos, 0)
     }
 
     /// The documents for one session: the session, then one per attached coding.
@@ -1122,6 +1672,7 @@ impl SearchIndex {
         session: &Session,
         codings: &[Coding],
         memos: &[(String, String)],
+        sources: u64,
     ) -> Vec<TantivyDocument> {
         let f = &self.fields;
         let meta = &session.meta;
@@ -1162,6 +1713,9 @@ impl SearchIndex {
             doc.add_text(k.text, text);
             if has_cjk(text) {
                 doc.add_text(k.cjk, text);
+            }
+            if has_symbols(text) {
+                doc.add_text(k.symbols, text);
             }
         };
 
@@ -1210,6 +1764,7 @@ impl SearchIndex {
         add_themes(&mut sdoc, k, &session_themes);
         sdoc.add_u64(f.start, 0);
         sdoc.add_u64(f.end, session.text.chars().count() as u64);
+        sdoc.add_u64(f.sources, sources);
         docs.push(sdoc);
 
         let k = &f.passages;
@@ -1262,6 +1817,35 @@ impl SearchIndex {
         offset: usize,
         with_facets: bool,
     ) -> Result<Results, IndexError> {
+        self.search_ordered(query, kind, limit, offset, with_facets, Order::Relevance)
+    }
+
+    /// `search_page` in the given order. `limit` is capped at `MAX_PAGE`. A damaged index
+    /// gives `IndexError::Damaged` (never a panic, see `guard`).
+    pub fn search_ordered(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+        with_facets: bool,
+        order: Order,
+    ) -> Result<Results, IndexError> {
+        let limit = limit.min(MAX_PAGE);
+        // Past every document an index can hold (tantivy's ids are u32): the page is empty.
+        let offset = offset.min(u32::MAX as usize);
+        self.guard(|| self.search_inner(query, kind, limit, offset, with_facets, order))
+    }
+
+    fn search_inner(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+        with_facets: bool,
+        order: Order,
+    ) -> Result<Results, IndexError> {
         let f = &self.fields;
         let k = f.of(kind);
         let searcher = self.reader.searcher();
@@ -1270,24 +1854,51 @@ impl SearchIndex {
             vocabulary: &self.vocabulary,
         };
         let q = query::to_tantivy(&query.ast, f, kind, &self.codebook, &terms)?;
-        let top = TopDocs::with_limit(limit.max(1))
-            .and_offset(offset)
-            .order_by_score();
-        let (total, top, facet_counts) = if with_facets {
+        let by_date = match order {
+            Order::Newest => true,
+            Order::Score => false,
+            Order::Relevance => !query::has_words(&query.ast),
+        };
+        // A page past the last document is empty (and collecting up to it would cost memory
+        // in proportion to the offset).
+        let offset = offset.min(searcher.num_docs() as usize);
+        let page = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+        let counts = with_facets.then(|| {
             let mut counts = FacetCollector::for_field(format!("{}_counts", kind.prefix()));
             counts.add_facet("/agency");
             counts.add_facet("/month");
             counts.add_facet("/theme");
+            counts
+        });
+        let (total, top, facet_counts) = if by_date {
+            // Newest first; among the same date, the better score.
+            let top = page.tweak_score(|seg: &tantivy::SegmentReader| {
+                let dates = seg.fast_fields().date("date").ok();
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let secs = dates
+                        .as_ref()
+                        .and_then(|c| c.first(doc))
+                        .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                    (secs, score)
+                }
+            });
             let (total, top, fc) = searcher.search(&q, &(Count, top, counts))?;
-            (total, top, Some(fc))
-        } else if prunes_alone(q.as_ref()) {
-            // Counted apart, the top hits can skip blocks that cannot make the page, and the
-            // count needs no scores (one term: the posting list's length).
-            let top = searcher.search(&q, &top)?;
-            (searcher.search(&q, &Count)?, top, None)
+            let top: Vec<(f32, tantivy::DocAddress)> =
+                top.into_iter().map(|((_, score), a)| (score, a)).collect();
+            (total, top, fc)
         } else {
-            let (total, top) = searcher.search(&q, &(Count, top))?;
-            (total, top, None)
+            let top = page.order_by_score();
+            if counts.is_some() {
+                searcher.search(&q, &(Count, top, counts))?
+            } else if prunes_alone(q.as_ref()) {
+                // Counted apart, the top hits can skip blocks that cannot make the page, and
+                // the count needs no scores (one term: the posting list's length).
+                let top = searcher.search(&q, &top)?;
+                (searcher.search(&q, &Count)?, top, None)
+            } else {
+                let (total, top) = searcher.search(&q, &(Count, top))?;
+                (total, top, None)
+            }
         };
 
         let mut facets = FacetCounts::default();
@@ -1323,6 +1934,10 @@ impl SearchIndex {
             for (score, addr) in top {
                 let doc: TantivyDocument = searcher.doc(addr)?;
                 hits.push(self.hit(&doc, kind, score, &mut snippets));
+            }
+            if !by_date {
+                // Equal scores: newest first (within the page; tantivy breaks ties by position).
+                hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.date.cmp(&a.date)));
             }
         }
         Ok(Results {
@@ -1613,9 +2228,10 @@ impl<'a> SnippetMaker<'a> {
         SnippetGenerator::new(terms, self.text_analyzer.clone(), self.field, max_bytes)
     }
 
+    /// CJK strings and symbols, found by substring search (byte ranges).
     fn cjk_ranges(&self, text: &str) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        for needle in &self.wanted.cjk {
+        for needle in self.wanted.cjk.iter().chain(&self.wanted.symbols) {
             for (b, _) in text.match_indices(needle.as_str()) {
                 out.push((b, b + needle.len()));
             }

@@ -818,6 +818,27 @@ fn union(mut qs: Vec<Box<dyn TantivyQuery>>) -> Option<Box<dyn TantivyQuery>> {
     }
 }
 
+/// The symbols of a word that has nothing else to search for (no letters, digits or CJK), or
+/// None.
+fn symbol_word(w: &str) -> Option<Vec<String>> {
+    if w.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let tokens = analyze(index::SYMBOL_TOKENIZER, w);
+    (!tokens.is_empty()).then_some(tokens)
+}
+
+/// Whether a query has words to rank by (text, title or memo words not under a NOT). Without
+/// any, every hit scores alike: hits are then listed newest first.
+pub fn has_words(ast: &Ast) -> bool {
+    match ast {
+        Ast::Text { .. } => true,
+        Ast::Field { field, .. } => matches!(field, TextField::Title | TextField::Memo),
+        Ast::And(items) | Ast::Or(items) => items.iter().any(has_words),
+        Ast::All | Ast::Theme { .. } | Ast::Type { .. } | Ast::Date { .. } | Ast::Not(_) => false,
+    }
+}
+
 /// The single folded token of a prefix / fuzzy word, or None if it has none.
 fn single_plain_token(word: &str) -> Option<String> {
     analyze(index::PLAIN_TOKENIZER, word).into_iter().next()
@@ -850,9 +871,31 @@ pub fn to_tantivy(
         expander,
     };
     Ok(match t.translate(ast)? {
-        None => t.all(),
+        None if *ast == Ast::All => t.all(),
+        // Only punctuation (or an OR with such a branch): answering with every document
+        // would look like matches.
+        None => return Err(nothing_to_search(ast)),
         Some(q) => t.bound(q),
     })
+}
+
+fn nothing_to_search(ast: &Ast) -> QueryError {
+    let (start, end) = match ast {
+        Ast::And(items) | Ast::Or(items) if !items.is_empty() => {
+            let first = ast_span(&items[0]);
+            let last = ast_span(&items[items.len() - 1]);
+            (first.start, last.end)
+        }
+        a => {
+            let s = ast_span(a);
+            (s.start, s.end)
+        }
+    };
+    QueryError::new(
+        "nothing to search for: punctuation alone is not searched; add a word, a symbol or an emoji",
+        start,
+        end,
+    )
 }
 
 /// The terms of a field that a prefix, a fuzzy word or a keyword phrase stands for, read from
@@ -1017,6 +1060,16 @@ impl Translator<'_> {
         }
     }
 
+    /// A word of symbols alone (an emoji, "★", "→"; with `*` or `~` too, which mean nothing
+    /// to symbols): the notes holding those symbols, in that order.
+    fn symbols(&self, m: &TextMatch) -> Option<Box<dyn TantivyQuery>> {
+        let w = match m {
+            TextMatch::Word(w) | TextMatch::Phrase(w) | TextMatch::Prefix(w) => w,
+            TextMatch::Fuzzy(w, _) => w,
+        };
+        symbol_word(w).and_then(|tokens| term_or_phrase(self.f.symbols, tokens))
+    }
+
     /// A phrase in a keyword field (agency, county, ...): the field's whole values that hold
     /// the phrase, looked up in its exact-value field, so `agency:"La Casa"` is one term
     /// rather than a check of word positions in every document naming an agency.
@@ -1049,10 +1102,10 @@ impl Translator<'_> {
         let bound = |q: Box<dyn TantivyQuery>| Translated { q, bound: true };
         Ok(match ast {
             Ast::All => None,
-            Ast::Text { m, .. } => Some(bound(
-                self.text(m, f.text, Some(f.cjk))
-                    .unwrap_or_else(|| self.all()),
-            )),
+            Ast::Text { m, .. } => match self.text(m, f.text, Some(f.cjk)) {
+                Some(q) => Some(bound(q)),
+                None => self.symbols(m).map(bound),
+            },
             Ast::Field { field, m, .. } => {
                 let (target, exact) = match field {
                     TextField::Title => (f.title, None),
@@ -1155,6 +1208,8 @@ pub struct HighlightTerms {
     pub prefixes: Vec<String>,
     pub fuzzy: Vec<(String, u8)>,
     pub cjk: Vec<String>,
+    /// Symbols of words made only of symbols (highlighted wherever they occur).
+    pub symbols: Vec<String>,
 }
 
 /// Collect the positive text terms of a query (for snippets: a non-fuzzy view of the query).
@@ -1172,12 +1227,17 @@ fn collect_highlights(ast: &Ast, h: &mut HighlightTerms) {
                 if index::has_cjk(w) {
                     h.cjk.extend(index::cjk_runs(w));
                 }
+                h.symbols.extend(symbol_word(w).unwrap_or_default());
             }
-            TextMatch::Prefix(p) => h.prefixes.extend(single_plain_token(p)),
+            TextMatch::Prefix(p) => {
+                h.prefixes.extend(single_plain_token(p));
+                h.symbols.extend(symbol_word(p).unwrap_or_default());
+            }
             TextMatch::Fuzzy(w, d) => {
                 if let Some(t) = single_plain_token(w) {
                     h.fuzzy.push((t, *d));
                 }
+                h.symbols.extend(symbol_word(w).unwrap_or_default());
             }
         },
         Ast::And(items) | Ast::Or(items) => {

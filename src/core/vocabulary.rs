@@ -13,11 +13,19 @@
 //! is never taken out when the documents that held it go (until the next rebuild): a stale
 //! word only adds a stem that matches nothing, or matches words of the same stem.
 //! A crash between the two writes leaves extra words, never missing ones.
+//!
+//! The file checks itself against the index: each commit records in the index's commit payload
+//! the file's length and CRC-32 as of that commit ([`VocabularyCheck`]), and whether every
+//! committed word reached the file. Opening compares them: a file that is shorter, garbled,
+//! emptied or missing words is an error (the index is rebuilt), never a silently smaller list
+//! that would make prefix and fuzzy queries miss. Bytes past the recorded length are words of a
+//! commit that did not complete: they are left out, and cut off before the next append.
 
 use crate::core::atomic::atomic_write;
 use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -29,6 +37,18 @@ pub const VOCABULARY_FILE: &str = "vocabulary";
 /// (kept by the analyser with its stem cache, see `Vocabulary::tag`) is never mistaken for
 /// another index's.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// What a commit records about the vocabulary file, to check it on the next open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VocabularyCheck {
+    /// Bytes of the file as of the commit.
+    pub len: u64,
+    /// CRC-32 of those bytes.
+    pub crc: u32,
+    /// Every committed word is in those bytes (false when writing the file failed: the words
+    /// then live only in the memory of the process that committed them).
+    pub complete: bool,
+}
 
 pub struct Vocabulary {
     id: u64,
@@ -49,6 +69,9 @@ struct Inner {
     rebuilding: bool,
     /// Committed words the file does not hold yet (its last write failed).
     unsaved: Vec<String>,
+    /// Length and CRC-32 of the file as this process last wrote or verified it.
+    file_len: u64,
+    file_crc: u32,
 }
 
 impl Vocabulary {
@@ -62,19 +85,55 @@ impl Vocabulary {
         }
     }
 
-    /// The vocabulary of an existing index. A missing file is an error: the index cannot
-    /// answer prefix and fuzzy words without it, so the caller rebuilds.
-    pub fn open(dir: &Path) -> io::Result<Vocabulary> {
+    /// The vocabulary of an existing index, checked against what its last commit recorded. A
+    /// missing, shorter, garbled or incomplete file is an error: the index cannot answer prefix
+    /// and fuzzy words without it, so the caller rebuilds.
+    pub fn open(dir: &Path, check: &VocabularyCheck) -> io::Result<Vocabulary> {
+        let damaged = |why: String| io::Error::new(io::ErrorKind::InvalidData, why);
+        if !check.complete {
+            return Err(damaged(
+                "it lacks words (writing it failed at the last commit)".into(),
+            ));
+        }
         let v = Vocabulary::new(dir);
         let bytes = std::fs::read(&v.path)?;
-        // A line still being appended when the file was read is left out.
-        let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        v.lock().committed = String::from_utf8_lossy(&bytes[..whole])
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect();
+        let len = usize::try_from(check.len).unwrap_or(usize::MAX);
+        if bytes.len() < len {
+            return Err(damaged(format!(
+                "it holds {} bytes; the index's last commit left {len}",
+                bytes.len()
+            )));
+        }
+        // Bytes past `len` belong to a commit that did not complete.
+        let bytes = &bytes[..len];
+        if crc32fast::hash(bytes) != check.crc {
+            return Err(damaged("its checksum does not match the index's".into()));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| damaged(e.to_string()))?;
+        if !text.is_empty() && !text.ends_with('\n') {
+            return Err(damaged("its last line is cut off".into()));
+        }
+        {
+            let mut inner = v.lock();
+            inner.committed = text
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect();
+            inner.file_len = check.len;
+            inner.file_crc = check.crc;
+        }
         Ok(v)
+    }
+
+    /// The file as of the last commit, for the index to record with that commit.
+    pub fn check(&self) -> VocabularyCheck {
+        let inner = self.lock();
+        VocabularyCheck {
+            len: inner.file_len,
+            crc: inner.file_crc,
+            complete: inner.unsaved.is_empty(),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -121,10 +180,20 @@ impl Vocabulary {
                 text.push_str(w);
                 text.push('\n');
             }
-            atomic_write(&self.path, text.as_bytes()).inspect_err(|_| {
-                // Written whole with the next commit.
-                inner.unsaved = inner.committed.iter().cloned().collect();
-            })
+            match atomic_write(&self.path, text.as_bytes()) {
+                Ok(()) => {
+                    inner.file_len = text.len() as u64;
+                    inner.file_crc = crc32fast::hash(text.as_bytes());
+                    Ok(())
+                }
+                Err(e) => {
+                    // Written whole with the next commit.
+                    inner.unsaved = inner.committed.iter().cloned().collect();
+                    inner.file_len = 0;
+                    inner.file_crc = 0;
+                    Err(e)
+                }
+            }
         } else {
             for w in pending {
                 if inner.committed.insert(w.clone()) {
@@ -139,7 +208,11 @@ impl Vocabulary {
                 text.push_str(w);
                 text.push('\n');
             }
-            append(&self.path, text.as_bytes())?;
+            append(&self.path, inner.file_len, text.as_bytes())?;
+            let mut crc = crc32fast::Hasher::new_with_initial(inner.file_crc);
+            crc.update(text.as_bytes());
+            inner.file_crc = crc.finalize();
+            inner.file_len += text.len() as u64;
             inner.unsaved.clear();
             Ok(())
         }
@@ -191,16 +264,19 @@ impl Vocabulary {
     }
 }
 
-/// Append to the file (created private to the user), then flush it to disk.
-fn append(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Write `bytes` at `at` (the length the last commit recorded: anything after it is from a
+/// commit that did not complete), then flush the file to disk. Created private to the user.
+fn append(path: &Path, at: u64, bytes: &[u8]) -> io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
+    options.create(true).write(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
     let mut f = options.open(path)?;
+    f.set_len(at)?;
+    f.seek(io::SeekFrom::Start(at))?;
     f.write_all(bytes)?;
     f.sync_data()
 }
@@ -225,7 +301,7 @@ mod tests {
         v.commit().unwrap();
         let text = std::fs::read_to_string(dir.path().join(VOCABULARY_FILE)).unwrap();
         assert_eq!(text, "doña\nfathers\ntrust\ntrusting\n");
-        let reopened = Vocabulary::open(dir.path()).unwrap();
+        let reopened = Vocabulary::open(dir.path(), &v.check()).unwrap();
         assert_eq!(
             reopened.prefixed("trust", 10),
             Some(vec!["trust".to_string(), "trusting".to_string()])
@@ -242,7 +318,10 @@ mod tests {
         writer.commit().unwrap();
         writer.note("newer");
         writer.commit().unwrap();
-        assert_eq!(Vocabulary::open(dir.path()).unwrap().len(), 2);
+        assert_eq!(
+            Vocabulary::open(dir.path(), &writer.check()).unwrap().len(),
+            2
+        );
         let before = writer.tag();
         writer.begin_rebuild();
         assert_ne!(writer.tag(), before, "analysers hand every word over again");
@@ -250,17 +329,76 @@ mod tests {
         writer.note("old");
         writer.commit().unwrap();
         assert_eq!(
-            Vocabulary::open(dir.path()).unwrap().matching(10, |_| true),
+            Vocabulary::open(dir.path(), &writer.check())
+                .unwrap()
+                .matching(10, |_| true),
             Some(vec!["fresh".to_string(), "old".to_string()])
         );
     }
 
+    /// A written vocabulary and what its commit recorded.
+    fn committed(dir: &Path) -> VocabularyCheck {
+        let v = Vocabulary::new(dir);
+        v.begin_rebuild();
+        for w in ["alpha", "beta", "gamma"] {
+            v.note(w);
+        }
+        v.commit().unwrap();
+        v.check()
+    }
+
     #[test]
-    fn a_half_written_line_is_left_out_and_a_missing_file_is_an_error() {
+    fn a_damaged_file_is_an_error_never_a_shorter_list() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(Vocabulary::open(dir.path()).is_err());
-        std::fs::write(dir.path().join(VOCABULARY_FILE), "alpha\nbet").unwrap();
-        let v = Vocabulary::open(dir.path()).unwrap();
-        assert_eq!(v.matching(10, |_| true), Some(vec!["alpha".to_string()]));
+        let path = dir.path().join(VOCABULARY_FILE);
+        let check = committed(dir.path());
+        let good = std::fs::read(&path).unwrap();
+        let mut flipped = good.clone();
+        flipped[3] ^= 0x20;
+        let damaged: [(&str, Vec<u8>); 4] = [
+            ("emptied", Vec::new()),
+            ("truncated", good[..good.len() - 3].to_vec()),
+            ("one byte flipped", flipped),
+            ("garbled", vec![0xff; good.len()]),
+        ];
+        for (what, bytes) in damaged {
+            std::fs::write(&path, &bytes).unwrap();
+            assert!(
+                Vocabulary::open(dir.path(), &check).is_err(),
+                "{what} was accepted"
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+        assert!(Vocabulary::open(dir.path(), &check).is_err(), "missing");
+        let incomplete = VocabularyCheck {
+            complete: false,
+            ..check
+        };
+        std::fs::write(&path, &good).unwrap();
+        assert!(Vocabulary::open(dir.path(), &incomplete).is_err());
+        assert_eq!(Vocabulary::open(dir.path(), &check).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn words_of_an_unfinished_commit_are_left_out_and_cut_off_before_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(VOCABULARY_FILE);
+        let check = committed(dir.path());
+        // A commit that wrote its words and then did not happen.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"orphan\nhalf").unwrap();
+        drop(f);
+        let v = Vocabulary::open(dir.path(), &check).unwrap();
+        assert_eq!(v.prefixed("orph", 10), Some(Vec::new()));
+        v.note("delta");
+        v.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "alpha\nbeta\ngamma\ndelta\n"
+        );
+        assert_eq!(Vocabulary::open(dir.path(), &v.check()).unwrap().len(), 4);
     }
 }

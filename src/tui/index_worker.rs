@@ -6,21 +6,26 @@
 //! Searches supersede each other: the thread drains its queue before each piece of work and
 //! answers only the newest search (and the newest evidence request); re-indexing and exports
 //! are never dropped.
+//!
+//! When the index is up to date, and what to re-index after a save, is `core::index_sync`'s
+//! rule, which the CLI follows too. A damaged index (an error or a panic while reading it) is
+//! answered with an error naming the damage, then set aside and rebuilt: every request gets an
+//! answer, so the UI never waits forever.
 
 use crate::core::codebook::{Codebook, Theme};
-use crate::core::coding::Coding;
-use crate::core::coding_store;
 use crate::core::evidence::{self, EvidenceFormat, EvidenceItem, EvidenceOptions, EvidenceSort};
 use crate::core::export_target::{ExportError, ExportRules};
-use crate::core::index::{HitKind, IndexError, IndexHealth, IndexItem, Results, SearchIndex};
+use crate::core::index::{panic_message, HitKind, IndexError, Results, SearchIndex};
+use crate::core::index_sync::{self, Check};
 use crate::core::query::{self, QueryError};
 use crate::core::session::SessionId;
 use crate::core::store::Store;
 use crossbeam_channel::{Receiver, Sender};
 use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// How many hits of each kind a search loads at first, and how many more each time the
 /// selection reaches the last one loaded.
@@ -49,6 +54,9 @@ pub enum IndexRequest {
         theme: Option<String>,
         sort: EvidenceSort,
     },
+    /// Tests only: panic while handling (a stand-in for tantivy failing on a damaged file).
+    #[cfg(test)]
+    Panic,
     /// Write these passages to `path`, in the format its name asks for (`.csv`, `.json`,
     /// Markdown otherwise); an existing file only when `replace`; de-identified (names left
     /// out, the store's `deidentify` terms redacted) when `deidentify`.
@@ -156,9 +164,90 @@ struct Worker {
     opened_at: Instant,
     /// A state change noticed while handling a request, to report after its answer.
     state_changed: Option<IndexState>,
+    /// The index was found damaged while answering: rebuild it after the answer is sent.
+    damaged: Option<String>,
+}
+
+/// What to answer for a request whose handling panicked, so the UI never waits forever.
+enum Failure {
+    Search {
+        seq: u64,
+        query: String,
+    },
+    Evidence {
+        seq: u64,
+    },
+    Reindex(SessionId),
+    Export {
+        path: PathBuf,
+        count: usize,
+        deidentify: bool,
+    },
+    Rebuild,
+}
+
+impl Failure {
+    fn of(req: &IndexRequest) -> Failure {
+        match req {
+            IndexRequest::Search { seq, query, .. } => Failure::Search {
+                seq: *seq,
+                query: query.clone(),
+            },
+            IndexRequest::Evidence { seq, .. } => Failure::Evidence { seq: *seq },
+            IndexRequest::Reindex(id) => Failure::Reindex(id.clone()),
+            IndexRequest::Export {
+                path,
+                items,
+                deidentify,
+                ..
+            } => Failure::Export {
+                path: path.clone(),
+                count: items.len(),
+                deidentify: *deidentify,
+            },
+            IndexRequest::Rebuild => Failure::Rebuild,
+            #[cfg(test)]
+            IndexRequest::Panic => Failure::Rebuild,
+        }
+    }
+
+    fn answer(self, why: &str) -> IndexResponse {
+        let other = || SearchError::Other(why.to_string());
+        match self {
+            Failure::Search { seq, query } => IndexResponse::Searched {
+                seq,
+                query,
+                result: Err(other()),
+            },
+            Failure::Evidence { seq } => IndexResponse::Evidence {
+                seq,
+                result: Err(other()),
+            },
+            Failure::Reindex(id) => IndexResponse::Reindexed {
+                id,
+                result: Err(why.to_string()),
+            },
+            Failure::Export {
+                path,
+                count,
+                deidentify,
+            } => IndexResponse::Exported {
+                full: path.clone(),
+                path,
+                count,
+                deidentified: deidentify,
+                result: Err(Some(why.to_string())),
+            },
+            Failure::Rebuild => IndexResponse::State(IndexState::Unavailable(why.to_string())),
+        }
+    }
 }
 
 /// Start the index thread. Answers are wrapped by `wrap` into the event loop's message type.
+///
+/// A panic while handling a request (tantivy reading a damaged file that passed its checks)
+/// does not end the thread: the request gets an error answer, and the index is set aside and
+/// rebuilt from the store.
 pub fn spawn<M: Send + 'static>(
     store: Arc<Store>,
     dir: PathBuf,
@@ -179,8 +268,12 @@ pub fn spawn<M: Send + 'static>(
                 codebook,
                 opened_at: Instant::now(),
                 state_changed: None,
+                damaged: None,
             };
-            let state = w.open(&send);
+            let state = match catch_unwind(AssertUnwindSafe(|| w.open(&send))) {
+                Ok(state) => state,
+                Err(panic) => w.recover(&send, &panic_message(&panic)),
+            };
             if !send(IndexResponse::State(state)) {
                 return;
             }
@@ -190,9 +283,28 @@ pub fn spawn<M: Send + 'static>(
                 let mut queue = coalesce(queue);
                 while !queue.is_empty() {
                     let req = queue.remove(0);
-                    let resp = w.handle(req, &send);
+                    let failure = Failure::of(&req);
+                    let resp = match catch_unwind(AssertUnwindSafe(|| w.handle(req, &send))) {
+                        Ok(resp) => resp,
+                        Err(panic) => {
+                            let why = panic_message(&panic);
+                            w.damaged = Some(why.clone());
+                            failure.answer(&format!("index damaged: rebuilding ({why})"))
+                        }
+                    };
                     if !send(resp) {
                         return;
+                    }
+                    if let Some(why) = w.damaged.take() {
+                        let state = match catch_unwind(AssertUnwindSafe(|| w.recover(&send, &why)))
+                        {
+                            Ok(state) => state,
+                            Err(panic) => IndexState::Unavailable(format!(
+                                "rebuilding the damaged index failed: {}",
+                                panic_message(&panic)
+                            )),
+                        };
+                        w.state_changed = Some(state);
                     }
                     if let Some(state) = w.state_changed.take() {
                         send(IndexResponse::State(state));
@@ -213,33 +325,10 @@ fn load_codebook(store: &Store) -> Codebook {
     Codebook::load_or_builtin(&store.codebook_path()).unwrap_or_else(|_| Codebook::builtin())
 }
 
-/// Newest modification time of the session files and codings files.
-fn newest_store_file(store: &Store) -> Option<SystemTime> {
-    let mut newest: Option<SystemTime> = None;
-    let mut visit = |p: &Path| {
-        if let Ok(m) = std::fs::metadata(p).and_then(|m| m.modified()) {
-            newest = Some(newest.map_or(m, |n: SystemTime| n.max(m)));
-        }
-    };
-    let mut dirs = vec![store.sessions_dir(), store.codings_dir()];
-    while let Some(d) = dirs.pop() {
-        visit(&d);
-        if let Ok(rd) = std::fs::read_dir(&d) {
-            for e in rd.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else {
-                    visit(&p);
-                }
-            }
-        }
-    }
-    newest
-}
-
 impl Worker {
-    /// Open the index; rebuild it when it is missing, damaged or older than the store's files.
+    /// Open the index, then bring it up to date with the store (`core::index_sync`, checking
+    /// every file: a note edited outside Ripple since the last run is re-indexed), rebuilding
+    /// it when it is missing, damaged or from another version.
     fn open(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> IndexState {
         send(IndexResponse::State(IndexState::Opening));
         if self.store.is_read_only() {
@@ -248,18 +337,19 @@ impl Worker {
         match SearchIndex::open(&self.dir) {
             Ok((mut ix, health)) => {
                 ix.set_codebook(self.codebook.clone());
-                let outdated = match &health {
-                    IndexHealth::Ok => self.is_outdated(&ix),
-                    _ => true,
-                };
                 self.index = Some(ix);
-                if outdated {
-                    if let Err(e) = self.rebuild(send) {
+                let result = if health.needs_rebuild() {
+                    self.rebuild(send)
+                } else {
+                    self.sync(send)
+                };
+                match result {
+                    Ok(()) => IndexState::Ready { read_only: false },
+                    Err(e) => {
                         self.index = None;
-                        return IndexState::Unavailable(format!("rebuilding failed: {e}"));
+                        IndexState::Unavailable(format!("updating the index failed: {e}"))
                     }
                 }
-                IndexState::Ready { read_only: false }
             }
             // Another process (a second Ripple, `ripple reindex`) is writing: search read-only.
             Err(IndexError::Locked(_)) => self.open_read_only(),
@@ -281,71 +371,66 @@ impl Worker {
         }
     }
 
-    /// An index is out of date when the store holds a different number of sessions, or a
-    /// session or codings file changed after the index's last commit (edited outside Ripple).
-    fn is_outdated(&self, ix: &SearchIndex) -> bool {
-        let scan = self.store.scan();
-        if ix.session_count().ok() != Some(scan.sessions.len()) {
-            return true;
-        }
-        let committed = std::fs::metadata(self.dir.join("meta.json")).and_then(|m| m.modified());
-        match (committed, newest_store_file(&self.store)) {
-            (Ok(c), Some(n)) => n > c,
-            _ => false,
-        }
-    }
-
-    fn codings_for(&self, id: &SessionId) -> (Vec<Coding>, Vec<(String, String)>) {
-        let (files, _errors) = coding_store::load_session(self.store.root(), id);
-        let mut codings = Vec::new();
-        let mut memos = Vec::new();
-        for f in files {
-            if !f.memo.trim().is_empty() {
-                memos.push((f.coder.clone(), f.memo.clone()));
-            }
-            codings.extend(f.codings);
-        }
-        (codings, memos)
-    }
-
-    fn rebuild(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> Result<usize, IndexError> {
-        let scan = self.store.scan();
-        let total = scan.sessions.len();
-        send(IndexResponse::State(IndexState::Rebuilding {
-            done: 0,
-            total,
-        }));
-        let (files, _errors) = coding_store::load_all(self.store.root());
-        type Extra = (Vec<Coding>, Vec<(String, String)>);
-        let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
-        for f in files {
-            let entry = by_session.entry(f.session.clone()).or_default();
-            if !f.memo.trim().is_empty() {
-                entry.1.push((f.coder.clone(), f.memo.clone()));
-            }
-            entry.0.extend(f.codings);
-        }
-        let store = Arc::clone(&self.store);
-        // Sessions are read lazily, so progress reflects the reading as well as the indexing.
-        let items = scan.sessions.iter().filter_map(|s| {
-            let session = store.load(&s.meta.id).ok()?;
-            let (codings, memos) = by_session.remove(&session.meta.id).unwrap_or_default();
-            Some(IndexItem {
-                session,
-                codings,
-                memos,
-            })
-        });
-        let codebook = self.codebook.clone();
-        let mut last = Instant::now();
-        let mut progress = |done: usize, total: usize| {
-            if last.elapsed() >= Duration::from_millis(100) || done == total {
-                last = Instant::now();
+    /// A progress callback reporting `Rebuilding` at most every 100 ms.
+    fn progress(send: &dyn Fn(IndexResponse) -> bool) -> impl FnMut(usize, usize) + '_ {
+        let mut last: Option<Instant> = None;
+        move |done: usize, total: usize| {
+            if total > 0
+                && (last.is_none_or(|l| l.elapsed() >= Duration::from_millis(100)) || done == total)
+            {
+                last = Some(Instant::now());
                 send(IndexResponse::State(IndexState::Rebuilding { done, total }));
             }
-        };
+        }
+    }
+
+    /// Re-index exactly what changed in the store since the index last saw it.
+    fn sync(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> Result<(), IndexError> {
         let ix = self.index.as_mut().expect("index open");
-        ix.rebuild(items, total, &codebook, &mut progress)
+        index_sync::sync(
+            &self.store,
+            ix,
+            &self.codebook,
+            Check::Full,
+            &mut Self::progress(send),
+        )?;
+        Ok(())
+    }
+
+    fn rebuild(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> Result<(), IndexError> {
+        send(IndexResponse::State(IndexState::Rebuilding {
+            done: 0,
+            total: self.store.scan().sessions.len(),
+        }));
+        let ix = self.index.as_mut().expect("index open");
+        index_sync::rebuild(&self.store, ix, &self.codebook, &mut Self::progress(send))?;
+        Ok(())
+    }
+
+    /// The index was found damaged while in use: set it aside and rebuild it from the store.
+    fn recover(&mut self, send: &dyn Fn(IndexResponse) -> bool, why: &str) -> IndexState {
+        self.index = None;
+        if self.store.is_read_only() {
+            return IndexState::Unavailable(format!(
+                "the search index is damaged ({why}); another Ripple writes it: restart to rebuild it"
+            ));
+        }
+        match SearchIndex::start_over(&self.dir) {
+            Ok(mut ix) => {
+                ix.set_codebook(self.codebook.clone());
+                self.index = Some(ix);
+                match self.rebuild(send) {
+                    Ok(()) => IndexState::Ready { read_only: false },
+                    Err(e) => {
+                        self.index = None;
+                        IndexState::Unavailable(format!("rebuilding the damaged index failed: {e}"))
+                    }
+                }
+            }
+            Err(e) => IndexState::Unavailable(format!(
+                "the search index is damaged ({why}) and cannot be rebuilt: {e}"
+            )),
+        }
     }
 
     /// A read-only index does not see the writer's commits until reopened.
@@ -368,7 +453,7 @@ impl Worker {
         send(IndexResponse::Themes(self.codebook.themes.clone()));
         match &mut self.index {
             Some(ix) if !ix.is_read_only() => match self.rebuild(send) {
-                Ok(_) => IndexState::Ready { read_only: false },
+                Ok(()) => IndexState::Ready { read_only: false },
                 Err(e) => {
                     self.index = None;
                     IndexState::Unavailable(format!("rebuilding failed: {e}"))
@@ -382,8 +467,22 @@ impl Worker {
         }
     }
 
+    /// A search or evidence error: a damaged index is rebuilt after the answer.
+    fn search_error(&mut self, e: IndexError) -> SearchError {
+        match e {
+            IndexError::Query(e) => SearchError::Query(e),
+            e if e.is_damage() => {
+                self.damaged = Some(e.to_string());
+                SearchError::Other(format!("index damaged: rebuilding ({e})"))
+            }
+            e => SearchError::Other(e.to_string()),
+        }
+    }
+
     fn handle(&mut self, req: IndexRequest, send: &dyn Fn(IndexResponse) -> bool) -> IndexResponse {
         match req {
+            #[cfg(test)]
+            IndexRequest::Panic => panic!("a damaged file"),
             IndexRequest::Rebuild => IndexResponse::State(self.codebook_changed(send)),
             IndexRequest::Search { seq, query, limit } => {
                 self.refresh_read_only();
@@ -463,23 +562,27 @@ impl Worker {
             .file)
     }
 
-    fn search(&self, source: &str, limit: usize) -> Result<Box<(Results, Results)>, SearchError> {
+    fn search(
+        &mut self,
+        source: &str,
+        limit: usize,
+    ) -> Result<Box<(Results, Results)>, SearchError> {
         let q = query::parse(source).map_err(SearchError::Query)?;
         let ix = self
             .index
             .as_ref()
             .ok_or_else(|| SearchError::Other("the search index is not available".into()))?;
-        let run = |kind| {
-            ix.search(&q, kind, limit, 0).map_err(|e| match e {
-                IndexError::Query(e) => SearchError::Query(e),
-                e => SearchError::Other(e.to_string()),
-            })
-        };
-        Ok(Box::new((run(HitKind::Passages)?, run(HitKind::Sessions)?)))
+        let answer = ix
+            .search(&q, HitKind::Passages, limit, 0)
+            .and_then(|p| Ok((p, ix.search(&q, HitKind::Sessions, limit, 0)?)));
+        match answer {
+            Ok(both) => Ok(Box::new(both)),
+            Err(e) => Err(self.search_error(e)),
+        }
     }
 
     fn evidence(
-        &self,
+        &mut self,
         source: &str,
         theme: Option<String>,
         sort: EvidenceSort,
@@ -495,10 +598,7 @@ impl Worker {
             sort,
             ..EvidenceOptions::default()
         };
-        evidence::gather(ix, &self.codebook, &opts).map_err(|e| match e {
-            IndexError::Query(e) => SearchError::Query(e),
-            e => SearchError::Other(e.to_string()),
-        })
+        evidence::gather(ix, &self.codebook, &opts).map_err(|e| self.search_error(e))
     }
 
     fn reindex(&mut self, id: &SessionId) -> Result<(), String> {
@@ -509,10 +609,13 @@ impl Worker {
                 Ok((mut ix, health)) => {
                     ix.set_codebook(self.codebook.clone());
                     self.index = Some(ix);
-                    if health.needs_rebuild() {
+                    let caught_up = if health.needs_rebuild() {
                         // `open` set a damaged index aside: build it again (no progress shown).
-                        self.rebuild(&|_| true).map_err(|e| e.to_string())?;
-                    }
+                        self.rebuild(&|_| true)
+                    } else {
+                        self.sync(&|_| true)
+                    };
+                    caught_up.map_err(|e| e.to_string())?;
                     self.state_changed = Some(IndexState::Ready { read_only: false });
                 }
                 Err(_) => {
@@ -523,16 +626,18 @@ impl Worker {
                 }
             }
         }
-        let session = self.store.load(id).map_err(|e| e.to_string())?;
-        let (codings, memos) = self.codings_for(id);
-        let codebook = self.codebook.clone();
         let ix = self
             .index
             .as_mut()
             .ok_or_else(|| "the search index is not available".to_string())?;
-        ix.index_session(&session, &codings, &memos, &codebook)
-            .and_then(|()| ix.commit())
-            .map_err(|e| e.to_string())
+        match index_sync::after_write(&self.store, ix, &self.codebook, std::slice::from_ref(id)) {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_damage() => {
+                self.damaged = Some(e.to_string());
+                Err(format!("index damaged: rebuilding ({e})"))
+            }
+            Err(e) => Err(e.to_string()),
+        }
     }
 }
 
@@ -556,6 +661,7 @@ mod tests {
                 IndexRequest::Rebuild => "rebuild".into(),
                 IndexRequest::Evidence { seq, .. } => format!("evidence {seq}"),
                 IndexRequest::Export { path, .. } => format!("export {}", path.display()),
+                IndexRequest::Panic => "panic".into(),
             })
             .collect()
     }
@@ -605,5 +711,67 @@ mod tests {
     fn a_single_request_is_kept() {
         assert_eq!(describe(&coalesce(vec![search(7)])), ["search 7"]);
         assert!(coalesce(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn a_panic_while_handling_is_answered_and_the_index_rebuilt_and_the_thread_lives_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let mut meta = crate::core::session::SessionMeta::new_today("M. Rivera");
+        meta.title = "Coaching".into();
+        store
+            .create(meta, "Trust grew between the agencies.")
+            .unwrap();
+        let (req_tx, req_rx) = crossbeam_channel::unbounded();
+        let (out_tx, out_rx) = crossbeam_channel::unbounded();
+        let thread = spawn(
+            Arc::new(store),
+            dir.path().join("index"),
+            req_rx,
+            out_tx,
+            |r| r,
+        );
+        let wait = |pred: &dyn Fn(&IndexResponse) -> bool| -> IndexResponse {
+            loop {
+                let r = out_rx
+                    .recv_timeout(Duration::from_secs(20))
+                    .expect("the index thread answers");
+                if pred(&r) {
+                    return r;
+                }
+            }
+        };
+        wait(&|r| matches!(r, IndexResponse::State(IndexState::Ready { .. })));
+        req_tx.send(IndexRequest::Panic).unwrap();
+        let answer = wait(&|r| matches!(r, IndexResponse::State(IndexState::Unavailable(_))));
+        let IndexResponse::State(IndexState::Unavailable(why)) = answer else {
+            unreachable!()
+        };
+        assert!(why.contains("index damaged: rebuilding"), "{why}");
+        // Rebuilt, and searching as before.
+        wait(&|r| {
+            matches!(
+                r,
+                IndexResponse::State(IndexState::Ready { read_only: false })
+            )
+        });
+        assert!(dir.path().join("index.broken").is_dir(), "set aside");
+        req_tx.send(search(9)).unwrap();
+        req_tx
+            .send(IndexRequest::Search {
+                seq: 10,
+                query: "trust".into(),
+                limit: 10,
+            })
+            .unwrap();
+        let IndexResponse::Searched { seq, result, .. } =
+            wait(&|r| matches!(r, IndexResponse::Searched { .. }))
+        else {
+            unreachable!()
+        };
+        assert_eq!(seq, 10);
+        assert_eq!(result.unwrap().1.total, 1);
+        drop(req_tx);
+        thread.join().expect("the thread ends normally");
     }
 }

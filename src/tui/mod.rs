@@ -72,10 +72,16 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
         signal_hook::flag::register(sig, Arc::clone(&term))?;
     }
 
+    // A panic on the UI thread ends the program: give the terminal back first. Worker threads
+    // catch their panics (the index thread rebuilds; the IO thread's end is noticed by the
+    // loop, see `io_thread_failed`): the screen stays ours and nothing is printed over it.
+    let ui_thread = std::thread::current().id();
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
-        default_hook(info);
+        if std::thread::current().id() == ui_thread {
+            restore_terminal();
+            default_hook(info);
+        }
     }));
 
     enable_raw_mode()?;
@@ -111,7 +117,7 @@ fn run_loop(
         Msg::Index,
     );
     let io_thread = worker::spawn(
-        store,
+        Arc::clone(&store),
         app.coding.coder.clone(),
         req_rx,
         msg_tx.clone(),
@@ -154,6 +160,10 @@ fn run_loop(
         }
         if terminate_at.is_some_and(|t| Instant::now() > t) {
             break;
+        }
+        if io_thread.is_finished() {
+            // The IO thread only ends before the loop does by panicking.
+            return Err(io_thread_failed(app, &store, io_thread));
         }
         let first = match msg_rx.recv_timeout(TICK) {
             Ok(m) => Some(m),
@@ -198,6 +208,41 @@ fn run_loop(
         std::thread::sleep(Duration::from_millis(10));
     }
     Ok(())
+}
+
+/// The IO thread died: save what can be saved here, on the UI thread (the requests a signal
+/// would send: the open note, or a recovery draft of it, and unsaved codings), and say what
+/// happened once the terminal is restored. Never carry on half-alive, with saves going nowhere.
+fn io_thread_failed(
+    app: &mut App,
+    store: &Store,
+    io_thread: std::thread::JoinHandle<()>,
+) -> anyhow::Error {
+    let why = match io_thread.join() {
+        Err(panic) => crate::core::index::panic_message(&panic),
+        Ok(()) => "it stopped".to_string(),
+    };
+    let mut queue = app.update(Msg::Terminate);
+    // Answers can ask for more (a failed save asks for a draft): a few rounds at most.
+    for _ in 0..4 {
+        let mut next = Vec::new();
+        for r in queue.drain(..) {
+            let coder = app.coding.coder.clone();
+            let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                worker::handle(store, &coder, r)
+            }));
+            if let Ok(resp) = answered {
+                next.extend(app.update(Msg::Io(resp)));
+            }
+        }
+        queue = next;
+    }
+    let kept = if app.quit == Quit::Now {
+        "your unsaved work was saved"
+    } else {
+        "your unsaved work may not have been saved: check the recovery drafts (`ripple check` lists them)"
+    };
+    anyhow::anyhow!("the disk thread failed ({why}); {kept}")
 }
 
 /// Copy to the system clipboard through the terminal (OSC 52), which also works over SSH.

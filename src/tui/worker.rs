@@ -189,7 +189,8 @@ pub fn spawn<M: Send + 'static>(
         .expect("spawn IO thread")
 }
 
-fn handle(store: &Store, coder: &str, req: Request) -> Response {
+/// Answer one request (on the IO thread; on the UI thread only when that thread has died).
+pub(crate) fn handle(store: &Store, coder: &str, req: Request) -> Response {
     match req {
         Request::Scan => {
             let scan = store.scan();

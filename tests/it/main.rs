@@ -11,6 +11,8 @@ mod coding_refi;
 mod editor;
 mod editor_props;
 mod hostile_paths;
+mod index_damage;
+mod index_freshness;
 mod search;
 mod search_cli;
 mod store;
