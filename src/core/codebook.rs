@@ -141,12 +141,27 @@ const KNOWN_FIELDS: [&str; 8] = [
     "example",
 ];
 
-fn line_of(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// 1-based line numbers of byte offsets, each found by a binary search over where the lines
+/// start (counting the newlines before each offset anew made reading a codebook quadratic).
+struct Lines {
+    newlines: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines {
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    fn line_of(&self, byte: usize) -> usize {
+        self.newlines.partition_point(|&nl| nl < byte) + 1
+    }
 }
 
 /// True for `#rrggbb` (hex digits in either case).
@@ -188,7 +203,7 @@ impl Codebook {
     /// Parse and validate codebook TOML, reporting every problem (with lines).
     pub fn parse_report(text: &str) -> Result<Codebook, Vec<CodebookError>> {
         let book: Codebook = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start));
+            let line = e.span().map(|s| Lines::new(text).line_of(s.start));
             vec![CodebookError::at(line, e.message().trim().to_string())]
         })?;
         let (lines, mut errors) = spans(text);
@@ -311,35 +326,19 @@ impl Codebook {
             }
         }
         // A cycle through parents (longer than a self-loop, reported above): report it once, on
-        // the first member in file order.
-        let parent_of: HashMap<&str, &str> = self
-            .themes
-            .iter()
-            .filter_map(|t| t.parent.as_deref().map(|p| (t.key.as_str(), p)))
-            .collect();
-        let mut reported: BTreeSet<&str> = BTreeSet::new();
-        for (i, t) in self.themes.iter().enumerate() {
-            if reported.contains(t.key.as_str()) {
+        // its first member in file order, listing its members from there.
+        let h = self.hierarchy();
+        for cycle in h.cycles() {
+            if cycle.len() < 2 {
                 continue;
             }
-            let mut path = vec![t.key.as_str()];
-            let mut cur = t.key.as_str();
-            while let Some(&p) = parent_of.get(cur) {
-                if p == t.key && path.len() > 1 {
-                    path.push(p);
-                    errors.push(CodebookError::at(
-                        line(i, |l| l.parent),
-                        format!("themes form a parent cycle: {}", path.join(" → ")),
-                    ));
-                    reported.extend(path.iter().copied());
-                    break;
-                }
-                if path.contains(&p) {
-                    break; // a cycle that does not pass through `t`: reported from its members
-                }
-                path.push(p);
-                cur = p;
-            }
+            let first = cycle[0];
+            let mut names: Vec<&str> = cycle.iter().map(|&i| self.themes[i].key.as_str()).collect();
+            names.push(&self.themes[first].key);
+            errors.push(CodebookError::at(
+                line(first, |l| l.parent),
+                format!("themes form a parent cycle: {}", names.join(" → ")),
+            ));
         }
         errors
     }
@@ -398,22 +397,21 @@ impl Codebook {
         scored.into_iter().take(limit).map(|(_, _, k)| k).collect()
     }
 
+    /// The parent links resolved once, for walks through the hierarchy (each linear in the
+    /// number of themes). Build it once for many walks.
+    pub fn hierarchy(&self) -> Hierarchy<'_> {
+        Hierarchy::new(&self.themes)
+    }
+
     /// Direct children, in file order.
     pub fn children(&self, key: &str) -> Vec<&Theme> {
-        self.themes
-            .iter()
-            .filter(|t| t.parent.as_deref() == Some(key))
-            .collect()
+        self.hierarchy().children(key)
     }
 
     /// Everything below `key` (children, grandchildren, ...), depth-first in file order, without
     /// `key` itself. Safe on cyclic codebooks.
     pub fn descendants(&self, key: &str) -> Vec<&Theme> {
-        let mut out: Vec<&Theme> = Vec::new();
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        seen.insert(key.to_string());
-        self.collect_below(key, &mut seen, &mut |_, t| out.push(t), 1);
-        out
+        self.hierarchy().descendants(key)
     }
 
     /// `key` and all its descendants' keys: what a `theme:` filter matches.
@@ -423,71 +421,24 @@ impl Codebook {
         keys
     }
 
-    fn collect_below<'a>(
-        &'a self,
-        key: &str,
-        seen: &mut BTreeSet<String>,
-        visit: &mut dyn FnMut(usize, &'a Theme),
-        depth: usize,
-    ) {
-        for t in self
-            .themes
-            .iter()
-            .filter(|t| t.parent.as_deref() == Some(key))
-        {
-            if seen.insert(t.key.clone()) {
-                visit(depth, t);
-                self.collect_below(&t.key, seen, visit, depth + 1);
-            }
-        }
-    }
-
     /// Parent, grandparent, ... (nearest first). Stops at a cycle or an unknown parent.
     pub fn ancestors(&self, key: &str) -> Vec<&Theme> {
-        let mut out: Vec<&Theme> = Vec::new();
-        let mut cur = self.get(key);
-        while let Some(p) = cur
-            .and_then(|t| t.parent.as_deref())
-            .and_then(|p| self.get(p))
-        {
-            if p.key == key || out.iter().any(|a| a.key == p.key) {
-                break;
-            }
-            out.push(p);
-            cur = Some(p);
-        }
-        out
+        self.hierarchy().ancestors(key).collect()
     }
 
     /// Themes without a parent (or whose parent is missing), in file order.
     pub fn roots(&self) -> Vec<&Theme> {
-        self.themes
-            .iter()
-            .filter(|t| match &t.parent {
-                None => true,
-                Some(p) => self.get(p).is_none(),
-            })
-            .collect()
+        self.hierarchy().roots()
     }
 
     /// Every theme once, depth-first in file order, with its depth (roots at 0). Themes caught
     /// in a parent cycle come last at depth 0, so nothing is hidden from view.
     pub fn tree(&self) -> Vec<(usize, &Theme)> {
-        let mut out: Vec<(usize, &Theme)> = Vec::new();
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        for r in self.roots() {
-            if seen.insert(r.key.clone()) {
-                out.push((0, r));
-                self.collect_below(&r.key, &mut seen, &mut |d, t| out.push((d, t)), 1);
-            }
-        }
-        for t in &self.themes {
-            if seen.insert(t.key.clone()) {
-                out.push((0, t));
-                self.collect_below(&t.key, &mut seen, &mut |d, t| out.push((d, t)), 1);
-            }
-        }
-        out
+        self.hierarchy()
+            .rows()
+            .into_iter()
+            .map(|r| (r.depth, r.theme))
+            .collect()
     }
 
     /// Apply `edit` to a copy; keep the result only if the codebook is still valid.
@@ -515,11 +466,9 @@ impl Codebook {
         self.edit(|b| {
             let at = match &theme.parent {
                 Some(p) => {
-                    let mut last = b.index_of(p)?;
-                    for d in b.descendants(p) {
-                        last = last.max(b.index_of(&d.key)?);
-                    }
-                    last + 1
+                    let parent = b.index_of(p)?;
+                    let h = b.hierarchy();
+                    h.below(parent).into_iter().fold(parent, usize::max) + 1
                 }
                 None => b.themes.len(),
             };
@@ -652,6 +601,230 @@ impl Codebook {
     }
 }
 
+/// One line of the codebook's tree: a theme, where it is in `Codebook::themes`, and its depth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TreeRow<'a> {
+    pub depth: usize,
+    pub index: usize,
+    pub theme: &'a Theme,
+}
+
+/// A codebook's parent links resolved into positions once, so that every walk through the
+/// hierarchy (children, descendants, ancestors, the tree, roll-ups, cycles) visits each theme a
+/// bounded number of times: linear in the number of themes, however deep the chain. Walks are
+/// iterative (a 20,000-deep chain needs no 20,000-deep recursion) and safe on cyclic,
+/// hand-edited codebooks.
+///
+/// Positions are indices into `Codebook::themes`; a key names the first theme with that key.
+pub struct Hierarchy<'a> {
+    themes: &'a [Theme],
+    /// The first theme with each key.
+    position: HashMap<&'a str, usize>,
+    /// Each theme's parent, when the parent is in the codebook (a theme may be its own).
+    parent: Vec<Option<usize>>,
+    /// Each theme's children, in file order.
+    children: Vec<Vec<usize>>,
+}
+
+impl<'a> Hierarchy<'a> {
+    fn new(themes: &'a [Theme]) -> Hierarchy<'a> {
+        let mut position: HashMap<&str, usize> = HashMap::with_capacity(themes.len());
+        for (i, t) in themes.iter().enumerate() {
+            position.entry(t.key.as_str()).or_insert(i);
+        }
+        let parent: Vec<Option<usize>> = themes
+            .iter()
+            .map(|t| t.parent.as_deref().and_then(|p| position.get(p).copied()))
+            .collect();
+        let mut children = vec![Vec::new(); themes.len()];
+        for (i, p) in parent.iter().enumerate() {
+            if let Some(p) = *p {
+                children[p].push(i);
+            }
+        }
+        Hierarchy {
+            themes,
+            position,
+            parent,
+            children,
+        }
+    }
+
+    /// The position of the (first) theme with this key.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.position.get(key).copied()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Theme> {
+        self.position(key).map(|i| &self.themes[i])
+    }
+
+    /// Direct children, in file order.
+    pub fn children(&self, key: &str) -> Vec<&'a Theme> {
+        self.position(key)
+            .map(|i| self.children[i].iter().map(|&c| &self.themes[c]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Positions of everything below theme `i`, depth-first in file order, without `i`.
+    fn below(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut seen: BTreeSet<usize> = BTreeSet::from([i]);
+        // Children still to visit, last to visit first.
+        let mut stack: Vec<usize> = self.children[i].iter().rev().copied().collect();
+        while let Some(c) = stack.pop() {
+            if seen.insert(c) {
+                out.push(c);
+                stack.extend(self.children[c].iter().rev());
+            }
+        }
+        out
+    }
+
+    /// Everything below `key`, depth-first in file order, without `key` itself.
+    pub fn descendants(&self, key: &str) -> Vec<&'a Theme> {
+        self.position(key)
+            .map(|i| self.below(i).into_iter().map(|d| &self.themes[d]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Parent, grandparent, ... (nearest first), lazily. Stops at a cycle or an unknown parent.
+    pub fn ancestors(&self, key: &str) -> impl Iterator<Item = &'a Theme> + '_ {
+        let start = self.position(key);
+        let mut seen: BTreeSet<usize> = start.into_iter().collect();
+        let mut cur = start;
+        std::iter::from_fn(move || {
+            let p = self.parent[cur?]?;
+            if !seen.insert(p) {
+                return None;
+            }
+            cur = Some(p);
+            Some(&self.themes[p])
+        })
+    }
+
+    /// Themes without a parent (or whose parent is missing), in file order.
+    pub fn roots(&self) -> Vec<&'a Theme> {
+        (0..self.themes.len())
+            .filter(|&i| self.parent[i].is_none())
+            .map(|i| &self.themes[i])
+            .collect()
+    }
+
+    /// Every theme once, depth-first in file order, with its depth (roots at 0). Themes no
+    /// root leads to (on a parent cycle or below one) come last, each walk starting at depth 0
+    /// from the first of them in file order, so nothing is hidden from view.
+    pub fn rows(&self) -> Vec<TreeRow<'a>> {
+        let n = self.themes.len();
+        let mut out = Vec::with_capacity(n);
+        let mut seen = vec![false; n];
+        let roots = (0..n).filter(|&i| self.parent[i].is_none());
+        // Roots first, then whatever they did not reach.
+        for start in roots.chain(0..n) {
+            if seen[start] {
+                continue;
+            }
+            seen[start] = true;
+            let mut stack = vec![(start, 0)];
+            while let Some((i, depth)) = stack.pop() {
+                out.push(TreeRow {
+                    depth,
+                    index: i,
+                    theme: &self.themes[i],
+                });
+                for &c in self.children[i].iter().rev() {
+                    if !seen[c] {
+                        seen[c] = true;
+                        stack.push((c, depth + 1));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// For each theme (by position), `own` of it plus `own` of everything below it: the
+    /// passages a parent rolls up from its sub-themes. Everything hanging from a parent cycle
+    /// is below each of its members.
+    pub fn totals(&self, own: impl Fn(&Theme) -> usize) -> Vec<usize> {
+        let n = self.themes.len();
+        let mut total: Vec<usize> = self.themes.iter().map(own).collect();
+        let mut on_cycle = vec![false; n];
+        let cycles = self.cycles();
+        for &i in cycles.iter().flatten() {
+            on_cycle[i] = true;
+        }
+        // Off the cycles the links form trees: add each theme into its parent once all its
+        // children have been added into it (leaves first).
+        let mut waiting: Vec<usize> = (0..n)
+            .map(|i| self.children[i].iter().filter(|&&c| !on_cycle[c]).count())
+            .collect();
+        let mut ready: Vec<usize> = (0..n)
+            .filter(|&i| !on_cycle[i] && waiting[i] == 0)
+            .collect();
+        while let Some(i) = ready.pop() {
+            if let Some(p) = self.parent[i] {
+                total[p] += total[i];
+                if !on_cycle[p] {
+                    waiting[p] -= 1;
+                    if waiting[p] == 0 {
+                        ready.push(p);
+                    }
+                }
+            }
+        }
+        // Each member of a cycle has the whole cycle with what hangs from it.
+        for cycle in cycles {
+            let whole: usize = cycle.iter().map(|&i| total[i]).sum();
+            for i in cycle {
+                total[i] = whole;
+            }
+        }
+        total
+    }
+
+    /// Every parent cycle, as the positions of its members: from its first member in file
+    /// order, each followed by its parent (the last one's parent is the first). A theme that is
+    /// its own parent is a cycle of one. Cycles come in the order of their first members.
+    pub fn cycles(&self) -> Vec<Vec<usize>> {
+        let n = self.themes.len();
+        // 0: not visited; w + 1: on the path of the walk from theme w; usize::MAX: done.
+        let mut mark = vec![0usize; n];
+        let mut cycles = Vec::new();
+        for start in 0..n {
+            if mark[start] != 0 {
+                continue;
+            }
+            // Follow parents until a theme seen before: on this walk's path it closes a
+            // cycle; otherwise it was settled by an earlier walk.
+            let mut path = Vec::new();
+            let mut cur = Some(start);
+            while let Some(i) = cur {
+                if mark[i] == start + 1 {
+                    let from = path.iter().position(|&p| p == i).expect("on the path");
+                    let mut cycle: Vec<usize> = path[from..].to_vec();
+                    // From the first member in file order, in the order the walk went.
+                    let first = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
+                    cycle.rotate_left(first);
+                    cycles.push(cycle);
+                    break;
+                }
+                if mark[i] != 0 {
+                    break;
+                }
+                mark[i] = start + 1;
+                path.push(i);
+                cur = self.parent[i];
+            }
+            for i in path {
+                mark[i] = usize::MAX;
+            }
+        }
+        cycles.sort_by_key(|c| c[0]);
+        cycles
+    }
+}
+
 #[derive(Serialize)]
 struct TomlTheme<'a> {
     theme: [&'a Theme; 1],
@@ -666,11 +839,13 @@ fn spans(text: &str) -> (Vec<ThemeLines>, Vec<CodebookError>) {
     let Ok(doc) = DeTable::parse(text) else {
         return (lines, errors);
     };
+    let numbers = Lines::new(text);
+    let line_of = |byte: usize| numbers.line_of(byte);
     for (k, v) in doc.get_ref().iter() {
         let name: &str = k.get_ref();
         if name != "theme" {
             errors.push(CodebookError::at(
-                Some(line_of(text, k.span().start)),
+                Some(line_of(k.span().start)),
                 format!("unknown top-level entry `{name}`: a codebook holds only [[theme]] tables"),
             ));
             continue;
@@ -680,13 +855,13 @@ fn spans(text: &str) -> (Vec<ThemeLines>, Vec<CodebookError>) {
         };
         for item in items.iter() {
             let mut tl = ThemeLines {
-                table: Some(line_of(text, item.span().start)),
+                table: Some(line_of(item.span().start)),
                 ..ThemeLines::default()
             };
             if let DeValue::Table(fields) = item.get_ref() {
                 for (fk, fv) in fields.iter() {
                     let fname: &str = fk.get_ref();
-                    let l = Some(line_of(text, fv.span().start));
+                    let l = Some(line_of(fv.span().start));
                     match fname {
                         "key" => tl.key = l,
                         "name" => tl.name = l,
@@ -694,7 +869,7 @@ fn spans(text: &str) -> (Vec<ThemeLines>, Vec<CodebookError>) {
                         "parent" => tl.parent = l,
                         _ if KNOWN_FIELDS.contains(&fname) => {}
                         _ => errors.push(CodebookError::at(
-                            Some(line_of(text, fk.span().start)),
+                            Some(line_of(fk.span().start)),
                             format!(
                                 "unknown theme field `{fname}` (known: {})",
                                 KNOWN_FIELDS.join(", ")
@@ -943,6 +1118,231 @@ color = \"#000000\"
         let e = b.move_under("collaboration", Some("trust")).unwrap_err();
         assert!(e.message.contains("inside"), "{e}");
         assert_eq!(b, Codebook::builtin(), "a refused edit changes nothing");
+    }
+
+    /// A codebook of themes `t0..`, each under the theme named by `parents[i]` (an index, or
+    /// none).
+    fn linked(parents: &[Option<usize>]) -> Codebook {
+        let mut b = Codebook::default();
+        for (i, p) in parents.iter().enumerate() {
+            let mut t = Theme::new(&format!("t{i}"), &format!("Theme {i}"), PALETTE[i % 24]);
+            t.parent = p.map(|p| format!("t{p}"));
+            b.themes.push(t);
+        }
+        b
+    }
+
+    #[test]
+    fn every_cycle_is_reported_once_with_its_members_in_parent_order() {
+        // t0 → t3 → t1 → t0 is a cycle, t2 and t5 hang below it, t4 is its own parent, t6 → t7
+        // → t6 a second cycle, t8 a root.
+        let b = linked(&[
+            Some(3),
+            Some(0),
+            Some(1),
+            Some(1),
+            Some(4),
+            Some(2),
+            Some(7),
+            Some(6),
+            None,
+        ]);
+        let messages: Vec<String> = b.validate().into_iter().map(|e| e.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "theme `t4` is its own parent",
+                "themes form a parent cycle: t0 → t3 → t1 → t0",
+                "themes form a parent cycle: t6 → t7 → t6",
+            ]
+        );
+        let h = b.hierarchy();
+        assert_eq!(h.cycles(), [vec![0, 3, 1], vec![4], vec![6, 7]]);
+        // Nothing is hidden from the tree: the root first, then each walk the roots missed.
+        let rows: Vec<(usize, &str)> = h
+            .rows()
+            .iter()
+            .map(|r| (r.depth, r.theme.key.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (0, "t8"),
+                (0, "t0"),
+                (1, "t1"),
+                (2, "t2"),
+                (3, "t5"),
+                (2, "t3"),
+                (0, "t4"),
+                (0, "t6"),
+                (1, "t7"),
+            ]
+        );
+        // A member of a cycle has the whole cycle and what hangs from it below it.
+        let totals = h.totals(|_| 1);
+        assert_eq!(totals, [5, 5, 2, 5, 1, 1, 2, 2, 1]);
+        let keys = |v: Vec<&Theme>| v.into_iter().map(|t| t.key.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(b.descendants("t3")), ["t0", "t1", "t2", "t5"]);
+        assert_eq!(keys(b.ancestors("t5")), ["t2", "t1", "t0", "t3"]);
+        assert_eq!(keys(b.ancestors("t4")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_chain_twenty_thousand_deep_is_walked_without_recursion() {
+        const N: usize = 20_000;
+        let parents: Vec<Option<usize>> = (0..N).map(|i| i.checked_sub(1)).collect();
+        let b = linked(&parents);
+        assert_eq!(b.validate(), []);
+        let h = b.hierarchy();
+        let rows = h.rows();
+        assert!(rows
+            .iter()
+            .enumerate()
+            .all(|(i, r)| r.depth == i && r.index == i));
+        assert_eq!(h.descendants("t0").len(), N - 1);
+        let up: Vec<&Theme> = h.ancestors(&format!("t{}", N - 1)).collect();
+        assert_eq!((up.len(), up[0].key.as_str()), (N - 1, "t19998"));
+        assert_eq!(h.totals(|_| 1)[0], N);
+        assert_eq!(b.roots().len(), 1);
+        // Closing the chain into one cycle: reported once, from its first member.
+        let mut cyclic = b.clone();
+        cyclic.themes[0].parent = Some(format!("t{}", N - 1));
+        let errs = cyclic.validate();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.starts_with(&format!(
+            "themes form a parent cycle: t0 → t{} → t{}",
+            N - 1,
+            N - 2
+        )));
+        assert_eq!(cyclic.tree().len(), N);
+        // The file, with a line for each problem, in one pass.
+        let text = cyclic.to_toml();
+        let errs = Codebook::parse_report(&text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line, Some(5), "{:?}", errs[0]);
+    }
+
+    /// The walks as first written (recursive, searching the theme list at each step): slow,
+    /// but plainly right, to check the linear ones against.
+    mod reference {
+        use super::super::*;
+
+        pub fn children<'a>(b: &'a Codebook, key: &str) -> Vec<&'a Theme> {
+            b.themes
+                .iter()
+                .filter(|t| t.parent.as_deref() == Some(key))
+                .collect()
+        }
+
+        fn below<'a>(
+            b: &'a Codebook,
+            key: &str,
+            seen: &mut BTreeSet<String>,
+            out: &mut Vec<&'a Theme>,
+        ) {
+            for t in children(b, key) {
+                if seen.insert(t.key.clone()) {
+                    out.push(t);
+                    below(b, &t.key, seen, out);
+                }
+            }
+        }
+
+        pub fn descendants<'a>(b: &'a Codebook, key: &str) -> Vec<&'a Theme> {
+            let mut out = Vec::new();
+            below(b, key, &mut BTreeSet::from([key.to_string()]), &mut out);
+            out
+        }
+
+        pub fn ancestors<'a>(b: &'a Codebook, key: &str) -> Vec<&'a Theme> {
+            let get = |k: &str| b.themes.iter().find(|t| t.key == k);
+            let mut out: Vec<&Theme> = Vec::new();
+            let mut cur = get(key);
+            while let Some(p) = cur.and_then(|t| t.parent.as_deref()).and_then(get) {
+                if p.key == key || out.iter().any(|a| a.key == p.key) {
+                    break;
+                }
+                out.push(p);
+                cur = Some(p);
+            }
+            out
+        }
+
+        pub fn cycle_messages(b: &Codebook) -> Vec<String> {
+            let parent_of: HashMap<&str, &str> = b
+                .themes
+                .iter()
+                .filter_map(|t| t.parent.as_deref().map(|p| (t.key.as_str(), p)))
+                .collect();
+            let mut out = Vec::new();
+            let mut reported: BTreeSet<&str> = BTreeSet::new();
+            for t in &b.themes {
+                if reported.contains(t.key.as_str()) {
+                    continue;
+                }
+                let mut path = vec![t.key.as_str()];
+                let mut cur = t.key.as_str();
+                while let Some(&p) = parent_of.get(cur) {
+                    if p == t.key && path.len() > 1 {
+                        path.push(p);
+                        out.push(format!("themes form a parent cycle: {}", path.join(" → ")));
+                        reported.extend(path.iter().copied());
+                        break;
+                    }
+                    if path.contains(&p) {
+                        break;
+                    }
+                    path.push(p);
+                    cur = p;
+                }
+            }
+            out
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// On small codebooks of every shape (forests, cycles, themes below cycles, missing
+        /// parents, self-parents), the linear walks agree with the reference ones.
+        #[test]
+        fn linear_walks_agree_with_the_reference(
+            parents in proptest::collection::vec(proptest::option::of(0usize..14), 0..12)
+        ) {
+            // Parents 12 and 13 are not themes.
+            let b = linked(&parents);
+            let h = b.hierarchy();
+            let keys = |v: Vec<&Theme>| v.into_iter().map(|t| t.key.clone()).collect::<Vec<_>>();
+            for t in &b.themes {
+                proptest::prop_assert_eq!(keys(h.descendants(&t.key)), keys(reference::descendants(&b, &t.key)));
+                proptest::prop_assert_eq!(keys(h.children(&t.key)), keys(reference::children(&b, &t.key)));
+                proptest::prop_assert_eq!(keys(h.ancestors(&t.key).collect()), keys(reference::ancestors(&b, &t.key)));
+            }
+            let own = |t: &Theme| t.key[1..].parse::<usize>().unwrap() + 1;
+            let totals = h.totals(own);
+            for (i, t) in b.themes.iter().enumerate() {
+                let want = own(t) + reference::descendants(&b, &t.key).into_iter().map(own).sum::<usize>();
+                proptest::prop_assert_eq!(totals[i], want, "{}", t.key);
+            }
+            // Each theme once in the tree, a child one deeper than the row it follows from.
+            let rows = h.rows();
+            let mut listed: Vec<usize> = rows.iter().map(|r| r.index).collect();
+            listed.sort_unstable();
+            proptest::prop_assert_eq!(listed, (0..b.themes.len()).collect::<Vec<_>>());
+            for w in rows.windows(2) {
+                proptest::prop_assert!(w[1].depth <= w[0].depth + 1);
+                if w[1].depth == w[0].depth + 1 {
+                    proptest::prop_assert_eq!(w[1].theme.parent.as_deref(), Some(w[0].theme.key.as_str()));
+                }
+            }
+            let cycles: Vec<String> = b
+                .validate()
+                .into_iter()
+                .map(|e| e.message)
+                .filter(|m| m.contains("cycle"))
+                .collect();
+            proptest::prop_assert_eq!(cycles, reference::cycle_messages(&b));
+        }
     }
 
     #[test]
