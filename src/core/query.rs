@@ -15,11 +15,11 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Bound;
 use tantivy::query::{
-    BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
-    Query as TantivyQuery, RangeQuery, TermQuery,
+    BooleanQuery, EmptyQuery, EnableScoring, Explanation, FuzzyTermQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption};
-use tantivy::{DateTime, Term};
+use tantivy::{DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
 
 /// A parse (or translation) error: `start..end` are code-point columns in the query text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -855,19 +855,112 @@ fn term_or_phrase(field: TantivyField, tokens: Vec<String>) -> Option<Box<dyn Ta
             Term::from_field_text(field, &tokens[0]),
             IndexRecordOption::WithFreqs,
         ))),
-        _ => Some(Box::new(PhraseQuery::new(
+        _ => Some(Box::new(ForwardOnly(Box::new(PhraseQuery::new(
             tokens
                 .iter()
                 .map(|t| Term::from_field_text(field, t))
                 .collect(),
-        ))),
+        ))))),
     }
 }
 
 fn prefix_query(field: TantivyField, prefix: &str) -> Box<dyn TantivyQuery> {
     let mut q = PhrasePrefixQuery::new(vec![Term::from_field_text(field, prefix)]);
     q.set_max_expansions(500);
-    Box::new(q)
+    Box::new(ForwardOnly(Box::new(q)))
+}
+
+/// A phrase (or phrase-prefix) query whose scorer is never asked to seek behind the document
+/// it is on. tantivy 0.27's phrase scorer asserts that it never is (in builds with debug
+/// assertions, as tests and development builds are), but an exclusion asks anyway: in
+/// `trust NOT "doña doña"`, a phrase that matches no note has run out before the first note
+/// is checked against it, and the check panicked (found by fuzzing; tantivy issue #2811).
+/// A seek to or behind the current document answers that document, as `DocSet::seek`
+/// describes; a "danger" seek behind it answers that nothing matches before it, which holds
+/// because the phrase's documents are those of its first term's postings, already past there.
+#[derive(Debug)]
+struct ForwardOnly(Box<dyn TantivyQuery>);
+
+impl Clone for ForwardOnly {
+    fn clone(&self) -> ForwardOnly {
+        ForwardOnly(self.0.box_clone())
+    }
+}
+
+impl TantivyQuery for ForwardOnly {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ForwardOnlyWeight(self.0.weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor)
+    }
+}
+
+struct ForwardOnlyWeight(Box<dyn Weight>);
+
+impl Weight for ForwardOnlyWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(ForwardOnlyScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
+        let (found, scorer) = self.0.scorer_danger(reader, target, boost)?;
+        Ok((found, Box::new(ForwardOnlyScorer(scorer))))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+struct ForwardOnlyScorer(Box<dyn Scorer>);
+
+impl DocSet for ForwardOnlyScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let doc = self.0.doc();
+        if target <= doc {
+            doc
+        } else {
+            self.0.seek(target)
+        }
+    }
+
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        let doc = self.0.doc();
+        if target < doc {
+            SeekDangerResult::SeekLowerBound(doc)
+        } else {
+            self.0.seek_danger(target)
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.0.cost()
+    }
+}
+
+impl Scorer for ForwardOnlyScorer {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
 }
 
 fn union(mut qs: Vec<Box<dyn TantivyQuery>>) -> Option<Box<dyn TantivyQuery>> {
