@@ -273,6 +273,11 @@ impl Codebook {
     /// A file that is not valid TOML is an error (with its line): it is never overwritten.
     pub fn edit_toml(&self, text: &str) -> Result<String, CodebookError> {
         use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
+        // A byte-order mark (as some Windows editors write) is kept; toml_edit would drop it.
+        let (bom, text) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => ("\u{feff}", rest),
+            None => ("", text),
+        };
         let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
             let line = e.span().map(|s| Lines::new(text).line_of(s.start));
             let message = e.message().lines().next().unwrap_or("").trim().to_string();
@@ -285,7 +290,7 @@ impl Codebook {
             None => Vec::new(),
             Some(Item::ArrayOfTables(tables)) => std::mem::take(tables).into_iter().collect(),
             // `theme = [{ ... }]`: a layout this edit does not keep.
-            Some(_) => return Ok(self.to_toml()),
+            Some(_) => return Ok(format!("{bom}{}", self.to_toml())),
         };
         // Each theme's table: the first unclaimed one with its key.
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
@@ -375,7 +380,7 @@ impl Codebook {
         } else {
             doc.insert("theme", Item::ArrayOfTables(out));
         }
-        Ok(doc.to_string())
+        Ok(format!("{bom}{doc}"))
     }
 
     /// The codebook as TOML in the same shape as `codebook/default.toml`.
@@ -1722,13 +1727,23 @@ example = "He came to every session."
     }
 
     #[test]
-    fn removing_the_first_themes_leaves_no_blank_line_at_the_top() {
+    fn removing_the_first_themes_leaves_no_blank_line_at_the_top_and_a_bom_stays() {
         let text = "[[theme]]\nkey = \"a\"\nname = \"A\"\ncolour = \"#111111\"\n\n[[theme]]\nkey = \"b\"\nname = \"B\"\ncolour = \"#222222\"\n";
         let mut b = Codebook::parse(text).unwrap();
         b.delete("a", None, 0).unwrap();
         assert_eq!(
             b.edit_toml(text).unwrap(),
             "[[theme]]\nkey = \"b\"\nname = \"B\"\ncolour = \"#222222\"\n"
+        );
+        // A byte-order mark stays, changed or not.
+        let bom = format!("\u{feff}{text}");
+        let b = Codebook::parse(&bom).unwrap();
+        assert_eq!(b.edit_toml(&bom).unwrap(), bom);
+        let mut renamed = b.clone();
+        renamed.rename("b", "Bee").unwrap();
+        assert_eq!(
+            renamed.edit_toml(&bom).unwrap(),
+            bom.replace("\"B\"", "\"Bee\"")
         );
         // Every theme removed: the comments stay, the tables go.
         let commented = format!("# all themes\n\n{text}# end\n");

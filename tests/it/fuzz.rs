@@ -44,7 +44,6 @@ fn config(cases: u32) -> ProptestConfig {
 struct Demo {
     _dir: tempfile::TempDir,
     index: SearchIndex,
-    codebook: Codebook,
     session_text: String,
     codings_name: String,
     codings_json: String,
@@ -92,7 +91,6 @@ fn demo() -> &'static Demo {
             codings_json: std::fs::read_to_string(&codings).unwrap(),
             _dir: dir,
             index,
-            codebook,
             session_text,
         }
     })
