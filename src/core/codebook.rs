@@ -380,7 +380,16 @@ impl Codebook {
         } else {
             doc.insert("theme", Item::ArrayOfTables(out));
         }
-        Ok(format!("{bom}{doc}"))
+        let out = doc.to_string();
+        // toml_edit ends the lines it writes with LF; a file whose lines all end in CRLF (as
+        // Windows editors write them) keeps CRLF throughout.
+        let crlf = text.contains("\r\n") && !text.replace("\r\n", "").contains('\n');
+        let out = if crlf {
+            out.replace("\r\n", "\n").replace('\n', "\r\n")
+        } else {
+            out
+        };
+        Ok(format!("{bom}{out}"))
     }
 
     /// The codebook as TOML in the same shape as `codebook/default.toml`.
@@ -1005,16 +1014,47 @@ fn join_above(carried: &str, text: &str) -> String {
     out
 }
 
-/// A theme's `[[theme]]` table as `to_toml` writes it.
+/// A theme's `[[theme]]` table with the fields `to_toml` writes, in its order.
 fn new_table(theme: &Theme) -> toml_edit::Table {
-    let text = toml::to_string_pretty(&TomlTheme { theme: [theme] }).unwrap_or_default();
-    let mut doc: toml_edit::DocumentMut = text.parse().expect("toml writes valid TOML");
-    match doc.remove("theme") {
-        Some(toml_edit::Item::ArrayOfTables(tables)) => {
-            tables.into_iter().next().expect("one theme table")
+    let mut table = toml_edit::Table::new();
+    let fields = [
+        ("key", Some(theme.key.as_str())),
+        ("name", Some(theme.name.as_str())),
+        ("colour", Some(theme.colour.as_str())),
+        ("parent", theme.parent.as_deref()),
+        ("definition", Some(theme.definition.as_str())),
+        ("use_when", Some(theme.use_when.as_str())),
+        ("not_when", Some(theme.not_when.as_str())),
+        ("example", Some(theme.example.as_str())),
+    ];
+    for (field, value) in fields {
+        if let Some(v) = value {
+            table.insert(field, toml_edit::Item::Value(one_line_string(v)));
         }
-        _ => unreachable!("`TomlTheme` is one [[theme]] table"),
     }
+    table
+}
+
+/// `s` as a TOML basic string on one line (line breaks and other controls escaped), so that
+/// the line ends of the file around it never become part of the value.
+fn one_line_string(s: &str) -> toml_edit::Value {
+    let mut quoted = String::with_capacity(s.len() + 2);
+    quoted.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+        .parse()
+        .expect("an escaped basic string is a TOML value")
 }
 
 /// Set the table's fields to the theme's, rewriting only values that differ.
@@ -1042,18 +1082,18 @@ fn update_table(table: &mut toml_edit::Table, theme: &Theme) {
 /// `field = value` (`None`: no such field), keeping the spacing and comment around an
 /// existing value.
 fn set_field(table: &mut toml_edit::Table, field: &str, value: Option<&str>) {
-    use toml_edit::{Item, Value};
+    use toml_edit::Item;
     match (table.get_mut(field), value) {
         (Some(item), Some(v)) if item.as_str() == Some(v) => {}
         (Some(item), Some(v)) => {
-            let mut new = Value::from(v);
+            let mut new = one_line_string(v);
             if let Some(old) = item.as_value() {
                 *new.decor_mut() = old.decor().clone();
             }
             *item = Item::Value(new);
         }
         (None, Some(v)) => {
-            table.insert(field, toml_edit::value(v));
+            table.insert(field, Item::Value(one_line_string(v)));
         }
         (Some(_), None) => {
             table.remove(field);
@@ -1751,6 +1791,26 @@ example = "He came to every session."
         let out = empty.edit_toml(&commented).unwrap();
         assert_eq!(out, "# all themes\n\n# end\n");
         assert_eq!(Codebook::parse(&out).unwrap(), empty);
+    }
+
+    #[test]
+    fn a_file_with_windows_line_ends_keeps_them() {
+        let crlf = HAND_WRITTEN.replace('\n', "\r\n");
+        let b = Codebook::parse(&crlf).unwrap();
+        assert_eq!(b.edit_toml(&crlf).unwrap(), crlf);
+        let mut changed = b.clone();
+        changed.rename("trust", "Confianza").unwrap();
+        let mut housing = Theme::new("housing", "Housing", "#a65cc8");
+        housing.definition = "Where families live.\nAnd move.".into();
+        changed.add(housing).unwrap();
+        changed.delete("roles", None, 0).unwrap();
+        let out = changed.edit_toml(&crlf).unwrap();
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+        assert_eq!(Codebook::parse(&out).unwrap(), changed);
+        assert_eq!(
+            out.replace("\r\n", "\n"),
+            changed.edit_toml(HAND_WRITTEN).unwrap()
+        );
     }
 
     #[test]
