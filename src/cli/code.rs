@@ -206,9 +206,10 @@ pub fn check_codebook(store: &Store) -> Vec<Problem> {
 
 fn unknown_themes(store: &Store, book: &Codebook) -> Vec<Problem> {
     let (files, _) = coding_store::load_all(store.root());
+    let themes = book.hierarchy();
     let mut problems = Vec::new();
     for f in &files {
-        for c in f.codings.iter().filter(|c| book.get(&c.theme).is_none()) {
+        for c in f.codings.iter().filter(|c| themes.get(&c.theme).is_none()) {
             problems.push(Problem {
                 path: coding_store::file_path(store.root(), &f.coder, &f.session),
                 line: None,
@@ -519,19 +520,16 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
     }
     let counts: BTreeMap<String, usize> = coding_store::count_by_theme(&files);
     let own = |k: &str| counts.get(k).copied().unwrap_or(0);
-    let shown: Vec<ShownTheme> = book
-        .tree()
+    let hierarchy = book.hierarchy();
+    let totals = hierarchy.totals(|t| own(&t.key));
+    let shown: Vec<ShownTheme> = hierarchy
+        .rows()
         .into_iter()
-        .map(|(depth, t)| ShownTheme {
-            depth,
-            theme: t,
-            passages: own(&t.key),
-            passages_with_children: own(&t.key)
-                + book
-                    .descendants(&t.key)
-                    .iter()
-                    .map(|d| own(&d.key))
-                    .sum::<usize>(),
+        .map(|r| ShownTheme {
+            depth: r.depth,
+            theme: r.theme,
+            passages: own(&r.theme.key),
+            passages_with_children: totals[r.index],
         })
         .collect();
     if json {

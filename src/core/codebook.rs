@@ -141,12 +141,27 @@ const KNOWN_FIELDS: [&str; 8] = [
     "example",
 ];
 
-fn line_of(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// 1-based line numbers of byte offsets, each found by a binary search over where the lines
+/// start (counting the newlines before each offset anew made reading a codebook quadratic).
+struct Lines {
+    newlines: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines {
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    fn line_of(&self, byte: usize) -> usize {
+        self.newlines.partition_point(|&nl| nl < byte) + 1
+    }
 }
 
 /// True for `#rrggbb` (hex digits in either case).
@@ -188,7 +203,7 @@ impl Codebook {
     /// Parse and validate codebook TOML, reporting every problem (with lines).
     pub fn parse_report(text: &str) -> Result<Codebook, Vec<CodebookError>> {
         let book: Codebook = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start));
+            let line = e.span().map(|s| Lines::new(text).line_of(s.start));
             vec![CodebookError::at(line, e.message().trim().to_string())]
         })?;
         let (lines, mut errors) = spans(text);
@@ -224,15 +239,157 @@ impl Codebook {
         }
     }
 
-    /// Write the codebook as pretty TOML (`[[theme]]` tables), atomically. An invalid codebook
-    /// is refused so a broken file is never written.
+    /// Write the codebook atomically. An existing file is edited in place ([`edit_toml`]:
+    /// comments, order and layout kept, only the changed themes rewritten); a new one is
+    /// written as pretty TOML (`[[theme]]` tables). An invalid codebook is refused so a broken
+    /// file is never written.
+    ///
+    /// [`edit_toml`]: Codebook::edit_toml
     pub fn save(&self, path: &Path) -> Result<(), CodebookError> {
         if let Some(e) = self.validate().into_iter().next() {
             return Err(e.with_path(path));
         }
-        atomic_write(path, self.to_toml().as_bytes()).map_err(|e| {
+        let text = match std::fs::read_to_string(path) {
+            Ok(old) => self.edit_toml(&old).map_err(|e| e.with_path(path))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => self.to_toml(),
+            Err(e) => {
+                return Err(
+                    CodebookError::new(format!("cannot read the codebook: {e}")).with_path(path)
+                )
+            }
+        };
+        atomic_write(path, text.as_bytes()).map_err(|e| {
             CodebookError::new(format!("cannot write the codebook: {e}")).with_path(path)
         })
+    }
+
+    /// `text` (a codebook file, typically edited by hand) changed to hold this codebook, with
+    /// everything else kept byte for byte: comments, blank lines, the order of themes and of
+    /// their fields, quoting and spacing. Each theme's `[[theme]]` table is found by its key;
+    /// only values that differ are rewritten (keeping the comment after them), fields that
+    /// appear are added at the end of their table, and the tables of removed themes go with the
+    /// comment lines right above them. A comment separated from a removed table by a blank line
+    /// stays (it may be about the whole file). New themes are written as `to_toml` writes them.
+    /// A file that is not valid TOML is an error (with its line): it is never overwritten.
+    pub fn edit_toml(&self, text: &str) -> Result<String, CodebookError> {
+        use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
+        // A byte-order mark (as some Windows editors write) is kept; toml_edit would drop it.
+        let (bom, text) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => ("\u{feff}", rest),
+            None => ("", text),
+        };
+        let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            let line = e.span().map(|s| Lines::new(text).line_of(s.start));
+            let message = e.message().lines().next().unwrap_or("").trim().to_string();
+            CodebookError::at(
+                line,
+                format!("the codebook file is not valid TOML ({message}): fix it first"),
+            )
+        })?;
+        let mut old: Vec<Table> = match doc.get_mut("theme") {
+            None => Vec::new(),
+            Some(Item::ArrayOfTables(tables)) => std::mem::take(tables).into_iter().collect(),
+            // `theme = [{ ... }]`: a layout this edit does not keep.
+            Some(_) => return Ok(format!("{bom}{}", self.to_toml())),
+        };
+        // Each theme's table: the first unclaimed one with its key.
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for (j, t) in old.iter().enumerate().rev() {
+            if let Some(k) = t.get("key").and_then(Item::as_str) {
+                by_key.entry(k.to_string()).or_default().push(j);
+            }
+        }
+        let matched: Vec<Option<usize>> = self
+            .themes
+            .iter()
+            .map(|t| by_key.get_mut(&t.key).and_then(Vec::pop))
+            .collect();
+        let mut kept = vec![false; old.len()];
+        for &j in matched.iter().flatten() {
+            kept[j] = true;
+        }
+        // What was above a removed table, apart from its own comment lines, moves to the next
+        // kept table (or the end of the file).
+        // When the first tables go, the file does not start with the blank line that
+        // separated them from the one now first.
+        let nothing_above = doc.as_table().iter().all(|(k, _)| k == "theme");
+        let mut carried = String::new();
+        let mut first_kept = true;
+        for j in 0..old.len() {
+            let prefix = table_prefix(&old[j]);
+            if kept[j] {
+                let mut above = if carried.is_empty() {
+                    prefix
+                } else {
+                    join_above(&std::mem::take(&mut carried), &prefix)
+                };
+                if first_kept && j > 0 && nothing_above {
+                    above = above
+                        .trim_start_matches(['\n', '\r', ' ', '\t'])
+                        .to_string();
+                }
+                first_kept = false;
+                old[j].decor_mut().set_prefix(above);
+            } else {
+                carried.push_str(split_leading_comments(&prefix).0);
+            }
+        }
+        if !carried.is_empty() {
+            let trailing = doc.trailing().as_str().unwrap_or("").to_string();
+            doc.set_trailing(join_above(&carried, &trailing));
+        }
+        let mut tables: Vec<Option<Table>> = old.into_iter().map(Some).collect();
+        let mut out = ArrayOfTables::new();
+        for (i, (theme, m)) in self.themes.iter().zip(&matched).enumerate() {
+            let table = match m {
+                Some(j) => {
+                    let mut table = tables[*j].take().expect("each table is claimed once");
+                    update_table(&mut table, theme);
+                    table
+                }
+                None => {
+                    let mut table = new_table(theme);
+                    // A new table takes over what separated the next one from the one before.
+                    let next = matched[i + 1..].iter().flatten().next().copied();
+                    let above = match next.and_then(|j| tables[j].as_mut()) {
+                        Some(next) => {
+                            let prefix = table_prefix(next);
+                            let (before, own) = split_leading_comments(&prefix);
+                            let before = before.to_string();
+                            next.decor_mut().set_prefix(format!("\n{own}"));
+                            before
+                        }
+                        None => String::new(),
+                    };
+                    let above = if above.is_empty() && i > 0 {
+                        "\n".to_string()
+                    } else {
+                        above
+                    };
+                    table.decor_mut().set_prefix(above);
+                    table
+                }
+            };
+            out.push(table);
+        }
+        for (k, t) in out.iter_mut().enumerate() {
+            t.set_position(Some(k as isize + 1));
+        }
+        if out.is_empty() {
+            doc.remove("theme");
+        } else {
+            doc.insert("theme", Item::ArrayOfTables(out));
+        }
+        let out = doc.to_string();
+        // toml_edit ends the lines it writes with LF; a file whose lines all end in CRLF (as
+        // Windows editors write them) keeps CRLF throughout.
+        let crlf = text.contains("\r\n") && !text.replace("\r\n", "").contains('\n');
+        let out = if crlf {
+            out.replace("\r\n", "\n").replace('\n', "\r\n")
+        } else {
+            out
+        };
+        Ok(format!("{bom}{out}"))
     }
 
     /// The codebook as TOML in the same shape as `codebook/default.toml`.
@@ -311,35 +468,19 @@ impl Codebook {
             }
         }
         // A cycle through parents (longer than a self-loop, reported above): report it once, on
-        // the first member in file order.
-        let parent_of: HashMap<&str, &str> = self
-            .themes
-            .iter()
-            .filter_map(|t| t.parent.as_deref().map(|p| (t.key.as_str(), p)))
-            .collect();
-        let mut reported: BTreeSet<&str> = BTreeSet::new();
-        for (i, t) in self.themes.iter().enumerate() {
-            if reported.contains(t.key.as_str()) {
+        // its first member in file order, listing its members from there.
+        let h = self.hierarchy();
+        for cycle in h.cycles() {
+            if cycle.len() < 2 {
                 continue;
             }
-            let mut path = vec![t.key.as_str()];
-            let mut cur = t.key.as_str();
-            while let Some(&p) = parent_of.get(cur) {
-                if p == t.key && path.len() > 1 {
-                    path.push(p);
-                    errors.push(CodebookError::at(
-                        line(i, |l| l.parent),
-                        format!("themes form a parent cycle: {}", path.join(" → ")),
-                    ));
-                    reported.extend(path.iter().copied());
-                    break;
-                }
-                if path.contains(&p) {
-                    break; // a cycle that does not pass through `t`: reported from its members
-                }
-                path.push(p);
-                cur = p;
-            }
+            let first = cycle[0];
+            let mut names: Vec<&str> = cycle.iter().map(|&i| self.themes[i].key.as_str()).collect();
+            names.push(&self.themes[first].key);
+            errors.push(CodebookError::at(
+                line(first, |l| l.parent),
+                format!("themes form a parent cycle: {}", names.join(" → ")),
+            ));
         }
         errors
     }
@@ -398,22 +539,21 @@ impl Codebook {
         scored.into_iter().take(limit).map(|(_, _, k)| k).collect()
     }
 
+    /// The parent links resolved once, for walks through the hierarchy (each linear in the
+    /// number of themes). Build it once for many walks.
+    pub fn hierarchy(&self) -> Hierarchy<'_> {
+        Hierarchy::new(&self.themes)
+    }
+
     /// Direct children, in file order.
     pub fn children(&self, key: &str) -> Vec<&Theme> {
-        self.themes
-            .iter()
-            .filter(|t| t.parent.as_deref() == Some(key))
-            .collect()
+        self.hierarchy().children(key)
     }
 
     /// Everything below `key` (children, grandchildren, ...), depth-first in file order, without
     /// `key` itself. Safe on cyclic codebooks.
     pub fn descendants(&self, key: &str) -> Vec<&Theme> {
-        let mut out: Vec<&Theme> = Vec::new();
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        seen.insert(key.to_string());
-        self.collect_below(key, &mut seen, &mut |_, t| out.push(t), 1);
-        out
+        self.hierarchy().descendants(key)
     }
 
     /// `key` and all its descendants' keys: what a `theme:` filter matches.
@@ -423,71 +563,24 @@ impl Codebook {
         keys
     }
 
-    fn collect_below<'a>(
-        &'a self,
-        key: &str,
-        seen: &mut BTreeSet<String>,
-        visit: &mut dyn FnMut(usize, &'a Theme),
-        depth: usize,
-    ) {
-        for t in self
-            .themes
-            .iter()
-            .filter(|t| t.parent.as_deref() == Some(key))
-        {
-            if seen.insert(t.key.clone()) {
-                visit(depth, t);
-                self.collect_below(&t.key, seen, visit, depth + 1);
-            }
-        }
-    }
-
     /// Parent, grandparent, ... (nearest first). Stops at a cycle or an unknown parent.
     pub fn ancestors(&self, key: &str) -> Vec<&Theme> {
-        let mut out: Vec<&Theme> = Vec::new();
-        let mut cur = self.get(key);
-        while let Some(p) = cur
-            .and_then(|t| t.parent.as_deref())
-            .and_then(|p| self.get(p))
-        {
-            if p.key == key || out.iter().any(|a| a.key == p.key) {
-                break;
-            }
-            out.push(p);
-            cur = Some(p);
-        }
-        out
+        self.hierarchy().ancestors(key).collect()
     }
 
     /// Themes without a parent (or whose parent is missing), in file order.
     pub fn roots(&self) -> Vec<&Theme> {
-        self.themes
-            .iter()
-            .filter(|t| match &t.parent {
-                None => true,
-                Some(p) => self.get(p).is_none(),
-            })
-            .collect()
+        self.hierarchy().roots()
     }
 
     /// Every theme once, depth-first in file order, with its depth (roots at 0). Themes caught
     /// in a parent cycle come last at depth 0, so nothing is hidden from view.
     pub fn tree(&self) -> Vec<(usize, &Theme)> {
-        let mut out: Vec<(usize, &Theme)> = Vec::new();
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        for r in self.roots() {
-            if seen.insert(r.key.clone()) {
-                out.push((0, r));
-                self.collect_below(&r.key, &mut seen, &mut |d, t| out.push((d, t)), 1);
-            }
-        }
-        for t in &self.themes {
-            if seen.insert(t.key.clone()) {
-                out.push((0, t));
-                self.collect_below(&t.key, &mut seen, &mut |d, t| out.push((d, t)), 1);
-            }
-        }
-        out
+        self.hierarchy()
+            .rows()
+            .into_iter()
+            .map(|r| (r.depth, r.theme))
+            .collect()
     }
 
     /// Apply `edit` to a copy; keep the result only if the codebook is still valid.
@@ -515,11 +608,9 @@ impl Codebook {
         self.edit(|b| {
             let at = match &theme.parent {
                 Some(p) => {
-                    let mut last = b.index_of(p)?;
-                    for d in b.descendants(p) {
-                        last = last.max(b.index_of(&d.key)?);
-                    }
-                    last + 1
+                    let parent = b.index_of(p)?;
+                    let h = b.hierarchy();
+                    h.below(parent).into_iter().fold(parent, usize::max) + 1
                 }
                 None => b.themes.len(),
             };
@@ -652,6 +743,365 @@ impl Codebook {
     }
 }
 
+/// One line of the codebook's tree: a theme, where it is in `Codebook::themes`, and its depth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TreeRow<'a> {
+    pub depth: usize,
+    pub index: usize,
+    pub theme: &'a Theme,
+}
+
+/// A codebook's parent links resolved into positions once, so that every walk through the
+/// hierarchy (children, descendants, ancestors, the tree, roll-ups, cycles) visits each theme a
+/// bounded number of times: linear in the number of themes, however deep the chain. Walks are
+/// iterative (a 20,000-deep chain needs no 20,000-deep recursion) and safe on cyclic,
+/// hand-edited codebooks.
+///
+/// Positions are indices into `Codebook::themes`; a key names the first theme with that key.
+pub struct Hierarchy<'a> {
+    themes: &'a [Theme],
+    /// The first theme with each key.
+    position: HashMap<&'a str, usize>,
+    /// Each theme's parent, when the parent is in the codebook (a theme may be its own).
+    parent: Vec<Option<usize>>,
+    /// Each theme's children, in file order.
+    children: Vec<Vec<usize>>,
+}
+
+impl<'a> Hierarchy<'a> {
+    fn new(themes: &'a [Theme]) -> Hierarchy<'a> {
+        let mut position: HashMap<&str, usize> = HashMap::with_capacity(themes.len());
+        for (i, t) in themes.iter().enumerate() {
+            position.entry(t.key.as_str()).or_insert(i);
+        }
+        let parent: Vec<Option<usize>> = themes
+            .iter()
+            .map(|t| t.parent.as_deref().and_then(|p| position.get(p).copied()))
+            .collect();
+        let mut children = vec![Vec::new(); themes.len()];
+        for (i, p) in parent.iter().enumerate() {
+            if let Some(p) = *p {
+                children[p].push(i);
+            }
+        }
+        Hierarchy {
+            themes,
+            position,
+            parent,
+            children,
+        }
+    }
+
+    /// The position of the (first) theme with this key.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.position.get(key).copied()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Theme> {
+        self.position(key).map(|i| &self.themes[i])
+    }
+
+    /// Direct children, in file order.
+    pub fn children(&self, key: &str) -> Vec<&'a Theme> {
+        self.position(key)
+            .map(|i| self.children[i].iter().map(|&c| &self.themes[c]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Positions of everything below theme `i`, depth-first in file order, without `i`.
+    fn below(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut seen: BTreeSet<usize> = BTreeSet::from([i]);
+        // Children still to visit, last to visit first.
+        let mut stack: Vec<usize> = self.children[i].iter().rev().copied().collect();
+        while let Some(c) = stack.pop() {
+            if seen.insert(c) {
+                out.push(c);
+                stack.extend(self.children[c].iter().rev());
+            }
+        }
+        out
+    }
+
+    /// Everything below `key`, depth-first in file order, without `key` itself.
+    pub fn descendants(&self, key: &str) -> Vec<&'a Theme> {
+        self.position(key)
+            .map(|i| self.below(i).into_iter().map(|d| &self.themes[d]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Parent, grandparent, ... (nearest first), lazily. Stops at a cycle or an unknown parent.
+    pub fn ancestors(&self, key: &str) -> impl Iterator<Item = &'a Theme> + '_ {
+        let start = self.position(key);
+        let mut seen: BTreeSet<usize> = start.into_iter().collect();
+        let mut cur = start;
+        std::iter::from_fn(move || {
+            let p = self.parent[cur?]?;
+            if !seen.insert(p) {
+                return None;
+            }
+            cur = Some(p);
+            Some(&self.themes[p])
+        })
+    }
+
+    /// Themes without a parent (or whose parent is missing), in file order.
+    pub fn roots(&self) -> Vec<&'a Theme> {
+        (0..self.themes.len())
+            .filter(|&i| self.parent[i].is_none())
+            .map(|i| &self.themes[i])
+            .collect()
+    }
+
+    /// Every theme once, depth-first in file order, with its depth (roots at 0). Themes no
+    /// root leads to (on a parent cycle or below one) come last, each walk starting at depth 0
+    /// from the first of them in file order, so nothing is hidden from view.
+    pub fn rows(&self) -> Vec<TreeRow<'a>> {
+        let n = self.themes.len();
+        let mut out = Vec::with_capacity(n);
+        let mut seen = vec![false; n];
+        let roots = (0..n).filter(|&i| self.parent[i].is_none());
+        // Roots first, then whatever they did not reach.
+        for start in roots.chain(0..n) {
+            if seen[start] {
+                continue;
+            }
+            seen[start] = true;
+            let mut stack = vec![(start, 0)];
+            while let Some((i, depth)) = stack.pop() {
+                out.push(TreeRow {
+                    depth,
+                    index: i,
+                    theme: &self.themes[i],
+                });
+                for &c in self.children[i].iter().rev() {
+                    if !seen[c] {
+                        seen[c] = true;
+                        stack.push((c, depth + 1));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// For each theme (by position), `own` of it plus `own` of everything below it: the
+    /// passages a parent rolls up from its sub-themes. Everything hanging from a parent cycle
+    /// is below each of its members.
+    pub fn totals(&self, own: impl Fn(&Theme) -> usize) -> Vec<usize> {
+        let n = self.themes.len();
+        let mut total: Vec<usize> = self.themes.iter().map(own).collect();
+        let mut on_cycle = vec![false; n];
+        let cycles = self.cycles();
+        for &i in cycles.iter().flatten() {
+            on_cycle[i] = true;
+        }
+        // Off the cycles the links form trees: add each theme into its parent once all its
+        // children have been added into it (leaves first).
+        let mut waiting: Vec<usize> = (0..n)
+            .map(|i| self.children[i].iter().filter(|&&c| !on_cycle[c]).count())
+            .collect();
+        let mut ready: Vec<usize> = (0..n)
+            .filter(|&i| !on_cycle[i] && waiting[i] == 0)
+            .collect();
+        while let Some(i) = ready.pop() {
+            if let Some(p) = self.parent[i] {
+                total[p] += total[i];
+                if !on_cycle[p] {
+                    waiting[p] -= 1;
+                    if waiting[p] == 0 {
+                        ready.push(p);
+                    }
+                }
+            }
+        }
+        // Each member of a cycle has the whole cycle with what hangs from it.
+        for cycle in cycles {
+            let whole: usize = cycle.iter().map(|&i| total[i]).sum();
+            for i in cycle {
+                total[i] = whole;
+            }
+        }
+        total
+    }
+
+    /// Every parent cycle, as the positions of its members: from its first member in file
+    /// order, each followed by its parent (the last one's parent is the first). A theme that is
+    /// its own parent is a cycle of one. Cycles come in the order of their first members.
+    pub fn cycles(&self) -> Vec<Vec<usize>> {
+        let n = self.themes.len();
+        // 0: not visited; w + 1: on the path of the walk from theme w; usize::MAX: done.
+        let mut mark = vec![0usize; n];
+        let mut cycles = Vec::new();
+        for start in 0..n {
+            if mark[start] != 0 {
+                continue;
+            }
+            // Follow parents until a theme seen before: on this walk's path it closes a
+            // cycle; otherwise it was settled by an earlier walk.
+            let mut path = Vec::new();
+            let mut cur = Some(start);
+            while let Some(i) = cur {
+                if mark[i] == start + 1 {
+                    let from = path.iter().position(|&p| p == i).expect("on the path");
+                    let mut cycle: Vec<usize> = path[from..].to_vec();
+                    // From the first member in file order, in the order the walk went.
+                    let first = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
+                    cycle.rotate_left(first);
+                    cycles.push(cycle);
+                    break;
+                }
+                if mark[i] != 0 {
+                    break;
+                }
+                mark[i] = start + 1;
+                path.push(i);
+                cur = self.parent[i];
+            }
+            for i in path {
+                mark[i] = usize::MAX;
+            }
+        }
+        cycles.sort_by_key(|c| c[0]);
+        cycles
+    }
+}
+
+/// The text above a table's header (comments and blank lines).
+fn table_prefix(table: &toml_edit::Table) -> String {
+    table
+        .decor()
+        .prefix()
+        .and_then(|p| p.as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Splits the text above a table header into what comes first and the comment lines right
+/// above the header (no blank line between them and it): those are about the table.
+fn split_leading_comments(prefix: &str) -> (&str, &str) {
+    let mut start = prefix.len();
+    for line in prefix.split_inclusive('\n').rev() {
+        if line.trim_start().starts_with('#') {
+            start -= line.len();
+        } else {
+            break;
+        }
+    }
+    prefix.split_at(start)
+}
+
+/// `carried` (what was above a removed table) put before `text` (what is above the next
+/// one), with the blank lines where they meet made one: removing tables never piles up blank
+/// lines.
+fn join_above(carried: &str, text: &str) -> String {
+    let is_blank = |l: &str| l.trim().is_empty();
+    let carried_lines: Vec<&str> = carried.split_inclusive('\n').collect();
+    let keep = carried_lines.len()
+        - carried_lines
+            .iter()
+            .rev()
+            .take_while(|l| is_blank(l))
+            .count();
+    let text_lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let skip = text_lines.iter().take_while(|l| is_blank(l)).count();
+    let blank = keep < carried_lines.len() || skip > 0;
+    let mut out = carried_lines[..keep].concat();
+    if blank {
+        out.push('\n');
+    }
+    out.push_str(&text_lines[skip..].concat());
+    out
+}
+
+/// A theme's `[[theme]]` table with the fields `to_toml` writes, in its order.
+fn new_table(theme: &Theme) -> toml_edit::Table {
+    let mut table = toml_edit::Table::new();
+    let fields = [
+        ("key", Some(theme.key.as_str())),
+        ("name", Some(theme.name.as_str())),
+        ("colour", Some(theme.colour.as_str())),
+        ("parent", theme.parent.as_deref()),
+        ("definition", Some(theme.definition.as_str())),
+        ("use_when", Some(theme.use_when.as_str())),
+        ("not_when", Some(theme.not_when.as_str())),
+        ("example", Some(theme.example.as_str())),
+    ];
+    for (field, value) in fields {
+        if let Some(v) = value {
+            table.insert(field, toml_edit::Item::Value(one_line_string(v)));
+        }
+    }
+    table
+}
+
+/// `s` as a TOML basic string on one line (line breaks and other controls escaped), so that
+/// the line ends of the file around it never become part of the value.
+fn one_line_string(s: &str) -> toml_edit::Value {
+    let mut quoted = String::with_capacity(s.len() + 2);
+    quoted.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+        .parse()
+        .expect("an escaped basic string is a TOML value")
+}
+
+/// Set the table's fields to the theme's, rewriting only values that differ.
+fn update_table(table: &mut toml_edit::Table, theme: &Theme) {
+    set_field(table, "key", Some(&theme.key));
+    set_field(table, "name", Some(&theme.name));
+    set_field(table, "colour", Some(&theme.colour));
+    set_field(table, "parent", theme.parent.as_deref());
+    // Empty text fields may be left out of a hand-written file.
+    for (field, v) in [
+        ("definition", &theme.definition),
+        ("use_when", &theme.use_when),
+        ("not_when", &theme.not_when),
+        ("example", &theme.example),
+    ] {
+        let present = table.contains_key(field);
+        set_field(
+            table,
+            field,
+            (present || !v.is_empty()).then_some(v.as_str()),
+        );
+    }
+}
+
+/// `field = value` (`None`: no such field), keeping the spacing and comment around an
+/// existing value.
+fn set_field(table: &mut toml_edit::Table, field: &str, value: Option<&str>) {
+    use toml_edit::Item;
+    match (table.get_mut(field), value) {
+        (Some(item), Some(v)) if item.as_str() == Some(v) => {}
+        (Some(item), Some(v)) => {
+            let mut new = one_line_string(v);
+            if let Some(old) = item.as_value() {
+                *new.decor_mut() = old.decor().clone();
+            }
+            *item = Item::Value(new);
+        }
+        (None, Some(v)) => {
+            table.insert(field, Item::Value(one_line_string(v)));
+        }
+        (Some(_), None) => {
+            table.remove(field);
+        }
+        (None, None) => {}
+    }
+}
+
 #[derive(Serialize)]
 struct TomlTheme<'a> {
     theme: [&'a Theme; 1],
@@ -666,11 +1116,13 @@ fn spans(text: &str) -> (Vec<ThemeLines>, Vec<CodebookError>) {
     let Ok(doc) = DeTable::parse(text) else {
         return (lines, errors);
     };
+    let numbers = Lines::new(text);
+    let line_of = |byte: usize| numbers.line_of(byte);
     for (k, v) in doc.get_ref().iter() {
         let name: &str = k.get_ref();
         if name != "theme" {
             errors.push(CodebookError::at(
-                Some(line_of(text, k.span().start)),
+                Some(line_of(k.span().start)),
                 format!("unknown top-level entry `{name}`: a codebook holds only [[theme]] tables"),
             ));
             continue;
@@ -680,13 +1132,13 @@ fn spans(text: &str) -> (Vec<ThemeLines>, Vec<CodebookError>) {
         };
         for item in items.iter() {
             let mut tl = ThemeLines {
-                table: Some(line_of(text, item.span().start)),
+                table: Some(line_of(item.span().start)),
                 ..ThemeLines::default()
             };
             if let DeValue::Table(fields) = item.get_ref() {
                 for (fk, fv) in fields.iter() {
                     let fname: &str = fk.get_ref();
-                    let l = Some(line_of(text, fv.span().start));
+                    let l = Some(line_of(fv.span().start));
                     match fname {
                         "key" => tl.key = l,
                         "name" => tl.name = l,
@@ -694,7 +1146,7 @@ fn spans(text: &str) -> (Vec<ThemeLines>, Vec<CodebookError>) {
                         "parent" => tl.parent = l,
                         _ if KNOWN_FIELDS.contains(&fname) => {}
                         _ => errors.push(CodebookError::at(
-                            Some(line_of(text, fk.span().start)),
+                            Some(line_of(fk.span().start)),
                             format!(
                                 "unknown theme field `{fname}` (known: {})",
                                 KNOWN_FIELDS.join(", ")
@@ -943,6 +1395,434 @@ color = \"#000000\"
         let e = b.move_under("collaboration", Some("trust")).unwrap_err();
         assert!(e.message.contains("inside"), "{e}");
         assert_eq!(b, Codebook::builtin(), "a refused edit changes nothing");
+    }
+
+    /// A codebook of themes `t0..`, each under the theme named by `parents[i]` (an index, or
+    /// none).
+    fn linked(parents: &[Option<usize>]) -> Codebook {
+        let mut b = Codebook::default();
+        for (i, p) in parents.iter().enumerate() {
+            let mut t = Theme::new(&format!("t{i}"), &format!("Theme {i}"), PALETTE[i % 24]);
+            t.parent = p.map(|p| format!("t{p}"));
+            b.themes.push(t);
+        }
+        b
+    }
+
+    #[test]
+    fn every_cycle_is_reported_once_with_its_members_in_parent_order() {
+        // t0 → t3 → t1 → t0 is a cycle, t2 and t5 hang below it, t4 is its own parent, t6 → t7
+        // → t6 a second cycle, t8 a root.
+        let b = linked(&[
+            Some(3),
+            Some(0),
+            Some(1),
+            Some(1),
+            Some(4),
+            Some(2),
+            Some(7),
+            Some(6),
+            None,
+        ]);
+        let messages: Vec<String> = b.validate().into_iter().map(|e| e.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "theme `t4` is its own parent",
+                "themes form a parent cycle: t0 → t3 → t1 → t0",
+                "themes form a parent cycle: t6 → t7 → t6",
+            ]
+        );
+        let h = b.hierarchy();
+        assert_eq!(h.cycles(), [vec![0, 3, 1], vec![4], vec![6, 7]]);
+        // Nothing is hidden from the tree: the root first, then each walk the roots missed.
+        let rows: Vec<(usize, &str)> = h
+            .rows()
+            .iter()
+            .map(|r| (r.depth, r.theme.key.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (0, "t8"),
+                (0, "t0"),
+                (1, "t1"),
+                (2, "t2"),
+                (3, "t5"),
+                (2, "t3"),
+                (0, "t4"),
+                (0, "t6"),
+                (1, "t7"),
+            ]
+        );
+        // A member of a cycle has the whole cycle and what hangs from it below it.
+        let totals = h.totals(|_| 1);
+        assert_eq!(totals, [5, 5, 2, 5, 1, 1, 2, 2, 1]);
+        let keys = |v: Vec<&Theme>| v.into_iter().map(|t| t.key.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(b.descendants("t3")), ["t0", "t1", "t2", "t5"]);
+        assert_eq!(keys(b.ancestors("t5")), ["t2", "t1", "t0", "t3"]);
+        assert_eq!(keys(b.ancestors("t4")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_chain_twenty_thousand_deep_is_walked_without_recursion() {
+        const N: usize = 20_000;
+        let parents: Vec<Option<usize>> = (0..N).map(|i| i.checked_sub(1)).collect();
+        let b = linked(&parents);
+        assert_eq!(b.validate(), []);
+        let h = b.hierarchy();
+        let rows = h.rows();
+        assert!(rows
+            .iter()
+            .enumerate()
+            .all(|(i, r)| r.depth == i && r.index == i));
+        assert_eq!(h.descendants("t0").len(), N - 1);
+        let up: Vec<&Theme> = h.ancestors(&format!("t{}", N - 1)).collect();
+        assert_eq!((up.len(), up[0].key.as_str()), (N - 1, "t19998"));
+        assert_eq!(h.totals(|_| 1)[0], N);
+        assert_eq!(b.roots().len(), 1);
+        // Closing the chain into one cycle: reported once, from its first member.
+        let mut cyclic = b.clone();
+        cyclic.themes[0].parent = Some(format!("t{}", N - 1));
+        let errs = cyclic.validate();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.starts_with(&format!(
+            "themes form a parent cycle: t0 → t{} → t{}",
+            N - 1,
+            N - 2
+        )));
+        assert_eq!(cyclic.tree().len(), N);
+        // The file, with a line for each problem, in one pass.
+        let text = cyclic.to_toml();
+        let errs = Codebook::parse_report(&text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line, Some(5), "{:?}", errs[0]);
+    }
+
+    /// The walks as first written (recursive, searching the theme list at each step): slow,
+    /// but plainly right, to check the linear ones against.
+    mod reference {
+        use super::super::*;
+
+        pub fn children<'a>(b: &'a Codebook, key: &str) -> Vec<&'a Theme> {
+            b.themes
+                .iter()
+                .filter(|t| t.parent.as_deref() == Some(key))
+                .collect()
+        }
+
+        fn below<'a>(
+            b: &'a Codebook,
+            key: &str,
+            seen: &mut BTreeSet<String>,
+            out: &mut Vec<&'a Theme>,
+        ) {
+            for t in children(b, key) {
+                if seen.insert(t.key.clone()) {
+                    out.push(t);
+                    below(b, &t.key, seen, out);
+                }
+            }
+        }
+
+        pub fn descendants<'a>(b: &'a Codebook, key: &str) -> Vec<&'a Theme> {
+            let mut out = Vec::new();
+            below(b, key, &mut BTreeSet::from([key.to_string()]), &mut out);
+            out
+        }
+
+        pub fn ancestors<'a>(b: &'a Codebook, key: &str) -> Vec<&'a Theme> {
+            let get = |k: &str| b.themes.iter().find(|t| t.key == k);
+            let mut out: Vec<&Theme> = Vec::new();
+            let mut cur = get(key);
+            while let Some(p) = cur.and_then(|t| t.parent.as_deref()).and_then(get) {
+                if p.key == key || out.iter().any(|a| a.key == p.key) {
+                    break;
+                }
+                out.push(p);
+                cur = Some(p);
+            }
+            out
+        }
+
+        pub fn cycle_messages(b: &Codebook) -> Vec<String> {
+            let parent_of: HashMap<&str, &str> = b
+                .themes
+                .iter()
+                .filter_map(|t| t.parent.as_deref().map(|p| (t.key.as_str(), p)))
+                .collect();
+            let mut out = Vec::new();
+            let mut reported: BTreeSet<&str> = BTreeSet::new();
+            for t in &b.themes {
+                if reported.contains(t.key.as_str()) {
+                    continue;
+                }
+                let mut path = vec![t.key.as_str()];
+                let mut cur = t.key.as_str();
+                while let Some(&p) = parent_of.get(cur) {
+                    if p == t.key && path.len() > 1 {
+                        path.push(p);
+                        out.push(format!("themes form a parent cycle: {}", path.join(" → ")));
+                        reported.extend(path.iter().copied());
+                        break;
+                    }
+                    if path.contains(&p) {
+                        break;
+                    }
+                    path.push(p);
+                    cur = p;
+                }
+            }
+            out
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// On small codebooks of every shape (forests, cycles, themes below cycles, missing
+        /// parents, self-parents), the linear walks agree with the reference ones.
+        #[test]
+        fn linear_walks_agree_with_the_reference(
+            parents in proptest::collection::vec(proptest::option::of(0usize..14), 0..12)
+        ) {
+            // Parents 12 and 13 are not themes.
+            let b = linked(&parents);
+            let h = b.hierarchy();
+            let keys = |v: Vec<&Theme>| v.into_iter().map(|t| t.key.clone()).collect::<Vec<_>>();
+            for t in &b.themes {
+                proptest::prop_assert_eq!(keys(h.descendants(&t.key)), keys(reference::descendants(&b, &t.key)));
+                proptest::prop_assert_eq!(keys(h.children(&t.key)), keys(reference::children(&b, &t.key)));
+                proptest::prop_assert_eq!(keys(h.ancestors(&t.key).collect()), keys(reference::ancestors(&b, &t.key)));
+            }
+            let own = |t: &Theme| t.key[1..].parse::<usize>().unwrap() + 1;
+            let totals = h.totals(own);
+            for (i, t) in b.themes.iter().enumerate() {
+                let want = own(t) + reference::descendants(&b, &t.key).into_iter().map(own).sum::<usize>();
+                proptest::prop_assert_eq!(totals[i], want, "{}", t.key);
+            }
+            // Each theme once in the tree, a child one deeper than the row it follows from.
+            let rows = h.rows();
+            let mut listed: Vec<usize> = rows.iter().map(|r| r.index).collect();
+            listed.sort_unstable();
+            proptest::prop_assert_eq!(listed, (0..b.themes.len()).collect::<Vec<_>>());
+            for w in rows.windows(2) {
+                proptest::prop_assert!(w[1].depth <= w[0].depth + 1);
+                if w[1].depth == w[0].depth + 1 {
+                    proptest::prop_assert_eq!(w[1].theme.parent.as_deref(), Some(w[0].theme.key.as_str()));
+                }
+            }
+            let cycles: Vec<String> = b
+                .validate()
+                .into_iter()
+                .map(|e| e.message)
+                .filter(|m| m.contains("cycle"))
+                .collect();
+            proptest::prop_assert_eq!(cycles, reference::cycle_messages(&b));
+        }
+    }
+
+    /// A codebook as a person keeps it: comments above and beside themes, aligned `=`, a
+    /// literal string, a multi-line definition, an uppercase colour, fields left out.
+    const HAND_WRITTEN: &str = r##"# Codebook for the Doña Ana evaluation (hand-edited: keep these comments).
+
+# --- Collaboration ---
+[[theme]]
+key = "collaboration"
+name = "Collaboration"   # the umbrella theme
+colour = "#1F8FD6"
+definition = """
+How agencies work together."""
+
+# Trust between workers of different agencies.
+[[theme]]
+key    = "trust"
+name   = "Trust"
+colour = "#12a0a0"
+parent = "collaboration"
+
+[[theme]]
+key = "roles"
+name = 'Roles'
+colour = "#8a6fdc"
+parent = "collaboration"
+# roles and trust overlap: see the memo of 2026-06-14
+
+# --- Practice ---
+[[theme]]
+key = "practice"
+name = "Práctica"
+colour = "#2f9e6a"
+
+[[theme]]
+key = "engaging"
+name = "Engaging fathers"
+colour = "#7f9612"
+parent = "practice"
+example = "He came to every session."
+
+# The end.
+"##;
+
+    /// Apply `edit` to the hand-written codebook and save it over the file: the new text.
+    fn edited(before: &str, edit: impl FnOnce(&mut Codebook)) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("codebook.toml");
+        std::fs::write(&path, before).unwrap();
+        let mut b = Codebook::load(&path).unwrap();
+        edit(&mut b);
+        b.save(&path).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(Codebook::parse(&after).unwrap(), b, "{after}");
+        after
+    }
+
+    #[test]
+    fn saving_keeps_comments_order_and_layout_byte_for_byte() {
+        // Nothing changed: nothing moves.
+        assert_eq!(edited(HAND_WRITTEN, |_| {}), HAND_WRITTEN);
+        // Rename: that one value, spacing kept.
+        let renamed = edited(HAND_WRITTEN, |b| b.rename("trust", "Confianza 🙂").unwrap());
+        assert_eq!(
+            renamed,
+            HAND_WRITTEN.replace("name   = \"Trust\"", "name   = \"Confianza 🙂\"")
+        );
+        // A comment beside a changed value stays beside it.
+        let renamed = edited(HAND_WRITTEN, |b| {
+            b.rename("collaboration", "Working together").unwrap()
+        });
+        assert!(renamed.contains("name = \"Working together\"   # the umbrella theme\n"));
+        // Add (beside `engaging`, under practice): after its last sibling, as `to_toml` writes it.
+        let added = edited(HAND_WRITTEN, |b| {
+            let mut t = Theme::new("housing", "Housing", &b.suggest_colour());
+            t.parent = Some("practice".into());
+            b.add(t).unwrap();
+        });
+        let housing = "\n[[theme]]\nkey = \"housing\"\nname = \"Housing\"\ncolour = \"#a65cc8\"\nparent = \"practice\"\ndefinition = \"\"\nuse_when = \"\"\nnot_when = \"\"\nexample = \"\"\n";
+        assert_eq!(
+            added,
+            HAND_WRITTEN.replace("\n# The end.", &format!("{housing}\n# The end."))
+        );
+        // Merge roles into trust: roles' table goes; the comment after it, apart from it by a
+        // blank line from the next table's own comment, stays.
+        let merged = edited(&added, |b| {
+            b.merge("roles", "trust").unwrap();
+        });
+        let roles = "\n[[theme]]\nkey = \"roles\"\nname = 'Roles'\ncolour = \"#8a6fdc\"\nparent = \"collaboration\"\n";
+        assert_eq!(merged, added.replace(roles, "\n"));
+        // Delete: the table and nothing else.
+        let deleted = edited(&merged, |b| {
+            b.delete("engaging", None, 0).unwrap();
+        });
+        let engaging = "\n[[theme]]\nkey = \"engaging\"\nname = \"Engaging fathers\"\ncolour = \"#7f9612\"\nparent = \"practice\"\nexample = \"He came to every session.\"\n";
+        assert_eq!(deleted, merged.replace(engaging, ""));
+        // Moving under another parent adds the field at the end of the table; to the top level
+        // removes it.
+        let moved = edited(HAND_WRITTEN, |b| {
+            b.move_under("practice", Some("collaboration")).unwrap();
+            b.move_under("trust", None).unwrap();
+        });
+        assert_eq!(
+            moved,
+            HAND_WRITTEN
+                .replace(
+                    "colour = \"#2f9e6a\"\n",
+                    "colour = \"#2f9e6a\"\nparent = \"collaboration\"\n"
+                )
+                .replace(
+                    "colour = \"#12a0a0\"\nparent = \"collaboration\"\n",
+                    "colour = \"#12a0a0\"\n"
+                )
+        );
+    }
+
+    #[test]
+    fn comments_right_above_a_removed_theme_go_with_it_and_the_rest_stays() {
+        // The file's opening comment is above the first theme, apart by a blank line: it stays
+        // when that theme goes; the comment right above trust goes with trust.
+        let deleted = edited(HAND_WRITTEN, |b| {
+            b.move_under("trust", None).unwrap();
+            b.move_under("roles", None).unwrap();
+            b.delete("collaboration", None, 0).unwrap();
+            b.delete("trust", None, 0).unwrap();
+        });
+        // `# --- Collaboration ---` is right above collaboration's header: it goes with it.
+        assert!(deleted.starts_with(
+            "# Codebook for the Doña Ana evaluation (hand-edited: keep these comments).\n\n[[theme]]\nkey = \"roles\""
+        ), "{deleted}");
+        assert!(!deleted.contains("# Trust between"), "{deleted}");
+        assert!(deleted.ends_with("\n# The end.\n"), "{deleted}");
+        // A theme added in front of a commented table takes what stood above that comment.
+        let mut b = Codebook::parse(HAND_WRITTEN).unwrap();
+        b.themes.insert(3, Theme::new("early", "Early", "#cc2f2f"));
+        let text = b.edit_toml(HAND_WRITTEN).unwrap();
+        assert!(text.contains(
+            "# roles and trust overlap: see the memo of 2026-06-14\n\n[[theme]]\nkey = \"early\""
+        ), "{text}");
+        assert!(
+            text.contains("example = \"\"\n\n# --- Practice ---\n[[theme]]\nkey = \"practice\""),
+            "{text}"
+        );
+        assert_eq!(Codebook::parse(&text).unwrap(), b);
+    }
+
+    #[test]
+    fn removing_the_first_themes_leaves_no_blank_line_at_the_top_and_a_bom_stays() {
+        let text = "[[theme]]\nkey = \"a\"\nname = \"A\"\ncolour = \"#111111\"\n\n[[theme]]\nkey = \"b\"\nname = \"B\"\ncolour = \"#222222\"\n";
+        let mut b = Codebook::parse(text).unwrap();
+        b.delete("a", None, 0).unwrap();
+        assert_eq!(
+            b.edit_toml(text).unwrap(),
+            "[[theme]]\nkey = \"b\"\nname = \"B\"\ncolour = \"#222222\"\n"
+        );
+        // A byte-order mark stays, changed or not.
+        let bom = format!("\u{feff}{text}");
+        let b = Codebook::parse(&bom).unwrap();
+        assert_eq!(b.edit_toml(&bom).unwrap(), bom);
+        let mut renamed = b.clone();
+        renamed.rename("b", "Bee").unwrap();
+        assert_eq!(
+            renamed.edit_toml(&bom).unwrap(),
+            bom.replace("\"B\"", "\"Bee\"")
+        );
+        // Every theme removed: the comments stay, the tables go.
+        let commented = format!("# all themes\n\n{text}# end\n");
+        let empty = Codebook { themes: vec![] };
+        let out = empty.edit_toml(&commented).unwrap();
+        assert_eq!(out, "# all themes\n\n# end\n");
+        assert_eq!(Codebook::parse(&out).unwrap(), empty);
+    }
+
+    #[test]
+    fn a_file_with_windows_line_ends_keeps_them() {
+        let crlf = HAND_WRITTEN.replace('\n', "\r\n");
+        let b = Codebook::parse(&crlf).unwrap();
+        assert_eq!(b.edit_toml(&crlf).unwrap(), crlf);
+        let mut changed = b.clone();
+        changed.rename("trust", "Confianza").unwrap();
+        let mut housing = Theme::new("housing", "Housing", "#a65cc8");
+        housing.definition = "Where families live.\nAnd move.".into();
+        changed.add(housing).unwrap();
+        changed.delete("roles", None, 0).unwrap();
+        let out = changed.edit_toml(&crlf).unwrap();
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+        assert_eq!(Codebook::parse(&out).unwrap(), changed);
+        assert_eq!(
+            out.replace("\r\n", "\n"),
+            changed.edit_toml(HAND_WRITTEN).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_toml_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("codebook.toml");
+        let broken = "# mine\n[[theme]]\nkey = \"a\"\nname = \"A\ncolour = \"#111111\"\n";
+        std::fs::write(&path, broken).unwrap();
+        let e = Codebook::builtin().save(&path).unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.message.contains("not valid TOML"), "{e}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
     }
 
     #[test]

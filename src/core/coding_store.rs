@@ -106,6 +106,38 @@ fn parse_file(path: &Path, bytes: &[u8]) -> Result<CoderSessionFile, CodingFileE
     })
 }
 
+/// The 1-based line of `key` among the keys of the top-level object of `json` (valid JSON), so
+/// an error about its value points at it.
+fn top_level_key_line(json: &[u8], key: &str) -> Option<usize> {
+    let mut line = 1;
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < json.len() {
+        match json[i] {
+            b'\n' => line += 1,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < json.len() && json[i] != b'"' {
+                    i += if json[i] == b'\\' { 2 } else { 1 };
+                }
+                let rest = json.get(i + 1..).unwrap_or_default();
+                let is_key = rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':');
+                let text =
+                    serde_json::from_slice::<String>(&json[start - 1..=i.min(json.len() - 1)]);
+                if depth == 1 && is_key && text.ok().as_deref() == Some(key) {
+                    return Some(line);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Read and check one coder file (or a recovery draft of one): valid JSON whose session is the
 /// one the file is named for.
 pub fn read_file(path: &Path) -> Result<CoderSessionFile, CodingFileError> {
@@ -115,7 +147,7 @@ pub fn read_file(path: &Path) -> Result<CoderSessionFile, CodingFileError> {
     if file.session.as_str() != stem {
         return Err(CodingFileError {
             path: path.to_path_buf(),
-            line: None,
+            line: top_level_key_line(&bytes, "session"),
             message: format!(
                 "the file is named for session {stem} but says it holds session {}",
                 file.session
@@ -608,6 +640,24 @@ mod tests {
         assert_eq!(coder_slug("李明"), "李明");
         assert_eq!(coder_slug("../../etc"), "etc");
         assert_eq!(coder_slug("🙂"), "anonymous");
+    }
+
+    /// Found by fuzzing: a file holding another session's codings was refused without a line.
+    #[test]
+    fn a_file_named_for_another_session_is_refused_at_the_line_of_its_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = SessionId::new();
+        let path = dir.path().join(format!("{id}.json"));
+        // Keys named `session` deeper in come first; the top-level one (escaped) is on line 4.
+        let json = "{\n  \"note\": [{\"session\": \"a\"}, {\"x\": {\"session\": 1}}],\n  \"coder\": \"Ana \\\" Peña\",\n  \"se\\u0073sion\" :\n \"01arz3ndektsv4rrffq69g5fav\"\n}\n";
+        std::fs::write(&path, json).unwrap();
+        let e = read_file(&path).unwrap_err();
+        assert!(e.message.contains("named for session"), "{e}");
+        assert_eq!(e.line, Some(4), "{e}");
+        assert_eq!(
+            top_level_key_line(b"{\"memo\": \"session\"}", "session"),
+            None
+        );
     }
 
     #[test]

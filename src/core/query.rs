@@ -15,11 +15,11 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Bound;
 use tantivy::query::{
-    BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
-    Query as TantivyQuery, RangeQuery, TermQuery,
+    BooleanQuery, EmptyQuery, EnableScoring, Explanation, FuzzyTermQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption};
-use tantivy::{DateTime, Term};
+use tantivy::{DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
 
 /// A parse (or translation) error: `start..end` are code-point columns in the query text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,11 +159,26 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// Most levels of nesting in a query: each `(` and each `NOT`, `-` or `+` opens one.
+/// Parsing, the translation to tantivy and tantivy's own scorers recurse once or more per
+/// level; 64 levels take under a third of a 2 MiB thread stack (the default for the threads
+/// that search) even in a debug build, where an unbounded query overflowed it at about 230.
+pub const MAX_DEPTH: usize = 64;
+
+/// Most terms (words, phrases, prefixes, fuzzy words and field values) in a query. Each term
+/// becomes one or more tantivy queries, a prefix or fuzzy word up to hundreds: thousands of
+/// terms would take seconds and gigabytes to answer.
+pub const MAX_TERMS: usize = 256;
+
 /// Parse a query. The empty query (or only spaces) matches everything.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
     let chars: Vec<char> = input.chars().collect();
     let tokens = lex(&chars)?;
-    let mut p = Parser { tokens, pos: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let ast = if p.tokens.is_empty() {
         Ast::All
     } else {
@@ -275,6 +290,23 @@ fn read_quoted(chars: &[char], i: usize) -> Result<(String, usize), QueryError> 
 
 fn lex(chars: &[char]) -> Result<Vec<Tok>, QueryError> {
     let mut out = Vec::new();
+    let mut terms = 0;
+    // Lexing stops at the first term past the cap, so a huge query costs no more than that.
+    let mut push_term = |out: &mut Vec<Tok>, atom: Ast| {
+        terms += 1;
+        if terms > MAX_TERMS {
+            let s = ast_span(&atom);
+            return Err(QueryError::new(
+                format!(
+                    "too many terms: a query may have at most {MAX_TERMS} words, phrases and field values"
+                ),
+                s.start,
+                s.end,
+            ));
+        }
+        out.push(Tok::Atom(atom));
+        Ok(())
+    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -293,13 +325,16 @@ fn lex(chars: &[char]) -> Result<Vec<Tok>, QueryError> {
             }
             '"' => {
                 let (content, next) = read_quoted(chars, i)?;
-                out.push(Tok::Atom(Ast::Text {
-                    m: TextMatch::Phrase(content),
-                    span: Span {
-                        start: i,
-                        end: next,
+                push_term(
+                    &mut out,
+                    Ast::Text {
+                        m: TextMatch::Phrase(content),
+                        span: Span {
+                            start: i,
+                            end: next,
+                        },
                     },
-                }));
+                )?;
                 i = next;
             }
             '-' | '+' if i + 1 < chars.len() && !chars[i + 1].is_whitespace() => {
@@ -319,7 +354,7 @@ fn lex(chars: &[char]) -> Result<Vec<Tok>, QueryError> {
                     "NOT" => out.push(Tok::Not(span)),
                     _ => {
                         let (atom, next) = lex_chunk(chars, start, i, &chunk)?;
-                        out.push(Tok::Atom(atom));
+                        push_term(&mut out, atom)?;
                         i = next;
                     }
                 }
@@ -624,9 +659,27 @@ fn parse_date_value(field: &str, value: &str, col: usize) -> Result<DateBounds, 
 struct Parser {
     tokens: Vec<Tok>,
     pos: usize,
+    /// Levels open around the current token (`(`, `NOT`, `-`, `+`).
+    depth: usize,
 }
 
 impl Parser {
+    /// Open one more level at the token spanning `start..end`, or refuse past `MAX_DEPTH`
+    /// (before recursing, so no hostile query can exhaust the stack).
+    fn enter(&mut self, start: usize, end: usize) -> Result<(), QueryError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(QueryError::new(
+                format!(
+                    "the query nests too deeply: at most {MAX_DEPTH} levels of parentheses and NOT, - or +"
+                ),
+                start,
+                end,
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn peek(&self) -> Option<&Tok> {
         self.tokens.get(self.pos)
     }
@@ -701,7 +754,10 @@ impl Parser {
                         s.end,
                     ));
                 }
-                Ok(Ast::Not(Box::new(self.unary()?)))
+                self.enter(s.start, s.end)?;
+                let inner = self.unary()?;
+                self.depth -= 1;
+                Ok(Ast::Not(Box::new(inner)))
             }
             Some(Tok::Sign(negative, p)) => {
                 self.pos += 1;
@@ -712,7 +768,9 @@ impl Parser {
                         p + 1,
                     ));
                 }
+                self.enter(p, p + 1)?;
                 let inner = self.primary()?;
+                self.depth -= 1;
                 Ok(if negative {
                     Ast::Not(Box::new(inner))
                 } else {
@@ -734,7 +792,9 @@ impl Parser {
                 if let Some(Tok::RParen(q)) = self.peek() {
                     return Err(QueryError::new("empty parentheses", p, q + 1));
                 }
+                self.enter(p, p + 1)?;
                 let inner = self.and_expr()?;
+                self.depth -= 1;
                 match self.peek() {
                     Some(Tok::RParen(_)) => {
                         self.pos += 1;
@@ -795,19 +855,112 @@ fn term_or_phrase(field: TantivyField, tokens: Vec<String>) -> Option<Box<dyn Ta
             Term::from_field_text(field, &tokens[0]),
             IndexRecordOption::WithFreqs,
         ))),
-        _ => Some(Box::new(PhraseQuery::new(
+        _ => Some(Box::new(ForwardOnly(Box::new(PhraseQuery::new(
             tokens
                 .iter()
                 .map(|t| Term::from_field_text(field, t))
                 .collect(),
-        ))),
+        ))))),
     }
 }
 
 fn prefix_query(field: TantivyField, prefix: &str) -> Box<dyn TantivyQuery> {
     let mut q = PhrasePrefixQuery::new(vec![Term::from_field_text(field, prefix)]);
     q.set_max_expansions(500);
-    Box::new(q)
+    Box::new(ForwardOnly(Box::new(q)))
+}
+
+/// A phrase (or phrase-prefix) query whose scorer is never asked to seek behind the document
+/// it is on. tantivy 0.27's phrase scorer asserts that it never is (in builds with debug
+/// assertions, as tests and development builds are), but an exclusion asks anyway: in
+/// `trust NOT "doña doña"`, a phrase that matches no note has run out before the first note
+/// is checked against it, and the check panicked (found by fuzzing; tantivy issue #2811).
+/// A seek to or behind the current document answers that document, as `DocSet::seek`
+/// describes; a "danger" seek behind it answers that nothing matches before it, which holds
+/// because the phrase's documents are those of its first term's postings, already past there.
+#[derive(Debug)]
+struct ForwardOnly(Box<dyn TantivyQuery>);
+
+impl Clone for ForwardOnly {
+    fn clone(&self) -> ForwardOnly {
+        ForwardOnly(self.0.box_clone())
+    }
+}
+
+impl TantivyQuery for ForwardOnly {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ForwardOnlyWeight(self.0.weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor)
+    }
+}
+
+struct ForwardOnlyWeight(Box<dyn Weight>);
+
+impl Weight for ForwardOnlyWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(ForwardOnlyScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
+        let (found, scorer) = self.0.scorer_danger(reader, target, boost)?;
+        Ok((found, Box::new(ForwardOnlyScorer(scorer))))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+struct ForwardOnlyScorer(Box<dyn Scorer>);
+
+impl DocSet for ForwardOnlyScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let doc = self.0.doc();
+        if target <= doc {
+            doc
+        } else {
+            self.0.seek(target)
+        }
+    }
+
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        let doc = self.0.doc();
+        if target < doc {
+            SeekDangerResult::SeekLowerBound(doc)
+        } else {
+            self.0.seek_danger(target)
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.0.cost()
+    }
+}
+
+impl Scorer for ForwardOnlyScorer {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
 }
 
 fn union(mut qs: Vec<Box<dyn TantivyQuery>>) -> Option<Box<dyn TantivyQuery>> {
@@ -1399,6 +1552,74 @@ mod tests {
         assert!(err("*").message.contains("prefix"));
         // Colons in ordinary words (times) are not fields.
         assert!(parse("10:30").is_ok());
+    }
+
+    /// Column (code points) of the `n`th (0-based) occurrence of `pat` in `q`.
+    fn col_of(q: &str, pat: &str, n: usize) -> usize {
+        let b = q.match_indices(pat).nth(n).expect("occurrence").0;
+        q[..b].chars().count()
+    }
+
+    #[test]
+    fn nesting_is_capped_with_the_column_of_the_level_too_many() {
+        // (opening text, closing text, levels each repeat opens, what opens the first of them)
+        let shapes: [(&str, &str, usize, &str); 5] = [
+            ("NOT ", "", 1, "NOT"),
+            ("(", ")", 1, "("),
+            ("-(", ")", 2, "-"),
+            ("+(", ")", 2, "+"),
+            ("(Doña b OR NOT ", ")", 2, "("),
+        ];
+        for (open, close, per_repeat, opener) in shapes {
+            let build = |repeats: usize| {
+                format!("{}🙂trust{}", open.repeat(repeats), close.repeat(repeats))
+            };
+            let at_cap = build(MAX_DEPTH / per_repeat);
+            assert!(parse(&at_cap).is_ok(), "{at_cap}: {:?}", parse(&at_cap));
+            let past = build(MAX_DEPTH / per_repeat + 1);
+            let e = parse(&past).unwrap_err();
+            assert!(e.message.contains("nests too deeply"), "{e:?}");
+            assert!(e.message.contains(&MAX_DEPTH.to_string()), "{e:?}");
+            // The error points at what opens level MAX_DEPTH + 1.
+            let col = col_of(&past, opener, MAX_DEPTH / per_repeat);
+            let want = (col, col + opener.chars().count());
+            assert_eq!((e.start, e.end), want, "{past}");
+            // A lenient parse reports it too.
+            let (_, errors) = parse_lenient(&past);
+            assert!(errors
+                .iter()
+                .any(|e| e.message.contains("nests too deeply")));
+        }
+        // Ten thousand levels: an error, not a stack overflow.
+        let e = parse(&"(".repeat(10_000)).unwrap_err();
+        assert_eq!(e.start, MAX_DEPTH);
+        let e = parse(&format!("{}x", "NOT ".repeat(10_000))).unwrap_err();
+        assert_eq!(e.start, MAX_DEPTH * 4);
+    }
+
+    #[test]
+    fn terms_are_capped_with_the_column_of_the_term_too_many() {
+        let words = |n: usize| -> Vec<String> { (0..n).map(|i| format!("wörd{i}")).collect() };
+        for sep in [" ", " OR ", " AND "] {
+            let q = words(MAX_TERMS).join(sep);
+            assert!(parse(&q).is_ok(), "{} terms", MAX_TERMS);
+            let q = words(MAX_TERMS + 1).join(sep);
+            let e = parse(&q).unwrap_err();
+            assert!(e.message.contains("too many terms"), "{e:?}");
+            assert!(e.message.contains(&MAX_TERMS.to_string()), "{e:?}");
+            let last = format!("wörd{MAX_TERMS}");
+            let col = col_of(&q, &last, 0);
+            assert_eq!((e.start, e.end), (col, col + last.chars().count()));
+        }
+        // Phrases and field values are terms too.
+        let mut q = "\"a b\" agency:x ".repeat(MAX_TERMS / 2);
+        assert!(parse(&q).is_ok());
+        q.push_str("title:\"Doña Ana\"");
+        let e = parse(&q).unwrap_err();
+        assert_eq!(e.start, col_of(&q, "title:", 0));
+        // A hundred thousand terms stop at the first one past the cap.
+        let e = parse(&words(100_000).join(" OR ")).unwrap_err();
+        assert!(e.message.contains("too many terms"));
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub struct Picker {
     pub selected: usize,
 }
 
+/// Most ancestors a picker line names before `…`.
+const PICKER_PATH_ANCESTORS: usize = 8;
+
 impl Picker {
     pub fn new(purpose: PickFor, title: String, book: &Codebook, top_level: bool) -> Picker {
         let mut items = Vec::new();
@@ -116,13 +119,21 @@ impl Picker {
                 haystack: "top level none root".into(),
             });
         }
-        for (depth, t) in book.tree() {
-            let mut names: Vec<&str> = book
+        let hierarchy = book.hierarchy();
+        for row in hierarchy.rows() {
+            let (depth, t) = (row.depth, row.theme);
+            // The nearest ancestors only: a path through a deep (hand-made) chain would make
+            // the list quadratic in the number of themes.
+            let mut names: Vec<&str> = hierarchy
                 .ancestors(&t.key)
-                .iter()
-                .rev()
+                .take(PICKER_PATH_ANCESTORS + 1)
                 .map(|a| a.name.as_str())
                 .collect();
+            if names.len() > PICKER_PATH_ANCESTORS {
+                names[PICKER_PATH_ANCESTORS] = "…";
+                names.truncate(PICKER_PATH_ANCESTORS + 1);
+            }
+            names.reverse();
             names.push(&t.name);
             let path = names.join(" › ");
             items.push(PickItem {

@@ -551,3 +551,44 @@ fn codings_that_cannot_be_saved_are_kept_in_a_draft_and_restored_after_a_restart
     t.key(Key::Ctrl('q'));
     assert!(t.wait_exit());
 }
+
+#[test]
+fn renaming_in_the_codebook_screen_keeps_a_hand_edited_file_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Coaching with La Casa", "2026-06-14", NOTE);
+    let hand = "# Codebook of the Doña Ana evaluation: keep these notes.\n\
+                \n\
+                # --- Collaboration ---\n\
+                [[theme]]\n\
+                key    = \"collaboration\"\n\
+                name   = 'Collaboration'   # the umbrella theme\n\
+                colour = \"#1F8FD6\"\n\
+                \n\
+                # Trust between workers of different agencies.\n\
+                [[theme]]\n\
+                key    = \"trust\"\n\
+                name   = \"Trust\"  # renamed in the screen\n\
+                colour = \"#12a0a0\"\n\
+                parent = \"collaboration\"\n\
+                \n\
+                # The end.\n";
+    std::fs::write(store.join("codebook.toml"), hand).unwrap();
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Coaching with La Casa");
+    t.key(Key::Char('c'));
+    t.wait_for("Themes · passages");
+    t.key(Key::Char('j'));
+    t.key(Key::Char('r'));
+    t.wait_for("New name for trust");
+    t.key(Key::Ctrl('u'));
+    t.type_text("Confianza");
+    t.key(Key::Enter);
+    t.wait_for("Renamed trust");
+    let book = std::fs::read_to_string(store.join("codebook.toml")).unwrap();
+    assert_eq!(
+        book,
+        hand.replace("name   = \"Trust\"", "name   = \"Confianza\""),
+        "only the changed value is rewritten"
+    );
+}

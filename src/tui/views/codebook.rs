@@ -35,8 +35,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     );
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let tree = book.tree();
+    let hierarchy = book.hierarchy();
+    let tree = hierarchy.rows();
     let counts = &app.coding.book.counts;
+    let totals = hierarchy.totals(|t| counts.get(&t.key).copied().unwrap_or(0));
     let h = list.height.saturating_sub(2) as usize;
     let sel = app.coding.book.selected.min(tree.len().saturating_sub(1));
     let offset = (sel + 1).saturating_sub(h.max(1));
@@ -45,14 +47,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         .enumerate()
         .skip(offset)
         .take(h)
-        .map(|(i, (depth, t))| {
+        .map(|(i, row)| {
+            let (depth, t) = (row.depth, row.theme);
             let own = counts.get(&t.key).copied().unwrap_or(0);
-            let total: usize = own
-                + book
-                    .descendants(&t.key)
-                    .iter()
-                    .map(|d| counts.get(&d.key).copied().unwrap_or(0))
-                    .sum::<usize>();
+            let total = totals[row.index];
             let count = if !app.coding.book.counted {
                 "…".to_string()
             } else if total != own {
@@ -61,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                 own.to_string()
             };
             let line = Line::from(vec![
-                Span::raw("  ".repeat(*depth)),
+                Span::raw("  ".repeat(depth)),
                 Span::styled(" ", chip(&t.colour, pal)),
                 Span::raw(format!(" {} ", t.name)),
                 Span::styled(format!("{} ", t.key), pal.dim()),
@@ -83,7 +81,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         list,
     );
     let mut info: Vec<Line> = Vec::new();
-    if let Some((_, t)) = tree.get(sel) {
+    if let Some(t) = tree.get(sel).map(|r| r.theme) {
         info.push(Line::from(vec![
             Span::styled(format!(" {} ", t.key), chip(&t.colour, pal)),
             Span::raw(format!(" {} · {}", t.name, t.colour)),
