@@ -47,6 +47,8 @@ pub struct SourceText {
     /// as written and in the LF text.
     astral_raw: Vec<usize>,
     astral_lf: Vec<usize>,
+    /// Code-point position at which each line of the LF text starts.
+    line_starts: Vec<usize>,
 }
 
 fn astral_starts(s: &str) -> Vec<usize> {
@@ -83,7 +85,19 @@ impl SourceText {
             }
         }
         let ascii = raw.is_ascii();
+        let line_starts = std::iter::once(0)
+            .chain(if ascii {
+                lf.match_indices('\n').map(|(i, _)| i + 1).collect::<Vec<_>>()
+            } else {
+                lf.chars()
+                    .enumerate()
+                    .filter(|&(_, c)| c == '\n')
+                    .map(|(i, _)| i + 1)
+                    .collect()
+            })
+            .collect();
         SourceText {
+            line_starts,
             lf_len: if ascii { lf.len() } else { lf.chars().count() },
             raw_len: if ascii { raw.len() } else { raw.chars().count() },
             astral_raw: if ascii { Vec::new() } else { astral_starts(raw) },
@@ -151,8 +165,29 @@ impl SourceText {
         char_slice(&self.lf, start, end)
     }
 
+    /// Whether a selection's `name` confirms that `[a, b)` (LF code points) is what its writer
+    /// selected: the words it quotes ([`quotes`]), or the line it names. qc names each
+    /// selection `line:N` after the line it covers, lines counted from 0, the range running
+    /// from the line's start to the start of the next (its line break included). None when the
+    /// name tells nothing either way.
+    pub fn confirms(&self, name: &str, a: usize, b: usize) -> Option<bool> {
+        if let Some(n) = name.trim().strip_prefix("line:") {
+            if let Ok(n) = n.trim().parse::<usize>() {
+                let Some(&start) = self.line_starts.get(n) else {
+                    return Some(false);
+                };
+                let next = self.line_starts.get(n + 1).copied();
+                // The end of the line without its break, and with it.
+                let bare = next.map_or(self.lf_len, |x| x - 1);
+                let full = next.unwrap_or(self.lf_len);
+                return Some(a == start && (b == bare || b == full));
+            }
+        }
+        quotes(name, self.slice(a, b))
+    }
+
     /// The reading under which the most `(start, end, name)` selections cover the words their
-    /// name quotes, then the most fall inside the text; the specification's on a tie.
+    /// name quotes (or the line it names), then the most fall inside the text; the specification's on a tie.
     pub fn choose_unit(&self, selections: &[(i64, i64, Option<&str>)]) -> Unit {
         let units = self.units();
         if units.len() == 1 {
@@ -165,7 +200,7 @@ impl SourceText {
             for &(s, e, name) in selections {
                 if let Some((a, b)) = self.range(unit, s, e) {
                     inside += 1;
-                    if name.is_some_and(|n| quotes(n, self.slice(a, b)) == Some(true)) {
+                    if name.is_some_and(|n| self.confirms(n, a, b) == Some(true)) {
                         quoted += 1;
                     }
                 }
@@ -202,6 +237,22 @@ pub fn quotes(name: &str, covered: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_references_confirm_the_line_they_name() {
+        let t = SourceText::new("zero\r\nDoña 🙂 one\r\ntwo");
+        // Line 1 is "Doña 🙂 one" at LF code points [5, 15), its break at 15.
+        assert_eq!(t.confirms("line:1", 5, 16), Some(true));
+        assert_eq!(t.confirms("line:1", 5, 15), Some(true));
+        assert_eq!(t.confirms("line:0", 0, 5), Some(true));
+        assert_eq!(t.confirms("line:2", 16, 19), Some(true));
+        assert_eq!(t.confirms("line:1", 4, 16), Some(false));
+        assert_eq!(t.confirms("line:2", 5, 16), Some(false));
+        assert_eq!(t.confirms("line:9", 5, 16), Some(false));
+        // Not a line reference: read as a quote, or too short to tell.
+        assert_eq!(t.confirms("Doña 🙂 one", 5, 15), Some(true));
+        assert_eq!(t.confirms("Q1", 5, 15), None);
+    }
 
     #[test]
     fn crlf_counted_as_written_maps_onto_the_lf_text() {

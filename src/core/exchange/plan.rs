@@ -12,7 +12,7 @@
 //!   entry's fields, parent from the hierarchy;
 //! - each `Coding` of a `PlainTextSelection` becomes a coding of its user, after the selection
 //!   is checked against the text (inside it, not only white space, and the words its name
-//!   quotes, when it quotes any); a `Coding` of a whole source codes the whole note;
+//!   quotes, or the line it names as qc does, `line:N`); a `Coding` of a whole source codes the whole note;
 //! - `Note`s referred to by a source become its memo by the note's author, those referred to
 //!   by a selection or coding the coding's memo (with the selection's `Description`).
 //!
@@ -22,7 +22,7 @@
 use super::codebook_map::{self, key_from_name};
 use super::guid;
 use super::model::{Code, CodebookFile, Guid, Note, Project, Source, SourceKind, VariableType};
-use super::offsets::{quotes, SourceText, Unit};
+use super::offsets::{SourceText, Unit};
 use super::ExchangeError;
 use crate::core::codebook::{Codebook, Theme};
 use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CONTEXT_CHARS};
@@ -125,7 +125,7 @@ pub struct Plan {
     /// Worth knowing, not a loss (dates taken from elsewhere, offsets read another way, …).
     pub notes: Vec<String>,
     pub codings: usize,
-    /// Codings whose selection's name quotes the words at its offsets.
+    /// Codings whose selection's name quotes the words at its offsets (or names their line).
     pub verified: usize,
     pub memos: usize,
 }
@@ -822,7 +822,7 @@ pub fn plan_project(
                 });
                 continue;
             }
-            let verified = name.and_then(|n| quotes(n, covered));
+            let verified = name.and_then(|n| st.confirms(n, a, b));
             if converted && verified != Some(true) {
                 plan.skipped.push(Skipped {
                     what,
@@ -832,7 +832,13 @@ pub fn plan_project(
                 });
                 continue;
             }
-            if verified == Some(false) && looks_like_quote(name.unwrap_or(""), &st) {
+            if verified == Some(false) && name.is_some_and(|n| n.trim().starts_with("line:")) {
+                plan.notes.push(format!(
+                    "{what}: [{s}, {e}) is not the line its name gives (“{}”); imported at its \
+                     offsets",
+                    shorten(covered)
+                ));
+            } else if verified == Some(false) && looks_like_quote(name.unwrap_or(""), &st) {
                 plan.notes.push(format!(
                     "{what}: its name quotes other words than the text at [{s}, {e}) (“{}”); \
                      imported at its offsets",
