@@ -26,9 +26,10 @@ pub struct ExportArgs {
     /// Only sessions matching this query (docs/query-language.md).
     #[arg(long, value_name = "QUERY")]
     pub query: Option<String>,
-    /// Only this coder's codings and memos (repeat for several coders).
-    #[arg(long, value_name = "CODER")]
-    pub coder: Vec<String>,
+    /// Only this coder's codings and memos (repeat for several coders). Not `--coder`: that
+    /// global option (and RIPPLE_CODER) names who codes, and would narrow every export.
+    #[arg(long = "coded-by", value_name = "CODER")]
+    pub coded_by: Vec<String>,
     /// Leave out facilitators, name coders "Coder 1", "Coder 2"…, and replace the terms in
     /// ripple.toml's `deidentify = [...]` with [redacted], as `ripple evidence --deidentify`.
     #[arg(long)]
@@ -156,9 +157,9 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             )))
         }
     };
-    if kind == FileKind::Codebook && (args.query.is_some() || !args.coder.is_empty()) {
+    if kind == FileKind::Codebook && (args.query.is_some() || !args.coded_by.is_empty()) {
         return Err(usage(
-            "--query and --coder choose sessions and codings: a .qdc holds the codebook only",
+            "--query and --coded-by choose sessions and codings: a .qdc holds the codebook only",
         ));
     }
     let target = check_export_target(&args.file, ctx, args.force)?;
@@ -166,7 +167,7 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let opts = ExportOptions {
         deidentify: args.deidentify,
         redact_terms: store.settings().deidentify.clone(),
-        coders: args.coder.clone(),
+        coders: args.coded_by.clone(),
     };
     if kind == FileKind::Codebook {
         let codebook = Codebook::load_or_builtin(&store.codebook_path()).map_err(|errors| {
@@ -286,7 +287,11 @@ pub fn render_plan(plan: &Plan, file: &Path, root: &Path, new_store: bool) -> St
         let _ = writeln!(
             out,
             "  + {} · {}{coded}",
-            if m.title.is_empty() { "(untitled)" } else { &m.title },
+            if m.title.is_empty() {
+                "(untitled)"
+            } else {
+                &m.title
+            },
             m.date
         );
     }

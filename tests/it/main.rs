@@ -9,6 +9,7 @@ mod coding;
 mod coding_refi;
 mod editor;
 mod editor_props;
+mod exchange;
 mod search;
 mod search_cli;
 mod store;

@@ -84,7 +84,8 @@ fn stage_files(plan: &Plan, root: &Path) -> Result<Vec<PathBuf>, ExchangeError> 
                 continue;
             }
             let dir = PathBuf::from("codings").join(coder_slug(&f.coder));
-            create_private_dir(&root.join(&dir)).map_err(|e| fail("create", &root.join(&dir), e))?;
+            create_private_dir(&root.join(&dir))
+                .map_err(|e| fail("create", &root.join(&dir), e))?;
             let rel = dir.join(format!("{}.json", f.session));
             let p = root.join(&rel);
             write_new(&p, coding_store::to_json(f).as_bytes()).map_err(|e| fail("write", &p, e))?;
@@ -224,7 +225,11 @@ pub fn into_store_failing_at(
     let mut result: io::Result<()> = Ok(());
     let mut codebook_replaced = false;
     if codebook_changed {
-        result = step(&stage.join("codebook.toml"), &codebook_path, &mut Vec::new());
+        result = step(
+            &stage.join("codebook.toml"),
+            &codebook_path,
+            &mut Vec::new(),
+        );
         codebook_replaced = result.is_ok();
     }
     if result.is_ok() {

@@ -283,9 +283,12 @@ mod tests {
     #[test]
     fn zip_slip_names_are_refused() {
         for bad in ["../evil.txt", "sources/../../evil.txt", "/etc/passwd"] {
-            let e = open(zip_of(&[("project.qde", b"<P/>"), (bad, b"x")]), Limits::default())
-                .err()
-                .unwrap_or_else(|| panic!("{bad} accepted"));
+            let e = open(
+                zip_of(&[("project.qde", b"<P/>"), (bad, b"x")]),
+                Limits::default(),
+            )
+            .err()
+            .unwrap_or_else(|| panic!("{bad} accepted"));
             assert!(
                 matches!(&e, ArchiveProblem::Refused(m) if m.contains("zip-slip")),
                 "{bad}: {e}"
@@ -333,10 +336,16 @@ mod tests {
             Limits::default(),
         )
         .unwrap();
-        assert_eq!(a.read("sources/abc.txt").unwrap().unwrap(), "Doña".as_bytes());
+        assert_eq!(
+            a.read("sources/abc.txt").unwrap().unwrap(),
+            "Doña".as_bytes()
+        );
         assert_eq!(a.spent, 5);
         assert_eq!(a.read("sources/none.txt").unwrap(), None);
-        assert_eq!(a.find("SOURCES/abc.txt").as_deref(), Some("Sources/ABC.TXT"));
+        assert_eq!(
+            a.find("SOURCES/abc.txt").as_deref(),
+            Some("Sources/ABC.TXT")
+        );
     }
 
     #[test]

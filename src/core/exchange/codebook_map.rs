@@ -177,7 +177,10 @@ mod tests {
     #[test]
     fn an_unlabelled_description_is_a_definition() {
         let e = entry("Definition / inclusion / exclusion / example as free text");
-        assert_eq!(e.definition, "Definition / inclusion / exclusion / example as free text");
+        assert_eq!(
+            e.definition,
+            "Definition / inclusion / exclusion / example as free text"
+        );
         let e = entry("Example: only an example");
         assert_eq!(e.example, "only an example");
         assert_eq!(e.definition, "");

@@ -29,7 +29,8 @@ impl std::fmt::Display for DocxProblem {
 /// The text of a `.docx` given as bytes, and the bytes decompressed on the way (to charge to
 /// the outer archive's budget, of which `spent` is already used).
 pub fn docx_text(bytes: Vec<u8>, limits: Limits, spent: u64) -> Result<(String, u64), DocxProblem> {
-    let mut inner = Archive::open(Cursor::new(bytes), limits, spent).map_err(DocxProblem::Archive)?;
+    let mut inner =
+        Archive::open(Cursor::new(bytes), limits, spent).map_err(DocxProblem::Archive)?;
     let xml = inner
         .read("word/document.xml")
         .map_err(DocxProblem::Archive)?
@@ -66,7 +67,11 @@ fn walk(node: Node, out: &mut String) {
                 walk(c, out);
                 out.push('\n');
             }
-            "t" => out.extend(c.children().filter(|t| t.is_text()).filter_map(|t| t.text())),
+            "t" => out.extend(
+                c.children()
+                    .filter(|t| t.is_text())
+                    .filter_map(|t| t.text()),
+            ),
             "tab" => out.push('\t'),
             "br" | "cr" => out.push('\n'),
             "noBreakHyphen" => out.push('-'),
@@ -84,8 +89,11 @@ mod tests {
 
     pub fn docx(document_xml: &str) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default())
-            .unwrap();
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         zip.write_all(document_xml.as_bytes()).unwrap();
         zip.finish().unwrap().into_inner()
     }

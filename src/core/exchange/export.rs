@@ -204,7 +204,11 @@ impl RedactedText {
 
 /// The codebook as REFI-QDA codes: the theme tree in codebook order, with `extra` codes (named
 /// by theme keys the codebook lacks) after it.
-fn codes(codebook: &Codebook, extra: &[String], redact: &mut dyn FnMut(&str) -> String) -> Vec<Code> {
+fn codes(
+    codebook: &Codebook,
+    extra: &[String],
+    redact: &mut dyn FnMut(&str) -> String,
+) -> Vec<Code> {
     fn build(
         codebook: &Codebook,
         theme: &Theme,
@@ -539,7 +543,10 @@ pub fn project(content: &StoreContent, opts: &ExportOptions) -> ExportedProject 
         },
     ];
     for (name, what) in [
-        (VAR_AGENCIES, "The agencies that took part, separated by \"; \""),
+        (
+            VAR_AGENCIES,
+            "The agencies that took part, separated by \"; \"",
+        ),
         (VAR_COUNTY, "The county"),
         (VAR_FACILITATOR, "Who facilitated"),
         (VAR_TAGS, "Tags, separated by \"; \""),

@@ -20,7 +20,11 @@ use uuid::Uuid;
 const NAMESPACE: Uuid = Uuid::from_u128(0x5f0e_2c4b_9a41_4d7e_8c3a_6b1f_02d9_e7a5);
 
 fn v5(name: &str) -> Guid {
-    Guid(Uuid::new_v5(&NAMESPACE, name.as_bytes()).hyphenated().to_string())
+    Guid(
+        Uuid::new_v5(&NAMESPACE, name.as_bytes())
+            .hyphenated()
+            .to_string(),
+    )
 }
 
 pub fn session(id: &SessionId) -> Guid {

@@ -295,7 +295,9 @@ impl SourceFiles for Package {
                     reason: format!("{path}: {reason}"),
                 })
             }
-            Err(e) => Ok(Fetch::Unreadable(format!("{path} cannot be read as text: {e}"))),
+            Err(e) => Ok(Fetch::Unreadable(format!(
+                "{path} cannot be read as text: {e}"
+            ))),
         }
     }
 }

@@ -87,7 +87,9 @@ impl SourceText {
         let ascii = raw.is_ascii();
         let line_starts = std::iter::once(0)
             .chain(if ascii {
-                lf.match_indices('\n').map(|(i, _)| i + 1).collect::<Vec<_>>()
+                lf.match_indices('\n')
+                    .map(|(i, _)| i + 1)
+                    .collect::<Vec<_>>()
             } else {
                 lf.chars()
                     .enumerate()
@@ -99,9 +101,21 @@ impl SourceText {
         SourceText {
             line_starts,
             lf_len: if ascii { lf.len() } else { lf.chars().count() },
-            raw_len: if ascii { raw.len() } else { raw.chars().count() },
-            astral_raw: if ascii { Vec::new() } else { astral_starts(raw) },
-            astral_lf: if ascii { Vec::new() } else { astral_starts(&lf) },
+            raw_len: if ascii {
+                raw.len()
+            } else {
+                raw.chars().count()
+            },
+            astral_raw: if ascii {
+                Vec::new()
+            } else {
+                astral_starts(raw)
+            },
+            astral_lf: if ascii {
+                Vec::new()
+            } else {
+                astral_starts(&lf)
+            },
             crlf,
             lf,
         }
@@ -141,9 +155,8 @@ impl SourceText {
             }
             Some(u - n)
         };
-        let from_raw = |p: usize| -> Option<usize> {
-            (p <= self.raw_len).then(|| p - below(&self.crlf, p))
-        };
+        let from_raw =
+            |p: usize| -> Option<usize> { (p <= self.raw_len).then(|| p - below(&self.crlf, p)) };
         let lf = match unit {
             Unit::CodePoints => from_raw(pos)?,
             Unit::CodePointsLf => pos,
@@ -292,7 +305,10 @@ mod tests {
 
     #[test]
     fn names_quote_with_squeezed_space_and_ellipses() {
-        assert_eq!(quotes("we  trust\neach other", "we trust each other"), Some(true));
+        assert_eq!(
+            quotes("we  trust\neach other", "we trust each other"),
+            Some(true)
+        );
         assert_eq!(quotes("we trust…", "we trust each other"), Some(true));
         assert_eq!(quotes("we trust", "we trust each other"), Some(false));
         assert_eq!(quotes("Q1", "anything"), None);

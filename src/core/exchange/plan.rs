@@ -70,7 +70,12 @@ impl Target {
     pub fn of_store(store: &crate::core::store::Store, codebook: Codebook) -> Target {
         Target {
             codebook,
-            sessions: store.scan().sessions.iter().map(|s| s.meta.id.clone()).collect(),
+            sessions: store
+                .scan()
+                .sessions
+                .iter()
+                .map(|s| s.meta.id.clone())
+                .collect(),
             new_store: false,
             today: None,
             now: None,
@@ -150,7 +155,12 @@ struct FlatCode<'a> {
     path: String,
 }
 
-fn flatten<'a>(codes: &'a [Code], parent: Option<usize>, prefix: &str, out: &mut Vec<FlatCode<'a>>) {
+fn flatten<'a>(
+    codes: &'a [Code],
+    parent: Option<usize>,
+    prefix: &str,
+    out: &mut Vec<FlatCode<'a>>,
+) {
     for c in codes {
         let name = display_name(&c.name);
         let path = if prefix.is_empty() {
@@ -178,7 +188,12 @@ fn display_name(name: &str) -> String {
 }
 
 fn same_name(a: &str, b: &str) -> bool {
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     fold(a) == fold(b)
 }
 
@@ -217,10 +232,7 @@ fn plan_themes(
                 .map(|t| (*t, "same name and parent")),
         };
         // 2. Else the store's theme with the key the code names or its name gives.
-        let wanted_key = entry
-            .key
-            .clone()
-            .unwrap_or_else(|| key_from_name(&name));
+        let wanted_key = entry.key.clone().unwrap_or_else(|| key_from_name(&name));
         let matched = by_name.or_else(|| {
             existing
                 .themes
@@ -325,7 +337,9 @@ fn title_of(s: &Source) -> String {
         .or(s.rich_text_path.as_deref())
         .map(|p| {
             let file = p.rsplit(['/', '\\']).next().unwrap_or(p);
-            file.rsplit_once('.').map_or(file, |(stem, _)| stem).to_string()
+            file.rsplit_once('.')
+                .map_or(file, |(stem, _)| stem)
+                .to_string()
         });
     from_path.unwrap_or_else(|| format!("Source {}", &s.guid.0.get(..8).unwrap_or(&s.guid.0)))
 }
@@ -409,10 +423,12 @@ fn apply_value(
                 .filter(|(head, _)| field_name(head) == "participants")
                 .map(|(_, role)| role.trim());
             match (role, value.parse::<u32>()) {
-                (Some(role), Ok(count)) if !role.is_empty() => meta.participants.push(Participant {
-                    role: role.to_string(),
-                    count,
-                }),
+                (Some(role), Ok(count)) if !role.is_empty() => {
+                    meta.participants.push(Participant {
+                        role: role.to_string(),
+                        count,
+                    })
+                }
                 _ => tag(meta),
             }
         }
@@ -443,7 +459,11 @@ impl<'a> Notes<'a> {
         };
         self.used.insert(guid.clone());
         if !self.text.contains_key(guid) {
-            let text = match (&note.plain_text, &note.plain_text_path, &note.rich_text_path) {
+            let text = match (
+                &note.plain_text,
+                &note.plain_text_path,
+                &note.rich_text_path,
+            ) {
                 (Some(t), _, _) => Some(t.clone()),
                 (None, Some(p), rich) => match files.plain(p)? {
                     Fetch::Text(t) => Some(t),
@@ -517,7 +537,9 @@ pub fn plan_project(
     let code_names: HashMap<&Guid, String> = {
         let mut flat = Vec::new();
         flatten(&project.codes, None, "", &mut flat);
-        flat.iter().map(|f| (&f.code.guid, f.path.clone())).collect()
+        flat.iter()
+            .map(|f| (&f.code.guid, f.path.clone()))
+            .collect()
     };
 
     let users: HashMap<&Guid, String> = project
@@ -761,7 +783,8 @@ pub fn plan_project(
             };
             let n = nth.entry(coding.guid.clone()).or_insert(0);
             let created = coding.created.or(created).unwrap_or(meta.created);
-            let id = guid::imported_coding(&src.guid, selection_guid, &coding.guid, *n, Some(created));
+            let id =
+                guid::imported_coding(&src.guid, selection_guid, &coding.guid, *n, Some(created));
             *n += 1;
             let (s, e) = covered_range;
             let coder = user_name(&users);
@@ -926,10 +949,7 @@ pub fn plan_project(
             file_for(&mut by_coder, &id, &coder).codings.push(coding);
             plan.codings += 1;
         }
-        let session = Session {
-            meta,
-            text: st.lf,
-        };
+        let session = Session { meta, text: st.lf };
         plan.sessions.push(PlannedSession {
             session,
             files: by_coder.into_values().collect(),
@@ -966,7 +986,10 @@ pub fn plan_project(
             plan.skipped.push(Skipped {
                 what: format!(
                     "note “{name}” on code “{}”",
-                    code_names.get(&code.guid).cloned().unwrap_or_else(|| i.clone())
+                    code_names
+                        .get(&code.guid)
+                        .cloned()
+                        .unwrap_or_else(|| i.clone())
                 ),
                 reason: "Ripple keeps memos on sessions and passages, not on themes".into(),
             });
@@ -996,7 +1019,11 @@ pub fn plan_project(
             });
         }
     }
-    if let Some(d) = project.description.as_deref().filter(|d| !d.trim().is_empty()) {
+    if let Some(d) = project
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
         plan.skipped.push(Skipped {
             what: format!("the project's description (“{}”)", shorten(d)),
             reason: "a Ripple store has a name only".into(),

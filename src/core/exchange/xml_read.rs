@@ -360,7 +360,10 @@ impl Reader<'_, '_> {
     }
 
     fn selection(&self, sel: Node) -> Selection {
-        let int = |name: &str| sel.attribute(name).and_then(|v| v.trim().parse::<i64>().ok());
+        let int = |name: &str| {
+            sel.attribute(name)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+        };
         Selection {
             guid: guid_attr(sel, "guid").unwrap_or(Guid(String::new())),
             name: attr(sel, "name"),
@@ -417,7 +420,10 @@ mod tests {
         let Parsed::Project(p) = parse(xml).unwrap() else {
             panic!("a project")
         };
-        assert_eq!(p.codes[0].guid.as_str(), "abcdef01-0000-4000-8000-000000000001");
+        assert_eq!(
+            p.codes[0].guid.as_str(),
+            "abcdef01-0000-4000-8000-000000000001"
+        );
         assert!(!p.codes[0].codable);
         assert_eq!(p.codes[0].children[0].name, "B");
         assert_eq!(p.codes[0].line, 2);
@@ -425,7 +431,10 @@ mod tests {
         assert_eq!(s.plain_text.as_deref(), Some("xy"));
         assert_eq!(s.selections[0].start, Some(1));
         assert_eq!(s.selections[0].end, None);
-        assert_eq!(s.selections[0].codings[0].code, Some(p.codes[0].children[0].guid.clone()));
+        assert_eq!(
+            s.selections[0].codings[0].code,
+            Some(p.codes[0].children[0].guid.clone())
+        );
         assert_eq!(p.sources[1].kind, SourceKind::Picture);
         assert_eq!(p.sources[1].other_selections, 1);
     }

@@ -7,7 +7,9 @@
 //! spaces, a carriage return must be one everywhere, and characters XML 1.0 cannot carry at
 //! all (most C0 controls) must be replaced, and counted so the export can say so.
 
-use super::model::{Code, CodebookFile, CodingRef, Note, Project, Selection, Source, VariableValue};
+use super::model::{
+    Code, CodebookFile, CodingRef, Note, Project, Selection, Source, VariableValue,
+};
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
 
@@ -182,10 +184,7 @@ fn coding(out: &mut Out, c: &CodingRef) {
 }
 
 fn selection(out: &mut Out, s: &Selection) {
-    let (start, end) = (
-        s.start.map(|v| v.to_string()),
-        s.end.map(|v| v.to_string()),
-    );
+    let (start, end) = (s.start.map(|v| v.to_string()), s.end.map(|v| v.to_string()));
     let (created, modified) = (time(&s.created), time(&s.modified));
     out.open(
         "PlainTextSelection",
@@ -196,7 +195,10 @@ fn selection(out: &mut Out, s: &Selection) {
             ("endPosition", end.as_deref()),
             ("creatingUser", s.creating_user.as_ref().map(|g| g.as_str())),
             ("creationDateTime", created.as_deref()),
-            ("modifyingUser", s.modifying_user.as_ref().map(|g| g.as_str())),
+            (
+                "modifyingUser",
+                s.modifying_user.as_ref().map(|g| g.as_str()),
+            ),
             ("modifiedDateTime", modified.as_deref()),
         ],
     );
@@ -230,7 +232,10 @@ fn source(out: &mut Out, s: &Source) {
             ("plainTextPath", s.plain_text_path.as_deref()),
             ("creatingUser", s.creating_user.as_ref().map(|g| g.as_str())),
             ("creationDateTime", created.as_deref()),
-            ("modifyingUser", s.modifying_user.as_ref().map(|g| g.as_str())),
+            (
+                "modifyingUser",
+                s.modifying_user.as_ref().map(|g| g.as_str()),
+            ),
             ("modifiedDateTime", modified.as_deref()),
         ],
     );
@@ -288,7 +293,10 @@ pub fn project_xml(p: &Project) -> Written {
             ("xmlns", Some(PROJECT_NS)),
             ("name", Some(p.name.as_str())),
             ("origin", p.origin.as_deref()),
-            ("creatingUserGUID", p.creating_user.as_ref().map(|g| g.as_str())),
+            (
+                "creatingUserGUID",
+                p.creating_user.as_ref().map(|g| g.as_str()),
+            ),
             ("creationDateTime", created.as_deref()),
             ("modifiedDateTime", modified.as_deref()),
         ],
@@ -362,7 +370,10 @@ pub fn codebook_xml(c: &CodebookFile) -> Written {
     let mut out = Out::new(4096 + c.codes.len() * 400);
     out.open(
         "CodeBook",
-        &[("xmlns", Some(CODEBOOK_NS)), ("origin", c.origin.as_deref())],
+        &[
+            ("xmlns", Some(CODEBOOK_NS)),
+            ("origin", c.origin.as_deref()),
+        ],
     );
     out.open("Codes", &[]);
     for code_el in &c.codes {
