@@ -699,3 +699,43 @@ fn samples_from_other_tools_import_and_round_trip() {
         assert_eq!(d.coders, c.coders, "{name}");
     }
 }
+
+/// A rename failing half-way through an import puts back what was moved (the codebook too):
+/// the store is as it was, for every point of failure.
+#[test]
+fn an_import_failing_half_way_leaves_the_store_as_it_was() {
+    use ripple::core::codebook::{Codebook, Theme};
+    use ripple::core::exchange::{self, apply, plan::Target, Package};
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source");
+    demo_plus_unicode(&source);
+    let qdpx = dir.path().join("p.qdpx");
+    ripple(&source, &["export", s(&qdpx)]).ok();
+
+    let store_root = dir.path().join("store");
+    crate::common::cli_new(&store_root, "Ours", "2026-01-05", UNICODE_NOTE);
+    // A codebook of one theme, so the import adds themes and replaces codebook.toml.
+    let mut own = Codebook::default();
+    own.themes.push(Theme::new("trust", "Trust", "#1f8fd6"));
+    std::fs::write(store_root.join("codebook.toml"), own.to_toml()).unwrap();
+    let before = store_files(&store_root);
+
+    let store = Store::open(&store_root).unwrap();
+    let codebook = Codebook::load_or_builtin(&store.codebook_path()).unwrap();
+    let mut package = Package::open(&qdpx).unwrap();
+    let plan = exchange::plan(&mut package, &Target::of_store(&store, codebook)).unwrap();
+    assert!(plan.new_themes() > 0 && plan.sessions.len() == 15);
+    // Step 1 replaces the codebook, then each session and coding file is one step.
+    for fail_at in [1, 2, 10, 30] {
+        let err = apply::into_store_failing_at(&plan, &store, Some(fail_at)).unwrap_err();
+        assert!(err.to_string().contains("the store is as it was"), "{err}");
+        assert_eq!(
+            store_files(&store_root),
+            before,
+            "failing at step {fail_at}"
+        );
+    }
+    // Without a failure it goes through.
+    apply::into_store(&plan, &store).unwrap();
+    assert_ne!(store_files(&store_root), before);
+}

@@ -944,7 +944,6 @@ pub fn plan_project(
                 made.push(m);
             }
         }
-        drop(make);
         for (coder, coding) in made {
             file_for(&mut by_coder, &id, &coder).codings.push(coding);
             plan.codings += 1;

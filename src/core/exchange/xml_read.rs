@@ -30,7 +30,7 @@ pub struct XmlProblem {
 /// What a REFI-QDA XML file holds.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Parsed {
-    Project(Project),
+    Project(Box<Project>),
     Codebook(CodebookFile),
 }
 
@@ -45,7 +45,7 @@ pub fn parse(text: &str) -> Result<Parsed, XmlProblem> {
     let root = doc.root_element();
     let r = Reader { doc: &doc };
     match root.tag_name().name() {
-        "Project" => Ok(Parsed::Project(r.project(root))),
+        "Project" => Ok(Parsed::Project(Box::new(r.project(root)))),
         "CodeBook" => Ok(Parsed::Codebook(r.codebook_file(root))),
         other => Err(XmlProblem {
             line: r.line(root),
