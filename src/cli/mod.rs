@@ -7,6 +7,7 @@
 //! ("ripple: <message>" on stderr).
 
 pub mod code;
+pub mod exchange;
 pub mod search;
 pub mod sessions;
 
@@ -71,6 +72,10 @@ pub enum Command {
     /// Check or show the store's codebook (the themes).
     #[command(subcommand)]
     Codebook(code::CodebookCommand),
+    /// Export a REFI-QDA project (.qdpx) or codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder…
+    Export(exchange::ExportArgs),
+    /// Import a REFI-QDA project (.qdpx) or codebook (.qdc): shows the plan, --yes applies it.
+    Import(exchange::ImportArgs),
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -236,6 +241,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Reindex(args)) => search::reindex(&args, &ctx),
         Some(Command::Code(cmd)) => code::run(cmd, &ctx),
         Some(Command::Codebook(cmd)) => code::run_codebook(cmd, &ctx),
+        Some(Command::Export(args)) => exchange::export(&args, &ctx),
+        Some(Command::Import(args)) => exchange::import(&args, &ctx),
     }
 }
 

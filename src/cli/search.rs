@@ -290,7 +290,7 @@ fn index_for_search(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<Sear
 
 /// Run `answer` on an index brought up to date; if the index turns out damaged while answering,
 /// rebuild it (saying so) and answer again.
-fn with_current_index<T>(
+pub(crate) fn with_current_index<T>(
     env: &SearchEnv,
     codebook: &Codebook,
     answer: impl Fn(&SearchIndex) -> Result<T, IndexError>,

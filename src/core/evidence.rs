@@ -164,17 +164,42 @@ pub fn deidentified(item: &EvidenceItem, terms: &[String]) -> EvidenceItem {
 
 /// Replace each term (whole words, case- and accent-insensitive) with `[redacted]`.
 pub fn redact(text: &str, terms: &[String]) -> String {
+    let spans = redaction_spans(text, terms);
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut spans = spans.into_iter().peekable();
+    let mut skip_to = 0;
+    for (i, c) in text.chars().enumerate() {
+        if i < skip_to {
+            continue;
+        }
+        if spans.peek().is_some_and(|&(s, _)| s == i) {
+            let (_, e) = spans.next().expect("peeked");
+            out.push_str("[redacted]");
+            skip_to = e;
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where `redact` replaces a term: code-point ranges `[start, end)`, in order, disjoint. A
+/// project export uses them to move codings along with the redacted text.
+pub fn redaction_spans(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
     let folded_terms: Vec<Vec<String>> = terms
         .iter()
         .filter(|t| !t.trim().is_empty())
         .map(|t| t.trim().chars().map(|c| fold(&c.to_string())).collect())
         .collect();
+    let mut spans = Vec::new();
     if folded_terms.is_empty() {
-        return text.to_string();
+        return spans;
     }
     let chars: Vec<char> = text.chars().collect();
     let folded: Vec<String> = chars.iter().map(|c| fold(&c.to_string())).collect();
-    let mut out = String::with_capacity(text.len());
     let mut i = 0;
     'outer: while i < chars.len() {
         let at_word_start = i == 0 || !chars[i - 1].is_alphanumeric();
@@ -185,16 +210,15 @@ pub fn redact(text: &str, terms: &[String]) -> String {
                     && folded[i..i + n] == term[..]
                     && (i + n == chars.len() || !chars[i + n].is_alphanumeric())
                 {
-                    out.push_str("[redacted]");
+                    spans.push((i, i + n));
                     i += n;
                     continue 'outer;
                 }
             }
         }
-        out.push(chars[i]);
         i += 1;
     }
-    out
+    spans
 }
 
 /// A few whole words before / after a passage.

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod document;
 pub mod editor;
 pub mod evidence;
+pub mod exchange;
 pub mod export_target;
 pub mod file_key;
 pub mod fold;

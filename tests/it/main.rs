@@ -10,6 +10,7 @@ mod coding_integrity;
 mod coding_refi;
 mod editor;
 mod editor_props;
+mod exchange;
 mod fuzz;
 mod hostile_paths;
 mod index_damage;

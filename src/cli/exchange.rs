@@ -1,0 +1,389 @@
+//! `ripple export FILE.qdpx|FILE.qdc` and `ripple import FILE.qdpx|FILE.qdc|FILE.qde`:
+//! exchange with other qualitative-analysis tools through REFI-QDA (see docs/exchange.md).
+//!
+//! Export needs the store only for reading (it works while the terminal UI has it open).
+//! Import shows its plan and writes nothing unless `--yes` is given; it needs the writer lock.
+
+use super::{usage, Context};
+use crate::core::codebook::Codebook;
+use crate::core::exchange::export::{self, ExportOptions};
+use crate::core::exchange::plan::{Plan, Target, ThemeOutcome};
+use crate::core::exchange::{self, apply, xml_write, FileKind, Package};
+use crate::core::export_target::{ExportError, ExportRules};
+use crate::core::index::{HitKind, IndexError};
+use crate::core::session::SessionId;
+use crate::core::store::Store;
+use anyhow::{anyhow, bail, Context as _};
+use clap::Args;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write: NAME.qdpx for a project (sessions, codebook, codings, memos) or
+    /// NAME.qdc for the codebook alone.
+    pub file: PathBuf,
+    /// Only sessions matching this query (docs/query-language.md).
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Only this coder's codings and memos (repeat for several coders). Not `--coder`: that
+    /// global option (and RIPPLE_CODER) names who codes, and would narrow every export.
+    #[arg(long = "coded-by", value_name = "CODER")]
+    pub coded_by: Vec<String>,
+    /// Leave out facilitators, name coders "Coder 1", "Coder 2"…, and replace the terms in
+    /// ripple.toml's `deidentify = [...]` with [redacted], as `ripple evidence --deidentify`.
+    #[arg(long)]
+    pub deidentify: bool,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A REFI-QDA project (.qdpx, or a bare .qde) or codebook (.qdc).
+    pub file: PathBuf,
+    /// Import (without it, only the plan is shown and nothing is written).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// Where an export may be written: the one rule every export follows
+/// (`core::export_target`): never inside the store or the index folder, only a regular file
+/// (a link is written through), an existing file replaced only with `--force`.
+fn check_export_target(target: &Path, ctx: &Context, force: bool) -> anyhow::Result<PathBuf> {
+    ExportRules::for_store(&ctx.env.store_root, &ctx.env.index_dir)
+        .check(target, force)
+        .map(|t| t.file)
+        .map_err(|e| match e {
+            ExportError::Exists { .. } => usage(format!(
+                "{} exists: add --force to replace it, or choose another name",
+                target.display()
+            )),
+            ExportError::Io { .. } => anyhow!(e),
+            other => usage(other.to_string()),
+        })
+}
+
+/// The sessions a query matches, from the search index (rebuilt first when it is missing,
+/// damaged or does not hold every session).
+fn matching_sessions(
+    ctx: &Context,
+    store: &Store,
+    source: &str,
+) -> anyhow::Result<Result<HashSet<SessionId>, ExitCode>> {
+    let q = match crate::core::query::parse(source) {
+        Ok(q) => q,
+        Err(e) => {
+            eprint!("{}", super::search::render_query_error(source, &e));
+            return Ok(Err(ExitCode::from(2)));
+        }
+    };
+    let codebook = Codebook::load_or_builtin(&store.codebook_path()).unwrap_or_default();
+    // The index is brought up to date first, by the rule every search follows.
+    let env = super::search::SearchEnv {
+        store,
+        index_dir: &ctx.env.index_dir,
+    };
+    let answered = super::search::with_current_index(&env, &codebook, |index| {
+        let total = index.search(&q, HitKind::Sessions, 0, 0)?.total;
+        index.search(&q, HitKind::Sessions, total.max(1), 0)
+    })?;
+    match answered {
+        Ok(r) => Ok(Ok(r.hits.into_iter().map(|h| h.session_id).collect())),
+        Err(IndexError::Query(e)) => {
+            eprint!("{}", super::search::render_query_error(source, &e));
+            Ok(Err(ExitCode::from(2)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `ripple export`.
+pub fn export(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let kind = match FileKind::of(&args.file) {
+        Some(FileKind::Project) => FileKind::Project,
+        Some(FileKind::Codebook) => FileKind::Codebook,
+        _ => {
+            return Err(usage(format!(
+                "{}: name the file .qdpx for a project or .qdc for the codebook",
+                args.file.display()
+            )))
+        }
+    };
+    if kind == FileKind::Codebook && (args.query.is_some() || !args.coded_by.is_empty()) {
+        return Err(usage(
+            "--query and --coded-by choose sessions and codings: a .qdc holds the codebook only",
+        ));
+    }
+    let target = check_export_target(&args.file, ctx, args.force)?;
+    let store = Store::open_read_only(&ctx.env.store_root)?;
+    let opts = ExportOptions {
+        deidentify: args.deidentify,
+        redact_terms: store.settings().deidentify.clone(),
+        coders: args.coded_by.clone(),
+    };
+    if kind == FileKind::Codebook {
+        let codebook = Codebook::load_or_builtin(&store.codebook_path()).map_err(|errors| {
+            anyhow!(
+                "the codebook has problems ({}): `ripple codebook check` lists them",
+                errors.first().map(|e| e.to_string()).unwrap_or_default()
+            )
+        })?;
+        if codebook.themes.is_empty() {
+            bail!("the codebook has no themes: there is nothing to export");
+        }
+        let file = export::codebook_file(&codebook, &opts);
+        let written = xml_write::codebook_xml(&file);
+        exchange::archive::write_file(&target, written.xml.as_bytes(), args.force)
+            .with_context(|| format!("writing {}", args.file.display()))?;
+        println!(
+            "Exported the codebook ({} themes) to {}",
+            codebook.themes.len(),
+            args.file.display()
+        );
+        if args.deidentify {
+            println!("De-identified: terms in ripple.toml's `deidentify` redacted in theme names and descriptions");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let only = match &args.query {
+        Some(q) => match matching_sessions(ctx, &store, q)? {
+            Ok(ids) => Some(ids),
+            Err(code) => return Ok(code),
+        },
+        None => None,
+    };
+    let (content, warnings) = export::read_store(&store, only.as_ref()).map_err(|e| anyhow!(e))?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let mut exported = export::project(&content, &opts);
+    let written = xml_write::project_xml(&exported.project);
+    exported.report.replaced_characters = written.replaced;
+    exchange::archive::write_qdpx(&target, &written.xml, &exported.files, args.force)
+        .with_context(|| format!("writing {}", args.file.display()))?;
+    let r = &exported.report;
+    println!(
+        "Exported {} session(s), {} theme(s), {} coding(s) by {} coder(s) and {} memo(s) to {}",
+        r.sessions,
+        r.themes,
+        r.codings,
+        r.coders.len(),
+        r.memos,
+        args.file.display()
+    );
+    if r.orphans > 0 {
+        println!(
+            "Left out {} orphaned coding(s): their words are no longer in the note (`ripple check` lists them)",
+            r.orphans
+        );
+    }
+    for key in &r.unknown_themes {
+        println!("Theme `{key}` is used by codings but not in the codebook: exported as a code named `{key}`");
+    }
+    if r.replaced_characters > 0 {
+        println!(
+            "{} control character(s) that XML cannot hold were replaced by U+FFFD in names and memos (the notes themselves are exact)",
+            r.replaced_characters
+        );
+    }
+    if args.deidentify {
+        println!("De-identified:");
+        for line in &r.deidentified {
+            println!("  - {line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn folder_is_new_or_empty(root: &Path) -> bool {
+    match std::fs::read_dir(root) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
+}
+
+const SHOWN: usize = 40;
+
+/// The plan, as the user reads it before saying `--yes`.
+pub fn render_plan(plan: &Plan, file: &Path, root: &Path, new_store: bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let what = match (&plan.project_name, &plan.origin) {
+        (Some(n), Some(o)) => format!(" (project “{n}”, from {o})"),
+        (Some(n), None) => format!(" (project “{n}”)"),
+        (None, Some(o)) => format!(" (from {o})"),
+        (None, None) => String::new(),
+    };
+    let into = if new_store {
+        format!("a new store at {}", root.display())
+    } else {
+        format!("the store at {}", root.display())
+    };
+    let _ = writeln!(out, "Import plan for {}{what} into {into}:", file.display());
+    let _ = writeln!(out, "Sessions: {} to add", plan.sessions.len());
+    for s in plan.sessions.iter().take(SHOWN) {
+        let m = &s.session.meta;
+        let n: usize = s.files.iter().map(|f| f.codings.len()).sum();
+        let coded = if n > 0 {
+            let coders: Vec<&str> = s
+                .files
+                .iter()
+                .filter(|f| !f.codings.is_empty())
+                .map(|f| f.coder.as_str())
+                .collect();
+            format!(" · {n} coding(s) by {}", coders.join(", "))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  + {} · {}{coded}",
+            if m.title.is_empty() {
+                "(untitled)"
+            } else {
+                &m.title
+            },
+            m.date
+        );
+    }
+    if plan.sessions.len() > SHOWN {
+        let _ = writeln!(out, "  … and {} more", plan.sessions.len() - SHOWN);
+    }
+    if !plan.present.is_empty() {
+        let _ = writeln!(
+            out,
+            "Already in the store (imported or exported before), left as they are: {}",
+            plan.present.len()
+        );
+        for (title, id) in plan.present.iter().take(SHOWN) {
+            let _ = writeln!(out, "  = {title} ({})", id.short());
+        }
+        if plan.present.len() > SHOWN {
+            let _ = writeln!(out, "  … and {} more", plan.present.len() - SHOWN);
+        }
+    }
+    let new = plan.new_themes();
+    let _ = writeln!(
+        out,
+        "Themes: {new} to add, {} matched to the store's",
+        plan.themes.len() - new
+    );
+    let mut shown = 0;
+    for t in &plan.themes {
+        // Every match is shown (a match decides where codings go); new themes up to a limit.
+        match &t.outcome {
+            ThemeOutcome::New if shown < SHOWN => {
+                shown += 1;
+                let _ = writeln!(out, "  + {} → key `{}`", t.path, t.key);
+            }
+            ThemeOutcome::New => {}
+            ThemeOutcome::Matched { how } => {
+                let _ = writeln!(out, "  = {} → {how}", t.path);
+            }
+        }
+    }
+    if new > shown {
+        let _ = writeln!(out, "  … and {} more new themes", new - shown);
+    }
+    let mut by_coder: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in &plan.sessions {
+        for f in &s.files {
+            if !f.codings.is_empty() {
+                *by_coder.entry(f.coder.as_str()).or_default() += f.codings.len();
+            }
+        }
+    }
+    let coders: Vec<String> = by_coder
+        .iter()
+        .map(|(c, n)| format!("{n} by {c}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "Codings: {}{}; {} checked against the words the file records for them",
+        plan.codings,
+        if coders.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", coders.join(", "))
+        },
+        plan.verified
+    );
+    let _ = writeln!(out, "Memos: {}", plan.memos);
+    if !plan.skipped.is_empty() {
+        let _ = writeln!(out, "Not imported ({}):", plan.skipped.len());
+        for s in &plan.skipped {
+            let _ = writeln!(out, "  - {}: {}", s.what, s.reason);
+        }
+    }
+    if !plan.notes.is_empty() {
+        let _ = writeln!(out, "Worth knowing:");
+        for n in &plan.notes {
+            let _ = writeln!(out, "  - {n}");
+        }
+    }
+    out
+}
+
+/// `ripple import`.
+pub fn import(args: &ImportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let mut package = Package::open(&args.file)?;
+    let root = std::path::absolute(&ctx.env.store_root)?;
+    let new_store = folder_is_new_or_empty(&root);
+    let store = if new_store {
+        None
+    } else {
+        let store = ctx.open_store()?;
+        if let Some(reason) = store.read_only_reason() {
+            bail!("cannot import into {}: {reason}", root.display());
+        }
+        Some(store)
+    };
+    let target = match &store {
+        None => Target {
+            new_store: true,
+            ..Target::default()
+        },
+        Some(store) => {
+            let codebook = Codebook::load_or_builtin(&store.codebook_path()).map_err(|errors| {
+                anyhow!(
+                    "the store's codebook has problems ({}): fix them first (`ripple codebook check`)",
+                    errors.first().map(|e| e.to_string()).unwrap_or_default()
+                )
+            })?;
+            Target::of_store(store, codebook)
+        }
+    };
+    let plan = exchange::plan(&mut package, &target)?;
+    print!("{}", render_plan(&plan, &args.file, &root, new_store));
+    if plan.is_empty() && !new_store {
+        println!("Nothing to import: the store has all of it.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.yes {
+        println!("Nothing was written. Run again with --yes to import.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let applied = match &store {
+        None => {
+            let name = plan.project_name.clone().unwrap_or_else(|| {
+                root.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            apply::into_new_store(&plan, &root, &name)?
+        }
+        Some(store) => apply::into_store(&plan, store)?,
+    };
+    println!(
+        "Imported {} session(s), {} coding(s) and {} new theme(s) into {}",
+        applied.sessions,
+        applied.codings,
+        applied.themes,
+        applied.store.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

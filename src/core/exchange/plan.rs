@@ -1,0 +1,1106 @@
+//! Import, first half: what a REFI-QDA project or codebook becomes in a store, worked out in
+//! memory (nothing is written). The plan lists what will be added, what is matched to what the
+//! store has, and every element that cannot be imported with the reason; `apply.rs` writes it.
+//!
+//! Field by field (docs/exchange.md has the full table):
+//! - a `TextSource` becomes a session: its text from `PlainTextContent`, its `plainTextPath`
+//!   file, or (when the archive has neither) its `.docx` converted to text; its `name` the
+//!   title; `VariableValue`s (its own, then its cases') whose names are Ripple fields fill them,
+//!   any other becomes a tag `name:value`; a case it belongs to becomes a tag `case:<name>`;
+//! - a `Code` becomes a theme, or is matched to the store's theme of the same name (or key):
+//!   key from the name (or the description's "Key:"), colour, description split into the
+//!   entry's fields, parent from the hierarchy;
+//! - each `Coding` of a `PlainTextSelection` becomes a coding of its user, after the selection
+//!   is checked against the text (inside it, not only white space, and the words its name
+//!   quotes, or the line it names as qc does, `line:N`); a `Coding` of a whole source codes the whole note;
+//! - `Note`s referred to by a source become its memo by the note's author, those referred to
+//!   by a selection or coding the coding's memo (with the selection's `Description`).
+//!
+//! Sessions get ids derived from the source GUIDs (`guid.rs`): a source imported before, or a
+//! session this store exported, is found again and left alone rather than added twice.
+
+use super::codebook_map::{self, key_from_name};
+use super::guid;
+use super::model::{Code, CodebookFile, Guid, Note, Project, Source, SourceKind, VariableType};
+use super::offsets::{SourceText, Unit};
+use super::ExchangeError;
+use crate::core::codebook::{Codebook, Theme};
+use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CONTEXT_CHARS};
+use crate::core::coding_store::coder_slug;
+use crate::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
+use crate::core::text::normalize_newlines;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The name codings and memos without a user are recorded under.
+pub const UNKNOWN_CODER: &str = "Unknown coder";
+
+/// What a source's text file gave.
+pub enum Fetch {
+    Text(String),
+    /// The archive has no such file.
+    Missing,
+    /// It cannot be used; the reason.
+    Unreadable(String),
+}
+
+/// Where the plan reads the files a project refers to (the archive's `sources/`).
+pub trait SourceFiles {
+    /// A plain-text file (`plainTextPath`).
+    fn plain(&mut self, path: &str) -> Result<Fetch, ExchangeError>;
+    /// A `.docx` file (`richTextPath`) as plain text.
+    fn docx(&mut self, path: &str) -> Result<Fetch, ExchangeError>;
+}
+
+/// What the plan needs to know of the store it imports into.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    /// The store's codebook (empty for a new store).
+    pub codebook: Codebook,
+    pub sessions: HashSet<SessionId>,
+    pub new_store: bool,
+    /// The date given to sources that carry none at all.
+    pub today: Option<NaiveDate>,
+    /// When the import runs (for times a file leaves out).
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl Target {
+    /// Everything needed of an existing store.
+    pub fn of_store(store: &crate::core::store::Store, codebook: Codebook) -> Target {
+        Target {
+            codebook,
+            sessions: store
+                .scan()
+                .sessions
+                .iter()
+                .map(|s| s.meta.id.clone())
+                .collect(),
+            new_store: false,
+            today: None,
+            now: None,
+        }
+    }
+}
+
+/// A session to add, with its coders' files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedSession {
+    pub session: Session,
+    pub files: Vec<CoderSessionFile>,
+    /// The text came from the source's `.docx`.
+    pub converted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ThemeOutcome {
+    /// Added to the codebook.
+    New,
+    /// The store's theme with this key takes the code; `how` says why.
+    Matched { how: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThemePlan {
+    /// The code's place in the file's tree: "Parent › Child".
+    pub path: String,
+    pub key: String,
+    pub outcome: ThemeOutcome,
+}
+
+/// Something in the file that is not imported, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub what: String,
+    pub reason: String,
+}
+
+/// The whole import, ready to show and to apply.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    pub project_name: Option<String>,
+    pub origin: Option<String>,
+    pub sessions: Vec<PlannedSession>,
+    /// Sources already in the store: (title, session id).
+    pub present: Vec<(String, SessionId)>,
+    pub themes: Vec<ThemePlan>,
+    /// The store's codebook after the import.
+    pub codebook: Codebook,
+    pub skipped: Vec<Skipped>,
+    /// Worth knowing, not a loss (dates taken from elsewhere, offsets read another way, …).
+    pub notes: Vec<String>,
+    pub codings: usize,
+    /// Codings whose selection's name quotes the words at its offsets (or names their line).
+    pub verified: usize,
+    pub memos: usize,
+}
+
+impl Plan {
+    pub fn new_themes(&self) -> usize {
+        self.themes
+            .iter()
+            .filter(|t| t.outcome == ThemeOutcome::New)
+            .count()
+    }
+    /// Whether applying it would change anything.
+    pub fn is_empty(&self) -> bool {
+        self.sessions.is_empty() && self.new_themes() == 0
+    }
+}
+
+/// A code with its place in the file's tree.
+struct FlatCode<'a> {
+    code: &'a Code,
+    parent: Option<usize>,
+    path: String,
+}
+
+fn flatten<'a>(
+    codes: &'a [Code],
+    parent: Option<usize>,
+    prefix: &str,
+    out: &mut Vec<FlatCode<'a>>,
+) {
+    for c in codes {
+        let name = display_name(&c.name);
+        let path = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix} › {name}")
+        };
+        out.push(FlatCode {
+            code: c,
+            parent,
+            path: path.clone(),
+        });
+        let me = out.len() - 1;
+        flatten(&c.children, Some(me), &path, out);
+    }
+}
+
+fn display_name(name: &str) -> String {
+    let n = name.trim();
+    if n.is_empty() {
+        "Unnamed code".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    fold(a) == fold(b)
+}
+
+/// Themes for the file's codes: matched to the store's or added. Returns the code GUID → key
+/// map, the plans and the codebook after.
+fn plan_themes(
+    codes: &[Code],
+    existing: &Codebook,
+    skipped: &mut Vec<Skipped>,
+) -> (HashMap<Guid, String>, Vec<ThemePlan>, Codebook) {
+    let mut flat = Vec::new();
+    flatten(codes, None, "", &mut flat);
+    let mut book = existing.clone();
+    let mut claimed: HashSet<String> = HashSet::new();
+    let mut keys_of: Vec<String> = Vec::with_capacity(flat.len());
+    let mut by_guid = HashMap::new();
+    let mut plans = Vec::with_capacity(flat.len());
+    let mut used_keys: HashSet<String> = existing.themes.iter().map(|t| t.key.clone()).collect();
+    for f in &flat {
+        let code = f.code;
+        let name = display_name(&code.name);
+        let entry = codebook_map::entry(code.description.as_deref().unwrap_or(""));
+        let parent_key = f.parent.map(|p| keys_of[p].clone());
+        // 1. The store's theme of the same name (the one under the same parent if several).
+        let same: Vec<&Theme> = existing
+            .themes
+            .iter()
+            .filter(|t| same_name(&t.name, &name) && !claimed.contains(&t.key))
+            .collect();
+        let by_name = match same.len() {
+            0 => None,
+            1 => Some((same[0], "same name")),
+            _ => same
+                .iter()
+                .find(|t| t.parent == parent_key)
+                .map(|t| (*t, "same name and parent")),
+        };
+        // 2. Else the store's theme with the key the code names or its name gives.
+        let wanted_key = entry.key.clone().unwrap_or_else(|| key_from_name(&name));
+        let matched = by_name.or_else(|| {
+            existing
+                .themes
+                .iter()
+                .find(|t| t.key == wanted_key && !claimed.contains(&t.key))
+                .map(|t| (t, "same key"))
+        });
+        let key = match matched {
+            Some((theme, how)) => {
+                claimed.insert(theme.key.clone());
+                let mut how = format!("{how}: the store's `{}` ({})", theme.key, theme.name);
+                if how.ends_with(&format!("({name})")) {
+                    how = format!("same name: the store's `{}`", theme.key);
+                }
+                plans.push(ThemePlan {
+                    path: f.path.clone(),
+                    key: theme.key.clone(),
+                    outcome: ThemeOutcome::Matched { how },
+                });
+                theme.key.clone()
+            }
+            None => {
+                let mut key = wanted_key.clone();
+                let mut n = 2;
+                while used_keys.contains(&key) {
+                    key = format!("{wanted_key}-{n}");
+                    n += 1;
+                }
+                used_keys.insert(key.clone());
+                let colour = code
+                    .colour
+                    .as_deref()
+                    .and_then(codebook_map::colour)
+                    .unwrap_or_else(|| book.suggest_colour());
+                book.themes.push(Theme {
+                    key: key.clone(),
+                    name: name.clone(),
+                    colour,
+                    parent: parent_key.clone(),
+                    definition: normalize_newlines(&entry.definition),
+                    use_when: normalize_newlines(&entry.use_when),
+                    not_when: normalize_newlines(&entry.not_when),
+                    example: normalize_newlines(&entry.example),
+                });
+                plans.push(ThemePlan {
+                    path: f.path.clone(),
+                    key: key.clone(),
+                    outcome: ThemeOutcome::New,
+                });
+                key
+            }
+        };
+        if !code.guid.0.is_empty() && by_guid.insert(code.guid.clone(), key.clone()).is_some() {
+            skipped.push(Skipped {
+                what: format!("code “{}” (line {})", f.path, code.line),
+                reason: format!(
+                    "its GUID {} is used by another code: codings of it go to the first",
+                    code.guid
+                ),
+            });
+        }
+        keys_of.push(key);
+    }
+    (by_guid, plans, book)
+}
+
+/// Plan importing a codebook file.
+pub fn plan_codebook(file: &CodebookFile, target: &Target) -> Plan {
+    let mut plan = Plan {
+        origin: file.origin.clone(),
+        ..Plan::default()
+    };
+    let (_, themes, codebook) = plan_themes(&file.codes, &target.codebook, &mut plan.skipped);
+    plan.themes = themes;
+    plan.codebook = codebook;
+    for s in &file.sets {
+        plan.skipped.push(Skipped {
+            what: format!("code set “{}” ({} codes)", s.name, s.members),
+            reason: "Ripple has no code sets (its codes are imported as themes)".into(),
+        });
+    }
+    plan
+}
+
+/// How the plan refers to a source: its name, or its file.
+fn source_label(s: &Source) -> String {
+    match (&s.name, &s.plain_text_path, &s.path) {
+        (Some(n), _, _) if !n.trim().is_empty() => format!("“{n}”"),
+        (_, Some(p), _) | (_, None, Some(p)) => format!("“{p}”"),
+        _ => format!("at line {}", s.line),
+    }
+}
+
+/// The title a source gives a session: its name, else its file's name without the extension.
+fn title_of(s: &Source) -> String {
+    if let Some(n) = &s.name {
+        return n.clone();
+    }
+    let from_path = s
+        .plain_text_path
+        .as_deref()
+        .or(s.rich_text_path.as_deref())
+        .map(|p| {
+            let file = p.rsplit(['/', '\\']).next().unwrap_or(p);
+            file.rsplit_once('.')
+                .map_or(file, |(stem, _)| stem)
+                .to_string()
+        });
+    from_path.unwrap_or_else(|| format!("Source {}", &s.guid.0.get(..8).unwrap_or(&s.guid.0)))
+}
+
+/// A variable's name as compared with Ripple's fields: lowercase, `_` and `-` as spaces.
+fn field_name(name: &str) -> String {
+    name.to_lowercase()
+        .replace(['_', '-'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn split_list(v: &str) -> Vec<String> {
+    v.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// What one variable value does to the session's metadata. Returns whether it set a date.
+fn apply_value(
+    meta: &mut SessionMeta,
+    name: &str,
+    kind: VariableType,
+    value: &str,
+    notes: &mut Vec<String>,
+    label: &str,
+) -> bool {
+    let value = value.trim();
+    if value.is_empty() {
+        return false;
+    }
+    let tag = |meta: &mut SessionMeta| {
+        let t = format!("{}:{}", name.trim(), value);
+        if !meta.tags.contains(&t) {
+            meta.tags.push(t);
+        }
+    };
+    let field = field_name(name);
+    match field.as_str() {
+        "date" | "session date" => {
+            let day = value.get(..10).unwrap_or(value);
+            match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+                Ok(d) if kind != VariableType::Boolean => {
+                    meta.date = d;
+                    return true;
+                }
+                _ => {
+                    notes.push(format!(
+                        "{label}: “{name}” = “{value}” is not a date: kept as a tag"
+                    ));
+                    tag(meta);
+                }
+            }
+        }
+        "type" | "session type" => match SessionType::parse(value) {
+            Some(t) => meta.session_type = t,
+            None => tag(meta),
+        },
+        "agencies" | "agency" => {
+            for a in split_list(value) {
+                if !meta.agencies.contains(&a) {
+                    meta.agencies.push(a);
+                }
+            }
+        }
+        "county" => meta.county = value.to_string(),
+        "facilitator" => meta.facilitator = value.to_string(),
+        "tags" | "tag" => {
+            for t in split_list(value) {
+                if !meta.tags.contains(&t) {
+                    meta.tags.push(t);
+                }
+            }
+        }
+        _ => {
+            let role = name
+                .split_once(':')
+                .filter(|(head, _)| field_name(head) == "participants")
+                .map(|(_, role)| role.trim());
+            match (role, value.parse::<u32>()) {
+                (Some(role), Ok(count)) if !role.is_empty() => {
+                    meta.participants.push(Participant {
+                        role: role.to_string(),
+                        count,
+                    })
+                }
+                _ => tag(meta),
+            }
+        }
+    }
+    false
+}
+
+/// Notes by GUID, resolved to their text once each.
+struct Notes<'a> {
+    by_guid: HashMap<&'a Guid, &'a Note>,
+    text: HashMap<Guid, Option<String>>,
+    used: HashSet<Guid>,
+}
+
+impl<'a> Notes<'a> {
+    fn text(
+        &mut self,
+        guid: &Guid,
+        files: &mut dyn SourceFiles,
+        skipped: &mut Vec<Skipped>,
+    ) -> Result<Option<(String, Option<Guid>)>, ExchangeError> {
+        let Some(note) = self.by_guid.get(guid).copied() else {
+            skipped.push(Skipped {
+                what: format!("note reference {guid}"),
+                reason: "no note with this GUID in the file".into(),
+            });
+            return Ok(None);
+        };
+        self.used.insert(guid.clone());
+        if !self.text.contains_key(guid) {
+            let text = match (
+                &note.plain_text,
+                &note.plain_text_path,
+                &note.rich_text_path,
+            ) {
+                (Some(t), _, _) => Some(t.clone()),
+                (None, Some(p), rich) => match files.plain(p)? {
+                    Fetch::Text(t) => Some(t),
+                    other => match rich {
+                        Some(r) => fetch_docx(files, r)?,
+                        None => {
+                            skip_note(note, &other, skipped);
+                            None
+                        }
+                    },
+                },
+                (None, None, Some(r)) => fetch_docx(files, r)?,
+                (None, None, None) => Some(String::new()),
+            };
+            self.text
+                .insert(guid.clone(), text.map(|t| normalize_newlines(&t)));
+        }
+        Ok(self.text[guid]
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| (t, note.creating_user.clone())))
+    }
+}
+
+fn fetch_docx(files: &mut dyn SourceFiles, path: &str) -> Result<Option<String>, ExchangeError> {
+    Ok(match files.docx(path)? {
+        Fetch::Text(t) => Some(t),
+        _ => None,
+    })
+}
+
+fn skip_note(note: &Note, why: &Fetch, skipped: &mut Vec<Skipped>) {
+    let reason = match why {
+        Fetch::Unreadable(r) => r.clone(),
+        _ => "its text file is not in the archive".into(),
+    };
+    skipped.push(Skipped {
+        what: format!(
+            "note “{}” (line {})",
+            note.name.as_deref().unwrap_or(note.guid.as_str()),
+            note.line
+        ),
+        reason,
+    });
+}
+
+fn join_memo(memo: &mut String, text: &str) {
+    if !memo.is_empty() {
+        memo.push_str("\n\n");
+    }
+    memo.push_str(text);
+}
+
+/// Plan importing a project.
+pub fn plan_project(
+    project: &Project,
+    files: &mut dyn SourceFiles,
+    target: &Target,
+) -> Result<Plan, ExchangeError> {
+    let now = target.now.unwrap_or_else(Utc::now);
+    let today = target.today.unwrap_or_else(|| now.date_naive());
+    let mut plan = Plan {
+        project_name: Some(project.name.clone()).filter(|n| !n.trim().is_empty()),
+        origin: project.origin.clone(),
+        ..Plan::default()
+    };
+    let (code_keys, themes, codebook) =
+        plan_themes(&project.codes, &target.codebook, &mut plan.skipped);
+    plan.themes = themes;
+    plan.codebook = codebook;
+    let code_names: HashMap<&Guid, String> = {
+        let mut flat = Vec::new();
+        flatten(&project.codes, None, "", &mut flat);
+        flat.iter()
+            .map(|f| (&f.code.guid, f.path.clone()))
+            .collect()
+    };
+
+    let users: HashMap<&Guid, String> = project
+        .users
+        .iter()
+        .map(|u| {
+            let name = u
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .or_else(|| u.id.clone().filter(|n| !n.trim().is_empty()))
+                .unwrap_or_else(|| format!("User {}", u.guid.0.get(..8).unwrap_or(&u.guid.0)));
+            (&u.guid, name)
+        })
+        .collect();
+    let mut unknown_users = 0usize;
+    let mut user_name = |guids: &[Option<&Guid>]| -> String {
+        for g in guids.iter().flatten() {
+            if let Some(n) = users.get(g) {
+                return n.clone();
+            }
+        }
+        unknown_users += 1;
+        UNKNOWN_CODER.to_string()
+    };
+
+    let variables: HashMap<&Guid, (&str, VariableType)> = project
+        .variables
+        .iter()
+        .map(|v| (&v.guid, (v.name.as_str(), v.kind)))
+        .collect();
+    let mut cases_of: HashMap<&Guid, Vec<&super::model::Case>> = HashMap::new();
+    for c in &project.cases {
+        for s in &c.sources {
+            cases_of.entry(s).or_default().push(c);
+        }
+    }
+    let mut notes = Notes {
+        by_guid: project.notes.iter().map(|n| (&n.guid, n)).collect(),
+        text: HashMap::new(),
+        used: HashSet::new(),
+    };
+    let own: HashMap<Guid, SessionId> = target
+        .sessions
+        .iter()
+        .map(|id| (guid::session(id), id.clone()))
+        .collect();
+
+    let mut dated_by_creation = 0;
+    let mut dated_today = 0;
+    let mut seen_ids: HashSet<SessionId> = HashSet::new();
+    for src in &project.sources {
+        let label = source_label(src);
+        if src.kind != SourceKind::Text {
+            let kind = match src.kind {
+                SourceKind::Pdf => "PDF",
+                SourceKind::Picture => "picture",
+                SourceKind::Audio => "audio",
+                _ => "video",
+            };
+            let codings = if src.other_selections > 0 {
+                format!(" ({} selection(s) with it)", src.other_selections)
+            } else {
+                String::new()
+            };
+            plan.skipped.push(Skipped {
+                what: format!("{kind} source {label}{codings}"),
+                reason: "Ripple imports text sources only".into(),
+            });
+            continue;
+        }
+        let title = title_of(src);
+        if let Some(id) = own.get(&src.guid) {
+            plan.present.push((title, id.clone()));
+            continue;
+        }
+        let id = guid::imported_session(&src.guid, src.created);
+        if target.sessions.contains(&id) || !seen_ids.insert(id.clone()) {
+            plan.present.push((title, id));
+            continue;
+        }
+
+        // The text.
+        let mut converted = false;
+        let fetched = match (&src.plain_text, &src.plain_text_path) {
+            (Some(t), _) => Fetch::Text(t.clone()),
+            (None, Some(p)) => files.plain(p)?,
+            (None, None) => Fetch::Missing,
+        };
+        let text = match fetched {
+            Fetch::Text(t) => t,
+            other => {
+                let docx = match &src.rich_text_path {
+                    Some(r) => files.docx(r)?,
+                    None => Fetch::Missing,
+                };
+                match (docx, other) {
+                    (Fetch::Text(t), _) => {
+                        converted = true;
+                        t
+                    }
+                    (Fetch::Unreadable(why), _) | (_, Fetch::Unreadable(why)) => {
+                        plan.skipped.push(Skipped {
+                            what: format!("text source {label}"),
+                            reason: why,
+                        });
+                        continue;
+                    }
+                    _ => {
+                        let where_ = src
+                            .plain_text_path
+                            .as_deref()
+                            .or(src.rich_text_path.as_deref())
+                            .map(|p| format!(" ({p})"))
+                            .unwrap_or_default();
+                        plan.skipped.push(Skipped {
+                            what: format!("text source {label}"),
+                            reason: format!("its text{where_} is not in the file"),
+                        });
+                        continue;
+                    }
+                }
+            }
+        };
+        if converted {
+            plan.notes.push(format!(
+                "text source {label}: its text comes from its .docx (the archive has no plain \
+                 text of it)"
+            ));
+        }
+        let st = SourceText::new(&text);
+
+        // The metadata.
+        let created = src.created.or(project.created).unwrap_or(now);
+        let mut meta = SessionMeta {
+            id: id.clone(),
+            title: title.clone(),
+            date: created.date_naive(),
+            agencies: Vec::new(),
+            session_type: SessionType::Other,
+            county: String::new(),
+            facilitator: String::new(),
+            participants: Vec::new(),
+            tags: Vec::new(),
+            created,
+            updated: src.modified.filter(|m| *m >= created).unwrap_or(created),
+        };
+        let mut dated = false;
+        let cases = cases_of.get(&src.guid).cloned().unwrap_or_default();
+        // A case's values first, so the source's own win.
+        let values = cases
+            .iter()
+            .flat_map(|c| c.values.iter())
+            .chain(src.values.iter());
+        for v in values {
+            let Some((name, _)) = variables.get(&v.variable) else {
+                plan.skipped.push(Skipped {
+                    what: format!("a value of text source {label}"),
+                    reason: format!(
+                        "it refers to variable {}, which the file does not define",
+                        v.variable
+                    ),
+                });
+                continue;
+            };
+            if let Some(value) = &v.value {
+                dated |= apply_value(&mut meta, name, v.kind, value, &mut plan.notes, &label);
+            }
+        }
+        for c in &cases {
+            let tag = format!("case:{}", c.name.as_deref().unwrap_or(c.guid.as_str()));
+            if !meta.tags.contains(&tag) {
+                meta.tags.push(tag);
+            }
+        }
+        if !dated {
+            if src.created.is_some() || project.created.is_some() {
+                dated_by_creation += 1;
+            } else {
+                meta.date = today;
+                dated_today += 1;
+            }
+        }
+
+        // Codings and memos, by coder (one file per coder folder).
+        let mut by_coder: BTreeMap<String, CoderSessionFile> = BTreeMap::new();
+        for r in &src.note_refs {
+            if let Some((text, author)) = notes.text(r, files, &mut plan.skipped)? {
+                let who = user_name(&[author.as_ref()]);
+                join_memo(&mut file_for(&mut by_coder, &id, &who).memo, &text);
+                plan.memos += 1;
+            }
+        }
+        if let Some(d) = src.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            let who = user_name(&[src.creating_user.as_ref(), project.creating_user.as_ref()]);
+            join_memo(
+                &mut file_for(&mut by_coder, &id, &who).memo,
+                &normalize_newlines(d),
+            );
+            plan.memos += 1;
+        }
+
+        let spans: Vec<(i64, i64, Option<&str>)> = src
+            .selections
+            .iter()
+            .filter_map(|s| Some((s.start?, s.end?, s.name.as_deref())))
+            .collect();
+        let unit = st.choose_unit(&spans);
+        if unit != Unit::CodePoints {
+            plan.notes.push(format!(
+                "text source {label}: selection offsets read as {} (the words the selections \
+                 name are there)",
+                unit.describe()
+            ));
+        }
+        let mut nth: HashMap<Guid, usize> = HashMap::new();
+        let mut make = |covered_range: (usize, usize),
+                        coding: &super::model::CodingRef,
+                        selection_guid: Option<&Guid>,
+                        users: [Option<&Guid>; 3],
+                        created: Option<DateTime<Utc>>,
+                        modified: Option<DateTime<Utc>>,
+                        memo: &str,
+                        what: &str,
+                        plan: &mut Plan,
+                        verified: bool|
+         -> Option<(String, Coding)> {
+            let Some(code) = &coding.code else {
+                plan.skipped.push(Skipped {
+                    what: what.to_string(),
+                    reason: "its coding has no CodeRef".into(),
+                });
+                return None;
+            };
+            let Some(key) = code_keys.get(code) else {
+                plan.skipped.push(Skipped {
+                    what: what.to_string(),
+                    reason: format!("it refers to code {code}, which the codebook does not have"),
+                });
+                return None;
+            };
+            let n = nth.entry(coding.guid.clone()).or_insert(0);
+            let created = coding.created.or(created).unwrap_or(meta.created);
+            let id =
+                guid::imported_coding(&src.guid, selection_guid, &coding.guid, *n, Some(created));
+            *n += 1;
+            let (s, e) = covered_range;
+            let coder = user_name(&users);
+            if verified {
+                plan.verified += 1;
+            }
+            Some((
+                coder.clone(),
+                Coding {
+                    id,
+                    session: meta.id.clone(),
+                    theme: key.clone(),
+                    coder,
+                    start: s,
+                    end: e,
+                    quote: st.slice(s, e).to_string(),
+                    before: st.slice(s.saturating_sub(CONTEXT_CHARS), s).to_string(),
+                    after: st.slice(e, e + CONTEXT_CHARS).to_string(),
+                    memo: memo.to_string(),
+                    status: AnchorStatus::Attached,
+                    created,
+                    updated: modified.filter(|m| *m >= created).unwrap_or(created),
+                },
+            ))
+        };
+
+        let mut made: Vec<(String, Coding)> = Vec::new();
+        for sel in &src.selections {
+            let name = sel.name.as_deref().filter(|n| !n.trim().is_empty());
+            let what = match name {
+                Some(n) => format!("selection “{}” in {label}", shorten(n)),
+                None => format!("selection at line {} in {label}", sel.line),
+            };
+            let (Some(s), Some(e)) = (sel.start, sel.end) else {
+                plan.skipped.push(Skipped {
+                    what,
+                    reason: "it has no valid startPosition and endPosition".into(),
+                });
+                continue;
+            };
+            let Some((a, b)) = st.range(unit, s, e) else {
+                let reason = if s >= e {
+                    format!("it is empty or reversed ([{s}, {e}))")
+                } else {
+                    format!(
+                        "[{s}, {e}) lies outside the text, which has {} characters",
+                        st.len()
+                    )
+                };
+                plan.skipped.push(Skipped { what, reason });
+                continue;
+            };
+            let covered = st.slice(a, b);
+            if covered.trim().is_empty() {
+                plan.skipped.push(Skipped {
+                    what,
+                    reason: format!("[{s}, {e}) covers only white space"),
+                });
+                continue;
+            }
+            let verified = name.and_then(|n| st.confirms(n, a, b));
+            if converted && verified != Some(true) {
+                plan.skipped.push(Skipped {
+                    what,
+                    reason: "the text was converted from .docx and the selection's name does \
+                             not confirm the words at its offsets"
+                        .into(),
+                });
+                continue;
+            }
+            if verified == Some(false) && name.is_some_and(|n| n.trim().starts_with("line:")) {
+                plan.notes.push(format!(
+                    "{what}: [{s}, {e}) is not the line its name gives (“{}”); imported at its \
+                     offsets",
+                    shorten(covered)
+                ));
+            } else if verified == Some(false) && looks_like_quote(name.unwrap_or(""), &st) {
+                plan.notes.push(format!(
+                    "{what}: its name quotes other words than the text at [{s}, {e}) (“{}”); \
+                     imported at its offsets",
+                    shorten(covered)
+                ));
+            }
+            let mut memo = String::new();
+            if let Some(d) = sel.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                join_memo(&mut memo, &normalize_newlines(d));
+            }
+            for r in &sel.note_refs {
+                if let Some((text, _)) = notes.text(r, files, &mut plan.skipped)? {
+                    join_memo(&mut memo, &text);
+                }
+            }
+            if sel.codings.is_empty() {
+                plan.skipped.push(Skipped {
+                    what,
+                    reason: "no code is applied to it (Ripple keeps coded passages only)".into(),
+                });
+                continue;
+            }
+            for c in &sel.codings {
+                let mut coding_memo = memo.clone();
+                for r in &c.note_refs {
+                    if let Some((text, _)) = notes.text(r, files, &mut plan.skipped)? {
+                        join_memo(&mut coding_memo, &text);
+                    }
+                }
+                if !coding_memo.is_empty() {
+                    plan.memos += 1;
+                }
+                if let Some(m) = make(
+                    (a, b),
+                    c,
+                    Some(&sel.guid),
+                    [
+                        c.creating_user.as_ref(),
+                        sel.creating_user.as_ref(),
+                        project.creating_user.as_ref(),
+                    ],
+                    sel.created,
+                    sel.modified,
+                    &coding_memo,
+                    &what,
+                    &mut plan,
+                    verified == Some(true),
+                ) {
+                    made.push(m);
+                }
+            }
+        }
+        for c in &src.codings {
+            let what = format!("coding of the whole of {label}");
+            if st.lf.trim().is_empty() {
+                plan.skipped.push(Skipped {
+                    what,
+                    reason: "the text is empty".into(),
+                });
+                continue;
+            }
+            let mut memo = String::new();
+            for r in &c.note_refs {
+                if let Some((text, _)) = notes.text(r, files, &mut plan.skipped)? {
+                    join_memo(&mut memo, &text);
+                }
+            }
+            if let Some(m) = make(
+                (0, st.len()),
+                c,
+                None,
+                [c.creating_user.as_ref(), src.creating_user.as_ref(), None],
+                src.created,
+                src.modified,
+                &memo,
+                &what,
+                &mut plan,
+                false,
+            ) {
+                made.push(m);
+            }
+        }
+        for (coder, coding) in made {
+            file_for(&mut by_coder, &id, &coder).codings.push(coding);
+            plan.codings += 1;
+        }
+        let session = Session { meta, text: st.lf };
+        plan.sessions.push(PlannedSession {
+            session,
+            files: by_coder.into_values().collect(),
+            converted,
+        });
+    }
+
+    if unknown_users > 0 {
+        plan.notes.push(format!(
+            "{unknown_users} coding(s) or memo(s) name no user the file knows: recorded under \
+             “{UNKNOWN_CODER}”"
+        ));
+    }
+    if dated_by_creation > 0 {
+        plan.notes.push(format!(
+            "{dated_by_creation} session(s) have no date in the file: dated by when the source \
+             was created"
+        ));
+    }
+    if dated_today > 0 {
+        plan.notes.push(format!(
+            "{dated_today} session(s) have no date or creation time in the file: dated today \
+             ({today})"
+        ));
+    }
+    for (i, code) in flat_codes(&project.codes) {
+        for r in &code.note_refs {
+            let name = notes
+                .by_guid
+                .get(r)
+                .and_then(|n| n.name.clone())
+                .unwrap_or_else(|| r.to_string());
+            notes.used.insert(r.clone());
+            plan.skipped.push(Skipped {
+                what: format!(
+                    "note “{name}” on code “{}”",
+                    code_names
+                        .get(&code.guid)
+                        .cloned()
+                        .unwrap_or_else(|| i.clone())
+                ),
+                reason: "Ripple keeps memos on sessions and passages, not on themes".into(),
+            });
+        }
+    }
+    for r in &project.note_refs {
+        notes.used.insert(r.clone());
+        let name = notes
+            .by_guid
+            .get(r)
+            .and_then(|n| n.name.clone())
+            .unwrap_or_else(|| r.to_string());
+        plan.skipped.push(Skipped {
+            what: format!("note “{name}” on the project"),
+            reason: "Ripple keeps memos on sessions and passages only".into(),
+        });
+    }
+    for n in &project.notes {
+        if !notes.used.contains(&n.guid) {
+            plan.skipped.push(Skipped {
+                what: format!(
+                    "note “{}” (line {})",
+                    n.name.as_deref().unwrap_or(n.guid.as_str()),
+                    n.line
+                ),
+                reason: "it is attached to nothing Ripple imports".into(),
+            });
+        }
+    }
+    if let Some(d) = project
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
+        plan.skipped.push(Skipped {
+            what: format!("the project's description (“{}”)", shorten(d)),
+            reason: "a Ripple store has a name only".into(),
+        });
+    }
+    for s in &project.sets {
+        plan.skipped.push(Skipped {
+            what: format!("set “{}” ({} members)", s.name, s.members),
+            reason: "Ripple has no sets".into(),
+        });
+    }
+    for l in &project.links {
+        plan.skipped.push(Skipped {
+            what: format!("link “{l}”"),
+            reason: "Ripple has no links between items".into(),
+        });
+    }
+    for g in &project.graphs {
+        plan.skipped.push(Skipped {
+            what: format!("graph “{g}”"),
+            reason: "Ripple has no graphs".into(),
+        });
+    }
+    for c in &project.cases {
+        if c.sources.is_empty() && !c.values.is_empty() {
+            plan.skipped.push(Skipped {
+                what: format!("case “{}”", c.name.as_deref().unwrap_or(c.guid.as_str())),
+                reason: "it has variables but no sources, so they apply to no session".into(),
+            });
+        }
+    }
+    Ok(plan)
+}
+
+/// The coder file of `name` (by coder folder, so names that differ only in case or accents
+/// share one, as they would in the store).
+fn file_for<'a>(
+    by_coder: &'a mut BTreeMap<String, CoderSessionFile>,
+    session: &SessionId,
+    name: &str,
+) -> &'a mut CoderSessionFile {
+    by_coder
+        .entry(coder_slug(name))
+        .or_insert_with(|| CoderSessionFile {
+            session: session.clone(),
+            coder: name.to_string(),
+            memo: String::new(),
+            codings: Vec::new(),
+        })
+}
+
+fn flat_codes(codes: &[Code]) -> Vec<(String, &Code)> {
+    let mut out = Vec::new();
+    fn walk<'a>(codes: &'a [Code], out: &mut Vec<(String, &'a Code)>) {
+        for c in codes {
+            out.push((c.name.clone(), c));
+            walk(&c.children, out);
+        }
+    }
+    walk(codes, &mut out);
+    out
+}
+
+/// A name that has the look of a quote rather than a label: several words found somewhere in
+/// the text.
+fn looks_like_quote(name: &str, st: &SourceText) -> bool {
+    let n = name.trim().trim_end_matches('…');
+    n.split_whitespace().count() >= 3 && st.lf.contains(n)
+}
+
+/// At most 60 characters of `s` on one line.
+pub fn shorten(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() <= 60 {
+        one
+    } else {
+        let mut t: String = one.chars().take(59).collect();
+        t.push('…');
+        t
+    }
+}
