@@ -946,40 +946,6 @@ pub struct IndexItem {
     pub memos: Vec<(String, String)>,
 }
 
-/// Every session in a store with its codings and the coders' memos, ready for `rebuild`, and a
-/// message for each file that could not be read (left out of the index and left untouched).
-pub fn load_index_items(store: &crate::core::store::Store) -> (Vec<IndexItem>, Vec<String>) {
-    let mut warnings: Vec<String> = Vec::new();
-    let scan = store.scan();
-    warnings.extend(scan.problems.iter().map(|p| p.to_string()));
-    let (files, errors) = crate::core::coding_store::load_all(store.root());
-    warnings.extend(errors.iter().map(|e| e.to_string()));
-    type Extra = (Vec<Coding>, Vec<(String, String)>);
-    let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
-    for f in files {
-        let entry = by_session.entry(f.session.clone()).or_default();
-        if !f.memo.trim().is_empty() {
-            entry.1.push((f.coder.clone(), f.memo.clone()));
-        }
-        entry.0.extend(f.codings);
-    }
-    let mut items = Vec::with_capacity(scan.sessions.len());
-    for summary in &scan.sessions {
-        match store.load(&summary.meta.id) {
-            Ok(session) => {
-                let (codings, memos) = by_session.remove(&session.meta.id).unwrap_or_default();
-                items.push(IndexItem {
-                    session,
-                    codings,
-                    memos,
-                });
-            }
-            Err(e) => warnings.push(e.to_string()),
-        }
-    }
-    (items, warnings)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The index
 

@@ -386,6 +386,48 @@ pub fn sync(
     apply(store, index, codebook, plan, progress)
 }
 
+/// A session's codings and `(coder, memo)` pairs.
+type Extra = (Vec<Coding>, Vec<(String, String)>);
+
+/// Every coder's codings and memos, by session, as the index takes them; a file that cannot be
+/// read adds a warning (it is left out of the index and left untouched).
+fn codings_by_session(store: &Store, warnings: &mut Vec<String>) -> HashMap<SessionId, Extra> {
+    let (files, errors) = coding_store::load_all(store.root());
+    warnings.extend(errors.iter().map(|e| e.to_string()));
+    let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
+    for f in files {
+        let entry = by_session.entry(f.session.clone()).or_default();
+        if !f.memo.trim().is_empty() {
+            entry.1.push((f.coder.clone(), f.memo.clone()));
+        }
+        entry.0.extend(f.codings);
+    }
+    by_session
+}
+
+/// Every session in a store with its codings and the coders' memos, as `SearchIndex::rebuild`
+/// takes them, and a message for each file that could not be read (left out, left untouched).
+pub fn load_items(store: &Store) -> (Vec<IndexItem>, Vec<String>) {
+    let scan = store.scan();
+    let mut warnings: Vec<String> = scan.problems.iter().map(|p| p.to_string()).collect();
+    let mut by_session = codings_by_session(store, &mut warnings);
+    let mut items = Vec::with_capacity(scan.sessions.len());
+    for summary in &scan.sessions {
+        match store.load(&summary.meta.id) {
+            Ok(session) => {
+                let (codings, memos) = by_session.remove(&session.meta.id).unwrap_or_default();
+                items.push(IndexItem {
+                    session,
+                    codings,
+                    memos,
+                });
+            }
+            Err(e) => warnings.push(e.to_string()),
+        }
+    }
+    (items, warnings)
+}
+
 /// Replace the whole index with the store's sessions. Unreadable files are reported in the
 /// report's warnings (left out of the index and left untouched).
 pub fn rebuild(
@@ -400,17 +442,7 @@ pub fn rebuild(
     let mut sources = store_sources(store, now);
     let scan = store.scan();
     let mut warnings: Vec<String> = scan.problems.iter().map(|p| p.to_string()).collect();
-    let (files, errors) = coding_store::load_all(store.root());
-    warnings.extend(errors.iter().map(|e| e.to_string()));
-    type Extra = (Vec<Coding>, Vec<(String, String)>);
-    let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
-    for f in files {
-        let entry = by_session.entry(f.session.clone()).or_default();
-        if !f.memo.trim().is_empty() {
-            entry.1.push((f.coder.clone(), f.memo.clone()));
-        }
-        entry.0.extend(f.codings);
-    }
+    let mut by_session = codings_by_session(store, &mut warnings);
     let total = scan.sessions.len();
     let mut unreadable = Vec::new();
     // Sessions are read lazily, so progress reflects the reading as well as the indexing.

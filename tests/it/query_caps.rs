@@ -5,7 +5,8 @@
 
 use ripple::core::codebook::Codebook;
 use ripple::core::evidence::{self, EvidenceOptions};
-use ripple::core::index::{load_index_items, HitKind, SearchIndex};
+use ripple::core::index::{HitKind, SearchIndex};
+use ripple::core::index_sync::load_items as load_index_items;
 use ripple::core::query::{self, MAX_DEPTH, MAX_TERMS};
 use ripple::core::store::Store;
 use std::sync::Arc;
