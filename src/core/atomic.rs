@@ -5,6 +5,10 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
+/// The name every temporary file of an atomic write starts with. One left behind is a write
+/// cut short (a crash, a kill): `Store::leftover_temp_files` says what each holds.
+pub const TEMP_PREFIX: &str = ".ripple-tmp-";
+
 /// Write `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename over
 /// the target, fsync the folder. The file is created private to the user (0600 on Unix).
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -13,7 +17,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
     let mut tmp = tempfile::Builder::new()
-        .prefix(".ripple-tmp-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)?;
     // tempfile already creates 0600 on Unix; say so explicitly in case that ever changes.
     #[cfg(unix)]
