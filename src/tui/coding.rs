@@ -2284,6 +2284,7 @@ mod tests {
             result: Ok(Loaded {
                 session,
                 stamp: None,
+                base: None,
                 draft: None,
                 codings: Vec::new(),
                 coding_problems: Vec::new(),
@@ -2400,6 +2401,7 @@ mod tests {
             result: Ok(Loaded {
                 session,
                 stamp: None,
+                base: None,
                 draft: None,
                 codings: Vec::new(),
                 coding_problems: Vec::new(),
