@@ -7,6 +7,7 @@ mod cli_code;
 mod cli_sessions;
 mod coding;
 mod coding_refi;
+mod crash_loop;
 mod editor;
 mod editor_props;
 mod search;
