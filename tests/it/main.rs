@@ -15,4 +15,5 @@ mod search_cli;
 mod store;
 mod tui;
 mod tui_coding;
+mod tui_recovery;
 mod tui_search;

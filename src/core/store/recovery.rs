@@ -608,10 +608,25 @@ pub struct Merged {
 /// by line, each detail field taking whichever side changed it (the recovered one when both
 /// did).
 pub fn merge(base: &Session, file: &Session, recovered: &Session) -> Merged {
-    let (text, conflicts) = match diffy::merge(&base.text, &file.text, &recovered.text) {
+    let mut options = diffy::MergeOptions::new();
+    // Both versions between markers on lines of their own (a note's last line often has no
+    // line break), without the version they came from.
+    options
+        .set_conflict_style(diffy::ConflictStyle::Merge)
+        .set_incomplete_hunk_style(diffy::IncompleteHunkStyle::Git);
+    let (text, conflicts) = match options.merge(&base.text, &file.text, &recovered.text) {
         Ok(t) => (t, 0),
         Err(t) => {
-            let n = t.lines().filter(|l| l.starts_with("<<<<<<<")).count();
+            // diffy names the sides after git's "ours" and "theirs": say which is which.
+            let t: String = t
+                .split_inclusive('\n')
+                .map(|l| match l.trim_end_matches('\n') {
+                    "<<<<<<< ours" => l.replacen("ours", "the file", 1),
+                    ">>>>>>> theirs" => l.replacen("theirs", "the kept text", 1),
+                    _ => l.to_string(),
+                })
+                .collect();
+            let n = t.lines().filter(|l| l.starts_with("<<<<<<< ")).count();
             (t, n)
         }
     };
@@ -850,7 +865,27 @@ mod tests {
         clash.meta = base.meta.clone();
         let m = merge(&base, &file, &clash);
         assert_eq!(m.conflicts, 1);
-        assert!(m.session.text.contains("two (theirs)") && m.session.text.contains("two (mine)"));
+        assert_eq!(
+            m.session.text,
+            "one\n<<<<<<< the file\ntwo (theirs)\n=======\ntwo (mine)\n>>>>>>> the kept text\nthree\n"
+        );
+
+        // A last line without a line break: the markers still start lines of their own.
+        let base = session("one\ntwo");
+        let mut file = session("one\ntwo!");
+        file.meta = base.meta.clone();
+        let mut ours = session("one\ntwo?");
+        ours.meta = base.meta.clone();
+        let m = merge(&base, &file, &ours);
+        assert_eq!(m.conflicts, 1);
+        assert!(
+            m.session
+                .text
+                .lines()
+                .all(|l| !l.contains("two") || l.starts_with("two")),
+            "{:?}",
+            m.session.text
+        );
     }
 
     #[test]
