@@ -7,7 +7,7 @@
 //! `cargo test --test it crash_loop::` runs a few trials of each ending (seconds). The larger run:
 //!
 //! ```text
-//! RIPPLE_CRASH_TRIALS=200 cargo test --release --test it crash_loop::many -- --ignored --nocapture
+//! RIPPLE_CRASH_TRIALS=40 cargo test --test it crash_loop::many -- --ignored --nocapture
 //! ```
 //!
 //! prints the figures recorded in docs/reliability.md (`RIPPLE_CRASH_SEED` replays a run).
@@ -384,7 +384,7 @@ fn closing_the_terminal_saves_what_was_typed() {
 
 /// The larger run: `RIPPLE_CRASH_TRIALS` trials (default 100) of up to 8 s of typing each.
 #[test]
-#[ignore = "minutes: RIPPLE_CRASH_TRIALS=200 cargo test --release --test it crash_loop::many -- --ignored --nocapture"]
+#[ignore = "minutes: RIPPLE_CRASH_TRIALS=40 cargo test --test it crash_loop::many -- --ignored --nocapture"]
 fn many() {
     let n = std::env::var("RIPPLE_CRASH_TRIALS")
         .ok()
