@@ -2,8 +2,10 @@
 
 use super::{usage, Context};
 use crate::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
-use crate::core::session_file::{format_date, format_timestamp, parse_session_file};
-use crate::core::store::{Problem, Store};
+use crate::core::session_file::{format_date, format_timestamp};
+use crate::core::store::{
+    decode_draft, Compared, DraftBase, FileVersion, LeftoverTemp, Problem, Store, TempHolds,
+};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::Args;
@@ -365,17 +367,21 @@ pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
 
     // Recovery drafts: unsaved edits someone may want back.
     for path in store.draft_files() {
-        match std::fs::read_to_string(&path)
+        match std::fs::read(&path)
             .map_err(|e| e.to_string())
-            .and_then(|t| parse_session_file(&t).map_err(|e| e.to_string()))
+            .and_then(|b| decode_draft(&b).map_err(|e| e.to_string()))
         {
-            Ok(draft) => notes.push(draft_note(&store, &path, &draft)),
+            Ok((draft, base)) => notes.push(draft_note(&store, &path, &draft, &base)),
             Err(e) => problems.push(format!(
                 "{}: recovery draft cannot be read: {e}",
                 path.display()
             )),
         }
     }
+
+    // Temporary files of writes cut short, in any folder: what each holds, and whether it is
+    // text kept nowhere else.
+    notes.extend(store.leftover_temp_files().iter().map(temp_note));
 
     // Codings kept after a failed save (`ripple code restore` writes them back).
     let (coding_drafts, unreadable) = crate::core::coding_draft::list(&store);
@@ -440,21 +446,60 @@ fn coding_draft_note(store: &Store, d: &crate::core::coding_draft::CodingDraft) 
     )
 }
 
-fn draft_note(store: &Store, path: &std::path::Path, draft: &Session) -> String {
+fn draft_note(store: &Store, path: &std::path::Path, draft: &Session, base: &DraftBase) -> String {
     let when = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .map(local_time)
         .unwrap_or_default();
-    let exists = store.session_path(&draft.meta.id).is_file();
+    let file = std::fs::read(store.session_path(&draft.meta.id)).ok();
+    let about = match (&file, base) {
+        (None, DraftBase::NoFile) => "; the session was never saved: open it in Ripple to keep it",
+        (None, _) => "; the session itself no longer exists",
+        (Some(bytes), DraftBase::File(v)) if FileVersion::of(bytes) != *v => {
+            "; the file changed since the draft was made: opening the session shows both"
+        }
+        _ => "",
+    };
     format!(
-        "{}: recovery draft of unsaved edits to \"{}\" ({}) from {when}{}",
+        "{}: recovery draft of unsaved edits to \"{}\" ({}) from {when}{about}",
         path.display(),
         draft.meta.title,
         draft.meta.id.short(),
-        if exists {
-            ""
-        } else {
-            "; the session itself no longer exists"
+    )
+}
+
+/// What `ripple check` says of a left-over `.ripple-tmp-*` file. Only a copy identical to its
+/// session file is called safe to delete: anything else may be the one copy of some text.
+fn temp_note(t: &LeftoverTemp) -> String {
+    let when = local_time(t.modified);
+    let what = match &t.holds {
+        TempHolds::Session {
+            id,
+            title,
+            compared,
+        } => {
+            let s = format!("\"{title}\" ({})", id.short());
+            match compared {
+                Compared::Newer => format!(
+                    "unsaved text of {s}, newer than the session file: open the session in Ripple to recover it (do not delete)"
+                ),
+                Compared::NoFile => format!(
+                    "the only copy of {s}, which has no session file: open it in Ripple to recover it (do not delete)"
+                ),
+                Compared::Older => format!(
+                    "an older copy of {s} (the session file was saved after it): compare before deleting"
+                ),
+                Compared::Same => {
+                    format!("a copy of {s} identical to the session file: safe to delete")
+                }
+            }
         }
+        TempHolds::Other => {
+            "not a complete session (part of a codings, codebook or settings file, or cut short): compare it with the file beside it before deleting".to_string()
+        }
+    };
+    format!(
+        "{}: left-over temporary file of a write cut short, from {when}: {what}",
+        t.path.display()
     )
 }

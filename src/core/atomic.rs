@@ -135,6 +135,10 @@ pub fn create_private_dir_in(root: &Path, dir: &Path) -> io::Result<()> {
     create_private_dir(dir)
 }
 
+/// The name every temporary file of an atomic write starts with. One left behind is a write
+/// cut short (a crash, a kill): `Store::leftover_temp_files` says what each holds.
+pub const TEMP_PREFIX: &str = ".ripple-tmp-";
+
 /// Write `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename over
 /// the target, fsync the folder. The file is created private to the user (0600 on Unix).
 /// A `path` that is a symbolic link is refused ([`LinkRefused`]): the rename would replace the
@@ -148,7 +152,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
         return Err(LinkRefused::at(path, None));
     }
     let mut tmp = tempfile::Builder::new()
-        .prefix(".ripple-tmp-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)?;
     // tempfile already creates 0600 on Unix; say so explicitly in case that ever changes.
     #[cfg(unix)]

@@ -35,6 +35,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub const DEFAULT_CODEBOOK: &str = include_str!("../../codebook/default.toml");
 
 mod catalog;
+mod recovery;
+pub use recovery::{
+    decode_draft, diff_lines, encode_draft, merge, BaseCopy, Compared, DiffLine, DraftBase,
+    FileVersion, LeftoverTemp, Merged, Recovery, RecoverySource, TempHolds,
+};
 
 const SESSIONS: &str = "sessions";
 const CODINGS: &str = "codings";
@@ -42,6 +47,12 @@ const MACHINE: &str = ".ripple";
 /// A catalog entry for a file modified less than this long before it was read is re-checked on
 /// the next scan: a later edit within the same clock tick could otherwise keep the same mtime.
 const RACY_NS: i64 = 2_000_000_000;
+/// The store's `.gitignore`: machine-local files and interrupted writes are never shared.
+const GITIGNORE: &str =
+    "# Machine-local files (lock, drafts, catalog, trash) are never shared.\n.ripple/\n\
+     # Temporary files of writes cut short (`ripple check` says what each holds).\n.ripple-tmp-*\n";
+const GITIGNORE_BEFORE_TEMP_FILES: &str =
+    "# Machine-local files (lock, drafts, catalog, trash) are never shared.\n.ripple/\n";
 /// Code points in a summary's preview.
 pub const PREVIEW_CHARS: usize = 80;
 /// How long a one-off command that writes waits for another Ripple to release the writer lock
@@ -219,6 +230,9 @@ pub struct Store {
     waited: Duration,
     fallback_drafts: Option<PathBuf>,
     catalog: Mutex<Option<HashMap<String, CatalogEntry>>>,
+    /// `.ripple-tmp-*` files the last scan saw in `sessions/`: copies left by saves that were
+    /// cut short, offered for recovery like drafts (see `recovery`).
+    temp_files: Mutex<Vec<PathBuf>>,
 }
 
 impl fmt::Debug for Store {
@@ -280,6 +294,7 @@ impl Store {
             waited: wait,
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
+            temp_files: Mutex::new(Vec::new()),
         };
         if !store.is_read_only() {
             store.initialise()?;
@@ -306,6 +321,7 @@ impl Store {
             waited: Duration::ZERO,
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
+            temp_files: Mutex::new(Vec::new()),
         };
         store.settings = store.load_settings()?;
         Ok(store)
@@ -357,11 +373,13 @@ impl Store {
             .to_toml_string(),
         )?;
         write_new("codebook.toml", DEFAULT_CODEBOOK.to_string())?;
-        write_new(
-            ".gitignore",
-            "# Machine-local files (lock, drafts, catalog, trash) are never shared.\n.ripple/\n"
-                .to_string(),
-        )?;
+        write_new(".gitignore", GITIGNORE.to_string())?;
+        // A store made before temporary files were listed gets them, unless the file was edited.
+        let ignore = self.root.join(".gitignore");
+        if fs::read_to_string(&ignore).is_ok_and(|t| t == GITIGNORE_BEFORE_TEMP_FILES) {
+            self.write_file(&ignore, GITIGNORE.as_bytes())
+                .map_err(io_err("write", &ignore))?;
+        }
         Ok(())
     }
 
@@ -514,6 +532,7 @@ impl Store {
         };
 
         let mut listed: Vec<(String, fs::DirEntry)> = Vec::new();
+        let mut temp_files = Vec::new();
         for entry in read.flatten() {
             let name = match entry.file_name().into_string() {
                 Ok(n) => n,
@@ -526,11 +545,8 @@ impl Store {
                     continue;
                 }
             };
-            if name.starts_with(".ripple-tmp-") {
-                scan.notes.push(format!(
-                    "{}: left-over temporary file from an interrupted save (safe to delete)",
-                    dir.join(&name).display()
-                ));
+            if name.starts_with(crate::core::atomic::TEMP_PREFIX) {
+                temp_files.push(dir.join(&name));
                 continue;
             }
             if name.starts_with('.') || !name.ends_with(".md") {
@@ -538,6 +554,7 @@ impl Store {
             }
             listed.push((name, entry));
         }
+        *self.temp_files.lock().unwrap_or_else(|e| e.into_inner()) = temp_files;
         // One stat per file, spread over the cores (fstatat relative to the folder handle).
         let stamps = parallel_map(&listed, |(_, entry)| {
             let md = match entry.metadata() {
@@ -687,6 +704,12 @@ impl Store {
 
     /// Read and parse one session.
     pub fn load(&self, id: &SessionId) -> Result<Session, StoreError> {
+        self.load_with_base(id).map(|(s, _)| s)
+    }
+
+    /// Read and parse one session, with the file's bytes and version: what an editor's text is
+    /// then made from.
+    pub fn load_with_base(&self, id: &SessionId) -> Result<(Session, BaseCopy), StoreError> {
         check_id(id)?;
         let path = self.session_path(id);
         let text = match fs::read(&path) {
@@ -696,7 +719,11 @@ impl Store {
             }
             Err(e) => return Err(StoreError::io("read", &path, e, String::new())),
         };
-        parse_bytes(&path, &text).map_err(|error| StoreError::Format { path, error })
+        let session =
+            parse_bytes(&path, &text).map_err(|error| StoreError::Format { path, error })?;
+        // Parsing succeeded, so the bytes are UTF-8.
+        let base = BaseCopy::new(String::from_utf8(text).unwrap_or_default());
+        Ok((session, base))
     }
 
     /// A full id, a unique prefix of one, or the short form (`SessionId::short`). Case-insensitive.
@@ -747,6 +774,12 @@ impl Store {
     /// Write a session atomically. Refused in read-only mode. If the write fails, a recovery
     /// draft is attempted (in the fallback folder if need be) and the error says where it is.
     pub fn save(&self, session: &Session) -> Result<FileStamp, StoreError> {
+        self.save_with_base(session).map(|(stamp, _)| stamp)
+    }
+
+    /// `save`, also giving the file's bytes and version as written: what the editor's text is
+    /// made from from now on.
+    pub fn save_with_base(&self, session: &Session) -> Result<(FileStamp, BaseCopy), StoreError> {
         self.require_writable()?;
         check_id(&session.meta.id)?;
         let path = self.session_path(&session.meta.id);
@@ -759,10 +792,13 @@ impl Store {
             }
         }
         match result {
-            Ok(()) => Ok(FileStamp::of_path(&path).unwrap_or(FileStamp {
-                mtime_ns: 0,
-                size: bytes.len() as u64,
-            })),
+            Ok(()) => {
+                let stamp = FileStamp::of_path(&path).unwrap_or(FileStamp {
+                    mtime_ns: 0,
+                    size: bytes.len() as u64,
+                });
+                Ok((stamp, BaseCopy::new(bytes)))
+            }
             Err(e) => {
                 let kept = match self.write_draft(session) {
                     Ok(d) => format!(
@@ -851,35 +887,6 @@ impl Store {
         FileStamp::of_path(&self.session_path(id))
     }
 
-    /// Save a recovery draft of unsaved edits. In the store's `.ripple/drafts/` when writable,
-    /// otherwise (or if that fails) in the fallback folder outside the store.
-    pub fn write_draft(&self, session: &Session) -> Result<PathBuf, StoreError> {
-        check_id(&session.meta.id)?;
-        let bytes = to_file_string(session);
-        let name = format!("{}.md", session.meta.id);
-        let mut first_error = None;
-        if !self.is_read_only() {
-            let p = self.drafts_dir().join(&name);
-            let r = self
-                .create_dir(&self.drafts_dir())
-                .and_then(|_| self.write_file(&p, bytes.as_bytes()));
-            match r {
-                Ok(()) => return Ok(p),
-                Err(e) => first_error = Some(StoreError::io("write", &p, e, String::new())),
-            }
-        }
-        let Some(dir) = &self.fallback_drafts else {
-            return Err(first_error.unwrap_or_else(|| StoreError::ReadOnly {
-                reason: "no folder for recovery drafts: the home folder is unknown".into(),
-            }));
-        };
-        let p = dir.join(&name);
-        self.create_dir(dir)
-            .and_then(|_| self.write_file(&p, bytes.as_bytes()))
-            .map_err(|e| first_error.unwrap_or(StoreError::io("write", &p, e, String::new())))?;
-        Ok(p)
-    }
-
     /// The drafts folders to look in: the store's, then the fallback one.
     pub fn draft_dirs(&self) -> Vec<PathBuf> {
         let mut v = vec![self.drafts_dir()];
@@ -895,71 +902,6 @@ impl Store {
         }
         v.extend(self.fallback_drafts.clone());
         v
-    }
-
-    /// The newest recovery draft of a session and when it was written.
-    pub fn read_draft(&self, id: &SessionId) -> Option<(Session, SystemTime)> {
-        if !is_valid_id(id.as_str()) {
-            return None;
-        }
-        self.draft_dirs()
-            .into_iter()
-            .filter_map(|d| {
-                let p = d.join(format!("{id}.md"));
-                let t = fs::metadata(&p).and_then(|m| m.modified()).ok()?;
-                let s = parse_bytes(&p, &fs::read(&p).ok()?).ok()?;
-                Some((s, t))
-            })
-            .max_by_key(|(_, t)| *t)
-    }
-
-    /// Sessions that have a recovery draft (in either folder).
-    pub fn list_drafts(&self) -> Vec<SessionId> {
-        let mut ids: Vec<SessionId> = self
-            .draft_dirs()
-            .into_iter()
-            .filter_map(|d| fs::read_dir(d).ok())
-            .flat_map(|r| r.flatten())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter_map(|n| n.strip_suffix(".md").map(str::to_string))
-            .filter(|n| is_valid_id(n))
-            .map(SessionId)
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
-    }
-
-    /// Paths of every recovery draft file (for `ripple check`).
-    pub fn draft_files(&self) -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = self
-            .draft_dirs()
-            .into_iter()
-            .filter_map(|d| fs::read_dir(d).ok())
-            .flat_map(|r| r.flatten())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "md"))
-            .collect();
-        v.sort();
-        v
-    }
-
-    /// Remove a session's recovery drafts (the in-store one only when writable).
-    pub fn clear_draft(&self, id: &SessionId) -> Result<(), StoreError> {
-        check_id(id)?;
-        for d in self.clearable_draft_dirs() {
-            let p = d.join(format!("{id}.md"));
-            if self.guard_write(&p).is_err() {
-                // Behind a link: never written there, and nothing outside is removed.
-                continue;
-            }
-            match fs::remove_file(&p) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(StoreError::io("remove", &p, e, String::new())),
-            }
-        }
-        Ok(())
     }
 }
 
@@ -1321,6 +1263,24 @@ mod tests {
         assert!(e
             .to_string()
             .starts_with("permission denied: cannot write /s/x.md"));
+    }
+
+    #[test]
+    fn the_gitignore_lists_temporary_files_and_an_old_default_one_gets_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("store");
+        Store::open(&root).unwrap();
+        let ignore = root.join(".gitignore");
+        let text = fs::read_to_string(&ignore).unwrap();
+        assert!(text.lines().any(|l| l == ".ripple-tmp-*"), "{text}");
+        assert!(text.lines().any(|l| l == ".ripple/"), "{text}");
+        fs::write(&ignore, GITIGNORE_BEFORE_TEMP_FILES).unwrap();
+        Store::open(&root).unwrap();
+        assert_eq!(fs::read_to_string(&ignore).unwrap(), GITIGNORE);
+        // One the user wrote is theirs.
+        fs::write(&ignore, ".ripple/\nexports/\n").unwrap();
+        Store::open(&root).unwrap();
+        assert_eq!(fs::read_to_string(&ignore).unwrap(), ".ripple/\nexports/\n");
     }
 
     #[test]

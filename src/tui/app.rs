@@ -2,21 +2,26 @@
 //! message, changes the state, and returns the disk work to do. It never touches the disk
 //! itself, so the UI thread never waits on IO and the logic can be tested without a terminal.
 
+use crate::core::coding::CoderSessionFile;
 use crate::core::document::NoteDocument;
 use crate::core::session::{Session, SessionId, SessionMeta};
-use crate::core::store::{FileStamp, SessionSummary};
+use crate::core::store::{BaseCopy, FileStamp, RecoverySource, SessionSummary};
 use crate::tui::form::{Field, FormState, Suggestions};
 use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::search::{EvidenceState, SearchState};
 use crate::tui::text_view::TextViewState;
-use crate::tui::worker::{Loaded, Request, Response};
+use crate::tui::worker::{DraftOf, Loaded, Recovered, Request, Response};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use std::time::{Duration, Instant};
 
 /// Typing pauses this long before an autosave.
 pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(1500);
+/// Typing that is neither saved nor in a recovery draft goes to a draft once its first
+/// keystroke is this old, pause or not: a crash loses at most about this much typing (plus a
+/// tick and the write), as vim's swap file bounds it.
+pub const DRAFT_AFTER: Duration = Duration::from_millis(1500);
 /// How often an open note's file is checked for edits made outside Ripple.
 pub const STAMP_INTERVAL: Duration = Duration::from_secs(2);
 /// How often the session list is refreshed from disk while it is shown.
@@ -65,6 +70,11 @@ pub enum Overlay {
     },
     /// The open note's file changed on disk while it has unsaved edits here.
     Conflict,
+    /// Unsaved text was kept for the note just opened, but not made from the file as it is
+    /// now: the difference is shown (scrolled this far) and the user chooses.
+    Recovery {
+        scroll: u16,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,6 +186,16 @@ pub struct NoteState {
     /// without checking the file's stamp.
     pub force_save: bool,
     pub coding: crate::tui::coding::NoteCoding,
+    /// The file the text was made from (None: no file yet): recorded in every draft, so a
+    /// draft is only restored without asking onto that same file.
+    pub base: Option<BaseCopy>,
+    /// When the first change not yet sent to a save or a draft was made.
+    pub unkept_since: Option<Instant>,
+    /// A draft of typing was written since the last save that took everything.
+    pub drafted: bool,
+    /// Kept text waiting for the user's choice (the `Recovery` overlay), with the codings as
+    /// loaded (to re-attach to the text chosen).
+    pub recovery: Option<Box<(Recovered, Vec<CoderSessionFile>)>>,
 }
 
 impl NoteState {
@@ -203,7 +223,48 @@ impl NoteState {
             drag_anchor: None,
             force_save: false,
             coding: Default::default(),
+            base: None,
+            unkept_since: None,
+            drafted: false,
+            recovery: None,
         }
+    }
+
+    /// A change was made: it is unkept until a save or a draft takes it.
+    fn changed(&mut self, now: Instant) {
+        self.unkept_since.get_or_insert(now);
+    }
+
+    /// A request that keeps the current text in a recovery draft.
+    pub fn draft_request(&self) -> Request {
+        Request::WriteDraft(Box::new(DraftOf {
+            session: self.snapshot(),
+            base: self.base.clone(),
+        }))
+    }
+
+    /// Show `session` (recovered text) as unsaved edits on top of the file, with `codings`
+    /// re-attached to it.
+    fn take_recovered(
+        &mut self,
+        session: Session,
+        mut codings: Vec<CoderSessionFile>,
+        coder: &str,
+    ) {
+        for f in &mut codings {
+            crate::core::anchor::reattach_all(&session.text, &mut f.codings);
+        }
+        let saved_version = self.saved_version;
+        let mode = (self.coding.mode, self.coding.side_codings);
+        let disk_stamp = self.coding.disk_stamp.take();
+        self.doc = crate::tui::coding::document(&session.text, codings);
+        // Unsaved: the next pause saves it.
+        self.saved_version = saved_version.wrapping_add(u64::MAX / 2);
+        self.meta = session.meta;
+        self.form = FormState::from_meta(&self.meta);
+        crate::tui::coding::reset_note(self, coder);
+        (self.coding.mode, self.coding.side_codings) = mode;
+        self.coding.disk_stamp = disk_stamp;
     }
 
     pub fn dirty(&self) -> bool {
@@ -338,6 +399,11 @@ impl App {
         match msg {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Mouse(m) => self.on_mouse(m, &mut out),
+            Msg::Paste(_)
+                if matches!(
+                    self.overlay,
+                    Some(Overlay::Conflict | Overlay::Recovery { .. })
+                ) => {}
             Msg::Paste(text) => {
                 if matches!(self.context(), Context::Picker | Context::Prompt) {
                     self.coding_paste(&text);
@@ -390,6 +456,10 @@ impl App {
         }
         if self.overlay == Some(Overlay::Conflict) {
             self.on_conflict_key(key, out);
+            return;
+        }
+        if let Some(Overlay::Recovery { .. }) = self.overlay {
+            self.on_recovery_key(key, out);
             return;
         }
         let ctx = self.context();
@@ -572,7 +642,7 @@ impl App {
             // recovery drafts and leave (the run loop drains the IO queue before exiting).
             if let Some(n) = &self.note {
                 if n.text_dirty() {
-                    out.push(Request::WriteDraft(Box::new(n.snapshot())));
+                    out.push(n.draft_request());
                 }
             }
             if let Some(r) = self.my_coding_draft_request() {
@@ -689,6 +759,7 @@ impl App {
             }
             if n.form.apply_to(&mut n.meta) {
                 n.last_input = Instant::now();
+                n.changed(n.last_input);
             }
         }
     }
@@ -707,8 +778,12 @@ impl App {
         if now.duration_since(n.last_input) >= UNDO_GROUP_IDLE {
             n.doc.break_undo_group();
         }
+        let before = n.doc.editor().version();
         f(&mut n.doc);
         n.last_input = now;
+        if n.doc.editor().version() != before {
+            n.changed(now);
+        }
     }
 
     fn editor_action(&mut self, action: Action, out: &mut [Request]) {
@@ -870,7 +945,12 @@ impl App {
         match c.to_ascii_lowercase() {
             // Take the file from disk; our text goes to a draft first so it is not lost.
             'r' => {
-                out.push(Request::WriteDraft(Box::new(n.snapshot())));
+                // Made from the file as it was before the outside change: reopening the note
+                // later shows both rather than restoring it over their change.
+                out.push(n.draft_request());
+                n.unkept_since = None;
+                // This draft is the only copy of our version: not one to clear.
+                n.drafted = false;
                 // Unsaved codings go to their files first; the reload re-attaches them to the
                 // text on disk.
                 self.save_codings(out);
@@ -895,6 +975,90 @@ impl App {
         }
     }
 
+    // ---- kept text that was not made from the file as it is ----
+
+    fn on_recovery_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
+        if matches!(
+            keymap::lookup(Context::Global, &key),
+            Some(Action::Quit | Action::QuitOrCopy)
+        ) {
+            // Nothing is unsaved (the file is shown); the kept text stays for next time.
+            self.request_quit(out);
+            return;
+        }
+        let page = self.size.1.saturating_sub(12).max(1);
+        let Some(n) = &mut self.note else {
+            self.overlay = None;
+            return;
+        };
+        let Some(pending) = n.recovery.take() else {
+            self.overlay = None;
+            return;
+        };
+        let (r, codings) = *pending;
+        let scroll = match self.overlay {
+            Some(Overlay::Recovery { scroll }) => scroll,
+            _ => 0,
+        };
+        let c = keymap::typed_char(&key).map(|c| c.to_ascii_lowercase());
+        match (c, key.code) {
+            (Some('f'), _) => {
+                out.push(Request::DiscardRecovery(n.meta.id.clone()));
+                self.overlay = None;
+                self.info("Keeping the file; moving the kept text to the trash…");
+            }
+            (Some('d'), _) => {
+                n.take_recovered(r.session, codings, &self.coding.coder);
+                self.overlay = None;
+                self.info("Took the kept text: it replaces the file on your next pause");
+            }
+            (Some('m'), _) => match r.merged.clone() {
+                Some(m) => {
+                    n.take_recovered(m.session, codings, &self.coding.coder);
+                    self.overlay = None;
+                    if m.conflicts == 0 {
+                        self.info("Merged both versions: it is saved on your next pause");
+                    } else {
+                        self.info(format!(
+                            "Merged; {} place(s) changed on both sides hold both versions between <<<<<<< and >>>>>>> lines: edit them (it saves on your next pause)",
+                            m.conflicts
+                        ));
+                    }
+                }
+                None => {
+                    n.recovery = Some(Box::new((r, codings)));
+                    self.error("Cannot merge: the version the kept text was made from is not known. f keeps the file, d takes the kept text");
+                }
+            },
+            (_, crossterm::event::KeyCode::Esc) => {
+                self.overlay = None;
+                self.close_note(out);
+                self.info("The kept text stays kept: open the session again to choose");
+            }
+            (_, code) => {
+                use crossterm::event::KeyCode;
+                let moved = match code {
+                    KeyCode::Up => Some(scroll.saturating_sub(1)),
+                    KeyCode::Down => Some(scroll.saturating_add(1)),
+                    KeyCode::PageUp => Some(scroll.saturating_sub(page)),
+                    KeyCode::PageDown => Some(scroll.saturating_add(page)),
+                    KeyCode::Home => Some(0),
+                    _ => None,
+                };
+                let max = crate::tui::views::recovery::line_count(&r.diff).saturating_sub(1);
+                n.recovery = Some(Box::new((r, codings)));
+                self.overlay = Some(Overlay::Recovery {
+                    scroll: moved.unwrap_or(scroll).min(max),
+                });
+                if moved.is_none() {
+                    self.error(
+                        "Choose: f keeps the file, d takes the kept text, m merges both, Esc decides later",
+                    );
+                }
+            }
+        }
+    }
+
     // ---- time ----
 
     fn on_tick(&mut self, out: &mut Vec<Request>) {
@@ -912,10 +1076,25 @@ impl App {
             }
         }
         if let Some(n) = &mut self.note {
+            if n.text_dirty()
+                && n.unkept_since
+                    .is_some_and(|t| now.duration_since(t) >= DRAFT_AFTER)
+            {
+                // Typing without a pause long enough to save: keep it in a draft meanwhile.
+                out.push(n.draft_request());
+                n.unkept_since = None;
+                n.drafted = true;
+            } else if n.drafted && !n.text_dirty() && n.save_in_flight.is_none() {
+                // Back to what the file holds (undone, say): the draft would bring it back.
+                out.push(Request::ClearDraft(n.meta.id.clone()));
+                n.drafted = false;
+            }
+        }
+        if let Some(n) = &mut self.note {
             if n.on_disk
                 && n.save_in_flight.is_none()
                 && !n.reloading
-                && self.overlay != Some(Overlay::Conflict)
+                && self.overlay.is_none()
                 && now.duration_since(n.last_stamp_check) >= STAMP_INTERVAL
             {
                 n.last_stamp_check = now;
@@ -955,6 +1134,8 @@ impl App {
         let session = n.snapshot();
         let version = n.doc.editor().version();
         n.save_in_flight = Some((version, n.meta.clone()));
+        // A failed save keeps this in a draft: nothing is unkept now.
+        n.unkept_since = None;
         let expected = if n.force_save || !n.on_disk {
             None
         } else {
@@ -964,6 +1145,7 @@ impl App {
             session: Box::new(session),
             version,
             expected,
+            base: n.base.clone(),
         });
     }
 
@@ -1047,15 +1229,20 @@ impl App {
                 };
                 let sent = n.save_in_flight.take();
                 match result {
-                    Ok(stamp) => {
+                    Ok((stamp, base)) => {
                         if let Some((_, meta)) = sent {
                             n.saved_meta = meta;
                         }
                         n.saved_version = version;
                         n.stamp = Some(stamp);
+                        n.base = Some(base);
                         n.on_disk = true;
                         n.force_save = false;
                         let still_dirty = n.dirty();
+                        // The save removed the drafts; one asked for since is still to come.
+                        if !n.text_dirty() {
+                            n.drafted = false;
+                        }
                         let codings_in_flight = n.coding.in_flight.is_some();
                         self.drafts.retain(|d| *d != id);
                         let t = chrono::Local::now().format("%H:%M:%S");
@@ -1097,6 +1284,21 @@ impl App {
                     self.error(format!("Could not write the recovery draft: {e}"));
                 }
             }
+            Response::RecoveryDiscarded { id, result } => match result {
+                Ok(trash) => {
+                    self.drafts.retain(|d| *d != id);
+                    match trash {
+                        Some(p) => self.ok(format!(
+                            "Kept the file; the recovered text was moved to {}",
+                            p.display()
+                        )),
+                        None => self.ok("Kept the file"),
+                    }
+                }
+                Err(e) => self.error(format!(
+                    "Kept the file, but the recovered text could not be moved to the trash ({e}): it stays kept, and is offered again next time"
+                )),
+            },
             Response::Codebook(_)
             | Response::CodingsSaved { .. }
             | Response::CodingDraftRestored { .. }
@@ -1194,6 +1396,8 @@ impl App {
                     ..FormState::from_meta(&n.meta)
                 };
                 n.stamp = loaded.stamp;
+                n.base = loaded.base;
+                n.unkept_since = None;
                 n.reloading = false;
                 n.on_disk = true;
                 self.info("Reloaded: the file was changed outside Ripple");
@@ -1205,35 +1409,38 @@ impl App {
                 }
                 self.opening = None;
                 let on_disk = loaded.stamp.is_some();
-                let mut codings = loaded.codings;
+                let codings = loaded.codings;
                 let mut note = NoteState::new(loaded.session, Pane::Editor);
-                if loaded.draft.is_none() {
-                    note.doc = crate::tui::coding::document(&note.doc.text(), codings.clone());
-                    note.saved_version = note.doc.editor().version();
-                }
+                note.doc = crate::tui::coding::document(&note.doc.text(), codings.clone());
+                note.saved_version = note.doc.editor().version();
                 note.stamp = loaded.stamp;
                 note.on_disk = on_disk;
-                if let Some((draft, when)) = loaded.draft {
-                    // Show the recovered text as unsaved edits on top of the file.
-                    let saved_version = note.saved_version;
-                    // The recovered text may differ from the file the codings were attached to.
-                    for f in &mut codings {
-                        crate::core::anchor::reattach_all(&draft.text, &mut f.codings);
-                    }
-                    note.doc = crate::tui::coding::document(&draft.text, codings);
-                    note.saved_version = saved_version.wrapping_add(u64::MAX / 2);
-                    note.meta = draft.meta;
-                    note.form = FormState::from_meta(&note.meta);
-                    let when: chrono::DateTime<chrono::Local> = when.into();
-                    self.info(format!(
-                        "Recovered unsaved text from {}: it is saved on your next pause",
-                        when.format("%Y-%m-%d %H:%M")
-                    ));
-                } else {
-                    self.status = None;
-                }
+                note.base = loaded.base;
                 crate::tui::coding::reset_note(&mut note, &self.coding.coder);
-                note.coding.disk_stamp = Some(loaded.coding_stamp);
+                note.coding.disk_stamp = Some(loaded.coding_stamp.clone());
+                match loaded.draft {
+                    Some(r) if r.onto_file => {
+                        let when: chrono::DateTime<chrono::Local> = r.written.into();
+                        let from = match r.source {
+                            RecoverySource::Draft => "unsaved text",
+                            RecoverySource::InterruptedSave => "the text of a save cut short",
+                        };
+                        note.take_recovered(r.session, codings, &self.coding.coder);
+                        self.info(format!(
+                            "Recovered {from} from {}: it is saved on your next pause",
+                            when.format("%Y-%m-%d %H:%M")
+                        ));
+                    }
+                    Some(r) => {
+                        // Not made from the file as it is now: show both, overwrite nothing.
+                        note.recovery = Some(Box::new((r, codings)));
+                        self.overlay = Some(Overlay::Recovery { scroll: 0 });
+                        self.info(
+                            "Unsaved text was kept, but the file changed since: f keeps the file, d takes the kept text, m merges both",
+                        );
+                    }
+                    None => self.status = None,
+                }
                 self.note = Some(note);
                 self.screen = Screen::Note;
                 self.codings_loaded(&loaded.coding_problems);

@@ -2356,6 +2356,7 @@ mod tests {
             result: Ok(Loaded {
                 session,
                 stamp: None,
+                base: None,
                 draft: None,
                 codings: Vec::new(),
                 coding_problems: Vec::new(),
@@ -2472,6 +2473,7 @@ mod tests {
             result: Ok(Loaded {
                 session,
                 stamp: None,
+                base: None,
                 draft: None,
                 codings: Vec::new(),
                 coding_problems: Vec::new(),

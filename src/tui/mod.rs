@@ -10,13 +10,14 @@ pub mod keymap;
 pub mod search;
 pub mod text_view;
 pub mod theme;
+pub mod tty;
 pub mod views;
 pub mod worker;
 
 use crate::core::settings::Env;
 use crate::core::store::Store;
 use app::{App, Msg, Quit};
-use crossbeam_channel::{unbounded, RecvTimeoutError};
+use crossbeam_channel::{unbounded, RecvTimeoutError, Sender};
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
     Event, KeyEventKind,
@@ -28,16 +29,32 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tty::{Tty, TtyOut};
 
 /// How often time-based work (autosave, outside-edit checks) is considered.
 const TICK: Duration = Duration::from_millis(100);
 /// After a signal, how long to wait for the last save before leaving anyway.
 const TERMINATE_GRACE: Duration = Duration::from_secs(3);
+/// On the way out (everything saved), how long to wait for the terminal to take the bytes that
+/// restore it: a terminal that is gone or stuck does not hold up the exit.
+const RESTORE_WAIT: Duration = Duration::from_millis(500);
 
-/// Put the terminal back as we found it. Safe to call more than once.
+/// The bytes that put the screen back (mouse, paste mode, main screen, cursor).
+fn restore_bytes() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let _ = crossterm::queue!(
+        bytes,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    bytes
+}
+
+/// Put the terminal back as we found it (after a panic). Safe to call more than once.
 fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = execute!(
@@ -62,15 +79,26 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
     let mut app = App::new(label, env.facilitator.clone(), read_only);
     app.coding.coder = env.coder.clone();
 
-    // Signals set a flag that the loop turns into a message, so a save can still happen.
-    let term = Arc::new(AtomicBool::new(false));
-    for sig in [
+    // Everything that ends the program arrives as one message in the loop's queue: a signal
+    // (SIGTERM, SIGHUP, SIGINT), or the terminal gone (a read or write fails). The text is
+    // saved first; the terminal is touched only after that.
+    let (msg_tx, msg_rx) = unbounded::<Msg>();
+    let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(sig, Arc::clone(&term))?;
-    }
+    ])?;
+    let signals_handle = signals.handle();
+    let signal_tx = msg_tx.clone();
+    std::thread::Builder::new()
+        .name("ripple-signals".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                if signal_tx.send(Msg::Terminate).is_err() {
+                    break;
+                }
+            }
+        })?;
 
     // A panic on the UI thread ends the program: give the terminal back first. Worker threads
     // catch their panics (the index thread rebuilds; the IO thread's end is noticed by the
@@ -84,15 +112,31 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
         }
     }));
 
+    let gone_tx = msg_tx.clone();
+    let tty = Tty::spawn(move || {
+        let _ = gone_tx.send(Msg::Terminate);
+    })?;
     enable_raw_mode()?;
+    let mut out = tty.out();
     execute!(
-        io::stdout(),
+        out,
         EnterAlternateScreen,
         EnableMouseCapture,
         EnableBracketedPaste
     )?;
-    let result = run_loop(&mut app, Arc::clone(&store), env.index_dir.clone(), &term);
-    restore_terminal();
+    drop(out);
+    let result = run_loop(
+        &mut app,
+        Arc::clone(&store),
+        env.index_dir.clone(),
+        &tty,
+        msg_tx,
+        msg_rx,
+    );
+    // Every save and draft is on disk now: only then is the terminal put back.
+    tty.finish(restore_bytes(), RESTORE_WAIT);
+    let _ = disable_raw_mode();
+    signals_handle.close();
     result
 }
 
@@ -100,13 +144,15 @@ fn run_loop(
     app: &mut App,
     store: Arc<Store>,
     index_dir: std::path::PathBuf,
-    term: &AtomicBool,
+    tty: &Tty,
+    msg_tx: Sender<Msg>,
+    msg_rx: crossbeam_channel::Receiver<Msg>,
 ) -> anyhow::Result<()> {
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(tty.out()))?;
     let size = terminal.size()?;
     app.size = (size.width, size.height);
+    let mut clipboard_out = tty.out();
 
-    let (msg_tx, msg_rx) = unbounded::<Msg>();
     let (req_tx, req_rx) = unbounded();
     let (index_tx, index_rx) = unbounded();
     let index_thread = index_worker::spawn(
@@ -129,7 +175,12 @@ fn run_loop(
     std::thread::Builder::new()
         .name("ripple-input".into())
         .spawn(move || {
-            while let Ok(ev) = event::read() {
+            loop {
+                let Ok(ev) = event::read() else {
+                    // The terminal is gone (its window closed): save and leave.
+                    let _ = input_tx.send(Msg::Terminate);
+                    break;
+                };
                 let msg = match ev {
                     // Some terminals report releases too: act on presses only.
                     Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
@@ -150,10 +201,21 @@ fn run_loop(
     }
     let mut last_tick = Instant::now();
     let mut terminate_at: Option<Instant> = None;
+    let mut terminal_failed = false;
     loop {
-        terminal.draw(|f| views::draw(f, app))?;
-        if let Some(text) = app.clipboard_out.take() {
-            write_osc52(&text);
+        // Leaving (a signal, the terminal gone): nothing more is drawn, so no write to a
+        // terminal that may be gone stands before the save.
+        if terminate_at.is_none() {
+            if tty.take_dropped() {
+                // The terminal fell behind and a frame was dropped: draw the next one whole.
+                let _ = terminal.clear();
+            }
+            if terminal.draw(|f| views::draw(f, app)).is_err() {
+                terminal_failed = true;
+            }
+            if let Some(text) = app.clipboard_out.take() {
+                write_osc52(&mut clipboard_out, &text);
+            }
         }
         if app.quit == Quit::Now {
             break;
@@ -173,15 +235,24 @@ fn run_loop(
         // Handle everything already queued before drawing again.
         let mut msgs: Vec<Msg> = first.into_iter().collect();
         msgs.extend(msg_rx.try_iter());
-        if term.swap(false, Ordering::SeqCst) {
+        if std::mem::take(&mut terminal_failed) {
             msgs.push(Msg::Terminate);
-            terminate_at = Some(Instant::now() + TERMINATE_GRACE);
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
             msgs.push(Msg::Tick);
         }
         for m in msgs {
+            match m {
+                // Once leaving, input no longer counts, and one request to leave is enough.
+                Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize(..) | Msg::Terminate
+                    if terminate_at.is_some() =>
+                {
+                    continue
+                }
+                Msg::Terminate => terminate_at = Some(Instant::now() + TERMINATE_GRACE),
+                _ => {}
+            }
             for r in app.update(m) {
                 req_tx.send(r)?;
             }
@@ -223,13 +294,14 @@ fn io_thread_failed(
         Ok(()) => "it stopped".to_string(),
     };
     let mut queue = app.update(Msg::Terminate);
+    let mut saved = worker::SavedBases::default();
     // Answers can ask for more (a failed save asks for a draft): a few rounds at most.
     for _ in 0..4 {
         let mut next = Vec::new();
         for r in queue.drain(..) {
             let coder = app.coding.coder.clone();
             let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                worker::handle(store, &coder, r)
+                worker::handle(store, &coder, &mut saved, r)
             }));
             if let Ok(resp) = answered {
                 next.extend(app.update(Msg::Io(resp)));
@@ -246,10 +318,9 @@ fn io_thread_failed(
 }
 
 /// Copy to the system clipboard through the terminal (OSC 52), which also works over SSH.
-fn write_osc52(text: &str) {
+fn write_osc52(out: &mut TtyOut, text: &str) {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    let mut out = io::stdout();
     let _ = write!(out, "\x1b]52;c;{b64}\x07");
     let _ = out.flush();
 }

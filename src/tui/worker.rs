@@ -9,7 +9,10 @@ use crate::core::coding::CoderSessionFile;
 use crate::core::coding_draft::{self, CodingDraft};
 use crate::core::coding_store;
 use crate::core::session::{Session, SessionId};
-use crate::core::store::{FileStamp, Scan, Store};
+use crate::core::store::{
+    diff_lines, merge, BaseCopy, DiffLine, DraftBase, FileStamp, FileVersion, Merged,
+    RecoverySource, Scan, Store,
+};
 use crossbeam_channel::{Receiver, Sender};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -28,10 +31,15 @@ pub enum Request {
         /// has it, someone else changed the file: the save is refused (and our text kept in a
         /// draft) instead of overwriting their change. None writes regardless.
         expected: Option<FileStamp>,
+        /// The file the text was made from (None: no file yet), recorded in the draft that
+        /// keeps the text if the save fails.
+        base: Option<BaseCopy>,
     },
-    /// Keep unsaved text safe when a save failed or the store is read-only.
-    WriteDraft(Box<Session>),
+    /// Keep unsaved text safe: typing not yet saved, a failed save, a read-only store.
+    WriteDraft(Box<DraftOf>),
     ClearDraft(SessionId),
+    /// The user chose the file over the recovered text: move the drafts to the trash.
+    DiscardRecovery(SessionId),
     /// Ask for the file's current stamp, to notice edits made outside Ripple.
     Stamp(SessionId),
     /// Read the store's codebook.
@@ -81,6 +89,13 @@ pub enum Request {
     },
 }
 
+/// A recovery draft to write: the text, and the file it was made from (None: no file yet).
+#[derive(Debug)]
+pub struct DraftOf {
+    pub session: Session,
+    pub base: Option<BaseCopy>,
+}
+
 // Answers are moved once into the event loop; boxing the large ones would buy nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
@@ -94,7 +109,8 @@ pub enum Response {
     Saved {
         id: SessionId,
         version: u64,
-        result: Result<FileStamp, String>,
+        /// The file's stamp and content as written.
+        result: Result<(FileStamp, BaseCopy), String>,
         /// Where the text was kept when the save failed.
         draft: Option<PathBuf>,
     },
@@ -106,6 +122,11 @@ pub enum Response {
         draft: Option<PathBuf>,
     },
     DraftWritten(Result<PathBuf, String>),
+    /// The recovered text was moved to this trash folder (None: there was none), or why not.
+    RecoveryDiscarded {
+        id: SessionId,
+        result: Result<Option<PathBuf>, String>,
+    },
     Stamp {
         id: SessionId,
         stamp: Option<FileStamp>,
@@ -154,8 +175,10 @@ pub enum Response {
 pub struct Loaded {
     pub session: Session,
     pub stamp: Option<FileStamp>,
-    /// Unsaved text recovered from a draft newer than the file.
-    pub draft: Option<(Session, SystemTime)>,
+    /// The file's content and version (None: no file), what the editor's text is made from.
+    pub base: Option<BaseCopy>,
+    /// Unsaved text kept in a draft (or an interrupted save's copy) that differs from the file.
+    pub draft: Option<Recovered>,
     /// Every coder's codings for the session, re-attached to the file's text.
     pub codings: Vec<CoderSessionFile>,
     /// Coder files that could not be read (left untouched) or re-saved.
@@ -164,6 +187,64 @@ pub struct Loaded {
     pub coding_stamp: Vec<(PathBuf, Option<FileStamp>)>,
     /// Coding drafts kept for this session (any coder) that differ from the coder's file.
     pub coding_drafts: Vec<CodingDraft>,
+}
+
+/// Unsaved text found when a session is opened.
+#[derive(Debug)]
+pub struct Recovered {
+    pub session: Session,
+    pub written: SystemTime,
+    pub path: PathBuf,
+    pub source: RecoverySource,
+    /// It was made from the file as it is now, or there is no file: it is restored without
+    /// asking. Otherwise the user sees `diff` and chooses.
+    pub onto_file: bool,
+    /// The file's text against the recovered text.
+    pub diff: Vec<DiffLine>,
+    /// The three-way merge of both, when the version it was made from is known and kept.
+    pub merged: Option<Merged>,
+}
+
+/// The unsaved text kept for `id` that differs from `file` (the session file and its content,
+/// None when there is none), and whether it can be restored without asking.
+fn recovered(
+    store: &Store,
+    id: &SessionId,
+    file: Option<(&Session, &BaseCopy)>,
+) -> Option<Recovered> {
+    let r = store.recovery(id)?;
+    if file.is_some_and(|(s, _)| r.session.text == s.text && r.session.meta == s.meta) {
+        return None;
+    }
+    let onto_file = match file {
+        // Nothing on disk can be overwritten; a new session's text comes back as it was.
+        None => true,
+        Some((_, base)) => {
+            r.source == RecoverySource::Draft && r.base == DraftBase::File(base.version.clone())
+        }
+    };
+    let (diff, merged) = match file {
+        Some((s, _)) if !onto_file => {
+            let diff = diff_lines(&s.text, &r.session.text);
+            let merged = match &r.base {
+                DraftBase::File(v) => store
+                    .draft_base_copy(id, v)
+                    .map(|base| merge(&base, s, &r.session)),
+                _ => None,
+            };
+            (diff, merged)
+        }
+        _ => (Vec::new(), None),
+    };
+    Some(Recovered {
+        session: r.session,
+        written: r.written,
+        path: r.path,
+        source: r.source,
+        onto_file,
+        diff,
+        merged,
+    })
 }
 
 /// Start the IO thread, which works for `coder` (the one coder whose codings files it writes,
@@ -179,8 +260,9 @@ pub fn spawn<M: Send + 'static>(
     std::thread::Builder::new()
         .name("ripple-io".into())
         .spawn(move || {
+            let mut saved = SavedBases::default();
             for req in requests {
-                let resp = handle(&store, &coder, req);
+                let resp = handle(&store, &coder, &mut saved, req);
                 if out.send(wrap(resp)).is_err() {
                     break;
                 }
@@ -189,23 +271,42 @@ pub fn spawn<M: Send + 'static>(
         .expect("spawn IO thread")
 }
 
+/// The file each session's last save here wrote, and the version it replaced. Requests are
+/// handled in order, so a draft asked for while a save was on its way was made from the text
+/// that save wrote, though the editor did not know its version yet: the draft names that.
+#[derive(Default)]
+pub(crate) struct SavedBases(std::collections::HashMap<SessionId, (Option<FileVersion>, BaseCopy)>);
+
+impl SavedBases {
+    /// The file the editor's text was made from, given what the editor believed it was.
+    fn current(&self, id: &SessionId, believed: Option<BaseCopy>) -> Option<BaseCopy> {
+        match self.0.get(id) {
+            Some((before, written)) if *before == believed.as_ref().map(|b| b.version.clone()) => {
+                Some(written.clone())
+            }
+            _ => believed,
+        }
+    }
+}
+
 /// Answer one request (on the IO thread; on the UI thread only when that thread has died).
-pub(crate) fn handle(store: &Store, coder: &str, req: Request) -> Response {
+pub(crate) fn handle(store: &Store, coder: &str, saved: &mut SavedBases, req: Request) -> Response {
     match req {
         Request::Scan => {
-            let scan = store.scan();
+            let mut scan = store.scan();
             let drafts = store.list_drafts();
+            add_unsaved_sessions(store, &mut scan, &drafts);
             let coding_drafts = coding_draft::sessions_with_drafts(store);
             Response::Scanned(Box::new(scan), drafts, coding_drafts)
         }
         Request::Load(id) => {
+            // The editor's text is made from the file as read now.
+            saved.0.remove(&id);
             let result = store
-                .load(&id)
-                .map(|session| {
+                .load_with_base(&id)
+                .map(|(session, base)| {
                     let stamp = store.stamp(&id);
-                    let draft = store
-                        .read_draft(&id)
-                        .filter(|(d, _)| d.text != session.text || d.meta != session.meta);
+                    let draft = recovered(store, &id, Some((&session, &base)));
                     let (coding_drafts, unreadable) = kept_coding_drafts(store, &id);
                     let (codings, mut coding_problems) =
                         load_codings(store, Some(coder), &id, &session.text);
@@ -213,6 +314,7 @@ pub(crate) fn handle(store: &Store, coder: &str, req: Request) -> Response {
                     Loaded {
                         session,
                         stamp,
+                        base: Some(base),
                         draft,
                         codings,
                         coding_problems,
@@ -222,17 +324,18 @@ pub(crate) fn handle(store: &Store, coder: &str, req: Request) -> Response {
                 })
                 .or_else(|e| {
                     // A session that exists only as a draft (created, never saved) still opens.
-                    match store.read_draft(&id) {
-                        Some((d, t)) => {
+                    match recovered(store, &id, None).filter(|_| store.stamp(&id).is_none()) {
+                        Some(r) => {
                             let (coding_drafts, unreadable) = kept_coding_drafts(store, &id);
-                            // The draft's text is not on disk: nothing is written for it.
+                            // The kept text is not on disk: nothing is written for it.
                             let (codings, mut coding_problems) =
-                                load_codings(store, None, &id, &d.text);
+                                load_codings(store, None, &id, &r.session.text);
                             coding_problems.extend(unreadable);
                             Ok(Loaded {
-                                session: d.clone(),
+                                session: r.session.clone(),
                                 stamp: None,
-                                draft: Some((d, t)),
+                                base: None,
+                                draft: Some(r),
                                 codings,
                                 coding_problems,
                                 coding_stamp: coding_stamp(store, &id),
@@ -248,26 +351,31 @@ pub(crate) fn handle(store: &Store, coder: &str, req: Request) -> Response {
             session,
             version,
             expected,
+            base,
         } => {
             let id = session.meta.id.clone();
+            let base = saved.current(&id, base);
             if let Some(expected) = expected {
                 if store.stamp(&id) != Some(expected) {
-                    let draft = store.write_draft(&session).ok();
+                    let draft = store.write_draft_from(&session, base.as_ref()).ok();
                     return Response::SaveConflict { id, version, draft };
                 }
             }
-            match store.save(&session) {
-                Ok(stamp) => {
+            match store.save_with_base(&session) {
+                Ok(written) => {
                     let _ = store.clear_draft(&id);
+                    saved
+                        .0
+                        .insert(id.clone(), (base.map(|b| b.version), written.1.clone()));
                     Response::Saved {
                         id,
                         version,
-                        result: Ok(stamp),
+                        result: Ok(written),
                         draft: None,
                     }
                 }
                 Err(e) => {
-                    let draft = store.write_draft(&session).ok();
+                    let draft = store.write_draft_from(&session, base.as_ref()).ok();
                     Response::Saved {
                         id,
                         version,
@@ -277,9 +385,18 @@ pub(crate) fn handle(store: &Store, coder: &str, req: Request) -> Response {
                 }
             }
         }
-        Request::WriteDraft(session) => {
-            Response::DraftWritten(store.write_draft(&session).map_err(|e| e.to_string()))
+        Request::WriteDraft(d) => {
+            let base = saved.current(&d.session.meta.id, d.base);
+            Response::DraftWritten(
+                store
+                    .write_draft_from(&d.session, base.as_ref())
+                    .map_err(|e| e.to_string()),
+            )
         }
+        Request::DiscardRecovery(id) => Response::RecoveryDiscarded {
+            result: store.discard_recovery(&id).map_err(|e| e.to_string()),
+            id,
+        },
         Request::ClearDraft(id) => {
             let _ = store.clear_draft(&id);
             Response::DraftWritten(Ok(PathBuf::new()))
@@ -406,6 +523,44 @@ pub(crate) fn handle(store: &Store, coder: &str, req: Request) -> Response {
                 }),
             }
         }
+    }
+}
+
+/// Sessions that exist only as unsaved text (a new session whose first save never happened)
+/// join the list, so they can be opened and their text recovered.
+fn add_unsaved_sessions(store: &Store, scan: &mut Scan, drafts: &[SessionId]) {
+    let listed: std::collections::HashSet<&str> =
+        scan.sessions.iter().map(|s| s.meta.id.as_str()).collect();
+    let missing: Vec<&SessionId> = drafts
+        .iter()
+        .filter(|id| !listed.contains(id.as_str()) && store.stamp(id).is_none())
+        .collect();
+    for id in missing {
+        let Some(r) = store.recovery(id) else {
+            continue;
+        };
+        let summary = crate::core::store::SessionSummary {
+            stamp: FileStamp::of_path(&r.path).unwrap_or(FileStamp {
+                mtime_ns: 0,
+                size: 0,
+            }),
+            chars: r.session.text.chars().count(),
+            preview: crate::core::store::preview(&r.session.text).into(),
+            meta: Arc::new(r.session.meta),
+            path: r.path,
+        };
+        // The list's order: newest date first, then newest created, then id.
+        let key = |m: &crate::core::session::SessionMeta| {
+            (
+                std::cmp::Reverse(m.date),
+                std::cmp::Reverse(m.created),
+                std::cmp::Reverse(m.id.clone()),
+            )
+        };
+        let at = scan
+            .sessions
+            .partition_point(|s| key(&s.meta) < key(&summary.meta));
+        scan.sessions.insert(at, summary);
     }
 }
 
@@ -610,8 +765,12 @@ mod tests {
             std::fs::read_to_string(&ana).unwrap(),
             std::fs::read_to_string(&bea).unwrap(),
         );
-        let Response::Loaded { result, .. } = handle(&store, "Bea", Request::Load(id.clone()))
-        else {
+        let Response::Loaded { result, .. } = handle(
+            &store,
+            "Bea",
+            &mut SavedBases::default(),
+            Request::Load(id.clone()),
+        ) else {
             panic!("a load answers Loaded")
         };
         let loaded = result.unwrap();
@@ -639,6 +798,7 @@ mod tests {
         handle(
             &store,
             "Bea",
+            &mut SavedBases::default(),
             Request::LoadCodings {
                 id: id.clone(),
                 text: loaded.session.text.clone(),
@@ -657,6 +817,7 @@ mod tests {
         let resp = handle(
             &store,
             "Bea",
+            &mut SavedBases::default(),
             Request::SaveCodings {
                 id: id.clone(),
                 file: Box::new(theirs),

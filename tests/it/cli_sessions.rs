@@ -310,3 +310,70 @@ fn new_is_refused_while_another_ripple_holds_the_store() {
     assert!(out.status.success(), "{}", stderr(&out));
     drop(holder);
 }
+
+/// `ripple check` reports temporary files left by writes cut short in any folder, and never
+/// calls one that holds text kept nowhere else "safe to delete".
+#[test]
+fn check_reports_left_over_temporary_files_and_what_they_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    let out = ripple(
+        &home,
+        &[
+            "--store",
+            s,
+            "new",
+            "--title",
+            "Cut short",
+            "--date",
+            "2026-02-12",
+        ],
+        Some("Before."),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = std::fs::read_dir(store.join("sessions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60))
+        .unwrap();
+    let newer = store.join("sessions").join(".ripple-tmp-newer");
+    std::fs::write(&newer, text.replace("Before.", "Before. And after ✓.")).unwrap();
+    let same = store.join("sessions").join(".ripple-tmp-same");
+    std::fs::write(&same, &text).unwrap();
+    let coder = store.join("codings").join("ana");
+    std::fs::create_dir_all(&coder).unwrap();
+    let coding = coder.join(".ripple-tmp-c0d1ng");
+    std::fs::write(&coding, "{\"codings\": [").unwrap();
+
+    let out = ripple(&home, &["--store", s, "check"], None);
+    let text = stdout(&out);
+    let line = |p: &Path| {
+        text.lines()
+            .find(|l| l.contains(&*p.to_string_lossy()))
+            .unwrap_or_else(|| panic!("{} not reported:\n{text}", p.display()))
+            .to_string()
+    };
+    let l = line(&newer);
+    assert!(!l.contains("safe to delete"), "{l}");
+    assert!(l.contains("unsaved text") && l.contains("recover"), "{l}");
+    assert!(line(&same).contains("identical to the session file: safe to delete"));
+    let l = line(&coding);
+    assert!(
+        !l.contains("safe to delete") && l.contains("not a complete session"),
+        "{l}"
+    );
+    // Left as they were.
+    assert!(newer.exists() && same.exists() && coding.exists());
+    // The store's .gitignore keeps them out of a shared history.
+    let ignore = std::fs::read_to_string(store.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == ".ripple-tmp-*"), "{ignore}");
+}

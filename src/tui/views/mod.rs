@@ -9,6 +9,7 @@ pub mod help;
 pub mod list;
 pub mod note;
 pub mod picker;
+pub mod recovery;
 pub mod search;
 pub mod status;
 
@@ -95,6 +96,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::draw(frame, area, *scroll, &pal),
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),
+        Some(Overlay::Recovery { scroll }) => recovery::draw(frame, area, app, *scroll, &pal),
         None => {}
     }
 }

@@ -8,8 +8,10 @@
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
+use std::os::fd::{AsRawFd, FromRawFd};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,9 +19,13 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 
 pub struct Tui {
     child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// None once the terminal is closed (`close_terminal`).
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Tells the output-draining thread to let go of its copy of the terminal.
+    closing: Arc<AtomicBool>,
+    drain: Option<std::thread::JoinHandle<()>>,
 }
 
 fn nz(n: u16) -> NonZeroU16 {
@@ -73,13 +79,32 @@ impl Tui {
         }
         let child = pair.slave.spawn_command(cmd).expect("spawn ripple");
         drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        // A descriptor of our own for the output, polled, so that closing the terminal
+        // (`close_terminal`) can let go of it: a terminal is closed when its last descriptor is.
+        let master_fd = pair.master.as_raw_fd().expect("pty master descriptor");
+        // SAFETY: dup returns a new descriptor that nothing else owns (checked below).
+        let dup = unsafe { libc::dup(master_fd) };
+        assert!(dup >= 0, "dup the pty master");
+        // SAFETY: `dup` is open and owned by this File alone.
+        let mut reader = unsafe { std::fs::File::from_raw_fd(dup) };
         let writer = pair.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let p = Arc::clone(&parser);
-        std::thread::spawn(move || {
+        let closing = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&closing);
+        let drain = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            loop {
+            while !stop.load(Ordering::SeqCst) {
+                let mut pfd = libc::pollfd {
+                    fd: reader.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd.
+                let ready = unsafe { libc::poll(&mut pfd, 1, 20) };
+                if ready <= 0 {
+                    continue;
+                }
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => p.lock().unwrap().process(&buf[..n]),
@@ -88,10 +113,28 @@ impl Tui {
         });
         Tui {
             child,
-            master: pair.master,
-            writer,
+            master: Some(pair.master),
+            writer: Some(writer),
             parser,
+            closing,
+            drain: Some(drain),
         }
+    }
+
+    /// Close the terminal as closing its window does: every descriptor of the pseudo-terminal's
+    /// master side is closed, so the program gets SIGHUP and its reads and writes fail.
+    pub fn close_terminal(&mut self) {
+        self.closing.store(true, Ordering::SeqCst);
+        if let Some(d) = self.drain.take() {
+            let _ = d.join();
+        }
+        self.writer = None;
+        self.master = None;
+    }
+
+    /// Whether the program has exited (without waiting).
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
     }
 
     pub fn screen(&self) -> String {
@@ -134,8 +177,9 @@ impl Tui {
     }
 
     pub fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
+        let w = self.writer.as_mut().expect("the terminal is open");
+        w.write_all(bytes).unwrap();
+        w.flush().unwrap();
     }
 
     /// Type text a character at a time, as a person does.
@@ -157,6 +201,8 @@ impl Tui {
     pub fn resize(&mut self, cols: u16, rows: u16) {
         self.parser.lock().unwrap().set_size(nz(rows), nz(cols));
         self.master
+            .as_ref()
+            .expect("the terminal is open")
             .resize(PtySize {
                 rows,
                 cols,
@@ -203,6 +249,7 @@ impl Tui {
 
 impl Drop for Tui {
     fn drop(&mut self) {
+        self.closing.store(true, Ordering::SeqCst);
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
             let _ = self.child.wait();
