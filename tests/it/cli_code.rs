@@ -1,7 +1,6 @@
 //! `ripple code ...` and `ripple codebook ...` run as a user would: the real binary on a store
 //! in a temporary folder.
 
-
 use ripple::core::store::Store;
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,6 +1,5 @@
 //! The session commands, run as the built binary against a store in a temp dir.
 
-
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 

@@ -1,6 +1,5 @@
 //! End-to-end: the real binary in a pseudo-terminal, typed at as a user types.
 
-
 use crate::common::{cli_new, store_dir, Key, Tui};
 use std::path::{Path, PathBuf};
 

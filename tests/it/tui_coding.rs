@@ -1,7 +1,6 @@
 //! End-to-end coding in the TUI: the real binary in a pseudo-terminal, typed at as an
 //! evaluator types, with the coder files checked on disk.
 
-
 use crate::common::{cli_new, store_dir, Key, Tui};
 use ripple::core::text::char_slice;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,5 @@
 //! End-to-end: search and evidence in the real binary on a pseudo-terminal.
 
-
 use crate::common::{cli_new, Key, Tui};
 use std::path::{Path, PathBuf};
 
