@@ -60,6 +60,14 @@ pub enum CodeCommand {
         /// Session id, a unique prefix of it, or its short form from `ripple list`.
         session: String,
     },
+    /// Mark SESSION as done (you finished coding it), so agreement compares it.
+    Done {
+        /// Session id, a unique prefix of it, or its short form from `ripple list`.
+        session: String,
+        /// Take the mark away again.
+        #[arg(long)]
+        undo: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +104,7 @@ pub fn run(cmd: CodeCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
             json,
         } => list(
             store,
+            env,
             session.as_deref(),
             theme.as_deref(),
             coder.as_deref(),
@@ -103,6 +112,7 @@ pub fn run(cmd: CodeCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
         ),
         CodeCommand::Rm { id } => remove(store, &id),
         CodeCommand::Restore { session } => restore(store, env, &session),
+        CodeCommand::Done { session, undo } => mark_done(store, env, &session, !undo),
     }
     .map(|()| ExitCode::SUCCESS)
 }
@@ -315,6 +325,7 @@ struct Listed<'a> {
 
 fn list(
     store: &Store,
+    env: &Env,
     session: Option<&str>,
     theme: Option<&str>,
     coder: Option<&str>,
@@ -334,6 +345,8 @@ fn list(
         eprintln!("warning: {e}");
     }
     let coder_slug_wanted = coder.map(coder_slug);
+    // Blind coding: only the viewer's own codings.
+    let files = crate::core::blind::visible_files(&env.coder, env.blind, files);
     let mut codings: Vec<Coding> = Vec::new();
     let mut texts: HashMap<SessionId, Option<String>> = HashMap::new();
     for f in files.into_iter().filter(|f| {
@@ -442,6 +455,23 @@ fn restore(store: &Store, env: &Env, session: &str) -> anyhow::Result<()> {
         done.path.display(),
         done.draft.display()
     ))
+}
+
+fn mark_done(store: &Store, env: &Env, session: &str, done: bool) -> anyhow::Result<()> {
+    require_writable(store)?;
+    let coder = require_coder(env)?;
+    let id = store.resolve(session)?;
+    let changed = crate::core::agreement::done::set(store.root(), coder, &id, done)?;
+    let msg = match (done, changed) {
+        (true, true) => format!("session {} marked done by {coder}\n", id.short()),
+        (true, false) => format!(
+            "session {} was already marked done by {coder}\n",
+            id.short()
+        ),
+        (false, true) => format!("session {} no longer marked done by {coder}\n", id.short()),
+        (false, false) => format!("session {} was not marked done by {coder}\n", id.short()),
+    };
+    emit(&msg)
 }
 
 #[derive(Serialize)]

@@ -199,7 +199,7 @@ fn rebuild(
 
 /// An index ready to search: the existing one read-only if it is sound (fast, and works while
 /// another process holds the writer); otherwise opened for writing and rebuilt first.
-fn index_for_search(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<SearchIndex> {
+pub fn index_for_search(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<SearchIndex> {
     if let Ok(mut ix) = SearchIndex::open_read_only(env.index_dir) {
         ix.set_codebook(codebook.clone());
         return Ok(ix);

@@ -330,3 +330,156 @@ pub fn segment_ratings(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sp(theme: u32, start: usize, end: usize) -> Span {
+        Span { theme, start, end }
+    }
+
+    #[test]
+    fn paragraphs_are_runs_of_non_blank_lines() {
+        let text = "Doña Ana 🙂\nsecond line\n\n  \t\nNew paragraph\n \nlast";
+        let p = paragraphs(text);
+        assert_eq!(p, vec![(0, 22), (28, 41), (44, 48)]);
+        let chars: Vec<char> = text.chars().collect();
+        let s = |(a, b): (usize, usize)| chars[a..b].iter().collect::<String>();
+        assert_eq!(s(p[0]), "Doña Ana 🙂\nsecond line");
+        assert_eq!(s(p[1]), "New paragraph");
+        assert_eq!(s(p[2]), "last");
+        assert_eq!(paragraphs(""), vec![]);
+        assert_eq!(paragraphs("\n \n"), vec![]);
+        assert_eq!(
+            paragraphs("\u{3000}\nx\n"),
+            vec![(2, 3)],
+            "an ideographic space is blank"
+        );
+    }
+
+    #[test]
+    fn paragraph_units_count_any_overlap() {
+        let text = "one\n\ntwo two\n\nthree";
+        let paras = paragraphs(text);
+        assert_eq!(paras, vec![(0, 3), (5, 12), (14, 19)]);
+        // A codes the first word and, with one code point, the last paragraph; B codes the
+        // middle paragraph; a coding of only the blank line counts nowhere.
+        let a = vec![sp(0, 0, 2), sp(0, 12, 15)];
+        let b = vec![sp(0, 6, 8), sp(0, 3, 5)];
+        let mut t = vec![Tally::new(2)];
+        paragraph_tally(&[a, b], 19, &paras, &mut t);
+        t[0].fill_absent(3);
+        assert_eq!(
+            t[0].table(),
+            Some(crate::core::agreement::stats::Table2 {
+                both: 0,
+                only_a: 2,
+                only_b: 1,
+                neither: 0
+            })
+        );
+    }
+
+    #[test]
+    fn segment_units_match_at_the_threshold_of_the_longer_span() {
+        // A [0,10) vs B [3,10): 7 shared of the longer 10 = 0.7.
+        let coders = vec![vec![sp(0, 0, 10)], vec![sp(0, 3, 10)]];
+        let at = |o: &str| {
+            let mut t = vec![Tally::new(2)];
+            segment_tally(&coders, 20, o.parse().unwrap(), &mut t);
+            t[0].table().unwrap()
+        };
+        let met = at("0.7");
+        assert_eq!(
+            (met.both, met.only_a, met.only_b, met.neither),
+            (2, 0, 0, 0),
+            "7/10 meets 0.7 exactly"
+        );
+        let missed = at("0.71");
+        assert_eq!((missed.both, missed.only_a, missed.only_b), (0, 1, 1));
+        // A different theme never matches.
+        let other = vec![vec![sp(0, 0, 10)], vec![sp(1, 0, 10)]];
+        let mut t = vec![Tally::new(2), Tally::new(2)];
+        segment_tally(&other, 20, Overlap::DEFAULT, &mut t);
+        assert_eq!(t[0].table().unwrap().only_a, 1);
+        assert_eq!(t[1].table().unwrap().only_b, 1);
+    }
+
+    #[test]
+    fn overlap_parses_decimals_and_percentages_exactly() {
+        assert_eq!("0.9".parse::<Overlap>(), Ok(Overlap::DEFAULT));
+        assert_eq!("90%".parse::<Overlap>(), Ok(Overlap::DEFAULT));
+        assert_eq!(
+            ".5".parse::<Overlap>(),
+            Overlap::new(1, 2).ok_or(String::new())
+        );
+        assert_eq!(
+            "1".parse::<Overlap>(),
+            Overlap::new(1, 1).ok_or(String::new())
+        );
+        for bad in ["0", "1.5", "-0.2", "abc", "", ".", "0.9.1", "150%"] {
+            assert!(bad.parse::<Overlap>().is_err(), "{bad}");
+        }
+        assert!(Overlap::new(7, 10).unwrap().met(7, 10, 3));
+        assert!(
+            !Overlap::new(7, 10).unwrap().met(0, 0, 0),
+            "nothing shared never matches"
+        );
+    }
+
+    fn coders_spans(max_len: usize) -> impl Strategy<Value = (usize, Vec<Vec<Span>>)> {
+        (1usize..max_len).prop_flat_map(|len| {
+            let span = (0u32..3, 0..len + 3, 1usize..12).prop_map(move |(t, s, l)| Span {
+                theme: t,
+                start: s,
+                end: s + l,
+            });
+            (
+                Just(len),
+                prop::collection::vec(prop::collection::vec(span, 0..6), 1..4),
+            )
+        })
+    }
+
+    proptest! {
+        /// The sweep over boundaries gives exactly the per-code-point counts.
+        #[test]
+        fn char_sweep_equals_the_per_code_point_definition((len, coders) in coders_spans(60)) {
+            let mut swept = vec![Tally::new(coders.len()); 3];
+            char_tally(&coders, len, &mut swept);
+            for t in &mut swept {
+                t.fill_absent(len as u64);
+            }
+            let naive = char_tally_naive(&coders, len, 3);
+            prop_assert_eq!(swept, naive);
+        }
+
+        /// Paragraph units against their definition, one paragraph at a time.
+        #[test]
+        fn paragraph_tally_equals_its_definition(
+            lines in prop::collection::vec(prop_oneof![Just(""), Just("  "), Just("ab"), Just("ñ 🙂 x")], 0..10),
+            (_, coders) in coders_spans(30),
+        ) {
+            let text = lines.join("\n");
+            let len = text.chars().count();
+            let paras = paragraphs(&text);
+            let mut got = vec![Tally::new(coders.len()); 3];
+            paragraph_tally(&coders, len, &paras, &mut got);
+            for t in &mut got {
+                t.fill_absent(paras.len() as u64);
+            }
+            let mut want = vec![Tally::new(coders.len()); 3];
+            for (theme, tally) in want.iter_mut().enumerate() {
+                for &(ps, pe) in &paras {
+                    let r: Vec<Option<bool>> = coders.iter().map(|spans| Some(spans.iter().any(|s| {
+                        s.theme as usize == theme && s.start.min(len) < pe && ps < s.end.min(len)
+                    }))).collect();
+                    tally.add_unit(&r);
+                }
+            }
+            prop_assert_eq!(got, want);
+        }
+    }
+}
