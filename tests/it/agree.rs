@@ -256,3 +256,421 @@ fn figures_match_the_reference_implementations_at_every_unit() {
     assert_eq!(three["sessions"], 2);
     check(&three, CHAR_THREE, CHAR_THREE_ALL);
 }
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    k.sort_unstable();
+    k
+}
+
+#[test]
+fn json_has_exactly_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _) = fixture(dir.path());
+    let two = json(ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--format", "json"],
+    ));
+    assert_eq!(keys(&two), ["all", "coders", "sessions", "themes", "unit"]);
+    let figure_keys = [
+        "agreement",
+        "alpha",
+        "bp_kappa",
+        "kappa",
+        "table",
+        "undefined",
+        "units",
+    ];
+    assert_eq!(keys(&two["all"]), figure_keys);
+    let mut theme_keys = figure_keys.to_vec();
+    theme_keys.push("theme");
+    theme_keys.sort_unstable();
+    for t in two["themes"].as_array().unwrap() {
+        assert_eq!(keys(t), theme_keys);
+        assert_eq!(keys(&t["table"]), ["both", "neither", "only_a", "only_b"]);
+        let table = &t["table"];
+        let total: u64 = ["both", "neither", "only_a", "only_b"]
+            .iter()
+            .map(|k| table[k].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            Some(total),
+            t["units"].as_u64(),
+            "the table covers every unit"
+        );
+    }
+    // More than two coders: kappa and the table are null, with the reason given.
+    let three = json(ripple(&root, ANA, &["agree", "--format", "json"]));
+    for f in three["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain([&three["all"]])
+    {
+        assert!(f["kappa"].is_null() && f["table"].is_null());
+        assert!(f["undefined"]["kappa"]
+            .as_str()
+            .unwrap()
+            .contains("two coders"));
+        assert!(f["alpha"].is_number());
+    }
+    // Zero units: every figure null with its reason, never NaN.
+    let none = json(ripple(
+        &root,
+        ANA,
+        &[
+            "agree",
+            ANA,
+            LUIS,
+            "--theme",
+            "flexibility",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(none["themes"][0]["theme"], "flexibility");
+    let f = &none["themes"][0];
+    assert!(f["kappa"].is_null() && f["alpha"].is_null(), "{f}");
+    assert_eq!(f["agreement"], 1.0, "nobody coded it: every unit agrees");
+    assert!(f["undefined"]["kappa"]
+        .as_str()
+        .unwrap()
+        .starts_with("no variation"));
+}
+
+#[test]
+fn table_csv_and_markdown_read_as_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _) = fixture(dir.path());
+    let table = ok(ripple(&root, ANA, &["agree", ANA, LUIS])).stdout;
+    assert!(
+        table.contains("on 3 sessions (those both coders marked done); unit: char"),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("trust ") && l.contains("93.2 %") && l.contains("0.688")),
+        "{table}"
+    );
+    assert!(table.contains("A = Ana Peña, B = Luis Ortiz"));
+    let csv = ok(ripple(&root, ANA, &["agree", ANA, LUIS, "--format", "csv"])).stdout;
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("theme,units,both,only_a,only_b,neither,agreement,kappa,alpha,bp_kappa")
+    );
+    assert!(lines.next().unwrap().starts_with("trust,468,"));
+    assert!(csv
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with("(all themes),1872,"));
+    let md = ok(ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--format", "md", "--unit", "paragraph"],
+    ))
+    .stdout;
+    assert!(md.starts_with("**Inter-coder agreement by theme.** Two coders (Ana Peña and Luis Ortiz) independently coded the same 3 sessions"), "{md}");
+    assert!(md.contains("Unit of analysis: the paragraph"));
+    assert!(md.contains(
+        "| Theme | Units | Agreement | Cohen's κ | Krippendorff's α | Brennan–Prediger κ |"
+    ));
+    assert!(
+        md.contains("| Trust | 6 | 83.3 % | 0.667 | 0.686 | 0.667 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| **All themes (pooled)** | 24 | 79.2 % | 0.474 | 0.484 | 0.583 |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn bad_input_gets_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _) = fixture(dir.path());
+    let r = ripple(&root, ANA, &["agree", ANA, "Nobody"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("no coder `Nobody`") && r.stderr.contains("Luis Ortiz"),
+        "{}",
+        r.stderr
+    );
+    let r = ripple(&root, ANA, &["agree", ANA]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("at least two coders"), "{}", r.stderr);
+    let r = ripple(&root, ANA, &["agree", ANA, LUIS, "--overlap", "0.8"]);
+    assert!(
+        r.code == 2 && r.stderr.contains("--unit segment"),
+        "{}",
+        r.stderr
+    );
+    let r = ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--unit", "segment", "--overlap", "1.2"],
+    );
+    assert!(
+        r.code == 2 && r.stderr.contains("between 0 and 1"),
+        "{}",
+        r.stderr
+    );
+    let r = ripple(&root, ANA, &["agree", ANA, LUIS, "--theme", "trsut"]);
+    assert!(r.code == 2 && r.stderr.contains("trust"), "{}", r.stderr);
+    let r = ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--roll-up", "--theme", "trust"],
+    );
+    assert!(
+        r.code == 2 && r.stderr.contains("--theme collaboration"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn done_marks_choose_the_sessions_and_undo_removes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, [s1, _, s3]) = fixture(dir.path());
+    let sessions = |extra: &[&str]| {
+        let mut args = vec!["agree", ANA, LUIS, "--format", "json"];
+        args.extend_from_slice(extra);
+        json(ripple(&root, ANA, &args))["sessions"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(sessions(&[]), 3);
+    let r = ok(ripple(&root, LUIS, &["code", "done", &s3, "--undo"]));
+    assert!(
+        r.stdout.contains("no longer marked done by Luis Ortiz"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        sessions(&[]),
+        2,
+        "Luis took the mark back: only two sessions both marked done"
+    );
+    assert_eq!(sessions(&["--sessions", "all"]), 3);
+    // Each coder's marks are in their own folder; Ana's file does not mention Luis's undo.
+    let ana = std::fs::read_to_string(root.join("codings/ana-pena/done.toml")).unwrap();
+    assert!(ana.contains(&s3) && ana.contains(&s1));
+    let luis = std::fs::read_to_string(root.join("codings/luis-ortiz/done.toml")).unwrap();
+    assert!(!luis.contains(&s3));
+    // A session marked done with no codings at all is compared (every unit "absent").
+    let empty = crate::common::cli_new(
+        &root,
+        "Nothing to code",
+        "2026-07-01",
+        "Only logistics today.\n",
+    );
+    ok(ripple(&root, ANA, &["code", "done", &empty]));
+    ok(ripple(&root, LUIS, &["code", "done", &empty]));
+    assert_eq!(sessions(&[]), 3);
+    let r = ripple(&root, ANA, &["code", "done", "zzzz"]);
+    assert_ne!(r.code, 0, "an unknown session is refused");
+}
+
+#[test]
+fn disagreements_are_listed_and_settled_into_the_consensus_coder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, [s1, _, _]) = fixture(dir.path());
+    let list = |extra: &[&str]| {
+        let mut args = vec!["agree", ANA, LUIS, "--disagreements", "--format", "json"];
+        args.extend_from_slice(extra);
+        json(ripple(&root, ANA, &args))
+    };
+    let before = list(&[]);
+    let items = before.as_array().unwrap();
+    // Trust in S1: Ana coded "we finally trust each other", Luis "finally trust each other".
+    let trust = items
+        .iter()
+        .find(|d| d["theme"] == "trust" && d["session"] == s1.as_str())
+        .expect("the trust disagreement in the first session");
+    assert_eq!(trust["text"], "we finally trust each other");
+    assert!(trust["before"]
+        .as_str()
+        .unwrap()
+        .ends_with("The advocate said: "));
+    assert_eq!(trust["coders"][0]["coder"], ANA);
+    assert_eq!(
+        trust["coders"][1]["codings"][0]["quote"],
+        "finally trust each other"
+    );
+    // Luis coded the Fathers sentence as nothing; Ana as engaging-perpetrators. The roles
+    // sentence: Luis coded roles where Ana coded nothing.
+    let roles = items
+        .iter()
+        .find(|d| d["theme"] == "roles" && d["session"] == s1.as_str())
+        .unwrap();
+    assert_eq!(roles["coders"][0]["coded"], false);
+    let key = trust["key"].as_str().unwrap().to_string();
+
+    let figures = |who: &[&str]| {
+        let mut args = vec!["agree"];
+        args.extend_from_slice(who);
+        args.extend(["--format", "json", "--theme", "trust"]);
+        json(ripple(&root, ANA, &args))
+    };
+    let trust_kappa_before = figures(&[ANA, LUIS])["themes"][0]["kappa"]
+        .as_f64()
+        .unwrap();
+    let r = ok(ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--resolve", &key[..6], "--accept", LUIS],
+    ));
+    assert!(
+        r.stdout.contains("settled") && r.stdout.contains("into consensus"),
+        "{}",
+        r.stdout
+    );
+
+    let after = list(&[]);
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        items.len() - 1,
+        "the settled one is gone"
+    );
+    assert!(after
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["key"] != key.as_str()));
+    // The consensus coder's codings are ordinary codings, in its own folder.
+    let listed = ok(ripple(
+        &root,
+        ANA,
+        &["code", "list", &s1, "--coder", "consensus", "--json"],
+    ))
+    .stdout;
+    let codings: Value = serde_json::from_str(&listed).unwrap();
+    let quotes: Vec<&str> = codings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["quote"].as_str().unwrap())
+        .collect();
+    assert!(quotes.contains(&"finally trust each other"), "{quotes:?}");
+    assert!(root.join("codings/consensus/decisions.toml").is_file());
+    // …and can be compared: consensus agrees with Luis on trust in S1 at least.
+    let vs = figures(&["consensus", LUIS, "--sessions", "all"]);
+    assert!(
+        vs["themes"][0]["table"]["both"].as_u64().unwrap() >= 24,
+        "{vs}"
+    );
+    // The consensus coder is not compared by default.
+    let default = json(ripple(
+        &root,
+        ANA,
+        &["agree", "--format", "json", "--sessions", "all"],
+    ));
+    assert!(!default["coders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "consensus"));
+    // The coders' own figures do not change by settling.
+    let trust_kappa_after = figures(&[ANA, LUIS])["themes"][0]["kappa"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(trust_kappa_before, trust_kappa_after);
+
+    // "Neither" settles too, with nothing copied.
+    let roles_key = roles["key"].as_str().unwrap();
+    let r = ok(ripple(
+        &root,
+        ANA,
+        &[
+            "agree",
+            ANA,
+            LUIS,
+            "--resolve",
+            roles_key,
+            "--accept",
+            "neither",
+        ],
+    ));
+    assert!(r.stdout.contains("neither coder's codings"), "{}", r.stdout);
+    assert_eq!(list(&[]).as_array().unwrap().len(), items.len() - 2);
+    // A key that is no longer open is refused.
+    let r = ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--resolve", roles_key, "--accept", ANA],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn blind_coders_see_only_their_own_codings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, [s1, _, _]) = fixture(dir.path());
+    // The viewer is named in the config file (RIPPLE_CODER would also filter `code list` by
+    // coder, since its `--coder` is the global one).
+    let config = dir.path().join("config.toml");
+    let viewer = |blind_in_config: bool, args: &[&str], env: &[(&str, &str)]| {
+        std::fs::write(
+            &config,
+            format!("coder = \"{ANA}\"\nblind = {blind_in_config}\n"),
+        )
+        .unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ripple"));
+        cmd.arg("--store")
+            .arg(&root)
+            .args(args)
+            .env_remove("RIPPLE_CODER")
+            .env_remove("RIPPLE_BLIND")
+            .env("RIPPLE_CONFIG", &config)
+            .env("RIPPLE_INDEX", root.with_extension("index"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = crate::common::output_with_stdin(cmd, None);
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    };
+    let all = ok(viewer(false, &["code", "list", &s1], &[])).stdout;
+    assert!(
+        all.contains(LUIS) && all.contains(ANA) && all.contains(MEI),
+        "{all}"
+    );
+    for (in_config, flag, env) in [
+        (true, false, vec![]),
+        (false, true, vec![]),
+        (false, false, vec![("RIPPLE_BLIND", "1")]),
+    ] {
+        let mut args = if flag { vec!["--blind"] } else { vec![] };
+        args.extend(["code", "list", s1.as_str()]);
+        let own = ok(viewer(in_config, &args, &env)).stdout;
+        assert!(
+            own.contains(ANA) && !own.contains(LUIS) && !own.contains("Mei"),
+            "{own}"
+        );
+    }
+    // RIPPLE_BLIND=0 turns off what the config file turned on.
+    let off = ok(viewer(
+        true,
+        &["code", "list", &s1],
+        &[("RIPPLE_BLIND", "0")],
+    ))
+    .stdout;
+    assert!(off.contains(LUIS), "{off}");
+    let r = viewer(
+        false,
+        &["agree", ANA, LUIS, "--disagreements"],
+        &[("RIPPLE_BLIND", "1")],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("blind mode is on"), "{}", r.stderr);
+    let r = viewer(false, &["code", "list"], &[("RIPPLE_BLIND", "maybe")]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("RIPPLE_BLIND"), "{}", r.stderr);
+}
