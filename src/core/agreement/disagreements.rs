@@ -312,3 +312,94 @@ pub fn list(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::coding_store::new_coding;
+
+    const TEXT: &str = "We trust La Casa.\n\nThe supervisor calls weekly. 🙂 Doña Ana.";
+
+    fn c(coder: &str, theme: &str, quote: &str) -> Coding {
+        let (s, e) = crate::core::coding_store::find_quote(TEXT, quote, None).unwrap();
+        new_coding(TEXT, &SessionId("01jd3k8y6q2v0m5h4c7r9t1w2x".into()), s, e, theme, coder, "").unwrap()
+    }
+
+    fn session(a: Vec<Coding>, b: Vec<Coding>) -> SessionCodings {
+        SessionCodings {
+            session: SessionId("01jd3k8y6q2v0m5h4c7r9t1w2x".into()),
+            text: TEXT.into(),
+            codings: vec![a, b],
+        }
+    }
+
+    fn listed(s: &SessionCodings, unit: Unit, overlap: &str) -> Vec<Disagreement> {
+        let opts = Options {
+            unit,
+            overlap: overlap.parse().unwrap(),
+            ..Options::default()
+        };
+        list(
+            std::slice::from_ref(s),
+            &["A".into(), "B".into()],
+            &Codebook::builtin(),
+            &opts,
+            &Settled::default(),
+        )
+    }
+
+    #[test]
+    fn each_unit_finds_its_own_disagreements() {
+        let s = session(
+            vec![c("A", "trust", "trust La Casa"), c("A", "communication", "calls weekly")],
+            vec![c("B", "trust", "trust"), c("B", "roles", "supervisor calls")],
+        );
+        // Characters: trust differs in extent; communication and roles are each one coder's, and
+        // B's roles coding overlaps A's communication coding.
+        let chars = listed(&s, Unit::Char, "0.9");
+        let themes: Vec<&str> = chars.iter().map(|d| d.theme.as_str()).collect();
+        assert_eq!(themes, ["trust", "roles", "communication"]);
+        let trust = &chars[0];
+        assert_eq!((trust.text.as_str(), trust.before.as_str()), ("trust La Casa", "We "));
+        assert_eq!(trust.positions[1].codings[0].quote, "trust");
+        let comm = &chars[2];
+        assert!(!comm.positions[1].coded);
+        assert_eq!(comm.positions[1].other[0].theme, "roles", "what B coded instead");
+        // Paragraphs: both coded trust in the first paragraph, so only the second differs.
+        let paras = listed(&s, Unit::Paragraph, "0.9");
+        let themes: Vec<&str> = paras.iter().map(|d| d.theme.as_str()).collect();
+        assert_eq!(themes, ["communication", "roles"]);
+        assert_eq!(paras[0].text, "The supervisor calls weekly. 🙂 Doña Ana.");
+        // Segments: "trust" shares 5 of 13 code points with "trust La Casa": a match at 0.3.
+        assert_eq!(listed(&s, Unit::Segment, "0.9").len(), 3);
+        assert_eq!(listed(&s, Unit::Segment, "0.3").len(), 2);
+        // Keys are stable and distinct.
+        let again = listed(&s, Unit::Char, "0.9");
+        assert_eq!(chars[0].key, again[0].key);
+        assert_ne!(chars[0].key, chars[1].key);
+    }
+
+    #[test]
+    fn settled_codings_hide_a_disagreement_until_a_new_coding_joins_it() {
+        let a = c("A", "trust", "trust La Casa");
+        let b = c("B", "trust", "trust");
+        let s = session(vec![a.clone()], vec![b.clone()]);
+        let decisions = crate::core::agreement::consensus::Decisions {
+            coder: "consensus".into(),
+            decisions: vec![crate::core::agreement::consensus::Decision {
+                session: s.session.0.clone(),
+                theme: "trust".into(),
+                accepted: vec!["A".into()],
+                codings: vec![a.id.0.clone(), b.id.0.clone()],
+                at: chrono::Utc::now(),
+            }],
+        };
+        let settled = Settled::of(&decisions);
+        let opts = Options::default();
+        let coders = ["A".to_string(), "B".to_string()];
+        let book = Codebook::builtin();
+        assert!(list(std::slice::from_ref(&s), &coders, &book, &opts, &settled).is_empty());
+        let later = session(vec![a], vec![b, c("B", "trust", "La Casa.")]);
+        assert_eq!(list(std::slice::from_ref(&later), &coders, &book, &opts, &settled).len(), 1);
+    }
+}

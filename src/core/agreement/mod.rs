@@ -267,3 +267,61 @@ pub fn compare(
         all: Figures::of(&pooled),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::coding_store::{find_quote, new_coding};
+
+    #[test]
+    fn roll_up_counts_every_theme_as_its_top_level_theme() {
+        let mut book = Codebook::builtin();
+        let mut grand = crate::core::codebook::Theme::new("early-trust", "Early trust", "#1f8fd6");
+        grand.parent = Some("trust".into());
+        book.add(grand).unwrap();
+        let text = "We trust La Casa now.";
+        let id = SessionId("01jd3k8y6q2v0m5h4c7r9t1w2x".into());
+        let at = |q: &str, theme: &str, coder: &str| {
+            let (s, e) = find_quote(text, q, None).unwrap();
+            new_coding(text, &id, s, e, theme, coder, "").unwrap()
+        };
+        let s = SessionCodings {
+            session: id.clone(),
+            text: text.into(),
+            codings: vec![
+                vec![at("trust La Casa", "early-trust", "A")],
+                vec![at("trust La Casa", "communication", "B")],
+            ],
+        };
+        let coders = ["A".to_string(), "B".to_string()];
+        let exact = compare(std::slice::from_ref(&s), &coders, &book, &Options::default());
+        let keys: Vec<&str> = exact.themes.iter().map(|t| t.theme.as_str()).collect();
+        assert_eq!(keys, ["early-trust", "communication"], "codebook order, exact keys");
+        let rolled = compare(
+            std::slice::from_ref(&s),
+            &coders,
+            &book,
+            &Options {
+                roll_up: true,
+                ..Options::default()
+            },
+        );
+        assert_eq!(rolled.themes.len(), 1);
+        assert_eq!(rolled.themes[0].theme, "collaboration");
+        assert_eq!(rolled.themes[0].figures.agreement, stats::Figure::Value(1.0));
+        // Only the listed themes, even one nobody used.
+        let listed = compare(
+            std::slice::from_ref(&s),
+            &coders,
+            &book,
+            &Options {
+                themes: vec!["roles".into(), "communication".into()],
+                ..Options::default()
+            },
+        );
+        let keys: Vec<&str> = listed.themes.iter().map(|t| t.theme.as_str()).collect();
+        assert_eq!(keys, ["communication", "roles"]);
+        assert_eq!(listed.themes[1].figures.units, 21);
+        assert_eq!(listed.all.units, 42);
+    }
+}
