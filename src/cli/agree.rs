@@ -270,6 +270,7 @@ fn sessions_matching(q: &str, ctx: &CliContext) -> anyhow::Result<HashSet<Sessio
         store_root: &ctx.env.store_root,
         index_dir: &ctx.env.index_dir,
         load_items: &load,
+        blind_viewer: crate::cli::search::blind_viewer(ctx),
     };
     let codebook = Codebook::load_or_builtin(&ctx.env.store_root.join("codebook.toml"))
         .unwrap_or_else(|_| Codebook::builtin());

@@ -110,7 +110,7 @@ pub fn run(cmd: CodeCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
             coder.as_deref(),
             json,
         ),
-        CodeCommand::Rm { id } => remove(store, &id),
+        CodeCommand::Rm { id } => remove(store, env, &id),
         CodeCommand::Restore { session } => restore(store, env, &session),
         CodeCommand::Done { session, undo } => mark_done(store, env, &session, !undo),
     }
@@ -408,9 +408,11 @@ fn list(
     emit(&table(&["ID", "SESSION", "THEME", "CODER", "QUOTE"], &rows))
 }
 
-fn remove(store: &Store, id: &str) -> anyhow::Result<()> {
+fn remove(store: &Store, env: &Env, id: &str) -> anyhow::Result<()> {
     require_writable(store)?;
-    let (mut files, errors) = coding_store::load_all(store.root());
+    let (files, errors) = coding_store::load_all(store.root());
+    // Blind coding: another coder's coding is neither found nor shown.
+    let mut files = crate::core::blind::visible_files(&env.coder, env.blind, files);
     let (fi, ci) = match coding_store::find_by_id_prefix(&files, id) {
         Ok(hit) => hit,
         Err(e) => {

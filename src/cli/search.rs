@@ -98,6 +98,7 @@ fn with_env(
         store_root: &ctx.env.store_root,
         index_dir: &ctx.env.index_dir,
         load_items: &load,
+        blind_viewer: blind_viewer(ctx),
     };
     let code = f(&env)?;
     Ok(ExitCode::from(code.clamp(0, 255) as u8))
@@ -148,6 +149,29 @@ pub struct SearchEnv<'a> {
     pub index_dir: &'a Path,
     /// Every session in the store with its codings and memos; called only to (re)build.
     pub load_items: &'a dyn Fn() -> anyhow::Result<Vec<IndexItem>>,
+    /// Blind mode: the coder who searches, who sees only their own codings and memos.
+    pub blind_viewer: Option<&'a str>,
+}
+
+/// The viewer when they code blind (`--blind`, `RIPPLE_BLIND=1`, `blind = true`).
+pub fn blind_viewer(ctx: &CliContext) -> Option<&str> {
+    ctx.env.blind.then_some(ctx.env.coder.as_str())
+}
+
+/// An index ready to search. In blind mode it is a private one, built for this command in a
+/// temporary folder (readable by this user only, removed when the command ends) from every
+/// session with only the viewer's codings and memos: the shared index holds everyone's.
+pub struct OpenIndex {
+    index: SearchIndex,
+    /// Dropped after `index`.
+    _private_dir: Option<tempfile::TempDir>,
+}
+
+impl std::ops::Deref for OpenIndex {
+    type Target = SearchIndex;
+    fn deref(&self) -> &SearchIndex {
+        &self.index
+    }
 }
 
 fn load_codebook(store_root: &Path) -> Codebook {
@@ -199,7 +223,31 @@ fn rebuild(
 
 /// An index ready to search: the existing one read-only if it is sound (fast, and works while
 /// another process holds the writer); otherwise opened for writing and rebuilt first.
-pub fn index_for_search(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<SearchIndex> {
+/// In blind mode, a private index of what the viewer may see (see [`OpenIndex`]).
+pub fn index_for_search(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<OpenIndex> {
+    if let Some(viewer) = env.blind_viewer {
+        let dir = tempfile::Builder::new()
+            .prefix("ripple-blind-index-")
+            .tempdir()
+            .context("creating a private search index for blind mode")?;
+        let (mut ix, _) = SearchIndex::open(dir.path())?;
+        let items = crate::core::blind::visible_items(viewer, true, (env.load_items)()?);
+        let total = items.len();
+        ix.rebuild(items, total, codebook, &mut |_, _| {})?;
+        ix.set_codebook(codebook.clone());
+        eprintln!("blind mode: searching your own codings and memos only");
+        return Ok(OpenIndex {
+            index: ix,
+            _private_dir: Some(dir),
+        });
+    }
+    shared_index(env, codebook).map(|index| OpenIndex {
+        index,
+        _private_dir: None,
+    })
+}
+
+fn shared_index(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<SearchIndex> {
     if let Ok(mut ix) = SearchIndex::open_read_only(env.index_dir) {
         ix.set_codebook(codebook.clone());
         return Ok(ix);

@@ -6,6 +6,7 @@
 
 use crate::core::coding::{CoderSessionFile, Coding};
 use crate::core::coding_store::coder_slug;
+use crate::core::index::IndexItem;
 
 /// Whether `viewer` may see a coding made by `coder`: always, unless the viewer codes blind;
 /// then only their own (names compared as coder folders are: "Ana Peña" is "ana-pena").
@@ -36,6 +37,19 @@ pub fn visible_codings<'a>(
         .filter(move |c| may_see(viewer, blind, &c.coder))
 }
 
+/// What a blind viewer's search index holds: every session, with only the viewer's own
+/// codings and note memos (so no hit, facet, `theme:`/`coder:`/`memo:` filter or word in
+/// another coder's memo can show what the others coded).
+pub fn visible_items(viewer: &str, blind: bool, mut items: Vec<IndexItem>) -> Vec<IndexItem> {
+    if blind {
+        for item in &mut items {
+            item.codings.retain(|c| may_see(viewer, blind, &c.coder));
+            item.memos.retain(|(coder, _)| may_see(viewer, blind, coder));
+        }
+    }
+    items
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +74,37 @@ mod tests {
         assert_eq!(own[0].coder, "Ana Peña", "names compare as folder slugs");
         assert!(!may_see("Luis", true, "Ana Peña"));
         assert!(may_see("Luis", true, "luis"));
+    }
+
+    #[test]
+    fn a_blind_index_holds_only_the_viewers_codings_and_memos() {
+        let session = crate::core::session::Session {
+            meta: crate::core::session::SessionMeta::new_today(""),
+            text: "We trust La Casa.".into(),
+        };
+        let coding = |coder: &str| {
+            crate::core::coding_store::new_coding(
+                &session.text,
+                &session.meta.id,
+                3,
+                8,
+                "trust",
+                coder,
+                "",
+            )
+            .unwrap()
+        };
+        let item = IndexItem {
+            session: session.clone(),
+            codings: vec![coding("Ana Peña"), coding("Luis")],
+            memos: vec![("Luis".into(), "x".into()), ("ana pena".into(), "y".into())],
+        };
+        let seen = visible_items("Ana Peña", false, vec![item.clone()]);
+        assert_eq!((seen[0].codings.len(), seen[0].memos.len()), (2, 2));
+        let own = visible_items("Ana Peña", true, vec![item]);
+        assert_eq!(own.len(), 1, "every session stays");
+        assert_eq!(own[0].codings.len(), 1);
+        assert_eq!(own[0].codings[0].coder, "Ana Peña");
+        assert_eq!(own[0].memos, [("ana pena".to_string(), "y".to_string())]);
     }
 }

@@ -673,4 +673,196 @@ fn blind_coders_see_only_their_own_codings() {
     let r = viewer(false, &["code", "list"], &[("RIPPLE_BLIND", "maybe")]);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("RIPPLE_BLIND"), "{}", r.stderr);
+
+    // Search and evidence: the passages, and the sessions a theme filter finds, are the
+    // viewer's own. Luis coded roles in the first two sessions, Ana in the second only.
+    let blind = [("RIPPLE_BLIND", "1")];
+    let search_json = |args: &[&str], env: &[(&str, &str)]| -> Value {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        all.push("--json");
+        let r = ok(viewer(false, &all, env));
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+    };
+    let coders_of = |v: &Value| -> Vec<String> {
+        let mut c: Vec<String> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["coder"].as_str().unwrap().to_string())
+            .collect();
+        c.sort();
+        c.dedup();
+        c
+    };
+    let seen = search_json(&["trust", "--limit", "50"], &[]);
+    assert_eq!(coders_of(&seen), [ANA, LUIS, MEI], "{seen}");
+    let own = search_json(&["trust", "--limit", "50"], &blind);
+    assert_eq!(coders_of(&own), [ANA], "{own}");
+    let sessions = |env: &[(&str, &str)]| -> Vec<String> {
+        let v = search_json(&["theme:roles", "--sessions"], env);
+        let mut ids: Vec<String> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["session_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(sessions(&[]).len(), 2);
+    let blind_sessions = sessions(&blind);
+    assert_eq!(blind_sessions.len(), 1, "only the session Ana coded roles in");
+    assert_ne!(blind_sessions[0], s1);
+    // Session hits show only the viewer's themes.
+    let v = search_json(&["finally", "--sessions"], &blind);
+    let themes = v["hits"][0]["themes"].as_array().unwrap();
+    assert!(!themes.iter().any(|t| t == "roles"), "{v}");
+    let evidence = ok(viewer(false, &["evidence", "--format", "json"], &blind)).stdout;
+    assert!(
+        evidence.contains(ANA) && !evidence.contains(LUIS) && !evidence.contains("Mei"),
+        "{evidence}"
+    );
+    assert!(ok(viewer(false, &["evidence", "--format", "json"], &[]))
+        .stdout
+        .contains(LUIS));
+    // Another coder's coding can be neither found nor removed by id.
+    let listed: Value = serde_json::from_str(
+        &ok(viewer(false, &["code", "list", &s1, "--json"], &[])).stdout,
+    )
+    .unwrap();
+    let luis_id = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["coder"] == LUIS)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = viewer(false, &["code", "rm", &luis_id], &blind);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stdout.contains(LUIS) && !r.stderr.contains(LUIS));
+    assert!(ok(viewer(false, &["code", "list", &s1], &[]))
+        .stdout
+        .contains(LUIS));
+}
+
+#[test]
+fn query_and_themes_choose_what_is_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _) = fixture(dir.path());
+    let report = |extra: &[&str]| {
+        let mut args = vec!["agree", ANA, LUIS, "--format", "json"];
+        args.extend_from_slice(extra);
+        json(ripple(&root, ANA, &args))
+    };
+    let one = report(&["--query", "title:leadership"]);
+    assert_eq!(one["sessions"], 1, "{one}");
+    // The second session alone, at the paragraph unit: three paragraphs per theme.
+    let para = report(&["--query", "title:leadership", "--unit", "paragraph"]);
+    assert_eq!(para["themes"][0]["units"], 3, "{para}");
+    let none = report(&["--query", "title:nothing-like-this"]);
+    assert_eq!(none["sessions"], 0);
+    assert_eq!(none["all"]["units"], 0);
+    let r = ripple(&root, ANA, &["agree", ANA, LUIS, "--query", "agnecy:x"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--query") && r.stderr.contains("agnecy"));
+    // --theme, repeated: those themes only, in codebook order.
+    let two = report(&["--theme", "roles", "--theme", "trust"]);
+    let keys: Vec<&str> = two["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["theme"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["trust", "roles"]);
+    assert_eq!(two["all"]["units"], 2 * two["themes"][0]["units"].as_u64().unwrap());
+}
+
+#[test]
+fn disagreements_in_csv_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, [s1, _, _]) = fixture(dir.path());
+    let csv = ok(ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--disagreements", "--format", "csv"],
+    ))
+    .stdout;
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "key", "session", "date", "theme", "start", "end", "coded_by", "not_coded_by",
+            "codings", "before", "text", "after"
+        ]
+    );
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let roles = records
+        .iter()
+        .find(|r| &r[3] == "roles" && &r[1] == s1.as_str())
+        .expect("Luis's roles coding in the first session");
+    assert_eq!((&roles[6], &roles[7]), (LUIS, ANA));
+    assert_eq!(
+        &roles[10],
+        "Staff asked who does what when a father is in court"
+    );
+    let md = ok(ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--disagreements", "--format", "md"],
+    ))
+    .stdout;
+    assert!(md.contains("## trust — Joint coaching (2026-06-14"), "{md}");
+    assert!(md.contains("**we finally trust each other**"), "{md}");
+    assert!(md.contains("- Ana Peña: did not code it as roles"), "{md}");
+    assert!(md.contains(&format!("{} disagreement(s).", records.len())));
+}
+
+#[test]
+fn the_consensus_coder_is_named_in_the_store_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, [s1, _, _]) = fixture(dir.path());
+    let settings = root.join("ripple.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, format!("{text}consensus = \"Equipo de consenso\"\n")).unwrap();
+    let list = json(ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--disagreements", "--format", "json"],
+    ));
+    let key = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["theme"] == "trust" && d["session"] == s1.as_str())
+        .unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = ok(ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--resolve", &key, "--accept", "both"],
+    ));
+    assert!(r.stdout.contains("into Equipo de consenso"), "{}", r.stdout);
+    assert!(root
+        .join("codings/equipo-de-consenso/decisions.toml")
+        .is_file());
+    assert!(!root.join("codings/consensus").exists());
+    // Left out of the default comparison under its configured name; comparable by name.
+    let default = json(ripple(&root, ANA, &["agree", "--format", "json", "--sessions", "all"]));
+    assert!(!default["coders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "Equipo de consenso"));
+    let vs = json(ripple(
+        &root,
+        ANA,
+        &["agree", "Equipo de consenso", ANA, "--sessions", "all", "--format", "json"],
+    ));
+    assert_eq!(vs["coders"][0], "Equipo de consenso");
 }
