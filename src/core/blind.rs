@@ -44,7 +44,8 @@ pub fn visible_items(viewer: &str, blind: bool, mut items: Vec<IndexItem>) -> Ve
     if blind {
         for item in &mut items {
             item.codings.retain(|c| may_see(viewer, blind, &c.coder));
-            item.memos.retain(|(coder, _)| may_see(viewer, blind, coder));
+            item.memos
+                .retain(|(coder, _)| may_see(viewer, blind, coder));
         }
     }
     items

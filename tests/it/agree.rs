@@ -712,7 +712,11 @@ fn blind_coders_see_only_their_own_codings() {
     };
     assert_eq!(sessions(&[]).len(), 2);
     let blind_sessions = sessions(&blind);
-    assert_eq!(blind_sessions.len(), 1, "only the session Ana coded roles in");
+    assert_eq!(
+        blind_sessions.len(),
+        1,
+        "only the session Ana coded roles in"
+    );
     assert_ne!(blind_sessions[0], s1);
     // Session hits show only the viewer's themes.
     let v = search_json(&["finally", "--sessions"], &blind);
@@ -727,10 +731,9 @@ fn blind_coders_see_only_their_own_codings() {
         .stdout
         .contains(LUIS));
     // Another coder's coding can be neither found nor removed by id.
-    let listed: Value = serde_json::from_str(
-        &ok(viewer(false, &["code", "list", &s1, "--json"], &[])).stdout,
-    )
-    .unwrap();
+    let listed: Value =
+        serde_json::from_str(&ok(viewer(false, &["code", "list", &s1, "--json"], &[])).stdout)
+            .unwrap();
     let luis_id = listed
         .as_array()
         .unwrap()
@@ -777,7 +780,10 @@ fn query_and_themes_choose_what_is_compared() {
         .map(|t| t["theme"].as_str().unwrap())
         .collect();
     assert_eq!(keys, ["trust", "roles"]);
-    assert_eq!(two["all"]["units"], 2 * two["themes"][0]["units"].as_u64().unwrap());
+    assert_eq!(
+        two["all"]["units"],
+        2 * two["themes"][0]["units"].as_u64().unwrap()
+    );
 }
 
 #[test]
@@ -795,8 +801,18 @@ fn disagreements_in_csv_and_markdown() {
     assert_eq!(
         header,
         [
-            "key", "session", "date", "theme", "start", "end", "coded_by", "not_coded_by",
-            "codings", "before", "text", "after"
+            "key",
+            "session",
+            "date",
+            "theme",
+            "start",
+            "end",
+            "coded_by",
+            "not_coded_by",
+            "codings",
+            "before",
+            "text",
+            "after"
         ]
     );
     let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
@@ -827,7 +843,11 @@ fn the_consensus_coder_is_named_in_the_store_settings() {
     let (root, [s1, _, _]) = fixture(dir.path());
     let settings = root.join("ripple.toml");
     let text = std::fs::read_to_string(&settings).unwrap();
-    std::fs::write(&settings, format!("{text}consensus = \"Equipo de consenso\"\n")).unwrap();
+    std::fs::write(
+        &settings,
+        format!("{text}consensus = \"Equipo de consenso\"\n"),
+    )
+    .unwrap();
     let list = json(ripple(
         &root,
         ANA,
@@ -853,7 +873,11 @@ fn the_consensus_coder_is_named_in_the_store_settings() {
         .is_file());
     assert!(!root.join("codings/consensus").exists());
     // Left out of the default comparison under its configured name; comparable by name.
-    let default = json(ripple(&root, ANA, &["agree", "--format", "json", "--sessions", "all"]));
+    let default = json(ripple(
+        &root,
+        ANA,
+        &["agree", "--format", "json", "--sessions", "all"],
+    ));
     assert!(!default["coders"]
         .as_array()
         .unwrap()
@@ -862,7 +886,15 @@ fn the_consensus_coder_is_named_in_the_store_settings() {
     let vs = json(ripple(
         &root,
         ANA,
-        &["agree", "Equipo de consenso", ANA, "--sessions", "all", "--format", "json"],
+        &[
+            "agree",
+            "Equipo de consenso",
+            ANA,
+            "--sessions",
+            "all",
+            "--format",
+            "json",
+        ],
     ));
     assert_eq!(vs["coders"][0], "Equipo de consenso");
 }

@@ -322,7 +322,16 @@ mod tests {
 
     fn c(coder: &str, theme: &str, quote: &str) -> Coding {
         let (s, e) = crate::core::coding_store::find_quote(TEXT, quote, None).unwrap();
-        new_coding(TEXT, &SessionId("01jd3k8y6q2v0m5h4c7r9t1w2x".into()), s, e, theme, coder, "").unwrap()
+        new_coding(
+            TEXT,
+            &SessionId("01jd3k8y6q2v0m5h4c7r9t1w2x".into()),
+            s,
+            e,
+            theme,
+            coder,
+            "",
+        )
+        .unwrap()
     }
 
     fn session(a: Vec<Coding>, b: Vec<Coding>) -> SessionCodings {
@@ -351,8 +360,14 @@ mod tests {
     #[test]
     fn each_unit_finds_its_own_disagreements() {
         let s = session(
-            vec![c("A", "trust", "trust La Casa"), c("A", "communication", "calls weekly")],
-            vec![c("B", "trust", "trust"), c("B", "roles", "supervisor calls")],
+            vec![
+                c("A", "trust", "trust La Casa"),
+                c("A", "communication", "calls weekly"),
+            ],
+            vec![
+                c("B", "trust", "trust"),
+                c("B", "roles", "supervisor calls"),
+            ],
         );
         // Characters: trust differs in extent; communication and roles are each one coder's, and
         // B's roles coding overlaps A's communication coding.
@@ -360,11 +375,17 @@ mod tests {
         let themes: Vec<&str> = chars.iter().map(|d| d.theme.as_str()).collect();
         assert_eq!(themes, ["trust", "roles", "communication"]);
         let trust = &chars[0];
-        assert_eq!((trust.text.as_str(), trust.before.as_str()), ("trust La Casa", "We "));
+        assert_eq!(
+            (trust.text.as_str(), trust.before.as_str()),
+            ("trust La Casa", "We ")
+        );
         assert_eq!(trust.positions[1].codings[0].quote, "trust");
         let comm = &chars[2];
         assert!(!comm.positions[1].coded);
-        assert_eq!(comm.positions[1].other[0].theme, "roles", "what B coded instead");
+        assert_eq!(
+            comm.positions[1].other[0].theme, "roles",
+            "what B coded instead"
+        );
         // Paragraphs: both coded trust in the first paragraph, so only the second differs.
         let paras = listed(&s, Unit::Paragraph, "0.9");
         let themes: Vec<&str> = paras.iter().map(|d| d.theme.as_str()).collect();
@@ -400,6 +421,16 @@ mod tests {
         let book = Codebook::builtin();
         assert!(list(std::slice::from_ref(&s), &coders, &book, &opts, &settled).is_empty());
         let later = session(vec![a], vec![b, c("B", "trust", "La Casa.")]);
-        assert_eq!(list(std::slice::from_ref(&later), &coders, &book, &opts, &settled).len(), 1);
+        assert_eq!(
+            list(
+                std::slice::from_ref(&later),
+                &coders,
+                &book,
+                &opts,
+                &settled
+            )
+            .len(),
+            1
+        );
     }
 }

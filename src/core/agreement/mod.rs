@@ -294,9 +294,18 @@ mod tests {
             ],
         };
         let coders = ["A".to_string(), "B".to_string()];
-        let exact = compare(std::slice::from_ref(&s), &coders, &book, &Options::default());
+        let exact = compare(
+            std::slice::from_ref(&s),
+            &coders,
+            &book,
+            &Options::default(),
+        );
         let keys: Vec<&str> = exact.themes.iter().map(|t| t.theme.as_str()).collect();
-        assert_eq!(keys, ["early-trust", "communication"], "codebook order, exact keys");
+        assert_eq!(
+            keys,
+            ["early-trust", "communication"],
+            "codebook order, exact keys"
+        );
         let rolled = compare(
             std::slice::from_ref(&s),
             &coders,
@@ -308,7 +317,10 @@ mod tests {
         );
         assert_eq!(rolled.themes.len(), 1);
         assert_eq!(rolled.themes[0].theme, "collaboration");
-        assert_eq!(rolled.themes[0].figures.agreement, stats::Figure::Value(1.0));
+        assert_eq!(
+            rolled.themes[0].figures.agreement,
+            stats::Figure::Value(1.0)
+        );
         // Only the listed themes, even one nobody used.
         let listed = compare(
             std::slice::from_ref(&s),
