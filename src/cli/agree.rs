@@ -515,7 +515,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -735,7 +735,7 @@ fn md_report(r: &Report, book: &Codebook, choice: SessionChoice) -> String {
         out.push_str(&md_escape(&reasons.join("; ")));
         out.push(')');
     }
-    out.push_str("\n");
+    out.push('\n');
     out
 }
 
