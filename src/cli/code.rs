@@ -66,6 +66,14 @@ pub enum CodeCommand {
         /// Session id, a unique prefix of it, or its short form from `ripple list`.
         session: String,
     },
+    /// Mark SESSION as done (you finished coding it), so agreement compares it.
+    Done {
+        /// Session id, a unique prefix of it, or its short form from `ripple list`.
+        session: String,
+        /// Take the mark away again.
+        #[arg(long)]
+        undo: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +118,7 @@ pub fn run(cmd: CodeCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
             json,
         } => list(
             store,
+            env,
             session.as_deref(),
             theme.as_deref(),
             coder.as_deref(),
@@ -117,6 +126,7 @@ pub fn run(cmd: CodeCommand, ctx: &CliContext) -> anyhow::Result<ExitCode> {
         ),
         CodeCommand::Rm { id, any_coder } => remove(store, env, &id, any_coder),
         CodeCommand::Restore { session } => restore(store, env, &session),
+        CodeCommand::Done { session, undo } => mark_done(store, env, &session, !undo),
     }
     .map(|()| ExitCode::SUCCESS)
 }
@@ -355,6 +365,7 @@ struct Listed<'a> {
 
 fn list(
     store: &Store,
+    env: &Env,
     session: Option<&str>,
     theme: Option<&str>,
     coder: Option<&str>,
@@ -374,6 +385,8 @@ fn list(
         eprintln!("warning: {e}");
     }
     let coder_slug_wanted = coder.map(coder_slug);
+    // Blind coding: only the viewer's own codings.
+    let files = crate::core::blind::visible_files(&env.coder, env.blind, files);
     let mut codings: Vec<Coding> = Vec::new();
     let mut texts: HashMap<SessionId, Option<String>> = HashMap::new();
     for f in files.into_iter().filter(|f| {
@@ -437,7 +450,9 @@ fn list(
 
 fn remove(store: &Store, env: &Env, id: &str, any_coder: bool) -> anyhow::Result<()> {
     require_writable(store)?;
-    let (mut files, errors) = coding_store::load_all(store.root());
+    let (files, errors) = coding_store::load_all(store.root());
+    // Blind coding: another coder's coding is neither found nor shown.
+    let mut files = crate::core::blind::visible_files(&env.coder, env.blind, files);
     let (fi, ci) = match coding_store::find_by_id_prefix(&files, id) {
         Ok(hit) => hit,
         Err(e) => {
@@ -499,6 +514,23 @@ fn restore(store: &Store, env: &Env, session: &str) -> anyhow::Result<()> {
         done.path.display(),
         done.draft.display()
     ))
+}
+
+fn mark_done(store: &Store, env: &Env, session: &str, done: bool) -> anyhow::Result<()> {
+    require_writable(store)?;
+    let coder = require_coder(env)?;
+    let id = store.resolve(session)?;
+    let changed = crate::core::agreement::done::set(store.root(), coder, &id, done)?;
+    let msg = match (done, changed) {
+        (true, true) => format!("session {} marked done by {coder}\n", id.short()),
+        (true, false) => format!(
+            "session {} was already marked done by {coder}\n",
+            id.short()
+        ),
+        (false, true) => format!("session {} no longer marked done by {coder}\n", id.short()),
+        (false, false) => format!("session {} was not marked done by {coder}\n", id.short()),
+    };
+    emit(&msg)
 }
 
 #[derive(Serialize)]

@@ -10,7 +10,7 @@ use crate::core::exchange::export::{self, ExportOptions};
 use crate::core::exchange::plan::{Plan, Target, ThemeOutcome};
 use crate::core::exchange::{self, apply, xml_write, FileKind, Package};
 use crate::core::export_target::{ExportError, ExportRules};
-use crate::core::index::{HitKind, IndexError};
+use crate::core::index::IndexError;
 use crate::core::session::SessionId;
 use crate::core::store::Store;
 use anyhow::{anyhow, bail, Context as _};
@@ -85,13 +85,12 @@ fn matching_sessions(
     let env = super::search::SearchEnv {
         store,
         index_dir: &ctx.env.index_dir,
+        blind_viewer: super::search::blind_viewer(ctx),
     };
-    let answered = super::search::with_current_index(&env, &codebook, |index| {
-        let total = index.search(&q, HitKind::Sessions, 0, 0)?.total;
-        index.search(&q, HitKind::Sessions, total.max(1), 0)
-    })?;
+    let answered =
+        super::search::with_current_index(&env, &codebook, |index| index.matching_sessions(&q))?;
     match answered {
-        Ok(r) => Ok(Ok(r.hits.into_iter().map(|h| h.session_id).collect())),
+        Ok(ids) => Ok(Ok(ids.into_iter().collect())),
         Err(IndexError::Query(e)) => {
             eprint!("{}", super::search::render_query_error(source, &e));
             Ok(Err(ExitCode::from(2)))

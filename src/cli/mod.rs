@@ -6,6 +6,7 @@
 //! Exit codes: 0 success, 1 failure (or problems found by `check`), 2 usage or bad input
 //! ("ripple: <message>" on stderr).
 
+pub mod agree;
 pub mod code;
 pub mod exchange;
 pub mod search;
@@ -48,6 +49,9 @@ pub struct GlobalOptions {
     /// The name codings are recorded under (default: from config.toml, else the login name).
     #[arg(long, global = true, value_name = "NAME", env = "RIPPLE_CODER")]
     pub coder: Option<String>,
+    /// Code blind: hide other coders' codings (also RIPPLE_BLIND=1 or `blind = true` in config.toml).
+    #[arg(long, global = true)]
+    pub blind: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +80,8 @@ pub enum Command {
     Export(exchange::ExportArgs),
     /// Import a REFI-QDA project (.qdpx) or codebook (.qdc): shows the plan, --yes applies it.
     Import(exchange::ImportArgs),
+    /// Inter-coder agreement per theme (docs/agreement.md); --disagreements lists where coders differ.
+    Agree(agree::AgreeArgs),
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -124,18 +130,20 @@ impl Context {
             let store = dir.path().join("store");
             crate::core::demo::write_demo_store(&store)?;
             let index = dir.path().join("index");
-            let env = Env::resolve(Some(store), Some(index), global.coder.clone(), true)?;
+            let mut env = Env::resolve(Some(store), Some(index), global.coder.clone(), true)?;
+            env.blind |= global.blind;
             return Ok(Context {
                 env,
                 demo_dir: Some(dir),
             });
         }
-        let env = Env::resolve(
+        let mut env = Env::resolve(
             global.store.clone(),
             global.index.clone(),
             global.coder.clone(),
             false,
         )?;
+        env.blind |= global.blind;
         Ok(Context {
             env,
             demo_dir: None,
@@ -243,6 +251,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Codebook(cmd)) => code::run_codebook(cmd, &ctx),
         Some(Command::Export(args)) => exchange::export(&args, &ctx),
         Some(Command::Import(args)) => exchange::import(&args, &ctx),
+        Some(Command::Agree(args)) => agree::run(&args, &ctx),
     }
 }
 

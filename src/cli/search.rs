@@ -110,6 +110,7 @@ fn with_env(
     let env = SearchEnv {
         store: &store,
         index_dir: &ctx.env.index_dir,
+        blind_viewer: blind_viewer(ctx),
     };
     let code = f(&env)?;
     Ok(ExitCode::from(code.clamp(0, 255) as u8))
@@ -158,6 +159,36 @@ pub fn render_query_error(query: &str, e: &QueryError) -> String {
 pub struct SearchEnv<'a> {
     pub store: &'a Store,
     pub index_dir: &'a Path,
+    /// Blind mode: the coder who searches, who sees only their own codings and memos.
+    pub blind_viewer: Option<&'a str>,
+}
+
+/// The viewer when they code blind (`--blind`, `RIPPLE_BLIND=1`, `blind = true`).
+pub fn blind_viewer(ctx: &CliContext) -> Option<&str> {
+    ctx.env.blind.then_some(ctx.env.coder.as_str())
+}
+
+/// An index ready to search. In blind mode it is a private one, built for this command in a
+/// temporary folder (readable by this user only, removed when the command ends) from every
+/// session with only the viewer's codings and memos: the shared index holds everyone's.
+pub struct OpenIndex {
+    index: SearchIndex,
+    /// Dropped after `index`.
+    _private_dir: Option<tempfile::TempDir>,
+}
+
+impl OpenIndex {
+    /// Built for this command alone (blind mode), not the shared index.
+    pub fn is_private(&self) -> bool {
+        self._private_dir.is_some()
+    }
+}
+
+impl std::ops::Deref for OpenIndex {
+    type Target = SearchIndex;
+    fn deref(&self) -> &SearchIndex {
+        &self.index
+    }
 }
 
 fn load_codebook(store_root: &Path) -> Codebook {
@@ -250,10 +281,39 @@ fn bring_up_to_date(
     Ok(())
 }
 
+/// An index ready to search: the shared one, brought up to date first (`shared_index`). In
+/// blind mode, a private index of what the viewer may see (see [`OpenIndex`]).
+pub fn index_for_search(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<OpenIndex> {
+    if let Some(viewer) = env.blind_viewer {
+        let dir = tempfile::Builder::new()
+            .prefix("ripple-blind-index-")
+            .tempdir()
+            .map_err(|e| anyhow!("cannot create a private search index for blind mode: {e}"))?;
+        let (mut ix, _) = SearchIndex::open(dir.path())?;
+        let (items, warnings) = index_sync::load_items(env.store);
+        for w in warnings {
+            eprintln!("warning: {w} (not indexed)");
+        }
+        let items = crate::core::blind::visible_items(viewer, true, items);
+        let total = items.len();
+        ix.rebuild(items, total, codebook, &mut |_, _| {})?;
+        ix.set_codebook(codebook.clone());
+        eprintln!("blind mode: searching your own codings and memos only");
+        return Ok(OpenIndex {
+            index: ix,
+            _private_dir: Some(dir),
+        });
+    }
+    shared_index(env, codebook).map(|index| OpenIndex {
+        index,
+        _private_dir: None,
+    })
+}
+
 /// An index that holds what the store holds (`core::index_sync`'s quick check): the existing
 /// one read-only when it is sound and current (fast, and works while another process holds
 /// the writer); otherwise opened for writing and brought up to date, or rebuilt, first.
-fn index_for_search(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<SearchIndex> {
+fn shared_index(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<SearchIndex> {
     let mut behind = 0;
     if let Ok(mut ix) = SearchIndex::open_read_only(env.index_dir) {
         ix.set_codebook(codebook.clone());
@@ -297,7 +357,8 @@ pub(crate) fn with_current_index<T>(
 ) -> anyhow::Result<Result<T, IndexError>> {
     let index = index_for_search(env, codebook)?;
     match answer(&index) {
-        Err(e) if e.is_damage() => {
+        // A blind search's private index was built a moment ago from the files: nothing to mend.
+        Err(e) if e.is_damage() && !index.is_private() => {
             drop(index);
             eprintln!("index damaged: rebuilding ({e})");
             let mut fresh = match SearchIndex::start_over(env.index_dir) {

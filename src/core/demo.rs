@@ -415,7 +415,7 @@ pub fn write_demo_store(root: &Path) -> anyhow::Result<()> {
     let settings = StoreSettings {
         format: crate::core::settings::STORE_FORMAT,
         name: "Safe & Together collaboration — Doña Ana and Sierra (demo)".into(),
-        deidentify: Vec::new(),
+        ..StoreSettings::default()
     };
     atomic_write(
         &root.join("ripple.toml"),

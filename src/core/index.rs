@@ -1786,6 +1786,20 @@ impl SearchIndex {
         self.search_ordered(query, kind, limit, offset, with_facets, Order::Relevance)
     }
 
+    /// Every session that matches `query`, paged through `MAX_PAGE` at a time (for commands
+    /// that select sessions by a query: export, agreement), in the index's order.
+    pub fn matching_sessions(&self, query: &Query) -> Result<Vec<SessionId>, IndexError> {
+        let mut out = Vec::new();
+        loop {
+            let page = self.search_page(query, HitKind::Sessions, MAX_PAGE, out.len(), false)?;
+            let got = page.hits.len();
+            out.extend(page.hits.into_iter().map(|h| h.session_id));
+            if got < MAX_PAGE || out.len() >= page.total {
+                return Ok(out);
+            }
+        }
+    }
+
     /// `search_page` in the given order. `limit` is capped at `MAX_PAGE`. A damaged index
     /// gives `IndexError::Damaged` (never a panic, see `guard`).
     pub fn search_ordered(

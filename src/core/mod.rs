@@ -1,7 +1,9 @@
 //! The core: everything Ripple knows about notes, codings and search, with no terminal code.
 
+pub mod agreement;
 pub mod anchor;
 pub mod atomic;
+pub mod blind;
 pub mod codebook;
 pub mod coding;
 pub mod coding_draft;

@@ -65,6 +65,9 @@ pub struct StoreSettings {
     /// Terms `ripple evidence --deidentify` replaces with "[redacted]" (names, places).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deidentify: Vec<String>,
+    /// The coder that settled disagreements are coded as (default `consensus`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consensus: Option<String>,
 }
 
 impl Default for StoreSettings {
@@ -73,6 +76,7 @@ impl Default for StoreSettings {
             format: STORE_FORMAT,
             name: String::new(),
             deidentify: Vec::new(),
+            consensus: None,
         }
     }
 }
@@ -112,7 +116,19 @@ impl StoreSettings {
                 .collect();
             out.push_str(&format!("deidentify = [{}]\n", terms.join(", ")));
         }
+        if let Some(c) = &self.consensus {
+            out.push_str(&format!("consensus = {}\n", toml::Value::String(c.clone())));
+        }
         out
+    }
+
+    /// The consensus coder's name: `consensus` in ripple.toml, else `consensus`.
+    pub fn consensus_coder(&self) -> &str {
+        self.consensus
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .unwrap_or(crate::core::agreement::consensus::DEFAULT_CONSENSUS)
     }
 }
 
@@ -126,6 +142,9 @@ pub struct UserConfig {
     /// The name codings are recorded under.
     #[serde(default = "login_name")]
     pub coder: String,
+    /// Code blind: other coders' codings are hidden from this user.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blind: bool,
 }
 
 impl Default for UserConfig {
@@ -133,6 +152,7 @@ impl Default for UserConfig {
         UserConfig {
             facilitator: login_name(),
             coder: login_name(),
+            blind: false,
         }
     }
 }
@@ -176,6 +196,9 @@ pub struct Env {
     pub facilitator: String,
     pub coder: String,
     pub demo: bool,
+    /// Blind coding: other coders' codings are hidden (`--blind`, `RIPPLE_BLIND`, `blind` in
+    /// the config file).
+    pub blind: bool,
 }
 
 /// Ripple's per-user folders (`ProjectDirs::from("", "", "ripple")`).
@@ -229,6 +252,12 @@ impl Env {
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())
             .unwrap_or(config.coder);
+        let blind = match std::env::var("RIPPLE_BLIND") {
+            Ok(v) if !v.trim().is_empty() => parse_switch(&v).ok_or_else(|| {
+                anyhow::anyhow!("RIPPLE_BLIND={v}: say 1, true, yes or on (or 0, false, no, off)")
+            })?,
+            _ => config.blind,
+        };
         Ok(Env {
             store_root,
             index_dir,
@@ -236,7 +265,17 @@ impl Env {
             facilitator: config.facilitator,
             coder,
             demo,
+            blind,
         })
+    }
+}
+
+/// An on/off environment variable's value.
+pub fn parse_switch(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
     }
 }
 
@@ -338,6 +377,7 @@ mod tests {
             format: 1,
             name: "Doña Ana \"S&T\" project".into(),
             deidentify: vec!["María".into(), "Las \"Cruces\"".into()],
+            consensus: Some("Equipo de consenso".into()),
         };
         let p = Path::new("ripple.toml");
         assert_eq!(StoreSettings::parse(p, &s.to_toml_string()).unwrap(), s);

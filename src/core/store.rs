@@ -368,7 +368,7 @@ impl Store {
             StoreSettings {
                 format: crate::core::settings::STORE_FORMAT,
                 name,
-                deidentify: Vec::new(),
+                ..StoreSettings::default()
             }
             .to_toml_string(),
         )?;

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod agree;
 mod cli_code;
 mod cli_sessions;
 mod coding;

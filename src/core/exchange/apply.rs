@@ -133,6 +133,7 @@ pub fn into_new_store(plan: &Plan, root: &Path, name: &str) -> Result<Applied, E
             format: STORE_FORMAT,
             name: name.to_string(),
             deidentify: Vec::new(),
+            consensus: None,
         };
         let p = built.join("ripple.toml");
         fs::write(&p, settings.to_toml_string()).map_err(|e| fail("write", &p, e))?;
