@@ -10,6 +10,7 @@ use crate::core::atomic::{atomic_write_in, create_private_dir_in, refuse_links_b
 use crate::core::codebook::ThemeRemap;
 use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS};
 use crate::core::session::SessionId;
+use crate::core::store::CODINGS_DIR;
 use crate::core::text::{char_slice, normalize_newlines};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,8 +19,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
-/// The folder under the store root that holds all codings.
-pub const CODINGS_DIR: &str = "codings";
 
 /// A coding file that could not be read or written. Displayed as `path:line: message`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -37,7 +37,11 @@ pub const DEFAULT_CODEBOOK: &str = include_str!("../../codebook/default.toml");
 mod catalog;
 
 const SESSIONS: &str = "sessions";
-const CODINGS: &str = "codings";
+/// The folder under the store root that holds all codings (`codings/<coder-slug>/<id>.json`,
+/// see `core::coding_store`).
+pub const CODINGS_DIR: &str = "codings";
+/// The folder under a drafts folder that holds coding drafts (see `core::coding_draft`).
+pub const CODING_DRAFTS: &str = "codings";
 const MACHINE: &str = ".ripple";
 /// A catalog entry for a file modified less than this long before it was read is re-checked on
 /// the next scan: a later edit within the same clock tick could otherwise keep the same mtime.
@@ -386,7 +390,7 @@ impl Store {
         self.root.join(SESSIONS).join(format!("{}.md", id.as_str()))
     }
     pub fn codings_dir(&self) -> PathBuf {
-        self.root.join(CODINGS)
+        self.root.join(CODINGS_DIR)
     }
     pub fn codebook_path(&self) -> PathBuf {
         self.root.join("codebook.toml")
@@ -795,7 +799,7 @@ impl Store {
             for coder in read.flatten() {
                 let file = coder.path().join(format!("{id}.json"));
                 if file.is_file() {
-                    moves.push((file, bin.join(CODINGS).join(coder.file_name())));
+                    moves.push((file, bin.join(CODINGS_DIR).join(coder.file_name())));
                 }
             }
         }
@@ -806,7 +810,7 @@ impl Store {
                 .map(|d| (d.to_path_buf(), "fallback-drafts")),
         );
         for (root, name) in roots {
-            let dir = root.join(crate::core::coding_draft::CODING_DRAFTS);
+            let dir = root.join(CODING_DRAFTS);
             let Ok(read) = fs::read_dir(&dir) else {
                 continue;
             };
@@ -815,7 +819,7 @@ impl Store {
                 if file.is_file() {
                     let dest_dir = bin
                         .join(name)
-                        .join(crate::core::coding_draft::CODING_DRAFTS)
+                        .join(CODING_DRAFTS)
                         .join(coder.file_name());
                     moves.push((file, dest_dir));
                 }
