@@ -8,8 +8,8 @@
 
 use crate::core::anchor::reattach_all;
 use crate::core::atomic::{atomic_write, create_private_dir};
-use crate::core::coding::CoderSessionFile;
-use crate::core::coding_store::{self, coder_slug, CodingFileError};
+use crate::core::coding::{coder_slug, CoderSessionFile};
+use crate::core::coding_store::{self, CodingFileError};
 use crate::core::session::SessionId;
 use crate::core::session_file::is_valid_id;
 use crate::core::store::{Store, CODING_DRAFTS};
@@ -17,7 +17,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-
 
 /// A kept coder file.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,7 +8,9 @@
 use crate::core::anchor::reattach_all;
 use crate::core::atomic::{atomic_write_in, create_private_dir_in, refuse_links_below, sync_dir};
 use crate::core::codebook::ThemeRemap;
-use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS};
+use crate::core::coding::{
+    coder_slug, AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS,
+};
 use crate::core::session::SessionId;
 use crate::core::store::CODINGS_DIR;
 use crate::core::text::{char_slice, normalize_newlines};
@@ -17,8 +19,6 @@ use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use unicode_normalization::UnicodeNormalization;
-
 
 /// A coding file that could not be read or written. Displayed as `path:line: message`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,42 +47,6 @@ impl CodingFileError {
             line: None,
             message: format!("cannot {what}: {e}"),
         }
-    }
-}
-
-/// A coder's name as a folder name: lowercase, accents folded ("Ana Peña" → "ana-pena"),
-/// anything but letters and digits → `-`, no leading, trailing or doubled dashes. Letters of
-/// other scripts are kept. An empty result becomes `anonymous`.
-pub fn coder_slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        let mapped: &str = match c {
-            'ß' => "ss",
-            'æ' | 'Æ' => "ae",
-            'ø' | 'Ø' => "o",
-            'đ' | 'Đ' => "d",
-            'ł' | 'Ł' => "l",
-            'œ' | 'Œ' => "oe",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            out.push_str(mapped);
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        "anonymous".to_string()
-    } else {
-        out
     }
 }
 
@@ -630,16 +594,6 @@ pub fn find_by_id_prefix(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(coder_slug("Ana Peña"), "ana-pena");
-        assert_eq!(coder_slug("  M. Rivera (evaluator) "), "m-rivera-evaluator");
-        assert_eq!(coder_slug("Jürgen Groß"), "jurgen-gross");
-        assert_eq!(coder_slug("李明"), "李明");
-        assert_eq!(coder_slug("../../etc"), "etc");
-        assert_eq!(coder_slug("🙂"), "anonymous");
-    }
 
     /// Found by fuzzing: a file holding another session's codings was refused without a line.
     #[test]

@@ -817,10 +817,7 @@ impl Store {
             for coder in read.flatten() {
                 let file = coder.path().join(format!("{id}.json"));
                 if file.is_file() {
-                    let dest_dir = bin
-                        .join(name)
-                        .join(CODING_DRAFTS)
-                        .join(coder.file_name());
+                    let dest_dir = bin.join(name).join(CODING_DRAFTS).join(coder.file_name());
                     moves.push((file, dest_dir));
                 }
             }

@@ -4,7 +4,9 @@
 //! `views/codings.rs`, `views/picker.rs` and `views/codebook.rs`.
 
 use crate::core::codebook::{Codebook, Theme, PALETTE};
-use crate::core::coding::{same_coder, AnchorStatus, CoderSessionFile, Coding, CodingId};
+use crate::core::coding::{
+    coder_slug, same_coder, AnchorStatus, CoderSessionFile, Coding, CodingId,
+};
 use crate::core::coding_draft;
 use crate::core::coding_store;
 use crate::core::document::NoteDocument;
@@ -164,7 +166,7 @@ impl Picker {
             self.purpose,
             PickFor::NewCoding { .. } | PickFor::ChangeTheme(_)
         );
-        let key = coding_store::coder_slug(q);
+        let key = coder_slug(q);
         let exists = self.items.iter().any(|it| it.key.as_deref() == Some(&key));
         if offers_new && !q.is_empty() && !exists && crate::core::codebook::is_valid_key(&key) {
             self.items.push(PickItem {
@@ -1510,10 +1512,10 @@ impl App {
     /// A note was opened: if an earlier run kept your codings of it in a draft, say so and
     /// how to restore them.
     pub(crate) fn offer_coding_draft(&mut self, drafts: Vec<coding_draft::CodingDraft>) {
-        let me = coding_store::coder_slug(&self.coding.coder);
+        let me = coder_slug(&self.coding.coder);
         let Some(d) = drafts
             .into_iter()
-            .filter(|d| coding_store::coder_slug(&d.file.coder) == me)
+            .filter(|d| coder_slug(&d.file.coder) == me)
             .max_by_key(|d| d.written)
         else {
             return;

@@ -9,8 +9,9 @@
 //! figures go to docs/reliability.md ("Hostile paths and export targets"):
 //! `cargo test --test it hostile_paths -- --nocapture` prints them.
 
+use ripple::core::coding::coder_slug;
 use ripple::core::coding::CoderSessionFile;
-use ripple::core::coding_store::{self, coder_slug};
+use ripple::core::coding_store;
 use ripple::core::session::{Session, SessionId, SessionMeta};
 use ripple::core::store::Store;
 use std::collections::BTreeMap;

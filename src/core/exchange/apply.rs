@@ -13,7 +13,8 @@
 use super::plan::Plan;
 use super::ExchangeError;
 use crate::core::atomic::{create_private_dir, sync_dir};
-use crate::core::coding_store::{self, coder_slug};
+use crate::core::coding::coder_slug;
+use crate::core::coding_store;
 use crate::core::session_file::to_file_string;
 use crate::core::settings::{StoreSettings, STORE_FORMAT};
 use crate::core::store::Store;

@@ -25,8 +25,7 @@ use super::model::{Code, CodebookFile, Guid, Note, Project, Source, SourceKind, 
 use super::offsets::{SourceText, Unit};
 use super::ExchangeError;
 use crate::core::codebook::{Codebook, Theme};
-use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CONTEXT_CHARS};
-use crate::core::coding_store::coder_slug;
+use crate::core::coding::{coder_slug, AnchorStatus, CoderSessionFile, Coding, CONTEXT_CHARS};
 use crate::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
 use crate::core::text::normalize_newlines;
 use chrono::{DateTime, NaiveDate, Utc};
