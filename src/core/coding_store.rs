@@ -468,7 +468,7 @@ pub fn find_quote(
     occurrence: Option<usize>,
 ) -> Result<(usize, usize), QuoteError> {
     let text = normalize_newlines(text);
-    let needle = crate::core::fold::fold(&normalize_newlines(quote));
+    let needle = crate::core::fold::fold_quote(&normalize_newlines(quote));
     if needle.is_empty() {
         return Err(QuoteError::Empty);
     }

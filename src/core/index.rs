@@ -31,7 +31,7 @@ use crate::core::coding::{AnchorStatus, Coding};
 use crate::core::file_key::FileKey;
 use crate::core::query::{self, highlight_terms, HighlightTerms, Query};
 use crate::core::session::{Session, SessionId, SessionType};
-use crate::core::text::{byte_to_char, char_slice};
+use crate::core::text::{byte_to_char, char_slice, cjk_runs, has_cjk, is_cjk};
 use crate::core::vocabulary::{Vocabulary, VocabularyCheck, VOCABULARY_FILE};
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -392,40 +392,6 @@ impl<S: TokenStream> TokenStream for StemStream<'_, S> {
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
     }
-}
-
-/// Han, kana, Hangul: scripts written without spaces between words.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF      // hiragana, katakana
-        | 0x3400..=0x4DBF    // CJK extension A
-        | 0x4E00..=0x9FFF    // CJK unified ideographs
-        | 0xF900..=0xFAFF    // compatibility ideographs
-        | 0xAC00..=0xD7AF    // Hangul syllables
-        | 0x1100..=0x11FF    // Hangul jamo
-        | 0x3130..=0x318F    // Hangul compatibility jamo
-        | 0x20000..=0x2EBEF) // extensions B–F
-}
-
-pub fn has_cjk(s: &str) -> bool {
-    s.chars().any(is_cjk)
-}
-
-/// The maximal runs of CJK characters in `s`.
-pub fn cjk_runs(s: &str) -> Vec<String> {
-    let mut runs = Vec::new();
-    let mut cur = String::new();
-    for c in s.chars() {
-        if is_cjk(c) {
-            cur.push(c);
-        } else if !cur.is_empty() {
-            runs.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        runs.push(cur);
-    }
-    runs
 }
 
 /// Indexes each CJK character (position i) and each bigram starting there (also position i),

@@ -8,8 +8,10 @@
 //! which is what people mean when they type it.
 
 use crate::core::codebook::Codebook;
+use crate::core::fold::fold;
 use crate::core::index::{self, analyze, HitKind, IndexFields, KindFields};
 use crate::core::session::SessionType;
+use crate::core::text::{cjk_runs, has_cjk};
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -148,16 +150,6 @@ pub const FIELD_NAMES: [&str; 12] = [
     "after",
     "before",
 ];
-
-/// Lowercase and strip accents (NFD, then drop combining marks): "Doña" → "dona".
-pub fn fold(s: &str) -> String {
-    use unicode_normalization::char::is_combining_mark;
-    use unicode_normalization::UnicodeNormalization;
-    s.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// Most levels of nesting in a query: each `(` and each `NOT`, `-` or `+` opens one.
 /// Parsing, the translation to tantivy and tantivy's own scorers recurse once or more per
@@ -1200,7 +1192,7 @@ impl Translator<'_> {
                     qs.push(q);
                 }
                 if let Some(cjk) = cjk_field {
-                    if index::has_cjk(w) {
+                    if has_cjk(w) {
                         if let Some(q) = term_or_phrase(cjk, analyze(index::CJK_TOKENIZER, w)) {
                             qs.push(q);
                         }
@@ -1377,8 +1369,8 @@ fn collect_highlights(ast: &Ast, h: &mut HighlightTerms) {
         Ast::Text { m, .. } => match m {
             TextMatch::Word(w) | TextMatch::Phrase(w) => {
                 h.stems.extend(analyze(index::TEXT_TOKENIZER, w));
-                if index::has_cjk(w) {
-                    h.cjk.extend(index::cjk_runs(w));
+                if has_cjk(w) {
+                    h.cjk.extend(cjk_runs(w));
                 }
                 h.symbols.extend(symbol_word(w).unwrap_or_default());
             }
