@@ -11,6 +11,7 @@ use crate::core::coding_store::{self, find_quote, new_coding, short_id};
 use crate::core::session::SessionId;
 use crate::core::settings::Env;
 use crate::core::store::{Problem, Store};
+use crate::core::text::one_line;
 use anyhow::bail;
 use clap::Subcommand;
 use serde::Serialize;
@@ -584,18 +585,6 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
     emit(&out)
 }
 
-/// Text on one line (whitespace runs become one space), cut to `max` code points with "…".
-fn one_line(s: &str, max: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
-
 /// Greedy word wrap by display width.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
@@ -654,12 +643,6 @@ fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn one_line_flattens_and_cuts() {
-        assert_eq!(one_line("a\n  b\tc", 10), "a b c");
-        assert_eq!(one_line("Doña Ana county 🙂", 8), "Doña An…");
-    }
 
     #[test]
     fn wrap_respects_width() {

@@ -1,5 +1,5 @@
-//! Text helpers shared by the core: line-ending normalisation, code-point offsets and
-//! character classes.
+//! Text helpers shared by the core and its shells: line-ending normalisation, code-point
+//! offsets, one-line previews and character classes.
 //!
 //! The one offset unit in Ripple is the Unicode code point (Rust `char`), counted from 0 over
 //! text with LF line endings. Byte offsets appear only inside functions that convert.
@@ -62,6 +62,18 @@ pub fn char_slice(s: &str, start: usize, end: usize) -> &str {
     &s[b0..b1]
 }
 
+/// Text on one line (whitespace runs become one space), cut to `max` code points with "…".
+pub fn one_line(s: &str, max: usize) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Character classes
 
@@ -102,6 +114,12 @@ pub fn cjk_runs(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_flattens_and_cuts() {
+        assert_eq!(one_line("a\n  b\tc", 10), "a b c");
+        assert_eq!(one_line("Doña Ana county 🙂", 8), "Doña An…");
+    }
 
     #[test]
     fn newlines_are_normalised() {

@@ -10,6 +10,7 @@ use crate::core::coding::{
 use crate::core::coding_draft;
 use crate::core::coding_store;
 use crate::core::document::NoteDocument;
+use crate::core::text::one_line;
 use crate::tui::app::{App, NoteState, Pane, Screen, Status, StatusKind};
 use crate::tui::keymap::{Action, Context, Motion};
 use crate::tui::text_view::{spans_for_codings, CodedSpan};
@@ -409,17 +410,6 @@ fn trim_range(doc: &NoteDocument, start: usize, end: usize) -> (usize, usize) {
     (s, e)
 }
 
-fn short(text: &str, max: usize) -> String {
-    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() <= max {
-        one
-    } else {
-        let mut s: String = one.chars().take(max.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
-}
-
 impl App {
     fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
         self.status = Some(Status {
@@ -617,7 +607,7 @@ impl App {
                             StatusKind::Info,
                             format!(
                                 "Orphaned: its words “{}” are no longer in the note. Select new words in the editor and press a here, or d to discard it",
-                                short(&c.quote, 40)
+                                one_line(&c.quote, 40)
                             ),
                         );
                         return;
@@ -860,7 +850,7 @@ impl App {
             };
             (
                 PickFor::ChangeTheme(c.id.clone()),
-                format!("New theme for “{}”", short(&c.quote, 30)),
+                format!("New theme for “{}”", one_line(&c.quote, 30)),
             )
         } else {
             if self.refuse_read_only() {
@@ -880,7 +870,7 @@ impl App {
                 .unwrap_or_default();
             (
                 PickFor::NewCoding { start: s, end: e },
-                format!("Code “{}”", short(&quote, 30)),
+                format!("Code “{}”", one_line(&quote, 30)),
             )
         };
         let title = if fallback {
@@ -922,7 +912,7 @@ impl App {
                 return;
             }
         };
-        let quote = short(&coding.quote, 40);
+        let quote = one_line(&coding.quote, 40);
         match n.doc.add_coding(coding) {
             Ok(()) => {}
             Err(crate::core::document::DocumentError::Duplicate { id, .. }) => {
@@ -974,7 +964,7 @@ impl App {
             format!(
                 "Removed {} from “{}” · Ctrl-Z undoes",
                 c.theme,
-                short(&c.quote, 40)
+                one_line(&c.quote, 40)
             ),
         );
     }
@@ -985,7 +975,7 @@ impl App {
         };
         self.coding.prompt = Some(Prompt::new(
             PromptFor::CodingMemo(c.id.clone()),
-            format!("Memo on {} “{}”", c.theme, short(&c.quote, 30)),
+            format!("Memo on {} “{}”", c.theme, one_line(&c.quote, 30)),
             &c.memo,
         ));
     }
