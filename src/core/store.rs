@@ -17,6 +17,9 @@
 use crate::core::atomic::{
     atomic_write_in, create_private_dir, create_private_dir_in, refuse_links_below, LinkRefused,
 };
+pub use crate::core::file_key::FileStamp;
+use crate::core::file_key::{now_ns, RACY_NS};
+use crate::core::parallel::parallel_map;
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::session_file::{is_valid_id, parse_session_file, to_file_string, FormatError};
 use crate::core::settings::{SettingsError, StoreSettings};
@@ -29,7 +32,7 @@ use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 /// The codebook a new store starts with.
 pub const DEFAULT_CODEBOOK: &str = include_str!("../../codebook/default.toml");
@@ -43,9 +46,6 @@ pub const CODINGS_DIR: &str = "codings";
 /// The folder under a drafts folder that holds coding drafts (see `core::coding_draft`).
 pub const CODING_DRAFTS: &str = "codings";
 const MACHINE: &str = ".ripple";
-/// A catalog entry for a file modified less than this long before it was read is re-checked on
-/// the next scan: a later edit within the same clock tick could otherwise keep the same mtime.
-const RACY_NS: i64 = 2_000_000_000;
 /// Code points in a summary's preview.
 pub const PREVIEW_CHARS: usize = 80;
 /// How long a one-off command that writes waits for another Ripple to release the writer lock
@@ -137,34 +137,6 @@ impl StoreError {
 fn io_err<'a>(action: &str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreError + 'a {
     let action = action.to_string();
     move |e| StoreError::io(&action, path, e, String::new())
-}
-
-/// A file's modification time (ns since the epoch) and size: enough to notice outside edits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct FileStamp {
-    pub mtime_ns: i64,
-    pub size: u64,
-}
-
-impl FileStamp {
-    pub fn of(meta: &fs::Metadata) -> FileStamp {
-        let mtime_ns = meta.modified().ok().map(system_time_ns).unwrap_or_default();
-        FileStamp {
-            mtime_ns,
-            size: meta.len(),
-        }
-    }
-
-    pub fn of_path(path: &Path) -> Option<FileStamp> {
-        fs::metadata(path).ok().map(|m| FileStamp::of(&m))
-    }
-}
-
-fn system_time_ns(t: SystemTime) -> i64 {
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_nanos()).unwrap_or(i64::MAX),
-    }
 }
 
 /// What lists show about a session, without its text.
@@ -1022,7 +994,7 @@ fn emit(dir: &Path, name: &str, entry: &CatalogEntry, scan: &mut Scan) {
 
 /// Parse files not (or no longer) in the catalog, on as many threads as there are cores.
 fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, CatalogEntry)> {
-    let now = system_time_ns(SystemTime::now());
+    let now = now_ns();
     let parse_one = |(name, stamp): &(String, FileStamp)| -> (String, CatalogEntry) {
         let path = dir.join(name);
         let parsed = if !is_valid_id(name.trim_end_matches(".md")) {
@@ -1058,29 +1030,6 @@ fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, Cata
         (name.clone(), entry)
     };
     parallel_map(&files, parse_one)
-}
-
-/// `items.iter().map(f)` on as many threads as there are cores (at most 8), in order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
-    if threads <= 1 || items.len() < 256 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker threads do not panic"))
-            .collect()
-    })
 }
 
 /// The first `PREVIEW_CHARS` code points of the note on one line.

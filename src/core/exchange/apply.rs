@@ -10,8 +10,8 @@
 //! the old codebook is put back, so the store is as it was. A crash during those renames
 //! (milliseconds) leaves the rest in `.ripple/import-*`.
 
+use super::error::ExchangeError;
 use super::plan::Plan;
-use super::ExchangeError;
 use crate::core::atomic::{create_private_dir, sync_dir};
 use crate::core::coding::coder_slug;
 use crate::core::coding_store;

@@ -20,10 +20,10 @@
 //! session this store exported, is found again and left alone rather than added twice.
 
 use super::codebook_map::{self, key_from_name};
+use super::error::ExchangeError;
 use super::guid;
 use super::model::{Code, CodebookFile, Guid, Note, Project, Source, SourceKind, VariableType};
 use super::offsets::{SourceText, Unit};
-use super::ExchangeError;
 use crate::core::codebook::{Codebook, Theme};
 use crate::core::coding::{coder_slug, AnchorStatus, CoderSessionFile, Coding, CONTEXT_CHARS};
 use crate::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
