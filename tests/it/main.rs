@@ -8,6 +8,7 @@ mod cli_sessions;
 mod coding;
 mod coding_integrity;
 mod coding_refi;
+mod core_layers;
 mod editor;
 mod editor_props;
 mod exchange;
