@@ -99,7 +99,7 @@ fn resolve(files: &BTreeMap<Module, PathBuf>, path: &[String]) -> Option<Module>
 }
 
 /// Each occurrence of `prefix` not inside a longer path or name, with the path after it.
-fn paths_after<'a>(code: &'a str, prefix: &str) -> Vec<Vec<String>> {
+fn paths_after(code: &str, prefix: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for (i, _) in code.match_indices(prefix) {
         let before = code[..i].chars().next_back();
