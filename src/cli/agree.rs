@@ -8,7 +8,7 @@ use crate::core::agreement::load::{self, CoderInfo, SessionChoice};
 use crate::core::agreement::stats::{Figure, Table2};
 use crate::core::agreement::{self as agreement, Figures, Options, Overlap, Report, Unit};
 use crate::core::codebook::Codebook;
-use crate::core::coding_store::coder_slug;
+use crate::core::coding::coder_slug;
 use crate::core::session::SessionId;
 use crate::core::store::Store;
 use serde::Serialize;
@@ -138,7 +138,7 @@ pub fn run(args: &AgreeArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
         {
             Settled::default()
         } else {
-            Settled::of(&decisions)
+            decisions.settled()
         };
         let list = disagreements::list(&loaded.sessions, &names, &book, &opts, &settled);
         if let (Some(key), Some(accept)) = (&args.resolve, &args.accept) {

@@ -5,11 +5,13 @@ use crate::cli::{usage, Context as CliContext};
 use crate::core::anchor::reattach_all;
 use crate::core::anchor::Reattach;
 use crate::core::codebook::{Codebook, CodebookError};
+use crate::core::coding::coder_slug;
 use crate::core::coding::{same_coder, AnchorStatus, CoderSessionFile, Coding};
-use crate::core::coding_store::{self, coder_slug, find_quote, new_coding, short_id};
+use crate::core::coding_store::{self, find_quote, new_coding, short_id};
 use crate::core::session::SessionId;
 use crate::core::settings::Env;
 use crate::core::store::{Problem, Store};
+use crate::core::text::one_line;
 use anyhow::bail;
 use clap::Subcommand;
 use serde::Serialize;
@@ -615,18 +617,6 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
     emit(&out)
 }
 
-/// Text on one line (whitespace runs become one space), cut to `max` code points with "…".
-fn one_line(s: &str, max: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
-
 /// Greedy word wrap by display width.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
@@ -685,12 +675,6 @@ fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn one_line_flattens_and_cuts() {
-        assert_eq!(one_line("a\n  b\tc", 10), "a b c");
-        assert_eq!(one_line("Doña Ana county 🙂", 8), "Doña An…");
-    }
 
     #[test]
     fn wrap_respects_width() {

@@ -199,7 +199,7 @@ fn find_all(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
 /// words findable.
 fn find_all_loose(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
     let needle: String = needle.iter().collect();
-    let n = crate::core::fold::fold(&needle);
+    let n = crate::core::fold::fold_quote(&needle);
     // A quote of only whitespace would match everywhere: not evidence of anything.
     if n.iter().all(|c| *c == ' ') {
         return Vec::new();

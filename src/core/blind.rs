@@ -4,8 +4,8 @@
 //! Blind mode is on with `--blind`, `RIPPLE_BLIND=1` or `blind = true` in the config file
 //! ([`crate::core::settings::Env::blind`]). Every view of codings asks [`may_see`].
 
+use crate::core::coding::coder_slug;
 use crate::core::coding::{CoderSessionFile, Coding};
-use crate::core::coding_store::coder_slug;
 use crate::core::index::IndexItem;
 
 /// Whether `viewer` may see a coding made by `coder`: always, unless the viewer codes blind;

@@ -8,6 +8,7 @@
 use crate::core::session::SessionId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 /// How many code points of context are stored on each side of a coded passage.
 pub const CONTEXT_CHARS: usize = 48;
@@ -81,10 +82,52 @@ pub struct CoderSessionFile {
     pub codings: Vec<Coding>,
 }
 
-/// Whether two coder names are the same coder: the same folder holds their files
-/// (`coding_store::coder_slug`), so "Ana Peña" and "ana pena" are one coder.
+/// A coder's name as a folder name (`codings/<slug>/`), and so what makes two names one coder:
+/// lowercase, accents folded ("Ana Peña" → "ana-pena"), anything but letters and digits → `-`,
+/// no leading, trailing or doubled dashes. Letters of other scripts are kept. An empty result
+/// becomes `anonymous`.
+///
+/// The slug names folders on disk: it must stay as it is, not follow changes to `core::fold`
+/// (a coder whose slug changed would find their folder empty).
+pub fn coder_slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let mapped: &str = match c {
+            'ß' => "ss",
+            'æ' | 'Æ' => "ae",
+            'ø' | 'Ø' => "o",
+            'đ' | 'Đ' => "d",
+            'ł' | 'Ł' => "l",
+            'œ' | 'Œ' => "oe",
+            _ => "",
+        };
+        if !mapped.is_empty() {
+            out.push_str(mapped);
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "anonymous".to_string()
+    } else {
+        out
+    }
+}
+
+/// Whether two coder names are the same coder: equal but for case, accents and the spaces
+/// around them ("Ana Peña" and "ana pena"). Names that differ in anything else ("a/b" and
+/// "a-b") are different coders even when [`coder_slug`] gives them one folder: such a name is
+/// refused where it would share another coder's file (`coding_store::load` and `save`).
 pub fn same_coder(a: &str, b: &str) -> bool {
-    a == b || crate::core::coding_store::coder_slug(a) == crate::core::coding_store::coder_slug(b)
+    a == b || crate::core::fold::fold(a.trim()) == crate::core::fold::fold(b.trim())
 }
 
 /// The attached coding among `existing` (other than `except`) that codes `[start, end)` with
@@ -104,4 +147,19 @@ pub fn find_duplicate<'a>(
             && Some(&c.id) != except
             && same_coder(&c.coder, coder)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(coder_slug("Ana Peña"), "ana-pena");
+        assert_eq!(coder_slug("  M. Rivera (evaluator) "), "m-rivera-evaluator");
+        assert_eq!(coder_slug("Jürgen Groß"), "jurgen-gross");
+        assert_eq!(coder_slug("李明"), "李明");
+        assert_eq!(coder_slug("../../etc"), "etc");
+        assert_eq!(coder_slug("🙂"), "anonymous");
+    }
 }

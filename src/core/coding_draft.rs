@@ -8,18 +8,15 @@
 
 use crate::core::anchor::reattach_all;
 use crate::core::atomic::{atomic_write, create_private_dir};
-use crate::core::coding::CoderSessionFile;
-use crate::core::coding_store::{self, coder_slug, CodingFileError};
+use crate::core::coding::{coder_slug, CoderSessionFile};
+use crate::core::coding_store::{self, CodingFileError};
 use crate::core::session::SessionId;
 use crate::core::session_file::is_valid_id;
-use crate::core::store::Store;
+use crate::core::store::{Store, CODING_DRAFTS};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-
-/// The folder under a drafts folder that holds coding drafts.
-pub const CODING_DRAFTS: &str = "codings";
 
 /// A kept coder file.
 #[derive(Clone, Debug, PartialEq, Eq)]

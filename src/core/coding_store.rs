@@ -8,18 +8,17 @@
 use crate::core::anchor::reattach_all;
 use crate::core::atomic::{atomic_write_in, create_private_dir_in, refuse_links_below, sync_dir};
 use crate::core::codebook::ThemeRemap;
-use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS};
+use crate::core::coding::{
+    coder_slug, AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS,
+};
 use crate::core::session::SessionId;
+use crate::core::store::CODINGS_DIR;
 use crate::core::text::{char_slice, normalize_newlines};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use unicode_normalization::UnicodeNormalization;
-
-/// The folder under the store root that holds all codings.
-pub const CODINGS_DIR: &str = "codings";
 
 /// A coding file that could not be read or written. Displayed as `path:line: message`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,42 +47,6 @@ impl CodingFileError {
             line: None,
             message: format!("cannot {what}: {e}"),
         }
-    }
-}
-
-/// A coder's name as a folder name: lowercase, accents folded ("Ana Peña" → "ana-pena"),
-/// anything but letters and digits → `-`, no leading, trailing or doubled dashes. Letters of
-/// other scripts are kept. An empty result becomes `anonymous`.
-pub fn coder_slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        let mapped: &str = match c {
-            'ß' => "ss",
-            'æ' | 'Æ' => "ae",
-            'ø' | 'Ø' => "o",
-            'đ' | 'Đ' => "d",
-            'ł' | 'Ł' => "l",
-            'œ' | 'Œ' => "oe",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            out.push_str(mapped);
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        "anonymous".to_string()
-    } else {
-        out
     }
 }
 
@@ -172,7 +135,27 @@ pub fn load(
             codings: Vec::new(),
         });
     }
-    read_file(&path)
+    let file = read_file(&path)?;
+    refuse_shared_folder(&path, &file.coder, coder)?;
+    Ok(file)
+}
+
+/// Two coder names can map to one folder ("a/b" and "a-b" both to `codings/a-b/`). The file
+/// there belongs to the name it records; another name that is not the same coder
+/// ([`same_coder`]) must not read it as its own or write over it.
+fn refuse_shared_folder(path: &Path, owner: &str, coder: &str) -> Result<(), CodingFileError> {
+    if crate::core::coding::same_coder(owner, coder) {
+        return Ok(());
+    }
+    Err(CodingFileError {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!(
+            "this file holds the codings of `{owner}`, and the coder name `{coder}` maps to the \
+             same folder: choose a coder name that differs from `{owner}` in more than \
+             punctuation"
+        ),
+    })
 }
 
 /// Write one coder's file atomically. A file with no codings and an empty memo is removed
@@ -190,6 +173,12 @@ pub fn save(root: &Path, file: &CoderSessionFile) -> Result<(), CodingFileError>
     }
     let dir = path.parent().expect("file_path has a parent").to_path_buf();
     refuse_links_below(root, &path).map_err(|e| CodingFileError::io(&path, "write", e))?;
+    if let Ok(bytes) = fs::read(&path) {
+        // A file that cannot be parsed is reported where it is read; here only its owner counts.
+        if let Ok(on_disk) = serde_json::from_slice::<CoderSessionFile>(&bytes) {
+            refuse_shared_folder(&path, &on_disk.coder, &file.coder)?;
+        }
+    }
     if file.codings.is_empty() && file.memo.trim().is_empty() {
         return match fs::remove_file(&path) {
             Ok(()) => sync_dir(&dir).map_err(|e| CodingFileError::io(&dir, "sync", e)),
@@ -505,7 +494,7 @@ pub fn find_quote(
     occurrence: Option<usize>,
 ) -> Result<(usize, usize), QuoteError> {
     let text = normalize_newlines(text);
-    let needle = crate::core::fold::fold(&normalize_newlines(quote));
+    let needle = crate::core::fold::fold_quote(&normalize_newlines(quote));
     if needle.is_empty() {
         return Err(QuoteError::Empty);
     }
@@ -631,16 +620,6 @@ pub fn find_by_id_prefix(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(coder_slug("Ana Peña"), "ana-pena");
-        assert_eq!(coder_slug("  M. Rivera (evaluator) "), "m-rivera-evaluator");
-        assert_eq!(coder_slug("Jürgen Groß"), "jurgen-gross");
-        assert_eq!(coder_slug("李明"), "李明");
-        assert_eq!(coder_slug("../../etc"), "etc");
-        assert_eq!(coder_slug("🙂"), "anonymous");
-    }
 
     /// Found by fuzzing: a file holding another session's codings was refused without a line.
     #[test]

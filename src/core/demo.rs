@@ -6,7 +6,9 @@
 //! The text is fixed so demos and screenshots are repeatable; ids are fresh each time.
 
 use crate::core::atomic::{atomic_write, create_private_dir};
-use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS};
+use crate::core::coding::{
+    coder_slug, AnchorStatus, CoderSessionFile, Coding, CodingId, CONTEXT_CHARS,
+};
 use crate::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
 use crate::core::settings::StoreSettings;
 use crate::core::store::Store;
@@ -395,20 +397,6 @@ const SESSION_MEMOS: &[(&str, usize, &str)] = &[
     ),
 ];
 
-/// The folder name for a coder: lowercase letters and digits, other runs become `-`
-/// ("J. Chen" → "j-chen", "Ana Ortiz" → "ana-ortiz").
-fn coder_folder(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
 /// Write the demo store at `root` (which must be new or empty).
 pub fn write_demo_store(root: &Path) -> anyhow::Result<()> {
     create_private_dir(root).with_context(|| format!("cannot create {}", root.display()))?;
@@ -459,7 +447,7 @@ pub fn write_demo_store(root: &Path) -> anyhow::Result<()> {
     }
 
     for coder in DEMO_CODERS {
-        let dir = store.codings_dir().join(coder_folder(coder));
+        let dir = store.codings_dir().join(coder_slug(coder));
         create_private_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         for (i, session) in sessions.iter().enumerate() {
             let codings: Vec<Coding> = CODINGS
@@ -571,6 +559,6 @@ mod tests {
         }
         assert_eq!(total, CODINGS.len());
         assert!(total >= 25);
-        assert_eq!(coder_folder("J. Chen"), "j-chen");
+        assert_eq!(coder_slug("J. Chen"), "j-chen");
     }
 }

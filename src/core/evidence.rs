@@ -4,13 +4,15 @@
 //! **De-identification** (`EvidenceOptions::deidentify`): the facilitator, the coder and every
 //! id (session, coding) are left out, and each term in the store's `ripple.toml`
 //! `deidentify = [...]` list is replaced by `[redacted]` in quotes, context, memos and titles.
-//! Terms match whole words, ignoring case and accents ("Dona" also redacts "Doña"). Agency,
+//! Terms match whole words, folded as search folds them (`core::fold`: case, accents, quote
+//! marks and dashes: "Dona" also redacts "Doña", "O'Brien" also "O’Brien"). Agency,
 //! session type, county and date stay: they are what a citation needs. List a county or an
 //! agency in `deidentify` to hide it too.
 
 use crate::core::codebook::Codebook;
+use crate::core::fold::fold;
 use crate::core::index::{HitKind, IndexError, SearchIndex};
-use crate::core::query::{fold, Ast, Query, Span};
+use crate::core::query::{Ast, Query, Span};
 use crate::core::session::SessionId;
 use crate::core::text::char_slice;
 use chrono::NaiveDate;
@@ -580,6 +582,16 @@ mod tests {
             "[redacted] said [redacted] Ana; Mariachi stays"
         );
         assert_eq!(redact("nothing here", &[]), "nothing here");
+    }
+
+    /// A term typed at a keyboard redacts the note's typography too, as a quote finds it.
+    #[test]
+    fn redaction_ignores_quote_marks_and_dashes_as_search_does() {
+        let terms = vec!["O'Brien".to_string(), "Smith-Jones".to_string()];
+        assert_eq!(
+            redact("Mrs O’Brien met Ms Smith‐Jones", &terms),
+            "Mrs [redacted] met Ms [redacted]"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! changes when a file is replaced (every atomic save, `git checkout`).
 
 use serde::{Deserialize, Serialize};
+use std::fs;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -68,6 +69,29 @@ impl FileKey {
     /// same key (see `RACY_NS`).
     pub fn is_racy(&self, now: i64) -> bool {
         now.saturating_sub(self.mtime_ns.max(self.ctime_ns)) < RACY_NS
+    }
+}
+
+/// A file's modification time (ns since the epoch) and size: enough for the store to notice
+/// outside edits of a note it holds open (the catalog keeps one for each session file). A stamp
+/// whose mtime is within `RACY_NS` of when it was taken is re-checked on the next scan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub mtime_ns: i64,
+    pub size: u64,
+}
+
+impl FileStamp {
+    pub fn of(meta: &fs::Metadata) -> FileStamp {
+        let mtime_ns = meta.modified().ok().map(ns).unwrap_or_default();
+        FileStamp {
+            mtime_ns,
+            size: meta.len(),
+        }
+    }
+
+    pub fn of_path(path: &Path) -> Option<FileStamp> {
+        fs::metadata(path).ok().map(|m| FileStamp::of(&m))
     }
 }
 

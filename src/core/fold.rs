@@ -16,6 +16,18 @@
 //!
 //! [`FoldedText`] keeps, for each folded character, the code points of the original it came
 //! from, so a match maps back to exact code-point offsets of the note.
+//!
+//! The same folding of each character serves everything else Ripple compares "as typed":
+//! [`fold`] folds a string character by character, keeping its whitespace, for names and
+//! values (query field names, session types and themes in a query, the form's completions,
+//! the session list's filter, the terms an export redacts). [`fold_quote`] and
+//! [`FoldedText`] add what finding a quote in a note needs on top: whitespace runs as one
+//! space, and the way back to the note's offsets.
+//!
+//! The search index folds its words with tantivy's `AsciiFoldingFilter` (see
+//! `core::index::analysis`); the letters spelled out here follow it. Coder folder names
+//! (`core::coding::coder_slug`) do not use this folding: they name folders on disk and must
+//! never change.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -87,9 +99,28 @@ fn fold_char_into(c: char, out: &mut Vec<char>) {
     }
 }
 
-/// Fold a string on its own (a quote to look for): the same folding as [`FoldedText`], with
-/// leading and trailing whitespace dropped.
-pub fn fold(s: &str) -> Vec<char> {
+/// Fold a string character by character: case, accents, compatibility forms, spelled-out
+/// letters, apostrophes, quotes and dashes, invisible formatting dropped ("Doña" → "dona",
+/// "one–on–one" → "one-on-one"). Whitespace is kept as it is, so a string of one character
+/// folds on its own (an export's redaction compares a note character by character).
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut buf = Vec::new();
+    for c in s.chars() {
+        if c.is_whitespace() {
+            out.push(c);
+            continue;
+        }
+        buf.clear();
+        fold_char_into(c, &mut buf);
+        out.extend(buf.iter());
+    }
+    out
+}
+
+/// Fold a quote to look for in a note: the same folding as [`FoldedText`] (whitespace runs
+/// as one space), with leading and trailing whitespace dropped.
+pub fn fold_quote(s: &str) -> Vec<char> {
     FoldedText::new(s.trim()).chars
 }
 
@@ -189,7 +220,7 @@ impl FoldedText {
 /// A letter or digit of a script that separates words with spaces.
 fn spaced_word_char(c: char) -> bool {
     c.is_alphanumeric()
-        && !crate::core::index::is_cjk(c)
+        && !crate::core::text::is_cjk(c)
         && !matches!(c as u32,
             0x0E00..=0x0EFF     // Thai, Lao
             | 0x1000..=0x109F   // Myanmar
@@ -206,14 +237,28 @@ mod tests {
 
     #[test]
     fn folds_case_accents_quotes_dashes_and_spacing() {
-        assert_eq!(s(&fold("Doña  Ana")), "dona ana");
-        assert_eq!(s(&fold("don’t “stop” — now")), "don't \"stop\" - now");
-        assert_eq!(s(&fold("Straße ﬁne Ｆｕｌｌ")), "strasse fine full");
-        assert_eq!(s(&fold("«Sí»\t\n ‹no›")), "\"si\" 'no'");
-        assert_eq!(s(&fold("co\u{00AD}operate")), "cooperate");
-        assert_eq!(s(&fold("  edges  ")), "edges");
-        assert_eq!(s(&fold("ΣΟΦΟΣ σοφος")), "σοφοσ σοφοσ");
-        assert_eq!(s(&fold("我们 🙂")), "我们 🙂");
+        assert_eq!(s(&fold_quote("Doña  Ana")), "dona ana");
+        assert_eq!(s(&fold_quote("don’t “stop” — now")), "don't \"stop\" - now");
+        assert_eq!(s(&fold_quote("Straße ﬁne Ｆｕｌｌ")), "strasse fine full");
+        assert_eq!(s(&fold_quote("«Sí»\t\n ‹no›")), "\"si\" 'no'");
+        assert_eq!(s(&fold_quote("co\u{00AD}operate")), "cooperate");
+        assert_eq!(s(&fold_quote("  edges  ")), "edges");
+        assert_eq!(s(&fold_quote("ΣΟΦΟΣ σοφος")), "σοφοσ σοφοσ");
+        assert_eq!(s(&fold_quote("我们 🙂")), "我们 🙂");
+    }
+
+    /// One folding for names and quotes: a string folds as a quote does, keeping its spacing.
+    #[test]
+    fn a_string_folds_like_a_quote_keeping_its_whitespace() {
+        assert_eq!(fold("Doña ANA"), "dona ana");
+        assert_eq!(fold("Niñez"), "ninez");
+        assert_eq!(fold("one–on–one"), "one-on-one");
+        assert_eq!(fold("O’Brien «Straße»"), "o'brien \"strasse\"");
+        assert_eq!(fold(" a\t\u{00AD}b "), " a\tb ");
+        for text in ["Doña  Ana", "don’t “stop” — now", "ΣΟΦΟΣ 我们 🙂"] {
+            let spaced: String = fold(text).split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(spaced, s(&fold_quote(text)), "{text}");
+        }
     }
 
     #[test]
@@ -221,7 +266,7 @@ mod tests {
         // Decomposed é (e + combining acute), an emoji, a curly apostrophe, a line break.
         let text = "🙂 Cafe\u{301} don’t\r\n  stop";
         let f = FoldedText::new(text);
-        let hits = f.find_words(&fold("café don't stop"));
+        let hits = f.find_words(&fold_quote("café don't stop"));
         assert_eq!(hits.len(), 1);
         let (s, e) = f.original(hits[0].0, hits[0].1);
         let chars: Vec<char> = text.chars().collect();
@@ -230,7 +275,7 @@ mod tests {
             "Cafe\u{301} don’t\r\n  stop"
         );
         // A match ends after the accent of its last letter, never between them.
-        let hits = f.find_all(&fold("cafe"));
+        let hits = f.find_all(&fold_quote("cafe"));
         let (s, e) = f.original(hits[0].0, hits[0].1);
         assert_eq!((s, e), (2, 7));
     }
@@ -238,16 +283,20 @@ mod tests {
     #[test]
     fn a_match_never_splits_one_character_s_folding() {
         let f = FoldedText::new("Straße");
-        assert!(f.find_all(&fold("stras")).is_empty(), "half of ß");
-        assert_eq!(f.find_all(&fold("strasse")).len(), 1);
+        assert!(f.find_all(&fold_quote("stras")).is_empty(), "half of ß");
+        assert_eq!(f.find_all(&fold_quote("strasse")).len(), 1);
     }
 
     #[test]
     fn whole_words_only_where_words_are_spaced() {
         let f = FoldedText::new("distrust and trust; 我们的信任");
-        assert_eq!(f.find_all(&fold("trust")).len(), 2);
-        assert_eq!(f.find_words(&fold("trust")).len(), 1);
-        assert_eq!(f.find_words(&fold("我们")).len(), 1, "CJK has no spaces");
-        assert_eq!(f.find_words(&fold("trust;")).len(), 1);
+        assert_eq!(f.find_all(&fold_quote("trust")).len(), 2);
+        assert_eq!(f.find_words(&fold_quote("trust")).len(), 1);
+        assert_eq!(
+            f.find_words(&fold_quote("我们")).len(),
+            1,
+            "CJK has no spaces"
+        );
+        assert_eq!(f.find_words(&fold_quote("trust;")).len(), 1);
     }
 }

@@ -25,13 +25,23 @@
 //! the reader, so the session is searchable when it returns). A commit takes 10–20 ms: call it
 //! off the UI thread.
 
+pub mod analysis;
+pub mod query_plan;
+pub mod schema;
+
+pub use schema::{HitKind, IndexFields, KindFields};
+
+use analysis::{has_symbols, stem};
+use query_plan::{highlight_terms, to_tantivy, HighlightTerms, TermExpander};
+use schema::build_schema;
+
 use crate::core::atomic::{atomic_write, create_private_dir};
 use crate::core::codebook::Codebook;
 use crate::core::coding::{AnchorStatus, Coding};
 use crate::core::file_key::FileKey;
-use crate::core::query::{self, highlight_terms, HighlightTerms, Query};
+use crate::core::query::{self, Query};
 use crate::core::session::{Session, SessionId, SessionType};
-use crate::core::text::{byte_to_char, char_slice};
+use crate::core::text::{byte_to_char, char_slice, has_cjk};
 use crate::core::vocabulary::{Vocabulary, VocabularyCheck, VOCABULARY_FILE};
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -39,15 +49,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
-use tantivy::schema::{
-    DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, Schema,
-    TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
-};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Schema, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::{
     DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
 };
@@ -57,729 +61,25 @@ pub const SCHEMA_VERSION: u32 = 4;
 /// The file in the index folder holding `SCHEMA_VERSION`.
 pub const VERSION_MARKER: &str = "ripple-index-version";
 
-/// Running text as it is indexed (notes, quotes, titles, memos): each word lowercased with
-/// accents folded and replaced by its English stem, one term a word. Word and phrase queries
-/// look up stems; prefix and fuzzy queries match the words as written in the index's
-/// vocabulary (`core::vocabulary`) and look up their stems.
-pub const INDEX_TOKENIZER: &str = "ripple_index";
-/// How a query's words are looked up in running text: folded and stemmed ("fathers" → "father").
-pub const TEXT_TOKENIZER: &str = "ripple_text";
-/// Folded words without stemming: prefix and fuzzy words, and the keyword fields (agency, ...).
-/// The same words the vocabulary holds.
-pub const PLAIN_TOKENIZER: &str = "ripple_plain";
-/// A keyword field's whole value, folded: the exact-value side of agency, county, ... (so a
-/// phrase such as `agency:"La Casa"` can be answered by whole values, see `query`).
-pub const EXACT_TOKENIZER: &str = "ripple_exact";
-/// Character bigrams (and single characters) of CJK runs, so "我们" is found inside "我们的".
-pub const CJK_TOKENIZER: &str = "ripple_cjk";
-/// Each symbol (emoji, ★, €, →: Unicode's symbol categories), one term a character, so a
-/// query of symbols alone finds the notes holding them. Marks, joiners and variation
-/// selectors are left out ("❤️" is "❤"; "👩‍👧" is 👩 then 👧).
-pub const SYMBOL_TOKENIZER: &str = "ripple_symbols";
-
 const WRITER_MEMORY: usize = 64_000_000;
-/// Longest word kept (longer tokens are noise: URLs, base64...).
-const MAX_TOKEN_BYTES: usize = 60;
 /// Snippet length for session hits, in bytes of text (tantivy's unit).
 const SNIPPET_BYTES: usize = 220;
 
 // ---------------------------------------------------------------------------------------------
-// Analysis
-
-fn folded_words() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-}
-
-/// The analysis of indexed running text: each word's stem, one term a word; the words as
-/// written go to the index's vocabulary when one is given (a writable index).
-fn index_analyzer(vocabulary: Option<Arc<Vocabulary>>) -> TextAnalyzer {
-    folded_words().filter(Stems { vocabulary }).build()
-}
-
-/// The same analysis for queries and snippets (nothing recorded).
-fn text_analyzer() -> TextAnalyzer {
-    folded_words().filter(Stems { vocabulary: None }).build()
-}
-
-fn plain_analyzer() -> TextAnalyzer {
-    folded_words().build()
-}
-
-fn register_tokenizers(index: &Index, vocabulary: Option<Arc<Vocabulary>>) {
-    let m = index.tokenizers();
-    m.register(INDEX_TOKENIZER, index_analyzer(vocabulary));
-    m.register(TEXT_TOKENIZER, text_analyzer());
-    m.register(PLAIN_TOKENIZER, plain_analyzer());
-    m.register(
-        EXACT_TOKENIZER,
-        TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .build(),
-    );
-    m.register(CJK_TOKENIZER, TextAnalyzer::from(CjkTokenizer));
-    m.register(SYMBOL_TOKENIZER, TextAnalyzer::from(SymbolTokenizer));
-}
-
-/// Irregular English forms the Snowball stemmer leaves alone, each mapped to the word whose
-/// stem it shares ("children" → "child"), so a word finds its other forms at index and at
-/// query time alike. Forms that are also common words or names of their own ("rose", "won",
-/// "lay", "bore", "better") are left out: they would find the wrong notes. Sorted, for
-/// binary search.
-const IRREGULAR_FORMS: &[(&str, &str)] = &[
-    ("ate", "eat"),
-    ("became", "become"),
-    ("began", "begin"),
-    ("begun", "begin"),
-    ("bought", "buy"),
-    ("broke", "break"),
-    ("broken", "break"),
-    ("brought", "bring"),
-    ("built", "build"),
-    ("businessmen", "businessman"),
-    ("businesswomen", "businesswoman"),
-    ("came", "come"),
-    ("caught", "catch"),
-    ("chairmen", "chairman"),
-    ("chairwomen", "chairwoman"),
-    ("children", "child"),
-    ("chose", "choose"),
-    ("chosen", "choose"),
-    ("dealt", "deal"),
-    ("did", "do"),
-    ("done", "do"),
-    ("drawn", "draw"),
-    ("drew", "draw"),
-    ("driven", "drive"),
-    ("drove", "drive"),
-    ("eaten", "eat"),
-    ("fallen", "fall"),
-    ("fed", "feed"),
-    ("feet", "foot"),
-    ("fell", "fall"),
-    ("felt", "feel"),
-    ("firemen", "fireman"),
-    ("forgot", "forget"),
-    ("forgotten", "forget"),
-    ("fought", "fight"),
-    ("found", "find"),
-    ("gave", "give"),
-    ("geese", "goose"),
-    ("gentlemen", "gentleman"),
-    ("given", "give"),
-    ("godchildren", "godchild"),
-    ("gone", "go"),
-    ("got", "get"),
-    ("gotten", "get"),
-    ("grandchildren", "grandchild"),
-    ("grew", "grow"),
-    ("grown", "grow"),
-    ("halves", "half"),
-    ("heard", "hear"),
-    ("held", "hold"),
-    ("hid", "hide"),
-    ("hidden", "hide"),
-    ("kept", "keep"),
-    ("knew", "know"),
-    ("knives", "knife"),
-    ("known", "know"),
-    ("led", "lead"),
-    ("left", "leave"),
-    ("lent", "lend"),
-    ("lost", "lose"),
-    ("made", "make"),
-    ("meant", "mean"),
-    ("men", "man"),
-    ("met", "meet"),
-    ("mice", "mouse"),
-    ("oxen", "ox"),
-    ("paid", "pay"),
-    ("people", "person"),
-    ("policemen", "policeman"),
-    ("policewomen", "policewoman"),
-    ("ran", "run"),
-    ("said", "say"),
-    ("sat", "sit"),
-    ("saw", "see"),
-    ("schoolchildren", "schoolchild"),
-    ("seen", "see"),
-    ("selves", "self"),
-    ("sent", "send"),
-    ("shown", "show"),
-    ("slept", "sleep"),
-    ("sought", "seek"),
-    ("spent", "spend"),
-    ("spoke", "speak"),
-    ("spoken", "speak"),
-    ("spokesmen", "spokesman"),
-    ("spokeswomen", "spokeswoman"),
-    ("stepchildren", "stepchild"),
-    ("stood", "stand"),
-    ("taken", "take"),
-    ("taught", "teach"),
-    ("teeth", "tooth"),
-    ("thought", "think"),
-    ("threw", "throw"),
-    ("thrown", "throw"),
-    ("told", "tell"),
-    ("took", "take"),
-    ("understood", "understand"),
-    ("went", "go"),
-    ("wives", "wife"),
-    ("woke", "wake"),
-    ("woken", "wake"),
-    ("wolves", "wolf"),
-    ("women", "woman"),
-    ("wore", "wear"),
-    ("worn", "wear"),
-    ("written", "write"),
-    ("wrote", "write"),
-];
-
-/// The word an irregular form shares its stem with (see `IRREGULAR_FORMS`).
-fn irregular_base(word: &str) -> Option<&'static str> {
-    IRREGULAR_FORMS
-        .binary_search_by(|(form, _)| (*form).cmp(word))
-        .ok()
-        .map(|i| IRREGULAR_FORMS[i].1)
-}
-
-/// The stem of a folded word: Snowball's English stem, with irregular forms (also after
-/// stemming: "childrens" → "children" → "child") taking their base word's stem.
-fn stem_of(stemmer: &frostem::Stemmer, word: &str) -> String {
-    if let Some(base) = irregular_base(word) {
-        return stemmer.stem(base).into_owned();
-    }
-    let stemmed = stemmer.stem(word);
-    match irregular_base(&stemmed) {
-        Some(base) => stemmer.stem(base).into_owned(),
-        None => stemmed.into_owned(),
-    }
-}
-
-/// Entries kept per thread before the stem cache starts over (a few MB at most).
-const STEM_CACHE_ENTRIES: usize = 50_000;
-
-/// A cached stem: `None` when the stem is the word itself, and the vocabulary (by
-/// `Vocabulary::tag`) the word was last handed to, so a word goes to the vocabulary once and
-/// not with every occurrence.
-struct CachedStem {
-    stem: Option<Box<str>>,
-    noted_in: u64,
-}
-
-thread_local! {
-    /// English stems of folded words. Notes use a small vocabulary over and over, and the
-    /// Snowball stemmer was half of indexing time, so each thread (tantivy's indexing threads,
-    /// a searcher making snippets) remembers them.
-    static STEM_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<String, CachedStem>> =
-        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
-}
-
-/// Calls `f` with the English stem of a folded word, or `None` if the stem is the word; and
-/// hands the word to `vocabulary` unless this thread already did (one cache lookup for both).
-fn with_stem<R>(
-    stemmer: &frostem::Stemmer,
-    word: &str,
-    vocabulary: Option<&Vocabulary>,
-    f: impl FnOnce(Option<&str>) -> R,
-) -> R {
-    STEM_CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(entry) = cache.get_mut(word) {
-            if let Some(v) = vocabulary {
-                if entry.noted_in != v.tag() {
-                    v.note(word);
-                    entry.noted_in = v.tag();
-                }
-            }
-            return f(entry.stem.as_deref());
-        }
-        let stemmed = stem_of(stemmer, word);
-        let stem = (stemmed != word).then(|| Box::from(stemmed.as_str()));
-        let r = f(stem.as_deref());
-        if cache.len() >= STEM_CACHE_ENTRIES {
-            cache.clear();
-        }
-        let noted_in = match vocabulary {
-            Some(v) => {
-                v.note(word);
-                v.tag()
-            }
-            None => 0,
-        };
-        cache.insert(word.to_string(), CachedStem { stem, noted_in });
-        r
-    })
-}
-
-/// The folded English stem of a word (the word itself when the stemmer leaves it).
-pub fn stem(word: &str) -> String {
-    thread_local! {
-        static STEMMER: frostem::Stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
-    }
-    STEMMER.with(|st| with_stem(st, word, None, |s| s.unwrap_or(word).to_string()))
-}
-
-/// A token filter replacing each word by its English stem, handing the word as written to the
-/// vocabulary first when there is one.
-#[derive(Clone)]
-struct Stems {
-    vocabulary: Option<Arc<Vocabulary>>,
-}
-
-impl TokenFilter for Stems {
-    type Tokenizer<T: Tokenizer> = StemFilter<T>;
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemFilter<T> {
-        StemFilter {
-            inner: tokenizer,
-            vocabulary: self.vocabulary,
-        }
-    }
-}
-
-#[derive(Clone)]
-struct StemFilter<T> {
-    inner: T,
-    vocabulary: Option<Arc<Vocabulary>>,
-}
-
-impl<T: Tokenizer> Tokenizer for StemFilter<T> {
-    type TokenStream<'a> = StemStream<'a, T::TokenStream<'a>>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        StemStream {
-            tail: self.inner.token_stream(text),
-            vocabulary: self.vocabulary.as_deref(),
-            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
-            stem: String::new(),
-        }
-    }
-}
-
-struct StemStream<'a, S> {
-    tail: S,
-    vocabulary: Option<&'a Vocabulary>,
-    stemmer: frostem::Stemmer,
-    /// Scratch space for the stem, swapped into the token.
-    stem: String,
-}
-
-impl<S: TokenStream> TokenStream for StemStream<'_, S> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        let stem = &mut self.stem;
-        with_stem(&self.stemmer, &token.text, self.vocabulary, |s| {
-            if let Some(s) = s {
-                stem.clear();
-                stem.push_str(s);
-            }
-        });
-        if !self.stem.is_empty() {
-            std::mem::swap(&mut token.text, &mut self.stem);
-            self.stem.clear();
-        }
-        true
-    }
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
-/// Han, kana, Hangul: scripts written without spaces between words.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF      // hiragana, katakana
-        | 0x3400..=0x4DBF    // CJK extension A
-        | 0x4E00..=0x9FFF    // CJK unified ideographs
-        | 0xF900..=0xFAFF    // compatibility ideographs
-        | 0xAC00..=0xD7AF    // Hangul syllables
-        | 0x1100..=0x11FF    // Hangul jamo
-        | 0x3130..=0x318F    // Hangul compatibility jamo
-        | 0x20000..=0x2EBEF) // extensions B–F
-}
-
-pub fn has_cjk(s: &str) -> bool {
-    s.chars().any(is_cjk)
-}
-
-/// The maximal runs of CJK characters in `s`.
-pub fn cjk_runs(s: &str) -> Vec<String> {
-    let mut runs = Vec::new();
-    let mut cur = String::new();
-    for c in s.chars() {
-        if is_cjk(c) {
-            cur.push(c);
-        } else if !cur.is_empty() {
-            runs.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        runs.push(cur);
-    }
-    runs
-}
-
-/// Indexes each CJK character (position i) and each bigram starting there (also position i),
-/// so a one-character query is a term and a longer one a phrase of bigrams.
-#[derive(Clone, Default)]
-struct CjkTokenizer;
-
-struct VecTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
-impl TokenStream for VecTokenStream {
-    fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
-    }
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
-}
-
-impl Tokenizer for CjkTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = Vec::new();
-        let mut position = 0usize;
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            if !is_cjk(chars[i].1) {
-                i += 1;
-                continue;
-            }
-            let run_start = i;
-            while i < chars.len() && is_cjk(chars[i].1) {
-                i += 1;
-            }
-            for k in run_start..i {
-                let (b0, c0) = chars[k];
-                let b1 = b0 + c0.len_utf8();
-                tokens.push(Token {
-                    offset_from: b0,
-                    offset_to: b1,
-                    position,
-                    text: c0.to_string(),
-                    position_length: 1,
-                });
-                if k + 1 < i {
-                    let c1 = chars[k + 1].1;
-                    tokens.push(Token {
-                        offset_from: b0,
-                        offset_to: b1 + c1.len_utf8(),
-                        position,
-                        text: format!("{c0}{c1}"),
-                        position_length: 1,
-                    });
-                }
-                position += 1;
-            }
-            // Runs separated by other text are not adjacent.
-            position += 1;
-        }
-        VecTokenStream { tokens, next: 0 }
-    }
-}
-
-/// A character indexed by `SYMBOL_TOKENIZER`: emoji, dingbats, arrows, currency and math signs.
-pub fn is_symbol(c: char) -> bool {
-    use finl_unicode::categories::CharacterCategories;
-    !c.is_alphanumeric() && c.is_symbol()
-}
-
-pub fn has_symbols(s: &str) -> bool {
-    s.chars().any(is_symbol)
-}
-
-/// One token per symbol, at consecutive positions unless words come between (so "★ ☆" and
-/// "★☆" are the same phrase, and "★ and ☆" is not).
-#[derive(Clone, Default)]
-struct SymbolTokenizer;
-
-impl Tokenizer for SymbolTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = Vec::new();
-        let mut position = 0usize;
-        let mut word_between = false;
-        for (b, c) in text.char_indices() {
-            if is_symbol(c) {
-                if word_between && !tokens.is_empty() {
-                    position += 1;
-                }
-                word_between = false;
-                tokens.push(Token {
-                    offset_from: b,
-                    offset_to: b + c.len_utf8(),
-                    position,
-                    text: c.to_string(),
-                    position_length: 1,
-                });
-                position += 1;
-            } else if c.is_alphanumeric() {
-                word_between = true;
-            }
-        }
-        VecTokenStream { tokens, next: 0 }
-    }
-}
-
-/// The terms a piece of text becomes under one of our analyzers, as a query would use them.
-/// For `CJK_TOKENIZER` that is the bigrams of each run (a one-character run stays itself).
-pub fn analyze(tokenizer: &str, text: &str) -> Vec<String> {
-    if tokenizer == CJK_TOKENIZER {
-        let mut out = Vec::new();
-        for run in cjk_runs(text) {
-            let cs: Vec<char> = run.chars().collect();
-            if cs.len() == 1 {
-                out.push(run);
-            } else {
-                out.extend(cs.windows(2).map(|w| w.iter().collect::<String>()));
-            }
-        }
-        return out;
-    }
-    if tokenizer == SYMBOL_TOKENIZER {
-        return text
-            .chars()
-            .filter(|c| is_symbol(*c))
-            .map(String::from)
-            .collect();
-    }
-    let mut analyzer = if tokenizer == TEXT_TOKENIZER {
-        text_analyzer()
-    } else {
-        plain_analyzer()
-    };
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(t) = stream.next() {
-        out.push(t.text.clone());
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Schema
-
-/// The fields of one kind of document. Sessions and passages have separate fields (`s_text`,
-/// `p_text`, ...) in one index: a search for one kind then needs no filter on the kind (a
-/// one-word query is one posting list, so its count is known without visiting it and its top
-/// hits can be found by block-max WAND), each kind has its own ranking statistics (a quote is
-/// not scored against the length of a whole note), and a save is still one commit.
-#[derive(Clone, Copy, Debug)]
-pub struct KindFields {
-    /// Sessions: title, note and every coder's memo; passages: the quote and its memo.
-    /// Analysed by `INDEX_TOKENIZER` (words and their stems), with positions.
-    pub text: Field,
-    pub cjk: Field,
-    /// The symbols of the same text (`SYMBOL_TOKENIZER`), filled only when it has some.
-    pub symbols: Field,
-    pub title: Field,
-    pub memo: Field,
-    /// Stored only: the keys of the themes (passages: the coding's theme).
-    pub theme_key: Field,
-    pub agency: Field,
-    pub session_type: Field,
-    pub county: Field,
-    pub facilitator: Field,
-    pub coder: Field,
-    pub tag: Field,
-    /// The keyword fields' whole values (`EXACT_TOKENIZER`), one term a value.
-    pub agency_exact: Field,
-    pub county_exact: Field,
-    pub facilitator_exact: Field,
-    pub coder_exact: Field,
-    pub tag_exact: Field,
-    /// Facets for counting and for `theme:`: `/agency/<name>`, `/month/<yyyy-mm>`, and
-    /// `/theme/<key>` for each coded theme and each of its ancestors.
-    pub counts: Field,
-}
-
-/// The index's fields, by role.
-#[derive(Clone, Copy, Debug)]
-pub struct IndexFields {
-    pub kind: Field,
-    /// Also a fast column, so the sessions an index holds are listed without reading documents.
-    pub session_id: Field,
-    /// Session documents only: what the session's files were when it was indexed (a fast
-    /// column; see `core::index_sync`).
-    pub sources: Field,
-    pub coding_id: Field,
-    /// Stored only: the note or the quote, returned with hits.
-    pub body: Field,
-    pub start: Field,
-    pub end: Field,
-    /// The session's date, on every document: one dense fast column, so a date range is a
-    /// scan of plain values (a column holding only some documents answers each lookup through
-    /// an index of which documents have a value).
-    pub date: Field,
-    pub sessions: KindFields,
-    pub passages: KindFields,
-}
-
-/// The per-kind field names, without the kind's prefix.
-const KIND_FIELDS: [&str; 18] = [
-    "text",
-    "cjk",
-    "symbols",
-    "title",
-    "memo",
-    "theme_key",
-    "agency",
-    "type",
-    "county",
-    "facilitator",
-    "coder",
-    "tag",
-    "agency_exact",
-    "county_exact",
-    "facilitator_exact",
-    "coder_exact",
-    "tag_exact",
-    "counts",
-];
-
-impl IndexFields {
-    pub fn from_schema(schema: &Schema) -> IndexFields {
-        let f = |name: &str| {
-            schema
-                .get_field(name)
-                .unwrap_or_else(|_| panic!("index schema lacks field {name}"))
-        };
-        let kind_fields = |kind: HitKind| {
-            let g = |name: &str| f(&format!("{}_{name}", kind.prefix()));
-            KindFields {
-                text: g("text"),
-                cjk: g("cjk"),
-                symbols: g("symbols"),
-                title: g("title"),
-                memo: g("memo"),
-                theme_key: g("theme_key"),
-                agency: g("agency"),
-                session_type: g("type"),
-                county: g("county"),
-                facilitator: g("facilitator"),
-                coder: g("coder"),
-                tag: g("tag"),
-                agency_exact: g("agency_exact"),
-                county_exact: g("county_exact"),
-                facilitator_exact: g("facilitator_exact"),
-                coder_exact: g("coder_exact"),
-                tag_exact: g("tag_exact"),
-                counts: g("counts"),
-            }
-        };
-        IndexFields {
-            kind: f("kind"),
-            session_id: f("session_id"),
-            sources: f("sources"),
-            coding_id: f("coding_id"),
-            body: f("body"),
-            start: f("start"),
-            end: f("end"),
-            date: f("date"),
-            sessions: kind_fields(HitKind::Sessions),
-            passages: kind_fields(HitKind::Passages),
-        }
-    }
-
-    pub fn of(&self, kind: HitKind) -> &KindFields {
-        match kind {
-            HitKind::Sessions => &self.sessions,
-            HitKind::Passages => &self.passages,
-        }
-    }
-}
-
-/// The index schema (version `SCHEMA_VERSION`).
-pub fn build_schema() -> Schema {
-    let mut b = Schema::builder();
-    let analyzed = |tokenizer: &str| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-    };
-    b.add_text_field("kind", STRING | STORED);
-    b.add_text_field("session_id", STRING | STORED | FAST);
-    b.add_u64_field("sources", FAST);
-    b.add_text_field("coding_id", STRING | STORED);
-    b.add_text_field("body", TextOptions::default().set_stored());
-    b.add_u64_field("start", STORED);
-    b.add_u64_field("end", STORED);
-    b.add_date_field(
-        "date",
-        DateOptions::from(INDEXED | STORED)
-            .set_fast()
-            .set_precision(DateTimePrecision::Seconds),
-    );
-    for kind in [HitKind::Sessions, HitKind::Passages] {
-        for name in KIND_FIELDS {
-            let full = format!("{}_{name}", kind.prefix());
-            match name {
-                "text" => b.add_text_field(&full, analyzed(INDEX_TOKENIZER)),
-                "cjk" => b.add_text_field(&full, analyzed(CJK_TOKENIZER)),
-                "symbols" => b.add_text_field(&full, analyzed(SYMBOL_TOKENIZER)),
-                "title" | "memo" => b.add_text_field(&full, analyzed(INDEX_TOKENIZER).set_stored()),
-                "counts" => b.add_facet_field(&full, FacetOptions::default()),
-                "theme_key" => b.add_text_field(&full, STORED),
-                "type" => b.add_text_field(&full, STRING | STORED),
-                _ if name.ends_with("_exact") => b.add_text_field(
-                    &full,
-                    TextOptions::default().set_indexing_options(
-                        TextFieldIndexing::default()
-                            .set_tokenizer(EXACT_TOKENIZER)
-                            .set_index_option(IndexRecordOption::Basic),
-                    ),
-                ),
-                _ => b.add_text_field(&full, analyzed(PLAIN_TOKENIZER).set_stored()),
-            };
-        }
-    }
-    b.build()
-}
+// Facets
 
 /// The facet path of a theme: its ancestors' keys, then its own (`["collaboration", "trust"]`).
 /// A key missing from the codebook is a top-level path of its own.
 pub fn theme_path(codebook: &Codebook, key: &str) -> Vec<String> {
-    let mut path = vec![key.to_string()];
-    let mut cur = key.to_string();
-    // Bounded walk: a cycle in a hand-edited codebook must not hang us.
-    for _ in 0..16 {
-        let parent = codebook
-            .themes
-            .iter()
-            .find(|t| t.key == cur)
-            .and_then(|t| t.parent.clone());
-        match parent {
-            Some(p) if !path.contains(&p) => {
-                path.insert(0, p.clone());
-                cur = p;
-            }
-            _ => break,
-        }
-    }
+    theme_path_in(&codebook.hierarchy(), key)
+}
+
+/// `theme_path` with the parents already resolved (once per batch of documents). The whole
+/// chain, however deep: a filter on a theme must find passages coded at any depth below it.
+fn theme_path_in(hierarchy: &crate::core::codebook::Hierarchy<'_>, key: &str) -> Vec<String> {
+    let mut path: Vec<String> = hierarchy.ancestors(key).map(|t| t.key.clone()).collect();
+    path.reverse();
+    path.push(key.to_string());
     path
 }
 
@@ -841,37 +141,6 @@ pub enum IndexHealth {
 impl IndexHealth {
     pub fn needs_rebuild(&self) -> bool {
         !matches!(self, IndexHealth::Ok)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HitKind {
-    Passages,
-    Sessions,
-}
-
-impl HitKind {
-    fn key(self) -> &'static str {
-        match self {
-            HitKind::Passages => "passage",
-            HitKind::Sessions => "session",
-        }
-    }
-
-    /// The prefix of this kind's field names.
-    fn prefix(self) -> &'static str {
-        match self {
-            HitKind::Passages => "p",
-            HitKind::Sessions => "s",
-        }
-    }
-
-    /// All documents of this kind: the base of a query made only of exclusions.
-    pub fn all_query(self, fields: &IndexFields) -> Box<dyn TantivyQuery> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(fields.kind, self.key()),
-            IndexRecordOption::Basic,
-        ))
     }
 }
 
@@ -1092,7 +361,7 @@ fn read_marker(dir: &Path) -> Option<u32> {
 #[doc(hidden)]
 pub fn bench_plain_index(dir: &Path) -> tantivy::Result<Index> {
     let index = Index::create_in_dir(dir, build_schema())?;
-    register_tokenizers(&index, None);
+    analysis::register_tokenizers(&index, None);
     Ok(index)
 }
 
@@ -1240,7 +509,7 @@ impl SearchIndex {
                 "its word list ({VOCABULARY_FILE}) cannot be used: {e}"
             ))
         })?);
-        register_tokenizers(&index, writable.then(|| vocabulary.clone()));
+        analysis::register_tokenizers(&index, writable.then(|| vocabulary.clone()));
         let writer = if writable {
             match index.writer(WRITER_MEMORY) {
                 Ok(w) => Some(w),
@@ -1334,7 +603,7 @@ impl SearchIndex {
         create_private_dir(dir)?;
         let index = Index::create_in_dir(dir, build_schema())?;
         let vocabulary = Arc::new(Vocabulary::new(dir));
-        register_tokenizers(&index, Some(vocabulary.clone()));
+        analysis::register_tokenizers(&index, Some(vocabulary.clone()));
         let writer = match index.writer(WRITER_MEMORY) {
             Ok(w) => w,
             Err(e) if is_lock_error(&e) => return Err(IndexError::Locked(dir.to_path_buf())),
@@ -1664,11 +933,12 @@ impl SearchIndex {
             doc.add_date(f.date, date);
             doc.add_facet(k.counts, Facet::from_path(["month", month.as_str()]));
         };
+        let hierarchy = self.codebook.hierarchy();
         let add_themes = |doc: &mut TantivyDocument, k: &KindFields, keys: &BTreeSet<&str>| {
             let mut with_ancestors: BTreeSet<String> = BTreeSet::new();
             for key in keys {
                 doc.add_text(k.theme_key, key);
-                with_ancestors.extend(theme_path(&self.codebook, key));
+                with_ancestors.extend(theme_path_in(&hierarchy, key));
             }
             for key in with_ancestors {
                 doc.add_facet(k.counts, Facet::from_path(["theme", key.as_str()]));
@@ -1833,7 +1103,7 @@ impl SearchIndex {
             searcher: &searcher,
             vocabulary: &self.vocabulary,
         };
-        let q = query::to_tantivy(&query.ast, f, kind, &self.codebook, &terms)?;
+        let q = to_tantivy(&query.ast, f, kind, &self.codebook, &terms)?;
         let by_date = match order {
             Order::Newest => true,
             Order::Score => false,
@@ -1997,7 +1267,7 @@ impl SearchIndex {
 }
 
 /// Spells out prefixes, fuzzy words and keyword values from the term dictionaries of the
-/// segments a search reads (see `query::TermExpander`).
+/// segments a search reads (see `query_plan::TermExpander`).
 struct IndexTerms<'a> {
     searcher: &'a tantivy::Searcher,
     vocabulary: &'a Vocabulary,
@@ -2025,7 +1295,7 @@ impl IndexTerms<'_> {
     }
 }
 
-impl query::TermExpander for IndexTerms<'_> {
+impl TermExpander for IndexTerms<'_> {
     fn prefixed(&self, field: Field, prefix: &str, max: usize) -> Option<Vec<String>> {
         self.collect(field, &Prefix(prefix.as_bytes()), max)
     }
@@ -2168,8 +1438,8 @@ impl<'a> SnippetMaker<'a> {
         SnippetMaker {
             wanted,
             field,
-            text_analyzer: text_analyzer(),
-            plain_analyzer: plain_analyzer(),
+            text_analyzer: analysis::text_analyzer(),
+            plain_analyzer: analysis::plain_analyzer(),
             fuzzy: wanted
                 .fuzzy
                 .iter()
@@ -2316,80 +1586,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cjk_tokens_are_bigrams_and_unigrams() {
-        let mut t = CjkTokenizer;
-        let mut s = t.token_stream("a 我们的 b");
-        let mut got = Vec::new();
-        while let Some(tok) = s.next() {
-            got.push((tok.text.clone(), tok.position));
-        }
-        assert_eq!(
-            got,
-            vec![
-                ("我".into(), 0),
-                ("我们".into(), 0),
-                ("们".into(), 1),
-                ("们的".into(), 1),
-                ("的".into(), 2)
-            ]
-        );
-        assert_eq!(analyze(CJK_TOKENIZER, "我们的"), vec!["我们", "们的"]);
-        assert_eq!(analyze(CJK_TOKENIZER, "我"), vec!["我"]);
-    }
-
-    #[test]
-    fn analysis_folds_and_stems() {
-        assert_eq!(
-            analyze(TEXT_TOKENIZER, "Fathers DOÑA"),
-            vec!["father", "dona"]
-        );
-        assert_eq!(analyze(PLAIN_TOKENIZER, "Fathers"), vec!["fathers"]);
-    }
-
-    #[test]
-    fn indexing_keeps_one_stem_a_word_and_hands_the_words_to_the_vocabulary() {
-        let dir = tempfile::tempdir().unwrap();
-        let vocabulary = Arc::new(Vocabulary::new(dir.path()));
-        vocabulary.begin_rebuild();
-        let text = "Fathers planned; Doña trust";
-        let mut analyzer = index_analyzer(Some(vocabulary.clone()));
-        let mut stream = analyzer.token_stream(text);
-        let mut got = Vec::new();
-        while let Some(t) = stream.next() {
-            got.push((
-                t.text.clone(),
-                t.position,
-                &text[t.offset_from..t.offset_to],
-            ));
-        }
-        assert_eq!(
-            got,
-            vec![
-                ("father".to_string(), 0, "Fathers"),
-                ("plan".to_string(), 1, "planned"),
-                ("dona".to_string(), 2, "Doña"),
-                ("trust".to_string(), 3, "trust"),
-            ]
-        );
-        vocabulary.commit().unwrap();
-        assert_eq!(
-            vocabulary.matching(10, |_| true),
-            Some(
-                ["dona", "fathers", "planned", "trust"]
-                    .map(String::from)
-                    .to_vec()
-            )
-        );
-        // The cache answers the second time exactly as the stemmer did the first.
-        for _ in 0..2 {
-            assert_eq!(
-                analyze(TEXT_TOKENIZER, "connections Fathers"),
-                ["connect", "father"]
-            );
-        }
-    }
-
-    #[test]
     fn only_term_queries_are_counted_apart() {
         let schema = build_schema();
         let f = IndexFields::from_schema(&schema);
@@ -2446,5 +1642,29 @@ mod tests {
         .unwrap();
         assert_eq!(theme_path(&cb, "trust"), vec!["collaboration", "trust"]);
         assert_eq!(theme_path(&cb, "unknown"), vec!["unknown"]);
+    }
+
+    #[test]
+    fn theme_paths_reach_the_top_of_a_deep_chain_and_stop_at_a_cycle() {
+        // t0 <- t1 <- ... <- t39: a filter on t0 must see a passage coded t39.
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&format!(
+                "[[theme]]\nkey='t{i}'\nname='T{i}'\ncolour='#000000'\n"
+            ));
+            if i > 0 {
+                text.push_str(&format!("parent='t{}'\n", i - 1));
+            }
+        }
+        let cb: Codebook = toml::from_str(&text).unwrap();
+        let path = theme_path(&cb, "t39");
+        assert_eq!(path.len(), 40);
+        assert_eq!((path[0].as_str(), path[39].as_str()), ("t0", "t39"));
+        let cyclic: Codebook = toml::from_str(
+            "[[theme]]\nkey='a'\nname='A'\ncolour='#000000'\nparent='b'\n\
+             [[theme]]\nkey='b'\nname='B'\ncolour='#000000'\nparent='a'\n",
+        )
+        .unwrap();
+        assert_eq!(theme_path(&cyclic, "a"), vec!["b", "a"]);
     }
 }

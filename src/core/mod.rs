@@ -19,6 +19,7 @@ pub mod fold;
 pub mod index;
 pub mod index_sync;
 pub mod layout;
+pub mod parallel;
 pub mod query;
 pub mod session;
 pub mod session_file;

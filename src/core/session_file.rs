@@ -22,6 +22,7 @@ use serde::Deserialize;
 use std::fmt;
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::path::Path;
 use toml::Spanned;
 
 /// The line that opens and closes the front matter.
@@ -320,6 +321,36 @@ fn toml_message(e: &toml::de::Error) -> String {
     } else {
         msg.to_string()
     }
+}
+
+/// The store folder whose files are named by the id they hold (`sessions/<id>.md`).
+pub const SESSIONS_DIR: &str = "sessions";
+
+/// Read a session file's bytes: UTF-8 (else the line of the first bad byte), the format, and
+/// that the id in the file is the file's own name (`path`'s stem; an empty path skips that).
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Session, FormatError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| FormatError {
+        line: 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count(),
+        message: "the file is not UTF-8 text: save it as UTF-8".into(),
+    })?;
+    let s = parse_session_file(text)?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if !stem.is_empty()
+        && stem != s.meta.id.as_str()
+        && path.parent().is_some_and(|p| p.ends_with(SESSIONS_DIR))
+    {
+        return Err(FormatError {
+            line: 2,
+            message: format!(
+                "the id inside ({}) does not match the file name: rename the file to {}.md",
+                s.meta.id, s.meta.id
+            ),
+        });
+    }
+    Ok(s)
 }
 
 #[cfg(test)]

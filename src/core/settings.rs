@@ -9,8 +9,12 @@ use std::path::{Path, PathBuf};
 /// The store format this build reads and writes.
 pub const STORE_FORMAT: u32 = 1;
 
+/// The coder that settled disagreements are coded as, unless ripple.toml names another.
+pub const DEFAULT_CONSENSUS: &str = "consensus";
+
 /// An error in a settings file, with its path and line.
 #[derive(Debug, Clone, PartialEq, Eq)]
+
 pub struct SettingsError {
     pub path: PathBuf,
     pub line: Option<usize>,
@@ -128,7 +132,7 @@ impl StoreSettings {
             .as_deref()
             .map(str::trim)
             .filter(|c| !c.is_empty())
-            .unwrap_or(crate::core::agreement::consensus::DEFAULT_CONSENSUS)
+            .unwrap_or(DEFAULT_CONSENSUS)
     }
 }
 

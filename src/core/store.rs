@@ -17,8 +17,13 @@
 use crate::core::atomic::{
     atomic_write_in, create_private_dir, create_private_dir_in, refuse_links_below, LinkRefused,
 };
+pub use crate::core::file_key::FileStamp;
+use crate::core::file_key::{now_ns, RACY_NS};
+use crate::core::parallel::parallel_map;
 use crate::core::session::{Session, SessionId, SessionMeta};
-use crate::core::session_file::{is_valid_id, parse_session_file, to_file_string, FormatError};
+use crate::core::session_file::{
+    is_valid_id, parse_bytes, to_file_string, FormatError, SESSIONS_DIR,
+};
 use crate::core::settings::{SettingsError, StoreSettings};
 use crate::core::text::normalize_newlines;
 use catalog::{CatalogEntry, Parsed};
@@ -29,24 +34,26 @@ use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// The codebook a new store starts with.
 pub const DEFAULT_CODEBOOK: &str = include_str!("../../codebook/default.toml");
 
 mod catalog;
+mod draft;
 mod recovery;
-pub use recovery::{
+pub use draft::{
     decode_draft, diff_lines, encode_draft, merge, BaseCopy, Compared, DiffLine, DraftBase,
     FileVersion, LeftoverTemp, Merged, Recovery, RecoverySource, TempHolds,
 };
 
-const SESSIONS: &str = "sessions";
-const CODINGS: &str = "codings";
+const SESSIONS: &str = SESSIONS_DIR;
+/// The folder under the store root that holds all codings (`codings/<coder-slug>/<id>.json`,
+/// see `core::coding_store`).
+pub const CODINGS_DIR: &str = "codings";
+/// The folder under a drafts folder that holds coding drafts (see `core::coding_draft`).
+pub const CODING_DRAFTS: &str = "codings";
 const MACHINE: &str = ".ripple";
-/// A catalog entry for a file modified less than this long before it was read is re-checked on
-/// the next scan: a later edit within the same clock tick could otherwise keep the same mtime.
-const RACY_NS: i64 = 2_000_000_000;
 /// The store's `.gitignore`: machine-local files and interrupted writes are never shared.
 const GITIGNORE: &str =
     "# Machine-local files (lock, drafts, catalog, trash) are never shared.\n.ripple/\n\
@@ -144,34 +151,6 @@ impl StoreError {
 fn io_err<'a>(action: &str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreError + 'a {
     let action = action.to_string();
     move |e| StoreError::io(&action, path, e, String::new())
-}
-
-/// A file's modification time (ns since the epoch) and size: enough to notice outside edits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct FileStamp {
-    pub mtime_ns: i64,
-    pub size: u64,
-}
-
-impl FileStamp {
-    pub fn of(meta: &fs::Metadata) -> FileStamp {
-        let mtime_ns = meta.modified().ok().map(system_time_ns).unwrap_or_default();
-        FileStamp {
-            mtime_ns,
-            size: meta.len(),
-        }
-    }
-
-    pub fn of_path(path: &Path) -> Option<FileStamp> {
-        fs::metadata(path).ok().map(|m| FileStamp::of(&m))
-    }
-}
-
-fn system_time_ns(t: SystemTime) -> i64 {
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_nanos()).unwrap_or(i64::MAX),
-    }
 }
 
 /// What lists show about a session, without its text.
@@ -404,7 +383,7 @@ impl Store {
         self.root.join(SESSIONS).join(format!("{}.md", id.as_str()))
     }
     pub fn codings_dir(&self) -> PathBuf {
-        self.root.join(CODINGS)
+        self.root.join(CODINGS_DIR)
     }
     pub fn codebook_path(&self) -> PathBuf {
         self.root.join("codebook.toml")
@@ -831,7 +810,7 @@ impl Store {
             for coder in read.flatten() {
                 let file = coder.path().join(format!("{id}.json"));
                 if file.is_file() {
-                    moves.push((file, bin.join(CODINGS).join(coder.file_name())));
+                    moves.push((file, bin.join(CODINGS_DIR).join(coder.file_name())));
                 }
             }
         }
@@ -842,17 +821,14 @@ impl Store {
                 .map(|d| (d.to_path_buf(), "fallback-drafts")),
         );
         for (root, name) in roots {
-            let dir = root.join(crate::core::coding_draft::CODING_DRAFTS);
+            let dir = root.join(CODING_DRAFTS);
             let Ok(read) = fs::read_dir(&dir) else {
                 continue;
             };
             for coder in read.flatten() {
                 let file = coder.path().join(format!("{id}.json"));
                 if file.is_file() {
-                    let dest_dir = bin
-                        .join(name)
-                        .join(crate::core::coding_draft::CODING_DRAFTS)
-                        .join(coder.file_name());
+                    let dest_dir = bin.join(name).join(CODING_DRAFTS).join(coder.file_name());
                     moves.push((file, dest_dir));
                 }
             }
@@ -913,31 +889,6 @@ fn check_id(id: &SessionId) -> Result<(), StoreError> {
     }
 }
 
-fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Session, FormatError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| FormatError {
-        line: 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count(),
-        message: "the file is not UTF-8 text: save it as UTF-8".into(),
-    })?;
-    let s = parse_session_file(text)?;
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    if !stem.is_empty()
-        && stem != s.meta.id.as_str()
-        && path.parent().is_some_and(|p| p.ends_with(SESSIONS))
-    {
-        return Err(FormatError {
-            line: 2,
-            message: format!(
-                "the id inside ({}) does not match the file name: rename the file to {}.md",
-                s.meta.id, s.meta.id
-            ),
-        });
-    }
-    Ok(s)
-}
-
 /// Add a catalog entry to a scan, as a summary or a problem.
 fn emit(dir: &Path, name: &str, entry: &CatalogEntry, scan: &mut Scan) {
     let path = dir.join(name);
@@ -963,7 +914,7 @@ fn emit(dir: &Path, name: &str, entry: &CatalogEntry, scan: &mut Scan) {
 
 /// Parse files not (or no longer) in the catalog, on as many threads as there are cores.
 fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, CatalogEntry)> {
-    let now = system_time_ns(SystemTime::now());
+    let now = now_ns();
     let parse_one = |(name, stamp): &(String, FileStamp)| -> (String, CatalogEntry) {
         let path = dir.join(name);
         let parsed = if !is_valid_id(name.trim_end_matches(".md")) {
@@ -999,29 +950,6 @@ fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, Cata
         (name.clone(), entry)
     };
     parallel_map(&files, parse_one)
-}
-
-/// `items.iter().map(f)` on as many threads as there are cores (at most 8), in order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
-    if threads <= 1 || items.len() < 256 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker threads do not panic"))
-            .collect()
-    })
 }
 
 /// The first `PREVIEW_CHARS` code points of the note on one line.

@@ -1,4 +1,5 @@
-//! Text helpers shared by the core: line-ending normalisation and code-point offsets.
+//! Text helpers shared by the core and its shells: line-ending normalisation, code-point
+//! offsets, one-line previews and character classes.
 //!
 //! The one offset unit in Ripple is the Unicode code point (Rust `char`), counted from 0 over
 //! text with LF line endings. Byte offsets appear only inside functions that convert.
@@ -61,9 +62,64 @@ pub fn char_slice(s: &str, start: usize, end: usize) -> &str {
     &s[b0..b1]
 }
 
+/// Text on one line (whitespace runs become one space), cut to `max` code points with "…".
+pub fn one_line(s: &str, max: usize) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Character classes
+
+/// Han, kana, Hangul: scripts written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // hiragana, katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0x1100..=0x11FF    // Hangul jamo
+        | 0x3130..=0x318F    // Hangul compatibility jamo
+        | 0x20000..=0x2EBEF) // extensions B–F
+}
+
+pub fn has_cjk(s: &str) -> bool {
+    s.chars().any(is_cjk)
+}
+
+/// The maximal runs of CJK characters in `s`.
+pub fn cjk_runs(s: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        if is_cjk(c) {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            runs.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        runs.push(cur);
+    }
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_flattens_and_cuts() {
+        assert_eq!(one_line("a\n  b\tc", 10), "a b c");
+        assert_eq!(one_line("Doña Ana county 🙂", 8), "Doña An…");
+    }
 
     #[test]
     fn newlines_are_normalised() {

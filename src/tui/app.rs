@@ -128,7 +128,7 @@ impl ListState {
         let words: Vec<String> = self
             .filter
             .split_whitespace()
-            .map(crate::tui::form::fold)
+            .map(crate::core::fold::fold)
             .collect();
         self.shown = self
             .all
@@ -138,7 +138,7 @@ impl ListState {
                 if words.is_empty() {
                     return true;
                 }
-                let hay = crate::tui::form::fold(&format!(
+                let hay = crate::core::fold::fold(&format!(
                     "{} {} {} {} {} {} {} {}",
                     s.meta.title,
                     s.meta.date,

@@ -4,10 +4,13 @@
 //! `views/codings.rs`, `views/picker.rs` and `views/codebook.rs`.
 
 use crate::core::codebook::{Codebook, Theme, PALETTE};
-use crate::core::coding::{same_coder, AnchorStatus, CoderSessionFile, Coding, CodingId};
+use crate::core::coding::{
+    coder_slug, same_coder, AnchorStatus, CoderSessionFile, Coding, CodingId,
+};
 use crate::core::coding_draft;
 use crate::core::coding_store;
 use crate::core::document::NoteDocument;
+use crate::core::text::one_line;
 use crate::tui::app::{App, NoteState, Pane, Screen, Status, StatusKind};
 use crate::tui::keymap::{Action, Context, Motion};
 use crate::tui::text_view::{spans_for_codings, CodedSpan};
@@ -164,7 +167,7 @@ impl Picker {
             self.purpose,
             PickFor::NewCoding { .. } | PickFor::ChangeTheme(_)
         );
-        let key = coding_store::coder_slug(q);
+        let key = coder_slug(q);
         let exists = self.items.iter().any(|it| it.key.as_deref() == Some(&key));
         if offers_new && !q.is_empty() && !exists && crate::core::codebook::is_valid_key(&key) {
             self.items.push(PickItem {
@@ -407,17 +410,6 @@ fn trim_range(doc: &NoteDocument, start: usize, end: usize) -> (usize, usize) {
     (s, e)
 }
 
-fn short(text: &str, max: usize) -> String {
-    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() <= max {
-        one
-    } else {
-        let mut s: String = one.chars().take(max.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
-}
-
 impl App {
     fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
         self.status = Some(Status {
@@ -615,7 +607,7 @@ impl App {
                             StatusKind::Info,
                             format!(
                                 "Orphaned: its words “{}” are no longer in the note. Select new words in the editor and press a here, or d to discard it",
-                                short(&c.quote, 40)
+                                one_line(&c.quote, 40)
                             ),
                         );
                         return;
@@ -858,7 +850,7 @@ impl App {
             };
             (
                 PickFor::ChangeTheme(c.id.clone()),
-                format!("New theme for “{}”", short(&c.quote, 30)),
+                format!("New theme for “{}”", one_line(&c.quote, 30)),
             )
         } else {
             if self.refuse_read_only() {
@@ -878,7 +870,7 @@ impl App {
                 .unwrap_or_default();
             (
                 PickFor::NewCoding { start: s, end: e },
-                format!("Code “{}”", short(&quote, 30)),
+                format!("Code “{}”", one_line(&quote, 30)),
             )
         };
         let title = if fallback {
@@ -920,7 +912,7 @@ impl App {
                 return;
             }
         };
-        let quote = short(&coding.quote, 40);
+        let quote = one_line(&coding.quote, 40);
         match n.doc.add_coding(coding) {
             Ok(()) => {}
             Err(crate::core::document::DocumentError::Duplicate { id, .. }) => {
@@ -972,7 +964,7 @@ impl App {
             format!(
                 "Removed {} from “{}” · Ctrl-Z undoes",
                 c.theme,
-                short(&c.quote, 40)
+                one_line(&c.quote, 40)
             ),
         );
     }
@@ -983,7 +975,7 @@ impl App {
         };
         self.coding.prompt = Some(Prompt::new(
             PromptFor::CodingMemo(c.id.clone()),
-            format!("Memo on {} “{}”", c.theme, short(&c.quote, 30)),
+            format!("Memo on {} “{}”", c.theme, one_line(&c.quote, 30)),
             &c.memo,
         ));
     }
@@ -1510,10 +1502,10 @@ impl App {
     /// A note was opened: if an earlier run kept your codings of it in a draft, say so and
     /// how to restore them.
     pub(crate) fn offer_coding_draft(&mut self, drafts: Vec<coding_draft::CodingDraft>) {
-        let me = coding_store::coder_slug(&self.coding.coder);
+        let me = coder_slug(&self.coding.coder);
         let Some(d) = drafts
             .into_iter()
-            .filter(|d| coding_store::coder_slug(&d.file.coder) == me)
+            .filter(|d| coder_slug(&d.file.coder) == me)
             .max_by_key(|d| d.written)
         else {
             return;

@@ -1,6 +1,7 @@
 //! The session-details form: one single-line input per metadata field, with suggestions drawn
 //! from values already used in the store. Pure state; `views::form` draws it.
 
+use crate::core::fold::fold;
 use crate::core::session::{Participant, SessionMeta, SessionType};
 use chrono::NaiveDate;
 
@@ -406,15 +407,6 @@ pub fn parse_participants(s: &str) -> Result<Vec<Participant>, String> {
         out.push(Participant { role, count });
     }
     Ok(out)
-}
-
-/// Lowercase with accents removed, for matching "dona" to "Doña".
-pub fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 #[cfg(test)]

@@ -421,3 +421,47 @@ fn quick_keys_mean_what_the_screen_shows_while_coding() {
         .collect();
     assert_eq!(themes, [third.as_str(); 3]);
 }
+
+/// Names that differ only in punctuation map to one folder (`a/b` and `a-b` to `codings/a-b/`);
+/// they are still two coders: the second is refused the first one's file, neither adding to it
+/// nor removing from it, and the first one's file is left as it was.
+#[test]
+fn two_names_sharing_a_coder_folder_never_share_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_dir(&dir);
+    let id = cli_new(&store, "Shared folder", "2026-06-14", NOTE);
+    let theirs = code_add(&store, "a/b", &id, "trust", "we finally trust each other");
+    let file = std::fs::read_dir(store.join("codings/a-b"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let before = std::fs::read(&file).unwrap();
+
+    let add = ripple(
+        &store,
+        Some("a-b"),
+        &[
+            "code",
+            "add",
+            &id,
+            "roles",
+            "--quote",
+            "the investigator said",
+        ],
+    );
+    assert_ne!(add.code, 0, "{}", add.stdout);
+    assert!(add.stderr.contains("`a/b`"), "{}", add.stderr);
+    let rm = ripple(&store, Some("a-b"), &["code", "rm", &theirs[..8]]);
+    assert_ne!(rm.code, 0, "{}", rm.stdout);
+    assert!(rm.stderr.contains("a/b"), "{}", rm.stderr);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "a/b's file is untouched"
+    );
+
+    // Case and accents alone still name one coder.
+    code_add(&store, "A/B", &id, "roles", "the investigator said");
+}

@@ -9,6 +9,7 @@ mod cli_sessions;
 mod coding;
 mod coding_integrity;
 mod coding_refi;
+mod core_layers;
 mod crash_loop;
 mod editor;
 mod editor_props;

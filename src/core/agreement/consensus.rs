@@ -12,22 +12,23 @@
 //! agreed cluster, the codings of its first coder), so the consensus coding of a session is
 //! complete: the agreed passages and the settled ones.
 
+pub use super::disagreements::Settled;
 use super::disagreements::{clusters, Disagreement};
 use super::{Options, SessionCodings, ThemeMap};
 use crate::core::atomic::{atomic_write, create_private_dir};
 use crate::core::codebook::Codebook;
+use crate::core::coding::coder_slug;
 use crate::core::coding::{Coding, CodingId};
-use crate::core::coding_store::{self, coder_slug, codings_dir, new_coding, CodingFileError};
+use crate::core::coding_store::{self, codings_dir, new_coding, CodingFileError};
 use crate::core::session::SessionId;
 use crate::core::store::Store;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// The consensus coder's name when ripple.toml names none.
-pub const DEFAULT_CONSENSUS: &str = "consensus";
+/// The consensus coder's name when ripple.toml names none (kept with the settings).
+pub use crate::core::settings::DEFAULT_CONSENSUS;
 /// The decisions file in the consensus coder's folder.
 pub const DECISIONS_FILE: &str = "decisions.toml";
 
@@ -55,22 +56,13 @@ pub struct Decisions {
     pub decisions: Vec<Decision>,
 }
 
-/// The codings the consensus coder has decided on: (session, coding id).
-#[derive(Clone, Debug, Default)]
-pub struct Settled(HashSet<(String, String)>);
-
-impl Settled {
-    pub fn contains(&self, session: &SessionId, id: &CodingId) -> bool {
-        self.0.contains(&(session.0.clone(), id.0.clone()))
-    }
-
-    pub fn of(decisions: &Decisions) -> Settled {
-        Settled(
-            decisions
-                .decisions
+impl Decisions {
+    /// The codings decided on, which no longer count as disagreements.
+    pub fn settled(&self) -> Settled {
+        Settled::from_pairs(
+            self.decisions
                 .iter()
-                .flat_map(|d| d.codings.iter().map(|c| (d.session.clone(), c.clone())))
-                .collect(),
+                .flat_map(|d| d.codings.iter().map(|c| (d.session.clone(), c.clone()))),
         )
     }
 }
@@ -207,7 +199,7 @@ pub fn resolve(
     }
     let root = store.root();
     let mut decisions = load_decisions(root, consensus)?;
-    let settled = super::consensus::Settled::of(&decisions);
+    let settled = decisions.settled();
     let mut file = coding_store::load(root, consensus, &d.session)?;
     let text = &session.text;
     let find = |i: usize, id: &CodingId| session.codings[i].iter().find(|c| &c.id == id);

@@ -11,14 +11,28 @@
 //! A disagreement whose codings the consensus coder has all settled ([`super::consensus`]) is
 //! resolved and no longer listed.
 
-use super::consensus::Settled;
 use super::units::{paragraphs, Overlap, Unit};
 use super::{comparable, Options, SessionCodings, ThemeMap};
 use crate::core::codebook::Codebook;
 use crate::core::coding::{Coding, CodingId, CONTEXT_CHARS};
 use crate::core::session::SessionId;
 use crate::core::text::char_slice;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+
+/// The codings the consensus coder has decided on: (session, coding id). Their disagreements
+/// are settled and no longer listed (see `consensus::Decisions::settled`).
+#[derive(Clone, Debug, Default)]
+pub struct Settled(HashSet<(String, String)>);
+
+impl Settled {
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Settled {
+        Settled(pairs.into_iter().collect())
+    }
+
+    pub fn contains(&self, session: &SessionId, id: &CodingId) -> bool {
+        self.0.contains(&(session.0.clone(), id.0.clone()))
+    }
+}
 
 /// A coding taking part in a disagreement.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -415,7 +429,7 @@ mod tests {
                 at: chrono::Utc::now(),
             }],
         };
-        let settled = Settled::of(&decisions);
+        let settled = decisions.settled();
         let opts = Options::default();
         let coders = ["A".to_string(), "B".to_string()];
         let book = Codebook::builtin();

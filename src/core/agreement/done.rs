@@ -7,7 +7,8 @@
 //! holds, and a done session may have no codings at all (its file would not exist).
 
 use crate::core::atomic::{atomic_write, create_private_dir};
-use crate::core::coding_store::{coder_slug, codings_dir, CodingFileError};
+use crate::core::coding::coder_slug;
+use crate::core::coding_store::{codings_dir, CodingFileError};
 use crate::core::session::SessionId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -7,8 +7,9 @@
 use super::done::{self, DoneMarks};
 use super::SessionCodings;
 use crate::core::anchor::reattach_all;
+use crate::core::coding::coder_slug;
 use crate::core::coding::{AnchorStatus, CoderSessionFile};
-use crate::core::coding_store::{self, coder_slug, codings_dir, CodingFileError};
+use crate::core::coding_store::{self, codings_dir, CodingFileError};
 use crate::core::session::SessionId;
 use crate::core::store::{Store, StoreError};
 use std::collections::{BTreeSet, HashSet};

@@ -10,10 +10,11 @@
 //! the old codebook is put back, so the store is as it was. A crash during those renames
 //! (milliseconds) leaves the rest in `.ripple/import-*`.
 
+use super::error::ExchangeError;
 use super::plan::Plan;
-use super::ExchangeError;
 use crate::core::atomic::{create_private_dir, sync_dir};
-use crate::core::coding_store::{self, coder_slug};
+use crate::core::coding::coder_slug;
+use crate::core::coding_store;
 use crate::core::session_file::to_file_string;
 use crate::core::settings::{StoreSettings, STORE_FORMAT};
 use crate::core::store::Store;

@@ -26,8 +26,7 @@ use super::model::{
 };
 use crate::core::anchor::reattach_all;
 use crate::core::codebook::{Codebook, Theme};
-use crate::core::coding::{AnchorStatus, CoderSessionFile};
-use crate::core::coding_store::coder_slug;
+use crate::core::coding::{coder_slug, AnchorStatus, CoderSessionFile};
 use crate::core::evidence::{self, EvidenceItem};
 use crate::core::session::{Session, SessionId};
 use crate::core::session_file::format_date;

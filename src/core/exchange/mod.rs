@@ -4,7 +4,7 @@
 //!
 //! One job per file: `model` (the QDA-XML elements), `guid` (stable identifiers), `xml_write`
 //! and `xml_read`, `archive` (zip safety and atomic writing), `docx` (text of Word sources),
-//! `offsets` (how a writer counted positions), `codebook_map` (themes ⇄ codes), `export`
+//! `offsets` (how a writer counted positions), `codebook_map` (themes ⇄ codes), `error` (why an exchange failed), `export`
 //! (store → model), `plan` (model → what an import adds) and `apply` (writing it, all or
 //! nothing). This file opens the files to import.
 
@@ -12,6 +12,7 @@ pub mod apply;
 pub mod archive;
 pub mod codebook_map;
 pub mod docx;
+pub mod error;
 pub mod export;
 pub mod guid;
 pub mod model;
@@ -20,33 +21,14 @@ pub mod plan;
 pub mod xml_read;
 pub mod xml_write;
 
+pub use error::ExchangeError;
+
 use archive::{Archive, ArchiveProblem, Limits};
 use plan::{Fetch, SourceFiles};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use xml_read::Parsed;
-
-/// Why a file could not be exported or imported. Messages name the file (and the entry and line
-/// inside it) and, for refusals, why the file is not trusted.
-#[derive(Debug, thiserror::Error)]
-pub enum ExchangeError {
-    #[error("{}: {entry}:{line}:{column}: {message}", .file.display())]
-    Malformed {
-        file: PathBuf,
-        entry: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    #[error("{}: refused: {reason}", .file.display())]
-    Refused { file: PathBuf, reason: String },
-    #[error("{}: {message}", .file.display())]
-    Unreadable { file: PathBuf, message: String },
-    /// Writing the import failed; the store is as it was.
-    #[error("{0}")]
-    Apply(String),
-}
 
 /// The kinds of file Ripple exchanges, by extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

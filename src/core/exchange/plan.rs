@@ -20,15 +20,14 @@
 //! session this store exported, is found again and left alone rather than added twice.
 
 use super::codebook_map::{self, key_from_name};
+use super::error::ExchangeError;
 use super::guid;
 use super::model::{Code, CodebookFile, Guid, Note, Project, Source, SourceKind, VariableType};
 use super::offsets::{SourceText, Unit};
-use super::ExchangeError;
 use crate::core::codebook::{Codebook, Theme};
-use crate::core::coding::{AnchorStatus, CoderSessionFile, Coding, CONTEXT_CHARS};
-use crate::core::coding_store::coder_slug;
+use crate::core::coding::{coder_slug, AnchorStatus, CoderSessionFile, Coding, CONTEXT_CHARS};
 use crate::core::session::{Participant, Session, SessionId, SessionMeta, SessionType};
-use crate::core::text::normalize_newlines;
+use crate::core::text::{normalize_newlines, one_line};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -815,7 +814,7 @@ pub fn plan_project(
         for sel in &src.selections {
             let name = sel.name.as_deref().filter(|n| !n.trim().is_empty());
             let what = match name {
-                Some(n) => format!("selection “{}” in {label}", shorten(n)),
+                Some(n) => format!("selection “{}” in {label}", one_line(n, 60)),
                 None => format!("selection at line {} in {label}", sel.line),
             };
             let (Some(s), Some(e)) = (sel.start, sel.end) else {
@@ -859,13 +858,13 @@ pub fn plan_project(
                 plan.notes.push(format!(
                     "{what}: [{s}, {e}) is not the line its name gives (“{}”); imported at its \
                      offsets",
-                    shorten(covered)
+                    one_line(covered, 60)
                 ));
             } else if verified == Some(false) && looks_like_quote(name.unwrap_or(""), &st) {
                 plan.notes.push(format!(
                     "{what}: its name quotes other words than the text at [{s}, {e}) (“{}”); \
                      imported at its offsets",
-                    shorten(covered)
+                    one_line(covered, 60)
                 ));
             }
             let mut memo = String::new();
@@ -1024,7 +1023,7 @@ pub fn plan_project(
         .filter(|d| !d.trim().is_empty())
     {
         plan.skipped.push(Skipped {
-            what: format!("the project's description (“{}”)", shorten(d)),
+            what: format!("the project's description (“{}”)", one_line(d, 60)),
             reason: "a Ripple store has a name only".into(),
         });
     }
@@ -1091,16 +1090,4 @@ fn flat_codes(codes: &[Code]) -> Vec<(String, &Code)> {
 fn looks_like_quote(name: &str, st: &SourceText) -> bool {
     let n = name.trim().trim_end_matches('…');
     n.split_whitespace().count() >= 3 && st.lf.contains(n)
-}
-
-/// At most 60 characters of `s` on one line.
-pub fn shorten(s: &str) -> String {
-    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() <= 60 {
-        one
-    } else {
-        let mut t: String = one.chars().take(59).collect();
-        t.push('…');
-        t
-    }
 }

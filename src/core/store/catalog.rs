@@ -14,7 +14,8 @@
 //! item preceded by U+001F (so `[]` is empty and `[""]` is one U+001F); a participant item is
 //! `<count>:<role>`.
 
-use super::FileStamp;
+use crate::core::file_key::FileStamp;
+use crate::core::parallel::parallel_map;
 use crate::core::session::{Participant, SessionId, SessionMeta, SessionType};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -181,7 +182,7 @@ pub(super) fn decode(text: &str) -> Result<HashMap<String, CatalogEntry>, String
         return Err("not a catalog of this version".into());
     }
     let lines: Vec<&str> = lines.collect();
-    let decoded = super::parallel_map(&lines, |line| {
+    let decoded = parallel_map(&lines, |line| {
         if line.is_empty() {
             Ok(None)
         } else {

@@ -2,6 +2,7 @@
 //! mark and ORPHANED marker; the highlighted coding's memo and the note memo below.
 
 use crate::core::coding::AnchorStatus;
+use crate::core::text::one_line;
 use crate::tui::app::{App, Pane};
 use crate::tui::text_view::{contrast_text, parse_hex_colour};
 use crate::tui::theme::Palette;
@@ -18,17 +19,6 @@ pub fn chip(colour: &str, pal: &Palette) -> Style {
             .bg(Color::Rgb(rgb.0, rgb.1, rgb.2))
             .fg(contrast_text(rgb)),
         _ => pal.key(),
-    }
-}
-
-fn one_line(s: &str, max: usize) -> String {
-    let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() <= max {
-        one
-    } else {
-        let mut t: String = one.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
     }
 }
 

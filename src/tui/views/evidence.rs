@@ -16,7 +16,9 @@ use unicode_width::UnicodeWidthStr;
 /// Rows per passage: metadata, quote in context, memo.
 const ROWS: usize = 3;
 
-fn one_line(s: &str) -> String {
+/// Line breaks and tabs as spaces, the spacing otherwise as written (unlike
+/// `core::text::one_line`, nothing is collapsed or cut: the row is clipped where it ends).
+fn newlines_to_spaces(s: &str) -> String {
     s.replace(['\n', '\t'], " ")
 }
 
@@ -96,20 +98,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         lines.push(head);
         lines.push(Line::from(vec![
             Span::styled(
-                format!("     …{} ", one_line(&item.context_before)),
+                format!("     …{} ", newlines_to_spaces(&item.context_before)),
                 pal.dim(),
             ),
             Span::styled(
-                format!("“{}”", one_line(&item.quote)),
+                format!("“{}”", newlines_to_spaces(&item.quote)),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
-            Span::styled(format!(" {}…", one_line(&item.context_after)), pal.dim()),
+            Span::styled(
+                format!(" {}…", newlines_to_spaces(&item.context_after)),
+                pal.dim(),
+            ),
         ]));
         lines.push(if item.memo.trim().is_empty() {
             Line::from("")
         } else {
             Line::from(Span::styled(
-                format!("     memo: {}", one_line(&item.memo)),
+                format!("     memo: {}", newlines_to_spaces(&item.memo)),
                 Style::new().add_modifier(Modifier::ITALIC),
             ))
         });

@@ -68,8 +68,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                 } else {
                     value
                 };
-                let folded_typed = crate::tui::form::fold(typed);
-                if crate::tui::form::fold(s).starts_with(&folded_typed) {
+                let folded_typed = crate::core::fold::fold(typed);
+                if crate::core::fold::fold(s).starts_with(&folded_typed) {
                     let rest: String = s.chars().skip(typed.chars().count()).collect();
                     spans.push(Span::styled(rest, pal.ghost()));
                 }
