@@ -335,6 +335,11 @@ fn add(
     memo: &str,
     occurrence: Option<usize>,
 ) -> anyhow::Result<()> {
+    if occurrence == Some(0) {
+        return Err(usage(
+            "--occurrence counts from 1 (the first place the quote occurs)",
+        ));
+    }
     require_writable(store)?;
     let coder = require_coder(env)?;
     let book = load_codebook(store)?;

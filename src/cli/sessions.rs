@@ -454,7 +454,9 @@ fn draft_note(store: &Store, path: &std::path::Path, draft: &Session, base: &Dra
     let file = std::fs::read(store.session_path(&draft.meta.id)).ok();
     let about = match (&file, base) {
         (None, DraftBase::NoFile) => "; the session was never saved: open it in Ripple to keep it",
-        (None, _) => "; the session itself no longer exists",
+        (None, _) => {
+            "; there is no session file (never saved, or deleted since): open it in Ripple to keep the text"
+        }
         (Some(bytes), DraftBase::File(v)) if FileVersion::of(bytes) != *v => {
             "; the file changed since the draft was made: opening the session shows both"
         }

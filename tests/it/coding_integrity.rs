@@ -465,3 +465,26 @@ fn two_names_sharing_a_coder_folder_never_share_a_file() {
     // Case and accents alone still name one coder.
     code_add(&store, "A/B", &id, "roles", "the investigator said");
 }
+
+#[test]
+fn occurrence_zero_is_refused_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_dir(&dir);
+    let id = cli_new(&store, "Occurrence", "2026-06-14", NOTE);
+    let r = ripple(
+        &store,
+        Some("Ana"),
+        &[
+            "code",
+            "add",
+            &id,
+            "trust",
+            "--quote",
+            "trust",
+            "--occurrence",
+            "0",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("counts from 1"), "{}", r.stderr);
+}
