@@ -260,6 +260,16 @@ pub fn parse_session_file(text: &str) -> Result<Session, FormatError> {
     })
 }
 
+/// The note of a session file without its metadata: the text [`parse_session_file`] gives, for
+/// readers that need only the words (`agree` reads thousands of notes). The front matter is
+/// found but not parsed, so broken metadata does not keep the words from being read; every
+/// reader of the metadata (the list, `ripple check`) reports it.
+pub fn parse_note_only(text: &str) -> Result<String, FormatError> {
+    let text = normalize_newlines(text);
+    let (_, body) = split_front_matter(&text)?;
+    Ok(body.to_string())
+}
+
 /// Whether `s` can be a session id: 26 ASCII letters/digits (a ULID in either case). The id
 /// names the file, so anything else (slashes, dots) is refused.
 pub fn is_valid_id(s: &str) -> bool {
@@ -350,6 +360,25 @@ mod tests {
             },
             text: "Confianza grew 🙂\n我们\n".into(),
         }
+    }
+
+    #[test]
+    fn the_note_alone_is_the_parsed_text() {
+        let file = to_file_string(&sample());
+        let crlf = format!("\u{feff}{}", file.replace('\n', "\r\n"));
+        for f in [&file, &crlf] {
+            assert_eq!(
+                parse_note_only(f).unwrap(),
+                parse_session_file(f).unwrap().text
+            );
+        }
+        // Broken metadata does not hide the words; a file without its delimiters is refused.
+        let bad_date = file.replace("date = \"2026-06-14\"", "date = \"June\"");
+        assert_ne!(bad_date, file);
+        assert!(parse_session_file(&bad_date).is_err());
+        assert_eq!(parse_note_only(&bad_date).unwrap(), sample().text);
+        assert_eq!(parse_note_only("no front matter").unwrap_err().line, 1);
+        assert!(parse_note_only("+++\ntitle = \"x\"\nwords").is_err());
     }
 
     #[test]

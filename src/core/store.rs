@@ -18,7 +18,9 @@ use crate::core::atomic::{
     atomic_write_in, create_private_dir, create_private_dir_in, refuse_links_below, LinkRefused,
 };
 use crate::core::session::{Session, SessionId, SessionMeta};
-use crate::core::session_file::{is_valid_id, parse_session_file, to_file_string, FormatError};
+use crate::core::session_file::{
+    is_valid_id, parse_note_only, parse_session_file, to_file_string, FormatError,
+};
 use crate::core::settings::{SettingsError, StoreSettings};
 use crate::core::text::normalize_newlines;
 use catalog::{CatalogEntry, Parsed};
@@ -709,6 +711,16 @@ impl Store {
         parse_bytes(&path, &bytes).map_err(|error| StoreError::Format { path, error })
     }
 
+    /// Read one session's note alone, its metadata not parsed
+    /// ([`session_file::parse_note_only`](crate::core::session_file::parse_note_only)): for
+    /// readers of many notes that need only their words.
+    pub fn load_note(&self, id: &SessionId) -> Result<String, StoreError> {
+        let (path, bytes) = self.read_session_file(id)?;
+        utf8(&bytes)
+            .and_then(parse_note_only)
+            .map_err(|error| StoreError::Format { path, error })
+    }
+
     fn read_session_file(&self, id: &SessionId) -> Result<(PathBuf, Vec<u8>), StoreError> {
         check_id(id)?;
         let path = self.session_path(id);
@@ -919,15 +931,18 @@ fn check_id(id: &SessionId) -> Result<(), StoreError> {
     }
 }
 
-fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Session, FormatError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| FormatError {
+fn utf8(bytes: &[u8]) -> Result<&str, FormatError> {
+    std::str::from_utf8(bytes).map_err(|e| FormatError {
         line: 1 + bytes[..e.valid_up_to()]
             .iter()
             .filter(|&&b| b == b'\n')
             .count(),
         message: "the file is not UTF-8 text: save it as UTF-8".into(),
-    })?;
-    let s = parse_session_file(text)?;
+    })
+}
+
+fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Session, FormatError> {
+    let s = parse_session_file(utf8(bytes)?)?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if !stem.is_empty()
         && stem != s.meta.id.as_str()
