@@ -44,7 +44,6 @@ pub fn parse(text: &str) -> Result<Parsed, XmlProblem> {
     let doc = Document::parse_with_options(text, opts).map_err(|e| problem(text, e))?;
     let root = doc.root_element();
     let r = Reader {
-        doc: &doc,
         newlines: text
             .bytes()
             .enumerate()
@@ -98,8 +97,7 @@ fn problem(text: &str, e: roxmltree::Error) -> XmlProblem {
     }
 }
 
-struct Reader<'a, 'input> {
-    doc: &'a Document<'input>,
+struct Reader {
     /// The byte offset of every LF of the document, in order: a node's line is found by binary
     /// search. (`Document::text_pos_at` counts the lines from the start on every call, which
     /// made reading a project with 20,000 selections quadratic.)
@@ -156,7 +154,7 @@ fn note_refs(n: Node) -> Vec<Guid> {
         .collect()
 }
 
-impl Reader<'_, '_> {
+impl Reader {
     /// The 1-based line a node starts on: one more than the LFs before it.
     fn line(&self, n: Node) -> usize {
         let start = n.range().start;
@@ -404,7 +402,6 @@ mod tests {
         let xml = "<Project name=\"p\">\r\n<Sources>\n\n  <TextSource guid=\"S\" name=\"Doña 🙂\">\n<PlainTextContent>我们\nx</PlainTextContent><PlainTextSelection guid=\"X\"/>\n</TextSource>\n<PictureSource guid=\"P\"/></Sources></Project>\n";
         let doc = Document::parse(xml).unwrap();
         let r = Reader {
-            doc: &doc,
             newlines: xml.match_indices('\n').map(|(i, _)| i).collect(),
         };
         let mut lines = Vec::new();
