@@ -64,7 +64,7 @@ fn code_store(root: &Path, n: usize) {
                 quote: char_slice(&text, s, e).into(),
                 before: char_slice(&text, s.saturating_sub(CONTEXT_CHARS), s).into(),
                 after: char_slice(&text, e, e + CONTEXT_CHARS).into(),
-                memo: if count % 10 == 0 {
+                memo: if count.is_multiple_of(10) {
                     "Worth quoting in the report.".into()
                 } else {
                     String::new()
