@@ -93,17 +93,82 @@ const MIN_CONTEXT_MARGIN: usize = 4;
 /// 4. After a move, quote and context are refreshed from the text. An orphan keeps its quote
 ///    and context, with its offsets clamped to the text.
 pub fn reattach(text: &str, coding: &mut Coding) -> Reattach {
-    let chars: Vec<char> = text.chars().collect();
-    reattach_chars(&chars, coding)
+    reattach_all(text, std::slice::from_mut(coding))[0]
 }
 
-/// `reattach` for every coding of one note (the text is decoded once).
+/// `reattach` for every coding of one note.
+///
+/// Most codings sit exactly where they were stored: for those, the quote and its full context
+/// are compared byte for byte at the stored offsets ([`unchanged_in_place`]) without decoding
+/// the note. The note is decoded into code points (once) only when some coding needs the
+/// search.
 pub fn reattach_all(text: &str, codings: &mut [Coding]) -> Vec<Reattach> {
-    let chars: Vec<char> = text.chars().collect();
+    let points: Vec<usize> = codings.iter().flat_map(|c| [c.start, c.end]).collect();
+    let bytes = byte_offsets(text, &points);
+    let mut chars: Option<Vec<char>> = None;
     codings
         .iter_mut()
-        .map(|c| reattach_chars(&chars, c))
+        .zip(bytes.chunks_exact(2))
+        .map(|(c, b)| {
+            if unchanged_in_place(text, c, b[0], b[1]) {
+                c.status = AnchorStatus::Attached;
+                return Reattach::Unchanged;
+            }
+            let chars = chars.get_or_insert_with(|| decode(text));
+            reattach_chars(chars, c)
+        })
         .collect()
+}
+
+/// The code points of `text`, allocated once at their exact count.
+fn decode(text: &str) -> Vec<char> {
+    let mut chars = Vec::with_capacity(text.chars().count());
+    chars.extend(text.chars());
+    chars
+}
+
+/// The byte offset of each code-point offset in `points` (`None` past the end of `text`),
+/// found in one pass over the text.
+fn byte_offsets(text: &str, points: &[usize]) -> Vec<Option<usize>> {
+    if text.is_ascii() {
+        return points
+            .iter()
+            .map(|&p| (p <= text.len()).then_some(p))
+            .collect();
+    }
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_unstable_by_key(|&i| points[i]);
+    let mut out = vec![None; points.len()];
+    let mut next = order.into_iter().peekable();
+    let ends = text.char_indices().map(|(b, _)| b).chain([text.len()]);
+    for (point, byte) in ends.enumerate() {
+        while let Some(i) = next.next_if(|&i| points[i] == point) {
+            out[i] = Some(byte);
+        }
+        if next.peek().is_none() {
+            break;
+        }
+    }
+    out
+}
+
+/// Whether the coding's quote is still at its stored code-point offsets (whose byte offsets in
+/// `text` are `bs` and `be`) with all of its stored context around it: the case in which
+/// [`reattach_chars`] leaves it unchanged at once.
+///
+/// UTF-8 compares as code points do: a valid UTF-8 string equals the bytes of `text` at a
+/// code-point boundary exactly when it is the same code points there, so the check needs only
+/// the byte offsets of `start` and `end`, not a decoded note.
+fn unchanged_in_place(text: &str, coding: &Coding, bs: Option<usize>, be: Option<usize>) -> bool {
+    let (Some(bs), Some(be)) = (bs, be) else {
+        return false;
+    };
+    let bytes = text.as_bytes();
+    !coding.quote.is_empty()
+        && bs <= be
+        && &bytes[bs..be] == coding.quote.as_bytes()
+        && bytes[..bs].ends_with(coding.before.as_bytes())
+        && bytes[be..].starts_with(coding.after.as_bytes())
 }
 
 fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
@@ -522,6 +587,100 @@ mod reattach_tests {
         assert_eq!(r[1], Reattach::Orphaned);
     }
 
+    /// What the full search (`reattach_chars` on the decoded note) makes of `c` on `text`.
+    fn slow(text: &str, c: &Coding) -> (Reattach, Coding) {
+        let mut c = c.clone();
+        let chars: Vec<char> = text.chars().collect();
+        (reattach_chars(&chars, &mut c), c)
+    }
+
+    /// `reattach_all` (which skips the search for codings still in place) and the full search
+    /// agree on every coding: outcome, offsets, quote, context and status. (`updated` is the
+    /// time of a move, so it is compared only when nothing moved.)
+    fn assert_same_as_slow(text: &str, codings: &[Coding]) {
+        let mut fast = codings.to_vec();
+        let outcomes = reattach_all(text, &mut fast);
+        for ((c, f), r) in codings.iter().zip(&fast).zip(outcomes) {
+            let (sr, s) = slow(text, c);
+            assert_eq!(r, sr, "outcome of {:?} on {text:?}", c.quote);
+            assert_eq!(
+                (f.start, f.end, &f.quote, &f.before, &f.after, f.status),
+                (s.start, s.end, &s.quote, &s.before, &s.after, s.status),
+                "{:?} on {text:?}",
+                c.quote
+            );
+            if !matches!(r, Reattach::Moved { .. }) {
+                assert_eq!(f.updated, s.updated);
+            }
+        }
+    }
+
+    fn in_place(text: &str, c: &Coding) -> bool {
+        let b = byte_offsets(text, &[c.start, c.end]);
+        unchanged_in_place(text, c, b[0], b[1])
+    }
+
+    #[test]
+    fn byte_offsets_in_one_pass() {
+        let text = "añ🙂b我";
+        assert_eq!(
+            byte_offsets(text, &[5, 0, 3, 2, 6, 1, 4, 3]),
+            [
+                Some(11),
+                Some(0),
+                Some(7),
+                Some(3),
+                None,
+                Some(1),
+                Some(8),
+                Some(7)
+            ]
+        );
+        assert_eq!(byte_offsets("abc", &[3, 4, 0]), [Some(3), None, Some(0)]);
+        assert_eq!(byte_offsets("", &[0, 1]), [Some(0), None]);
+    }
+
+    #[test]
+    fn in_place_check_agrees_with_the_search() {
+        let old = "Doña Ana 🙂 said: «we trust them». 我们信任他们。 Calls 👩‍👩‍👧 go unanswered.";
+        let quotes = [
+            "we trust them",
+            "我们信任他们",
+            "Calls 👩‍👩‍👧 go",
+            "Doña",
+            "unanswered.",
+        ];
+        let codings: Vec<Coding> = quotes.iter().map(|q| code(old, q, None)).collect();
+        // Unchanged: every coding is in place, and the check alone decides.
+        for c in &codings {
+            assert!(in_place(old, c), "{:?}", c.quote);
+        }
+        assert_same_as_slow(old, &codings);
+        let variants = [
+            // Moved: an emoji and CJK text inserted before everything.
+            format!("👍🏽 新的 {old}"),
+            // Edited quote: a word of the CJK passage and of the first quote changed.
+            old.replace("信任", "相信").replace("trust", "trusted"),
+            // Same place, different surroundings (context refreshed, offsets kept).
+            old.replace("said:", "told:"),
+            // A combining accent in place of a precomposed one: a different code point count.
+            old.replace("Doña", "Don\u{303}a"),
+            // Text cut short: the last quote runs past the end.
+            old.chars().take(old.chars().count() - 3).collect(),
+            String::new(),
+        ];
+        for new in &variants {
+            assert_same_as_slow(new, &codings);
+        }
+        // The moved quotes are no longer in place by the check: the search runs for them.
+        assert!(!in_place(&variants[0], &codings[0]));
+        // A coding whose offsets run past the end of the note is never in place.
+        let mut past = codings[4].clone();
+        past.end += 1;
+        assert!(!in_place(old, &past));
+        assert_same_as_slow(old, &[past]);
+    }
+
     fn unicode_text() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
             "a",
@@ -611,6 +770,29 @@ mod reattach_tests {
             reattach(&new, &mut c);
             prop_assert!(on_words(&new, &c, q));
             prop_assert_eq!(char_slice(&new, c.end, c.end + 5), " CYFD");
+        }
+
+        #[test]
+        fn in_place_check_agrees_with_the_search_on_any_edit(
+            text in unicode_text(),
+            bounds in prop::collection::vec((0usize..80, 0usize..12), 1..5),
+            at in 0usize..200,
+            len in 0usize..10,
+            ins in unicode_text(),
+        ) {
+            let n = text.chars().count();
+            prop_assume!(n > 0);
+            let codings: Vec<Coding> = bounds
+                .iter()
+                .filter_map(|&(s, l)| {
+                    let s = s % n;
+                    let e = (s + 1 + l).min(n);
+                    new_coding(&text, &SessionId::new(), s, e, "trust", "Ana", "").ok()
+                })
+                .collect();
+            let new = edit(&text, 0, n, at, len, &ins);
+            assert_same_as_slow(&text, &codings);
+            assert_same_as_slow(&new, &codings);
         }
 
         #[test]

@@ -261,6 +261,16 @@ pub fn parse_session_file(text: &str) -> Result<Session, FormatError> {
     })
 }
 
+/// The note of a session file without its metadata: the text [`parse_session_file`] gives, for
+/// readers that need only the words (`agree` reads thousands of notes). The front matter is
+/// found but not parsed, so broken metadata does not keep the words from being read; every
+/// reader of the metadata (the list, `ripple check`) reports it.
+pub fn parse_note_only(text: &str) -> Result<String, FormatError> {
+    let text = normalize_newlines(text);
+    let (_, body) = split_front_matter(&text)?;
+    Ok(body.to_string())
+}
+
 /// Whether `s` can be a session id: 26 ASCII letters/digits (a ULID in either case). The id
 /// names the file, so anything else (slashes, dots) is refused.
 pub fn is_valid_id(s: &str) -> bool {
@@ -323,20 +333,24 @@ fn toml_message(e: &toml::de::Error) -> String {
     }
 }
 
+/// A file's bytes as text, or the line of the first byte that is not UTF-8.
+pub fn utf8_text(bytes: &[u8]) -> Result<&str, FormatError> {
+    std::str::from_utf8(bytes).map_err(|e| FormatError {
+        line: 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count(),
+        message: "the file is not UTF-8 text: save it as UTF-8".into(),
+    })
+}
+
 /// The store folder whose files are named by the id they hold (`sessions/<id>.md`).
 pub const SESSIONS_DIR: &str = "sessions";
 
 /// Read a session file's bytes: UTF-8 (else the line of the first bad byte), the format, and
 /// that the id in the file is the file's own name (`path`'s stem; an empty path skips that).
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Session, FormatError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| FormatError {
-        line: 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count(),
-        message: "the file is not UTF-8 text: save it as UTF-8".into(),
-    })?;
-    let s = parse_session_file(text)?;
+    let s = parse_session_file(utf8_text(bytes)?)?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if !stem.is_empty()
         && stem != s.meta.id.as_str()
@@ -381,6 +395,25 @@ mod tests {
             },
             text: "Confianza grew 🙂\n我们\n".into(),
         }
+    }
+
+    #[test]
+    fn the_note_alone_is_the_parsed_text() {
+        let file = to_file_string(&sample());
+        let crlf = format!("\u{feff}{}", file.replace('\n', "\r\n"));
+        for f in [&file, &crlf] {
+            assert_eq!(
+                parse_note_only(f).unwrap(),
+                parse_session_file(f).unwrap().text
+            );
+        }
+        // Broken metadata does not hide the words; a file without its delimiters is refused.
+        let bad_date = file.replace("date = \"2026-06-14\"", "date = \"June\"");
+        assert_ne!(bad_date, file);
+        assert!(parse_session_file(&bad_date).is_err());
+        assert_eq!(parse_note_only(&bad_date).unwrap(), sample().text);
+        assert_eq!(parse_note_only("no front matter").unwrap_err().line, 1);
+        assert!(parse_note_only("+++\ntitle = \"x\"\nwords").is_err());
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::core::file_key::{now_ns, RACY_NS};
 use crate::core::parallel::parallel_map;
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::session_file::{
-    is_valid_id, parse_bytes, to_file_string, FormatError, SESSIONS_DIR,
+    is_valid_id, parse_bytes, parse_note_only, to_file_string, utf8_text, FormatError, SESSIONS_DIR,
 };
 use crate::core::settings::{SettingsError, StoreSettings};
 use crate::core::text::normalize_newlines;
@@ -681,23 +681,39 @@ impl Store {
         }
     }
 
-    /// Read and parse one session.
+    /// Read and parse one session. (Readers that only look, such as `agree` over thousands of
+    /// notes, come here: no copy of the bytes is kept and no file version is computed.)
     pub fn load(&self, id: &SessionId) -> Result<Session, StoreError> {
-        self.load_with_base(id).map(|(s, _)| s)
+        let (path, bytes) = self.read_session_file(id)?;
+        parse_bytes(&path, &bytes).map_err(|error| StoreError::Format { path, error })
+    }
+
+    /// Read one session's note alone, its metadata not parsed
+    /// ([`session_file::parse_note_only`](crate::core::session_file::parse_note_only)): for
+    /// readers of many notes that need only their words.
+    pub fn load_note(&self, id: &SessionId) -> Result<String, StoreError> {
+        let (path, bytes) = self.read_session_file(id)?;
+        utf8_text(&bytes)
+            .and_then(parse_note_only)
+            .map_err(|error| StoreError::Format { path, error })
+    }
+
+    fn read_session_file(&self, id: &SessionId) -> Result<(PathBuf, Vec<u8>), StoreError> {
+        check_id(id)?;
+        let path = self.session_path(id);
+        match fs::read(&path) {
+            Ok(b) => Ok((path, b)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(StoreError::NotFound(id.to_string()))
+            }
+            Err(e) => Err(StoreError::io("read", &path, e, String::new())),
+        }
     }
 
     /// Read and parse one session, with the file's bytes and version: what an editor's text is
     /// then made from.
     pub fn load_with_base(&self, id: &SessionId) -> Result<(Session, BaseCopy), StoreError> {
-        check_id(id)?;
-        let path = self.session_path(id);
-        let text = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(StoreError::NotFound(id.to_string()))
-            }
-            Err(e) => return Err(StoreError::io("read", &path, e, String::new())),
-        };
+        let (path, text) = self.read_session_file(id)?;
         let session =
             parse_bytes(&path, &text).map_err(|error| StoreError::Format { path, error })?;
         // Parsing succeeded, so the bytes are UTF-8.

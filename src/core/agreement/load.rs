@@ -204,8 +204,9 @@ pub fn load(store: &Store, coders: &[CoderInfo], ids: &[SessionId]) -> Loaded {
 }
 
 fn load_one(store: &Store, coders: &[CoderInfo], id: &SessionId) -> One {
-    let session = match store.load(id) {
-        Ok(s) => s,
+    // Only the words are compared: the note is read without parsing its metadata.
+    let text = match store.load_note(id) {
+        Ok(t) => t,
         Err(StoreError::NotFound(_)) => return One::Gone,
         Err(e) => return One::Problem(format!("session {} left out: {e}", id.short())),
     };
@@ -227,7 +228,7 @@ fn load_one(store: &Store, coders: &[CoderInfo], id: &SessionId) -> One {
             }
         };
         let mut cs = file.codings;
-        reattach_all(&session.text, &mut cs);
+        reattach_all(&text, &mut cs);
         orphans += cs
             .iter()
             .filter(|c| c.status == AnchorStatus::Orphaned)
@@ -237,7 +238,7 @@ fn load_one(store: &Store, coders: &[CoderInfo], id: &SessionId) -> One {
     One::Session(
         SessionCodings {
             session: id.clone(),
-            text: session.text,
+            text,
             codings,
         },
         orphans,
