@@ -179,7 +179,7 @@ fn export_ratings(store_root: &Path, dir: &Path, unit: &str, themes: &[String]) 
     std::fs::create_dir_all(&out).unwrap();
     let store = Store::open_read_only(store_root).unwrap();
     let (coders, _) = load::coders(store_root);
-    let ids = load::session_ids(&store, &coders, load::SessionChoice::Done, None);
+    let (ids, _) = load::session_ids(&store, &coders, load::SessionChoice::Done, None);
     let loaded = load::load(&store, &coders, &ids);
     for theme in themes {
         let mut cols = [Vec::new(), Vec::new()];

@@ -107,9 +107,9 @@ pub fn run(args: &AgreeArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
         SessionsArg::Done => SessionChoice::Done,
         SessionsArg::All => SessionChoice::All,
     };
-    let ids = load::session_ids(&store, &coders, choice, only.as_ref());
+    let (ids, unreadable) = load::session_ids(&store, &coders, choice, only.as_ref());
     let loaded = load::load(&store, &coders, &ids);
-    for w in &loaded.warnings {
+    for w in unreadable.iter().chain(&loaded.warnings) {
         eprintln!("warning: {w}");
     }
     let names: Vec<String> = coders.iter().map(|c| c.name.clone()).collect();

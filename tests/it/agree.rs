@@ -432,6 +432,28 @@ fn bad_input_gets_a_clear_message() {
     );
 }
 
+/// A session file the store cannot read is never compared silently as if it were not there.
+#[test]
+fn an_unreadable_session_is_named_not_silently_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, [s1, _, _]) = fixture(dir.path());
+    let file = root.join("sessions").join(format!("{s1}.md"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let broken = text.replacen("date = \"2026-06-14\"", "date = \"2026-13-45\"", 1);
+    assert_ne!(broken, text);
+    std::fs::write(&file, broken).unwrap();
+    let r = ok(ripple(
+        &root,
+        ANA,
+        &["agree", ANA, LUIS, "--sessions", "all"],
+    ));
+    assert!(
+        r.stderr.contains(&format!("{s1}.md")) && r.stderr.contains("left out of the comparison"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn done_marks_choose_the_sessions_and_undo_removes_them() {
     let dir = tempfile::tempdir().unwrap();

@@ -112,17 +112,20 @@ pub fn find_coder<'a>(coders: &'a [CoderInfo], name: &str) -> Option<&'a CoderIn
     coders.iter().find(|c| c.slug == slug)
 }
 
-/// The sessions to compare, sorted by id. `only` restricts them further (a search's sessions).
+/// The sessions to compare, sorted by id, and a warning for each session file the store could
+/// not read (with `SessionChoice::All` such a file is left out, and the user is told).
+/// `only` restricts them further (a search's sessions).
 pub fn session_ids(
     store: &Store,
     coders: &[CoderInfo],
     choice: SessionChoice,
     only: Option<&HashSet<SessionId>>,
-) -> Vec<SessionId> {
+) -> (Vec<SessionId>, Vec<String>) {
+    let mut warnings = Vec::new();
     let mut ids: Vec<SessionId> = match choice {
         SessionChoice::Done => {
             let Some((first, rest)) = coders.split_first() else {
-                return Vec::new();
+                return (Vec::new(), warnings);
             };
             first
                 .done
@@ -132,20 +135,26 @@ pub fn session_ids(
                 .map(|id| SessionId(id.clone()))
                 .collect()
         }
-        SessionChoice::All => store
-            .scan()
-            .sessions
-            .iter()
-            .map(|s| s.meta.id.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        SessionChoice::All => {
+            let scan = store.scan();
+            warnings.extend(
+                scan.problems
+                    .iter()
+                    .map(|p| format!("{p} (left out of the comparison)")),
+            );
+            scan.sessions
+                .iter()
+                .map(|s| s.meta.id.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        }
     };
     if let Some(only) = only {
         ids.retain(|id| only.contains(id));
     }
     ids.sort();
-    ids
+    (ids, warnings)
 }
 
 /// What [`load`] read.
