@@ -174,8 +174,13 @@ pub fn save(root: &Path, file: &CoderSessionFile) -> Result<(), CodingFileError>
     let dir = path.parent().expect("file_path has a parent").to_path_buf();
     refuse_links_below(root, &path).map_err(|e| CodingFileError::io(&path, "write", e))?;
     if let Ok(bytes) = fs::read(&path) {
-        // A file that cannot be parsed is reported where it is read; here only its owner counts.
-        if let Ok(on_disk) = serde_json::from_slice::<CoderSessionFile>(&bytes) {
+        // Only the owner counts here (a file that cannot be parsed is reported where it is
+        // read), so only that field is decoded, not every coding.
+        #[derive(serde::Deserialize)]
+        struct Owner {
+            coder: String,
+        }
+        if let Ok(on_disk) = serde_json::from_slice::<Owner>(&bytes) {
             refuse_shared_folder(&path, &on_disk.coder, &file.coder)?;
         }
     }

@@ -25,7 +25,7 @@
 //!   the mark is left as it was, so the next quick check still looks at every file.
 
 use crate::core::codebook::Codebook;
-use crate::core::coding::Coding;
+use crate::core::coding::{CoderSessionFile, Coding};
 use crate::core::coding_store;
 use crate::core::file_key::{now_ns, FileKey};
 use crate::core::index::{IndexError, IndexItem, SearchIndex};
@@ -304,14 +304,11 @@ fn plan_at(
 fn load_item(store: &Store, id: &SessionId) -> Result<(IndexItem, Vec<String>), String> {
     let session = store.load(id).map_err(|e| e.to_string())?;
     let (files, errors) = coding_store::load_session(store.root(), id);
-    let mut codings: Vec<Coding> = Vec::new();
-    let mut memos = Vec::new();
+    let mut extra = Extra::default();
     for f in files {
-        if !f.memo.trim().is_empty() {
-            memos.push((f.coder.clone(), f.memo.clone()));
-        }
-        codings.extend(f.codings);
+        add_coder_file(&mut extra, f);
     }
+    let (codings, memos) = extra;
     let warnings = errors.iter().map(|e| e.to_string()).collect();
     Ok((
         IndexItem {
@@ -396,13 +393,17 @@ fn codings_by_session(store: &Store, warnings: &mut Vec<String>) -> HashMap<Sess
     warnings.extend(errors.iter().map(|e| e.to_string()));
     let mut by_session: HashMap<SessionId, Extra> = HashMap::new();
     for f in files {
-        let entry = by_session.entry(f.session.clone()).or_default();
-        if !f.memo.trim().is_empty() {
-            entry.1.push((f.coder.clone(), f.memo.clone()));
-        }
-        entry.0.extend(f.codings);
+        add_coder_file(by_session.entry(f.session.clone()).or_default(), f);
     }
     by_session
+}
+
+/// One coder's file added to its session's codings and memos (an empty memo is no memo).
+fn add_coder_file(extra: &mut Extra, f: CoderSessionFile) {
+    if !f.memo.trim().is_empty() {
+        extra.1.push((f.coder, f.memo));
+    }
+    extra.0.extend(f.codings);
 }
 
 /// Every session in a store with its codings and the coders' memos, as `SearchIndex::rebuild`

@@ -861,10 +861,7 @@ impl Store {
             self.create_dir(dest_dir)
                 .map_err(io_err("create", dest_dir))?;
             let dest = dest_dir.join(file.file_name().expect("a file name"));
-            // The fallback folder may be on another file system: copy, then remove.
-            fs::rename(file, &dest)
-                .or_else(|_| fs::copy(file, &dest).and_then(|_| fs::remove_file(file)))
-                .map_err(io_err("move to the trash", file))?;
+            move_file(file, &dest).map_err(io_err("move to the trash", file))?;
         }
         let _ = crate::core::atomic::sync_dir(&self.sessions_dir());
         self.clear_draft(id)?;
@@ -895,6 +892,12 @@ impl Store {
         v.extend(self.fallback_drafts.clone());
         v
     }
+}
+
+/// Move a file into the trash. The fallback drafts folder may be on another file system than
+/// the store: where a rename cannot cross, copy, then remove.
+fn move_file(from: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(from, to).or_else(|_| fs::copy(from, to).and_then(|_| fs::remove_file(from)))
 }
 
 fn check_id(id: &SessionId) -> Result<(), StoreError> {

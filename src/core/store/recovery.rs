@@ -342,9 +342,7 @@ impl Store {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let dest = bin.join(format!("{n}-{}", name.trim_start_matches('.')));
-            // The fallback folder may be on another file system: copy, then remove.
-            fs::rename(file, &dest)
-                .or_else(|_| fs::copy(file, &dest).and_then(|_| fs::remove_file(file)))
+            super::move_file(file, &dest)
                 .map_err(|e| StoreError::io("move to the trash", file, e, String::new()))?;
         }
         self.temp_files
