@@ -28,6 +28,10 @@ pub enum Context {
     Prompt,
     /// The codebook screen.
     Codebook,
+    /// The open note's file changed outside Ripple while it has unsaved edits: reload or keep.
+    Conflict,
+    /// Kept text (a draft, a save cut short) not made from the file as it is: choose a version.
+    Recovery,
 }
 
 impl Context {
@@ -47,6 +51,8 @@ impl Context {
             Context::Picker => "Theme picker",
             Context::Prompt => "Text input (memo, name)",
             Context::Codebook => "Codebook",
+            Context::Conflict => "The file changed outside Ripple (unsaved edits here)",
+            Context::Recovery => "Kept text differs from the file",
         }
     }
 }
@@ -152,6 +158,15 @@ pub enum Action {
     ThemeParent,
     ThemeMerge,
     ThemeDelete,
+    // The file changed outside Ripple / kept text differs from the file
+    /// Take the file from disk; our text goes to a recovery draft first.
+    ReloadFile,
+    /// Keep our text: the next save replaces the outside change.
+    KeepMine,
+    /// Kept text: take it instead of the file.
+    TakeDraft,
+    /// Kept text: merge it with the file.
+    Merge,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).
@@ -173,12 +188,16 @@ pub enum Motion {
     DocEnd,
 }
 
+/// One binding: in `context`, the chord `code` + `mods` does `action`. `hint` is the short label
+/// the status line shows beside the key (empty: the key is not the one hints show for its
+/// action); `help` is the help screen's description.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Binding {
     pub context: Context,
     pub code: KeyCode,
     pub mods: KeyModifiers,
     pub action: Action,
+    pub hint: &'static str,
     pub help: &'static str,
 }
 
@@ -188,20 +207,19 @@ const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 const ALT: KeyModifiers = KeyModifiers::ALT;
 const CTRL_SHIFT: KeyModifiers = KeyModifiers::CONTROL.union(KeyModifiers::SHIFT);
 
-const fn b(
-    context: Context,
-    code: KeyCode,
-    mods: KeyModifiers,
-    action: Action,
-    help: &'static str,
-) -> Binding {
-    Binding {
-        context,
-        code,
-        mods,
-        action,
-        help,
-    }
+/// One binding a line: `context, key, modifiers, action, "hint", "help";`.
+macro_rules! bindings {
+    ($($ctx:ident, $code:ident $(($arg:expr))?, $mods:ident, $action:ident $(($aarg:expr))?,
+       $hint:literal, $help:literal;)*) => {
+        &[$(Binding {
+            context: Context::$ctx,
+            code: KeyCode::$code $(($arg))?,
+            mods: $mods,
+            action: Action::$action $(($aarg))?,
+            hint: $hint,
+            help: $help,
+        }),*]
+    };
 }
 
 use Action as A;
@@ -210,1006 +228,317 @@ use KeyCode as K;
 
 /// The keymap. Order matters only for the help screen (first binding of an action is listed
 /// first) and for lookups (first match wins).
-pub const BINDINGS: &[Binding] = &[
+#[rustfmt::skip]
+pub const BINDINGS: &[Binding] = bindings! {
     // Everywhere
-    b(
-        C::Global,
-        K::F(1),
-        NONE,
-        A::Help,
-        "help (also ? outside text fields)",
-    ),
-    b(C::Global, K::Char('q'), CTRL, A::Quit, "quit (saves first)"),
-    b(
-        C::Global,
-        K::Char('c'),
-        CTRL,
-        A::QuitOrCopy,
-        "copy the selection; with none, quit (saves first)",
-    ),
-    b(C::Global, K::Char('s'), CTRL, A::Save, "save now"),
-    b(C::Global, K::Tab, NONE, A::NextPane, "next pane"),
-    b(C::Global, K::BackTab, SHIFT, A::PrevPane, "previous pane"),
-    b(C::Global, K::Esc, NONE, A::Back, "back / close"),
+    Global,        F(1),      NONE,       Help,                            "help", "help (also ? outside text fields)";
+    Global,        Char('q'), CTRL,       Quit,                            "quit", "quit (saves first)";
+    Global,        Char('c'), CTRL,       QuitOrCopy,                      "", "copy the selection; with none, quit (saves first)";
+    Global,        Char('s'), CTRL,       Save,                            "save", "save now";
+    Global,        Tab,       NONE,       NextPane,                        "next pane", "next pane";
+    Global,        BackTab,   SHIFT,      PrevPane,                        "", "previous pane";
+    Global,        Esc,       NONE,       Back,                            "back", "back / close";
     // Session list
-    b(C::List, K::Char('?'), NONE, A::Help, "help"),
-    b(C::List, K::Char('q'), NONE, A::Quit, "quit"),
-    b(C::List, K::Char('n'), NONE, A::NewSession, "new session"),
-    b(
-        C::List,
-        K::Enter,
-        NONE,
-        A::OpenSession,
-        "open the highlighted session",
-    ),
-    b(
-        C::List,
-        K::Char('f'),
-        NONE,
-        A::FocusFilter,
-        "filter (or just type any other letter)",
-    ),
-    b(
-        C::List,
-        K::Char('u'),
-        CTRL,
-        A::ClearFilter,
-        "clear the filter",
-    ),
-    b(C::List, K::Up, NONE, A::Up, "previous session"),
-    b(C::List, K::Char('k'), NONE, A::Up, "previous session"),
-    b(C::List, K::Down, NONE, A::Down, "next session"),
-    b(C::List, K::Char('j'), NONE, A::Down, "next session"),
-    b(C::List, K::PageUp, NONE, A::PageUp, "page up"),
-    b(C::List, K::PageDown, NONE, A::PageDown, "page down"),
-    b(C::List, K::Home, NONE, A::First, "first session"),
-    b(C::List, K::End, NONE, A::Last, "last session"),
-    b(
-        C::List,
-        K::Char('/'),
-        NONE,
-        A::OpenSearch,
-        "search notes and coded passages",
-    ),
-    b(
-        C::List,
-        K::Char('e'),
-        NONE,
-        A::OpenEvidence,
-        "evidence: coded passages by theme",
-    ),
+    List,          Char('?'), NONE,       Help,                            "help", "help";
+    List,          Char('q'), NONE,       Quit,                            "quit", "quit";
+    List,          Char('n'), NONE,       NewSession,                      "new", "new session";
+    List,          Enter,     NONE,       OpenSession,                     "open", "open the highlighted session";
+    List,          Char('f'), NONE,       FocusFilter,                     "", "filter (or just type any other letter)";
+    List,          Char('u'), CTRL,       ClearFilter,                     "", "clear the filter";
+    List,          Up,        NONE,       Up,                              "", "previous session";
+    List,          Char('k'), NONE,       Up,                              "", "previous session";
+    List,          Down,      NONE,       Down,                            "", "next session";
+    List,          Char('j'), NONE,       Down,                            "", "next session";
+    List,          PageUp,    NONE,       PageUp,                          "", "page up";
+    List,          PageDown,  NONE,       PageDown,                        "", "page down";
+    List,          Home,      NONE,       First,                           "", "first session";
+    List,          End,       NONE,       Last,                            "", "last session";
+    List,          Char('/'), NONE,       OpenSearch,                      "search", "search notes and coded passages";
+    List,          Char('e'), NONE,       OpenEvidence,                    "evidence", "evidence: coded passages by theme";
     // Editor
-    b(C::Editor, K::Left, NONE, A::Left(false), "left"),
-    b(C::Editor, K::Right, NONE, A::Right(false), "right"),
-    b(C::Editor, K::Up, NONE, A::LineUp(false), "up a line"),
-    b(C::Editor, K::Down, NONE, A::LineDown(false), "down a line"),
-    b(C::Editor, K::Left, SHIFT, A::Left(true), "select left"),
-    b(C::Editor, K::Right, SHIFT, A::Right(true), "select right"),
-    b(C::Editor, K::Up, SHIFT, A::LineUp(true), "select up"),
-    b(C::Editor, K::Down, SHIFT, A::LineDown(true), "select down"),
-    b(C::Editor, K::Left, CTRL, A::WordLeft(false), "word left"),
-    b(C::Editor, K::Right, CTRL, A::WordRight(false), "word right"),
-    b(
-        C::Editor,
-        K::Char('b'),
-        ALT,
-        A::WordLeft(false),
-        "word left",
-    ),
-    b(
-        C::Editor,
-        K::Char('f'),
-        ALT,
-        A::WordRight(false),
-        "word right",
-    ),
-    b(
-        C::Editor,
-        K::Left,
-        CTRL_SHIFT,
-        A::WordLeft(true),
-        "select word left",
-    ),
-    b(
-        C::Editor,
-        K::Right,
-        CTRL_SHIFT,
-        A::WordRight(true),
-        "select word right",
-    ),
-    b(
-        C::Editor,
-        K::Home,
-        NONE,
-        A::LineStart(false),
-        "start of line",
-    ),
-    b(C::Editor, K::End, NONE, A::LineEnd(false), "end of line"),
-    b(
-        C::Editor,
-        K::Home,
-        SHIFT,
-        A::LineStart(true),
-        "select to start of line",
-    ),
-    b(
-        C::Editor,
-        K::End,
-        SHIFT,
-        A::LineEnd(true),
-        "select to end of line",
-    ),
-    b(
-        C::Editor,
-        K::Home,
-        CTRL,
-        A::DocStart(false),
-        "start of note",
-    ),
-    b(C::Editor, K::End, CTRL, A::DocEnd(false), "end of note"),
-    b(
-        C::Editor,
-        K::Home,
-        CTRL_SHIFT,
-        A::DocStart(true),
-        "select to start of note",
-    ),
-    b(
-        C::Editor,
-        K::End,
-        CTRL_SHIFT,
-        A::DocEnd(true),
-        "select to end of note",
-    ),
-    b(C::Editor, K::PageUp, NONE, A::PageUpEdit(false), "page up"),
-    b(
-        C::Editor,
-        K::PageDown,
-        NONE,
-        A::PageDownEdit(false),
-        "page down",
-    ),
-    b(
-        C::Editor,
-        K::PageUp,
-        SHIFT,
-        A::PageUpEdit(true),
-        "select a page up",
-    ),
-    b(
-        C::Editor,
-        K::PageDown,
-        SHIFT,
-        A::PageDownEdit(true),
-        "select a page down",
-    ),
-    b(C::Editor, K::Enter, NONE, A::Newline, "new line"),
-    b(C::Editor, K::Backspace, NONE, A::Backspace, "delete left"),
-    b(C::Editor, K::Delete, NONE, A::Delete, "delete right"),
-    b(
-        C::Editor,
-        K::Char('w'),
-        CTRL,
-        A::DeleteWordBack,
-        "delete word left",
-    ),
-    b(
-        C::Editor,
-        K::Backspace,
-        CTRL,
-        A::DeleteWordBack,
-        "delete word left",
-    ),
-    b(
-        C::Editor,
-        K::Backspace,
-        ALT,
-        A::DeleteWordBack,
-        "delete word left",
-    ),
-    b(
-        C::Editor,
-        K::Delete,
-        CTRL,
-        A::DeleteWordForward,
-        "delete word right",
-    ),
-    b(C::Editor, K::Char('z'), CTRL, A::Undo, "undo"),
-    b(C::Editor, K::Char('y'), CTRL, A::Redo, "redo"),
-    b(C::Editor, K::Char('z'), CTRL_SHIFT, A::Redo, "redo"),
-    b(C::Editor, K::Char('x'), CTRL, A::Cut, "cut"),
-    b(
-        C::Editor,
-        K::Char('v'),
-        CTRL,
-        A::Paste,
-        "paste (terminal paste works too)",
-    ),
-    b(C::Editor, K::Char('a'), CTRL, A::SelectAll, "select all"),
-    b(
-        C::Editor,
-        K::Char('f'),
-        CTRL,
-        A::OpenSearch,
-        "search (closes the note)",
-    ),
+    Editor,        Left,      NONE,       Left(false),                     "", "left";
+    Editor,        Right,     NONE,       Right(false),                    "", "right";
+    Editor,        Up,        NONE,       LineUp(false),                   "", "up a line";
+    Editor,        Down,      NONE,       LineDown(false),                 "", "down a line";
+    Editor,        Left,      SHIFT,      Left(true),                      "", "select left";
+    Editor,        Right,     SHIFT,      Right(true),                     "", "select right";
+    Editor,        Up,        SHIFT,      LineUp(true),                    "", "select up";
+    Editor,        Down,      SHIFT,      LineDown(true),                  "", "select down";
+    Editor,        Left,      CTRL,       WordLeft(false),                 "", "word left";
+    Editor,        Right,     CTRL,       WordRight(false),                "", "word right";
+    Editor,        Char('b'), ALT,        WordLeft(false),                 "", "word left";
+    Editor,        Char('f'), ALT,        WordRight(false),                "", "word right";
+    Editor,        Left,      CTRL_SHIFT, WordLeft(true),                  "", "select word left";
+    Editor,        Right,     CTRL_SHIFT, WordRight(true),                 "", "select word right";
+    Editor,        Home,      NONE,       LineStart(false),                "", "start of line";
+    Editor,        End,       NONE,       LineEnd(false),                  "", "end of line";
+    Editor,        Home,      SHIFT,      LineStart(true),                 "", "select to start of line";
+    Editor,        End,       SHIFT,      LineEnd(true),                   "", "select to end of line";
+    Editor,        Home,      CTRL,       DocStart(false),                 "", "start of note";
+    Editor,        End,       CTRL,       DocEnd(false),                   "", "end of note";
+    Editor,        Home,      CTRL_SHIFT, DocStart(true),                  "", "select to start of note";
+    Editor,        End,       CTRL_SHIFT, DocEnd(true),                    "", "select to end of note";
+    Editor,        PageUp,    NONE,       PageUpEdit(false),               "", "page up";
+    Editor,        PageDown,  NONE,       PageDownEdit(false),             "", "page down";
+    Editor,        PageUp,    SHIFT,      PageUpEdit(true),                "", "select a page up";
+    Editor,        PageDown,  SHIFT,      PageDownEdit(true),              "", "select a page down";
+    Editor,        Enter,     NONE,       Newline,                         "", "new line";
+    Editor,        Backspace, NONE,       Backspace,                       "", "delete left";
+    Editor,        Delete,    NONE,       Delete,                          "", "delete right";
+    Editor,        Char('w'), CTRL,       DeleteWordBack,                  "", "delete word left";
+    Editor,        Backspace, CTRL,       DeleteWordBack,                  "", "delete word left";
+    Editor,        Backspace, ALT,        DeleteWordBack,                  "", "delete word left";
+    Editor,        Delete,    CTRL,       DeleteWordForward,               "", "delete word right";
+    Editor,        Char('z'), CTRL,       Undo,                            "undo", "undo";
+    Editor,        Char('y'), CTRL,       Redo,                            "", "redo";
+    Editor,        Char('z'), CTRL_SHIFT, Redo,                            "", "redo";
+    Editor,        Char('x'), CTRL,       Cut,                             "", "cut";
+    Editor,        Char('v'), CTRL,       Paste,                           "", "paste (terminal paste works too)";
+    Editor,        Char('a'), CTRL,       SelectAll,                       "", "select all";
+    Editor,        Char('f'), CTRL,       OpenSearch,                      "", "search (closes the note)";
     // Form
-    b(C::Form, K::Up, NONE, A::PrevField, "previous field"),
-    b(C::Form, K::Down, NONE, A::NextField, "next field"),
-    b(
-        C::Form,
-        K::Enter,
-        NONE,
-        A::NextField,
-        "next field (from the last: the note)",
-    ),
-    b(
-        C::Form,
-        K::Right,
-        NONE,
-        A::AcceptSuggestion,
-        "at the end: take the suggested value",
-    ),
-    b(
-        C::Form,
-        K::Char('n'),
-        CTRL,
-        A::NextSuggestion,
-        "next suggestion",
-    ),
-    b(
-        C::Form,
-        K::Char('p'),
-        CTRL,
-        A::PrevSuggestion,
-        "previous suggestion",
-    ),
-    b(C::Form, K::Backspace, NONE, A::Backspace, "delete left"),
-    b(C::Form, K::Delete, NONE, A::Delete, "delete right"),
-    b(
-        C::Form,
-        K::Left,
-        NONE,
-        A::Left(false),
-        "left (on Type: previous type)",
-    ),
-    b(
-        C::Form,
-        K::Home,
-        NONE,
-        A::LineStart(false),
-        "start of field",
-    ),
-    b(C::Form, K::End, NONE, A::LineEnd(false), "end of field"),
-    b(
-        C::Form,
-        K::Char('w'),
-        CTRL,
-        A::DeleteWordBack,
-        "delete word left",
-    ),
-    b(
-        C::Form,
-        K::Char('u'),
-        CTRL,
-        A::ClearFilter,
-        "clear the field",
-    ),
+    Form,          Up,        NONE,       PrevField,                       "", "previous field";
+    Form,          Down,      NONE,       NextField,                       "", "next field";
+    Form,          Enter,     NONE,       NextField,                       "", "next field (from the last: the note)";
+    Form,          Right,     NONE,       AcceptSuggestion,                "takes", "at the end: take the suggested value";
+    Form,          Char('n'), CTRL,       NextSuggestion,                  "next", "next suggestion";
+    Form,          Char('p'), CTRL,       PrevSuggestion,                  "previous", "previous suggestion";
+    Form,          Backspace, NONE,       Backspace,                       "", "delete left";
+    Form,          Delete,    NONE,       Delete,                          "", "delete right";
+    Form,          Left,      NONE,       Left(false),                     "", "left (on Type: previous type)";
+    Form,          Home,      NONE,       LineStart(false),                "", "start of field";
+    Form,          End,       NONE,       LineEnd(false),                  "", "end of field";
+    Form,          Char('w'), CTRL,       DeleteWordBack,                  "", "delete word left";
+    Form,          Char('u'), CTRL,       ClearFilter,                     "", "clear the field";
     // Search
-    b(C::Search, K::Up, NONE, A::Up, "previous result"),
-    b(C::Search, K::Down, NONE, A::Down, "next result"),
-    b(C::Search, K::PageUp, NONE, A::PageUp, "page up"),
-    b(C::Search, K::PageDown, NONE, A::PageDown, "page down"),
-    b(
-        C::Search,
-        K::Char('t'),
-        CTRL,
-        A::SwitchResults,
-        "switch between passages and sessions",
-    ),
-    b(
-        C::Search,
-        K::F(3),
-        NONE,
-        A::SwitchResults,
-        "switch between passages and sessions",
-    ),
-    b(
-        C::Search,
-        K::Enter,
-        NONE,
-        A::OpenResult,
-        "open the note at the result (Esc comes back)",
-    ),
-    b(
-        C::Search,
-        K::Char('e'),
-        CTRL,
-        A::OpenEvidence,
-        "evidence for this query",
-    ),
-    b(
-        C::Search,
-        K::Left,
-        NONE,
-        A::Left(false),
-        "cursor left in the query",
-    ),
-    b(
-        C::Search,
-        K::Right,
-        NONE,
-        A::Right(false),
-        "cursor right in the query",
-    ),
-    b(
-        C::Search,
-        K::Left,
-        CTRL,
-        A::WordLeft(false),
-        "word left in the query",
-    ),
-    b(
-        C::Search,
-        K::Right,
-        CTRL,
-        A::WordRight(false),
-        "word right in the query",
-    ),
-    b(
-        C::Search,
-        K::Home,
-        NONE,
-        A::LineStart(false),
-        "start of the query",
-    ),
-    b(
-        C::Search,
-        K::End,
-        NONE,
-        A::LineEnd(false),
-        "end of the query",
-    ),
-    b(C::Search, K::Delete, NONE, A::Delete, "delete right"),
-    b(C::Search, K::Backspace, NONE, A::Backspace, "delete left"),
-    b(
-        C::Search,
-        K::Char('w'),
-        CTRL,
-        A::DeleteWordBack,
-        "delete word left",
-    ),
-    b(
-        C::Search,
-        K::Char('u'),
-        CTRL,
-        A::ClearFilter,
-        "clear the query",
-    ),
+    Search,        Up,        NONE,       Up,                              "choose", "previous result";
+    Search,        Down,      NONE,       Down,                            "choose", "next result";
+    Search,        PageUp,    NONE,       PageUp,                          "", "page up";
+    Search,        PageDown,  NONE,       PageDown,                        "", "page down";
+    Search,        Char('t'), CTRL,       SwitchResults,                   "passages/sessions", "switch between passages and sessions";
+    Search,        F(3),      NONE,       SwitchResults,                   "passages/sessions", "switch between passages and sessions";
+    Search,        Enter,     NONE,       OpenResult,                      "open", "open the note at the result (Esc comes back)";
+    Search,        Char('e'), CTRL,       OpenEvidence,                    "evidence", "evidence for this query";
+    Search,        Left,      NONE,       Left(false),                     "", "cursor left in the query";
+    Search,        Right,     NONE,       Right(false),                    "", "cursor right in the query";
+    Search,        Left,      CTRL,       WordLeft(false),                 "", "word left in the query";
+    Search,        Right,     CTRL,       WordRight(false),                "", "word right in the query";
+    Search,        Home,      NONE,       LineStart(false),                "", "start of the query";
+    Search,        End,       NONE,       LineEnd(false),                  "", "end of the query";
+    Search,        Delete,    NONE,       Delete,                          "", "delete right";
+    Search,        Backspace, NONE,       Backspace,                       "", "delete left";
+    Search,        Char('w'), CTRL,       DeleteWordBack,                  "", "delete word left";
+    Search,        Char('u'), CTRL,       ClearFilter,                     "", "clear the query";
     // Evidence
-    b(C::Evidence, K::Up, NONE, A::Up, "previous passage"),
-    b(C::Evidence, K::Char('k'), NONE, A::Up, "previous passage"),
-    b(C::Evidence, K::Down, NONE, A::Down, "next passage"),
-    b(C::Evidence, K::Char('j'), NONE, A::Down, "next passage"),
-    b(C::Evidence, K::PageUp, NONE, A::PageUp, "page up"),
-    b(C::Evidence, K::PageDown, NONE, A::PageDown, "page down"),
-    b(C::Evidence, K::Home, NONE, A::First, "first passage"),
-    b(C::Evidence, K::End, NONE, A::Last, "last passage"),
-    b(C::Evidence, K::Right, NONE, A::NextTheme, "next theme"),
-    b(C::Evidence, K::Left, NONE, A::PrevTheme, "previous theme"),
-    b(
-        C::Evidence,
-        K::Char('s'),
-        NONE,
-        A::ToggleSort,
-        "sort by date / by session",
-    ),
-    b(
-        C::Evidence,
-        K::Char(' '),
-        NONE,
-        A::ToggleMark,
-        "mark / unmark the passage",
-    ),
-    b(
-        C::Evidence,
-        K::Char('y'),
-        NONE,
-        A::CopyQuote,
-        "copy the quote with its citation",
-    ),
-    b(
-        C::Evidence,
-        K::Char('x'),
-        NONE,
-        A::Export,
-        "export marked (or all) passages: Markdown, or CSV / JSON for a .csv / .json name",
-    ),
-    b(
-        C::Evidence,
-        K::Enter,
-        NONE,
-        A::OpenResult,
-        "open the note at the passage (Esc comes back)",
-    ),
-    b(C::Evidence, K::Char('q'), NONE, A::Back, "back"),
+    Evidence,      Up,        NONE,       Up,                              "", "previous passage";
+    Evidence,      Char('k'), NONE,       Up,                              "", "previous passage";
+    Evidence,      Down,      NONE,       Down,                            "", "next passage";
+    Evidence,      Char('j'), NONE,       Down,                            "", "next passage";
+    Evidence,      PageUp,    NONE,       PageUp,                          "", "page up";
+    Evidence,      PageDown,  NONE,       PageDown,                        "", "page down";
+    Evidence,      Home,      NONE,       First,                           "", "first passage";
+    Evidence,      End,       NONE,       Last,                            "", "last passage";
+    Evidence,      Right,     NONE,       NextTheme,                       "theme", "next theme";
+    Evidence,      Left,      NONE,       PrevTheme,                       "theme", "previous theme";
+    Evidence,      Char('s'), NONE,       ToggleSort,                      "sort", "sort by date / by session";
+    Evidence,      Char(' '), NONE,       ToggleMark,                      "mark", "mark / unmark the passage";
+    Evidence,      Char('y'), NONE,       CopyQuote,                       "copy", "copy the quote with its citation";
+    Evidence,      Char('x'), NONE,       Export,                          "export", "export marked (or all) passages: Markdown, or CSV / JSON for a .csv / .json name";
+    Evidence,      Enter,     NONE,       OpenResult,                      "open", "open the note at the passage (Esc comes back)";
+    Evidence,      Char('q'), NONE,       Back,                            "", "back";
     // Export prompt
-    b(
-        C::ExportPrompt,
-        K::Enter,
-        NONE,
-        A::Confirm,
-        "write the file",
-    ),
-    b(
-        C::ExportPrompt,
-        K::Backspace,
-        NONE,
-        A::Backspace,
-        "delete left",
-    ),
-    b(
-        C::ExportPrompt,
-        K::Char('u'),
-        CTRL,
-        A::ClearFilter,
-        "clear the file name",
-    ),
-    b(
-        C::ExportPrompt,
-        K::Char('d'),
-        CTRL,
-        A::ToggleDeidentify,
-        "de-identify the export (no names or ids; ripple.toml's deidentify terms redacted), or not",
-    ),
+    ExportPrompt,  Enter,     NONE,       Confirm,                         "write the file", "write the file";
+    ExportPrompt,  Backspace, NONE,       Backspace,                       "", "delete left";
+    ExportPrompt,  Char('u'), CTRL,       ClearFilter,                     "", "clear the file name";
+    ExportPrompt,  Char('d'), CTRL,       ToggleDeidentify,                "de-identify", "de-identify the export (no names or ids; ripple.toml's deidentify terms redacted), or not";
     // The export file exists
-    b(
-        C::ExportReplace,
-        K::Char('y'),
-        NONE,
-        A::ReplaceFile,
-        "yes: replace the existing file with the export",
-    ),
-    b(
-        C::ExportReplace,
-        K::Char('Y'),
-        NONE,
-        A::ReplaceFile,
-        "yes: replace the existing file with the export",
-    ),
-    b(
-        C::ExportReplace,
-        K::Char('n'),
-        NONE,
-        A::KeepFile,
-        "no: keep the file and choose another name (also Esc)",
-    ),
-    b(
-        C::ExportReplace,
-        K::Char('N'),
-        NONE,
-        A::KeepFile,
-        "no: keep the file and choose another name (also Esc)",
-    ),
+    ExportReplace, Char('y'), NONE,       ReplaceFile,                     "replace the file", "yes: replace the existing file with the export";
+    ExportReplace, Char('Y'), NONE,       ReplaceFile,                     "", "yes: replace the existing file with the export";
+    ExportReplace, Char('n'), NONE,       KeepFile,                        "keep it and choose another name", "no: keep the file and choose another name (also Esc)";
+    ExportReplace, Char('N'), NONE,       KeepFile,                        "", "no: keep the file and choose another name (also Esc)";
     // Coding, from the editor
-    b(
-        C::Editor,
-        K::Char('t'),
-        CTRL,
-        A::ThemePicker,
-        "code the selection: choose a theme",
-    ),
-    b(
-        C::Editor,
-        K::F(2),
-        NONE,
-        A::CodingMode,
-        "coding mode (single-key coding; note read-only)",
-    ),
-    b(
-        C::Editor,
-        K::Char('.'),
-        ALT,
-        A::RepeatTheme,
-        "code the selection with the last theme used",
-    ),
-    b(
-        C::Editor,
-        K::F(3),
-        NONE,
-        A::CoderFilter,
-        "show all coders' codings / one coder's",
-    ),
-    b(
-        C::Editor,
-        K::Char('r'),
-        CTRL,
-        A::RestoreCodings,
-        "restore your codings kept in a draft after a failed save",
-    ),
-    QUICK_EDITOR[0],
-    QUICK_EDITOR[1],
-    QUICK_EDITOR[2],
-    QUICK_EDITOR[3],
-    QUICK_EDITOR[4],
-    QUICK_EDITOR[5],
-    QUICK_EDITOR[6],
-    QUICK_EDITOR[7],
-    QUICK_EDITOR[8],
+    Editor,        Char('t'), CTRL,       ThemePicker,                     "code", "code the selection: choose a theme";
+    Editor,        F(2),      NONE,       CodingMode,                      "coding mode", "coding mode (single-key coding; note read-only)";
+    Editor,        Char('.'), ALT,        RepeatTheme,                     "", "code the selection with the last theme used";
+    Editor,        F(3),      NONE,       CoderFilter,                     "", "show all coders' codings / one coder's";
+    Editor,        Char('r'), CTRL,       RestoreCodings,                  "restore", "restore your codings kept in a draft after a failed save";
+    Editor,        Char('1'), ALT,        QuickTheme(1),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Editor,        Char('2'), ALT,        QuickTheme(2),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Editor,        Char('3'), ALT,        QuickTheme(3),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Editor,        Char('4'), ALT,        QuickTheme(4),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Editor,        Char('5'), ALT,        QuickTheme(5),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Editor,        Char('6'), ALT,        QuickTheme(6),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Editor,        Char('7'), ALT,        QuickTheme(7),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Editor,        Char('8'), ALT,        QuickTheme(8),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Editor,        Char('9'), ALT,        QuickTheme(9),                   "", "code with the n-th most used theme (coding mode lists them)";
     // Coding mode
-    b(C::Coding, K::F(2), NONE, A::CodingMode, "leave coding mode"),
-    b(
-        C::Coding,
-        K::Esc,
-        NONE,
-        A::Back,
-        "drop the selection, else leave coding mode",
-    ),
-    b(
-        C::Coding,
-        K::Char('v'),
-        NONE,
-        A::SelectMark,
-        "start / drop a selection",
-    ),
-    b(
-        C::Coding,
-        K::Char('s'),
-        NONE,
-        A::SelectSentence,
-        "select the sentence",
-    ),
-    b(
-        C::Coding,
-        K::Char('p'),
-        NONE,
-        A::SelectParagraph,
-        "select the paragraph",
-    ),
-    b(
-        C::Coding,
-        K::Char('w'),
-        NONE,
-        A::CodeMove(Motion::WordNext),
-        "next word",
-    ),
-    b(
-        C::Coding,
-        K::Char('b'),
-        NONE,
-        A::CodeMove(Motion::WordPrev),
-        "previous word",
-    ),
-    b(
-        C::Coding,
-        K::Char(')'),
-        NONE,
-        A::CodeMove(Motion::SentenceNext),
-        "end of sentence / next",
-    ),
-    b(
-        C::Coding,
-        K::Char('('),
-        NONE,
-        A::CodeMove(Motion::SentencePrev),
-        "start of sentence / previous",
-    ),
-    b(
-        C::Coding,
-        K::Char('}'),
-        NONE,
-        A::CodeMove(Motion::ParagraphNext),
-        "end of paragraph / next",
-    ),
-    b(
-        C::Coding,
-        K::Char('{'),
-        NONE,
-        A::CodeMove(Motion::ParagraphPrev),
-        "start of paragraph / previous",
-    ),
-    b(C::Coding, K::Left, NONE, A::CodeMove(Motion::Left), "left"),
-    b(
-        C::Coding,
-        K::Char('h'),
-        NONE,
-        A::CodeMove(Motion::Left),
-        "left",
-    ),
-    b(
-        C::Coding,
-        K::Right,
-        NONE,
-        A::CodeMove(Motion::Right),
-        "right",
-    ),
-    b(
-        C::Coding,
-        K::Char('l'),
-        NONE,
-        A::CodeMove(Motion::Right),
-        "right",
-    ),
-    b(C::Coding, K::Up, NONE, A::CodeMove(Motion::Up), "up a line"),
-    b(
-        C::Coding,
-        K::Char('k'),
-        NONE,
-        A::CodeMove(Motion::Up),
-        "up a line",
-    ),
-    b(
-        C::Coding,
-        K::Down,
-        NONE,
-        A::CodeMove(Motion::Down),
-        "down a line",
-    ),
-    b(
-        C::Coding,
-        K::Char('j'),
-        NONE,
-        A::CodeMove(Motion::Down),
-        "down a line",
-    ),
-    b(C::Coding, K::Left, SHIFT, A::Left(true), "select left"),
-    b(C::Coding, K::Right, SHIFT, A::Right(true), "select right"),
-    b(C::Coding, K::Up, SHIFT, A::LineUp(true), "select up"),
-    b(C::Coding, K::Down, SHIFT, A::LineDown(true), "select down"),
-    b(
-        C::Coding,
-        K::Left,
-        CTRL_SHIFT,
-        A::WordLeft(true),
-        "select word left",
-    ),
-    b(
-        C::Coding,
-        K::Right,
-        CTRL_SHIFT,
-        A::WordRight(true),
-        "select word right",
-    ),
-    b(
-        C::Coding,
-        K::Home,
-        NONE,
-        A::CodeMove(Motion::LineStart),
-        "start of line",
-    ),
-    b(
-        C::Coding,
-        K::Char('0'),
-        NONE,
-        A::CodeMove(Motion::LineStart),
-        "start of line",
-    ),
-    b(
-        C::Coding,
-        K::End,
-        NONE,
-        A::CodeMove(Motion::LineEnd),
-        "end of line",
-    ),
-    b(
-        C::Coding,
-        K::Char('$'),
-        NONE,
-        A::CodeMove(Motion::LineEnd),
-        "end of line",
-    ),
-    b(
-        C::Coding,
-        K::Char('g'),
-        NONE,
-        A::CodeMove(Motion::DocStart),
-        "start of note",
-    ),
-    b(
-        C::Coding,
-        K::Char('G'),
-        NONE,
-        A::CodeMove(Motion::DocEnd),
-        "end of note",
-    ),
-    b(
-        C::Coding,
-        K::Char('t'),
-        NONE,
-        A::ThemePicker,
-        "code the selection: choose a theme",
-    ),
-    b(
-        C::Coding,
-        K::Enter,
-        NONE,
-        A::ThemePicker,
-        "code the selection: choose a theme",
-    ),
-    b(
-        C::Coding,
-        K::Char('.'),
-        NONE,
-        A::RepeatTheme,
-        "code with the last theme used",
-    ),
-    b(
-        C::Coding,
-        K::Char('x'),
-        NONE,
-        A::RemoveCoding,
-        "remove the coding under the cursor",
-    ),
-    b(
-        C::Coding,
-        K::Char('m'),
-        NONE,
-        A::CodingMemo,
-        "memo of the coding under the cursor",
-    ),
-    b(
-        C::Coding,
-        K::Char('M'),
-        NONE,
-        A::NoteMemo,
-        "your memo on this note",
-    ),
-    b(
-        C::Coding,
-        K::Char('f'),
-        NONE,
-        A::CoderFilter,
-        "show all coders' codings / one coder's",
-    ),
-    b(
-        C::Coding,
-        K::F(3),
-        NONE,
-        A::CoderFilter,
-        "show all coders' codings / one coder's",
-    ),
-    b(
-        C::Coding,
-        K::Char('r'),
-        CTRL,
-        A::RestoreCodings,
-        "restore your codings kept in a draft after a failed save",
-    ),
-    b(C::Coding, K::Char('u'), NONE, A::Undo, "undo"),
-    b(C::Coding, K::Char('z'), CTRL, A::Undo, "undo"),
-    b(C::Coding, K::Char('y'), CTRL, A::Redo, "redo"),
-    b(C::Coding, K::Char('?'), NONE, A::Help, "help"),
-    QUICK_CODING[0],
-    QUICK_CODING[1],
-    QUICK_CODING[2],
-    QUICK_CODING[3],
-    QUICK_CODING[4],
-    QUICK_CODING[5],
-    QUICK_CODING[6],
-    QUICK_CODING[7],
-    QUICK_CODING[8],
+    Coding,        F(2),      NONE,       CodingMode,                      "leave", "leave coding mode";
+    Coding,        Esc,       NONE,       Back,                            "leave", "drop the selection, else leave coding mode";
+    Coding,        Char('v'), NONE,       SelectMark,                      "select", "start / drop a selection";
+    Coding,        Char('s'), NONE,       SelectSentence,                  "sentence", "select the sentence";
+    Coding,        Char('p'), NONE,       SelectParagraph,                 "paragraph", "select the paragraph";
+    Coding,        Char('w'), NONE,       CodeMove(Motion::WordNext),      "", "next word";
+    Coding,        Char('b'), NONE,       CodeMove(Motion::WordPrev),      "", "previous word";
+    Coding,        Char(')'), NONE,       CodeMove(Motion::SentenceNext),  "", "end of sentence / next";
+    Coding,        Char('('), NONE,       CodeMove(Motion::SentencePrev),  "", "start of sentence / previous";
+    Coding,        Char('}'), NONE,       CodeMove(Motion::ParagraphNext), "", "end of paragraph / next";
+    Coding,        Char('{'), NONE,       CodeMove(Motion::ParagraphPrev), "", "start of paragraph / previous";
+    Coding,        Left,      NONE,       CodeMove(Motion::Left),          "", "left";
+    Coding,        Char('h'), NONE,       CodeMove(Motion::Left),          "", "left";
+    Coding,        Right,     NONE,       CodeMove(Motion::Right),         "", "right";
+    Coding,        Char('l'), NONE,       CodeMove(Motion::Right),         "", "right";
+    Coding,        Up,        NONE,       CodeMove(Motion::Up),            "", "up a line";
+    Coding,        Char('k'), NONE,       CodeMove(Motion::Up),            "", "up a line";
+    Coding,        Down,      NONE,       CodeMove(Motion::Down),          "", "down a line";
+    Coding,        Char('j'), NONE,       CodeMove(Motion::Down),          "", "down a line";
+    Coding,        Left,      SHIFT,      Left(true),                      "", "select left";
+    Coding,        Right,     SHIFT,      Right(true),                     "", "select right";
+    Coding,        Up,        SHIFT,      LineUp(true),                    "", "select up";
+    Coding,        Down,      SHIFT,      LineDown(true),                  "", "select down";
+    Coding,        Left,      CTRL_SHIFT, WordLeft(true),                  "", "select word left";
+    Coding,        Right,     CTRL_SHIFT, WordRight(true),                 "", "select word right";
+    Coding,        Home,      NONE,       CodeMove(Motion::LineStart),     "", "start of line";
+    Coding,        Char('0'), NONE,       CodeMove(Motion::LineStart),     "", "start of line";
+    Coding,        End,       NONE,       CodeMove(Motion::LineEnd),       "", "end of line";
+    Coding,        Char('$'), NONE,       CodeMove(Motion::LineEnd),       "", "end of line";
+    Coding,        Char('g'), NONE,       CodeMove(Motion::DocStart),      "", "start of note";
+    Coding,        Char('G'), NONE,       CodeMove(Motion::DocEnd),        "", "end of note";
+    Coding,        Char('t'), NONE,       ThemePicker,                     "theme", "code the selection: choose a theme";
+    Coding,        Enter,     NONE,       ThemePicker,                     "", "code the selection: choose a theme";
+    Coding,        Char('.'), NONE,       RepeatTheme,                     "again", "code with the last theme used";
+    Coding,        Char('x'), NONE,       RemoveCoding,                    "remove", "remove the coding under the cursor";
+    Coding,        Char('m'), NONE,       CodingMemo,                      "", "memo of the coding under the cursor";
+    Coding,        Char('M'), NONE,       NoteMemo,                        "", "your memo on this note";
+    Coding,        Char('f'), NONE,       CoderFilter,                     "", "show all coders' codings / one coder's";
+    Coding,        F(3),      NONE,       CoderFilter,                     "", "show all coders' codings / one coder's";
+    Coding,        Char('r'), CTRL,       RestoreCodings,                  "", "restore your codings kept in a draft after a failed save";
+    Coding,        Char('u'), NONE,       Undo,                            "", "undo";
+    Coding,        Char('z'), CTRL,       Undo,                            "", "undo";
+    Coding,        Char('y'), CTRL,       Redo,                            "", "redo";
+    Coding,        Char('?'), NONE,       Help,                            "", "help";
+    Coding,        Char('1'), NONE,       QuickTheme(1),                   "quick", "code with the n-th most used theme (coding mode lists them)";
+    Coding,        Char('2'), NONE,       QuickTheme(2),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Coding,        Char('3'), NONE,       QuickTheme(3),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Coding,        Char('4'), NONE,       QuickTheme(4),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Coding,        Char('5'), NONE,       QuickTheme(5),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Coding,        Char('6'), NONE,       QuickTheme(6),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Coding,        Char('7'), NONE,       QuickTheme(7),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Coding,        Char('8'), NONE,       QuickTheme(8),                   "", "code with the n-th most used theme (coding mode lists them)";
+    Coding,        Char('9'), NONE,       QuickTheme(9),                   "quick", "code with the n-th most used theme (coding mode lists them)";
     // Codings pane
-    b(C::Codings, K::Up, NONE, A::Up, "previous coding"),
-    b(C::Codings, K::Char('k'), NONE, A::Up, "previous coding"),
-    b(C::Codings, K::Down, NONE, A::Down, "next coding"),
-    b(C::Codings, K::Char('j'), NONE, A::Down, "next coding"),
-    b(C::Codings, K::Home, NONE, A::First, "first coding"),
-    b(C::Codings, K::End, NONE, A::Last, "last coding"),
-    b(
-        C::Codings,
-        K::Enter,
-        NONE,
-        A::JumpToCoding,
-        "go to the passage (selects it)",
-    ),
-    b(
-        C::Codings,
-        K::Char('t'),
-        NONE,
-        A::ThemePicker,
-        "change the coding's theme",
-    ),
-    b(
-        C::Codings,
-        K::Char('d'),
-        NONE,
-        A::RemoveCoding,
-        "remove the coding (undoable)",
-    ),
-    b(
-        C::Codings,
-        K::Delete,
-        NONE,
-        A::RemoveCoding,
-        "remove the coding (undoable)",
-    ),
-    b(
-        C::Codings,
-        K::Char('m'),
-        NONE,
-        A::CodingMemo,
-        "edit the coding's memo",
-    ),
-    b(
-        C::Codings,
-        K::Char('M'),
-        NONE,
-        A::NoteMemo,
-        "your memo on this note",
-    ),
-    b(
-        C::Codings,
-        K::Char('a'),
-        NONE,
-        A::ReattachOrphan,
-        "orphaned coding: attach it to the editor's selection",
-    ),
-    b(
-        C::Codings,
-        K::Char('f'),
-        NONE,
-        A::CoderFilter,
-        "show all coders' codings / one coder's",
-    ),
-    b(
-        C::Codings,
-        K::F(3),
-        NONE,
-        A::CoderFilter,
-        "show all coders' codings / one coder's",
-    ),
-    b(
-        C::Codings,
-        K::Char('r'),
-        CTRL,
-        A::RestoreCodings,
-        "restore your codings kept in a draft after a failed save",
-    ),
-    b(C::Codings, K::Char('z'), CTRL, A::Undo, "undo"),
-    b(C::Codings, K::Char('y'), CTRL, A::Redo, "redo"),
-    b(C::Codings, K::Char('?'), NONE, A::Help, "help"),
+    Codings,       Up,        NONE,       Up,                              "", "previous coding";
+    Codings,       Char('k'), NONE,       Up,                              "", "previous coding";
+    Codings,       Down,      NONE,       Down,                            "", "next coding";
+    Codings,       Char('j'), NONE,       Down,                            "", "next coding";
+    Codings,       Home,      NONE,       First,                           "", "first coding";
+    Codings,       End,       NONE,       Last,                            "", "last coding";
+    Codings,       Enter,     NONE,       JumpToCoding,                    "go to", "go to the passage (selects it)";
+    Codings,       Char('t'), NONE,       ThemePicker,                     "theme", "change the coding's theme";
+    Codings,       Char('d'), NONE,       RemoveCoding,                    "remove", "remove the coding (undoable)";
+    Codings,       Delete,    NONE,       RemoveCoding,                    "", "remove the coding (undoable)";
+    Codings,       Char('m'), NONE,       CodingMemo,                      "memo", "edit the coding's memo";
+    Codings,       Char('M'), NONE,       NoteMemo,                        "note memo", "your memo on this note";
+    Codings,       Char('a'), NONE,       ReattachOrphan,                  "re-attach", "orphaned coding: attach it to the editor's selection";
+    Codings,       Char('f'), NONE,       CoderFilter,                     "coders", "show all coders' codings / one coder's";
+    Codings,       F(3),      NONE,       CoderFilter,                     "", "show all coders' codings / one coder's";
+    Codings,       Char('r'), CTRL,       RestoreCodings,                  "", "restore your codings kept in a draft after a failed save";
+    Codings,       Char('z'), CTRL,       Undo,                            "", "undo";
+    Codings,       Char('y'), CTRL,       Redo,                            "", "redo";
+    Codings,       Char('?'), NONE,       Help,                            "", "help";
     // Theme picker
-    b(
-        C::Picker,
-        K::Enter,
-        NONE,
-        A::Accept,
-        "apply the highlighted theme",
-    ),
-    b(C::Picker, K::Esc, NONE, A::Cancel, "cancel"),
-    b(C::Picker, K::Up, NONE, A::Up, "previous theme"),
-    b(C::Picker, K::Char('p'), CTRL, A::Up, "previous theme"),
-    b(C::Picker, K::Down, NONE, A::Down, "next theme"),
-    b(C::Picker, K::Char('n'), CTRL, A::Down, "next theme"),
-    b(C::Picker, K::Tab, NONE, A::Down, "next theme"),
-    b(C::Picker, K::PageUp, NONE, A::PageUp, "page up"),
-    b(C::Picker, K::PageDown, NONE, A::PageDown, "page down"),
-    b(C::Picker, K::Backspace, NONE, A::Backspace, "delete left"),
-    b(
-        C::Picker,
-        K::Char('u'),
-        CTRL,
-        A::ClearFilter,
-        "clear the filter",
-    ),
+    Picker,        Enter,     NONE,       Accept,                          "apply", "apply the highlighted theme";
+    Picker,        Esc,       NONE,       Cancel,                          "cancel", "cancel";
+    Picker,        Up,        NONE,       Up,                              "choose", "previous theme";
+    Picker,        Char('p'), CTRL,       Up,                              "", "previous theme";
+    Picker,        Down,      NONE,       Down,                            "choose", "next theme";
+    Picker,        Char('n'), CTRL,       Down,                            "", "next theme";
+    Picker,        Tab,       NONE,       Down,                            "", "next theme";
+    Picker,        PageUp,    NONE,       PageUp,                          "", "page up";
+    Picker,        PageDown,  NONE,       PageDown,                        "", "page down";
+    Picker,        Backspace, NONE,       Backspace,                       "", "delete left";
+    Picker,        Char('u'), CTRL,       ClearFilter,                     "", "clear the filter";
     // Prompt
-    b(C::Prompt, K::Enter, NONE, A::Accept, "accept"),
-    b(C::Prompt, K::Esc, NONE, A::Cancel, "cancel"),
-    b(C::Prompt, K::Backspace, NONE, A::Backspace, "delete left"),
-    b(C::Prompt, K::Delete, NONE, A::Delete, "delete right"),
-    b(C::Prompt, K::Left, NONE, A::Left(false), "left"),
-    b(C::Prompt, K::Right, NONE, A::Right(false), "right"),
-    b(C::Prompt, K::Home, NONE, A::LineStart(false), "start"),
-    b(C::Prompt, K::End, NONE, A::LineEnd(false), "end"),
-    b(C::Prompt, K::Char('u'), CTRL, A::ClearFilter, "clear"),
-    b(C::Prompt, K::Tab, NONE, A::Accept, "accept"),
+    Prompt,        Enter,     NONE,       Accept,                          "accept", "accept";
+    Prompt,        Esc,       NONE,       Cancel,                          "cancel", "cancel";
+    Prompt,        Backspace, NONE,       Backspace,                       "", "delete left";
+    Prompt,        Delete,    NONE,       Delete,                          "", "delete right";
+    Prompt,        Left,      NONE,       Left(false),                     "", "left";
+    Prompt,        Right,     NONE,       Right(false),                    "", "right";
+    Prompt,        Home,      NONE,       LineStart(false),                "", "start";
+    Prompt,        End,       NONE,       LineEnd(false),                  "", "end";
+    Prompt,        Char('u'), CTRL,       ClearFilter,                     "", "clear";
+    Prompt,        Tab,       NONE,       Accept,                          "", "accept";
     // Codebook
-    b(
-        C::List,
-        K::Char('c'),
-        NONE,
-        A::OpenCodebook,
-        "the codebook (themes, counts, edits)",
-    ),
-    b(C::Codebook, K::Up, NONE, A::Up, "previous theme"),
-    b(C::Codebook, K::Char('k'), NONE, A::Up, "previous theme"),
-    b(C::Codebook, K::Down, NONE, A::Down, "next theme"),
-    b(C::Codebook, K::Char('j'), NONE, A::Down, "next theme"),
-    b(C::Codebook, K::Home, NONE, A::First, "first theme"),
-    b(C::Codebook, K::End, NONE, A::Last, "last theme"),
-    b(
-        C::Codebook,
-        K::Char('a'),
-        NONE,
-        A::ThemeAdd,
-        "add a theme beside the highlighted one (key, name)",
-    ),
-    b(C::Codebook, K::Char('r'), NONE, A::ThemeRename, "rename"),
-    b(
-        C::Codebook,
-        K::Char('C'),
-        NONE,
-        A::ThemeRecolour,
-        "next palette colour",
-    ),
-    b(
-        C::Codebook,
-        K::Char('#'),
-        NONE,
-        A::ThemeColourTyped,
-        "type a colour #rrggbb",
-    ),
-    b(
-        C::Codebook,
-        K::Char('p'),
-        NONE,
-        A::ThemeParent,
-        "move under another parent",
-    ),
-    b(
-        C::Codebook,
-        K::Char('M'),
-        NONE,
-        A::ThemeMerge,
-        "merge into another theme (passages move)",
-    ),
-    b(
-        C::Codebook,
-        K::Char('D'),
-        NONE,
-        A::ThemeDelete,
-        "delete (passages must be reassigned)",
-    ),
-    b(
-        C::Codebook,
-        K::Char('q'),
-        NONE,
-        A::Back,
-        "back to the sessions",
-    ),
-    b(C::Codebook, K::Char('?'), NONE, A::Help, "help"),
+    List,          Char('c'), NONE,       OpenCodebook,                    "codebook", "the codebook (themes, counts, edits)";
+    Codebook,      Up,        NONE,       Up,                              "", "previous theme";
+    Codebook,      Char('k'), NONE,       Up,                              "", "previous theme";
+    Codebook,      Down,      NONE,       Down,                            "", "next theme";
+    Codebook,      Char('j'), NONE,       Down,                            "", "next theme";
+    Codebook,      Home,      NONE,       First,                           "", "first theme";
+    Codebook,      End,       NONE,       Last,                            "", "last theme";
+    Codebook,      Char('a'), NONE,       ThemeAdd,                        "add", "add a theme beside the highlighted one (key, name)";
+    Codebook,      Char('r'), NONE,       ThemeRename,                     "rename", "rename";
+    Codebook,      Char('C'), NONE,       ThemeRecolour,                   "colour", "next palette colour";
+    Codebook,      Char('#'), NONE,       ThemeColourTyped,                "hex", "type a colour #rrggbb";
+    Codebook,      Char('p'), NONE,       ThemeParent,                     "parent", "move under another parent";
+    Codebook,      Char('M'), NONE,       ThemeMerge,                      "merge", "merge into another theme (passages move)";
+    Codebook,      Char('D'), NONE,       ThemeDelete,                     "delete", "delete (passages must be reassigned)";
+    Codebook,      Char('q'), NONE,       Back,                            "", "back to the sessions";
+    Codebook,      Char('?'), NONE,       Help,                            "", "help";
+    // The open note's file changed outside Ripple while it has unsaved edits
+    Conflict,      Char('r'), NONE,       ReloadFile,                      "reloads the file", "reload the file (your version is kept as a draft)";
+    Conflict,      Char('k'), NONE,       KeepMine,                        "keeps yours", "keep your version (it replaces the file)";
+    // Kept text that was not made from the file as it is
+    Recovery,      Char('f'), NONE,       KeepFile,                        "keeps the file", "keep the file (the kept text goes to the trash)";
+    Recovery,      Char('d'), NONE,       TakeDraft,                       "takes the kept text", "take the kept text";
+    Recovery,      Char('m'), NONE,       Merge,                           "merges both", "merge both";
+    Recovery,      Esc,       NONE,       Back,                            "decides later", "decide later";
+    Recovery,      Up,        NONE,       Up,                              "scroll", "scroll up";
+    Recovery,      Down,      NONE,       Down,                            "scroll", "scroll down";
+    Recovery,      PageUp,    NONE,       PageUp,                          "scroll", "page up";
+    Recovery,      PageDown,  NONE,       PageDown,                        "scroll", "page down";
+    Recovery,      Home,      NONE,       First,                           "", "top";
     // Help
-    b(C::Help, K::Up, NONE, A::Up, "scroll up"),
-    b(C::Help, K::Down, NONE, A::Down, "scroll down"),
-    b(C::Help, K::PageUp, NONE, A::PageUp, "page up"),
-    b(C::Help, K::PageDown, NONE, A::PageDown, "page down"),
-    b(C::Help, K::Home, NONE, A::First, "top"),
-    b(C::Help, K::End, NONE, A::Last, "bottom"),
-    b(C::Help, K::Char('q'), NONE, A::Back, "close help"),
-    b(C::Help, K::Char('?'), NONE, A::Back, "close help"),
-];
-
-const fn quick(context: Context, mods: KeyModifiers) -> [Binding; 9] {
-    let digits = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
-    let mut out = [b(context, K::Null, NONE, A::QuickTheme(1), ""); 9];
-    let mut i = 0;
-    while i < 9 {
-        out[i] = b(
-            context,
-            K::Char(digits[i]),
-            mods,
-            A::QuickTheme(i as u8 + 1),
-            "code with the n-th most used theme (coding mode lists them)",
-        );
-        i += 1;
-    }
-    out
-}
-const QUICK_EDITOR: [Binding; 9] = quick(C::Editor, ALT);
-const QUICK_CODING: [Binding; 9] = quick(C::Coding, NONE);
+    Help,          Up,        NONE,       Up,                              "scroll", "scroll up";
+    Help,          Down,      NONE,       Down,                            "scroll", "scroll down";
+    Help,          PageUp,    NONE,       PageUp,                          "page", "page up";
+    Help,          PageDown,  NONE,       PageDown,                        "page", "page down";
+    Help,          Home,      NONE,       First,                           "", "top";
+    Help,          End,       NONE,       Last,                            "", "bottom";
+    Help,          Char('q'), NONE,       Back,                            "", "close help";
+    Help,          Char('?'), NONE,       Back,                            "", "close help";
+};
 
 /// The action bound to `key` in `context`, falling back to `Global`.
+///
+/// The two dialogs (`Conflict`, `Recovery`) take their letters in either case and whatever the
+/// modifiers of a non-character key (Shift+Up scrolls too); Ctrl combinations stay what they are
+/// (Ctrl-Q quits from the recovery window).
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
-    let mods = normalise_mods(key);
+    let key = if matches!(context, C::Conflict | C::Recovery) {
+        dialog_key(key)
+    } else {
+        *key
+    };
+    let mods = normalise_mods(&key);
+    let code = normalise_code(key.code, mods);
     let find = |ctx: Context| {
         BINDINGS
             .iter()
-            .find(|b| {
-                b.context == ctx && b.code == normalise_code(key.code, mods) && b.mods == mods
-            })
+            .find(|b| b.context == ctx && b.code == code && b.mods == mods)
             .map(|b| b.action)
     };
     find(context).or_else(|| find(Context::Global))
+}
+
+/// A dialog's key: typed letters lower-cased and without modifiers, other keys without modifiers,
+/// Ctrl/Alt chords unchanged.
+fn dialog_key(key: &KeyEvent) -> KeyEvent {
+    match (typed_char(key), key.code) {
+        (Some(c), _) => KeyEvent::new(K::Char(c.to_ascii_lowercase()), NONE),
+        (None, K::Char(_)) => *key,
+        (None, code) => KeyEvent::new(code, NONE),
+    }
 }
 
 /// Shift on a plain character is part of the character ('?' is Shift+/ on most layouts), so it
@@ -1270,6 +599,340 @@ pub fn describe(code: KeyCode, mods: KeyModifiers) -> String {
     s
 }
 
+/// A key as the status line writes it: "Ctrl-S", "Esc", "↑".
+pub fn short(code: KeyCode, mods: KeyModifiers) -> String {
+    let mut s = String::new();
+    if mods.contains(CTRL) {
+        s.push_str("Ctrl-");
+    }
+    if mods.contains(ALT) {
+        s.push_str("Alt-");
+    }
+    if mods.contains(SHIFT) && code != K::BackTab {
+        s.push_str("Shift-");
+    }
+    let name = match code {
+        K::Char(' ') => "Space".to_string(),
+        K::Char(c) if mods.intersects(CTRL | ALT) => c.to_uppercase().to_string(),
+        K::Char(c) => c.to_string(),
+        K::F(n) => format!("F{n}"),
+        K::BackTab => "Shift-Tab".to_string(),
+        K::Up => "↑".to_string(),
+        K::Down => "↓".to_string(),
+        K::Left => "←".to_string(),
+        K::Right => "→".to_string(),
+        K::PageUp => "PgUp".to_string(),
+        K::PageDown => "PgDn".to_string(),
+        K::Delete => "Del".to_string(),
+        other => format!("{other:?}"),
+    };
+    s.push_str(&name);
+    s
+}
+
+/// The binding hints show for `action` in `context`: the first one with a hint label in the
+/// context, then in `Global`; else the first one at all.
+pub fn binding(context: Context, action: Action) -> Option<&'static Binding> {
+    let of = |ctx: Context| {
+        BINDINGS
+            .iter()
+            .filter(move |b| b.context == ctx && b.action == action)
+    };
+    of(context)
+        .find(|b| !b.hint.is_empty())
+        .or_else(|| of(C::Global).find(|b| !b.hint.is_empty()))
+        .or_else(|| of(context).next())
+        .or_else(|| of(C::Global).next())
+}
+
+/// The key of `action` in `context` as the status line writes it ("Ctrl-R"); "?" when nothing
+/// is bound to it (a test keeps every hint bound).
+pub fn key(context: Context, action: Action) -> String {
+    binding(context, action).map_or_else(|| "?".into(), |b| short(b.code, b.mods))
+}
+
+/// The help screen's description of `action` in `context`.
+pub fn help_of(context: Context, action: Action) -> &'static str {
+    binding(context, action).map_or("", |b| b.help)
+}
+
+/// One item of a status-line hint.
+#[derive(Clone, Copy, Debug)]
+pub enum Hint {
+    /// The action's key and its hint label: "Ctrl-S save".
+    Key(Action),
+    /// The action's key with a label of this place: "Esc back to the results".
+    Said(Action, &'static str),
+    /// Two actions' keys and one label: "↑/↓ choose".
+    Pair(Action, Action, &'static str),
+    /// A run of keys: "1-9 quick".
+    Range(Action, Action, &'static str),
+    /// Every key bound to the action in the context: "Ctrl-T/F3 switches".
+    All(Action, &'static str),
+    /// Words without a key: "type to filter".
+    Text(&'static str),
+}
+
+impl Hint {
+    fn actions(self) -> Vec<Action> {
+        match self {
+            Hint::Key(a) | Hint::Said(a, _) | Hint::All(a, _) => vec![a],
+            Hint::Pair(a, b, _) | Hint::Range(a, b, _) => vec![a, b],
+            Hint::Text(_) => Vec::new(),
+        }
+    }
+
+    fn render(self, ctx: Context) -> String {
+        let label = |a: Action| binding(ctx, a).map_or("", |b| b.hint);
+        match self {
+            Hint::Key(a) => format!("{} {}", key(ctx, a), label(a)),
+            Hint::Said(a, l) => format!("{} {l}", key(ctx, a)),
+            Hint::Pair(a, b, l) => format!("{}/{} {l}", key(ctx, a), key(ctx, b)),
+            Hint::Range(a, b, l) => format!("{}-{} {l}", key(ctx, a), key(ctx, b)),
+            Hint::All(a, l) => {
+                let keys: Vec<String> = BINDINGS
+                    .iter()
+                    .filter(|b| b.context == ctx && b.action == a)
+                    .map(|b| short(b.code, b.mods))
+                    .collect();
+                format!("{} {l}", keys.join("/"))
+            }
+            Hint::Text(t) => t.to_string(),
+        }
+    }
+}
+
+/// A hint line: items whose keys are looked up in `context` (then `Global`).
+#[derive(Clone, Copy, Debug)]
+pub struct Hints {
+    pub context: Context,
+    pub items: &'static [Hint],
+}
+
+impl Hints {
+    /// The status-line text: "Ctrl-S save · Tab next pane".
+    pub fn line(&self) -> String {
+        hints(self.context, self.items)
+    }
+
+    /// As a phrase in a sentence: "f keeps the file, d takes the kept text".
+    pub fn phrase(&self) -> String {
+        join(self.context, self.items, ", ")
+    }
+}
+
+/// `items` in `ctx` joined as the status line shows them.
+pub fn hints(ctx: Context, items: &[Hint]) -> String {
+    join(ctx, items, " · ")
+}
+
+fn join(ctx: Context, items: &[Hint], sep: &str) -> String {
+    let parts: Vec<String> = items.iter().map(|h| h.render(ctx)).collect();
+    parts.join(sep)
+}
+
+use Hint::{Key, Pair, Range, Said, Text};
+
+/// The session list's status line.
+pub const LIST_HINTS: Hints = Hints {
+    context: C::List,
+    items: &[
+        Key(A::NewSession),
+        Key(A::OpenSession),
+        Key(A::OpenSearch),
+        Key(A::OpenEvidence),
+        Key(A::OpenCodebook),
+        Text("type to filter"),
+        Key(A::Help),
+        Key(A::Quit),
+    ],
+};
+/// The session list's empty filter line.
+pub const FILTER_HINTS: Hints = Hints {
+    context: C::List,
+    items: &[
+        Text("type to filter"),
+        Key(A::NewSession),
+        Key(A::OpenSession),
+        Key(A::Help),
+        Key(A::Quit),
+    ],
+};
+pub const SEARCH_HINTS: Hints = Hints {
+    context: C::Search,
+    items: &[
+        Text("type to search"),
+        Pair(A::Up, A::Down, "choose"),
+        Key(A::OpenResult),
+        Key(A::SwitchResults),
+        Key(A::OpenEvidence),
+        Key(A::Back),
+        Key(A::Help),
+    ],
+};
+pub const EVIDENCE_HINTS: Hints = Hints {
+    context: C::Evidence,
+    items: &[
+        Pair(A::PrevTheme, A::NextTheme, "theme"),
+        Key(A::ToggleSort),
+        Key(A::ToggleMark),
+        Key(A::CopyQuote),
+        Key(A::Export),
+        Key(A::OpenResult),
+        Key(A::Back),
+        Key(A::Help),
+    ],
+};
+pub const EXPORT_HINTS: Hints = Hints {
+    context: C::ExportPrompt,
+    items: &[Key(A::Confirm), Said(A::Back, "cancel")],
+};
+pub const REPLACE_HINTS: Hints = Hints {
+    context: C::ExportReplace,
+    items: &[
+        Key(A::ReplaceFile),
+        Key(A::KeepFile),
+        Said(A::Back, "keep it"),
+    ],
+};
+/// The note, opened from search or evidence results.
+pub const NOTE_FROM_RESULTS_HINTS: Hints = Hints {
+    context: C::Editor,
+    items: &[
+        Said(A::NextPane, "codings/details"),
+        Key(A::ThemePicker),
+        Key(A::Save),
+        Said(A::Back, "back to the results"),
+        Key(A::Help),
+    ],
+};
+pub const NOTE_HINTS: Hints = Hints {
+    context: C::Editor,
+    items: &[
+        Said(A::NextPane, "codings/details"),
+        Key(A::ThemePicker),
+        Key(A::CodingMode),
+        Key(A::Save),
+        Key(A::Undo),
+        Said(A::Back, "list"),
+        Key(A::Help),
+    ],
+};
+/// Coding mode's status line; the quick themes follow it.
+pub const CODING_HINTS: Hints = Hints {
+    context: C::Coding,
+    items: &[
+        Key(A::SelectMark),
+        Key(A::ThemePicker),
+        Key(A::RepeatTheme),
+        Key(A::RemoveCoding),
+    ],
+};
+/// Said when coding mode starts.
+pub const CODING_START_HINTS: Hints = Hints {
+    context: C::Coding,
+    items: &[
+        Key(A::SelectMark),
+        Key(A::SelectSentence),
+        Key(A::SelectParagraph),
+        Key(A::ThemePicker),
+        Range(A::QuickTheme(1), A::QuickTheme(9), "quick"),
+        Key(A::RepeatTheme),
+        Key(A::RemoveCoding),
+        Pair(A::CodingMode, A::Back, "leave"),
+    ],
+};
+pub const CODINGS_HINTS: Hints = Hints {
+    context: C::Codings,
+    items: &[
+        Key(A::JumpToCoding),
+        Key(A::ThemePicker),
+        Key(A::RemoveCoding),
+        Key(A::CodingMemo),
+        Key(A::NoteMemo),
+        Key(A::ReattachOrphan),
+        Key(A::CoderFilter),
+        Said(A::NextPane, "next"),
+    ],
+};
+pub const PICKER_HINTS: Hints = Hints {
+    context: C::Picker,
+    items: &[
+        Text("type to filter"),
+        Pair(A::Up, A::Down, "choose"),
+        Key(A::Accept),
+        Key(A::Cancel),
+    ],
+};
+pub const PROMPT_HINTS: Hints = Hints {
+    context: C::Prompt,
+    items: &[Key(A::Accept), Key(A::Cancel)],
+};
+pub const CODEBOOK_HINTS: Hints = Hints {
+    context: C::Codebook,
+    items: &[
+        Key(A::ThemeAdd),
+        Key(A::ThemeRename),
+        Key(A::ThemeRecolour),
+        Key(A::ThemeColourTyped),
+        Key(A::ThemeParent),
+        Key(A::ThemeMerge),
+        Key(A::ThemeDelete),
+        Key(A::Back),
+    ],
+};
+/// The help overlay's title.
+pub const HELP_HINTS: Hints = Hints {
+    context: C::Help,
+    items: &[
+        Pair(A::Up, A::Down, "scroll"),
+        Pair(A::PageUp, A::PageDown, "page"),
+        Said(A::Back, "closes"),
+    ],
+};
+/// The outside-change question, as a sentence: "r reloads the file, k keeps yours".
+pub const CONFLICT_HINTS: Hints = Hints {
+    context: C::Conflict,
+    items: &[Key(A::ReloadFile), Key(A::KeepMine)],
+};
+/// The kept-text question, as a sentence.
+pub const RECOVERY_HINTS: Hints = Hints {
+    context: C::Recovery,
+    items: &[
+        Key(A::KeepFile),
+        Key(A::TakeDraft),
+        Key(A::Merge),
+        Key(A::Back),
+    ],
+};
+/// The kept-text question when no merge is possible.
+pub const RECOVERY_NO_MERGE_HINTS: Hints = Hints {
+    context: C::Recovery,
+    items: &[Key(A::KeepFile), Key(A::TakeDraft)],
+};
+
+/// Every hint line (the tests check that each names keys bound in its context).
+pub const ALL_HINTS: &[Hints] = &[
+    LIST_HINTS,
+    FILTER_HINTS,
+    SEARCH_HINTS,
+    EVIDENCE_HINTS,
+    EXPORT_HINTS,
+    REPLACE_HINTS,
+    NOTE_FROM_RESULTS_HINTS,
+    NOTE_HINTS,
+    CODING_HINTS,
+    CODING_START_HINTS,
+    CODINGS_HINTS,
+    PICKER_HINTS,
+    PROMPT_HINTS,
+    CODEBOOK_HINTS,
+    HELP_HINTS,
+    CONFLICT_HINTS,
+    RECOVERY_HINTS,
+    RECOVERY_NO_MERGE_HINTS,
+];
+
 /// Help rows per context: (context title, [(keys, description)]). Keys bound to the same action
 /// and description are joined ("Up, k").
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
@@ -1287,6 +950,8 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::Evidence,
         C::ExportPrompt,
         C::ExportReplace,
+        C::Conflict,
+        C::Recovery,
         C::Help,
     ];
     let mut out = Vec::new();
@@ -1371,5 +1036,83 @@ mod tests {
             assert!(text.contains(&describe(bind.code, bind.mods)), "{:?}", bind);
             assert!(text.contains(bind.help));
         }
+    }
+
+    #[test]
+    fn every_action_in_a_hint_is_bound_in_its_context() {
+        for line in ALL_HINTS {
+            for item in line.items {
+                for a in item.actions() {
+                    let bound = BINDINGS.iter().any(|b| {
+                        (b.context == line.context || b.context == C::Global) && b.action == a
+                    });
+                    assert!(bound, "{:?}: {a:?} has no key", line.context);
+                }
+                if let Hint::Key(a) = item {
+                    assert!(
+                        !binding(line.context, *a).unwrap().hint.is_empty(),
+                        "{:?}: {a:?} has no hint label",
+                        line.context
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hints_are_written_from_the_table() {
+        assert_eq!(
+            NOTE_FROM_RESULTS_HINTS.line(),
+            "Tab codings/details · Ctrl-T code · Ctrl-S save · Esc back to the results · F1 help"
+        );
+        assert_eq!(CONFLICT_HINTS.phrase(), "r reloads the file, k keeps yours");
+        assert_eq!(
+            RECOVERY_HINTS.phrase(),
+            "f keeps the file, d takes the kept text, m merges both, Esc decides later"
+        );
+        assert_eq!(
+            hints(
+                C::Coding,
+                &[Hint::Range(A::QuickTheme(1), A::QuickTheme(9), "quick")]
+            ),
+            "1-9 quick"
+        );
+        assert_eq!(
+            hints(C::Search, &[Hint::All(A::SwitchResults, "switches")]),
+            "Ctrl-T/F3 switches"
+        );
+        assert_eq!(super::key(C::Editor, A::RestoreCodings), "Ctrl-R");
+        assert_eq!(
+            super::key(C::Evidence, A::Back),
+            "Esc",
+            "the labelled key, not q"
+        );
+        assert_eq!(super::key(C::Editor, A::Quit), "Ctrl-Q");
+    }
+
+    #[test]
+    fn the_dialogs_take_letters_in_either_case_and_quit_stays_global() {
+        assert_eq!(
+            lookup(C::Conflict, &key(K::Char('R'), SHIFT)),
+            Some(A::ReloadFile)
+        );
+        assert_eq!(
+            lookup(C::Conflict, &key(K::Char('k'), NONE)),
+            Some(A::KeepMine)
+        );
+        assert_eq!(lookup(C::Conflict, &key(K::Char('x'), NONE)), None);
+        assert_eq!(
+            lookup(C::Recovery, &key(K::Char('M'), NONE)),
+            Some(A::Merge)
+        );
+        // AltGr arrives as Ctrl+Alt and types its letter.
+        assert_eq!(
+            lookup(C::Recovery, &key(K::Char('d'), CTRL | ALT)),
+            Some(A::TakeDraft)
+        );
+        assert_eq!(lookup(C::Recovery, &key(K::Up, SHIFT)), Some(A::Up));
+        assert_eq!(lookup(C::Recovery, &key(K::Esc, CTRL)), Some(A::Back));
+        assert_eq!(lookup(C::Recovery, &key(K::Char('q'), CTRL)), Some(A::Quit));
+        assert_eq!(lookup(C::Recovery, &key(K::Char('q'), NONE)), None);
     }
 }
