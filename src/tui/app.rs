@@ -712,7 +712,11 @@ impl App {
         note.form.focus(Field::Title as usize);
         self.note = Some(note);
         self.screen = Screen::Note;
-        self.info("New session: fill in the details (Enter moves on), Tab to write the note");
+        self.info(format!(
+            "New session: fill in the details ({} moves on), {} to write the note",
+            keymap::key(Context::Form, Action::NextField),
+            keymap::key(Context::Form, Action::NextPane)
+        ));
     }
 
     // ---- form ----
@@ -937,14 +941,14 @@ impl App {
     // ---- conflicts with outside edits ----
 
     fn on_conflict_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
-        let c = keymap::typed_char(&key).unwrap_or('\0');
+        let action = keymap::lookup(Context::Conflict, &key);
         let Some(n) = &mut self.note else {
             self.overlay = None;
             return;
         };
-        match c.to_ascii_lowercase() {
+        match action {
             // Take the file from disk; our text goes to a draft first so it is not lost.
-            'r' => {
+            Some(Action::ReloadFile) => {
                 // Made from the file as it was before the outside change: reopening the note
                 // later shows both rather than restoring it over their change.
                 out.push(n.draft_request());
@@ -964,24 +968,24 @@ impl App {
                 self.info("Reloading the file; your version is kept as a recovery draft");
             }
             // Keep ours: the next save overwrites the outside change.
-            'k' => {
+            Some(Action::KeepMine) => {
                 n.force_save = true;
                 self.overlay = None;
                 self.save_now(out, true);
             }
-            _ => self.error(
-                "The file changed outside Ripple: press r to reload it (your text goes to a draft) or k to keep yours",
-            ),
+            _ => self.error(format!(
+                "The file changed outside Ripple: press {} to reload it (your text goes to a draft) or {} to keep yours",
+                keymap::key(Context::Conflict, Action::ReloadFile),
+                keymap::key(Context::Conflict, Action::KeepMine),
+            )),
         }
     }
 
     // ---- kept text that was not made from the file as it is ----
 
     fn on_recovery_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
-        if matches!(
-            keymap::lookup(Context::Global, &key),
-            Some(Action::Quit | Action::QuitOrCopy)
-        ) {
+        let action = keymap::lookup(Context::Recovery, &key);
+        if matches!(action, Some(Action::Quit | Action::QuitOrCopy)) {
             // Nothing is unsaved (the file is shown); the kept text stays for next time.
             self.request_quit(out);
             return;
@@ -1000,19 +1004,18 @@ impl App {
             Some(Overlay::Recovery { scroll }) => scroll,
             _ => 0,
         };
-        let c = keymap::typed_char(&key).map(|c| c.to_ascii_lowercase());
-        match (c, key.code) {
-            (Some('f'), _) => {
+        match action {
+            Some(Action::KeepFile) => {
                 out.push(Request::DiscardRecovery(n.meta.id.clone()));
                 self.overlay = None;
                 self.info("Keeping the file; moving the kept text to the trash…");
             }
-            (Some('d'), _) => {
+            Some(Action::TakeDraft) => {
                 n.take_recovered(r.session, codings, &self.coding.coder);
                 self.overlay = None;
                 self.info("Took the kept text: it replaces the file on your next pause");
             }
-            (Some('m'), _) => match r.merged.clone() {
+            Some(Action::Merge) => match r.merged.clone() {
                 Some(m) => {
                     n.take_recovered(m.session, codings, &self.coding.coder);
                     self.overlay = None;
@@ -1027,22 +1030,24 @@ impl App {
                 }
                 None => {
                     n.recovery = Some(Box::new((r, codings)));
-                    self.error("Cannot merge: the version the kept text was made from is not known. f keeps the file, d takes the kept text");
+                    self.error(format!(
+                        "Cannot merge: the version the kept text was made from is not known. {}",
+                        keymap::RECOVERY_NO_MERGE_HINTS.phrase()
+                    ));
                 }
             },
-            (_, crossterm::event::KeyCode::Esc) => {
+            Some(Action::Back) => {
                 self.overlay = None;
                 self.close_note(out);
                 self.info("The kept text stays kept: open the session again to choose");
             }
-            (_, code) => {
-                use crossterm::event::KeyCode;
-                let moved = match code {
-                    KeyCode::Up => Some(scroll.saturating_sub(1)),
-                    KeyCode::Down => Some(scroll.saturating_add(1)),
-                    KeyCode::PageUp => Some(scroll.saturating_sub(page)),
-                    KeyCode::PageDown => Some(scroll.saturating_add(page)),
-                    KeyCode::Home => Some(0),
+            other => {
+                let moved = match other {
+                    Some(Action::Up) => Some(scroll.saturating_sub(1)),
+                    Some(Action::Down) => Some(scroll.saturating_add(1)),
+                    Some(Action::PageUp) => Some(scroll.saturating_sub(page)),
+                    Some(Action::PageDown) => Some(scroll.saturating_add(page)),
+                    Some(Action::First) => Some(0),
                     _ => None,
                 };
                 let max = crate::tui::views::recovery::line_count(&r.diff).saturating_sub(1);
@@ -1051,9 +1056,7 @@ impl App {
                     scroll: moved.unwrap_or(scroll).min(max),
                 });
                 if moved.is_none() {
-                    self.error(
-                        "Choose: f keeps the file, d takes the kept text, m merges both, Esc decides later",
-                    );
+                    self.error(format!("Choose: {}", keymap::RECOVERY_HINTS.phrase()));
                 }
             }
         }
@@ -1182,8 +1185,9 @@ impl App {
                     && !matches!(&self.status, Some(s) if s.kind == StatusKind::Error)
                 {
                     self.info(format!(
-                        "{} session(s) have codings kept in a draft after a failed save: open them and press Ctrl-R to restore (marked ●)",
-                        self.coding_drafts.len()
+                        "{} session(s) have codings kept in a draft after a failed save: open them and press {} to restore (marked ●)",
+                        self.coding_drafts.len(),
+                        keymap::key(Context::Editor, Action::RestoreCodings)
                     ));
                 }
             }
@@ -1205,7 +1209,8 @@ impl App {
                     };
                 }
                 self.error(format!(
-                    "Not saved: the file changed outside Ripple; {kept}. r reloads the file, k keeps yours"
+                    "Not saved: the file changed outside Ripple; {kept}. {}",
+                    keymap::CONFLICT_HINTS.phrase()
                 ));
             }
             Response::Saved {
@@ -1266,7 +1271,8 @@ impl App {
                             // Neither saved nor kept: leaving would lose the text.
                             self.quit = Quit::Unkept;
                             self.error(format!(
-                                "Could not save: {e}; nor keep your text in a recovery draft: do not close Ripple (quitting now loses it: it takes Ctrl-Q twice more)"
+                                "Could not save: {e}; nor keep your text in a recovery draft: do not close Ripple (quitting now loses it: it takes {} twice more)",
+                                keymap::key(Context::Global, Action::Quit)
                             ));
                         } else if self.quit == Quit::AfterSave {
                             self.quit = Quit::Forced;
@@ -1435,9 +1441,10 @@ impl App {
                         // Not made from the file as it is now: show both, overwrite nothing.
                         note.recovery = Some(Box::new((r, codings)));
                         self.overlay = Some(Overlay::Recovery { scroll: 0 });
-                        self.info(
-                            "Unsaved text was kept, but the file changed since: f keeps the file, d takes the kept text, m merges both",
-                        );
+                        self.info(format!(
+                            "Unsaved text was kept, but the file changed since: {}",
+                            keymap::RECOVERY_HINTS.phrase()
+                        ));
                     }
                     None => self.status = None,
                 }

@@ -12,7 +12,7 @@ use crate::core::coding_store;
 use crate::core::document::NoteDocument;
 use crate::core::text::one_line;
 use crate::tui::app::{App, NoteState, Pane, Screen, Status, StatusKind};
-use crate::tui::keymap::{Action, Context, Motion};
+use crate::tui::keymap::{self, Action, Context, Motion};
 use crate::tui::text_view::{spans_for_codings, CodedSpan};
 use crate::tui::worker::{Request, Response};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
@@ -503,7 +503,11 @@ impl App {
                 Some(k) => self.code_selection(&k, ctx),
                 None => self.set_status(
                     StatusKind::Error,
-                    "No theme used yet: choose one with t (Ctrl-T in the editor)",
+                    format!(
+                        "No theme used yet: choose one with {} ({} in the editor)",
+                        keymap::key(Context::Coding, Action::ThemePicker),
+                        keymap::key(Context::Editor, Action::ThemePicker)
+                    ),
                 ),
             },
             Action::Undo | Action::Redo => {
@@ -606,8 +610,10 @@ impl App {
                         self.set_status(
                             StatusKind::Info,
                             format!(
-                                "Orphaned: its words “{}” are no longer in the note. Select new words in the editor and press a here, or d to discard it",
-                                one_line(&c.quote, 40)
+                                "Orphaned: its words “{}” are no longer in the note. Select new words in the editor and press {} here, or {} to discard it",
+                                one_line(&c.quote, 40),
+                                keymap::key(Context::Codings, Action::ReattachOrphan),
+                                keymap::key(Context::Codings, Action::RemoveCoding)
                             ),
                         );
                         return;
@@ -715,9 +721,12 @@ impl App {
         n.coding.visual = n.doc.editor().selection().is_some();
         n.doc.break_undo_group();
         let msg = if n.coding.mode {
-            "Coding mode: the note is read-only. v select · s sentence · p paragraph · t theme · 1-9 quick · . again · x remove · F2/Esc leave"
+            format!(
+                "Coding mode: the note is read-only. {}",
+                keymap::CODING_START_HINTS.line()
+            )
         } else {
-            "Left coding mode"
+            "Left coding mode".to_string()
         };
         self.set_status(StatusKind::Info, msg);
     }
@@ -833,8 +842,13 @@ impl App {
             self.set_status(
                 StatusKind::Error,
                 format!(
-                    "That coding is {}'s; you code as {} (F3 shows only yours)",
-                    c.coder, self.coding.coder
+                    "That coding is {}'s; you code as {} ({})",
+                    c.coder,
+                    self.coding.coder,
+                    keymap::hints(
+                        Context::Codings,
+                        &[keymap::Hint::All(Action::CoderFilter, "shows only yours")]
+                    )
                 ),
             );
             return false;
@@ -943,7 +957,10 @@ impl App {
         };
         self.set_status(
             StatusKind::Ok,
-            format!("Coded “{quote}” as {name}{hint} · Ctrl-Z undoes"),
+            format!(
+                "Coded “{quote}” as {name}{hint} · {} undoes",
+                keymap::key(Context::Editor, Action::Undo)
+            ),
         );
     }
 
@@ -962,9 +979,10 @@ impl App {
         self.set_status(
             StatusKind::Ok,
             format!(
-                "Removed {} from “{}” · Ctrl-Z undoes",
+                "Removed {} from “{}” · {} undoes",
                 c.theme,
-                one_line(&c.quote, 40)
+                one_line(&c.quote, 40),
+                keymap::key(Context::Editor, Action::Undo)
             ),
         );
     }
@@ -1001,7 +1019,11 @@ impl App {
         let Some((s, e)) = n.doc.editor().selection() else {
             self.set_status(
                 StatusKind::Error,
-                "Select the words in the editor first (Tab back there, select, Tab here, a)",
+                format!(
+                    "Select the words in the editor first ({tab} back there, select, {tab} here, {})",
+                    keymap::key(Context::Codings, Action::ReattachOrphan),
+                    tab = keymap::key(Context::Editor, Action::NextPane)
+                ),
             );
             return;
         };
@@ -1009,7 +1031,13 @@ impl App {
         match n.doc.set_coding_range(&c.id, s, e) {
             Ok(()) => {
                 n.last_input = Instant::now();
-                self.set_status(StatusKind::Ok, "Re-attached · Ctrl-Z undoes");
+                self.set_status(
+                    StatusKind::Ok,
+                    format!(
+                        "Re-attached · {} undoes",
+                        keymap::key(Context::Editor, Action::Undo)
+                    ),
+                );
             }
             Err(err) => self.set_status(StatusKind::Error, err.to_string()),
         }
@@ -1085,7 +1113,10 @@ impl App {
                         self.coding.last_theme = Some(k.clone());
                         self.set_status(
                             StatusKind::Ok,
-                            format!("Theme is now {k} · Ctrl-Z undoes"),
+                            format!(
+                                "Theme is now {k} · {} undoes",
+                                keymap::key(Context::Editor, Action::Undo)
+                            ),
                         );
                     }
                     Err(e) => self.set_status(StatusKind::Error, e.to_string()),
@@ -1166,7 +1197,13 @@ impl App {
                 match n.doc.set_coding_memo(&id, &text) {
                     Ok(()) => {
                         n.last_input = Instant::now();
-                        self.set_status(StatusKind::Ok, "Memo kept · Ctrl-Z undoes");
+                        self.set_status(
+                            StatusKind::Ok,
+                            format!(
+                                "Memo kept · {} undoes",
+                                keymap::key(Context::Editor, Action::Undo)
+                            ),
+                        );
                     }
                     Err(e) => self.set_status(StatusKind::Error, e.to_string()),
                 }
@@ -1179,7 +1216,13 @@ impl App {
                 let Some(n) = &mut self.note else { return };
                 n.doc.set_note_memo(&coder, &text);
                 n.last_input = Instant::now();
-                self.set_status(StatusKind::Ok, "Note memo kept · Ctrl-Z undoes");
+                self.set_status(
+                    StatusKind::Ok,
+                    format!(
+                        "Note memo kept · {} undoes",
+                        keymap::key(Context::Editor, Action::Undo)
+                    ),
+                );
             }
             PromptFor::ThemeKey { parent } => {
                 let key = text.to_lowercase();
@@ -1513,7 +1556,8 @@ impl App {
         let Some(n) = &mut self.note else { return };
         let when: chrono::DateTime<chrono::Local> = d.written.into();
         let text = format!(
-            "Ctrl-R restores the {} coding(s) you could not save on {} (kept in {})",
+            "{} restores the {} coding(s) you could not save on {} (kept in {})",
+            keymap::key(Context::Editor, Action::RestoreCodings),
             d.file.codings.len(),
             when.format("%Y-%m-%d %H:%M"),
             d.path.display()
@@ -1540,7 +1584,10 @@ impl App {
             self.save_codings(out);
             self.set_status(
                 StatusKind::Info,
-                "Your codings are being saved or re-read: press Ctrl-R again in a moment",
+                format!(
+                    "Your codings are being saved or re-read: press {} again in a moment",
+                    keymap::key(Context::Editor, Action::RestoreCodings)
+                ),
             );
             return;
         }
@@ -1578,7 +1625,8 @@ impl App {
             self.set_status(
                 StatusKind::Info,
                 format!(
-                    "{orphans} coding(s) lost their words (ORPHANED): Tab to the codings pane to re-attach or discard"
+                    "{orphans} coding(s) lost their words (ORPHANED): {} to the codings pane to re-attach or discard",
+                    keymap::key(Context::Editor, Action::NextPane)
                 ),
             );
         }
@@ -1757,7 +1805,8 @@ impl App {
                                 p.display()
                             ),
                             Some(Err(d)) if leaving => format!(
-                                "Could not save the codings nor keep them in a recovery draft: do not close Ripple (quitting now loses them: it takes Ctrl-Q twice more); {e}; {d}"
+                                "Could not save the codings nor keep them in a recovery draft: do not close Ripple (quitting now loses them: it takes {} twice more); {e}; {d}",
+                                keymap::key(Context::Global, Action::Quit)
                             ),
                             Some(Err(d)) => format!(
                                 "Could not save the codings nor keep them in a recovery draft: do not close Ripple; {e}; {d}"
@@ -1898,19 +1947,21 @@ impl App {
                     .quick_keys()
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, k)| Some(format!("{} {}", i + 1, k.as_ref()?)))
+                    .filter_map(|(i, k)| {
+                        let key = keymap::key(Context::Coding, Action::QuickTheme(i as u8 + 1));
+                        Some(format!("{key} {}", k.as_ref()?))
+                    })
                     .collect();
-                format!(" CODING v sel · t theme · . again · x del · {}", quick.join(" "))
+                format!(
+                    "CODING {} · {}",
+                    keymap::CODING_HINTS.line(),
+                    quick.join(" ")
+                )
             }
-            Context::Codings => {
-                " Enter go to · t theme · d remove · m memo · M note memo · a re-attach · f coders · Tab next".into()
-            }
-            Context::Picker => " type to filter · ↑/↓ choose · Enter apply · Esc cancel".into(),
-            Context::Prompt => " Enter accept · Esc cancel".into(),
-            Context::Codebook => {
-                " a add · r rename · C colour · # hex · p parent · M merge · D delete · Esc back"
-                    .into()
-            }
+            Context::Codings => keymap::CODINGS_HINTS.line(),
+            Context::Picker => keymap::PICKER_HINTS.line(),
+            Context::Prompt => keymap::PROMPT_HINTS.line(),
+            Context::Codebook => keymap::CODEBOOK_HINTS.line(),
             _ => return None,
         })
     }

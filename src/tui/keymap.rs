@@ -674,6 +674,7 @@ pub enum Hint {
 }
 
 impl Hint {
+    #[cfg(test)]
     fn actions(self) -> Vec<Action> {
         match self {
             Hint::Key(a) | Hint::Said(a, _) | Hint::All(a, _) => vec![a],

@@ -4,6 +4,7 @@
 use crate::core::coding::AnchorStatus;
 use crate::core::text::one_line;
 use crate::tui::app::{App, Pane};
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::text_view::{contrast_text, parse_hex_colour};
 use crate::tui::theme::Palette;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -65,7 +66,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let mut lines: Vec<Line> = Vec::new();
     if rows.is_empty() {
         lines.push(Line::from(Span::styled(
-            "No codings yet: select words, Ctrl-T",
+            format!(
+                "No codings yet: select words, {}",
+                keymap::key(Context::Editor, Action::ThemePicker)
+            ),
             pal.ghost(),
         )));
     }

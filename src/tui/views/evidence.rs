@@ -3,6 +3,7 @@
 
 use crate::core::evidence::{EvidenceFormat, EvidenceSort};
 use crate::tui::app::App;
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Palette;
 use crate::tui::views::search::chips;
 use crate::tui::views::status;
@@ -52,9 +53,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     } else {
         Span::styled(
             format!(
-                " {} passages · {} marked (x exports {})",
+                " {} passages · {} marked ({} exports {})",
                 ev.items.len(),
                 ev.marked.len(),
+                keymap::key(Context::Evidence, Action::Export),
                 if ev.marked.is_empty() {
                     "all"
                 } else {
@@ -127,9 +129,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                 Span::styled(" Replace ", pal.warn()),
                 Span::raw(file.display().to_string()),
                 Span::styled("? ", pal.warn()),
-                Span::styled("y", pal.key()),
+                Span::styled(
+                    keymap::key(Context::ExportReplace, Action::ReplaceFile),
+                    pal.key(),
+                ),
                 Span::raw(" replaces it · "),
-                Span::styled("n", pal.key()),
+                Span::styled(
+                    keymap::key(Context::ExportReplace, Action::KeepFile),
+                    pal.key(),
+                ),
                 Span::raw(" keeps it"),
             ])),
             prompt,
@@ -143,13 +151,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                 Span::raw(path.clone()),
                 Span::styled(
                     format!(
-                        "   {}{} · .md .csv .json · Ctrl-D de-identify",
+                        "   {}{} · .md .csv .json · {}",
                         format.name(),
                         if ev.export_deidentified {
                             ", de-identified"
                         } else {
                             ""
-                        }
+                        },
+                        keymap::hints(
+                            Context::ExportPrompt,
+                            &[keymap::Hint::Key(Action::ToggleDeidentify)]
+                        )
                     ),
                     pal.dim(),
                 ),

@@ -2,6 +2,7 @@
 
 use crate::tui::app::{App, Pane};
 use crate::tui::form::Field;
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Palette;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -83,7 +84,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     }
     if focused && !matches.is_empty() {
         lines.push(Line::from(Span::styled(
-            "Suggestions (Ctrl-N/P, → takes):",
+            format!(
+                "Suggestions ({}/{}, {} takes):",
+                keymap::key(Context::Form, Action::NextSuggestion),
+                keymap::key(Context::Form, Action::PrevSuggestion),
+                keymap::key(Context::Form, Action::AcceptSuggestion)
+            ),
             pal.dim(),
         )));
         for (i, m) in matches.iter().enumerate() {

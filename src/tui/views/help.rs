@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, pal: &Palette) {
     let r = centered(area, 84, area.height.saturating_sub(2));
     frame.render_widget(Clear, r);
     let block = Block::bordered()
-        .title(" Keys — ↑/↓ PgUp/PgDn Home/End scroll · Esc closes ")
+        .title(format!(" Keys — {} ", keymap::HELP_HINTS.line()))
         .border_style(pal.focus_border());
     let all = lines(pal);
     let max = (all.len() as u16).saturating_sub(r.height.saturating_sub(2));

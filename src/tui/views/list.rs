@@ -1,6 +1,7 @@
 //! The session list: newest first, filtered as you type, with metadata columns.
 
 use crate::tui::app::App;
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Palette;
 use crate::tui::views::{join_present, status};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -77,10 +78,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     let filter_line = if list.filter.is_empty() && !list.filter_focus {
         Line::from(vec![
             Span::styled(" Filter: ", pal.dim()),
-            Span::styled(
-                "type to filter · n new · Enter open · ? help · q quit",
-                pal.ghost(),
-            ),
+            Span::styled(keymap::FILTER_HINTS.line(), pal.ghost()),
         ])
     } else {
         Line::from(vec![
@@ -157,9 +155,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
 
     if list.loaded && list.shown.is_empty() {
         let msg = if list.all.is_empty() {
-            "No sessions yet. Press n to write the first one."
+            format!(
+                "No sessions yet. Press {} to write the first one.",
+                keymap::key(Context::List, Action::NewSession)
+            )
         } else {
-            "No session matches the filter. Esc clears it."
+            format!(
+                "No session matches the filter. {} clears it.",
+                keymap::key(Context::List, Action::Back)
+            )
         };
         let r = Rect::new(
             a.table.x + 2,

@@ -1,6 +1,7 @@
 //! The note screen: the editor, the details form beside it, and the status lines.
 
 use crate::tui::app::{App, Pane};
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::text_view::{TextView, TextViewStyle};
 use crate::tui::theme::Palette;
 use crate::tui::views::{centered, form, join_present, note_areas, status};
@@ -68,7 +69,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                     1,
                 );
                 frame.render_widget(
-                    Paragraph::new(Span::styled("Tab to write the note", pal.ghost())),
+                    Paragraph::new(Span::styled(
+                        format!(
+                            "{} to write the note",
+                            keymap::key(Context::Editor, Action::NextPane)
+                        ),
+                        pal.ghost(),
+                    )),
                     hint,
                 );
             }
@@ -90,19 +97,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
 pub fn draw_conflict(frame: &mut Frame, area: Rect, pal: &Palette) {
     let r = centered(area, 64, 9);
     frame.render_widget(Clear, r);
-    let text = vec![
+    let mut text = vec![
         Line::from("This note's file was changed outside Ripple while you"),
         Line::from("have unsaved edits here. Nothing has been overwritten."),
         Line::from(""),
-        Line::from(vec![
-            Span::styled("  r ", pal.key()),
-            Span::raw("reload the file (your version is kept as a draft)"),
-        ]),
-        Line::from(vec![
-            Span::styled("  k ", pal.key()),
-            Span::raw("keep your version (it replaces the file)"),
-        ]),
     ];
+    for a in [Action::ReloadFile, Action::KeepMine] {
+        text.push(Line::from(vec![
+            Span::styled(
+                format!("  {} ", keymap::key(Context::Conflict, a)),
+                pal.key(),
+            ),
+            Span::raw(keymap::help_of(Context::Conflict, a)),
+        ]));
+    }
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(
             Block::bordered()

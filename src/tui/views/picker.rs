@@ -129,7 +129,10 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(vec![Span::raw(before.clone()), Span::raw(after)]),
-            Line::from(Span::styled("Enter accept · Esc cancel", pal.dim())),
+            Line::from(Span::styled(
+                crate::tui::keymap::PROMPT_HINTS.line(),
+                pal.dim(),
+            )),
         ]),
         inner,
     );

@@ -3,6 +3,7 @@
 
 use crate::core::store::{DiffLine, RecoverySource};
 use crate::tui::app::App;
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Palette;
 use crate::tui::views::centered;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -84,19 +85,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16, pal: &Palette
         diff_area,
     );
 
-    let mut choices = vec![
-        Span::styled(" f ", pal.key()),
-        Span::raw("keep the file (the kept text goes to the trash)  "),
-        Span::styled(" d ", pal.key()),
-        Span::raw("take the kept text  "),
-    ];
-    if r.merged.is_some() {
-        choices.push(Span::styled(" m ", pal.key()));
-        choices.push(Span::raw("merge both  "));
+    let ctx = Context::Recovery;
+    let mut choices = Vec::new();
+    for a in [
+        Action::KeepFile,
+        Action::TakeDraft,
+        Action::Merge,
+        Action::Back,
+    ] {
+        if a == Action::Merge && r.merged.is_none() {
+            continue;
+        }
+        choices.push(Span::styled(
+            format!(" {} ", keymap::key(ctx, a)),
+            pal.key(),
+        ));
+        choices.push(Span::raw(format!("{}  ", keymap::help_of(ctx, a))));
     }
-    choices.push(Span::styled(" Esc ", pal.key()));
-    choices.push(Span::raw("decide later  "));
-    choices.push(Span::styled(" ↑↓ PgUp PgDn ", pal.key()));
+    let scroll_keys: Vec<String> = [Action::Up, Action::Down, Action::PageUp, Action::PageDown]
+        .into_iter()
+        .map(|a| keymap::key(ctx, a))
+        .collect();
+    choices.push(Span::styled(
+        format!(" {} ", scroll_keys.join(" ")),
+        pal.key(),
+    ));
     choices.push(Span::raw("scroll"));
     frame.render_widget(
         Paragraph::new(Line::from(choices)).wrap(Wrap { trim: true }),

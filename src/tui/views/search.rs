@@ -4,6 +4,7 @@
 use crate::core::index::{FacetCounts, Hit, HitKind};
 use crate::tui::app::App;
 use crate::tui::index_worker::IndexState;
+use crate::tui::keymap;
 use crate::tui::search::{index_label, thousands, SearchState};
 use crate::tui::text_view::contrast_text;
 use crate::tui::theme::Palette;
@@ -265,7 +266,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
             tab("Coded passages", HitKind::Passages),
             Span::raw(" "),
             tab("Sessions", HitKind::Sessions),
-            Span::styled("   Ctrl-T / F3 switches", pal.ghost()),
+            Span::styled(
+                format!(
+                    "   {}",
+                    keymap::hints(
+                        keymap::Context::Search,
+                        &[keymap::Hint::All(keymap::Action::SwitchResults, "switches")]
+                    )
+                ),
+                pal.ghost(),
+            ),
         ])),
         tabs,
     );

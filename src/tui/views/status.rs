@@ -1,6 +1,7 @@
 //! The two bottom lines: state of the open note and the latest message; key hints.
 
 use crate::tui::app::{App, Screen, StatusKind};
+use crate::tui::keymap;
 use crate::tui::theme::Palette;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -41,34 +42,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         spans.push(Span::styled(format!(" {}", st.text), style));
     }
     let coding_hints = app.coding_hints();
-    let hints = match (app.screen, &coding_hints) {
-        (_, Some(h)) => h.as_str(),
-        (Screen::List, _) => {
-            " n new · Enter open · / search · e evidence · c codebook · type to filter · F1/? help · q quit"
-        }
-        (Screen::Search, _) => {
-            " type to search · ↑↓ choose · Enter open · Ctrl-T passages/sessions · Ctrl-E evidence · Esc back · F1 help"
-        }
+    let hints = match (app.screen, coding_hints) {
+        (_, Some(h)) => h,
+        (Screen::List, _) => keymap::LIST_HINTS.line(),
+        (Screen::Search, _) => keymap::SEARCH_HINTS.line(),
         (Screen::Evidence, _) if app.evidence.replace_question.is_some() => {
-            " y replace the file · n keep it and choose another name · Esc keep it"
+            keymap::REPLACE_HINTS.line()
         }
-        (Screen::Evidence, _) if app.evidence.export_path.is_some() => {
-            " Enter write the file · Esc cancel"
-        }
-        (Screen::Evidence, _) => {
-            " ←→ theme · s sort · Space mark · y copy · x export · Enter open · Esc back · F1 help"
-        }
+        (Screen::Evidence, _) if app.evidence.export_path.is_some() => keymap::EXPORT_HINTS.line(),
+        (Screen::Evidence, _) => keymap::EVIDENCE_HINTS.line(),
         (Screen::Note, _) if app.search.return_to.is_some() => {
-            " Tab codings/details · Ctrl-T code · Ctrl-S save · Esc back to the results · F1 help"
+            keymap::NOTE_FROM_RESULTS_HINTS.line()
         }
-        (Screen::Note, _) => {
-            " Tab codings/details · Ctrl-T code · F2 coding mode · Ctrl-S save · Ctrl-Z undo · Esc list · F1 help"
-        }
-        (Screen::Codebook, _) => " Esc back",
+        (Screen::Note, _) => keymap::NOTE_HINTS.line(),
+        (Screen::Codebook, _) => keymap::hints(
+            keymap::Context::Codebook,
+            &[keymap::Hint::Key(keymap::Action::Back)],
+        ),
     };
     let lines = vec![
         Line::from(spans),
-        Line::from(Span::styled(hints, pal.dim())),
+        Line::from(Span::styled(format!(" {hints}"), pal.dim())),
     ];
     frame.render_widget(Paragraph::new(lines), area);
 }
