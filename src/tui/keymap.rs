@@ -1,4 +1,5 @@
-//! Every key binding in one table. The help screen is generated from it, so the two cannot drift.
+//! Every key binding in one table. The help screen and every key hint (the status line, the
+//! dialogs, the messages that name a key) are generated from it, so they cannot drift.
 //!
 //! Printable characters that no binding claims are text input in the editor, the form and the
 //! filter; everything else goes through `lookup`.
@@ -732,207 +733,65 @@ fn join(ctx: Context, items: &[Hint], sep: &str) -> String {
     parts.join(sep)
 }
 
+/// Declares each hint line as a `Hints` constant, and `ALL_HINTS` listing them for the tests.
+macro_rules! hint_lines {
+    ($($(#[$doc:meta])* $name:ident = $ctx:ident: $($item:expr),*;)*) => {
+        $($(#[$doc])* pub const $name: Hints = Hints { context: Context::$ctx, items: &[$($item),*] };)*
+        /// Every hint line (the tests check that each names keys bound in its context).
+        pub const ALL_HINTS: &[Hints] = &[$($name),*];
+    };
+}
+
 use Hint::{Key, Pair, Range, Said, Text};
 
-/// The session list's status line.
-pub const LIST_HINTS: Hints = Hints {
-    context: C::List,
-    items: &[
-        Key(A::NewSession),
-        Key(A::OpenSession),
-        Key(A::OpenSearch),
-        Key(A::OpenEvidence),
-        Key(A::OpenCodebook),
-        Text("type to filter"),
-        Key(A::Help),
-        Key(A::Quit),
-    ],
-};
-/// The session list's empty filter line.
-pub const FILTER_HINTS: Hints = Hints {
-    context: C::List,
-    items: &[
-        Text("type to filter"),
-        Key(A::NewSession),
-        Key(A::OpenSession),
-        Key(A::Help),
-        Key(A::Quit),
-    ],
-};
-pub const SEARCH_HINTS: Hints = Hints {
-    context: C::Search,
-    items: &[
-        Text("type to search"),
-        Pair(A::Up, A::Down, "choose"),
-        Key(A::OpenResult),
-        Key(A::SwitchResults),
-        Key(A::OpenEvidence),
-        Key(A::Back),
-        Key(A::Help),
-    ],
-};
-pub const EVIDENCE_HINTS: Hints = Hints {
-    context: C::Evidence,
-    items: &[
-        Pair(A::PrevTheme, A::NextTheme, "theme"),
-        Key(A::ToggleSort),
-        Key(A::ToggleMark),
-        Key(A::CopyQuote),
-        Key(A::Export),
-        Key(A::OpenResult),
-        Key(A::Back),
-        Key(A::Help),
-    ],
-};
-pub const EXPORT_HINTS: Hints = Hints {
-    context: C::ExportPrompt,
-    items: &[Key(A::Confirm), Said(A::Back, "cancel")],
-};
-pub const REPLACE_HINTS: Hints = Hints {
-    context: C::ExportReplace,
-    items: &[
-        Key(A::ReplaceFile),
-        Key(A::KeepFile),
-        Said(A::Back, "keep it"),
-    ],
-};
-/// The note, opened from search or evidence results.
-pub const NOTE_FROM_RESULTS_HINTS: Hints = Hints {
-    context: C::Editor,
-    items: &[
-        Said(A::NextPane, "codings/details"),
-        Key(A::ThemePicker),
-        Key(A::Save),
-        Said(A::Back, "back to the results"),
-        Key(A::Help),
-    ],
-};
-pub const NOTE_HINTS: Hints = Hints {
-    context: C::Editor,
-    items: &[
-        Said(A::NextPane, "codings/details"),
-        Key(A::ThemePicker),
-        Key(A::CodingMode),
-        Key(A::Save),
-        Key(A::Undo),
-        Said(A::Back, "list"),
-        Key(A::Help),
-    ],
-};
-/// Coding mode's status line; the quick themes follow it.
-pub const CODING_HINTS: Hints = Hints {
-    context: C::Coding,
-    items: &[
-        Key(A::SelectMark),
-        Key(A::ThemePicker),
-        Key(A::RepeatTheme),
-        Key(A::RemoveCoding),
-    ],
-};
-/// Said when coding mode starts.
-pub const CODING_START_HINTS: Hints = Hints {
-    context: C::Coding,
-    items: &[
-        Key(A::SelectMark),
-        Key(A::SelectSentence),
-        Key(A::SelectParagraph),
-        Key(A::ThemePicker),
-        Range(A::QuickTheme(1), A::QuickTheme(9), "quick"),
-        Key(A::RepeatTheme),
-        Key(A::RemoveCoding),
-        Pair(A::CodingMode, A::Back, "leave"),
-    ],
-};
-pub const CODINGS_HINTS: Hints = Hints {
-    context: C::Codings,
-    items: &[
-        Key(A::JumpToCoding),
-        Key(A::ThemePicker),
-        Key(A::RemoveCoding),
-        Key(A::CodingMemo),
-        Key(A::NoteMemo),
-        Key(A::ReattachOrphan),
-        Key(A::CoderFilter),
-        Said(A::NextPane, "next"),
-    ],
-};
-pub const PICKER_HINTS: Hints = Hints {
-    context: C::Picker,
-    items: &[
-        Text("type to filter"),
-        Pair(A::Up, A::Down, "choose"),
-        Key(A::Accept),
-        Key(A::Cancel),
-    ],
-};
-pub const PROMPT_HINTS: Hints = Hints {
-    context: C::Prompt,
-    items: &[Key(A::Accept), Key(A::Cancel)],
-};
-pub const CODEBOOK_HINTS: Hints = Hints {
-    context: C::Codebook,
-    items: &[
-        Key(A::ThemeAdd),
-        Key(A::ThemeRename),
-        Key(A::ThemeRecolour),
-        Key(A::ThemeColourTyped),
-        Key(A::ThemeParent),
-        Key(A::ThemeMerge),
-        Key(A::ThemeDelete),
-        Key(A::Back),
-    ],
-};
-/// The help overlay's title.
-pub const HELP_HINTS: Hints = Hints {
-    context: C::Help,
-    items: &[
-        Pair(A::Up, A::Down, "scroll"),
-        Pair(A::PageUp, A::PageDown, "page"),
-        Said(A::Back, "closes"),
-    ],
-};
-/// The outside-change question, as a sentence: "r reloads the file, k keeps yours".
-pub const CONFLICT_HINTS: Hints = Hints {
-    context: C::Conflict,
-    items: &[Key(A::ReloadFile), Key(A::KeepMine)],
-};
-/// The kept-text question, as a sentence.
-pub const RECOVERY_HINTS: Hints = Hints {
-    context: C::Recovery,
-    items: &[
-        Key(A::KeepFile),
-        Key(A::TakeDraft),
-        Key(A::Merge),
-        Key(A::Back),
-    ],
-};
-/// The kept-text question when no merge is possible.
-pub const RECOVERY_NO_MERGE_HINTS: Hints = Hints {
-    context: C::Recovery,
-    items: &[Key(A::KeepFile), Key(A::TakeDraft)],
-};
-
-/// Every hint line (the tests check that each names keys bound in its context).
-pub const ALL_HINTS: &[Hints] = &[
-    LIST_HINTS,
-    FILTER_HINTS,
-    SEARCH_HINTS,
-    EVIDENCE_HINTS,
-    EXPORT_HINTS,
-    REPLACE_HINTS,
-    NOTE_FROM_RESULTS_HINTS,
-    NOTE_HINTS,
-    CODING_HINTS,
-    CODING_START_HINTS,
-    CODINGS_HINTS,
-    PICKER_HINTS,
-    PROMPT_HINTS,
-    CODEBOOK_HINTS,
-    HELP_HINTS,
-    CONFLICT_HINTS,
-    RECOVERY_HINTS,
-    RECOVERY_NO_MERGE_HINTS,
-];
+// The hint lines: `NAME = context: items;`. Keys are looked up in the context, then `Global`.
+hint_lines! {
+    /// The session list's status line.
+    LIST_HINTS = List: Key(A::NewSession), Key(A::OpenSession), Key(A::OpenSearch),
+        Key(A::OpenEvidence), Key(A::OpenCodebook), Text("type to filter"), Key(A::Help),
+        Key(A::Quit);
+    /// The session list's empty filter line.
+    FILTER_HINTS = List: Text("type to filter"), Key(A::NewSession), Key(A::OpenSession),
+        Key(A::Help), Key(A::Quit);
+    SEARCH_HINTS = Search: Text("type to search"), Pair(A::Up, A::Down, "choose"),
+        Key(A::OpenResult), Key(A::SwitchResults), Key(A::OpenEvidence), Key(A::Back), Key(A::Help);
+    EVIDENCE_HINTS = Evidence: Pair(A::PrevTheme, A::NextTheme, "theme"), Key(A::ToggleSort),
+        Key(A::ToggleMark), Key(A::CopyQuote), Key(A::Export), Key(A::OpenResult), Key(A::Back),
+        Key(A::Help);
+    EXPORT_HINTS = ExportPrompt: Key(A::Confirm), Said(A::Back, "cancel");
+    REPLACE_HINTS = ExportReplace: Key(A::ReplaceFile), Key(A::KeepFile), Said(A::Back, "keep it");
+    /// The note, opened from search or evidence results.
+    NOTE_FROM_RESULTS_HINTS = Editor: Said(A::NextPane, "codings/details"), Key(A::ThemePicker),
+        Key(A::Save), Said(A::Back, "back to the results"), Key(A::Help);
+    NOTE_HINTS = Editor: Said(A::NextPane, "codings/details"), Key(A::ThemePicker),
+        Key(A::CodingMode), Key(A::Save), Key(A::Undo), Said(A::Back, "list"), Key(A::Help);
+    /// Coding mode's status line; the quick themes follow it.
+    CODING_HINTS = Coding: Key(A::SelectMark), Key(A::ThemePicker), Key(A::RepeatTheme),
+        Key(A::RemoveCoding);
+    /// Said when coding mode starts.
+    CODING_START_HINTS = Coding: Key(A::SelectMark), Key(A::SelectSentence),
+        Key(A::SelectParagraph), Key(A::ThemePicker),
+        Range(A::QuickTheme(1), A::QuickTheme(9), "quick"), Key(A::RepeatTheme),
+        Key(A::RemoveCoding), Pair(A::CodingMode, A::Back, "leave");
+    CODINGS_HINTS = Codings: Key(A::JumpToCoding), Key(A::ThemePicker), Key(A::RemoveCoding),
+        Key(A::CodingMemo), Key(A::NoteMemo), Key(A::ReattachOrphan), Key(A::CoderFilter),
+        Said(A::NextPane, "next");
+    PICKER_HINTS = Picker: Text("type to filter"), Pair(A::Up, A::Down, "choose"), Key(A::Accept),
+        Key(A::Cancel);
+    PROMPT_HINTS = Prompt: Key(A::Accept), Key(A::Cancel);
+    CODEBOOK_HINTS = Codebook: Key(A::ThemeAdd), Key(A::ThemeRename), Key(A::ThemeRecolour),
+        Key(A::ThemeColourTyped), Key(A::ThemeParent), Key(A::ThemeMerge), Key(A::ThemeDelete),
+        Key(A::Back);
+    /// The help overlay's title.
+    HELP_HINTS = Help: Pair(A::Up, A::Down, "scroll"), Pair(A::PageUp, A::PageDown, "page"),
+        Said(A::Back, "closes");
+    /// The outside-change question, as a sentence: "r reloads the file, k keeps yours".
+    CONFLICT_HINTS = Conflict: Key(A::ReloadFile), Key(A::KeepMine);
+    /// The kept-text question, as a sentence.
+    RECOVERY_HINTS = Recovery: Key(A::KeepFile), Key(A::TakeDraft), Key(A::Merge), Key(A::Back);
+    /// The kept-text question when no merge is possible.
+    RECOVERY_NO_MERGE_HINTS = Recovery: Key(A::KeepFile), Key(A::TakeDraft);
+}
 
 /// Help rows per context: (context title, [(keys, description)]). Keys bound to the same action
 /// and description are joined ("Up, k").
