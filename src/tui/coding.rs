@@ -12,6 +12,7 @@ use crate::core::coding_store;
 use crate::core::document::NoteDocument;
 use crate::core::text::one_line;
 use crate::tui::app::{App, NoteState, Pane, Screen, Status, StatusKind};
+use crate::tui::effect::Effects;
 use crate::tui::keymap::{Action, Context, Motion};
 use crate::tui::text_view::{spans_for_codings, CodedSpan};
 use crate::tui::worker::{Request, Response};
@@ -474,7 +475,7 @@ impl App {
         false
     }
 
-    pub(crate) fn coding_action(&mut self, ctx: Context, action: Action, out: &mut Vec<Request>) {
+    pub(crate) fn coding_action(&mut self, ctx: Context, action: Action, out: &mut Effects) {
         match ctx {
             Context::Picker => return self.picker_action(action, out),
             Context::Prompt => return self.prompt_action(action, out),
@@ -516,7 +517,7 @@ impl App {
                     } else {
                         n.doc.redo();
                     }
-                    n.last_input = Instant::now();
+                    n.last_input = self.now;
                 }
             }
             Action::RestoreCodings => self.restore_coding_draft(out),
@@ -930,7 +931,7 @@ impl App {
                 return;
             }
         }
-        n.last_input = Instant::now();
+        n.last_input = self.now;
         if !keep_selection {
             n.doc.editor_mut().clear_selection();
         }
@@ -956,7 +957,7 @@ impl App {
             self.set_status(StatusKind::Error, e.to_string());
             return;
         }
-        n.last_input = Instant::now();
+        n.last_input = self.now;
         let rows = self.coding.rows(&n.doc).len();
         n.coding.selected = n.coding.selected.min(rows.saturating_sub(1));
         self.set_status(
@@ -1008,7 +1009,7 @@ impl App {
         let (s, e) = trim_range(&n.doc, s, e);
         match n.doc.set_coding_range(&c.id, s, e) {
             Ok(()) => {
-                n.last_input = Instant::now();
+                n.last_input = self.now;
                 self.set_status(StatusKind::Ok, "Re-attached · Ctrl-Z undoes");
             }
             Err(err) => self.set_status(StatusKind::Error, err.to_string()),
@@ -1017,7 +1018,7 @@ impl App {
 
     // ---- picker ----
 
-    fn picker_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn picker_action(&mut self, action: Action, out: &mut Effects) {
         let Some(p) = &mut self.coding.picker else {
             return;
         };
@@ -1071,7 +1072,7 @@ impl App {
         ));
     }
 
-    fn picked(&mut self, purpose: PickFor, key: Option<String>, out: &mut Vec<Request>) {
+    fn picked(&mut self, purpose: PickFor, key: Option<String>, out: &mut Effects) {
         match (purpose, key) {
             (PickFor::NewCoding { start, end }, Some(k)) => {
                 let keep = self.note.as_ref().is_some_and(|n| n.coding.mode);
@@ -1081,7 +1082,7 @@ impl App {
                 let Some(n) = &mut self.note else { return };
                 match n.doc.set_theme(&id, &k) {
                     Ok(()) => {
-                        n.last_input = Instant::now();
+                        n.last_input = self.now;
                         self.coding.last_theme = Some(k.clone());
                         self.set_status(
                             StatusKind::Ok,
@@ -1134,7 +1135,7 @@ impl App {
 
     // ---- prompt ----
 
-    fn prompt_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn prompt_action(&mut self, action: Action, out: &mut Effects) {
         let Some(p) = &mut self.coding.prompt else {
             return;
         };
@@ -1158,14 +1159,14 @@ impl App {
         }
     }
 
-    fn prompt_done(&mut self, p: Prompt, out: &mut Vec<Request>) {
+    fn prompt_done(&mut self, p: Prompt, out: &mut Effects) {
         let text = p.text.trim().to_string();
         match p.purpose {
             PromptFor::CodingMemo(id) => {
                 let Some(n) = &mut self.note else { return };
                 match n.doc.set_coding_memo(&id, &text) {
                     Ok(()) => {
-                        n.last_input = Instant::now();
+                        n.last_input = self.now;
                         self.set_status(StatusKind::Ok, "Memo kept · Ctrl-Z undoes");
                     }
                     Err(e) => self.set_status(StatusKind::Error, e.to_string()),
@@ -1178,7 +1179,7 @@ impl App {
                 }
                 let Some(n) = &mut self.note else { return };
                 n.doc.set_note_memo(&coder, &text);
-                n.last_input = Instant::now();
+                n.last_input = self.now;
                 self.set_status(StatusKind::Ok, "Note memo kept · Ctrl-Z undoes");
             }
             PromptFor::ThemeKey { parent } => {
@@ -1270,7 +1271,7 @@ impl App {
 
     // ---- codebook screen ----
 
-    fn open_codebook(&mut self, out: &mut Vec<Request>) {
+    fn open_codebook(&mut self, out: &mut Effects) {
         self.screen = Screen::Codebook;
         self.coding.book.counted = false;
         out.push(Request::CountCodings);
@@ -1295,7 +1296,7 @@ impl App {
             .map(|(_, t)| t.key.clone())
     }
 
-    fn codebook_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn codebook_action(&mut self, action: Action, out: &mut Effects) {
         let len = self.coding.codebook.themes.len();
         let sel = &mut self.coding.book.selected;
         match action {
@@ -1440,7 +1441,7 @@ impl App {
         remap: Option<crate::core::codebook::ThemeRemap>,
         require_unused: Option<String>,
         done: String,
-        out: &mut Vec<Request>,
+        out: &mut Effects,
     ) {
         self.coding.book.saving = true;
         self.set_status(StatusKind::Info, "Saving the codebook…");
@@ -1457,7 +1458,7 @@ impl App {
     /// Send changed coder files to disk (nothing while a write is in flight, nor while the coder
     /// files are being restored or re-read: that would write over what lands; saving is tried
     /// again then).
-    pub(crate) fn save_codings(&mut self, out: &mut Vec<Request>) {
+    pub(crate) fn save_codings(&mut self, out: &mut Effects) {
         if self.read_only.is_some() {
             return;
         }
@@ -1525,7 +1526,7 @@ impl App {
     }
 
     /// Ctrl-R: write the kept coding draft back into your coder file.
-    fn restore_coding_draft(&mut self, out: &mut Vec<Request>) {
+    fn restore_coding_draft(&mut self, out: &mut Effects) {
         if self.refuse_read_only() {
             return;
         }
@@ -1585,7 +1586,7 @@ impl App {
     }
 
     /// IO answers for coding; returns the response back when it is not one.
-    pub(crate) fn coding_io(&mut self, resp: Response, out: &mut Vec<Request>) {
+    pub(crate) fn coding_io(&mut self, resp: Response, out: &mut Effects) {
         match resp {
             Response::Codebook(Ok(book)) => {
                 self.coding.codebook = book;
@@ -1774,7 +1775,7 @@ impl App {
 
     /// Coder files landed (restored or re-read): send what was held back meanwhile, and leave
     /// if quitting waited for it.
-    fn resume_saving(&mut self, out: &mut Vec<Request>) {
+    fn resume_saving(&mut self, out: &mut Effects) {
         self.save_codings(out);
         let Some(n) = &self.note else { return };
         if n.coding.in_flight.is_none() {
@@ -1782,7 +1783,7 @@ impl App {
         }
     }
 
-    fn after_codings_saved(&mut self, out: &mut Vec<Request>) {
+    fn after_codings_saved(&mut self, out: &mut Effects) {
         let Some(n) = &self.note else { return };
         if self.quit == crate::tui::app::Quit::AfterSave {
             if !n.dirty() {
@@ -1812,17 +1813,19 @@ impl App {
             n.coding.selected = r;
         }
         if again {
-            let mut out = Vec::new();
+            // Jumping moves the view only: it asks nothing of the disk.
+            let mut out = Effects::default();
             self.coding_action(Context::Codings, Action::JumpToCoding, &mut out);
+            debug_assert!(out.is_empty());
         }
         true
     }
 
     /// Every couple of seconds, look whether the open note's coder files changed outside
     /// Ripple (another coder's synced work, a hand edit).
-    pub(crate) fn coding_tick(&mut self, out: &mut Vec<Request>) {
+    pub(crate) fn coding_tick(&mut self, out: &mut Effects) {
         let Some(n) = &mut self.note else { return };
-        let now = Instant::now();
+        let now = self.now;
         let due = n
             .coding
             .last_stamp_check
@@ -1838,7 +1841,7 @@ impl App {
         &mut self,
         id: crate::core::session::SessionId,
         stamp: Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>,
-        out: &mut Vec<Request>,
+        out: &mut Effects,
     ) {
         let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
             return;
@@ -1967,6 +1970,7 @@ mod tests {
     use crate::core::session::{Session, SessionMeta};
     use crate::tui::app::Msg;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::time::Instant;
 
     fn spanish_book() -> Codebook {
         let mut b = Codebook::default();
@@ -2023,7 +2027,7 @@ mod tests {
     }
 
     fn app_with_note(text: &str) -> App {
-        let mut app = App::new("test".into(), "me".into(), None);
+        let mut app = App::new("test".into(), "me".into(), None, Instant::now());
         app.coding.coder = "Ana".into();
         let meta = SessionMeta::new_today("me");
         let mut n = NoteState::new(
@@ -2032,6 +2036,7 @@ mod tests {
                 text: text.into(),
             },
             Pane::Editor,
+            Instant::now(),
         );
         n.on_disk = true;
         app.note = Some(n);
@@ -2048,12 +2053,12 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 8);
-        app.update(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
         assert_eq!(app.context(), Context::Picker);
         for c in "trust".chars() {
-            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char(c), KeyModifiers::NONE));
         }
-        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        app.step(key(KeyCode::Enter, KeyModifiers::NONE));
         assert!(app.coding.picker.is_none());
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.codings().len(), 1);
@@ -2063,7 +2068,7 @@ mod tests {
         assert!(n.dirty());
         assert_eq!(app.coding.spans(&n.doc).len(), 1);
 
-        let out = app.update(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        let out = app.step(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
         let files: Vec<&CoderSessionFile> = out
             .iter()
             .filter_map(|r| match r {
@@ -2082,9 +2087,9 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(14, 23);
-        app.update(key(KeyCode::Char('.'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('.'), KeyModifiers::ALT));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 2);
-        app.update(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
     }
 
@@ -2099,12 +2104,12 @@ mod tests {
         }
         let n = |app: &App| app.coding.spans(&app.note.as_ref().unwrap().doc).len();
         assert_eq!(n(&app), 2);
-        app.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(3), KeyModifiers::NONE));
         assert_eq!(app.coding.filter.as_deref(), Some("Ana"));
         assert_eq!(n(&app), 1);
-        app.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(3), KeyModifiers::NONE));
         assert_eq!(app.coding.filter.as_deref(), Some("Bea"));
-        app.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(3), KeyModifiers::NONE));
         assert_eq!(app.coding.filter, None);
         assert_eq!(n(&app), 2);
     }
@@ -2112,19 +2117,19 @@ mod tests {
     #[test]
     fn coding_mode_keeps_the_note_read_only() {
         let mut app = app_with_note("Una frase. Otra frase.");
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Coding);
-        app.update(key(KeyCode::Char('q'), KeyModifiers::NONE));
-        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('q'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.text(), "Una frase. Otra frase.");
         assert_eq!(n.doc.editor().selection(), Some((0, 10)));
-        app.update(key(KeyCode::Char('1'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.codings().len(), 1);
         assert_eq!(n.doc.codings()[0].quote, "Una frase.");
-        app.update(key(KeyCode::Esc, KeyModifiers::NONE));
-        app.update(key(KeyCode::Esc, KeyModifiers::NONE));
+        app.step(key(KeyCode::Esc, KeyModifiers::NONE));
+        app.step(key(KeyCode::Esc, KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Editor);
     }
 
@@ -2134,40 +2139,40 @@ mod tests {
         let esc = || key(KeyCode::Esc, KeyModifiers::NONE);
         let f2 = || key(KeyCode::F(2), KeyModifiers::NONE);
         // `v` starts a selection that is still empty: nothing is drawn for it.
-        app.update(f2());
-        app.update(key(KeyCode::Char('v'), KeyModifiers::NONE));
+        app.step(f2());
+        app.step(key(KeyCode::Char('v'), KeyModifiers::NONE));
         assert_eq!(app.note.as_ref().unwrap().doc.editor().selection(), None);
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.context(), Context::Editor, "left coding mode at once");
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.screen, Screen::List, "the next Esc is back in the list");
 
         // The same after moving away and back to the anchor.
         let mut app = app_with_note("Una frase. Otra frase.");
-        app.update(f2());
+        app.step(f2());
         for c in ['v', 'l', 'h'] {
-            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char(c), KeyModifiers::NONE));
         }
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.context(), Context::Editor);
 
         // Left with F2 after `v`: the empty selection does not stay behind.
         let mut app = app_with_note("Una frase. Otra frase.");
-        app.update(f2());
-        app.update(key(KeyCode::Char('v'), KeyModifiers::NONE));
-        app.update(f2());
+        app.step(f2());
+        app.step(key(KeyCode::Char('v'), KeyModifiers::NONE));
+        app.step(f2());
         assert_eq!(app.note.as_ref().unwrap().doc.editor().anchor(), None);
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.screen, Screen::List);
 
         // A selection you can see still takes an Esc of its own.
         let mut app = app_with_note("Una frase. Otra frase.");
-        app.update(f2());
-        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
-        app.update(esc());
+        app.step(f2());
+        app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.step(esc());
         assert_eq!(app.context(), Context::Coding);
         assert_eq!(app.note.as_ref().unwrap().doc.editor().selection(), None);
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.context(), Context::Editor);
     }
 
@@ -2182,8 +2187,8 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 8);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
-        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let out = app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         (app, id, out)
     }
 
@@ -2197,7 +2202,7 @@ mod tests {
                 _ => None,
             })
             .expect("the codings are saved before quitting");
-        app.update(Msg::Io(Response::CodingsSaved {
+        app.step(Msg::Io(Response::CodingsSaved {
             id: id.clone(),
             version,
             result: Err("permission denied".into()),
@@ -2209,7 +2214,7 @@ mod tests {
             status.contains("do not close Ripple") && status.contains("Ctrl-Q twice more"),
             "{status}"
         );
-        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_ne!(
             app.quit,
             crate::tui::app::Quit::Now,
@@ -2220,7 +2225,7 @@ mod tests {
             status.contains("once more") && status.contains("LOSE"),
             "{status}"
         );
-        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_eq!(app.quit, crate::tui::app::Quit::Now);
     }
 
@@ -2228,8 +2233,8 @@ mod tests {
     fn text_neither_saved_nor_kept_takes_two_more_quits_to_leave() {
         let mut app = app_with_note("la niñez");
         let id = app.note.as_ref().unwrap().meta.id.clone();
-        app.update(key(KeyCode::Char('!'), KeyModifiers::NONE));
-        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('!'), KeyModifiers::NONE));
+        let out = app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         let version = out
             .iter()
             .find_map(|r| match r {
@@ -2237,7 +2242,7 @@ mod tests {
                 _ => None,
             })
             .expect("the text is saved before quitting");
-        app.update(Msg::Io(Response::Saved {
+        app.step(Msg::Io(Response::Saved {
             id: id.clone(),
             version,
             result: Err("permission denied".into()),
@@ -2248,13 +2253,13 @@ mod tests {
             status.contains("do not close Ripple") && status.contains("Ctrl-Q twice more"),
             "{status}"
         );
-        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_ne!(
             app.quit,
             crate::tui::app::Quit::Now,
             "a second quit only asks"
         );
-        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        let out = app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_eq!(app.quit, crate::tui::app::Quit::Now);
         assert!(
             out.iter().any(|r| matches!(r, Request::WriteDraft(_))),
@@ -2280,7 +2285,7 @@ mod tests {
             })
             .expect("the codings are saved before quitting");
         let kept = std::path::PathBuf::from("/s/.ripple/drafts/codings/ana/x.json");
-        app.update(Msg::Io(Response::CodingsSaved {
+        app.step(Msg::Io(Response::CodingsSaved {
             id: id.clone(),
             version,
             result: Err("permission denied".into()),
@@ -2305,8 +2310,8 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(14, 23);
-        app.update(key(KeyCode::Char('.'), KeyModifiers::ALT));
-        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('.'), KeyModifiers::ALT));
+        let out = app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_eq!(app.quit, crate::tui::app::Quit::Now);
         let kept: Vec<&CoderSessionFile> = out
             .iter()
@@ -2329,7 +2334,7 @@ mod tests {
     fn no_save_goes_out_while_kept_codings_are_restored() {
         use crate::tui::worker::Loaded;
         let text = "uno dos tres";
-        let mut app = App::new("test".into(), "me".into(), None);
+        let mut app = App::new("test".into(), "me".into(), None, Instant::now());
         app.coding.coder = "Ana".into();
         let session = Session {
             meta: SessionMeta::new_today("me"),
@@ -2343,7 +2348,7 @@ mod tests {
             codings: vec![coding_store::new_coding(text, &id, 4, 7, "trust", "Ana", "").unwrap()],
         };
         app.opening = Some(id.clone());
-        app.update(Msg::Io(Response::Loaded {
+        app.step(Msg::Io(Response::Loaded {
             id: id.clone(),
             result: Ok(Loaded {
                 session,
@@ -2360,22 +2365,21 @@ mod tests {
                 }],
             }),
         }));
-        app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
         assert!(app.note.as_ref().unwrap().coding.restoring);
         // A change to the codings shown (an undo, say) while the restore is on its way: its
         // save would write over the restored file.
         let n = app.note.as_mut().unwrap();
         let c = coding_store::new_coding(text, &id, 0, 3, "roles", "Ana", "").unwrap();
         n.doc.add_coding(c).unwrap();
-        let mut out = Vec::new();
-        app.save_codings(&mut out);
+        let out = app.with_effects(|a, out| a.save_codings(out));
         assert!(out.is_empty(), "held back while restoring: {out:?}");
         // A text reload meanwhile does not forget the restore on its way.
         crate::tui::coding::reset_note(app.note.as_mut().unwrap(), "Ana");
         assert!(app.note.as_ref().unwrap().coding.restoring);
         assert!(app.note.as_ref().unwrap().coding.reloading);
         // The restore fails: what is shown is saved then.
-        let out = app.update(Msg::Io(Response::CodingDraftRestored {
+        let out = app.step(Msg::Io(Response::CodingDraftRestored {
             id: id.clone(),
             result: Err("no".into()),
             files: Vec::new(),
@@ -2389,8 +2393,7 @@ mod tests {
         n.doc.add_coding(c).unwrap();
         // Now a save goes out, then the codings shown are replaced before it lands: its
         // answer (a version of the codings no longer shown) changes nothing.
-        let mut out = Vec::new();
-        app.save_codings(&mut out);
+        let out = app.with_effects(|a, out| a.save_codings(out));
         let version = match out.as_slice() {
             [Request::SaveCodings { version, .. }] => *version,
             other => panic!("one save: {other:?}"),
@@ -2399,7 +2402,7 @@ mod tests {
         n.coding.kept_draft = Some("/s/x.json".into());
         n.coding.restoring = true;
         n.coding.reloading = true;
-        app.update(Msg::Io(Response::CodingDraftRestored {
+        app.step(Msg::Io(Response::CodingDraftRestored {
             id: id.clone(),
             result: Ok("Restored".into()),
             files: vec![restored],
@@ -2414,7 +2417,7 @@ mod tests {
             version >= changed,
             "the old version would cover the new change"
         );
-        let out = app.update(Msg::Io(Response::CodingsSaved {
+        let out = app.step(Msg::Io(Response::CodingsSaved {
             id: id.clone(),
             version,
             result: Ok(()),
@@ -2437,7 +2440,7 @@ mod tests {
         use crate::core::coding_draft::CodingDraft;
         use crate::tui::worker::Loaded;
         let text = "uno dos tres";
-        let mut app = App::new("test".into(), "me".into(), None);
+        let mut app = App::new("test".into(), "me".into(), None, Instant::now());
         app.coding.coder = "Ana".into();
         let session = Session {
             meta: SessionMeta::new_today("me"),
@@ -2460,7 +2463,7 @@ mod tests {
             written: std::time::SystemTime::now(),
         };
         app.opening = Some(id.clone());
-        app.update(Msg::Io(Response::Loaded {
+        app.step(Msg::Io(Response::Loaded {
             id: id.clone(),
             result: Ok(Loaded {
                 session,
@@ -2484,8 +2487,7 @@ mod tests {
         let n = app.note.as_mut().unwrap();
         let extra = coding_store::new_coding(text, &id, 8, 12, "roles", "Ana", "").unwrap();
         n.doc.add_coding(extra.clone()).unwrap();
-        let mut out = Vec::new();
-        app.save_codings(&mut out);
+        let out = app.with_effects(|a, out| a.save_codings(out));
         let version = match out.as_slice() {
             [Request::SaveCodings {
                 holds_draft: false,
@@ -2494,7 +2496,7 @@ mod tests {
             }] => *version,
             other => panic!("a save that leaves the draft alone: {other:?}"),
         };
-        app.update(Msg::Io(Response::CodingsSaved {
+        app.step(Msg::Io(Response::CodingsSaved {
             id: id.clone(),
             version,
             result: Ok(()),
@@ -2507,7 +2509,7 @@ mod tests {
         // The saved coding is in the file the restore merges with (as the IO thread would).
         let mut file = file;
         file.codings.push(extra);
-        let out = app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        let out = app.step(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
         assert!(
             out.iter()
                 .any(|r| matches!(r, Request::RestoreCodingDraft { coder, .. } if coder == "Ana")),
@@ -2520,9 +2522,9 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(0, 3);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
-        app.update(Msg::Io(Response::CodingDraftRestored {
+        app.step(Msg::Io(Response::CodingDraftRestored {
             id: id.clone(),
             result: Ok("Restored 2 coding(s)".into()),
             files: vec![file],
@@ -2547,7 +2549,7 @@ mod tests {
             n.doc.add_coding(c).unwrap();
             n.doc.editor_mut().set_selection(3, 7);
         }
-        app.update(key(KeyCode::Backspace, KeyModifiers::NONE));
+        app.step(key(KeyCode::Backspace, KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.text(), "uno tres");
         assert_eq!(n.doc.codings()[0].status, AnchorStatus::Orphaned);
@@ -2559,23 +2561,23 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(4, 8);
-        app.update(key(KeyCode::Tab, KeyModifiers::NONE));
+        app.step(key(KeyCode::Tab, KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Codings);
-        app.update(key(KeyCode::Char('a'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('a'), KeyModifiers::NONE));
         let c = &app.note.as_ref().unwrap().doc.codings()[0];
         assert_eq!(c.status, AnchorStatus::Attached);
         assert_eq!((c.start, c.end, c.quote.as_str()), (4, 8, "tres"));
         // d removes it; Ctrl-Z brings it back.
-        app.update(key(KeyCode::Char('d'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('d'), KeyModifiers::NONE));
         assert!(app.note.as_ref().unwrap().doc.codings().is_empty());
-        app.update(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
     }
 
     #[test]
     fn merging_in_the_codebook_sends_the_remap_with_the_new_codebook() {
-        let mut app = App::new("test".into(), "me".into(), None);
-        app.update(key(KeyCode::Char('c'), KeyModifiers::NONE));
+        let mut app = App::new("test".into(), "me".into(), None, Instant::now());
+        app.step(key(KeyCode::Char('c'), KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Codebook);
         let trust = app
             .coding
@@ -2585,12 +2587,12 @@ mod tests {
             .position(|(_, t)| t.key == "trust")
             .unwrap();
         app.coding.book.selected = trust;
-        app.update(key(KeyCode::Char('M'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('M'), KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Picker);
         for c in "communication".chars() {
-            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char(c), KeyModifiers::NONE));
         }
-        let out = app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        let out = app.step(key(KeyCode::Enter, KeyModifiers::NONE));
         let sent = out.iter().find_map(|r| match r {
             Request::SaveCodebook {
                 codebook, remap, ..
@@ -2607,7 +2609,7 @@ mod tests {
         // Nothing changes here until the worker says it is on disk.
         assert!(app.coding.codebook.get("trust").is_some());
         let book = (*book).clone();
-        app.update(Msg::Io(Response::CodebookSaved {
+        app.step(Msg::Io(Response::CodebookSaved {
             codebook: book,
             result: Ok("Merged trust into communication; 3 passage(s) moved".into()),
         }));
@@ -2638,10 +2640,10 @@ mod tests {
             })
         };
         // Rows take two lines each; the second coding's lines start two below the first.
-        app.update(click(side.y + 3));
+        app.step(click(side.y + 3));
         let n = app.note.as_ref().unwrap();
         assert_eq!((n.focus, n.coding.selected), (Pane::Codings, 1));
-        app.update(click(side.y + 4));
+        app.step(click(side.y + 4));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.focus, Pane::Editor);
         assert_eq!(n.doc.editor().selection(), Some((8, 12)));
@@ -2656,16 +2658,16 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 14);
-        app.update(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
         for c in "Resiliencia".chars() {
-            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char(c), KeyModifiers::NONE));
         }
         let p = app.coding.picker.as_mut().unwrap();
         p.selected = p.shown.len() - 1;
         assert!(p.highlighted().unwrap().create);
-        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        app.step(key(KeyCode::Enter, KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Prompt);
-        let out = app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        let out = app.step(key(KeyCode::Enter, KeyModifiers::NONE));
         assert!(out
             .iter()
             .any(|r| matches!(r, Request::SaveCodebook { codebook, .. } if codebook.get("resiliencia").is_some())));
@@ -2691,8 +2693,8 @@ mod tests {
             let c = coding_store::new_coding(&text, &id, s, e, "trust", "Ana", "").unwrap();
             app.note.as_mut().unwrap().doc.add_coding(c).unwrap();
         }
-        app.update(key(KeyCode::Tab, KeyModifiers::NONE));
-        app.update(key(KeyCode::Down, KeyModifiers::NONE));
+        app.step(key(KeyCode::Tab, KeyModifiers::NONE));
+        app.step(key(KeyCode::Down, KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.view.top_line, 79);
         assert_eq!(n.doc.editor().cursor(), 0, "the cursor stays");
@@ -2709,21 +2711,21 @@ mod tests {
     #[test]
     fn quick_keys_keep_their_meaning_while_the_note_is_open() {
         let mut app = app_with_note("Una frase. Otra frase. Tercera frase.");
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         let hints = app.coding_hints().unwrap();
         let third = app.quick_keys()[2].clone().unwrap();
         assert!(hints.contains(&format!(" 3 {third} ")), "{hints}");
         // Code a sentence with 3: that theme is now the most used one...
-        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
-        app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('3'), KeyModifiers::NONE));
         assert_eq!(app.coding.quick_themes()[0].key, third, "ranked first now");
         // ...yet 3 still means what the screen says, for the next sentences too.
         for at in [12, 25] {
-            app.update(key(KeyCode::Esc, KeyModifiers::NONE));
+            app.step(key(KeyCode::Esc, KeyModifiers::NONE));
             let ed = app.note.as_mut().unwrap().doc.editor_mut();
             ed.set_cursor(at, false);
-            app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
-            app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char('3'), KeyModifiers::NONE));
         }
         assert_eq!(
             themes_coded(&app),
@@ -2735,24 +2737,24 @@ mod tests {
             "the keys shown did not change"
         );
         // Leaving coding mode and coming back keeps them too; so does Alt-3 in the editor.
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         assert_eq!(app.coding_hints().unwrap(), hints);
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         app.note
             .as_mut()
             .unwrap()
             .doc
             .editor_mut()
             .set_selection(0, 3);
-        app.update(key(KeyCode::Char('3'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('3'), KeyModifiers::ALT));
         assert_eq!(themes_coded(&app)[0], third);
     }
 
     #[test]
     fn quick_keys_fixed_for_a_note_leave_a_deleted_theme_s_key_empty() {
         let mut app = app_with_note("Una frase.");
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         let keys = app.quick_keys();
         let second = keys[1].clone().unwrap();
         let mut book = app.coding.codebook.clone();
@@ -2763,11 +2765,11 @@ mod tests {
             }
         }
         app.coding.codebook = book;
-        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
-        app.update(key(KeyCode::Char('2'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('2'), KeyModifiers::NONE));
         assert!(themes_coded(&app).is_empty(), "2 has no theme now");
         assert_eq!(app.status.clone().unwrap().text, "No theme 2");
-        app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('3'), KeyModifiers::NONE));
         assert_eq!(
             themes_coded(&app),
             [keys[2].clone().unwrap()],
@@ -2792,12 +2794,12 @@ mod tests {
         n.saved_version = n.doc.editor().version();
         reset_note(n, "Bea");
         // Bea types at the start: Ana's passage moves on screen...
-        app.update(key(KeyCode::Char('¡'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('¡'), KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.codings()[0].start, 5);
         // ...and only the text needs saving: Ana's file is hers to write.
         assert!(!n.coding.dirty(&n.doc));
-        let out = app.update(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        let out = app.step(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
         assert!(
             out.iter().any(|r| matches!(r, Request::Save { .. })),
             "{out:?}"
@@ -2809,9 +2811,8 @@ mod tests {
         // Bea's own coding is saved, in her file alone.
         let n = app.note.as_mut().unwrap();
         n.doc.editor_mut().set_selection(0, 4);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
-        let mut out = Vec::new();
-        app.save_codings(&mut out);
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let out = app.with_effects(|a, out| a.save_codings(out));
         let files: Vec<&CoderSessionFile> = out
             .iter()
             .filter_map(|r| match r {
@@ -2833,7 +2834,7 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 8);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
         let first = app.note.as_ref().unwrap().doc.codings()[0].id.clone();
         app.note
             .as_mut()
@@ -2841,7 +2842,7 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 8);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
         let status = app.status.clone().unwrap().text;
         assert!(
