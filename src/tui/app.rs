@@ -163,29 +163,83 @@ impl ListState {
     }
 }
 
+/// The open note's file, as Ripple last saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteFile {
+    /// No file: a new session not saved yet, or its file was deleted outside Ripple (the next
+    /// save writes it again). Nothing to watch for outside edits.
+    Absent,
+    /// The file as Ripple last read or wrote it, with its stamp when known: a save expects to
+    /// find that stamp, so an edit made outside is never overwritten unseen.
+    Known(Option<FileStamp>),
+    /// The user chose their version over a change made outside: the next save writes over
+    /// the file without looking at its stamp.
+    Overwrite(Option<FileStamp>),
+}
+
+impl NoteFile {
+    /// `Known` with `stamp`, or `Absent` when there is no file.
+    pub fn from_stamp(stamp: Option<FileStamp>) -> NoteFile {
+        match stamp {
+            Some(s) => NoteFile::Known(Some(s)),
+            None => NoteFile::Absent,
+        }
+    }
+
+    pub fn exists(self) -> bool {
+        self != NoteFile::Absent
+    }
+
+    pub fn stamp(self) -> Option<FileStamp> {
+        match self {
+            NoteFile::Absent => None,
+            NoteFile::Known(s) | NoteFile::Overwrite(s) => s,
+        }
+    }
+
+    /// The stamp a save expects to find on disk (None: write regardless).
+    pub fn expected(self) -> Option<FileStamp> {
+        match self {
+            NoteFile::Known(s) => s,
+            NoteFile::Absent | NoteFile::Overwrite(_) => None,
+        }
+    }
+}
+
+/// What is on its way between the open note and its file. One at a time: a save is not sent
+/// while another is on its way, and an outside change is not looked for during a save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileWork {
+    Idle,
+    /// A save of this editor version and these details is on its way.
+    Saving {
+        version: u64,
+        meta: SessionMeta,
+    },
+    /// The file is being read again after a change outside Ripple: the next `Loaded` for
+    /// this session replaces the text.
+    Reloading,
+}
+
 pub struct NoteState {
     pub meta: SessionMeta,
     pub doc: NoteDocument,
     pub form: FormState,
     pub focus: Pane,
     pub view: TextViewState,
-    /// Editor version and metadata as last written to disk.
-    pub saved_version: u64,
+    /// The editor version the file holds (None: the text shown is not one the file holds,
+    /// such as recovered text) and the details as last written.
+    pub saved_version: Option<u64>,
     pub saved_meta: SessionMeta,
-    pub stamp: Option<FileStamp>,
-    /// False for a new session not yet saved (nothing on disk to watch).
-    pub on_disk: bool,
-    pub save_in_flight: Option<(u64, SessionMeta)>,
+    /// The note's file as Ripple last saw it.
+    pub file: NoteFile,
+    /// What is on its way between the note and its file.
+    pub work: FileWork,
     pub last_input: Instant,
     pub last_stamp_check: Instant,
     pub undo_group_open: bool,
-    /// A reload is in flight: the next `Loaded` for this id replaces the text.
-    pub reloading: bool,
     /// Selecting with the mouse: where the drag started.
     pub drag_anchor: Option<usize>,
-    /// The user chose to keep their version over an outside change: the next save writes
-    /// without checking the file's stamp.
-    pub force_save: bool,
     pub coding: crate::tui::coding::NoteCoding,
     /// The file the text was made from (None: no file yet): recorded in every draft, so a
     /// draft is only restored without asking onto that same file.
@@ -212,16 +266,13 @@ impl NoteState {
             doc,
             focus,
             view: TextViewState::new(),
-            saved_version: version,
-            stamp: None,
-            on_disk: false,
-            save_in_flight: None,
+            saved_version: Some(version),
+            file: NoteFile::Absent,
+            work: FileWork::Idle,
             last_input: now,
             last_stamp_check: now,
             undo_group_open: false,
-            reloading: false,
             drag_anchor: None,
-            force_save: false,
             coding: Default::default(),
             base: None,
             unkept_since: None,
@@ -254,17 +305,21 @@ impl NoteState {
         for f in &mut codings {
             crate::core::anchor::reattach_all(&session.text, &mut f.codings);
         }
-        let saved_version = self.saved_version;
         let mode = (self.coding.mode, self.coding.side_codings);
         let disk_stamp = self.coding.disk_stamp.take();
         self.doc = crate::tui::coding::document(&session.text, codings);
-        // Unsaved: the next pause saves it.
-        self.saved_version = saved_version.wrapping_add(u64::MAX / 2);
+        // Not what the file holds: the next pause saves it.
+        self.saved_version = None;
         self.meta = session.meta;
         self.form = FormState::from_meta(&self.meta);
         crate::tui::coding::reset_note(self, coder);
         (self.coding.mode, self.coding.side_codings) = mode;
         self.coding.disk_stamp = disk_stamp;
+    }
+
+    /// A save is on its way.
+    pub fn saving(&self) -> bool {
+        matches!(self.work, FileWork::Saving { .. })
     }
 
     pub fn dirty(&self) -> bool {
@@ -273,12 +328,12 @@ impl NoteState {
 
     /// The note file (text or details) differs from disk.
     pub fn text_dirty(&self) -> bool {
-        self.doc.editor().version() != self.saved_version || self.meta != self.saved_meta
+        self.saved_version != Some(self.doc.editor().version()) || self.meta != self.saved_meta
     }
 
     /// A new session with nothing typed is not worth a file.
     pub fn is_blank_new(&self) -> bool {
-        !self.on_disk && self.doc.editor().len_chars() == 0 && self.meta.title.is_empty()
+        !self.file.exists() && self.doc.editor().len_chars() == 0 && self.meta.title.is_empty()
     }
 
     pub fn snapshot(&self) -> Session {
@@ -1028,16 +1083,18 @@ impl App {
                 self.save_codings(out);
                 let Some(n) = &mut self.note else { return };
                 // Our text is in the draft: the reload may replace it.
-                n.saved_version = n.doc.editor().version();
+                n.saved_version = Some(n.doc.editor().version());
                 n.saved_meta = n.meta.clone();
-                n.reloading = true;
+                n.work = FileWork::Reloading;
                 out.push(Request::Load(n.meta.id.clone()));
                 self.overlay = None;
                 self.info("Reloading the file; your version is kept as a recovery draft");
             }
             // Keep ours: the next save overwrites the outside change.
             'k' => {
-                n.force_save = true;
+                if let NoteFile::Known(s) = n.file {
+                    n.file = NoteFile::Overwrite(s);
+                }
                 self.overlay = None;
                 self.save_now(out, true);
             }
@@ -1140,7 +1197,7 @@ impl App {
             let idle = now.duration_since(n.last_input);
             // While the outside-change question is open, nothing is written.
             if n.dirty()
-                && n.save_in_flight.is_none()
+                && !n.saving()
                 && idle >= AUTOSAVE_IDLE
                 && self.overlay != Some(Overlay::Conflict)
             {
@@ -1156,16 +1213,15 @@ impl App {
                 out.push(n.draft_request());
                 n.unkept_since = None;
                 n.drafted = true;
-            } else if n.drafted && !n.text_dirty() && n.save_in_flight.is_none() {
+            } else if n.drafted && !n.text_dirty() && !n.saving() {
                 // Back to what the file holds (undone, say): the draft would bring it back.
                 out.push(Request::ClearDraft(n.meta.id.clone()));
                 n.drafted = false;
             }
         }
         if let Some(n) = &mut self.note {
-            if n.on_disk
-                && n.save_in_flight.is_none()
-                && !n.reloading
+            if n.file.exists()
+                && n.work == FileWork::Idle
                 && self.overlay.is_none()
                 && now.duration_since(n.last_stamp_check) >= STAMP_INTERVAL
             {
@@ -1199,20 +1255,19 @@ impl App {
         }
         self.save_codings(out);
         let Some(n) = &mut self.note else { return };
-        if n.save_in_flight.is_some() || !n.text_dirty() {
+        if n.saving() || !n.text_dirty() {
             return; // the tick after it lands saves again
         }
         n.meta.updated = chrono::Utc::now();
         let session = n.snapshot();
         let version = n.doc.editor().version();
-        n.save_in_flight = Some((version, n.meta.clone()));
+        n.work = FileWork::Saving {
+            version,
+            meta: n.meta.clone(),
+        };
         // A failed save keeps this in a draft: nothing is unkept now.
         n.unkept_since = None;
-        let expected = if n.force_save || !n.on_disk {
-            None
-        } else {
-            n.stamp
-        };
+        let expected = n.file.expected();
         out.push(Request::Save {
             session: Box::new(session),
             version,
@@ -1266,7 +1321,9 @@ impl App {
                     None => "your text is kept here".to_string(),
                 };
                 if let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) {
-                    n.save_in_flight = None;
+                    if n.saving() {
+                        n.work = FileWork::Idle;
+                    }
                     self.overlay = Some(Overlay::Conflict);
                 }
                 if self.quit == Quit::AfterSave {
@@ -1299,23 +1356,25 @@ impl App {
                     }
                     return;
                 };
-                let sent = n.save_in_flight.take();
+                // A reload asked for meanwhile stays on its way.
+                let sent = match n.work {
+                    FileWork::Saving { .. } => std::mem::replace(&mut n.work, FileWork::Idle),
+                    _ => FileWork::Idle,
+                };
                 match result {
                     Ok((stamp, base)) => {
-                        if let Some((_, meta)) = sent {
+                        if let FileWork::Saving { meta, .. } = sent {
                             n.saved_meta = meta;
                         }
-                        n.saved_version = version;
-                        n.stamp = Some(stamp);
+                        n.saved_version = Some(version);
+                        n.file = NoteFile::Known(Some(stamp));
                         n.base = Some(base);
-                        n.on_disk = true;
-                        n.force_save = false;
                         let still_dirty = n.dirty();
                         // The save removed the drafts; one asked for since is still to come.
                         if !n.text_dirty() {
                             n.drafted = false;
                         }
-                        let codings_in_flight = n.coding.in_flight.is_some();
+                        let codings_in_flight = n.coding.saving();
                         self.drafts.retain(|d| *d != id);
                         let t = chrono::Local::now().format("%H:%M:%S");
                         self.ok(format!("Saved {t}"));
@@ -1398,7 +1457,7 @@ impl App {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;
                 };
-                if n.save_in_flight.is_some() || stamp == n.stamp || !n.on_disk {
+                if n.saving() || stamp == n.file.stamp() || !n.file.exists() {
                     return;
                 }
                 if stamp.is_none() {
@@ -1406,15 +1465,14 @@ impl App {
                         "The note's file was deleted outside Ripple: the next save writes it again",
                     );
                     if let Some(n) = &mut self.note {
-                        n.on_disk = false;
-                        n.stamp = None;
+                        n.file = NoteFile::Absent;
                     }
                     return;
                 }
                 if n.dirty() {
                     self.overlay = Some(Overlay::Conflict);
                 } else {
-                    n.reloading = true;
+                    n.work = FileWork::Reloading;
                     out.push(Request::Load(id));
                 }
             }
@@ -1425,13 +1483,13 @@ impl App {
         let reload = self
             .note
             .as_ref()
-            .is_some_and(|n| n.meta.id == id && n.reloading);
+            .is_some_and(|n| n.meta.id == id && n.work == FileWork::Reloading);
         match result {
             Err(e) if reload => {
                 // Often a file caught mid-write by another editor: keep our text, and the next
                 // stamp check (the stamp still differs) tries again.
                 if let Some(n) = &mut self.note {
-                    n.reloading = false;
+                    n.work = FileWork::Idle;
                 }
                 self.error(format!(
                     "The file changed outside Ripple but cannot be read ({e}); your text here is kept, retrying"
@@ -1446,7 +1504,7 @@ impl App {
             Ok(_) if reload && self.note.as_ref().is_some_and(|n| n.text_dirty()) => {
                 // Typed while the reload was on its way: ask rather than drop either version.
                 if let Some(n) = &mut self.note {
-                    n.reloading = false;
+                    n.work = FileWork::Idle;
                 }
                 self.overlay = Some(Overlay::Conflict);
             }
@@ -1460,18 +1518,17 @@ impl App {
                 n.coding.disk_stamp = Some(loaded.coding_stamp);
                 let len = n.doc.editor().len_chars();
                 n.doc.editor_mut().set_cursor(cursor.min(len), false);
-                n.saved_version = n.doc.editor().version();
+                n.saved_version = Some(n.doc.editor().version());
                 n.meta = loaded.session.meta.clone();
                 n.saved_meta = loaded.session.meta;
                 n.form = FormState {
                     field: n.form.field,
                     ..FormState::from_meta(&n.meta)
                 };
-                n.stamp = loaded.stamp;
+                n.file = NoteFile::Known(loaded.stamp);
                 n.base = loaded.base;
                 n.unkept_since = None;
-                n.reloading = false;
-                n.on_disk = true;
+                n.work = FileWork::Idle;
                 self.info("Reloaded: the file was changed outside Ripple");
                 self.codings_loaded(&loaded.coding_problems);
             }
@@ -1480,13 +1537,11 @@ impl App {
                     return; // superseded by another open
                 }
                 self.opening = None;
-                let on_disk = loaded.stamp.is_some();
                 let codings = loaded.codings;
                 let mut note = NoteState::new(loaded.session, Pane::Editor, self.now);
                 note.doc = crate::tui::coding::document(&note.doc.text(), codings.clone());
-                note.saved_version = note.doc.editor().version();
-                note.stamp = loaded.stamp;
-                note.on_disk = on_disk;
+                note.saved_version = Some(note.doc.editor().version());
+                note.file = NoteFile::from_stamp(loaded.stamp);
                 note.base = loaded.base;
                 crate::tui::coding::reset_note(&mut note, &self.coding.coder);
                 note.coding.disk_stamp = Some(loaded.coding_stamp.clone());
@@ -1536,7 +1591,7 @@ mod timing_tests {
             text: "x".into(),
         };
         let mut n = NoteState::new(session, Pane::Editor, t0);
-        n.on_disk = true;
+        n.file = NoteFile::Known(None);
         app.note = Some(n);
         app.screen = Screen::Note;
         app

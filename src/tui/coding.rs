@@ -26,8 +26,8 @@ use std::time::Instant;
 pub struct NoteCoding {
     /// Coding version as last written to disk.
     pub saved_version: u64,
-    /// Coding version of the coder files being written.
-    pub in_flight: Option<u64>,
+    /// What is on its way between the note's codings and the coder files.
+    pub work: CodingWork,
     /// Highlighted row of the codings pane.
     pub selected: usize,
     /// The side panel shows the codings (else the details form).
@@ -39,18 +39,9 @@ pub struct NoteCoding {
     /// The coder files as last seen on disk (None: look again before comparing).
     pub disk_stamp: Option<Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>>,
     pub last_stamp_check: Option<Instant>,
-    /// Coder files are being re-read after a change outside Ripple.
-    pub reloading: bool,
-    /// Coder files changed outside while ours had unsaved changes: re-read once ours land.
-    pub stale: bool,
     /// Where an earlier run kept your codings of this note (a save that failed), not restored
     /// yet. Saves leave that draft alone until Ctrl-R writes it back.
     pub kept_draft: Option<std::path::PathBuf>,
-    /// The kept draft is being written back: coding waits (what is shown is replaced then).
-    pub restoring: bool,
-    /// The codings shown were replaced while a save was in flight: its answer is about codings
-    /// no longer shown, and is ignored.
-    pub superseded_save: bool,
     /// Who codes here (your coder name): only their changes are saved from this note. None
     /// until the note is set up (`reset_note`); every coder's changes count then.
     pub owner: Option<String>,
@@ -60,7 +51,51 @@ pub struct NoteCoding {
     pub quick: Option<Vec<Option<String>>>,
 }
 
+/// What is on its way between the open note's codings and the coder files. One thing at a
+/// time: no save while the files are re-read or a kept draft restored, and no re-reading or
+/// restoring while a save is on its way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodingWork {
+    /// Nothing. `reread`: the coder files changed outside while yours had unsaved changes;
+    /// they are re-read once yours land.
+    Idle { reread: bool },
+    /// Your coder file at coding version `version` is being written. `superseded`: the
+    /// codings shown were replaced since (a reload), so its answer is about codings no longer
+    /// shown and is ignored.
+    Saving {
+        version: u64,
+        superseded: bool,
+        reread: bool,
+    },
+    /// Every coder's file is being re-read after a change outside Ripple.
+    Rereading,
+    /// Your kept coding draft is being written back, then every file re-read: coding waits
+    /// (what is shown is replaced then).
+    Restoring,
+}
+
+impl Default for CodingWork {
+    fn default() -> Self {
+        CodingWork::Idle { reread: false }
+    }
+}
+
 impl NoteCoding {
+    /// Nothing is on its way.
+    pub fn idle(&self) -> bool {
+        matches!(self.work, CodingWork::Idle { .. })
+    }
+
+    /// Your coder file is being written.
+    pub fn saving(&self) -> bool {
+        matches!(self.work, CodingWork::Saving { .. })
+    }
+
+    /// The coder files are being read again (a re-read, or the one after a restore).
+    pub fn rereading(&self) -> bool {
+        matches!(self.work, CodingWork::Rereading | CodingWork::Restoring)
+    }
+
     /// Whether the owner's codings or memo changed since they were last written. Other coders'
     /// codings moved by typing are not: their files are theirs to write.
     pub fn dirty(&self, doc: &NoteDocument) -> bool {
@@ -468,7 +503,11 @@ impl App {
             );
             return true;
         }
-        if self.note.as_ref().is_some_and(|n| n.coding.restoring) {
+        if self
+            .note
+            .as_ref()
+            .is_some_and(|n| n.coding.work == CodingWork::Restoring)
+        {
             self.set_status(StatusKind::Info, "Restoring the kept codings…");
             return true;
         }
@@ -1463,17 +1502,20 @@ impl App {
             return;
         }
         let Some(n) = &mut self.note else { return };
-        if n.coding.in_flight.is_some()
-            || n.coding.restoring
-            || n.coding.reloading
-            || !n.coding.dirty(&n.doc)
-        {
+        let CodingWork::Idle { reread } = n.coding.work else {
+            return;
+        };
+        if !n.coding.dirty(&n.doc) {
             return;
         }
         // Your file only: other coders' codings moved by typing are theirs to write.
         let file = n.doc.coder_file(&n.meta.id, &self.coding.coder);
         let version = n.doc.coding_version();
-        n.coding.in_flight = Some(version);
+        n.coding.work = CodingWork::Saving {
+            version,
+            superseded: false,
+            reread,
+        };
         out.push(Request::SaveCodings {
             id: n.meta.id.clone(),
             file: Box::new(file),
@@ -1536,7 +1578,7 @@ impl App {
             self.set_status(StatusKind::Info, "No kept codings to restore for this note");
             return;
         };
-        if n.coding.in_flight.is_some() || n.coding.dirty(&n.doc) || n.coding.reloading {
+        if !n.coding.idle() || n.coding.dirty(&n.doc) {
             // What is shown must be on disk first: the restore adds to the file on disk.
             self.save_codings(out);
             self.set_status(
@@ -1545,8 +1587,7 @@ impl App {
             );
             return;
         }
-        n.coding.reloading = true;
-        n.coding.restoring = true;
+        n.coding.work = CodingWork::Restoring;
         out.push(Request::RestoreCodingDraft {
             id: n.meta.id.clone(),
             coder,
@@ -1648,8 +1689,7 @@ impl App {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;
                 };
-                n.coding.reloading = false;
-                n.coding.restoring = false;
+                n.coding.work = CodingWork::default();
                 match result {
                     Ok(msg) => {
                         n.coding.kept_draft = None;
@@ -1705,8 +1745,16 @@ impl App {
                     }
                     return;
                 };
-                n.coding.in_flight = None;
-                if std::mem::take(&mut n.coding.superseded_save) {
+                let (superseded, reread) = match n.coding.work {
+                    CodingWork::Saving {
+                        superseded, reread, ..
+                    } => (superseded, reread),
+                    _ => (false, false),
+                };
+                if n.coding.saving() {
+                    n.coding.work = CodingWork::Idle { reread };
+                }
+                if superseded {
                     // Sent before the codings shown were replaced: `version` is not theirs.
                     self.resume_saving(out);
                     return;
@@ -1716,8 +1764,12 @@ impl App {
                         n.coding.saved_version = version;
                         // Our own write changed the files: they are the new baseline.
                         n.coding.disk_stamp = Some(stamp);
-                        if std::mem::take(&mut n.coding.stale) && !n.coding.dirty(&n.doc) {
-                            n.coding.reloading = true;
+                        let reread = matches!(n.coding.work, CodingWork::Idle { reread: true });
+                        if reread {
+                            n.coding.work = CodingWork::default();
+                        }
+                        if reread && !n.coding.dirty(&n.doc) {
+                            n.coding.work = CodingWork::Rereading;
                             out.push(Request::LoadCodings {
                                 id: n.meta.id.clone(),
                                 text: n.doc.text(),
@@ -1728,7 +1780,7 @@ impl App {
                                 StatusKind::Error,
                                 format!("Codings saved, but the recovery draft is kept: {d}"),
                             );
-                        } else if n.save_in_flight.is_none() {
+                        } else if !n.saving() {
                             let t = chrono::Local::now().format("%H:%M:%S");
                             self.set_status(StatusKind::Ok, format!("Saved {t}"));
                         }
@@ -1778,7 +1830,7 @@ impl App {
     fn resume_saving(&mut self, out: &mut Effects) {
         self.save_codings(out);
         let Some(n) = &self.note else { return };
-        if n.coding.in_flight.is_none() {
+        if !n.coding.saving() {
             self.after_codings_saved(out);
         }
     }
@@ -1788,7 +1840,7 @@ impl App {
         if self.quit == crate::tui::app::Quit::AfterSave {
             if !n.dirty() {
                 self.quit = crate::tui::app::Quit::Now;
-            } else if n.save_in_flight.is_none() {
+            } else if !n.saving() {
                 self.save_codings(out);
             }
         }
@@ -1830,7 +1882,7 @@ impl App {
             .coding
             .last_stamp_check
             .is_none_or(|t| now.duration_since(t) >= crate::tui::app::STAMP_INTERVAL);
-        if !due || n.coding.in_flight.is_some() || n.coding.reloading || !n.on_disk {
+        if !due || !n.coding.idle() || !n.file.exists() {
             return;
         }
         n.coding.last_stamp_check = Some(now);
@@ -1846,7 +1898,7 @@ impl App {
         let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
             return;
         };
-        if n.coding.in_flight.is_some() || n.coding.reloading {
+        if !n.coding.idle() {
             return;
         }
         match &n.coding.disk_stamp {
@@ -1856,11 +1908,11 @@ impl App {
                 if n.coding.dirty(&n.doc) {
                     // Ours are saved first (other coders' files are merged on save); the
                     // next look re-reads them.
-                    n.coding.stale = true;
+                    n.coding.work = CodingWork::Idle { reread: true };
                     self.save_codings(out);
                     return;
                 }
-                n.coding.reloading = true;
+                n.coding.work = CodingWork::Rereading;
                 out.push(Request::LoadCodings {
                     id,
                     text: n.doc.text(),
@@ -1879,7 +1931,9 @@ impl App {
         let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
             return;
         };
-        n.coding.reloading = false;
+        if n.coding.work == CodingWork::Rereading {
+            n.coding.work = CodingWork::default();
+        }
         if n.coding.dirty(&n.doc) {
             n.coding.disk_stamp = Some(stamp);
             return; // coded here meanwhile: keep ours; the next look tries again
@@ -1928,17 +1982,16 @@ fn replace_codings(
     stamp: Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>,
 ) {
     n.coding.disk_stamp = Some(stamp);
-    n.coding.superseded_save |= n.coding.in_flight.is_some();
+    if let CodingWork::Saving { superseded, .. } = &mut n.coding.work {
+        *superseded = true;
+    }
     let ed = n.doc.editor();
     let (cursor, anchor) = (ed.cursor(), ed.anchor());
     let text = n.doc.text();
     let text_dirty = n.text_dirty();
     n.doc = document(&text, files);
-    if text_dirty {
-        n.saved_version = n.doc.editor().version().wrapping_add(u64::MAX / 2);
-    } else {
-        n.saved_version = n.doc.editor().version();
-    }
+    // A new document: the file holds its text only if the old one was saved.
+    n.saved_version = (!text_dirty).then(|| n.doc.editor().version());
     match anchor {
         Some(a) => n.doc.editor_mut().set_selection(a, cursor),
         None => n.doc.editor_mut().set_cursor(cursor, false),
@@ -1956,10 +2009,17 @@ pub fn reset_note(n: &mut NoteState, owner: &str) {
         owner: Some(owner.to_string()),
         quick: c.quick,
         kept_draft: c.kept_draft,
-        superseded_save: c.superseded_save || c.in_flight.is_some(),
-        in_flight: c.in_flight,
-        reloading: c.reloading,
-        restoring: c.restoring,
+        // A save on its way is about the codings no longer shown; a re-read for changes
+        // made outside is moot after a fresh load.
+        work: match c.work {
+            CodingWork::Saving { version, .. } => CodingWork::Saving {
+                version,
+                superseded: true,
+                reread: false,
+            },
+            CodingWork::Idle { .. } => CodingWork::default(),
+            w => w,
+        },
         ..NoteCoding::default()
     };
 }
@@ -2038,7 +2098,7 @@ mod tests {
             Pane::Editor,
             Instant::now(),
         );
-        n.on_disk = true;
+        n.file = crate::tui::app::NoteFile::Known(None);
         app.note = Some(n);
         app.screen = Screen::Note;
         app
@@ -2366,7 +2426,10 @@ mod tests {
             }),
         }));
         app.step(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
-        assert!(app.note.as_ref().unwrap().coding.restoring);
+        assert_eq!(
+            app.note.as_ref().unwrap().coding.work,
+            CodingWork::Restoring
+        );
         // A change to the codings shown (an undo, say) while the restore is on its way: its
         // save would write over the restored file.
         let n = app.note.as_mut().unwrap();
@@ -2376,8 +2439,11 @@ mod tests {
         assert!(out.is_empty(), "held back while restoring: {out:?}");
         // A text reload meanwhile does not forget the restore on its way.
         crate::tui::coding::reset_note(app.note.as_mut().unwrap(), "Ana");
-        assert!(app.note.as_ref().unwrap().coding.restoring);
-        assert!(app.note.as_ref().unwrap().coding.reloading);
+        assert_eq!(
+            app.note.as_ref().unwrap().coding.work,
+            CodingWork::Restoring
+        );
+        assert!(app.note.as_ref().unwrap().coding.rereading());
         // The restore fails: what is shown is saved then.
         let out = app.step(Msg::Io(Response::CodingDraftRestored {
             id: id.clone(),
@@ -2388,7 +2454,7 @@ mod tests {
         }));
         assert!(out.is_empty(), "nothing changed since the reload: {out:?}");
         let n = app.note.as_mut().unwrap();
-        assert!(!n.coding.restoring);
+        assert_ne!(n.coding.work, CodingWork::Restoring);
         let c = coding_store::new_coding(text, &id, 4, 7, "roles", "Ana", "").unwrap();
         n.doc.add_coding(c).unwrap();
         // Now a save goes out, then the codings shown are replaced before it lands: its
@@ -2399,16 +2465,7 @@ mod tests {
             other => panic!("one save: {other:?}"),
         };
         let n = app.note.as_mut().unwrap();
-        n.coding.kept_draft = Some("/s/x.json".into());
-        n.coding.restoring = true;
-        n.coding.reloading = true;
-        app.step(Msg::Io(Response::CodingDraftRestored {
-            id: id.clone(),
-            result: Ok("Restored".into()),
-            files: vec![restored],
-            problems: Vec::new(),
-            stamp: Vec::new(),
-        }));
+        super::replace_codings(n, vec![restored], Vec::new());
         let n = app.note.as_mut().unwrap();
         let c = coding_store::new_coding(text, &id, 8, 12, "roles", "Ana", "").unwrap();
         n.doc.add_coding(c).unwrap();
@@ -2791,7 +2848,7 @@ mod tests {
         };
         let n = app.note.as_mut().unwrap();
         n.doc = document(text, vec![ana]);
-        n.saved_version = n.doc.editor().version();
+        n.saved_version = Some(n.doc.editor().version());
         reset_note(n, "Bea");
         // Bea types at the start: Ana's passage moves on screen...
         app.step(key(KeyCode::Char('¡'), KeyModifiers::NONE));
