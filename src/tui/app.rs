@@ -1263,7 +1263,7 @@ impl App {
         let version = n.doc.editor().version();
         n.work = FileWork::Saving {
             version,
-            meta: n.meta.clone(),
+            meta: Box::new(n.meta.clone()),
         };
         // A failed save keeps this in a draft: nothing is unkept now.
         n.unkept_since = None;
@@ -1364,7 +1364,7 @@ impl App {
                 match result {
                     Ok((stamp, base)) => {
                         if let FileWork::Saving { meta, .. } = sent {
-                            n.saved_meta = meta;
+                            n.saved_meta = *meta;
                         }
                         n.saved_version = Some(version);
                         n.file = NoteFile::Known(Some(stamp));
