@@ -214,7 +214,7 @@ pub enum FileWork {
     /// A save of this editor version and these details is on its way.
     Saving {
         version: u64,
-        meta: SessionMeta,
+        meta: Box<SessionMeta>,
     },
     /// The file is being read again after a change outside Ripple: the next `Loaded` for
     /// this session replaces the text.
