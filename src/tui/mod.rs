@@ -8,6 +8,7 @@ pub mod effect;
 pub mod form;
 pub mod index_worker;
 pub mod keymap;
+pub mod line_input;
 pub mod search;
 pub mod text_view;
 pub mod theme;
