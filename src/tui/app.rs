@@ -6,6 +6,7 @@ use crate::core::coding::CoderSessionFile;
 use crate::core::document::NoteDocument;
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::store::{BaseCopy, FileStamp, RecoverySource, SessionSummary};
+use crate::tui::effect::{Effect, Effects};
 use crate::tui::form::{Field, FormState, Suggestions};
 use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
@@ -162,29 +163,83 @@ impl ListState {
     }
 }
 
+/// The open note's file, as Ripple last saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteFile {
+    /// No file: a new session not saved yet, or its file was deleted outside Ripple (the next
+    /// save writes it again). Nothing to watch for outside edits.
+    Absent,
+    /// The file as Ripple last read or wrote it, with its stamp when known: a save expects to
+    /// find that stamp, so an edit made outside is never overwritten unseen.
+    Known(Option<FileStamp>),
+    /// The user chose their version over a change made outside: the next save writes over
+    /// the file without looking at its stamp.
+    Overwrite(Option<FileStamp>),
+}
+
+impl NoteFile {
+    /// `Known` with `stamp`, or `Absent` when there is no file.
+    pub fn from_stamp(stamp: Option<FileStamp>) -> NoteFile {
+        match stamp {
+            Some(s) => NoteFile::Known(Some(s)),
+            None => NoteFile::Absent,
+        }
+    }
+
+    pub fn exists(self) -> bool {
+        self != NoteFile::Absent
+    }
+
+    pub fn stamp(self) -> Option<FileStamp> {
+        match self {
+            NoteFile::Absent => None,
+            NoteFile::Known(s) | NoteFile::Overwrite(s) => s,
+        }
+    }
+
+    /// The stamp a save expects to find on disk (None: write regardless).
+    pub fn expected(self) -> Option<FileStamp> {
+        match self {
+            NoteFile::Known(s) => s,
+            NoteFile::Absent | NoteFile::Overwrite(_) => None,
+        }
+    }
+}
+
+/// What is on its way between the open note and its file. One at a time: a save is not sent
+/// while another is on its way, and an outside change is not looked for during a save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileWork {
+    Idle,
+    /// A save of this editor version and these details is on its way.
+    Saving {
+        version: u64,
+        meta: Box<SessionMeta>,
+    },
+    /// The file is being read again after a change outside Ripple: the next `Loaded` for
+    /// this session replaces the text.
+    Reloading,
+}
+
 pub struct NoteState {
     pub meta: SessionMeta,
     pub doc: NoteDocument,
     pub form: FormState,
     pub focus: Pane,
     pub view: TextViewState,
-    /// Editor version and metadata as last written to disk.
-    pub saved_version: u64,
+    /// The editor version the file holds (None: the text shown is not one the file holds,
+    /// such as recovered text) and the details as last written.
+    pub saved_version: Option<u64>,
     pub saved_meta: SessionMeta,
-    pub stamp: Option<FileStamp>,
-    /// False for a new session not yet saved (nothing on disk to watch).
-    pub on_disk: bool,
-    pub save_in_flight: Option<(u64, SessionMeta)>,
+    /// The note's file as Ripple last saw it.
+    pub file: NoteFile,
+    /// What is on its way between the note and its file.
+    pub work: FileWork,
     pub last_input: Instant,
     pub last_stamp_check: Instant,
     pub undo_group_open: bool,
-    /// A reload is in flight: the next `Loaded` for this id replaces the text.
-    pub reloading: bool,
     /// Selecting with the mouse: where the drag started.
     pub drag_anchor: Option<usize>,
-    /// The user chose to keep their version over an outside change: the next save writes
-    /// without checking the file's stamp.
-    pub force_save: bool,
     pub coding: crate::tui::coding::NoteCoding,
     /// The file the text was made from (None: no file yet): recorded in every draft, so a
     /// draft is only restored without asking onto that same file.
@@ -199,12 +254,11 @@ pub struct NoteState {
 }
 
 impl NoteState {
-    pub fn new(session: Session, focus: Pane) -> NoteState {
+    pub fn new(session: Session, focus: Pane, now: Instant) -> NoteState {
         let doc = NoteDocument::new(&session.text, Vec::new(), Default::default());
         let version = doc.editor().version();
         let mut form = FormState::from_meta(&session.meta);
         form.focus(0);
-        let now = Instant::now();
         NoteState {
             form,
             saved_meta: session.meta.clone(),
@@ -212,16 +266,13 @@ impl NoteState {
             doc,
             focus,
             view: TextViewState::new(),
-            saved_version: version,
-            stamp: None,
-            on_disk: false,
-            save_in_flight: None,
+            saved_version: Some(version),
+            file: NoteFile::Absent,
+            work: FileWork::Idle,
             last_input: now,
             last_stamp_check: now,
             undo_group_open: false,
-            reloading: false,
             drag_anchor: None,
-            force_save: false,
             coding: Default::default(),
             base: None,
             unkept_since: None,
@@ -254,17 +305,21 @@ impl NoteState {
         for f in &mut codings {
             crate::core::anchor::reattach_all(&session.text, &mut f.codings);
         }
-        let saved_version = self.saved_version;
         let mode = (self.coding.mode, self.coding.side_codings);
         let disk_stamp = self.coding.disk_stamp.take();
         self.doc = crate::tui::coding::document(&session.text, codings);
-        // Unsaved: the next pause saves it.
-        self.saved_version = saved_version.wrapping_add(u64::MAX / 2);
+        // Not what the file holds: the next pause saves it.
+        self.saved_version = None;
         self.meta = session.meta;
         self.form = FormState::from_meta(&self.meta);
         crate::tui::coding::reset_note(self, coder);
         (self.coding.mode, self.coding.side_codings) = mode;
         self.coding.disk_stamp = disk_stamp;
+    }
+
+    /// A save is on its way.
+    pub fn saving(&self) -> bool {
+        matches!(self.work, FileWork::Saving { .. })
     }
 
     pub fn dirty(&self) -> bool {
@@ -273,12 +328,12 @@ impl NoteState {
 
     /// The note file (text or details) differs from disk.
     pub fn text_dirty(&self) -> bool {
-        self.doc.editor().version() != self.saved_version || self.meta != self.saved_meta
+        self.saved_version != Some(self.doc.editor().version()) || self.meta != self.saved_meta
     }
 
     /// A new session with nothing typed is not worth a file.
     pub fn is_blank_new(&self) -> bool {
-        !self.on_disk && self.doc.editor().len_chars() == 0 && self.meta.title.is_empty()
+        !self.file.exists() && self.doc.editor().len_chars() == 0 && self.meta.title.is_empty()
     }
 
     pub fn snapshot(&self) -> Session {
@@ -310,19 +365,31 @@ pub struct App {
     pub opening: Option<SessionId>,
     /// Text cut or copied in the editor.
     pub clipboard: String,
-    /// OSC 52 sequences for the run loop to write (copy to the system clipboard).
-    pub clipboard_out: Option<String>,
     /// A signal asked us to leave: save what we can, then go.
     pub terminating: bool,
     pub search: SearchState,
     pub evidence: EvidenceState,
-    /// Work for the search-index thread, sent by the run loop after each update.
+    /// When the message being handled arrived: the one clock update reads, so every timing
+    /// rule (autosave, drafts, undo grouping, stamp checks) can be driven by a test.
+    pub now: Instant,
+    /// `Effect::Quit` was returned; it is returned once.
+    quit_sent: bool,
+    /// Index requests returned to a test's `step_all` or `with_effects`.
+    #[cfg(test)]
     pub index_out: Vec<IndexRequest>,
+    /// The last clipboard text returned to a test's `step_all` or `with_effects`.
+    #[cfg(test)]
+    pub clipboard_out: Option<String>,
     pub coding: crate::tui::coding::CodingState,
 }
 
 impl App {
-    pub fn new(store_label: String, facilitator: String, read_only: Option<String>) -> App {
+    pub fn new(
+        store_label: String,
+        facilitator: String,
+        read_only: Option<String>,
+        now: Instant,
+    ) -> App {
         App {
             store_label,
             facilitator,
@@ -338,14 +405,18 @@ impl App {
             coding_drafts: Vec::new(),
             size: (80, 24),
             quit: Quit::No,
-            last_scan: Instant::now(),
+            last_scan: now,
             opening: None,
             clipboard: String::new(),
-            clipboard_out: None,
             terminating: false,
             search: SearchState::default(),
             evidence: EvidenceState::default(),
+            now,
+            quit_sent: false,
+            #[cfg(test)]
             index_out: Vec::new(),
+            #[cfg(test)]
+            clipboard_out: None,
             coding: crate::tui::coding::CodingState::new(String::new()),
         }
     }
@@ -394,8 +465,10 @@ impl App {
         });
     }
 
-    pub fn update(&mut self, msg: Msg) -> Vec<Request> {
-        let mut out = Vec::new();
+    /// Handle `msg`, which arrived at `now`, and return what is to be done outside.
+    pub fn update(&mut self, msg: Msg, now: Instant) -> Vec<Effect> {
+        self.now = now;
+        let mut out = Effects::default();
         match msg {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Mouse(m) => self.on_mouse(m, &mut out),
@@ -421,7 +494,7 @@ impl App {
                 } else if let Some(ctx @ (Context::Search | Context::ExportPrompt)) =
                     self.search_context()
                 {
-                    self.search_paste(&text, ctx);
+                    self.search_paste(&text, ctx, &mut out);
                 } else if self.context() == Context::List {
                     self.list.filter.push_str(text.trim());
                     self.list.filter_focus = true;
@@ -431,18 +504,71 @@ impl App {
             Msg::Resize(w, h) => self.size = (w, h),
             Msg::Tick => self.on_tick(&mut out),
             Msg::Io(resp) => self.on_io(resp, &mut out),
-            Msg::Index(resp) => self.on_index(resp),
+            Msg::Index(resp) => self.on_index(resp, &mut out),
             Msg::Terminate => {
                 self.terminating = true;
                 self.request_quit(&mut out);
             }
         }
-        out
+        if self.quit == Quit::Now && !self.quit_sent {
+            self.quit_sent = true;
+            out.push(Effect::Quit);
+        }
+        out.into_vec()
+    }
+
+    /// `update` at the current time, keeping the IO requests: for tests that look at what
+    /// goes to the disk and do not test timing.
+    #[cfg(test)]
+    pub fn step(&mut self, msg: Msg) -> Vec<Request> {
+        // Quit is looked at through `quit`.
+        self.step_all(msg)
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Io(r) => Some(r),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `update` at the current time; the index requests and clipboard text it returns are
+    /// recorded in `index_out` and `clipboard_out` for the test to look at.
+    #[cfg(test)]
+    pub fn step_all(&mut self, msg: Msg) -> Vec<Effect> {
+        let effects = self.update(msg, Instant::now());
+        self.record(effects)
+    }
+
+    /// Call one handler directly with an effect collector, recording as `step_all` does.
+    #[cfg(test)]
+    pub fn with_effects(&mut self, f: impl FnOnce(&mut App, &mut Effects)) -> Vec<Request> {
+        let mut out = Effects::default();
+        f(self, &mut out);
+        self.record(out.into_vec())
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Io(r) => Some(r),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[cfg(test)]
+    fn record(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
+        let mut rest = Vec::new();
+        for e in effects {
+            match e {
+                Effect::Index(r) => self.index_out.push(r),
+                Effect::Clipboard(t) => self.clipboard_out = Some(t),
+                e => rest.push(e),
+            }
+        }
+        rest
     }
 
     // ---- keys ----
 
-    fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
+    fn on_key(&mut self, key: KeyEvent, out: &mut Effects) {
         // Nothing is drawn in a terminal that is too small, so nothing is typed blind there;
         // only quitting works.
         if self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1 {
@@ -490,7 +616,7 @@ impl App {
                             }
                             self.form_changed();
                         }
-                        Context::Search | Context::ExportPrompt => self.search_typed(c, ctx),
+                        Context::Search | Context::ExportPrompt => self.search_typed(c, ctx, out),
                         Context::Picker | Context::Prompt => self.coding_typed(c),
                         _ => {}
                     }
@@ -499,7 +625,7 @@ impl App {
         }
     }
 
-    fn on_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn on_action(&mut self, action: Action, out: &mut Effects) {
         let ctx = self.context();
         match action {
             a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
@@ -511,7 +637,7 @@ impl App {
                         .as_ref()
                         .is_some_and(|n| n.doc.editor().selection().is_some());
                 if has_selection {
-                    self.copy();
+                    self.copy(out);
                 } else {
                     self.request_quit(out);
                 }
@@ -561,7 +687,7 @@ impl App {
         }
     }
 
-    fn back(&mut self, out: &mut Vec<Request>) {
+    fn back(&mut self, out: &mut Effects) {
         if self.overlay.is_some() {
             self.overlay = None;
             return;
@@ -583,12 +709,12 @@ impl App {
                 }
                 self.close_note(out);
             }
-            Screen::Search | Screen::Evidence => self.search_back(),
+            Screen::Search | Screen::Evidence => self.search_back(out),
             Screen::Codebook => self.screen = Screen::List,
         }
     }
 
-    pub(crate) fn close_note(&mut self, out: &mut Vec<Request>) {
+    pub(crate) fn close_note(&mut self, out: &mut Effects) {
         self.save_now(out, false);
         if let Some(n) = &self.note {
             if n.is_blank_new() {
@@ -598,11 +724,11 @@ impl App {
         self.note = None;
         self.screen = Screen::List;
         out.push(Request::Scan);
-        self.after_close_note();
+        self.after_close_note(out);
     }
 
     /// Editor → Codings → Details → Editor (backwards with `forward` false).
-    fn switch_pane(&mut self, out: &mut Vec<Request>, forward: bool) {
+    fn switch_pane(&mut self, out: &mut Effects, forward: bool) {
         if self.screen != Screen::Note {
             return;
         }
@@ -621,7 +747,7 @@ impl App {
         }
     }
 
-    fn request_quit(&mut self, out: &mut Vec<Request>) {
+    fn request_quit(&mut self, out: &mut Effects) {
         let dirty = self
             .note
             .as_ref()
@@ -658,7 +784,7 @@ impl App {
 
     // ---- list ----
 
-    fn list_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn list_action(&mut self, action: Action, out: &mut Effects) {
         let page = self.size.1.saturating_sub(6).max(1) as usize;
         let n = self.list.shown.len();
         let sel = &mut self.list.selected;
@@ -687,7 +813,7 @@ impl App {
         }
     }
 
-    fn open_selected(&mut self, out: &mut Vec<Request>) {
+    fn open_selected(&mut self, out: &mut Effects) {
         if let Some(s) = self.list.selected_summary() {
             let id = s.meta.id.clone();
             self.opening = Some(id.clone());
@@ -708,6 +834,7 @@ impl App {
                 text: String::new(),
             },
             Pane::Form,
+            self.now,
         );
         note.form.focus(Field::Title as usize);
         self.note = Some(note);
@@ -722,7 +849,7 @@ impl App {
     // ---- form ----
 
     #[allow(clippy::collapsible_match)]
-    fn form_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn form_action(&mut self, action: Action, out: &mut Effects) {
         let sugg = self.list.suggestions.clone();
         let Some(n) = &mut self.note else { return };
         let f = &mut n.form;
@@ -762,7 +889,7 @@ impl App {
                 return;
             }
             if n.form.apply_to(&mut n.meta) {
-                n.last_input = Instant::now();
+                n.last_input = self.now;
                 n.changed(n.last_input);
             }
         }
@@ -771,14 +898,14 @@ impl App {
     // ---- editor ----
 
     /// Run an edit on the open document, unless the store is read-only.
-    fn edit(&mut self, _out: &mut [Request], f: impl FnOnce(&mut NoteDocument)) {
+    fn edit(&mut self, _out: &mut Effects, f: impl FnOnce(&mut NoteDocument)) {
         if let Some(why) = &self.read_only {
             let why = why.clone();
             self.error(format!("Read-only, nothing typed is kept: {why}"));
             return;
         }
         let Some(n) = &mut self.note else { return };
-        let now = Instant::now();
+        let now = self.now;
         if now.duration_since(n.last_input) >= UNDO_GROUP_IDLE {
             n.doc.break_undo_group();
         }
@@ -790,7 +917,7 @@ impl App {
         }
     }
 
-    fn editor_action(&mut self, action: Action, out: &mut [Request]) {
+    fn editor_action(&mut self, action: Action, out: &mut Effects) {
         match action {
             Action::Newline => self.edit(out, |d| {
                 d.newline();
@@ -815,13 +942,13 @@ impl App {
             }),
             Action::Cut => {
                 if self.read_only.is_none() {
-                    self.copy();
+                    self.copy(out);
                 }
                 self.edit(out, |d| {
                     d.delete_selection();
                 });
             }
-            Action::Copy => self.copy(),
+            Action::Copy => self.copy(out),
             Action::Paste => {
                 let text = self.clipboard.clone();
                 self.edit(out, |d| {
@@ -855,10 +982,10 @@ impl App {
         }
     }
 
-    fn copy(&mut self) {
+    fn copy(&mut self, out: &mut Effects) {
         if let Some(n) = &self.note {
             if let Some(text) = n.doc.editor().selected_text() {
-                self.clipboard_out = Some(text.clone());
+                out.push(Effect::Clipboard(text.clone()));
                 self.clipboard = text;
                 self.ok("Copied");
             }
@@ -867,7 +994,7 @@ impl App {
 
     // ---- mouse ----
 
-    fn on_mouse(&mut self, m: MouseEvent, out: &mut Vec<Request>) {
+    fn on_mouse(&mut self, m: MouseEvent, out: &mut Effects) {
         let area = Rect::new(0, 0, self.size.0, self.size.1);
         let pos = Position::new(m.column, m.row);
         match self.screen {
@@ -940,7 +1067,7 @@ impl App {
 
     // ---- conflicts with outside edits ----
 
-    fn on_conflict_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
+    fn on_conflict_key(&mut self, key: KeyEvent, out: &mut Effects) {
         let action = keymap::lookup(Context::Conflict, &key);
         let Some(n) = &mut self.note else {
             self.overlay = None;
@@ -960,16 +1087,18 @@ impl App {
                 self.save_codings(out);
                 let Some(n) = &mut self.note else { return };
                 // Our text is in the draft: the reload may replace it.
-                n.saved_version = n.doc.editor().version();
+                n.saved_version = Some(n.doc.editor().version());
                 n.saved_meta = n.meta.clone();
-                n.reloading = true;
+                n.work = FileWork::Reloading;
                 out.push(Request::Load(n.meta.id.clone()));
                 self.overlay = None;
                 self.info("Reloading the file; your version is kept as a recovery draft");
             }
             // Keep ours: the next save overwrites the outside change.
             Some(Action::KeepMine) => {
-                n.force_save = true;
+                if let NoteFile::Known(s) = n.file {
+                    n.file = NoteFile::Overwrite(s);
+                }
                 self.overlay = None;
                 self.save_now(out, true);
             }
@@ -983,7 +1112,7 @@ impl App {
 
     // ---- kept text that was not made from the file as it is ----
 
-    fn on_recovery_key(&mut self, key: KeyEvent, out: &mut Vec<Request>) {
+    fn on_recovery_key(&mut self, key: KeyEvent, out: &mut Effects) {
         let action = keymap::lookup(Context::Recovery, &key);
         if matches!(action, Some(Action::Quit | Action::QuitOrCopy)) {
             // Nothing is unsaved (the file is shown); the kept text stays for next time.
@@ -1064,14 +1193,14 @@ impl App {
 
     // ---- time ----
 
-    fn on_tick(&mut self, out: &mut Vec<Request>) {
+    fn on_tick(&mut self, out: &mut Effects) {
         self.coding_tick(out);
-        let now = Instant::now();
+        let now = self.now;
         if let Some(n) = &mut self.note {
             let idle = now.duration_since(n.last_input);
             // While the outside-change question is open, nothing is written.
             if n.dirty()
-                && n.save_in_flight.is_none()
+                && !n.saving()
                 && idle >= AUTOSAVE_IDLE
                 && self.overlay != Some(Overlay::Conflict)
             {
@@ -1087,16 +1216,15 @@ impl App {
                 out.push(n.draft_request());
                 n.unkept_since = None;
                 n.drafted = true;
-            } else if n.drafted && !n.text_dirty() && n.save_in_flight.is_none() {
+            } else if n.drafted && !n.text_dirty() && !n.saving() {
                 // Back to what the file holds (undone, say): the draft would bring it back.
                 out.push(Request::ClearDraft(n.meta.id.clone()));
                 n.drafted = false;
             }
         }
         if let Some(n) = &mut self.note {
-            if n.on_disk
-                && n.save_in_flight.is_none()
-                && !n.reloading
+            if n.file.exists()
+                && n.work == FileWork::Idle
                 && self.overlay.is_none()
                 && now.duration_since(n.last_stamp_check) >= STAMP_INTERVAL
             {
@@ -1111,7 +1239,7 @@ impl App {
     }
 
     /// Send the open note to disk if it has changes. `explicit`: the user asked (Ctrl-S).
-    fn save_now(&mut self, out: &mut Vec<Request>, explicit: bool) {
+    fn save_now(&mut self, out: &mut Effects, explicit: bool) {
         if let Some(why) = self.read_only.clone() {
             if explicit {
                 self.error(format!("Read-only, cannot save: {why}"));
@@ -1130,20 +1258,19 @@ impl App {
         }
         self.save_codings(out);
         let Some(n) = &mut self.note else { return };
-        if n.save_in_flight.is_some() || !n.text_dirty() {
+        if n.saving() || !n.text_dirty() {
             return; // the tick after it lands saves again
         }
         n.meta.updated = chrono::Utc::now();
         let session = n.snapshot();
         let version = n.doc.editor().version();
-        n.save_in_flight = Some((version, n.meta.clone()));
+        n.work = FileWork::Saving {
+            version,
+            meta: Box::new(n.meta.clone()),
+        };
         // A failed save keeps this in a draft: nothing is unkept now.
         n.unkept_since = None;
-        let expected = if n.force_save || !n.on_disk {
-            None
-        } else {
-            n.stamp
-        };
+        let expected = n.file.expected();
         out.push(Request::Save {
             session: Box::new(session),
             version,
@@ -1154,10 +1281,10 @@ impl App {
 
     // ---- IO results ----
 
-    fn on_io(&mut self, resp: Response, out: &mut Vec<Request>) {
+    fn on_io(&mut self, resp: Response, out: &mut Effects) {
         match resp {
             Response::Scanned(scan, drafts, coding_drafts) => {
-                self.last_scan = Instant::now();
+                self.last_scan = self.now;
                 self.problems = scan.problems.iter().map(|p| p.to_string()).collect();
                 self.list.suggestions =
                     Suggestions::from_metas(scan.sessions.iter().map(|s| &*s.meta));
@@ -1198,7 +1325,9 @@ impl App {
                     None => "your text is kept here".to_string(),
                 };
                 if let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) {
-                    n.save_in_flight = None;
+                    if n.saving() {
+                        n.work = FileWork::Idle;
+                    }
                     self.overlay = Some(Overlay::Conflict);
                 }
                 if self.quit == Quit::AfterSave {
@@ -1221,7 +1350,7 @@ impl App {
             } => {
                 if result.is_ok() {
                     // Searchable as soon as it is on disk.
-                    self.index_out.push(IndexRequest::Reindex(id.clone()));
+                    out.push(IndexRequest::Reindex(id.clone()));
                 }
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     if let Err(e) = result {
@@ -1232,23 +1361,25 @@ impl App {
                     }
                     return;
                 };
-                let sent = n.save_in_flight.take();
+                // A reload asked for meanwhile stays on its way.
+                let sent = match n.work {
+                    FileWork::Saving { .. } => std::mem::replace(&mut n.work, FileWork::Idle),
+                    _ => FileWork::Idle,
+                };
                 match result {
                     Ok((stamp, base)) => {
-                        if let Some((_, meta)) = sent {
-                            n.saved_meta = meta;
+                        if let FileWork::Saving { meta, .. } = sent {
+                            n.saved_meta = *meta;
                         }
-                        n.saved_version = version;
-                        n.stamp = Some(stamp);
+                        n.saved_version = Some(version);
+                        n.file = NoteFile::Known(Some(stamp));
                         n.base = Some(base);
-                        n.on_disk = true;
-                        n.force_save = false;
                         let still_dirty = n.dirty();
                         // The save removed the drafts; one asked for since is still to come.
                         if !n.text_dirty() {
                             n.drafted = false;
                         }
-                        let codings_in_flight = n.coding.in_flight.is_some();
+                        let codings_in_flight = n.coding.saving();
                         self.drafts.retain(|d| *d != id);
                         let t = chrono::Local::now().format("%H:%M:%S");
                         self.ok(format!("Saved {t}"));
@@ -1319,10 +1450,10 @@ impl App {
                     }
                     | Response::CodingDraftRestored {
                         id, result: Ok(_), ..
-                    } => self.index_out.push(IndexRequest::Reindex(id.clone())),
+                    } => out.push(IndexRequest::Reindex(id.clone())),
                     // Theme names, parents or merged themes change what the index holds.
                     Response::CodebookSaved { result: Ok(_), .. } => {
-                        self.index_out.push(IndexRequest::Rebuild)
+                        out.push(IndexRequest::Rebuild)
                     }
                     _ => {}
                 }
@@ -1332,7 +1463,7 @@ impl App {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;
                 };
-                if n.save_in_flight.is_some() || stamp == n.stamp || !n.on_disk {
+                if n.saving() || stamp == n.file.stamp() || !n.file.exists() {
                     return;
                 }
                 if stamp.is_none() {
@@ -1340,15 +1471,14 @@ impl App {
                         "The note's file was deleted outside Ripple: the next save writes it again",
                     );
                     if let Some(n) = &mut self.note {
-                        n.on_disk = false;
-                        n.stamp = None;
+                        n.file = NoteFile::Absent;
                     }
                     return;
                 }
                 if n.dirty() {
                     self.overlay = Some(Overlay::Conflict);
                 } else {
-                    n.reloading = true;
+                    n.work = FileWork::Reloading;
                     out.push(Request::Load(id));
                 }
             }
@@ -1359,13 +1489,13 @@ impl App {
         let reload = self
             .note
             .as_ref()
-            .is_some_and(|n| n.meta.id == id && n.reloading);
+            .is_some_and(|n| n.meta.id == id && n.work == FileWork::Reloading);
         match result {
             Err(e) if reload => {
                 // Often a file caught mid-write by another editor: keep our text, and the next
                 // stamp check (the stamp still differs) tries again.
                 if let Some(n) = &mut self.note {
-                    n.reloading = false;
+                    n.work = FileWork::Idle;
                 }
                 self.error(format!(
                     "The file changed outside Ripple but cannot be read ({e}); your text here is kept, retrying"
@@ -1380,7 +1510,7 @@ impl App {
             Ok(_) if reload && self.note.as_ref().is_some_and(|n| n.text_dirty()) => {
                 // Typed while the reload was on its way: ask rather than drop either version.
                 if let Some(n) = &mut self.note {
-                    n.reloading = false;
+                    n.work = FileWork::Idle;
                 }
                 self.overlay = Some(Overlay::Conflict);
             }
@@ -1394,18 +1524,17 @@ impl App {
                 n.coding.disk_stamp = Some(loaded.coding_stamp);
                 let len = n.doc.editor().len_chars();
                 n.doc.editor_mut().set_cursor(cursor.min(len), false);
-                n.saved_version = n.doc.editor().version();
+                n.saved_version = Some(n.doc.editor().version());
                 n.meta = loaded.session.meta.clone();
                 n.saved_meta = loaded.session.meta;
                 n.form = FormState {
                     field: n.form.field,
                     ..FormState::from_meta(&n.meta)
                 };
-                n.stamp = loaded.stamp;
+                n.file = NoteFile::Known(loaded.stamp);
                 n.base = loaded.base;
                 n.unkept_since = None;
-                n.reloading = false;
-                n.on_disk = true;
+                n.work = FileWork::Idle;
                 self.info("Reloaded: the file was changed outside Ripple");
                 self.codings_loaded(&loaded.coding_problems);
             }
@@ -1414,13 +1543,11 @@ impl App {
                     return; // superseded by another open
                 }
                 self.opening = None;
-                let on_disk = loaded.stamp.is_some();
                 let codings = loaded.codings;
-                let mut note = NoteState::new(loaded.session, Pane::Editor);
+                let mut note = NoteState::new(loaded.session, Pane::Editor, self.now);
                 note.doc = crate::tui::coding::document(&note.doc.text(), codings.clone());
-                note.saved_version = note.doc.editor().version();
-                note.stamp = loaded.stamp;
-                note.on_disk = on_disk;
+                note.saved_version = Some(note.doc.editor().version());
+                note.file = NoteFile::from_stamp(loaded.stamp);
                 note.base = loaded.base;
                 crate::tui::coding::reset_note(&mut note, &self.coding.coder);
                 note.coding.disk_stamp = Some(loaded.coding_stamp.clone());
@@ -1455,5 +1582,112 @@ impl App {
                 self.apply_jump();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod timing_tests {
+    //! The timing rules, driven by the time each message carries: no sleeps, no terminal.
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn note_app(t0: Instant) -> App {
+        let mut app = App::new("test".into(), "me".into(), None, t0);
+        let session = Session {
+            meta: SessionMeta::new_today("me"),
+            text: "x".into(),
+        };
+        let mut n = NoteState::new(session, Pane::Editor, t0);
+        n.file = NoteFile::Known(None);
+        app.note = Some(n);
+        app.screen = Screen::Note;
+        app
+    }
+
+    fn type_at(app: &mut App, c: char, at: Instant) -> Vec<Effect> {
+        app.update(
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            at,
+        )
+    }
+
+    fn saves(effects: &[Effect]) -> usize {
+        crate::tui::effect::requests(effects)
+            .iter()
+            .filter(|r| matches!(r, Request::Save { .. }))
+            .count()
+    }
+
+    fn drafts(effects: &[Effect]) -> usize {
+        crate::tui::effect::requests(effects)
+            .iter()
+            .filter(|r| matches!(r, Request::WriteDraft(_)))
+            .count()
+    }
+
+    fn ms(t0: Instant, ms: u64) -> Instant {
+        t0 + Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn a_pause_of_the_autosave_idle_saves_and_a_shorter_one_does_not() {
+        let t0 = Instant::now();
+        let mut app = note_app(t0);
+        type_at(&mut app, 'a', t0);
+        let just_short = AUTOSAVE_IDLE - Duration::from_millis(1);
+        assert_eq!(saves(&app.update(Msg::Tick, t0 + just_short)), 0);
+        assert_eq!(saves(&app.update(Msg::Tick, t0 + AUTOSAVE_IDLE)), 1);
+    }
+
+    #[test]
+    fn typing_without_a_pause_goes_to_a_draft_once_its_first_key_is_old_enough() {
+        let t0 = Instant::now();
+        let mut app = note_app(t0);
+        let mut draft_at = None;
+        // A key every 400 ms for 3 s: never a pause long enough to save.
+        for i in 0..8u64 {
+            let at = ms(t0, i * 400);
+            type_at(&mut app, 'a', at);
+            let fx = app.update(Msg::Tick, ms(t0, i * 400 + 10));
+            assert_eq!(saves(&fx), 0, "no pause, no save (at {} ms)", i * 400);
+            if drafts(&fx) > 0 && draft_at.is_none() {
+                draft_at = Some(i * 400 + 10);
+            }
+        }
+        assert_eq!(
+            draft_at,
+            Some(1610),
+            "first draft once the first unkept key is 1.5 s old"
+        );
+    }
+
+    #[test]
+    fn the_file_is_looked_at_every_stamp_interval() {
+        let t0 = Instant::now();
+        let mut app = note_app(t0);
+        let stamps = |fx: &[Effect]| {
+            crate::tui::effect::requests(fx)
+                .iter()
+                .filter(|r| matches!(r, Request::Stamp(_)))
+                .count()
+        };
+        let short = STAMP_INTERVAL - Duration::from_millis(1);
+        assert_eq!(stamps(&app.update(Msg::Tick, t0 + short)), 0);
+        assert_eq!(stamps(&app.update(Msg::Tick, t0 + STAMP_INTERVAL)), 1);
+        assert_eq!(
+            stamps(&app.update(Msg::Tick, t0 + STAMP_INTERVAL + short)),
+            0
+        );
+        assert_eq!(stamps(&app.update(Msg::Tick, t0 + STAMP_INTERVAL * 2)), 1);
+    }
+
+    #[test]
+    fn quitting_returns_one_quit_effect() {
+        let t0 = Instant::now();
+        let mut app = App::new("test".into(), "me".into(), None, t0);
+        let quit = |fx: &[Effect]| fx.iter().filter(|e| matches!(e, Effect::Quit)).count();
+        let ctrl_q = Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_eq!(quit(&app.update(ctrl_q, t0)), 1);
+        assert_eq!(quit(&app.update(Msg::Tick, t0)), 0, "said once");
     }
 }

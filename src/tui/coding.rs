@@ -12,6 +12,7 @@ use crate::core::coding_store;
 use crate::core::document::NoteDocument;
 use crate::core::text::one_line;
 use crate::tui::app::{App, NoteState, Pane, Screen, Status, StatusKind};
+use crate::tui::effect::Effects;
 use crate::tui::keymap::{self, Action, Context, Motion};
 use crate::tui::text_view::{spans_for_codings, CodedSpan};
 use crate::tui::worker::{Request, Response};
@@ -25,8 +26,8 @@ use std::time::Instant;
 pub struct NoteCoding {
     /// Coding version as last written to disk.
     pub saved_version: u64,
-    /// Coding version of the coder files being written.
-    pub in_flight: Option<u64>,
+    /// What is on its way between the note's codings and the coder files.
+    pub work: CodingWork,
     /// Highlighted row of the codings pane.
     pub selected: usize,
     /// The side panel shows the codings (else the details form).
@@ -38,18 +39,9 @@ pub struct NoteCoding {
     /// The coder files as last seen on disk (None: look again before comparing).
     pub disk_stamp: Option<Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>>,
     pub last_stamp_check: Option<Instant>,
-    /// Coder files are being re-read after a change outside Ripple.
-    pub reloading: bool,
-    /// Coder files changed outside while ours had unsaved changes: re-read once ours land.
-    pub stale: bool,
     /// Where an earlier run kept your codings of this note (a save that failed), not restored
     /// yet. Saves leave that draft alone until Ctrl-R writes it back.
     pub kept_draft: Option<std::path::PathBuf>,
-    /// The kept draft is being written back: coding waits (what is shown is replaced then).
-    pub restoring: bool,
-    /// The codings shown were replaced while a save was in flight: its answer is about codings
-    /// no longer shown, and is ignored.
-    pub superseded_save: bool,
     /// Who codes here (your coder name): only their changes are saved from this note. None
     /// until the note is set up (`reset_note`); every coder's changes count then.
     pub owner: Option<String>,
@@ -59,7 +51,51 @@ pub struct NoteCoding {
     pub quick: Option<Vec<Option<String>>>,
 }
 
+/// What is on its way between the open note's codings and the coder files. One thing at a
+/// time: no save while the files are re-read or a kept draft restored, and no re-reading or
+/// restoring while a save is on its way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodingWork {
+    /// Nothing. `reread`: the coder files changed outside while yours had unsaved changes;
+    /// they are re-read once yours land.
+    Idle { reread: bool },
+    /// Your coder file at coding version `version` is being written. `superseded`: the
+    /// codings shown were replaced since (a reload), so its answer is about codings no longer
+    /// shown and is ignored.
+    Saving {
+        version: u64,
+        superseded: bool,
+        reread: bool,
+    },
+    /// Every coder's file is being re-read after a change outside Ripple.
+    Rereading,
+    /// Your kept coding draft is being written back, then every file re-read: coding waits
+    /// (what is shown is replaced then).
+    Restoring,
+}
+
+impl Default for CodingWork {
+    fn default() -> Self {
+        CodingWork::Idle { reread: false }
+    }
+}
+
 impl NoteCoding {
+    /// Nothing is on its way.
+    pub fn idle(&self) -> bool {
+        matches!(self.work, CodingWork::Idle { .. })
+    }
+
+    /// Your coder file is being written.
+    pub fn saving(&self) -> bool {
+        matches!(self.work, CodingWork::Saving { .. })
+    }
+
+    /// The coder files are being read again (a re-read, or the one after a restore).
+    pub fn rereading(&self) -> bool {
+        matches!(self.work, CodingWork::Rereading | CodingWork::Restoring)
+    }
+
     /// Whether the owner's codings or memo changed since they were last written. Other coders'
     /// codings moved by typing are not: their files are theirs to write.
     pub fn dirty(&self, doc: &NoteDocument) -> bool {
@@ -467,14 +503,18 @@ impl App {
             );
             return true;
         }
-        if self.note.as_ref().is_some_and(|n| n.coding.restoring) {
+        if self
+            .note
+            .as_ref()
+            .is_some_and(|n| n.coding.work == CodingWork::Restoring)
+        {
             self.set_status(StatusKind::Info, "Restoring the kept codings…");
             return true;
         }
         false
     }
 
-    pub(crate) fn coding_action(&mut self, ctx: Context, action: Action, out: &mut Vec<Request>) {
+    pub(crate) fn coding_action(&mut self, ctx: Context, action: Action, out: &mut Effects) {
         match ctx {
             Context::Picker => return self.picker_action(action, out),
             Context::Prompt => return self.prompt_action(action, out),
@@ -520,7 +560,7 @@ impl App {
                     } else {
                         n.doc.redo();
                     }
-                    n.last_input = Instant::now();
+                    n.last_input = self.now;
                 }
             }
             Action::RestoreCodings => self.restore_coding_draft(out),
@@ -944,7 +984,7 @@ impl App {
                 return;
             }
         }
-        n.last_input = Instant::now();
+        n.last_input = self.now;
         if !keep_selection {
             n.doc.editor_mut().clear_selection();
         }
@@ -973,7 +1013,7 @@ impl App {
             self.set_status(StatusKind::Error, e.to_string());
             return;
         }
-        n.last_input = Instant::now();
+        n.last_input = self.now;
         let rows = self.coding.rows(&n.doc).len();
         n.coding.selected = n.coding.selected.min(rows.saturating_sub(1));
         self.set_status(
@@ -1030,7 +1070,7 @@ impl App {
         let (s, e) = trim_range(&n.doc, s, e);
         match n.doc.set_coding_range(&c.id, s, e) {
             Ok(()) => {
-                n.last_input = Instant::now();
+                n.last_input = self.now;
                 self.set_status(
                     StatusKind::Ok,
                     format!(
@@ -1045,7 +1085,7 @@ impl App {
 
     // ---- picker ----
 
-    fn picker_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn picker_action(&mut self, action: Action, out: &mut Effects) {
         let Some(p) = &mut self.coding.picker else {
             return;
         };
@@ -1099,7 +1139,7 @@ impl App {
         ));
     }
 
-    fn picked(&mut self, purpose: PickFor, key: Option<String>, out: &mut Vec<Request>) {
+    fn picked(&mut self, purpose: PickFor, key: Option<String>, out: &mut Effects) {
         match (purpose, key) {
             (PickFor::NewCoding { start, end }, Some(k)) => {
                 let keep = self.note.as_ref().is_some_and(|n| n.coding.mode);
@@ -1109,7 +1149,7 @@ impl App {
                 let Some(n) = &mut self.note else { return };
                 match n.doc.set_theme(&id, &k) {
                     Ok(()) => {
-                        n.last_input = Instant::now();
+                        n.last_input = self.now;
                         self.coding.last_theme = Some(k.clone());
                         self.set_status(
                             StatusKind::Ok,
@@ -1165,7 +1205,7 @@ impl App {
 
     // ---- prompt ----
 
-    fn prompt_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn prompt_action(&mut self, action: Action, out: &mut Effects) {
         let Some(p) = &mut self.coding.prompt else {
             return;
         };
@@ -1189,14 +1229,14 @@ impl App {
         }
     }
 
-    fn prompt_done(&mut self, p: Prompt, out: &mut Vec<Request>) {
+    fn prompt_done(&mut self, p: Prompt, out: &mut Effects) {
         let text = p.text.trim().to_string();
         match p.purpose {
             PromptFor::CodingMemo(id) => {
                 let Some(n) = &mut self.note else { return };
                 match n.doc.set_coding_memo(&id, &text) {
                     Ok(()) => {
-                        n.last_input = Instant::now();
+                        n.last_input = self.now;
                         self.set_status(
                             StatusKind::Ok,
                             format!(
@@ -1215,7 +1255,7 @@ impl App {
                 }
                 let Some(n) = &mut self.note else { return };
                 n.doc.set_note_memo(&coder, &text);
-                n.last_input = Instant::now();
+                n.last_input = self.now;
                 self.set_status(
                     StatusKind::Ok,
                     format!(
@@ -1313,7 +1353,7 @@ impl App {
 
     // ---- codebook screen ----
 
-    fn open_codebook(&mut self, out: &mut Vec<Request>) {
+    fn open_codebook(&mut self, out: &mut Effects) {
         self.screen = Screen::Codebook;
         self.coding.book.counted = false;
         out.push(Request::CountCodings);
@@ -1338,7 +1378,7 @@ impl App {
             .map(|(_, t)| t.key.clone())
     }
 
-    fn codebook_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn codebook_action(&mut self, action: Action, out: &mut Effects) {
         let len = self.coding.codebook.themes.len();
         let sel = &mut self.coding.book.selected;
         match action {
@@ -1483,7 +1523,7 @@ impl App {
         remap: Option<crate::core::codebook::ThemeRemap>,
         require_unused: Option<String>,
         done: String,
-        out: &mut Vec<Request>,
+        out: &mut Effects,
     ) {
         self.coding.book.saving = true;
         self.set_status(StatusKind::Info, "Saving the codebook…");
@@ -1500,22 +1540,25 @@ impl App {
     /// Send changed coder files to disk (nothing while a write is in flight, nor while the coder
     /// files are being restored or re-read: that would write over what lands; saving is tried
     /// again then).
-    pub(crate) fn save_codings(&mut self, out: &mut Vec<Request>) {
+    pub(crate) fn save_codings(&mut self, out: &mut Effects) {
         if self.read_only.is_some() {
             return;
         }
         let Some(n) = &mut self.note else { return };
-        if n.coding.in_flight.is_some()
-            || n.coding.restoring
-            || n.coding.reloading
-            || !n.coding.dirty(&n.doc)
-        {
+        let CodingWork::Idle { reread } = n.coding.work else {
+            return;
+        };
+        if !n.coding.dirty(&n.doc) {
             return;
         }
         // Your file only: other coders' codings moved by typing are theirs to write.
         let file = n.doc.coder_file(&n.meta.id, &self.coding.coder);
         let version = n.doc.coding_version();
-        n.coding.in_flight = Some(version);
+        n.coding.work = CodingWork::Saving {
+            version,
+            superseded: false,
+            reread,
+        };
         out.push(Request::SaveCodings {
             id: n.meta.id.clone(),
             file: Box::new(file),
@@ -1569,7 +1612,7 @@ impl App {
     }
 
     /// Ctrl-R: write the kept coding draft back into your coder file.
-    fn restore_coding_draft(&mut self, out: &mut Vec<Request>) {
+    fn restore_coding_draft(&mut self, out: &mut Effects) {
         if self.refuse_read_only() {
             return;
         }
@@ -1579,7 +1622,7 @@ impl App {
             self.set_status(StatusKind::Info, "No kept codings to restore for this note");
             return;
         };
-        if n.coding.in_flight.is_some() || n.coding.dirty(&n.doc) || n.coding.reloading {
+        if !n.coding.idle() || n.coding.dirty(&n.doc) {
             // What is shown must be on disk first: the restore adds to the file on disk.
             self.save_codings(out);
             self.set_status(
@@ -1591,8 +1634,7 @@ impl App {
             );
             return;
         }
-        n.coding.reloading = true;
-        n.coding.restoring = true;
+        n.coding.work = CodingWork::Restoring;
         out.push(Request::RestoreCodingDraft {
             id: n.meta.id.clone(),
             coder,
@@ -1633,7 +1675,7 @@ impl App {
     }
 
     /// IO answers for coding; returns the response back when it is not one.
-    pub(crate) fn coding_io(&mut self, resp: Response, out: &mut Vec<Request>) {
+    pub(crate) fn coding_io(&mut self, resp: Response, out: &mut Effects) {
         match resp {
             Response::Codebook(Ok(book)) => {
                 self.coding.codebook = book;
@@ -1695,8 +1737,7 @@ impl App {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;
                 };
-                n.coding.reloading = false;
-                n.coding.restoring = false;
+                n.coding.work = CodingWork::default();
                 match result {
                     Ok(msg) => {
                         n.coding.kept_draft = None;
@@ -1752,8 +1793,16 @@ impl App {
                     }
                     return;
                 };
-                n.coding.in_flight = None;
-                if std::mem::take(&mut n.coding.superseded_save) {
+                let (superseded, reread) = match n.coding.work {
+                    CodingWork::Saving {
+                        superseded, reread, ..
+                    } => (superseded, reread),
+                    _ => (false, false),
+                };
+                if n.coding.saving() {
+                    n.coding.work = CodingWork::Idle { reread };
+                }
+                if superseded {
                     // Sent before the codings shown were replaced: `version` is not theirs.
                     self.resume_saving(out);
                     return;
@@ -1763,8 +1812,12 @@ impl App {
                         n.coding.saved_version = version;
                         // Our own write changed the files: they are the new baseline.
                         n.coding.disk_stamp = Some(stamp);
-                        if std::mem::take(&mut n.coding.stale) && !n.coding.dirty(&n.doc) {
-                            n.coding.reloading = true;
+                        let reread = matches!(n.coding.work, CodingWork::Idle { reread: true });
+                        if reread {
+                            n.coding.work = CodingWork::default();
+                        }
+                        if reread && !n.coding.dirty(&n.doc) {
+                            n.coding.work = CodingWork::Rereading;
                             out.push(Request::LoadCodings {
                                 id: n.meta.id.clone(),
                                 text: n.doc.text(),
@@ -1775,7 +1828,7 @@ impl App {
                                 StatusKind::Error,
                                 format!("Codings saved, but the recovery draft is kept: {d}"),
                             );
-                        } else if n.save_in_flight.is_none() {
+                        } else if !n.saving() {
                             let t = chrono::Local::now().format("%H:%M:%S");
                             self.set_status(StatusKind::Ok, format!("Saved {t}"));
                         }
@@ -1823,20 +1876,20 @@ impl App {
 
     /// Coder files landed (restored or re-read): send what was held back meanwhile, and leave
     /// if quitting waited for it.
-    fn resume_saving(&mut self, out: &mut Vec<Request>) {
+    fn resume_saving(&mut self, out: &mut Effects) {
         self.save_codings(out);
         let Some(n) = &self.note else { return };
-        if n.coding.in_flight.is_none() {
+        if !n.coding.saving() {
             self.after_codings_saved(out);
         }
     }
 
-    fn after_codings_saved(&mut self, out: &mut Vec<Request>) {
+    fn after_codings_saved(&mut self, out: &mut Effects) {
         let Some(n) = &self.note else { return };
         if self.quit == crate::tui::app::Quit::AfterSave {
             if !n.dirty() {
                 self.quit = crate::tui::app::Quit::Now;
-            } else if n.save_in_flight.is_none() {
+            } else if !n.saving() {
                 self.save_codings(out);
             }
         }
@@ -1861,22 +1914,24 @@ impl App {
             n.coding.selected = r;
         }
         if again {
-            let mut out = Vec::new();
+            // Jumping moves the view only: it asks nothing of the disk.
+            let mut out = Effects::default();
             self.coding_action(Context::Codings, Action::JumpToCoding, &mut out);
+            debug_assert!(out.is_empty());
         }
         true
     }
 
     /// Every couple of seconds, look whether the open note's coder files changed outside
     /// Ripple (another coder's synced work, a hand edit).
-    pub(crate) fn coding_tick(&mut self, out: &mut Vec<Request>) {
+    pub(crate) fn coding_tick(&mut self, out: &mut Effects) {
         let Some(n) = &mut self.note else { return };
-        let now = Instant::now();
+        let now = self.now;
         let due = n
             .coding
             .last_stamp_check
             .is_none_or(|t| now.duration_since(t) >= crate::tui::app::STAMP_INTERVAL);
-        if !due || n.coding.in_flight.is_some() || n.coding.reloading || !n.on_disk {
+        if !due || !n.coding.idle() || !n.file.exists() {
             return;
         }
         n.coding.last_stamp_check = Some(now);
@@ -1887,12 +1942,12 @@ impl App {
         &mut self,
         id: crate::core::session::SessionId,
         stamp: Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>,
-        out: &mut Vec<Request>,
+        out: &mut Effects,
     ) {
         let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
             return;
         };
-        if n.coding.in_flight.is_some() || n.coding.reloading {
+        if !n.coding.idle() {
             return;
         }
         match &n.coding.disk_stamp {
@@ -1902,11 +1957,11 @@ impl App {
                 if n.coding.dirty(&n.doc) {
                     // Ours are saved first (other coders' files are merged on save); the
                     // next look re-reads them.
-                    n.coding.stale = true;
+                    n.coding.work = CodingWork::Idle { reread: true };
                     self.save_codings(out);
                     return;
                 }
-                n.coding.reloading = true;
+                n.coding.work = CodingWork::Rereading;
                 out.push(Request::LoadCodings {
                     id,
                     text: n.doc.text(),
@@ -1925,7 +1980,9 @@ impl App {
         let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
             return;
         };
-        n.coding.reloading = false;
+        if n.coding.work == CodingWork::Rereading {
+            n.coding.work = CodingWork::default();
+        }
         if n.coding.dirty(&n.doc) {
             n.coding.disk_stamp = Some(stamp);
             return; // coded here meanwhile: keep ours; the next look tries again
@@ -1976,17 +2033,16 @@ fn replace_codings(
     stamp: Vec<(std::path::PathBuf, Option<crate::core::store::FileStamp>)>,
 ) {
     n.coding.disk_stamp = Some(stamp);
-    n.coding.superseded_save |= n.coding.in_flight.is_some();
+    if let CodingWork::Saving { superseded, .. } = &mut n.coding.work {
+        *superseded = true;
+    }
     let ed = n.doc.editor();
     let (cursor, anchor) = (ed.cursor(), ed.anchor());
     let text = n.doc.text();
     let text_dirty = n.text_dirty();
     n.doc = document(&text, files);
-    if text_dirty {
-        n.saved_version = n.doc.editor().version().wrapping_add(u64::MAX / 2);
-    } else {
-        n.saved_version = n.doc.editor().version();
-    }
+    // A new document: the file holds its text only if the old one was saved.
+    n.saved_version = (!text_dirty).then(|| n.doc.editor().version());
     match anchor {
         Some(a) => n.doc.editor_mut().set_selection(a, cursor),
         None => n.doc.editor_mut().set_cursor(cursor, false),
@@ -2004,10 +2060,17 @@ pub fn reset_note(n: &mut NoteState, owner: &str) {
         owner: Some(owner.to_string()),
         quick: c.quick,
         kept_draft: c.kept_draft,
-        superseded_save: c.superseded_save || c.in_flight.is_some(),
-        in_flight: c.in_flight,
-        reloading: c.reloading,
-        restoring: c.restoring,
+        // A save on its way is about the codings no longer shown; a re-read for changes
+        // made outside is moot after a fresh load.
+        work: match c.work {
+            CodingWork::Saving { version, .. } => CodingWork::Saving {
+                version,
+                superseded: true,
+                reread: false,
+            },
+            CodingWork::Idle { .. } => CodingWork::default(),
+            w => w,
+        },
         ..NoteCoding::default()
     };
 }
@@ -2018,6 +2081,7 @@ mod tests {
     use crate::core::session::{Session, SessionMeta};
     use crate::tui::app::Msg;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::time::Instant;
 
     fn spanish_book() -> Codebook {
         let mut b = Codebook::default();
@@ -2074,7 +2138,7 @@ mod tests {
     }
 
     fn app_with_note(text: &str) -> App {
-        let mut app = App::new("test".into(), "me".into(), None);
+        let mut app = App::new("test".into(), "me".into(), None, Instant::now());
         app.coding.coder = "Ana".into();
         let meta = SessionMeta::new_today("me");
         let mut n = NoteState::new(
@@ -2083,8 +2147,9 @@ mod tests {
                 text: text.into(),
             },
             Pane::Editor,
+            Instant::now(),
         );
-        n.on_disk = true;
+        n.file = crate::tui::app::NoteFile::Known(None);
         app.note = Some(n);
         app.screen = Screen::Note;
         app
@@ -2099,12 +2164,12 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 8);
-        app.update(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
         assert_eq!(app.context(), Context::Picker);
         for c in "trust".chars() {
-            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char(c), KeyModifiers::NONE));
         }
-        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        app.step(key(KeyCode::Enter, KeyModifiers::NONE));
         assert!(app.coding.picker.is_none());
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.codings().len(), 1);
@@ -2114,7 +2179,7 @@ mod tests {
         assert!(n.dirty());
         assert_eq!(app.coding.spans(&n.doc).len(), 1);
 
-        let out = app.update(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        let out = app.step(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
         let files: Vec<&CoderSessionFile> = out
             .iter()
             .filter_map(|r| match r {
@@ -2133,9 +2198,9 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(14, 23);
-        app.update(key(KeyCode::Char('.'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('.'), KeyModifiers::ALT));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 2);
-        app.update(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
     }
 
@@ -2150,12 +2215,12 @@ mod tests {
         }
         let n = |app: &App| app.coding.spans(&app.note.as_ref().unwrap().doc).len();
         assert_eq!(n(&app), 2);
-        app.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(3), KeyModifiers::NONE));
         assert_eq!(app.coding.filter.as_deref(), Some("Ana"));
         assert_eq!(n(&app), 1);
-        app.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(3), KeyModifiers::NONE));
         assert_eq!(app.coding.filter.as_deref(), Some("Bea"));
-        app.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(3), KeyModifiers::NONE));
         assert_eq!(app.coding.filter, None);
         assert_eq!(n(&app), 2);
     }
@@ -2163,19 +2228,19 @@ mod tests {
     #[test]
     fn coding_mode_keeps_the_note_read_only() {
         let mut app = app_with_note("Una frase. Otra frase.");
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Coding);
-        app.update(key(KeyCode::Char('q'), KeyModifiers::NONE));
-        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('q'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.text(), "Una frase. Otra frase.");
         assert_eq!(n.doc.editor().selection(), Some((0, 10)));
-        app.update(key(KeyCode::Char('1'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.codings().len(), 1);
         assert_eq!(n.doc.codings()[0].quote, "Una frase.");
-        app.update(key(KeyCode::Esc, KeyModifiers::NONE));
-        app.update(key(KeyCode::Esc, KeyModifiers::NONE));
+        app.step(key(KeyCode::Esc, KeyModifiers::NONE));
+        app.step(key(KeyCode::Esc, KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Editor);
     }
 
@@ -2185,40 +2250,40 @@ mod tests {
         let esc = || key(KeyCode::Esc, KeyModifiers::NONE);
         let f2 = || key(KeyCode::F(2), KeyModifiers::NONE);
         // `v` starts a selection that is still empty: nothing is drawn for it.
-        app.update(f2());
-        app.update(key(KeyCode::Char('v'), KeyModifiers::NONE));
+        app.step(f2());
+        app.step(key(KeyCode::Char('v'), KeyModifiers::NONE));
         assert_eq!(app.note.as_ref().unwrap().doc.editor().selection(), None);
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.context(), Context::Editor, "left coding mode at once");
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.screen, Screen::List, "the next Esc is back in the list");
 
         // The same after moving away and back to the anchor.
         let mut app = app_with_note("Una frase. Otra frase.");
-        app.update(f2());
+        app.step(f2());
         for c in ['v', 'l', 'h'] {
-            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char(c), KeyModifiers::NONE));
         }
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.context(), Context::Editor);
 
         // Left with F2 after `v`: the empty selection does not stay behind.
         let mut app = app_with_note("Una frase. Otra frase.");
-        app.update(f2());
-        app.update(key(KeyCode::Char('v'), KeyModifiers::NONE));
-        app.update(f2());
+        app.step(f2());
+        app.step(key(KeyCode::Char('v'), KeyModifiers::NONE));
+        app.step(f2());
         assert_eq!(app.note.as_ref().unwrap().doc.editor().anchor(), None);
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.screen, Screen::List);
 
         // A selection you can see still takes an Esc of its own.
         let mut app = app_with_note("Una frase. Otra frase.");
-        app.update(f2());
-        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
-        app.update(esc());
+        app.step(f2());
+        app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.step(esc());
         assert_eq!(app.context(), Context::Coding);
         assert_eq!(app.note.as_ref().unwrap().doc.editor().selection(), None);
-        app.update(esc());
+        app.step(esc());
         assert_eq!(app.context(), Context::Editor);
     }
 
@@ -2233,8 +2298,8 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 8);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
-        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let out = app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         (app, id, out)
     }
 
@@ -2248,7 +2313,7 @@ mod tests {
                 _ => None,
             })
             .expect("the codings are saved before quitting");
-        app.update(Msg::Io(Response::CodingsSaved {
+        app.step(Msg::Io(Response::CodingsSaved {
             id: id.clone(),
             version,
             result: Err("permission denied".into()),
@@ -2260,7 +2325,7 @@ mod tests {
             status.contains("do not close Ripple") && status.contains("Ctrl-Q twice more"),
             "{status}"
         );
-        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_ne!(
             app.quit,
             crate::tui::app::Quit::Now,
@@ -2271,7 +2336,7 @@ mod tests {
             status.contains("once more") && status.contains("LOSE"),
             "{status}"
         );
-        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_eq!(app.quit, crate::tui::app::Quit::Now);
     }
 
@@ -2279,8 +2344,8 @@ mod tests {
     fn text_neither_saved_nor_kept_takes_two_more_quits_to_leave() {
         let mut app = app_with_note("la niñez");
         let id = app.note.as_ref().unwrap().meta.id.clone();
-        app.update(key(KeyCode::Char('!'), KeyModifiers::NONE));
-        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('!'), KeyModifiers::NONE));
+        let out = app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         let version = out
             .iter()
             .find_map(|r| match r {
@@ -2288,7 +2353,7 @@ mod tests {
                 _ => None,
             })
             .expect("the text is saved before quitting");
-        app.update(Msg::Io(Response::Saved {
+        app.step(Msg::Io(Response::Saved {
             id: id.clone(),
             version,
             result: Err("permission denied".into()),
@@ -2299,13 +2364,13 @@ mod tests {
             status.contains("do not close Ripple") && status.contains("Ctrl-Q twice more"),
             "{status}"
         );
-        app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_ne!(
             app.quit,
             crate::tui::app::Quit::Now,
             "a second quit only asks"
         );
-        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        let out = app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_eq!(app.quit, crate::tui::app::Quit::Now);
         assert!(
             out.iter().any(|r| matches!(r, Request::WriteDraft(_))),
@@ -2331,7 +2396,7 @@ mod tests {
             })
             .expect("the codings are saved before quitting");
         let kept = std::path::PathBuf::from("/s/.ripple/drafts/codings/ana/x.json");
-        app.update(Msg::Io(Response::CodingsSaved {
+        app.step(Msg::Io(Response::CodingsSaved {
             id: id.clone(),
             version,
             result: Err("permission denied".into()),
@@ -2356,8 +2421,8 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(14, 23);
-        app.update(key(KeyCode::Char('.'), KeyModifiers::ALT));
-        let out = app.update(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('.'), KeyModifiers::ALT));
+        let out = app.step(key(KeyCode::Char('q'), KeyModifiers::CONTROL));
         assert_eq!(app.quit, crate::tui::app::Quit::Now);
         let kept: Vec<&CoderSessionFile> = out
             .iter()
@@ -2380,7 +2445,7 @@ mod tests {
     fn no_save_goes_out_while_kept_codings_are_restored() {
         use crate::tui::worker::Loaded;
         let text = "uno dos tres";
-        let mut app = App::new("test".into(), "me".into(), None);
+        let mut app = App::new("test".into(), "me".into(), None, Instant::now());
         app.coding.coder = "Ana".into();
         let session = Session {
             meta: SessionMeta::new_today("me"),
@@ -2394,7 +2459,7 @@ mod tests {
             codings: vec![coding_store::new_coding(text, &id, 4, 7, "trust", "Ana", "").unwrap()],
         };
         app.opening = Some(id.clone());
-        app.update(Msg::Io(Response::Loaded {
+        app.step(Msg::Io(Response::Loaded {
             id: id.clone(),
             result: Ok(Loaded {
                 session,
@@ -2411,22 +2476,27 @@ mod tests {
                 }],
             }),
         }));
-        app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
-        assert!(app.note.as_ref().unwrap().coding.restoring);
+        app.step(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        assert_eq!(
+            app.note.as_ref().unwrap().coding.work,
+            CodingWork::Restoring
+        );
         // A change to the codings shown (an undo, say) while the restore is on its way: its
         // save would write over the restored file.
         let n = app.note.as_mut().unwrap();
         let c = coding_store::new_coding(text, &id, 0, 3, "roles", "Ana", "").unwrap();
         n.doc.add_coding(c).unwrap();
-        let mut out = Vec::new();
-        app.save_codings(&mut out);
+        let out = app.with_effects(|a, out| a.save_codings(out));
         assert!(out.is_empty(), "held back while restoring: {out:?}");
         // A text reload meanwhile does not forget the restore on its way.
         crate::tui::coding::reset_note(app.note.as_mut().unwrap(), "Ana");
-        assert!(app.note.as_ref().unwrap().coding.restoring);
-        assert!(app.note.as_ref().unwrap().coding.reloading);
+        assert_eq!(
+            app.note.as_ref().unwrap().coding.work,
+            CodingWork::Restoring
+        );
+        assert!(app.note.as_ref().unwrap().coding.rereading());
         // The restore fails: what is shown is saved then.
-        let out = app.update(Msg::Io(Response::CodingDraftRestored {
+        let out = app.step(Msg::Io(Response::CodingDraftRestored {
             id: id.clone(),
             result: Err("no".into()),
             files: Vec::new(),
@@ -2435,28 +2505,18 @@ mod tests {
         }));
         assert!(out.is_empty(), "nothing changed since the reload: {out:?}");
         let n = app.note.as_mut().unwrap();
-        assert!(!n.coding.restoring);
+        assert_ne!(n.coding.work, CodingWork::Restoring);
         let c = coding_store::new_coding(text, &id, 4, 7, "roles", "Ana", "").unwrap();
         n.doc.add_coding(c).unwrap();
         // Now a save goes out, then the codings shown are replaced before it lands: its
         // answer (a version of the codings no longer shown) changes nothing.
-        let mut out = Vec::new();
-        app.save_codings(&mut out);
+        let out = app.with_effects(|a, out| a.save_codings(out));
         let version = match out.as_slice() {
             [Request::SaveCodings { version, .. }] => *version,
             other => panic!("one save: {other:?}"),
         };
         let n = app.note.as_mut().unwrap();
-        n.coding.kept_draft = Some("/s/x.json".into());
-        n.coding.restoring = true;
-        n.coding.reloading = true;
-        app.update(Msg::Io(Response::CodingDraftRestored {
-            id: id.clone(),
-            result: Ok("Restored".into()),
-            files: vec![restored],
-            problems: Vec::new(),
-            stamp: Vec::new(),
-        }));
+        super::replace_codings(n, vec![restored], Vec::new());
         let n = app.note.as_mut().unwrap();
         let c = coding_store::new_coding(text, &id, 8, 12, "roles", "Ana", "").unwrap();
         n.doc.add_coding(c).unwrap();
@@ -2465,7 +2525,7 @@ mod tests {
             version >= changed,
             "the old version would cover the new change"
         );
-        let out = app.update(Msg::Io(Response::CodingsSaved {
+        let out = app.step(Msg::Io(Response::CodingsSaved {
             id: id.clone(),
             version,
             result: Ok(()),
@@ -2488,7 +2548,7 @@ mod tests {
         use crate::core::coding_draft::CodingDraft;
         use crate::tui::worker::Loaded;
         let text = "uno dos tres";
-        let mut app = App::new("test".into(), "me".into(), None);
+        let mut app = App::new("test".into(), "me".into(), None, Instant::now());
         app.coding.coder = "Ana".into();
         let session = Session {
             meta: SessionMeta::new_today("me"),
@@ -2511,7 +2571,7 @@ mod tests {
             written: std::time::SystemTime::now(),
         };
         app.opening = Some(id.clone());
-        app.update(Msg::Io(Response::Loaded {
+        app.step(Msg::Io(Response::Loaded {
             id: id.clone(),
             result: Ok(Loaded {
                 session,
@@ -2535,8 +2595,7 @@ mod tests {
         let n = app.note.as_mut().unwrap();
         let extra = coding_store::new_coding(text, &id, 8, 12, "roles", "Ana", "").unwrap();
         n.doc.add_coding(extra.clone()).unwrap();
-        let mut out = Vec::new();
-        app.save_codings(&mut out);
+        let out = app.with_effects(|a, out| a.save_codings(out));
         let version = match out.as_slice() {
             [Request::SaveCodings {
                 holds_draft: false,
@@ -2545,7 +2604,7 @@ mod tests {
             }] => *version,
             other => panic!("a save that leaves the draft alone: {other:?}"),
         };
-        app.update(Msg::Io(Response::CodingsSaved {
+        app.step(Msg::Io(Response::CodingsSaved {
             id: id.clone(),
             version,
             result: Ok(()),
@@ -2558,7 +2617,7 @@ mod tests {
         // The saved coding is in the file the restore merges with (as the IO thread would).
         let mut file = file;
         file.codings.push(extra);
-        let out = app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        let out = app.step(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
         assert!(
             out.iter()
                 .any(|r| matches!(r, Request::RestoreCodingDraft { coder, .. } if coder == "Ana")),
@@ -2571,9 +2630,9 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(0, 3);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
-        app.update(Msg::Io(Response::CodingDraftRestored {
+        app.step(Msg::Io(Response::CodingDraftRestored {
             id: id.clone(),
             result: Ok("Restored 2 coding(s)".into()),
             files: vec![file],
@@ -2598,7 +2657,7 @@ mod tests {
             n.doc.add_coding(c).unwrap();
             n.doc.editor_mut().set_selection(3, 7);
         }
-        app.update(key(KeyCode::Backspace, KeyModifiers::NONE));
+        app.step(key(KeyCode::Backspace, KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.text(), "uno tres");
         assert_eq!(n.doc.codings()[0].status, AnchorStatus::Orphaned);
@@ -2610,23 +2669,23 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(4, 8);
-        app.update(key(KeyCode::Tab, KeyModifiers::NONE));
+        app.step(key(KeyCode::Tab, KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Codings);
-        app.update(key(KeyCode::Char('a'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('a'), KeyModifiers::NONE));
         let c = &app.note.as_ref().unwrap().doc.codings()[0];
         assert_eq!(c.status, AnchorStatus::Attached);
         assert_eq!((c.start, c.end, c.quote.as_str()), (4, 8, "tres"));
         // d removes it; Ctrl-Z brings it back.
-        app.update(key(KeyCode::Char('d'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('d'), KeyModifiers::NONE));
         assert!(app.note.as_ref().unwrap().doc.codings().is_empty());
-        app.update(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
     }
 
     #[test]
     fn merging_in_the_codebook_sends_the_remap_with_the_new_codebook() {
-        let mut app = App::new("test".into(), "me".into(), None);
-        app.update(key(KeyCode::Char('c'), KeyModifiers::NONE));
+        let mut app = App::new("test".into(), "me".into(), None, Instant::now());
+        app.step(key(KeyCode::Char('c'), KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Codebook);
         let trust = app
             .coding
@@ -2636,12 +2695,12 @@ mod tests {
             .position(|(_, t)| t.key == "trust")
             .unwrap();
         app.coding.book.selected = trust;
-        app.update(key(KeyCode::Char('M'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('M'), KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Picker);
         for c in "communication".chars() {
-            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char(c), KeyModifiers::NONE));
         }
-        let out = app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        let out = app.step(key(KeyCode::Enter, KeyModifiers::NONE));
         let sent = out.iter().find_map(|r| match r {
             Request::SaveCodebook {
                 codebook, remap, ..
@@ -2658,7 +2717,7 @@ mod tests {
         // Nothing changes here until the worker says it is on disk.
         assert!(app.coding.codebook.get("trust").is_some());
         let book = (*book).clone();
-        app.update(Msg::Io(Response::CodebookSaved {
+        app.step(Msg::Io(Response::CodebookSaved {
             codebook: book,
             result: Ok("Merged trust into communication; 3 passage(s) moved".into()),
         }));
@@ -2689,10 +2748,10 @@ mod tests {
             })
         };
         // Rows take two lines each; the second coding's lines start two below the first.
-        app.update(click(side.y + 3));
+        app.step(click(side.y + 3));
         let n = app.note.as_ref().unwrap();
         assert_eq!((n.focus, n.coding.selected), (Pane::Codings, 1));
-        app.update(click(side.y + 4));
+        app.step(click(side.y + 4));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.focus, Pane::Editor);
         assert_eq!(n.doc.editor().selection(), Some((8, 12)));
@@ -2707,16 +2766,16 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 14);
-        app.update(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        app.step(key(KeyCode::Char('t'), KeyModifiers::CONTROL));
         for c in "Resiliencia".chars() {
-            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char(c), KeyModifiers::NONE));
         }
         let p = app.coding.picker.as_mut().unwrap();
         p.selected = p.shown.len() - 1;
         assert!(p.highlighted().unwrap().create);
-        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        app.step(key(KeyCode::Enter, KeyModifiers::NONE));
         assert_eq!(app.context(), Context::Prompt);
-        let out = app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        let out = app.step(key(KeyCode::Enter, KeyModifiers::NONE));
         assert!(out
             .iter()
             .any(|r| matches!(r, Request::SaveCodebook { codebook, .. } if codebook.get("resiliencia").is_some())));
@@ -2742,8 +2801,8 @@ mod tests {
             let c = coding_store::new_coding(&text, &id, s, e, "trust", "Ana", "").unwrap();
             app.note.as_mut().unwrap().doc.add_coding(c).unwrap();
         }
-        app.update(key(KeyCode::Tab, KeyModifiers::NONE));
-        app.update(key(KeyCode::Down, KeyModifiers::NONE));
+        app.step(key(KeyCode::Tab, KeyModifiers::NONE));
+        app.step(key(KeyCode::Down, KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.view.top_line, 79);
         assert_eq!(n.doc.editor().cursor(), 0, "the cursor stays");
@@ -2760,21 +2819,21 @@ mod tests {
     #[test]
     fn quick_keys_keep_their_meaning_while_the_note_is_open() {
         let mut app = app_with_note("Una frase. Otra frase. Tercera frase.");
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         let hints = app.coding_hints().unwrap();
         let third = app.quick_keys()[2].clone().unwrap();
         assert!(hints.contains(&format!(" 3 {third} ")), "{hints}");
         // Code a sentence with 3: that theme is now the most used one...
-        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
-        app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('3'), KeyModifiers::NONE));
         assert_eq!(app.coding.quick_themes()[0].key, third, "ranked first now");
         // ...yet 3 still means what the screen says, for the next sentences too.
         for at in [12, 25] {
-            app.update(key(KeyCode::Esc, KeyModifiers::NONE));
+            app.step(key(KeyCode::Esc, KeyModifiers::NONE));
             let ed = app.note.as_mut().unwrap().doc.editor_mut();
             ed.set_cursor(at, false);
-            app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
-            app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
+            app.step(key(KeyCode::Char('3'), KeyModifiers::NONE));
         }
         assert_eq!(
             themes_coded(&app),
@@ -2786,24 +2845,24 @@ mod tests {
             "the keys shown did not change"
         );
         // Leaving coding mode and coming back keeps them too; so does Alt-3 in the editor.
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         assert_eq!(app.coding_hints().unwrap(), hints);
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         app.note
             .as_mut()
             .unwrap()
             .doc
             .editor_mut()
             .set_selection(0, 3);
-        app.update(key(KeyCode::Char('3'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('3'), KeyModifiers::ALT));
         assert_eq!(themes_coded(&app)[0], third);
     }
 
     #[test]
     fn quick_keys_fixed_for_a_note_leave_a_deleted_theme_s_key_empty() {
         let mut app = app_with_note("Una frase.");
-        app.update(key(KeyCode::F(2), KeyModifiers::NONE));
+        app.step(key(KeyCode::F(2), KeyModifiers::NONE));
         let keys = app.quick_keys();
         let second = keys[1].clone().unwrap();
         let mut book = app.coding.codebook.clone();
@@ -2814,11 +2873,11 @@ mod tests {
             }
         }
         app.coding.codebook = book;
-        app.update(key(KeyCode::Char('s'), KeyModifiers::NONE));
-        app.update(key(KeyCode::Char('2'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('2'), KeyModifiers::NONE));
         assert!(themes_coded(&app).is_empty(), "2 has no theme now");
         assert_eq!(app.status.clone().unwrap().text, "No theme 2");
-        app.update(key(KeyCode::Char('3'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('3'), KeyModifiers::NONE));
         assert_eq!(
             themes_coded(&app),
             [keys[2].clone().unwrap()],
@@ -2840,15 +2899,15 @@ mod tests {
         };
         let n = app.note.as_mut().unwrap();
         n.doc = document(text, vec![ana]);
-        n.saved_version = n.doc.editor().version();
+        n.saved_version = Some(n.doc.editor().version());
         reset_note(n, "Bea");
         // Bea types at the start: Ana's passage moves on screen...
-        app.update(key(KeyCode::Char('¡'), KeyModifiers::NONE));
+        app.step(key(KeyCode::Char('¡'), KeyModifiers::NONE));
         let n = app.note.as_ref().unwrap();
         assert_eq!(n.doc.codings()[0].start, 5);
         // ...and only the text needs saving: Ana's file is hers to write.
         assert!(!n.coding.dirty(&n.doc));
-        let out = app.update(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        let out = app.step(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
         assert!(
             out.iter().any(|r| matches!(r, Request::Save { .. })),
             "{out:?}"
@@ -2860,9 +2919,8 @@ mod tests {
         // Bea's own coding is saved, in her file alone.
         let n = app.note.as_mut().unwrap();
         n.doc.editor_mut().set_selection(0, 4);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
-        let mut out = Vec::new();
-        app.save_codings(&mut out);
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        let out = app.with_effects(|a, out| a.save_codings(out));
         let files: Vec<&CoderSessionFile> = out
             .iter()
             .filter_map(|r| match r {
@@ -2884,7 +2942,7 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 8);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
         let first = app.note.as_ref().unwrap().doc.codings()[0].id.clone();
         app.note
             .as_mut()
@@ -2892,7 +2950,7 @@ mod tests {
             .doc
             .editor_mut()
             .set_selection(3, 8);
-        app.update(key(KeyCode::Char('1'), KeyModifiers::ALT));
+        app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
         assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
         let status = app.status.clone().unwrap().text;
         assert!(

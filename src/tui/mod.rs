@@ -4,9 +4,11 @@
 
 pub mod app;
 pub mod coding;
+pub mod effect;
 pub mod form;
 pub mod index_worker;
 pub mod keymap;
+pub mod line_input;
 pub mod search;
 pub mod text_view;
 pub mod theme;
@@ -26,6 +28,7 @@ use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
+use effect::Effect;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Write};
@@ -76,7 +79,7 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
     } else {
         env.store_root.display().to_string()
     };
-    let mut app = App::new(label, env.facilitator.clone(), read_only);
+    let mut app = App::new(label, env.facilitator.clone(), read_only, Instant::now());
     app.coding.coder = env.coder.clone();
 
     // Everything that ends the program arrives as one message in the loop's queue: a signal
@@ -152,6 +155,9 @@ fn run_loop(
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     let mut clipboard_out = tty.out();
+    // Clipboard text from the last messages, written after the frame they changed.
+    let mut clipboard: Vec<String> = Vec::new();
+    let mut quitting = false;
 
     let (req_tx, req_rx) = unbounded();
     let (index_tx, index_rx) = unbounded();
@@ -213,11 +219,11 @@ fn run_loop(
             if terminal.draw(|f| views::draw(f, app)).is_err() {
                 terminal_failed = true;
             }
-            if let Some(text) = app.clipboard_out.take() {
+            for text in clipboard.drain(..) {
                 write_osc52(&mut clipboard_out, &text);
             }
         }
-        if app.quit == Quit::Now {
+        if quitting {
             break;
         }
         if terminate_at.is_some_and(|t| Instant::now() > t) {
@@ -253,23 +259,25 @@ fn run_loop(
                 Msg::Terminate => terminate_at = Some(Instant::now() + TERMINATE_GRACE),
                 _ => {}
             }
-            for r in app.update(m) {
-                req_tx.send(r)?;
-            }
-            for r in app.index_out.drain(..) {
-                // The index thread only stops when the program does; a send cannot fail before.
-                let _ = index_tx.send(r);
+            for effect in app.update(m, Instant::now()) {
+                match effect {
+                    Effect::Io(r) => req_tx.send(r)?,
+                    // The index thread only stops when the program does; a send cannot fail
+                    // before.
+                    Effect::Index(r) => {
+                        let _ = index_tx.send(r);
+                    }
+                    Effect::Clipboard(text) => clipboard.push(text),
+                    Effect::Quit => quitting = true,
+                }
             }
         }
     }
     // Let the IO thread finish every queued save and draft before we go.
     drop(req_tx);
     let _ = io_thread.join();
-    // Let the index take in the last saves, unless it is busy rebuilding (it is rebuilt on the
-    // next start if the rebuild did not finish).
-    for r in app.index_out.drain(..) {
-        let _ = index_tx.send(r);
-    }
+    // Let the index take in the last saves (sent with the answers above), unless it is busy
+    // rebuilding (it is rebuilt on the next start if the rebuild did not finish).
     drop(index_tx);
     let end = Instant::now() + TERMINATE_GRACE;
     while !index_thread.is_finished() && Instant::now() < end {
@@ -293,7 +301,13 @@ fn io_thread_failed(
         Err(panic) => crate::core::index::panic_message(&panic),
         Ok(()) => "it stopped".to_string(),
     };
-    let mut queue = app.update(Msg::Terminate);
+    let io_only = |effects: Vec<Effect>| {
+        effects.into_iter().filter_map(|e| match e {
+            Effect::Io(r) => Some(r),
+            _ => None,
+        })
+    };
+    let mut queue: Vec<_> = io_only(app.update(Msg::Terminate, Instant::now())).collect();
     let mut saved = worker::SavedBases::default();
     // Answers can ask for more (a failed save asks for a draft): a few rounds at most.
     for _ in 0..4 {
@@ -304,7 +318,7 @@ fn io_thread_failed(
                 worker::handle(store, &coder, &mut saved, r)
             }));
             if let Ok(resp) = answered {
-                next.extend(app.update(Msg::Io(resp)));
+                next.extend(io_only(app.update(Msg::Io(resp), Instant::now())));
             }
         }
         queue = next;

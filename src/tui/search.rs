@@ -8,6 +8,7 @@ use crate::core::index::{Hit, HitKind, Results};
 use crate::core::query::{self, QueryError};
 use crate::core::session::SessionId;
 use crate::tui::app::{App, Screen, Status, StatusKind};
+use crate::tui::effect::{Effect, Effects};
 use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError, SEARCH_PAGE};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::worker::Request;
@@ -439,7 +440,7 @@ impl App {
 
     /// Send the current input to the index thread, unless it does not parse (then the error
     /// shows at once and the last good results stay).
-    pub fn send_search(&mut self) {
+    pub fn send_search(&mut self, out: &mut Effects) {
         match query::parse(&self.search.input) {
             Ok(_) => {
                 let s = &mut self.search;
@@ -449,7 +450,7 @@ impl App {
                 }
                 s.error = None;
                 s.sent_seq += 1;
-                self.index_out.push(IndexRequest::Search {
+                out.push(IndexRequest::Search {
                     seq: s.sent_seq,
                     query: s.input.clone(),
                     limit: s.limit,
@@ -459,16 +460,16 @@ impl App {
         }
     }
 
-    pub fn open_search(&mut self, out: &mut Vec<Request>) {
+    pub fn open_search(&mut self, out: &mut Effects) {
         if self.screen == Screen::Note {
             self.search.return_to = None;
             self.close_note(out);
         }
         self.screen = Screen::Search;
-        self.send_search();
+        self.send_search(out);
     }
 
-    pub fn open_evidence(&mut self, out: &mut Vec<Request>) {
+    pub fn open_evidence(&mut self, out: &mut Effects) {
         let from = self.screen;
         if from == Screen::Note {
             self.close_note(out);
@@ -488,10 +489,10 @@ impl App {
         ev.selected = 0;
         ev.export_path = None;
         self.screen = Screen::Evidence;
-        self.send_evidence();
+        self.send_evidence(out);
     }
 
-    pub fn send_evidence(&mut self) {
+    pub fn send_evidence(&mut self, out: &mut Effects) {
         let ev = &mut self.evidence;
         ev.sent_seq += 1;
         ev.error = None;
@@ -499,7 +500,7 @@ impl App {
             EvidenceSource::Theme(t) => (String::new(), t.clone()),
             EvidenceSource::Query(q) => (q.clone(), None),
         };
-        self.index_out.push(IndexRequest::Evidence {
+        out.push(IndexRequest::Evidence {
             seq: ev.sent_seq,
             query,
             theme,
@@ -508,11 +509,11 @@ impl App {
     }
 
     /// A printable key on the search or evidence screens.
-    pub fn search_typed(&mut self, c: char, ctx: Context) {
+    pub fn search_typed(&mut self, c: char, ctx: Context, out: &mut Effects) {
         match ctx {
             Context::Search => {
                 self.search.insert(c.encode_utf8(&mut [0; 4]));
-                self.send_search();
+                self.send_search(out);
             }
             Context::ExportPrompt => {
                 if let Some(p) = &mut self.evidence.export_path {
@@ -524,7 +525,7 @@ impl App {
     }
 
     /// Pasted text on the search or evidence screens (one line: newlines become spaces).
-    pub fn search_paste(&mut self, text: &str, ctx: Context) {
+    pub fn search_paste(&mut self, text: &str, ctx: Context, out: &mut Effects) {
         let line: String = text
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
@@ -532,7 +533,7 @@ impl App {
         match ctx {
             Context::Search => {
                 self.search.insert(&line);
-                self.send_search();
+                self.send_search(out);
             }
             Context::ExportPrompt => {
                 if let Some(p) = &mut self.evidence.export_path {
@@ -543,45 +544,45 @@ impl App {
         }
     }
 
-    pub fn search_action(&mut self, action: Action, ctx: Context, out: &mut Vec<Request>) {
+    pub fn search_action(&mut self, action: Action, ctx: Context, out: &mut Effects) {
         match ctx {
             Context::Search => self.search_screen_action(action, out),
             Context::Evidence => self.evidence_action(action, out),
-            Context::ExportPrompt => self.export_prompt_action(action),
-            Context::ExportReplace => self.export_replace_action(action),
+            Context::ExportPrompt => self.export_prompt_action(action, out),
+            Context::ExportReplace => self.export_replace_action(action, out),
             _ => {}
         }
     }
 
     /// Moves the selection down; at the last hit loaded, asks for a page more.
-    fn search_down(&mut self, rows: isize) {
+    fn search_down(&mut self, rows: isize, out: &mut Effects) {
         self.search.move_selection(rows);
         if self.search.wants_more() {
             self.search.limit += SEARCH_PAGE;
-            self.send_search();
+            self.send_search(out);
         }
     }
 
-    fn search_screen_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn search_screen_action(&mut self, action: Action, out: &mut Effects) {
         let page = self.size.1.saturating_sub(8).max(2) as isize / 2;
         match action {
             Action::Up => self.search.move_selection(-1),
-            Action::Down => self.search_down(1),
+            Action::Down => self.search_down(1, out),
             Action::PageUp => self.search.move_selection(-page),
-            Action::PageDown => self.search_down(page),
+            Action::PageDown => self.search_down(page, out),
             Action::SwitchResults => {
                 self.search.kind = match self.search.kind {
                     HitKind::Passages => HitKind::Sessions,
                     HitKind::Sessions => HitKind::Passages,
                 }
             }
-            Action::Backspace if self.search.backspace() => self.send_search(),
-            Action::Delete if self.search.delete() => self.send_search(),
-            Action::DeleteWordBack if self.search.delete_word_back() => self.send_search(),
+            Action::Backspace if self.search.backspace() => self.send_search(out),
+            Action::Delete if self.search.delete() => self.send_search(out),
+            Action::DeleteWordBack if self.search.delete_word_back() => self.send_search(out),
             Action::ClearFilter => {
                 self.search.input.clear();
                 self.search.cursor = 0;
-                self.send_search();
+                self.send_search(out);
             }
             Action::Left(_) => self.search.cursor = self.search.cursor.saturating_sub(1),
             Action::Right(_) => {
@@ -622,7 +623,7 @@ impl App {
         }
     }
 
-    fn open_at(&mut self, jump: Jump, title: &str, from: Screen, out: &mut Vec<Request>) {
+    fn open_at(&mut self, jump: Jump, title: &str, from: Screen, out: &mut Effects) {
         self.opening = Some(jump.id.clone());
         out.push(Request::Load(jump.id.clone()));
         self.search.jump = Some(jump);
@@ -632,7 +633,7 @@ impl App {
 
     /// The mouse on the search screen: the wheel moves through the results, a click selects
     /// one and a click on the selected one opens it. The evidence view takes the wheel.
-    pub fn search_mouse(&mut self, m: MouseEvent, out: &mut Vec<Request>) {
+    pub fn search_mouse(&mut self, m: MouseEvent, out: &mut Effects) {
         let ctx = match self.search_context() {
             Some(c) => c,
             None => return,
@@ -691,26 +692,26 @@ impl App {
     }
 
     /// Called when the note is closed: go back to the results it was opened from.
-    pub fn after_close_note(&mut self) {
+    pub fn after_close_note(&mut self, out: &mut Effects) {
         self.search.note_hits = None;
         match self.search.return_to.take() {
             Some(Screen::Search) => {
                 self.screen = Screen::Search;
-                self.send_search();
+                self.send_search(out);
             }
             Some(Screen::Evidence) => {
                 self.screen = Screen::Evidence;
-                self.send_evidence();
+                self.send_evidence(out);
             }
             _ => {}
         }
     }
 
     /// Esc on the search and evidence screens.
-    pub fn search_back(&mut self) {
+    pub fn search_back(&mut self, out: &mut Effects) {
         match self.screen {
             Screen::Evidence if self.evidence.replace_question.is_some() => {
-                self.export_replace_action(Action::KeepFile);
+                self.export_replace_action(Action::KeepFile, out);
             }
             Screen::Evidence if self.evidence.export_path.is_some() => {
                 self.evidence.export_path = None;
@@ -718,14 +719,14 @@ impl App {
             Screen::Evidence => {
                 self.screen = self.evidence.back_to;
                 if self.screen == Screen::Search {
-                    self.send_search();
+                    self.send_search(out);
                 }
             }
             _ => self.screen = Screen::List,
         }
     }
 
-    fn evidence_action(&mut self, action: Action, out: &mut Vec<Request>) {
+    fn evidence_action(&mut self, action: Action, out: &mut Effects) {
         let n = self.evidence.items.len();
         let page = (self.size.1.saturating_sub(6) / 3).max(1) as usize;
         let ev = &mut self.evidence;
@@ -750,7 +751,7 @@ impl App {
                     EvidenceSort::Date => EvidenceSort::Session,
                     EvidenceSort::Session => EvidenceSort::Date,
                 };
-                self.send_evidence();
+                self.send_evidence(out);
             }
             Action::NextTheme | Action::PrevTheme => {
                 let keys: Vec<Option<String>> = std::iter::once(None)
@@ -772,13 +773,13 @@ impl App {
                 };
                 ev.source = EvidenceSource::Theme(keys[next].clone());
                 ev.selected = 0;
-                self.send_evidence();
+                self.send_evidence(out);
             }
             Action::CopyQuote => {
                 if let Some(item) = ev.items.get(ev.selected) {
                     let text = format!("“{}” {}", item.quote, citation(item));
                     self.clipboard = text.clone();
-                    self.clipboard_out = Some(text);
+                    out.push(Effect::Clipboard(text));
                     self.search_status(StatusKind::Ok, "Copied the quote with its citation");
                 }
             }
@@ -807,7 +808,7 @@ impl App {
         }
     }
 
-    fn export_prompt_action(&mut self, action: Action) {
+    fn export_prompt_action(&mut self, action: Action, out: &mut Effects) {
         let Some(path) = &mut self.evidence.export_path else {
             return;
         };
@@ -852,14 +853,14 @@ impl App {
                     format!("Exporting {which} {} passages…", export.items.len()),
                 );
                 // An existing file is never replaced without a yes (`ExportReplace`).
-                self.send_export(export, false);
+                self.send_export(export, false, out);
             }
             _ => {}
         }
     }
 
-    fn send_export(&mut self, export: PendingExport, replace: bool) {
-        self.index_out.push(IndexRequest::Export {
+    fn send_export(&mut self, export: PendingExport, replace: bool, out: &mut Effects) {
+        out.push(IndexRequest::Export {
             items: export.items.clone(),
             path: export.typed.clone().into(),
             replace,
@@ -869,14 +870,14 @@ impl App {
     }
 
     /// The export's file exists: y replaces it, n (or Esc) keeps it and reopens the prompt.
-    fn export_replace_action(&mut self, action: Action) {
+    fn export_replace_action(&mut self, action: Action, out: &mut Effects) {
         let Some((export, file)) = self.evidence.replace_question.take() else {
             return;
         };
         match action {
             Action::ReplaceFile => {
                 self.search_status(StatusKind::Info, format!("Replacing {}…", file.display()));
-                self.send_export(export, true);
+                self.send_export(export, true, out);
             }
             Action::KeepFile => {
                 self.search_status(
@@ -890,7 +891,7 @@ impl App {
     }
 
     /// An answer from the index thread.
-    pub fn on_index(&mut self, resp: IndexResponse) {
+    pub fn on_index(&mut self, resp: IndexResponse, out: &mut Effects) {
         match resp {
             IndexResponse::State(state) => {
                 let became_ready = matches!(state, IndexState::Ready { .. })
@@ -900,8 +901,8 @@ impl App {
                     // Searches asked for while the index was being built were answered from an
                     // empty index: ask again.
                     match self.screen {
-                        Screen::Search => self.send_search(),
-                        Screen::Evidence => self.send_evidence(),
+                        Screen::Search => self.send_search(out),
+                        Screen::Evidence => self.send_evidence(out),
                         _ => {}
                     }
                 }
@@ -912,8 +913,8 @@ impl App {
             }
             IndexResponse::Reindexed { id: _, result } => match result {
                 Ok(()) => match self.screen {
-                    Screen::Search => self.send_search(),
-                    Screen::Evidence => self.send_evidence(),
+                    Screen::Search => self.send_search(out),
+                    Screen::Evidence => self.send_evidence(out),
                     _ => {}
                 },
                 Err(e) => self.search_status(
@@ -975,6 +976,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::core::query::QueryError;
+    use std::time::Instant;
 
     fn results(n: usize) -> Box<(Results, Results)> {
         let r = Results {
@@ -1009,7 +1011,7 @@ mod tests {
     #[test]
     fn reaching_the_last_hit_loaded_asks_for_a_page_more() {
         const NONE: KeyModifiers = KeyModifiers::NONE;
-        let mut app = App::new("t".into(), "f".into(), None);
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
         app.screen = Screen::Search;
         for c in "trust".chars() {
             press(&mut app, KeyCode::Char(c), NONE);
@@ -1142,12 +1144,11 @@ mod tests {
 
     #[test]
     fn typing_sends_one_search_per_key_and_bad_queries_none() {
-        let mut app = App::new("t".into(), "f".into(), None);
-        let mut out = Vec::new();
-        app.open_search(&mut out);
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        app.with_effects(|a, out| a.open_search(out));
         assert_eq!(app.screen, Screen::Search);
         for c in "tr".chars() {
-            app.search_typed(c, Context::Search);
+            app.with_effects(|a, out| a.search_typed(c, Context::Search, out));
         }
         let seqs: Vec<u64> = app
             .index_out
@@ -1159,12 +1160,12 @@ mod tests {
             .collect();
         assert_eq!(seqs, [1, 2, 3]);
         for c in " date:2026-13".chars() {
-            app.search_typed(c, Context::Search);
+            app.with_effects(|a, out| a.search_typed(c, Context::Search, out));
         }
         let e = app.search.error.clone().expect("bad month is reported");
         assert!(e.start >= 3, "{e:?}");
         app.index_out.clear();
-        app.search_typed('x', Context::Search);
+        app.with_effects(|a, out| a.search_typed('x', Context::Search, out));
         assert!(
             app.index_out.is_empty(),
             "a query that does not parse is not sent"
@@ -1173,14 +1174,13 @@ mod tests {
 
     #[test]
     fn late_results_do_not_clear_the_error_of_the_current_input() {
-        let mut app = App::new("t".into(), "f".into(), None);
-        let mut out = Vec::new();
-        app.open_search(&mut out);
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        app.with_effects(|a, out| a.open_search(out));
         for c in "trust date:2026-1".chars() {
-            app.search_typed(c, Context::Search);
+            app.with_effects(|a, out| a.search_typed(c, Context::Search, out));
         }
         let sent = app.search.sent_seq;
-        app.search_typed('3', Context::Search);
+        app.with_effects(|a, out| a.search_typed('3', Context::Search, out));
         assert!(app.search.error.is_some());
         // The answer to the last good query arrives after the bad character was typed.
         app.search
@@ -1203,7 +1203,7 @@ mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-        app.update(Msg::Key(KeyEvent::new(code, mods)));
+        app.step(Msg::Key(KeyEvent::new(code, mods)));
     }
 
     fn item(title: &str, start: usize) -> EvidenceItem {
@@ -1232,7 +1232,7 @@ mod tests {
     fn keys_move_between_list_search_and_evidence() {
         const NONE: KeyModifiers = KeyModifiers::NONE;
         const CTRL: KeyModifiers = KeyModifiers::CONTROL;
-        let mut app = App::new("t".into(), "f".into(), None);
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
         press(&mut app, KeyCode::Char('/'), NONE);
         assert_eq!(app.screen, Screen::Search);
         press(&mut app, KeyCode::Char('q'), NONE);
@@ -1259,12 +1259,17 @@ mod tests {
     #[test]
     fn marks_survive_resorting_and_only_marked_passages_are_exported() {
         const NONE: KeyModifiers = KeyModifiers::NONE;
-        let mut app = App::new("t".into(), "f".into(), None);
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
         press(&mut app, KeyCode::Char('e'), NONE);
         let seq = app.evidence.sent_seq;
-        app.on_index(IndexResponse::Evidence {
-            seq,
-            result: Ok(vec![item("A", 0), item("B", 10), item("C", 20)]),
+        app.with_effects(|a, out| {
+            a.on_index(
+                IndexResponse::Evidence {
+                    seq,
+                    result: Ok(vec![item("A", 0), item("B", 10), item("C", 20)]),
+                },
+                out,
+            )
         });
         press(&mut app, KeyCode::Down, NONE);
         press(&mut app, KeyCode::Char(' '), NONE);
@@ -1272,9 +1277,14 @@ mod tests {
         // Re-sorted answer: the mark follows the passage, not the row.
         press(&mut app, KeyCode::Char('s'), NONE);
         let seq = app.evidence.sent_seq;
-        app.on_index(IndexResponse::Evidence {
-            seq,
-            result: Ok(vec![item("C", 20), item("B", 10), item("A", 0)]),
+        app.with_effects(|a, out| {
+            a.on_index(
+                IndexResponse::Evidence {
+                    seq,
+                    result: Ok(vec![item("C", 20), item("B", 10), item("A", 0)]),
+                },
+                out,
+            )
         });
         assert!(app.evidence.is_marked(&app.evidence.items[1]));
         assert!(!app.evidence.is_marked(&app.evidence.items[0]));
@@ -1325,9 +1335,8 @@ mod tests {
     #[test]
     fn a_click_selects_a_result_and_a_second_click_opens_it() {
         use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-        let mut app = App::new("t".into(), "f".into(), None);
-        let mut out = Vec::new();
-        app.open_search(&mut out);
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        app.with_effects(|a, out| a.open_search(out));
         let hit = |title: &str| Hit {
             kind: HitKind::Passages,
             session_id: SessionId("01jd3k0000000000000000000a".into()),
@@ -1358,11 +1367,10 @@ mod tests {
             modifiers: KeyModifiers::NONE,
         };
         // Results start on row 4, two rows each: row 6 is the second.
-        let mut out = Vec::new();
-        app.search_mouse(click(6), &mut out);
+        let out = app.with_effects(|a, out| a.search_mouse(click(6), out));
         assert_eq!(app.search.selected_index(), 1);
         assert!(out.is_empty());
-        app.search_mouse(click(7), &mut out);
+        let out = app.with_effects(|a, out| a.search_mouse(click(7), out));
         assert!(matches!(out.as_slice(), [Request::Load(_)]), "{out:?}");
         assert_eq!(app.search.return_to, Some(Screen::Search));
     }

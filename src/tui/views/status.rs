@@ -18,11 +18,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     }
     if app.screen == Screen::Note {
         if let Some(n) = &app.note {
-            let state = if n.save_in_flight.is_some() {
+            let state = if n.saving() {
                 Span::styled(" saving… ", pal.dim())
             } else if n.dirty() {
                 Span::styled(" unsaved ", pal.warn())
-            } else if n.on_disk {
+            } else if n.file.exists() {
                 Span::styled(" saved ", pal.ok())
             } else {
                 Span::styled(" new ", pal.dim())

@@ -1,0 +1,250 @@
+//! The one-line text input every one-line field uses: the search query, the list filter, the
+//! session details, the prompt (memos, theme names, file names). One implementation, so every
+//! field edits, moves and draws its caret the same way.
+//!
+//! The cursor counts chars (code points), the offset unit used everywhere in Ripple.
+
+use ratatui::style::Style;
+use ratatui::text::Span;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineInput {
+    text: String,
+    /// In chars, `0..=len`.
+    cursor: usize,
+}
+
+impl LineInput {
+    /// `text` with the cursor at its end.
+    pub fn new(text: impl Into<String>) -> LineInput {
+        let text = one_line(&text.into());
+        let cursor = text.chars().count();
+        LineInput { text, cursor }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Length in chars.
+    pub fn len(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Replace the text; the cursor goes to its end.
+    pub fn set(&mut self, text: impl Into<String>) {
+        *self = LineInput::new(text);
+    }
+
+    /// Take the text out, leaving the input empty.
+    pub fn take(&mut self) -> String {
+        self.cursor = 0;
+        std::mem::take(&mut self.text)
+    }
+
+    fn byte(&self, ch: usize) -> usize {
+        crate::core::text::char_to_byte(&self.text, ch)
+    }
+
+    /// Insert one typed char at the cursor (control chars are not text here).
+    pub fn insert(&mut self, c: char) {
+        if c.is_control() {
+            return;
+        }
+        let at = self.byte(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    /// Insert pasted text at the cursor: line breaks and tabs become spaces, other control
+    /// chars are dropped, so a field stays one line.
+    pub fn insert_str(&mut self, s: &str) {
+        let clean = one_line(s);
+        let at = self.byte(self.cursor);
+        self.text.insert_str(at, &clean);
+        self.cursor += clean.chars().count();
+    }
+
+    /// Delete the chars in `[from, to)`; returns whether anything went.
+    fn remove(&mut self, from: usize, to: usize) -> bool {
+        if from >= to {
+            return false;
+        }
+        let (a, b) = (self.byte(from), self.byte(to));
+        self.text.replace_range(a..b, "");
+        self.cursor = from;
+        true
+    }
+
+    pub fn backspace(&mut self) -> bool {
+        self.remove(self.cursor.saturating_sub(1), self.cursor)
+    }
+
+    pub fn delete(&mut self) -> bool {
+        self.remove(self.cursor, (self.cursor + 1).min(self.len()))
+    }
+
+    /// Delete the word before the cursor and the spaces between it and the cursor.
+    pub fn delete_word_back(&mut self) -> bool {
+        let from = self.word_start_before(self.cursor);
+        self.remove(from, self.cursor)
+    }
+
+    /// Empty the input; returns whether there was anything.
+    pub fn clear(&mut self) -> bool {
+        let had = !self.text.is_empty();
+        self.text.clear();
+        self.cursor = 0;
+        had
+    }
+
+    pub fn left(&mut self) {
+        self.cursor = self.cursor.saturating_sub(1);
+    }
+
+    pub fn right(&mut self) {
+        self.cursor = (self.cursor + 1).min(self.len());
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.cursor >= self.len()
+    }
+
+    /// To the start of the word before the cursor.
+    pub fn word_left(&mut self) {
+        self.cursor = self.word_start_before(self.cursor);
+    }
+
+    /// Past the end of the word after the cursor.
+    pub fn word_right(&mut self) {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut i = self.cursor;
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        while i < chars.len() && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        self.cursor = i;
+    }
+
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.cursor = self.len();
+    }
+
+    fn word_start_before(&self, at: usize) -> usize {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut i = at.min(chars.len());
+        while i > 0 && chars[i - 1].is_whitespace() {
+            i -= 1;
+        }
+        while i > 0 && !chars[i - 1].is_whitespace() {
+            i -= 1;
+        }
+        i
+    }
+
+    /// The text as spans with the caret drawn as a reversed cell (a space past the end).
+    /// `focused` false draws no caret.
+    pub fn spans(&self, text: Style, caret: Style, focused: bool) -> Vec<Span<'static>> {
+        if !focused {
+            return vec![Span::styled(self.text.clone(), text)];
+        }
+        let at = self.byte(self.cursor);
+        let (before, rest) = self.text.split_at(at);
+        let mut rest_chars = rest.chars();
+        let under = rest_chars.next();
+        let after: String = rest_chars.collect();
+        let mut out = vec![Span::styled(before.to_string(), text)];
+        out.push(Span::styled(
+            under.map_or_else(|| " ".to_string(), String::from),
+            caret,
+        ));
+        if !after.is_empty() {
+            out.push(Span::styled(after, text));
+        }
+        out
+    }
+}
+
+/// Tabs and line breaks become spaces; other control chars go.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_count_chars_not_bytes() {
+        let mut i = LineInput::new("Doña Ana");
+        assert_eq!((i.len(), i.cursor()), (8, 8));
+        i.home();
+        i.right();
+        i.right();
+        assert!(i.delete(), "deletes the ñ whole");
+        assert_eq!(i.text(), "Doa Ana");
+        i.insert('ñ');
+        i.end();
+        i.insert_str(" 家族 👪");
+        assert_eq!(i.text(), "Doña Ana 家族 👪");
+        assert!(i.backspace());
+        assert_eq!(i.text(), "Doña Ana 家族 ");
+        assert_eq!(i.cursor(), i.len());
+    }
+
+    #[test]
+    fn word_moves_and_deletes_skip_spaces_then_the_word() {
+        let mut i = LineInput::new("agency:\"La Casa\"  trust ");
+        assert!(i.delete_word_back());
+        assert_eq!(i.text(), "agency:\"La Casa\"  ");
+        i.word_left();
+        assert_eq!(i.cursor(), "agency:\"La ".chars().count());
+        i.word_right();
+        assert_eq!(i.cursor(), "agency:\"La Casa\"".chars().count());
+        i.home();
+        assert!(!i.delete_word_back(), "nothing before the start");
+    }
+
+    #[test]
+    fn pasted_line_breaks_and_controls_keep_it_one_line() {
+        let mut i = LineInput::default();
+        i.insert_str("one\ntwo\tthree\u{7}\r\n");
+        assert_eq!(i.text(), "one two three  ");
+        i.insert('\u{1b}');
+        assert_eq!(i.text(), "one two three  ");
+    }
+
+    #[test]
+    fn the_caret_is_the_cell_under_the_cursor_or_a_space_at_the_end() {
+        let (t, c) = (Style::default(), Style::default().reversed());
+        let mut i = LineInput::new("ab");
+        let spans = i.spans(t, c, true);
+        assert_eq!(spans.len(), 2);
+        assert_eq!((spans[1].content.as_ref(), spans[1].style), (" ", c));
+        i.home();
+        let spans = i.spans(t, c, true);
+        let texts: Vec<&str> = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(texts, ["", "a", "b"]);
+        assert_eq!(i.spans(t, c, false).len(), 1);
+    }
+}
