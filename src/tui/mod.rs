@@ -7,7 +7,9 @@ pub mod coding;
 pub mod form;
 pub mod index_worker;
 pub mod keymap;
+pub mod layout;
 pub mod search;
+pub mod settle;
 pub mod text_view;
 pub mod theme;
 pub mod tty;
@@ -151,6 +153,7 @@ fn run_loop(
     let mut terminal = Terminal::new(CrosstermBackend::new(tty.out()))?;
     let size = terminal.size()?;
     app.size = (size.width, size.height);
+    app.settle();
     let mut clipboard_out = tty.out();
 
     let (req_tx, req_rx) = unbounded();
