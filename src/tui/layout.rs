@@ -341,13 +341,6 @@ mod tests {
     }
 
     #[test]
-    fn help_line_count_follows_the_keymap() {
-        let sections = keymap::help_sections();
-        let rows: usize = sections.iter().map(|(_, r)| r.len()).sum();
-        assert!(help_line_count() >= 2 * sections.len() + rows);
-    }
-
-    #[test]
     fn recovery_page_is_the_rows_inside_the_difference_box() {
         // 24 rows: the box leaves one above and below, its border, 4 rows about the kept
         // text and 3 of choices, then the difference's own border.

@@ -46,3 +46,16 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, pal: &Palette) {
         r,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_layout_counts_the_lines_the_help_draws() {
+        assert_eq!(
+            crate::tui::layout::help_line_count(),
+            lines(&Palette::new(true)).len()
+        );
+    }
+}
