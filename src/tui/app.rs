@@ -10,11 +10,12 @@ use crate::tui::effect::{Effect, Effects};
 use crate::tui::form::{Field, FormState, Suggestions};
 use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout;
 use crate::tui::search::{EvidenceState, SearchState};
 use crate::tui::text_view::TextViewState;
 use crate::tui::worker::{DraftOf, Loaded, Recovered, Request, Response};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Position;
 use std::time::{Duration, Instant};
 
 /// Typing pauses this long before an autosave.
@@ -510,6 +511,7 @@ impl App {
                 self.request_quit(&mut out);
             }
         }
+        self.settle();
         if self.quit == Quit::Now && !self.quit_sent {
             self.quit_sent = true;
             out.push(Effect::Quit);
@@ -670,8 +672,8 @@ impl App {
 
     fn help_action(&mut self, action: Action) {
         // The overlay leaves two rows above and below, and has a border.
-        let page = self.size.1.saturating_sub(4).max(1);
-        let total = crate::tui::views::help::line_count() as u16;
+        let page = layout::help_page(self.size);
+        let total = layout::help_line_count() as u16;
         let max = total.saturating_sub(page);
         if let Some(Overlay::Help { scroll }) = &mut self.overlay {
             *scroll = match action {
@@ -995,11 +997,11 @@ impl App {
     // ---- mouse ----
 
     fn on_mouse(&mut self, m: MouseEvent, out: &mut Effects) {
-        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        let area = layout::screen(self.size);
         let pos = Position::new(m.column, m.row);
         match self.screen {
             Screen::List => {
-                let table = crate::tui::views::list::table_body(area);
+                let table = layout::list_table_body(area);
                 match m.kind {
                     MouseEventKind::ScrollDown => self.list_action(Action::Down, out),
                     MouseEventKind::ScrollUp => self.list_action(Action::Up, out),
@@ -1018,7 +1020,7 @@ impl App {
             }
             Screen::Codebook => {}
             Screen::Note => {
-                let areas = crate::tui::views::note_areas(area, self);
+                let areas = self.note_areas();
                 if let Some(side) = areas.form.filter(|f| f.contains(pos)) {
                     if m.kind == MouseEventKind::Down(MouseButton::Left)
                         && self.codings_click(side, m.row)
@@ -1046,7 +1048,7 @@ impl App {
                             .filter(|f| f.contains(pos) && n.focus != Pane::Codings)
                         {
                             n.focus = Pane::Form;
-                            let idx = crate::tui::views::form::field_at(form, m.row);
+                            let idx = layout::form_field_at(form, m.row);
                             if let Some(i) = idx {
                                 n.form.focus(i);
                             }
@@ -1119,7 +1121,7 @@ impl App {
             self.request_quit(out);
             return;
         }
-        let page = self.size.1.saturating_sub(12).max(1);
+        let page = layout::recovery_page(self.size);
         let Some(n) = &mut self.note else {
             self.overlay = None;
             return;
@@ -1179,7 +1181,7 @@ impl App {
                     Some(Action::First) => Some(0),
                     _ => None,
                 };
-                let max = crate::tui::views::recovery::line_count(&r.diff).saturating_sub(1);
+                let max = layout::recovery_line_count(&r.diff).saturating_sub(1);
                 n.recovery = Some(Box::new((r, codings)));
                 self.overlay = Some(Overlay::Recovery {
                     scroll: moved.unwrap_or(scroll).min(max),

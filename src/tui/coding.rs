@@ -1906,7 +1906,7 @@ impl App {
         }
         let rows = self.coding.rows(&n.doc).len();
         let sel = n.coding.selected.min(rows.saturating_sub(1));
-        let hit = crate::tui::views::codings::row_at(side, y, sel, rows);
+        let hit = crate::tui::layout::codings_row_at(side, y, sel, rows);
         let again = n.focus == Pane::Codings && hit == Some(sel);
         let n = self.note.as_mut().expect("checked");
         n.focus = Pane::Codings;
@@ -2736,9 +2736,7 @@ mod tests {
             app.note.as_mut().unwrap().doc.add_coding(c).unwrap();
         }
         app.note.as_mut().unwrap().coding.side_codings = true;
-        let side = crate::tui::views::note_areas(ratatui::layout::Rect::new(0, 0, 120, 30), &app)
-            .form
-            .expect("a side panel at 120 columns");
+        let side = app.note_areas().form.expect("a side panel at 120 columns");
         let click = |row: u16| {
             Msg::Mouse(MouseEvent {
                 kind: MouseEventKind::Down(MouseButton::Left),

@@ -8,8 +8,10 @@ pub mod effect;
 pub mod form;
 pub mod index_worker;
 pub mod keymap;
+pub mod layout;
 pub mod line_input;
 pub mod search;
+pub mod settle;
 pub mod text_view;
 pub mod theme;
 pub mod tty;
@@ -154,6 +156,7 @@ fn run_loop(
     let mut terminal = Terminal::new(CrosstermBackend::new(tty.out()))?;
     let size = terminal.size()?;
     app.size = (size.width, size.height);
+    app.settle();
     let mut clipboard_out = tty.out();
     // Clipboard text from the last messages, written after the frame they changed.
     let mut clipboard: Vec<String> = Vec::new();

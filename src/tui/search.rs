@@ -11,9 +11,10 @@ use crate::tui::app::{App, Screen, Status, StatusKind};
 use crate::tui::effect::{Effect, Effects};
 use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError, SEARCH_PAGE};
 use crate::tui::keymap::{Action, Context};
+use crate::tui::layout;
 use crate::tui::worker::Request;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Position;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -642,15 +643,11 @@ impl App {
             MouseEventKind::ScrollDown => self.search_action(Action::Down, ctx, out),
             MouseEventKind::ScrollUp => self.search_action(Action::Up, ctx, out),
             MouseEventKind::Down(MouseButton::Left) if ctx == Context::Search => {
-                let area = Rect::new(0, 0, self.size.0, self.size.1);
-                let list = crate::tui::views::search::results_area(area);
+                let list = layout::search_areas(layout::screen(self.size)).results;
                 if !list.contains(Position::new(m.column, m.row)) {
                     return;
                 }
-                let first = crate::tui::views::search::first_shown(
-                    self.search.selected_index(),
-                    list.height,
-                );
+                let first = layout::search_first_shown(self.search.selected_index(), list.height);
                 let row = first + (m.row - list.y) as usize / 2;
                 let n = self
                     .search

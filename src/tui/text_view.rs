@@ -1,16 +1,20 @@
 //! The note view: word-wrapped text with coloured coded passages, the selection, search hits,
 //! a margin of coding stripes, scrolling and mouse hit-testing.
 //!
-//! Usage (each frame):
+//! Laying out and drawing are two steps, so that drawing changes nothing:
 //! ```ignore
 //! let view = TextView::for_editor(doc.editor()).spans(&spans).search_hits(&hits).style(&style);
-//! frame.render_stateful_widget(view, area, &mut view_state);
-//! if let Some(p) = view_state.cursor_position() { frame.set_cursor_position(p); }
-//! // vertical motions use the same wrap width as the view:
+//! // In the update step, after each change: follow the cursor, lay out the rows on screen.
+//! view_state.settle(&view, area);
+//! // Hit-testing and vertical motions answer from the settled state:
 //! doc.editor_mut().move_down(view_state.wrap_width(), shift);
+//! // Drawing reads the state:
+//! if let Some(p) = view_state.render(&view, area, frame.buffer_mut()) { frame.set_cursor_position(p); }
 //! ```
-//! Only the lines on screen are laid out; line layouts are cached and re-checked against the
-//! text each frame, so a long note draws in well under a millisecond or two.
+//! (`frame.render_stateful_widget(view, area, &mut view_state)` does both steps at once, for
+//! a view drawn on its own.) Only the lines on screen are laid out; line layouts are cached
+//! and re-checked against the text at each settle, so a long note settles and draws in well
+//! under a millisecond or two.
 
 use crate::core::codebook::Codebook;
 use crate::core::coding::{AnchorStatus, Coding};
@@ -331,15 +335,33 @@ fn line_len(rope: &Rope, line: usize) -> usize {
     }
 }
 
-/// One screen row as last drawn.
-#[derive(Clone, Copy, Debug)]
+/// One screen row as settled: which row of which line it shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct ScreenRow {
     line: usize,
     row: usize,
     line_start: usize,
 }
 
-/// Scroll position and what the last frame drew (for the cursor and hit-testing).
+/// What the state was last settled for. A frame of the same text (version), cursor, area,
+/// margin and scroll position draws the settled rows as they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Settled {
+    cursor: Option<usize>,
+    version: Option<u64>,
+    doc_len: usize,
+    area: Rect,
+    margin_width: u16,
+    top: (usize, usize),
+}
+
+/// Scroll position and the rows on screen, for drawing, the cursor and hit-testing.
+///
+/// Two steps: `settle` (run by the app's update step after each message, with the area the
+/// layout gives) follows the cursor, lays out the lines on screen at the wrap width (cached)
+/// and records which text row each screen row shows; `render` then draws from
+/// `&TextViewState` and changes nothing. Hit-testing, the wrap width and the page height
+/// answer from the last settle.
 #[derive(Default)]
 pub struct TextViewState {
     /// First visible line and the visual row within it.
@@ -347,14 +369,16 @@ pub struct TextViewState {
     pub top_row: usize,
     cache: LayoutCache,
     area: Rect,
+    margin: u16,
     text_x: u16,
     wrap_width: usize,
     screen: Vec<ScreenRow>,
     doc_len: usize,
     cursor_position: Option<Position>,
-    /// Cursor, version and area of the last frame: when any changes, the view follows the
+    /// Cursor, version and area of the last settle: when any changes, the view follows the
     /// cursor; a mouse-wheel scroll changes none, so it does not jump back.
     last_seen: Option<(Option<usize>, Option<u64>, usize, Rect)>,
+    settled: Option<Settled>,
 }
 
 impl std::fmt::Debug for TextViewState {
@@ -378,8 +402,8 @@ impl TextViewState {
         self.cursor_position
     }
 
-    /// The wrap width of the last frame: pass it to the editor's vertical motions so they
-    /// move over the same rows the user sees. (Before the first frame: 80.)
+    /// The wrap width of the last settle: pass it to the editor's vertical motions so they
+    /// move over the same rows the user sees. (Before the first: 80.)
     pub fn wrap_width(&self) -> usize {
         if self.wrap_width == 0 {
             80
@@ -388,7 +412,7 @@ impl TextViewState {
         }
     }
 
-    /// Height of the last frame in rows (for page up/down).
+    /// Height of the view in rows at the last settle (for page up/down).
     pub fn page_rows(&self) -> usize {
         (self.area.height as usize).max(1)
     }
@@ -420,7 +444,8 @@ impl TextViewState {
     }
 
     /// Scroll the view by `delta` visual rows (negative = up) without moving the cursor
-    /// (mouse wheel). Stops at the first row and at the last line's last row.
+    /// (mouse wheel). Stops at the first row and at the last line's last row. The rows on
+    /// screen are brought up to date by the next `settle`.
     pub fn scroll_by(&mut self, rope: &Rope, delta: isize) {
         self.cache.frame += 1;
         if self.cache.width == 0 {
@@ -564,7 +589,12 @@ impl TextViewState {
         }
     }
 
-    fn render_view(&mut self, view: TextView<'_>, area: Rect, buf: &mut Buffer) {
+    /// Settle the view for `view` drawn in `area`: follow the cursor when the text, the
+    /// cursor or the area changed since the last settle, lay out the lines on screen (the
+    /// layouts are cached at the wrap width and re-checked against the text), and record the
+    /// rows on screen and where the cursor is. After this, `render` draws `view` without
+    /// changing the state, and hit-testing answers for what it draws.
+    pub fn settle(&mut self, view: &TextView<'_>, area: Rect) {
         let default_style = TextViewStyle::default();
         let style = view.style.unwrap_or(&default_style);
         let rope = view.rope;
@@ -572,10 +602,12 @@ impl TextViewState {
         self.screen.clear();
         self.cursor_position = None;
         self.doc_len = rope.len_chars();
+        self.settled = None;
         if area.is_empty() {
             return;
         }
         let margin = style.margin_width.min(area.width.saturating_sub(2));
+        self.margin = margin;
         self.text_x = area.x + margin;
         let text_width = (area.width - margin) as usize;
         // One column stays free at the right so the cursor fits after a full row.
@@ -607,129 +639,208 @@ impl TextViewState {
             self.last_seen = Some(seen);
         }
 
-        buf.set_style(area, style.text);
         let lines = rope.len_lines();
         let (mut line, mut row) = (self.top_line, self.top_row);
-        let mut y = area.y;
-        let mut line_spans: Vec<&CodedSpan> = Vec::new();
-        let mut line_hits: Vec<(usize, usize)> = Vec::new();
-        let mut row_spans: Vec<&CodedSpan> = Vec::new();
-        while y < area.bottom() && line < lines {
+        while self.screen.len() < height && line < lines {
             let line_start = rope.line_to_char(line);
-            let has_newline = line + 1 < lines;
-            let cached = self.cache.layout(rope, line);
-            let layout = &cached.layout;
-            let line_end = line_start + layout.len_chars + usize::from(has_newline);
-            line_spans.clear();
-            line_spans.extend(
-                view.spans
-                    .iter()
-                    .filter(|s| s.start < line_end && s.end > line_start && s.start < s.end),
-            );
-            line_hits.clear();
-            line_hits.extend(
-                view.search_hits
-                    .iter()
-                    .copied()
-                    .filter(|&(s, e)| s < line_end && e > line_start),
-            );
-            while row < layout.rows.len() && y < area.bottom() {
-                let r = layout.rows[row];
-                let last_row = row + 1 == layout.rows.len();
-                let (rs, re) = (
-                    line_start + r.start,
-                    line_start + r.end + usize::from(last_row && has_newline),
-                );
-                row_spans.clear();
-                row_spans.extend(
-                    line_spans
-                        .iter()
-                        .copied()
-                        .filter(|s| s.start < re && s.end > rs),
-                );
-                // Text.
-                let mut col = 0usize;
-                for c in layout.row_clusters(row) {
-                    let abs = line_start + c.char_start;
-                    if col + c.width > text_width {
-                        break;
-                    }
-                    if c.width > 0 {
-                        let x = self.text_x + col as u16;
-                        let mut st = style.text;
-                        let mut inner: Option<&CodedSpan> = None;
-                        let mut covering = 0;
-                        for s in &row_spans {
-                            if s.start <= abs && abs < s.end {
-                                covering += 1;
-                                if inner.is_none_or(|i| s.end - s.start < i.end - i.start) {
-                                    inner = Some(s);
-                                }
-                            }
-                        }
-                        if let Some(s) = inner {
-                            st = match s.style {
-                                Some(own) => style.text.patch(own),
-                                None => style.coded(s.colour, covering > 1),
-                            };
-                        }
-                        if line_hits.iter().any(|&(s, e)| s <= abs && abs < e) {
-                            st = st.patch(style.search_hit);
-                        }
-                        if view.selection.is_some_and(|(s, e)| s <= abs && abs < e) {
-                            st = st.patch(style.selection);
-                        }
-                        let g = &cached.text[c.byte_start..c.byte_start + c.byte_len];
-                        if g == "\t" {
-                            for i in 0..TAB_WIDTH.min(text_width - col) {
-                                buf[(x + i as u16, y)].set_symbol(" ").set_style(st);
-                            }
-                        } else if g.chars().any(char::is_control) {
-                            buf[(x, y)].set_symbol("\u{FFFD}").set_style(st);
-                        } else {
-                            buf[(x, y)].set_symbol(g).set_style(st);
-                            for i in 1..c.width {
-                                buf[(x + i as u16, y)].reset();
-                            }
-                        }
-                    }
-                    col += c.width;
-                }
-                // A selected line break shows as one selected cell after the row.
-                if last_row && has_newline && col < text_width {
-                    let nl = line_start + layout.len_chars;
-                    if view.selection.is_some_and(|(s, e)| s <= nl && nl < e) {
-                        let x = self.text_x + col as u16;
-                        buf[(x, y)]
-                            .set_symbol(" ")
-                            .set_style(style.text.patch(style.selection));
-                    }
-                }
-                // Cursor.
-                if let (Some(cur), Some((cl, crow, rel))) = (cursor, cursor_lr) {
-                    if cl == line && crow == row {
-                        let _ = cur;
-                        let ccol = layout.col_of(row, rel).min(text_width - 1);
-                        self.cursor_position = Some(Position {
-                            x: self.text_x + ccol as u16,
-                            y,
-                        });
-                    }
-                }
-                // Margin.
-                if margin > 0 {
-                    draw_margin(buf, area.x, y, margin, &row_spans, style);
+            let layout = &self.cache.layout(rope, line).layout;
+            while row < layout.rows.len() && self.screen.len() < height {
+                if cursor_lr.is_some_and(|(cl, crow, _)| cl == line && crow == row) {
+                    let rel = cursor_lr.map_or(0, |(_, _, rel)| rel);
+                    let ccol = layout.col_of(row, rel).min(text_width - 1);
+                    self.cursor_position = Some(Position {
+                        x: self.text_x + ccol as u16,
+                        y: area.y + self.screen.len() as u16,
+                    });
                 }
                 self.screen.push(ScreenRow {
                     line,
                     row,
                     line_start,
                 });
-                y += 1;
                 row += 1;
             }
             line += 1;
             row = 0;
+        }
+        self.settled = Some(Settled {
+            cursor,
+            version: view.version,
+            doc_len: self.doc_len,
+            area,
+            margin_width: style.margin_width,
+            top: (self.top_line, self.top_row),
+        });
+    }
+
+    /// Draw `view` into `area` of `buf` as settled, changing nothing; returns where the
+    /// terminal cursor goes (None when it is off screen or the view has no cursor).
+    ///
+    /// A view the state was not settled for (another text, cursor, area or scroll position:
+    /// a frame drawn before the update step has heard of a new terminal size, say) is drawn
+    /// from a copy settled for this frame alone, so the frame is still right.
+    pub fn render(&self, view: &TextView<'_>, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        if area.is_empty() {
+            return None;
+        }
+        if self.is_settled_for(view, area) {
+            self.draw(view, buf);
+            return self.cursor_position;
+        }
+        let mut fresh = TextViewState {
+            top_line: self.top_line,
+            top_row: self.top_row,
+            last_seen: self.last_seen,
+            ..TextViewState::default()
+        };
+        fresh.settle(view, area);
+        fresh.draw(view, buf);
+        fresh.cursor_position
+    }
+
+    fn is_settled_for(&self, view: &TextView<'_>, area: Rect) -> bool {
+        let rope = view.rope;
+        let margin_width = view
+            .style
+            .map_or(TextViewStyle::default().margin_width, |s| s.margin_width);
+        let now = Settled {
+            cursor: view.cursor.map(|c| c.min(rope.len_chars())),
+            version: view.version,
+            doc_len: rope.len_chars(),
+            area,
+            margin_width,
+            top: (self.top_line, self.top_row),
+        };
+        if self.settled != Some(now) {
+            return false;
+        }
+        // The version changes with every edit; without one, only the text itself tells.
+        view.version.is_some()
+            || self.screen.iter().all(|sr| {
+                self.cache.lines.get(&sr.line).is_some_and(|c| {
+                    let len = line_len(rope, sr.line);
+                    rope.slice(sr.line_start..sr.line_start + len) == c.text.as_str()
+                })
+            })
+    }
+
+    /// Draw the settled rows.
+    fn draw(&self, view: &TextView<'_>, buf: &mut Buffer) {
+        let default_style = TextViewStyle::default();
+        let style = view.style.unwrap_or(&default_style);
+        let rope = view.rope;
+        let area = self.area;
+        let margin = self.margin;
+        let text_width = (area.width - margin) as usize;
+        buf.set_style(area, style.text);
+        let lines = rope.len_lines();
+        let mut line_spans: Vec<&CodedSpan> = Vec::new();
+        let mut line_hits: Vec<(usize, usize)> = Vec::new();
+        let mut row_spans: Vec<&CodedSpan> = Vec::new();
+        let mut spans_of = None;
+        let mut y = area.y;
+        for sr in &self.screen {
+            let (line, row, line_start) = (sr.line, sr.row, sr.line_start);
+            // Settling laid out every line on screen.
+            let Some(cached) = self.cache.lines.get(&line) else {
+                y += 1;
+                continue;
+            };
+            let layout = &cached.layout;
+            let has_newline = line + 1 < lines;
+            let line_end = line_start + layout.len_chars + usize::from(has_newline);
+            if spans_of != Some(line) {
+                spans_of = Some(line);
+                line_spans.clear();
+                line_spans.extend(
+                    view.spans
+                        .iter()
+                        .filter(|s| s.start < line_end && s.end > line_start && s.start < s.end),
+                );
+                line_hits.clear();
+                line_hits.extend(
+                    view.search_hits
+                        .iter()
+                        .copied()
+                        .filter(|&(s, e)| s < line_end && e > line_start),
+                );
+            }
+            let r = layout.rows[row];
+            let last_row = row + 1 == layout.rows.len();
+            let (rs, re) = (
+                line_start + r.start,
+                line_start + r.end + usize::from(last_row && has_newline),
+            );
+            row_spans.clear();
+            row_spans.extend(
+                line_spans
+                    .iter()
+                    .copied()
+                    .filter(|s| s.start < re && s.end > rs),
+            );
+            // Text.
+            let mut col = 0usize;
+            for c in layout.row_clusters(row) {
+                let abs = line_start + c.char_start;
+                if col + c.width > text_width {
+                    break;
+                }
+                if c.width > 0 {
+                    let x = self.text_x + col as u16;
+                    let mut st = style.text;
+                    let mut inner: Option<&CodedSpan> = None;
+                    let mut covering = 0;
+                    for s in &row_spans {
+                        if s.start <= abs && abs < s.end {
+                            covering += 1;
+                            if inner.is_none_or(|i| s.end - s.start < i.end - i.start) {
+                                inner = Some(s);
+                            }
+                        }
+                    }
+                    if let Some(s) = inner {
+                        st = match s.style {
+                            Some(own) => style.text.patch(own),
+                            None => style.coded(s.colour, covering > 1),
+                        };
+                    }
+                    if line_hits.iter().any(|&(s, e)| s <= abs && abs < e) {
+                        st = st.patch(style.search_hit);
+                    }
+                    if view.selection.is_some_and(|(s, e)| s <= abs && abs < e) {
+                        st = st.patch(style.selection);
+                    }
+                    let g = &cached.text[c.byte_start..c.byte_start + c.byte_len];
+                    if g == "\t" {
+                        for i in 0..TAB_WIDTH.min(text_width - col) {
+                            buf[(x + i as u16, y)].set_symbol(" ").set_style(st);
+                        }
+                    } else if g.chars().any(char::is_control) {
+                        buf[(x, y)].set_symbol("\u{FFFD}").set_style(st);
+                    } else {
+                        buf[(x, y)].set_symbol(g).set_style(st);
+                        for i in 1..c.width {
+                            buf[(x + i as u16, y)].reset();
+                        }
+                    }
+                }
+                col += c.width;
+            }
+            // A selected line break shows as one selected cell after the row.
+            if last_row && has_newline && col < text_width {
+                let nl = line_start + layout.len_chars;
+                if view.selection.is_some_and(|(s, e)| s <= nl && nl < e) {
+                    let x = self.text_x + col as u16;
+                    buf[(x, y)]
+                        .set_symbol(" ")
+                        .set_style(style.text.patch(style.selection));
+                }
+            }
+            // Margin.
+            if margin > 0 {
+                draw_margin(buf, area.x, y, margin, &row_spans, style);
+            }
+            y += 1;
         }
         // Margin separator below the text, too.
         if margin > 0 {
@@ -794,9 +905,12 @@ fn draw_margin(
     }
 }
 
+/// For a view drawn on its own: settles the state for this view and area, then draws it. (The
+/// app settles in its update step and draws with `TextViewState::render`, read-only.)
 impl StatefulWidget for TextView<'_> {
     type State = TextViewState;
     fn render(self, area: Rect, buf: &mut Buffer, state: &mut TextViewState) {
-        state.render_view(self, area, buf);
+        state.settle(&self, area);
+        state.render(&self, area, buf);
     }
 }

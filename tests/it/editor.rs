@@ -725,3 +725,52 @@ fn a_long_line_edited_in_place_draws_like_a_fresh_layout() {
         assert_eq!(fresh_ed.cursor_visual(w), (line, row, col));
     }
 }
+
+/// Drawing reads the settled state: the frame matches the one-step widget's, the state does
+/// not change, and hit-testing answers for the cells drawn.
+#[test]
+fn view_settles_then_draws_read_only() {
+    let text: String = (0..30)
+        .map(|i| format!("línea {i} del cuaderno\n"))
+        .collect();
+    let mut ed = Editor::new(&text);
+    ed.set_cursor(text.chars().count() - 3, false);
+    let style = plain_style();
+    let area = Rect::new(0, 0, 12, 5);
+    let mut st = TextViewState::new();
+    let view = TextView::for_editor(&ed).style(&style);
+    st.settle(&view, area);
+    let top = (st.top_line, st.top_row);
+    assert!(
+        top.0 > 20,
+        "settling followed the cursor to the end: {top:?}"
+    );
+    let mut buf = Buffer::empty(area);
+    let cursor = st.render(&view, area, &mut buf);
+    assert_eq!(cursor, st.cursor_position());
+    assert_eq!((st.top_line, st.top_row), top, "drawing moved nothing");
+    let mut again = Buffer::empty(area);
+    st.render(&view, area, &mut again);
+    assert_eq!(buf, again);
+    // The same frame as the widget that settles and draws in one step.
+    let mut one_step = TextViewState::new();
+    assert_eq!(buf, render(&ed, &[], &style, &mut one_step, 12, 5));
+    // A cell drawn is the char hit-testing finds there.
+    let at = st.hit_test(2, 1).unwrap();
+    assert_eq!(buf[(2, 1)].symbol(), ed.rope().char(at).to_string());
+
+    // Drawn into an area it was not settled for (a terminal resized before the update step
+    // heard of it), the frame is still the one a settled state draws, and the state is left
+    // for the next settle.
+    let wide = Rect::new(0, 0, 20, 4);
+    let mut buf = Buffer::empty(wide);
+    st.render(&view, wide, &mut buf);
+    let mut settled = TextViewState::new();
+    settled.top_line = st.top_line;
+    settled.top_row = st.top_row;
+    settled.settle(&view, wide);
+    let mut expected = Buffer::empty(wide);
+    settled.render(&view, wide, &mut expected);
+    assert_eq!(buf, expected);
+    assert_eq!(st.wrap_width(), 11, "still settled for 12 columns");
+}

@@ -5,9 +5,10 @@ use crate::core::coding::AnchorStatus;
 use crate::core::text::one_line;
 use crate::tui::app::{App, Pane};
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout::{codings_areas, codings_first_shown, CodingsAreas};
 use crate::tui::text_view::{contrast_text, parse_hex_colour};
 use crate::tui::theme::Palette;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -21,24 +22,6 @@ pub fn chip(colour: &str, pal: &Palette) -> Style {
             .fg(contrast_text(rgb)),
         _ => pal.key(),
     }
-}
-
-/// The list part of the pane (inside the border, above the details) and the first row shown.
-fn list_layout(area: Rect, selected: usize) -> (Rect, usize) {
-    let inner = Block::bordered().inner(area);
-    let [list_area, _] = Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(inner);
-    let height = (list_area.height as usize / 2).max(1);
-    (list_area, (selected + 1).saturating_sub(height))
-}
-
-/// Which row (index into the pane's rows) a click on screen row `y` hits.
-pub fn row_at(area: Rect, y: u16, selected: usize, rows: usize) -> Option<usize> {
-    let (list, offset) = list_layout(area, selected);
-    if y < list.y || y >= list.bottom() {
-        return None;
-    }
-    let r = offset + (y - list.y) as usize / 2;
-    (r < rows).then_some(r)
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
@@ -56,12 +39,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         } else {
             pal.border()
         });
-    let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [_, detail_area] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(inner);
+    let CodingsAreas {
+        list: list_area,
+        detail: detail_area,
+    } = codings_areas(area);
     let sel = n.coding.selected.min(rows.len().saturating_sub(1));
-    let (list_area, offset) = list_layout(area, sel);
+    let offset = codings_first_shown(list_area, sel);
     let width = list_area.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     if rows.is_empty() {

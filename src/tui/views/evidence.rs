@@ -23,7 +23,7 @@ fn newlines_to_spaces(s: &str) -> String {
     s.replace(['\n', '\t'], " ")
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let [header, info, body, prompt, status_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),

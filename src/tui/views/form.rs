@@ -10,15 +10,8 @@ use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-/// Each field takes two rows (label, value); suggestions open under the focused one.
-const ROWS_PER_FIELD: u16 = 2;
-
-/// Which field a click on screen row `y` hits.
-pub fn field_at(area: Rect, y: u16) -> Option<usize> {
-    let inner_y = y.checked_sub(area.y + 1)?;
-    let i = (inner_y / ROWS_PER_FIELD) as usize;
-    (i < Field::ALL.len()).then_some(i)
-}
+// Each field takes two rows (label, value), as `layout::form_field_at` counts them;
+// suggestions open under the focused one.
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let Some(n) = &app.note else { return };

@@ -2,48 +2,16 @@
 
 use crate::tui::app::App;
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout::list_areas;
 use crate::tui::theme::Palette;
 use crate::tui::views::{join_present, status};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-struct ListAreas {
-    header: Rect,
-    filter: Rect,
-    table: Rect,
-    preview: Rect,
-    status: Rect,
-}
-
-fn areas(area: Rect) -> ListAreas {
-    let preview_h = if area.height >= 20 { 3 } else { 0 };
-    let [header, filter, table, preview, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(2),
-        Constraint::Length(preview_h),
-        Constraint::Length(2),
-    ])
-    .areas(area);
-    ListAreas {
-        header,
-        filter,
-        table,
-        preview,
-        status,
-    }
-}
-
-/// The rows of the table below its column header (for mouse hits).
-pub fn table_body(area: Rect) -> Rect {
-    let t = areas(area).table;
-    Rect::new(t.x, t.y + 1, t.width, t.height.saturating_sub(1))
-}
-
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
-    let a = areas(area);
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
+    let a = list_areas(area);
     let list = &app.list;
     let count = if list.loaded {
         if list.shown.len() == list.all.len() {
@@ -92,15 +60,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         frame.set_cursor_position((x.min(a.filter.right().saturating_sub(1)), a.filter.y));
     }
 
-    // Keep the selection visible, then draw only the rows that fit.
+    // Only the rows that fit, from the first row settled in update (it keeps the selection
+    // visible).
     let body_rows = a.table.height.saturating_sub(1) as usize;
-    let list = &mut app.list;
-    if list.selected < list.offset {
-        list.offset = list.selected;
-    } else if body_rows > 0 && list.selected >= list.offset + body_rows {
-        list.offset = list.selected + 1 - body_rows;
-    }
-    let list = &app.list;
     let wide = area.width >= 100;
     let rows: Vec<Row> = list
         .shown

@@ -1,5 +1,6 @@
-//! Views: pure functions from the app state to a frame. Each screen in its own file; layout
-//! helpers here are shared with the update function so mouse clicks land where things are drawn.
+//! Views: pure functions from the app state to a frame. Each screen in its own file; where
+//! things go comes from `tui::layout`, which the update function uses too, so mouse clicks
+//! land where things are drawn.
 
 pub mod codebook;
 pub mod codings;
@@ -13,65 +14,14 @@ pub mod recovery;
 pub mod search;
 pub mod status;
 
-use crate::tui::app::{App, Overlay, Pane, Screen, MIN_SIZE};
+use crate::tui::app::{App, Overlay, Screen, MIN_SIZE};
 use crate::tui::theme::Palette;
-use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-/// Where the note screen's parts are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NoteAreas {
-    pub header: Rect,
-    pub editor: Rect,
-    /// The details form, when there is room for it or it has the focus.
-    pub form: Option<Rect>,
-    pub status: Rect,
-}
-
-/// The side panel needs this many columns; narrower terminals show one pane at a time.
-pub const FORM_WIDTH: u16 = 38;
-const SIDE_BY_SIDE_MIN: u16 = 90;
-
-pub fn note_areas(area: Rect, app: &App) -> NoteAreas {
-    let [header, body, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(2),
-    ])
-    .areas(area);
-    let form_focused = app
-        .note
-        .as_ref()
-        .is_some_and(|n| matches!(n.focus, Pane::Form | Pane::Codings));
-    if area.width >= SIDE_BY_SIDE_MIN {
-        let [editor, form] =
-            Layout::horizontal([Constraint::Min(20), Constraint::Length(FORM_WIDTH)]).areas(body);
-        NoteAreas {
-            header,
-            editor,
-            form: Some(form),
-            status,
-        }
-    } else if form_focused {
-        NoteAreas {
-            header,
-            editor: Rect::new(body.x, body.y, 0, 0),
-            form: Some(body),
-            status,
-        }
-    } else {
-        NoteAreas {
-            header,
-            editor: body,
-            form: None,
-            status,
-        }
-    }
-}
-
-pub fn draw(frame: &mut Frame, app: &mut App) {
+/// Draw the app as it is (settled by the update step); changes nothing.
+pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let pal = Palette::new(app.no_color);
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
@@ -109,16 +59,4 @@ pub fn join_present(parts: &[&str]) -> String {
         .copied()
         .collect::<Vec<_>>()
         .join(" · ")
-}
-
-/// A rectangle of at most `w`×`h` centred in `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
 }

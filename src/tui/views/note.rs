@@ -2,16 +2,17 @@
 
 use crate::tui::app::{App, Pane};
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout::{centered, note_areas};
 use crate::tui::text_view::{TextView, TextViewStyle};
 use crate::tui::theme::Palette;
-use crate::tui::views::{centered, form, join_present, note_areas, status};
+use crate::tui::views::{form, join_present, status};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
-    let a = note_areas(area, app);
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
+    let a = note_areas(area, app.side_focused());
     let no_color = app.no_color;
     if let Some(n) = &app.note {
         let m = &n.meta;
@@ -46,7 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
     }
     if a.editor.width > 0 && a.editor.height > 0 {
         let search = &app.search;
-        if let Some(n) = &mut app.note {
+        if let Some(n) = &app.note {
             let focused = n.focus == Pane::Editor;
             let style = TextViewStyle::new(no_color);
             let spans = app.coding.spans(&n.doc);
@@ -55,9 +56,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
                 .spans(&spans)
                 .style(&style)
                 .search_hits(hits);
-            frame.render_stateful_widget(view, a.editor, &mut n.view);
+            // Settled in update (the cursor followed, the rows laid out): drawing only reads.
+            let cursor = n.view.render(&view, a.editor, frame.buffer_mut());
             if focused {
-                if let Some(p) = n.view.cursor_position() {
+                if let Some(p) = cursor {
                     frame.set_cursor_position(p);
                 }
             }

@@ -2,8 +2,8 @@
 //! highlighted theme's definition) and one-line prompts.
 
 use crate::tui::app::App;
+use crate::tui::layout::centered;
 use crate::tui::theme::Palette;
-use crate::tui::views::centered;
 use crate::tui::views::codings::chip;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

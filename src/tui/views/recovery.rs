@@ -4,39 +4,25 @@
 use crate::core::store::{DiffLine, RecoverySource};
 use crate::tui::app::App;
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout::recovery_areas;
 use crate::tui::theme::Palette;
-use crate::tui::views::centered;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
-
-/// Lines the difference takes before wrapping (the most the view scrolls to).
-pub fn line_count(diff: &[DiffLine]) -> u16 {
-    u16::try_from(diff.len()).unwrap_or(u16::MAX)
-}
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16, pal: &Palette) {
     let Some((r, _)) = app.note.as_ref().and_then(|n| n.recovery.as_deref()) else {
         return;
     };
-    let box_area = centered(
-        area,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
-    );
+    let areas = recovery_areas(area);
+    let box_area = areas.outer;
     frame.render_widget(Clear, box_area);
     let block = Block::bordered()
         .title(" Kept text differs from the file ")
         .border_style(pal.warn());
-    let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
-    let [about, diff_area, keys] = Layout::vertical([
-        Constraint::Length(4),
-        Constraint::Min(1),
-        Constraint::Length(3),
-    ])
-    .areas(inner);
+    let (about, diff_area, keys) = (areas.about, areas.diff, areas.keys);
 
     let when: chrono::DateTime<chrono::Local> = r.written.into();
     let when = when.format("%Y-%m-%d %H:%M");

@@ -5,11 +5,12 @@ use crate::core::index::{FacetCounts, Hit, HitKind};
 use crate::tui::app::App;
 use crate::tui::index_worker::IndexState;
 use crate::tui::keymap;
+use crate::tui::layout::{search_areas, search_first_shown, SearchAreas};
 use crate::tui::search::{index_label, thousands, SearchState};
 use crate::tui::text_view::contrast_text;
 use crate::tui::theme::Palette;
 use crate::tui::views::status;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -18,8 +19,6 @@ use unicode_width::UnicodeWidthStr;
 
 /// What precedes the query on its line.
 pub const PROMPT: &str = " Search: ";
-/// Width of the facet column (shown when the terminal is wide enough).
-const FACETS_WIDTH: u16 = 30;
 
 /// `text` as one line (newlines become spaces) with `highlights` (code points) styled; a long
 /// text is cut to start a little before the first highlight so it is on screen.
@@ -191,40 +190,16 @@ fn message_line<'a>(s: &SearchState, pal: &Palette) -> Line<'a> {
     ))
 }
 
-/// The rows of the results list (for mouse hits): two rows a result.
-pub fn results_area(area: Rect) -> Rect {
-    let [_, _, _, _, body, _] = layout(area);
-    if body.width >= 80 {
-        Rect::new(
-            body.x,
-            body.y,
-            body.width.saturating_sub(FACETS_WIDTH),
-            body.height,
-        )
-    } else {
-        body
-    }
-}
-
-/// The first result shown when `selected` is selected in a list of `rows` rows.
-pub fn first_shown(selected: usize, rows: u16) -> usize {
-    (selected + 1).saturating_sub((rows as usize / 2).max(1))
-}
-
-fn layout(area: Rect) -> [Rect; 6] {
-    Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(2),
-        Constraint::Length(2),
-    ])
-    .areas(area)
-}
-
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
-    let [header, input, message, tabs, body, status_area] = layout(area);
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
+    let SearchAreas {
+        header,
+        input,
+        message,
+        tabs,
+        results: list_area,
+        facets: facet_area,
+        status: status_area,
+    } = search_areas(area);
     let s = &app.search;
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -280,13 +255,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         tabs,
     );
 
-    let (list_area, facet_area) = if body.width >= 80 {
-        let [l, f] =
-            Layout::horizontal([Constraint::Min(30), Constraint::Length(FACETS_WIDTH)]).areas(body);
-        (l, Some(f))
-    } else {
-        (body, None)
-    };
     match s.results_of(s.kind) {
         None => {
             let why = match &s.index {
@@ -307,7 +275,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, pal: &Palette) {
         Some(r) => {
             let per_page = (list_area.height as usize / 2).max(1);
             let sel = s.selected_index();
-            let offset = first_shown(sel, list_area.height);
+            let offset = search_first_shown(sel, list_area.height);
             let width = list_area.width as usize;
             let mut lines = Vec::new();
             for (i, hit) in r.hits.iter().enumerate().skip(offset).take(per_page) {
