@@ -1349,7 +1349,11 @@ impl App {
         }
     }
 
-    fn on_loaded(&mut self, id: SessionId, result: Result<Loaded, String>) {
+    fn on_loaded(
+        &mut self,
+        id: SessionId,
+        result: Result<Loaded, crate::core::workspace::error::WorkspaceError>,
+    ) {
         let reload = self
             .note
             .as_ref()

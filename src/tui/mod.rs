@@ -294,14 +294,13 @@ fn io_thread_failed(
         Ok(()) => "it stopped".to_string(),
     };
     let mut queue = app.update(Msg::Terminate);
-    let mut saved = worker::SavedBases::default();
+    let mut ws = crate::core::workspace::Workspace::new(store, &app.coding.coder);
     // Answers can ask for more (a failed save asks for a draft): a few rounds at most.
     for _ in 0..4 {
         let mut next = Vec::new();
         for r in queue.drain(..) {
-            let coder = app.coding.coder.clone();
             let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                worker::handle(store, &coder, &mut saved, r)
+                worker::handle(&mut ws, r)
             }));
             if let Ok(resp) = answered {
                 next.extend(app.update(Msg::Io(resp)));
