@@ -8,14 +8,14 @@ use crate::core::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
     /// A coder file or a coding draft that could not be read or written.
-    #[error("{0}")]
+    #[error(transparent)]
     Coding(#[from] CodingFileError),
-    #[error("{0}")]
+    #[error(transparent)]
     Codebook(#[from] CodebookError),
-    #[error("{0}")]
+    #[error(transparent)]
     Index(#[from] IndexError),
     /// The store is open read-only: nothing is written.
     #[error("the store is read-only")]
