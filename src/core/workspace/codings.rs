@@ -300,3 +300,24 @@ pub(crate) mod tests {
         assert_eq!(std::fs::read_to_string(&ana).unwrap(), ana_bytes);
     }
 }
+
+#[cfg(test)]
+mod in_place_tests {
+    use super::tests::store_with_stale_codings;
+    use super::*;
+
+    #[test]
+    fn codings_are_listed_where_their_words_are_now_and_no_file_is_written() {
+        let (_dir, store, id) = store_with_stale_codings();
+        let (files, _) = coding_store::load_session(store.root(), &id);
+        let bytes = |c: &str| std::fs::read(coding_store::file_path(store.root(), c, &id));
+        let before = (bytes("Ana").unwrap(), bytes("Bea").unwrap());
+        let text = store.load(&id).unwrap().text;
+        for f in Workspace::new(&store, "Ana").codings_in_place(files) {
+            let c = &f.codings[0];
+            let words: String = text.chars().skip(c.start).take(c.end - c.start).collect();
+            assert_eq!(words, c.quote, "{}", f.coder);
+        }
+        assert_eq!((bytes("Ana").unwrap(), bytes("Bea").unwrap()), before);
+    }
+}

@@ -369,3 +369,106 @@ fn damage(e: IndexError) -> WorkspaceError {
 fn progress<'a>(on: &'a mut dyn FnMut(IndexEvent)) -> impl FnMut(usize, usize) + 'a {
     move |done, total| on(IndexEvent::Progress { done, total })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::session::SessionMeta;
+
+    fn store_with_note(text: &str) -> (tempfile::TempDir, Store, SessionId) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let id = store
+            .create(SessionMeta::new_today("M. Rivera"), text)
+            .unwrap()
+            .meta
+            .id;
+        (dir, store, id)
+    }
+
+    fn sessions_found(ix: &IndexWorkspace, q: &str) -> usize {
+        ix.search(q, 10).unwrap().1.total
+    }
+
+    #[test]
+    fn opening_finds_a_note_edited_while_no_one_watched() {
+        let (dir, store, id) = store_with_note("Trust grew.");
+        let index_dir = dir.path().join("index");
+        let mut ix = IndexWorkspace::new(&store, &index_dir);
+        assert!(!ix.open(&mut |_| {}).unwrap(), "writable");
+        assert_eq!(sessions_found(&ix, "harbour"), 0);
+        drop(ix);
+        let mut s = store.load(&id).unwrap();
+        s.text = "Trust grew by the harbour.".into();
+        store.save(&s).unwrap();
+        let mut ix = IndexWorkspace::new(&store, &index_dir);
+        ix.open(&mut |_| {}).unwrap();
+        assert_eq!(sessions_found(&ix, "harbour"), 1);
+    }
+
+    #[test]
+    fn a_saved_session_is_searchable_once_reindexed() {
+        let (dir, store, id) = store_with_note("Trust grew.");
+        let mut ix = IndexWorkspace::new(&store, &dir.path().join("index"));
+        ix.open(&mut |_| {}).unwrap();
+        let mut s = store.load(&id).unwrap();
+        s.text = "Calls go unanswered.".into();
+        store.save(&s).unwrap();
+        assert_eq!(sessions_found(&ix, "unanswered"), 0);
+        assert!(!ix.reindex_after_save(&id).unwrap());
+        assert_eq!(sessions_found(&ix, "unanswered"), 1);
+        assert_eq!(sessions_found(&ix, "trust"), 0);
+    }
+
+    #[test]
+    fn a_damaged_index_is_set_aside_and_rebuilt_with_every_session() {
+        let (dir, store, _) = store_with_note("Trust grew.");
+        let index_dir = dir.path().join("index");
+        let mut ix = IndexWorkspace::new(&store, &index_dir);
+        ix.open(&mut |_| {}).unwrap();
+        let mut rebuilding = Vec::new();
+        ix.recover("a damaged file", &mut |e| {
+            if let IndexEvent::Rebuilding { why, total } = e {
+                rebuilding.push((why.to_string(), total));
+            }
+        })
+        .unwrap();
+        assert_eq!(rebuilding, [("a damaged file".to_string(), 1)]);
+        assert!(dir.path().join("index.broken").is_dir(), "set aside");
+        assert_eq!(sessions_found(&ix, "trust"), 1);
+    }
+
+    #[test]
+    fn a_codebook_change_reports_the_new_themes_and_rebuilds_a_writable_index() {
+        let (dir, store, _) = store_with_note("Trust grew.");
+        let mut ix = IndexWorkspace::new(&store, &dir.path().join("index"));
+        ix.open(&mut |_| {}).unwrap();
+        let mut book = Codebook::builtin();
+        book.merge("trust", "communication").unwrap();
+        book.save(&store.codebook_path()).unwrap();
+        let (mut themes, mut rebuilt) = (None, false);
+        let read_only = ix
+            .codebook_changed(&mut |e| match e {
+                IndexEvent::Themes(t) => themes = Some(t.len()),
+                IndexEvent::Rebuilding { .. } => rebuilt = true,
+                IndexEvent::Progress { .. } => {}
+            })
+            .unwrap();
+        assert!(!read_only && rebuilt);
+        assert_eq!(themes, Some(book.themes.len()));
+        assert!(ix.codebook().get("trust").is_none());
+    }
+
+    #[test]
+    fn without_an_open_index_nothing_is_answered_and_it_is_said_so() {
+        let (dir, store, id) = store_with_note("Trust grew.");
+        let mut ix = IndexWorkspace::new(&store, &dir.path().join("index"));
+        assert!(matches!(
+            ix.search("trust", 10),
+            Err(WorkspaceError::IndexUnavailable)
+        ));
+        // Not opened: a reindex opens it for writing first, catching up with the store.
+        assert!(ix.reindex_after_save(&id).unwrap());
+        assert_eq!(sessions_found(&ix, "trust"), 1);
+    }
+}

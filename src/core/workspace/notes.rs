@@ -280,3 +280,75 @@ fn add_unsaved_sessions(store: &Store, scan: &mut Scan, drafts: &[SessionId]) {
         scan.sessions.insert(at, summary);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store_with_note(text: &str) -> (tempfile::TempDir, Store, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let session = store
+            .create(SessionMeta::new_today("M. Rivera"), text)
+            .unwrap();
+        (dir, store, session)
+    }
+
+    #[test]
+    fn a_save_over_a_file_changed_outside_is_refused_and_the_text_kept() {
+        let (_dir, store, mut session) = store_with_note("first words");
+        let id = session.meta.id.clone();
+        let mut ws = Workspace::new(&store, "Ana");
+        let loaded = ws.open(&id).unwrap();
+        // Someone else rewrites the file.
+        let mut theirs = session.clone();
+        theirs.text = "their words".into();
+        store.save(&theirs).unwrap();
+        session.text = "my words".into();
+        let Saved::Conflict { draft } = ws.save(&session, loaded.stamp, loaded.base) else {
+            panic!("a changed file is not overwritten")
+        };
+        assert!(draft.is_some());
+        assert_eq!(store.load(&id).unwrap().text, "their words");
+        assert_eq!(store.recovery(&id).unwrap().session.text, "my words");
+    }
+
+    #[test]
+    fn a_draft_asked_for_during_a_save_names_the_file_that_save_wrote() {
+        let (_dir, store, mut session) = store_with_note("one");
+        let id = session.meta.id.clone();
+        let mut ws = Workspace::new(&store, "Ana");
+        let loaded = ws.open(&id).unwrap();
+        session.text = "one two".into();
+        let Saved::Written(_, written) = ws.save(&session, loaded.stamp, loaded.base.clone())
+        else {
+            panic!("saved")
+        };
+        // The editor still believes its text was made from the file it opened.
+        session.text = "one two three".into();
+        ws.write_draft(&session, loaded.base).unwrap();
+        let kept = store.recovery(&id).unwrap();
+        assert_eq!(kept.base, DraftBase::File(written.version));
+    }
+
+    #[test]
+    fn a_session_kept_only_as_a_draft_is_listed_and_opens_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let mut meta = SessionMeta::new_today("M. Rivera");
+        meta.title = "Never saved".into();
+        let session = Session {
+            meta,
+            text: "kept words".into(),
+        };
+        let id = session.meta.id.clone();
+        let mut ws = Workspace::new(&store, "Ana");
+        ws.write_draft(&session, None).unwrap();
+        let listing = ws.list();
+        assert!(listing.scan.sessions.iter().any(|s| s.meta.id == id));
+        assert_eq!(listing.drafts, vec![id.clone()]);
+        let loaded = ws.open(&id).unwrap();
+        assert_eq!(loaded.session.text, "kept words");
+        assert!(loaded.base.is_none() && loaded.draft.is_some_and(|d| d.onto_file));
+    }
+}
