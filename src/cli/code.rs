@@ -8,14 +8,14 @@ use crate::core::codebook::{Codebook, CodebookError};
 use crate::core::coding::coder_slug;
 use crate::core::coding::{same_coder, AnchorStatus, CoderSessionFile, Coding};
 use crate::core::coding_store::{self, find_quote, new_coding, short_id};
-use crate::core::session::SessionId;
 use crate::core::settings::Env;
 use crate::core::store::{Problem, Store};
 use crate::core::text::one_line;
+use crate::core::workspace::Workspace;
 use anyhow::bail;
 use clap::Subcommand;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
@@ -394,30 +394,21 @@ fn list(
     let coder_slug_wanted = coder.map(coder_slug);
     // Blind coding: only the viewer's own codings.
     let files = crate::core::blind::visible_files(&env.coder, env.blind, files);
-    let mut codings: Vec<Coding> = Vec::new();
-    let mut texts: HashMap<SessionId, Option<String>> = HashMap::new();
-    for f in files.into_iter().filter(|f| {
-        coder_slug_wanted
-            .as_ref()
-            .is_none_or(|w| &coder_slug(&f.coder) == w)
-    }) {
-        let CoderSessionFile {
-            session,
-            codings: mut cs,
-            ..
-        } = f;
-        // Show where each coding is in the note as it is now (without writing anything).
-        let text = texts
-            .entry(session.clone())
-            .or_insert_with(|| store.load(&session).ok().map(|s| s.text));
-        if let Some(text) = text {
-            reattach_all(text, &mut cs);
-        }
-        codings.extend(
-            cs.into_iter()
-                .filter(|c| themes.as_ref().is_none_or(|t| t.contains(&c.theme))),
-        );
-    }
+    let files: Vec<CoderSessionFile> = files
+        .into_iter()
+        .filter(|f| {
+            coder_slug_wanted
+                .as_ref()
+                .is_none_or(|w| &coder_slug(&f.coder) == w)
+        })
+        .collect();
+    // Show where each coding is in the note as it is now (without writing anything).
+    let files = Workspace::new(store, &env.coder).codings_in_place(files);
+    let mut codings: Vec<Coding> = files
+        .into_iter()
+        .flat_map(|f| f.codings)
+        .filter(|c| themes.as_ref().is_none_or(|t| t.contains(&c.theme)))
+        .collect();
     codings.sort_by(|a, b| {
         (&a.session, a.start, a.end, &a.coder).cmp(&(&b.session, b.start, b.end, &b.coder))
     });
@@ -508,7 +499,7 @@ fn restore(store: &Store, env: &Env, session: &str) -> anyhow::Result<()> {
             id.short()
         );
     }
-    let done = crate::core::coding_draft::restore(store, coder, &id)?;
+    let done = Workspace::new(store, coder).restore_coding_draft(coder, &id)?;
     let kept = if done.from_file > 0 {
         format!("; {} coding(s) of the file are kept", done.from_file)
     } else {

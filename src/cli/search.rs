@@ -13,6 +13,7 @@ use crate::core::index::{
 use crate::core::index_sync::{self, Check, SyncReport};
 use crate::core::query::{self, QueryError};
 use crate::core::store::Store;
+use crate::core::workspace::index::{IndexEvent, IndexWorkspace};
 use anyhow::anyhow;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -236,49 +237,25 @@ fn report_warnings(report: &SyncReport) {
     }
 }
 
-/// Rebuild a writable index from the store, saying so.
-fn rebuild(
-    index: &mut SearchIndex,
-    env: &SearchEnv,
-    codebook: &Codebook,
-    why: &str,
-) -> anyhow::Result<SyncReport> {
-    eprintln!("Rebuilding the search index ({why})…");
-    let report = index_sync::rebuild(env.store, index, codebook, &mut progress_bar())?;
-    report_warnings(&report);
-    eprintln!("Indexed {} sessions.", report.indexed);
-    Ok(report)
+/// Index work said on stderr: a rebuild announced with its reason (when `announce`), progress
+/// as a bar.
+fn on_stderr(announce: bool) -> impl FnMut(IndexEvent) {
+    let mut bar = progress_bar();
+    move |event| match event {
+        IndexEvent::Rebuilding { why, .. } if announce => {
+            eprintln!("Rebuilding the search index ({why})…")
+        }
+        IndexEvent::Progress { done, total } => bar(done, total),
+        _ => {}
+    }
 }
 
-/// Bring a writable index up to date (`core::index_sync`), rebuilding it if `open` set it aside.
-fn bring_up_to_date(
-    index: &mut SearchIndex,
-    health: &IndexHealth,
-    env: &SearchEnv,
-    codebook: &Codebook,
-) -> anyhow::Result<()> {
-    index.set_codebook(codebook.clone());
-    match health {
-        IndexHealth::Rebuilt { reason } => {
-            rebuild(index, env, codebook, reason)?;
-        }
-        IndexHealth::Empty => {
-            rebuild(index, env, codebook, "there was none")?;
-        }
-        IndexHealth::Ok => {
-            let plan = index_sync::plan(env.store, index, codebook, Check::Quick)?;
-            if let Some(why) = &plan.rebuild {
-                let why = why.clone();
-                rebuild(index, env, codebook, &why)?;
-            } else if !plan.is_current() {
-                let report =
-                    index_sync::apply(env.store, index, codebook, plan, &mut progress_bar())?;
-                report_warnings(&report);
-            }
-        }
+/// What catching up did, said on stderr.
+fn report_caught_up(report: &SyncReport) {
+    report_warnings(report);
+    if report.rebuilt {
+        eprintln!("Indexed {} sessions.", report.indexed);
     }
-    index.set_codebook(codebook.clone());
-    Ok(())
 }
 
 /// An index ready to search: the shared one, brought up to date first (`shared_index`). In
@@ -323,10 +300,12 @@ fn shared_index(env: &SearchEnv, codebook: &Codebook) -> anyhow::Result<SearchIn
             Err(_) => {}
         }
     }
-    match SearchIndex::open(env.index_dir) {
-        Ok((mut ix, health)) => {
-            bring_up_to_date(&mut ix, &health, env, codebook)?;
-            Ok(ix)
+    let mut ws = IndexWorkspace::with_codebook(env.store, env.index_dir, codebook.clone());
+    match ws.open_writable() {
+        Ok(health) => {
+            let report = ws.catch_up(&health, Check::Quick, &mut on_stderr(true))?;
+            report_caught_up(&report);
+            Ok(ws.into_index().expect("an index opened for writing"))
         }
         Err(IndexError::Locked(p)) => {
             // Another Ripple holds the writer: it indexes what it writes itself.
@@ -361,7 +340,8 @@ pub(crate) fn with_current_index<T>(
         Err(e) if e.is_damage() && !index.is_private() => {
             drop(index);
             eprintln!("index damaged: rebuilding ({e})");
-            let mut fresh = match SearchIndex::start_over(env.index_dir) {
+            let mut ws = IndexWorkspace::with_codebook(env.store, env.index_dir, codebook.clone());
+            let report = match ws.rebuild_from_scratch(&e.to_string(), &mut on_stderr(false)) {
                 Err(IndexError::Locked(p)) => {
                     return Err(anyhow!(
                         "the search index at {} is damaged and another Ripple process is writing it; close it and run `ripple reindex`",
@@ -370,9 +350,8 @@ pub(crate) fn with_current_index<T>(
                 }
                 other => other?,
             };
-            let report = index_sync::rebuild(env.store, &mut fresh, codebook, &mut progress_bar())?;
             report_warnings(&report);
-            fresh.set_codebook(codebook.clone());
+            let fresh = ws.into_index().expect("a rebuilt index");
             Ok(answer(&fresh))
         }
         other => Ok(other),
@@ -667,7 +646,8 @@ fn export_refused(e: ExportError, asked: &Path) -> anyhow::Error {
 pub fn run_reindex(_args: &ReindexArgs, env: &SearchEnv) -> anyhow::Result<i32> {
     let codebook = load_codebook(env.store.root());
     let t = Instant::now();
-    let (mut ix, health) = match SearchIndex::open(env.index_dir) {
+    let mut ws = IndexWorkspace::with_codebook(env.store, env.index_dir, codebook);
+    let health = match ws.open_writable() {
         Ok(x) => x,
         Err(IndexError::Locked(p)) => {
             return Err(anyhow!(
@@ -680,9 +660,12 @@ pub fn run_reindex(_args: &ReindexArgs, env: &SearchEnv) -> anyhow::Result<i32> 
     if let IndexHealth::Rebuilt { reason } = &health {
         eprintln!("The old index was set aside ({reason}).");
     }
-    let report = index_sync::rebuild(env.store, &mut ix, &codebook, &mut progress_bar())?;
+    let report = ws.rebuild("asked for", &mut on_stderr(false))?;
     report_warnings(&report);
-    let passages = ix.passage_count()?;
+    let passages = ws
+        .index()
+        .expect("an index opened for writing")
+        .passage_count()?;
     eprintln!(
         "Indexed {} sessions and {passages} coded passages in {:.1} s.",
         report.indexed,

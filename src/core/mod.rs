@@ -27,3 +27,4 @@ pub mod settings;
 pub mod store;
 pub mod text;
 pub mod vocabulary;
+pub mod workspace;

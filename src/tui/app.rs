@@ -1487,7 +1487,11 @@ impl App {
         }
     }
 
-    fn on_loaded(&mut self, id: SessionId, result: Result<Loaded, String>) {
+    fn on_loaded(
+        &mut self,
+        id: SessionId,
+        result: Result<Loaded, crate::core::workspace::error::WorkspaceError>,
+    ) {
         let reload = self
             .note
             .as_ref()

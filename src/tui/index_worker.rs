@@ -1,29 +1,30 @@
-//! The search-index thread. It owns the `SearchIndex`: opens it, rebuilds it from the store when
-//! it is missing, damaged or out of date (reporting progress), re-indexes each session after it
-//! is saved, runs searches and evidence gathering, and writes evidence exports. The UI thread
-//! only sends requests and receives answers, so it never waits on the index.
+//! The search-index thread. It owns the workspace's index (`core::workspace::index`), which
+//! opens it, brings it up to date or rebuilds it from the store, re-indexes each session after
+//! it is saved, answers searches and evidence gathering, and writes evidence exports; this
+//! thread turns each request into one of its calls and reports progress. The UI thread only
+//! sends requests and receives answers, so it never waits on the index.
 //!
 //! Searches supersede each other: the thread drains its queue before each piece of work and
 //! answers only the newest search (and the newest evidence request); re-indexing and exports
 //! are never dropped.
 //!
-//! When the index is up to date, and what to re-index after a save, is `core::index_sync`'s
-//! rule, which the CLI follows too. A damaged index (an error or a panic while reading it) is
-//! answered with an error naming the damage, then set aside and rebuilt: every request gets an
-//! answer, so the UI never waits forever.
+//! A damaged index (an error or a panic while reading it) is answered with an error naming the
+//! damage, then set aside and rebuilt: every request gets an answer, so the UI never waits
+//! forever.
 
-use crate::core::codebook::{Codebook, Theme};
-use crate::core::evidence::{self, EvidenceFormat, EvidenceItem, EvidenceOptions, EvidenceSort};
-use crate::core::export_target::{ExportError, ExportRules};
-use crate::core::index::{panic_message, HitKind, IndexError, Results, SearchIndex};
-use crate::core::index_sync::{self, Check};
-use crate::core::query::{self, QueryError};
+use crate::core::codebook::Theme;
+use crate::core::evidence::{EvidenceItem, EvidenceSort};
+use crate::core::export_target::ExportError;
+use crate::core::index::{panic_message, IndexError, Results};
+use crate::core::query::QueryError;
 use crate::core::session::SessionId;
 use crate::core::store::Store;
+use crate::core::workspace::error::WorkspaceError;
+use crate::core::workspace::index::{ExportFailure, IndexEvent, IndexWorkspace};
 use crossbeam_channel::{Receiver, Sender};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -139,7 +140,7 @@ pub enum IndexResponse {
     },
     Reindexed {
         id: SessionId,
-        result: Result<(), String>,
+        result: Result<(), WorkspaceError>,
     },
     Evidence {
         seq: u64,
@@ -152,15 +153,13 @@ pub enum IndexResponse {
         count: usize,
         deidentified: bool,
         /// `Err(None)`: the file exists and was left alone (ask before replacing it).
-        result: Result<(), Option<String>>,
+        result: Result<(), Option<ExportFailure>>,
     },
 }
 
-struct Worker {
-    store: Arc<Store>,
-    dir: PathBuf,
-    index: Option<SearchIndex>,
-    codebook: Codebook,
+struct Worker<'s> {
+    ix: IndexWorkspace<'s>,
+    /// When the read-only index was last reopened.
     opened_at: Instant,
     /// A state change noticed while handling a request, to report after its answer.
     state_changed: Option<IndexState>,
@@ -225,7 +224,7 @@ impl Failure {
             },
             Failure::Reindex(id) => IndexResponse::Reindexed {
                 id,
-                result: Err(why.to_string()),
+                result: Err(why.into()),
             },
             Failure::Export {
                 path,
@@ -236,7 +235,7 @@ impl Failure {
                 path,
                 count,
                 deidentified: deidentify,
-                result: Err(Some(why.to_string())),
+                result: Err(Some(ExportFailure::Failed(why.to_string()))),
             },
             Failure::Rebuild => IndexResponse::State(IndexState::Unavailable(why.to_string())),
         }
@@ -259,13 +258,10 @@ pub fn spawn<M: Send + 'static>(
         .name("ripple-index".into())
         .spawn(move || {
             let send = |r: IndexResponse| out.send(wrap(r)).is_ok();
-            let codebook = load_codebook(&store);
-            send(IndexResponse::Themes(codebook.themes.clone()));
+            let ix = IndexWorkspace::new(&store, &dir);
+            send(IndexResponse::Themes(ix.codebook().themes.clone()));
             let mut w = Worker {
-                store,
-                dir,
-                index: None,
-                codebook,
+                ix,
                 opened_at: Instant::now(),
                 state_changed: None,
                 damaged: None,
@@ -321,60 +317,20 @@ pub fn spawn<M: Send + 'static>(
         .expect("spawn index thread")
 }
 
-fn load_codebook(store: &Store) -> Codebook {
-    Codebook::load_or_builtin(&store.codebook_path()).unwrap_or_else(|_| Codebook::builtin())
-}
-
-impl Worker {
-    /// Open the index, then bring it up to date with the store (`core::index_sync`, checking
-    /// every file: a note edited outside Ripple since the last run is re-indexed), rebuilding
-    /// it when it is missing, damaged or from another version.
-    fn open(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> IndexState {
-        send(IndexResponse::State(IndexState::Opening));
-        if self.store.is_read_only() {
-            return self.open_read_only();
+/// Index events said to the UI: themes, and rebuilding progress at most every 100 ms.
+fn reporter(send: &dyn Fn(IndexResponse) -> bool) -> impl FnMut(IndexEvent) + '_ {
+    let mut last: Option<Instant> = None;
+    move |event| match event {
+        IndexEvent::Themes(themes) => {
+            send(IndexResponse::Themes(themes.to_vec()));
         }
-        match SearchIndex::open(&self.dir) {
-            Ok((mut ix, health)) => {
-                ix.set_codebook(self.codebook.clone());
-                self.index = Some(ix);
-                let result = if health.needs_rebuild() {
-                    self.rebuild(send)
-                } else {
-                    self.sync(send)
-                };
-                match result {
-                    Ok(()) => IndexState::Ready { read_only: false },
-                    Err(e) => {
-                        self.index = None;
-                        IndexState::Unavailable(format!("updating the index failed: {e}"))
-                    }
-                }
-            }
-            // Another process (a second Ripple, `ripple reindex`) is writing: search read-only.
-            Err(IndexError::Locked(_)) => self.open_read_only(),
-            Err(e) => IndexState::Unavailable(e.to_string()),
+        IndexEvent::Rebuilding { total, .. } => {
+            send(IndexResponse::State(IndexState::Rebuilding {
+                done: 0,
+                total,
+            }));
         }
-    }
-
-    fn open_read_only(&mut self) -> IndexState {
-        match SearchIndex::open_read_only(&self.dir) {
-            Ok(mut ix) => {
-                ix.set_codebook(self.codebook.clone());
-                self.index = Some(ix);
-                self.opened_at = Instant::now();
-                IndexState::Ready { read_only: true }
-            }
-            Err(e) => IndexState::Unavailable(format!(
-                "{e} (another Ripple is writing the index; search works once it has built it)"
-            )),
-        }
-    }
-
-    /// A progress callback reporting `Rebuilding` at most every 100 ms.
-    fn progress(send: &dyn Fn(IndexResponse) -> bool) -> impl FnMut(usize, usize) + '_ {
-        let mut last: Option<Instant> = None;
-        move |done: usize, total: usize| {
+        IndexEvent::Progress { done, total } => {
             if total > 0
                 && (last.is_none_or(|l| l.elapsed() >= Duration::from_millis(100)) || done == total)
             {
@@ -383,98 +339,48 @@ impl Worker {
             }
         }
     }
+}
 
-    /// Re-index exactly what changed in the store since the index last saw it.
-    fn sync(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> Result<(), IndexError> {
-        let ix = self.index.as_mut().expect("index open");
-        index_sync::sync(
-            &self.store,
-            ix,
-            &self.codebook,
-            Check::Full,
-            &mut Self::progress(send),
-        )?;
-        Ok(())
+/// The index's state after an operation that leaves it ready (`Ok(read_only)`) or not.
+fn state(result: Result<bool, WorkspaceError>) -> IndexState {
+    match result {
+        Ok(read_only) => IndexState::Ready { read_only },
+        Err(e) => IndexState::Unavailable(e.to_string()),
     }
+}
 
-    fn rebuild(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> Result<(), IndexError> {
-        send(IndexResponse::State(IndexState::Rebuilding {
-            done: 0,
-            total: self.store.scan().sessions.len(),
-        }));
-        let ix = self.index.as_mut().expect("index open");
-        index_sync::rebuild(&self.store, ix, &self.codebook, &mut Self::progress(send))?;
-        Ok(())
-    }
-
-    /// The index was found damaged while in use: set it aside and rebuild it from the store.
-    fn recover(&mut self, send: &dyn Fn(IndexResponse) -> bool, why: &str) -> IndexState {
-        self.index = None;
-        if self.store.is_read_only() {
-            return IndexState::Unavailable(format!(
-                "the search index is damaged ({why}); another Ripple writes it: restart to rebuild it"
-            ));
-        }
-        match SearchIndex::start_over(&self.dir) {
-            Ok(mut ix) => {
-                ix.set_codebook(self.codebook.clone());
-                self.index = Some(ix);
-                match self.rebuild(send) {
-                    Ok(()) => IndexState::Ready { read_only: false },
-                    Err(e) => {
-                        self.index = None;
-                        IndexState::Unavailable(format!("rebuilding the damaged index failed: {e}"))
-                    }
-                }
-            }
-            Err(e) => IndexState::Unavailable(format!(
-                "the search index is damaged ({why}) and cannot be rebuilt: {e}"
-            )),
-        }
-    }
-
-    /// A read-only index does not see the writer's commits until reopened.
-    fn refresh_read_only(&mut self) {
-        let read_only = self.index.as_ref().is_none_or(|ix| ix.is_read_only());
-        if read_only && self.opened_at.elapsed() >= READ_ONLY_REFRESH {
-            let was_open = self.index.is_some();
-            let state = self.open_read_only();
+impl Worker<'_> {
+    fn open(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> IndexState {
+        send(IndexResponse::State(IndexState::Opening));
+        let opened = self.ix.open(&mut reporter(send));
+        if matches!(opened, Ok(true)) {
             self.opened_at = Instant::now();
-            if !was_open && self.index.is_some() {
+        }
+        state(opened)
+    }
+
+    fn recover(&mut self, send: &dyn Fn(IndexResponse) -> bool, why: &str) -> IndexState {
+        state(self.ix.recover(why, &mut reporter(send)).map(|()| false))
+    }
+
+    /// A read-only index is reopened at most every `READ_ONLY_REFRESH`.
+    fn refresh_read_only(&mut self) {
+        if self.ix.reads_only() && self.opened_at.elapsed() >= READ_ONLY_REFRESH {
+            if self.ix.refresh_read_only() {
                 // The other instance has finished building the index: search works now.
-                self.state_changed = Some(state);
+                self.state_changed = Some(IndexState::Ready { read_only: true });
             }
+            self.opened_at = Instant::now();
         }
     }
 
-    /// The codebook changed: read it again, and rebuild when this instance writes the index.
-    fn codebook_changed(&mut self, send: &dyn Fn(IndexResponse) -> bool) -> IndexState {
-        self.codebook = load_codebook(&self.store);
-        send(IndexResponse::Themes(self.codebook.themes.clone()));
-        match &mut self.index {
-            Some(ix) if !ix.is_read_only() => match self.rebuild(send) {
-                Ok(()) => IndexState::Ready { read_only: false },
-                Err(e) => {
-                    self.index = None;
-                    IndexState::Unavailable(format!("rebuilding failed: {e}"))
-                }
-            },
-            Some(ix) => {
-                ix.set_codebook(self.codebook.clone());
-                IndexState::Ready { read_only: true }
-            }
-            None => IndexState::Unavailable("the search index is not available".into()),
+    /// A search or evidence error; a damaged index is rebuilt after the answer.
+    fn search_error(&mut self, e: WorkspaceError) -> SearchError {
+        if let Some(why) = e.damage() {
+            self.damaged = Some(why.to_string());
         }
-    }
-
-    /// A search or evidence error: a damaged index is rebuilt after the answer.
-    fn search_error(&mut self, e: IndexError) -> SearchError {
         match e {
-            IndexError::Query(e) => SearchError::Query(e),
-            e if e.is_damage() => {
-                self.damaged = Some(e.to_string());
-                SearchError::Other(format!("index damaged: rebuilding ({e})"))
-            }
+            WorkspaceError::Index(IndexError::Query(e)) => SearchError::Query(e),
             e => SearchError::Other(e.to_string()),
         }
     }
@@ -483,14 +389,32 @@ impl Worker {
         match req {
             #[cfg(test)]
             IndexRequest::Panic => panic!("a damaged file"),
-            IndexRequest::Rebuild => IndexResponse::State(self.codebook_changed(send)),
+            IndexRequest::Rebuild => {
+                IndexResponse::State(state(self.ix.codebook_changed(&mut reporter(send))))
+            }
             IndexRequest::Search { seq, query, limit } => {
                 self.refresh_read_only();
-                let result = self.search(&query, limit);
+                let result = match self.ix.search(&query, limit) {
+                    Ok(both) => Ok(Box::new(both)),
+                    Err(e) => Err(self.search_error(e)),
+                };
                 IndexResponse::Searched { seq, query, result }
             }
             IndexRequest::Reindex(id) => {
-                let result = self.reindex(&id);
+                let result = match self.ix.reindex_after_save(&id) {
+                    Ok(became_writable) => {
+                        if became_writable {
+                            self.state_changed = Some(IndexState::Ready { read_only: false });
+                        }
+                        Ok(())
+                    }
+                    Err(e) => {
+                        if let Some(why) = e.damage() {
+                            self.damaged = Some(why.to_string());
+                        }
+                        Err(e)
+                    }
+                };
                 IndexResponse::Reindexed { id, result }
             }
             IndexRequest::Evidence {
@@ -500,7 +424,10 @@ impl Worker {
                 sort,
             } => {
                 self.refresh_read_only();
-                let result = self.evidence(&query, theme, sort);
+                let result = self
+                    .ix
+                    .evidence(&query, theme, sort)
+                    .map_err(|e| self.search_error(e));
                 IndexResponse::Evidence { seq, result }
             }
             IndexRequest::Export {
@@ -510,12 +437,14 @@ impl Worker {
                 deidentify,
             } => {
                 let count = items.len();
-                let (full, result) = match self.export(items, &path, replace, deidentify) {
+                let (full, result) = match self.ix.export(items, &path, replace, deidentify) {
                     Ok(file) => (file, Ok(())),
-                    Err(Ok(ExportError::Exists { path: file })) => (file, Err(None)),
+                    Err(ExportFailure::Refused(ExportError::Exists { path: file })) => {
+                        (file, Err(None))
+                    }
                     Err(e) => (
                         std::path::absolute(&path).unwrap_or_else(|_| path.clone()),
-                        Err(Some(e.map_or_else(|s| s, |e| e.to_string()))),
+                        Err(Some(e)),
                     ),
                 };
                 IndexResponse::Exported {
@@ -526,117 +455,6 @@ impl Worker {
                     result,
                 }
             }
-        }
-    }
-
-    /// Writes an evidence export (see `IndexRequest::Export`) under the export rules (never
-    /// inside the store or the index folder, only to a regular file, an existing one only when
-    /// `replace`). Returns the file written; `Err(Ok(_))` when the rules refused the file,
-    /// `Err(Err(_))` when the export could not be made.
-    fn export(
-        &self,
-        mut items: Vec<EvidenceItem>,
-        path: &Path,
-        replace: bool,
-        deidentify: bool,
-    ) -> Result<PathBuf, Result<ExportError, String>> {
-        let rules = ExportRules::for_store(self.store.root(), &self.dir);
-        // Refused before any work.
-        rules.check(path, replace).map_err(Ok)?;
-        let opts = EvidenceOptions {
-            deidentify,
-            ..EvidenceOptions::default()
-        };
-        if deidentify {
-            // Read at each export, so terms added to ripple.toml meanwhile are used.
-            let terms = evidence::load_redact_terms(self.store.root()).map_err(Err)?;
-            items = items
-                .iter()
-                .map(|i| evidence::deidentified(i, &terms))
-                .collect();
-        }
-        let text = evidence::render(&items, EvidenceFormat::from_path(path), &opts);
-        Ok(rules
-            .write(path, text.as_bytes(), replace)
-            .map_err(Ok)?
-            .file)
-    }
-
-    fn search(
-        &mut self,
-        source: &str,
-        limit: usize,
-    ) -> Result<Box<(Results, Results)>, SearchError> {
-        let q = query::parse(source).map_err(SearchError::Query)?;
-        let ix = self
-            .index
-            .as_ref()
-            .ok_or_else(|| SearchError::Other("the search index is not available".into()))?;
-        let answer = ix
-            .search(&q, HitKind::Passages, limit, 0)
-            .and_then(|p| Ok((p, ix.search(&q, HitKind::Sessions, limit, 0)?)));
-        match answer {
-            Ok(both) => Ok(Box::new(both)),
-            Err(e) => Err(self.search_error(e)),
-        }
-    }
-
-    fn evidence(
-        &mut self,
-        source: &str,
-        theme: Option<String>,
-        sort: EvidenceSort,
-    ) -> Result<Vec<EvidenceItem>, SearchError> {
-        let q = query::parse(source).map_err(SearchError::Query)?;
-        let ix = self
-            .index
-            .as_ref()
-            .ok_or_else(|| SearchError::Other("the search index is not available".into()))?;
-        let opts = EvidenceOptions {
-            query: q,
-            theme,
-            sort,
-            ..EvidenceOptions::default()
-        };
-        evidence::gather(ix, &self.codebook, &opts).map_err(|e| self.search_error(e))
-    }
-
-    fn reindex(&mut self, id: &SessionId) -> Result<(), String> {
-        let read_only = self.index.as_ref().is_none_or(|ix| ix.is_read_only());
-        if read_only && !self.store.is_read_only() {
-            // Another process held the index's writer at start; it may have let go since.
-            match SearchIndex::open(&self.dir) {
-                Ok((mut ix, health)) => {
-                    ix.set_codebook(self.codebook.clone());
-                    self.index = Some(ix);
-                    let caught_up = if health.needs_rebuild() {
-                        // `open` set a damaged index aside: build it again (no progress shown).
-                        self.rebuild(&|_| true)
-                    } else {
-                        self.sync(&|_| true)
-                    };
-                    caught_up.map_err(|e| e.to_string())?;
-                    self.state_changed = Some(IndexState::Ready { read_only: false });
-                }
-                Err(_) => {
-                    return Err(
-                        "another process is writing the index; it catches up at the next start"
-                            .into(),
-                    )
-                }
-            }
-        }
-        let ix = self
-            .index
-            .as_mut()
-            .ok_or_else(|| "the search index is not available".to_string())?;
-        match index_sync::after_write(&self.store, ix, &self.codebook, std::slice::from_ref(id)) {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_damage() => {
-                self.damaged = Some(e.to_string());
-                Err(format!("index damaged: rebuilding ({e})"))
-            }
-            Err(e) => Err(e.to_string()),
         }
     }
 }

@@ -311,14 +311,13 @@ fn io_thread_failed(
         })
     };
     let mut queue: Vec<_> = io_only(app.update(Msg::Terminate, Instant::now())).collect();
-    let mut saved = worker::SavedBases::default();
+    let mut ws = crate::core::workspace::Workspace::new(store, &app.coding.coder);
     // Answers can ask for more (a failed save asks for a draft): a few rounds at most.
     for _ in 0..4 {
         let mut next = Vec::new();
         for r in queue.drain(..) {
-            let coder = app.coding.coder.clone();
             let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                worker::handle(store, &coder, &mut saved, r)
+                worker::handle(&mut ws, r)
             }));
             if let Ok(resp) = answered {
                 next.extend(io_only(app.update(Msg::Io(resp), Instant::now())));

@@ -182,6 +182,10 @@ fn core_files_import_each_other_without_cycles() {
     assert!(has("store", "store::catalog"), "a parent's mod children");
     assert!(has("evidence", "query"), "brace groups");
     assert!(has("exchange::plan", "exchange::guid"), "super:: paths");
+    assert!(
+        has("workspace::codings", "workspace"),
+        "super:: to the parent"
+    );
 
     let mut done = BTreeSet::new();
     for m in files.keys() {
