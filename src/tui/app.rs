@@ -110,7 +110,7 @@ pub struct ListState {
     pub all: Vec<SessionSummary>,
     /// Indices into `all` that pass the filter, in display order.
     pub shown: Vec<usize>,
-    pub filter: String,
+    pub filter: crate::tui::line_input::LineInput,
     pub filter_focus: bool,
     pub selected: usize,
     pub offset: usize,
@@ -129,6 +129,7 @@ impl ListState {
         let keep = self.selected_summary().map(|s| s.meta.id.clone());
         let words: Vec<String> = self
             .filter
+            .text()
             .split_whitespace()
             .map(crate::core::fold::fold)
             .collect();
@@ -497,7 +498,7 @@ impl App {
                 {
                     self.search_paste(&text, ctx, &mut out);
                 } else if self.context() == Context::List {
-                    self.list.filter.push_str(text.trim());
+                    self.list.filter.insert_str(text.trim());
                     self.list.filter_focus = true;
                     self.list.refilter();
                 }
@@ -598,7 +599,7 @@ impl App {
             if let Some(c) = keymap::typed_char(&key) {
                 if self.list.filter_focus || action.is_none() {
                     self.list.filter_focus = true;
-                    self.list.filter.push(c);
+                    self.list.filter.insert(c);
                     self.list.refilter();
                     return;
                 }
@@ -808,7 +809,7 @@ impl App {
                 self.list.refilter();
             }
             Action::Backspace => {
-                self.list.filter.pop();
+                self.list.filter.backspace();
                 self.list.refilter();
             }
             _ => {}

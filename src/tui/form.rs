@@ -3,6 +3,7 @@
 
 use crate::core::fold::fold;
 use crate::core::session::{Participant, SessionMeta, SessionType};
+use crate::tui::line_input::LineInput;
 use chrono::NaiveDate;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,12 +118,10 @@ impl Suggestions {
 
 #[derive(Clone, Debug)]
 pub struct FormState {
-    /// One text per `Field::ALL` entry.
-    pub values: Vec<String>,
+    /// One input per `Field::ALL` entry; the focused one's cursor is the form's.
+    pub inputs: Vec<LineInput>,
     pub session_type: SessionType,
     pub field: usize,
-    /// Cursor in the current field, in chars.
-    pub cursor: usize,
     pub suggestion: usize,
     /// A message for a field whose text cannot be taken (e.g. a bad date).
     pub error: Option<(Field, String)>,
@@ -147,8 +146,7 @@ impl FormState {
             m.tags.join(", "),
         ];
         FormState {
-            cursor: values[0].chars().count(),
-            values,
+            inputs: values.into_iter().map(LineInput::new).collect(),
             session_type: m.session_type,
             field: 0,
             suggestion: 0,
@@ -161,16 +159,21 @@ impl FormState {
     }
 
     pub fn value(&self, f: Field) -> &str {
-        &self.values[f as usize]
+        self.inputs[f as usize].text()
     }
 
-    fn cur_mut(&mut self) -> &mut String {
-        &mut self.values[self.field]
+    /// The focused field's input.
+    pub fn input(&self) -> &LineInput {
+        &self.inputs[self.field]
+    }
+
+    fn cur_mut(&mut self) -> &mut LineInput {
+        &mut self.inputs[self.field]
     }
 
     pub fn focus(&mut self, idx: usize) {
         self.field = idx.min(Field::ALL.len() - 1);
-        self.cursor = self.values[self.field].chars().count();
+        self.cur_mut().end();
         self.suggestion = 0;
     }
 
@@ -187,58 +190,41 @@ impl FormState {
         self.focus(self.field.saturating_sub(1));
     }
 
+    /// Type `c` into the focused field (the session type is chosen, not typed).
     pub fn insert(&mut self, c: char) {
         if self.current() == Field::Type {
             return;
         }
-        let at = self.cursor;
-        let s = self.cur_mut();
-        let b = crate::core::text::char_to_byte(s, at);
-        s.insert(b, c);
-        self.cursor += 1;
+        self.cur_mut().insert(c);
         self.suggestion = 0;
     }
 
     pub fn backspace(&mut self) {
-        if self.current() == Field::Type || self.cursor == 0 {
+        if self.current() == Field::Type {
             return;
         }
-        let at = self.cursor - 1;
-        let s = self.cur_mut();
-        let b = crate::core::text::char_to_byte(s, at);
-        s.remove(b);
-        self.cursor -= 1;
+        self.cur_mut().backspace();
         self.suggestion = 0;
     }
 
     pub fn delete(&mut self) {
-        let at = self.cursor;
-        let s = self.cur_mut();
-        if at < s.chars().count() {
-            let b = crate::core::text::char_to_byte(s, at);
-            s.remove(b);
+        if self.current() == Field::Type {
+            return;
         }
+        self.cur_mut().delete();
     }
 
     pub fn delete_word_back(&mut self) {
-        while self.cursor > 0 && self.char_before().is_some_and(char::is_whitespace) {
-            self.backspace();
+        if self.current() == Field::Type {
+            return;
         }
-        while self.cursor > 0 && self.char_before().is_some_and(|c| !c.is_whitespace()) {
-            self.backspace();
-        }
-    }
-
-    fn char_before(&self) -> Option<char> {
-        self.values[self.field]
-            .chars()
-            .nth(self.cursor.checked_sub(1)?)
+        self.cur_mut().delete_word_back();
+        self.suggestion = 0;
     }
 
     pub fn clear(&mut self) {
         if self.current() != Field::Type {
             self.cur_mut().clear();
-            self.cursor = 0;
         }
     }
 
@@ -246,7 +232,7 @@ impl FormState {
         if self.current() == Field::Type {
             self.cycle_type(-1);
         } else {
-            self.cursor = self.cursor.saturating_sub(1);
+            self.cur_mut().left();
         }
     }
 
@@ -254,19 +240,19 @@ impl FormState {
     pub fn right(&mut self, suggestions: &Suggestions) {
         if self.current() == Field::Type {
             self.cycle_type(1);
-        } else if self.cursor >= self.values[self.field].chars().count() {
+        } else if self.input().at_end() {
             self.accept(suggestions);
         } else {
-            self.cursor += 1;
+            self.cur_mut().right();
         }
     }
 
     pub fn home(&mut self) {
-        self.cursor = 0;
+        self.cur_mut().home();
     }
 
     pub fn end(&mut self) {
-        self.cursor = self.values[self.field].chars().count();
+        self.cur_mut().end();
     }
 
     pub fn cycle_type(&mut self, step: isize) {
@@ -277,16 +263,16 @@ impl FormState {
             .unwrap_or(0) as isize;
         let n = all.len() as isize;
         self.session_type = all[((i + step).rem_euclid(n)) as usize];
-        self.values[Field::Type as usize] = self.session_type.label().to_string();
+        self.inputs[Field::Type as usize].set(self.session_type.label());
     }
 
     /// The part of the field being completed: the whole field, or its last comma-separated item.
     fn completing(&self) -> &str {
-        let v = &self.values[self.field];
+        let v = self.input().text();
         if self.current().is_list() {
             v.rsplit(',').next().unwrap_or("").trim_start()
         } else {
-            v.as_str()
+            v
         }
     }
 
@@ -329,18 +315,17 @@ impl FormState {
         else {
             return;
         };
-        let field = self.current();
-        let v = &mut self.values[self.field];
-        if field.is_list() {
+        let v = self.input().text();
+        let taken = if self.current().is_list() {
             let keep = match v.rfind(',') {
                 Some(i) => format!("{}, ", v[..i].trim_end()),
                 None => String::new(),
             };
-            *v = format!("{keep}{choice}");
+            format!("{keep}{choice}")
         } else {
-            *v = choice;
-        }
-        self.cursor = v.chars().count();
+            choice
+        };
+        self.cur_mut().set(taken);
         self.suggestion = 0;
     }
 
@@ -459,8 +444,8 @@ mod tests {
         let mut meta = SessionMeta::new_today("x");
         let old = meta.date;
         let mut f = FormState::from_meta(&meta);
-        f.values[Field::Date as usize] = "2026-13-40".into();
-        f.values[Field::Title as usize] = "Joint coaching".into();
+        f.inputs[Field::Date as usize].set("2026-13-40");
+        f.inputs[Field::Title as usize].set("Joint coaching");
         f.apply_to(&mut meta);
         assert_eq!(meta.date, old);
         assert_eq!(meta.title, "Joint coaching");

@@ -4,8 +4,10 @@
 //!
 //! The cursor counts chars (code points), the offset unit used everywhere in Ripple.
 
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::Span;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineInput {
@@ -136,6 +138,29 @@ impl LineInput {
         self.cursor = i;
     }
 
+    /// Put the cursor at char `at` (clamped to the text).
+    pub fn set_cursor(&mut self, at: usize) {
+        self.cursor = at.min(self.len());
+    }
+
+    /// Terminal columns taken by the first `ch` chars (CJK and emoji take two).
+    pub fn width_to(&self, ch: usize) -> usize {
+        self.text[..self.byte(ch)].width()
+    }
+
+    /// Terminal columns taken by chars `[from, to)`.
+    pub fn width_of(&self, from: usize, to: usize) -> usize {
+        self.text[self.byte(from)..self.byte(to.max(from))].width()
+    }
+
+    /// Where the terminal cursor goes when the input is drawn in `area` after `prefix`
+    /// columns of label; None when it falls outside the area.
+    pub fn caret_position(&self, area: Rect, prefix: usize) -> Option<Position> {
+        let x = area.x as usize + prefix + self.width_to(self.cursor);
+        (x < (area.x + area.width) as usize && area.height > 0)
+            .then(|| Position::new(x as u16, area.y))
+    }
+
     pub fn home(&mut self) {
         self.cursor = 0;
     }
@@ -223,6 +248,22 @@ mod tests {
         assert_eq!(i.cursor(), "agency:\"La Casa\"".chars().count());
         i.home();
         assert!(!i.delete_word_back(), "nothing before the start");
+    }
+
+    #[test]
+    fn the_caret_column_counts_wide_chars_twice() {
+        let mut i = LineInput::new("家族 ok");
+        assert_eq!(i.width_to(i.cursor()), 7);
+        assert_eq!(i.width_of(0, 2), 4);
+        let area = Rect::new(3, 5, 20, 1);
+        assert_eq!(i.caret_position(area, 2), Some(Position::new(12, 5)));
+        i.set_cursor(1);
+        assert_eq!(i.caret_position(area, 2), Some(Position::new(7, 5)));
+        assert_eq!(
+            i.caret_position(Rect::new(3, 5, 4, 1), 2),
+            None,
+            "off the edge"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::tui::effect::{Effect, Effects};
 use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError, SEARCH_PAGE};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::layout;
+use crate::tui::line_input::LineInput;
 use crate::tui::worker::Request;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
@@ -31,9 +32,8 @@ pub type NoteHits = (SessionId, u64, Vec<(usize, usize)>);
 
 #[derive(Debug)]
 pub struct SearchState {
-    pub input: String,
-    /// Cursor in the input, in chars.
-    pub cursor: usize,
+    /// The query as typed.
+    pub input: LineInput,
     /// The newest search sent to the index thread.
     pub sent_seq: u64,
     /// The search whose results are on screen.
@@ -64,8 +64,7 @@ pub struct SearchState {
 impl Default for SearchState {
     fn default() -> Self {
         SearchState {
-            input: String::new(),
-            cursor: 0,
+            input: LineInput::default(),
             sent_seq: 0,
             shown_seq: 0,
             shown_query: String::new(),
@@ -107,56 +106,6 @@ impl SearchState {
         self.results_of(self.kind)?.hits.get(self.selected_index())
     }
 
-    fn byte_at(&self, char_idx: usize) -> usize {
-        self.input
-            .char_indices()
-            .nth(char_idx)
-            .map_or(self.input.len(), |(b, _)| b)
-    }
-
-    fn input_len(&self) -> usize {
-        self.input.chars().count()
-    }
-
-    /// Insert at the cursor.
-    pub fn insert(&mut self, text: &str) {
-        let at = self.byte_at(self.cursor);
-        self.input.insert_str(at, text);
-        self.cursor += text.chars().count();
-    }
-
-    /// Delete the chars in `[from, to)`; returns whether anything went.
-    fn remove(&mut self, from: usize, to: usize) -> bool {
-        if from >= to {
-            return false;
-        }
-        let (a, b) = (self.byte_at(from), self.byte_at(to));
-        self.input.replace_range(a..b, "");
-        self.cursor = from;
-        true
-    }
-
-    pub fn backspace(&mut self) -> bool {
-        self.remove(self.cursor.saturating_sub(1), self.cursor)
-    }
-
-    pub fn delete(&mut self) -> bool {
-        self.remove(self.cursor, (self.cursor + 1).min(self.input_len()))
-    }
-
-    /// Delete the word before the cursor (and the spaces after it).
-    pub fn delete_word_back(&mut self) -> bool {
-        let chars: Vec<char> = self.input.chars().collect();
-        let mut i = self.cursor;
-        while i > 0 && chars[i - 1].is_whitespace() {
-            i -= 1;
-        }
-        while i > 0 && !chars[i - 1].is_whitespace() {
-            i -= 1;
-        }
-        self.remove(i, self.cursor)
-    }
-
     /// Whether results for the newest query are still on their way.
     pub fn pending(&self) -> bool {
         self.sent_seq != self.shown_seq && self.error.is_none()
@@ -189,7 +138,7 @@ impl SearchState {
             Ok(r) => {
                 // An input that does not parse keeps its error: these results are for an
                 // earlier, good query and stay on screen as the last good ones.
-                if query == self.input {
+                if query == self.input.text() {
                     self.error = None;
                 }
                 let same_query = query == self.shown_query;
@@ -232,7 +181,7 @@ impl SearchState {
                 self.clamp();
             }
             Err(SearchError::Query(e)) => {
-                if seq != self.sent_seq || query != self.input {
+                if seq != self.sent_seq || query != self.input.text() {
                     return false;
                 }
                 self.error = Some(e);
@@ -268,7 +217,7 @@ impl SearchState {
             return false;
         };
         let loaded = r.hits.len();
-        self.shown_query == self.input
+        self.shown_query == self.input.text()
             && loaded < r.total
             && self.limit <= loaded
             && self.selected[kind_slot(self.kind)] + 1 >= loaded
@@ -442,10 +391,10 @@ impl App {
     /// Send the current input to the index thread, unless it does not parse (then the error
     /// shows at once and the last good results stay).
     pub fn send_search(&mut self, out: &mut Effects) {
-        match query::parse(&self.search.input) {
+        match query::parse(self.search.input.text()) {
             Ok(_) => {
                 let s = &mut self.search;
-                if s.input != s.shown_query {
+                if s.input.text() != s.shown_query {
                     // Another query starts again at one page.
                     s.limit = SEARCH_PAGE;
                 }
@@ -453,7 +402,7 @@ impl App {
                 s.sent_seq += 1;
                 out.push(IndexRequest::Search {
                     seq: s.sent_seq,
-                    query: s.input.clone(),
+                    query: s.input.text().to_string(),
                     limit: s.limit,
                 });
             }
@@ -482,7 +431,7 @@ impl App {
             Screen::List
         };
         ev.source = if from == Screen::Search {
-            EvidenceSource::Query(self.search.input.clone())
+            EvidenceSource::Query(self.search.input.text().to_string())
         } else {
             // Start on the first theme of the codebook.
             EvidenceSource::Theme(self.search.themes.first().map(|t| t.key.clone()))
@@ -513,7 +462,7 @@ impl App {
     pub fn search_typed(&mut self, c: char, ctx: Context, out: &mut Effects) {
         match ctx {
             Context::Search => {
-                self.search.insert(c.encode_utf8(&mut [0; 4]));
+                self.search.input.insert(c);
                 self.send_search(out);
             }
             Context::ExportPrompt => {
@@ -533,7 +482,7 @@ impl App {
             .collect();
         match ctx {
             Context::Search => {
-                self.search.insert(&line);
+                self.search.input.insert_str(&line);
                 self.send_search(out);
             }
             Context::ExportPrompt => {
@@ -577,42 +526,19 @@ impl App {
                     HitKind::Sessions => HitKind::Passages,
                 }
             }
-            Action::Backspace if self.search.backspace() => self.send_search(out),
-            Action::Delete if self.search.delete() => self.send_search(out),
-            Action::DeleteWordBack if self.search.delete_word_back() => self.send_search(out),
+            Action::Backspace if self.search.input.backspace() => self.send_search(out),
+            Action::Delete if self.search.input.delete() => self.send_search(out),
+            Action::DeleteWordBack if self.search.input.delete_word_back() => self.send_search(out),
             Action::ClearFilter => {
                 self.search.input.clear();
-                self.search.cursor = 0;
                 self.send_search(out);
             }
-            Action::Left(_) => self.search.cursor = self.search.cursor.saturating_sub(1),
-            Action::Right(_) => {
-                self.search.cursor = (self.search.cursor + 1).min(self.search.input_len())
-            }
-            Action::WordLeft(_) => {
-                let chars: Vec<char> = self.search.input.chars().collect();
-                let mut i = self.search.cursor;
-                while i > 0 && chars[i - 1].is_whitespace() {
-                    i -= 1;
-                }
-                while i > 0 && !chars[i - 1].is_whitespace() {
-                    i -= 1;
-                }
-                self.search.cursor = i;
-            }
-            Action::WordRight(_) => {
-                let chars: Vec<char> = self.search.input.chars().collect();
-                let mut i = self.search.cursor;
-                while i < chars.len() && chars[i].is_whitespace() {
-                    i += 1;
-                }
-                while i < chars.len() && !chars[i].is_whitespace() {
-                    i += 1;
-                }
-                self.search.cursor = i;
-            }
-            Action::LineStart(_) => self.search.cursor = 0,
-            Action::LineEnd(_) => self.search.cursor = self.search.input_len(),
+            Action::Left(_) => self.search.input.left(),
+            Action::Right(_) => self.search.input.right(),
+            Action::WordLeft(_) => self.search.input.word_left(),
+            Action::WordRight(_) => self.search.input.word_right(),
+            Action::LineStart(_) => self.search.input.home(),
+            Action::LineEnd(_) => self.search.input.end(),
             Action::OpenResult => {
                 if let Some(hit) = self.search.selected_hit() {
                     let jump = jump_for(hit);
@@ -1083,7 +1009,7 @@ mod tests {
             };
             Box::new((r, Results::default()))
         };
-        s.input = "same".into();
+        s.input.set("same");
         s.accept(1, "same".into(), Ok(with(&["ana", "chen"])));
         s.move_selection(1);
         assert_eq!(s.selected_hit().unwrap().coder, "chen");
@@ -1093,7 +1019,7 @@ mod tests {
         assert_eq!(s.selected_hit().unwrap().coder, "chen");
         // A new query starts at the top.
         s.sent_seq = 3;
-        s.input = "other".into();
+        s.input.set("other");
         s.accept(3, "other".into(), Ok(with(&["chen", "ana"])));
         assert_eq!(s.selected_index(), 0);
     }
@@ -1121,9 +1047,9 @@ mod tests {
             sent_seq: 1,
             ..SearchState::default()
         };
-        s.input = "trust".into();
+        s.input.set("trust");
         s.accept(1, "trust".into(), Ok(results(4)));
-        s.input = "theme:nope".into();
+        s.input.set("theme:nope");
         s.sent_seq = 2;
         let e = QueryError {
             message: "unknown theme".into(),
@@ -1233,7 +1159,7 @@ mod tests {
         press(&mut app, KeyCode::Char('/'), NONE);
         assert_eq!(app.screen, Screen::Search);
         press(&mut app, KeyCode::Char('q'), NONE);
-        assert_eq!(app.search.input, "q", "q types in the query");
+        assert_eq!(app.search.input.text(), "q", "q types in the query");
         assert_eq!(app.quit, Quit::No);
         press(&mut app, KeyCode::Char('t'), CTRL);
         assert_eq!(app.search.kind, HitKind::Sessions);
@@ -1244,7 +1170,7 @@ mod tests {
         assert_eq!(app.evidence.source, EvidenceSource::Query("q".into()));
         press(&mut app, KeyCode::Esc, NONE);
         assert_eq!(app.screen, Screen::Search);
-        assert_eq!(app.search.input, "q", "the query is kept");
+        assert_eq!(app.search.input.text(), "q", "the query is kept");
         press(&mut app, KeyCode::Esc, NONE);
         assert_eq!(app.screen, Screen::List);
         press(&mut app, KeyCode::Char('e'), NONE);
@@ -1314,19 +1240,19 @@ mod tests {
     #[test]
     fn the_query_is_edited_at_the_cursor() {
         let mut s = SearchState::default();
-        s.insert("trust agency:La");
-        s.cursor = 6;
-        s.insert("é ");
-        assert_eq!(s.input, "trust é agency:La");
-        assert_eq!(s.cursor, 8);
-        assert!(s.backspace());
-        assert!(s.delete_word_back());
-        assert_eq!(s.input, "trust agency:La");
-        assert_eq!(s.cursor, 6);
-        assert!(s.delete());
-        assert_eq!(s.input, "trust gency:La");
-        s.cursor = 0;
-        assert!(!s.backspace());
+        s.input.insert_str("trust agency:La");
+        s.input.set_cursor(6);
+        s.input.insert_str("é ");
+        assert_eq!(s.input.text(), "trust é agency:La");
+        assert_eq!(s.input.cursor(), 8);
+        assert!(s.input.backspace());
+        assert!(s.input.delete_word_back());
+        assert_eq!(s.input.text(), "trust agency:La");
+        assert_eq!(s.input.cursor(), 6);
+        assert!(s.input.delete());
+        assert_eq!(s.input.text(), "trust gency:La");
+        s.input.set_cursor(0);
+        assert!(!s.input.backspace());
     }
 
     #[test]

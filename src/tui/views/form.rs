@@ -8,7 +8,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
-use unicode_width::UnicodeWidthStr;
 
 // Each field takes two rows (label, value), as `layout::form_field_at` counts them;
 // suggestions open under the focused one.
@@ -68,8 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                     spans.push(Span::styled(rest, pal.ghost()));
                 }
             }
-            let before: String = value.chars().take(f.cursor).collect();
-            let x = inner.x + 1 + before.width() as u16;
+            let x = inner.x + 1 + f.input().width_to(f.input().cursor()) as u16;
             let y = inner.y + lines.len() as u16;
             cursor = Some((x.min(inner.right().saturating_sub(1)), y));
         }

@@ -51,12 +51,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     } else {
         Line::from(vec![
             Span::styled(" Filter: ", pal.key()),
-            Span::raw(list.filter.clone()),
+            Span::raw(list.filter.text().to_string()),
         ])
     };
     frame.render_widget(Paragraph::new(filter_line), a.filter);
     if list.filter_focus {
-        let x = a.filter.x + 9 + unicode_width::UnicodeWidthStr::width(list.filter.as_str()) as u16;
+        let x = a.filter.x + 9 + list.filter.width_to(list.filter.cursor()) as u16;
         frame.set_cursor_position((x.min(a.filter.right().saturating_sub(1)), a.filter.y));
     }
 

@@ -10,7 +10,7 @@ use crate::tui::search::{index_label, thousands, SearchState};
 use crate::tui::text_view::contrast_text;
 use crate::tui::theme::Palette;
 use crate::tui::views::status;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -164,15 +164,8 @@ fn facet_lines<'a>(f: &FacetCounts, pal: &Palette) -> Vec<Line<'a>> {
 /// The message line: the query error with a caret under it, or a summary.
 fn message_line<'a>(s: &SearchState, pal: &Palette) -> Line<'a> {
     if let Some(e) = &s.error {
-        let chars: Vec<char> = s.input.chars().collect();
-        let before: String = chars.iter().take(e.start).collect();
-        let marked: String = chars
-            .iter()
-            .skip(e.start)
-            .take(e.end.saturating_sub(e.start))
-            .collect();
-        let pad = PROMPT.width() + before.width();
-        let carets = "^".repeat(marked.width().max(1));
+        let pad = PROMPT.width() + s.input.width_to(e.start);
+        let carets = "^".repeat(s.input.width_of(e.start, e.end).max(1));
         return Line::from(vec![
             Span::raw(" ".repeat(pad)),
             Span::styled(format!("{carets} {}", e.message), pal.error()),
@@ -212,14 +205,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(PROMPT, pal.key()),
-            Span::raw(s.input.clone()),
+            Span::raw(s.input.text().to_string()),
         ])),
         input,
     );
-    let before: String = s.input.chars().take(s.cursor).collect();
-    let cx = input.x + (PROMPT.width() + before.width()) as u16;
-    if cx < input.x + input.width {
-        frame.set_cursor_position(Position::new(cx, input.y));
+    if let Some(p) = s.input.caret_position(input, PROMPT.width()) {
+        frame.set_cursor_position(p);
     }
     frame.render_widget(Paragraph::new(message_line(s, pal)), message);
 
