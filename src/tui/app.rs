@@ -5,18 +5,37 @@
 use crate::core::coding::CoderSessionFile;
 use crate::core::document::NoteDocument;
 use crate::core::session::{Session, SessionId, SessionMeta};
-use crate::core::store::{BaseCopy, FileStamp, RecoverySource, SessionSummary};
+use crate::core::store::{BaseCopy, FileStamp, RecoverySource};
+use crate::tui::component::{Command, Ctx};
+pub use crate::tui::component::{Screen, Status, StatusKind};
 use crate::tui::effect::{Effect, Effects};
-use crate::tui::form::{Field, FormState, Suggestions};
+use crate::tui::form::{Field, FormState};
 use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
+use crate::tui::list::SessionList;
 use crate::tui::search::{EvidenceState, SearchState};
 use crate::tui::text_view::TextViewState;
 use crate::tui::worker::{DraftOf, Loaded, Recovered, Request, Response};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 use std::time::{Duration, Instant};
+
+/// A component's `Ctx` from the app's fields (a macro, so that the component, itself a field,
+/// can be borrowed beside them).
+macro_rules! ctx {
+    ($app:ident, $out:ident, $commands:ident) => {
+        Ctx {
+            now: $app.now,
+            size: $app.size,
+            read_only: $app.read_only.as_deref(),
+            effects: $out,
+            status: &mut $app.status,
+            commands: &mut $commands,
+            clipboard: &mut $app.clipboard,
+        }
+    };
+}
 
 /// Typing pauses this long before an autosave.
 pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(1500);
@@ -50,15 +69,6 @@ pub enum Msg {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Screen {
-    List,
-    Note,
-    Search,
-    Evidence,
-    Codebook,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
     Editor,
     Form,
@@ -80,19 +90,6 @@ pub enum Overlay {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusKind {
-    Info,
-    Ok,
-    Error,
-}
-
-#[derive(Clone, Debug)]
-pub struct Status {
-    pub text: String,
-    pub kind: StatusKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quit {
     No,
     /// Leave once the pending save has landed.
@@ -103,66 +100,6 @@ pub enum Quit {
     /// a draft either: leaving loses it, so it takes two more quits (the next one only asks).
     Unkept,
     Now,
-}
-
-#[derive(Debug, Default)]
-pub struct ListState {
-    pub all: Vec<SessionSummary>,
-    /// Indices into `all` that pass the filter, in display order.
-    pub shown: Vec<usize>,
-    pub filter: crate::tui::line_input::LineInput,
-    pub filter_focus: bool,
-    pub selected: usize,
-    pub offset: usize,
-    pub loaded: bool,
-    pub suggestions: Suggestions,
-}
-
-impl ListState {
-    pub fn selected_summary(&self) -> Option<&SessionSummary> {
-        self.shown.get(self.selected).map(|&i| &self.all[i])
-    }
-
-    /// Re-filter: every word of the filter must occur (accent- and case-insensitively) in the
-    /// title, date, type, agencies, county, facilitator or tags.
-    pub fn refilter(&mut self) {
-        let keep = self.selected_summary().map(|s| s.meta.id.clone());
-        let words: Vec<String> = self
-            .filter
-            .text()
-            .split_whitespace()
-            .map(crate::core::fold::fold)
-            .collect();
-        self.shown = self
-            .all
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                if words.is_empty() {
-                    return true;
-                }
-                let hay = crate::core::fold::fold(&format!(
-                    "{} {} {} {} {} {} {} {}",
-                    s.meta.title,
-                    s.meta.date,
-                    s.meta.session_type.label(),
-                    s.meta.agencies.join(" "),
-                    s.meta.county,
-                    s.meta.facilitator,
-                    s.meta.tags.join(" "),
-                    s.meta.id
-                ));
-                words.iter().all(|w| hay.contains(w.as_str()))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        self.selected = keep
-            .and_then(|id| self.shown.iter().position(|&i| self.all[i].meta.id == id))
-            .unwrap_or(0);
-        if self.selected >= self.shown.len() {
-            self.selected = self.shown.len().saturating_sub(1);
-        }
-    }
 }
 
 /// The open note's file, as Ripple last saw it.
@@ -352,7 +289,7 @@ pub struct App {
     pub read_only: Option<String>,
     pub no_color: bool,
     pub screen: Screen,
-    pub list: ListState,
+    pub list: SessionList,
     pub note: Option<NoteState>,
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
@@ -398,7 +335,7 @@ impl App {
             read_only,
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             screen: Screen::List,
-            list: ListState::default(),
+            list: SessionList::default(),
             note: None,
             overlay: None,
             status: None,
@@ -498,9 +435,7 @@ impl App {
                 {
                     self.search_paste(&text, ctx, &mut out);
                 } else if self.context() == Context::List {
-                    self.list.filter.insert_str(text.trim());
-                    self.list.filter_focus = true;
-                    self.list.refilter();
+                    self.list.paste(&text);
                 }
             }
             Msg::Resize(w, h) => self.size = (w, h),
@@ -597,10 +532,7 @@ impl App {
         // has focus every printable key goes to it.
         if ctx == Context::List {
             if let Some(c) = keymap::typed_char(&key) {
-                if self.list.filter_focus || action.is_none() {
-                    self.list.filter_focus = true;
-                    self.list.filter.insert(c);
-                    self.list.refilter();
+                if self.list.typed(c, action.is_some()).consumed() {
                     return;
                 }
             }
@@ -658,7 +590,11 @@ impl App {
             Action::OpenSearch => self.open_search(out),
             Action::OpenEvidence => self.open_evidence(out),
             _ => match ctx {
-                Context::List => self.list_action(action, out),
+                Context::List => {
+                    let mut commands = Vec::new();
+                    self.list.handle(action, &mut ctx!(self, out, commands));
+                    self.run_commands(commands, out);
+                }
                 Context::Editor => self.editor_action(action, out),
                 Context::Form => self.form_action(action, out),
                 Context::Help => self.help_action(action),
@@ -697,11 +633,7 @@ impl App {
         }
         match self.screen {
             Screen::List => {
-                if !self.list.filter.is_empty() || self.list.filter_focus {
-                    self.list.filter.clear();
-                    self.list.filter_focus = false;
-                    self.list.refilter();
-                }
+                self.list.back();
             }
             Screen::Note => {
                 if let Some(n) = &mut self.note {
@@ -787,41 +719,17 @@ impl App {
 
     // ---- list ----
 
-    fn list_action(&mut self, action: Action, out: &mut Effects) {
-        let page = self.size.1.saturating_sub(6).max(1) as usize;
-        let n = self.list.shown.len();
-        let sel = &mut self.list.selected;
-        match action {
-            Action::Up => *sel = sel.saturating_sub(1),
-            Action::Down => *sel = (*sel + 1).min(n.saturating_sub(1)),
-            Action::PageUp => *sel = sel.saturating_sub(page),
-            Action::PageDown => *sel = (*sel + page).min(n.saturating_sub(1)),
-            Action::First => *sel = 0,
-            Action::Last => *sel = n.saturating_sub(1),
-            Action::OpenSession => {
-                self.list.filter_focus = false;
-                self.open_selected(out);
+    /// Carry out what components asked for.
+    fn run_commands(&mut self, commands: Vec<Command>, out: &mut Effects) {
+        for c in commands {
+            match c {
+                Command::Open(id) => {
+                    self.opening = Some(id.clone());
+                    out.push(Request::Load(id));
+                }
+                Command::NewSession => self.new_session(),
+                Command::OpenAt { jump, title, from } => self.open_at(jump, &title, from, out),
             }
-            Action::NewSession => self.new_session(),
-            Action::FocusFilter => self.list.filter_focus = true,
-            Action::ClearFilter => {
-                self.list.filter.clear();
-                self.list.refilter();
-            }
-            Action::Backspace => {
-                self.list.filter.backspace();
-                self.list.refilter();
-            }
-            _ => {}
-        }
-    }
-
-    fn open_selected(&mut self, out: &mut Effects) {
-        if let Some(s) = self.list.selected_summary() {
-            let id = s.meta.id.clone();
-            self.opening = Some(id.clone());
-            self.info(format!("Opening {}…", s.meta.title));
-            out.push(Request::Load(id));
         }
     }
 
@@ -998,26 +906,12 @@ impl App {
     // ---- mouse ----
 
     fn on_mouse(&mut self, m: MouseEvent, out: &mut Effects) {
-        let area = layout::screen(self.size);
         let pos = Position::new(m.column, m.row);
         match self.screen {
             Screen::List => {
-                let table = layout::list_table_body(area);
-                match m.kind {
-                    MouseEventKind::ScrollDown => self.list_action(Action::Down, out),
-                    MouseEventKind::ScrollUp => self.list_action(Action::Up, out),
-                    MouseEventKind::Down(MouseButton::Left) if table.contains(pos) => {
-                        let row = self.list.offset + (m.row - table.y) as usize;
-                        if row < self.list.shown.len() {
-                            if row == self.list.selected {
-                                self.open_selected(out);
-                            } else {
-                                self.list.selected = row;
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+                let mut commands = Vec::new();
+                self.list.mouse(m, &mut ctx!(self, out, commands));
+                self.run_commands(commands, out);
             }
             Screen::Codebook => {}
             Screen::Note => {
@@ -1289,11 +1183,7 @@ impl App {
             Response::Scanned(scan, drafts, coding_drafts) => {
                 self.last_scan = self.now;
                 self.problems = scan.problems.iter().map(|p| p.to_string()).collect();
-                self.list.suggestions =
-                    Suggestions::from_metas(scan.sessions.iter().map(|s| &*s.meta));
-                self.list.all = scan.sessions;
-                self.list.loaded = true;
-                self.list.refilter();
+                self.list.scanned(scan.sessions);
                 let new_drafts = drafts.len() > self.drafts.len();
                 self.drafts = drafts;
                 let new_coding_drafts = coding_drafts

@@ -4,12 +4,14 @@
 
 pub mod app;
 pub mod coding;
+pub mod component;
 pub mod effect;
 pub mod form;
 pub mod index_worker;
 pub mod keymap;
 pub mod layout;
 pub mod line_input;
+pub mod list;
 pub mod search;
 pub mod settle;
 pub mod text_view;

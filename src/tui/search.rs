@@ -19,13 +19,7 @@ use ratatui::layout::Position;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-/// Where to put the cursor and what to highlight once a note asked for from a result opens.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Jump {
-    pub id: SessionId,
-    pub cursor: usize,
-    pub hits: Vec<(usize, usize)>,
-}
+pub use crate::tui::component::Jump;
 
 /// Highlights in a note: (session, editor version they are valid for, ranges in chars).
 pub type NoteHits = (SessionId, u64, Vec<(usize, usize)>);
@@ -550,7 +544,7 @@ impl App {
         }
     }
 
-    fn open_at(&mut self, jump: Jump, title: &str, from: Screen, out: &mut Effects) {
+    pub(crate) fn open_at(&mut self, jump: Jump, title: &str, from: Screen, out: &mut Effects) {
         self.opening = Some(jump.id.clone());
         out.push(Request::Load(jump.id.clone()));
         self.search.jump = Some(jump);

@@ -1,0 +1,114 @@
+//! The component model, as in gitui: each screen, pane and overlay owns its state and handles
+//! the actions routed to it, answering whether it used them (`Outcome`). What a component needs
+//! from outside itself goes through its `Ctx`: effects for the IO and index threads, the status
+//! line, and `Command`s for the app (things that cross components, such as opening a note from
+//! a search result). `App` routes messages to the focused component and carries out commands;
+//! it owns nothing the components own.
+//!
+//! Components never import `app`: they see the world only through `Ctx`.
+
+use crate::core::session::SessionId;
+use crate::tui::effect::Effects;
+use std::time::Instant;
+
+/// Whether a component used an action (gitui's `EventState`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Consumed,
+    NotConsumed,
+}
+
+impl Outcome {
+    pub fn consumed(self) -> bool {
+        self == Outcome::Consumed
+    }
+}
+
+/// The screens the app shows, one at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    List,
+    Note,
+    Search,
+    Evidence,
+    Codebook,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Ok,
+    Error,
+}
+
+/// The message on the status line.
+#[derive(Clone, Debug)]
+pub struct Status {
+    pub text: String,
+    pub kind: StatusKind,
+}
+
+/// Where to put the cursor and what to highlight once a note asked for from a result opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Jump {
+    pub id: SessionId,
+    pub cursor: usize,
+    /// Ranges to highlight, in chars.
+    pub hits: Vec<(usize, usize)>,
+}
+
+/// What a component asks of the app: work that crosses components.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Open a session from the list.
+    Open(SessionId),
+    /// Start a new session.
+    NewSession,
+    /// Open a session from a result (closing the open note first), put the cursor at `jump`
+    /// when it arrives, and come back to `from` when it is closed.
+    OpenAt {
+        jump: Jump,
+        title: String,
+        from: Screen,
+    },
+}
+
+/// What a component's handler may reach outside itself.
+pub struct Ctx<'a> {
+    /// When the message being handled arrived.
+    pub now: Instant,
+    /// The terminal's size.
+    pub size: (u16, u16),
+    /// Why the store cannot be written, if it cannot.
+    pub read_only: Option<&'a str>,
+    pub effects: &'a mut Effects,
+    pub status: &'a mut Option<Status>,
+    pub commands: &'a mut Vec<Command>,
+    /// Text cut or copied, for pasting inside Ripple.
+    pub clipboard: &'a mut String,
+}
+
+impl Ctx<'_> {
+    pub fn say(&mut self, kind: StatusKind, text: impl Into<String>) {
+        *self.status = Some(Status {
+            text: text.into(),
+            kind,
+        });
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.say(StatusKind::Info, text);
+    }
+
+    pub fn ok(&mut self, text: impl Into<String>) {
+        self.say(StatusKind::Ok, text);
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.say(StatusKind::Error, text);
+    }
+
+    pub fn command(&mut self, c: Command) {
+        self.commands.push(c);
+    }
+}
