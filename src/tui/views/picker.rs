@@ -124,8 +124,8 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         .border_style(pal.focus_border());
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let before: String = p.text.chars().take(p.cursor).collect();
-    let after: String = p.text.chars().skip(p.cursor).collect();
+    let before: String = p.input.text().chars().take(p.input.cursor()).collect();
+    let after: String = p.input.text().chars().skip(p.input.cursor()).collect();
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(vec![Span::raw(before.clone()), Span::raw(after)]),
