@@ -40,6 +40,9 @@ pub struct Prompt {
     pub title: String,
     /// The text typed and its cursor.
     pub input: LineInput,
+    /// The text the prompt opened with: a memo written elsewhere may hold line breaks, which
+    /// the one-line input shows as spaces; accepted unchanged, the memo keeps them.
+    original: String,
 }
 
 impl Prompt {
@@ -49,6 +52,16 @@ impl Prompt {
             purpose,
             title: title.into(),
             input: LineInput::new(text),
+            original: text.to_string(),
+        }
+    }
+
+    /// What Enter takes: the text typed, trimmed; the original when nothing was changed.
+    pub fn text(&self) -> String {
+        if self.input.text() == LineInput::new(self.original.as_str()).text() {
+            self.original.trim().to_string()
+        } else {
+            self.input.text().trim().to_string()
         }
     }
 }
@@ -82,7 +95,7 @@ impl App {
     }
 
     pub(super) fn prompt_done(&mut self, p: Prompt, out: &mut Effects) {
-        let text = p.input.text().trim().to_string();
+        let text = p.text();
         match p.purpose {
             PromptFor::CodingMemo(id) => {
                 let Some(n) = &mut self.note else { return };
@@ -201,5 +214,21 @@ impl App {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_memo_with_line_breaks_accepted_unchanged_keeps_them() {
+        let memo = "First line.\nSecond line, Doña Ana 👪";
+        let p = Prompt::new(PromptFor::NoteMemo, "Memo", memo);
+        assert_eq!(p.input.text(), "First line. Second line, Doña Ana 👪");
+        assert_eq!(p.text(), memo);
+        let mut edited = p.clone();
+        edited.input.insert('!');
+        assert_eq!(edited.text(), "First line. Second line, Doña Ana 👪!");
     }
 }
