@@ -2,10 +2,8 @@
 //! message, changes the state, and returns the disk work to do. It never touches the disk
 //! itself, so the UI thread never waits on IO and the logic can be tested without a terminal.
 
-use crate::core::coding::CoderSessionFile;
-use crate::core::document::NoteDocument;
 use crate::core::session::{Session, SessionId, SessionMeta};
-use crate::core::store::{BaseCopy, FileStamp, RecoverySource};
+use crate::core::store::RecoverySource;
 use crate::tui::component::{Command, Ctx};
 pub use crate::tui::component::{Screen, Status, StatusKind};
 use crate::tui::effect::{Effect, Effects};
@@ -14,9 +12,9 @@ use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
 use crate::tui::list::SessionList;
+pub use crate::tui::note::{FileWork, NoteFile, NoteState, Pane};
 use crate::tui::search::{EvidenceState, SearchState};
-use crate::tui::text_view::TextViewState;
-use crate::tui::worker::{DraftOf, Loaded, Recovered, Request, Response};
+use crate::tui::worker::{Loaded, Request, Response};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 use std::time::{Duration, Instant};
@@ -47,8 +45,7 @@ pub const DRAFT_AFTER: Duration = Duration::from_millis(1500);
 pub const STAMP_INTERVAL: Duration = Duration::from_secs(2);
 /// How often the session list is refreshed from disk while it is shown.
 pub const RESCAN_INTERVAL: Duration = Duration::from_secs(10);
-/// Typing pauses this long before the next keystroke starts a new undo step.
-pub const UNDO_GROUP_IDLE: Duration = Duration::from_millis(1000);
+pub use crate::tui::note::editor::UNDO_GROUP_IDLE;
 /// The smallest terminal Ripple draws in.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
 
@@ -66,13 +63,6 @@ pub enum Msg {
     Index(IndexResponse),
     /// SIGTERM, SIGHUP or SIGINT: save and leave.
     Terminate,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pane {
-    Editor,
-    Form,
-    Codings,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,187 +90,6 @@ pub enum Quit {
     /// a draft either: leaving loses it, so it takes two more quits (the next one only asks).
     Unkept,
     Now,
-}
-
-/// The open note's file, as Ripple last saw it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NoteFile {
-    /// No file: a new session not saved yet, or its file was deleted outside Ripple (the next
-    /// save writes it again). Nothing to watch for outside edits.
-    Absent,
-    /// The file as Ripple last read or wrote it, with its stamp when known: a save expects to
-    /// find that stamp, so an edit made outside is never overwritten unseen.
-    Known(Option<FileStamp>),
-    /// The user chose their version over a change made outside: the next save writes over
-    /// the file without looking at its stamp.
-    Overwrite(Option<FileStamp>),
-}
-
-impl NoteFile {
-    /// `Known` with `stamp`, or `Absent` when there is no file.
-    pub fn from_stamp(stamp: Option<FileStamp>) -> NoteFile {
-        match stamp {
-            Some(s) => NoteFile::Known(Some(s)),
-            None => NoteFile::Absent,
-        }
-    }
-
-    pub fn exists(self) -> bool {
-        self != NoteFile::Absent
-    }
-
-    pub fn stamp(self) -> Option<FileStamp> {
-        match self {
-            NoteFile::Absent => None,
-            NoteFile::Known(s) | NoteFile::Overwrite(s) => s,
-        }
-    }
-
-    /// The stamp a save expects to find on disk (None: write regardless).
-    pub fn expected(self) -> Option<FileStamp> {
-        match self {
-            NoteFile::Known(s) => s,
-            NoteFile::Absent | NoteFile::Overwrite(_) => None,
-        }
-    }
-}
-
-/// What is on its way between the open note and its file. One at a time: a save is not sent
-/// while another is on its way, and an outside change is not looked for during a save.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FileWork {
-    Idle,
-    /// A save of this editor version and these details is on its way.
-    Saving {
-        version: u64,
-        meta: Box<SessionMeta>,
-    },
-    /// The file is being read again after a change outside Ripple: the next `Loaded` for
-    /// this session replaces the text.
-    Reloading,
-}
-
-pub struct NoteState {
-    pub meta: SessionMeta,
-    pub doc: NoteDocument,
-    pub form: FormState,
-    pub focus: Pane,
-    pub view: TextViewState,
-    /// The editor version the file holds (None: the text shown is not one the file holds,
-    /// such as recovered text) and the details as last written.
-    pub saved_version: Option<u64>,
-    pub saved_meta: SessionMeta,
-    /// The note's file as Ripple last saw it.
-    pub file: NoteFile,
-    /// What is on its way between the note and its file.
-    pub work: FileWork,
-    pub last_input: Instant,
-    pub last_stamp_check: Instant,
-    pub undo_group_open: bool,
-    /// Selecting with the mouse: where the drag started.
-    pub drag_anchor: Option<usize>,
-    pub coding: crate::tui::coding::NoteCoding,
-    /// The file the text was made from (None: no file yet): recorded in every draft, so a
-    /// draft is only restored without asking onto that same file.
-    pub base: Option<BaseCopy>,
-    /// When the first change not yet sent to a save or a draft was made.
-    pub unkept_since: Option<Instant>,
-    /// A draft of typing was written since the last save that took everything.
-    pub drafted: bool,
-    /// Kept text waiting for the user's choice (the `Recovery` overlay), with the codings as
-    /// loaded (to re-attach to the text chosen).
-    pub recovery: Option<Box<(Recovered, Vec<CoderSessionFile>)>>,
-}
-
-impl NoteState {
-    pub fn new(session: Session, focus: Pane, now: Instant) -> NoteState {
-        let doc = NoteDocument::new(&session.text, Vec::new(), Default::default());
-        let version = doc.editor().version();
-        let mut form = FormState::from_meta(&session.meta);
-        form.focus(0);
-        NoteState {
-            form,
-            saved_meta: session.meta.clone(),
-            meta: session.meta,
-            doc,
-            focus,
-            view: TextViewState::new(),
-            saved_version: Some(version),
-            file: NoteFile::Absent,
-            work: FileWork::Idle,
-            last_input: now,
-            last_stamp_check: now,
-            undo_group_open: false,
-            drag_anchor: None,
-            coding: Default::default(),
-            base: None,
-            unkept_since: None,
-            drafted: false,
-            recovery: None,
-        }
-    }
-
-    /// A change was made: it is unkept until a save or a draft takes it.
-    fn changed(&mut self, now: Instant) {
-        self.unkept_since.get_or_insert(now);
-    }
-
-    /// A request that keeps the current text in a recovery draft.
-    pub fn draft_request(&self) -> Request {
-        Request::WriteDraft(Box::new(DraftOf {
-            session: self.snapshot(),
-            base: self.base.clone(),
-        }))
-    }
-
-    /// Show `session` (recovered text) as unsaved edits on top of the file, with `codings`
-    /// re-attached to it.
-    fn take_recovered(
-        &mut self,
-        session: Session,
-        mut codings: Vec<CoderSessionFile>,
-        coder: &str,
-    ) {
-        for f in &mut codings {
-            crate::core::anchor::reattach_all(&session.text, &mut f.codings);
-        }
-        let mode = (self.coding.mode, self.coding.side_codings);
-        let disk_stamp = self.coding.disk_stamp.take();
-        self.doc = crate::tui::coding::document(&session.text, codings);
-        // Not what the file holds: the next pause saves it.
-        self.saved_version = None;
-        self.meta = session.meta;
-        self.form = FormState::from_meta(&self.meta);
-        crate::tui::coding::reset_note(self, coder);
-        (self.coding.mode, self.coding.side_codings) = mode;
-        self.coding.disk_stamp = disk_stamp;
-    }
-
-    /// A save is on its way.
-    pub fn saving(&self) -> bool {
-        matches!(self.work, FileWork::Saving { .. })
-    }
-
-    pub fn dirty(&self) -> bool {
-        self.text_dirty() || self.coding.dirty(&self.doc)
-    }
-
-    /// The note file (text or details) differs from disk.
-    pub fn text_dirty(&self) -> bool {
-        self.saved_version != Some(self.doc.editor().version()) || self.meta != self.saved_meta
-    }
-
-    /// A new session with nothing typed is not worth a file.
-    pub fn is_blank_new(&self) -> bool {
-        !self.file.exists() && self.doc.editor().len_chars() == 0 && self.meta.title.is_empty()
-    }
-
-    pub fn snapshot(&self) -> Session {
-        Session {
-            meta: self.meta.clone(),
-            text: self.doc.editor().text(),
-        }
-    }
 }
 
 pub struct App {
@@ -420,16 +229,9 @@ impl App {
                 if matches!(self.context(), Context::Picker | Context::Prompt) {
                     self.coding_paste(&text);
                 } else if self.context() == Context::Editor {
-                    self.edit(&mut out, |doc| {
-                        doc.insert_str(&text);
-                    });
+                    self.note_do(&mut out, |n, _, cx| n.paste(&text, cx));
                 } else if self.context() == Context::Form {
-                    if let Some(n) = &mut self.note {
-                        for c in text.chars().filter(|c| !c.is_control()) {
-                            n.form.insert(c);
-                        }
-                    }
-                    self.form_changed();
+                    self.note_do(&mut out, |n, _, cx| n.form_paste(&text, cx));
                 } else if let Some(ctx @ (Context::Search | Context::ExportPrompt)) =
                     self.search_context()
                 {
@@ -542,15 +344,8 @@ impl App {
             None => {
                 if let Some(c) = keymap::typed_char(&key) {
                     match ctx {
-                        Context::Editor => self.edit(out, |doc| {
-                            doc.insert_char(c);
-                        }),
-                        Context::Form => {
-                            if let Some(n) = &mut self.note {
-                                n.form.insert(c);
-                            }
-                            self.form_changed();
-                        }
+                        Context::Editor => self.note_do(out, |n, _, cx| n.type_char(c, cx)),
+                        Context::Form => self.note_do(out, |n, _, cx| n.form_typed(c, cx)),
                         Context::Search | Context::ExportPrompt => self.search_typed(c, ctx, out),
                         Context::Picker | Context::Prompt => self.coding_typed(c),
                         _ => {}
@@ -572,7 +367,7 @@ impl App {
                         .as_ref()
                         .is_some_and(|n| n.doc.editor().selection().is_some());
                 if has_selection {
-                    self.copy(out);
+                    self.note_do(out, |n, _, cx| n.copy(cx));
                 } else {
                     self.request_quit(out);
                 }
@@ -595,8 +390,12 @@ impl App {
                     self.list.handle(action, &mut ctx!(self, out, commands));
                     self.run_commands(commands, out);
                 }
-                Context::Editor => self.editor_action(action, out),
-                Context::Form => self.form_action(action, out),
+                Context::Editor => self.note_do(out, |n, _, cx| {
+                    n.editor_action(action, cx);
+                }),
+                Context::Form => self.note_do(out, |n, sugg, cx| {
+                    n.form_action(action, sugg, cx);
+                }),
                 Context::Help => self.help_action(action),
                 Context::Search
                 | Context::Evidence
@@ -728,6 +527,7 @@ impl App {
                     out.push(Request::Load(id));
                 }
                 Command::NewSession => self.new_session(),
+                Command::SaveNote => self.save_now(out, false),
                 Command::OpenAt { jump, title, from } => self.open_at(jump, &title, from, out),
             }
         }
@@ -759,148 +559,18 @@ impl App {
 
     // ---- form ----
 
-    #[allow(clippy::collapsible_match)]
-    fn form_action(&mut self, action: Action, out: &mut Effects) {
-        let sugg = self.list.suggestions.clone();
-        let Some(n) = &mut self.note else { return };
-        let f = &mut n.form;
-        match action {
-            Action::NextField if !f.next_field() => {
-                n.focus = Pane::Editor;
-                self.save_now(out, false);
-            }
-            Action::NextField => {}
-            Action::PrevField => f.prev_field(),
-            Action::AcceptSuggestion => f.right(&sugg),
-            Action::NextSuggestion => f.cycle_suggestion(1, &sugg),
-            Action::PrevSuggestion => f.cycle_suggestion(-1, &sugg),
-            Action::Backspace => f.backspace(),
-            Action::Delete => f.delete(),
-            Action::Left(_) => f.left(),
-            Action::LineStart(_) => f.home(),
-            Action::LineEnd(_) => f.end(),
-            Action::DeleteWordBack => f.delete_word_back(),
-            Action::ClearFilter => f.clear(),
-            _ => {}
-        }
-        self.form_changed();
-    }
-
-    fn form_changed(&mut self) {
+    /// Run `f` on the open note (its editor or details form, as components), then carry out
+    /// what it asked for.
+    fn note_do(
+        &mut self,
+        out: &mut Effects,
+        f: impl FnOnce(&mut NoteState, &crate::tui::form::Suggestions, &mut Ctx),
+    ) {
+        let mut commands = Vec::new();
         if let Some(n) = &mut self.note {
-            if self.read_only.is_some() {
-                n.form = FormState {
-                    field: n.form.field,
-                    ..FormState::from_meta(&n.meta)
-                };
-                self.status = Some(Status {
-                    text: "Read-only: details cannot be changed here".into(),
-                    kind: StatusKind::Error,
-                });
-                return;
-            }
-            if n.form.apply_to(&mut n.meta) {
-                n.last_input = self.now;
-                n.changed(n.last_input);
-            }
+            f(n, &self.list.suggestions, &mut ctx!(self, out, commands));
         }
-    }
-
-    // ---- editor ----
-
-    /// Run an edit on the open document, unless the store is read-only.
-    fn edit(&mut self, _out: &mut Effects, f: impl FnOnce(&mut NoteDocument)) {
-        if let Some(why) = &self.read_only {
-            let why = why.clone();
-            self.error(format!("Read-only, nothing typed is kept: {why}"));
-            return;
-        }
-        let Some(n) = &mut self.note else { return };
-        let now = self.now;
-        if now.duration_since(n.last_input) >= UNDO_GROUP_IDLE {
-            n.doc.break_undo_group();
-        }
-        let before = n.doc.editor().version();
-        f(&mut n.doc);
-        n.last_input = now;
-        if n.doc.editor().version() != before {
-            n.changed(now);
-        }
-    }
-
-    fn editor_action(&mut self, action: Action, out: &mut Effects) {
-        match action {
-            Action::Newline => self.edit(out, |d| {
-                d.newline();
-            }),
-            Action::Backspace => self.edit(out, |d| {
-                d.backspace();
-            }),
-            Action::Delete => self.edit(out, |d| {
-                d.delete();
-            }),
-            Action::DeleteWordBack => self.edit(out, |d| {
-                d.delete_word_back();
-            }),
-            Action::DeleteWordForward => self.edit(out, |d| {
-                d.delete_word_forward();
-            }),
-            Action::Undo => self.edit(out, |d| {
-                d.undo();
-            }),
-            Action::Redo => self.edit(out, |d| {
-                d.redo();
-            }),
-            Action::Cut => {
-                if self.read_only.is_none() {
-                    self.copy(out);
-                }
-                self.edit(out, |d| {
-                    d.delete_selection();
-                });
-            }
-            Action::Copy => self.copy(out),
-            Action::Paste => {
-                let text = self.clipboard.clone();
-                self.edit(out, |d| {
-                    d.insert_str(&text);
-                });
-            }
-            _ => {
-                let Some(n) = &mut self.note else { return };
-                // Vertical motions use the wrap width and height of the last frame drawn.
-                let width = n.view.wrap_width();
-                let page = n.view.page_rows();
-                n.doc.break_undo_group();
-                let e = n.doc.editor_mut();
-                match action {
-                    Action::Left(x) => e.move_left(x),
-                    Action::Right(x) => e.move_right(x),
-                    Action::WordLeft(x) => e.move_word_left(x),
-                    Action::WordRight(x) => e.move_word_right(x),
-                    Action::LineUp(x) => e.move_up(width, x),
-                    Action::LineDown(x) => e.move_down(width, x),
-                    Action::LineStart(x) => e.move_home(width, x),
-                    Action::LineEnd(x) => e.move_end(width, x),
-                    Action::DocStart(x) => e.move_doc_start(x),
-                    Action::DocEnd(x) => e.move_doc_end(x),
-                    Action::PageUpEdit(x) => e.page_up(page, width, x),
-                    Action::PageDownEdit(x) => e.page_down(page, width, x),
-                    Action::SelectAll => e.select_all(),
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    fn copy(&mut self, out: &mut Effects) {
-        if let Some(n) = &self.note {
-            if let Some(text) = n.doc.editor().selected_text() {
-                out.push(Effect::Clipboard(text.clone()));
-                self.clipboard = text;
-                self.ok("Copied");
-            }
-        }
+        self.run_commands(commands, out);
     }
 
     // ---- mouse ----

@@ -64,6 +64,8 @@ pub enum Command {
     Open(SessionId),
     /// Start a new session.
     NewSession,
+    /// Save the open note now (if it has changes).
+    SaveNote,
     /// Open a session from a result (closing the open note first), put the cursor at `jump`
     /// when it arrives, and come back to `from` when it is closed.
     OpenAt {

@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod layout;
 pub mod line_input;
 pub mod list;
+pub mod note;
 pub mod search;
 pub mod settle;
 pub mod text_view;

@@ -2,6 +2,7 @@
 
 use super::tests::{app_with_note, key};
 use super::*;
+use crate::core::coding::CoderSessionFile;
 use crate::core::coding_store;
 use crate::core::session::{Session, SessionMeta};
 use crate::tui::app::Msg;

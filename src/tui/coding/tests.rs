@@ -1,10 +1,12 @@
 //! The coding handlers driven through `App::step`, as a user would.
 
 use super::*;
+use crate::core::coding::CoderSessionFile;
 use crate::core::coding::{AnchorStatus, Coding};
 use crate::core::coding_store;
 use crate::core::session::{Session, SessionMeta};
 use crate::tui::app::Msg;
+use crate::tui::note::NoteState;
 use crate::tui::worker::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Instant;
