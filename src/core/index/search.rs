@@ -1,0 +1,308 @@
+//! Searching the index: hits in pages and orders, facet counts, snippets on each hit.
+
+use super::query_plan::{highlight_terms, to_tantivy};
+use super::snippet::SnippetMaker;
+use super::terms::IndexTerms;
+use super::{FacetCounts, Hit, HitKind, IndexError, Order, Results, SearchIndex, MAX_PAGE};
+use crate::core::query::{self, Query};
+use crate::core::session::{SessionId, SessionType};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::schema::{Field, Value};
+use tantivy::TantivyDocument;
+
+impl SearchIndex {
+    /// Search. `limit` hits from `offset`, best first, with facet counts over all matches.
+    pub fn search(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Results, IndexError> {
+        self.search_page(query, kind, limit, offset, true)
+    }
+
+    /// `search`, with facet counting optional: counting visits every match, so a caller that
+    /// does not show counts (paging on, the CLI) can skip it.
+    pub fn search_page(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+        with_facets: bool,
+    ) -> Result<Results, IndexError> {
+        self.search_ordered(query, kind, limit, offset, with_facets, Order::Relevance)
+    }
+
+    /// Every session that matches `query`, paged through `MAX_PAGE` at a time (for commands
+    /// that select sessions by a query: export, agreement), in the index's order.
+    pub fn matching_sessions(&self, query: &Query) -> Result<Vec<SessionId>, IndexError> {
+        let mut out = Vec::new();
+        loop {
+            let page = self.search_page(query, HitKind::Sessions, MAX_PAGE, out.len(), false)?;
+            let got = page.hits.len();
+            out.extend(page.hits.into_iter().map(|h| h.session_id));
+            if got < MAX_PAGE || out.len() >= page.total {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// `search_page` in the given order. `limit` is capped at `MAX_PAGE`. A damaged index
+    /// gives `IndexError::Damaged` (never a panic, see `guard`).
+    pub fn search_ordered(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+        with_facets: bool,
+        order: Order,
+    ) -> Result<Results, IndexError> {
+        let limit = limit.min(MAX_PAGE);
+        // Past every document an index can hold (tantivy's ids are u32): the page is empty.
+        let offset = offset.min(u32::MAX as usize);
+        self.guard(|| self.search_inner(query, kind, limit, offset, with_facets, order))
+    }
+
+    fn search_inner(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+        with_facets: bool,
+        order: Order,
+    ) -> Result<Results, IndexError> {
+        let f = &self.fields;
+        let k = f.of(kind);
+        let searcher = self.reader.searcher();
+        let terms = IndexTerms {
+            searcher: &searcher,
+            vocabulary: &self.vocabulary,
+        };
+        let q = to_tantivy(&query.ast, f, kind, &self.codebook, &terms)?;
+        let by_date = match order {
+            Order::Newest => true,
+            Order::Score => false,
+            Order::Relevance => !query::has_words(&query.ast),
+        };
+        // A page past the last document is empty (and collecting up to it would cost memory
+        // in proportion to the offset).
+        let offset = offset.min(searcher.num_docs() as usize);
+        let page = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+        let counts = with_facets.then(|| {
+            let mut counts = FacetCollector::for_field(format!("{}_counts", kind.prefix()));
+            counts.add_facet("/agency");
+            counts.add_facet("/month");
+            counts.add_facet("/theme");
+            counts
+        });
+        let (total, top, facet_counts) = if by_date {
+            // Newest first; among the same date, the better score.
+            let top = page.tweak_score(|seg: &tantivy::SegmentReader| {
+                let dates = seg.fast_fields().date("date").ok();
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let secs = dates
+                        .as_ref()
+                        .and_then(|c| c.first(doc))
+                        .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                    (secs, score)
+                }
+            });
+            let (total, top, fc) = searcher.search(&q, &(Count, top, counts))?;
+            let top: Vec<(f32, tantivy::DocAddress)> =
+                top.into_iter().map(|((_, score), a)| (score, a)).collect();
+            (total, top, fc)
+        } else {
+            let top = page.order_by_score();
+            if counts.is_some() {
+                searcher.search(&q, &(Count, top, counts))?
+            } else if prunes_alone(q.as_ref()) {
+                // Counted apart, the top hits can skip blocks that cannot make the page, and
+                // the count needs no scores (one term: the posting list's length).
+                let top = searcher.search(&q, &top)?;
+                (searcher.search(&q, &Count)?, top, None)
+            } else {
+                let (total, top) = searcher.search(&q, &(Count, top))?;
+                (total, top, None)
+            }
+        };
+
+        let mut facets = FacetCounts::default();
+        let empty = tantivy::collector::FacetCounts::default();
+        let facet_counts = facet_counts.as_ref().unwrap_or(&empty);
+        for (facet, n) in facet_counts.get("/agency") {
+            if let Some(name) = facet.to_path().last() {
+                facets.agencies.push((name.to_string(), n));
+            }
+        }
+        for (facet, n) in facet_counts.get("/month") {
+            if let Some(m) = facet.to_path().last() {
+                facets.months.push((m.to_string(), n));
+            }
+        }
+        for (facet, n) in facet_counts.get("/theme") {
+            if let Some(k) = facet.to_path().last() {
+                facets.themes.push((k.to_string(), n));
+            }
+        }
+        facets
+            .agencies
+            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        facets
+            .themes
+            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        facets.months.sort();
+
+        let wanted = highlight_terms(&query.ast);
+        let mut hits = Vec::new();
+        if limit > 0 {
+            let mut snippets = SnippetMaker::new(&wanted, k.text);
+            for (score, addr) in top {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                hits.push(self.hit(&doc, kind, score, &mut snippets));
+            }
+            if !by_date {
+                // Equal scores: newest first (within the page; tantivy breaks ties by position).
+                hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.date.cmp(&a.date)));
+            }
+        }
+        Ok(Results {
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        kind: HitKind,
+        score: f32,
+        snippets: &mut SnippetMaker,
+    ) -> Hit {
+        let f = &self.fields;
+        let k = f.of(kind);
+        let text = |field: Field| -> String {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        let all = |field: Field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let num = |field: Field| -> usize {
+            doc.get_first(field)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default() as usize
+        };
+        let date = doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
+            .map(|d| d.date_naive())
+            .unwrap_or_default();
+        let body = text(f.body);
+        let (shown, highlights, start, end) = match kind {
+            HitKind::Passages => {
+                let hl = snippets.highlight_whole(&body);
+                let start = num(f.start);
+                (body, hl, start, num(f.end))
+            }
+            HitKind::Sessions => {
+                let (snip, hl, s, e) = snippets.snippet(&body);
+                (snip, hl, s, e)
+            }
+        };
+        let coding_id = text(f.coding_id);
+        Hit {
+            kind,
+            session_id: SessionId(text(f.session_id)),
+            coding_id: (!coding_id.is_empty()).then_some(coding_id),
+            title: text(k.title),
+            date,
+            agencies: all(k.agency),
+            session_type: SessionType::parse(&text(k.session_type)).unwrap_or_default(),
+            county: text(k.county),
+            facilitator: text(k.facilitator),
+            themes: all(k.theme_key),
+            coder: if kind == HitKind::Passages {
+                text(k.coder)
+            } else {
+                String::new()
+            },
+            memo: text(k.memo),
+            quote_or_snippet: shown,
+            highlights,
+            start,
+            end,
+            score,
+        }
+    }
+}
+
+/// Whether tantivy can find this query's top hits by skipping blocks (block-max WAND): one
+/// term, or terms that must all match, or terms of which any may match. Counting such a query
+/// on its own is cheaper than counting while scoring; for anything else (phrases, ranges,
+/// exclusions) one pass that counts and ranks together is cheaper than two.
+fn prunes_alone(q: &dyn TantivyQuery) -> bool {
+    if q.downcast_ref::<TermQuery>().is_some() {
+        return true;
+    }
+    let Some(b) = q.downcast_ref::<BooleanQuery>() else {
+        return false;
+    };
+    let clauses = b.clauses();
+    let all_terms = clauses
+        .iter()
+        .all(|(_, c)| c.downcast_ref::<TermQuery>().is_some());
+    let same_occur = clauses.iter().all(|(o, _)| *o == Occur::Must)
+        || clauses.iter().all(|(o, _)| *o == Occur::Should);
+    !clauses.is_empty() && all_terms && same_occur
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::index::schema::build_schema;
+    use crate::core::index::IndexFields;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Term;
+
+    #[test]
+    fn only_term_queries_are_counted_apart() {
+        let schema = build_schema();
+        let f = IndexFields::from_schema(&schema);
+        let term = |w: &str| -> Box<dyn TantivyQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.sessions.text, w),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        assert!(prunes_alone(term("trust").as_ref()));
+        let and = BooleanQuery::new(vec![
+            (Occur::Must, term("trust")),
+            (Occur::Must, term("agenc")),
+        ]);
+        assert!(prunes_alone(&and));
+        assert!(prunes_alone(&BooleanQuery::union(vec![
+            term("trust"),
+            term("roles")
+        ])));
+        let mixed = BooleanQuery::new(vec![
+            (Occur::Must, term("trust")),
+            (Occur::MustNot, term("court")),
+        ]);
+        assert!(!prunes_alone(&mixed));
+        let phrase = tantivy::query::PhraseQuery::new(vec![
+            Term::from_field_text(f.sessions.text, "safeti"),
+            Term::from_field_text(f.sessions.text, "plan"),
+        ]);
+        assert!(!prunes_alone(&phrase));
+    }
+}
