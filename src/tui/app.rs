@@ -8,6 +8,7 @@ use crate::tui::component::{Command, Ctx};
 pub use crate::tui::component::{Screen, Status, StatusKind};
 use crate::tui::effect::{Effect, Effects};
 use crate::tui::form::{Field, FormState};
+use crate::tui::help::HelpOverlay;
 use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
@@ -67,9 +68,7 @@ pub enum Msg {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
-    Help {
-        scroll: u16,
-    },
+    Help(HelpOverlay),
     /// The open note's file changed on disk while it has unsaved edits here.
     Conflict,
     /// Unsaved text was kept for the note just opened, but not made from the file as it is
@@ -178,7 +177,7 @@ impl App {
     }
 
     pub fn context(&self) -> Context {
-        if matches!(self.overlay, Some(Overlay::Help { .. })) {
+        if matches!(self.overlay, Some(Overlay::Help(_))) {
             return Context::Help;
         }
         if let Some(c) = self.coding_context() {
@@ -374,8 +373,8 @@ impl App {
             }
             Action::Help => {
                 self.overlay = match self.overlay {
-                    Some(Overlay::Help { .. }) => None,
-                    _ => Some(Overlay::Help { scroll: 0 }),
+                    Some(Overlay::Help(_)) => None,
+                    _ => Some(Overlay::Help(HelpOverlay::default())),
                 }
             }
             Action::Save => self.save_now(out, true),
@@ -396,32 +395,18 @@ impl App {
                 Context::Form => self.note_do(out, |n, sugg, cx| {
                     n.form_action(action, sugg, cx);
                 }),
-                Context::Help => self.help_action(action),
+                Context::Help => {
+                    let mut commands = Vec::new();
+                    if let Some(Overlay::Help(h)) = &mut self.overlay {
+                        h.handle(action, &mut ctx!(self, out, commands));
+                    }
+                }
                 Context::Search
                 | Context::Evidence
                 | Context::ExportPrompt
                 | Context::ExportReplace => self.search_action(action, ctx, out),
                 _ => {}
             },
-        }
-    }
-
-    fn help_action(&mut self, action: Action) {
-        // The overlay leaves two rows above and below, and has a border.
-        let page = layout::help_page(self.size);
-        let total = layout::help_line_count() as u16;
-        let max = total.saturating_sub(page);
-        if let Some(Overlay::Help { scroll }) = &mut self.overlay {
-            *scroll = match action {
-                Action::Up => scroll.saturating_sub(1),
-                Action::Down => scroll.saturating_add(1),
-                Action::PageUp => scroll.saturating_sub(page),
-                Action::PageDown => scroll.saturating_add(page),
-                Action::First => 0,
-                Action::Last => max,
-                _ => *scroll,
-            }
-            .min(max);
         }
     }
 

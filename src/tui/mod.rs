@@ -7,6 +7,7 @@ pub mod coding;
 pub mod component;
 pub mod effect;
 pub mod form;
+pub mod help;
 pub mod index_worker;
 pub mod keymap;
 pub mod layout;

@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     picker::draw_overlays(frame, area, app, &pal);
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => help::draw(frame, area, *scroll, &pal),
+        Some(Overlay::Help(h)) => help::draw(frame, area, h.scroll, &pal),
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),
         Some(Overlay::Recovery { scroll }) => recovery::draw(frame, area, app, *scroll, &pal),
         None => {}
