@@ -6,7 +6,7 @@ use crate::core::coding::CoderSessionFile;
 use crate::core::document::NoteDocument;
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::store::{BaseCopy, FileStamp, RecoverySource};
-use crate::tui::component::{Command, Ctx};
+use crate::tui::component::{Command, Ctx, Jump};
 pub use crate::tui::component::{Screen, Status, StatusKind};
 use crate::tui::effect::{Effect, Effects};
 use crate::tui::form::{Field, FormState};
@@ -14,7 +14,8 @@ use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
 use crate::tui::list::SessionList;
-use crate::tui::search::{EvidenceState, SearchState};
+use crate::tui::search::evidence::EvidenceScreen;
+use crate::tui::search::SearchScreen;
 use crate::tui::text_view::TextViewState;
 use crate::tui::worker::{DraftOf, Loaded, Recovered, Request, Response};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
@@ -36,6 +37,22 @@ macro_rules! ctx {
         }
     };
 }
+
+/// Call a component's handler with its `Ctx`, then carry out the commands it gave; the
+/// handler's answer is the macro's: `route!(self, out, |ctx| self.search.handle(action, ctx))`.
+macro_rules! route {
+    ($app:ident, $out:ident, |$ctx:ident| $call:expr) => {{
+        let mut commands = Vec::new();
+        let answer = {
+            let $ctx = &mut ctx!($app, $out, commands);
+            $call
+        };
+        $app.run_commands(commands, $out);
+        answer
+    }};
+}
+
+mod results;
 
 /// Typing pauses this long before an autosave.
 pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(1500);
@@ -283,6 +300,30 @@ impl NoteState {
     }
 }
 
+/// Highlights in a note: (session, editor version they are valid for, ranges in chars).
+pub type NoteHits = (SessionId, u64, Vec<(usize, usize)>);
+
+/// A note opened at a result: where it goes, what it highlights, where closing it returns.
+#[derive(Debug, Default)]
+pub struct FromResult {
+    /// A note asked for from a result: where it goes when it opens.
+    pub jump: Option<Jump>,
+    /// The open note's search highlights, valid while its text is at this editor version.
+    pub note_hits: Option<NoteHits>,
+    /// The screen to go back to when the note opened from a result is closed.
+    pub return_to: Option<Screen>,
+}
+
+impl FromResult {
+    /// Highlights for the note `id` at editor `version`.
+    pub fn hits_for(&self, id: &SessionId, version: u64) -> &[(usize, usize)] {
+        match &self.note_hits {
+            Some((i, v, hits)) if i == id && *v == version => hits,
+            _ => &[],
+        }
+    }
+}
+
 pub struct App {
     pub store_label: String,
     pub facilitator: String,
@@ -306,8 +347,10 @@ pub struct App {
     pub clipboard: String,
     /// A signal asked us to leave: save what we can, then go.
     pub terminating: bool,
-    pub search: SearchState,
-    pub evidence: EvidenceState,
+    pub search: SearchScreen,
+    pub evidence: EvidenceScreen,
+    /// The note opened at a search or evidence result, and the way back.
+    pub from_result: FromResult,
     /// When the message being handled arrived: the one clock update reads, so every timing
     /// rule (autosave, drafts, undo grouping, stamp checks) can be driven by a test.
     pub now: Instant,
@@ -348,8 +391,9 @@ impl App {
             opening: None,
             clipboard: String::new(),
             terminating: false,
-            search: SearchState::default(),
-            evidence: EvidenceState::default(),
+            search: SearchScreen::default(),
+            evidence: EvidenceScreen::default(),
+            from_result: FromResult::default(),
             now,
             quit_sent: false,
             #[cfg(test)]
@@ -382,6 +426,15 @@ impl App {
             (Screen::Note, Some(Pane::Editor)) => Context::Editor,
             (Screen::Note, Some(Pane::Form)) => Context::Form,
             _ => Context::List,
+        }
+    }
+
+    /// The key context of the search and evidence screens, if one of them is shown.
+    pub fn search_context(&self) -> Option<Context> {
+        match self.screen {
+            Screen::Search => Some(Context::Search),
+            Screen::Evidence => Some(self.evidence.context()),
+            _ => None,
         }
     }
 
@@ -430,10 +483,11 @@ impl App {
                         }
                     }
                     self.form_changed();
-                } else if let Some(ctx @ (Context::Search | Context::ExportPrompt)) =
-                    self.search_context()
-                {
-                    self.search_paste(&text, ctx, &mut out);
+                } else if self.search_context() == Some(Context::Search) {
+                    let out = &mut out;
+                    route!(self, out, |ctx| self.search.paste(&text, ctx));
+                } else if self.search_context() == Some(Context::ExportPrompt) {
+                    self.evidence.paste(&text);
                 } else if self.context() == Context::List {
                     self.list.paste(&text);
                 }
@@ -551,7 +605,12 @@ impl App {
                             }
                             self.form_changed();
                         }
-                        Context::Search | Context::ExportPrompt => self.search_typed(c, ctx, out),
+                        Context::Search => {
+                            route!(self, out, |ctx| self.search.typed(c, ctx));
+                        }
+                        Context::ExportPrompt => {
+                            self.evidence.typed(c);
+                        }
                         Context::Picker | Context::Prompt => self.coding_typed(c),
                         _ => {}
                     }
@@ -591,17 +650,17 @@ impl App {
             Action::OpenEvidence => self.open_evidence(out),
             _ => match ctx {
                 Context::List => {
-                    let mut commands = Vec::new();
-                    self.list.handle(action, &mut ctx!(self, out, commands));
-                    self.run_commands(commands, out);
+                    route!(self, out, |ctx| self.list.handle(action, ctx));
                 }
                 Context::Editor => self.editor_action(action, out),
                 Context::Form => self.form_action(action, out),
                 Context::Help => self.help_action(action),
-                Context::Search
-                | Context::Evidence
-                | Context::ExportPrompt
-                | Context::ExportReplace => self.search_action(action, ctx, out),
+                Context::Search => {
+                    route!(self, out, |ctx| self.search.handle(action, ctx));
+                }
+                Context::Evidence | Context::ExportPrompt | Context::ExportReplace => {
+                    route!(self, out, |ctx| self.evidence.handle(action, ctx));
+                }
                 _ => {}
             },
         }
@@ -644,7 +703,12 @@ impl App {
                 }
                 self.close_note(out);
             }
-            Screen::Search | Screen::Evidence => self.search_back(out),
+            Screen::Search => {
+                route!(self, out, |ctx| self.search.handle(Action::Back, ctx));
+            }
+            Screen::Evidence => {
+                route!(self, out, |ctx| self.evidence.handle(Action::Back, ctx));
+            }
             Screen::Codebook => self.screen = Screen::List,
         }
     }
@@ -729,6 +793,8 @@ impl App {
                 }
                 Command::NewSession => self.new_session(),
                 Command::OpenAt { jump, title, from } => self.open_at(jump, &title, from, out),
+                Command::Show(screen) => self.show(screen, out),
+                Command::Refresh => self.refresh_results(out),
             }
         }
     }
@@ -909,9 +975,7 @@ impl App {
         let pos = Position::new(m.column, m.row);
         match self.screen {
             Screen::List => {
-                let mut commands = Vec::new();
-                self.list.mouse(m, &mut ctx!(self, out, commands));
-                self.run_commands(commands, out);
+                route!(self, out, |ctx| self.list.mouse(m, ctx));
             }
             Screen::Codebook => {}
             Screen::Note => {
@@ -958,7 +1022,12 @@ impl App {
                     _ => {}
                 }
             }
-            Screen::Search | Screen::Evidence => self.search_mouse(m, out),
+            Screen::Search => {
+                route!(self, out, |ctx| self.search.mouse(m, ctx));
+            }
+            Screen::Evidence => {
+                route!(self, out, |ctx| self.evidence.mouse(m, ctx));
+            }
         }
     }
 

@@ -71,6 +71,11 @@ pub enum Command {
         title: String,
         from: Screen,
     },
+    /// Leave for another screen (Esc on search and evidence): its results are asked for again.
+    Show(Screen),
+    /// What the index holds changed (it became ready, or a session was re-indexed): ask again
+    /// for the results on the screen shown.
+    Refresh,
 }
 
 /// What a component's handler may reach outside itself.
