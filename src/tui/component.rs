@@ -117,3 +117,29 @@ impl Ctx<'_> {
         self.commands.push(c);
     }
 }
+
+/// What a `Ctx` reaches, owned, so a test can drive a component without the app.
+#[cfg(test)]
+#[derive(Default)]
+pub struct Outside {
+    pub effects: Effects,
+    pub status: Option<Status>,
+    pub commands: Vec<Command>,
+    pub clipboard: String,
+}
+
+#[cfg(test)]
+impl Outside {
+    /// A `Ctx` on an 80×24 terminal, with a writable store.
+    pub fn ctx(&mut self) -> Ctx<'_> {
+        Ctx {
+            now: Instant::now(),
+            size: (80, 24),
+            read_only: None,
+            effects: &mut self.effects,
+            status: &mut self.status,
+            commands: &mut self.commands,
+            clipboard: &mut self.clipboard,
+        }
+    }
+}

@@ -416,3 +416,90 @@ impl EvidenceScreen {
         Outcome::Consumed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The evidence screen on its own, through a `Ctx` and no app.
+    use super::*;
+    use crate::tui::component::Outside;
+
+    fn item(title: &str, start: usize, session: Option<&str>) -> EvidenceItem {
+        EvidenceItem {
+            theme: "trust".into(),
+            theme_name: "Trust".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
+            session_type: "joint coaching".into(),
+            agencies: vec!["CYFD".into()],
+            county: "Doña Ana".into(),
+            title: title.into(),
+            quote: format!("quote of {title}"),
+            context_before: String::new(),
+            context_after: String::new(),
+            memo: String::new(),
+            facilitator: None,
+            coder: None,
+            session_id: session.map(String::from),
+            coding_id: None,
+            start,
+            end: start + 5,
+        }
+    }
+
+    #[test]
+    fn esc_keeps_the_file_then_closes_the_prompt_then_goes_back_where_it_came_from() {
+        let mut ev = EvidenceScreen {
+            items: vec![item("A", 0, None)],
+            back_to: Screen::Search,
+            ..EvidenceScreen::default()
+        };
+        let export = PendingExport {
+            typed: "out.md".into(),
+            items: ev.items.clone(),
+            deidentify: false,
+        };
+        ev.replace_question = Some((export, PathBuf::from("/notes/out.md")));
+        let mut world = Outside::default();
+        assert_eq!(ev.context(), Context::ExportReplace);
+
+        assert!(ev.handle(Action::Back, &mut world.ctx()).consumed());
+        assert_eq!(ev.context(), Context::ExportPrompt);
+        assert_eq!(ev.export_path.as_deref(), Some("out.md"), "the name typed");
+        let said = world.status.take().expect("a message").text;
+        assert!(said.contains("Kept /notes/out.md"), "{said}");
+        assert!(world.effects.is_empty(), "nothing exported");
+
+        ev.handle(Action::Back, &mut world.ctx());
+        assert_eq!(ev.context(), Context::Evidence);
+        assert!(world.commands.is_empty(), "the screen stays");
+
+        ev.handle(Action::Back, &mut world.ctx());
+        assert_eq!(world.commands, [Command::Show(Screen::Search)]);
+    }
+
+    #[test]
+    fn opening_a_passage_asks_the_app_for_its_note_at_the_passage() {
+        let id = "01jd3k0000000000000000000a";
+        let mut ev = EvidenceScreen {
+            items: vec![item("A", 7, Some(id)), item("Imported", 3, None)],
+            ..EvidenceScreen::default()
+        };
+        let mut world = Outside::default();
+        ev.handle(Action::OpenResult, &mut world.ctx());
+        assert_eq!(
+            world.commands,
+            [Command::OpenAt {
+                jump: Jump {
+                    id: SessionId(id.into()),
+                    cursor: 7,
+                    hits: vec![(7, 12)],
+                },
+                title: "A".into(),
+                from: Screen::Evidence,
+            }]
+        );
+        world.commands.clear();
+        ev.handle(Action::Down, &mut world.ctx());
+        ev.handle(Action::OpenResult, &mut world.ctx());
+        assert!(world.commands.is_empty(), "a passage without a session");
+    }
+}

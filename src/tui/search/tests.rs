@@ -140,3 +140,47 @@ fn thousands_separators() {
     assert_eq!(thousands(10000), "10,000");
     assert_eq!(thousands(1234567), "1,234,567");
 }
+
+#[test]
+fn a_result_opens_through_the_app_and_esc_leaves_for_the_list() {
+    use crate::tui::component::Outside;
+    let mut s = SearchScreen {
+        sent_seq: 1,
+        ..SearchScreen::default()
+    };
+    let mut r = results(1);
+    r.0.hits = vec![passage("ana")];
+    s.accept(1, String::new(), Ok(r));
+    let mut world = Outside::default();
+    assert!(s.handle(Action::OpenResult, &mut world.ctx()).consumed());
+    assert_eq!(
+        world.commands,
+        [Command::OpenAt {
+            jump: Jump {
+                id: SessionId("s1".into()),
+                cursor: 0,
+                hits: vec![(0, 14)],
+            },
+            title: "Kickoff".into(),
+            from: Screen::Search,
+        }]
+    );
+    world.commands.clear();
+    s.handle(Action::Back, &mut world.ctx());
+    assert_eq!(world.commands, [Command::Show(Screen::List)]);
+}
+
+#[test]
+fn the_results_on_screen_are_asked_again_once_the_index_is_ready_not_at_every_state() {
+    use crate::tui::component::Outside;
+    let mut s = SearchScreen::default();
+    let mut world = Outside::default();
+    let building = IndexState::Rebuilding { done: 1, total: 2 };
+    s.on_index(IndexResponse::State(building), &mut world.ctx());
+    assert!(world.commands.is_empty(), "still building");
+    let ready = || IndexResponse::State(IndexState::Ready { read_only: false });
+    s.on_index(ready(), &mut world.ctx());
+    assert_eq!(world.commands, [Command::Refresh]);
+    s.on_index(ready(), &mut world.ctx());
+    assert_eq!(world.commands, [Command::Refresh], "once");
+}
