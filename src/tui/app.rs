@@ -4,7 +4,7 @@
 
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::store::RecoverySource;
-use crate::tui::component::{Command, Ctx};
+use crate::tui::component::{Command, Ctx, Jump};
 pub use crate::tui::component::{Screen, Status, StatusKind};
 use crate::tui::effect::{Effect, Effects};
 use crate::tui::form::{Field, FormState};
@@ -14,7 +14,8 @@ use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
 use crate::tui::list::SessionList;
 pub use crate::tui::note::{FileWork, NoteFile, NoteState, Pane};
-use crate::tui::search::{EvidenceState, SearchState};
+use crate::tui::search::evidence::EvidenceScreen;
+use crate::tui::search::SearchScreen;
 use crate::tui::worker::{Loaded, Request, Response};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
@@ -35,6 +36,22 @@ macro_rules! ctx {
         }
     };
 }
+
+/// Call a component's handler with its `Ctx`, then carry out the commands it gave; the
+/// handler's answer is the macro's: `route!(self, out, |ctx| self.search.handle(action, ctx))`.
+macro_rules! route {
+    ($app:ident, $out:ident, |$ctx:ident| $call:expr) => {{
+        let mut commands = Vec::new();
+        let answer = {
+            let $ctx = &mut ctx!($app, $out, commands);
+            $call
+        };
+        $app.run_commands(commands, $out);
+        answer
+    }};
+}
+
+mod results;
 
 /// Typing pauses this long before an autosave.
 pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(1500);
@@ -96,6 +113,30 @@ mod note_sync;
 #[cfg(test)]
 mod timing_tests;
 
+/// Highlights in a note: (session, editor version they are valid for, ranges in chars).
+pub type NoteHits = (SessionId, u64, Vec<(usize, usize)>);
+
+/// A note opened at a result: where it goes, what it highlights, where closing it returns.
+#[derive(Debug, Default)]
+pub struct FromResult {
+    /// A note asked for from a result: where it goes when it opens.
+    pub jump: Option<Jump>,
+    /// The open note's search highlights, valid while its text is at this editor version.
+    pub note_hits: Option<NoteHits>,
+    /// The screen to go back to when the note opened from a result is closed.
+    pub return_to: Option<Screen>,
+}
+
+impl FromResult {
+    /// Highlights for the note `id` at editor `version`.
+    pub fn hits_for(&self, id: &SessionId, version: u64) -> &[(usize, usize)] {
+        match &self.note_hits {
+            Some((i, v, hits)) if i == id && *v == version => hits,
+            _ => &[],
+        }
+    }
+}
+
 pub struct App {
     pub store_label: String,
     pub facilitator: String,
@@ -119,8 +160,10 @@ pub struct App {
     pub clipboard: String,
     /// A signal asked us to leave: save what we can, then go.
     pub terminating: bool,
-    pub search: SearchState,
-    pub evidence: EvidenceState,
+    pub search: SearchScreen,
+    pub evidence: EvidenceScreen,
+    /// The note opened at a search or evidence result, and the way back.
+    pub from_result: FromResult,
     /// When the message being handled arrived: the one clock update reads, so every timing
     /// rule (autosave, drafts, undo grouping, stamp checks) can be driven by a test.
     pub now: Instant,
@@ -161,8 +204,9 @@ impl App {
             opening: None,
             clipboard: String::new(),
             terminating: false,
-            search: SearchState::default(),
-            evidence: EvidenceState::default(),
+            search: SearchScreen::default(),
+            evidence: EvidenceScreen::default(),
+            from_result: FromResult::default(),
             now,
             quit_sent: false,
             #[cfg(test)]
@@ -195,6 +239,15 @@ impl App {
             (Screen::Note, Some(Pane::Editor)) => Context::Editor,
             (Screen::Note, Some(Pane::Form)) => Context::Form,
             _ => Context::List,
+        }
+    }
+
+    /// The key context of the search and evidence screens, if one of them is shown.
+    pub fn search_context(&self) -> Option<Context> {
+        match self.screen {
+            Screen::Search => Some(Context::Search),
+            Screen::Evidence => Some(self.evidence.context()),
+            _ => None,
         }
     }
 
@@ -236,10 +289,11 @@ impl App {
                     self.note_do(&mut out, |n, _, cx| n.paste(&text, cx));
                 } else if self.context() == Context::Form {
                     self.note_do(&mut out, |n, _, cx| n.form_paste(&text, cx));
-                } else if let Some(ctx @ (Context::Search | Context::ExportPrompt)) =
-                    self.search_context()
-                {
-                    self.search_paste(&text, ctx, &mut out);
+                } else if self.search_context() == Some(Context::Search) {
+                    let out = &mut out;
+                    route!(self, out, |ctx| self.search.paste(&text, ctx));
+                } else if self.search_context() == Some(Context::ExportPrompt) {
+                    self.evidence.paste(&text);
                 } else if self.context() == Context::List {
                     self.list.paste(&text);
                 }
@@ -350,7 +404,12 @@ impl App {
                     match ctx {
                         Context::Editor => self.note_do(out, |n, _, cx| n.type_char(c, cx)),
                         Context::Form => self.note_do(out, |n, _, cx| n.form_typed(c, cx)),
-                        Context::Search | Context::ExportPrompt => self.search_typed(c, ctx, out),
+                        Context::Search => {
+                            route!(self, out, |ctx| self.search.typed(c, ctx));
+                        }
+                        Context::ExportPrompt => {
+                            self.evidence.typed(c);
+                        }
                         Context::Picker | Context::Prompt => self.coding_typed(c),
                         _ => {}
                     }
@@ -390,9 +449,7 @@ impl App {
             Action::OpenEvidence => self.open_evidence(out),
             _ => match ctx {
                 Context::List => {
-                    let mut commands = Vec::new();
-                    self.list.handle(action, &mut ctx!(self, out, commands));
-                    self.run_commands(commands, out);
+                    route!(self, out, |ctx| self.list.handle(action, ctx));
                 }
                 Context::Editor => self.note_do(out, |n, _, cx| {
                     n.editor_action(action, cx);
@@ -401,15 +458,16 @@ impl App {
                     n.form_action(action, sugg, cx);
                 }),
                 Context::Help => {
-                    let mut commands = Vec::new();
                     if let Some(Overlay::Help(h)) = &mut self.overlay {
-                        h.handle(action, &mut ctx!(self, out, commands));
+                        route!(self, out, |ctx| h.handle(action, ctx));
                     }
                 }
-                Context::Search
-                | Context::Evidence
-                | Context::ExportPrompt
-                | Context::ExportReplace => self.search_action(action, ctx, out),
+                Context::Search => {
+                    route!(self, out, |ctx| self.search.handle(action, ctx));
+                }
+                Context::Evidence | Context::ExportPrompt | Context::ExportReplace => {
+                    route!(self, out, |ctx| self.evidence.handle(action, ctx));
+                }
                 _ => {}
             },
         }
@@ -433,7 +491,12 @@ impl App {
                 }
                 self.close_note(out);
             }
-            Screen::Search | Screen::Evidence => self.search_back(out),
+            Screen::Search => {
+                route!(self, out, |ctx| self.search.handle(Action::Back, ctx));
+            }
+            Screen::Evidence => {
+                route!(self, out, |ctx| self.evidence.handle(Action::Back, ctx));
+            }
             Screen::Codebook => self.screen = Screen::List,
         }
     }
@@ -519,6 +582,8 @@ impl App {
                 Command::NewSession => self.new_session(),
                 Command::SaveNote => self.save_now(out, false),
                 Command::OpenAt { jump, title, from } => self.open_at(jump, &title, from, out),
+                Command::Show(screen) => self.show(screen, out),
+                Command::Refresh => self.refresh_results(out),
             }
         }
     }
@@ -569,9 +634,7 @@ impl App {
         let pos = Position::new(m.column, m.row);
         match self.screen {
             Screen::List => {
-                let mut commands = Vec::new();
-                self.list.mouse(m, &mut ctx!(self, out, commands));
-                self.run_commands(commands, out);
+                route!(self, out, |ctx| self.list.mouse(m, ctx));
             }
             Screen::Codebook => {}
             Screen::Note => {
@@ -618,7 +681,12 @@ impl App {
                     _ => {}
                 }
             }
-            Screen::Search | Screen::Evidence => self.search_mouse(m, out),
+            Screen::Search => {
+                route!(self, out, |ctx| self.search.mouse(m, ctx));
+            }
+            Screen::Evidence => {
+                route!(self, out, |ctx| self.evidence.mouse(m, ctx));
+            }
         }
     }
 }

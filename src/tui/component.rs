@@ -73,6 +73,11 @@ pub enum Command {
         title: String,
         from: Screen,
     },
+    /// Leave for another screen (Esc on search and evidence): its results are asked for again.
+    Show(Screen),
+    /// What the index holds changed (it became ready, or a session was re-indexed): ask again
+    /// for the results on the screen shown.
+    Refresh,
 }
 
 /// What a component's handler may reach outside itself.
@@ -112,5 +117,31 @@ impl Ctx<'_> {
 
     pub fn command(&mut self, c: Command) {
         self.commands.push(c);
+    }
+}
+
+/// What a `Ctx` reaches, owned, so a test can drive a component without the app.
+#[cfg(test)]
+#[derive(Default)]
+pub struct Outside {
+    pub effects: Effects,
+    pub status: Option<Status>,
+    pub commands: Vec<Command>,
+    pub clipboard: String,
+}
+
+#[cfg(test)]
+impl Outside {
+    /// A `Ctx` on an 80×24 terminal, with a writable store.
+    pub fn ctx(&mut self) -> Ctx<'_> {
+        Ctx {
+            now: Instant::now(),
+            size: (80, 24),
+            read_only: None,
+            effects: &mut self.effects,
+            status: &mut self.status,
+            commands: &mut self.commands,
+            clipboard: &mut self.clipboard,
+        }
     }
 }

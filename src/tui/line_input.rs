@@ -204,6 +204,14 @@ impl LineInput {
     }
 }
 
+/// Pasted text as one line, every control char (line breaks, tabs and the rest) as a space: for
+/// the search query and the export file name, where a paste keeps its word breaks.
+pub fn pasted_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// Tabs and line breaks become spaces; other control chars go.
 fn one_line(s: &str) -> String {
     s.chars()

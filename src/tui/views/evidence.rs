@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         Paragraph::new(Line::from(vec![
             Span::styled(" Ripple ", pal.title()),
             Span::styled(" Evidence ", pal.header()),
-            Span::raw(format!(" ‹ {} › ", ev.source_label(&app.search.themes))),
+            Span::raw(format!(" ‹ {} › ", ev.source_label())),
             Span::styled(format!(" sorted {sort}"), pal.dim()),
         ])),
         header,

@@ -46,12 +46,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         frame.render_widget(Paragraph::new(head), a.header);
     }
     if a.editor.width > 0 && a.editor.height > 0 {
-        let search = &app.search;
         if let Some(n) = &app.note {
             let focused = n.focus == Pane::Editor;
             let style = TextViewStyle::new(no_color);
             let spans = app.coding.spans(&n.doc);
-            let hits = search.hits_for(&n.meta.id, n.doc.editor().version());
+            let hits = app
+                .from_result
+                .hits_for(&n.meta.id, n.doc.editor().version());
             let view = TextView::for_editor(n.doc.editor())
                 .spans(&spans)
                 .style(&style)

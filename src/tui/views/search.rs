@@ -6,7 +6,7 @@ use crate::tui::app::App;
 use crate::tui::index_worker::IndexState;
 use crate::tui::keymap;
 use crate::tui::layout::{search_areas, search_first_shown, SearchAreas};
-use crate::tui::search::{index_label, thousands, SearchState};
+use crate::tui::search::{index_label, thousands, SearchScreen};
 use crate::tui::text_view::contrast_text;
 use crate::tui::theme::Palette;
 use crate::tui::views::status;
@@ -162,7 +162,7 @@ fn facet_lines<'a>(f: &FacetCounts, pal: &Palette) -> Vec<Line<'a>> {
 }
 
 /// The message line: the query error with a caret under it, or a summary.
-fn message_line<'a>(s: &SearchState, pal: &Palette) -> Line<'a> {
+fn message_line<'a>(s: &SearchScreen, pal: &Palette) -> Line<'a> {
     if let Some(e) = &s.error {
         let pad = PROMPT.width() + s.input.width_to(e.start);
         let carets = "^".repeat(s.input.width_of(e.start, e.end).max(1));

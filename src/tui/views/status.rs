@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         }
         (Screen::Evidence, _) if app.evidence.export_path.is_some() => keymap::EXPORT_HINTS.line(),
         (Screen::Evidence, _) => keymap::EVIDENCE_HINTS.line(),
-        (Screen::Note, _) if app.search.return_to.is_some() => {
+        (Screen::Note, _) if app.from_result.return_to.is_some() => {
             keymap::NOTE_FROM_RESULTS_HINTS.line()
         }
         (Screen::Note, _) => keymap::NOTE_HINTS.line(),

@@ -1,0 +1,426 @@
+//! The app's side of search and evidence: answers from the index thread routed to the two
+//! components, going to their screens, and a note opened at a result (`Command::OpenAt`): the
+//! cursor put at the result when the note arrives, its words highlighted, and the screen to go
+//! back to when it closes. This is App's own work, apart from the components (`tui::search`,
+//! `tui::search::evidence`), because it touches the open note; they only ask for it.
+
+use super::App;
+use crate::tui::component::{Ctx, Jump, Screen};
+use crate::tui::effect::Effects;
+use crate::tui::index_worker::IndexResponse;
+use crate::tui::worker::Request;
+
+impl App {
+    /// An answer from the index thread, to the component it is for. The codebook's themes go
+    /// to both.
+    pub fn on_index(&mut self, resp: IndexResponse, out: &mut Effects) {
+        match resp {
+            IndexResponse::Themes(themes) => {
+                self.evidence.themes = themes.clone();
+                self.search.themes = themes;
+            }
+            IndexResponse::Evidence { .. } | IndexResponse::Exported { .. } => {
+                route!(self, out, |ctx| self.evidence.on_index(resp, ctx));
+            }
+            IndexResponse::State(_)
+            | IndexResponse::Searched { .. }
+            | IndexResponse::Reindexed { .. } => {
+                route!(self, out, |ctx| self.search.on_index(resp, ctx));
+            }
+        }
+    }
+
+    /// The search screen (closing the open note, which then returns nowhere).
+    pub fn open_search(&mut self, out: &mut Effects) {
+        if self.screen == Screen::Note {
+            self.from_result.return_to = None;
+            self.close_note(out);
+        }
+        self.show(Screen::Search, out);
+    }
+
+    /// The evidence screen: for the query on the search screen, else by theme.
+    pub fn open_evidence(&mut self, out: &mut Effects) {
+        let from = self.screen;
+        if from == Screen::Note {
+            self.close_note(out);
+        }
+        let query = (from == Screen::Search).then(|| self.search.input.text().to_string());
+        self.screen = Screen::Evidence;
+        route!(self, out, |ctx| self.evidence.open(query, ctx));
+    }
+
+    /// Show `screen`, asking again for its results.
+    pub(super) fn show(&mut self, screen: Screen, out: &mut Effects) {
+        self.screen = screen;
+        self.refresh_results(out);
+    }
+
+    /// Ask again for the results on the screen shown, if it shows any.
+    pub(super) fn refresh_results(&mut self, out: &mut Effects) {
+        match self.screen {
+            Screen::Search => route!(self, out, |ctx| self.search.send_search(ctx)),
+            Screen::Evidence => route!(self, out, |ctx| self.evidence.send(ctx)),
+            Screen::List | Screen::Note | Screen::Codebook => {}
+        }
+    }
+
+    /// Open the session of a result: the cursor goes to `jump` when it arrives, and closing it
+    /// comes back to `from`.
+    pub(super) fn open_at(&mut self, jump: Jump, title: &str, from: Screen, out: &mut Effects) {
+        self.opening = Some(jump.id.clone());
+        out.push(Request::Load(jump.id.clone()));
+        self.from_result.jump = Some(jump);
+        self.from_result.return_to = Some(from);
+        self.info(format!("Opening {title}…"));
+    }
+
+    /// Called when a note has just been opened: put the cursor at the result and highlight it.
+    pub fn apply_jump(&mut self) {
+        let Some(n) = &mut self.note else { return };
+        let r = &mut self.from_result;
+        match r.jump.take() {
+            Some(j) if j.id == n.meta.id => {
+                let len = n.doc.editor().len_chars();
+                n.doc.editor_mut().set_cursor(j.cursor.min(len), false);
+                let hits = j
+                    .hits
+                    .iter()
+                    .map(|&(s, e)| (s.min(len), e.min(len)))
+                    .filter(|(s, e)| s < e)
+                    .collect();
+                r.note_hits = Some((n.meta.id.clone(), n.doc.editor().version(), hits));
+            }
+            _ => {
+                r.return_to = None;
+                r.note_hits = None;
+            }
+        }
+    }
+
+    /// Called when the note is closed: go back to the results it was opened from.
+    pub fn after_close_note(&mut self, out: &mut Effects) {
+        self.from_result.note_hits = None;
+        if let Some(screen) = self.from_result.return_to.take() {
+            self.show(screen, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Search and evidence through the app: keys, clicks and index answers routed to the two
+    //! components, and the commands they give back.
+    use super::super::Msg;
+    use super::*;
+    use crate::core::evidence::EvidenceItem;
+    use crate::core::index::{Hit, HitKind, Results};
+    use crate::core::session::SessionId;
+    use crate::tui::app::Quit;
+    use crate::tui::index_worker::{IndexRequest, SEARCH_PAGE};
+    use crate::tui::keymap::Context;
+    use crate::tui::search::evidence::EvidenceSource;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::time::Instant;
+
+    /// A printable key, straight to the search screen's component.
+    fn search_typed(a: &mut App, c: char, out: &mut Effects) {
+        route!(a, out, |ctx| a.search.typed(c, ctx));
+    }
+
+    fn results(n: usize) -> Box<(Results, Results)> {
+        let r = Results {
+            total: n,
+            ..Results::default()
+        };
+        Box::new((r.clone(), r))
+    }
+
+    fn passage(coder: &str) -> Hit {
+        Hit {
+            kind: HitKind::Passages,
+            session_id: SessionId("s1".into()),
+            coding_id: Some(format!("c-{coder}")),
+            title: "Kickoff".into(),
+            date: chrono::NaiveDate::default(),
+            agencies: vec![],
+            session_type: Default::default(),
+            county: String::new(),
+            facilitator: String::new(),
+            themes: vec!["trust".into()],
+            coder: coder.into(),
+            memo: String::new(),
+            quote_or_snippet: "the same words".into(),
+            highlights: vec![],
+            start: 0,
+            end: 14,
+            score: 1.0,
+        }
+    }
+
+    fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
+        app.step(Msg::Key(KeyEvent::new(code, mods)));
+    }
+
+    fn item(title: &str, start: usize) -> EvidenceItem {
+        EvidenceItem {
+            theme: "trust".into(),
+            theme_name: "Trust".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
+            session_type: "joint coaching".into(),
+            agencies: vec!["CYFD".into()],
+            county: "Doña Ana".into(),
+            title: title.into(),
+            quote: format!("quote of {title}"),
+            context_before: String::new(),
+            context_after: String::new(),
+            memo: String::new(),
+            facilitator: None,
+            coder: None,
+            session_id: Some("01jd3k0000000000000000000a".into()),
+            coding_id: None,
+            start,
+            end: start + 5,
+        }
+    }
+
+    #[test]
+    fn reaching_the_last_hit_loaded_asks_for_a_page_more() {
+        const NONE: KeyModifiers = KeyModifiers::NONE;
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        app.screen = Screen::Search;
+        for c in "trust".chars() {
+            press(&mut app, KeyCode::Char(c), NONE);
+        }
+        let page = |loaded: usize, total: usize| {
+            let r = Results {
+                total,
+                hits: (0..loaded).map(|i| passage(&format!("coder{i}"))).collect(),
+                ..Results::default()
+            };
+            Box::new((r, Results::default()))
+        };
+        let limits = |app: &mut App| -> Vec<usize> {
+            app.index_out
+                .drain(..)
+                .filter_map(|r| match r {
+                    IndexRequest::Search { limit, .. } => Some(limit),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(limits(&mut app).last(), Some(&SEARCH_PAGE));
+        let seq = app.search.sent_seq;
+        app.search
+            .accept(seq, "trust".into(), Ok(page(SEARCH_PAGE, 250)));
+        for _ in 0..SEARCH_PAGE - 2 {
+            press(&mut app, KeyCode::Down, NONE);
+        }
+        assert!(limits(&mut app).is_empty(), "not before the last hit");
+        press(&mut app, KeyCode::Down, NONE);
+        assert_eq!(limits(&mut app), [2 * SEARCH_PAGE]);
+        press(&mut app, KeyCode::Down, NONE);
+        assert!(
+            limits(&mut app).is_empty(),
+            "asked once while the page is on its way"
+        );
+        let seq = app.search.sent_seq;
+        app.search
+            .accept(seq, "trust".into(), Ok(page(2 * SEARCH_PAGE, 250)));
+        assert_eq!(
+            app.search.selected_index(),
+            SEARCH_PAGE - 1,
+            "the selection stays"
+        );
+        press(&mut app, KeyCode::PageDown, NONE);
+        for _ in 0..SEARCH_PAGE {
+            press(&mut app, KeyCode::Down, NONE);
+        }
+        assert_eq!(limits(&mut app), [3 * SEARCH_PAGE]);
+        let seq = app.search.sent_seq;
+        app.search.accept(seq, "trust".into(), Ok(page(250, 250)));
+        for _ in 0..SEARCH_PAGE {
+            press(&mut app, KeyCode::Down, NONE);
+        }
+        assert!(limits(&mut app).is_empty(), "all 250 loaded");
+        // Another query starts at one page again.
+        press(&mut app, KeyCode::Char('s'), NONE);
+        assert_eq!(limits(&mut app), [SEARCH_PAGE]);
+    }
+
+    #[test]
+    fn typing_sends_one_search_per_key_and_bad_queries_none() {
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        app.with_effects(|a, out| a.open_search(out));
+        assert_eq!(app.screen, Screen::Search);
+        for c in "tr".chars() {
+            app.with_effects(|a, out| search_typed(a, c, out));
+        }
+        let seqs: Vec<u64> = app
+            .index_out
+            .iter()
+            .filter_map(|r| match r {
+                IndexRequest::Search { seq, .. } => Some(*seq),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seqs, [1, 2, 3]);
+        for c in " date:2026-13".chars() {
+            app.with_effects(|a, out| search_typed(a, c, out));
+        }
+        let e = app.search.error.clone().expect("bad month is reported");
+        assert!(e.start >= 3, "{e:?}");
+        app.index_out.clear();
+        app.with_effects(|a, out| search_typed(a, 'x', out));
+        assert!(
+            app.index_out.is_empty(),
+            "a query that does not parse is not sent"
+        );
+    }
+
+    #[test]
+    fn late_results_do_not_clear_the_error_of_the_current_input() {
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        app.with_effects(|a, out| a.open_search(out));
+        for c in "trust date:2026-1".chars() {
+            app.with_effects(|a, out| search_typed(a, c, out));
+        }
+        let sent = app.search.sent_seq;
+        app.with_effects(|a, out| search_typed(a, '3', out));
+        assert!(app.search.error.is_some());
+        // The answer to the last good query arrives after the bad character was typed.
+        app.search
+            .accept(sent, "trust date:2026-1".into(), Ok(results(3)));
+        assert!(app.search.error.is_some(), "the error stays");
+        assert_eq!(app.search.results_of(HitKind::Passages).unwrap().total, 3);
+    }
+
+    #[test]
+    fn keys_move_between_list_search_and_evidence() {
+        const NONE: KeyModifiers = KeyModifiers::NONE;
+        const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        press(&mut app, KeyCode::Char('/'), NONE);
+        assert_eq!(app.screen, Screen::Search);
+        press(&mut app, KeyCode::Char('q'), NONE);
+        assert_eq!(app.search.input.text(), "q", "q types in the query");
+        assert_eq!(app.quit, Quit::No);
+        press(&mut app, KeyCode::Char('t'), CTRL);
+        assert_eq!(app.search.kind, HitKind::Sessions);
+        press(&mut app, KeyCode::F(3), NONE);
+        assert_eq!(app.search.kind, HitKind::Passages);
+        press(&mut app, KeyCode::Char('e'), CTRL);
+        assert_eq!(app.screen, Screen::Evidence);
+        assert_eq!(app.evidence.source, EvidenceSource::Query("q".into()));
+        press(&mut app, KeyCode::Esc, NONE);
+        assert_eq!(app.screen, Screen::Search);
+        assert_eq!(app.search.input.text(), "q", "the query is kept");
+        press(&mut app, KeyCode::Esc, NONE);
+        assert_eq!(app.screen, Screen::List);
+        press(&mut app, KeyCode::Char('e'), NONE);
+        assert_eq!(app.screen, Screen::Evidence);
+        press(&mut app, KeyCode::Char('q'), NONE);
+        assert_eq!(app.screen, Screen::List);
+    }
+
+    #[test]
+    fn marks_survive_resorting_and_only_marked_passages_are_exported() {
+        const NONE: KeyModifiers = KeyModifiers::NONE;
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        press(&mut app, KeyCode::Char('e'), NONE);
+        let seq = app.evidence.sent_seq;
+        app.with_effects(|a, out| {
+            a.on_index(
+                IndexResponse::Evidence {
+                    seq,
+                    result: Ok(vec![item("A", 0), item("B", 10), item("C", 20)]),
+                },
+                out,
+            )
+        });
+        press(&mut app, KeyCode::Down, NONE);
+        press(&mut app, KeyCode::Char(' '), NONE);
+        assert_eq!(app.evidence.selected, 2, "marking moves on");
+        // Re-sorted answer: the mark follows the passage, not the row.
+        press(&mut app, KeyCode::Char('s'), NONE);
+        let seq = app.evidence.sent_seq;
+        app.with_effects(|a, out| {
+            a.on_index(
+                IndexResponse::Evidence {
+                    seq,
+                    result: Ok(vec![item("C", 20), item("B", 10), item("A", 0)]),
+                },
+                out,
+            )
+        });
+        assert!(app.evidence.is_marked(&app.evidence.items[1]));
+        assert!(!app.evidence.is_marked(&app.evidence.items[0]));
+        press(&mut app, KeyCode::Char('y'), NONE);
+        assert!(app.clipboard_out.as_deref().unwrap().contains("quote of A"));
+        press(&mut app, KeyCode::Char('x'), NONE);
+        assert_eq!(app.search_context(), Some(Context::ExportPrompt));
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        for c in "out.md".chars() {
+            press(&mut app, KeyCode::Char(c), NONE);
+        }
+        app.index_out.clear();
+        press(&mut app, KeyCode::Enter, NONE);
+        match app.index_out.as_slice() {
+            [IndexRequest::Export {
+                items,
+                path,
+                replace: false,
+                deidentify: false,
+            }] => {
+                assert_eq!(path, std::path::Path::new("out.md"));
+                assert_eq!(items.len(), 1);
+                assert_eq!(items[0].title, "B");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(app.search_context(), Some(Context::Evidence));
+    }
+
+    #[test]
+    fn a_click_selects_a_result_and_a_second_click_opens_it() {
+        use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        app.with_effects(|a, out| a.open_search(out));
+        let hit = |title: &str| Hit {
+            kind: HitKind::Passages,
+            session_id: SessionId("01jd3k0000000000000000000a".into()),
+            coding_id: None,
+            title: title.into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
+            agencies: Vec::new(),
+            session_type: Default::default(),
+            county: String::new(),
+            facilitator: String::new(),
+            themes: Vec::new(),
+            coder: String::new(),
+            memo: String::new(),
+            quote_or_snippet: "words".into(),
+            highlights: Vec::new(),
+            start: 3,
+            end: 8,
+            score: 1.0,
+        };
+        let mut r = results(2);
+        r.0.hits = vec![hit("A"), hit("B")];
+        let seq = app.search.sent_seq;
+        app.search.accept(seq, String::new(), Ok(r));
+        let click = |row| MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        };
+        // Results start on row 4, two rows each: row 6 is the second.
+        let out = app.with_effects(|a, out| a.on_mouse(click(6), out));
+        assert_eq!(app.search.selected_index(), 1);
+        assert!(out.is_empty());
+        let out = app.with_effects(|a, out| a.on_mouse(click(7), out));
+        assert!(matches!(out.as_slice(), [Request::Load(_)]), "{out:?}");
+        assert_eq!(app.from_result.return_to, Some(Screen::Search));
+    }
+}

@@ -1,0 +1,404 @@
+//! The search screen, a component: the query as typed, the results of the newest search the
+//! index thread answered, and the keys, paste and mouse that work on them. It sees the rest of
+//! Ripple only through its `Ctx`: it asks the index thread for searches (`IndexRequest::Search`)
+//! and the app to open a note at a result (`Command::OpenAt`), to leave (`Command::Show`), or
+//! to ask again for the results on screen once the index changed (`Command::Refresh`).
+//! The index thread (`index_worker`) does the work; this module only decides what to ask for
+//! and what to show.
+//!
+//! The evidence screen, reached from here for the query on screen, is its sibling (`evidence`).
+
+use crate::core::codebook::Theme;
+use crate::core::index::{Hit, HitKind, Results};
+use crate::core::query::{self, QueryError};
+use crate::core::session::SessionId;
+use crate::tui::component::{Command, Ctx, Jump, Outcome, Screen};
+use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError, SEARCH_PAGE};
+use crate::tui::keymap::Action;
+use crate::tui::layout;
+use crate::tui::line_input::{pasted_line, LineInput};
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+pub mod evidence;
+#[cfg(test)]
+mod tests;
+
+#[derive(Debug)]
+pub struct SearchScreen {
+    /// The query as typed.
+    pub input: LineInput,
+    /// The newest search sent to the index thread.
+    pub sent_seq: u64,
+    /// The search whose results are on screen.
+    pub shown_seq: u64,
+    pub shown_query: String,
+    /// (passages, sessions) of the last good search.
+    pub results: Option<Box<(Results, Results)>>,
+    pub kind: HitKind,
+    /// Selected row in the passages and in the sessions list.
+    pub selected: [usize; 2],
+    /// The current input does not parse (or the index rejected it).
+    pub error: Option<QueryError>,
+    /// The index could not answer (not a query problem).
+    pub failure: Option<String>,
+    /// The index thread's state, for the status line.
+    pub index: IndexState,
+    /// The codebook's themes, as the index thread last sent them (set by the app): the
+    /// colours of the theme chips.
+    pub themes: Vec<Theme>,
+    /// How many hits of each kind searches for the query on screen ask for: one page, and a
+    /// page more each time the selection reaches the last hit loaded.
+    pub limit: usize,
+}
+
+impl Default for SearchScreen {
+    fn default() -> Self {
+        SearchScreen {
+            input: LineInput::default(),
+            sent_seq: 0,
+            shown_seq: 0,
+            shown_query: String::new(),
+            results: None,
+            kind: HitKind::Passages,
+            selected: [0, 0],
+            error: None,
+            failure: None,
+            index: IndexState::Opening,
+            themes: Vec::new(),
+            limit: SEARCH_PAGE,
+        }
+    }
+}
+
+fn kind_slot(kind: HitKind) -> usize {
+    match kind {
+        HitKind::Passages => 0,
+        HitKind::Sessions => 1,
+    }
+}
+
+impl SearchScreen {
+    pub fn results_of(&self, kind: HitKind) -> Option<&Results> {
+        self.results.as_ref().map(|r| match kind {
+            HitKind::Passages => &r.0,
+            HitKind::Sessions => &r.1,
+        })
+    }
+
+    pub fn selected_index(&self) -> usize {
+        self.selected[kind_slot(self.kind)]
+    }
+
+    pub fn selected_hit(&self) -> Option<&Hit> {
+        self.results_of(self.kind)?.hits.get(self.selected_index())
+    }
+
+    /// Whether results for the newest query are still on their way.
+    pub fn pending(&self) -> bool {
+        self.sent_seq != self.shown_seq && self.error.is_none()
+    }
+
+    pub fn theme(&self, key: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.key == key)
+    }
+
+    /// Take an answer from the index thread. Stale answers (an older `seq` than one already
+    /// shown, or than the newest sent when it failed) are dropped. Returns whether it was used.
+    pub fn accept(
+        &mut self,
+        seq: u64,
+        query: String,
+        result: Result<Box<(Results, Results)>, SearchError>,
+    ) -> bool {
+        if seq < self.shown_seq || seq > self.sent_seq {
+            return false;
+        }
+        match result {
+            Ok(r) => {
+                // An input that does not parse keeps its error: these results are for an
+                // earlier, good query and stay on screen as the last good ones.
+                if query == self.input.text() {
+                    self.error = None;
+                }
+                let same_query = query == self.shown_query;
+                // Fresh results of the same query (after a save re-indexed a session) may
+                // list equal-scoring hits in another order: the selection follows its hit.
+                let kept: Vec<Option<(SessionId, Option<String>)>> =
+                    [HitKind::Passages, HitKind::Sessions]
+                        .into_iter()
+                        .map(|kind| {
+                            let hit = self
+                                .results_of(kind)?
+                                .hits
+                                .get(self.selected[kind_slot(kind)])?;
+                            Some((hit.session_id.clone(), hit.coding_id.clone()))
+                        })
+                        .collect();
+                self.results = Some(r);
+                self.shown_seq = seq;
+                self.shown_query = query;
+                self.failure = None;
+                if same_query {
+                    for (kind, identity) in
+                        [HitKind::Passages, HitKind::Sessions].into_iter().zip(kept)
+                    {
+                        let Some((session, coding)) = identity else {
+                            continue;
+                        };
+                        let found = self.results_of(kind).and_then(|r| {
+                            r.hits
+                                .iter()
+                                .position(|h| h.session_id == session && h.coding_id == coding)
+                        });
+                        if let Some(i) = found {
+                            self.selected[kind_slot(kind)] = i;
+                        }
+                    }
+                } else {
+                    self.selected = [0, 0];
+                }
+                self.clamp();
+            }
+            Err(SearchError::Query(e)) => {
+                if seq != self.sent_seq || query != self.input.text() {
+                    return false;
+                }
+                self.error = Some(e);
+            }
+            Err(SearchError::Other(e)) => {
+                if seq != self.sent_seq {
+                    return false;
+                }
+                self.failure = Some(e);
+            }
+        }
+        true
+    }
+
+    fn clamp(&mut self) {
+        for kind in [HitKind::Passages, HitKind::Sessions] {
+            let n = self.results_of(kind).map_or(0, |r| r.hits.len());
+            let s = &mut self.selected[kind_slot(kind)];
+            *s = (*s).min(n.saturating_sub(1));
+        }
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let n = self.results_of(self.kind).map_or(0, |r| r.hits.len());
+        let s = &mut self.selected[kind_slot(self.kind)];
+        *s = (*s as isize + delta).clamp(0, n.saturating_sub(1) as isize) as usize;
+    }
+
+    /// Whether the selection is on the last hit loaded while more match the query on screen,
+    /// and no larger page has been asked for yet.
+    fn wants_more(&self) -> bool {
+        let Some(r) = self.results_of(self.kind) else {
+            return false;
+        };
+        let loaded = r.hits.len();
+        self.shown_query == self.input.text()
+            && loaded < r.total
+            && self.limit <= loaded
+            && self.selected[kind_slot(self.kind)] + 1 >= loaded
+    }
+
+    /// Send the current input to the index thread, unless it does not parse (then the error
+    /// shows at once and the last good results stay).
+    pub fn send_search(&mut self, ctx: &mut Ctx) {
+        match query::parse(self.input.text()) {
+            Ok(_) => {
+                if self.input.text() != self.shown_query {
+                    // Another query starts again at one page.
+                    self.limit = SEARCH_PAGE;
+                }
+                self.error = None;
+                self.sent_seq += 1;
+                ctx.effects.push(IndexRequest::Search {
+                    seq: self.sent_seq,
+                    query: self.input.text().to_string(),
+                    limit: self.limit,
+                });
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// A printable key: it goes into the query.
+    pub fn typed(&mut self, c: char, ctx: &mut Ctx) -> Outcome {
+        self.input.insert(c);
+        self.send_search(ctx);
+        Outcome::Consumed
+    }
+
+    /// Pasted text goes into the query, as one line.
+    pub fn paste(&mut self, text: &str, ctx: &mut Ctx) {
+        self.input.insert_str(&pasted_line(text));
+        self.send_search(ctx);
+    }
+
+    /// Moves the selection down; at the last hit loaded, asks for a page more.
+    fn down(&mut self, rows: isize, ctx: &mut Ctx) {
+        self.move_selection(rows);
+        if self.wants_more() {
+            self.limit += SEARCH_PAGE;
+            self.send_search(ctx);
+        }
+    }
+
+    pub fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        let page = ctx.size.1.saturating_sub(8).max(2) as isize / 2;
+        match action {
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.down(1, ctx),
+            Action::PageUp => self.move_selection(-page),
+            Action::PageDown => self.down(page, ctx),
+            Action::SwitchResults => {
+                self.kind = match self.kind {
+                    HitKind::Passages => HitKind::Sessions,
+                    HitKind::Sessions => HitKind::Passages,
+                }
+            }
+            Action::Backspace => {
+                if self.input.backspace() {
+                    self.send_search(ctx);
+                }
+            }
+            Action::Delete => {
+                if self.input.delete() {
+                    self.send_search(ctx);
+                }
+            }
+            Action::DeleteWordBack => {
+                if self.input.delete_word_back() {
+                    self.send_search(ctx);
+                }
+            }
+            Action::ClearFilter => {
+                self.input.clear();
+                self.send_search(ctx);
+            }
+            Action::Left(_) => self.input.left(),
+            Action::Right(_) => self.input.right(),
+            Action::WordLeft(_) => self.input.word_left(),
+            Action::WordRight(_) => self.input.word_right(),
+            Action::LineStart(_) => self.input.home(),
+            Action::LineEnd(_) => self.input.end(),
+            Action::OpenResult => {
+                if let Some(hit) = self.selected_hit() {
+                    ctx.command(Command::OpenAt {
+                        jump: jump_for(hit),
+                        title: hit.title.clone(),
+                        from: Screen::Search,
+                    });
+                }
+            }
+            // Esc: back to the list (the query stays for next time).
+            Action::Back => ctx.command(Command::Show(Screen::List)),
+            _ => return Outcome::NotConsumed,
+        }
+        Outcome::Consumed
+    }
+
+    /// The mouse: the wheel moves through the results, a click selects one and a click on the
+    /// selected one opens it.
+    pub fn mouse(&mut self, m: MouseEvent, ctx: &mut Ctx) -> Outcome {
+        match m.kind {
+            MouseEventKind::ScrollDown => self.handle(Action::Down, ctx),
+            MouseEventKind::ScrollUp => self.handle(Action::Up, ctx),
+            MouseEventKind::Down(MouseButton::Left) => {
+                let list = layout::search_areas(layout::screen(ctx.size)).results;
+                if !list.contains(Position::new(m.column, m.row)) {
+                    return Outcome::NotConsumed;
+                }
+                let first = layout::search_first_shown(self.selected_index(), list.height);
+                let row = first + (m.row - list.y) as usize / 2;
+                let n = self.results_of(self.kind).map_or(0, |r| r.hits.len());
+                if row >= n {
+                    return Outcome::NotConsumed;
+                }
+                if row == self.selected_index() {
+                    self.handle(Action::OpenResult, ctx)
+                } else {
+                    self.selected[kind_slot(self.kind)] = row;
+                    Outcome::Consumed
+                }
+            }
+            _ => Outcome::NotConsumed,
+        }
+    }
+
+    /// An answer from the index thread: the index's state, a search's results, or a session
+    /// re-indexed. When what the index holds changed, the app is asked to search again for
+    /// the results on screen (`Command::Refresh`). NotConsumed: an answer for another screen.
+    pub fn on_index(&mut self, resp: IndexResponse, ctx: &mut Ctx) -> Outcome {
+        match resp {
+            IndexResponse::State(state) => {
+                let became_ready = matches!(state, IndexState::Ready { .. })
+                    && !matches!(self.index, IndexState::Ready { .. });
+                self.index = state;
+                if became_ready {
+                    // Searches asked for while the index was being built were answered from an
+                    // empty index: ask again.
+                    ctx.command(Command::Refresh);
+                }
+            }
+            IndexResponse::Searched { seq, query, result } => {
+                self.accept(seq, query, result);
+            }
+            IndexResponse::Reindexed { id: _, result } => match result {
+                Ok(()) => ctx.command(Command::Refresh),
+                Err(e) => ctx.error(format!("Saved, but the search index was not updated: {e}")),
+            },
+            _ => return Outcome::NotConsumed,
+        }
+        Outcome::Consumed
+    }
+}
+
+/// "10,000".
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The status-line words for the index, when it is not simply ready.
+pub fn index_label(state: &IndexState) -> Option<String> {
+    match state {
+        IndexState::Opening => Some("opening the search index…".into()),
+        IndexState::Rebuilding { done, total } => Some(format!(
+            "indexing {} / {}",
+            thousands(*done),
+            thousands(*total)
+        )),
+        IndexState::Ready { read_only: true } => Some("search index read-only".into()),
+        IndexState::Ready { .. } => None,
+        IndexState::Unavailable(_) => Some("search unavailable".into()),
+    }
+}
+
+/// The jump for a result: passages put the cursor at the passage and highlight all of it;
+/// sessions highlight the matched words of the snippet.
+pub fn jump_for(hit: &Hit) -> Jump {
+    let hits = match hit.kind {
+        HitKind::Passages => vec![(hit.start, hit.end)],
+        HitKind::Sessions => hit
+            .highlights
+            .iter()
+            .map(|(s, e)| (hit.start + s, hit.start + e))
+            .collect(),
+    };
+    let cursor = hits.first().map_or(hit.start, |h| h.0);
+    Jump {
+        id: hit.session_id.clone(),
+        cursor,
+        hits,
+    }
+}

@@ -1,0 +1,186 @@
+//! The search screen on its own: answers taken or dropped, the selection, the query input, the
+//! status-line words.
+
+use super::*;
+use crate::core::query::QueryError;
+
+fn results(n: usize) -> Box<(Results, Results)> {
+    let r = Results {
+        total: n,
+        ..Results::default()
+    };
+    Box::new((r.clone(), r))
+}
+
+fn passage(coder: &str) -> Hit {
+    Hit {
+        kind: HitKind::Passages,
+        session_id: SessionId("s1".into()),
+        coding_id: Some(format!("c-{coder}")),
+        title: "Kickoff".into(),
+        date: chrono::NaiveDate::default(),
+        agencies: vec![],
+        session_type: Default::default(),
+        county: String::new(),
+        facilitator: String::new(),
+        themes: vec!["trust".into()],
+        coder: coder.into(),
+        memo: String::new(),
+        quote_or_snippet: "the same words".into(),
+        highlights: vec![],
+        start: 0,
+        end: 14,
+        score: 1.0,
+    }
+}
+
+#[test]
+fn the_selection_follows_its_hit_when_the_same_query_comes_back_reordered() {
+    let mut s = SearchScreen {
+        sent_seq: 1,
+        ..SearchScreen::default()
+    };
+    let with = |coders: &[&str]| {
+        let r = Results {
+            total: coders.len(),
+            hits: coders.iter().map(|c| passage(c)).collect(),
+            ..Results::default()
+        };
+        Box::new((r, Results::default()))
+    };
+    s.input.set("same");
+    s.accept(1, "same".into(), Ok(with(&["ana", "chen"])));
+    s.move_selection(1);
+    assert_eq!(s.selected_hit().unwrap().coder, "chen");
+    // A save re-indexed the session: equal scores, other order.
+    s.sent_seq = 2;
+    s.accept(2, "same".into(), Ok(with(&["chen", "ana"])));
+    assert_eq!(s.selected_hit().unwrap().coder, "chen");
+    // A new query starts at the top.
+    s.sent_seq = 3;
+    s.input.set("other");
+    s.accept(3, "other".into(), Ok(with(&["chen", "ana"])));
+    assert_eq!(s.selected_index(), 0);
+}
+
+#[test]
+fn stale_answers_are_dropped_and_newer_ones_kept() {
+    let mut s = SearchScreen {
+        sent_seq: 3,
+        ..SearchScreen::default()
+    };
+    assert!(s.accept(2, "tru".into(), Ok(results(2))));
+    assert_eq!(s.shown_seq, 2);
+    assert!(s.pending());
+    assert!(s.accept(3, "trust".into(), Ok(results(1))));
+    // An answer older than what is shown never replaces it.
+    assert!(!s.accept(2, "tru".into(), Ok(results(9))));
+    assert_eq!(s.results_of(HitKind::Passages).unwrap().total, 1);
+    assert_eq!(s.shown_query, "trust");
+    assert!(!s.pending());
+}
+
+#[test]
+fn a_query_error_keeps_the_last_good_results() {
+    let mut s = SearchScreen {
+        sent_seq: 1,
+        ..SearchScreen::default()
+    };
+    s.input.set("trust");
+    s.accept(1, "trust".into(), Ok(results(4)));
+    s.input.set("theme:nope");
+    s.sent_seq = 2;
+    let e = QueryError {
+        message: "unknown theme".into(),
+        start: 0,
+        end: 5,
+    };
+    assert!(s.accept(2, "theme:nope".into(), Err(SearchError::Query(e.clone()))));
+    assert_eq!(s.error, Some(e));
+    assert_eq!(s.results_of(HitKind::Sessions).unwrap().total, 4);
+    // An error for a search that is no longer the newest is ignored.
+    s.sent_seq = 3;
+    assert!(!s.accept(2, "x".into(), Err(SearchError::Other("index gone".into()))));
+    assert_eq!(s.failure, None);
+}
+
+#[test]
+fn the_query_is_edited_at_the_cursor() {
+    let mut s = SearchScreen::default();
+    s.input.insert_str("trust agency:La");
+    s.input.set_cursor(6);
+    s.input.insert_str("é ");
+    assert_eq!(s.input.text(), "trust é agency:La");
+    assert_eq!(s.input.cursor(), 8);
+    assert!(s.input.backspace());
+    assert!(s.input.delete_word_back());
+    assert_eq!(s.input.text(), "trust agency:La");
+    assert_eq!(s.input.cursor(), 6);
+    assert!(s.input.delete());
+    assert_eq!(s.input.text(), "trust gency:La");
+    s.input.set_cursor(0);
+    assert!(!s.input.backspace());
+}
+
+#[test]
+fn the_status_line_counts_indexing_progress() {
+    let s = index_label(&IndexState::Rebuilding {
+        done: 4210,
+        total: 10000,
+    });
+    assert_eq!(s.as_deref(), Some("indexing 4,210 / 10,000"));
+    assert_eq!(index_label(&IndexState::Ready { read_only: false }), None);
+}
+
+#[test]
+fn thousands_separators() {
+    assert_eq!(thousands(0), "0");
+    assert_eq!(thousands(999), "999");
+    assert_eq!(thousands(4210), "4,210");
+    assert_eq!(thousands(10000), "10,000");
+    assert_eq!(thousands(1234567), "1,234,567");
+}
+
+#[test]
+fn a_result_opens_through_the_app_and_esc_leaves_for_the_list() {
+    use crate::tui::component::Outside;
+    let mut s = SearchScreen {
+        sent_seq: 1,
+        ..SearchScreen::default()
+    };
+    let mut r = results(1);
+    r.0.hits = vec![passage("ana")];
+    s.accept(1, String::new(), Ok(r));
+    let mut world = Outside::default();
+    assert!(s.handle(Action::OpenResult, &mut world.ctx()).consumed());
+    assert_eq!(
+        world.commands,
+        [Command::OpenAt {
+            jump: Jump {
+                id: SessionId("s1".into()),
+                cursor: 0,
+                hits: vec![(0, 14)],
+            },
+            title: "Kickoff".into(),
+            from: Screen::Search,
+        }]
+    );
+    world.commands.clear();
+    s.handle(Action::Back, &mut world.ctx());
+    assert_eq!(world.commands, [Command::Show(Screen::List)]);
+}
+
+#[test]
+fn the_results_on_screen_are_asked_again_once_the_index_is_ready_not_at_every_state() {
+    use crate::tui::component::Outside;
+    let mut s = SearchScreen::default();
+    let mut world = Outside::default();
+    let building = IndexState::Rebuilding { done: 1, total: 2 };
+    s.on_index(IndexResponse::State(building), &mut world.ctx());
+    assert!(world.commands.is_empty(), "still building");
+    let ready = || IndexResponse::State(IndexState::Ready { read_only: false });
+    s.on_index(ready(), &mut world.ctx());
+    assert_eq!(world.commands, [Command::Refresh]);
+    s.on_index(ready(), &mut world.ctx());
+    assert_eq!(world.commands, [Command::Refresh], "once");
+}
