@@ -36,6 +36,7 @@ macro_rules! ctx {
         }
     };
 }
+pub(crate) use ctx;
 
 /// Typing pauses this long before an autosave.
 pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(1500);
@@ -417,8 +418,14 @@ impl App {
                     Some(Overlay::Conflict | Overlay::Recovery { .. })
                 ) => {}
             Msg::Paste(text) => {
-                if matches!(self.context(), Context::Picker | Context::Prompt) {
-                    self.coding_paste(&text);
+                if self.context() == Context::Prompt {
+                    if let Some(p) = &mut self.coding.prompt {
+                        p.paste(&text);
+                    }
+                } else if self.context() == Context::Picker {
+                    if let Some(p) = &mut self.coding.picker {
+                        p.paste(&text);
+                    }
                 } else if self.context() == Context::Editor {
                     self.edit(&mut out, |doc| {
                         doc.insert_str(&text);
@@ -552,7 +559,16 @@ impl App {
                             self.form_changed();
                         }
                         Context::Search | Context::ExportPrompt => self.search_typed(c, ctx, out),
-                        Context::Picker | Context::Prompt => self.coding_typed(c),
+                        Context::Prompt => {
+                            if let Some(p) = &mut self.coding.prompt {
+                                p.typed(c);
+                            }
+                        }
+                        Context::Picker => {
+                            if let Some(p) = &mut self.coding.picker {
+                                p.typed(c);
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -720,7 +736,7 @@ impl App {
     // ---- list ----
 
     /// Carry out what components asked for.
-    fn run_commands(&mut self, commands: Vec<Command>, out: &mut Effects) {
+    pub(crate) fn run_commands(&mut self, commands: Vec<Command>, out: &mut Effects) {
         for c in commands {
             match c {
                 Command::Open(id) => {
@@ -729,6 +745,30 @@ impl App {
                 }
                 Command::NewSession => self.new_session(),
                 Command::OpenAt { jump, title, from } => self.open_at(jump, &title, from, out),
+                Command::Show(screen) => self.screen = screen,
+                Command::Pick {
+                    purpose,
+                    title,
+                    top_level,
+                } => self.coding.open_picker(purpose, title, top_level),
+                Command::Picked { purpose, key } => {
+                    self.coding.picker = None;
+                    self.picked(purpose, key, out);
+                }
+                Command::PickedNewTheme { key, name, then } => {
+                    self.coding.picker = None;
+                    self.ask_new_theme_name(key, name, then);
+                }
+                Command::Ask {
+                    purpose,
+                    title,
+                    text,
+                } => self.coding.ask(purpose, title, &text),
+                Command::Prompted { purpose, text } => {
+                    self.coding.prompt = None;
+                    self.prompted(purpose, text, out);
+                }
+                Command::CloseOverlay => self.coding.close_overlay(),
             }
         }
     }

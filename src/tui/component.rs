@@ -8,6 +8,7 @@
 //! Components never import `app`: they see the world only through `Ctx`.
 
 use crate::core::session::SessionId;
+use crate::tui::coding::purpose::{PickFor, PromptFor};
 use crate::tui::effect::Effects;
 use std::time::Instant;
 
@@ -71,6 +72,38 @@ pub enum Command {
         title: String,
         from: Screen,
     },
+    /// Show this screen.
+    Show(Screen),
+    /// Open the theme picker over the codebook for `purpose` (`top_level`: offer "(top level)"
+    /// first).
+    Pick {
+        purpose: PickFor,
+        title: String,
+        top_level: bool,
+    },
+    /// The theme picker closed on `key` (None: "(top level)"): do with it what `purpose` says.
+    Picked {
+        purpose: PickFor,
+        key: Option<String>,
+    },
+    /// The theme picker closed on a theme not in the codebook yet: ask for its name (offering
+    /// `name`), add it as `key`, then use it for `then`.
+    PickedNewTheme {
+        key: String,
+        name: String,
+        then: PickFor,
+    },
+    /// Ask for one line of text for `purpose`, starting from `text`.
+    Ask {
+        purpose: PromptFor,
+        title: String,
+        text: String,
+    },
+    /// The prompt closed with `text`: do with it what `purpose` says.
+    Prompted { purpose: PromptFor, text: String },
+    /// Esc in the theme picker or a prompt: close it (the prompt, which has the keys, when both
+    /// are open) and do nothing.
+    CloseOverlay,
 }
 
 /// What a component's handler may reach outside itself.

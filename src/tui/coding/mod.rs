@@ -1,12 +1,15 @@
 //! Qualitative coding in the TUI: state and `impl App` handlers for coding passages (from the
-//! editor, in coding mode, in the codings pane), the theme picker, small text prompts, and the
-//! codebook screen. Disk work goes through `Request`s like everything else; views are in
-//! `views/codings.rs`, `views/picker.rs` and `views/codebook.rs`.
+//! editor, in coding mode, in the codings pane), and three components: the theme picker, the
+//! one-line prompt and the codebook screen. Disk work goes through `Request`s like everything
+//! else; views are in `views/codings.rs`, `views/picker.rs` and `views/codebook.rs`.
 //!
 //! One job per file: this one holds the state and the dispatch; `pane` the codings pane and
-//! coding mode, `picker` the theme picker, `prompt` the one-line prompts, `codebook_screen`
-//! the codebook screen, and `io` saving, loading and watching the coder files.
+//! coding mode, `io` saving, loading and watching the coder files. The components own their
+//! state and never see `App`: `picker` the theme picker, `prompt` the one-line prompt,
+//! `codebook_screen` the codebook screen and its edits, `purpose` what a picker or prompt is
+//! for. `answers` carries out what they answer that touches the open note.
 
+mod answers;
 mod codebook_screen;
 mod io;
 #[cfg(test)]
@@ -14,17 +17,20 @@ mod io_tests;
 mod pane;
 mod picker;
 mod prompt;
+pub(crate) mod purpose;
 #[cfg(test)]
 mod tests;
 
-pub use codebook_screen::CodebookScreen;
-pub use picker::{PickFor, PickItem, Picker};
-pub use prompt::{Prompt, PromptFor};
+pub use codebook_screen::{Book, CodebookScreen};
+pub use picker::{PickItem, Picker};
+pub use prompt::Prompt;
+pub use purpose::{PickFor, PromptFor};
 
 use crate::core::codebook::{Codebook, Theme};
 use crate::core::coding::{same_coder, CoderSessionFile, Coding};
 use crate::core::document::NoteDocument;
-use crate::tui::app::{App, NoteState, Pane, Screen, Status, StatusKind};
+use crate::tui::app::{ctx, App, NoteState, Pane, Screen, Status, StatusKind};
+use crate::tui::component::Ctx;
 use crate::tui::effect::Effects;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::text_view::{spans_for_codings, CodedSpan};
@@ -161,6 +167,23 @@ impl CodingState {
         themes.into_iter().take(9).map(|(_, t)| t).collect()
     }
 
+    /// Open the theme picker over the codebook.
+    pub fn open_picker(&mut self, purpose: PickFor, title: String, top_level: bool) {
+        self.picker = Some(Picker::new(purpose, title, &self.codebook, top_level));
+    }
+
+    /// Ask for a line of text, starting from `text`.
+    pub fn ask(&mut self, purpose: PromptFor, title: String, text: &str) {
+        self.prompt = Some(Prompt::new(purpose, title, text));
+    }
+
+    /// Close the prompt, else the picker: the one that has the keys.
+    pub fn close_overlay(&mut self) {
+        if self.prompt.take().is_none() {
+            self.picker = None;
+        }
+    }
+
     /// Whether a coding passes the coder filter.
     pub fn shows(&self, c: &Coding) -> bool {
         self.filter.as_ref().is_none_or(|f| &c.coder == f)
@@ -255,49 +278,57 @@ impl App {
         None
     }
 
-    /// A typed character in the picker or a prompt.
-    pub(crate) fn coding_typed(&mut self, c: char) {
-        if let Some(p) = &mut self.coding.prompt {
-            p.input.insert(c);
-        } else if let Some(p) = &mut self.coding.picker {
-            p.query.push(c);
-            p.refilter();
-        }
-    }
-
-    /// Pasted text in the picker or a prompt.
-    pub(crate) fn coding_paste(&mut self, text: &str) {
-        for c in text.chars().filter(|c| !c.is_control()) {
-            self.coding_typed(c);
-        }
+    /// Whether kept codings are being restored into the open note: coding changes wait.
+    fn restoring(&self) -> bool {
+        self.note
+            .as_ref()
+            .is_some_and(|n| n.coding.work == CodingWork::Restoring)
     }
 
     /// Refuse a coding change (saying why) when the store is read-only, or for the moment
     /// kept codings are being restored (the codings shown are replaced when that lands).
     pub(super) fn refuse_read_only(&mut self) -> bool {
-        if let Some(why) = self.read_only.clone() {
-            self.set_status(
-                StatusKind::Error,
-                format!("Read-only, coding is not possible here: {why}"),
-            );
-            return true;
-        }
-        if self
-            .note
-            .as_ref()
-            .is_some_and(|n| n.coding.work == CodingWork::Restoring)
-        {
-            self.set_status(StatusKind::Info, "Restoring the kept codings…");
-            return true;
-        }
-        false
+        let restoring = self.restoring();
+        codebook_screen::refuse_change(self.read_only.as_deref(), restoring, &mut self.status)
     }
 
+    /// Let the coding components act with a `Ctx` over the app, then carry out the commands
+    /// they gave.
+    pub(super) fn with_coding<R>(
+        &mut self,
+        out: &mut Effects,
+        f: impl FnOnce(&mut CodingState, &mut Ctx) -> R,
+    ) -> R {
+        let mut commands = Vec::new();
+        let r = f(&mut self.coding, &mut ctx!(self, out, commands));
+        self.run_commands(commands, out);
+        r
+    }
+
+    /// Route an action to the coding component or pane that has the keys.
     pub(crate) fn coding_action(&mut self, ctx: Context, action: Action, out: &mut Effects) {
+        let restoring = self.restoring();
         match ctx {
-            Context::Picker => self.picker_action(action, out),
-            Context::Prompt => self.prompt_action(action, out),
-            Context::Codebook => self.codebook_action(action, out),
+            Context::Picker => {
+                self.with_coding(out, |c, ctx| {
+                    c.picker.as_mut().map(|p| p.handle(action, ctx))
+                });
+            }
+            Context::Prompt => {
+                self.with_coding(out, |c, ctx| {
+                    c.prompt.as_mut().map(|p| p.handle(action, ctx))
+                });
+            }
+            Context::Codebook => {
+                self.with_coding(out, |c, ctx| {
+                    let book = Book {
+                        codebook: &c.codebook,
+                        problem: c.codebook_problem.as_deref(),
+                        restoring,
+                    };
+                    c.book.handle(action, book, ctx)
+                });
+            }
             _ => self.pane_action(ctx, action, out),
         }
     }
