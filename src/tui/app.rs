@@ -252,7 +252,7 @@ impl NoteState {
         self.saved_version = None;
         self.meta = session.meta;
         self.form = FormState::from_meta(&self.meta);
-        crate::tui::coding::reset_note(self, coder);
+        self.coding.reset(&self.doc, coder);
         (self.coding.mode, self.coding.side_codings) = mode;
         self.coding.disk_stamp = disk_stamp;
     }
@@ -1456,7 +1456,7 @@ impl App {
                 let cursor = n.doc.editor().cursor();
                 n.doc = crate::tui::coding::document(&loaded.session.text, loaded.codings);
                 let (mode, side) = (n.coding.mode, n.coding.side_codings);
-                crate::tui::coding::reset_note(n, &self.coding.coder);
+                n.coding.reset(&n.doc, &self.coding.coder);
                 (n.coding.mode, n.coding.side_codings) = (mode, side);
                 n.coding.disk_stamp = Some(loaded.coding_stamp);
                 let len = n.doc.editor().len_chars();
@@ -1486,7 +1486,7 @@ impl App {
                 note.saved_version = Some(note.doc.editor().version());
                 note.file = NoteFile::from_stamp(loaded.stamp);
                 note.base = loaded.base;
-                crate::tui::coding::reset_note(&mut note, &self.coding.coder);
+                note.coding.reset(&note.doc, &self.coding.coder);
                 note.coding.disk_stamp = Some(loaded.coding_stamp.clone());
                 match loaded.draft {
                     Some(r) if r.onto_file => {

@@ -145,3 +145,39 @@ impl Ctx<'_> {
         self.commands.push(c);
     }
 }
+
+/// What a component's handler left behind, for tests that drive a component without an app.
+#[cfg(test)]
+#[derive(Default)]
+pub struct Harness {
+    pub effects: Effects,
+    pub status: Option<Status>,
+    pub commands: Vec<Command>,
+    pub clipboard: String,
+}
+
+#[cfg(test)]
+impl Harness {
+    /// A `Ctx` over this harness, for a store that is read-only when `read_only` says why.
+    pub fn ctx<'a>(&'a mut self, read_only: Option<&'a str>) -> Ctx<'a> {
+        Ctx {
+            now: Instant::now(),
+            size: (80, 24),
+            read_only,
+            effects: &mut self.effects,
+            status: &mut self.status,
+            commands: &mut self.commands,
+            clipboard: &mut self.clipboard,
+        }
+    }
+
+    /// The commands given so far, taken.
+    pub fn commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.commands)
+    }
+
+    /// The status line's text.
+    pub fn said(&self) -> &str {
+        self.status.as_ref().map_or("", |s| s.text.as_str())
+    }
+}

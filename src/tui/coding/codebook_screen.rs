@@ -353,3 +353,157 @@ impl CodebookScreen {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::component::Harness;
+    use crate::tui::effect::requests;
+
+    fn on_trust(codebook: &Codebook) -> CodebookScreen {
+        CodebookScreen {
+            selected: codebook
+                .tree()
+                .iter()
+                .position(|(_, t)| t.key == "trust")
+                .unwrap(),
+            ..CodebookScreen::default()
+        }
+    }
+
+    fn book(codebook: &Codebook, restoring: bool) -> Book<'_> {
+        Book {
+            codebook,
+            problem: None,
+            restoring,
+        }
+    }
+
+    #[test]
+    fn edits_wait_while_read_only_restoring_or_saving_and_esc_goes_back_to_the_list() {
+        let codebook = Codebook::builtin();
+        let mut screen = on_trust(&codebook);
+        let mut h = Harness::default();
+        screen.handle(
+            Action::ThemeRename,
+            book(&codebook, false),
+            &mut h.ctx(Some("locked")),
+        );
+        assert_eq!(h.said(), "Read-only, coding is not possible here: locked");
+        screen.handle(Action::ThemeRename, book(&codebook, true), &mut h.ctx(None));
+        assert_eq!(h.said(), "Restoring the kept codings…");
+        let problem = Book {
+            problem: Some("bad yaml"),
+            ..book(&codebook, false)
+        };
+        screen.handle(Action::ThemeRename, problem, &mut h.ctx(None));
+        assert!(h
+            .said()
+            .starts_with("Fix the store's codebook first (bad yaml)"));
+        screen.saving = true;
+        screen.handle(
+            Action::ThemeRename,
+            book(&codebook, false),
+            &mut h.ctx(None),
+        );
+        assert_eq!(h.said(), "Still saving the last change…");
+        assert!(h.commands().is_empty() && h.effects.is_empty());
+        // Moving about works all the same.
+        screen.handle(
+            Action::Down,
+            book(&codebook, true),
+            &mut h.ctx(Some("locked")),
+        );
+        assert_eq!(
+            codebook.tree()[screen.selected].1.key,
+            codebook.tree()[on_trust(&codebook).selected + 1].1.key
+        );
+
+        screen = on_trust(&codebook);
+        screen.handle(
+            Action::ThemeRename,
+            book(&codebook, false),
+            &mut h.ctx(None),
+        );
+        let name = codebook.get("trust").unwrap().name.clone();
+        assert_eq!(
+            h.commands(),
+            [Command::Ask {
+                purpose: PromptFor::Rename("trust".into()),
+                title: "New name for trust".into(),
+                text: name,
+            }]
+        );
+        screen.handle(Action::Back, book(&codebook, false), &mut h.ctx(None));
+        assert_eq!(h.commands(), [Command::Show(Screen::List)]);
+        let effects = std::mem::take(&mut h.effects).into_vec();
+        assert!(matches!(requests(&effects)[..], [Request::Scan]));
+    }
+
+    #[test]
+    fn deleting_a_theme_with_passages_asks_where_they_go_then_for_a_yes() {
+        let codebook = Codebook::builtin();
+        let mut screen = on_trust(&codebook);
+        let mut h = Harness::default();
+        screen.handle(
+            Action::ThemeDelete,
+            book(&codebook, false),
+            &mut h.ctx(None),
+        );
+        assert_eq!(h.said(), "Still counting passages; try again");
+        screen.counts.insert("trust".into(), 3);
+        screen.counted = true;
+        screen.handle(
+            Action::ThemeDelete,
+            book(&codebook, false),
+            &mut h.ctx(None),
+        );
+        assert_eq!(
+            h.commands(),
+            [Command::Pick {
+                purpose: PickFor::Reassign("trust".into()),
+                title: "trust codes 3 passage(s): move them to…".into(),
+                top_level: false,
+            }]
+        );
+        let to = Some("communication".to_string());
+        screen.picked(
+            PickFor::Reassign("trust".into()),
+            to,
+            &codebook,
+            &mut h.ctx(None),
+        );
+        let [Command::Ask { purpose, .. }] = &h.commands()[..] else {
+            panic!("a confirmation is asked for");
+        };
+        let purpose = purpose.clone();
+        screen.prompted(purpose.clone(), "no".into(), &codebook, &mut h.ctx(None));
+        assert_eq!(h.said(), "trust kept");
+        assert!(h.effects.is_empty() && !screen.saving);
+        screen.prompted(purpose, "YES".into(), &codebook, &mut h.ctx(None));
+        assert!(screen.saving);
+        assert_eq!(h.said(), "Saving the codebook…");
+        let effects = std::mem::take(&mut h.effects).into_vec();
+        let [Request::SaveCodebook {
+            codebook: saved,
+            remap: Some(remap),
+            ..
+        }] = &requests(&effects)[..]
+        else {
+            panic!("one codebook save with the passages' remap");
+        };
+        assert!(saved.get("trust").is_none());
+        assert_eq!(
+            (remap.from.as_str(), remap.to.as_str()),
+            ("trust", "communication")
+        );
+        // A pick or an answer meant for the open note is not this screen's.
+        let other = PickFor::NewCoding { start: 0, end: 1 };
+        let mut h = Harness::default();
+        let used = screen.picked(other, Some("trust".into()), &codebook, &mut h.ctx(None));
+        assert_eq!(used, Outcome::NotConsumed);
+        let used = screen.prompted(PromptFor::NoteMemo, "x".into(), &codebook, &mut h.ctx(None));
+        assert_eq!(used, Outcome::NotConsumed);
+        assert!(h.commands().is_empty() && h.effects.is_empty() && h.status.is_none());
+    }
+}

@@ -18,6 +18,7 @@ mod pane;
 mod picker;
 mod prompt;
 pub(crate) mod purpose;
+mod route;
 #[cfg(test)]
 mod tests;
 
@@ -29,10 +30,7 @@ pub use purpose::{PickFor, PromptFor};
 use crate::core::codebook::{Codebook, Theme};
 use crate::core::coding::{same_coder, CoderSessionFile, Coding};
 use crate::core::document::NoteDocument;
-use crate::tui::app::{ctx, App, NoteState, Pane, Screen, Status, StatusKind};
-use crate::tui::component::Ctx;
-use crate::tui::effect::Effects;
-use crate::tui::keymap::{self, Action, Context};
+use crate::tui::keymap::{Action, Context};
 use crate::tui::text_view::{spans_for_codings, CodedSpan};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -59,7 +57,7 @@ pub struct NoteCoding {
     /// yet. Saves leave that draft alone until Ctrl-R writes it back.
     pub kept_draft: Option<std::path::PathBuf>,
     /// Who codes here (your coder name): only their changes are saved from this note. None
-    /// until the note is set up (`reset_note`); every coder's changes count then.
+    /// until the note is set up (`NoteCoding::reset`); every coder's changes count then.
     pub owner: Option<String>,
     /// What the quick keys 1–9 mean while this note is open: theme keys fixed when they are
     /// first shown or used, so a key means what the screen said even as usage changes the
@@ -110,6 +108,31 @@ impl NoteCoding {
     /// The coder files are being read again (a re-read, or the one after a restore).
     pub fn rereading(&self) -> bool {
         matches!(self.work, CodingWork::Rereading | CodingWork::Restoring)
+    }
+
+    /// Reset to "all on disk" for a freshly loaded document `doc`, coded by `owner`. What is on
+    /// its way (a save, a restore, a re-read) is carried through: its answer still comes. The
+    /// quick keys keep their meaning.
+    pub fn reset(&mut self, doc: &NoteDocument, owner: &str) {
+        let c = std::mem::take(self);
+        *self = NoteCoding {
+            saved_version: doc.coding_version(),
+            owner: Some(owner.to_string()),
+            quick: c.quick,
+            kept_draft: c.kept_draft,
+            // A save on its way is about the codings no longer shown; a re-read for changes
+            // made outside is moot after a fresh load.
+            work: match c.work {
+                CodingWork::Saving { version, .. } => CodingWork::Saving {
+                    version,
+                    superseded: true,
+                    reread: false,
+                },
+                CodingWork::Idle { .. } => CodingWork::default(),
+                w => w,
+            },
+            ..NoteCoding::default()
+        };
     }
 
     /// Whether the owner's codings or memo changed since they were last written. Other coders'
@@ -246,143 +269,4 @@ pub fn handles(ctx: Context, action: Action) -> bool {
         | A::OpenCodebook => true,
         _ => owns(ctx),
     }
-}
-
-impl App {
-    pub(super) fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            kind,
-        });
-    }
-
-    /// The coding context that has the keys now, if any.
-    pub(crate) fn coding_context(&self) -> Option<Context> {
-        if self.coding.prompt.is_some() {
-            return Some(Context::Prompt);
-        }
-        if self.coding.picker.is_some() {
-            return Some(Context::Picker);
-        }
-        if self.screen == Screen::Codebook {
-            return Some(Context::Codebook);
-        }
-        if self.screen == Screen::Note {
-            let n = self.note.as_ref()?;
-            return match n.focus {
-                Pane::Codings => Some(Context::Codings),
-                Pane::Editor if n.coding.mode => Some(Context::Coding),
-                _ => None,
-            };
-        }
-        None
-    }
-
-    /// Whether kept codings are being restored into the open note: coding changes wait.
-    fn restoring(&self) -> bool {
-        self.note
-            .as_ref()
-            .is_some_and(|n| n.coding.work == CodingWork::Restoring)
-    }
-
-    /// Refuse a coding change (saying why) when the store is read-only, or for the moment
-    /// kept codings are being restored (the codings shown are replaced when that lands).
-    pub(super) fn refuse_read_only(&mut self) -> bool {
-        let restoring = self.restoring();
-        codebook_screen::refuse_change(self.read_only.as_deref(), restoring, &mut self.status)
-    }
-
-    /// Let the coding components act with a `Ctx` over the app, then carry out the commands
-    /// they gave.
-    pub(super) fn with_coding<R>(
-        &mut self,
-        out: &mut Effects,
-        f: impl FnOnce(&mut CodingState, &mut Ctx) -> R,
-    ) -> R {
-        let mut commands = Vec::new();
-        let r = f(&mut self.coding, &mut ctx!(self, out, commands));
-        self.run_commands(commands, out);
-        r
-    }
-
-    /// Route an action to the coding component or pane that has the keys.
-    pub(crate) fn coding_action(&mut self, ctx: Context, action: Action, out: &mut Effects) {
-        let restoring = self.restoring();
-        match ctx {
-            Context::Picker => {
-                self.with_coding(out, |c, ctx| {
-                    c.picker.as_mut().map(|p| p.handle(action, ctx))
-                });
-            }
-            Context::Prompt => {
-                self.with_coding(out, |c, ctx| {
-                    c.prompt.as_mut().map(|p| p.handle(action, ctx))
-                });
-            }
-            Context::Codebook => {
-                self.with_coding(out, |c, ctx| {
-                    let book = Book {
-                        codebook: &c.codebook,
-                        problem: c.codebook_problem.as_deref(),
-                        restoring,
-                    };
-                    c.book.handle(action, book, ctx)
-                });
-            }
-            _ => self.pane_action(ctx, action, out),
-        }
-    }
-
-    /// The key hints shown while coding.
-    pub fn coding_hints(&self) -> Option<String> {
-        let ctx = self.coding_context()?;
-        Some(match ctx {
-            Context::Coding => {
-                let quick: Vec<String> = self
-                    .quick_keys()
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, k)| {
-                        let key = keymap::key(Context::Coding, Action::QuickTheme(i as u8 + 1));
-                        Some(format!("{key} {}", k.as_ref()?))
-                    })
-                    .collect();
-                format!(
-                    "CODING {} · {}",
-                    keymap::CODING_HINTS.line(),
-                    quick.join(" ")
-                )
-            }
-            Context::Codings => keymap::CODINGS_HINTS.line(),
-            Context::Picker => keymap::PICKER_HINTS.line(),
-            Context::Prompt => keymap::PROMPT_HINTS.line(),
-            Context::Codebook => keymap::CODEBOOK_HINTS.line(),
-            _ => return None,
-        })
-    }
-}
-
-/// Reset the note's coding state to "all on disk" for a freshly loaded document, coded by
-/// `owner`. What is on its way (a save, a restore, a re-read) is carried through: its answer
-/// still comes. The quick keys keep their meaning.
-pub fn reset_note(n: &mut NoteState, owner: &str) {
-    let c = std::mem::take(&mut n.coding);
-    n.coding = NoteCoding {
-        saved_version: n.doc.coding_version(),
-        owner: Some(owner.to_string()),
-        quick: c.quick,
-        kept_draft: c.kept_draft,
-        // A save on its way is about the codings no longer shown; a re-read for changes
-        // made outside is moot after a fresh load.
-        work: match c.work {
-            CodingWork::Saving { version, .. } => CodingWork::Saving {
-                version,
-                superseded: true,
-                reread: false,
-            },
-            CodingWork::Idle { .. } => CodingWork::default(),
-            w => w,
-        },
-        ..NoteCoding::default()
-    };
 }

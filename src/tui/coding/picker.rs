@@ -214,6 +214,45 @@ mod tests {
     }
 
     #[test]
+    fn enter_closes_the_picker_on_a_theme_or_on_one_to_add_and_esc_on_nothing() {
+        use crate::tui::component::Harness;
+        let book = spanish_book();
+        let then = PickFor::NewCoding { start: 2, end: 9 };
+        let mut p = Picker::new(then.clone(), "t".into(), &book, false);
+        let mut h = Harness::default();
+        p.paste("Resili\nencia");
+        assert_eq!(p.query, "Resiliencia", "a paste stays on one line");
+        p.handle(Action::Down, &mut h.ctx(None));
+        assert!(p.highlighted().unwrap().create);
+        p.handle(Action::Accept, &mut h.ctx(None));
+        assert_eq!(
+            h.commands(),
+            [Command::PickedNewTheme {
+                key: "resiliencia".into(),
+                name: "Resiliencia".into(),
+                then: then.clone(),
+            }]
+        );
+        p.handle(Action::ClearFilter, &mut h.ctx(None));
+        for c in "dona".chars() {
+            p.typed(c);
+        }
+        p.handle(Action::Accept, &mut h.ctx(None));
+        p.handle(Action::Back, &mut h.ctx(None));
+        assert_eq!(
+            h.commands(),
+            [
+                Command::Picked {
+                    purpose: then,
+                    key: Some("condado".into()),
+                },
+                Command::CloseOverlay
+            ]
+        );
+        assert!(h.effects.is_empty() && h.status.is_none());
+    }
+
+    #[test]
     fn the_picker_matches_fuzzily_and_without_accents() {
         let book = spanish_book();
         let mut p = Picker::new(

@@ -90,4 +90,26 @@ mod tests {
         edited.input.insert('!');
         assert_eq!(edited.text(), "First line. Second line, Doña Ana 👪!");
     }
+
+    #[test]
+    fn enter_closes_the_prompt_with_its_text_and_esc_without() {
+        use crate::tui::component::Harness;
+        let mut p = Prompt::new(PromptFor::Rename("trust".into()), "Name", "Confianza");
+        let mut h = Harness::default();
+        p.handle(Action::LineStart(false), &mut h.ctx(None));
+        p.paste("La\n");
+        p.typed(' ');
+        p.handle(Action::Accept, &mut h.ctx(None));
+        p.handle(Action::Cancel, &mut h.ctx(None));
+        assert_eq!(
+            h.commands(),
+            [
+                Command::Prompted {
+                    purpose: PromptFor::Rename("trust".into()),
+                    text: "La Confianza".into(),
+                },
+                Command::CloseOverlay
+            ]
+        );
+    }
 }

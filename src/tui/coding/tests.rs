@@ -4,7 +4,7 @@ use super::*;
 use crate::core::coding::{AnchorStatus, Coding};
 use crate::core::coding_store;
 use crate::core::session::{Session, SessionMeta};
-use crate::tui::app::Msg;
+use crate::tui::app::{App, Msg, NoteState, Pane, Screen};
 use crate::tui::worker::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Instant;
