@@ -36,6 +36,7 @@ macro_rules! ctx {
         }
     };
 }
+pub(crate) use ctx;
 
 /// Call a component's handler with its `Ctx`, then carry out the commands it gave; the
 /// handler's answer is the macro's: `route!(self, out, |ctx| self.search.handle(action, ctx))`.
@@ -283,8 +284,14 @@ impl App {
                     Some(Overlay::Conflict | Overlay::Recovery { .. })
                 ) => {}
             Msg::Paste(text) => {
-                if matches!(self.context(), Context::Picker | Context::Prompt) {
-                    self.coding_paste(&text);
+                if self.context() == Context::Prompt {
+                    if let Some(p) = &mut self.coding.prompt {
+                        p.paste(&text);
+                    }
+                } else if self.context() == Context::Picker {
+                    if let Some(p) = &mut self.coding.picker {
+                        p.paste(&text);
+                    }
                 } else if self.context() == Context::Editor {
                     self.note_do(&mut out, |n, _, cx| n.paste(&text, cx));
                 } else if self.context() == Context::Form {
@@ -410,7 +417,16 @@ impl App {
                         Context::ExportPrompt => {
                             self.evidence.typed(c);
                         }
-                        Context::Picker | Context::Prompt => self.coding_typed(c),
+                        Context::Prompt => {
+                            if let Some(p) = &mut self.coding.prompt {
+                                p.typed(c);
+                            }
+                        }
+                        Context::Picker => {
+                            if let Some(p) = &mut self.coding.picker {
+                                p.typed(c);
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -572,7 +588,7 @@ impl App {
     // ---- list ----
 
     /// Carry out what components asked for.
-    fn run_commands(&mut self, commands: Vec<Command>, out: &mut Effects) {
+    pub(crate) fn run_commands(&mut self, commands: Vec<Command>, out: &mut Effects) {
         for c in commands {
             match c {
                 Command::Open(id) => {
@@ -584,6 +600,29 @@ impl App {
                 Command::OpenAt { jump, title, from } => self.open_at(jump, &title, from, out),
                 Command::Show(screen) => self.show(screen, out),
                 Command::Refresh => self.refresh_results(out),
+                Command::Pick {
+                    purpose,
+                    title,
+                    top_level,
+                } => self.coding.open_picker(purpose, title, top_level),
+                Command::Picked { purpose, key } => {
+                    self.coding.picker = None;
+                    self.picked(purpose, key, out);
+                }
+                Command::PickedNewTheme { key, name, then } => {
+                    self.coding.picker = None;
+                    self.ask_new_theme_name(key, name, then);
+                }
+                Command::Ask {
+                    purpose,
+                    title,
+                    text,
+                } => self.coding.ask(purpose, title, &text),
+                Command::Prompted { purpose, text } => {
+                    self.coding.prompt = None;
+                    self.prompted(purpose, text, out);
+                }
+                Command::CloseOverlay => self.coding.close_overlay(),
             }
         }
     }

@@ -8,6 +8,7 @@
 //! Components never import `app`: they see the world only through `Ctx`.
 
 use crate::core::session::SessionId;
+use crate::tui::coding::purpose::{PickFor, PromptFor};
 use crate::tui::effect::Effects;
 use std::time::Instant;
 
@@ -78,6 +79,36 @@ pub enum Command {
     /// What the index holds changed (it became ready, or a session was re-indexed): ask again
     /// for the results on the screen shown.
     Refresh,
+    /// Open the theme picker over the codebook for `purpose` (`top_level`: offer "(top level)"
+    /// first).
+    Pick {
+        purpose: PickFor,
+        title: String,
+        top_level: bool,
+    },
+    /// The theme picker closed on `key` (None: "(top level)"): do with it what `purpose` says.
+    Picked {
+        purpose: PickFor,
+        key: Option<String>,
+    },
+    /// The theme picker closed on a theme not in the codebook yet: ask for its name (offering
+    /// `name`), add it as `key`, then use it for `then`.
+    PickedNewTheme {
+        key: String,
+        name: String,
+        then: PickFor,
+    },
+    /// Ask for one line of text for `purpose`, starting from `text`.
+    Ask {
+        purpose: PromptFor,
+        title: String,
+        text: String,
+    },
+    /// The prompt closed with `text`: do with it what `purpose` says.
+    Prompted { purpose: PromptFor, text: String },
+    /// Esc in the theme picker or a prompt: close it (the prompt, which has the keys, when both
+    /// are open) and do nothing.
+    CloseOverlay,
 }
 
 /// What a component's handler may reach outside itself.
@@ -120,10 +151,10 @@ impl Ctx<'_> {
     }
 }
 
-/// What a `Ctx` reaches, owned, so a test can drive a component without the app.
+/// What a component's handler left behind, for tests that drive a component without an app.
 #[cfg(test)]
 #[derive(Default)]
-pub struct Outside {
+pub struct Harness {
     pub effects: Effects,
     pub status: Option<Status>,
     pub commands: Vec<Command>,
@@ -131,17 +162,32 @@ pub struct Outside {
 }
 
 #[cfg(test)]
-impl Outside {
-    /// A `Ctx` on an 80×24 terminal, with a writable store.
+impl Harness {
+    /// A `Ctx` over this harness on an 80×24 terminal, with a writable store.
     pub fn ctx(&mut self) -> Ctx<'_> {
+        self.ctx_read_only(None)
+    }
+
+    /// A `Ctx` over this harness, for a store that is read-only when `read_only` says why.
+    pub fn ctx_read_only<'a>(&'a mut self, read_only: Option<&'a str>) -> Ctx<'a> {
         Ctx {
             now: Instant::now(),
             size: (80, 24),
-            read_only: None,
+            read_only,
             effects: &mut self.effects,
             status: &mut self.status,
             commands: &mut self.commands,
             clipboard: &mut self.clipboard,
         }
+    }
+
+    /// The commands given so far, taken.
+    pub fn commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.commands)
+    }
+
+    /// The status line's text.
+    pub fn said(&self) -> &str {
+        self.status.as_ref().map_or("", |s| s.text.as_str())
     }
 }

@@ -332,7 +332,7 @@ impl App {
                 let cursor = n.doc.editor().cursor();
                 n.doc = crate::tui::coding::document(&loaded.session.text, loaded.codings);
                 let (mode, side) = (n.coding.mode, n.coding.side_codings);
-                crate::tui::coding::reset_note(n, &self.coding.coder);
+                n.coding.reset(&n.doc, &self.coding.coder);
                 (n.coding.mode, n.coding.side_codings) = (mode, side);
                 n.coding.disk_stamp = Some(loaded.coding_stamp);
                 let len = n.doc.editor().len_chars();
@@ -362,7 +362,7 @@ impl App {
                 note.saved_version = Some(note.doc.editor().version());
                 note.file = NoteFile::from_stamp(loaded.stamp);
                 note.base = loaded.base;
-                crate::tui::coding::reset_note(&mut note, &self.coding.coder);
+                note.coding.reset(&note.doc, &self.coding.coder);
                 note.coding.disk_stamp = Some(loaded.coding_stamp.clone());
                 match loaded.draft {
                     Some(r) if r.onto_file => {

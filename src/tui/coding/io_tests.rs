@@ -5,7 +5,7 @@ use super::*;
 use crate::core::coding::CoderSessionFile;
 use crate::core::coding_store;
 use crate::core::session::{Session, SessionMeta};
-use crate::tui::app::Msg;
+use crate::tui::app::{App, Msg, StatusKind};
 use crate::tui::worker::{Request, Response};
 use crossterm::event::{KeyCode, KeyModifiers};
 use std::time::Instant;
@@ -212,7 +212,8 @@ fn no_save_goes_out_while_kept_codings_are_restored() {
     let out = app.with_effects(|a, out| a.save_codings(out));
     assert!(out.is_empty(), "held back while restoring: {out:?}");
     // A text reload meanwhile does not forget the restore on its way.
-    crate::tui::coding::reset_note(app.note.as_mut().unwrap(), "Ana");
+    let n = app.note.as_mut().unwrap();
+    n.coding.reset(&n.doc, "Ana");
     assert_eq!(
         app.note.as_ref().unwrap().coding.work,
         CodingWork::Restoring
@@ -385,7 +386,7 @@ fn typing_that_moves_another_coder_s_passage_saves_only_your_own_file() {
     let n = app.note.as_mut().unwrap();
     n.doc = document(text, vec![ana]);
     n.saved_version = Some(n.doc.editor().version());
-    reset_note(n, "Bea");
+    n.coding.reset(&n.doc, "Bea");
     // Bea types at the start: Ana's passage moves on screen...
     app.step(key(KeyCode::Char('¡'), KeyModifiers::NONE));
     let n = app.note.as_ref().unwrap();

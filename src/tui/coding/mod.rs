@@ -1,12 +1,15 @@
 //! Qualitative coding in the TUI: state and `impl App` handlers for coding passages (from the
-//! editor, in coding mode, in the codings pane), the theme picker, small text prompts, and the
-//! codebook screen. Disk work goes through `Request`s like everything else; views are in
-//! `views/codings.rs`, `views/picker.rs` and `views/codebook.rs`.
+//! editor, in coding mode, in the codings pane), and three components: the theme picker, the
+//! one-line prompt and the codebook screen. Disk work goes through `Request`s like everything
+//! else; views are in `views/codings.rs`, `views/picker.rs` and `views/codebook.rs`.
 //!
 //! One job per file: this one holds the state and the dispatch; `pane` the codings pane and
-//! coding mode, `picker` the theme picker, `prompt` the one-line prompts, `codebook_screen`
-//! the codebook screen, and `io` saving, loading and watching the coder files.
+//! coding mode, `io` saving, loading and watching the coder files. The components own their
+//! state and never see `App`: `picker` the theme picker, `prompt` the one-line prompt,
+//! `codebook_screen` the codebook screen and its edits, `purpose` what a picker or prompt is
+//! for. `answers` carries out what they answer that touches the open note.
 
+mod answers;
 mod codebook_screen;
 mod io;
 #[cfg(test)]
@@ -14,20 +17,21 @@ mod io_tests;
 mod pane;
 mod picker;
 mod prompt;
+pub(crate) mod purpose;
+mod route;
 #[cfg(test)]
 mod tests;
 
-pub use codebook_screen::CodebookScreen;
-pub use picker::{PickFor, PickItem, Picker};
-pub use prompt::{Prompt, PromptFor};
+pub use codebook_screen::{Book, CodebookScreen};
+pub use picker::{PickItem, Picker};
+pub use prompt::Prompt;
+pub use purpose::{PickFor, PromptFor};
 
 use crate::core::codebook::{Codebook, Theme};
 use crate::core::coding::Coding;
 use crate::core::document::NoteDocument;
-use crate::tui::app::{App, Pane, Screen, Status, StatusKind};
-use crate::tui::effect::Effects;
-use crate::tui::keymap::{self, Action, Context};
-pub use crate::tui::note::codings::{document, reset_note, CodingWork, NoteCoding};
+use crate::tui::keymap::{Action, Context};
+pub use crate::tui::note::codings::{document, CodingWork, NoteCoding};
 use crate::tui::text_view::{spans_for_codings, CodedSpan};
 use std::collections::BTreeMap;
 
@@ -75,6 +79,23 @@ impl CodingState {
             )
         });
         themes.into_iter().take(9).map(|(_, t)| t).collect()
+    }
+
+    /// Open the theme picker over the codebook.
+    pub fn open_picker(&mut self, purpose: PickFor, title: String, top_level: bool) {
+        self.picker = Some(Picker::new(purpose, title, &self.codebook, top_level));
+    }
+
+    /// Ask for a line of text, starting from `text`.
+    pub fn ask(&mut self, purpose: PromptFor, title: String, text: &str) {
+        self.prompt = Some(Prompt::new(purpose, title, text));
+    }
+
+    /// Close the prompt, else the picker: the one that has the keys.
+    pub fn close_overlay(&mut self) {
+        if self.prompt.take().is_none() {
+            self.picker = None;
+        }
     }
 
     /// Whether a coding passes the coder filter.
@@ -133,111 +154,5 @@ pub fn handles(ctx: Context, action: Action) -> bool {
         | A::RestoreCodings
         | A::OpenCodebook => true,
         _ => owns(ctx),
-    }
-}
-
-impl App {
-    pub(super) fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            kind,
-        });
-    }
-
-    /// The coding context that has the keys now, if any.
-    pub(crate) fn coding_context(&self) -> Option<Context> {
-        if self.coding.prompt.is_some() {
-            return Some(Context::Prompt);
-        }
-        if self.coding.picker.is_some() {
-            return Some(Context::Picker);
-        }
-        if self.screen == Screen::Codebook {
-            return Some(Context::Codebook);
-        }
-        if self.screen == Screen::Note {
-            let n = self.note.as_ref()?;
-            return match n.focus {
-                Pane::Codings => Some(Context::Codings),
-                Pane::Editor if n.coding.mode => Some(Context::Coding),
-                _ => None,
-            };
-        }
-        None
-    }
-
-    /// A typed character in the picker or a prompt.
-    pub(crate) fn coding_typed(&mut self, c: char) {
-        if let Some(p) = &mut self.coding.prompt {
-            p.input.insert(c);
-        } else if let Some(p) = &mut self.coding.picker {
-            p.query.push(c);
-            p.refilter();
-        }
-    }
-
-    /// Pasted text in the picker or a prompt.
-    pub(crate) fn coding_paste(&mut self, text: &str) {
-        for c in text.chars().filter(|c| !c.is_control()) {
-            self.coding_typed(c);
-        }
-    }
-
-    /// Refuse a coding change (saying why) when the store is read-only, or for the moment
-    /// kept codings are being restored (the codings shown are replaced when that lands).
-    pub(super) fn refuse_read_only(&mut self) -> bool {
-        if let Some(why) = self.read_only.clone() {
-            self.set_status(
-                StatusKind::Error,
-                format!("Read-only, coding is not possible here: {why}"),
-            );
-            return true;
-        }
-        if self
-            .note
-            .as_ref()
-            .is_some_and(|n| n.coding.work == CodingWork::Restoring)
-        {
-            self.set_status(StatusKind::Info, "Restoring the kept codings…");
-            return true;
-        }
-        false
-    }
-
-    pub(crate) fn coding_action(&mut self, ctx: Context, action: Action, out: &mut Effects) {
-        match ctx {
-            Context::Picker => self.picker_action(action, out),
-            Context::Prompt => self.prompt_action(action, out),
-            Context::Codebook => self.codebook_action(action, out),
-            _ => self.pane_action(ctx, action, out),
-        }
-    }
-
-    /// The key hints shown while coding.
-    pub fn coding_hints(&self) -> Option<String> {
-        let ctx = self.coding_context()?;
-        Some(match ctx {
-            Context::Coding => {
-                let quick: Vec<String> = self
-                    .quick_keys()
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, k)| {
-                        let key = keymap::key(Context::Coding, Action::QuickTheme(i as u8 + 1));
-                        Some(format!("{key} {}", k.as_ref()?))
-                    })
-                    .collect();
-                format!(
-                    "CODING {} · {}",
-                    keymap::CODING_HINTS.line(),
-                    quick.join(" ")
-                )
-            }
-            Context::Codings => keymap::CODINGS_HINTS.line(),
-            Context::Picker => keymap::PICKER_HINTS.line(),
-            Context::Prompt => keymap::PROMPT_HINTS.line(),
-            Context::Codebook => keymap::CODEBOOK_HINTS.line(),
-            _ => return None,
-        })
     }
 }

@@ -1,28 +1,14 @@
-//! The theme picker: fuzzy search over the codebook, and what Enter does with the theme picked.
+//! The theme picker component: fuzzy search over the codebook. Enter closes it on the theme
+//! highlighted (`Command::Picked`), or on a new theme to add (`Command::PickedNewTheme`); what
+//! is done with it is the business of whoever asked (`PickFor`).
 
-use super::{Prompt, PromptFor};
+use super::purpose::PickFor;
 use crate::core::codebook::Codebook;
-use crate::core::coding::{coder_slug, CodingId};
-use crate::tui::app::{App, StatusKind};
-use crate::tui::effect::Effects;
-use crate::tui::keymap::{self, Action, Context};
+use crate::core::coding::coder_slug;
+use crate::tui::component::{Command, Ctx, Outcome};
+use crate::tui::keymap::Action;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
-
-/// Who owns a list of themes being picked from, and what Enter does.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PickFor {
-    /// Code `[start, end)` of the open note.
-    NewCoding { start: usize, end: usize },
-    /// Change the theme of a coding.
-    ChangeTheme(CodingId),
-    /// Codebook: new parent of `key` (None item = top level).
-    Parent(String),
-    /// Codebook: merge `key` into the picked theme.
-    MergeInto(String),
-    /// Codebook: delete `key`, its passages going to the picked theme.
-    Reassign(String),
-}
 
 #[derive(Clone, Debug)]
 pub struct PickItem {
@@ -146,125 +132,56 @@ impl Picker {
     pub fn highlighted(&self) -> Option<&PickItem> {
         self.shown.get(self.selected).map(|&i| &self.items[i])
     }
-}
 
-impl App {
-    pub(super) fn picker_action(&mut self, action: Action, out: &mut Effects) {
-        let Some(p) = &mut self.coding.picker else {
-            return;
-        };
-        let len = p.shown.len();
+    /// A typed character extends the query.
+    pub fn typed(&mut self, c: char) {
+        self.query.push(c);
+        self.refilter();
+    }
+
+    /// Pasted text extends the query (line breaks and other control characters left out).
+    pub fn paste(&mut self, text: &str) {
+        self.query.extend(text.chars().filter(|c| !c.is_control()));
+        self.refilter();
+    }
+
+    pub fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        let len = self.shown.len();
+        let sel = &mut self.selected;
         match action {
-            Action::Up => p.selected = p.selected.saturating_sub(1),
-            Action::Down => p.selected = (p.selected + 1).min(len.saturating_sub(1)),
-            Action::PageUp => p.selected = p.selected.saturating_sub(10),
-            Action::PageDown => p.selected = (p.selected + 10).min(len.saturating_sub(1)),
+            Action::Up => *sel = sel.saturating_sub(1),
+            Action::Down => *sel = (*sel + 1).min(len.saturating_sub(1)),
+            Action::PageUp => *sel = sel.saturating_sub(10),
+            Action::PageDown => *sel = (*sel + 10).min(len.saturating_sub(1)),
             Action::Backspace => {
-                p.query.pop();
-                p.refilter();
+                self.query.pop();
+                self.refilter();
             }
             Action::ClearFilter => {
-                p.query.clear();
-                p.refilter();
+                self.query.clear();
+                self.refilter();
             }
-            Action::Cancel | Action::Back => self.coding.picker = None,
+            Action::Cancel | Action::Back => ctx.command(Command::CloseOverlay),
             Action::Accept => {
-                let Some(item) = p.highlighted().cloned() else {
-                    return;
+                let Some(item) = self.highlighted() else {
+                    return Outcome::Consumed;
                 };
-                let picker = self.coding.picker.take().expect("picker open");
-                if item.create {
-                    self.offer_new_theme(item, picker);
-                    return;
-                }
-                self.picked(picker.purpose, item.key, out);
-            }
-            _ => {}
-        }
-    }
-
-    pub(super) fn offer_new_theme(&mut self, item: PickItem, picker: Picker) {
-        if let Some(p) = self.coding.codebook_problem.clone() {
-            self.set_status(
-                StatusKind::Error,
-                format!("Fix the store's codebook first ({p}); a new theme would overwrite it"),
-            );
-            return;
-        }
-        let key = item.key.expect("a new theme has a key");
-        let name = picker.query.trim().to_string();
-        self.coding.prompt = Some(Prompt::new(
-            PromptFor::NewThemeName {
-                key: key.clone(),
-                then: picker.purpose,
-            },
-            format!("Name of the new theme `{key}` (added to the codebook)"),
-            &name,
-        ));
-    }
-
-    pub(super) fn picked(&mut self, purpose: PickFor, key: Option<String>, out: &mut Effects) {
-        match (purpose, key) {
-            (PickFor::NewCoding { start, end }, Some(k)) => {
-                let keep = self.note.as_ref().is_some_and(|n| n.coding.mode);
-                self.add_coding(start, end, &k, keep);
-            }
-            (PickFor::ChangeTheme(id), Some(k)) => {
-                let Some(n) = &mut self.note else { return };
-                match n.doc.set_theme(&id, &k) {
-                    Ok(()) => {
-                        n.last_input = self.now;
-                        self.coding.last_theme = Some(k.clone());
-                        self.set_status(
-                            StatusKind::Ok,
-                            format!(
-                                "Theme is now {k} · {} undoes",
-                                keymap::key(Context::Editor, Action::Undo)
-                            ),
-                        );
+                ctx.command(if item.create {
+                    Command::PickedNewTheme {
+                        key: item.key.clone().expect("a new theme has a key"),
+                        name: self.query.trim().to_string(),
+                        then: self.purpose.clone(),
                     }
-                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
-                }
-            }
-            (PickFor::Parent(key), parent) => {
-                let mut book = self.coding.codebook.clone();
-                match book.move_under(&key, parent.as_deref()) {
-                    Ok(()) => {
-                        let done = match &parent {
-                            Some(p) => format!("Moved {key} under {p}"),
-                            None => format!("Moved {key} to the top level"),
-                        };
-                        self.save_codebook(book, None, None, done, out);
+                } else {
+                    Command::Picked {
+                        purpose: self.purpose.clone(),
+                        key: item.key.clone(),
                     }
-                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
-                }
+                });
             }
-            (PickFor::MergeInto(from), Some(into)) => {
-                let mut book = self.coding.codebook.clone();
-                match book.merge(&from, &into) {
-                    Ok(remap) => self.save_codebook(
-                        book,
-                        Some(remap),
-                        None,
-                        format!("Merged {from} into {into}"),
-                        out,
-                    ),
-                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
-                }
-            }
-            (PickFor::Reassign(key), Some(to)) => {
-                let n = self.coding.book.counts.get(&key).copied().unwrap_or(0);
-                self.coding.prompt = Some(Prompt::new(
-                    PromptFor::ConfirmDelete {
-                        key: key.clone(),
-                        reassign: Some(to.clone()),
-                    },
-                    format!("Delete {key} and move its {n} passage(s) to {to}? Type yes"),
-                    "",
-                ));
-            }
-            _ => {}
+            _ => return Outcome::NotConsumed,
         }
+        Outcome::Consumed
     }
 }
 
@@ -294,6 +211,45 @@ mod tests {
             .filter(|&&i| !p.items[i].create)
             .filter_map(|&i| p.items[i].key.clone())
             .collect()
+    }
+
+    #[test]
+    fn enter_closes_the_picker_on_a_theme_or_on_one_to_add_and_esc_on_nothing() {
+        use crate::tui::component::Harness;
+        let book = spanish_book();
+        let then = PickFor::NewCoding { start: 2, end: 9 };
+        let mut p = Picker::new(then.clone(), "t".into(), &book, false);
+        let mut h = Harness::default();
+        p.paste("Resili\nencia");
+        assert_eq!(p.query, "Resiliencia", "a paste stays on one line");
+        p.handle(Action::Down, &mut h.ctx());
+        assert!(p.highlighted().unwrap().create);
+        p.handle(Action::Accept, &mut h.ctx());
+        assert_eq!(
+            h.commands(),
+            [Command::PickedNewTheme {
+                key: "resiliencia".into(),
+                name: "Resiliencia".into(),
+                then: then.clone(),
+            }]
+        );
+        p.handle(Action::ClearFilter, &mut h.ctx());
+        for c in "dona".chars() {
+            p.typed(c);
+        }
+        p.handle(Action::Accept, &mut h.ctx());
+        p.handle(Action::Back, &mut h.ctx());
+        assert_eq!(
+            h.commands(),
+            [
+                Command::Picked {
+                    purpose: then,
+                    key: Some("condado".into()),
+                },
+                Command::CloseOverlay
+            ]
+        );
+        assert!(h.effects.is_empty() && h.status.is_none());
     }
 
     #[test]

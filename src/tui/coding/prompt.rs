@@ -1,38 +1,11 @@
-//! One-line prompts (memos, theme keys and names, colours, confirmations) and what Enter does
-//! with the text typed.
+//! The one-line prompt component (memos, theme keys and names, colours, confirmations): Enter
+//! closes it with the text typed (`Command::Prompted`); what is done with it is the business of
+//! whoever asked (`PromptFor`).
 
-use super::PickFor;
-use crate::core::codebook::Theme;
-use crate::core::coding::CodingId;
-use crate::tui::app::{App, StatusKind};
-use crate::tui::effect::Effects;
-use crate::tui::keymap::{self, Action, Context};
+use super::purpose::PromptFor;
+use crate::tui::component::{Command, Ctx, Outcome};
+use crate::tui::keymap::Action;
 use crate::tui::line_input::LineInput;
-
-/// What a one-line prompt is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PromptFor {
-    CodingMemo(CodingId),
-    NoteMemo,
-    ThemeKey {
-        parent: Option<String>,
-    },
-    ThemeName {
-        key: String,
-        parent: Option<String>,
-    },
-    Rename(String),
-    Colour(String),
-    ConfirmDelete {
-        key: String,
-        reassign: Option<String>,
-    },
-    /// Name a theme created from the picker, then use it for `then`.
-    NewThemeName {
-        key: String,
-        then: PickFor,
-    },
-}
 
 #[derive(Clone, Debug)]
 pub struct Prompt {
@@ -64,156 +37,42 @@ impl Prompt {
             self.input.text().trim().to_string()
         }
     }
-}
 
-impl App {
-    pub(super) fn prompt_action(&mut self, action: Action, out: &mut Effects) {
-        let Some(p) = &mut self.coding.prompt else {
-            return;
-        };
-        match action {
-            Action::Backspace => {
-                p.input.backspace();
-            }
-            Action::Delete => {
-                p.input.delete();
-            }
-            Action::Left(_) => p.input.left(),
-            Action::Right(_) => p.input.right(),
-            Action::LineStart(_) => p.input.home(),
-            Action::LineEnd(_) => p.input.end(),
-            Action::ClearFilter => {
-                p.input.clear();
-            }
-            Action::Cancel | Action::Back => self.coding.prompt = None,
-            Action::Accept => {
-                let p = self.coding.prompt.take().expect("prompt open");
-                self.prompt_done(p, out);
-            }
-            _ => {}
+    /// A typed character goes in at the cursor.
+    pub fn typed(&mut self, c: char) {
+        self.input.insert(c);
+    }
+
+    /// Pasted text goes in at the cursor, its control characters (line breaks too) left out.
+    pub fn paste(&mut self, text: &str) {
+        for c in text.chars() {
+            self.input.insert(c);
         }
     }
 
-    pub(super) fn prompt_done(&mut self, p: Prompt, out: &mut Effects) {
-        let text = p.text();
-        match p.purpose {
-            PromptFor::CodingMemo(id) => {
-                let Some(n) = &mut self.note else { return };
-                match n.doc.set_coding_memo(&id, &text) {
-                    Ok(()) => {
-                        n.last_input = self.now;
-                        self.set_status(
-                            StatusKind::Ok,
-                            format!(
-                                "Memo kept · {} undoes",
-                                keymap::key(Context::Editor, Action::Undo)
-                            ),
-                        );
-                    }
-                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
-                }
+    pub fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Backspace => {
+                self.input.backspace();
             }
-            PromptFor::NoteMemo => {
-                let coder = self.coding.coder.clone();
-                if self.refuse_read_only() {
-                    return;
-                }
-                let Some(n) = &mut self.note else { return };
-                n.doc.set_note_memo(&coder, &text);
-                n.last_input = self.now;
-                self.set_status(
-                    StatusKind::Ok,
-                    format!(
-                        "Note memo kept · {} undoes",
-                        keymap::key(Context::Editor, Action::Undo)
-                    ),
-                );
+            Action::Delete => {
+                self.input.delete();
             }
-            PromptFor::ThemeKey { parent } => {
-                let key = text.to_lowercase();
-                if !crate::core::codebook::is_valid_key(&key) {
-                    self.set_status(
-                        StatusKind::Error,
-                        format!("`{key}` is not a valid key: use a-z, 0-9 and -"),
-                    );
-                    return;
-                }
-                if self.coding.codebook.get(&key).is_some() {
-                    self.set_status(StatusKind::Error, format!("`{key}` exists already"));
-                    return;
-                }
-                let name = {
-                    let mut c = key.replace('-', " ").chars().collect::<Vec<_>>();
-                    if let Some(f) = c.first_mut() {
-                        *f = f.to_ascii_uppercase();
-                    }
-                    c.into_iter().collect::<String>()
-                };
-                self.coding.prompt = Some(Prompt::new(
-                    PromptFor::ThemeName { key, parent },
-                    "Name of the new theme",
-                    &name,
-                ));
+            Action::Left(_) => self.input.left(),
+            Action::Right(_) => self.input.right(),
+            Action::LineStart(_) => self.input.home(),
+            Action::LineEnd(_) => self.input.end(),
+            Action::ClearFilter => {
+                self.input.clear();
             }
-            PromptFor::ThemeName { key, parent } => {
-                let mut book = self.coding.codebook.clone();
-                let mut t = Theme::new(&key, &text, &book.suggest_colour());
-                t.parent = parent;
-                match book.add(t) {
-                    Ok(()) => self.save_codebook(book, None, None, format!("Added {key}"), out),
-                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
-                }
-            }
-            PromptFor::Rename(key) => {
-                let mut book = self.coding.codebook.clone();
-                match book.rename(&key, &text) {
-                    Ok(()) => self.save_codebook(book, None, None, format!("Renamed {key}"), out),
-                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
-                }
-            }
-            PromptFor::Colour(key) => {
-                let colour = if text.starts_with('#') {
-                    text
-                } else {
-                    format!("#{text}")
-                };
-                let mut book = self.coding.codebook.clone();
-                match book.recolour(&key, &colour) {
-                    Ok(()) => {
-                        self.save_codebook(book, None, None, format!("{key} is now {colour}"), out)
-                    }
-                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
-                }
-            }
-            PromptFor::NewThemeName { key, then } => {
-                let mut book = self.coding.codebook.clone();
-                let name = if text.is_empty() { key.clone() } else { text };
-                match book.add(Theme::new(&key, &name, &book.suggest_colour())) {
-                    Ok(()) => {
-                        // Shown at once; if writing the codebook fails it is read back.
-                        self.coding.codebook = book.clone();
-                        self.save_codebook(book, None, None, format!("Added theme {key}"), out);
-                        self.picked(then, Some(key), out);
-                    }
-                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
-                }
-            }
-            PromptFor::ConfirmDelete { key, reassign } => {
-                if !text.eq_ignore_ascii_case("yes") && !text.eq_ignore_ascii_case("y") {
-                    self.set_status(StatusKind::Info, format!("{key} kept"));
-                    return;
-                }
-                let n = self.coding.book.counts.get(&key).copied().unwrap_or(0);
-                let mut book = self.coding.codebook.clone();
-                match book.delete(&key, reassign.as_deref(), n) {
-                    Ok(remap) => {
-                        let check = remap.is_none().then(|| key.clone());
-                        self.save_codebook(book, remap, check, format!("Deleted {key}"), out)
-                    }
-                    Err(e) => self.set_status(StatusKind::Error, e.to_string()),
-                }
-            }
+            Action::Cancel | Action::Back => ctx.command(Command::CloseOverlay),
+            Action::Accept => ctx.command(Command::Prompted {
+                purpose: self.purpose.clone(),
+                text: self.text(),
+            }),
+            _ => return Outcome::NotConsumed,
         }
+        Outcome::Consumed
     }
 }
 
@@ -230,5 +89,27 @@ mod tests {
         let mut edited = p.clone();
         edited.input.insert('!');
         assert_eq!(edited.text(), "First line. Second line, Doña Ana 👪!");
+    }
+
+    #[test]
+    fn enter_closes_the_prompt_with_its_text_and_esc_without() {
+        use crate::tui::component::Harness;
+        let mut p = Prompt::new(PromptFor::Rename("trust".into()), "Name", "Confianza");
+        let mut h = Harness::default();
+        p.handle(Action::LineStart(false), &mut h.ctx());
+        p.paste("La\n");
+        p.typed(' ');
+        p.handle(Action::Accept, &mut h.ctx());
+        p.handle(Action::Cancel, &mut h.ctx());
+        assert_eq!(
+            h.commands(),
+            [
+                Command::Prompted {
+                    purpose: PromptFor::Rename("trust".into()),
+                    text: "La Confianza".into(),
+                },
+                Command::CloseOverlay
+            ]
+        );
     }
 }

@@ -3,7 +3,6 @@
 
 use crate::core::coding::{same_coder, CoderSessionFile};
 use crate::core::document::NoteDocument;
-use crate::tui::note::NoteState;
 use std::time::Instant;
 
 /// Coding state of the open note.
@@ -66,6 +65,31 @@ impl Default for CodingWork {
 }
 
 impl NoteCoding {
+    /// Back to "all on disk" for a freshly loaded document `doc`, coded by `owner`. What is on
+    /// its way (a save, a restore, a re-read) is carried through: its answer still comes. The
+    /// quick keys keep their meaning.
+    pub fn reset(&mut self, doc: &NoteDocument, owner: &str) {
+        let c = std::mem::take(self);
+        *self = NoteCoding {
+            saved_version: doc.coding_version(),
+            owner: Some(owner.to_string()),
+            quick: c.quick,
+            kept_draft: c.kept_draft,
+            // A save on its way is about the codings no longer shown; a re-read for changes
+            // made outside is moot after a fresh load.
+            work: match c.work {
+                CodingWork::Saving { version, .. } => CodingWork::Saving {
+                    version,
+                    superseded: true,
+                    reread: false,
+                },
+                CodingWork::Idle { .. } => CodingWork::default(),
+                w => w,
+            },
+            ..NoteCoding::default()
+        };
+    }
+
     /// Nothing is on its way.
     pub fn idle(&self) -> bool {
         matches!(self.work, CodingWork::Idle { .. })
@@ -93,29 +117,4 @@ impl NoteCoding {
 /// A document over `text` with these coder files' codings.
 pub fn document(text: &str, files: Vec<CoderSessionFile>) -> NoteDocument {
     NoteDocument::from_files(text, files)
-}
-
-/// Reset the note's coding state to "all on disk" for a freshly loaded document, coded by
-/// `owner`. What is on its way (a save, a restore, a re-read) is carried through: its answer
-/// still comes. The quick keys keep their meaning.
-pub fn reset_note(n: &mut NoteState, owner: &str) {
-    let c = std::mem::take(&mut n.coding);
-    n.coding = NoteCoding {
-        saved_version: n.doc.coding_version(),
-        owner: Some(owner.to_string()),
-        quick: c.quick,
-        kept_draft: c.kept_draft,
-        // A save on its way is about the codings no longer shown; a re-read for changes
-        // made outside is moot after a fresh load.
-        work: match c.work {
-            CodingWork::Saving { version, .. } => CodingWork::Saving {
-                version,
-                superseded: true,
-                reread: false,
-            },
-            CodingWork::Idle { .. } => CodingWork::default(),
-            w => w,
-        },
-        ..NoteCoding::default()
-    };
 }

@@ -172,7 +172,7 @@ impl NoteState {
         self.saved_version = None;
         self.meta = session.meta;
         self.form = FormState::from_meta(&self.meta);
-        codings::reset_note(self, coder);
+        self.coding.reset(&self.doc, coder);
         (self.coding.mode, self.coding.side_codings) = mode;
         self.coding.disk_stamp = disk_stamp;
     }

@@ -421,7 +421,7 @@ impl EvidenceScreen {
 mod tests {
     //! The evidence screen on its own, through a `Ctx` and no app.
     use super::*;
-    use crate::tui::component::Outside;
+    use crate::tui::component::Harness;
 
     fn item(title: &str, start: usize, session: Option<&str>) -> EvidenceItem {
         EvidenceItem {
@@ -458,7 +458,7 @@ mod tests {
             deidentify: false,
         };
         ev.replace_question = Some((export, PathBuf::from("/notes/out.md")));
-        let mut world = Outside::default();
+        let mut world = Harness::default();
         assert_eq!(ev.context(), Context::ExportReplace);
 
         assert!(ev.handle(Action::Back, &mut world.ctx()).consumed());
@@ -483,7 +483,7 @@ mod tests {
             items: vec![item("A", 7, Some(id)), item("Imported", 3, None)],
             ..EvidenceScreen::default()
         };
-        let mut world = Outside::default();
+        let mut world = Harness::default();
         ev.handle(Action::OpenResult, &mut world.ctx());
         assert_eq!(
             world.commands,

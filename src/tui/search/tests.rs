@@ -143,7 +143,7 @@ fn thousands_separators() {
 
 #[test]
 fn a_result_opens_through_the_app_and_esc_leaves_for_the_list() {
-    use crate::tui::component::Outside;
+    use crate::tui::component::Harness;
     let mut s = SearchScreen {
         sent_seq: 1,
         ..SearchScreen::default()
@@ -151,7 +151,7 @@ fn a_result_opens_through_the_app_and_esc_leaves_for_the_list() {
     let mut r = results(1);
     r.0.hits = vec![passage("ana")];
     s.accept(1, String::new(), Ok(r));
-    let mut world = Outside::default();
+    let mut world = Harness::default();
     assert!(s.handle(Action::OpenResult, &mut world.ctx()).consumed());
     assert_eq!(
         world.commands,
@@ -172,9 +172,9 @@ fn a_result_opens_through_the_app_and_esc_leaves_for_the_list() {
 
 #[test]
 fn the_results_on_screen_are_asked_again_once_the_index_is_ready_not_at_every_state() {
-    use crate::tui::component::Outside;
+    use crate::tui::component::Harness;
     let mut s = SearchScreen::default();
-    let mut world = Outside::default();
+    let mut world = Harness::default();
     let building = IndexState::Rebuilding { done: 1, total: 2 };
     s.on_index(IndexResponse::State(building), &mut world.ctx());
     assert!(world.commands.is_empty(), "still building");
