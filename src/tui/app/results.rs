@@ -120,6 +120,7 @@ mod tests {
     use crate::tui::index_worker::{IndexRequest, SEARCH_PAGE};
     use crate::tui::keymap::Context;
     use crate::tui::search::evidence::EvidenceSource;
+    use crate::tui::search::fixtures::{evidence_item, passage, results};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use std::time::Instant;
 
@@ -128,60 +129,12 @@ mod tests {
         route!(a, out, |ctx| a.search.typed(c, ctx));
     }
 
-    fn results(n: usize) -> Box<(Results, Results)> {
-        let r = Results {
-            total: n,
-            ..Results::default()
-        };
-        Box::new((r.clone(), r))
-    }
-
-    fn passage(coder: &str) -> Hit {
-        Hit {
-            kind: HitKind::Passages,
-            session_id: SessionId("s1".into()),
-            coding_id: Some(format!("c-{coder}")),
-            title: "Kickoff".into(),
-            date: chrono::NaiveDate::default(),
-            agencies: vec![],
-            session_type: Default::default(),
-            county: String::new(),
-            facilitator: String::new(),
-            themes: vec!["trust".into()],
-            coder: coder.into(),
-            memo: String::new(),
-            quote_or_snippet: "the same words".into(),
-            highlights: vec![],
-            start: 0,
-            end: 14,
-            score: 1.0,
-        }
-    }
-
     fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
         app.step(Msg::Key(KeyEvent::new(code, mods)));
     }
 
     fn item(title: &str, start: usize) -> EvidenceItem {
-        EvidenceItem {
-            theme: "trust".into(),
-            theme_name: "Trust".into(),
-            date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
-            session_type: "joint coaching".into(),
-            agencies: vec!["CYFD".into()],
-            county: "Doña Ana".into(),
-            title: title.into(),
-            quote: format!("quote of {title}"),
-            context_before: String::new(),
-            context_after: String::new(),
-            memo: String::new(),
-            facilitator: None,
-            coder: None,
-            session_id: Some("01jd3k0000000000000000000a".into()),
-            coding_id: None,
-            start,
-            end: start + 5,
-        }
+        evidence_item(title, start, Some("01jd3k0000000000000000000a"))
     }
 
     #[test]

@@ -424,25 +424,7 @@ mod tests {
     use crate::tui::component::Harness;
 
     fn item(title: &str, start: usize, session: Option<&str>) -> EvidenceItem {
-        EvidenceItem {
-            theme: "trust".into(),
-            theme_name: "Trust".into(),
-            date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
-            session_type: "joint coaching".into(),
-            agencies: vec!["CYFD".into()],
-            county: "Doña Ana".into(),
-            title: title.into(),
-            quote: format!("quote of {title}"),
-            context_before: String::new(),
-            context_after: String::new(),
-            memo: String::new(),
-            facilitator: None,
-            coder: None,
-            session_id: session.map(String::from),
-            coding_id: None,
-            start,
-            end: start + 5,
-        }
+        crate::tui::search::fixtures::evidence_item(title, start, session)
     }
 
     #[test]

@@ -22,6 +22,8 @@ use ratatui::layout::Position;
 
 pub mod evidence;
 #[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
 mod tests;
 
 #[derive(Debug)]

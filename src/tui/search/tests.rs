@@ -3,36 +3,7 @@
 
 use super::*;
 use crate::core::query::QueryError;
-
-fn results(n: usize) -> Box<(Results, Results)> {
-    let r = Results {
-        total: n,
-        ..Results::default()
-    };
-    Box::new((r.clone(), r))
-}
-
-fn passage(coder: &str) -> Hit {
-    Hit {
-        kind: HitKind::Passages,
-        session_id: SessionId("s1".into()),
-        coding_id: Some(format!("c-{coder}")),
-        title: "Kickoff".into(),
-        date: chrono::NaiveDate::default(),
-        agencies: vec![],
-        session_type: Default::default(),
-        county: String::new(),
-        facilitator: String::new(),
-        themes: vec!["trust".into()],
-        coder: coder.into(),
-        memo: String::new(),
-        quote_or_snippet: "the same words".into(),
-        highlights: vec![],
-        start: 0,
-        end: 14,
-        score: 1.0,
-    }
-}
+use crate::tui::search::fixtures::{passage, results};
 
 #[test]
 fn the_selection_follows_its_hit_when_the_same_query_comes_back_reordered() {
