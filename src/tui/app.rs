@@ -327,13 +327,8 @@ impl App {
     #[cfg(test)]
     pub fn step(&mut self, msg: Msg) -> Vec<Request> {
         // Quit is looked at through `quit`.
-        self.step_all(msg)
-            .into_iter()
-            .filter_map(|e| match e {
-                Effect::Io(r) => Some(r),
-                _ => None,
-            })
-            .collect()
+        let effects = self.step_all(msg);
+        crate::tui::effect::into_requests(effects)
     }
 
     /// `update` at the current time; the index requests and clipboard text it returns are
@@ -349,13 +344,8 @@ impl App {
     pub fn with_effects(&mut self, f: impl FnOnce(&mut App, &mut Effects)) -> Vec<Request> {
         let mut out = Effects::default();
         f(self, &mut out);
-        self.record(out.into_vec())
-            .into_iter()
-            .filter_map(|e| match e {
-                Effect::Io(r) => Some(r),
-                _ => None,
-            })
-            .collect()
+        let effects = self.record(out.into_vec());
+        crate::tui::effect::into_requests(effects)
     }
 
     #[cfg(test)]

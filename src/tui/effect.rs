@@ -49,6 +49,17 @@ impl Effects {
     }
 }
 
+/// The IO requests among `effects`, in order, taken out (the others dropped).
+pub fn into_requests(effects: Vec<Effect>) -> Vec<Request> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Io(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The IO requests among `effects`, in order (what tests of the update logic mostly look at).
 pub fn requests(effects: &[Effect]) -> Vec<&Request> {
     effects

@@ -308,13 +308,7 @@ fn io_thread_failed(
         Err(panic) => crate::core::index::panic_message(&panic),
         Ok(()) => "it stopped".to_string(),
     };
-    let io_only = |effects: Vec<Effect>| {
-        effects.into_iter().filter_map(|e| match e {
-            Effect::Io(r) => Some(r),
-            _ => None,
-        })
-    };
-    let mut queue: Vec<_> = io_only(app.update(Msg::Terminate, Instant::now())).collect();
+    let mut queue = effect::into_requests(app.update(Msg::Terminate, Instant::now()));
     let mut ws = crate::core::workspace::Workspace::new(store, &app.coding.coder);
     // Answers can ask for more (a failed save asks for a draft): a few rounds at most.
     for _ in 0..4 {
@@ -324,7 +318,9 @@ fn io_thread_failed(
                 worker::handle(&mut ws, r)
             }));
             if let Ok(resp) = answered {
-                next.extend(io_only(app.update(Msg::Io(resp), Instant::now())));
+                next.extend(effect::into_requests(
+                    app.update(Msg::Io(resp), Instant::now()),
+                ));
             }
         }
         queue = next;
