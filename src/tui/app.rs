@@ -612,6 +612,8 @@ impl App {
                     self.coding.prompt = None;
                     self.prompted(purpose, text, out);
                 }
+                Command::Coded(theme) => self.coding.coded(theme),
+                Command::ShowCoders(filter) => self.coding.filter = filter,
                 Command::CloseOverlay => self.coding.close_overlay(),
             }
         }
@@ -670,7 +672,9 @@ impl App {
                 let areas = self.note_areas();
                 if let Some(side) = areas.form.filter(|f| f.contains(pos)) {
                     if m.kind == MouseEventKind::Down(MouseButton::Left)
-                        && self.codings_click(side, m.row)
+                        && self
+                            .pane_do(out, |p, cx| p.click(side, m.row, cx))
+                            .is_some_and(|o| o.consumed())
                     {
                         return;
                     }

@@ -106,6 +106,11 @@ pub enum Command {
     },
     /// The prompt closed with `text`: do with it what `purpose` says.
     Prompted { purpose: PromptFor, text: String },
+    /// A passage was coded with this theme: it counts toward the quick keys' ranking and is the
+    /// theme that "again" repeats.
+    Coded(String),
+    /// Show one coder's codings only (None: everyone's).
+    ShowCoders(Option<String>),
     /// Esc in the theme picker or a prompt: close it (the prompt, which has the keys, when both
     /// are open) and do nothing.
     CloseOverlay,

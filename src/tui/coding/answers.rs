@@ -20,8 +20,10 @@ impl App {
     pub(crate) fn picked(&mut self, purpose: PickFor, key: Option<String>, out: &mut Effects) {
         match (purpose, key) {
             (PickFor::NewCoding { start, end }, Some(k)) => {
-                let keep = self.note.as_ref().is_some_and(|n| n.coding.mode);
-                self.add_coding(start, end, &k, keep);
+                self.pane_do(out, |p, cx| {
+                    let keep = p.note.coding.mode;
+                    p.add_coding(start, end, &k, keep, cx)
+                });
             }
             (PickFor::ChangeTheme(id), Some(k)) => {
                 let Some(n) = &mut self.note else { return };

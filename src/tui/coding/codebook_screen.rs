@@ -4,8 +4,9 @@
 //! back to `picked` or `prompted`.
 
 use super::purpose::{PickFor, PromptFor};
+use super::refuse_change;
 use crate::core::codebook::{Codebook, Theme, ThemeRemap, PALETTE};
-use crate::tui::component::{Command, Ctx, Outcome, Screen, Status, StatusKind};
+use crate::tui::component::{Command, Ctx, Outcome, Screen};
 use crate::tui::keymap::Action;
 use crate::tui::worker::Request;
 use std::collections::BTreeMap;
@@ -30,27 +31,6 @@ pub struct Book<'a> {
     pub problem: Option<&'a str>,
     /// The open note's kept codings are being restored: coding changes wait.
     pub restoring: bool,
-}
-
-/// Refuse a coding change, saying why on `status`, when the store is read-only or kept codings
-/// are being restored (the codings shown are replaced when that lands).
-pub fn refuse_change(
-    read_only: Option<&str>,
-    restoring: bool,
-    status: &mut Option<Status>,
-) -> bool {
-    let (kind, text) = if let Some(why) = read_only {
-        (
-            StatusKind::Error,
-            format!("Read-only, coding is not possible here: {why}"),
-        )
-    } else if restoring {
-        (StatusKind::Info, "Restoring the kept codings…".to_string())
-    } else {
-        return false;
-    };
-    *status = Some(Status { text, kind });
-    true
 }
 
 impl CodebookScreen {

@@ -1,20 +1,22 @@
-//! Qualitative coding in the TUI: state and `impl App` handlers for coding passages (from the
-//! editor, in coding mode, in the codings pane), and three components: the theme picker, the
-//! one-line prompt and the codebook screen. Disk work goes through `Request`s like everything
-//! else; views are in `views/codings.rs`, `views/picker.rs` and `views/codebook.rs`.
+//! Qualitative coding in the TUI: the app-wide coding state (who codes, the codebook, the
+//! coder filter, how often each theme is used), three components (the theme picker, the
+//! one-line prompt and the codebook screen) and the `impl App` glue that crosses them. The
+//! codings pane and coding mode are a component of the open note (`note/codings_pane.rs`).
+//! Disk work goes through `Request`s like everything else; views are in `views/codings.rs`,
+//! `views/picker.rs` and `views/codebook.rs`.
 //!
-//! One job per file: this one holds the state and the dispatch; `pane` the codings pane and
-//! coding mode, `io` saving, loading and watching the coder files. The components own their
-//! state and never see `App`: `picker` the theme picker, `prompt` the one-line prompt,
-//! `codebook_screen` the codebook screen and its edits, `purpose` what a picker or prompt is
-//! for. `answers` carries out what they answer that touches the open note.
+//! One job per file: this one holds the state and the rules every coding change follows;
+//! `route` hands keys to the component that has them, `io` saves, loads and watches the coder
+//! files. The components own their state and never see `App`: `picker` the theme picker,
+//! `prompt` the one-line prompt, `codebook_screen` the codebook screen and its edits,
+//! `purpose` what a picker or prompt is for. `answers` carries out what they answer that
+//! touches the open note.
 
 mod answers;
 mod codebook_screen;
 mod io;
 #[cfg(test)]
 mod io_tests;
-mod pane;
 mod picker;
 mod prompt;
 pub(crate) mod purpose;
@@ -30,6 +32,7 @@ pub use purpose::{PickFor, PromptFor};
 use crate::core::codebook::{Codebook, Theme};
 use crate::core::coding::Coding;
 use crate::core::document::NoteDocument;
+use crate::tui::component::{Status, StatusKind};
 use crate::tui::keymap::{Action, Context};
 pub use crate::tui::note::codings::{document, CodingWork, NoteCoding};
 use crate::tui::text_view::{spans_for_codings, CodedSpan};
@@ -69,7 +72,8 @@ impl CodingState {
     }
 
     /// The nine most used themes (most used first; codebook order breaks ties and fills up):
-    /// what the quick keys 1–9 mean when a note's keys are first fixed (`App::quick_keys`).
+    /// what the quick keys 1–9 mean when a note's keys are first fixed
+    /// (`codings_pane::quick_keys`).
     pub fn quick_themes(&self) -> Vec<&Theme> {
         let mut themes: Vec<(usize, &Theme)> = self.codebook.themes.iter().enumerate().collect();
         themes.sort_by_key(|(i, t)| {
@@ -126,11 +130,44 @@ impl CodingState {
     }
 
     pub fn filter_label(&self) -> String {
-        match &self.filter {
-            None => "all coders".into(),
-            Some(c) => format!("coder: {c}"),
-        }
+        filter_label(self.filter.as_deref())
     }
+
+    /// A passage was coded with `theme`: it counts toward the quick keys' ranking and is the
+    /// theme that "again" repeats.
+    pub fn coded(&mut self, theme: String) {
+        *self.usage.entry(theme.clone()).or_insert(0) += 1;
+        self.last_theme = Some(theme);
+    }
+}
+
+/// Whose codings a coder filter shows, for the status line and the pane's title.
+pub fn filter_label(filter: Option<&str>) -> String {
+    match filter {
+        None => "all coders".into(),
+        Some(c) => format!("coder: {c}"),
+    }
+}
+
+/// Refuse a coding change, saying why on `status`, when the store is read-only or kept codings
+/// are being restored (the codings shown are replaced when that lands).
+pub fn refuse_change(
+    read_only: Option<&str>,
+    restoring: bool,
+    status: &mut Option<Status>,
+) -> bool {
+    let (kind, text) = if let Some(why) = read_only {
+        (
+            StatusKind::Error,
+            format!("Read-only, coding is not possible here: {why}"),
+        )
+    } else if restoring {
+        (StatusKind::Info, "Restoring the kept codings…".to_string())
+    } else {
+        return false;
+    };
+    *status = Some(Status { text, kind });
+    true
 }
 
 /// The contexts whose keys this module handles.

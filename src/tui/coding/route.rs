@@ -1,13 +1,14 @@
 //! How the app hands keys to coding: which coding context has them, the routing of an action
-//! to the component (picker, prompt, codebook screen) or to the codings pane, and the key hints
-//! shown meanwhile.
+//! to the component (picker, prompt, codebook screen, the open note's codings pane), and the
+//! key hints shown meanwhile.
 
-use super::codebook_screen::{self, Book};
-use super::{CodingState, CodingWork};
+use super::codebook_screen::Book;
+use super::{refuse_change, CodingState};
 use crate::tui::app::{ctx, App, Pane, Screen, Status, StatusKind};
 use crate::tui::component::Ctx;
 use crate::tui::effect::Effects;
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::note::codings_pane::{quick_keys, CodingsPane};
 
 impl App {
     pub(super) fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
@@ -41,16 +42,14 @@ impl App {
 
     /// Whether kept codings are being restored into the open note: coding changes wait.
     fn restoring(&self) -> bool {
-        self.note
-            .as_ref()
-            .is_some_and(|n| n.coding.work == CodingWork::Restoring)
+        self.note.as_ref().is_some_and(|n| n.coding.restoring())
     }
 
     /// Refuse a coding change (saying why) when the store is read-only, or for the moment
     /// kept codings are being restored (the codings shown are replaced when that lands).
     pub(super) fn refuse_read_only(&mut self) -> bool {
         let restoring = self.restoring();
-        codebook_screen::refuse_change(self.read_only.as_deref(), restoring, &mut self.status)
+        refuse_change(self.read_only.as_deref(), restoring, &mut self.status)
     }
 
     /// Let the coding components act with a `Ctx` over the app, then carry out the commands
@@ -62,6 +61,25 @@ impl App {
     ) -> R {
         let mut commands = Vec::new();
         let r = f(&mut self.coding, &mut ctx!(self, out, commands));
+        self.run_commands(commands, out);
+        r
+    }
+
+    /// Run `f` on the open note's codings pane with a `Ctx` over the app, then carry out the
+    /// commands it gave. None without an open note.
+    pub(crate) fn pane_do<R>(
+        &mut self,
+        out: &mut Effects,
+        f: impl FnOnce(&mut CodingsPane, &mut Ctx) -> R,
+    ) -> Option<R> {
+        let mut commands = Vec::new();
+        let r = self.note.as_mut().map(|note| {
+            let mut pane = CodingsPane {
+                note,
+                coding: &self.coding,
+            };
+            f(&mut pane, &mut ctx!(self, out, commands))
+        });
         self.run_commands(commands, out);
         r
     }
@@ -90,7 +108,13 @@ impl App {
                     c.book.handle(action, book, ctx)
                 });
             }
-            _ => self.pane_action(ctx, action, out),
+            _ => match action {
+                Action::OpenCodebook => self.open_codebook(out),
+                Action::RestoreCodings => self.restore_coding_draft(out),
+                _ => {
+                    self.pane_do(out, |p, cx| p.action(ctx, action, cx));
+                }
+            },
         }
     }
 
@@ -99,8 +123,7 @@ impl App {
         let ctx = self.coding_context()?;
         Some(match ctx {
             Context::Coding => {
-                let quick: Vec<String> = self
-                    .quick_keys()
+                let quick: Vec<String> = quick_keys(self.note.as_ref()?, &self.coding)
                     .iter()
                     .enumerate()
                     .filter_map(|(i, k)| {

@@ -6,6 +6,7 @@ use crate::core::coding::{AnchorStatus, Coding};
 use crate::core::coding_store;
 use crate::core::session::{Session, SessionMeta};
 use crate::tui::app::{App, Msg, NoteState, Pane, Screen};
+use crate::tui::note::codings_pane::quick_keys;
 use crate::tui::worker::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Instant;
@@ -79,26 +80,6 @@ fn coding_from_the_editor_saves_the_coder_file_and_undo_reverts_it() {
     assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 2);
     app.step(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
     assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
-}
-
-#[test]
-fn the_coder_filter_cycles_through_coders_and_hides_the_others() {
-    let mut app = app_with_note("uno dos tres");
-    let id = app.note.as_ref().unwrap().meta.id.clone();
-    for (coder, s, e) in [("Ana", 0, 3), ("Bea", 4, 7)] {
-        let c = coding_store::new_coding("uno dos tres", &id, s, e, "trust", coder, "").unwrap();
-        app.note.as_mut().unwrap().doc.add_coding(c).unwrap();
-    }
-    let n = |app: &App| app.coding.spans(&app.note.as_ref().unwrap().doc).len();
-    assert_eq!(n(&app), 2);
-    app.step(key(KeyCode::F(3), KeyModifiers::NONE));
-    assert_eq!(app.coding.filter.as_deref(), Some("Ana"));
-    assert_eq!(n(&app), 1);
-    app.step(key(KeyCode::F(3), KeyModifiers::NONE));
-    assert_eq!(app.coding.filter.as_deref(), Some("Bea"));
-    app.step(key(KeyCode::F(3), KeyModifiers::NONE));
-    assert_eq!(app.coding.filter, None);
-    assert_eq!(n(&app), 2);
 }
 
 #[test]
@@ -334,7 +315,9 @@ fn quick_keys_keep_their_meaning_while_the_note_is_open() {
     let mut app = app_with_note("Una frase. Otra frase. Tercera frase.");
     app.step(key(KeyCode::F(2), KeyModifiers::NONE));
     let hints = app.coding_hints().unwrap();
-    let third = app.quick_keys()[2].clone().unwrap();
+    let third = quick_keys(app.note.as_ref().unwrap(), &app.coding)[2]
+        .clone()
+        .unwrap();
     assert!(hints.contains(&format!(" 3 {third} ")), "{hints}");
     // Code a sentence with 3: that theme is now the most used one...
     app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
@@ -370,58 +353,6 @@ fn quick_keys_keep_their_meaning_while_the_note_is_open() {
         .set_selection(0, 3);
     app.step(key(KeyCode::Char('3'), KeyModifiers::ALT));
     assert_eq!(themes_coded(&app)[0], third);
-}
-
-#[test]
-fn quick_keys_fixed_for_a_note_leave_a_deleted_theme_s_key_empty() {
-    let mut app = app_with_note("Una frase.");
-    app.step(key(KeyCode::F(2), KeyModifiers::NONE));
-    let keys = app.quick_keys();
-    let second = keys[1].clone().unwrap();
-    let mut book = app.coding.codebook.clone();
-    book.themes.retain(|t| t.key != second);
-    for t in &mut book.themes {
-        if t.parent.as_deref() == Some(second.as_str()) {
-            t.parent = None;
-        }
-    }
-    app.coding.codebook = book;
-    app.step(key(KeyCode::Char('s'), KeyModifiers::NONE));
-    app.step(key(KeyCode::Char('2'), KeyModifiers::NONE));
-    assert!(themes_coded(&app).is_empty(), "2 has no theme now");
-    assert_eq!(app.status.clone().unwrap().text, "No theme 2");
-    app.step(key(KeyCode::Char('3'), KeyModifiers::NONE));
-    assert_eq!(
-        themes_coded(&app),
-        [keys[2].clone().unwrap()],
-        "3 is unchanged"
-    );
-}
-
-#[test]
-fn the_same_words_and_theme_are_not_coded_twice() {
-    let mut app = app_with_note("la niñez y la confianza");
-    app.note
-        .as_mut()
-        .unwrap()
-        .doc
-        .editor_mut()
-        .set_selection(3, 8);
-    app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
-    let first = app.note.as_ref().unwrap().doc.codings()[0].id.clone();
-    app.note
-        .as_mut()
-        .unwrap()
-        .doc
-        .editor_mut()
-        .set_selection(3, 8);
-    app.step(key(KeyCode::Char('1'), KeyModifiers::ALT));
-    assert_eq!(app.note.as_ref().unwrap().doc.codings().len(), 1);
-    let status = app.status.clone().unwrap().text;
-    assert!(
-        status.contains("Already coded") && status.contains(coding_store::short_id(&first)),
-        "{status}"
-    );
 }
 
 #[test]

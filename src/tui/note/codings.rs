@@ -95,6 +95,11 @@ impl NoteCoding {
         matches!(self.work, CodingWork::Idle { .. })
     }
 
+    /// Your kept coding draft is being restored: coding changes wait.
+    pub fn restoring(&self) -> bool {
+        self.work == CodingWork::Restoring
+    }
+
     /// Your coder file is being written.
     pub fn saving(&self) -> bool {
         matches!(self.work, CodingWork::Saving { .. })

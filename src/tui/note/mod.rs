@@ -1,8 +1,12 @@
 //! The open note: its text and codings (the document), its details, its file and what is on
-//! its way to and from that file. The editor (`editor.rs`) and the details form
-//! (`details.rs`) are its two components; `codings.rs` holds its coding state.
+//! its way to and from that file. The editor (`editor.rs`), the details form (`details.rs`)
+//! and the codings pane with coding mode (`codings_pane.rs`) are its components; `codings.rs`
+//! holds its coding state.
 
 pub mod codings;
+pub mod codings_pane;
+#[cfg(test)]
+mod codings_pane_tests;
 pub mod details;
 pub mod editor;
 
