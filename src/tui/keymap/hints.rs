@@ -1,0 +1,225 @@
+//! Key hints generated from the table: the key of an action, the hint items and the named
+//! hint lines of the status line and the dialogs.
+
+use super::{short, Action, Binding, Context, BINDINGS};
+use Action as A;
+use Context as C;
+
+/// The binding hints show for `action` in `context`: the first one with a hint label in the
+/// context, then in `Global`; else the first one at all.
+pub fn binding(context: Context, action: Action) -> Option<&'static Binding> {
+    let of = |ctx: Context| {
+        BINDINGS
+            .iter()
+            .filter(move |b| b.context == ctx && b.action == action)
+    };
+    of(context)
+        .find(|b| !b.hint.is_empty())
+        .or_else(|| of(C::Global).find(|b| !b.hint.is_empty()))
+        .or_else(|| of(context).next())
+        .or_else(|| of(C::Global).next())
+}
+
+/// The key of `action` in `context` as the status line writes it ("Ctrl-R"); "?" when nothing
+/// is bound to it (a test keeps every hint bound).
+pub fn key(context: Context, action: Action) -> String {
+    binding(context, action).map_or_else(|| "?".into(), |b| short(b.code, b.mods))
+}
+
+/// The help screen's description of `action` in `context`.
+pub fn help_of(context: Context, action: Action) -> &'static str {
+    binding(context, action).map_or("", |b| b.help)
+}
+
+/// One item of a status-line hint.
+#[derive(Clone, Copy, Debug)]
+pub enum Hint {
+    /// The action's key and its hint label: "Ctrl-S save".
+    Key(Action),
+    /// The action's key with a label of this place: "Esc back to the results".
+    Said(Action, &'static str),
+    /// Two actions' keys and one label: "↑/↓ choose".
+    Pair(Action, Action, &'static str),
+    /// A run of keys: "1-9 quick".
+    Range(Action, Action, &'static str),
+    /// Every key bound to the action in the context: "Ctrl-T/F3 switches".
+    All(Action, &'static str),
+    /// Words without a key: "type to filter".
+    Text(&'static str),
+}
+
+impl Hint {
+    #[cfg(test)]
+    fn actions(self) -> Vec<Action> {
+        match self {
+            Hint::Key(a) | Hint::Said(a, _) | Hint::All(a, _) => vec![a],
+            Hint::Pair(a, b, _) | Hint::Range(a, b, _) => vec![a, b],
+            Hint::Text(_) => Vec::new(),
+        }
+    }
+
+    fn render(self, ctx: Context) -> String {
+        let label = |a: Action| binding(ctx, a).map_or("", |b| b.hint);
+        match self {
+            Hint::Key(a) => format!("{} {}", key(ctx, a), label(a)),
+            Hint::Said(a, l) => format!("{} {l}", key(ctx, a)),
+            Hint::Pair(a, b, l) => format!("{}/{} {l}", key(ctx, a), key(ctx, b)),
+            Hint::Range(a, b, l) => format!("{}-{} {l}", key(ctx, a), key(ctx, b)),
+            Hint::All(a, l) => {
+                let keys: Vec<String> = BINDINGS
+                    .iter()
+                    .filter(|b| b.context == ctx && b.action == a)
+                    .map(|b| short(b.code, b.mods))
+                    .collect();
+                format!("{} {l}", keys.join("/"))
+            }
+            Hint::Text(t) => t.to_string(),
+        }
+    }
+}
+
+/// A hint line: items whose keys are looked up in `context` (then `Global`).
+#[derive(Clone, Copy, Debug)]
+pub struct Hints {
+    pub context: Context,
+    pub items: &'static [Hint],
+}
+
+impl Hints {
+    /// The status-line text: "Ctrl-S save · Tab next pane".
+    pub fn line(&self) -> String {
+        hints(self.context, self.items)
+    }
+
+    /// As a phrase in a sentence: "f keeps the file, d takes the kept text".
+    pub fn phrase(&self) -> String {
+        join(self.context, self.items, ", ")
+    }
+}
+
+/// `items` in `ctx` joined as the status line shows them.
+pub fn hints(ctx: Context, items: &[Hint]) -> String {
+    join(ctx, items, " · ")
+}
+
+fn join(ctx: Context, items: &[Hint], sep: &str) -> String {
+    let parts: Vec<String> = items.iter().map(|h| h.render(ctx)).collect();
+    parts.join(sep)
+}
+
+/// Declares each hint line as a `Hints` constant, and `ALL_HINTS` listing them for the tests.
+macro_rules! hint_lines {
+    ($($(#[$doc:meta])* $name:ident = $ctx:ident: $($item:expr),*;)*) => {
+        $($(#[$doc])* pub const $name: Hints = Hints { context: Context::$ctx, items: &[$($item),*] };)*
+        /// Every hint line (the tests check that each names keys bound in its context).
+        pub const ALL_HINTS: &[Hints] = &[$($name),*];
+    };
+}
+
+use Hint::{Key, Pair, Range, Said, Text};
+
+// The hint lines: `NAME = context: items;`. Keys are looked up in the context, then `Global`.
+hint_lines! {
+    /// The session list's status line.
+    LIST_HINTS = List: Key(A::NewSession), Key(A::OpenSession), Key(A::OpenSearch),
+        Key(A::OpenEvidence), Key(A::OpenCodebook), Text("type to filter"), Key(A::Help),
+        Key(A::Quit);
+    /// The session list's empty filter line.
+    FILTER_HINTS = List: Text("type to filter"), Key(A::NewSession), Key(A::OpenSession),
+        Key(A::Help), Key(A::Quit);
+    SEARCH_HINTS = Search: Text("type to search"), Pair(A::Up, A::Down, "choose"),
+        Key(A::OpenResult), Key(A::SwitchResults), Key(A::OpenEvidence), Key(A::Back), Key(A::Help);
+    EVIDENCE_HINTS = Evidence: Pair(A::PrevTheme, A::NextTheme, "theme"), Key(A::ToggleSort),
+        Key(A::ToggleMark), Key(A::CopyQuote), Key(A::Export), Key(A::OpenResult), Key(A::Back),
+        Key(A::Help);
+    EXPORT_HINTS = ExportPrompt: Key(A::Confirm), Said(A::Back, "cancel");
+    REPLACE_HINTS = ExportReplace: Key(A::ReplaceFile), Key(A::KeepFile), Said(A::Back, "keep it");
+    /// The note, opened from search or evidence results.
+    NOTE_FROM_RESULTS_HINTS = Editor: Said(A::NextPane, "codings/details"), Key(A::ThemePicker),
+        Key(A::Save), Said(A::Back, "back to the results"), Key(A::Help);
+    NOTE_HINTS = Editor: Said(A::NextPane, "codings/details"), Key(A::ThemePicker),
+        Key(A::CodingMode), Key(A::Save), Key(A::Undo), Said(A::Back, "list"), Key(A::Help);
+    /// Coding mode's status line; the quick themes follow it.
+    CODING_HINTS = Coding: Key(A::SelectMark), Key(A::ThemePicker), Key(A::RepeatTheme),
+        Key(A::RemoveCoding);
+    /// Said when coding mode starts.
+    CODING_START_HINTS = Coding: Key(A::SelectMark), Key(A::SelectSentence),
+        Key(A::SelectParagraph), Key(A::ThemePicker),
+        Range(A::QuickTheme(1), A::QuickTheme(9), "quick"), Key(A::RepeatTheme),
+        Key(A::RemoveCoding), Pair(A::CodingMode, A::Back, "leave");
+    CODINGS_HINTS = Codings: Key(A::JumpToCoding), Key(A::ThemePicker), Key(A::RemoveCoding),
+        Key(A::CodingMemo), Key(A::NoteMemo), Key(A::ReattachOrphan), Key(A::CoderFilter),
+        Said(A::NextPane, "next");
+    PICKER_HINTS = Picker: Text("type to filter"), Pair(A::Up, A::Down, "choose"), Key(A::Accept),
+        Key(A::Cancel);
+    PROMPT_HINTS = Prompt: Key(A::Accept), Key(A::Cancel);
+    CODEBOOK_HINTS = Codebook: Key(A::ThemeAdd), Key(A::ThemeRename), Key(A::ThemeRecolour),
+        Key(A::ThemeColourTyped), Key(A::ThemeParent), Key(A::ThemeMerge), Key(A::ThemeDelete),
+        Key(A::Back);
+    /// The help overlay's title.
+    HELP_HINTS = Help: Pair(A::Up, A::Down, "scroll"), Pair(A::PageUp, A::PageDown, "page"),
+        Said(A::Back, "closes");
+    /// The outside-change question, as a sentence: "r reloads the file, k keeps yours".
+    CONFLICT_HINTS = Conflict: Key(A::ReloadFile), Key(A::KeepMine);
+    /// The kept-text question, as a sentence.
+    RECOVERY_HINTS = Recovery: Key(A::KeepFile), Key(A::TakeDraft), Key(A::Merge), Key(A::Back);
+    /// The kept-text question when no merge is possible.
+    RECOVERY_NO_MERGE_HINTS = Recovery: Key(A::KeepFile), Key(A::TakeDraft);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_in_a_hint_is_bound_in_its_context() {
+        for line in ALL_HINTS {
+            for item in line.items {
+                for a in item.actions() {
+                    let bound = BINDINGS.iter().any(|b| {
+                        (b.context == line.context || b.context == C::Global) && b.action == a
+                    });
+                    assert!(bound, "{:?}: {a:?} has no key", line.context);
+                }
+                if let Hint::Key(a) = item {
+                    assert!(
+                        !binding(line.context, *a).unwrap().hint.is_empty(),
+                        "{:?}: {a:?} has no hint label",
+                        line.context
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hints_are_written_from_the_table() {
+        assert_eq!(
+            NOTE_FROM_RESULTS_HINTS.line(),
+            "Tab codings/details · Ctrl-T code · Ctrl-S save · Esc back to the results · F1 help"
+        );
+        assert_eq!(CONFLICT_HINTS.phrase(), "r reloads the file, k keeps yours");
+        assert_eq!(
+            RECOVERY_HINTS.phrase(),
+            "f keeps the file, d takes the kept text, m merges both, Esc decides later"
+        );
+        assert_eq!(
+            hints(
+                C::Coding,
+                &[Hint::Range(A::QuickTheme(1), A::QuickTheme(9), "quick")]
+            ),
+            "1-9 quick"
+        );
+        assert_eq!(
+            hints(C::Search, &[Hint::All(A::SwitchResults, "switches")]),
+            "Ctrl-T/F3 switches"
+        );
+        assert_eq!(super::key(C::Editor, A::RestoreCodings), "Ctrl-R");
+        assert_eq!(
+            super::key(C::Evidence, A::Back),
+            "Esc",
+            "the labelled key, not q"
+        );
+        assert_eq!(super::key(C::Editor, A::Quit), "Ctrl-Q");
+    }
+}

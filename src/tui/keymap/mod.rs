@@ -1,0 +1,341 @@
+//! Every key binding in one table. The help screen and every key hint (the status line, the
+//! dialogs, the messages that name a key) are generated from it, so they cannot drift.
+//!
+//! Printable characters that no binding claims are text input in the editor, the form and the
+//! filter; everything else goes through `lookup`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+mod help;
+mod hints;
+mod names;
+mod table;
+
+pub use help::help_sections;
+pub use hints::*;
+pub use names::{describe, short};
+pub use table::BINDINGS;
+
+/// Where the focus is: bindings are looked up in the focused context, then in `Global`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Context {
+    Global,
+    List,
+    Editor,
+    Form,
+    Help,
+    Search,
+    Evidence,
+    ExportPrompt,
+    /// The export file exists: replace it or not.
+    ExportReplace,
+    /// Coding mode: the note is read-only and single keys select and code.
+    Coding,
+    /// The list of the open note's codings.
+    Codings,
+    /// Choosing a theme.
+    Picker,
+    /// A one-line text input (memo, theme name ...).
+    Prompt,
+    /// The codebook screen.
+    Codebook,
+    /// The open note's file changed outside Ripple while it has unsaved edits: reload or keep.
+    Conflict,
+    /// Kept text (a draft, a save cut short) not made from the file as it is: choose a version.
+    Recovery,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::List => "Session list",
+            Context::Editor => "Note editor",
+            Context::Form => "Session details form",
+            Context::Help => "Help",
+            Context::Search => "Search",
+            Context::Evidence => "Evidence",
+            Context::ExportPrompt => "Evidence export file name",
+            Context::ExportReplace => "Evidence export: the file exists",
+            Context::Coding => "Coding mode (F2)",
+            Context::Codings => "Codings pane",
+            Context::Picker => "Theme picker",
+            Context::Prompt => "Text input (memo, name)",
+            Context::Codebook => "Codebook",
+            Context::Conflict => "The file changed outside Ripple (unsaved edits here)",
+            Context::Recovery => "Kept text differs from the file",
+        }
+    }
+}
+
+/// What a key does. The update function interprets actions; the keymap only names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    QuitOrCopy,
+    Help,
+    Save,
+    Back,
+    NextPane,
+    PrevPane,
+    // List
+    NewSession,
+    OpenSession,
+    FocusFilter,
+    ClearFilter,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    // Editor motions; `extend` variants grow the selection.
+    Left(bool),
+    Right(bool),
+    WordLeft(bool),
+    WordRight(bool),
+    LineUp(bool),
+    LineDown(bool),
+    LineStart(bool),
+    LineEnd(bool),
+    DocStart(bool),
+    DocEnd(bool),
+    PageUpEdit(bool),
+    PageDownEdit(bool),
+    // Editor edits
+    Newline,
+    Backspace,
+    Delete,
+    DeleteWordBack,
+    DeleteWordForward,
+    Undo,
+    Redo,
+    Cut,
+    Copy,
+    Paste,
+    SelectAll,
+    // Form
+    NextField,
+    PrevField,
+    AcceptSuggestion,
+    NextSuggestion,
+    PrevSuggestion,
+    // Search and evidence
+    OpenSearch,
+    OpenEvidence,
+    SwitchResults,
+    OpenResult,
+    ToggleMark,
+    ToggleSort,
+    NextTheme,
+    PrevTheme,
+    CopyQuote,
+    Export,
+    /// The export prompt: de-identify the export, or not.
+    ToggleDeidentify,
+    Confirm,
+    /// The export file exists: replace it (yes) or keep it and choose another name (no).
+    ReplaceFile,
+    KeepFile,
+    // Coding
+    /// Choose a theme for the selection (or for the highlighted coding).
+    ThemePicker,
+    CodingMode,
+    /// Apply the n-th most used theme (1-based).
+    QuickTheme(u8),
+    RepeatTheme,
+    CoderFilter,
+    /// Coding mode: start (or drop) a selection at the cursor.
+    SelectMark,
+    SelectSentence,
+    SelectParagraph,
+    CodeMove(Motion),
+    RemoveCoding,
+    CodingMemo,
+    NoteMemo,
+    JumpToCoding,
+    ReattachOrphan,
+    /// Write codings kept in a draft after a failed save back into your coder file.
+    RestoreCodings,
+    /// Picker and prompt: take the choice / the text.
+    Accept,
+    Cancel,
+    // Codebook
+    OpenCodebook,
+    ThemeAdd,
+    ThemeRename,
+    ThemeRecolour,
+    ThemeColourTyped,
+    ThemeParent,
+    ThemeMerge,
+    ThemeDelete,
+    // The file changed outside Ripple / kept text differs from the file
+    /// Take the file from disk; our text goes to a recovery draft first.
+    ReloadFile,
+    /// Keep our text: the next save replaces the outside change.
+    KeepMine,
+    /// Kept text: take it instead of the file.
+    TakeDraft,
+    /// Kept text: merge it with the file.
+    Merge,
+}
+
+/// Coding-mode motions (they extend the selection once `v` has started one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Motion {
+    Left,
+    Right,
+    Up,
+    Down,
+    WordNext,
+    WordPrev,
+    SentenceNext,
+    SentencePrev,
+    ParagraphNext,
+    ParagraphPrev,
+    LineStart,
+    LineEnd,
+    DocStart,
+    DocEnd,
+}
+
+/// One binding: in `context`, the chord `code` + `mods` does `action`. `hint` is the short label
+/// the status line shows beside the key (empty: the key is not the one hints show for its
+/// action); `help` is the help screen's description.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub context: Context,
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+    pub action: Action,
+    pub hint: &'static str,
+    pub help: &'static str,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+const ALT: KeyModifiers = KeyModifiers::ALT;
+const CTRL_SHIFT: KeyModifiers = KeyModifiers::CONTROL.union(KeyModifiers::SHIFT);
+use Context as C;
+use KeyCode as K;
+
+/// The action bound to `key` in `context`, falling back to `Global`.
+///
+/// The two dialogs (`Conflict`, `Recovery`) take their letters in either case and whatever the
+/// modifiers of a non-character key (Shift+Up scrolls too); Ctrl combinations stay what they are
+/// (Ctrl-Q quits from the recovery window).
+pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
+    let key = if matches!(context, C::Conflict | C::Recovery) {
+        dialog_key(key)
+    } else {
+        *key
+    };
+    let mods = normalise_mods(&key);
+    let code = normalise_code(key.code, mods);
+    let find = |ctx: Context| {
+        BINDINGS
+            .iter()
+            .find(|b| b.context == ctx && b.code == code && b.mods == mods)
+            .map(|b| b.action)
+    };
+    find(context).or_else(|| find(Context::Global))
+}
+
+/// A dialog's key: typed letters lower-cased and without modifiers, other keys without modifiers,
+/// Ctrl/Alt chords unchanged.
+fn dialog_key(key: &KeyEvent) -> KeyEvent {
+    match (typed_char(key), key.code) {
+        (Some(c), _) => KeyEvent::new(K::Char(c.to_ascii_lowercase()), NONE),
+        (None, K::Char(_)) => *key,
+        (None, code) => KeyEvent::new(code, NONE),
+    }
+}
+
+/// Shift on a plain character is part of the character ('?' is Shift+/ on most layouts), so it
+/// is ignored for character keys without Ctrl or Alt.
+fn normalise_mods(key: &KeyEvent) -> KeyModifiers {
+    let m = key.modifiers & (CTRL | SHIFT | ALT);
+    match key.code {
+        K::Char(_) if !m.intersects(CTRL | ALT) => NONE,
+        K::Char(_) if m.contains(CTRL) && m.contains(SHIFT) => CTRL_SHIFT,
+        K::BackTab => SHIFT,
+        _ => m,
+    }
+}
+
+fn normalise_code(code: KeyCode, mods: KeyModifiers) -> KeyCode {
+    match code {
+        // Ctrl+Shift+Z arrives as an upper-case 'Z' on some terminals. Plain upper-case letters
+        // stay: `M` and `m` are different keys.
+        K::Char(c) if c.is_ascii_uppercase() && mods.intersects(CTRL | ALT) => {
+            K::Char(c.to_ascii_lowercase())
+        }
+        other => other,
+    }
+}
+
+/// A printable character to insert, when the key is plain typing.
+pub fn typed_char(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        K::Char(c) if !key.modifiers.intersects(CTRL | ALT) => Some(c),
+        // AltGr arrives as Ctrl+Alt on Windows terminals and produces characters.
+        K::Char(c) if key.modifiers.contains(CTRL | ALT) => Some(c),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action as A;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn context_bindings_win_and_global_is_the_fallback() {
+        assert_eq!(lookup(C::List, &key(K::Char('q'), NONE)), Some(A::Quit));
+        assert_eq!(
+            lookup(C::Editor, &key(K::Char('q'), NONE)),
+            None,
+            "q types in the editor"
+        );
+        assert_eq!(lookup(C::Editor, &key(K::Char('s'), CTRL)), Some(A::Save));
+        assert_eq!(
+            lookup(C::Editor, &key(K::Left, CTRL_SHIFT)),
+            Some(A::WordLeft(true))
+        );
+        assert_eq!(lookup(C::List, &key(K::Char('?'), SHIFT)), Some(A::Help));
+        assert_eq!(
+            lookup(C::Editor, &key(K::Char('Z'), CTRL_SHIFT)),
+            Some(A::Redo)
+        );
+    }
+
+    #[test]
+    fn the_dialogs_take_letters_in_either_case_and_quit_stays_global() {
+        assert_eq!(
+            lookup(C::Conflict, &key(K::Char('R'), SHIFT)),
+            Some(A::ReloadFile)
+        );
+        assert_eq!(
+            lookup(C::Conflict, &key(K::Char('k'), NONE)),
+            Some(A::KeepMine)
+        );
+        assert_eq!(lookup(C::Conflict, &key(K::Char('x'), NONE)), None);
+        assert_eq!(
+            lookup(C::Recovery, &key(K::Char('M'), NONE)),
+            Some(A::Merge)
+        );
+        // AltGr arrives as Ctrl+Alt and types its letter.
+        assert_eq!(
+            lookup(C::Recovery, &key(K::Char('d'), CTRL | ALT)),
+            Some(A::TakeDraft)
+        );
+        assert_eq!(lookup(C::Recovery, &key(K::Up, SHIFT)), Some(A::Up));
+        assert_eq!(lookup(C::Recovery, &key(K::Esc, CTRL)), Some(A::Back));
+        assert_eq!(lookup(C::Recovery, &key(K::Char('q'), CTRL)), Some(A::Quit));
+        assert_eq!(lookup(C::Recovery, &key(K::Char('q'), NONE)), None);
+    }
+}
