@@ -4,6 +4,7 @@ use crate::core::agreement::load::SessionChoice;
 use crate::core::agreement::stats::{Figure, Table2};
 use crate::core::agreement::{Figures, Report, Unit};
 use crate::core::codebook::Codebook;
+use crate::core::text::thousands;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -145,19 +146,6 @@ pub(super) fn csv_report(r: &Report) -> anyhow::Result<String> {
         ])?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
-}
-
-/// 12345 → "12,345".
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn pct(f: &Figure) -> String {

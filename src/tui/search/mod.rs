@@ -360,15 +360,7 @@ impl SearchScreen {
 
 /// "10,000".
 pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::core::text::thousands(n as u64)
 }
 
 /// The status-line words for the index, when it is not simply ready.
