@@ -200,12 +200,14 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = if existed {
-            fs::metadata(dir)?.permissions().mode() & 0o700
-        } else {
-            0o700
-        };
-        fs::set_permissions(dir, fs::Permissions::from_mode(mode))?;
+        let current = fs::metadata(dir)?.permissions().mode() & 0o7777;
+        let mode = if existed { current & 0o700 } else { 0o700 };
+        // Only when it changes anything: a chmod moves the folder's ctime, and the search
+        // index's freshness check (`core::index_sync`) reads a folder changed moments ago as
+        // "may change again unseen", so every open would look at every file again.
+        if current != mode {
+            fs::set_permissions(dir, fs::Permissions::from_mode(mode))?;
+        }
     }
     Ok(())
 }
@@ -213,6 +215,31 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_private_folder_is_left_untouched() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sessions");
+        create_private_dir(&sub).unwrap();
+        let ctime = |p: &Path| {
+            let m = fs::metadata(p).unwrap();
+            (m.ctime(), m.ctime_nsec())
+        };
+        let before = ctime(&sub);
+        // Past the file system's timestamp granularity, so that a chmod would show.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        create_private_dir(&sub).unwrap();
+        assert_eq!(ctime(&sub), before, "no chmod of a folder already private");
+        // A folder open to others is still made private.
+        fs::set_permissions(&sub, fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&sub).unwrap();
+        assert_eq!(
+            fs::metadata(&sub).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+    }
 
     #[test]
     fn writes_replace_whole_file_and_are_private() {
