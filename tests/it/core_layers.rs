@@ -195,3 +195,45 @@ fn core_files_import_each_other_without_cycles() {
         }
     }
 }
+
+/// The core knows no terminal and no shell: none of its files (tests included) names the
+/// terminal crates or the TUI and CLI modules. One crate holds core and shells, so this test
+/// keeps the boundary a second crate would.
+#[test]
+fn the_core_uses_no_terminal_and_no_shell() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core");
+    let mut files = BTreeMap::new();
+    modules(&root, &Vec::new(), &mut files);
+    assert!(files.len() > 30, "{} files", files.len());
+    let forbidden = [
+        "ratatui",
+        "crossterm",
+        "portable_pty",
+        "vt100",
+        "crate::tui",
+        "crate::cli",
+        "clap::",
+    ];
+    let mut found = Vec::new();
+    for (m, path) in &files {
+        let src = std::fs::read_to_string(path).unwrap();
+        let code: String = src
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for f in forbidden {
+            if code.contains(f) {
+                found.push(format!("{}: {f}", name(m)));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "terminal or shell code in the core: {found:?}"
+    );
+    // The check reads what it should: the TUI does name them.
+    let tui = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui/app.rs"))
+        .unwrap();
+    assert!(tui.contains("crossterm"));
+}
