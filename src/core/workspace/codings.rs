@@ -73,6 +73,7 @@ impl Workspace<'_> {
                 }
             }
         }
+        let files = crate::core::blind::visible_files(&self.coder, self.blind, files);
         (files, problems)
     }
 
@@ -212,6 +213,7 @@ impl Workspace<'_> {
     /// read (not counted).
     pub fn count_codings(&self) -> (BTreeMap<String, usize>, Vec<CodingFileError>) {
         let (files, errors) = coding_store::load_all(self.store.root());
+        let files = crate::core::blind::visible_files(&self.coder, self.blind, files);
         (coding_store::count_by_theme(&files), errors)
     }
 }
