@@ -251,6 +251,22 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_blind_coder_reads_only_their_own_codings_and_counts() {
+        let (_dir, store, id) = store_with_stale_codings();
+        let text = store.load(&id).unwrap().text;
+        let mut ws = Workspace::new(&store, "Ana");
+        assert_eq!(ws.codings(&id, &text).files.len(), 2);
+        assert_eq!(ws.count_codings().0.get("trust"), Some(&2));
+        ws.set_blind(true);
+        let seen = ws.codings(&id, &text).files;
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].coder, "Ana");
+        assert_eq!(ws.count_codings().0.get("trust"), Some(&1));
+        let opened = ws.open(&id).unwrap();
+        assert!(opened.codings.iter().all(|f| f.coder == "Ana"));
+    }
+
+    #[test]
     fn opening_a_note_writes_only_the_opening_coder_s_file() {
         let (_dir, store, id) = store_with_stale_codings();
         let ana = coding_store::file_path(store.root(), "Ana", &id);

@@ -478,4 +478,69 @@ mod tests {
         assert!(matches!(out.as_slice(), [Request::Load(_)]), "{out:?}");
         assert_eq!(app.from_result.return_to, Some(Screen::Search));
     }
+
+    #[test]
+    fn the_done_key_flips_the_mark_through_the_io_thread_and_the_header_follows() {
+        use crate::core::session::{Session, SessionMeta};
+        use crate::tui::app::{NoteFile, NoteState, Pane};
+        use crate::tui::worker::Response;
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        let meta = SessionMeta::new_today("f");
+        let id = meta.id.clone();
+        let mut n = NoteState::new(
+            Session {
+                meta,
+                text: "words".into(),
+            },
+            Pane::Editor,
+            Instant::now(),
+        );
+        n.file = NoteFile::Known(None);
+        app.note = Some(n);
+        app.screen = Screen::Note;
+        let ctrl_d = || Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+        let sent = app.step(ctrl_d());
+        assert!(
+            matches!(sent.as_slice(), [Request::DoneMark { id: i, set: Some(true) }] if *i == id),
+            "{sent:?}"
+        );
+        app.step(Msg::Io(Response::DoneMark {
+            id: id.clone(),
+            set: Some(true),
+            result: Ok(true),
+        }));
+        assert_eq!(app.done_mark, Some((id.clone(), true)));
+        let sent = app.step(ctrl_d());
+        assert!(
+            matches!(
+                sent.as_slice(),
+                [Request::DoneMark {
+                    set: Some(false),
+                    ..
+                }]
+            ),
+            "pressed again: undone"
+        );
+        app.step(Msg::Io(Response::DoneMark {
+            id: id.clone(),
+            set: Some(false),
+            result: Err("cannot write".into()),
+        }));
+        assert_eq!(app.done_mark, Some((id, true)), "unchanged on failure");
+        assert!(app.status.as_ref().unwrap().text.contains("cannot write"));
+        // From the list, `a` opens the agreement screen and asks for its figures.
+        app.with_effects(|a, out| a.close_note(out));
+        assert_eq!(app.done_mark, None);
+        let sent = app.step(Msg::Key(KeyEvent::new(
+            KeyCode::Char('a'),
+            KeyModifiers::NONE,
+        )));
+        assert_eq!(app.screen, Screen::Agreement);
+        assert!(sent.iter().any(|r| matches!(r, Request::Agreement { .. })));
+        app.step(Msg::Key(KeyEvent::new(
+            KeyCode::Char('q'),
+            KeyModifiers::NONE,
+        )));
+        assert_eq!(app.screen, Screen::List);
+    }
 }
