@@ -8,6 +8,7 @@ use crate::core::agreement::Unit;
 use crate::core::text::one_line;
 use crate::tui::agreement::{AgreementScreen, Part};
 use crate::tui::app::App;
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Palette;
 use crate::tui::views::status;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -109,7 +110,11 @@ fn table(frame: &mut Frame, area: Rect, ag: &AgreementScreen, pal: &Palette) {
     if v.report.sessions == 0 {
         frame.render_widget(
             Paragraph::new(Span::styled(
-                " No session is compared: each coder marks the sessions they finished done (Ctrl-D in the note), or compare every session (s)",
+                format!(
+                    " No session is compared: each coder marks the sessions they finished done ({} in the note), or compare every session ({})",
+                    keymap::key(Context::Editor, Action::MarkDone),
+                    keymap::key(Context::Agreement, Action::AgreeSessions)
+                ),
                 pal.dim(),
             ))
             .wrap(Wrap { trim: true }),
@@ -260,4 +265,89 @@ fn list(frame: &mut Frame, area: Rect, ag: &AgreementScreen, theme: Option<&str>
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::agreement::{compare, Options, SessionCodings};
+    use crate::core::codebook::Codebook;
+    use crate::core::coding_store::{find_quote, new_coding};
+    use crate::core::session::SessionId;
+    use crate::core::workspace::agreement::AgreementView;
+    use crate::tui::views;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    use ratatui::Terminal;
+    use std::time::Instant;
+
+    /// Ana and Bea agree on trust and disagree on communication: its κ and α are low.
+    fn view() -> AgreementView {
+        let text = "We trust La Casa now. Calls go unanswered at night.";
+        let id = SessionId("01jd3k8y6q2v0m5h4c7r9t1w2x".into());
+        let at = |q: &str, theme: &str, coder: &str| {
+            let (s, e) = find_quote(text, q, None).unwrap();
+            new_coding(text, &id, s, e, theme, coder, "").unwrap()
+        };
+        let s = SessionCodings {
+            session: id.clone(),
+            text: text.into(),
+            codings: vec![
+                vec![
+                    at("trust La Casa", "trust", "Ana"),
+                    at("Calls go unanswered", "communication", "Ana"),
+                ],
+                vec![
+                    at("trust La Casa", "trust", "Bea"),
+                    at("at night", "communication", "Bea"),
+                ],
+            ],
+        };
+        let coders = ["Ana".to_string(), "Bea".to_string()];
+        let report = compare(&[s], &coders, &Codebook::builtin(), &Options::default());
+        AgreementView {
+            coders: coders.to_vec(),
+            consensus: "consensus".into(),
+            report,
+            disagreements: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_table_shows_each_theme_and_marks_low_figures() {
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        app.size = (100, 20);
+        app.screen = crate::tui::app::Screen::Agreement;
+        app.agreement.view = Some(view());
+        let mut term = Terminal::new(TestBackend::new(100, 20)).unwrap();
+        term.draw(|f| views::draw(f, &app)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let row_of = |theme: &str| {
+            (0..20)
+                .find(|&y| {
+                    let line: String = (0..100).map(|x| buf[(x, y)].symbol()).collect();
+                    line.trim_start().starts_with(theme)
+                })
+                .unwrap_or_else(|| panic!("no {theme} row"))
+        };
+        let line = |y: u16| -> String { (0..100).map(|x| buf[(x, y)].symbol()).collect() };
+        let (trust, comm) = (row_of("trust"), row_of("communication"));
+        assert!(line(trust).contains("1.000"), "{}", line(trust));
+        assert!(line(row_of("all themes")).contains('%'));
+        // The κ cell of a row (under the header's κ): its colour.
+        let header = row_of("Theme");
+        let x = (0..100)
+            .find(|&x| buf[(x, header)].symbol() == "κ")
+            .expect("a κ column");
+        let kappa_colour = |y: u16| buf[(x, y)].fg;
+        assert!(line(comm)[..].contains("0."), "{}", line(comm));
+        assert_eq!(kappa_colour(comm), Color::Red, "{}", line(comm));
+        assert!(
+            !matches!(kappa_colour(trust), Color::Red | Color::Yellow),
+            "{}",
+            line(trust)
+        );
+        assert!(line(1).contains("A = Ana, B = Bea"), "{}", line(1));
+    }
 }
