@@ -101,6 +101,11 @@ fn two_blind_coders_then_one_disagreement_settled_into_consensus() {
     let list = t.wait_for("Disagreements on trust: 1");
     assert!(list.contains("A Ana: trust"), "{list}");
     assert!(list.contains("B Bea: trust"), "{list}");
+    // Enter opens the note at the passage; Esc comes back to the list.
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    t.key(Key::Esc);
+    t.wait_for("Disagreements on trust: 1");
     // `a`: Ana's coding into the consensus coder; the item disappears.
     t.key(Key::Char('a'));
     t.wait_for("Settled: Ana's coding into consensus");
