@@ -145,7 +145,8 @@ impl AgreementScreen {
         self.view.as_ref().map_or(&[], |v| &v.report.coders)
     }
 
-    /// The coders to compare next: the default set, then each pair of coders in turn.
+    /// The coders to compare next: the default set, then each pair of coders in turn (the
+    /// default set when no comparison is known).
     fn next_coders(&self) -> Vec<String> {
         let Some(v) = &self.view else {
             return Vec::new();
@@ -203,10 +204,7 @@ impl AgreementScreen {
                 self.send(ctx);
             }
             Action::AgreeCoders => {
-                if self.view.is_none() {
-                    ctx.info("The coders are not known yet");
-                    return Outcome::Consumed;
-                }
+                // Without a comparison (a coder named is gone, say): back to the default set.
                 self.coders = self.next_coders();
                 self.selected = 0;
                 self.send(ctx);

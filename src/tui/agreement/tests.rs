@@ -213,3 +213,26 @@ fn a_read_only_store_settles_nothing_and_says_why() {
     assert!(h.effects.is_empty());
     assert!(h.said().contains("another Ripple"), "{}", h.said());
 }
+
+#[test]
+fn a_coder_no_longer_in_the_store_is_said_and_c_goes_back_to_every_coder() {
+    let (_dir, store, _id) = store();
+    let mut ws = Workspace::new(&store, "Ana");
+    let mut h = Harness::default();
+    let mut s = AgreementScreen {
+        coders: vec!["Ana".into(), "Carmen".into()],
+        ..AgreementScreen::default()
+    };
+    s.open(&mut h.ctx());
+    answer(&mut s, &mut h, &mut ws);
+    assert!(s.view.is_none());
+    let e = s.error.clone().expect("said why");
+    assert!(
+        e.contains("no coder `Carmen`") && e.contains("Ana, Bea"),
+        "{e}"
+    );
+    key(&mut s, &mut h, Action::AgreeCoders);
+    answer(&mut s, &mut h, &mut ws);
+    assert!(s.error.is_none());
+    assert_eq!(s.compared(), ["Ana", "Bea"]);
+}
