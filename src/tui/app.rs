@@ -177,6 +177,12 @@ pub struct App {
     #[cfg(test)]
     pub clipboard_out: Option<String>,
     pub coding: crate::tui::coding::CodingState,
+    pub agreement: crate::tui::agreement::AgreementScreen,
+    /// The user codes blind (`--blind`, `RIPPLE_BLIND=1`, `blind = true`): other coders'
+    /// codings are not read for them (the IO thread leaves them out).
+    pub blind: bool,
+    /// The open note's done mark, once read: (session, marked done).
+    pub done_mark: Option<(SessionId, bool)>,
 }
 
 impl App {
@@ -215,6 +221,9 @@ impl App {
             #[cfg(test)]
             clipboard_out: None,
             coding: crate::tui::coding::CodingState::new(String::new()),
+            agreement: crate::tui::agreement::AgreementScreen::default(),
+            blind: false,
+            done_mark: None,
         }
     }
 
@@ -248,6 +257,7 @@ impl App {
         match self.screen {
             Screen::Search => Some(Context::Search),
             Screen::Evidence => Some(self.evidence.context()),
+            Screen::Agreement => Some(self.agreement.context()),
             _ => None,
         }
     }
@@ -453,6 +463,8 @@ impl App {
             Action::PrevPane => self.switch_pane(out, false),
             Action::OpenSearch => self.open_search(out),
             Action::OpenEvidence => self.open_evidence(out),
+            Action::OpenAgreement => self.open_agreement(out),
+            Action::MarkDone => self.mark_done(out),
             _ => match ctx {
                 Context::List => {
                     route!(self, out, |ctx| self.list.handle(action, ctx));
@@ -473,6 +485,9 @@ impl App {
                 }
                 Context::Evidence | Context::ExportPrompt | Context::ExportReplace => {
                     route!(self, out, |ctx| self.evidence.handle(action, ctx));
+                }
+                Context::Agreement | Context::Disagreements => {
+                    route!(self, out, |ctx| self.agreement.handle(action, ctx));
                 }
                 _ => {}
             },
@@ -504,6 +519,9 @@ impl App {
                 route!(self, out, |ctx| self.evidence.handle(Action::Back, ctx));
             }
             Screen::Codebook => self.screen = Screen::List,
+            Screen::Agreement => {
+                route!(self, out, |ctx| self.agreement.handle(Action::Back, ctx));
+            }
         }
     }
 
@@ -515,6 +533,7 @@ impl App {
             }
         }
         self.note = None;
+        self.done_mark = None;
         self.screen = Screen::List;
         out.push(Request::Scan);
         self.after_close_note(out);
@@ -667,7 +686,7 @@ impl App {
             Screen::List => {
                 route!(self, out, |ctx| self.list.mouse(m, ctx));
             }
-            Screen::Codebook => {}
+            Screen::Codebook | Screen::Agreement => {}
             Screen::Note => {
                 let areas = self.note_areas();
                 if let Some(side) = areas.form.filter(|f| f.contains(pos)) {

@@ -33,6 +33,7 @@ pub enum Screen {
     Search,
     Evidence,
     Codebook,
+    Agreement,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! timer and IO thread, an `update` that returns disk work for the IO thread, and views that are
 //! pure functions of the state. Only this module touches the terminal.
 
+pub mod agreement;
 pub mod app;
 pub mod coding;
 pub mod component;
@@ -87,6 +88,8 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
     };
     let mut app = App::new(label, env.facilitator.clone(), read_only, Instant::now());
     app.coding.coder = env.coder.clone();
+    app.blind = env.blind;
+    app.agreement.blind = env.blind;
 
     // Everything that ends the program arrives as one message in the loop's queue: a signal
     // (SIGTERM, SIGHUP, SIGINT), or the terminal gone (a read or write fails). The text is
@@ -178,6 +181,7 @@ fn run_loop(
     let io_thread = worker::spawn(
         Arc::clone(&store),
         app.coding.coder.clone(),
+        app.blind,
         req_rx,
         msg_tx.clone(),
         Msg::Io,
@@ -310,6 +314,7 @@ fn io_thread_failed(
     };
     let mut queue = effect::into_requests(app.update(Msg::Terminate, Instant::now()));
     let mut ws = crate::core::workspace::Workspace::new(store, &app.coding.coder);
+    ws.set_blind(app.blind);
     // Answers can ask for more (a failed save asks for a draft): a few rounds at most.
     for _ in 0..4 {
         let mut next = Vec::new();

@@ -45,7 +45,7 @@ impl App {
                 let view = TextView::for_editor(n.doc.editor()).style(&style);
                 n.view.settle(&view, editor);
             }
-            Screen::Search | Screen::Evidence | Screen::Codebook => {}
+            Screen::Search | Screen::Evidence | Screen::Codebook | Screen::Agreement => {}
         }
     }
 }

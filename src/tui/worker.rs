@@ -2,10 +2,12 @@
 //! on the same channel the input thread feeds, so the event loop waits on one queue and the UI
 //! never blocks on the file system.
 
+use crate::core::agreement::consensus::Settlement;
 use crate::core::codebook::{Codebook, ThemeRemap};
 use crate::core::coding::CoderSessionFile;
 use crate::core::session::{Session, SessionId};
 use crate::core::store::{BaseCopy, FileStamp, Scan, Store};
+use crate::core::workspace::agreement::{AgreementAsk, AgreementView};
 use crate::core::workspace::codings::{Codings, CodingsSaved};
 use crate::core::workspace::error::WorkspaceError;
 use crate::core::workspace::notes::Saved;
@@ -83,6 +85,26 @@ pub enum Request {
         remap: Option<ThemeRemap>,
         require_unused: Option<String>,
         done: String,
+    },
+    /// Compare coders (`ask`): the figures, and the open disagreements when `disagreements`.
+    /// `seq` tells the answer to the latest question from older ones.
+    Agreement {
+        seq: u64,
+        ask: Box<AgreementAsk>,
+        disagreements: bool,
+    },
+    /// Settle the open disagreement `key` of `ask` into the consensus coder, taking the
+    /// codings of the coders in `accept` (none: neither); then compare again.
+    Settle {
+        seq: u64,
+        ask: Box<AgreementAsk>,
+        key: String,
+        accept: Vec<String>,
+    },
+    /// The session's done mark of this coder: set it (`Some`) or only read it (`None`).
+    DoneMark {
+        id: SessionId,
+        set: Option<bool>,
     },
 }
 
@@ -166,14 +188,32 @@ pub enum Response {
         codebook: Box<Codebook>,
         result: Result<String, WorkspaceError>,
     },
+    /// The comparison asked for (seq), or why it could not be made.
+    Agreement {
+        seq: u64,
+        result: Result<Box<AgreementView>, String>,
+    },
+    /// A disagreement settled (what was copied, and the comparison after it), or why not.
+    Settled {
+        seq: u64,
+        accept: Vec<String>,
+        result: Result<(Settlement, Box<AgreementView>), String>,
+    },
+    /// Whether the session is marked done now (`set`: after setting it), or why not known.
+    DoneMark {
+        id: SessionId,
+        set: Option<bool>,
+        result: Result<bool, String>,
+    },
 }
 
 /// Start the IO thread, which works for `coder` (the one coder whose codings files it writes,
-/// besides an explicit codebook change). Responses are wrapped by `wrap` into the event
-/// loop's message type.
+/// besides an explicit codebook change), who codes `blind` or not. Responses are wrapped by
+/// `wrap` into the event loop's message type.
 pub fn spawn<M: Send + 'static>(
     store: Arc<Store>,
     coder: String,
+    blind: bool,
     requests: Receiver<Request>,
     out: Sender<M>,
     wrap: fn(Response) -> M,
@@ -182,6 +222,7 @@ pub fn spawn<M: Send + 'static>(
         .name("ripple-io".into())
         .spawn(move || {
             let mut ws = Workspace::new(&store, &coder);
+            ws.set_blind(blind);
             for req in requests {
                 let resp = handle(&mut ws, req);
                 if out.send(wrap(resp)).is_err() {
@@ -328,5 +369,30 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
                 }),
             }
         }
+        Request::Agreement {
+            seq,
+            ask,
+            disagreements,
+        } => Response::Agreement {
+            seq,
+            result: ws.agreement(&ask, disagreements).map(Box::new),
+        },
+        Request::Settle {
+            seq,
+            ask,
+            key,
+            accept,
+        } => Response::Settled {
+            seq,
+            result: ws
+                .settle(&ask, &key, &accept)
+                .map(|(done, view)| (done, Box::new(view))),
+            accept,
+        },
+        Request::DoneMark { id, set } => Response::DoneMark {
+            result: ws.done_mark(&id, set),
+            id,
+            set,
+        },
     }
 }

@@ -24,6 +24,7 @@ mod search_cli;
 mod store;
 mod store_safety;
 mod tui;
+mod tui_agree;
 mod tui_coding;
 mod tui_recovery;
 mod tui_search;

@@ -6,12 +6,9 @@ mod listing;
 mod resolve;
 
 use crate::cli::{usage, Context as CliContext};
-use crate::core::agreement::consensus::{self, Settled};
-use crate::core::agreement::disagreements;
 use crate::core::agreement::load::{self, CoderInfo, SessionChoice};
 use crate::core::agreement::{self as agreement, Options, Overlap, Unit};
 use crate::core::codebook::Codebook;
-use crate::core::coding::coder_slug;
 use crate::core::session::SessionId;
 use figures::{csv_report, json_report, md_report, table_report};
 use listing::render_disagreements;
@@ -133,16 +130,14 @@ pub fn run(args: &AgreeArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
                  turn blind mode off (RIPPLE_BLIND=0, or `blind = false` in the config) to reconcile",
             ));
         }
-        let decisions = consensus::load_decisions(store.root(), &consensus_name)?;
-        let settled = if names
-            .iter()
-            .any(|n| coder_slug(n) == coder_slug(&consensus_name))
-        {
-            Settled::default()
-        } else {
-            decisions.settled()
-        };
-        let list = disagreements::list(&loaded.sessions, &names, &book, &opts, &settled);
+        let list = crate::core::workspace::agreement::open_disagreements(
+            store.root(),
+            &loaded.sessions,
+            &names,
+            &book,
+            &opts,
+            &consensus_name,
+        )?;
         if let (Some(key), Some(accept)) = (&args.resolve, &args.accept) {
             return resolve(
                 &store,
@@ -179,43 +174,7 @@ fn pick_coders(
     wanted: &[String],
     consensus: &str,
 ) -> anyhow::Result<Vec<CoderInfo>> {
-    let known = || {
-        if all.is_empty() {
-            "nobody has coded in this store yet".to_string()
-        } else {
-            format!(
-                "the coders are: {}",
-                all.iter()
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    };
-    let picked: Vec<CoderInfo> = if wanted.is_empty() {
-        all.iter()
-            .filter(|c| c.slug != coder_slug(consensus))
-            .cloned()
-            .collect()
-    } else {
-        let mut out: Vec<CoderInfo> = Vec::new();
-        for w in wanted {
-            let c = load::find_coder(all, w)
-                .ok_or_else(|| usage(format!("no coder `{w}` in this store: {}", known())))?;
-            if out.iter().any(|o| o.slug == c.slug) {
-                return Err(usage(format!("{w} is named twice")));
-            }
-            out.push(c.clone());
-        }
-        out
-    };
-    if picked.len() < 2 {
-        return Err(usage(format!(
-            "agreement needs at least two coders to compare; {}",
-            known()
-        )));
-    }
-    Ok(picked)
+    crate::core::workspace::agreement::pick_coders(all, wanted, consensus).map_err(usage)
 }
 
 fn options(args: &AgreeArgs, book: &Codebook) -> anyhow::Result<Options> {

@@ -73,6 +73,7 @@ impl Workspace<'_> {
                 }
             }
         }
+        let files = crate::core::blind::visible_files(&self.coder, self.blind, files);
         (files, problems)
     }
 
@@ -212,6 +213,7 @@ impl Workspace<'_> {
     /// read (not counted).
     pub fn count_codings(&self) -> (BTreeMap<String, usize>, Vec<CodingFileError>) {
         let (files, errors) = coding_store::load_all(self.store.root());
+        let files = crate::core::blind::visible_files(&self.coder, self.blind, files);
         (coding_store::count_by_theme(&files), errors)
     }
 }
@@ -246,6 +248,22 @@ pub(crate) mod tests {
         session.text = format!("Heading added later.\n\n{old}");
         store.save(&session).unwrap();
         (dir, store, id)
+    }
+
+    #[test]
+    fn a_blind_coder_reads_only_their_own_codings_and_counts() {
+        let (_dir, store, id) = store_with_stale_codings();
+        let text = store.load(&id).unwrap().text;
+        let mut ws = Workspace::new(&store, "Ana");
+        assert_eq!(ws.codings(&id, &text).files.len(), 2);
+        assert_eq!(ws.count_codings().0.get("trust"), Some(&2));
+        ws.set_blind(true);
+        let seen = ws.codings(&id, &text).files;
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].coder, "Ana");
+        assert_eq!(ws.count_codings().0.get("trust"), Some(&1));
+        let opened = ws.open(&id).unwrap();
+        assert!(opened.codings.iter().all(|f| f.coder == "Ana"));
     }
 
     #[test]

@@ -13,10 +13,13 @@
 //!   drafts checked, passages moved, then the codebook written).
 //! - `index`: the search index (`IndexWorkspace`): opening, verifying and bringing it up to
 //!   date, recovering it when damaged, and what to re-index after a save or a codebook change.
+//! - `agreement`: which coders and sessions an agreement comparison takes, its figures, the
+//!   open disagreements and settling one into the consensus coder.
 //! - `error`: `WorkspaceError`, the one error type all of these return.
 //!
 //! Offsets are code points, as everywhere in the core.
 
+pub mod agreement;
 pub mod codebook;
 pub mod codings;
 pub mod error;
@@ -32,6 +35,8 @@ use std::collections::HashMap;
 pub struct Workspace<'s> {
     store: &'s Store,
     coder: String,
+    /// Blind coding: other coders' codings are not read for this coder (`core::blind`).
+    blind: bool,
     saved: SavedBases,
 }
 
@@ -40,8 +45,19 @@ impl<'s> Workspace<'s> {
         Workspace {
             store,
             coder: coder.to_string(),
+            blind: false,
             saved: SavedBases::default(),
         }
+    }
+
+    /// This workspace's coder codes blind (or not): every coder file it reads for them
+    /// (a note's codings, the counts per theme) is then their own only.
+    pub fn set_blind(&mut self, blind: bool) {
+        self.blind = blind;
+    }
+
+    pub fn blind(&self) -> bool {
+        self.blind
     }
 
     pub fn store(&self) -> &'s Store {

@@ -127,7 +127,14 @@ impl App {
                     ));
                 }
             }
-            Response::Loaded { id, result } => self.on_loaded(id, result),
+            Response::Loaded { id, result } => {
+                let read = result.is_ok();
+                self.on_loaded(id.clone(), result);
+                // The note's done mark, for its header.
+                if read && self.note.as_ref().is_some_and(|n| n.meta.id == id) {
+                    out.push(Request::DoneMark { id, set: None });
+                }
+            }
             Response::SaveConflict { id, draft, .. } => {
                 let kept = match &draft {
                     Some(p) => format!("your text is kept here and in {}", p.display()),
@@ -268,6 +275,10 @@ impl App {
                 }
                 self.coding_io(resp, out)
             }
+            Response::Agreement { .. } | Response::Settled { .. } => {
+                route!(self, out, |ctx| self.agreement.on_io(resp, ctx));
+            }
+            Response::DoneMark { id, set, result } => self.on_done_mark(id, set, result),
             Response::Stamp { id, stamp } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;

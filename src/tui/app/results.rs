@@ -50,6 +50,60 @@ impl App {
         route!(self, out, |ctx| self.evidence.open(query, ctx));
     }
 
+    /// The agreement screen (closing the open note first), its figures asked for afresh.
+    pub fn open_agreement(&mut self, out: &mut Effects) {
+        if self.screen == Screen::Note {
+            self.from_result.return_to = None;
+            self.close_note(out);
+        }
+        self.screen = Screen::Agreement;
+        route!(self, out, |ctx| self.agreement.open(ctx));
+    }
+
+    /// The open note's done mark: flip it (through the IO thread, into the coder's own files).
+    pub fn mark_done(&mut self, out: &mut Effects) {
+        let Some(n) = &self.note else { return };
+        if !n.file.exists() {
+            self.info("Save the session first: only a saved session can be marked done");
+            return;
+        }
+        if let Some(why) = &self.read_only {
+            self.error(format!("Read-only, so the done mark cannot change: {why}"));
+            return;
+        }
+        let id = n.meta.id.clone();
+        let done = matches!(&self.done_mark, Some((i, true)) if *i == id);
+        out.push(Request::DoneMark {
+            id,
+            set: Some(!done),
+        });
+    }
+
+    /// An answer about a done mark: shown in the open note's header.
+    pub fn on_done_mark(
+        &mut self,
+        id: crate::core::session::SessionId,
+        set: Option<bool>,
+        result: Result<bool, String>,
+    ) {
+        let open = self.note.as_ref().is_some_and(|n| n.meta.id == id);
+        match result {
+            Ok(done) => {
+                if open {
+                    self.done_mark = Some((id, done));
+                }
+                match set {
+                    Some(true) => self.ok("Marked done: agreement compares this session once every compared coder has marked it"),
+                    Some(false) => self.ok("No longer marked done"),
+                    None => {}
+                }
+            }
+            Err(e) if set.is_some() => self.error(format!("Done mark not changed: {e}")),
+            // Only reading it failed: the header shows no mark.
+            Err(_) => {}
+        }
+    }
+
     /// Show `screen`, asking again for its results.
     pub(super) fn show(&mut self, screen: Screen, out: &mut Effects) {
         self.screen = screen;
@@ -61,6 +115,7 @@ impl App {
         match self.screen {
             Screen::Search => route!(self, out, |ctx| self.search.send_search(ctx)),
             Screen::Evidence => route!(self, out, |ctx| self.evidence.send(ctx)),
+            Screen::Agreement => route!(self, out, |ctx| self.agreement.send(ctx)),
             Screen::List | Screen::Note | Screen::Codebook => {}
         }
     }
@@ -375,5 +430,70 @@ mod tests {
         let out = app.with_effects(|a, out| a.on_mouse(click(7), out));
         assert!(matches!(out.as_slice(), [Request::Load(_)]), "{out:?}");
         assert_eq!(app.from_result.return_to, Some(Screen::Search));
+    }
+
+    #[test]
+    fn the_done_key_flips_the_mark_through_the_io_thread_and_the_header_follows() {
+        use crate::core::session::{Session, SessionMeta};
+        use crate::tui::app::{NoteFile, NoteState, Pane};
+        use crate::tui::worker::Response;
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        let meta = SessionMeta::new_today("f");
+        let id = meta.id.clone();
+        let mut n = NoteState::new(
+            Session {
+                meta,
+                text: "words".into(),
+            },
+            Pane::Editor,
+            Instant::now(),
+        );
+        n.file = NoteFile::Known(None);
+        app.note = Some(n);
+        app.screen = Screen::Note;
+        let ctrl_d = || Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+        let sent = app.step(ctrl_d());
+        assert!(
+            matches!(sent.as_slice(), [Request::DoneMark { id: i, set: Some(true) }] if *i == id),
+            "{sent:?}"
+        );
+        app.step(Msg::Io(Response::DoneMark {
+            id: id.clone(),
+            set: Some(true),
+            result: Ok(true),
+        }));
+        assert_eq!(app.done_mark, Some((id.clone(), true)));
+        let sent = app.step(ctrl_d());
+        assert!(
+            matches!(
+                sent.as_slice(),
+                [Request::DoneMark {
+                    set: Some(false),
+                    ..
+                }]
+            ),
+            "pressed again: undone"
+        );
+        app.step(Msg::Io(Response::DoneMark {
+            id: id.clone(),
+            set: Some(false),
+            result: Err("cannot write".into()),
+        }));
+        assert_eq!(app.done_mark, Some((id, true)), "unchanged on failure");
+        assert!(app.status.as_ref().unwrap().text.contains("cannot write"));
+        // From the list, `a` opens the agreement screen and asks for its figures.
+        app.with_effects(|a, out| a.close_note(out));
+        assert_eq!(app.done_mark, None);
+        let sent = app.step(Msg::Key(KeyEvent::new(
+            KeyCode::Char('a'),
+            KeyModifiers::NONE,
+        )));
+        assert_eq!(app.screen, Screen::Agreement);
+        assert!(sent.iter().any(|r| matches!(r, Request::Agreement { .. })));
+        app.step(Msg::Key(KeyEvent::new(
+            KeyCode::Char('q'),
+            KeyModifiers::NONE,
+        )));
+        assert_eq!(app.screen, Screen::List);
     }
 }

@@ -19,6 +19,8 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::Evidence,
         C::ExportPrompt,
         C::ExportReplace,
+        C::Agreement,
+        C::Disagreements,
         C::Conflict,
         C::Recovery,
         C::Help,

@@ -42,6 +42,10 @@ pub enum Context {
     Conflict,
     /// Kept text (a draft, a save cut short) not made from the file as it is: choose a version.
     Recovery,
+    /// The agreement screen's table of figures per theme.
+    Agreement,
+    /// The agreement screen's list of one theme's disagreements.
+    Disagreements,
 }
 
 impl Context {
@@ -63,6 +67,8 @@ impl Context {
             Context::Codebook => "Codebook",
             Context::Conflict => "The file changed outside Ripple (unsaved edits here)",
             Context::Recovery => "Kept text differs from the file",
+            Context::Agreement => "Agreement (figures per theme)",
+            Context::Disagreements => "Disagreements (settling into the consensus coder)",
         }
     }
 }
@@ -177,6 +183,20 @@ pub enum Action {
     TakeDraft,
     /// Kept text: merge it with the file.
     Merge,
+    // Agreement
+    OpenAgreement,
+    /// The unit compared: character, paragraph, segment.
+    AgreeUnit,
+    /// The coders compared: the default set, or each pair.
+    AgreeCoders,
+    /// The sessions compared: those marked done, or all.
+    AgreeSessions,
+    /// Settle the disagreement with the n-th compared coder's codings (1-based).
+    AcceptCoder(u8),
+    AcceptBoth,
+    AcceptNeither,
+    /// The open note: mark it done (or not) for agreement.
+    MarkDone,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

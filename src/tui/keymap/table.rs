@@ -289,6 +289,37 @@ pub const BINDINGS: &[Binding] = bindings! {
     Recovery,      PageUp,    NONE,       PageUp,                          "scroll", "page up";
     Recovery,      PageDown,  NONE,       PageDown,                        "scroll", "page down";
     Recovery,      Home,      NONE,       First,                           "", "top";
+    // Agreement
+    // Agreement
+    List,          Char('a'), NONE,       OpenAgreement,                   "agreement", "inter-coder agreement: figures per theme, disagreements to settle";
+    Agreement,     Up,        NONE,       Up,                              "", "previous theme";
+    Agreement,     Char('k'), NONE,       Up,                              "", "previous theme";
+    Agreement,     Down,      NONE,       Down,                            "", "next theme";
+    Agreement,     Char('j'), NONE,       Down,                            "", "next theme";
+    Agreement,     Home,      NONE,       First,                           "", "first theme";
+    Agreement,     End,       NONE,       Last,                            "", "all themes (last row)";
+    Agreement,     Enter,     NONE,       OpenResult,                      "disagreements", "the theme's disagreements (passage, who coded what)";
+    Agreement,     Char('u'), NONE,       AgreeUnit,                       "unit", "unit compared: character / paragraph / segment";
+    Agreement,     Char('c'), NONE,       AgreeCoders,                     "coders", "coders compared: all but the consensus coder, or each pair";
+    Agreement,     Char('s'), NONE,       AgreeSessions,                   "sessions", "sessions compared: those every coder marked done / all";
+    Agreement,     Char('q'), NONE,       Back,                            "", "back to the sessions";
+    Agreement,     Char('?'), NONE,       Help,                            "", "help";
+    Disagreements, Up,        NONE,       Up,                              "", "previous disagreement";
+    Disagreements, Char('k'), NONE,       Up,                              "", "previous disagreement";
+    Disagreements, Down,      NONE,       Down,                            "", "next disagreement";
+    Disagreements, Char('j'), NONE,       Down,                            "", "next disagreement";
+    Disagreements, Home,      NONE,       First,                           "", "first disagreement";
+    Disagreements, End,       NONE,       Last,                            "", "last disagreement";
+    Disagreements, Char('a'), NONE,       AcceptCoder(1),                  "A's", "accept coder A's coding into the consensus coder";
+    Disagreements, Char('b'), NONE,       AcceptCoder(2),                  "B's", "accept coder B's coding into the consensus coder";
+    Disagreements, Char('B'), NONE,       AcceptBoth,                      "both", "accept both (every compared coder's) codings";
+    Disagreements, Char('n'), NONE,       AcceptNeither,                   "neither", "accept neither: the consensus coder leaves the passage uncoded";
+    Disagreements, Enter,     NONE,       OpenResult,                      "open", "open the note at the passage (Esc comes back)";
+    Disagreements, Char('q'), NONE,       Back,                            "", "back to the figures";
+    Disagreements, Char('?'), NONE,       Help,                            "", "help";
+    Editor,        Char('d'), CTRL,       MarkDone,                        "done", "mark the session done for agreement (again: not done)";
+    Coding,        Char('d'), CTRL,       MarkDone,                        "", "mark the session done for agreement (again: not done)";
+    Codings,       Char('d'), CTRL,       MarkDone,                        "", "mark the session done for agreement (again: not done)";
     // Help
     Help,          Up,        NONE,       Up,                              "scroll", "scroll up";
     Help,          Down,      NONE,       Down,                            "scroll", "scroll down";

@@ -52,6 +52,9 @@ pub struct SearchScreen {
     /// How many hits of each kind searches for the query on screen ask for: one page, and a
     /// page more each time the selection reaches the last hit loaded.
     pub limit: usize,
+    /// Rows ↓ asked to move past the last hit loaded while a page more is on its way: the
+    /// selection moves on by this much when it arrives, so no keypress is lost to the wait.
+    pub owed: [usize; 2],
 }
 
 impl Default for SearchScreen {
@@ -69,6 +72,7 @@ impl Default for SearchScreen {
             index: IndexState::Opening,
             themes: Vec::new(),
             limit: SEARCH_PAGE,
+            owed: [0, 0],
         }
     }
 }
@@ -141,6 +145,7 @@ impl SearchScreen {
                 self.shown_seq = seq;
                 self.shown_query = query;
                 self.failure = None;
+                let owed = std::mem::take(&mut self.owed);
                 if same_query {
                     for (kind, identity) in
                         [HitKind::Passages, HitKind::Sessions].into_iter().zip(kept)
@@ -156,6 +161,10 @@ impl SearchScreen {
                         if let Some(i) = found {
                             self.selected[kind_slot(kind)] = i;
                         }
+                    }
+                    // Moves asked for while this page was on its way.
+                    for kind in [HitKind::Passages, HitKind::Sessions] {
+                        self.selected[kind_slot(kind)] += owed[kind_slot(kind)];
                     }
                 } else {
                     self.selected = [0, 0];
@@ -188,8 +197,21 @@ impl SearchScreen {
 
     fn move_selection(&mut self, delta: isize) {
         let n = self.results_of(self.kind).map_or(0, |r| r.hits.len());
-        let s = &mut self.selected[kind_slot(self.kind)];
+        let slot = kind_slot(self.kind);
+        if delta < 0 {
+            self.owed[slot] = 0;
+        }
+        let s = &mut self.selected[slot];
         *s = (*s as isize + delta).clamp(0, n.saturating_sub(1) as isize) as usize;
+    }
+
+    /// Whether a larger page of the query on screen is on its way.
+    fn more_coming(&self) -> bool {
+        self.results_of(self.kind).is_some_and(|r| {
+            self.shown_query == self.input.text()
+                && r.hits.len() < r.total
+                && self.limit > r.hits.len()
+        })
     }
 
     /// Whether the selection is on the last hit loaded while more match the query on screen,
@@ -241,6 +263,12 @@ impl SearchScreen {
 
     /// Moves the selection down; at the last hit loaded, asks for a page more.
     fn down(&mut self, rows: isize, ctx: &mut Ctx) {
+        let slot = kind_slot(self.kind);
+        let loaded = self.results_of(self.kind).map_or(0, |r| r.hits.len());
+        let past = (self.selected[slot] as isize + rows) - loaded.saturating_sub(1) as isize;
+        if past > 0 && self.more_coming() {
+            self.owed[slot] = (self.owed[slot] + past as usize).min(SEARCH_PAGE);
+        }
         self.move_selection(rows);
         if self.wants_more() {
             self.limit += SEARCH_PAGE;

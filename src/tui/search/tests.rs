@@ -155,3 +155,46 @@ fn the_results_on_screen_are_asked_again_once_the_index_is_ready_not_at_every_st
     s.on_index(ready(), &mut world.ctx());
     assert_eq!(world.commands, [Command::Refresh], "once");
 }
+
+#[test]
+fn down_pressed_while_a_page_more_loads_is_not_lost() {
+    use crate::tui::component::Harness;
+    let mut world = Harness::default();
+    let page = |loaded: usize, total: usize| {
+        let r = Results {
+            total,
+            hits: (0..loaded).map(|i| passage(&format!("coder{i}"))).collect(),
+            ..Results::default()
+        };
+        Box::new((r, Results::default()))
+    };
+    let mut s = SearchScreen::default();
+    s.input.set("bulk");
+    s.send_search(&mut world.ctx());
+    s.accept(s.sent_seq, "bulk".into(), Ok(page(SEARCH_PAGE, 300)));
+    for _ in 0..SEARCH_PAGE - 1 {
+        s.handle(Action::Down, &mut world.ctx());
+    }
+    assert_eq!(
+        s.selected_index(),
+        SEARCH_PAGE - 1,
+        "on the last hit loaded"
+    );
+    assert_eq!(s.limit, 2 * SEARCH_PAGE, "and a page more asked for");
+    // Two more presses before that page arrives: nothing to move to yet.
+    s.handle(Action::Down, &mut world.ctx());
+    s.handle(Action::Down, &mut world.ctx());
+    assert_eq!(s.selected_index(), SEARCH_PAGE - 1);
+    s.accept(s.sent_seq, "bulk".into(), Ok(page(2 * SEARCH_PAGE, 300)));
+    assert_eq!(
+        s.selected_index(),
+        SEARCH_PAGE + 1,
+        "the selection moved on by the two presses"
+    );
+    // An answer for another query owes nothing.
+    s.handle(Action::Down, &mut world.ctx());
+    s.input.set("other");
+    s.send_search(&mut world.ctx());
+    s.accept(s.sent_seq, "other".into(), Ok(page(5, 5)));
+    assert_eq!(s.selected_index(), 0);
+}

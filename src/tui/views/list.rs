@@ -29,6 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         Paragraph::new(Line::from(vec![
             Span::styled(" Ripple ", pal.title()),
             Span::styled(format!(" {} ", app.store_label), pal.dim()),
+            Span::styled(if app.blind { " BLIND " } else { "" }, pal.warn()),
             Span::raw(" · "),
             Span::raw(count),
             Span::styled(

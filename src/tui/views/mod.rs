@@ -2,6 +2,7 @@
 //! things go comes from `tui::layout`, which the update function uses too, so mouse clicks
 //! land where things are drawn.
 
+pub mod agreement;
 pub mod codebook;
 pub mod codings;
 pub mod evidence;
@@ -41,6 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Search => search::draw(frame, area, app, &pal),
         Screen::Evidence => evidence::draw(frame, area, app, &pal),
         Screen::Codebook => codebook::draw(frame, area, app, &pal),
+        Screen::Agreement => agreement::draw(frame, area, app, &pal),
     }
     picker::draw_overlays(frame, area, app, &pal);
     match &app.overlay {

@@ -39,6 +39,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         if n.coding.mode {
             head.spans.push(Span::styled(" CODING ", pal.warn()));
         }
+        if matches!(&app.done_mark, Some((id, true)) if *id == m.id) {
+            head.spans.push(Span::styled(" DONE ✓ ", pal.ok()));
+        }
+        if app.blind {
+            head.spans.push(Span::styled(" BLIND ", pal.warn()));
+        }
         if let Some(f) = &app.coding.filter {
             head.spans
                 .push(Span::styled(format!(" [codings: {f}]"), pal.dim()));

@@ -16,6 +16,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             spans.push(Span::styled(why.clone(), pal.warn()));
         }
     }
+    if app.blind {
+        spans.push(Span::styled(" BLIND ", pal.warn()));
+    }
     if app.screen == Screen::Note {
         if let Some(n) = &app.note {
             let state = if n.saving() {
@@ -55,6 +58,34 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             keymap::NOTE_FROM_RESULTS_HINTS.line()
         }
         (Screen::Note, _) => keymap::NOTE_HINTS.line(),
+        (Screen::Agreement, _) => {
+            use keymap::{Action as A, Hint::*};
+            match app.agreement.context() {
+                keymap::Context::Disagreements => keymap::hints(
+                    keymap::Context::Disagreements,
+                    &[
+                        Key(A::AcceptCoder(1)),
+                        Key(A::AcceptCoder(2)),
+                        Key(A::AcceptBoth),
+                        Key(A::AcceptNeither),
+                        Key(A::OpenResult),
+                        Said(A::Back, "figures"),
+                        Key(A::Help),
+                    ],
+                ),
+                ctx => keymap::hints(
+                    ctx,
+                    &[
+                        Key(A::OpenResult),
+                        Key(A::AgreeUnit),
+                        Key(A::AgreeCoders),
+                        Key(A::AgreeSessions),
+                        Said(A::Back, "sessions"),
+                        Key(A::Help),
+                    ],
+                ),
+            }
+        }
         (Screen::Codebook, _) => keymap::hints(
             keymap::Context::Codebook,
             &[keymap::Hint::Key(keymap::Action::Back)],
