@@ -233,6 +233,10 @@ pub struct SearchIndex {
     /// The store as the index last saw it (`core::index_sync`'s record, opaque here), written
     /// with every commit.
     sync_mark: Option<String>,
+    /// A blind coder's private index holds only that coder's codings and note memos (compared
+    /// as coder folders are): set with `only_for`, applied where documents are made, so no way
+    /// of writing can let another coder's work in.
+    viewer: Option<String>,
 }
 
 /// What each commit records in tantivy's commit payload (inside `meta.json`, written
@@ -279,6 +283,19 @@ impl SearchIndex {
     /// `rebuild`).
     pub fn set_codebook(&mut self, codebook: Codebook) {
         self.codebook = codebook;
+    }
+
+    /// From now on, index only `viewer`'s codings and note memos (a blind coder's private
+    /// index; None: everyone's).
+    pub fn only_for(&mut self, viewer: Option<String>) {
+        self.viewer = viewer.map(|v| crate::core::coding::coder_slug(&v));
+    }
+
+    /// Whether a coding or memo by `coder` goes into this index.
+    fn indexes(&self, coder: &str) -> bool {
+        self.viewer
+            .as_deref()
+            .is_none_or(|v| crate::core::coding::coder_slug(coder) == v)
     }
 
     pub fn codebook(&self) -> &Codebook {

@@ -250,6 +250,7 @@ impl Failure {
 pub fn spawn<M: Send + 'static>(
     store: Arc<Store>,
     dir: PathBuf,
+    viewer: Option<String>,
     requests: Receiver<IndexRequest>,
     out: Sender<M>,
     wrap: fn(IndexResponse) -> M,
@@ -258,7 +259,7 @@ pub fn spawn<M: Send + 'static>(
         .name("ripple-index".into())
         .spawn(move || {
             let send = |r: IndexResponse| out.send(wrap(r)).is_ok();
-            let ix = IndexWorkspace::new(&store, &dir);
+            let ix = IndexWorkspace::new(&store, &dir).only_for(viewer);
             send(IndexResponse::Themes(ix.codebook().themes.clone()));
             let mut w = Worker {
                 ix,
@@ -545,6 +546,7 @@ mod tests {
         let thread = spawn(
             Arc::new(store),
             dir.path().join("index"),
+            None,
             req_rx,
             out_tx,
             |r| r,

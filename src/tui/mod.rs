@@ -171,9 +171,28 @@ fn run_loop(
 
     let (req_tx, req_rx) = unbounded();
     let (index_tx, index_rx) = unbounded();
+    // Coding blind, search and evidence must not show other coders' work: the index is a
+    // private one, of this run only, holding your own codings and memos alone.
+    let blind_dir = if app.blind {
+        Some(
+            tempfile::Builder::new()
+                .prefix("ripple-blind-index-")
+                .tempdir()
+                .map_err(|e| {
+                    anyhow::anyhow!("cannot create a private search index for blind mode: {e}")
+                })?,
+        )
+    } else {
+        None
+    };
+    let (index_dir, viewer) = match &blind_dir {
+        Some(d) => (d.path().to_path_buf(), Some(app.coding.coder.clone())),
+        None => (index_dir, None),
+    };
     let index_thread = index_worker::spawn(
         Arc::clone(&store),
         index_dir,
+        viewer,
         index_rx,
         msg_tx.clone(),
         Msg::Index,

@@ -297,6 +297,7 @@ impl SearchIndex {
             codebook: Codebook::default(),
             vocabulary,
             sync_mark: payload.store,
+            viewer: None,
         };
         idx.probe()?;
         Ok(idx)
@@ -373,6 +374,7 @@ impl SearchIndex {
             codebook: Codebook::default(),
             vocabulary,
             sync_mark: None,
+            viewer: None,
         })
     }
     /// Set the index in `dir` aside (as `<dir>.broken`) and start an empty one: for an index

@@ -198,7 +198,18 @@ impl SearchIndex {
         // Stored positions are where each coder last wrote them; the note may have changed
         // since (edited by someone else, or outside Ripple): index each passage where its words
         // are now, as every reader of codings does.
-        let mut codings = codings.to_vec();
+        // A blind coder's private index: nobody else's codings or memos.
+        let mut codings: Vec<Coding> = codings
+            .iter()
+            .filter(|c| self.indexes(&c.coder))
+            .cloned()
+            .collect();
+        let memos: Vec<(String, String)> = memos
+            .iter()
+            .filter(|(coder, _)| self.indexes(coder))
+            .cloned()
+            .collect();
+        let memos = memos.as_slice();
         if !codings.is_empty() {
             crate::core::anchor::reattach_all(&session.text, &mut codings);
         }

@@ -44,6 +44,9 @@ pub struct IndexWorkspace<'s> {
     dir: PathBuf,
     codebook: Codebook,
     index: Option<SearchIndex>,
+    /// A blind coder's private index: only this coder's codings and memos (see
+    /// `SearchIndex::only_for`).
+    viewer: Option<String>,
 }
 
 /// The store's codebook, the built-in one when it has none or it is invalid (the index only
@@ -65,7 +68,21 @@ impl<'s> IndexWorkspace<'s> {
             dir: dir.to_path_buf(),
             codebook,
             index: None,
+            viewer: None,
         }
+    }
+
+    /// Index only `viewer`'s codings and memos: for a blind coder, whose index must then be
+    /// a private one (a folder of its own), never the store's shared index.
+    pub fn only_for(mut self, viewer: Option<String>) -> IndexWorkspace<'s> {
+        self.viewer = viewer;
+        self
+    }
+
+    /// Give a newly opened index this workspace's codebook and viewer.
+    fn adopt(&self, ix: &mut SearchIndex) {
+        ix.set_codebook(self.codebook.clone());
+        ix.only_for(self.viewer.clone());
     }
 
     pub fn codebook(&self) -> &Codebook {
@@ -91,7 +108,7 @@ impl<'s> IndexWorkspace<'s> {
     /// so, and the index must then be rebuilt).
     pub fn open_writable(&mut self) -> Result<IndexHealth, IndexError> {
         let (mut ix, health) = SearchIndex::open(&self.dir)?;
-        ix.set_codebook(self.codebook.clone());
+        self.adopt(&mut ix);
         self.index = Some(ix);
         Ok(health)
     }
@@ -100,7 +117,7 @@ impl<'s> IndexWorkspace<'s> {
     /// already open is kept.
     pub fn open_read_only(&mut self) -> Result<(), IndexError> {
         let mut ix = SearchIndex::open_read_only(&self.dir)?;
-        ix.set_codebook(self.codebook.clone());
+        self.adopt(&mut ix);
         self.index = Some(ix);
         Ok(())
     }
@@ -161,7 +178,7 @@ impl<'s> IndexWorkspace<'s> {
     ) -> Result<SyncReport, IndexError> {
         self.index = None;
         let mut ix = SearchIndex::start_over(&self.dir)?;
-        ix.set_codebook(self.codebook.clone());
+        self.adopt(&mut ix);
         self.index = Some(ix);
         let report = self.rebuild(why, on);
         if report.is_err() {
@@ -227,7 +244,7 @@ impl<'s> IndexWorkspace<'s> {
                 error,
             }
         })?;
-        ix.set_codebook(self.codebook.clone());
+        self.adopt(&mut ix);
         self.index = Some(ix);
         match self.rebuild(why, on) {
             Ok(_) => Ok(()),
@@ -373,6 +390,7 @@ fn progress<'a>(on: &'a mut dyn FnMut(IndexEvent)) -> impl FnMut(usize, usize) +
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::coding_store;
     use crate::core::session::SessionMeta;
 
     fn store_with_note(text: &str) -> (tempfile::TempDir, Store, SessionId) {
@@ -470,5 +488,46 @@ mod tests {
         // Not opened: a reindex opens it for writing first, catching up with the store.
         assert!(ix.reindex_after_save(&id).unwrap());
         assert_eq!(sessions_found(&ix, "trust"), 1);
+    }
+    #[test]
+    fn a_blind_coder_s_private_index_holds_their_codings_and_memos_alone() {
+        use crate::core::coding::CoderSessionFile;
+        let text = "Trust grew between the agencies.";
+        let (dir, store, id) = store_with_note(text);
+        for (coder, theme, memo) in [
+            ("Ana Peña", "trust", "mine"),
+            ("Bea", "communication", "hers"),
+        ] {
+            let c = coding_store::new_coding(text, &id, 0, 5, theme, coder, "").unwrap();
+            let file = CoderSessionFile {
+                session: id.clone(),
+                coder: coder.into(),
+                memo: memo.into(),
+                codings: vec![c],
+            };
+            coding_store::save(store.root(), &file).unwrap();
+        }
+        let passages = |ix: &IndexWorkspace, q: &str| ix.search(q, 10).unwrap().0.total;
+        let mut shared = IndexWorkspace::new(&store, &dir.path().join("shared"));
+        shared.open(&mut |_| {}).unwrap();
+        assert_eq!(passages(&shared, "theme:communication"), 1);
+        assert_eq!(sessions_found(&shared, "memo:hers"), 1);
+
+        let private = dir.path().join("private");
+        let mut ix = IndexWorkspace::new(&store, &private).only_for(Some("ana pena".into()));
+        ix.open(&mut |_| {}).unwrap();
+        assert_eq!(passages(&ix, "theme:trust"), 1, "your own passage");
+        assert_eq!(
+            passages(&ix, "theme:communication"),
+            0,
+            "not another coder's"
+        );
+        assert_eq!(sessions_found(&ix, "theme:communication"), 0);
+        assert_eq!(sessions_found(&ix, "memo:hers"), 0, "nor their memo");
+        assert_eq!(sessions_found(&ix, "memo:mine"), 1);
+        // Re-indexing after a save keeps to the same rule.
+        assert!(!ix.reindex_after_save(&id).unwrap());
+        assert_eq!(passages(&ix, "theme:communication"), 0);
+        assert_eq!(passages(&ix, "theme:trust"), 1);
     }
 }
