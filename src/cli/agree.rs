@@ -108,12 +108,13 @@ pub fn run(args: &AgreeArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
         SessionsArg::All => SessionChoice::All,
     };
     let (ids, unreadable) = load::session_ids(&store, &coders, choice, only.as_ref());
-    let loaded = load::load(&store, &coders, &ids);
+    let texts = args.disagreements || args.resolve.is_some();
+    let loaded = load::load_for(&store, &coders, &ids, texts);
     for w in unreadable.iter().chain(&loaded.warnings) {
         eprintln!("warning: {w}");
     }
     let names: Vec<String> = coders.iter().map(|c| c.name.clone()).collect();
-    if loaded.sessions.is_empty() && choice == SessionChoice::Done {
+    if loaded.is_empty() && choice == SessionChoice::Done {
         eprintln!(
             "no session is marked done by {}: each coder marks the sessions they finished with \
              `ripple code done SESSION` (or compare every session with --sessions all)",
@@ -161,7 +162,7 @@ pub fn run(args: &AgreeArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = agreement::compare(&loaded.sessions, &names, &book, &opts);
+    let report = loaded.compare(&names, &book, &opts);
     let text = match args.format.unwrap_or(AgreeFormat::Table) {
         AgreeFormat::Json => format!("{}\n", serde_json::to_string_pretty(&json_report(&report))?),
         AgreeFormat::Csv => csv_report(&report)?,

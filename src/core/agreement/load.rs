@@ -4,9 +4,11 @@
 //! ([`super::done`]): a session one coder never opened is not "nothing to code" for them.
 //! `SessionChoice::All` takes every session, counting a coder's missing codings as "absent".
 
+use super::cache::{self, Measured};
 use super::done::{self, DoneMarks};
-use super::SessionCodings;
+use super::{Options, Report, SessionCodings};
 use crate::core::anchor::reattach_all;
+use crate::core::codebook::Codebook;
 use crate::core::coding::coder_slug;
 use crate::core::coding::{AnchorStatus, CoderSessionFile};
 use crate::core::coding_store::{self, codings_dir, CodingFileError};
@@ -157,15 +159,46 @@ pub fn session_ids(
     (ids, warnings)
 }
 
-/// What [`load`] read.
+/// What [`load`] (or [`load_for`]) read.
 #[derive(Debug, Default)]
 pub struct Loaded {
+    /// The sessions with their text (empty when only the figures were asked for).
     pub sessions: Vec<SessionCodings>,
     /// Sessions left out (a file that cannot be read) and codings not compared (orphaned).
     pub warnings: Vec<String>,
+    /// Only the figures were asked for: what they need of each session ([`cache`]).
+    pub measured: Option<Vec<Measured>>,
 }
 
-enum One {
+impl Loaded {
+    /// Whether no session was read.
+    pub fn is_empty(&self) -> bool {
+        match &self.measured {
+            Some(m) => m.is_empty(),
+            None => self.sessions.is_empty(),
+        }
+    }
+
+    /// The figures of the sessions read ([`super::compare`]).
+    pub fn compare(&self, coders: &[String], codebook: &Codebook, opts: &Options) -> Report {
+        match &self.measured {
+            Some(m) => super::compare_measured(m, coders, codebook, opts),
+            None => super::compare(&self.sessions, coders, codebook, opts),
+        }
+    }
+}
+
+/// [`load`] when `texts`; otherwise only what the figures need ([`cache::load_measured`],
+/// much faster on a large store: unchanged files are not read again).
+pub fn load_for(store: &Store, coders: &[CoderInfo], ids: &[SessionId], texts: bool) -> Loaded {
+    if texts {
+        load(store, coders, ids)
+    } else {
+        cache::load_measured(store, coders, ids)
+    }
+}
+
+pub(super) enum One {
     Session(SessionCodings, usize),
     /// A done mark of a session that is no longer in the store.
     Gone,
@@ -205,14 +238,18 @@ pub fn load(store: &Store, coders: &[CoderInfo], ids: &[SessionId]) -> Loaded {
         }
     }
     if orphans > 0 {
-        loaded.warnings.push(format!(
-            "{orphans} orphaned coding(s) not compared: their words are no longer in the note (`ripple check` lists them)"
-        ));
+        loaded.warnings.push(orphan_warning(orphans));
     }
     loaded
 }
 
-fn load_one(store: &Store, coders: &[CoderInfo], id: &SessionId) -> One {
+pub(super) fn orphan_warning(orphans: usize) -> String {
+    format!(
+        "{orphans} orphaned coding(s) not compared: their words are no longer in the note (`ripple check` lists them)"
+    )
+}
+
+pub(super) fn load_one(store: &Store, coders: &[CoderInfo], id: &SessionId) -> One {
     // Only the words are compared: the note is read without parsing its metadata.
     let text = match store.load_note(id) {
         Ok(t) => t,
