@@ -101,9 +101,13 @@ enum Got {
         measured: Measured,
         orphans: usize,
         /// Entries made by reading the files (none when the cache answered).
-        fresh: Option<(Option<NoteEntry>, Vec<(usize, CodingsEntry)>)>,
+        fresh: Option<Fresh>,
     },
 }
+
+/// Cache entries made by reading a session's files: the note's (when its key is not racy) and
+/// each coder's (by index among the compared coders).
+type Fresh = (Option<NoteEntry>, Vec<(usize, CodingsEntry)>);
 
 /// Like [`super::load::load`], but only what the figures need, from the cache where the files
 /// have not changed. `Loaded::sessions` stays empty; the warnings are the same.
