@@ -24,9 +24,10 @@
 //! Strings are a `u32` length and bytes; a key is `len`, `mtime_ns`, `ctime_ns`, `ino` (8
 //! bytes each).
 
-use super::load::{load_one, CoderInfo, Loaded, One};
-use super::{comparable, units};
+use super::read::{load_one, orphan_warning, One};
+use super::{comparable, prepare_marks, tally_report, units, Options, Report, Size, ThemeMap};
 use crate::core::atomic::{atomic_write_in, create_private_dir_in};
+use crate::core::codebook::Codebook;
 use crate::core::coding::AnchorStatus;
 use crate::core::coding_store::codings_dir;
 use crate::core::file_key::{now_ns, FileKey};
@@ -63,6 +64,23 @@ impl Measured {
             .map(|cs| cs.iter().map(|(t, s, e)| (&**t, *s, *e)).collect())
             .collect()
     }
+}
+
+/// The figures of sessions already measured ([`load_measured`]): the same as [`super::compare`] on the
+/// sessions they were measured from.
+pub(crate) fn compare_measured(
+    sessions: &[Measured],
+    coders: &[String],
+    codebook: &Codebook,
+    opts: &Options,
+) -> Report {
+    let map = ThemeMap::new(codebook, opts.roll_up);
+    let prepared = prepare_marks(sessions.iter().map(Measured::marks), &map, opts);
+    let sizes = sessions.iter().map(|s| Size::Known {
+        chars: s.chars,
+        paragraphs: &s.paragraphs,
+    });
+    tally_report(sizes, prepared, coders, opts)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -109,33 +127,40 @@ enum Got {
 /// each coder's (by index among the compared coders).
 type Fresh = (Option<NoteEntry>, Vec<(usize, CodingsEntry)>);
 
-/// Like [`super::load::load`], but only what the figures need, from the cache where the files
-/// have not changed. `Loaded::sessions` stays empty; the warnings are the same.
-pub fn load_measured(store: &Store, coders: &[CoderInfo], ids: &[SessionId]) -> Loaded {
-    load_measured_at(store, coders, ids, 0).0
+/// What [`load_measured`] read.
+#[derive(Debug, Default)]
+pub struct MeasuredLoad {
+    pub sessions: Vec<Measured>,
+    /// The same warnings as [`super::load::load`]'s.
+    pub warnings: Vec<String>,
+    /// How many sessions were read from their files (the rest came from the cache).
+    pub read: usize,
+}
+
+/// Like [`super::load::load`] for the coders with folders `slugs`, but only what the figures
+/// need, from the cache where the files have not changed.
+pub fn load_measured(store: &Store, slugs: &[&str], ids: &[SessionId]) -> MeasuredLoad {
+    load_measured_at(store, slugs, ids, 0)
 }
 
 /// [`load_measured`] with the clock moved on by `skew_ns` (tests: files written a moment ago
-/// are then old enough to cache), and how many sessions were read from their files.
+/// are then old enough to cache, or put back so that every file is too recent).
 pub(crate) fn load_measured_at(
     store: &Store,
-    coders: &[CoderInfo],
+    slugs: &[&str],
     ids: &[SessionId],
     skew_ns: i64,
-) -> (Loaded, usize) {
+) -> MeasuredLoad {
     let cache_path = path(store);
     let cache = std::fs::read(&cache_path)
         .ok()
         .and_then(|b| decode(&b))
         .unwrap_or_default();
     let root = store.root();
-    let dirs: Vec<PathBuf> = coders
-        .iter()
-        .map(|c| codings_dir(root).join(&c.slug))
-        .collect();
-    let got = parallel_map(ids, |id| one(store, coders, &dirs, &cache, id, skew_ns));
+    let dirs: Vec<PathBuf> = slugs.iter().map(|s| codings_dir(root).join(s)).collect();
+    let got = parallel_map(ids, |id| one(store, slugs, &dirs, &cache, id, skew_ns));
 
-    let mut loaded = Loaded::default();
+    let mut loaded = MeasuredLoad::default();
     let mut measured = Vec::with_capacity(got.len());
     let mut orphans = 0;
     let mut read = 0;
@@ -167,7 +192,7 @@ pub(crate) fn load_measured_at(
                     }
                     for (c, entry) in entries {
                         next.codings
-                            .entry(coders[c].slug.clone())
+                            .entry(slugs[c].to_string())
                             .or_default()
                             .insert(id.as_str().to_string(), entry);
                         changed = true;
@@ -178,14 +203,15 @@ pub(crate) fn load_measured_at(
         }
     }
     if orphans > 0 {
-        loaded.warnings.push(super::load::orphan_warning(orphans));
+        loaded.warnings.push(orphan_warning(orphans));
     }
-    loaded.measured = Some(measured);
+    loaded.sessions = measured;
+    loaded.read = read;
     if changed && !store.is_read_only() {
         // Only a cache: when it cannot be written, the next run reads the files again.
         let _ = write(store, &cache_path, &encode(&next));
     }
-    (loaded, read)
+    loaded
 }
 
 fn write(store: &Store, path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
@@ -208,13 +234,13 @@ fn key_of(path: &std::path::Path) -> Result<Option<FileKey>, ()> {
 
 fn one(
     store: &Store,
-    coders: &[CoderInfo],
+    slugs: &[&str],
     dirs: &[PathBuf],
     cache: &Cache,
     id: &SessionId,
     skew_ns: i64,
 ) -> Got {
-    let slow = || read_files(store, coders, id, None, &[], skew_ns);
+    let slow = || read_files(store, slugs, id, None, &[], skew_ns);
     // Ids the store would refuse, and files that cannot be looked at, go the straightforward
     // way, which says what is wrong.
     if !is_valid_id(id.as_str()) {
@@ -225,7 +251,7 @@ fn one(
         Ok(None) => return Got::Gone,
         Err(()) => return slow(),
     };
-    let mut file_keys = Vec::with_capacity(coders.len());
+    let mut file_keys = Vec::with_capacity(slugs.len());
     for d in dirs {
         match key_of(&d.join(format!("{}.json", id.as_str()))) {
             Ok(k) => file_keys.push(k),
@@ -234,15 +260,15 @@ fn one(
     }
     let cached = (|| {
         let note = cache.notes.get(id.as_str()).filter(|n| n.key == note_key)?;
-        let mut codings = Vec::with_capacity(coders.len());
+        let mut codings = Vec::with_capacity(slugs.len());
         let mut orphans = 0;
-        for (c, key) in coders.iter().zip(&file_keys) {
+        for (slug, key) in slugs.iter().zip(&file_keys) {
             match key {
                 None => codings.push(Vec::new()),
                 Some(key) => {
                     let e = cache
                         .codings
-                        .get(&c.slug)?
+                        .get(*slug)?
                         .get(id.as_str())
                         .filter(|e| e.file == *key && e.note == note_key)?;
                     orphans += e.orphans;
@@ -261,21 +287,21 @@ fn one(
             fresh: None,
         })
     })();
-    cached.unwrap_or_else(|| read_files(store, coders, id, Some(note_key), &file_keys, skew_ns))
+    cached.unwrap_or_else(|| read_files(store, slugs, id, Some(note_key), &file_keys, skew_ns))
 }
 
 /// Read the session's files as [`super::load::load`] does, and make cache entries for the
 /// files whose keys (taken before reading) are not racy.
 fn read_files(
     store: &Store,
-    coders: &[CoderInfo],
+    slugs: &[&str],
     id: &SessionId,
     note_key: Option<FileKey>,
     file_keys: &[Option<FileKey>],
     skew_ns: i64,
 ) -> Got {
     let now = now_ns().saturating_add(skew_ns);
-    let (s, orphans) = match load_one(store, coders, id) {
+    let (s, orphans) = match load_one(store, slugs, id) {
         One::Gone => return Got::Gone,
         One::Problem(p) => return Got::Problem(p),
         One::Session(s, o) => (s, o),
@@ -529,7 +555,7 @@ mod tests {
     use super::*;
     use crate::core::agreement::done;
     use crate::core::agreement::load::{coders, load, session_ids, SessionChoice};
-    use crate::core::agreement::{compare, Options, Report, Unit};
+    use crate::core::agreement::{compare, Unit};
     use crate::core::codebook::{Codebook, Theme};
     use crate::core::coding::CoderSessionFile;
     use crate::core::coding_store::{self, new_coding};
@@ -636,18 +662,18 @@ mod tests {
         let (cs, _) = coders(store.root());
         let (ids, _) = session_ids(store, &cs, SessionChoice::Done, None);
         let names: Vec<String> = cs.iter().map(|c| c.name.clone()).collect();
+        let slugs: Vec<&str> = cs.iter().map(|c| c.slug.as_str()).collect();
         let straight = load(store, &cs, &ids);
-        let (fast, read) = load_measured_at(store, &cs, &ids, skew);
+        let fast = load_measured_at(store, &slugs, &ids, skew);
         assert_eq!(fast.warnings, straight.warnings);
-        assert!(fast.sessions.is_empty());
-        let measured = fast.measured.as_ref().unwrap();
         let expected: Vec<Measured> = straight.sessions.iter().map(measure).collect();
-        assert_eq!(measured, &expected);
+        assert_eq!(fast.sessions, expected);
         for opts in options() {
             let want: Report = compare(&straight.sessions, &names, &book(), &opts);
-            assert_eq!(fast.compare(&names, &book(), &opts), want, "{opts:?}");
+            let got = compare_measured(&fast.sessions, &names, &book(), &opts);
+            assert_eq!(got, want, "{opts:?}");
         }
-        read
+        fast.read
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod consensus;
 pub mod disagreements;
 pub mod done;
 pub mod load;
+mod read;
 pub mod stats;
 pub mod units;
 
@@ -170,7 +171,7 @@ pub(crate) fn prepare(sessions: &[SessionCodings], map: &ThemeMap, opts: &Option
 }
 
 /// [`prepare`] from each session's comparable codings as `(theme, start, end)`, per coder.
-fn prepare_marks<'a>(
+pub(crate) fn prepare_marks<'a>(
     sessions: impl Iterator<Item = Vec<Vec<(&'a str, usize, usize)>>>,
     map: &ThemeMap,
     opts: &Options,
@@ -255,24 +256,7 @@ pub fn compare(
     tally_report(sizes, prepared, coders, opts)
 }
 
-/// The figures of sessions already measured (see [`cache`]): the same as [`compare`] on the
-/// sessions they were measured from.
-pub(crate) fn compare_measured(
-    sessions: &[cache::Measured],
-    coders: &[String],
-    codebook: &Codebook,
-    opts: &Options,
-) -> Report {
-    let map = ThemeMap::new(codebook, opts.roll_up);
-    let prepared = prepare_marks(sessions.iter().map(cache::Measured::marks), &map, opts);
-    let sizes = sessions.iter().map(|s| Size::Known {
-        chars: s.chars,
-        paragraphs: &s.paragraphs,
-    });
-    tally_report(sizes, prepared, coders, opts)
-}
-
-fn tally_report<'a>(
+pub(crate) fn tally_report<'a>(
     sizes: impl Iterator<Item = Size<'a>>,
     prepared: Prepared,
     coders: &[String],
