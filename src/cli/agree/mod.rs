@@ -7,7 +7,7 @@ mod resolve;
 
 use crate::cli::{usage, Context as CliContext};
 use crate::core::agreement::load::{self, CoderInfo, SessionChoice};
-use crate::core::agreement::{self as agreement, Options, Overlap, Unit};
+use crate::core::agreement::{Options, Overlap, Unit};
 use crate::core::codebook::Codebook;
 use crate::core::session::SessionId;
 use figures::{csv_report, json_report, md_report, table_report};
@@ -107,12 +107,13 @@ pub fn run(args: &AgreeArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
         SessionsArg::All => SessionChoice::All,
     };
     let (ids, unreadable) = load::session_ids(&store, &coders, choice, only.as_ref());
-    let loaded = load::load(&store, &coders, &ids);
+    let texts = args.disagreements || args.resolve.is_some();
+    let loaded = load::load_for(&store, &coders, &ids, texts);
     for w in unreadable.iter().chain(&loaded.warnings) {
         eprintln!("warning: {w}");
     }
     let names: Vec<String> = coders.iter().map(|c| c.name.clone()).collect();
-    if loaded.sessions.is_empty() && choice == SessionChoice::Done {
+    if loaded.is_empty() && choice == SessionChoice::Done {
         eprintln!(
             "no session is marked done by {}: each coder marks the sessions they finished with \
              `ripple code done SESSION` (or compare every session with --sessions all)",
@@ -158,7 +159,7 @@ pub fn run(args: &AgreeArgs, ctx: &CliContext) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = agreement::compare(&loaded.sessions, &names, &book, &opts);
+    let report = loaded.compare(&names, &book, &opts);
     let text = match args.format.unwrap_or(AgreeFormat::Table) {
         AgreeFormat::Json => format!("{}\n", serde_json::to_string_pretty(&json_report(&report))?),
         AgreeFormat::Csv => csv_report(&report)?,

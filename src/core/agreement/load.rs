@@ -4,14 +4,15 @@
 //! ([`super::done`]): a session one coder never opened is not "nothing to code" for them.
 //! `SessionChoice::All` takes every session, counting a coder's missing codings as "absent".
 
+use super::cache::{self, Measured};
 use super::done::{self, DoneMarks};
-use super::SessionCodings;
-use crate::core::anchor::reattach_all;
+use super::read::{load_one, orphan_warning, One};
+use super::{Options, Report, SessionCodings};
+use crate::core::codebook::Codebook;
 use crate::core::coding::coder_slug;
-use crate::core::coding::{AnchorStatus, CoderSessionFile};
 use crate::core::coding_store::{self, codings_dir, CodingFileError};
 use crate::core::session::SessionId;
-use crate::core::store::{Store, StoreError};
+use crate::core::store::Store;
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
@@ -157,19 +158,49 @@ pub fn session_ids(
     (ids, warnings)
 }
 
-/// What [`load`] read.
+/// What [`load`] (or [`load_for`]) read.
 #[derive(Debug, Default)]
 pub struct Loaded {
+    /// The sessions with their text (empty when only the figures were asked for).
     pub sessions: Vec<SessionCodings>,
     /// Sessions left out (a file that cannot be read) and codings not compared (orphaned).
     pub warnings: Vec<String>,
+    /// Only the figures were asked for: what they need of each session ([`cache`]).
+    pub measured: Option<Vec<Measured>>,
 }
 
-enum One {
-    Session(SessionCodings, usize),
-    /// A done mark of a session that is no longer in the store.
-    Gone,
-    Problem(String),
+impl Loaded {
+    /// Whether no session was read.
+    pub fn is_empty(&self) -> bool {
+        match &self.measured {
+            Some(m) => m.is_empty(),
+            None => self.sessions.is_empty(),
+        }
+    }
+
+    /// The figures of the sessions read ([`super::compare`]).
+    pub fn compare(&self, coders: &[String], codebook: &Codebook, opts: &Options) -> Report {
+        match &self.measured {
+            Some(m) => cache::compare_measured(m, coders, codebook, opts),
+            None => super::compare(&self.sessions, coders, codebook, opts),
+        }
+    }
+}
+
+/// [`load`] when `texts`; otherwise only what the figures need ([`cache::load_measured`],
+/// much faster on a large store: unchanged files are not read again).
+pub fn load_for(store: &Store, coders: &[CoderInfo], ids: &[SessionId], texts: bool) -> Loaded {
+    if texts {
+        load(store, coders, ids)
+    } else {
+        let slugs: Vec<&str> = coders.iter().map(|c| c.slug.as_str()).collect();
+        let m = cache::load_measured(store, &slugs, ids);
+        Loaded {
+            sessions: Vec::new(),
+            warnings: m.warnings,
+            measured: Some(m.sessions),
+        }
+    }
 }
 
 /// Read the sessions `ids` and each coder's codings of them, re-attached (in memory) to the
@@ -180,11 +211,13 @@ pub fn load(store: &Store, coders: &[CoderInfo], ids: &[SessionId]) -> Loaded {
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let chunk = ids.len().div_ceil(threads).max(1);
+    let slugs: Vec<&str> = coders.iter().map(|c| c.slug.as_str()).collect();
+    let slugs = &slugs[..];
     let results: Vec<Vec<One>> = std::thread::scope(|scope| {
         let handles: Vec<_> = ids
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || part.iter().map(|id| load_one(store, coders, id)).collect())
+                scope.spawn(move || part.iter().map(|id| load_one(store, slugs, id)).collect())
             })
             .collect();
         handles
@@ -205,51 +238,7 @@ pub fn load(store: &Store, coders: &[CoderInfo], ids: &[SessionId]) -> Loaded {
         }
     }
     if orphans > 0 {
-        loaded.warnings.push(format!(
-            "{orphans} orphaned coding(s) not compared: their words are no longer in the note (`ripple check` lists them)"
-        ));
+        loaded.warnings.push(orphan_warning(orphans));
     }
     loaded
-}
-
-fn load_one(store: &Store, coders: &[CoderInfo], id: &SessionId) -> One {
-    // Only the words are compared: the note is read without parsing its metadata.
-    let text = match store.load_note(id) {
-        Ok(t) => t,
-        Err(StoreError::NotFound(_)) => return One::Gone,
-        Err(e) => return One::Problem(format!("session {} left out: {e}", id.short())),
-    };
-    let root = store.root();
-    let mut codings = Vec::with_capacity(coders.len());
-    let mut orphans = 0;
-    for c in coders {
-        let path = codings_dir(root)
-            .join(&c.slug)
-            .join(format!("{}.json", id.as_str()));
-        let file: CoderSessionFile = match coding_store::read_file(&path) {
-            Ok(f) => f,
-            Err(_) if !path.exists() => {
-                codings.push(Vec::new());
-                continue;
-            }
-            Err(e) => {
-                return One::Problem(format!("session {} left out: {e}", id.short()));
-            }
-        };
-        let mut cs = file.codings;
-        reattach_all(&text, &mut cs);
-        orphans += cs
-            .iter()
-            .filter(|c| c.status == AnchorStatus::Orphaned)
-            .count();
-        codings.push(cs);
-    }
-    One::Session(
-        SessionCodings {
-            session: id.clone(),
-            text,
-            codings,
-        },
-        orphans,
-    )
 }

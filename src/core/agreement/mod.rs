@@ -5,13 +5,16 @@
 //! - [`stats`]: percent agreement, Cohen's κ, Krippendorff's α, Brennan–Prediger κ;
 //! - [`done`]: done marks, the sessions a coder has finished;
 //! - [`load`]: which coders and sessions are compared (done marks) and reading them;
+//! - [`cache`]: what the figures need of each session, kept in `.ripple/` between runs;
 //! - [`disagreements`]: each place the coders differ, with the text and who coded what;
 //! - [`consensus`]: settling a disagreement into the consensus coder's ordinary codings.
 
+pub mod cache;
 pub mod consensus;
 pub mod disagreements;
 pub mod done;
 pub mod load;
+mod read;
 pub mod stats;
 pub mod units;
 
@@ -150,6 +153,29 @@ pub(crate) struct Prepared {
 }
 
 pub(crate) fn prepare(sessions: &[SessionCodings], map: &ThemeMap, opts: &Options) -> Prepared {
+    prepare_marks(
+        sessions.iter().map(|s| {
+            s.codings
+                .iter()
+                .map(|cs| {
+                    cs.iter()
+                        .filter(|c| comparable(c))
+                        .map(|c| (c.theme.as_str(), c.start, c.end))
+                        .collect()
+                })
+                .collect()
+        }),
+        map,
+        opts,
+    )
+}
+
+/// [`prepare`] from each session's comparable codings as `(theme, start, end)`, per coder.
+pub(crate) fn prepare_marks<'a>(
+    sessions: impl Iterator<Item = Vec<Vec<(&'a str, usize, usize)>>>,
+    map: &ThemeMap,
+    opts: &Options,
+) -> Prepared {
     // Themes in first-seen order, then sorted; spans re-indexed once the order is known.
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut keys: Vec<String> = Vec::new();
@@ -160,13 +186,13 @@ pub(crate) fn prepare(sessions: &[SessionCodings], map: &ThemeMap, opts: &Option
         }
     }
     let only_listed = !opts.themes.is_empty();
-    let mut spans: Vec<Vec<Vec<units::Span>>> = Vec::with_capacity(sessions.len());
+    let mut spans: Vec<Vec<Vec<units::Span>>> = Vec::new();
     for s in sessions {
-        let mut per_coder = Vec::with_capacity(s.codings.len());
-        for codings in &s.codings {
+        let mut per_coder = Vec::with_capacity(s.len());
+        for codings in s {
             let mut v = Vec::with_capacity(codings.len());
-            for c in codings.iter().filter(|c| comparable(c)) {
-                let key = map.compared(&c.theme);
+            for (theme, start, end) in codings {
+                let key = map.compared(theme);
                 let t = match index.get(key) {
                     Some(&t) => t,
                     None if only_listed => continue,
@@ -179,8 +205,8 @@ pub(crate) fn prepare(sessions: &[SessionCodings], map: &ThemeMap, opts: &Option
                 };
                 v.push(units::Span {
                     theme: t,
-                    start: c.start,
-                    end: c.end,
+                    start,
+                    end,
                 });
             }
             per_coder.push(v);
@@ -208,6 +234,15 @@ pub(crate) fn prepare(sessions: &[SessionCodings], map: &ThemeMap, opts: &Option
     }
 }
 
+/// How big a session is, in what the units need: its text, or the figures taken from it.
+pub(crate) enum Size<'a> {
+    Text(&'a str),
+    Known {
+        chars: usize,
+        paragraphs: &'a [(usize, usize)],
+    },
+}
+
 /// Compare `coders` (named in the order of each session's `codings`) on `sessions`.
 pub fn compare(
     sessions: &[SessionCodings],
@@ -217,26 +252,48 @@ pub fn compare(
 ) -> Report {
     let map = ThemeMap::new(codebook, opts.roll_up);
     let prepared = prepare(sessions, &map, opts);
+    let sizes = sessions.iter().map(|s| Size::Text(&s.text));
+    tally_report(sizes, prepared, coders, opts)
+}
+
+pub(crate) fn tally_report<'a>(
+    sizes: impl Iterator<Item = Size<'a>>,
+    prepared: Prepared,
+    coders: &[String],
+    opts: &Options,
+) -> Report {
     let m = coders.len();
     let mut tallies = vec![Tally::new(m); prepared.themes.len()];
     let mut total_units: u64 = 0;
-    for (s, spans) in sessions.iter().zip(&prepared.spans) {
+    let mut sessions = 0;
+    for (size, spans) in sizes.zip(&prepared.spans) {
+        sessions += 1;
         debug_assert_eq!(spans.len(), m, "one list of codings per coder");
+        let chars = || match &size {
+            Size::Text(t) => t.chars().count(),
+            Size::Known { chars, .. } => *chars,
+        };
         match opts.unit {
             Unit::Char => {
-                let len = s.text.chars().count();
+                let len = chars();
                 total_units += len as u64;
                 units::char_tally(spans, len, &mut tallies);
             }
             Unit::Paragraph => {
-                let paragraphs = units::paragraphs(&s.text);
+                let owned;
+                let paragraphs: &[(usize, usize)] = match &size {
+                    Size::Text(t) => {
+                        owned = units::paragraphs(t);
+                        &owned
+                    }
+                    Size::Known { paragraphs, .. } => paragraphs,
+                };
                 total_units += paragraphs.len() as u64;
                 let len = paragraphs.last().map_or(0, |p| p.1);
-                units::paragraph_tally(spans, len, &paragraphs, &mut tallies);
+                units::paragraph_tally(spans, len, paragraphs, &mut tallies);
             }
             Unit::Segment => {
-                let len = s.text.chars().count();
-                units::segment_tally(spans, len, opts.overlap, &mut tallies);
+                units::segment_tally(spans, chars(), opts.overlap, &mut tallies);
             }
         }
     }
@@ -254,7 +311,7 @@ pub fn compare(
         overlap: opts.overlap,
         roll_up: opts.roll_up,
         coders: coders.to_vec(),
-        sessions: sessions.len(),
+        sessions,
         themes: prepared
             .themes
             .into_iter()
