@@ -132,3 +132,34 @@ fn two_blind_coders_then_one_disagreement_settled_into_consensus() {
     t.key(Key::Ctrl('q'));
     assert!(t.wait_exit());
 }
+
+#[test]
+fn a_blind_coder_s_search_finds_their_own_passages_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Kickoff", "2026-06-14", NOTE);
+    code_blind(&store, "Ana", "la niñez y la confianza");
+    code_blind(&store, "Bea", "la confianza");
+
+    let search = |env: &[(&str, &str)], expect: &str| {
+        let mut t = Tui::start_env(&store, &[], 120, 30, env);
+        t.wait_for("Kickoff");
+        t.type_text("/");
+        t.wait_for("Search:");
+        t.type_text("theme:trust");
+        let s = t.wait_for(expect);
+        t.key(Key::Ctrl('q'));
+        assert!(t.wait_exit());
+        s
+    };
+    let blind = search(
+        &[("RIPPLE_CODER", "Bea"), ("RIPPLE_BLIND", "1")],
+        "Coded passages (1)",
+    );
+    assert!(blind.contains("Bea"), "{blind}");
+    assert!(
+        !blind.contains("Ana "),
+        "blind, no sign of Ana's passage:\n{blind}"
+    );
+    search(&[("RIPPLE_CODER", "Bea")], "Coded passages (2)");
+}
