@@ -79,16 +79,7 @@ fn positions_line(d: &Disagreement) -> String {
     d.positions
         .iter()
         .map(|p| {
-            let mut parts: Vec<String> = p
-                .codings
-                .iter()
-                .map(|c| format!("{} [{}, {})", c.theme, c.start, c.end))
-                .collect();
-            parts.extend(
-                p.other
-                    .iter()
-                    .map(|c| format!("instead {} [{}, {})", c.theme, c.start, c.end)),
-            );
+            let mut parts = p.described();
             if parts.is_empty() {
                 parts.push("not coded".into());
             }

@@ -71,6 +71,19 @@ pub struct Position {
     pub other: Vec<InvolvedCoding>,
 }
 
+impl Position {
+    /// What this coder coded here, one item a coding: "trust [12, 40)", then what they coded
+    /// instead, "instead roles [12, 30)". Empty when they coded nothing here.
+    pub fn described(&self) -> Vec<String> {
+        let span = |c: &InvolvedCoding| format!("{} [{}, {})", c.theme, c.start, c.end);
+        self.codings
+            .iter()
+            .map(span)
+            .chain(self.other.iter().map(|c| format!("instead {}", span(c))))
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Disagreement {
     /// Stable while the codings involved stay the same: what `--resolve` and keys refer to.

@@ -248,16 +248,7 @@ fn list(frame: &mut Frame, area: Rect, ag: &AgreementScreen, theme: Option<&str>
                 Some(l) if d.positions.len() == 2 => format!("{l} {}", p.coder),
                 _ => p.coder.clone(),
             };
-            let mut what: Vec<String> = p
-                .codings
-                .iter()
-                .map(|c| format!("{} [{}, {})", c.theme, c.start, c.end))
-                .collect();
-            what.extend(
-                p.other
-                    .iter()
-                    .map(|c| format!("instead {} [{}, {})", c.theme, c.start, c.end)),
-            );
+            let mut what = p.described();
             if what.is_empty() {
                 what.push(format!("did not code it as {}", d.theme));
             }
