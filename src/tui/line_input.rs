@@ -14,6 +14,9 @@ pub struct LineInput {
     text: String,
     /// In chars, `0..=len`.
     cursor: usize,
+    /// The whole text is selected (as a reopened search shows its last query): typing or a
+    /// paste replaces it, Backspace or Delete empties the input, a motion drops the selection.
+    selected: bool,
 }
 
 impl LineInput {
@@ -21,7 +24,33 @@ impl LineInput {
     pub fn new(text: impl Into<String>) -> LineInput {
         let text = one_line(&text.into());
         let cursor = text.chars().count();
-        LineInput { text, cursor }
+        LineInput {
+            text,
+            cursor,
+            selected: false,
+        }
+    }
+
+    /// Select the whole text (nothing when it is empty), the cursor at its end.
+    pub fn select_all(&mut self) {
+        self.selected = !self.text.is_empty();
+        self.cursor = self.len();
+    }
+
+    /// Whether the whole text is selected.
+    pub fn is_selected(&self) -> bool {
+        self.selected
+    }
+
+    /// An edit replaces the selection: the text goes first. Returns whether there was one.
+    fn replace_selection(&mut self) -> bool {
+        if std::mem::take(&mut self.selected) {
+            self.text.clear();
+            self.cursor = 0;
+            true
+        } else {
+            false
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -49,6 +78,7 @@ impl LineInput {
     /// Take the text out, leaving the input empty.
     pub fn take(&mut self) -> String {
         self.cursor = 0;
+        self.selected = false;
         std::mem::take(&mut self.text)
     }
 
@@ -61,6 +91,7 @@ impl LineInput {
         if c.is_control() {
             return;
         }
+        self.replace_selection();
         let at = self.byte(self.cursor);
         self.text.insert(at, c);
         self.cursor += 1;
@@ -70,6 +101,7 @@ impl LineInput {
     /// chars are dropped, so a field stays one line.
     pub fn insert_str(&mut self, s: &str) {
         let clean = one_line(s);
+        self.replace_selection();
         let at = self.byte(self.cursor);
         self.text.insert_str(at, &clean);
         self.cursor += clean.chars().count();
@@ -87,15 +119,24 @@ impl LineInput {
     }
 
     pub fn backspace(&mut self) -> bool {
+        if self.replace_selection() {
+            return true;
+        }
         self.remove(self.cursor.saturating_sub(1), self.cursor)
     }
 
     pub fn delete(&mut self) -> bool {
+        if self.replace_selection() {
+            return true;
+        }
         self.remove(self.cursor, (self.cursor + 1).min(self.len()))
     }
 
     /// Delete the word before the cursor and the spaces between it and the cursor.
     pub fn delete_word_back(&mut self) -> bool {
+        if self.replace_selection() {
+            return true;
+        }
         let from = self.word_start_before(self.cursor);
         self.remove(from, self.cursor)
     }
@@ -103,16 +144,24 @@ impl LineInput {
     /// Empty the input; returns whether there was anything.
     pub fn clear(&mut self) -> bool {
         let had = !self.text.is_empty();
+        self.selected = false;
         self.text.clear();
         self.cursor = 0;
         had
     }
 
     pub fn left(&mut self) {
+        if std::mem::take(&mut self.selected) {
+            self.cursor = 0;
+            return;
+        }
         self.cursor = self.cursor.saturating_sub(1);
     }
 
     pub fn right(&mut self) {
+        if std::mem::take(&mut self.selected) {
+            return;
+        }
         self.cursor = (self.cursor + 1).min(self.len());
     }
 
@@ -122,11 +171,13 @@ impl LineInput {
 
     /// To the start of the word before the cursor.
     pub fn word_left(&mut self) {
+        self.selected = false;
         self.cursor = self.word_start_before(self.cursor);
     }
 
     /// Past the end of the word after the cursor.
     pub fn word_right(&mut self) {
+        self.selected = false;
         let chars: Vec<char> = self.text.chars().collect();
         let mut i = self.cursor;
         while i < chars.len() && chars[i].is_whitespace() {
@@ -140,6 +191,7 @@ impl LineInput {
 
     /// Put the cursor at char `at` (clamped to the text).
     pub fn set_cursor(&mut self, at: usize) {
+        self.selected = false;
         self.cursor = at.min(self.len());
     }
 
@@ -162,10 +214,12 @@ impl LineInput {
     }
 
     pub fn home(&mut self) {
+        self.selected = false;
         self.cursor = 0;
     }
 
     pub fn end(&mut self) {
+        self.selected = false;
         self.cursor = self.len();
     }
 
@@ -272,6 +326,31 @@ mod tests {
             None,
             "off the edge"
         );
+    }
+
+    #[test]
+    fn a_selected_text_is_replaced_by_typing_and_dropped_by_a_motion() {
+        let mut i = LineInput::new("whiteboard");
+        i.select_all();
+        i.insert('f');
+        assert_eq!((i.text(), i.cursor(), i.is_selected()), ("f", 1, false));
+        i.set("whiteboard");
+        i.select_all();
+        i.insert_str("folleto");
+        assert_eq!(i.text(), "folleto");
+        i.select_all();
+        assert!(i.backspace());
+        assert!(i.is_empty());
+        i.set("Doña Ana");
+        i.select_all();
+        i.left();
+        assert!(!i.is_selected());
+        assert_eq!(i.cursor(), 0, "← goes to the start of what was selected");
+        i.insert('X');
+        assert_eq!(i.text(), "XDoña Ana");
+        let mut empty = LineInput::default();
+        empty.select_all();
+        assert!(!empty.is_selected(), "nothing to select");
     }
 
     #[test]

@@ -46,6 +46,8 @@ fn a_query_finds_the_passage_enter_opens_it_and_esc_comes_back() {
     let (_tmp, _store, mut t) = start_on_demo_store(130, 36);
     open_search(&mut t);
     t.type_text("stopped returning");
+    // Plain words open on the sessions: choose the passages.
+    t.key(Key::Ctrl('t'));
     t.wait_for(DEMO_QUOTE);
     let s = t.wait_for("Coded passages (2)");
     assert!(s.contains("Themes"), "facets beside the results:\n{s}");
@@ -115,6 +117,7 @@ fn a_bad_query_shows_the_problem_and_keeps_the_last_results() {
     let (_tmp, _store, mut t) = start_on_demo_store(130, 36);
     open_search(&mut t);
     t.type_text("stopped returning");
+    t.key(Key::Ctrl('t'));
     t.wait_for(DEMO_QUOTE);
 
     // Pasted at once, so no half-typed query replaces the results first.
@@ -167,10 +170,11 @@ fn a_note_saved_in_the_tui_is_found_by_a_word_just_typed_and_opens_scrolled_to_i
     t.type_text("We talked about the zebrafinch protocol with Doña Ana.");
     t.key(Key::Ctrl('s'));
     t.wait_saved();
-    t.key(Key::Ctrl('f'));
-    t.wait_for("Search:");
+    t.key(Key::Esc);
+    t.wait_gone("Details");
+    open_search(&mut t);
+    // A plain word: the sessions first.
     t.type_text("zebrafinch");
-    t.key(Key::Ctrl('t'));
     t.wait_for("Sessions (1)");
     t.wait_for("Fresh notes");
 
@@ -418,7 +422,6 @@ fn a_large_store_is_indexed_in_the_background_with_progress_while_notes_open() {
     t.type_text("/");
     t.wait_for("Search:");
     t.type_text("\"Bulk note 2999\"");
-    t.key(Key::Ctrl('t'));
     t.wait_for("Sessions (1)");
     t.wait_gone("indexing ");
 
@@ -480,8 +483,11 @@ fn a_passage_coded_in_the_tui_is_found_as_evidence_at_once() {
     t.key(Key::Ctrl('s'));
     t.wait_for("Saved");
 
-    t.key(Key::Ctrl('f'));
-    t.wait_for("Search:");
+    // → drops any selection, so Esc leaves the note.
+    t.key(Key::Right);
+    t.key(Key::Esc);
+    t.wait_gone("Details");
+    open_search(&mut t);
     t.type_text("theme:trust niñez");
     t.wait_for("Coded passages (1)");
     let s = t.wait_for("“la niñez y la confianza”");

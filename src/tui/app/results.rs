@@ -36,6 +36,7 @@ impl App {
             self.from_result.return_to = None;
             self.close_note(out);
         }
+        self.search.opened();
         self.show(Screen::Search, out);
     }
 
@@ -197,7 +198,8 @@ mod tests {
         const NONE: KeyModifiers = KeyModifiers::NONE;
         let mut app = App::new("t".into(), "f".into(), None, Instant::now());
         app.screen = Screen::Search;
-        for c in "trust".chars() {
+        // A theme named: the passages tab.
+        for c in "theme:trust".chars() {
             press(&mut app, KeyCode::Char(c), NONE);
         }
         let page = |loaded: usize, total: usize| {
@@ -220,7 +222,7 @@ mod tests {
         assert_eq!(limits(&mut app).last(), Some(&SEARCH_PAGE));
         let seq = app.search.sent_seq;
         app.search
-            .accept(seq, "trust".into(), Ok(page(SEARCH_PAGE, 250)));
+            .accept(seq, "theme:trust".into(), Ok(page(SEARCH_PAGE, 250)));
         for _ in 0..SEARCH_PAGE - 2 {
             press(&mut app, KeyCode::Down, NONE);
         }
@@ -234,7 +236,7 @@ mod tests {
         );
         let seq = app.search.sent_seq;
         app.search
-            .accept(seq, "trust".into(), Ok(page(2 * SEARCH_PAGE, 250)));
+            .accept(seq, "theme:trust".into(), Ok(page(2 * SEARCH_PAGE, 250)));
         assert_eq!(
             app.search.selected_index(),
             SEARCH_PAGE,
@@ -246,7 +248,7 @@ mod tests {
         }
         assert_eq!(limits(&mut app), [3 * SEARCH_PAGE]);
         let seq = app.search.sent_seq;
-        app.search.accept(seq, "trust".into(), Ok(page(250, 250)));
+        app.search.accept(seq, "theme:trust".into(), Ok(page(250, 250)));
         for _ in 0..SEARCH_PAGE {
             press(&mut app, KeyCode::Down, NONE);
         }
@@ -313,10 +315,12 @@ mod tests {
         press(&mut app, KeyCode::Char('q'), NONE);
         assert_eq!(app.search.input.text(), "q", "q types in the query");
         assert_eq!(app.quit, Quit::No);
-        press(&mut app, KeyCode::Char('t'), CTRL);
+        // A plain word: the sessions tab first.
         assert_eq!(app.search.kind, HitKind::Sessions);
-        press(&mut app, KeyCode::F(3), NONE);
+        press(&mut app, KeyCode::Char('t'), CTRL);
         assert_eq!(app.search.kind, HitKind::Passages);
+        press(&mut app, KeyCode::F(3), NONE);
+        assert_eq!(app.search.kind, HitKind::Sessions);
         press(&mut app, KeyCode::Char('e'), CTRL);
         assert_eq!(app.screen, Screen::Evidence);
         assert_eq!(app.evidence.source, EvidenceSource::Query("q".into()));
@@ -417,6 +421,7 @@ mod tests {
         r.0.hits = vec![hit("A"), hit("B")];
         let seq = app.search.sent_seq;
         app.search.accept(seq, String::new(), Ok(r));
+        app.search.kind = HitKind::Passages;
         let click = |row| MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
             column: 5,

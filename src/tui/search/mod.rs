@@ -10,7 +10,7 @@
 
 use crate::core::codebook::Theme;
 use crate::core::index::{Hit, HitKind, Results};
-use crate::core::query::{self, QueryError};
+use crate::core::query::{self, Ast, QueryError, TextField};
 use crate::core::session::SessionId;
 use crate::tui::component::{Command, Ctx, Jump, Outcome, Screen};
 use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError, SEARCH_PAGE};
@@ -55,6 +55,10 @@ pub struct SearchScreen {
     /// Rows ↓ asked to move past the last hit loaded while a page more is on its way: the
     /// selection moves on by this much when it arrives, so no keypress is lost to the wait.
     pub owed: [usize; 2],
+    /// The tab the user chose, and whether the query then named passages (see
+    /// `names_passages`): kept while the query keeps naming them or not, and when search
+    /// opens again.
+    pub chosen: Option<(HitKind, bool)>,
 }
 
 impl Default for SearchScreen {
@@ -73,6 +77,7 @@ impl Default for SearchScreen {
             themes: Vec::new(),
             limit: SEARCH_PAGE,
             owed: [0, 0],
+            chosen: None,
         }
     }
 }
@@ -231,7 +236,8 @@ impl SearchScreen {
     /// shows at once and the last good results stay).
     pub fn send_search(&mut self, ctx: &mut Ctx) {
         match query::parse(self.input.text()) {
-            Ok(_) => {
+            Ok(q) => {
+                self.kind = self.tab_for(&q.ast);
                 if self.input.text() != self.shown_query {
                     // Another query starts again at one page.
                     self.limit = SEARCH_PAGE;
@@ -246,6 +252,29 @@ impl SearchScreen {
             }
             Err(e) => self.error = Some(e),
         }
+    }
+
+    /// The tab a query opens on: the one the user chose while the query was of the same sort,
+    /// else sessions for plain words and passages when the query names a theme, a coder or a
+    /// memo (what only coded passages have).
+    fn tab_for(&mut self, ast: &Ast) -> HitKind {
+        let names = names_passages(ast);
+        match self.chosen {
+            Some((kind, n)) if n == names => kind,
+            _ => {
+                self.chosen = None;
+                if names {
+                    HitKind::Passages
+                } else {
+                    HitKind::Sessions
+                }
+            }
+        }
+    }
+
+    /// Search opens: the last query is selected, so typing replaces it (arrows keep it).
+    pub fn opened(&mut self) {
+        self.input.select_all();
     }
 
     /// A printable key: it goes into the query.
@@ -287,7 +316,11 @@ impl SearchScreen {
                 self.kind = match self.kind {
                     HitKind::Passages => HitKind::Sessions,
                     HitKind::Sessions => HitKind::Passages,
-                }
+                };
+                let names = query::parse(self.input.text())
+                    .map(|q| names_passages(&q.ast))
+                    .unwrap_or(false);
+                self.chosen = Some((self.kind, names));
             }
             Action::Backspace => {
                 if self.input.backspace() {
@@ -383,6 +416,17 @@ impl SearchScreen {
             _ => return Outcome::NotConsumed,
         }
         Outcome::Consumed
+    }
+}
+
+/// Whether a query names what only coded passages have: a theme, a coder or a memo.
+pub fn names_passages(ast: &Ast) -> bool {
+    match ast {
+        Ast::Theme { .. } => true,
+        Ast::Field { field, .. } => matches!(field, TextField::Coder | TextField::Memo),
+        Ast::And(items) | Ast::Or(items) => items.iter().any(names_passages),
+        Ast::Not(inner) => names_passages(inner),
+        Ast::All | Ast::Text { .. } | Ast::Type { .. } | Ast::Date { .. } => false,
     }
 }
 

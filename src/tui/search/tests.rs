@@ -169,9 +169,10 @@ fn down_pressed_while_a_page_more_loads_is_not_lost() {
         Box::new((r, Results::default()))
     };
     let mut s = SearchScreen::default();
-    s.input.set("bulk");
+    // A query naming memos: the passages tab.
+    s.input.set("memo:bulk");
     s.send_search(&mut world.ctx());
-    s.accept(s.sent_seq, "bulk".into(), Ok(page(SEARCH_PAGE, 300)));
+    s.accept(s.sent_seq, "memo:bulk".into(), Ok(page(SEARCH_PAGE, 300)));
     for _ in 0..SEARCH_PAGE - 1 {
         s.handle(Action::Down, &mut world.ctx());
     }
@@ -185,7 +186,7 @@ fn down_pressed_while_a_page_more_loads_is_not_lost() {
     s.handle(Action::Down, &mut world.ctx());
     s.handle(Action::Down, &mut world.ctx());
     assert_eq!(s.selected_index(), SEARCH_PAGE - 1);
-    s.accept(s.sent_seq, "bulk".into(), Ok(page(2 * SEARCH_PAGE, 300)));
+    s.accept(s.sent_seq, "memo:bulk".into(), Ok(page(2 * SEARCH_PAGE, 300)));
     assert_eq!(
         s.selected_index(),
         SEARCH_PAGE + 1,
@@ -193,8 +194,46 @@ fn down_pressed_while_a_page_more_loads_is_not_lost() {
     );
     // An answer for another query owes nothing.
     s.handle(Action::Down, &mut world.ctx());
-    s.input.set("other");
+    s.input.set("memo:other");
     s.send_search(&mut world.ctx());
-    s.accept(s.sent_seq, "other".into(), Ok(page(5, 5)));
+    s.accept(s.sent_seq, "memo:other".into(), Ok(page(5, 5)));
     assert_eq!(s.selected_index(), 0);
+}
+
+#[test]
+fn plain_words_open_on_sessions_and_a_theme_coder_or_memo_on_passages() {
+    let mut h = crate::tui::component::Harness::default();
+    let mut s = SearchScreen::default();
+    let mut tab_for = |s: &mut SearchScreen, q: &str| {
+        s.input.set(q);
+        s.send_search(&mut h.ctx());
+        s.kind
+    };
+    assert_eq!(tab_for(&mut s, "whiteboard"), HitKind::Sessions);
+    assert_eq!(tab_for(&mut s, "theme:trust"), HitKind::Passages);
+    assert_eq!(tab_for(&mut s, "safety coder:ana"), HitKind::Passages);
+    assert_eq!(tab_for(&mut s, "memo:follow"), HitKind::Passages);
+    assert_eq!(tab_for(&mut s, "-theme:trust"), HitKind::Passages);
+    assert_eq!(tab_for(&mut s, "agency:CYFD type:coaching"), HitKind::Sessions);
+    // The user's choice holds while the query stays of its sort, and on reopening.
+    let mut h2 = crate::tui::component::Harness::default();
+    s.handle(Action::SwitchResults, &mut h2.ctx());
+    assert_eq!(s.kind, HitKind::Passages);
+    assert_eq!(tab_for(&mut s, "whiteboards"), HitKind::Passages);
+    s.opened();
+    assert_eq!(tab_for(&mut s, "whiteboard"), HitKind::Passages);
+    // A query naming a theme is another sort: it opens on passages, and coming back to
+    // plain words opens on sessions again.
+    assert_eq!(tab_for(&mut s, "theme:trust"), HitKind::Passages);
+    assert_eq!(tab_for(&mut s, "whiteboard"), HitKind::Sessions);
+}
+
+#[test]
+fn a_reopened_search_selects_the_old_query_so_typing_replaces_it() {
+    let mut h = crate::tui::component::Harness::default();
+    let mut s = SearchScreen::default();
+    s.input.set("whiteboard");
+    s.opened();
+    s.typed('f', &mut h.ctx());
+    assert_eq!(s.input.text(), "f");
 }

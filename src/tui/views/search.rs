@@ -205,7 +205,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(PROMPT, pal.key()),
-            Span::raw(s.input.text().to_string()),
+            Span::styled(
+                s.input.text().to_string(),
+                if s.input.is_selected() {
+                    pal.selected()
+                } else {
+                    Style::new()
+                },
+            ),
         ])),
         input,
     );
