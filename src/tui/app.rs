@@ -183,6 +183,9 @@ pub struct App {
     pub blind: bool,
     /// The open note's done mark, once read: (session, marked done).
     pub done_mark: Option<(SessionId, bool)>,
+    /// The last key was an Esc that only cleared the editor's selection: a `q` now is not
+    /// typed (it was meant to quit), see `on_key`.
+    pub esc_cleared_selection: bool,
 }
 
 impl App {
@@ -224,6 +227,7 @@ impl App {
             agreement: crate::tui::agreement::AgreementScreen::default(),
             blind: false,
             done_mark: None,
+            esc_cleared_selection: false,
         }
     }
 
@@ -395,6 +399,19 @@ impl App {
         }
         let ctx = self.context();
         let action = keymap::lookup(ctx, &key);
+        // "Esc, q" to leave and quit, with text selected: the Esc only cleared the selection,
+        // so the q would land in the note. It is not typed; the status line says why.
+        if std::mem::take(&mut self.esc_cleared_selection)
+            && ctx == Context::Editor
+            && action.is_none()
+            && keymap::typed_char(&key) == Some('q')
+        {
+            self.info(format!(
+                "q not typed: Esc cleared the selection. Esc again leaves the note; q quits from the session list ({} from anywhere)",
+                keymap::key(Context::Global, Action::Quit)
+            ));
+            return;
+        }
         // In the list, a typed letter that no binding claims starts the filter; while the filter
         // has focus every printable key goes to it.
         if ctx == Context::List {
@@ -447,8 +464,14 @@ impl App {
                         .is_some_and(|n| n.doc.editor().selection().is_some());
                 if has_selection {
                     self.note_do(out, |n, _, cx| n.copy(cx));
-                } else {
+                } else if ctx == Context::List {
                     self.request_quit(out);
+                } else {
+                    // Quitting is deliberate: Ctrl-C is a copy key everywhere but the list.
+                    self.info(format!(
+                        "Nothing selected to copy. {} quits (q from the session list)",
+                        keymap::key(Context::Global, Action::Quit)
+                    ));
                 }
             }
             Action::Help => {
@@ -507,6 +530,8 @@ impl App {
                 if let Some(n) = &mut self.note {
                     if n.focus == Pane::Editor && n.doc.editor().selection().is_some() {
                         n.doc.editor_mut().clear_selection();
+                        self.esc_cleared_selection = true;
+                        self.info("Selection cleared: Esc again leaves the note");
                         return;
                     }
                 }

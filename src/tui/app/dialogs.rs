@@ -55,8 +55,9 @@ impl App {
 
     pub(super) fn on_recovery_key(&mut self, key: KeyEvent, out: &mut Effects) {
         let action = keymap::lookup(Context::Recovery, &key);
-        if matches!(action, Some(Action::Quit | Action::QuitOrCopy)) {
-            // Nothing is unsaved (the file is shown); the kept text stays for next time.
+        if action == Some(Action::Quit) {
+            // Nothing is unsaved (the file is shown); the kept text stays for next time. (Ctrl-C
+            // quits from the session list only.)
             self.request_quit(out);
             return;
         }

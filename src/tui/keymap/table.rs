@@ -24,11 +24,11 @@ pub const BINDINGS: &[Binding] = bindings! {
     // Everywhere
     Global,        F(1),      NONE,       Help,                            "help", "help (also ? outside text fields)";
     Global,        Char('q'), CTRL,       Quit,                            "quit", "quit (saves first)";
-    Global,        Char('c'), CTRL,       QuitOrCopy,                      "", "copy the selection; with none, quit (saves first)";
+    Global,        Char('c'), CTRL,       QuitOrCopy,                      "", "copy the selection; with none, on the session list only, quit (saves first)";
     Global,        Char('s'), CTRL,       Save,                            "save", "save now";
     Global,        Tab,       NONE,       NextPane,                        "next pane", "next pane";
     Global,        BackTab,   SHIFT,      PrevPane,                        "", "previous pane";
-    Global,        Esc,       NONE,       Back,                            "back", "back / close";
+    Global,        Esc,       NONE,       Back,                            "back", "back / close (in a note: the first Esc clears a selection, the next leaves the note)";
     // Session list
     List,          Char('?'), NONE,       Help,                            "help", "help";
     List,          Char('q'), NONE,       Quit,                            "quit", "quit";
@@ -86,7 +86,6 @@ pub const BINDINGS: &[Binding] = bindings! {
     Editor,        Char('x'), CTRL,       Cut,                             "", "cut";
     Editor,        Char('v'), CTRL,       Paste,                           "", "paste (terminal paste works too)";
     Editor,        Char('a'), CTRL,       SelectAll,                       "", "select all";
-    Editor,        Char('f'), CTRL,       OpenSearch,                      "", "search (closes the note)";
     // Form
     Form,          Up,        NONE,       PrevField,                       "", "previous field";
     Form,          Down,      NONE,       NextField,                       "", "next field";
