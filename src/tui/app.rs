@@ -528,6 +528,11 @@ impl App {
             }
             Screen::Note => {
                 if let Some(n) = &mut self.note {
+                    // Esc on a value the details cannot take refuses it (the message and the
+                    // kept value show); the next Esc leaves.
+                    if n.leave_form() {
+                        return;
+                    }
                     if n.focus == Pane::Editor && n.doc.editor().selection().is_some() {
                         n.doc.editor_mut().clear_selection();
                         self.esc_cleared_selection = true;
@@ -568,6 +573,9 @@ impl App {
     fn switch_pane(&mut self, out: &mut Effects, forward: bool) {
         if self.screen != Screen::Note {
             return;
+        }
+        if let Some(n) = &mut self.note {
+            n.leave_form();
         }
         self.save_now(out, false);
         if let Some(n) = &mut self.note {
@@ -732,6 +740,7 @@ impl App {
                         n.view.scroll_by(n.doc.editor().rope(), -3)
                     }
                     MouseEventKind::Down(MouseButton::Left) => {
+                        n.leave_form();
                         if areas.editor.contains(pos) {
                             n.focus = Pane::Editor;
                             if let Some(at) = n.view.hit_test(m.column, m.row) {

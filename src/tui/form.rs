@@ -125,33 +125,63 @@ pub struct FormState {
     pub suggestion: usize,
     /// A message for a field whose text cannot be taken (e.g. a bad date).
     pub error: Option<(Field, String)>,
+    /// A value refused when its field was left: the field shows the kept value again and this
+    /// says what was refused and why, until the next edit.
+    pub refused: Option<(Field, String)>,
 }
 
 impl FormState {
     pub fn from_meta(m: &SessionMeta) -> FormState {
-        let participants = m
-            .participants
-            .iter()
-            .map(|p| format!("{} {}", p.role, p.count))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let values = vec![
-            m.title.clone(),
-            m.date.format("%Y-%m-%d").to_string(),
-            m.agencies.join(", "),
-            m.session_type.label().to_string(),
-            m.county.clone(),
-            m.facilitator.clone(),
-            participants,
-            m.tags.join(", "),
-        ];
         FormState {
-            inputs: values.into_iter().map(LineInput::new).collect(),
+            inputs: Field::ALL
+                .iter()
+                .map(|f| LineInput::new(Self::text_of(m, *f)))
+                .collect(),
             session_type: m.session_type,
             field: 0,
             suggestion: 0,
             error: None,
+            refused: None,
         }
+    }
+
+    /// A field's text for the details `m`.
+    pub fn text_of(m: &SessionMeta, f: Field) -> String {
+        match f {
+            Field::Title => m.title.clone(),
+            Field::Date => m.date.format("%Y-%m-%d").to_string(),
+            Field::Agencies => m.agencies.join(", "),
+            Field::Type => m.session_type.label().to_string(),
+            Field::County => m.county.clone(),
+            Field::Facilitator => m.facilitator.clone(),
+            Field::Participants => m
+                .participants
+                .iter()
+                .map(|p| format!("{} {}", p.role, p.count))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Field::Tags => m.tags.join(", "),
+        }
+    }
+
+    /// Leaving the focused field: a value it cannot take is refused. The field shows the
+    /// value kept in `meta` again and `refused` says what was refused and why. Returns whether
+    /// a value was refused.
+    pub fn leave_field(&mut self, meta: &SessionMeta) -> bool {
+        let field = self.current();
+        let Some((f, why)) = self.error.clone().filter(|(f, _)| *f == field) else {
+            return false;
+        };
+        let kept = Self::text_of(meta, f);
+        let shown = if kept.is_empty() {
+            "kept it empty".to_string()
+        } else {
+            format!("kept {kept}")
+        };
+        self.inputs[f as usize].set(kept);
+        self.error = None;
+        self.refused = Some((f, format!("{}: {shown}. {why}", f.label())));
+        true
     }
 
     pub fn current(&self) -> Field {
@@ -336,9 +366,9 @@ impl FormState {
         self.error = None;
         meta.title = self.value(Field::Title).trim().to_string();
         let date_text = self.value(Field::Date).trim();
-        match NaiveDate::parse_from_str(date_text, "%Y-%m-%d") {
-            Ok(d) => meta.date = d,
-            Err(_) => {
+        match parse_date(date_text) {
+            Some(d) => meta.date = d,
+            None => {
                 self.error = Some((
                     Field::Date,
                     format!("'{date_text}' is not a date: use YYYY-MM-DD"),
@@ -356,6 +386,23 @@ impl FormState {
         meta.tags = split_list(self.value(Field::Tags));
         *meta != before
     }
+}
+
+/// A date written in full as YYYY-MM-DD. Half-typed dates ("2026-01-3", on the way to
+/// "2026-01-31") are not dates: chrono alone would read that one as the 3rd.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -437,6 +484,41 @@ mod tests {
         }
         f.right(&sugg);
         assert_eq!(f.value(Field::Agencies), "CYFD, La Casa");
+    }
+
+    #[test]
+    fn only_a_whole_date_is_a_date() {
+        assert_eq!(parse_date("2026-01-31"), NaiveDate::from_ymd_opt(2026, 1, 31));
+        for half in ["2026-01-3", "2026-1-31", "2026-01-32", "26-01-31", "2026-01-31x", "２０２６-01-31"] {
+            assert_eq!(parse_date(half), None, "{half}");
+        }
+    }
+
+    #[test]
+    fn leaving_a_field_with_a_refused_value_puts_the_kept_one_back() {
+        let mut meta = SessionMeta::new_today("x");
+        meta.date = NaiveDate::from_ymd_opt(2026, 5, 2).unwrap();
+        let mut f = FormState::from_meta(&meta);
+        f.focus(Field::Date as usize);
+        f.clear();
+        for c in "2026-01-3".chars() {
+            f.insert(c);
+            f.apply_to(&mut meta);
+        }
+        assert_eq!(meta.date, NaiveDate::from_ymd_opt(2026, 5, 2).unwrap(), "half-typed");
+        f.insert('2');
+        f.apply_to(&mut meta);
+        assert!(f.leave_field(&meta));
+        assert_eq!(f.value(Field::Date), "2026-05-02");
+        let (field, why) = f.refused.clone().unwrap();
+        assert_eq!(field, Field::Date);
+        assert!(why.contains("kept 2026-05-02") && why.contains("'2026-01-32'"), "{why}");
+        assert!(!f.leave_field(&meta), "nothing more to refuse");
+        // A field without a problem is left as it is.
+        f.focus(Field::Title as usize);
+        f.insert('!');
+        f.apply_to(&mut meta);
+        assert!(!f.leave_field(&meta));
     }
 
     #[test]

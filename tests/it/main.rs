@@ -30,3 +30,4 @@ mod tui_recovery;
 mod tui_search;
 mod tui_search_open;
 mod tui_keys;
+mod tui_details;

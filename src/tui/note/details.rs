@@ -9,6 +9,15 @@ use crate::tui::note::{NoteState, Pane};
 impl NoteState {
     #[allow(clippy::collapsible_match)]
     pub fn form_action(&mut self, action: Action, sugg: &Suggestions, ctx: &mut Ctx) -> Outcome {
+        if matches!(action, Action::NextField | Action::PrevField) {
+            // A value the field cannot take is refused as the field is left.
+            self.form.leave_field(&self.meta);
+        } else if !matches!(
+            action,
+            Action::Left(_) | Action::LineStart(_) | Action::LineEnd(_)
+        ) {
+            self.form.refused = None;
+        }
         let f = &mut self.form;
         match action {
             Action::NextField if !f.next_field() => {
@@ -36,16 +45,24 @@ impl NoteState {
 
     /// A typed character in the focused field.
     pub fn form_typed(&mut self, c: char, ctx: &mut Ctx) {
+        self.form.refused = None;
         self.form.insert(c);
         self.form_changed(ctx);
     }
 
     /// Pasted text in the focused field (control characters dropped).
     pub fn form_paste(&mut self, text: &str, ctx: &mut Ctx) {
+        self.form.refused = None;
         for c in text.chars().filter(|c| !c.is_control()) {
             self.form.insert(c);
         }
         self.form_changed(ctx);
+    }
+
+    /// Leaving the details form (Esc, Tab, a click elsewhere): a value the focused field
+    /// cannot take is refused, the kept one shown again. Returns whether one was refused.
+    pub fn leave_form(&mut self) -> bool {
+        self.focus == Pane::Form && self.form.leave_field(&self.meta)
     }
 
     /// Take what the form holds into the details; on a read-only store, put the form back.

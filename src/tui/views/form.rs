@@ -37,6 +37,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                 label.push(Span::styled(format!("  {msg}"), pal.error()));
             }
         }
+        if f.refused.as_ref().is_some_and(|(rf, _)| rf == field) {
+            label.push(Span::styled("  ✗ refused (below)", pal.error()));
+        }
         lines.push(Line::from(label));
         let value = f.value(*field);
         let mut spans = vec![Span::raw(" "), Span::raw(value.to_string())];
@@ -72,6 +75,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             cursor = Some((x.min(inner.right().saturating_sub(1)), y));
         }
         lines.push(Line::from(spans));
+    }
+    // A refused value: the whole message, wrapped, under the fields.
+    if let Some((_, msg)) = &f.refused {
+        for row in crate::tui::views::wrap_words(msg, inner.width as usize) {
+            lines.push(Line::from(Span::styled(row, pal.error())));
+        }
     }
     if focused && !matches.is_empty() {
         lines.push(Line::from(Span::styled(
