@@ -205,12 +205,64 @@ impl LineInput {
         self.text[self.byte(from)..self.byte(to.max(from))].width()
     }
 
-    /// Where the terminal cursor goes when the input is drawn in `area` after `prefix`
-    /// columns of label; None when it falls outside the area.
+    /// Where the terminal cursor goes when the input is drawn (by `view`) in `area` after
+    /// `prefix` columns of label; None when the area has no room for it.
     pub fn caret_position(&self, area: Rect, prefix: usize) -> Option<Position> {
-        let x = area.x as usize + prefix + self.width_to(self.cursor);
-        (x < (area.x + area.width) as usize && area.height > 0)
-            .then(|| Position::new(x as u16, area.y))
+        let room = (area.width as usize).checked_sub(prefix).filter(|r| *r > 0)?;
+        let x = area.x as usize + prefix + self.view(room).1;
+        (area.height > 0).then(|| Position::new(x as u16, area.y))
+    }
+
+    /// The first char shown when the input is drawn in `width` columns: 0 when the text up to
+    /// the cursor (and the cell the cursor stands on) fits, else as far right as keeps the
+    /// cursor's cell on the last column. The input scrolls sideways with its cursor.
+    pub fn first_shown(&self, width: usize) -> usize {
+        use unicode_width::UnicodeWidthChar;
+        let width = width.max(1);
+        let chars: Vec<char> = self.text.chars().collect();
+        let cursor_cell = chars
+            .get(self.cursor)
+            .map_or(1, |c| c.width().unwrap_or(0).max(1));
+        if self.width_to(self.cursor) + cursor_cell <= width {
+            return 0;
+        }
+        let mut start = self.cursor;
+        let mut used = cursor_cell;
+        while start > 0 {
+            let w = chars[start - 1].width().unwrap_or(0);
+            if used + w > width {
+                break;
+            }
+            used += w;
+            start -= 1;
+        }
+        start
+    }
+
+    /// What is drawn of the input in `width` columns: the text from `first_shown` on, as much
+    /// as fits (a wide char that would straddle the edge is left out), and the column of the
+    /// cursor from the start of the area.
+    pub fn view(&self, width: usize) -> (String, usize) {
+        use unicode_width::UnicodeWidthChar;
+        let start = self.first_shown(width);
+        let mut shown = String::new();
+        let mut used = 0;
+        for c in self.text.chars().skip(start) {
+            let w = c.width().unwrap_or(0);
+            if used + w > width {
+                break;
+            }
+            used += w;
+            shown.push(c);
+        }
+        (shown, self.width_of(start, self.cursor))
+    }
+
+    /// `view` as a span: the shown text in `style`, or in `selected` while the whole text is
+    /// selected.
+    pub fn view_span(&self, width: usize, style: Style, selected: Style) -> Span<'static> {
+        let (shown, _) = self.view(width);
+        Span::styled(shown, if self.selected { selected } else { style })
     }
 
     pub fn home(&mut self) {
@@ -323,9 +375,10 @@ mod tests {
         assert_eq!(i.caret_position(area, 2), Some(Position::new(7, 5)));
         assert_eq!(
             i.caret_position(Rect::new(3, 5, 4, 1), 2),
-            None,
-            "off the edge"
+            Some(Position::new(5, 5)),
+            "scrolled so the cursor stays inside"
         );
+        assert_eq!(i.caret_position(Rect::new(3, 5, 2, 1), 2), None, "no room");
     }
 
     #[test]
@@ -351,6 +404,33 @@ mod tests {
         let mut empty = LineInput::default();
         empty.select_all();
         assert!(!empty.is_selected(), "nothing to select");
+    }
+
+    #[test]
+    fn a_long_text_scrolls_to_keep_the_cursor_in_view() {
+        let mut i = LineInput::new("abcdefghij");
+        // Ten chars and the caret cell after them need 11 columns.
+        assert_eq!(i.view(11), ("abcdefghij".to_string(), 10));
+        assert_eq!(i.view(6), ("fghij".to_string(), 5), "the end and the caret");
+        i.home();
+        assert_eq!(i.view(6), ("abcdef".to_string(), 0));
+        i.set_cursor(7);
+        assert_eq!(i.view(6), ("cdefgh".to_string(), 5), "the cursor's cell on the last column");
+        // Wide characters take two columns and are never cut in half.
+        let mut w = LineInput::new("ab家族会议");
+        assert_eq!(w.view(6), ("会议".to_string(), 4), "… 会议 then the caret");
+        let (shown, col) = w.view(6);
+        assert!(unicode_width::UnicodeWidthStr::width(shown.as_str()) + 1 <= 6);
+        assert_eq!(col, 4);
+        w.set_cursor(3);
+        let (shown, col) = w.view(5);
+        assert_eq!((shown.as_str(), col), ("b家族", 3), "the cursor on 族 shows it whole");
+        let area = Rect::new(10, 2, 12, 1);
+        assert_eq!(
+            LineInput::new("x".repeat(40)).caret_position(area, 4),
+            Some(Position::new(10 + 4 + 7, 2)),
+            "the caret stays inside the area"
+        );
     }
 
     #[test]

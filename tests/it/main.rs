@@ -31,3 +31,4 @@ mod tui_search;
 mod tui_search_open;
 mod tui_keys;
 mod tui_details;
+mod tui_line_input;

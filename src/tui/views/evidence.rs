@@ -7,7 +7,7 @@ use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Palette;
 use crate::tui::views::search::chips;
 use crate::tui::views::status;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -144,11 +144,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         );
     } else if let Some(path) = &ev.export_path {
         let label = " Export to: ";
+        let typed = crate::tui::line_input::LineInput::new(path.clone());
+        let room = (prompt.width as usize).saturating_sub(label.width());
         let format = EvidenceFormat::from_path(std::path::Path::new(path.trim()));
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(label, pal.key()),
-                Span::raw(path.clone()),
+                // Scrolled sideways to its end (where the cursor is) when long.
+                Span::raw(typed.view(room).0),
                 Span::styled(
                     format!(
                         "   {}{} · .md .csv .json · {}",
@@ -168,9 +171,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             ])),
             prompt,
         );
-        let x = prompt.x + (label.width() + path.width()) as u16;
-        if x < prompt.x + prompt.width {
-            frame.set_cursor_position(Position::new(x, prompt.y));
+        if let Some(p) = typed.caret_position(prompt, label.width()) {
+            frame.set_cursor_position(p);
         }
     }
     status::draw(frame, status_area, app, pal);

@@ -42,7 +42,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         }
         lines.push(Line::from(label));
         let value = f.value(*field);
-        let mut spans = vec![Span::raw(" "), Span::raw(value.to_string())];
+        // The focused field scrolls sideways with its cursor (one column is the margin).
+        let room = (inner.width as usize).saturating_sub(1);
+        let shown = if current {
+            f.input().view(room).0
+        } else {
+            value.to_string()
+        };
+        let mut spans = vec![Span::raw(" "), Span::raw(shown.clone())];
         if value.is_empty() && !current {
             spans.push(Span::styled(field.hint(), pal.ghost()));
         }
@@ -57,8 +64,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             if value.is_empty() && *field != Field::Type && matches.is_empty() {
                 spans.push(Span::styled(field.hint(), pal.ghost()));
             }
-            // fish-style ghost completion of the chosen suggestion
-            if let Some(s) = matches.get(f.suggestion) {
+            // fish-style ghost completion of the chosen suggestion (when the field is not
+            // scrolled)
+            if let Some(s) = matches
+                .get(f.suggestion)
+                .filter(|_| f.input().first_shown(room) == 0)
+            {
                 let typed = if field.is_list() {
                     value.rsplit(',').next().unwrap_or("").trim_start()
                 } else {
@@ -70,7 +81,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                     spans.push(Span::styled(rest, pal.ghost()));
                 }
             }
-            let x = inner.x + 1 + f.input().width_to(f.input().cursor()) as u16;
+            let x = inner.x + 1 + f.input().view(room).1 as u16;
             let y = inner.y + lines.len() as u16;
             cursor = Some((x.min(inner.right().saturating_sub(1)), y));
         }

@@ -10,6 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
+/// What precedes the filter on its line.
+const FILTER_LABEL: &str = " Filter: ";
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let a = list_areas(area);
     let list = &app.list;
@@ -51,14 +54,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         ])
     } else {
         Line::from(vec![
-            Span::styled(" Filter: ", pal.key()),
-            Span::raw(list.filter.text().to_string()),
+            Span::styled(FILTER_LABEL, pal.key()),
+            list.filter.view_span(
+                (a.filter.width as usize).saturating_sub(FILTER_LABEL.len()),
+                ratatui::style::Style::new(),
+                pal.selected(),
+            ),
         ])
     };
     frame.render_widget(Paragraph::new(filter_line), a.filter);
     if list.filter_focus {
-        let x = a.filter.x + 9 + list.filter.width_to(list.filter.cursor()) as u16;
-        frame.set_cursor_position((x.min(a.filter.right().saturating_sub(1)), a.filter.y));
+        if let Some(p) = list.filter.caret_position(a.filter, FILTER_LABEL.len()) {
+            frame.set_cursor_position(p);
+        }
     }
 
     // Only the rows that fit, from the first row settled in update (it keeps the selection

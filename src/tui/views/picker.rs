@@ -19,6 +19,8 @@ pub fn draw_overlays(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     }
 }
 
+use crate::tui::line_input::LineInput;
+
 fn draw_picker(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let Some(p) = &app.coding.picker else { return };
     let r = centered(area, 100, area.height.saturating_sub(4).max(8));
@@ -40,7 +42,12 @@ fn draw_picker(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         Paragraph::new(vec![
             Line::from(vec![
                 Span::styled("Theme: ", pal.key()),
-                Span::raw(p.query.clone()),
+                // The end of a long filter, beside its caret mark.
+                Span::raw(
+                    LineInput::new(p.query.clone())
+                        .view((query_area.width as usize).saturating_sub(8))
+                        .0,
+                ),
                 Span::styled("▏", pal.key()),
             ]),
             Line::from(Span::styled(
@@ -124,11 +131,11 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         .border_style(pal.focus_border());
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let before: String = p.input.text().chars().take(p.input.cursor()).collect();
-    let after: String = p.input.text().chars().skip(p.input.cursor()).collect();
+    // Scrolled sideways with the cursor when longer than the box.
+    let (shown, _) = p.input.view(inner.width as usize);
     frame.render_widget(
         Paragraph::new(vec![
-            Line::from(vec![Span::raw(before.clone()), Span::raw(after)]),
+            Line::from(Span::raw(shown)),
             Line::from(Span::styled(
                 crate::tui::keymap::PROMPT_HINTS.line(),
                 pal.dim(),
@@ -136,9 +143,8 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         ]),
         inner,
     );
-    let x = inner.x + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
-    if x < inner.right() {
-        frame.set_cursor_position((x, inner.y));
+    if let Some(pos) = p.input.caret_position(inner, 0) {
+        frame.set_cursor_position(pos);
     }
 }
 

@@ -162,9 +162,13 @@ fn facet_lines<'a>(f: &FacetCounts, pal: &Palette) -> Vec<Line<'a>> {
 }
 
 /// The message line: the query error with a caret under it, or a summary.
-fn message_line<'a>(s: &SearchScreen, pal: &Palette) -> Line<'a> {
+fn message_line<'a>(s: &SearchScreen, width: u16, pal: &Palette) -> Line<'a> {
     if let Some(e) = &s.error {
-        let pad = PROMPT.width() + s.input.width_to(e.start);
+        // Under the query as drawn, scrolled sideways when it is longer than its line.
+        let first = s
+            .input
+            .first_shown((width as usize).saturating_sub(PROMPT.width()));
+        let pad = PROMPT.width() + s.input.width_of(first, e.start.max(first));
         let carets = "^".repeat(s.input.width_of(e.start, e.end).max(1));
         return Line::from(vec![
             Span::raw(" ".repeat(pad)),
@@ -205,13 +209,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(PROMPT, pal.key()),
-            Span::styled(
-                s.input.text().to_string(),
-                if s.input.is_selected() {
-                    pal.selected()
-                } else {
-                    Style::new()
-                },
+            s.input.view_span(
+                (input.width as usize).saturating_sub(PROMPT.width()),
+                Style::new(),
+                pal.selected(),
             ),
         ])),
         input,
@@ -219,7 +220,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     if let Some(p) = s.input.caret_position(input, PROMPT.width()) {
         frame.set_cursor_position(p);
     }
-    frame.render_widget(Paragraph::new(message_line(s, pal)), message);
+    frame.render_widget(Paragraph::new(message_line(s, message.width, pal)), message);
 
     let count = |k: HitKind| s.results_of(k).map(|r| thousands(r.total));
     let tab = |label: &str, k: HitKind| {
