@@ -199,6 +199,9 @@ pub struct Store {
     settings: StoreSettings,
     /// Held while this instance is the writer; dropping it releases the lock.
     _lock: Option<File>,
+    /// The writer lock taken after opening read-only because another Ripple held it, once that
+    /// one let go (`try_take_over`): from then on this store is writable.
+    late_lock: std::sync::OnceLock<File>,
     read_only_reason: Option<String>,
     /// Who holds the writer lock (" (pid 1234, since 14:02)"), when that is why this store
     /// is read-only.
@@ -229,10 +232,13 @@ impl Store {
         &self.settings
     }
     pub fn is_read_only(&self) -> bool {
-        self.read_only_reason.is_some()
+        self.read_only_reason().is_some()
     }
     /// Why the store is read-only, e.g. "open in another Ripple (pid 1234) since 14:02: read-only".
     pub fn read_only_reason(&self) -> Option<&str> {
+        if self.late_lock.get().is_some() {
+            return None;
+        }
         self.read_only_reason.as_deref()
     }
     pub fn sessions_dir(&self) -> PathBuf {
@@ -269,14 +275,16 @@ impl Store {
     /// Ok when this store may be written; otherwise why not: `Busy` when another Ripple holds
     /// the writer lock, `ReadOnly` for any other reason.
     pub fn check_writable(&self) -> Result<(), StoreError> {
-        match (&self.read_only_reason, &self.busy_holder) {
+        match (self.read_only_reason(), &self.busy_holder) {
             (None, _) => Ok(()),
             (Some(_), Some(holder)) => Err(StoreError::Busy {
                 store: self.root.clone(),
                 holder: holder.clone(),
                 waited: (self.waited >= Duration::from_secs(1)).then_some(self.waited.as_secs()),
             }),
-            (Some(r), None) => Err(StoreError::ReadOnly { reason: r.clone() }),
+            (Some(r), None) => Err(StoreError::ReadOnly {
+                reason: r.to_string(),
+            }),
         }
     }
 

@@ -62,6 +62,8 @@ pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(1500);
 pub const DRAFT_AFTER: Duration = Duration::from_millis(1500);
 /// How often an open note's file is checked for edits made outside Ripple.
 pub const STAMP_INTERVAL: Duration = Duration::from_secs(2);
+/// How often a store read-only because another Ripple holds it tries to take it over.
+pub const TAKEOVER_INTERVAL: Duration = Duration::from_secs(1);
 /// How often the session list is refreshed from disk while it is shown.
 pub const RESCAN_INTERVAL: Duration = Duration::from_secs(10);
 pub use crate::tui::note::editor::UNDO_GROUP_IDLE;
@@ -186,6 +188,11 @@ pub struct App {
     /// The last key was an Esc that only cleared the editor's selection: a `q` now is not
     /// typed (it was meant to quit), see `on_key`.
     pub esc_cleared_selection: bool,
+    /// The store is read-only because another Ripple holds its writer lock: every
+    /// `TAKEOVER_INTERVAL` the IO thread tries to take it (the UI never waits on the lock).
+    pub lock_busy: bool,
+    /// When the lock was last tried, and whether that try is still on its way.
+    pub takeover: (Instant, bool),
 }
 
 impl App {
@@ -228,6 +235,8 @@ impl App {
             blind: false,
             done_mark: None,
             esc_cleared_selection: false,
+            lock_busy: false,
+            takeover: (now, false),
         }
     }
 

@@ -87,6 +87,10 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
         env.store_root.display().to_string()
     };
     let mut app = App::new(label, env.facilitator.clone(), read_only, Instant::now());
+    app.lock_busy = matches!(
+        store.check_writable(),
+        Err(crate::core::store::StoreError::Busy { .. })
+    );
     app.coding.coder = env.coder.clone();
     app.blind = env.blind;
     app.agreement.blind = env.blind;

@@ -106,6 +106,9 @@ pub enum Request {
         id: SessionId,
         set: Option<bool>,
     },
+    /// The store is read-only because another Ripple holds the writer lock: take it if that
+    /// one has let go (`Store::try_take_over`; it does not wait).
+    TakeOver,
 }
 
 /// A recovery draft to write: the text, and the file it was made from (None: no file yet).
@@ -119,6 +122,8 @@ pub struct DraftOf {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Response {
+    /// `Request::TakeOver`: whether this Ripple now writes the store.
+    TookOver(Result<bool, String>),
     /// The scan, sessions with text drafts, and sessions with coding drafts.
     Scanned(Box<Scan>, Vec<SessionId>, Vec<SessionId>),
     Loaded {
@@ -282,6 +287,9 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
             id,
         },
         Request::LoadCodebook => Response::Codebook(ws.codebook()),
+        Request::TakeOver => {
+            Response::TookOver(ws.store().try_take_over().map_err(|e| e.to_string()))
+        }
         Request::SaveCodings {
             id,
             file,

@@ -32,3 +32,4 @@ mod tui_search_open;
 mod tui_keys;
 mod tui_details;
 mod tui_line_input;
+mod tui_lock;

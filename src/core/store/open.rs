@@ -61,6 +61,7 @@ impl Store {
             root: root.clone(),
             settings: StoreSettings::default(),
             _lock: lock,
+            late_lock: std::sync::OnceLock::new(),
             read_only_reason,
             busy_holder,
             waited: wait,
@@ -73,6 +74,27 @@ impl Store {
         }
         store.settings = store.load_settings()?;
         Ok(store)
+    }
+
+    /// A store opened read-only because another Ripple held the writer lock: take the lock if
+    /// that one has let go (quit, or died: the system releases a dead process's lock), and
+    /// become writable. Returns whether it was taken now; false while the other still holds
+    /// it, and for a store read-only for any other reason. It does not wait: a try, for a
+    /// thread that is not the UI's to call every few seconds.
+    pub fn try_take_over(&self) -> Result<bool, StoreError> {
+        if !self.is_read_only() || self.busy_holder.is_none() {
+            return Ok(false);
+        }
+        match take_lock(&self.root, &self.root.join(MACHINE).join("lock")) {
+            Lock::Held(f) => {
+                if self.late_lock.set(f).is_err() {
+                    return Ok(false);
+                }
+                self.initialise()?;
+                Ok(true)
+            }
+            Lock::Busy { .. } | Lock::Failed(_) => Ok(false),
+        }
     }
 
     /// Open an existing store without taking the lock or writing anything in it.
@@ -88,6 +110,7 @@ impl Store {
             root: root.clone(),
             settings: StoreSettings::default(),
             _lock: None,
+            late_lock: std::sync::OnceLock::new(),
             read_only_reason: Some("opened read-only".into()),
             busy_holder: None,
             waited: Duration::ZERO,

@@ -45,6 +45,14 @@ impl App {
                 out.push(Request::Stamp(n.meta.id.clone()));
             }
         }
+        if self.lock_busy
+            && self.read_only.is_some()
+            && !self.takeover.1
+            && now.duration_since(self.takeover.0) >= super::TAKEOVER_INTERVAL
+        {
+            self.takeover = (now, true);
+            out.push(Request::TakeOver);
+        }
         if self.screen == Screen::List && now.duration_since(self.last_scan) >= RESCAN_INTERVAL {
             self.last_scan = now;
             out.push(Request::Scan);
@@ -96,6 +104,24 @@ impl App {
 
     pub(super) fn on_io(&mut self, resp: Response, out: &mut Effects) {
         match resp {
+            Response::TookOver(result) => {
+                self.takeover = (self.now, false);
+                match result {
+                    Ok(true) => {
+                        self.read_only = None;
+                        self.lock_busy = false;
+                        self.info(
+                            "The other Ripple has closed: this one now writes the store (edits are saved again)",
+                        );
+                        out.push(Request::Scan);
+                    }
+                    Ok(false) => {}
+                    Err(e) => {
+                        self.lock_busy = false;
+                        self.error(format!("The other Ripple has closed, but this one cannot take the store over: {e}"));
+                    }
+                }
+            }
             Response::Scanned(scan, drafts, coding_drafts) => {
                 self.last_scan = self.now;
                 self.problems = scan.problems.iter().map(|p| p.to_string()).collect();
