@@ -96,7 +96,23 @@ pub enum Overlay {
     Recovery {
         scroll: u16,
     },
+    /// The message log, newest first, scrolled this many rows.
+    Messages {
+        scroll: u16,
+    },
 }
+
+/// One message of the status line, kept whole in the message log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Logged {
+    /// Local time it was said, "14:02:05".
+    pub at: String,
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+/// The message log keeps this many messages (the oldest go first).
+pub const MESSAGE_LOG_MAX: usize = 500;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quit {
@@ -188,6 +204,8 @@ pub struct App {
     /// The last key was an Esc that only cleared the editor's selection: a `q` now is not
     /// typed (it was meant to quit), see `on_key`.
     pub esc_cleared_selection: bool,
+    /// Every status message of this run, whole, oldest first (`Overlay::Messages` shows it).
+    pub messages: Vec<Logged>,
     /// The store is read-only because another Ripple holds its writer lock: every
     /// `TAKEOVER_INTERVAL` the IO thread tries to take it (the UI never waits on the lock).
     pub lock_busy: bool,
@@ -237,6 +255,7 @@ impl App {
             esc_cleared_selection: false,
             lock_busy: false,
             takeover: (now, false),
+            messages: Vec::new(),
         }
     }
 
@@ -251,6 +270,9 @@ impl App {
     pub fn context(&self) -> Context {
         if matches!(self.overlay, Some(Overlay::Help(_))) {
             return Context::Help;
+        }
+        if matches!(self.overlay, Some(Overlay::Messages { .. })) {
+            return Context::Messages;
         }
         if let Some(c) = self.coding_context() {
             return c;
@@ -338,11 +360,33 @@ impl App {
             }
         }
         self.settle();
+        self.log_status();
         if self.quit == Quit::Now && !self.quit_sent {
             self.quit_sent = true;
             out.push(Effect::Quit);
         }
         out.into_vec()
+    }
+
+    /// Keep the status line's message in the message log, whole, unless it is the last one
+    /// kept already.
+    pub fn log_status(&mut self) {
+        let Some(st) = &self.status else { return };
+        if self
+            .messages
+            .last()
+            .is_some_and(|m| m.text == st.text && m.kind == st.kind)
+        {
+            return;
+        }
+        self.messages.push(Logged {
+            at: chrono::Local::now().format("%H:%M:%S").to_string(),
+            kind: st.kind,
+            text: st.text.clone(),
+        });
+        if self.messages.len() > MESSAGE_LOG_MAX {
+            self.messages.remove(0);
+        }
     }
 
     /// `update` at the current time, keeping the IO requests: for tests that look at what
@@ -497,6 +541,12 @@ impl App {
             Action::OpenEvidence => self.open_evidence(out),
             Action::OpenAgreement => self.open_agreement(out),
             Action::MarkDone => self.mark_done(out),
+            Action::OpenMessages => {
+                self.overlay = match self.overlay {
+                    Some(Overlay::Messages { .. }) => None,
+                    _ => Some(Overlay::Messages { scroll: 0 }),
+                }
+            }
             _ => match ctx {
                 Context::List => {
                     route!(self, out, |ctx| self.list.handle(action, ctx));
@@ -512,6 +562,7 @@ impl App {
                         route!(self, out, |ctx| h.handle(action, ctx));
                     }
                 }
+                Context::Messages => self.scroll_messages(action),
                 Context::Search => {
                     route!(self, out, |ctx| self.search.handle(action, ctx));
                 }
@@ -524,6 +575,27 @@ impl App {
                 _ => {}
             },
         }
+    }
+
+    /// The message log's keys: scroll it (newest first).
+    fn scroll_messages(&mut self, action: Action) {
+        let Some(Overlay::Messages { scroll }) = &mut self.overlay else {
+            return;
+        };
+        let page = layout::help_page(self.size);
+        let total = crate::tui::views::messages::line_count(&self.messages, self.size);
+        let max = total.saturating_sub(page);
+        let s = *scroll;
+        *scroll = match action {
+            Action::Up => s.saturating_sub(1),
+            Action::Down => s.saturating_add(1),
+            Action::PageUp => s.saturating_sub(page),
+            Action::PageDown => s.saturating_add(page),
+            Action::First => 0,
+            Action::Last => max,
+            _ => s,
+        }
+        .min(max);
     }
 
     fn back(&mut self, out: &mut Effects) {

@@ -142,8 +142,23 @@ pub struct ListAreas {
     pub status: Rect,
 }
 
-pub fn list_areas(area: Rect) -> ListAreas {
-    let preview_h = if area.height >= 20 { 3 } else { 0 };
+/// The first file that cannot be read, as the session list shows it whole (wrapped) in place
+/// of the preview.
+pub fn problem_text(problem: &str) -> String {
+    format!(" Cannot be read (left untouched): {problem}")
+}
+
+/// The rows the first problem takes in the list `area` (at most a third of the screen).
+pub fn problem_rows(area: Rect, problem: Option<&str>) -> u16 {
+    problem.map_or(0, |p| {
+        let rows = crate::tui::views::wrap_words(&problem_text(p), area.width as usize).len();
+        (rows as u16).min(area.height / 3)
+    })
+}
+
+/// The session list in `area`; `problem`: the first file that cannot be read, shown whole.
+pub fn list_areas(area: Rect, problem: Option<&str>) -> ListAreas {
+    let preview_h = if area.height >= 20 { 3 } else { 0 }.max(problem_rows(area, problem));
     let [header, filter, table, preview, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -162,8 +177,8 @@ pub fn list_areas(area: Rect) -> ListAreas {
 }
 
 /// The rows of the list's table below its column header (one session a row).
-pub fn list_table_body(area: Rect) -> Rect {
-    let t = list_areas(area).table;
+pub fn list_table_body(area: Rect, problem: Option<&str>) -> Rect {
+    let t = list_areas(area, problem).table;
     Rect::new(t.x, t.y + 1, t.width, t.height.saturating_sub(1))
 }
 

@@ -22,6 +22,8 @@ pub struct SessionList {
     pub loaded: bool,
     /// Values already used in the store, offered while filling in a session's details.
     pub suggestions: Suggestions,
+    /// The first file of the store that cannot be read: shown whole below the list.
+    pub first_problem: Option<String>,
 }
 
 impl SessionList {
@@ -148,7 +150,8 @@ impl SessionList {
     /// The wheel moves the selection; a click selects a row, a click on the selected row
     /// opens it.
     pub fn mouse(&mut self, m: MouseEvent, ctx: &mut Ctx) -> Outcome {
-        let table = layout::list_table_body(layout::screen(ctx.size));
+        let table =
+            layout::list_table_body(layout::screen(ctx.size), self.first_problem.as_deref());
         match m.kind {
             MouseEventKind::ScrollDown => self.handle(Action::Down, ctx),
             MouseEventKind::ScrollUp => self.handle(Action::Up, ctx),

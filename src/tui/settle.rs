@@ -32,7 +32,8 @@ impl App {
         let area = layout::screen(self.size);
         match self.screen {
             Screen::List => {
-                let rows = layout::list_table_body(area).height as usize;
+                let rows = layout::list_table_body(area, self.list.first_problem.as_deref())
+                    .height as usize;
                 self.list.offset = layout::list_offset(self.list.offset, self.list.selected, rows);
             }
             Screen::Note => {
@@ -106,7 +107,7 @@ mod tests {
     fn the_list_scrolls_with_the_selection_in_update_and_clicks_hit_the_rows_drawn() {
         let mut app = app_with_sessions(40);
         app.step(Msg::Resize(80, 24));
-        let body = layout::list_table_body(layout::screen(app.size));
+        let body = layout::list_table_body(layout::screen(app.size), None);
         assert_eq!(body.height, 16);
         for _ in 0..20 {
             app.step(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));

@@ -33,3 +33,4 @@ mod tui_keys;
 mod tui_details;
 mod tui_line_input;
 mod tui_lock;
+mod tui_messages;

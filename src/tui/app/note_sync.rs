@@ -125,6 +125,7 @@ impl App {
             Response::Scanned(scan, drafts, coding_drafts) => {
                 self.last_scan = self.now;
                 self.problems = scan.problems.iter().map(|p| p.to_string()).collect();
+                self.list.first_problem = self.problems.first().cloned();
                 self.list.scanned(scan.sessions);
                 let new_drafts = drafts.len() > self.drafts.len();
                 self.drafts = drafts;

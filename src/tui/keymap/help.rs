@@ -23,6 +23,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::Disagreements,
         C::Conflict,
         C::Recovery,
+        C::Messages,
         C::Help,
     ];
     let mut out = Vec::new();

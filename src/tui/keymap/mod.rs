@@ -46,6 +46,8 @@ pub enum Context {
     Agreement,
     /// The agreement screen's list of one theme's disagreements.
     Disagreements,
+    /// The message log.
+    Messages,
 }
 
 impl Context {
@@ -69,6 +71,7 @@ impl Context {
             Context::Recovery => "Kept text differs from the file",
             Context::Agreement => "Agreement (figures per theme)",
             Context::Disagreements => "Disagreements (settling into the consensus coder)",
+            Context::Messages => "Message log",
         }
     }
 }
@@ -197,6 +200,8 @@ pub enum Action {
     AcceptNeither,
     /// The open note: mark it done (or not) for agreement.
     MarkDone,
+    /// The message log: every status message of this run, whole.
+    OpenMessages,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

@@ -319,6 +319,18 @@ pub const BINDINGS: &[Binding] = bindings! {
     Editor,        Char('d'), CTRL,       MarkDone,                        "done", "mark the session done for agreement (again: not done)";
     Coding,        Char('d'), CTRL,       MarkDone,                        "", "mark the session done for agreement (again: not done)";
     Codings,       Char('d'), CTRL,       MarkDone,                        "", "mark the session done for agreement (again: not done)";
+    // The message log
+    Global,        F(2),      NONE,       OpenMessages,                    "messages", "the message log: every message of this run, whole (in the editor F2 is coding mode)";
+    List,          Char('m'), NONE,       OpenMessages,                    "messages", "the message log: every message of this run, whole";
+    Messages,      Up,        NONE,       Up,                              "scroll", "scroll up";
+    Messages,      Down,      NONE,       Down,                            "scroll", "scroll down";
+    Messages,      PageUp,    NONE,       PageUp,                          "page", "page up";
+    Messages,      PageDown,  NONE,       PageDown,                        "page", "page down";
+    Messages,      Home,      NONE,       First,                           "", "newest";
+    Messages,      End,       NONE,       Last,                            "", "oldest";
+    Messages,      Char('q'), NONE,       Back,                            "", "close the log";
+    Messages,      Char('m'), NONE,       Back,                            "", "close the log";
+    Messages,      F(2),      NONE,       Back,                            "", "close the log";
     // Help
     Help,          Up,        NONE,       Up,                              "scroll", "scroll up";
     Help,          Down,      NONE,       Down,                            "scroll", "scroll down";

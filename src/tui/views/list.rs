@@ -14,8 +14,8 @@ use ratatui::Frame;
 const FILTER_LABEL: &str = " Filter: ";
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
-    let a = list_areas(area);
     let list = &app.list;
+    let a = list_areas(area, list.first_problem.as_deref());
     let count = if list.loaded {
         if list.shown.len() == list.all.len() {
             match list.all.len() {
@@ -147,7 +147,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         }
     }
 
-    if a.preview.height > 0 {
+    if let Some(problem) = &list.first_problem {
+        // The first file that cannot be read, whole (the message log, and `ripple check`,
+        // have them all).
+        let rows: Vec<Line> = crate::tui::views::wrap_words(
+            &crate::tui::layout::problem_text(problem),
+            a.preview.width as usize,
+        )
+        .into_iter()
+        .map(|r| Line::from(Span::styled(r, pal.error())))
+        .collect();
+        frame.render_widget(Paragraph::new(rows), a.preview);
+    } else if a.preview.height > 0 {
         if let Some(s) = list.selected_summary() {
             let facts = format!(
                 " {}",

@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod form;
 pub mod help;
 pub mod list;
+pub mod messages;
 pub mod note;
 pub mod picker;
 pub mod recovery;
@@ -49,6 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Help(h)) => help::draw(frame, area, h.scroll, &pal),
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),
         Some(Overlay::Recovery { scroll }) => recovery::draw(frame, area, app, *scroll, &pal),
+        Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &pal),
         None => {}
     }
 }

@@ -8,6 +8,43 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+/// The message as the status line shows it in `room` columns: whole when it fits, else cut
+/// with the key that shows it whole in the message log.
+fn fit_message(app: &App, text: &str, room: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let line = format!(" {text}");
+    if line.width() <= room {
+        return line;
+    }
+    let here = app.context();
+    let key = if keymap::lookup(
+        here,
+        &crossterm::event::KeyEvent::from(crossterm::event::KeyCode::F(2)),
+    ) == Some(keymap::Action::OpenMessages)
+    {
+        keymap::key(keymap::Context::Global, keymap::Action::OpenMessages)
+    } else {
+        format!(
+            "{} on the list",
+            keymap::key(keymap::Context::List, keymap::Action::OpenMessages)
+        )
+    };
+    let tail = format!("… ({key}: all of it)");
+    let keep = room.saturating_sub(tail.width());
+    let mut out = String::new();
+    let mut w = 0;
+    for c in line.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > keep {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out.push_str(&tail);
+    out
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let mut spans = Vec::new();
     if let Some(why) = &app.read_only {
@@ -42,7 +79,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             StatusKind::Ok => pal.ok(),
             StatusKind::Error => pal.error(),
         };
-        spans.push(Span::styled(format!(" {}", st.text), style));
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let room = (area.width as usize).saturating_sub(used);
+        spans.push(Span::styled(fit_message(app, &st.text, room), style));
     }
     let coding_hints = app.coding_hints();
     let hints = match (app.screen, coding_hints) {
