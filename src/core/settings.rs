@@ -203,6 +203,11 @@ pub struct Env {
     /// Blind coding: other coders' codings are hidden (`--blind`, `RIPPLE_BLIND`, `blind` in
     /// the config file).
     pub blind: bool,
+    /// The coder was given by `--coder` or `RIPPLE_CODER` (not the config file).
+    pub coder_overridden: bool,
+    /// The first run: no config file yet and no name given by flag or environment, so the
+    /// terminal UI asks for the name used as facilitator and coder (and saves it).
+    pub ask_name: bool,
 }
 
 /// Ripple's per-user folders (`ProjectDirs::from("", "", "ripple")`).
@@ -251,11 +256,13 @@ impl Env {
             Some(p) => absolute(&p)?,
             None => index_dir_for(dirs.as_ref().map_err(clone_err)?.cache_dir(), &store_root),
         };
-        let coder = coder_flag
+        let given = coder_flag
             .or_else(|| std::env::var("RIPPLE_CODER").ok())
             .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty())
-            .unwrap_or(config.coder);
+            .filter(|c| !c.is_empty());
+        let coder_overridden = given.is_some();
+        let ask_name = !coder_overridden && !demo && !config_path.exists();
+        let coder = given.unwrap_or(config.coder);
         let blind = match std::env::var("RIPPLE_BLIND") {
             Ok(v) if !v.trim().is_empty() => parse_switch(&v).ok_or_else(|| {
                 anyhow::anyhow!("RIPPLE_BLIND={v}: say 1, true, yes or on (or 0, false, no, off)")
@@ -270,6 +277,8 @@ impl Env {
             coder,
             demo,
             blind,
+            coder_overridden,
+            ask_name,
         })
     }
 }

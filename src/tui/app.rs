@@ -100,6 +100,8 @@ pub enum Overlay {
     Messages {
         scroll: u16,
     },
+    /// The settings form, or the first run's question.
+    Settings(crate::tui::settings::SettingsForm),
 }
 
 /// One message of the status line, kept whole in the message log.
@@ -204,6 +206,13 @@ pub struct App {
     /// The last key was an Esc that only cleared the editor's selection: a `q` now is not
     /// typed (it was meant to quit), see `on_key`.
     pub esc_cleared_selection: bool,
+    /// The user's config file (the settings form saves there).
+    pub config_path: std::path::PathBuf,
+    /// The coder was given by `--coder` or `RIPPLE_CODER`: the config's coder does not apply
+    /// to this run.
+    pub coder_overridden: bool,
+    /// Blind coding as the config file says (the run's own is `blind`).
+    pub config_blind: bool,
     /// Every status message of this run, whole, oldest first (`Overlay::Messages` shows it).
     pub messages: Vec<Logged>,
     /// The store is read-only because another Ripple holds its writer lock: every
@@ -256,6 +265,9 @@ impl App {
             lock_busy: false,
             takeover: (now, false),
             messages: Vec::new(),
+            config_path: std::path::PathBuf::new(),
+            coder_overridden: false,
+            config_blind: false,
         }
     }
 
@@ -273,6 +285,9 @@ impl App {
         }
         if matches!(self.overlay, Some(Overlay::Messages { .. })) {
             return Context::Messages;
+        }
+        if matches!(self.overlay, Some(Overlay::Settings(_))) {
+            return Context::Settings;
         }
         if let Some(c) = self.coding_context() {
             return c;
@@ -329,7 +344,9 @@ impl App {
                     Some(Overlay::Conflict | Overlay::Recovery { .. })
                 ) => {}
             Msg::Paste(text) => {
-                if self.context() == Context::Prompt {
+                if let Some(Overlay::Settings(f)) = &mut self.overlay {
+                    f.paste(&text);
+                } else if self.context() == Context::Prompt {
                     if let Some(p) = &mut self.coding.prompt {
                         p.paste(&text);
                     }
@@ -487,6 +504,11 @@ impl App {
                         Context::ExportPrompt => {
                             self.evidence.typed(c);
                         }
+                        Context::Settings => {
+                            if let Some(Overlay::Settings(f)) = &mut self.overlay {
+                                f.typed(c);
+                            }
+                        }
                         Context::Prompt => {
                             if let Some(p) = &mut self.coding.prompt {
                                 p.typed(c);
@@ -541,6 +563,13 @@ impl App {
             Action::OpenEvidence => self.open_evidence(out),
             Action::OpenAgreement => self.open_agreement(out),
             Action::MarkDone => self.mark_done(out),
+            Action::OpenSettings => {
+                self.overlay = Some(Overlay::Settings(crate::tui::settings::SettingsForm::edit(
+                    &self.facilitator,
+                    &self.coding.coder,
+                    self.config_blind,
+                )))
+            }
             Action::OpenMessages => {
                 self.overlay = match self.overlay {
                     Some(Overlay::Messages { .. }) => None,
@@ -563,6 +592,7 @@ impl App {
                     }
                 }
                 Context::Messages => self.scroll_messages(action),
+                Context::Settings => self.settings_action(action, out),
                 Context::Search => {
                     route!(self, out, |ctx| self.search.handle(action, ctx));
                 }
@@ -575,6 +605,44 @@ impl App {
                 _ => {}
             },
         }
+    }
+
+    /// The settings form's keys: Enter saves (through the IO thread) and the names apply at
+    /// once; Esc closes it.
+    fn settings_action(&mut self, action: Action, out: &mut Effects) {
+        let Some(Overlay::Settings(form)) = &mut self.overlay else {
+            return;
+        };
+        if action == Action::Cancel {
+            let first_run = form.first_run;
+            self.overlay = None;
+            if first_run {
+                self.info(format!(
+                    "Ripple will ask for your name next time; new sessions say \"{}\" meanwhile ({} on the list opens the settings)",
+                    self.facilitator,
+                    keymap::key(Context::List, Action::OpenSettings)
+                ));
+            }
+            return;
+        }
+        let mut commands = Vec::new();
+        let (_, chosen) = form.handle(action, &mut ctx!(self, out, commands));
+        self.run_commands(commands, out);
+        let Some(chosen) = chosen else { return };
+        self.overlay = None;
+        self.facilitator = chosen.facilitator.clone();
+        self.config_blind = chosen.blind;
+        if !self.coder_overridden {
+            self.coding.coder = chosen.coder.clone();
+        }
+        out.push(Request::SaveConfig {
+            path: self.config_path.clone(),
+            facilitator: chosen.facilitator,
+            coder: chosen.coder,
+            blind: chosen.blind,
+            set_coder: !self.coder_overridden,
+        });
+        out.push(Request::CountCodings);
     }
 
     /// The message log's keys: scroll it (newest first).

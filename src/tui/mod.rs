@@ -16,6 +16,7 @@ pub mod line_input;
 pub mod list;
 pub mod note;
 pub mod search;
+pub mod settings;
 pub mod settle;
 pub mod text_view;
 pub mod theme;
@@ -92,6 +93,14 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
         Err(crate::core::store::StoreError::Busy { .. })
     );
     app.coding.coder = env.coder.clone();
+    app.config_path = env.config_path.clone();
+    app.coder_overridden = env.coder_overridden;
+    app.config_blind = env.blind;
+    if env.ask_name {
+        app.overlay = Some(app::Overlay::Settings(settings::SettingsForm::first_run(
+            &env.facilitator,
+        )));
+    }
     app.blind = env.blind;
     app.agreement.blind = env.blind;
 

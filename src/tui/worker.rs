@@ -109,6 +109,16 @@ pub enum Request {
     /// The store is read-only because another Ripple holds the writer lock: take it if that
     /// one has let go (`Store::try_take_over`; it does not wait).
     TakeOver,
+    /// Write the names and blind coding into the user's config file at `path` (its other
+    /// settings kept; a file that cannot be read is not written over), and, with `set_coder`,
+    /// record codings under `coder` from now on.
+    SaveConfig {
+        path: std::path::PathBuf,
+        facilitator: String,
+        coder: String,
+        blind: bool,
+        set_coder: bool,
+    },
 }
 
 /// A recovery draft to write: the text, and the file it was made from (None: no file yet).
@@ -122,6 +132,8 @@ pub struct DraftOf {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Response {
+    /// `Request::SaveConfig`: the file written, or why not.
+    ConfigSaved(Result<std::path::PathBuf, String>),
     /// `Request::TakeOver`: whether this Ripple now writes the store.
     TookOver(Result<bool, String>),
     /// The scan, sessions with text drafts, and sessions with coding drafts.
@@ -287,6 +299,29 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
             id,
         },
         Request::LoadCodebook => Response::Codebook(ws.codebook()),
+        Request::SaveConfig {
+            path,
+            facilitator,
+            coder,
+            blind,
+            set_coder,
+        } => {
+            if set_coder {
+                let keep_blind = ws.blind();
+                *ws = Workspace::new(ws.store(), &coder);
+                ws.set_blind(keep_blind);
+            }
+            let saved = crate::core::settings::UserConfig::load(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|mut c| {
+                    c.facilitator = facilitator;
+                    c.coder = coder;
+                    c.blind = blind;
+                    c.save(&path).map_err(|e| format!("{e:#}"))
+                })
+                .map(|()| path);
+            Response::ConfigSaved(saved)
+        }
         Request::TakeOver => {
             Response::TookOver(ws.store().try_take_over().map_err(|e| e.to_string()))
         }

@@ -34,3 +34,4 @@ mod tui_details;
 mod tui_line_input;
 mod tui_lock;
 mod tui_messages;
+mod tui_first_run;

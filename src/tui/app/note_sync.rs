@@ -104,6 +104,17 @@ impl App {
 
     pub(super) fn on_io(&mut self, resp: Response, out: &mut Effects) {
         match resp {
+            Response::ConfigSaved(Ok(path)) => {
+                let note = if self.coder_overridden {
+                    " (the coder given by --coder or RIPPLE_CODER applies to this run)"
+                } else {
+                    ""
+                };
+                self.ok(format!("Saved the settings to {}{note}", path.display()));
+            }
+            Response::ConfigSaved(Err(e)) => self.error(format!(
+                "The settings apply to this run but could not be saved: {e}"
+            )),
             Response::TookOver(result) => {
                 self.takeover = (self.now, false);
                 match result {

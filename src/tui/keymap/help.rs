@@ -24,6 +24,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::Conflict,
         C::Recovery,
         C::Messages,
+        C::Settings,
         C::Help,
     ];
     let mut out = Vec::new();

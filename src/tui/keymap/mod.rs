@@ -48,6 +48,8 @@ pub enum Context {
     Disagreements,
     /// The message log.
     Messages,
+    /// The settings form (and the first run's question).
+    Settings,
 }
 
 impl Context {
@@ -72,6 +74,7 @@ impl Context {
             Context::Agreement => "Agreement (figures per theme)",
             Context::Disagreements => "Disagreements (settling into the consensus coder)",
             Context::Messages => "Message log",
+            Context::Settings => "Settings (your names, blind coding)",
         }
     }
 }
@@ -202,6 +205,8 @@ pub enum Action {
     MarkDone,
     /// The message log: every status message of this run, whole.
     OpenMessages,
+    /// The settings form.
+    OpenSettings,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

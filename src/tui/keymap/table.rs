@@ -331,6 +331,21 @@ pub const BINDINGS: &[Binding] = bindings! {
     Messages,      Char('q'), NONE,       Back,                            "", "close the log";
     Messages,      Char('m'), NONE,       Back,                            "", "close the log";
     Messages,      F(2),      NONE,       Back,                            "", "close the log";
+    // Settings
+    List,          Char(','), NONE,       OpenSettings,                    "settings", "settings: your names as facilitator and coder, blind coding";
+    Settings,      Enter,     NONE,       Accept,                          "save", "save to the config file";
+    Settings,      Esc,       NONE,       Cancel,                          "cancel", "cancel (on the first run: ask again next time)";
+    Settings,      Up,        NONE,       Up,                              "", "previous setting";
+    Settings,      Down,      NONE,       Down,                            "", "next setting";
+    Settings,      Tab,       NONE,       Down,                            "", "next setting";
+    Settings,      Left,      NONE,       Left(false),                     "", "left (on blind coding: on / off)";
+    Settings,      Right,     NONE,       Right(false),                    "", "right (on blind coding: on / off)";
+    Settings,      Home,      NONE,       LineStart(false),                "", "start of the name";
+    Settings,      End,       NONE,       LineEnd(false),                  "", "end of the name";
+    Settings,      Backspace, NONE,       Backspace,                       "", "delete left";
+    Settings,      Delete,    NONE,       Delete,                          "", "delete right";
+    Settings,      Char('w'), CTRL,       DeleteWordBack,                  "", "delete word left";
+    Settings,      Char('u'), CTRL,       ClearFilter,                     "", "clear the name";
     // Help
     Help,          Up,        NONE,       Up,                              "scroll", "scroll up";
     Help,          Down,      NONE,       Down,                            "scroll", "scroll down";

@@ -14,6 +14,7 @@ pub mod note;
 pub mod picker;
 pub mod recovery;
 pub mod search;
+pub mod settings;
 pub mod status;
 
 use crate::tui::app::{App, Overlay, Screen, MIN_SIZE};
@@ -51,6 +52,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),
         Some(Overlay::Recovery { scroll }) => recovery::draw(frame, area, app, *scroll, &pal),
         Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &pal),
+        Some(Overlay::Settings(form)) => settings::draw(frame, area, form, &pal),
         None => {}
     }
 }
