@@ -395,8 +395,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b
-            .iter()
+        && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
@@ -488,8 +487,18 @@ mod tests {
 
     #[test]
     fn only_a_whole_date_is_a_date() {
-        assert_eq!(parse_date("2026-01-31"), NaiveDate::from_ymd_opt(2026, 1, 31));
-        for half in ["2026-01-3", "2026-1-31", "2026-01-32", "26-01-31", "2026-01-31x", "２０２６-01-31"] {
+        assert_eq!(
+            parse_date("2026-01-31"),
+            NaiveDate::from_ymd_opt(2026, 1, 31)
+        );
+        for half in [
+            "2026-01-3",
+            "2026-1-31",
+            "2026-01-32",
+            "26-01-31",
+            "2026-01-31x",
+            "２０２６-01-31",
+        ] {
             assert_eq!(parse_date(half), None, "{half}");
         }
     }
@@ -505,14 +514,21 @@ mod tests {
             f.insert(c);
             f.apply_to(&mut meta);
         }
-        assert_eq!(meta.date, NaiveDate::from_ymd_opt(2026, 5, 2).unwrap(), "half-typed");
+        assert_eq!(
+            meta.date,
+            NaiveDate::from_ymd_opt(2026, 5, 2).unwrap(),
+            "half-typed"
+        );
         f.insert('2');
         f.apply_to(&mut meta);
         assert!(f.leave_field(&meta));
         assert_eq!(f.value(Field::Date), "2026-05-02");
         let (field, why) = f.refused.clone().unwrap();
         assert_eq!(field, Field::Date);
-        assert!(why.contains("kept 2026-05-02") && why.contains("'2026-01-32'"), "{why}");
+        assert!(
+            why.contains("kept 2026-05-02") && why.contains("'2026-01-32'"),
+            "{why}"
+        );
         assert!(!f.leave_field(&meta), "nothing more to refuse");
         // A field without a problem is left as it is.
         f.focus(Field::Title as usize);

@@ -32,8 +32,8 @@ impl App {
         let area = layout::screen(self.size);
         match self.screen {
             Screen::List => {
-                let rows = layout::list_table_body(area, self.list.first_problem.as_deref())
-                    .height as usize;
+                let rows = layout::list_table_body(area, self.list.first_problem.as_deref()).height
+                    as usize;
                 self.list.offset = layout::list_offset(self.list.offset, self.list.selected, rows);
             }
             Screen::Note => {

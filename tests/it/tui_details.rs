@@ -37,7 +37,10 @@ fn a_half_typed_date_is_never_saved_and_esc_refuses_a_bad_one() {
     t.key(Key::Esc);
     let s = t.wait_for("kept 2026-05-02");
     assert!(s.contains("not a date"), "{s}");
-    assert!(s.contains("Details"), "Esc on a bad value keeps the note open:\n{s}");
+    assert!(
+        s.contains("Details"),
+        "Esc on a bad value keeps the note open:\n{s}"
+    );
     assert!(
         s.contains(" 2026-05-02"),
         "the field shows the kept value again:\n{s}"

@@ -55,7 +55,10 @@ fn the_first_run_asks_for_the_name_and_saves_it() {
     t.wait_gone("Settings");
     t.wait_for("Saved");
     let config = std::fs::read_to_string(config_file(&store)).unwrap();
-    assert!(config.contains("facilitator = \"Rosa M. Díaz\""), "{config}");
+    assert!(
+        config.contains("facilitator = \"Rosa M. Díaz\""),
+        "{config}"
+    );
 }
 
 #[test]

@@ -42,9 +42,14 @@ fn status_line(screen: &str) -> String {
 fn ctrl_c_with_nothing_selected_does_not_quit_from_a_note() {
     let (_tmp, _store, mut t) = open_note("Alpha beta.");
     t.key(Key::Ctrl('c'));
-    let s = t.wait_until("a word on how to quit", |s| status_line(s).contains("Ctrl-Q"));
+    let s = t.wait_until("a word on how to quit", |s| {
+        status_line(s).contains("Ctrl-Q")
+    });
     assert!(s.contains("Alpha beta."), "still in the note:\n{s}");
-    assert!(!t.exited(), "Ctrl-C with nothing selected quit from inside a note");
+    assert!(
+        !t.exited(),
+        "Ctrl-C with nothing selected quit from inside a note"
+    );
     // Ctrl-Q quits, on purpose.
     t.key(Key::Ctrl('q'));
     assert!(t.wait_exit());
@@ -63,8 +68,13 @@ fn esc_clears_the_selection_then_leaves_and_q_is_not_typed_in_between() {
         status_line(s).contains("Selection cleared: Esc again leaves the note")
     });
     t.type_text("q");
-    let s = t.wait_until("the q explained", |s| status_line(s).contains("q not typed"));
-    assert!(!s.contains("Alpha betaq") && !s.contains("Alpha beta.q"), "{s}");
+    let s = t.wait_until("the q explained", |s| {
+        status_line(s).contains("q not typed")
+    });
+    assert!(
+        !s.contains("Alpha betaq") && !s.contains("Alpha beta.q"),
+        "{s}"
+    );
     assert!(!t.exited());
     // Esc now leaves the note; q on the list quits.
     t.key(Key::Esc);
@@ -85,7 +95,10 @@ fn ctrl_f_in_a_note_does_not_leave_it_for_search() {
     t.key(Key::Esc);
     let s = t.wait_gone("Session list");
     assert!(s.contains("Details"), "the note is still open:\n{s}");
-    assert!(!s.contains("Search:"), "Ctrl-F left the note for search:\n{s}");
+    assert!(
+        !s.contains("Search:"),
+        "Ctrl-F left the note for search:\n{s}"
+    );
     // `/` from the list is still the search of everything.
     t.key(Key::Esc);
     t.wait_gone("Details");

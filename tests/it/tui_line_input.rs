@@ -8,13 +8,17 @@ use crate::common::{store_dir, Key, Tui};
 fn find(t: &Tui, text: &str, from: usize) -> Option<(u16, u16)> {
     t.with_screen(|s| {
         let contents = s.contents();
-        contents.lines().enumerate().skip(1).find_map(|(row, line)| {
-            let (byte, _) = line
-                .match_indices(text)
-                .find(|(b, _)| unicode_width::UnicodeWidthStr::width(&line[..*b]) >= from)?;
-            let col = unicode_width::UnicodeWidthStr::width(&line[..byte]);
-            Some((row as u16, col as u16))
-        })
+        contents
+            .lines()
+            .enumerate()
+            .skip(1)
+            .find_map(|(row, line)| {
+                let (byte, _) = line
+                    .match_indices(text)
+                    .find(|(b, _)| unicode_width::UnicodeWidthStr::width(&line[..*b]) >= from)?;
+                let col = unicode_width::UnicodeWidthStr::width(&line[..byte]);
+                Some((row as u16, col as u16))
+            })
     })
 }
 

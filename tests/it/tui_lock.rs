@@ -7,7 +7,12 @@ use crate::common::{cli_new, store_dir, Key, Tui};
 fn the_second_instance_takes_over_when_the_first_quits() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    cli_new(&store, "Coaching with CYFD", "2026-05-02", "Original words.");
+    cli_new(
+        &store,
+        "Coaching with CYFD",
+        "2026-05-02",
+        "Original words.",
+    );
     let mut first = Tui::start(&store, &[], 100, 30);
     first.wait_for("Coaching with CYFD");
     let mut second = Tui::start(&store, &[], 100, 30);

@@ -45,7 +45,12 @@ fn a_long_read_only_notice_is_kept_whole_in_the_message_log() {
 fn the_first_unreadable_file_is_shown_in_full() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    cli_new(&store, "Training on shared language", "2026-03-10", "Good notes.");
+    cli_new(
+        &store,
+        "Training on shared language",
+        "2026-03-10",
+        "Good notes.",
+    );
     let bad = store.join("sessions").join("01broken0000000000000000zz.md");
     std::fs::write(&bad, "+++\ntitle = \"unterminated\n+++\ntext").unwrap();
     let t = Tui::start(&store, &[], 60, 24);

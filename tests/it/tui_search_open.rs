@@ -45,7 +45,10 @@ fn a_plain_word_shows_sessions_and_the_old_query_is_replaced_by_typing() {
     // The old query is selected: typing replaces it.
     t.type_text("folleto");
     let s = t.wait_for("Search: folleto");
-    assert!(!s.contains("whiteboardfolleto"), "typing was appended:\n{s}");
+    assert!(
+        !s.contains("whiteboardfolleto"),
+        "typing was appended:\n{s}"
+    );
 }
 
 #[test]

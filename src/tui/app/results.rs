@@ -248,7 +248,8 @@ mod tests {
         }
         assert_eq!(limits(&mut app), [3 * SEARCH_PAGE]);
         let seq = app.search.sent_seq;
-        app.search.accept(seq, "theme:trust".into(), Ok(page(250, 250)));
+        app.search
+            .accept(seq, "theme:trust".into(), Ok(page(250, 250)));
         for _ in 0..SEARCH_PAGE {
             press(&mut app, KeyCode::Down, NONE);
         }

@@ -47,11 +47,11 @@ impl NoteState {
 
     /// Copy the selection to Ripple's clipboard and the system's (OSC 52).
     pub fn copy(&mut self, ctx: &mut Ctx) {
-        self.to_clipboard("Copied", ctx);
+        self.put_on_clipboard("Copied", ctx);
     }
 
     /// Put the selection on both clipboards and say `done` ("Copied", "Cut").
-    fn to_clipboard(&mut self, done: &str, ctx: &mut Ctx) {
+    fn put_on_clipboard(&mut self, done: &str, ctx: &mut Ctx) {
         if let Some(text) = self.doc.editor().selected_text() {
             ctx.effects.push(Effect::Clipboard(text.clone()));
             *ctx.clipboard = text;
@@ -84,7 +84,7 @@ impl NoteState {
             }),
             Action::Cut => {
                 if ctx.read_only.is_none() {
-                    self.to_clipboard("Cut", ctx);
+                    self.put_on_clipboard("Cut", ctx);
                 }
                 self.edit(ctx, |d| {
                     d.delete_selection();

@@ -186,7 +186,11 @@ fn down_pressed_while_a_page_more_loads_is_not_lost() {
     s.handle(Action::Down, &mut world.ctx());
     s.handle(Action::Down, &mut world.ctx());
     assert_eq!(s.selected_index(), SEARCH_PAGE - 1);
-    s.accept(s.sent_seq, "memo:bulk".into(), Ok(page(2 * SEARCH_PAGE, 300)));
+    s.accept(
+        s.sent_seq,
+        "memo:bulk".into(),
+        Ok(page(2 * SEARCH_PAGE, 300)),
+    );
     assert_eq!(
         s.selected_index(),
         SEARCH_PAGE + 1,
@@ -214,7 +218,10 @@ fn plain_words_open_on_sessions_and_a_theme_coder_or_memo_on_passages() {
     assert_eq!(tab_for(&mut s, "safety coder:ana"), HitKind::Passages);
     assert_eq!(tab_for(&mut s, "memo:follow"), HitKind::Passages);
     assert_eq!(tab_for(&mut s, "-theme:trust"), HitKind::Passages);
-    assert_eq!(tab_for(&mut s, "agency:CYFD type:coaching"), HitKind::Sessions);
+    assert_eq!(
+        tab_for(&mut s, "agency:CYFD type:coaching"),
+        HitKind::Sessions
+    );
     // The user's choice holds while the query stays of its sort, and on reopening.
     let mut h2 = crate::tui::component::Harness::default();
     s.handle(Action::SwitchResults, &mut h2.ctx());

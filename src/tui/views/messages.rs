@@ -56,7 +56,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16, pal: &Palette
         .collect();
     let max = (lines.len() as u16).saturating_sub(inner.height);
     frame.render_widget(
-        Paragraph::new(lines).block(block).scroll((scroll.min(max), 0)),
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(max), 0)),
         r,
     );
 }
@@ -84,6 +86,8 @@ mod tests {
         assert_eq!(r[0].1, "14:03:00  Saved");
         let whole: Vec<String> = r[1..].iter().map(|(_, t)| t.clone()).collect();
         assert_eq!(whole.join(" "), format!("14:02:05  Read-only: {long}"));
-        assert!(r.iter().all(|(_, t)| unicode_width::UnicodeWidthStr::width(t.as_str()) <= 30));
+        assert!(r
+            .iter()
+            .all(|(_, t)| unicode_width::UnicodeWidthStr::width(t.as_str()) <= 30));
     }
 }

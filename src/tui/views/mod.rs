@@ -112,10 +112,15 @@ mod wrap_tests {
 
     #[test]
     fn words_wrap_whole_and_long_ones_are_cut_nothing_lost() {
-        assert_eq!(wrap_words("open in another Ripple", 10), ["open in", "another", "Ripple"]);
+        assert_eq!(
+            wrap_words("open in another Ripple", 10),
+            ["open in", "another", "Ripple"]
+        );
         let path = "/tmp/store/sessions/01broken.md: bad";
         let rows = wrap_words(path, 8);
-        assert!(rows.iter().all(|r| unicode_width::UnicodeWidthStr::width(r.as_str()) <= 8));
+        assert!(rows
+            .iter()
+            .all(|r| unicode_width::UnicodeWidthStr::width(r.as_str()) <= 8));
         assert_eq!(rows.concat().replace(' ', ""), path.replace(' ', ""));
         assert_eq!(wrap_words("家族会议", 5), ["家族", "会议"]);
         assert_eq!(wrap_words("", 5), [""]);
