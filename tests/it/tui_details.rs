@@ -21,6 +21,8 @@ fn a_half_typed_date_is_never_saved_and_esc_refuses_a_bad_one() {
     let mut t = Tui::start(&store, &[], 100, 30);
     t.wait_for("Coaching with CYFD");
     t.key(Key::Enter);
+    // (The list's preview shows the text too: wait for the note itself.)
+    t.wait_for("Details");
     t.wait_for("Notes.");
     // To the details (editor, codings, details), on the date.
     t.key(Key::Tab);
