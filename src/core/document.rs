@@ -242,6 +242,10 @@ impl NoteDocument {
     pub fn replace_range(&mut self, start: usize, end: usize, text: &str) -> Vec<Change> {
         self.edit(|ed| ed.replace_range(start, end, text))
     }
+    /// Replace every range with `text` as one undo step (see `Editor::replace_ranges`).
+    pub fn replace_ranges(&mut self, ranges: &[(usize, usize)], text: &str) -> Vec<Change> {
+        self.edit(|ed| ed.replace_ranges(ranges, text))
+    }
     /// Close the typing group (after idle time): the next keystroke starts a new undo step.
     pub fn break_undo_group(&mut self) {
         self.editor.break_undo_group();
