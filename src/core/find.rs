@@ -44,12 +44,7 @@ pub fn nearest(matches: &[(usize, usize)], cursor: usize, forward: bool) -> Opti
         return None;
     }
     if forward {
-        Some(
-            matches
-                .iter()
-                .position(|&(s, _)| s >= cursor)
-                .unwrap_or(0),
-        )
+        Some(matches.iter().position(|&(s, _)| s >= cursor).unwrap_or(0))
     } else {
         Some(
             matches
@@ -76,7 +71,10 @@ mod tests {
     #[test]
     fn accents_and_case_do_not_matter_either_way() {
         let text = "Doña Ana met dona ana and DOÑA ANA.";
-        assert_eq!(found(text, "dona ana"), ["Doña Ana", "dona ana", "DOÑA ANA"]);
+        assert_eq!(
+            found(text, "dona ana"),
+            ["Doña Ana", "dona ana", "DOÑA ANA"]
+        );
         assert_eq!(found(text, "DOÑA"), ["Doña", "dona", "DOÑA"]);
         // Decomposed accents (n + combining tilde) are found whole, and find "ñ" typed whole.
         let nfd = "Espan\u{303}a y España";
@@ -96,7 +94,10 @@ mod tests {
             let got: String = chars[*s..*e].iter().collect();
             assert!(got == "café" || got == "cafe", "{got}");
         }
-        assert_eq!(m[0].0, 5, "two ideographs, a space, one emoji (one code point), a space");
+        assert_eq!(
+            m[0].0, 5,
+            "two ideographs, a space, one emoji (one code point), a space"
+        );
         assert_eq!(found(text, "会议"), ["会议", "会议"]);
         assert_eq!(found(text, "🎉"), ["🎉"]);
         assert_eq!(found(text, "NAIVE"), ["naïve"]);
@@ -112,7 +113,11 @@ mod tests {
         let m = [(2, 4), (10, 12), (20, 22)];
         assert_eq!(nearest(&m, 0, true), Some(0));
         assert_eq!(nearest(&m, 10, true), Some(1));
-        assert_eq!(nearest(&m, 21, true), Some(0), "past the last: back to the first");
+        assert_eq!(
+            nearest(&m, 21, true),
+            Some(0),
+            "past the last: back to the first"
+        );
         assert_eq!(nearest(&m, 10, false), Some(0));
         assert_eq!(nearest(&m, 1, false), Some(2), "before the first: the last");
         assert_eq!(nearest(&[], 1, false), None);
@@ -136,7 +141,10 @@ mod tests {
         ed.undo();
         assert_eq!(ed.text(), before, "one undo takes back every replacement");
         ed.redo();
-        assert_eq!(ed.text(), "!Doña Ana Ruiz 🎉 Doña Ana Ruiz, 会议 Doña Ana Ruiz");
+        assert_eq!(
+            ed.text(),
+            "!Doña Ana Ruiz 🎉 Doña Ana Ruiz, 会议 Doña Ana Ruiz"
+        );
         ed.undo();
         ed.undo();
         assert_eq!(ed.text(), text, "the typing before is its own step");

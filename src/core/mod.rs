@@ -25,6 +25,7 @@ pub mod query;
 pub mod session;
 pub mod session_file;
 pub mod settings;
+pub mod spell;
 pub mod store;
 pub mod text;
 pub mod vocabulary;

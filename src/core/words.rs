@@ -44,7 +44,9 @@ pub fn spell_words(line: &str) -> Vec<(usize, usize)> {
         let n = seg.chars().count();
         let letters = seg.chars().filter(|c| c.is_alphabetic()).count();
         let checkable = letters >= 2
-            && seg.chars().all(|c| c.is_alphabetic() || is_apostrophe(c) || is_mark(c))
+            && seg
+                .chars()
+                .all(|c| c.is_alphabetic() || is_apostrophe(c) || is_mark(c))
             && seg.chars().any(|c| c.is_lowercase())
             && !seg.chars().any(crate::core::text::is_cjk);
         if checkable {
@@ -74,7 +76,11 @@ mod tests {
         assert_eq!(count_words("  \n\t "), 0);
         assert_eq!(count_words("Doña Ana didn't come — again."), 5);
         assert_eq!(count_words("niño, niña; 3.5 años"), 4);
-        assert_eq!(count_words("Espan\u{303}a"), 1, "a combining accent is inside the word");
+        assert_eq!(
+            count_words("Espan\u{303}a"),
+            1,
+            "a combining accent is inside the word"
+        );
         assert_eq!(count_words("🎉 👩‍👩‍👧 ★"), 0, "emoji are not words");
         assert_eq!(count_words("我们开会 ok"), 5, "each ideograph, then ok");
         assert_eq!(count_words("Привет мир"), 2);
