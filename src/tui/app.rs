@@ -111,6 +111,7 @@ pub enum Quit {
 
 mod dialogs;
 mod note_sync;
+mod writing;
 #[cfg(test)]
 mod timing_tests;
 
@@ -183,6 +184,10 @@ pub struct App {
     pub blind: bool,
     /// The open note's done mark, once read: (session, marked done).
     pub done_mark: Option<(SessionId, bool)>,
+    /// Spell checking: the speller, the misspelt words' caches, the suggestions menu.
+    pub spell: crate::tui::spell::SpellState,
+    /// Focus mode and the collapsed details pane.
+    pub room: layout::Room,
 }
 
 impl App {
@@ -224,6 +229,8 @@ impl App {
             agreement: crate::tui::agreement::AgreementScreen::default(),
             blind: false,
             done_mark: None,
+            spell: Default::default(),
+            room: Default::default(),
         }
     }
 
@@ -238,6 +245,9 @@ impl App {
     pub fn context(&self) -> Context {
         if matches!(self.overlay, Some(Overlay::Help(_))) {
             return Context::Help;
+        }
+        if let Some(c) = self.writing_context() {
+            return c;
         }
         if let Some(c) = self.coding_context() {
             return c;
@@ -294,7 +304,8 @@ impl App {
                     Some(Overlay::Conflict | Overlay::Recovery { .. })
                 ) => {}
             Msg::Paste(text) => {
-                if self.context() == Context::Prompt {
+                if self.writing_paste(&text) {
+                } else if self.context() == Context::Prompt {
                     if let Some(p) = &mut self.coding.prompt {
                         p.paste(&text);
                     }
@@ -409,6 +420,7 @@ impl App {
             None => {
                 if let Some(c) = keymap::typed_char(&key) {
                     match ctx {
+                        Context::Find => self.writing_typed(ctx, c),
                         Context::Editor => self.note_do(out, |n, _, cx| n.type_char(c, cx)),
                         Context::Form => self.note_do(out, |n, _, cx| n.form_typed(c, cx)),
                         Context::Search => {
@@ -436,6 +448,9 @@ impl App {
 
     fn on_action(&mut self, action: Action, out: &mut Effects) {
         let ctx = self.context();
+        if self.writing_action(ctx, action, out) {
+            return;
+        }
         match action {
             a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
             Action::Quit => self.request_quit(out),

@@ -17,6 +17,7 @@ pub mod list;
 pub mod note;
 pub mod search;
 pub mod settle;
+pub mod spell;
 pub mod text_view;
 pub mod theme;
 pub mod tty;
@@ -205,6 +206,9 @@ fn run_loop(
         msg_tx.clone(),
         Msg::Io,
     );
+
+    // The spell checker loads on its own thread (compiling two dictionaries takes a moment).
+    spell::spawn_loader(store.root().to_path_buf(), msg_tx.clone(), Msg::Io);
 
     // Input thread: crossterm's blocking read, forwarded as messages.
     let input_tx = msg_tx.clone();

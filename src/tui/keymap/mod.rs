@@ -46,6 +46,10 @@ pub enum Context {
     Agreement,
     /// The agreement screen's list of one theme's disagreements.
     Disagreements,
+    /// Find (and replace) in the open note.
+    Find,
+    /// Spelling suggestions for the word at the cursor.
+    Spelling,
 }
 
 impl Context {
@@ -69,6 +73,8 @@ impl Context {
             Context::Recovery => "Kept text differs from the file",
             Context::Agreement => "Agreement (figures per theme)",
             Context::Disagreements => "Disagreements (settling into the consensus coder)",
+            Context::Find => "Find and replace in the note",
+            Context::Spelling => "Spelling suggestions",
         }
     }
 }
@@ -197,6 +203,23 @@ pub enum Action {
     AcceptNeither,
     /// The open note: mark it done (or not) for agreement.
     MarkDone,
+    // Writing
+    /// Find (and replace) in the note.
+    Find,
+    FindNext,
+    FindPrev,
+    /// Find: move between the find and replace fields.
+    FindField,
+    ReplaceOne,
+    ReplaceAll,
+    /// Spelling suggestions for the word at the cursor.
+    Spelling,
+    /// Add the word to the store's word list.
+    AddWord,
+    /// Focus mode: only the text (no details pane, no margin).
+    FocusMode,
+    /// Show or collapse the details pane.
+    ToggleDetails,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

@@ -73,6 +73,7 @@ impl TextViewState {
         let lines = rope.len_lines();
         let mut line_spans: Vec<&CodedSpan> = Vec::new();
         let mut line_hits: Vec<(usize, usize)> = Vec::new();
+        let mut line_miss: &[(usize, usize)] = &[];
         let mut row_spans: Vec<&CodedSpan> = Vec::new();
         let mut spans_of = None;
         let mut y = area.y;
@@ -101,6 +102,10 @@ impl TextViewState {
                         .copied()
                         .filter(|&(s, e)| s < line_end && e > line_start),
                 );
+                // In order: the line's misspelt words are one run of the list.
+                let from = view.misspelt.partition_point(|&(_, e)| e <= line_start);
+                let to = view.misspelt.partition_point(|&(s, _)| s < line_end);
+                line_miss = &view.misspelt[from..to.max(from)];
             }
             let r = layout.rows[row];
             let last_row = row + 1 == layout.rows.len();
@@ -140,6 +145,9 @@ impl TextViewState {
                             Some(own) => style.text.patch(own),
                             None => style.coded(s.colour, covering > 1),
                         };
+                    }
+                    if line_miss.iter().any(|&(s, e)| s <= abs && abs < e) {
+                        st = st.patch(style.misspelt);
                     }
                     if line_hits.iter().any(|&(s, e)| s <= abs && abs < e) {
                         st = st.patch(style.search_hit);

@@ -14,6 +14,7 @@ pub mod picker;
 pub mod recovery;
 pub mod search;
 pub mod status;
+pub mod writing;
 
 use crate::tui::app::{App, Overlay, Screen, MIN_SIZE};
 use crate::tui::theme::Palette;
