@@ -111,9 +111,9 @@ pub enum Quit {
 
 mod dialogs;
 mod note_sync;
-mod writing;
 #[cfg(test)]
 mod timing_tests;
+mod writing;
 
 /// Highlights in a note: (session, editor version they are valid for, ranges in chars).
 pub type NoteHits = (SessionId, u64, Vec<(usize, usize)>);

@@ -375,7 +375,10 @@ mod tests {
         assert_eq!(f.form, None);
         assert_eq!(f.editor.width, FOCUS_WIDTH);
         assert_eq!(f.editor.x, (100 - FOCUS_WIDTH) / 2, "centred");
-        assert_eq!(note_areas_in(screen((60, 20)), false, focus).editor.width, 60);
+        assert_eq!(
+            note_areas_in(screen((60, 20)), false, focus).editor.width,
+            60
+        );
     }
 
     #[test]

@@ -214,9 +214,17 @@ mod tests {
         let mut s = state();
         let rope = Rope::from_str("hello wrld\nthe niña 🎉 nina\nzzzz");
         assert_eq!(s.marks(&rope, 0, 1), [(6, 10), (22, 26)]);
-        assert_eq!(s.marks(&rope, 2, 9), [(27, 31)], "past the end: the last line");
+        assert_eq!(
+            s.marks(&rope, 2, 9),
+            [(27, 31)],
+            "past the end: the last line"
+        );
         s.learn("Wrld");
-        assert_eq!(s.marks(&rope, 0, 0), [], "learnt words are accepted, in any case");
+        assert_eq!(
+            s.marks(&rope, 0, 0),
+            [],
+            "learnt words are accepted, in any case"
+        );
     }
 
     #[test]

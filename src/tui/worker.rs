@@ -402,7 +402,9 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
             let store = ws.store();
             let result = match store.read_only_reason() {
                 Some(why) => Err(format!("read-only: {why}")),
-                None => crate::core::spell::add_word(store.root(), &word).map_err(|e| e.to_string()),
+                None => {
+                    crate::core::spell::add_word(store.root(), &word).map_err(|e| e.to_string())
+                }
             };
             Response::WordAdded { word, result }
         }

@@ -28,3 +28,4 @@ mod tui_agree;
 mod tui_coding;
 mod tui_recovery;
 mod tui_search;
+mod tui_writing;

@@ -81,9 +81,7 @@ impl App {
                     true
                 }
                 Action::FindNext | Action::FindPrev => {
-                    self.note_do(out, |n, _, cx| {
-                        n.find_again(action == Action::FindNext, cx)
-                    });
+                    self.note_do(out, |n, _, cx| n.find_again(action == Action::FindNext, cx));
                     true
                 }
                 Action::Spelling => {

@@ -349,25 +349,41 @@ mod tests {
         typed(&mut n, "d");
         let f = n.find.as_ref().unwrap();
         assert_eq!(f.matches.len(), 3, "the d of each Doña");
-        assert_eq!(n.doc.editor().selection(), Some((16, 17)), "first from the cursor");
+        assert_eq!(
+            n.doc.editor().selection(),
+            Some((16, 17)),
+            "first from the cursor"
+        );
         typed(&mut n, "ona ana");
         assert_eq!(n.doc.editor().selected_text().as_deref(), Some("dona ana"));
         let mut h = Harness::default();
         n.find_action(Action::FindNext, &mut h.ctx());
         assert_eq!(n.doc.editor().selected_text().as_deref(), Some("DOÑA ANA"));
         n.find_action(Action::FindNext, &mut h.ctx());
-        assert_eq!(n.doc.editor().selection(), Some((0, 8)), "wraps to the first");
+        assert_eq!(
+            n.doc.editor().selection(),
+            Some((0, 8)),
+            "wraps to the first"
+        );
         n.find_action(Action::FindPrev, &mut h.ctx());
         assert_eq!(n.doc.editor().selected_text().as_deref(), Some("DOÑA ANA"));
         typed(&mut n, "x");
         assert!(n.find.as_ref().unwrap().matches.is_empty());
         assert_eq!(n.doc.editor().selection(), None);
-        assert_eq!(n.doc.editor().cursor(), 5, "no match: back where find started");
+        assert_eq!(
+            n.doc.editor().cursor(),
+            5,
+            "no match: back where find started"
+        );
         n.find_action(Action::Backspace, &mut h.ctx());
         n.find_action(Action::Back, &mut h.ctx());
         assert!(n.find.is_none());
         assert_eq!(n.last_find, "dona ana");
-        assert_eq!(n.doc.editor().selection(), Some((16, 24)), "the match stays selected");
+        assert_eq!(
+            n.doc.editor().selection(),
+            Some((16, 24)),
+            "the match stays selected"
+        );
         n.find_again(true, &mut h.ctx());
         assert_eq!(n.doc.editor().selected_text().as_deref(), Some("DOÑA ANA"));
     }
@@ -388,8 +404,16 @@ mod tests {
         assert!(h.said().contains("Replaced 3"), "{}", h.said());
         assert!(n.find.as_ref().unwrap().matches.is_empty());
         n.find_action(Action::Undo, &mut h.ctx());
-        assert_eq!(n.doc.editor().text(), "té, cafe, CAFÉ 会议 cafe 🎉", "all at once");
-        assert_eq!(n.find.as_ref().unwrap().matches.len(), 3, "matches follow the text");
+        assert_eq!(
+            n.doc.editor().text(),
+            "té, cafe, CAFÉ 会议 cafe 🎉",
+            "all at once"
+        );
+        assert_eq!(
+            n.find.as_ref().unwrap().matches.len(),
+            3,
+            "matches follow the text"
+        );
         n.find_action(Action::Undo, &mut h.ctx());
         assert_eq!(n.doc.editor().text(), "café, cafe, CAFÉ 会议 cafe 🎉");
     }

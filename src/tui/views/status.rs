@@ -35,7 +35,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                 let words = crate::core::text::thousands(total as u64);
                 let text = match n.selection_words {
                     Some((_, _, sel)) => {
-                        format!(" {} of {words} words ", crate::core::text::thousands(sel as u64))
+                        format!(
+                            " {} of {words} words ",
+                            crate::core::text::thousands(sel as u64)
+                        )
                     }
                     None if total == 1 => " 1 word ".to_string(),
                     None => format!(" {words} words "),

@@ -28,9 +28,8 @@ pub fn draw(frame: &mut Frame, a: NoteAreas, app: &App, pal: &Palette) {
                 None => format!(" {} matches ", f.matches.len()),
             }
         };
-        let label = |t: &'static str, on: bool| {
-            Span::styled(t, if on { pal.key() } else { pal.dim() })
-        };
+        let label =
+            |t: &'static str, on: bool| Span::styled(t, if on { pal.key() } else { pal.dim() });
         let find_on = f.field == FindField::Find;
         let mut spans = vec![label(" Find: ", find_on)];
         let find_x = area.x + " Find: ".width() as u16;
@@ -38,8 +37,8 @@ pub fn draw(frame: &mut Frame, a: NoteAreas, app: &App, pal: &Palette) {
         spans.push(Span::styled(count.clone(), pal.warn()));
         let replace_label = "  Replace with: ";
         spans.push(label(replace_label, !find_on));
-        let replace_x = find_x
-            + (f.query.text().width() + count.width() + replace_label.width()) as u16;
+        let replace_x =
+            find_x + (f.query.text().width() + count.width() + replace_label.width()) as u16;
         spans.push(Span::raw(f.replacement.text().to_string()));
         if let Some(st) = &app.status {
             let style = match st.kind {
@@ -85,7 +84,12 @@ pub fn draw(frame: &mut Frame, a: NoteAreas, app: &App, pal: &Palette) {
             .chain([add.width() + 1, 30])
             .max()
             .unwrap_or(30) as u16;
-        let body = Rect::new(a.editor.x, a.editor.y, a.editor.width.max(a.header.width), a.editor.height);
+        let body = Rect::new(
+            a.editor.x,
+            a.editor.y,
+            a.editor.width.max(a.header.width),
+            a.editor.height,
+        );
         let r = centered(body, widest + 2, rows + 3);
         frame.render_widget(Clear, r);
         let block = Block::bordered()
