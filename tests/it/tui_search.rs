@@ -167,7 +167,10 @@ fn a_note_saved_in_the_tui_is_found_by_a_word_just_typed_and_opens_scrolled_to_i
     t.type_text("We talked about the zebrafinch protocol with Doña Ana.");
     t.key(Key::Ctrl('s'));
     t.wait_saved();
-    t.key(Key::Ctrl('f'));
+    // Ctrl-F finds inside the note; `/` on the list searches every note.
+    t.key(Key::Esc);
+    t.wait_gone("Details");
+    t.type_text("/");
     t.wait_for("Search:");
     t.type_text("zebrafinch");
     t.key(Key::Ctrl('t'));
@@ -480,7 +483,9 @@ fn a_passage_coded_in_the_tui_is_found_as_evidence_at_once() {
     t.key(Key::Ctrl('s'));
     t.wait_for("Saved");
 
-    t.key(Key::Ctrl('f'));
+    t.key(Key::Esc);
+    t.wait_gone("Details");
+    t.type_text("/");
     t.wait_for("Search:");
     t.type_text("theme:trust niñez");
     t.wait_for("Coded passages (1)");
