@@ -549,6 +549,7 @@ impl App {
         }
         self.note = None;
         self.done_mark = None;
+        self.spell.menu = None;
         self.screen = Screen::List;
         out.push(Request::Scan);
         self.after_close_note(out);
