@@ -689,6 +689,33 @@ mod tests {
     }
 
     #[test]
+    fn replace_all_moves_codings_and_one_undo_puts_them_back() {
+        let text = "Doña Ana: we built trust with dona ana slowly";
+        let mut doc = NoteDocument::new(text, vec![], BTreeMap::new());
+        let c = coding(19, 24, "trust");
+        let id = c.id.clone();
+        doc.add_coding(c).unwrap();
+        let m = crate::core::find::Finder::new(text).find("dona ana");
+        assert_eq!(m, [(0, 8), (30, 38)]);
+        doc.replace_ranges(&m, "Doña Ana Ruiz");
+        assert_eq!(
+            doc.editor().text(),
+            "Doña Ana Ruiz: we built trust with Doña Ana Ruiz slowly"
+        );
+        let moved = doc.coding(&id).unwrap();
+        assert_eq!(
+            (moved.start, moved.end),
+            (24, 29),
+            "after the first, before the second"
+        );
+        assert_eq!(moved.quote, "trust");
+        doc.undo();
+        assert_eq!(doc.editor().text(), text);
+        let back = doc.coding(&id).unwrap();
+        assert_eq!((back.start, back.end), (19, 24));
+    }
+
+    #[test]
     fn typing_moves_and_undo_restores() {
         let mut doc = NoteDocument::new("we built trust slowly", vec![], BTreeMap::new());
         let c = coding(9, 14, "trust");
