@@ -345,10 +345,27 @@ fn spell_scenario() {
     report("  type a char, then draw", v);
 }
 
+/// The status line's word count: the note is counted again after each edit (in the update
+/// step, once per editor version).
+fn word_count_scenario() {
+    let mut ed = Editor::new(&note(20_000, false));
+    ed.set_cursor(ed.len_chars() / 2, false);
+    let mut v = Vec::new();
+    for _ in 0..100 {
+        ed.insert_char('x');
+        let t = Instant::now();
+        std::hint::black_box(ripple::core::words::count_words_rope(ed.rope()));
+        v.push(t.elapsed());
+    }
+    println!();
+    report("word count after an edit (20,000 words)", v);
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this too: keep it quick.
     println!("note view, 120×40 buffer");
     scenario("paragraphs of 40–160 words", false);
     scenario("one 20,000-word paragraph", true);
     spell_scenario();
+    word_count_scenario();
 }
