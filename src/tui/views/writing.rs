@@ -77,11 +77,12 @@ pub fn draw(frame: &mut Frame, a: NoteAreas, app: &App, pal: &Palette) {
         let add = format!(" + add “{}” to the word list", m.word);
         items.push(ListItem::new(add.clone()));
         let rows = items.len() as u16;
+        let hints = format!(" {} ", keymap::SPELLING_HINTS.line());
         let widest = m
             .suggestions
             .iter()
             .map(|s| s.width() + 2)
-            .chain([add.width() + 1, 30])
+            .chain([add.width() + 1, hints.width(), 30])
             .max()
             .unwrap_or(30) as u16;
         let body = Rect::new(
@@ -94,7 +95,7 @@ pub fn draw(frame: &mut Frame, a: NoteAreas, app: &App, pal: &Palette) {
         frame.render_widget(Clear, r);
         let block = Block::bordered()
             .title(format!(" “{}” ", m.word))
-            .title_bottom(format!(" {} ", keymap::SPELLING_HINTS.line()))
+            .title_bottom(hints)
             .border_style(pal.focus_border());
         let mut state = ListState::default();
         // The "no suggestions" row is not a choice: the add row follows it.
