@@ -91,7 +91,7 @@ pub fn draw(frame: &mut Frame, a: NoteAreas, app: &App, pal: &Palette) {
             a.editor.width.max(a.header.width),
             a.editor.height,
         );
-        let r = centered(body, widest + 2, rows + 3);
+        let r = centered(body, widest + 2, rows + 2);
         frame.render_widget(Clear, r);
         let block = Block::bordered()
             .title(format!(" “{}” ", m.word))
