@@ -3,11 +3,17 @@
 //! frame is what the app does for it: settle the view state (the update step: follow the
 //! cursor, lay out the rows on screen), then draw from the settled state, read-only.
 //!
+//! Spell checking adds to a frame finding the misspelt words of the lines on screen (each
+//! word's verdict and each line's result cached) and underlining them; it is measured with the
+//! system's English and Spanish dictionaries when installed.
+//!
 //! Run: `cargo bench --bench render`. Prints mean and p95 per frame for each scenario.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ripple::core::editor::Editor;
+use ripple::core::spell::{dictionary_dirs, find_dictionaries, Speller};
+use ripple::tui::spell::{SpellLoaded, SpellState};
 use ripple::tui::text_view::{CodedSpan, TextView, TextViewState, TextViewStyle};
 use std::time::{Duration, Instant};
 
@@ -260,9 +266,106 @@ fn scenario(label: &str, one_paragraph: bool) {
     report("  editor insert + move_down (relayout)", v);
 }
 
+/// A frame with spell checking: settle, find the misspelt words of the lines on screen, draw.
+fn spell_frame(
+    ed: &Editor,
+    spans: &[CodedSpan],
+    style: &TextViewStyle,
+    st: &mut TextViewState,
+    spell: &mut SpellState,
+    buf: &mut Buffer,
+) -> Duration {
+    let area = Rect::new(0, 0, 120, 40);
+    buf.reset();
+    let t = Instant::now();
+    let view = TextView::for_editor(ed).spans(spans).style(style);
+    st.settle(&view, area);
+    let marks = match st.lines_on_screen() {
+        Some((first, last)) => spell.marks(ed.rope(), first, last),
+        None => Vec::new(),
+    };
+    let view = view.misspelt(&marks);
+    std::hint::black_box(st.render(&view, area, buf));
+    std::hint::black_box(&buf);
+    t.elapsed()
+}
+
+fn spell_scenario() {
+    let files = find_dictionaries(&dictionary_dirs());
+    let t = Instant::now();
+    let loaded = Speller::load(&files, None);
+    let names = loaded.speller.names().join(", ");
+    if !loaded.speller.has_dictionaries() {
+        println!("\nspell check: no system dictionary found, skipped");
+        return;
+    }
+    println!(
+        "\nspell check ({names}, loaded in {:.0} ms on the spell thread), paragraphs, one word in ten misspelt:",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let mut spell = SpellState::default();
+    spell.take(SpellLoaded {
+        speller: loaded.speller,
+        problems: Vec::new(),
+        looked_in: Vec::new(),
+    });
+    let text = note(20_000, false)
+        .replace("safety", "safty")
+        .replace("county", "cuonty");
+    let mut ed = Editor::new(&text);
+    let len = ed.len_chars();
+    let spans = spans(len);
+    let style = TextViewStyle::default();
+    let mut st = TextViewState::new();
+    let mut buf = Buffer::empty(Rect::new(0, 0, 120, 40));
+    ed.set_cursor(len / 2, false);
+    let mut v = Vec::new();
+    for _ in 0..200 {
+        v.push(spell_frame(
+            &ed, &spans, &style, &mut st, &mut spell, &mut buf,
+        ));
+    }
+    report("  steady frames (caches warm)", v);
+    let mut v = Vec::new();
+    for i in 0..200 {
+        ed.set_cursor((i * 7919 * 31) % len, false);
+        v.push(spell_frame(
+            &ed, &spans, &style, &mut st, &mut spell, &mut buf,
+        ));
+    }
+    report("  jump to a new place every frame", v);
+    ed.set_cursor(len / 2, false);
+    let mut v = Vec::new();
+    for i in 0..200 {
+        ed.insert_char(if i % 6 == 5 { ' ' } else { 'x' });
+        v.push(spell_frame(
+            &ed, &spans, &style, &mut st, &mut spell, &mut buf,
+        ));
+    }
+    report("  type a char, then draw", v);
+}
+
+/// The status line's word count: the note is counted again after each edit (in the update
+/// step, once per editor version).
+fn word_count_scenario() {
+    let mut ed = Editor::new(&note(20_000, false));
+    ed.set_cursor(ed.len_chars() / 2, false);
+    let mut v = Vec::new();
+    for _ in 0..100 {
+        ed.insert_char('x');
+        let t = Instant::now();
+        std::hint::black_box(ripple::core::words::count_words_rope(ed.rope()));
+        v.push(t.elapsed());
+    }
+    println!();
+    report("word count after an edit (20,000 words)", v);
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this too: keep it quick.
     println!("note view, 120×40 buffer");
     scenario("paragraphs of 40–160 words", false);
     scenario("one 20,000-word paragraph", true);
+    spell_scenario();
+    word_count_scenario();
 }

@@ -242,6 +242,10 @@ impl NoteDocument {
     pub fn replace_range(&mut self, start: usize, end: usize, text: &str) -> Vec<Change> {
         self.edit(|ed| ed.replace_range(start, end, text))
     }
+    /// Replace every range with `text` as one undo step (see `Editor::replace_ranges`).
+    pub fn replace_ranges(&mut self, ranges: &[(usize, usize)], text: &str) -> Vec<Change> {
+        self.edit(|ed| ed.replace_ranges(ranges, text))
+    }
     /// Close the typing group (after idle time): the next keystroke starts a new undo step.
     pub fn break_undo_group(&mut self) {
         self.editor.break_undo_group();
@@ -682,6 +686,33 @@ mod tests {
             created: now,
             updated: now,
         }
+    }
+
+    #[test]
+    fn replace_all_moves_codings_and_one_undo_puts_them_back() {
+        let text = "Doña Ana: we built trust with dona ana slowly";
+        let mut doc = NoteDocument::new(text, vec![], BTreeMap::new());
+        let c = coding(19, 24, "trust");
+        let id = c.id.clone();
+        doc.add_coding(c).unwrap();
+        let m = crate::core::find::Finder::new(text).find("dona ana");
+        assert_eq!(m, [(0, 8), (30, 38)]);
+        doc.replace_ranges(&m, "Doña Ana Ruiz");
+        assert_eq!(
+            doc.editor().text(),
+            "Doña Ana Ruiz: we built trust with Doña Ana Ruiz slowly"
+        );
+        let moved = doc.coding(&id).unwrap();
+        assert_eq!(
+            (moved.start, moved.end),
+            (24, 29),
+            "after the first, before the second"
+        );
+        assert_eq!(moved.quote, "trust");
+        doc.undo();
+        assert_eq!(doc.editor().text(), text);
+        let back = doc.coding(&id).unwrap();
+        assert_eq!((back.start, back.end), (19, 24));
     }
 
     #[test]

@@ -133,6 +133,7 @@ mod dialogs;
 mod note_sync;
 #[cfg(test)]
 mod timing_tests;
+mod writing;
 
 /// Highlights in a note: (session, editor version they are valid for, ranges in chars).
 pub type NoteHits = (SessionId, u64, Vec<(usize, usize)>);
@@ -220,6 +221,10 @@ pub struct App {
     pub lock_busy: bool,
     /// When the lock was last tried, and whether that try is still on its way.
     pub takeover: (Instant, bool),
+    /// Spell checking: the speller, the misspelt words' caches, the suggestions menu.
+    pub spell: crate::tui::spell::SpellState,
+    /// Focus mode and the collapsed details pane.
+    pub room: layout::Room,
 }
 
 impl App {
@@ -268,6 +273,8 @@ impl App {
             config_path: std::path::PathBuf::new(),
             coder_overridden: false,
             config_blind: false,
+            spell: Default::default(),
+            room: Default::default(),
         }
     }
 
@@ -288,6 +295,9 @@ impl App {
         }
         if matches!(self.overlay, Some(Overlay::Settings(_))) {
             return Context::Settings;
+        }
+        if let Some(c) = self.writing_context() {
+            return c;
         }
         if let Some(c) = self.coding_context() {
             return c;
@@ -346,6 +356,7 @@ impl App {
             Msg::Paste(text) => {
                 if let Some(Overlay::Settings(f)) = &mut self.overlay {
                     f.paste(&text);
+                } else if self.writing_paste(&text) {
                 } else if self.context() == Context::Prompt {
                     if let Some(p) = &mut self.coding.prompt {
                         p.paste(&text);
@@ -496,6 +507,7 @@ impl App {
             None => {
                 if let Some(c) = keymap::typed_char(&key) {
                     match ctx {
+                        Context::Find => self.writing_typed(ctx, c),
                         Context::Editor => self.note_do(out, |n, _, cx| n.type_char(c, cx)),
                         Context::Form => self.note_do(out, |n, _, cx| n.form_typed(c, cx)),
                         Context::Search => {
@@ -528,6 +540,9 @@ impl App {
 
     fn on_action(&mut self, action: Action, out: &mut Effects) {
         let ctx = self.context();
+        if self.writing_action(ctx, action, out) {
+            return;
+        }
         match action {
             a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
             Action::Quit => self.request_quit(out),
@@ -713,6 +728,7 @@ impl App {
         }
         self.note = None;
         self.done_mark = None;
+        self.spell.menu = None;
         self.screen = Screen::List;
         out.push(Request::Scan);
         self.after_close_note(out);

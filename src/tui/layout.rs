@@ -49,6 +49,20 @@ pub struct NoteAreas {
     pub status: Rect,
 }
 
+/// How much room the note screen gives the text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Room {
+    /// Focus mode: the text alone, in a column of at most `FOCUS_WIDTH` (no details pane, no
+    /// margin).
+    pub focus: bool,
+    /// The details pane is collapsed: shown only when it has the focus, in place of the text.
+    pub details_hidden: bool,
+}
+
+/// The widest text column of focus mode (the cursor's spare column included): lines of about
+/// 80 characters read comfortably.
+pub const FOCUS_WIDTH: u16 = 82;
+
 /// The side panel needs this many columns; narrower terminals show one pane at a time.
 pub const FORM_WIDTH: u16 = 38;
 const SIDE_BY_SIDE_MIN: u16 = 90;
@@ -56,13 +70,29 @@ const SIDE_BY_SIDE_MIN: u16 = 90;
 /// The note screen in `area`; `side_focused` when the details form or the codings pane has
 /// the focus (a narrow terminal then shows it instead of the editor).
 pub fn note_areas(area: Rect, side_focused: bool) -> NoteAreas {
+    note_areas_in(area, side_focused, Room::default())
+}
+
+/// The note screen in `area` with `room`: focus mode centres the text in a column of at most
+/// `FOCUS_WIDTH`; a collapsed details pane (or focus mode) shows the side panel only when it
+/// has the focus, as a narrow terminal does.
+pub fn note_areas_in(area: Rect, side_focused: bool, room: Room) -> NoteAreas {
     let [header, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(2),
     ])
     .areas(area);
-    if area.width >= SIDE_BY_SIDE_MIN {
+    if room.focus && !side_focused {
+        let w = body.width.min(FOCUS_WIDTH);
+        return NoteAreas {
+            header,
+            editor: Rect::new(body.x + (body.width - w) / 2, body.y, w, body.height),
+            form: None,
+            status,
+        };
+    }
+    if area.width >= SIDE_BY_SIDE_MIN && !room.focus && !room.details_hidden {
         let [editor, form] =
             Layout::horizontal([Constraint::Min(20), Constraint::Length(FORM_WIDTH)]).areas(body);
         NoteAreas {
@@ -334,6 +364,36 @@ mod tests {
         let wide = note_areas(screen((120, 30)), false);
         assert_eq!(wide.form.map(|f| f.width), Some(FORM_WIDTH));
         assert_eq!(wide.editor.width, 120 - FORM_WIDTH);
+    }
+
+    #[test]
+    fn focus_mode_and_a_collapsed_pane_give_the_text_the_room() {
+        let area = screen((100, 30));
+        let plain = note_areas_in(area, false, Room::default());
+        assert_eq!(plain.editor.width, 100 - FORM_WIDTH);
+        let collapsed = Room {
+            details_hidden: true,
+            ..Room::default()
+        };
+        let c = note_areas_in(area, false, collapsed);
+        assert_eq!((c.editor.width, c.form), (100, None));
+        assert_eq!(
+            note_areas_in(area, true, collapsed).form.map(|f| f.width),
+            Some(100),
+            "Tab still goes to the details, in place of the text"
+        );
+        let focus = Room {
+            focus: true,
+            ..Room::default()
+        };
+        let f = note_areas_in(area, false, focus);
+        assert_eq!(f.form, None);
+        assert_eq!(f.editor.width, FOCUS_WIDTH);
+        assert_eq!(f.editor.x, (100 - FOCUS_WIDTH) / 2, "centred");
+        assert_eq!(
+            note_areas_in(screen((60, 20)), false, focus).editor.width,
+            60
+        );
     }
 
     #[test]

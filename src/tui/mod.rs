@@ -18,6 +18,7 @@ pub mod note;
 pub mod search;
 pub mod settings;
 pub mod settle;
+pub mod spell;
 pub mod text_view;
 pub mod theme;
 pub mod tty;
@@ -218,6 +219,9 @@ fn run_loop(
         msg_tx.clone(),
         Msg::Io,
     );
+
+    // The spell checker loads on its own thread (compiling two dictionaries takes a moment).
+    spell::spawn_loader(store.root().to_path_buf(), msg_tx.clone(), Msg::Io);
 
     // Input thread: crossterm's blocking read, forwarded as messages.
     let input_tx = msg_tx.clone();

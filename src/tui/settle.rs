@@ -4,7 +4,7 @@
 
 use crate::tui::app::{App, Pane, Screen, MIN_SIZE};
 use crate::tui::layout;
-use crate::tui::text_view::{TextView, TextViewStyle};
+use crate::tui::text_view::TextView;
 
 impl App {
     /// Whether the note screen's side panel (the details form or the codings pane) has the
@@ -17,7 +17,7 @@ impl App {
 
     /// Where the note screen's parts are in the terminal as it is now.
     pub fn note_areas(&self) -> layout::NoteAreas {
-        layout::note_areas(layout::screen(self.size), self.side_focused())
+        layout::note_areas_in(layout::screen(self.size), self.side_focused(), self.room)
     }
 
     /// Bring what is on screen up to date (run at the end of each update): the session
@@ -41,10 +41,11 @@ impl App {
                 if editor.is_empty() {
                     return;
                 }
+                let style = self.note_style();
                 let Some(n) = &mut self.note else { return };
-                let style = TextViewStyle::new(self.no_color);
                 let view = TextView::for_editor(n.doc.editor()).style(&style);
                 n.view.settle(&view, editor);
+                self.settle_writing();
             }
             Screen::Search | Screen::Evidence | Screen::Codebook | Screen::Agreement => {}
         }
@@ -148,7 +149,7 @@ mod tests {
         let mut app = app_with_note("uno dos tres\ncuatro cinco");
         app.step(Msg::Resize(100, 30));
         let editor = app.note_areas().editor;
-        let margin = TextViewStyle::new(app.no_color).margin_width;
+        let margin = app.note_style().margin_width;
         let n = app.note.as_ref().unwrap();
         // The wrap width of the editor at this size, before any frame is drawn.
         assert_eq!(n.view.wrap_width(), (editor.width - margin - 1) as usize);

@@ -119,6 +119,8 @@ pub enum Request {
         blind: bool,
         set_coder: bool,
     },
+    /// Add a word to the store's word list (`words.txt`).
+    AddWord(String),
 }
 
 /// A recovery draft to write: the text, and the file it was made from (None: no file yet).
@@ -221,6 +223,13 @@ pub enum Response {
         id: SessionId,
         set: Option<bool>,
         result: Result<bool, String>,
+    },
+    /// The spell checker, loaded on its own thread (`tui::spell`).
+    Spelling(Box<crate::tui::spell::SpellLoaded>),
+    /// A word was added to the store's word list (or could not be).
+    WordAdded {
+        word: String,
+        result: Result<(), String>,
     },
 }
 
@@ -432,6 +441,16 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
                 .map(|(done, view)| (done, Box::new(view))),
             accept,
         },
+        Request::AddWord(word) => {
+            let store = ws.store();
+            let result = match store.read_only_reason() {
+                Some(why) => Err(format!("read-only: {why}")),
+                None => {
+                    crate::core::spell::add_word(store.root(), &word).map_err(|e| e.to_string())
+                }
+            };
+            Response::WordAdded { word, result }
+        }
         Request::DoneMark { id, set } => Response::DoneMark {
             result: ws.done_mark(&id, set),
             id,

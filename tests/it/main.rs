@@ -35,3 +35,4 @@ mod tui_messages;
 mod tui_recovery;
 mod tui_search;
 mod tui_search_open;
+mod tui_writing;

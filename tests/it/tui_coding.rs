@@ -153,6 +153,7 @@ fn a_passage_coded_via_the_picker_follows_its_words() {
     });
     t.send(CTRL_HOME);
     t.type_text("Hoy: ");
+    t.wait_for("Hoy: ");
     t.key(Key::Ctrl('s'));
     t.wait_saved();
     let text = note_text(&store);

@@ -51,6 +51,57 @@ impl Editor {
         self.replace(s, e, &text, GroupKind::Single)
     }
 
+    /// Replace each of `ranges` (in order, not overlapping, offsets of the text as it is) with
+    /// `text`, as one undo step (find's "replace all"). Returns the changes in the order they
+    /// were made: from the last range to the first, so each one's offsets hold when it is
+    /// applied. The cursor ends after the first replacement.
+    pub fn replace_ranges(&mut self, ranges: &[(usize, usize)], text: &str) -> Vec<Change> {
+        let len = self.len_chars();
+        let text = normalize_newlines(text);
+        let mut ranges: Vec<(usize, usize)> = ranges
+            .iter()
+            .map(|&(s, e)| (s.min(e).min(len), e.max(s).min(len)))
+            .filter(|&(s, e)| s < e || !text.is_empty())
+            .collect();
+        ranges.sort_unstable();
+        ranges.dedup();
+        if ranges.windows(2).any(|w| w[0].1 > w[1].0) || ranges.is_empty() {
+            return Vec::new();
+        }
+        let inserted_chars = text.chars().count();
+        let (cursor_before, anchor_before) = (self.cursor, self.anchor);
+        let mut edits = Vec::with_capacity(ranges.len());
+        let mut changes = Vec::with_capacity(ranges.len());
+        for &(s, e) in ranges.iter().rev() {
+            let edit = Edit {
+                start: s,
+                removed_chars: e - s,
+                removed: self.rope.slice(s..e).to_string(),
+                inserted: text.clone(),
+                inserted_chars,
+            };
+            self.rope.remove(s..e);
+            self.rope.insert(s, &text);
+            changes.push(edit.change());
+            edits.push(edit);
+        }
+        self.cursor = ranges[0].0 + inserted_chars;
+        self.anchor = None;
+        self.after_change();
+        self.redo.clear();
+        let id = self.next_step_id;
+        self.next_step_id += 1;
+        self.undo.push(UndoStep {
+            id,
+            edits,
+            cursor_before,
+            anchor_before,
+            cursor_after: self.cursor,
+            anchor_after: None,
+        });
+        changes
+    }
+
     /// Delete the selection, or the grapheme cluster before the cursor.
     pub fn backspace(&mut self) -> Vec<Change> {
         if let Some((s, e)) = self.selection() {

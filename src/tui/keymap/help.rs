@@ -9,6 +9,8 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::Global,
         C::List,
         C::Editor,
+        C::Find,
+        C::Spelling,
         C::Coding,
         C::Codings,
         C::Picker,

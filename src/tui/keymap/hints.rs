@@ -138,7 +138,12 @@ hint_lines! {
     NOTE_FROM_RESULTS_HINTS = Editor: Said(A::NextPane, "codings/details"), Key(A::ThemePicker),
         Key(A::Save), Said(A::Back, "back to the results"), Key(A::Help);
     NOTE_HINTS = Editor: Said(A::NextPane, "codings/details"), Key(A::ThemePicker),
-        Key(A::CodingMode), Key(A::Save), Key(A::Undo), Said(A::Back, "list"), Key(A::Help);
+        Key(A::CodingMode), Key(A::Save), Key(A::Find), Said(A::Back, "list"), Key(A::Help);
+    /// The find bar's hints.
+    FIND_HINTS = Find: Pair(A::FindPrev, A::FindNext, "matches"), Key(A::FindField),
+        Key(A::ReplaceOne), Key(A::ReplaceAll), Key(A::Back);
+    SPELLING_HINTS = Spelling: Pair(A::Up, A::Down, "choose"), Key(A::Accept), Key(A::AddWord),
+        Key(A::Cancel);
     /// Coding mode's status line; the quick themes follow it.
     CODING_HINTS = Coding: Key(A::SelectMark), Key(A::ThemePicker), Key(A::RepeatTheme),
         Key(A::RemoveCoding);

@@ -50,6 +50,10 @@ pub enum Context {
     Messages,
     /// The settings form (and the first run's question).
     Settings,
+    /// Find (and replace) in the open note.
+    Find,
+    /// Spelling suggestions for the word at the cursor.
+    Spelling,
 }
 
 impl Context {
@@ -75,6 +79,8 @@ impl Context {
             Context::Disagreements => "Disagreements (settling into the consensus coder)",
             Context::Messages => "Message log",
             Context::Settings => "Settings (your names, blind coding)",
+            Context::Find => "Find and replace in the note",
+            Context::Spelling => "Spelling suggestions",
         }
     }
 }
@@ -207,6 +213,23 @@ pub enum Action {
     OpenMessages,
     /// The settings form.
     OpenSettings,
+    // Writing
+    /// Find (and replace) in the note.
+    Find,
+    FindNext,
+    FindPrev,
+    /// Find: move between the find and replace fields.
+    FindField,
+    ReplaceOne,
+    ReplaceAll,
+    /// Spelling suggestions for the word at the cursor.
+    Spelling,
+    /// Add the word to the store's word list.
+    AddWord,
+    /// Focus mode: only the text (no details pane, no margin).
+    FocusMode,
+    /// Show or collapse the details pane.
+    ToggleDetails,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

@@ -86,6 +86,12 @@ pub const BINDINGS: &[Binding] = bindings! {
     Editor,        Char('x'), CTRL,       Cut,                             "", "cut";
     Editor,        Char('v'), CTRL,       Paste,                           "", "paste (terminal paste works too)";
     Editor,        Char('a'), CTRL,       SelectAll,                       "", "select all";
+    Editor,        Char('f'), CTRL,       Find,                            "find", "find and replace in the note (accents and case do not matter)";
+    Editor,        Char('g'), CTRL,       FindNext,                        "", "next match of the last find";
+    Editor,        Char('g'), CTRL_SHIFT, FindPrev,                        "", "previous match of the last find";
+    Editor,        F(7),      NONE,       Spelling,                        "spelling", "spelling: suggestions for the word at the cursor, or add it to the word list";
+    Editor,        F(8),      NONE,       FocusMode,                       "focus", "focus mode: only the text (again: back)";
+    Editor,        Char('b'), CTRL,       ToggleDetails,                   "", "collapse / show the details pane";
     // Form
     Form,          Up,        NONE,       PrevField,                       "", "previous field";
     Form,          Down,      NONE,       NextField,                       "", "next field";
@@ -346,6 +352,32 @@ pub const BINDINGS: &[Binding] = bindings! {
     Settings,      Delete,    NONE,       Delete,                          "", "delete right";
     Settings,      Char('w'), CTRL,       DeleteWordBack,                  "", "delete word left";
     Settings,      Char('u'), CTRL,       ClearFilter,                     "", "clear the name";
+    // Find and replace in the note
+    Find,          Enter,     NONE,       FindNext,                        "next", "next match";
+    Find,          Down,      NONE,       FindNext,                        "", "next match";
+    Find,          Char('g'), CTRL,       FindNext,                        "", "next match";
+    Find,          Up,        NONE,       FindPrev,                        "previous", "previous match";
+    Find,          Char('g'), CTRL_SHIFT, FindPrev,                        "", "previous match";
+    Find,          Tab,       NONE,       FindField,                       "replace with", "between the find and replace fields";
+    Find,          BackTab,   SHIFT,      FindField,                       "", "between the find and replace fields";
+    Find,          Char('r'), CTRL,       ReplaceOne,                      "replace", "replace this match and go to the next";
+    Find,          Char('a'), CTRL,       ReplaceAll,                      "all", "replace every match (one undo step)";
+    Find,          Esc,       NONE,       Back,                            "close", "close find (the match stays selected)";
+    Find,          Backspace, NONE,       Backspace,                       "", "delete left";
+    Find,          Delete,    NONE,       Delete,                          "", "delete right";
+    Find,          Left,      NONE,       Left(false),                     "", "left";
+    Find,          Right,     NONE,       Right(false),                    "", "right";
+    Find,          Home,      NONE,       LineStart(false),                "", "start";
+    Find,          End,       NONE,       LineEnd(false),                  "", "end";
+    Find,          Char('w'), CTRL,       DeleteWordBack,                  "", "delete word left";
+    Find,          Char('u'), CTRL,       ClearFilter,                     "", "clear";
+    Find,          Char('z'), CTRL,       Undo,                            "", "undo the last replacement";
+    // Spelling suggestions
+    Spelling,      Up,        NONE,       Up,                              "choose", "previous suggestion";
+    Spelling,      Down,      NONE,       Down,                            "choose", "next suggestion";
+    Spelling,      Enter,     NONE,       Accept,                          "replace", "replace the word with the suggestion (or add it)";
+    Spelling,      Char('a'), NONE,       AddWord,                         "add to word list", "add the word to the store's word list (words.txt)";
+    Spelling,      Esc,       NONE,       Cancel,                          "cancel", "cancel";
     // Help
     Help,          Up,        NONE,       Up,                              "scroll", "scroll up";
     Help,          Down,      NONE,       Down,                            "scroll", "scroll down";

@@ -9,6 +9,7 @@ pub mod codings_pane;
 mod codings_pane_tests;
 pub mod details;
 pub mod editor;
+pub mod find;
 
 use crate::core::coding::CoderSessionFile;
 use crate::core::document::NoteDocument;
@@ -115,6 +116,16 @@ pub struct NoteState {
     /// Kept text waiting for the user's choice (the `Recovery` overlay), with the codings as
     /// loaded (to re-attach to the text chosen).
     pub recovery: Option<Box<(Recovered, Vec<CoderSessionFile>)>>,
+    /// The find bar, when open.
+    pub find: Option<find::FindBar>,
+    /// The last query found (F3 finds it again with the bar closed).
+    pub last_find: String,
+    /// Word counts for the status line: (editor version, words in the note) and (the
+    /// selection, its words) at that version.
+    pub words: Option<(u64, usize)>,
+    pub selection_words: Option<(u64, (usize, usize), usize)>,
+    /// The misspelt words on screen (code-point ranges), as the last settle found them.
+    pub misspelt: Vec<(usize, usize)>,
 }
 
 impl NoteState {
@@ -142,6 +153,11 @@ impl NoteState {
             unkept_since: None,
             drafted: false,
             recovery: None,
+            find: None,
+            last_find: String::new(),
+            words: None,
+            selection_words: None,
+            misspelt: Vec::new(),
         }
     }
 

@@ -38,6 +38,8 @@ pub struct TextView<'a> {
     selection: Option<(usize, usize)>,
     spans: &'a [CodedSpan],
     search_hits: &'a [(usize, usize)],
+    /// Misspelt words (code-point ranges, in order), underlined.
+    misspelt: &'a [(usize, usize)],
     style: Option<&'a TextViewStyle>,
 }
 
@@ -51,6 +53,7 @@ impl<'a> TextView<'a> {
             selection: None,
             spans: &[],
             search_hits: &[],
+            misspelt: &[],
             style: None,
         }
     }
@@ -82,6 +85,12 @@ impl<'a> TextView<'a> {
     }
     pub fn search_hits(mut self, hits: &'a [(usize, usize)]) -> Self {
         self.search_hits = hits;
+        self
+    }
+    /// Misspelt words to underline: code-point ranges in order (those of the lines on screen
+    /// are enough).
+    pub fn misspelt(mut self, ranges: &'a [(usize, usize)]) -> Self {
+        self.misspelt = ranges;
         self
     }
     pub fn style(mut self, style: &'a TextViewStyle) -> Self {

@@ -73,6 +73,7 @@ impl TextViewState {
         let lines = rope.len_lines();
         let mut line_spans: Vec<&CodedSpan> = Vec::new();
         let mut line_hits: Vec<(usize, usize)> = Vec::new();
+        let mut line_miss: &[(usize, usize)] = &[];
         let mut row_spans: Vec<&CodedSpan> = Vec::new();
         let mut spans_of = None;
         let mut y = area.y;
@@ -101,6 +102,10 @@ impl TextViewState {
                         .copied()
                         .filter(|&(s, e)| s < line_end && e > line_start),
                 );
+                // In order: the line's misspelt words are one run of the list.
+                let from = view.misspelt.partition_point(|&(_, e)| e <= line_start);
+                let to = view.misspelt.partition_point(|&(s, _)| s < line_end);
+                line_miss = &view.misspelt[from..to.max(from)];
             }
             let r = layout.rows[row];
             let last_row = row + 1 == layout.rows.len();
@@ -140,6 +145,9 @@ impl TextViewState {
                             Some(own) => style.text.patch(own),
                             None => style.coded(s.colour, covering > 1),
                         };
+                    }
+                    if line_miss.iter().any(|&(s, e)| s <= abs && abs < e) {
+                        st = st.patch(style.misspelt);
                     }
                     if line_hits.iter().any(|&(s, e)| s <= abs && abs < e) {
                         st = st.patch(style.search_hit);
@@ -239,5 +247,59 @@ fn draw_margin(
         if fit < ordered.len() {
             buf.set_stringn(x, y, "+", 1, Style::new());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::editor::Editor;
+    use crate::tui::text_view::TextView;
+    use ratatui::style::{Color, Modifier};
+
+    /// The style of each cell of row 0 for "hello wrld" with "wrld" misspelt and "hello" coded
+    /// without a colour.
+    fn cells(no_color: bool) -> Vec<ratatui::buffer::Cell> {
+        let ed = Editor::new("hello wrld");
+        let style = TextViewStyle {
+            margin_width: 0,
+            ..TextViewStyle::new(no_color)
+        };
+        let spans = [CodedSpan::new(0, 5, None, "trust")];
+        let misspelt = [(6, 10)];
+        let view = TextView::for_editor(&ed)
+            .spans(&spans)
+            .style(&style)
+            .misspelt(&misspelt);
+        let area = Rect::new(0, 0, 20, 1);
+        let mut buf = Buffer::empty(area);
+        let mut st = TextViewState::new();
+        st.settle(&view, area);
+        st.render(&view, area, &mut buf);
+        (0..10).map(|x| buf[(x, 0)].clone()).collect()
+    }
+
+    #[test]
+    fn misspelt_words_are_underlined_unlike_coded_passages_even_without_colour() {
+        let plain = cells(true);
+        let coded = plain[0].style();
+        let wrong = plain[6].style();
+        assert!(coded.add_modifier.contains(Modifier::UNDERLINED));
+        assert!(!coded.add_modifier.contains(Modifier::ITALIC));
+        assert!(wrong
+            .add_modifier
+            .contains(Modifier::UNDERLINED | Modifier::ITALIC));
+        assert_ne!(coded, wrong, "NO_COLOR: told apart");
+        assert_eq!(
+            plain[5].style().add_modifier,
+            Modifier::empty(),
+            "the space"
+        );
+
+        let colour = cells(false);
+        let wrong = colour[6].style();
+        assert!(wrong.add_modifier.contains(Modifier::UNDERLINED));
+        assert_eq!(wrong.underline_color, Some(Color::Red));
+        assert_ne!(colour[0].style().underline_color, Some(Color::Red));
     }
 }

@@ -86,6 +86,11 @@ impl TextViewState {
         }
     }
 
+    /// The first and last lines with a row on screen at the last settle (None: none).
+    pub fn lines_on_screen(&self) -> Option<(usize, usize)> {
+        Some((self.screen.first()?.line, self.screen.last()?.line))
+    }
+
     /// Height of the view in rows at the last settle (for page up/down).
     pub fn page_rows(&self) -> usize {
         (self.area.height as usize).max(1)

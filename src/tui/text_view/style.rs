@@ -101,6 +101,9 @@ pub struct TextViewStyle {
     pub selection: Style,
     /// Patched over coded passages for search hits.
     pub search_hit: Style,
+    /// Patched over misspelt words: underlined (in red where the terminal colours underlines);
+    /// with NO_COLOR, underlined and italic, unlike a coded passage (underlined alone).
+    pub misspelt: Style,
     /// The margin's separator column.
     pub separator: Style,
 }
@@ -114,6 +117,7 @@ impl TextViewStyle {
                 text: Style::new(),
                 selection: Style::new().add_modifier(Modifier::REVERSED),
                 search_hit: Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
+                misspelt: Style::new().add_modifier(Modifier::UNDERLINED | Modifier::ITALIC),
                 separator: Style::new(),
             }
         } else {
@@ -126,6 +130,9 @@ impl TextViewStyle {
                     .bg(Color::Rgb(255, 215, 0))
                     .fg(Color::Rgb(0, 0, 0))
                     .add_modifier(Modifier::BOLD),
+                misspelt: Style::new()
+                    .add_modifier(Modifier::UNDERLINED)
+                    .underline_color(Color::Red),
                 separator: Style::new().fg(Color::DarkGray),
             }
         }

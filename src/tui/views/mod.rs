@@ -16,6 +16,7 @@ pub mod recovery;
 pub mod search;
 pub mod settings;
 pub mod status;
+pub mod writing;
 
 use crate::tui::app::{App, Overlay, Screen, MIN_SIZE};
 use crate::tui::theme::Palette;

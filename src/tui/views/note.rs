@@ -2,8 +2,8 @@
 
 use crate::tui::app::{App, Pane};
 use crate::tui::keymap::{self, Action, Context};
-use crate::tui::layout::{centered, note_areas};
-use crate::tui::text_view::{TextView, TextViewStyle};
+use crate::tui::layout::{centered, note_areas_in};
+use crate::tui::text_view::TextView;
 use crate::tui::theme::Palette;
 use crate::tui::views::{form, join_present, status};
 use ratatui::layout::Rect;
@@ -12,8 +12,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
-    let a = note_areas(area, app.side_focused());
-    let no_color = app.no_color;
+    let a = note_areas_in(area, app.side_focused(), app.room());
     if let Some(n) = &app.note {
         let m = &n.meta;
         let title = if m.title.is_empty() {
@@ -54,15 +53,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     if a.editor.width > 0 && a.editor.height > 0 {
         if let Some(n) = &app.note {
             let focused = n.focus == Pane::Editor;
-            let style = TextViewStyle::new(no_color);
+            let style = app.note_style();
             let spans = app.coding.spans(&n.doc);
-            let hits = app
-                .from_result
-                .hits_for(&n.meta.id, n.doc.editor().version());
+            let version = n.doc.editor().version();
+            let hits = match &n.find {
+                Some(f) => f.hits(version),
+                None => app.from_result.hits_for(&n.meta.id, version),
+            };
             let view = TextView::for_editor(n.doc.editor())
                 .spans(&spans)
                 .style(&style)
-                .search_hits(hits);
+                .search_hits(hits)
+                .misspelt(&n.misspelt);
             // Settled in update (the cursor followed, the rows laid out): drawing only reads.
             let cursor = n.view.render(&view, a.editor, frame.buffer_mut());
             if focused {
@@ -101,6 +103,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         }
     }
     status::draw(frame, a.status, app, pal);
+    super::writing::draw(frame, a, app, pal);
 }
 
 pub fn draw_conflict(frame: &mut Frame, area: Rect, pal: &Palette) {

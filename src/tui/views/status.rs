@@ -68,6 +68,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                 Span::styled(" new ", pal.dim())
             };
             spans.push(state);
+            if let Some((_, total)) = n.words {
+                let words = crate::core::text::thousands(total as u64);
+                let text = match n.selection_words {
+                    Some((_, _, sel)) => {
+                        format!(
+                            " {} of {words} words ",
+                            crate::core::text::thousands(sel as u64)
+                        )
+                    }
+                    None if total == 1 => " 1 word ".to_string(),
+                    None => format!(" {words} words "),
+                };
+                spans.push(Span::styled(text, pal.dim()));
+            }
         }
     }
     if let Some(label) = crate::tui::search::index_label(&app.search.index) {
