@@ -489,7 +489,7 @@ fn codings_that_cannot_be_saved_are_kept_in_a_draft_and_restored_after_a_restart
     t.wait_for("Coded “la niñez y la confianza” as Trust");
     // The save on the way out fails; the second quit leaves anyway.
     t.key(Key::Ctrl('q'));
-    t.wait_for("Could not save the codings (quit again to leave anyway); kept here and in ");
+    t.wait_for("Could not save the codings (quit again to leave anyway)");
     t.key(Key::Ctrl('q'));
     assert!(t.wait_exit());
     assert!(

@@ -89,17 +89,18 @@ fn esc_clears_the_selection_then_leaves_and_q_is_not_typed_in_between() {
 fn ctrl_f_in_a_note_does_not_leave_it_for_search() {
     let (_tmp, _store, mut t) = open_note("Alpha beta.");
     t.key(Key::Ctrl('f'));
-    // Keys are handled in order: once the help (F1) has opened, Ctrl-F has been handled.
-    t.key(Key::F1);
-    t.wait_for("Session list");
-    t.key(Key::Esc);
-    let s = t.wait_gone("Session list");
+    // Ctrl-F finds inside the note: the find bar opens over the note.
+    let s = t.wait_for("Find:");
     assert!(s.contains("Details"), "the note is still open:\n{s}");
     assert!(
         !s.contains("Search:"),
         "Ctrl-F left the note for search:\n{s}"
     );
-    // `/` from the list is still the search of everything.
+    // Esc closes the bar, not the note; the next Esc leaves; `/` from the list is still the
+    // search of everything.
+    t.key(Key::Esc);
+    let s = t.wait_gone("Find:");
+    assert!(s.contains("Details"), "Esc in the find bar left the note:\n{s}");
     t.key(Key::Esc);
     t.wait_gone("Details");
     t.type_text("/");

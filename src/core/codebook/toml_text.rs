@@ -16,6 +16,11 @@ impl Codebook {
     /// A file that is not valid TOML is an error (with its line): it is never overwritten.
     pub fn edit_toml(&self, text: &str) -> Result<String, CodebookError> {
         use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
+        // Nothing to change: the file stays as it is, byte for byte (toml_edit would rewrite
+        // the whitespace of an empty document, a lone CR LF among LFs for one).
+        if matches!(Codebook::parse(text), Ok(ref b) if b == self) {
+            return Ok(text.to_string());
+        }
         // A byte-order mark (as some Windows editors write) is kept; toml_edit would drop it.
         let (bom, text) = match text.strip_prefix('\u{feff}') {
             Some(rest) => ("\u{feff}", rest),
@@ -289,6 +294,16 @@ struct TomlTheme<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `fuzz::any_codebook_file…`: an empty codebook whose lines end in CR LF and LF
+    /// came back with the CR gone although nothing was edited.
+    #[test]
+    fn an_unchanged_codebook_keeps_its_file_byte_for_byte() {
+        for text in ["\r\n\n", "\n\n", "# only a comment\r\n"] {
+            let book = Codebook::parse(text).unwrap();
+            assert_eq!(book.edit_toml(text).unwrap(), text);
+        }
+    }
 
     /// A codebook as a person keeps it: comments above and beside themes, aligned `=`, a
     /// literal string, a multi-line definition, an uppercase colour, fields left out.
