@@ -11,6 +11,7 @@ pub mod code;
 pub mod exchange;
 pub mod search;
 pub mod sessions;
+pub mod share;
 
 use crate::core::settings::Env;
 use crate::core::store::Store;
@@ -66,7 +67,7 @@ pub enum Command {
     Check(sessions::CheckArgs),
     /// Search notes and coded passages (query language: docs/query-language.md).
     Search(search::SearchArgs),
-    /// Export coded passages as evidence: Markdown by theme, CSV or JSON.
+    /// Export coded passages as evidence: Markdown or DOCX by theme, CSV or JSON.
     Evidence(search::EvidenceArgs),
     /// Rebuild the search index from the store.
     Reindex(search::ReindexArgs),
@@ -76,7 +77,7 @@ pub enum Command {
     /// Check or show the store's codebook (the themes).
     #[command(subcommand)]
     Codebook(code::CodebookCommand),
-    /// Export a REFI-QDA project (.qdpx) or codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder…
+    /// Export a REFI-QDA project (.qdpx) or codebook (.qdc), or share notes as .md, .html or .docx.
     Export(exchange::ExportArgs),
     /// Import a REFI-QDA project (.qdpx) or codebook (.qdc): shows the plan, --yes applies it.
     Import(exchange::ImportArgs),

@@ -21,6 +21,7 @@ mod index_freshness;
 mod query_caps;
 mod search;
 mod search_cli;
+mod share;
 mod store;
 mod store_safety;
 mod tui;
