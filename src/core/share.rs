@@ -17,10 +17,11 @@
 
 use crate::core::document_out::{self, markdown_options, shifted, Block, BlockKind, Span};
 use crate::core::evidence::redact;
+use crate::core::export_target::{ExportError, ExportRules};
 use crate::core::session::Session;
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The formats a note is shared in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -408,6 +409,43 @@ pub fn render(
         ShareFormat::Html => to_html(&notes).into_bytes(),
         ShareFormat::Docx => document_out::to_docx(&blocks(&notes)).map_err(ShareError::Docx)?,
     })
+}
+
+/// Why a shared file was not written. Nothing was changed on disk.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The export rules refused the file (it exists, it is inside the store, …).
+    #[error("{0}")]
+    Refused(#[from] ExportError),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Share `sessions` to `path` in `format` under the export rules (never inside the store or
+/// the index folder, only a regular file, an existing one replaced only when `replace`),
+/// de-identified with the store's `deidentify` terms (read now) when asked. Returns the file
+/// written.
+pub fn write_file(
+    rules: &ExportRules,
+    store_root: &Path,
+    sessions: &[Session],
+    path: &Path,
+    format: ShareFormat,
+    deidentify: bool,
+    replace: bool,
+) -> Result<PathBuf, WriteError> {
+    rules.check(path, replace)?;
+    let redact_terms = if deidentify {
+        crate::core::evidence::load_redact_terms(store_root).map_err(WriteError::Failed)?
+    } else {
+        Vec::new()
+    };
+    let opts = ShareOptions {
+        deidentify,
+        redact_terms,
+    };
+    let bytes = render(sessions, format, &opts).map_err(|e| WriteError::Failed(e.to_string()))?;
+    Ok(rules.write(path, &bytes, replace)?.file)
 }
 
 /// A file name for sharing one session: `2026-06-14-title-words.md`, made of letters, digits

@@ -111,6 +111,7 @@ pub enum Quit {
 
 mod dialogs;
 mod note_sync;
+pub mod share;
 #[cfg(test)]
 mod timing_tests;
 
@@ -183,6 +184,12 @@ pub struct App {
     pub blind: bool,
     /// The open note's done mark, once read: (session, marked done).
     pub done_mark: Option<(SessionId, bool)>,
+    /// The share dialog, while it is open.
+    pub share: Option<share::ShareDialog>,
+    /// The last share was de-identified: the next one starts so.
+    pub share_deidentify: bool,
+    /// The search index folder, which exports stay out of (None in tests).
+    pub index_dir: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -224,6 +231,9 @@ impl App {
             agreement: crate::tui::agreement::AgreementScreen::default(),
             blind: false,
             done_mark: None,
+            share: None,
+            share_deidentify: false,
+            index_dir: None,
         }
     }
 
@@ -238,6 +248,9 @@ impl App {
     pub fn context(&self) -> Context {
         if matches!(self.overlay, Some(Overlay::Help(_))) {
             return Context::Help;
+        }
+        if let Some(d) = &self.share {
+            return d.context();
         }
         if let Some(c) = self.coding_context() {
             return c;
@@ -294,7 +307,9 @@ impl App {
                     Some(Overlay::Conflict | Overlay::Recovery { .. })
                 ) => {}
             Msg::Paste(text) => {
-                if self.context() == Context::Prompt {
+                if self.context() == Context::Share {
+                    self.share_paste(&text);
+                } else if self.context() == Context::Prompt {
                     if let Some(p) = &mut self.coding.prompt {
                         p.paste(&text);
                     }
@@ -417,6 +432,7 @@ impl App {
                         Context::ExportPrompt => {
                             self.evidence.typed(c);
                         }
+                        Context::Share => self.share_typed(c),
                         Context::Prompt => {
                             if let Some(p) = &mut self.coding.prompt {
                                 p.typed(c);
@@ -437,6 +453,11 @@ impl App {
     fn on_action(&mut self, action: Action, out: &mut Effects) {
         let ctx = self.context();
         match action {
+            a if matches!(ctx, Context::Share | Context::ShareReplace)
+                && !matches!(a, Action::Quit | Action::QuitOrCopy | Action::Help) =>
+            {
+                self.share_action(a, out)
+            }
             a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
             Action::Quit => self.request_quit(out),
             Action::QuitOrCopy => {
@@ -465,6 +486,7 @@ impl App {
             Action::OpenEvidence => self.open_evidence(out),
             Action::OpenAgreement => self.open_agreement(out),
             Action::MarkDone => self.mark_done(out),
+            Action::Share => self.open_share(),
             _ => match ctx {
                 Context::List => {
                     route!(self, out, |ctx| self.list.handle(action, ctx));

@@ -90,6 +90,7 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
     app.coding.coder = env.coder.clone();
     app.blind = env.blind;
     app.agreement.blind = env.blind;
+    app.index_dir = Some(env.index_dir.clone());
 
     // Everything that ends the program arrives as one message in the loop's queue: a signal
     // (SIGTERM, SIGHUP, SIGINT), or the terminal gone (a read or write fails). The text is

@@ -29,3 +29,4 @@ mod tui_agree;
 mod tui_coding;
 mod tui_recovery;
 mod tui_search;
+mod tui_share;

@@ -279,6 +279,7 @@ impl App {
                 route!(self, out, |ctx| self.agreement.on_io(resp, ctx));
             }
             Response::DoneMark { id, set, result } => self.on_done_mark(id, set, result),
+            Response::Shared(result) => self.on_shared(result),
             Response::Stamp { id, stamp } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;

@@ -19,6 +19,8 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::Evidence,
         C::ExportPrompt,
         C::ExportReplace,
+        C::Share,
+        C::ShareReplace,
         C::Agreement,
         C::Disagreements,
         C::Conflict,
@@ -42,6 +44,9 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         }
         if ctx == C::Search {
             rows.push(("any character".into(), "type the query (results follow)"));
+        }
+        if ctx == C::Share {
+            rows.push(("any character".into(), "type the file name"));
         }
         if ctx == C::Picker {
             rows.push((

@@ -122,8 +122,8 @@ use Hint::{Key, Pair, Range, Said, Text};
 hint_lines! {
     /// The session list's status line.
     LIST_HINTS = List: Key(A::NewSession), Key(A::OpenSession), Key(A::OpenSearch),
-        Key(A::OpenEvidence), Key(A::OpenCodebook), Text("type to filter"), Key(A::Help),
-        Key(A::Quit);
+        Key(A::OpenEvidence), Key(A::OpenCodebook), Key(A::Share), Text("type to filter"),
+        Key(A::Help), Key(A::Quit);
     /// The session list's empty filter line.
     FILTER_HINTS = List: Text("type to filter"), Key(A::NewSession), Key(A::OpenSession),
         Key(A::Help), Key(A::Quit);
@@ -156,6 +156,10 @@ hint_lines! {
     CODEBOOK_HINTS = Codebook: Key(A::ThemeAdd), Key(A::ThemeRename), Key(A::ThemeRecolour),
         Key(A::ThemeColourTyped), Key(A::ThemeParent), Key(A::ThemeMerge), Key(A::ThemeDelete),
         Key(A::Back);
+    /// The share dialog.
+    SHARE_HINTS = Share: Key(A::Confirm), Key(A::ShareFormat), Key(A::ToggleDeidentify),
+        Key(A::Back);
+    SHARE_REPLACE_HINTS = ShareReplace: Key(A::ReplaceFile), Key(A::KeepFile);
     /// The help overlay's title.
     HELP_HINTS = Help: Pair(A::Up, A::Down, "scroll"), Pair(A::PageUp, A::PageDown, "page"),
         Said(A::Back, "closes");

@@ -46,6 +46,10 @@ pub enum Context {
     Agreement,
     /// The agreement screen's list of one theme's disagreements.
     Disagreements,
+    /// The share dialog: format, file name, de-identify.
+    Share,
+    /// The share's file exists: replace it or not.
+    ShareReplace,
 }
 
 impl Context {
@@ -69,6 +73,8 @@ impl Context {
             Context::Recovery => "Kept text differs from the file",
             Context::Agreement => "Agreement (figures per theme)",
             Context::Disagreements => "Disagreements (settling into the consensus coder)",
+            Context::Share => "Share a note (Markdown, HTML, DOCX)",
+            Context::ShareReplace => "Share: the file exists",
         }
     }
 }
@@ -197,6 +203,10 @@ pub enum Action {
     AcceptNeither,
     /// The open note: mark it done (or not) for agreement.
     MarkDone,
+    /// Share the highlighted session or the open note (the share dialog).
+    Share,
+    /// The share dialog: the next format (the file name's extension follows).
+    ShareFormat,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

@@ -320,6 +320,26 @@ pub const BINDINGS: &[Binding] = bindings! {
     Editor,        Char('d'), CTRL,       MarkDone,                        "done", "mark the session done for agreement (again: not done)";
     Coding,        Char('d'), CTRL,       MarkDone,                        "", "mark the session done for agreement (again: not done)";
     Codings,       Char('d'), CTRL,       MarkDone,                        "", "mark the session done for agreement (again: not done)";
+    // Sharing a note
+    List,          Char('s'), NONE,       Share,                           "share", "share the highlighted session: Markdown, HTML or DOCX, de-identified if you like";
+    Editor,        Char('e'), CTRL,       Share,                           "share", "share this note: Markdown, HTML or DOCX, de-identified if you like";
+    Form,          Char('e'), CTRL,       Share,                           "", "share this note: Markdown, HTML or DOCX, de-identified if you like";
+    Coding,        Char('e'), CTRL,       Share,                           "", "share this note: Markdown, HTML or DOCX, de-identified if you like";
+    Codings,       Char('e'), CTRL,       Share,                           "", "share this note: Markdown, HTML or DOCX, de-identified if you like";
+    Share,         Enter,     NONE,       Confirm,                         "share", "write the file";
+    Share,         Esc,       NONE,       Back,                            "cancel", "cancel";
+    Share,         Tab,       NONE,       ShareFormat,                     "format", "next format: Markdown, HTML, DOCX (the file name follows)";
+    Share,         Char('d'), CTRL,       ToggleDeidentify,                "de-identify", "de-identify (no facilitator or ids; ripple.toml's deidentify terms redacted), or not";
+    Share,         Backspace, NONE,       Backspace,                       "", "delete left";
+    Share,         Delete,    NONE,       Delete,                          "", "delete right";
+    Share,         Left,      NONE,       Left(false),                     "", "left";
+    Share,         Right,     NONE,       Right(false),                    "", "right";
+    Share,         Home,      NONE,       LineStart(false),                "", "start of the file name";
+    Share,         End,       NONE,       LineEnd(false),                  "", "end of the file name";
+    Share,         Char('u'), CTRL,       ClearFilter,                     "", "clear the file name";
+    ShareReplace,  Char('y'), NONE,       ReplaceFile,                     "replace the file", "yes: replace the existing file";
+    ShareReplace,  Char('n'), NONE,       KeepFile,                        "keep it", "no: keep the file and choose another name (also Esc)";
+    ShareReplace,  Esc,       NONE,       KeepFile,                        "", "no: keep the file and choose another name";
     // Help
     Help,          Up,        NONE,       Up,                              "scroll", "scroll up";
     Help,          Down,      NONE,       Down,                            "scroll", "scroll down";

@@ -13,6 +13,7 @@ pub mod note;
 pub mod picker;
 pub mod recovery;
 pub mod search;
+pub mod share;
 pub mod status;
 
 use crate::tui::app::{App, Overlay, Screen, MIN_SIZE};
@@ -45,6 +46,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Agreement => agreement::draw(frame, area, app, &pal),
     }
     picker::draw_overlays(frame, area, app, &pal);
+    share::draw(frame, area, app, &pal);
     match &app.overlay {
         Some(Overlay::Help(h)) => help::draw(frame, area, h.scroll, &pal),
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),
