@@ -9,6 +9,7 @@
 pub mod agree;
 pub mod code;
 pub mod exchange;
+pub mod keymap;
 pub mod search;
 pub mod sessions;
 pub mod share;
@@ -83,6 +84,8 @@ pub enum Command {
     Import(exchange::ImportArgs),
     /// Inter-coder agreement per theme (docs/agreement.md); --disagreements lists where coders differ.
     Agree(agree::AgreeArgs),
+    /// Print the key bindings as a keymap file (to start keymap.toml); --check checks yours.
+    Keymap(keymap::KeymapArgs),
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -253,6 +256,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => exchange::export(&args, &ctx),
         Some(Command::Import(args)) => exchange::import(&args, &ctx),
         Some(Command::Agree(args)) => agree::run(&args, &ctx),
+        Some(Command::Keymap(args)) => keymap::run(&args, &ctx),
     }
 }
 

@@ -190,6 +190,8 @@ pub struct App {
     pub share_deidentify: bool,
     /// The search index folder, which exports stay out of (None in tests).
     pub index_dir: Option<std::path::PathBuf>,
+    /// Problems in the user's keymap file (`path:line: what`), said at start.
+    pub config_problems: Vec<String>,
 }
 
 impl App {
@@ -234,6 +236,7 @@ impl App {
             share: None,
             share_deidentify: false,
             index_dir: None,
+            config_problems: Vec::new(),
         }
     }
 
@@ -241,6 +244,13 @@ impl App {
     pub fn init(&mut self) -> Vec<Request> {
         if let Some(why) = &self.read_only {
             self.info(format!("Read-only: {why}"));
+        }
+        if let Some(first) = self.config_problems.first() {
+            let more = match self.config_problems.len() {
+                1 => String::new(),
+                n => format!(" ({} more problems)", n - 1),
+            };
+            self.error(format!("{first}{more}; those lines are left out"));
         }
         vec![Request::Scan, Request::LoadCodebook, Request::CountCodings]
     }

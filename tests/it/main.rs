@@ -27,6 +27,7 @@ mod store_safety;
 mod tui;
 mod tui_agree;
 mod tui_coding;
+mod tui_keymap;
 mod tui_recovery;
 mod tui_search;
 mod tui_share;

@@ -1,7 +1,9 @@
 //! Key hints generated from the table: the key of an action, the hint items and the named
 //! hint lines of the status line and the dialogs.
 
-use super::{short, Action, Binding, Context, BINDINGS};
+#[cfg(test)]
+use super::BINDINGS;
+use super::{bindings, short, Action, Binding, Context};
 use Action as A;
 use Context as C;
 
@@ -9,7 +11,7 @@ use Context as C;
 /// context, then in `Global`; else the first one at all.
 pub fn binding(context: Context, action: Action) -> Option<&'static Binding> {
     let of = |ctx: Context| {
-        BINDINGS
+        bindings()
             .iter()
             .filter(move |b| b.context == ctx && b.action == action)
     };
@@ -66,7 +68,7 @@ impl Hint {
             Hint::Pair(a, b, l) => format!("{}/{} {l}", key(ctx, a), key(ctx, b)),
             Hint::Range(a, b, l) => format!("{}-{} {l}", key(ctx, a), key(ctx, b)),
             Hint::All(a, l) => {
-                let keys: Vec<String> = BINDINGS
+                let keys: Vec<String> = bindings()
                     .iter()
                     .filter(|b| b.context == ctx && b.action == a)
                     .map(|b| short(b.code, b.mods))

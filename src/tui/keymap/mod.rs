@@ -9,11 +9,13 @@ mod help;
 mod hints;
 mod names;
 mod table;
+pub mod user;
 
 pub use help::help_sections;
 pub use hints::*;
 pub use names::{describe, short};
 pub use table::BINDINGS;
+pub use user::bindings;
 
 /// Where the focus is: bindings are looked up in the focused context, then in `Global`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -255,6 +257,11 @@ use KeyCode as K;
 /// modifiers of a non-character key (Shift+Up scrolls too); Ctrl combinations stay what they are
 /// (Ctrl-Q quits from the recovery window).
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
+    lookup_in(bindings(), context, key)
+}
+
+/// `lookup` in the keymap `table`.
+pub fn lookup_in(table: &[Binding], context: Context, key: &KeyEvent) -> Option<Action> {
     let key = if matches!(context, C::Conflict | C::Recovery) {
         dialog_key(key)
     } else {
@@ -263,7 +270,7 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
     let mods = normalise_mods(&key);
     let code = normalise_code(key.code, mods);
     let find = |ctx: Context| {
-        BINDINGS
+        table
             .iter()
             .find(|b| b.context == ctx && b.code == code && b.mods == mods)
             .map(|b| b.action)
