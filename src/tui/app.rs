@@ -144,6 +144,8 @@ pub struct App {
     pub facilitator: String,
     pub read_only: Option<String>,
     pub no_color: bool,
+    /// The light colour theme (`tui::theme`).
+    pub light: bool,
     pub screen: Screen,
     pub list: SessionList,
     pub note: Option<NoteState>,
@@ -206,6 +208,7 @@ impl App {
             facilitator,
             read_only,
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            light: false,
             screen: Screen::List,
             list: SessionList::default(),
             note: None,

@@ -31,3 +31,4 @@ mod tui_keymap;
 mod tui_recovery;
 mod tui_search;
 mod tui_share;
+mod tui_theme;

@@ -25,7 +25,10 @@ use ratatui::Frame;
 /// Draw the app as it is (settled by the update step); changes nothing.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let pal = Palette::new(app.no_color);
+    let pal = Palette {
+        no_color: app.no_color,
+        light: app.light,
+    };
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let msg = format!(
             "Terminal too small: {}×{}. Ripple needs at least {}×{}. Enlarge the window; nothing is lost.",
