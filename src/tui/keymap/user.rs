@@ -206,6 +206,9 @@ pub struct Problem {
     pub message: String,
 }
 
+/// One well-formed line: (context, action, its keys as read and as written, line).
+type Wanted = (Context, Action, Vec<(KeyCode, KeyModifiers, String)>, usize);
+
 /// The table with the file's overrides applied, and the problems found (each line with a
 /// problem is left out).
 pub fn apply(table: &[Binding], text: &str) -> (Vec<Binding>, Vec<Problem>) {
@@ -231,8 +234,7 @@ pub fn apply(table: &[Binding], text: &str) -> (Vec<Binding>, Vec<Problem>) {
         }
     };
     // (context, action, keys, line) for each well-formed line.
-    let mut wanted: Vec<(Context, Action, Vec<(KeyCode, KeyModifiers, String)>, usize)> =
-        Vec::new();
+    let mut wanted: Vec<Wanted> = Vec::new();
     let root = doc.as_table();
     for (ctx_name, item) in root.iter() {
         let line = root
