@@ -123,9 +123,9 @@ use Hint::{Key, Pair, Range, Said, Text};
 // The hint lines: `NAME = context: items;`. Keys are looked up in the context, then `Global`.
 hint_lines! {
     /// The session list's status line.
+    /// ("type to filter" is said on the filter line above it.)
     LIST_HINTS = List: Key(A::NewSession), Key(A::OpenSession), Key(A::OpenSearch),
-        Key(A::OpenEvidence), Key(A::OpenCodebook), Key(A::Share), Text("type to filter"),
-        Key(A::Help), Key(A::Quit);
+        Key(A::OpenEvidence), Key(A::OpenCodebook), Key(A::Share), Key(A::Help), Key(A::Quit);
     /// The session list's empty filter line.
     FILTER_HINTS = List: Text("type to filter"), Key(A::NewSession), Key(A::OpenSession),
         Key(A::Help), Key(A::Quit);

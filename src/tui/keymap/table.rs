@@ -134,7 +134,7 @@ pub const BINDINGS: &[Binding] = bindings! {
     Evidence,      Char('s'), NONE,       ToggleSort,                      "sort", "sort by date / by session";
     Evidence,      Char(' '), NONE,       ToggleMark,                      "mark", "mark / unmark the passage";
     Evidence,      Char('y'), NONE,       CopyQuote,                       "copy", "copy the quote with its citation";
-    Evidence,      Char('x'), NONE,       Export,                          "export", "export marked (or all) passages: Markdown, or CSV / JSON for a .csv / .json name";
+    Evidence,      Char('x'), NONE,       Export,                          "export", "export marked (or all) passages: Markdown, or CSV / JSON / DOCX for a .csv / .json / .docx name";
     Evidence,      Enter,     NONE,       OpenResult,                      "open", "open the note at the passage (Esc comes back)";
     Evidence,      Char('q'), NONE,       Back,                            "", "back";
     // Export prompt
