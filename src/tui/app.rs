@@ -716,6 +716,10 @@ impl App {
     // ---- mouse ----
 
     fn on_mouse(&mut self, m: MouseEvent, out: &mut Effects) {
+        // The share dialog is answered from the keyboard; what is behind it stays put.
+        if self.share.is_some() {
+            return;
+        }
         let pos = Position::new(m.column, m.row);
         match self.screen {
             Screen::List => {

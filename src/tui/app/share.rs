@@ -304,7 +304,14 @@ mod tests {
         app.with_effects(|a, out| a.on_io(Response::Shared(Err(exists.into())), out));
         let sent = shares(press(&mut app, KeyCode::Char('y'), NONE));
         assert!(sent[0].replace);
-        // Esc closes the dialog; the note is untouched.
+        // A click behind the dialog does nothing; Esc closes it; the note is untouched.
+        app.step(Msg::Mouse(crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: 1,
+            row: 1,
+            modifiers: NONE,
+        }));
+        assert!(app.share.is_some());
         app.with_effects(|a, out| {
             a.on_io(
                 Response::Shared(Err(WriteError::Failed("disk full".into()))),
