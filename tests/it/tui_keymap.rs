@@ -13,7 +13,7 @@ fn a_keymap_file_moves_keys_and_its_problems_are_said_with_their_line() {
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(
         config.join("keymap.toml"),
-        "[list]\nshare = \"S\"\nnew-session = \"Hyper-n\"\n\n[editor]\nshare = \"Ctrl-P\"\n",
+        "[list]\nshare = \"S\"\nnew-session = \"Hyper-n\"\nopen-codebook = []\n\n[editor]\nshare = \"Ctrl-P\"\n",
     )
     .unwrap();
     let mut t = Tui::start(&store, &[], 120, 30);
@@ -21,6 +21,11 @@ fn a_keymap_file_moves_keys_and_its_problems_are_said_with_their_line() {
     assert!(s.contains("`Hyper-n` is not a key"), "{s}");
     assert!(s.contains("S share"), "the hint follows the keymap:\n{s}");
     assert!(s.contains("n new"), "the bad line is left out:\n{s}");
+    let hints = s.lines().last().unwrap();
+    assert!(
+        !hints.contains("codebook"),
+        "an unbound action is not hinted: {hints}"
+    );
 
     // s no longer shares: it starts the filter.
     t.type_text("s");

@@ -51,7 +51,6 @@ pub enum Hint {
 }
 
 impl Hint {
-    #[cfg(test)]
     fn actions(self) -> Vec<Action> {
         match self {
             Hint::Key(a) | Hint::Said(a, _) | Hint::All(a, _) => vec![a],
@@ -105,7 +104,12 @@ pub fn hints(ctx: Context, items: &[Hint]) -> String {
 }
 
 fn join(ctx: Context, items: &[Hint], sep: &str) -> String {
-    let parts: Vec<String> = items.iter().map(|h| h.render(ctx)).collect();
+    // An action the user's keymap left without a key is not hinted.
+    let parts: Vec<String> = items
+        .iter()
+        .filter(|h| h.actions().into_iter().all(|a| binding(ctx, a).is_some()))
+        .map(|h| h.render(ctx))
+        .collect();
     parts.join(sep)
 }
 

@@ -567,6 +567,16 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_list_unbinds() {
+        let (b, problems) = apply(BINDINGS, "[list]\nshare = []\n");
+        assert_eq!(problems, vec![]);
+        assert!(!b
+            .iter()
+            .any(|x| x.context == C::List && x.action == A::Share));
+        assert_eq!(lookup_in(&b, C::List, &key(K::Char('s'), NONE)), None);
+    }
+
+    #[test]
     fn two_actions_can_swap_keys() {
         let text = "[list]\nnew-session = \"s\"\nshare = \"n\"\n";
         let (b, problems) = apply(BINDINGS, text);
