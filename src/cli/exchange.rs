@@ -1,5 +1,6 @@
 //! `ripple export FILE.qdpx|FILE.qdc` and `ripple import FILE.qdpx|FILE.qdc|FILE.qde`:
 //! exchange with other qualitative-analysis tools through REFI-QDA (see docs/exchange.md).
+//! `ripple export FILE.md|FILE.html|FILE.docx` shares notes instead (`cli::share`).
 //!
 //! Export needs the store only for reading (it works while the terminal UI has it open).
 //! Import shows its plan and writes nothing unless `--yes` is given; it needs the writer lock.
@@ -21,12 +22,22 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The file to write: NAME.qdpx for a project (sessions, codebook, codings, memos) or
-    /// NAME.qdc for the codebook alone.
+    /// The file to write: NAME.qdpx for a project (sessions, codebook, codings, memos),
+    /// NAME.qdc for the codebook alone, or NAME.md, NAME.html or NAME.docx to share notes
+    /// (each session's details and note) with people outside Ripple.
     pub file: PathBuf,
     /// Only sessions matching this query (docs/query-language.md).
     #[arg(long, value_name = "QUERY")]
     pub query: Option<String>,
+    /// .md/.html/.docx: this session (an id or a unique prefix; repeat for several).
+    #[arg(long = "session", value_name = "ID")]
+    pub sessions: Vec<String>,
+    /// .md/.html/.docx: only sessions on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = super::sessions::parse_date)]
+    pub from: Option<chrono::NaiveDate>,
+    /// .md/.html/.docx: only sessions on or before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = super::sessions::parse_date)]
+    pub to: Option<chrono::NaiveDate>,
     /// Only this coder's codings and memos (repeat for several coders). Not `--coder`: that
     /// global option (and RIPPLE_CODER) names who codes, and would narrow every export.
     #[arg(long = "coded-by", value_name = "CODER")]
@@ -52,7 +63,11 @@ pub struct ImportArgs {
 /// Where an export may be written: the one rule every export follows
 /// (`core::export_target`): never inside the store or the index folder, only a regular file
 /// (a link is written through), an existing file replaced only with `--force`.
-fn check_export_target(target: &Path, ctx: &Context, force: bool) -> anyhow::Result<PathBuf> {
+pub(crate) fn check_export_target(
+    target: &Path,
+    ctx: &Context,
+    force: bool,
+) -> anyhow::Result<PathBuf> {
     ExportRules::for_store(&ctx.env.store_root, &ctx.env.index_dir)
         .check(target, force)
         .map(|t| t.file)
@@ -68,7 +83,7 @@ fn check_export_target(target: &Path, ctx: &Context, force: bool) -> anyhow::Res
 
 /// The sessions a query matches, from the search index (rebuilt first when it is missing,
 /// damaged or does not hold every session).
-fn matching_sessions(
+pub(crate) fn matching_sessions(
     ctx: &Context,
     store: &Store,
     source: &str,
@@ -101,12 +116,20 @@ fn matching_sessions(
 
 /// `ripple export`.
 pub fn export(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    if let Some(format) = crate::core::share::ShareFormat::from_path(&args.file) {
+        return super::share::export(args, ctx, format);
+    }
+    if !args.sessions.is_empty() || args.from.is_some() || args.to.is_some() {
+        return Err(usage(
+            "--session, --from and --to choose notes to share: name the file .md, .html or .docx",
+        ));
+    }
     let kind = match FileKind::of(&args.file) {
         Some(FileKind::Project) => FileKind::Project,
         Some(FileKind::Codebook) => FileKind::Codebook,
         _ => {
             return Err(usage(format!(
-                "{}: name the file .qdpx for a project or .qdc for the codebook",
+                "{}: name the file .qdpx for a project or .qdc for the codebook (or .md, .html, .docx to share notes)",
                 args.file.display()
             )))
         }

@@ -9,8 +9,10 @@
 pub mod agree;
 pub mod code;
 pub mod exchange;
+pub mod keymap;
 pub mod search;
 pub mod sessions;
+pub mod share;
 
 use crate::core::settings::Env;
 use crate::core::store::Store;
@@ -66,7 +68,7 @@ pub enum Command {
     Check(sessions::CheckArgs),
     /// Search notes and coded passages (query language: docs/query-language.md).
     Search(search::SearchArgs),
-    /// Export coded passages as evidence: Markdown by theme, CSV or JSON.
+    /// Export coded passages as evidence: Markdown or DOCX by theme, CSV or JSON.
     Evidence(search::EvidenceArgs),
     /// Rebuild the search index from the store.
     Reindex(search::ReindexArgs),
@@ -76,12 +78,14 @@ pub enum Command {
     /// Check or show the store's codebook (the themes).
     #[command(subcommand)]
     Codebook(code::CodebookCommand),
-    /// Export a REFI-QDA project (.qdpx) or codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder…
+    /// Export a REFI-QDA project (.qdpx) or codebook (.qdc), or share notes as .md, .html or .docx.
     Export(exchange::ExportArgs),
     /// Import a REFI-QDA project (.qdpx) or codebook (.qdc): shows the plan, --yes applies it.
     Import(exchange::ImportArgs),
     /// Inter-coder agreement per theme (docs/agreement.md); --disagreements lists where coders differ.
     Agree(agree::AgreeArgs),
+    /// Print the key bindings as a keymap file (to start keymap.toml); --check checks yours.
+    Keymap(keymap::KeymapArgs),
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -252,6 +256,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => exchange::export(&args, &ctx),
         Some(Command::Import(args)) => exchange::import(&args, &ctx),
         Some(Command::Agree(args)) => agree::run(&args, &ctx),
+        Some(Command::Keymap(args)) => keymap::run(&args, &ctx),
     }
 }
 

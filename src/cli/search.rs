@@ -56,6 +56,7 @@ pub enum FormatArg {
     Md,
     Csv,
     Json,
+    Docx,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -79,8 +80,10 @@ pub struct EvidenceArgs {
     /// Only this theme (key or name; a parent theme includes its children).
     #[arg(long)]
     pub theme: Option<String>,
-    #[arg(long, value_enum, default_value = "md")]
-    pub format: FormatArg,
+    /// md, csv, json or docx (a Word file: needs --out). Without it: from --out's name
+    /// (.csv, .json, .docx), Markdown otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// Write to this file (private, 0600) instead of standard output. Never inside the store
     /// or the index folder, never to a device, FIFO or folder; a symbolic link is written
     /// through to its file.
@@ -560,6 +563,19 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         Ok(q) => q,
         Err(code) => return Ok(code),
     };
+    let format = match (args.format, &args.out) {
+        (Some(FormatArg::Md), _) => EvidenceFormat::Markdown,
+        (Some(FormatArg::Csv), _) => EvidenceFormat::Csv,
+        (Some(FormatArg::Json), _) => EvidenceFormat::Json,
+        (Some(FormatArg::Docx), _) => EvidenceFormat::Docx,
+        (None, Some(path)) => EvidenceFormat::from_path(path),
+        (None, None) => EvidenceFormat::Markdown,
+    };
+    if format == EvidenceFormat::Docx && args.out.is_none() {
+        return Err(super::usage(
+            "a DOCX file is not text to print: add --out FILE.docx",
+        ));
+    }
     // The target is checked before any work, and again when written.
     let rules = ExportRules::for_store(env.store.root(), env.index_dir);
     if let Some(path) = &args.out {
@@ -599,16 +615,11 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         }
         Err(e) => return Err(e.into()),
     };
-    let format = match args.format {
-        FormatArg::Md => EvidenceFormat::Markdown,
-        FormatArg::Csv => EvidenceFormat::Csv,
-        FormatArg::Json => EvidenceFormat::Json,
-    };
-    let text = evidence::render(&items, format, &opts);
+    let bytes = evidence::render(&items, format, &opts).map_err(|e| anyhow!(e))?;
     match &args.out {
         Some(path) => {
             let target = rules
-                .write(path, text.as_bytes(), args.force)
+                .write(path, &bytes, args.force)
                 .map_err(|e| export_refused(e, path))?;
             eprintln!(
                 "Wrote {} passages to {}",
@@ -618,8 +629,8 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         }
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            if !text.ends_with('\n') {
+            out.write_all(&bytes)?;
+            if !bytes.ends_with(b"\n") {
                 writeln!(out)?;
             }
         }

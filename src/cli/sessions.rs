@@ -61,7 +61,7 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {}
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD, e.g. 2026-06-14"))
 }

@@ -1,5 +1,6 @@
 //! Evidence export: the coded passages matching a query and/or a theme, with their sessions'
-//! metadata, as Markdown (grouped by theme, quotes as blockquotes with a citation), CSV or JSON.
+//! metadata, as Markdown (grouped by theme, quotes as blockquotes with a citation), DOCX (the
+//! same headings, quotes and citations, in Word's Heading and Quote styles), CSV or JSON.
 //!
 //! **De-identification** (`EvidenceOptions::deidentify`): the facilitator, the coder and every
 //! id (session, coding) are left out, and each term in the store's `ripple.toml`
@@ -10,6 +11,7 @@
 //! agency in `deidentify` to hide it too.
 
 use crate::core::codebook::Codebook;
+use crate::core::document_out::{self, Block, BlockKind, Span as DocSpan};
 use crate::core::fold::fold;
 use crate::core::index::{HitKind, IndexError, SearchIndex};
 use crate::core::query::{Ast, Query, Span};
@@ -36,10 +38,12 @@ pub enum EvidenceFormat {
     Markdown,
     Csv,
     Json,
+    Docx,
 }
 
 impl EvidenceFormat {
-    /// The format a file name asks for: `.csv` and `.json` (any case), Markdown otherwise.
+    /// The format a file name asks for: `.csv`, `.json` and `.docx` (any case), Markdown
+    /// otherwise.
     pub fn from_path(path: &std::path::Path) -> EvidenceFormat {
         let ext = path
             .extension()
@@ -48,6 +52,7 @@ impl EvidenceFormat {
         match ext.as_deref() {
             Some("csv") => EvidenceFormat::Csv,
             Some("json") => EvidenceFormat::Json,
+            Some("docx") => EvidenceFormat::Docx,
             _ => EvidenceFormat::Markdown,
         }
     }
@@ -58,6 +63,7 @@ impl EvidenceFormat {
             EvidenceFormat::Markdown => "Markdown",
             EvidenceFormat::Csv => "CSV",
             EvidenceFormat::Json => "JSON",
+            EvidenceFormat::Docx => "DOCX",
         }
     }
 }
@@ -497,12 +503,62 @@ pub fn to_json(items: &[EvidenceItem]) -> String {
     serde_json::to_string_pretty(items).expect("evidence serializes")
 }
 
-pub fn render(items: &[EvidenceItem], format: EvidenceFormat, opts: &EvidenceOptions) -> String {
-    match format {
-        EvidenceFormat::Markdown => to_markdown(items, opts.include_memos),
-        EvidenceFormat::Csv => to_csv(items, opts.deidentify).unwrap_or_else(|e| e.to_string()),
-        EvidenceFormat::Json => to_json(items),
+/// The evidence as blocks, as the Markdown has it: a heading per theme, each quote a
+/// quotation followed by its citation, memos in italics when asked for.
+pub fn to_blocks(items: &[EvidenceItem], include_memos: bool) -> Vec<Block> {
+    let mut out = vec![Block::new(
+        BlockKind::Heading(1),
+        vec![DocSpan::plain("Evidence")],
+    )];
+    let mut current: Option<&str> = None;
+    for item in items {
+        if current != Some(item.theme.as_str()) {
+            out.push(Block::new(
+                BlockKind::Heading(2),
+                vec![DocSpan::plain(item.theme_name.clone())],
+            ));
+            current = Some(item.theme.as_str());
+        }
+        out.push(Block::new(
+            BlockKind::Quote(1),
+            vec![DocSpan::plain(item.quote.clone())],
+        ));
+        out.push(Block::new(
+            BlockKind::Paragraph,
+            vec![DocSpan::plain(citation(item))],
+        ));
+        if include_memos && !item.memo.trim().is_empty() {
+            for para in item.memo.split("\n\n").filter(|p| !p.trim().is_empty()) {
+                out.push(Block::new(
+                    BlockKind::Paragraph,
+                    vec![DocSpan::italic(para.replace('\n', " ").trim().to_string())],
+                ));
+            }
+        }
     }
+    if items.is_empty() {
+        out.push(Block::new(
+            BlockKind::Paragraph,
+            vec![DocSpan::plain("No coded passages matched.")],
+        ));
+    }
+    out
+}
+
+/// The evidence in `format`: the file's bytes (text formats as UTF-8).
+pub fn render(
+    items: &[EvidenceItem],
+    format: EvidenceFormat,
+    opts: &EvidenceOptions,
+) -> Result<Vec<u8>, String> {
+    Ok(match format {
+        EvidenceFormat::Markdown => to_markdown(items, opts.include_memos).into_bytes(),
+        EvidenceFormat::Csv => to_csv(items, opts.deidentify)
+            .map_err(|e| e.to_string())?
+            .into_bytes(),
+        EvidenceFormat::Json => to_json(items).into_bytes(),
+        EvidenceFormat::Docx => document_out::to_docx(&to_blocks(items, opts.include_memos))?,
+    })
 }
 
 #[cfg(test)]
@@ -517,6 +573,45 @@ mod tests {
         assert_eq!(f("evidence-2026-06-01.md"), EvidenceFormat::Markdown);
         assert_eq!(f("report"), EvidenceFormat::Markdown);
         assert_eq!(f("notes.csv.txt"), EvidenceFormat::Markdown);
+        assert_eq!(f("Evidence.DOCX"), EvidenceFormat::Docx);
+    }
+
+    /// DOCX has the Markdown's headings, quotes and citations, in Word's styles.
+    #[test]
+    fn docx_has_the_headings_quotes_and_citations_of_markdown() {
+        let item = EvidenceItem {
+            quote: "We trust each other now.\nAnd <more> & more.".into(),
+            memo: "key moment".into(),
+            ..june_passage()
+        };
+        let bytes = render(
+            &[item],
+            EvidenceFormat::Docx,
+            &EvidenceOptions {
+                include_memos: true,
+                ..EvidenceOptions::default()
+            },
+        )
+        .unwrap();
+        let paras = crate::core::document_out::tests::paragraphs(
+            &crate::core::document_out::tests::document_xml(&bytes),
+        );
+        assert_eq!(
+            paras,
+            vec![
+                ("Heading1".to_string(), "Evidence".to_string()),
+                ("Heading2".into(), "Trust".into()),
+                (
+                    "Quote".into(),
+                    "We trust each other now.\nAnd <more> & more.".into()
+                ),
+                (
+                    "".into(),
+                    "— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026".into()
+                ),
+                ("".into(), "key moment".into()),
+            ]
+        );
     }
 
     /// A passage of a June 2026 joint coaching session in Doña Ana County.

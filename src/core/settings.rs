@@ -149,6 +149,27 @@ pub struct UserConfig {
     /// Code blind: other coders' codings are hidden from this user.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub blind: bool,
+    /// The terminal UI's colours: `auto` (light when the terminal says its background is),
+    /// `dark`, `light` or `no-color`. NO_COLOR in the environment wins.
+    #[serde(default, skip_serializing_if = "ThemeChoice::is_auto")]
+    pub theme: ThemeChoice,
+}
+
+/// The colour theme chosen in config.toml.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeChoice {
+    #[default]
+    Auto,
+    Dark,
+    Light,
+    NoColor,
+}
+
+impl ThemeChoice {
+    pub fn is_auto(&self) -> bool {
+        *self == ThemeChoice::Auto
+    }
 }
 
 impl Default for UserConfig {
@@ -157,6 +178,7 @@ impl Default for UserConfig {
             facilitator: login_name(),
             coder: login_name(),
             blind: false,
+            theme: ThemeChoice::Auto,
         }
     }
 }
@@ -208,6 +230,8 @@ pub struct Env {
     /// The first run: no config file yet and no name given by flag or environment, so the
     /// terminal UI asks for the name used as facilitator and coder (and saves it).
     pub ask_name: bool,
+    /// The colour theme (`theme` in the config file).
+    pub theme: ThemeChoice,
 }
 
 /// Ripple's per-user folders (`ProjectDirs::from("", "", "ripple")`).
@@ -279,6 +303,7 @@ impl Env {
             blind,
             coder_overridden,
             ask_name,
+            theme: config.theme,
         })
     }
 }

@@ -131,6 +131,7 @@ pub enum Quit {
 
 mod dialogs;
 mod note_sync;
+pub mod share;
 #[cfg(test)]
 mod timing_tests;
 mod writing;
@@ -164,6 +165,8 @@ pub struct App {
     pub facilitator: String,
     pub read_only: Option<String>,
     pub no_color: bool,
+    /// The light colour theme (`tui::theme`).
+    pub light: bool,
     pub screen: Screen,
     pub list: SessionList,
     pub note: Option<NoteState>,
@@ -225,6 +228,14 @@ pub struct App {
     pub spell: crate::tui::spell::SpellState,
     /// Focus mode and the collapsed details pane.
     pub room: layout::Room,
+    /// The share dialog, while it is open.
+    pub share: Option<share::ShareDialog>,
+    /// The last share was de-identified: the next one starts so.
+    pub share_deidentify: bool,
+    /// The search index folder, which exports stay out of (None in tests).
+    pub index_dir: Option<std::path::PathBuf>,
+    /// Problems in the user's keymap file (`path:line: what`), said at start.
+    pub config_problems: Vec<String>,
 }
 
 impl App {
@@ -239,6 +250,7 @@ impl App {
             facilitator,
             read_only,
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            light: false,
             screen: Screen::List,
             list: SessionList::default(),
             note: None,
@@ -275,6 +287,10 @@ impl App {
             config_blind: false,
             spell: Default::default(),
             room: Default::default(),
+            share: None,
+            share_deidentify: false,
+            index_dir: None,
+            config_problems: Vec::new(),
         }
     }
 
@@ -282,6 +298,13 @@ impl App {
     pub fn init(&mut self) -> Vec<Request> {
         if let Some(why) = &self.read_only {
             self.info(format!("Read-only: {why}"));
+        }
+        if let Some(first) = self.config_problems.first() {
+            let more = match self.config_problems.len() {
+                1 => String::new(),
+                n => format!(" ({} more problems)", n - 1),
+            };
+            self.error(format!("{first}{more}; those lines are left out"));
         }
         vec![Request::Scan, Request::LoadCodebook, Request::CountCodings]
     }
@@ -298,6 +321,9 @@ impl App {
         }
         if let Some(c) = self.writing_context() {
             return c;
+        }
+        if let Some(d) = &self.share {
+            return d.context();
         }
         if let Some(c) = self.coding_context() {
             return c;
@@ -357,6 +383,8 @@ impl App {
                 if let Some(Overlay::Settings(f)) = &mut self.overlay {
                     f.paste(&text);
                 } else if self.writing_paste(&text) {
+                } else if self.context() == Context::Share {
+                    self.share_paste(&text);
                 } else if self.context() == Context::Prompt {
                     if let Some(p) = &mut self.coding.prompt {
                         p.paste(&text);
@@ -521,6 +549,7 @@ impl App {
                                 f.typed(c);
                             }
                         }
+                        Context::Share => self.share_typed(c),
                         Context::Prompt => {
                             if let Some(p) = &mut self.coding.prompt {
                                 p.typed(c);
@@ -544,6 +573,11 @@ impl App {
             return;
         }
         match action {
+            a if matches!(ctx, Context::Share | Context::ShareReplace)
+                && !matches!(a, Action::Quit | Action::QuitOrCopy | Action::Help) =>
+            {
+                self.share_action(a, out)
+            }
             a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
             Action::Quit => self.request_quit(out),
             Action::QuitOrCopy => {
@@ -591,6 +625,7 @@ impl App {
                     _ => Some(Overlay::Messages { scroll: 0 }),
                 }
             }
+            Action::Share => self.open_share(),
             _ => match ctx {
                 Context::List => {
                     route!(self, out, |ctx| self.list.handle(action, ctx));
@@ -879,6 +914,10 @@ impl App {
     // ---- mouse ----
 
     fn on_mouse(&mut self, m: MouseEvent, out: &mut Effects) {
+        // The share dialog is answered from the keyboard; what is behind it stays put.
+        if self.share.is_some() {
+            return;
+        }
         let pos = Position::new(m.column, m.row);
         match self.screen {
             Screen::List => {

@@ -104,6 +104,17 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
     }
     app.blind = env.blind;
     app.agreement.blind = env.blind;
+    app.index_dir = Some(env.index_dir.clone());
+    let palette = theme::resolve(
+        env.theme,
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        std::env::var("COLORFGBG").ok().as_deref(),
+    );
+    app.no_color = palette.no_color;
+    app.light = palette.light;
+    // The user's keymap, read once: every lookup, hint and help row uses it from here on.
+    app.config_problems =
+        keymap::user::load_and_install(&env.config_path.with_file_name("keymap.toml"));
 
     // Everything that ends the program arrives as one message in the loop's queue: a signal
     // (SIGTERM, SIGHUP, SIGINT), or the terminal gone (a read or write fails). The text is

@@ -121,6 +121,21 @@ pub enum Request {
     },
     /// Add a word to the store's word list (`words.txt`).
     AddWord(String),
+    /// Share sessions to a file (`core::share`): the open note as shown (`note`), else the
+    /// sessions `ids` read from the store. Exports stay out of the store and `index_dir`.
+    Share(Box<ShareRequest>),
+}
+
+/// A share to write.
+#[derive(Debug)]
+pub struct ShareRequest {
+    pub ids: Vec<SessionId>,
+    pub note: Option<Session>,
+    pub path: PathBuf,
+    pub format: crate::core::share::ShareFormat,
+    pub deidentify: bool,
+    pub replace: bool,
+    pub index_dir: Option<PathBuf>,
 }
 
 /// A recovery draft to write: the text, and the file it was made from (None: no file yet).
@@ -231,6 +246,8 @@ pub enum Response {
         word: String,
         result: Result<(), String>,
     },
+    /// A share written (the file, how many sessions) or why not.
+    Shared(Result<(PathBuf, usize), crate::core::share::WriteError>),
 }
 
 /// Start the IO thread, which works for `coder` (the one coder whose codings files it writes,
@@ -259,10 +276,46 @@ pub fn spawn<M: Send + 'static>(
         .expect("spawn IO thread")
 }
 
+/// Write a share: the sessions read (or the note as shown), then `core::share::write_file`.
+fn share(
+    ws: &Workspace,
+    r: ShareRequest,
+) -> Result<(PathBuf, usize), crate::core::share::WriteError> {
+    use crate::core::export_target::ExportRules;
+    use crate::core::share::{write_file, WriteError};
+    let store = ws.store();
+    // Without an index folder to keep out of, the store alone is protected.
+    let rules =
+        ExportRules::for_store(store.root(), r.index_dir.as_deref().unwrap_or(store.root()));
+    let mut sessions = Vec::new();
+    if let Some(n) = r.note {
+        sessions.push(n);
+    }
+    for id in &r.ids {
+        sessions.push(
+            store
+                .load(id)
+                .map_err(|e| WriteError::Failed(e.to_string()))?,
+        );
+    }
+    let n = sessions.len();
+    let file = write_file(
+        &rules,
+        store.root(),
+        &sessions,
+        &r.path,
+        r.format,
+        r.deidentify,
+        r.replace,
+    )?;
+    Ok((file, n))
+}
+
 /// Answer one request (on the IO thread; on the UI thread only when that thread has died):
 /// one workspace call, its result said as a `Response`.
 pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
     match req {
+        Request::Share(r) => Response::Shared(share(ws, *r)),
         Request::Scan => {
             let l = ws.list();
             Response::Scanned(Box::new(l.scan), l.drafts, l.coding_drafts)

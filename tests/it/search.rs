@@ -809,7 +809,8 @@ fn evidence_markdown_csv_json_and_deidentify() {
     let themes: Vec<&str> = items.iter().map(|i| i.theme.as_str()).collect();
     assert_eq!(themes, ["trust", "trust", "communication", "roles"]);
     assert!(items[0].date < items[1].date);
-    let md = evidence::render(&items, EvidenceFormat::Markdown, &opts);
+    let md = String::from_utf8(evidence::render(&items, EvidenceFormat::Markdown, &opts).unwrap())
+        .unwrap();
     assert!(md.contains("## Trust\n"), "{md}");
     assert!(md.contains(
         "> trust between the agencies has grown since the spring\n\n— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026\n\n*Clear statement of growing trust.*"
@@ -819,7 +820,8 @@ fn evidence_markdown_csv_json_and_deidentify() {
     assert_eq!(trust_item.context_after, ". Fathers were engaged in safety");
     assert_eq!(trust_item.facilitator.as_deref(), Some("M. Rivera"));
 
-    let csv_text = evidence::render(&items, EvidenceFormat::Csv, &opts);
+    let csv_text =
+        String::from_utf8(evidence::render(&items, EvidenceFormat::Csv, &opts).unwrap()).unwrap();
     let mut rd = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = rd.headers().unwrap().clone();
     assert!(headers.iter().any(|h| h == "facilitator"));
@@ -831,8 +833,10 @@ fn evidence_markdown_csv_json_and_deidentify() {
         "trust between the agencies has grown since the spring"
     );
 
-    let json: serde_json::Value =
-        serde_json::from_str(&evidence::render(&items, EvidenceFormat::Json, &opts)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &String::from_utf8(evidence::render(&items, EvidenceFormat::Json, &opts).unwrap()).unwrap(),
+    )
+    .unwrap();
     assert_eq!(json.as_array().unwrap().len(), 4);
     assert_eq!(json[1]["session_id"], "s1");
 
@@ -854,9 +858,11 @@ fn evidence_markdown_csv_json_and_deidentify() {
         "trust between the [redacted] has grown since the spring"
     );
     assert!(s1.facilitator.is_none() && s1.session_id.is_none() && s1.coder.is_none());
-    let csv_text = evidence::render(&items, EvidenceFormat::Csv, &opts);
+    let csv_text =
+        String::from_utf8(evidence::render(&items, EvidenceFormat::Csv, &opts).unwrap()).unwrap();
     assert!(!csv_text.contains("Rivera") && !csv_text.contains("facilitator"));
-    let json = evidence::render(&items, EvidenceFormat::Json, &opts);
+    let json =
+        String::from_utf8(evidence::render(&items, EvidenceFormat::Json, &opts).unwrap()).unwrap();
     assert!(!json.contains("session_id") && !json.contains("\"s1\""));
 }
 

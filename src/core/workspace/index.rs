@@ -339,7 +339,7 @@ impl<'s> IndexWorkspace<'s> {
     }
 
     /// Write these passages to `path`, in the format its name asks for (`.csv`, `.json`,
-    /// Markdown otherwise), under the export rules (never inside the store or the index
+    /// `.docx`, Markdown otherwise), under the export rules (never inside the store or the index
     /// folder, only to a regular file, an existing one only when `replace`), checked before
     /// any work. De-identified (names left out, the store's `deidentify` terms redacted, read
     /// at each export so terms added meanwhile are used) when `deidentify`. Returns the file
@@ -365,9 +365,10 @@ impl<'s> IndexWorkspace<'s> {
                 .map(|i| evidence::deidentified(i, &terms))
                 .collect();
         }
-        let text = evidence::render(&items, EvidenceFormat::from_path(path), &opts);
+        let bytes = evidence::render(&items, EvidenceFormat::from_path(path), &opts)
+            .map_err(ExportFailure::Failed)?;
         Ok(rules
-            .write(path, text.as_bytes(), replace)
+            .write(path, &bytes, replace)
             .map_err(ExportFailure::Refused)?
             .file)
     }

@@ -319,6 +319,7 @@ impl App {
             Response::DoneMark { id, set, result } => self.on_done_mark(id, set, result),
             Response::Spelling(loaded) => self.spell_loaded(*loaded),
             Response::WordAdded { word, result } => self.word_added(word, result),
+            Response::Shared(result) => self.on_shared(result),
             Response::Stamp { id, stamp } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;

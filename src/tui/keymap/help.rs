@@ -1,38 +1,16 @@
 //! The help screen's rows, generated from the table.
 
-use super::{describe, Context as C, BINDINGS};
+#[cfg(test)]
+use super::BINDINGS;
+use super::{bindings, describe, user::CONTEXTS, Context as C};
 
 /// Help rows per context: (context title, [(keys, description)]). Keys bound to the same action
 /// and description are joined ("Up, k").
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let contexts = [
-        C::Global,
-        C::List,
-        C::Editor,
-        C::Find,
-        C::Spelling,
-        C::Coding,
-        C::Codings,
-        C::Picker,
-        C::Prompt,
-        C::Form,
-        C::Codebook,
-        C::Search,
-        C::Evidence,
-        C::ExportPrompt,
-        C::ExportReplace,
-        C::Agreement,
-        C::Disagreements,
-        C::Conflict,
-        C::Recovery,
-        C::Messages,
-        C::Settings,
-        C::Help,
-    ];
     let mut out = Vec::new();
-    for ctx in contexts {
+    for ctx in CONTEXTS {
         let mut rows: Vec<(String, &'static str)> = Vec::new();
-        for bind in BINDINGS.iter().filter(|b| b.context == ctx) {
+        for bind in bindings().iter().filter(|b| b.context == ctx) {
             let key = describe(bind.code, bind.mods);
             if let Some(row) = rows.iter_mut().find(|(_, h)| *h == bind.help) {
                 row.0.push_str(", ");
@@ -46,6 +24,9 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         }
         if ctx == C::Search {
             rows.push(("any character".into(), "type the query (results follow)"));
+        }
+        if ctx == C::Share {
+            rows.push(("any character".into(), "type the file name"));
         }
         if ctx == C::Picker {
             rows.push((

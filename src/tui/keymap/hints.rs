@@ -1,7 +1,9 @@
 //! Key hints generated from the table: the key of an action, the hint items and the named
 //! hint lines of the status line and the dialogs.
 
-use super::{short, Action, Binding, Context, BINDINGS};
+#[cfg(test)]
+use super::BINDINGS;
+use super::{bindings, short, Action, Binding, Context};
 use Action as A;
 use Context as C;
 
@@ -9,7 +11,7 @@ use Context as C;
 /// context, then in `Global`; else the first one at all.
 pub fn binding(context: Context, action: Action) -> Option<&'static Binding> {
     let of = |ctx: Context| {
-        BINDINGS
+        bindings()
             .iter()
             .filter(move |b| b.context == ctx && b.action == action)
     };
@@ -49,7 +51,6 @@ pub enum Hint {
 }
 
 impl Hint {
-    #[cfg(test)]
     fn actions(self) -> Vec<Action> {
         match self {
             Hint::Key(a) | Hint::Said(a, _) | Hint::All(a, _) => vec![a],
@@ -66,7 +67,7 @@ impl Hint {
             Hint::Pair(a, b, l) => format!("{}/{} {l}", key(ctx, a), key(ctx, b)),
             Hint::Range(a, b, l) => format!("{}-{} {l}", key(ctx, a), key(ctx, b)),
             Hint::All(a, l) => {
-                let keys: Vec<String> = BINDINGS
+                let keys: Vec<String> = bindings()
                     .iter()
                     .filter(|b| b.context == ctx && b.action == a)
                     .map(|b| short(b.code, b.mods))
@@ -103,7 +104,12 @@ pub fn hints(ctx: Context, items: &[Hint]) -> String {
 }
 
 fn join(ctx: Context, items: &[Hint], sep: &str) -> String {
-    let parts: Vec<String> = items.iter().map(|h| h.render(ctx)).collect();
+    // An action the user's keymap left without a key is not hinted.
+    let parts: Vec<String> = items
+        .iter()
+        .filter(|h| h.actions().into_iter().all(|a| binding(ctx, a).is_some()))
+        .map(|h| h.render(ctx))
+        .collect();
     parts.join(sep)
 }
 
@@ -121,9 +127,9 @@ use Hint::{Key, Pair, Range, Said, Text};
 // The hint lines: `NAME = context: items;`. Keys are looked up in the context, then `Global`.
 hint_lines! {
     /// The session list's status line.
+    /// ("type to filter" is said on the filter line above it.)
     LIST_HINTS = List: Key(A::NewSession), Key(A::OpenSession), Key(A::OpenSearch),
-        Key(A::OpenEvidence), Key(A::OpenCodebook), Text("type to filter"), Key(A::Help),
-        Key(A::Quit);
+        Key(A::OpenEvidence), Key(A::OpenCodebook), Key(A::Share), Key(A::Help), Key(A::Quit);
     /// The session list's empty filter line.
     FILTER_HINTS = List: Text("type to filter"), Key(A::NewSession), Key(A::OpenSession),
         Key(A::Help), Key(A::Quit);
@@ -161,6 +167,10 @@ hint_lines! {
     CODEBOOK_HINTS = Codebook: Key(A::ThemeAdd), Key(A::ThemeRename), Key(A::ThemeRecolour),
         Key(A::ThemeColourTyped), Key(A::ThemeParent), Key(A::ThemeMerge), Key(A::ThemeDelete),
         Key(A::Back);
+    /// The share dialog.
+    SHARE_HINTS = Share: Key(A::Confirm), Key(A::ShareFormat), Key(A::ToggleDeidentify),
+        Key(A::Back);
+    SHARE_REPLACE_HINTS = ShareReplace: Key(A::ReplaceFile), Key(A::KeepFile);
     /// The help overlay's title.
     HELP_HINTS = Help: Pair(A::Up, A::Down, "scroll"), Pair(A::PageUp, A::PageDown, "page"),
         Said(A::Back, "closes");

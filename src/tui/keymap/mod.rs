@@ -9,11 +9,13 @@ mod help;
 mod hints;
 mod names;
 mod table;
+pub mod user;
 
 pub use help::help_sections;
 pub use hints::*;
 pub use names::{describe, short};
 pub use table::BINDINGS;
+pub use user::bindings;
 
 /// Where the focus is: bindings are looked up in the focused context, then in `Global`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,6 +56,10 @@ pub enum Context {
     Find,
     /// Spelling suggestions for the word at the cursor.
     Spelling,
+    /// The share dialog: format, file name, de-identify.
+    Share,
+    /// The share's file exists: replace it or not.
+    ShareReplace,
 }
 
 impl Context {
@@ -81,6 +87,8 @@ impl Context {
             Context::Settings => "Settings (your names, blind coding)",
             Context::Find => "Find and replace in the note",
             Context::Spelling => "Spelling suggestions",
+            Context::Share => "Share a note (Markdown, HTML, DOCX)",
+            Context::ShareReplace => "Share: the file exists",
         }
     }
 }
@@ -230,6 +238,10 @@ pub enum Action {
     FocusMode,
     /// Show or collapse the details pane.
     ToggleDetails,
+    /// Share the highlighted session or the open note (the share dialog).
+    Share,
+    /// The share dialog: the next format (the file name's extension follows).
+    ShareFormat,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).
@@ -278,6 +290,11 @@ use KeyCode as K;
 /// modifiers of a non-character key (Shift+Up scrolls too); Ctrl combinations stay what they are
 /// (Ctrl-Q quits from the recovery window).
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
+    lookup_in(bindings(), context, key)
+}
+
+/// `lookup` in the keymap `table`.
+pub fn lookup_in(table: &[Binding], context: Context, key: &KeyEvent) -> Option<Action> {
     let key = if matches!(context, C::Conflict | C::Recovery) {
         dialog_key(key)
     } else {
@@ -286,7 +303,7 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
     let mods = normalise_mods(&key);
     let code = normalise_code(key.code, mods);
     let find = |ctx: Context| {
-        BINDINGS
+        table
             .iter()
             .find(|b| b.context == ctx && b.code == code && b.mods == mods)
             .map(|b| b.action)

@@ -139,7 +139,7 @@ pub const BINDINGS: &[Binding] = bindings! {
     Evidence,      Char('s'), NONE,       ToggleSort,                      "sort", "sort by date / by session";
     Evidence,      Char(' '), NONE,       ToggleMark,                      "mark", "mark / unmark the passage";
     Evidence,      Char('y'), NONE,       CopyQuote,                       "copy", "copy the quote with its citation";
-    Evidence,      Char('x'), NONE,       Export,                          "export", "export marked (or all) passages: Markdown, or CSV / JSON for a .csv / .json name";
+    Evidence,      Char('x'), NONE,       Export,                          "export", "export marked (or all) passages: Markdown, or CSV / JSON / DOCX for a .csv / .json / .docx name";
     Evidence,      Enter,     NONE,       OpenResult,                      "open", "open the note at the passage (Esc comes back)";
     Evidence,      Char('q'), NONE,       Back,                            "", "back";
     // Export prompt
@@ -378,6 +378,26 @@ pub const BINDINGS: &[Binding] = bindings! {
     Spelling,      Enter,     NONE,       Accept,                          "replace", "replace the word with the suggestion (or add it)";
     Spelling,      Char('a'), NONE,       AddWord,                         "add to word list", "add the word to the store's word list (words.txt)";
     Spelling,      Esc,       NONE,       Cancel,                          "cancel", "cancel";
+    // Sharing a note
+    List,          Char('s'), NONE,       Share,                           "share", "share the highlighted session: Markdown, HTML or DOCX, de-identified if you like";
+    Editor,        Char('e'), CTRL,       Share,                           "share", "share this note: Markdown, HTML or DOCX, de-identified if you like";
+    Form,          Char('e'), CTRL,       Share,                           "", "share this note: Markdown, HTML or DOCX, de-identified if you like";
+    Coding,        Char('e'), CTRL,       Share,                           "", "share this note: Markdown, HTML or DOCX, de-identified if you like";
+    Codings,       Char('e'), CTRL,       Share,                           "", "share this note: Markdown, HTML or DOCX, de-identified if you like";
+    Share,         Enter,     NONE,       Confirm,                         "share", "write the file";
+    Share,         Esc,       NONE,       Back,                            "cancel", "cancel";
+    Share,         Tab,       NONE,       ShareFormat,                     "format", "next format: Markdown, HTML, DOCX (the file name follows)";
+    Share,         Char('d'), CTRL,       ToggleDeidentify,                "de-identify", "de-identify (no facilitator or ids; ripple.toml's deidentify terms redacted), or not";
+    Share,         Backspace, NONE,       Backspace,                       "", "delete left";
+    Share,         Delete,    NONE,       Delete,                          "", "delete right";
+    Share,         Left,      NONE,       Left(false),                     "", "left";
+    Share,         Right,     NONE,       Right(false),                    "", "right";
+    Share,         Home,      NONE,       LineStart(false),                "", "start of the file name";
+    Share,         End,       NONE,       LineEnd(false),                  "", "end of the file name";
+    Share,         Char('u'), CTRL,       ClearFilter,                     "", "clear the file name";
+    ShareReplace,  Char('y'), NONE,       ReplaceFile,                     "replace the file", "yes: replace the existing file";
+    ShareReplace,  Char('n'), NONE,       KeepFile,                        "keep it", "no: keep the file and choose another name (also Esc)";
+    ShareReplace,  Esc,       NONE,       KeepFile,                        "", "no: keep the file and choose another name";
     // Help
     Help,          Up,        NONE,       Up,                              "scroll", "scroll up";
     Help,          Down,      NONE,       Down,                            "scroll", "scroll down";

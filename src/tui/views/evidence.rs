@@ -154,7 +154,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                 Span::raw(typed.view(room).0),
                 Span::styled(
                     format!(
-                        "   {}{} · .md .csv .json · {}",
+                        "   {}{} · .md .csv .json .docx · {}",
                         format.name(),
                         if ev.export_deidentified {
                             ", de-identified"

@@ -15,6 +15,7 @@ pub mod picker;
 pub mod recovery;
 pub mod search;
 pub mod settings;
+pub mod share;
 pub mod status;
 pub mod writing;
 
@@ -27,7 +28,10 @@ use ratatui::Frame;
 /// Draw the app as it is (settled by the update step); changes nothing.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let pal = Palette::new(app.no_color);
+    let pal = Palette {
+        no_color: app.no_color,
+        light: app.light,
+    };
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let msg = format!(
             "Terminal too small: {}×{}. Ripple needs at least {}×{}. Enlarge the window; nothing is lost.",
@@ -48,6 +52,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Agreement => agreement::draw(frame, area, app, &pal),
     }
     picker::draw_overlays(frame, area, app, &pal);
+    share::draw(frame, area, app, &pal);
     match &app.overlay {
         Some(Overlay::Help(h)) => help::draw(frame, area, h.scroll, &pal),
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),

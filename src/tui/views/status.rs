@@ -99,6 +99,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     }
     let coding_hints = app.coding_hints();
     let hints = match (app.screen, coding_hints) {
+        _ if app.share.as_ref().is_some_and(|d| d.replace.is_some()) => {
+            keymap::SHARE_REPLACE_HINTS.line()
+        }
+        _ if app.share.is_some() => keymap::SHARE_HINTS.line(),
         (_, Some(h)) => h,
         (Screen::List, _) => keymap::LIST_HINTS.line(),
         (Screen::Search, _) => keymap::SEARCH_HINTS.line(),
