@@ -124,6 +124,8 @@ pub struct NoteState {
     /// selection, its words) at that version.
     pub words: Option<(u64, usize)>,
     pub selection_words: Option<(u64, (usize, usize), usize)>,
+    /// The (editor version, selection) the word counts last saw change, and when.
+    pub words_seen: Option<((u64, Option<(usize, usize)>), Instant)>,
     /// The misspelt words on screen (code-point ranges), as the last settle found them.
     pub misspelt: Vec<(usize, usize)>,
 }
@@ -157,6 +159,7 @@ impl NoteState {
             last_find: String::new(),
             words: None,
             selection_words: None,
+            words_seen: None,
             misspelt: Vec::new(),
         }
     }
