@@ -20,6 +20,9 @@ use crate::tui::text_view::TextViewState;
 use crate::tui::worker::{DraftOf, Recovered, Request};
 use std::time::Instant;
 
+/// What the word counts last saw: the editor version and the selection.
+pub type WordsSeen = (u64, Option<(usize, usize)>);
+
 /// Where the focus is on the note screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -125,7 +128,7 @@ pub struct NoteState {
     pub words: Option<(u64, usize)>,
     pub selection_words: Option<(u64, (usize, usize), usize)>,
     /// The (editor version, selection) the word counts last saw change, and when.
-    pub words_seen: Option<((u64, Option<(usize, usize)>), Instant)>,
+    pub words_seen: Option<(WordsSeen, Instant)>,
     /// The misspelt words on screen (code-point ranges), as the last settle found them.
     pub misspelt: Vec<(usize, usize)>,
 }
