@@ -12,6 +12,11 @@ use crate::tui::spell::{SpellLoaded, SpellMenu, SpellState};
 use crate::tui::text_view::TextViewStyle;
 use crate::tui::worker::Request;
 
+/// Notes (and selections) up to this many characters are counted at every change; longer ones
+/// once changes pause for `WORDS_IDLE`.
+const WORDS_AT_ONCE: usize = 20_000;
+const WORDS_IDLE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Suggestions shown at most.
 const SUGGESTIONS: usize = 8;
 
@@ -258,17 +263,36 @@ impl App {
         let Some(n) = &mut self.note else { return };
         let e = n.doc.editor();
         let version = e.version();
-        if n.words.is_none_or(|(v, _)| v != version) {
+        // A long note is counted again once typing or selecting pauses (a 20,000-word note
+        // takes milliseconds to count: not on every keystroke); a short one at once.
+        let sel = e.selection();
+        let seen = (version, sel);
+        if n.words_seen.is_none_or(|(s, _)| s != seen) {
+            n.words_seen = Some((seen, self.now));
+        }
+        let settled = n
+            .words_seen
+            .is_some_and(|(_, since)| self.now.duration_since(since) >= WORDS_IDLE);
+        let cheap = e.len_chars() <= WORDS_AT_ONCE;
+        if n.words.is_none_or(|(v, _)| v != version) && (cheap || settled || n.words.is_none()) {
             n.words = Some((version, crate::core::words::count_words_rope(e.rope())));
         }
-        n.selection_words = e.selection().map(|sel| match n.selection_words {
-            Some((v, s, count)) if v == version && s == sel => (v, s, count),
-            _ => (
-                version,
-                sel,
-                crate::core::words::count_words_in(e.rope(), sel.0, sel.1),
-            ),
-        });
+        match sel {
+            None => n.selection_words = None,
+            Some(sel) => {
+                let fresh = n
+                    .selection_words
+                    .is_some_and(|(v, s, _)| v == version && s == sel);
+                let small = sel.1 - sel.0 <= WORDS_AT_ONCE;
+                if !fresh && (small || settled) {
+                    n.selection_words = Some((
+                        version,
+                        sel,
+                        crate::core::words::count_words_in(e.rope(), sel.0, sel.1),
+                    ));
+                }
+            }
+        }
         n.misspelt = match n.view.lines_on_screen() {
             Some((first, last)) if self.spell.active() => self.spell.marks(e.rope(), first, last),
             _ => Vec::new(),
@@ -278,5 +302,93 @@ impl App {
                 self.spell.menu = None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::session::{Session, SessionMeta};
+    use crate::tui::app::{Msg, NoteFile, NoteState};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::time::{Duration, Instant};
+
+    fn app_with_note(text: &str, now: Instant) -> App {
+        let mut app = App::new("test".into(), "me".into(), None, now);
+        let mut n = NoteState::new(
+            Session {
+                meta: SessionMeta::new_today("me"),
+                text: text.into(),
+            },
+            Pane::Editor,
+            now,
+        );
+        n.file = NoteFile::Known(None);
+        app.note = Some(n);
+        app.screen = Screen::Note;
+        app.update(Msg::Resize(100, 30), now);
+        app
+    }
+
+    fn words(app: &App) -> usize {
+        app.note.as_ref().unwrap().words.unwrap().1
+    }
+
+    #[test]
+    fn a_short_note_is_counted_at_once_a_long_one_when_typing_pauses() {
+        let t0 = Instant::now();
+        let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        let mut app = app_with_note("uno dos", t0);
+        assert_eq!(words(&app), 2);
+        app.note
+            .as_mut()
+            .unwrap()
+            .doc
+            .editor_mut()
+            .move_doc_end(false);
+        app.update(key(' '), t0);
+        app.update(key('x'), t0);
+        assert_eq!(words(&app), 3, "at once");
+
+        let long = "palabra ".repeat(3_000);
+        let mut app = app_with_note(&long, t0);
+        assert_eq!(words(&app), 3_000, "counted when opened");
+        app.update(key('x'), t0 + Duration::from_millis(10));
+        app.update(key(' '), t0 + Duration::from_millis(20));
+        assert_eq!(words(&app), 3_000, "not while typing");
+        app.update(Msg::Tick, t0 + Duration::from_millis(100));
+        assert_eq!(words(&app), 3_000);
+        app.update(Msg::Tick, t0 + Duration::from_millis(400));
+        assert_eq!(words(&app), 3_001, "once typing paused");
+    }
+
+    #[test]
+    fn f8_and_ctrl_b_give_the_editor_the_width() {
+        let t0 = Instant::now();
+        let mut app = app_with_note("uno dos", t0);
+        let width = |app: &App| app.note_areas().editor.width;
+        assert_eq!(width(&app), 100 - crate::tui::layout::FORM_WIDTH);
+        assert_eq!(app.note_style().margin_width, 0, "no codings: no margin");
+        app.update(
+            Msg::Key(KeyEvent::new(KeyCode::F(8), KeyModifiers::NONE)),
+            t0,
+        );
+        assert_eq!(width(&app), crate::tui::layout::FOCUS_WIDTH);
+        app.update(
+            Msg::Key(KeyEvent::new(KeyCode::F(8), KeyModifiers::NONE)),
+            t0,
+        );
+        app.update(
+            Msg::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL)),
+            t0,
+        );
+        assert_eq!(width(&app), 100);
+        assert_eq!(app.context(), Context::Editor);
+        app.update(
+            Msg::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+            t0,
+        );
+        assert_eq!(app.context(), Context::Find);
+        assert_eq!(app.screen, Screen::Note, "Ctrl-F stays in the note");
     }
 }

@@ -20,6 +20,9 @@ use crate::tui::text_view::TextViewState;
 use crate::tui::worker::{DraftOf, Recovered, Request};
 use std::time::Instant;
 
+/// What the word counts last saw: the editor version and the selection.
+pub type WordsSeen = (u64, Option<(usize, usize)>);
+
 /// Where the focus is on the note screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -124,6 +127,8 @@ pub struct NoteState {
     /// selection, its words) at that version.
     pub words: Option<(u64, usize)>,
     pub selection_words: Option<(u64, (usize, usize), usize)>,
+    /// The (editor version, selection) the word counts last saw change, and when.
+    pub words_seen: Option<(WordsSeen, Instant)>,
     /// The misspelt words on screen (code-point ranges), as the last settle found them.
     pub misspelt: Vec<(usize, usize)>,
 }
@@ -157,6 +162,7 @@ impl NoteState {
             last_find: String::new(),
             words: None,
             selection_words: None,
+            words_seen: None,
             misspelt: Vec::new(),
         }
     }
