@@ -18,6 +18,7 @@ mod fuzz;
 mod hostile_paths;
 mod index_damage;
 mod index_freshness;
+mod notes_store;
 mod query_caps;
 mod search;
 mod search_cli;

@@ -10,6 +10,7 @@ use crate::core::atomic::{
 };
 use crate::core::settings::StoreSettings;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -67,6 +68,7 @@ impl Store {
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
             temp_files: Mutex::new(Vec::new()),
+            names: Mutex::new(HashMap::new()),
         };
         if !store.is_read_only() {
             store.initialise()?;
@@ -94,6 +96,7 @@ impl Store {
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
             temp_files: Mutex::new(Vec::new()),
+            names: Mutex::new(HashMap::new()),
         };
         store.settings = store.load_settings()?;
         Ok(store)
