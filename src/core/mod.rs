@@ -16,6 +16,7 @@ pub mod exchange;
 pub mod export_target;
 pub mod file_key;
 pub mod fold;
+pub mod followups;
 pub mod index;
 pub mod index_sync;
 pub mod layout;

@@ -41,10 +41,14 @@ mod draft;
 mod open;
 mod recovery;
 mod scan;
+mod templates;
+mod trash;
 pub use draft::{
     decode_draft, diff_lines, encode_draft, merge, BaseCopy, Compared, DiffLine, DraftBase,
     FileVersion, LeftoverTemp, Merged, Recovery, RecoverySource, TempHolds,
 };
+pub use templates::{Template, TemplateDefaults, DEFAULT_TEMPLATE, TEMPLATES_DIR};
+pub use trash::Trashed;
 
 const SESSIONS: &str = SESSIONS_DIR;
 /// The folder under the store root that holds all codings (`codings/<coder-slug>/<id>.json`,
@@ -94,6 +98,8 @@ pub enum StoreError {
     BadId(String),
     #[error("{}:{}: {}", .path.display(), .error.line, .error.message)]
     Format { path: PathBuf, error: FormatError },
+    #[error("no deleted session matches `{0}` (`ripple trash` lists them)")]
+    NotInTrash(String),
     #[error("a session with id {0} already exists")]
     AlreadyExists(String),
     #[error("{} is not a Ripple store: {reason}", .path.display())]

@@ -192,3 +192,132 @@ fn a_second_file_with_the_same_id_and_a_name_without_an_id_are_problems_not_sess
     // Both files are left as they were.
     assert_eq!(fs::read(&copy).unwrap(), fs::read(&named).unwrap());
 }
+
+#[test]
+fn delete_trash_and_restore_from_the_command_line_keep_codings_and_search_right() {
+    let env = Env::new();
+    let keep = env.new_session("Keep", "2026-05-01", "Nothing here.\n");
+    let id = env.new_session(
+        "Doña Ana check-in",
+        "2026-05-02",
+        "Trust grew between the agencies.\n",
+    );
+    ok(env.run(&["code", "add", &id, "trust", "--quote", "Trust grew"]));
+    assert_eq!(total(&env, "trust"), 1);
+    let short = &id[id.len() - 8..];
+
+    let o = env.run(&["delete", &id]);
+    ok(o.clone());
+    assert!(
+        err(&o).contains("moved “Doña Ana check-in”") && err(&o).contains("ripple restore"),
+        "{}",
+        err(&o)
+    );
+    let listed = json(env.run(&["list", "--json"]));
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"].as_str(), Some(keep.as_str()));
+    assert_eq!(total(&env, "trust"), 0, "search forgets the deleted note");
+    assert!(json(env.run(&["code", "list", "--json"]))
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    let trash = json(env.run(&["trash", "--json"]));
+    assert_eq!(trash.as_array().unwrap().len(), 1);
+    assert_eq!(trash[0]["id"].as_str(), Some(id.as_str()));
+    assert_eq!(trash[0]["title"].as_str(), Some("Doña Ana check-in"));
+    assert_eq!(trash[0]["codings"].as_u64(), Some(1));
+    assert!(ok(env.run(&["trash"])).contains("Doña Ana check-in"));
+
+    // A restore by an id that is not in the trash is bad input and changes nothing.
+    let o = env.run(&["restore", "zzzz"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(
+        err(&o).contains("no deleted session matches"),
+        "{}",
+        err(&o)
+    );
+
+    assert_eq!(ok(env.run(&["restore", short])).trim(), id);
+    assert_eq!(
+        json(env.run(&["list", "--json"])).as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(total(&env, "trust"), 1, "search finds it again");
+    assert_eq!(total(&env, "theme:trust"), 1);
+    let codings = json(env.run(&["code", "list", "--json"]));
+    assert_eq!(codings.as_array().unwrap().len(), 1, "its coding came back");
+    assert!(json(env.run(&["trash", "--json"]))
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // Restoring twice: nothing left to restore.
+    assert_eq!(env.run(&["restore", short]).status.code(), Some(2));
+    let check = env.run(&["check"]);
+    assert!(check.status.success(), "{}{}", out(&check), err(&check));
+}
+
+#[test]
+fn new_from_a_template_and_follow_ups_and_duplicates_from_the_command_line() {
+    let env = Env::new();
+    // The store is made by the first command; it ships the default template.
+    let id = ok(env.run_with(
+        &[
+            "new",
+            "--title",
+            "Weekly",
+            "--date",
+            "2026-05-01",
+            "--agency",
+            "CYFD",
+            "--template",
+            "default",
+        ],
+        Some("- [ ] Call the school\n"),
+    ))
+    .trim()
+    .to_string();
+    let shown = json(env.run(&["show", &id, "--json"]));
+    let text = shown["text"].as_str().unwrap();
+    assert!(text.starts_with("## Discussion"), "{text}");
+    assert!(
+        text.contains("## Practice skills") && text.ends_with("- [ ] Call the school\n"),
+        "{text}"
+    );
+    assert_eq!(shown["type"].as_str(), Some("coaching"));
+    assert_eq!(shown["agencies"][0].as_str(), Some("CYFD"));
+
+    let o = env.run(&["new", "--title", "x", "--template", "monthly"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("no template `monthly`") && err(&o).contains("default"),
+        "{}",
+        err(&o)
+    );
+
+    env.new_session(
+        "Other",
+        "2026-06-01",
+        "- [ ] Send the plan to La Casa\n- [x] done\n",
+    );
+    let items = json(env.run(&["followups", "--json"]));
+    let texts: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["text"].as_str().unwrap())
+        .collect();
+    // The default template's empty box is a follow-up with no words: listed too.
+    assert_eq!(texts, ["Send the plan to La Casa", "", "Call the school"]);
+    let since = json(env.run(&["followups", "--json", "--since", "2026-05-15", "--all"]));
+    assert_eq!(since.as_array().unwrap().len(), 2);
+    let o = env.run(&["followups", "--since", "May"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(ok(env.run(&["followups"])).contains("[ ] Call the school  2026-05-01"));
+
+    let copy = ok(env.run(&["duplicate", &id])).trim().to_string();
+    assert_ne!(copy, id);
+    let copied = json(env.run(&["show", &copy, "--json"]));
+    assert_eq!(copied["title"].as_str(), Some("Weekly (copy)"));
+    assert_eq!(copied["text"], shown["text"]);
+}

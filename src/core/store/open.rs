@@ -148,6 +148,8 @@ impl Store {
             .to_toml_string(),
         )?;
         write_new("codebook.toml", DEFAULT_CODEBOOK.to_string())?;
+        // Templates are a convenience: a store whose templates cannot be made still opens.
+        let _ = self.create_templates();
         write_new(".gitignore", GITIGNORE.to_string())?;
         // A store made before temporary files were listed gets them, unless the file was edited.
         let ignore = self.root.join(".gitignore");
