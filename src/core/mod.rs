@@ -26,6 +26,7 @@ pub mod session;
 pub mod session_file;
 pub mod settings;
 pub mod store;
+pub mod template;
 pub mod text;
 pub mod vocabulary;
 pub mod workspace;

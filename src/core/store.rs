@@ -43,12 +43,13 @@ mod recovery;
 mod scan;
 mod templates;
 mod trash;
+mod trashed;
+pub use crate::core::template::{Template, DEFAULT_TEMPLATE, TEMPLATES_DIR};
 pub use draft::{
     decode_draft, diff_lines, encode_draft, merge, BaseCopy, Compared, DiffLine, DraftBase,
     FileVersion, LeftoverTemp, Merged, Recovery, RecoverySource, TempHolds,
 };
-pub use templates::{Template, TemplateDefaults, DEFAULT_TEMPLATE, TEMPLATES_DIR};
-pub use trash::Trashed;
+pub use trashed::Trashed;
 
 const SESSIONS: &str = SESSIONS_DIR;
 /// The folder under the store root that holds all codings (`codings/<coder-slug>/<id>.json`,

@@ -2,12 +2,14 @@
 //! message, changes the state, and returns the disk work to do. It never touches the disk
 //! itself, so the UI thread never waits on IO and the logic can be tested without a terminal.
 
-use crate::core::session::{Session, SessionId, SessionMeta};
+use crate::core::session::SessionId;
+#[cfg(test)]
+use crate::core::session::{Session, SessionMeta};
 use crate::core::store::RecoverySource;
 use crate::tui::component::{Command, Ctx, Jump};
 pub use crate::tui::component::{Screen, Status, StatusKind};
 use crate::tui::effect::{Effect, Effects};
-use crate::tui::form::{Field, FormState};
+use crate::tui::form::FormState;
 use crate::tui::help::HelpOverlay;
 use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
@@ -183,6 +185,8 @@ pub struct App {
     pub blind: bool,
     /// The open note's done mark, once read: (session, marked done).
     pub done_mark: Option<(SessionId, bool)>,
+    /// Between sessions: new-session choices, the trash, the follow-ups, the delete question.
+    pub between: crate::tui::between::BetweenScreen,
 }
 
 impl App {
@@ -224,6 +228,7 @@ impl App {
             agreement: crate::tui::agreement::AgreementScreen::default(),
             blind: false,
             done_mark: None,
+            between: Default::default(),
         }
     }
 
@@ -245,6 +250,9 @@ impl App {
         if let Some(ctx) = self.search_context() {
             return ctx;
         }
+        if self.screen == Screen::List && self.between.confirm.is_some() {
+            return Context::ConfirmDelete;
+        }
         match (self.screen, self.note.as_ref().map(|n| n.focus)) {
             (Screen::Note, Some(Pane::Editor)) => Context::Editor,
             (Screen::Note, Some(Pane::Form)) => Context::Form,
@@ -258,6 +266,7 @@ impl App {
             Screen::Search => Some(Context::Search),
             Screen::Evidence => Some(self.evidence.context()),
             Screen::Agreement => Some(self.agreement.context()),
+            Screen::Between => Some(self.between.context()),
             _ => None,
         }
     }
@@ -313,6 +322,8 @@ impl App {
                     self.evidence.paste(&text);
                 } else if self.context() == Context::List {
                     self.list.paste(&text);
+                } else if self.context() == Context::FollowUps {
+                    self.between.paste(&text);
                 }
             }
             Msg::Resize(w, h) => self.size = (w, h),
@@ -404,6 +415,14 @@ impl App {
                 }
             }
         }
+        // The follow-ups view filters the same way.
+        if ctx == Context::FollowUps {
+            if let Some(c) = keymap::typed_char(&key) {
+                if self.between.typed(c, action.is_some()).consumed() {
+                    return;
+                }
+            }
+        }
         match action {
             Some(a) => self.on_action(a, out),
             None => {
@@ -438,6 +457,7 @@ impl App {
         let ctx = self.context();
         match action {
             a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
+            a if crate::tui::between::handles(ctx, a) => self.between_action(ctx, a, out),
             Action::Quit => self.request_quit(out),
             Action::QuitOrCopy => {
                 let has_selection = ctx == Context::Editor
@@ -522,6 +542,9 @@ impl App {
             Screen::Agreement => {
                 route!(self, out, |ctx| self.agreement.handle(Action::Back, ctx));
             }
+            Screen::Between => {
+                route!(self, out, |ctx| self.between.handle(Action::Back, ctx));
+            }
         }
     }
 
@@ -604,7 +627,12 @@ impl App {
                     self.opening = Some(id.clone());
                     out.push(Request::Load(id));
                 }
-                Command::NewSession => self.new_session(),
+                Command::NewSession => self.offer_new_session(out),
+                Command::StartSession { template, like } => out.push(Request::NewSession {
+                    facilitator: self.facilitator.clone(),
+                    template,
+                    like,
+                }),
                 Command::SaveNote => self.save_now(out, false),
                 Command::OpenAt { jump, title, from } => self.open_at(jump, &title, from, out),
                 Command::Show(screen) => self.show(screen, out),
@@ -638,30 +666,6 @@ impl App {
         }
     }
 
-    fn new_session(&mut self) {
-        if let Some(why) = &self.read_only {
-            self.error(format!("Read-only, so no new sessions here: {why}"));
-            return;
-        }
-        let meta = SessionMeta::new_today(&self.facilitator);
-        let mut note = NoteState::new(
-            Session {
-                meta,
-                text: String::new(),
-            },
-            Pane::Form,
-            self.now,
-        );
-        note.form.focus(Field::Title as usize);
-        self.note = Some(note);
-        self.screen = Screen::Note;
-        self.info(format!(
-            "New session: fill in the details ({} moves on), {} to write the note",
-            keymap::key(Context::Form, Action::NextField),
-            keymap::key(Context::Form, Action::NextPane)
-        ));
-    }
-
     // ---- form ----
 
     /// Run `f` on the open note (its editor or details form, as components), then carry out
@@ -686,7 +690,7 @@ impl App {
             Screen::List => {
                 route!(self, out, |ctx| self.list.mouse(m, ctx));
             }
-            Screen::Codebook | Screen::Agreement => {}
+            Screen::Codebook | Screen::Agreement | Screen::Between => {}
             Screen::Note => {
                 let areas = self.note_areas();
                 if let Some(side) = areas.form.filter(|f| f.contains(pos)) {

@@ -45,6 +45,11 @@ impl App {
                 let view = TextView::for_editor(n.doc.editor()).style(&style);
                 n.view.settle(&view, editor);
             }
+            Screen::Between => {
+                let rows = layout::list_table_body(area).height as usize;
+                self.between.offset =
+                    layout::list_offset(self.between.offset, self.between.selected, rows);
+            }
             Screen::Search | Screen::Evidence | Screen::Codebook | Screen::Agreement => {}
         }
     }

@@ -2,27 +2,13 @@
 //! every coder's codings of it and their coding drafts into `.ripple/trash/<UTC time>-<id>/`;
 //! `restore` moves them back where they were, all or none.
 
+use super::trashed::Trashed;
 use super::{io_err, move_file, Store, StoreError, CODINGS_DIR, CODING_DRAFTS};
-use crate::core::session::{SessionId, SessionMeta};
+use crate::core::session::SessionId;
 use crate::core::session_file::{id_of_file_name, is_valid_id, parse_bytes};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-/// One deleted session in the trash.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Trashed {
-    /// `.ripple/trash/<time>-<id>/`.
-    pub folder: PathBuf,
-    pub id: SessionId,
-    /// When it was deleted (from the folder's name).
-    pub deleted: Option<DateTime<Utc>>,
-    /// Its metadata, when its file can be read (else `problem` says why).
-    pub meta: Option<SessionMeta>,
-    pub problem: Option<String>,
-    /// How many coders' codings files went with it.
-    pub codings: usize,
-}
 
 /// The folder name's time, as `delete` writes it (`20260614T184012.123Z`).
 fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {

@@ -76,6 +76,8 @@ pub struct FollowUpItem {
     pub agencies: Vec<String>,
     /// The line in the note, from 0.
     pub line: usize,
+    /// Where the line starts in the note, in code points.
+    pub start: usize,
     pub done: bool,
     pub text: String,
     /// The line as written (to check it is unchanged before ticking it).
@@ -197,6 +199,7 @@ impl Workspace<'_> {
                     date: s.meta.date,
                     agencies: s.meta.agencies.clone(),
                     line: f.line,
+                    start: f.start,
                     done: f.done,
                     text: f.text,
                     raw: f.raw,

@@ -279,6 +279,14 @@ impl App {
                 route!(self, out, |ctx| self.agreement.on_io(resp, ctx));
             }
             Response::DoneMark { id, set, result } => self.on_done_mark(id, set, result),
+            r @ (Response::Templates(..)
+            | Response::NewSession(_)
+            | Response::Deleted { .. }
+            | Response::Duplicated(_)
+            | Response::Trash(_)
+            | Response::Restored(_)
+            | Response::FollowUps(..)
+            | Response::FollowUpToggled { .. }) => self.between_io(r, out),
             Response::Stamp { id, stamp } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;

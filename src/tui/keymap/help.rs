@@ -21,6 +21,10 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::ExportReplace,
         C::Agreement,
         C::Disagreements,
+        C::NewFrom,
+        C::Trash,
+        C::FollowUps,
+        C::ConfirmDelete,
         C::Conflict,
         C::Recovery,
         C::Help,
@@ -42,6 +46,12 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         }
         if ctx == C::Search {
             rows.push(("any character".into(), "type the query (results follow)"));
+        }
+        if ctx == C::FollowUps {
+            rows.push((
+                "any character".into(),
+                "filter by agency, date (2026-05) or words",
+            ));
         }
         if ctx == C::Picker {
             rows.push((

@@ -46,6 +46,14 @@ pub enum Context {
     Agreement,
     /// The agreement screen's list of one theme's disagreements.
     Disagreements,
+    /// Starting a new session: a template, blank, or from the last session with these agencies.
+    NewFrom,
+    /// The deleted sessions in the store's trash.
+    Trash,
+    /// Open follow-ups across sessions.
+    FollowUps,
+    /// Delete the highlighted session (to the trash)?
+    ConfirmDelete,
 }
 
 impl Context {
@@ -69,6 +77,10 @@ impl Context {
             Context::Recovery => "Kept text differs from the file",
             Context::Agreement => "Agreement (figures per theme)",
             Context::Disagreements => "Disagreements (settling into the consensus coder)",
+            Context::NewFrom => "New session: how to start",
+            Context::Trash => "Trash (deleted sessions)",
+            Context::FollowUps => "Follow-ups (- [ ] lines of every note)",
+            Context::ConfirmDelete => "Delete the session?",
         }
     }
 }
@@ -197,6 +209,19 @@ pub enum Action {
     AcceptNeither,
     /// The open note: mark it done (or not) for agreement.
     MarkDone,
+    // Between sessions
+    OpenTrash,
+    OpenFollowUps,
+    DeleteSession,
+    DuplicateSession,
+    /// The session before / after this one with the same agencies.
+    PrevSameAgencies,
+    NextSameAgencies,
+    RestoreSession,
+    /// Tick or untick the highlighted follow-up.
+    ToggleFollowUp,
+    /// The follow-ups view: show done ones too, or open ones only.
+    ToggleDoneShown,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).
