@@ -58,7 +58,7 @@ fn store_with_note(root: &Path) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let text = std::fs::read_to_string(crate::common::session_file(&root, &id)).unwrap();
+    let text = std::fs::read_to_string(crate::common::session_file(root, &id)).unwrap();
     assert!(text.ends_with(NOTE), "the note is stored as given");
     id
 }

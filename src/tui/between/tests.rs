@@ -18,8 +18,11 @@ fn ch(c: char) -> Msg {
     key(KeyCode::Char(c))
 }
 
-/// An app whose list holds these sessions (title, date, agencies), newest first as given.
-fn app_with(sessions: &[(&str, (i32, u32, u32), &[&str])]) -> App {
+/// A session of a test list: title, date, agencies.
+type Listed<'a> = (&'a str, (i32, u32, u32), &'a [&'a str]);
+
+/// An app whose list holds these sessions, newest first as given.
+fn app_with(sessions: &[Listed]) -> App {
     let mut app = App::new("test".into(), "me".into(), None, std::time::Instant::now());
     app.step(Msg::Resize(100, 30));
     for (title, d, agencies) in sessions {
