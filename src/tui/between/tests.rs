@@ -318,3 +318,35 @@ fn after_a_delete_the_trash_view_restores() {
         app.context()
     );
 }
+
+#[test]
+fn alt_page_keys_in_a_note_open_the_neighbour_with_the_same_agencies() {
+    let mut app = app_with(&[
+        ("newer", (2026, 3, 1), &["CYFD"]),
+        ("open", (2026, 2, 1), &["CYFD"]),
+        ("older", (2026, 1, 1), &["CYFD"]),
+    ]);
+    let open = app.list.all[1].meta.as_ref().clone();
+    app.note = Some(crate::tui::note::NoteState::new(
+        Session {
+            meta: open,
+            text: "x".into(),
+        },
+        crate::tui::note::Pane::Editor,
+        std::time::Instant::now(),
+    ));
+    app.screen = Screen::Note;
+    let alt = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::ALT));
+    let sent = app.step(alt(KeyCode::PageUp));
+    let older = id_of(&app, "older");
+    assert!(
+        sent.iter()
+            .any(|r| matches!(r, Request::Load(id) if *id == older)),
+        "{sent:?}"
+    );
+    assert!(
+        app.note.is_none(),
+        "the open note was closed (and saved if it had changes)"
+    );
+    assert_eq!(app.list.selected_summary().unwrap().meta.title, "older");
+}
