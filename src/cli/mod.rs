@@ -7,6 +7,7 @@
 //! ("ripple: <message>" on stderr).
 
 pub mod agree;
+pub mod between;
 pub mod code;
 pub mod exchange;
 pub mod keymap;
@@ -86,6 +87,16 @@ pub enum Command {
     Agree(agree::AgreeArgs),
     /// Print the key bindings as a keymap file (to start keymap.toml); --check checks yours.
     Keymap(keymap::KeymapArgs),
+    /// Move a session (and its codings) to the store's trash; `ripple restore` puts it back.
+    Delete(between::DeleteArgs),
+    /// List the deleted sessions in the store's trash.
+    Trash(between::TrashArgs),
+    /// Put a deleted session back from the trash.
+    Restore(between::RestoreArgs),
+    /// Copy a session (metadata and note, not codings) under a new id; prints the new id.
+    Duplicate(between::DuplicateArgs),
+    /// List open follow-ups (`- [ ]` lines) across sessions.
+    Followups(between::FollowupsArgs),
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -257,6 +268,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Import(args)) => exchange::import(&args, &ctx),
         Some(Command::Agree(args)) => agree::run(&args, &ctx),
         Some(Command::Keymap(args)) => keymap::run(&args, &ctx),
+        Some(Command::Delete(args)) => between::delete(&args, &ctx),
+        Some(Command::Trash(args)) => between::trash(&args, &ctx),
+        Some(Command::Restore(args)) => between::restore(&args, &ctx),
+        Some(Command::Duplicate(args)) => between::duplicate(&args, &ctx),
+        Some(Command::Followups(args)) => between::followups(&args, &ctx),
     }
 }
 

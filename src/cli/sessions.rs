@@ -56,6 +56,10 @@ pub struct NewArgs {
     /// Participants by role and head count, e.g. `supervisor=2` (repeatable).
     #[arg(long = "participant", value_name = "ROLE=COUNT", value_parser = parse_participant)]
     pub participants: Vec<Participant>,
+    /// Start from the store's template NAME (templates/NAME.md): its defaults and headings.
+    /// The note on stdin, if any, follows the headings; the options above win over defaults.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -266,15 +270,38 @@ pub fn new(args: &NewArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             .as_deref()
             .unwrap_or(ctx.env.facilitator.as_str()),
     );
+    let mut text = text;
+    if let Some(name) = &args.template {
+        let template = store.template(name).map_err(usage)?;
+        let headings = template.apply(&mut meta);
+        text = if text.is_empty() {
+            headings
+        } else {
+            format!(
+                "{headings}{}{text}",
+                if headings.ends_with('\n') { "" } else { "\n" }
+            )
+        };
+    }
     meta.title = args.title.trim().to_string();
     if let Some(d) = args.date {
         meta.date = d;
     }
-    meta.agencies = args.agencies.iter().map(|a| a.trim().to_string()).collect();
-    meta.session_type = args.session_type.unwrap_or_default();
-    meta.county = args.county.clone().unwrap_or_default();
-    meta.tags = args.tags.iter().map(|t| t.trim().to_string()).collect();
-    meta.participants = args.participants.clone();
+    if !args.agencies.is_empty() || args.template.is_none() {
+        meta.agencies = args.agencies.iter().map(|a| a.trim().to_string()).collect();
+    }
+    if let Some(t) = args.session_type {
+        meta.session_type = t;
+    }
+    if let Some(c) = &args.county {
+        meta.county = c.clone();
+    }
+    if !args.tags.is_empty() || args.template.is_none() {
+        meta.tags = args.tags.iter().map(|t| t.trim().to_string()).collect();
+    }
+    if !args.participants.is_empty() || args.template.is_none() {
+        meta.participants = args.participants.clone();
+    }
     if let Err(e) = store.check_writable() {
         // Busy or read-only: the text typed or piped in is kept, as when the disk is full.
         return Err(keep_new_session(&store, e, meta, &text));

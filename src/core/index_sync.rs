@@ -130,11 +130,13 @@ fn store_sources(store: &Store, now: i64) -> HashMap<SessionId, u64> {
         let Ok(name) = e.file_name().into_string() else {
             continue;
         };
-        let Some(id) = name.strip_suffix(".md") else {
+        let Some(id) = crate::core::session_file::id_of_file_name(&name) else {
             continue;
         };
         let id = SessionId(id.to_string());
-        if name.starts_with('.') || store.stamp(&id).is_none() {
+        // The file the store reads for this id (another file holding the same id is a
+        // problem `scan` reports, not a second session).
+        if name.starts_with('.') || store.session_path(&id) != e.path() {
             continue;
         }
         if let Ok(md) = std::fs::metadata(e.path()) {

@@ -344,23 +344,96 @@ pub fn utf8_text(bytes: &[u8]) -> Result<&str, FormatError> {
     })
 }
 
-/// The store folder whose files are named by the id they hold (`sessions/<id>.md`).
+/// The store folder that holds the session files.
 pub const SESSIONS_DIR: &str = "sessions";
 
+/// Longest title part of a session file name, in bytes (so a name stays well under the 255
+/// bytes file systems allow, whatever the script of the title).
+pub const SLUG_BYTES: usize = 80;
+
+/// A title as the readable part of a file name: lower case, accents folded ("Doña" → "dona"),
+/// anything but letters and digits → `-`, no leading, trailing or doubled dashes, at most
+/// [`SLUG_BYTES`] bytes (cut at a dash where one is near). Letters of other scripts are kept.
+pub fn title_slug(title: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    for c in title.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let mapped: &str = match c {
+            'ß' => "ss",
+            'æ' | 'Æ' => "ae",
+            'ø' | 'Ø' => "o",
+            'đ' | 'Đ' => "d",
+            'ł' | 'Ł' => "l",
+            'œ' | 'Œ' => "oe",
+            _ => "",
+        };
+        let before = out.len();
+        if !mapped.is_empty() {
+            out.push_str(mapped);
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() > SLUG_BYTES {
+            out.truncate(before);
+            // Cut at the last dash when it keeps most of the slug: whole words read better.
+            if let Some(dash) = out.rfind('-').filter(|&d| d >= SLUG_BYTES / 2) {
+                out.truncate(dash);
+            }
+            break;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// A session's file name: `YYYY-MM-DD-title-slug-ID.md` (`YYYY-MM-DD-ID.md` when the title has
+/// no letters or digits). The id is always the last 26 characters before `.md`.
+pub fn file_name_for(meta: &SessionMeta) -> String {
+    let slug = title_slug(&meta.title);
+    let date = format_date(meta.date);
+    if slug.is_empty() {
+        format!("{date}-{}.md", meta.id.as_str())
+    } else {
+        format!("{date}-{slug}-{}.md", meta.id.as_str())
+    }
+}
+
+/// The session id a file name holds: the 26 letters and digits before `.md`, either the whole
+/// name (`<id>.md`, the form of earlier Ripples) or after a `-` (`2026-06-14-title-<id>.md`).
+/// `None` for any other name.
+pub fn id_of_file_name(name: &str) -> Option<&str> {
+    let stem = name.strip_suffix(".md")?;
+    let cut = stem.len().checked_sub(26)?;
+    if !stem.is_char_boundary(cut) {
+        return None;
+    }
+    let (prefix, id) = stem.split_at(cut);
+    (is_valid_id(id) && (prefix.is_empty() || prefix.ends_with('-'))).then_some(id)
+}
+
 /// Read a session file's bytes: UTF-8 (else the line of the first bad byte), the format, and
-/// that the id in the file is the file's own name (`path`'s stem; an empty path skips that).
+/// that the id in the file is the one its name ends with (for a file in `sessions/`; an empty
+/// path skips that).
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Session, FormatError> {
     let s = parse_session_file(utf8_text(bytes)?)?;
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    if !stem.is_empty()
-        && stem != s.meta.id.as_str()
+    let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("");
+    if !name.is_empty()
         && path.parent().is_some_and(|p| p.ends_with(SESSIONS_DIR))
+        && id_of_file_name(name) != Some(s.meta.id.as_str())
     {
         return Err(FormatError {
             line: 2,
             message: format!(
-                "the id inside ({}) does not match the file name: rename the file to {}.md",
-                s.meta.id, s.meta.id
+                "the id inside ({}) does not match the file name: rename the file to {}",
+                s.meta.id,
+                file_name_for(&s.meta)
             ),
         });
     }
@@ -395,6 +468,77 @@ mod tests {
             },
             text: "Confianza grew 🙂\n我们\n".into(),
         }
+    }
+
+    #[test]
+    fn file_names_are_date_title_and_id_and_give_the_id_back() {
+        let mut meta = sample().meta;
+        assert_eq!(
+            file_name_for(&meta),
+            "2026-06-14-joint-coaching-safety-planning-with-fathers-01jd3k4m5n6p7q8r9s0t1v2w3x.md"
+        );
+        meta.title = "  Doña Ana — Straße, 我们 🙂 ".into();
+        assert_eq!(title_slug(&meta.title), "dona-ana-strasse-我们");
+        meta.title = "¿?".into();
+        assert_eq!(
+            file_name_for(&meta),
+            "2026-06-14-01jd3k4m5n6p7q8r9s0t1v2w3x.md"
+        );
+        meta.title = "palabra ".repeat(40);
+        let slug = title_slug(&meta.title);
+        assert!(
+            slug.len() <= SLUG_BYTES && slug.ends_with("palabra"),
+            "{slug}"
+        );
+        meta.title = "我".repeat(100);
+        assert!(title_slug(&meta.title).len() <= SLUG_BYTES);
+        assert!(file_name_for(&meta).len() < 255);
+        for name in [
+            "01jd3k4m5n6p7q8r9s0t1v2w3x.md",
+            "2026-06-14-01jd3k4m5n6p7q8r9s0t1v2w3x.md",
+            "2026-06-14-我们-01jd3k4m5n6p7q8r9s0t1v2w3x.md",
+        ] {
+            assert_eq!(
+                id_of_file_name(name),
+                Some("01jd3k4m5n6p7q8r9s0t1v2w3x"),
+                "{name}"
+            );
+        }
+        for name in [
+            "x01jd3k4m5n6p7q8r9s0t1v2w3x.md",
+            "01jd3k4m5n6p7q8r9s0t1v2w3x.txt",
+            "notes.md",
+            "我01jd3k4m5n6p7q8r9s0t1v2w.md",
+            "2026-06-14-title-01jd3k4m5n6p7q8r9s0t1v2w3!.md",
+        ] {
+            assert_eq!(id_of_file_name(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_file_must_end_with_the_id_it_holds() {
+        let file = to_file_string(&sample());
+        let dir = Path::new("/s/sessions");
+        for name in [
+            "01jd3k4m5n6p7q8r9s0t1v2w3x.md",
+            "2026-06-14-any-title-at-all-01jd3k4m5n6p7q8r9s0t1v2w3x.md",
+        ] {
+            assert!(
+                parse_bytes(&dir.join(name), file.as_bytes()).is_ok(),
+                "{name}"
+            );
+        }
+        let e = parse_bytes(
+            &dir.join("2026-06-14-joint-01jd3k4m5n6p7q8r9s0t1v2w3y.md"),
+            file.as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.message
+                .contains("rename the file to 2026-06-14-joint-coaching"),
+            "{e}"
+        );
     }
 
     #[test]

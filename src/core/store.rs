@@ -18,7 +18,8 @@ use crate::core::atomic::{create_private_dir, refuse_links_below};
 pub use crate::core::file_key::FileStamp;
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::session_file::{
-    is_valid_id, parse_bytes, parse_note_only, to_file_string, utf8_text, FormatError, SESSIONS_DIR,
+    file_name_for, id_of_file_name, is_valid_id, parse_bytes, parse_note_only, to_file_string,
+    utf8_text, FormatError, SESSIONS_DIR,
 };
 use crate::core::settings::{SettingsError, StoreSettings};
 use crate::core::text::normalize_newlines;
@@ -40,10 +41,15 @@ mod draft;
 mod open;
 mod recovery;
 mod scan;
+mod templates;
+mod trash;
+mod trashed;
+pub use crate::core::template::{Template, DEFAULT_TEMPLATE, TEMPLATES_DIR};
 pub use draft::{
     decode_draft, diff_lines, encode_draft, merge, BaseCopy, Compared, DiffLine, DraftBase,
     FileVersion, LeftoverTemp, Merged, Recovery, RecoverySource, TempHolds,
 };
+pub use trashed::Trashed;
 
 const SESSIONS: &str = SESSIONS_DIR;
 /// The folder under the store root that holds all codings (`codings/<coder-slug>/<id>.json`,
@@ -93,6 +99,8 @@ pub enum StoreError {
     BadId(String),
     #[error("{}:{}: {}", .path.display(), .error.line, .error.message)]
     Format { path: PathBuf, error: FormatError },
+    #[error("no deleted session matches `{0}` (`ripple trash` lists them)")]
+    NotInTrash(String),
     #[error("a session with id {0} already exists")]
     AlreadyExists(String),
     #[error("{} is not a Ripple store: {reason}", .path.display())]
@@ -213,6 +221,9 @@ pub struct Store {
     /// `.ripple-tmp-*` files the last scan saw in `sessions/`: copies left by saves that were
     /// cut short, offered for recovery like drafts (see `recovery`).
     temp_files: Mutex<Vec<PathBuf>>,
+    /// The file name of each session as the last scan, listing or save saw it (session files
+    /// are named `YYYY-MM-DD-title-ID.md`, or `<id>.md` by earlier Ripples).
+    names: Mutex<HashMap<SessionId, String>>,
 }
 
 impl fmt::Debug for Store {
@@ -244,10 +255,72 @@ impl Store {
     pub fn sessions_dir(&self) -> PathBuf {
         self.root.join(SESSIONS)
     }
-    /// `sessions/<id>.md`. The id is not checked here; `load`/`save` refuse invalid ids.
+    /// The file of session `id`: `sessions/YYYY-MM-DD-title-slug-<id>.md` as it is named now
+    /// (found by its id, whatever its title was when it was saved), or `sessions/<id>.md` (the
+    /// name earlier Ripples gave, and what is returned when there is no file). The id is not
+    /// checked here; `load`/`save` refuse invalid ids.
     pub fn session_path(&self, id: &SessionId) -> PathBuf {
-        self.root.join(SESSIONS).join(format!("{}.md", id.as_str()))
+        self.find_session_file(id, true)
+            .unwrap_or_else(|| self.sessions_dir().join(format!("{}.md", id.as_str())))
     }
+
+    /// The file that holds session `id`, if there is one: the name last seen, the short name,
+    /// then (with `list`) every name in the folder, listed again.
+    fn find_session_file(&self, id: &SessionId, list: bool) -> Option<PathBuf> {
+        let dir = self.sessions_dir();
+        let known = self.known_name(id);
+        if let Some(p) = known.map(|n| dir.join(n)).filter(|p| p.is_file()) {
+            return Some(p);
+        }
+        let short = dir.join(format!("{}.md", id.as_str()));
+        if short.is_file() {
+            return Some(short);
+        }
+        if !list {
+            return None;
+        }
+        self.list_names();
+        let p = dir.join(self.known_name(id)?);
+        p.is_file().then_some(p)
+    }
+
+    fn known_name(&self, id: &SessionId) -> Option<String> {
+        let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        names.get(id).cloned()
+    }
+
+    fn remember_name(&self, id: &SessionId, path: &Path) {
+        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+            names.insert(id.clone(), name.to_string());
+        }
+    }
+
+    /// List the sessions folder again and remember which file holds each id (the first name,
+    /// in order, when two files hold one id: `scan` reports the other).
+    fn list_names(&self) {
+        let Ok(read) = fs::read_dir(self.sessions_dir()) else {
+            return;
+        };
+        let mut found: Vec<String> = read
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.') && id_of_file_name(n).is_some())
+            .collect();
+        found.sort_unstable();
+        let mut names = HashMap::with_capacity(found.len());
+        for name in found {
+            let id = SessionId(id_of_file_name(&name).unwrap_or_default().to_string());
+            names.entry(id).or_insert(name);
+        }
+        *self.names.lock().unwrap_or_else(|e| e.into_inner()) = names;
+    }
+
+    /// Replace what is known of the file names with what a scan saw.
+    fn set_names(&self, names: HashMap<SessionId, String>) {
+        *self.names.lock().unwrap_or_else(|e| e.into_inner()) = names;
+    }
+
     pub fn codings_dir(&self) -> PathBuf {
         self.root.join(CODINGS_DIR)
     }
@@ -360,7 +433,11 @@ impl Store {
         if q.is_empty() || !q.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(StoreError::BadId(query.to_string()));
         }
-        if is_valid_id(&q) && self.session_path(&SessionId(q.clone())).is_file() {
+        if is_valid_id(&q)
+            && self
+                .find_session_file(&SessionId(q.clone()), true)
+                .is_some()
+        {
             return Ok(SessionId(q));
         }
         let dir = self.sessions_dir();
@@ -368,8 +445,8 @@ impl Store {
         let mut matches: Vec<String> = read
             .flatten()
             .filter_map(|e| e.file_name().into_string().ok())
-            .filter_map(|n| n.strip_suffix(".md").map(str::to_string))
-            .filter(|id| is_valid_id(id))
+            .filter(|n| !n.starts_with('.'))
+            .filter_map(|n| id_of_file_name(&n).map(str::to_string))
             .filter(|id| id.starts_with(&q) || SessionId(id.clone()).short() == q)
             .collect();
         matches.sort();
@@ -388,14 +465,17 @@ impl Store {
     pub fn create(&self, meta: SessionMeta, text: &str) -> Result<Session, StoreError> {
         self.require_writable()?;
         check_id(&meta.id)?;
-        if self.session_path(&meta.id).exists() {
+        // A new id (a ULID made just now) is not looked for in every file name: creating many
+        // sessions must not list the folder for each.
+        let named = self.sessions_dir().join(file_name_for(&meta));
+        if self.find_session_file(&meta.id, false).is_some() || named.exists() {
             return Err(StoreError::AlreadyExists(meta.id.to_string()));
         }
         let session = Session {
             meta,
             text: normalize_newlines(text),
         };
-        self.save(&session)?;
+        self.save_inner(&session, false)?;
         Ok(session)
     }
 
@@ -407,10 +487,30 @@ impl Store {
 
     /// `save`, also giving the file's bytes and version as written: what the editor's text is
     /// made from from now on.
+    ///
+    /// The file is named after the session's date and title (`file_name_for`): when they
+    /// changed, the file is first renamed (atomically, the id unchanged), then written, so a
+    /// crash between the two leaves the old text under the new name, never two files.
     pub fn save_with_base(&self, session: &Session) -> Result<(FileStamp, BaseCopy), StoreError> {
+        self.save_inner(session, true)
+    }
+
+    fn save_inner(
+        &self,
+        session: &Session,
+        may_exist: bool,
+    ) -> Result<(FileStamp, BaseCopy), StoreError> {
         self.require_writable()?;
         check_id(&session.meta.id)?;
-        let path = self.session_path(&session.meta.id);
+        let target = self.sessions_dir().join(file_name_for(&session.meta));
+        let path = match self.find_session_file(&session.meta.id, may_exist) {
+            Some(current) if current != target => match self.rename_file(&current, &target) {
+                Ok(()) => target,
+                // Written where it is: a name that cannot be taken must not lose the text.
+                Err(_) => current,
+            },
+            _ => target,
+        };
         let bytes = to_file_string(session);
         let mut result = self.write_file(&path, bytes.as_bytes());
         if matches!(&result, Err(e) if e.kind() == io::ErrorKind::NotFound) {
@@ -421,6 +521,7 @@ impl Store {
         }
         match result {
             Ok(()) => {
+                self.remember_name(&session.meta.id, &path);
                 let stamp = FileStamp::of_path(&path).unwrap_or(FileStamp {
                     mtime_ns: 0,
                     size: bytes.len() as u64,
@@ -442,15 +543,26 @@ impl Store {
         }
     }
 
+    /// Rename a session file within the sessions folder, never over another file, and flush
+    /// the folder.
+    fn rename_file(&self, from: &Path, to: &Path) -> io::Result<()> {
+        self.guard_write(from)?;
+        self.guard_write(to)?;
+        if to.exists() {
+            return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+        }
+        fs::rename(from, to)?;
+        crate::core::atomic::sync_dir(&self.sessions_dir())
+    }
+
     /// Move a session (and every coder's codings of it, and their coding drafts) to
     /// `.ripple/trash/<time>-<id>/`. Returns that folder. Its text recovery draft is cleared.
     pub fn delete(&self, id: &SessionId) -> Result<PathBuf, StoreError> {
         self.require_writable()?;
         check_id(id)?;
-        let path = self.session_path(id);
-        if !path.is_file() {
-            return Err(StoreError::NotFound(id.to_string()));
-        }
+        let path = self
+            .find_session_file(id, true)
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
         let bin = self.trash_dir().join(format!("{stamp}-{id}"));
         // Every file that goes, and the trash folder it goes to.

@@ -2,12 +2,14 @@
 //! message, changes the state, and returns the disk work to do. It never touches the disk
 //! itself, so the UI thread never waits on IO and the logic can be tested without a terminal.
 
-use crate::core::session::{Session, SessionId, SessionMeta};
+use crate::core::session::SessionId;
+#[cfg(test)]
+use crate::core::session::{Session, SessionMeta};
 use crate::core::store::RecoverySource;
 use crate::tui::component::{Command, Ctx, Jump};
 pub use crate::tui::component::{Screen, Status, StatusKind};
 use crate::tui::effect::{Effect, Effects};
-use crate::tui::form::{Field, FormState};
+use crate::tui::form::FormState;
 use crate::tui::help::HelpOverlay;
 use crate::tui::index_worker::{IndexRequest, IndexResponse};
 use crate::tui::keymap::{self, Action, Context};
@@ -236,6 +238,8 @@ pub struct App {
     pub index_dir: Option<std::path::PathBuf>,
     /// Problems in the user's keymap file (`path:line: what`), said at start.
     pub config_problems: Vec<String>,
+    /// Between sessions: new-session choices, the trash, the follow-ups, the delete question.
+    pub between: crate::tui::between::BetweenScreen,
 }
 
 impl App {
@@ -291,6 +295,7 @@ impl App {
             share_deidentify: false,
             index_dir: None,
             config_problems: Vec::new(),
+            between: Default::default(),
         }
     }
 
@@ -331,6 +336,9 @@ impl App {
         if let Some(ctx) = self.search_context() {
             return ctx;
         }
+        if self.screen == Screen::List && self.between.confirm.is_some() {
+            return Context::ConfirmDelete;
+        }
         match (self.screen, self.note.as_ref().map(|n| n.focus)) {
             (Screen::Note, Some(Pane::Editor)) => Context::Editor,
             (Screen::Note, Some(Pane::Form)) => Context::Form,
@@ -344,6 +352,7 @@ impl App {
             Screen::Search => Some(Context::Search),
             Screen::Evidence => Some(self.evidence.context()),
             Screen::Agreement => Some(self.agreement.context()),
+            Screen::Between => Some(self.between.context()),
             _ => None,
         }
     }
@@ -404,6 +413,8 @@ impl App {
                     self.evidence.paste(&text);
                 } else if self.context() == Context::List {
                     self.list.paste(&text);
+                } else if self.context() == Context::FollowUps {
+                    self.between.paste(&text);
                 }
             }
             Msg::Resize(w, h) => self.size = (w, h),
@@ -530,6 +541,14 @@ impl App {
                 }
             }
         }
+        // The follow-ups view filters the same way.
+        if ctx == Context::FollowUps {
+            if let Some(c) = keymap::typed_char(&key) {
+                if self.between.typed(c, action.is_some()).consumed() {
+                    return;
+                }
+            }
+        }
         match action {
             Some(a) => self.on_action(a, out),
             None => {
@@ -579,6 +598,7 @@ impl App {
                 self.share_action(a, out)
             }
             a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
+            a if crate::tui::between::handles(ctx, a) => self.between_action(ctx, a, out),
             Action::Quit => self.request_quit(out),
             Action::QuitOrCopy => {
                 let has_selection = ctx == Context::Editor
@@ -751,6 +771,9 @@ impl App {
             Screen::Agreement => {
                 route!(self, out, |ctx| self.agreement.handle(Action::Back, ctx));
             }
+            Screen::Between => {
+                route!(self, out, |ctx| self.between.handle(Action::Back, ctx));
+            }
         }
     }
 
@@ -837,7 +860,12 @@ impl App {
                     self.opening = Some(id.clone());
                     out.push(Request::Load(id));
                 }
-                Command::NewSession => self.new_session(),
+                Command::NewSession => self.offer_new_session(out),
+                Command::StartSession { template, like } => out.push(Request::NewSession {
+                    facilitator: self.facilitator.clone(),
+                    template,
+                    like,
+                }),
                 Command::SaveNote => self.save_now(out, false),
                 Command::OpenAt { jump, title, from } => self.open_at(jump, &title, from, out),
                 Command::Show(screen) => self.show(screen, out),
@@ -871,30 +899,6 @@ impl App {
         }
     }
 
-    fn new_session(&mut self) {
-        if let Some(why) = &self.read_only {
-            self.error(format!("Read-only, so no new sessions here: {why}"));
-            return;
-        }
-        let meta = SessionMeta::new_today(&self.facilitator);
-        let mut note = NoteState::new(
-            Session {
-                meta,
-                text: String::new(),
-            },
-            Pane::Form,
-            self.now,
-        );
-        note.form.focus(Field::Title as usize);
-        self.note = Some(note);
-        self.screen = Screen::Note;
-        self.info(format!(
-            "New session: fill in the details ({} moves on), {} to write the note",
-            keymap::key(Context::Form, Action::NextField),
-            keymap::key(Context::Form, Action::NextPane)
-        ));
-    }
-
     // ---- form ----
 
     /// Run `f` on the open note (its editor or details form, as components), then carry out
@@ -923,7 +927,7 @@ impl App {
             Screen::List => {
                 route!(self, out, |ctx| self.list.mouse(m, ctx));
             }
-            Screen::Codebook | Screen::Agreement => {}
+            Screen::Codebook | Screen::Agreement | Screen::Between => {}
             Screen::Note => {
                 let areas = self.note_areas();
                 if let Some(side) = areas.form.filter(|f| f.contains(pos)) {

@@ -34,6 +34,8 @@ pub enum Screen {
     Evidence,
     Codebook,
     Agreement,
+    /// Between sessions: the trash, the follow-ups, or how to start a new session.
+    Between,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +68,12 @@ pub enum Command {
     Open(SessionId),
     /// Start a new session.
     NewSession,
+    /// Start a new session from `template` and, with `like`, the last session with that
+    /// session's agencies (the IO thread makes it; it opens unsaved).
+    StartSession {
+        template: Option<Box<crate::core::store::Template>>,
+        like: Option<SessionId>,
+    },
     /// Save the open note now (if it has changes).
     SaveNote,
     /// Open a session from a result (closing the open note first), put the cursor at `jump`

@@ -28,21 +28,29 @@ pub struct SessionList {
 
 impl SessionList {
     pub fn selected_summary(&self) -> Option<&SessionSummary> {
-        self.shown.get(self.selected).map(|&i| &self.all[i])
+        self.shown.get(self.selected).and_then(|&i| self.all.get(i))
     }
 
-    /// A new scan of the store arrived.
+    /// A new scan of the store arrived. The highlighted session stays highlighted; the old
+    /// indices mean nothing in the new list (sessions may have gone: deleted, here or outside).
     pub fn scanned(&mut self, sessions: Vec<SessionSummary>) {
         self.suggestions = Suggestions::from_metas(sessions.iter().map(|s| &*s.meta));
+        let keep = self.selected_summary().map(|s| s.meta.id.clone());
         self.all = sessions;
+        self.shown.clear();
         self.loaded = true;
-        self.refilter();
+        self.refilter_to(keep);
     }
 
     /// Re-filter: every word of the filter must occur (accent- and case-insensitively) in the
     /// title, date, type, agencies, county, facilitator or tags.
     pub fn refilter(&mut self) {
         let keep = self.selected_summary().map(|s| s.meta.id.clone());
+        self.refilter_to(keep);
+    }
+
+    /// Re-filter, keeping session `keep` highlighted if it is still shown.
+    fn refilter_to(&mut self, keep: Option<crate::core::session::SessionId>) {
         let words: Vec<String> = self
             .filter
             .text()

@@ -4,6 +4,7 @@
 
 pub mod agreement;
 pub mod app;
+pub mod between;
 pub mod coding;
 pub mod component;
 pub mod effect;

@@ -47,6 +47,11 @@ impl App {
                 n.view.settle(&view, editor);
                 self.settle_writing();
             }
+            Screen::Between => {
+                let rows = layout::list_table_body(area, None).height as usize;
+                self.between.offset =
+                    layout::list_offset(self.between.offset, self.between.selected, rows);
+            }
             Screen::Search | Screen::Evidence | Screen::Codebook | Screen::Agreement => {}
         }
     }

@@ -6,8 +6,9 @@ use crate::core::agreement::consensus::Settlement;
 use crate::core::codebook::{Codebook, ThemeRemap};
 use crate::core::coding::CoderSessionFile;
 use crate::core::session::{Session, SessionId};
-use crate::core::store::{BaseCopy, FileStamp, Scan, Store};
+use crate::core::store::{BaseCopy, FileStamp, Scan, Store, Template, Trashed};
 use crate::core::workspace::agreement::{AgreementAsk, AgreementView};
+use crate::core::workspace::between::{FollowUpFilter, FollowUpItem, NewSession};
 use crate::core::workspace::codings::{Codings, CodingsSaved};
 use crate::core::workspace::error::WorkspaceError;
 use crate::core::workspace::notes::Saved;
@@ -121,6 +122,34 @@ pub enum Request {
     },
     /// Add a word to the store's word list (`words.txt`).
     AddWord(String),
+    /// Between sessions (`core::workspace::between`): the templates to start from.
+    Templates,
+    /// A new session (not saved) for `facilitator`, from `template` and, with `like`, the
+    /// last session with that session's agencies (its open follow-ups carried over).
+    NewSession {
+        facilitator: String,
+        template: Option<Box<Template>>,
+        like: Option<SessionId>,
+    },
+    /// Move a session (and its codings) to the trash.
+    Delete(SessionId),
+    /// Copy a session under a new id.
+    Duplicate(SessionId),
+    /// The deleted sessions.
+    Trash,
+    /// Put a deleted session back.
+    Restore(Box<Trashed>),
+    /// Every follow-up (done ones too when `all`).
+    FollowUps {
+        all: bool,
+    },
+    /// Tick or untick the follow-up at `line` of `id`, if the line still reads `raw`.
+    ToggleFollowUp {
+        id: SessionId,
+        line: usize,
+        raw: String,
+        all: bool,
+    },
     /// Share sessions to a file (`core::share`): the open note as shown (`note`), else the
     /// sessions `ids` read from the store. Exports stay out of the store and `index_dir`.
     Share(Box<ShareRequest>),
@@ -248,6 +277,25 @@ pub enum Response {
     },
     /// A share written (the file, how many sessions) or why not.
     Shared(Result<(PathBuf, usize), crate::core::share::WriteError>),
+    /// The templates, and the files that could not be read.
+    Templates(Vec<Template>, Vec<String>),
+    NewSession(Result<Box<NewSession>, WorkspaceError>),
+    Deleted {
+        id: SessionId,
+        title: String,
+        result: Result<PathBuf, WorkspaceError>,
+    },
+    Duplicated(Result<Box<Session>, WorkspaceError>),
+    Trash(Vec<Trashed>),
+    Restored(Result<SessionId, WorkspaceError>),
+    /// The follow-ups, and the files that could not be read.
+    FollowUps(Vec<FollowUpItem>, Vec<String>),
+    /// A follow-up ticked (`Ok(done)`) or why not, and the follow-ups as they are now.
+    FollowUpToggled {
+        id: SessionId,
+        result: Result<bool, WorkspaceError>,
+        items: Vec<FollowUpItem>,
+    },
 }
 
 /// Start the IO thread, which works for `coder` (the one coder whose codings files it writes,
@@ -509,5 +557,52 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
             id,
             set,
         },
+        Request::Templates => {
+            let (all, problems) = ws.store().templates();
+            Response::Templates(all, problems)
+        }
+        Request::NewSession {
+            facilitator,
+            template,
+            like,
+        } => Response::NewSession(
+            ws.new_session(&facilitator, template.as_deref(), like.as_ref())
+                .map(Box::new),
+        ),
+        Request::Delete(id) => Response::Deleted {
+            title: ws
+                .store()
+                .load(&id)
+                .map(|s| s.meta.title)
+                .unwrap_or_default(),
+            result: ws.delete(&id),
+            id,
+        },
+        Request::Duplicate(id) => {
+            Response::Duplicated(ws.duplicate(&id, chrono::Utc::now()).map(Box::new))
+        }
+        Request::Trash => Response::Trash(ws.trash()),
+        Request::Restore(t) => Response::Restored(ws.restore(&t)),
+        Request::FollowUps { all } => {
+            let (items, problems) = ws.followups(&FollowUpFilter {
+                all,
+                ..FollowUpFilter::default()
+            });
+            Response::FollowUps(items, problems)
+        }
+        Request::ToggleFollowUp { id, line, raw, all } => {
+            let result = ws
+                .toggle_followup(&id, line, &raw, chrono::Utc::now())
+                .map(|s| {
+                    crate::core::followups::parse(&s.text)
+                        .iter()
+                        .any(|f| f.line == line && f.done)
+                });
+            let (items, _) = ws.followups(&FollowUpFilter {
+                all,
+                ..FollowUpFilter::default()
+            });
+            Response::FollowUpToggled { id, result, items }
+        }
     }
 }

@@ -437,7 +437,7 @@ fn bad_input_gets_a_clear_message() {
 fn an_unreadable_session_is_named_not_silently_left_out() {
     let dir = tempfile::tempdir().unwrap();
     let (root, [s1, _, _]) = fixture(dir.path());
-    let file = root.join("sessions").join(format!("{s1}.md"));
+    let file = crate::common::session_file(&root, &s1);
     let text = std::fs::read_to_string(&file).unwrap();
     let broken = text.replacen("date = \"2026-06-14\"", "date = \"2026-13-45\"", 1);
     assert_ne!(broken, text);

@@ -58,7 +58,7 @@ fn store_with_note(root: &Path) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let text = std::fs::read_to_string(root.join(format!("sessions/{id}.md"))).unwrap();
+    let text = std::fs::read_to_string(crate::common::session_file(root, &id)).unwrap();
     assert!(text.ends_with(NOTE), "the note is stored as given");
     id
 }
@@ -326,7 +326,7 @@ fn check_reports_orphaned_and_broken_codings() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 
     // The note is edited outside Ripple: Ana's words are reworded, a line added on top.
-    let note_path = root.join(format!("sessions/{id}.md"));
+    let note_path = crate::common::session_file(&root, &id);
     let file = std::fs::read_to_string(&note_path).unwrap();
     let edited = file
         .replace("we finally trust each other", "trust is still fragile")

@@ -86,7 +86,7 @@ fn coder_file(store: &Path, slug: &str, session: &str) -> PathBuf {
 }
 
 fn session_path(store: &Path, session: &str) -> PathBuf {
-    store.join("sessions").join(format!("{session}.md"))
+    crate::common::session_file(store, session)
 }
 
 /// Edit the note outside Ripple: `heading` goes before its text, so every stored position is

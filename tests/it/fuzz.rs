@@ -84,7 +84,7 @@ fn demo() -> &'static Demo {
             .unwrap();
         let codings = first_file(coder_dir);
         let stem = codings.file_stem().unwrap().to_str().unwrap();
-        let note = std::fs::read_to_string(root.join("sessions").join(format!("{stem}.md")));
+        let note = std::fs::read_to_string(crate::common::session_file(&root, stem));
         let codings_note = parse_session_file(&note.unwrap()).unwrap().text;
         Demo {
             codings_note,

@@ -76,7 +76,7 @@ impl World {
         self.path("outside")
     }
     fn session_file(&self) -> PathBuf {
-        self.store().join(format!("sessions/{}.md", self.id))
+        crate::common::session_file(&self.store(), &self.id)
     }
     fn coder_dir(&self) -> PathBuf {
         self.store().join("codings/test-coder")

@@ -96,14 +96,14 @@ fn new_code_add_and_code_rm_are_seen_by_the_next_search_and_evidence() {
 
     // Outside Ripple: a note replaced (as git or an editor saving through a new file does)
     // and one removed.
-    let path = env.store().join("sessions").join(format!("{first}.md"));
+    let path = crate::common::session_file(&env.store(), &first);
     let text = std::fs::read_to_string(&path).unwrap();
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, text.replace("Trust grew", "Pelicans grew")).unwrap();
     std::fs::rename(&tmp, &path).unwrap();
     assert_eq!(total(&env, "pelican", "--sessions"), 1);
     assert_eq!(total(&env, "trust", "--sessions"), 0);
-    std::fs::remove_file(env.store().join("sessions").join(format!("{second}.md"))).unwrap();
+    std::fs::remove_file(crate::common::session_file(&env.store(), &second)).unwrap();
     assert_eq!(total(&env, "zebracorn", "--sessions"), 0);
 }
 

@@ -102,7 +102,7 @@ fn saves_are_atomic_and_leave_no_temporary_files() {
     }
     assert_eq!(
         names(&store.sessions_dir()),
-        vec![format!("{}.md", s.meta.id)]
+        vec![ripple::core::session_file::file_name_for(&s.meta)]
     );
     assert_eq!(store.load(&s.meta.id).unwrap().text, s.text);
 }
@@ -494,7 +494,7 @@ fn delete_moves_session_and_codings_to_trash() {
     assert!(!store.session_path(&s.meta.id).exists());
     assert!(!coding_file.exists());
     assert_eq!(
-        fs::read_to_string(bin.join(format!("{}.md", s.meta.id))).unwrap(),
+        fs::read_to_string(bin.join(ripple::core::session_file::file_name_for(&s.meta))).unwrap(),
         ripple::core::session_file::to_file_string(&s)
     );
     assert!(bin

@@ -90,7 +90,7 @@ fn check_reads_every_file_and_catches_damage_at_the_same_size_and_time() {
         None,
     );
     assert!(o.status.success(), "{}", err(&o));
-    let note = env.store().join(format!("sessions/{id}.md"));
+    let note = crate::common::session_file(&env.store(), &id);
     // Old enough for the catalog to trust its size and time.
     let hour_ago = SystemTime::now() - Duration::from_secs(3600);
     fs::File::options()

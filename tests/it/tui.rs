@@ -13,9 +13,12 @@ fn session_files(store: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// n, a title, Tab to the note, type.
+/// n, a blank note (the last way to start), a title, Tab to the note, type.
 fn new_session(t: &mut Tui, title: &str, text: &str) {
     t.key(Key::Char('n'));
+    t.wait_for("Blank: no template");
+    t.key(Key::End);
+    t.key(Key::Enter);
     t.wait_for("Details");
     t.type_text(title);
     t.key(Key::Tab);

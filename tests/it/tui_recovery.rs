@@ -124,10 +124,9 @@ fn a_draft_onto_its_own_file_is_restored_and_a_stale_one_can_be_set_aside() {
     assert!(t.wait_exit());
 
     // A draft naming another version of the file: f keeps the file.
-    let draft = drafts.join(format!(
-        "{}.md",
-        file.file_stem().unwrap().to_string_lossy()
-    ));
+    let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+    // The id is the last 26 characters of the file's name; a draft is named by the id alone.
+    let draft = drafts.join(format!("{}.md", &stem[stem.len() - 26..]));
     let on_disk = std::fs::read_to_string(&file).unwrap();
     let stale = on_disk.replacen(
         "+++\n",

@@ -164,6 +164,9 @@ fn a_note_saved_in_the_tui_is_found_by_a_word_just_typed_and_opens_scrolled_to_i
     let mut t = Tui::start(&store, &[], 120, 30);
     t.wait_for("A long session");
     t.key(Key::Char('n'));
+    t.wait_for("Blank: no template");
+    t.key(Key::End);
+    t.key(Key::Enter);
     t.wait_for("Details");
     t.type_text("Fresh notes");
     t.key(Key::Tab);
@@ -302,6 +305,9 @@ fn evidence_marks_copies_and_exports_the_marked_passages() {
         .find(|p| p.extension().is_some_and(|x| x == "md"))
         .unwrap();
     let before = std::fs::read(&note).unwrap();
+    // Session files are named after their titles: wide enough for the whole message.
+    t.resize(240, 30);
+    std::thread::sleep(std::time::Duration::from_millis(300));
     t.type_text("x");
     t.wait_for("Export to: evidence-");
     t.key(Key::Ctrl('u'));

@@ -15,7 +15,7 @@ use super::plan::Plan;
 use crate::core::atomic::{create_private_dir, sync_dir};
 use crate::core::coding::coder_slug;
 use crate::core::coding_store;
-use crate::core::session_file::to_file_string;
+use crate::core::session_file::{file_name_for, to_file_string};
 use crate::core::settings::{StoreSettings, STORE_FORMAT};
 use crate::core::store::Store;
 use std::fs;
@@ -74,7 +74,7 @@ fn stage_files(plan: &Plan, root: &Path) -> Result<Vec<PathBuf>, ExchangeError> 
     let sessions = root.join("sessions");
     create_private_dir(&sessions).map_err(|e| fail("create", &sessions, e))?;
     for s in &plan.sessions {
-        let rel = PathBuf::from("sessions").join(format!("{}.md", s.session.meta.id));
+        let rel = PathBuf::from("sessions").join(file_name_for(&s.session.meta));
         let p = root.join(&rel);
         write_new(&p, to_file_string(&s.session).as_bytes()).map_err(|e| fail("write", &p, e))?;
         written.push(rel);

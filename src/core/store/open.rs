@@ -10,6 +10,7 @@ use crate::core::atomic::{
 };
 use crate::core::settings::StoreSettings;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -68,6 +69,7 @@ impl Store {
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
             temp_files: Mutex::new(Vec::new()),
+            names: Mutex::new(HashMap::new()),
         };
         if !store.is_read_only() {
             store.initialise()?;
@@ -117,6 +119,7 @@ impl Store {
             fallback_drafts: default_fallback_drafts(&root),
             catalog: Mutex::new(None),
             temp_files: Mutex::new(Vec::new()),
+            names: Mutex::new(HashMap::new()),
         };
         store.settings = store.load_settings()?;
         Ok(store)
@@ -168,6 +171,8 @@ impl Store {
             .to_toml_string(),
         )?;
         write_new("codebook.toml", DEFAULT_CODEBOOK.to_string())?;
+        // Templates are a convenience: a store whose templates cannot be made still opens.
+        let _ = self.create_templates();
         write_new(".gitignore", GITIGNORE.to_string())?;
         // A store made before temporary files were listed gets them, unless the file was edited.
         let ignore = self.root.join(".gitignore");

@@ -6,7 +6,8 @@ use super::{catalog, preview, Problem, Scan, SessionSummary, Store};
 use crate::core::file_key::FileStamp;
 use crate::core::file_key::{now_ns, RACY_NS};
 use crate::core::parallel::parallel_map;
-use crate::core::session_file::{is_valid_id, parse_bytes};
+use crate::core::session::SessionId;
+use crate::core::session_file::{id_of_file_name, parse_bytes};
 use std::collections::HashMap;
 use std::fs::{self};
 use std::io;
@@ -113,10 +114,32 @@ impl Store {
 
         let mut seen: Vec<String> = Vec::with_capacity(listed.len());
         let mut to_parse: Vec<(String, FileStamp)> = Vec::new();
-        for ((name, _), stamp) in listed.into_iter().zip(stamps) {
+        // Which file holds each id. Two files holding one id (a copy made outside Ripple) would
+        // be two sessions with one id: the first name in order is the session, the other a
+        // problem, whatever order the folder lists them in.
+        let mut listed: Vec<((String, fs::DirEntry), Option<FileStamp>)> =
+            listed.into_iter().zip(stamps).collect();
+        listed.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0));
+        let mut names: HashMap<SessionId, String> = HashMap::with_capacity(listed.len());
+        for ((name, _), stamp) in listed {
             let Some(stamp) = stamp else {
                 continue;
             };
+            if let Some(id) = id_of_file_name(&name) {
+                let id = SessionId(id.to_string());
+                if let Some(first) = names.get(&id) {
+                    scan.problems.push(Problem {
+                        path: dir.join(&name),
+                        line: None,
+                        message: format!(
+                            "{first} holds the same session ({id}): compare the two files, keep \
+                             one and move the other out of the sessions folder"
+                        ),
+                    });
+                    continue;
+                }
+                names.insert(id, name.clone());
+            }
             // One lookup per file: with 100,000 files the hash lookups (cache misses) show.
             match catalog.get(&name) {
                 Some(e) if e.stamp == stamp && e.settled => emit(&dir, &name, e, &mut scan),
@@ -139,6 +162,7 @@ impl Store {
         }
 
         drop(guard);
+        self.set_names(names);
         if dirty {
             self.write_catalog_if_writable(&mut scan);
         }
@@ -277,10 +301,11 @@ fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, Cata
     let now = now_ns();
     let parse_one = |(name, stamp): &(String, FileStamp)| -> (String, CatalogEntry) {
         let path = dir.join(name);
-        let parsed = if !is_valid_id(name.trim_end_matches(".md")) {
+        let parsed = if id_of_file_name(name).is_none() {
             Parsed::Problem {
                 line: None,
-                message: "the file name is not a session id: session files are named <id>.md"
+                message: "the file name does not end with a session id: session files are \
+                          named YYYY-MM-DD-title-<id>.md (or <id>.md)"
                     .into(),
             }
         } else {

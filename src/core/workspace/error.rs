@@ -17,6 +17,9 @@ pub enum WorkspaceError {
     Codebook(#[from] CodebookError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// A note changed since it was looked at: nothing was written (the message says what).
+    #[error("{0}")]
+    Changed(String),
     /// The store is open read-only: nothing is written.
     #[error("the store is read-only")]
     ReadOnly,

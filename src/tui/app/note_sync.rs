@@ -320,6 +320,14 @@ impl App {
             Response::Spelling(loaded) => self.spell_loaded(*loaded),
             Response::WordAdded { word, result } => self.word_added(word, result),
             Response::Shared(result) => self.on_shared(result),
+            r @ (Response::Templates(..)
+            | Response::NewSession(_)
+            | Response::Deleted { .. }
+            | Response::Duplicated(_)
+            | Response::Trash(_)
+            | Response::Restored(_)
+            | Response::FollowUps(..)
+            | Response::FollowUpToggled { .. }) => self.between_io(r, out),
             Response::Stamp { id, stamp } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {
                     return;

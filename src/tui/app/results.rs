@@ -117,6 +117,7 @@ impl App {
             Screen::Search => route!(self, out, |ctx| self.search.send_search(ctx)),
             Screen::Evidence => route!(self, out, |ctx| self.evidence.send(ctx)),
             Screen::Agreement => route!(self, out, |ctx| self.agreement.send(ctx)),
+            Screen::Between => route!(self, out, |ctx| self.between.send(ctx)),
             Screen::List | Screen::Note | Screen::Codebook => {}
         }
     }

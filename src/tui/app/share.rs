@@ -6,6 +6,7 @@
 
 use super::*;
 use crate::core::export_target::ExportError;
+use crate::core::session::Session;
 use crate::core::share::{suggested_file_name, ShareFormat, WriteError};
 use crate::tui::line_input::{pasted_line, LineInput};
 use crate::tui::worker::ShareRequest;

@@ -28,6 +28,12 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         if ctx == C::Share {
             rows.push(("any character".into(), "type the file name"));
         }
+        if ctx == C::FollowUps {
+            rows.push((
+                "any character".into(),
+                "filter by agency, date (2026-05) or words",
+            ));
+        }
         if ctx == C::Picker {
             rows.push((
                 "any character".into(),

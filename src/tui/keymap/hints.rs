@@ -178,6 +178,14 @@ hint_lines! {
     CONFLICT_HINTS = Conflict: Key(A::ReloadFile), Key(A::KeepMine);
     /// The kept-text question, as a sentence.
     RECOVERY_HINTS = Recovery: Key(A::KeepFile), Key(A::TakeDraft), Key(A::Merge), Key(A::Back);
+    NEW_FROM_HINTS = NewFrom: Pair(A::Up, A::Down, "choose"), Key(A::Accept),
+        Said(A::Back, "cancel"), Key(A::Help);
+    TRASH_HINTS = Trash: Key(A::RestoreSession), Said(A::Back, "sessions"), Key(A::Help);
+    FOLLOWUPS_HINTS = FollowUps: Text("type to filter (agency, date, words)"),
+        Key(A::ToggleFollowUp), Key(A::OpenResult), Key(A::ToggleDoneShown),
+        Said(A::Back, "sessions");
+    /// The delete question, as a sentence.
+    CONFIRM_DELETE_HINTS = ConfirmDelete: Key(A::Confirm), Key(A::Cancel);
     /// The kept-text question when no merge is possible.
     RECOVERY_NO_MERGE_HINTS = Recovery: Key(A::KeepFile), Key(A::TakeDraft);
 }

@@ -60,6 +60,14 @@ pub enum Context {
     Share,
     /// The share's file exists: replace it or not.
     ShareReplace,
+    /// Starting a new session: a template, blank, or from the last session with these agencies.
+    NewFrom,
+    /// The deleted sessions in the store's trash.
+    Trash,
+    /// Open follow-ups across sessions.
+    FollowUps,
+    /// Delete the highlighted session (to the trash)?
+    ConfirmDelete,
 }
 
 impl Context {
@@ -89,6 +97,10 @@ impl Context {
             Context::Spelling => "Spelling suggestions",
             Context::Share => "Share a note (Markdown, HTML, DOCX)",
             Context::ShareReplace => "Share: the file exists",
+            Context::NewFrom => "New session: how to start",
+            Context::Trash => "Trash (deleted sessions)",
+            Context::FollowUps => "Follow-ups (- [ ] lines of every note)",
+            Context::ConfirmDelete => "Delete the session?",
         }
     }
 }
@@ -242,6 +254,19 @@ pub enum Action {
     Share,
     /// The share dialog: the next format (the file name's extension follows).
     ShareFormat,
+    // Between sessions
+    OpenTrash,
+    OpenFollowUps,
+    DeleteSession,
+    DuplicateSession,
+    /// The session before / after this one with the same agencies.
+    PrevSameAgencies,
+    NextSameAgencies,
+    RestoreSession,
+    /// Tick or untick the highlighted follow-up.
+    ToggleFollowUp,
+    /// The follow-ups view: show done ones too, or open ones only.
+    ToggleDoneShown,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

@@ -37,7 +37,7 @@ pub fn install(bindings: Vec<Binding>) -> bool {
 }
 
 /// Every context, in help order.
-pub const CONTEXTS: [Context; 24] = [
+pub const CONTEXTS: [Context; 28] = [
     Context::Global,
     Context::List,
     Context::Editor,
@@ -57,6 +57,10 @@ pub const CONTEXTS: [Context; 24] = [
     Context::ShareReplace,
     Context::Agreement,
     Context::Disagreements,
+    Context::NewFrom,
+    Context::Trash,
+    Context::FollowUps,
+    Context::ConfirmDelete,
     Context::Conflict,
     Context::Recovery,
     Context::Messages,
@@ -500,6 +504,19 @@ mod tests {
     use crossterm::event::KeyEvent;
     use Action as A;
     use Context as C;
+
+    /// Every context with a binding can be named in the keymap file and has a help section
+    /// (screens added later must join `CONTEXTS`).
+    #[test]
+    fn every_bound_context_is_listed() {
+        for b in crate::tui::keymap::BINDINGS {
+            assert!(
+                CONTEXTS.contains(&b.context),
+                "{:?} is bound but not in CONTEXTS",
+                b.context
+            );
+        }
+    }
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)

@@ -3,6 +3,7 @@
 //! land where things are drawn.
 
 pub mod agreement;
+pub mod between;
 pub mod codebook;
 pub mod codings;
 pub mod evidence;
@@ -50,6 +51,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Evidence => evidence::draw(frame, area, app, &pal),
         Screen::Codebook => codebook::draw(frame, area, app, &pal),
         Screen::Agreement => agreement::draw(frame, area, app, &pal),
+        Screen::Between => between::draw(frame, area, app, &pal),
+    }
+    if app.screen == Screen::List {
+        between::draw_confirm(frame, area, app, &pal);
     }
     picker::draw_overlays(frame, area, app, &pal);
     share::draw(frame, area, app, &pal);

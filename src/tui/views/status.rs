@@ -104,7 +104,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         }
         _ if app.share.is_some() => keymap::SHARE_HINTS.line(),
         (_, Some(h)) => h,
+        (Screen::List, _) if app.between.confirm.is_some() => keymap::CONFIRM_DELETE_HINTS.line(),
         (Screen::List, _) => keymap::LIST_HINTS.line(),
+        (Screen::Between, _) => match app.between.mode {
+            crate::tui::between::Mode::NewFrom => keymap::NEW_FROM_HINTS.line(),
+            crate::tui::between::Mode::Trash => keymap::TRASH_HINTS.line(),
+            crate::tui::between::Mode::FollowUps => keymap::FOLLOWUPS_HINTS.line(),
+        },
         (Screen::Search, _) => keymap::SEARCH_HINTS.line(),
         (Screen::Evidence, _) if app.evidence.replace_question.is_some() => {
             keymap::REPLACE_HINTS.line()

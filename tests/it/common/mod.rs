@@ -361,3 +361,21 @@ impl Key {
         }
     }
 }
+
+/// The file in `<store>/sessions/` that holds session `id` (`YYYY-MM-DD-title-<id>.md`, or
+/// `<id>.md` as earlier Ripples named it); the short name when there is none.
+pub fn session_file(store: &Path, id: &str) -> std::path::PathBuf {
+    let dir = store.join("sessions");
+    std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                !n.starts_with('.')
+                    && (n == format!("{id}.md") || n.ends_with(&format!("-{id}.md")))
+            })
+        })
+        .unwrap_or_else(|| dir.join(format!("{id}.md")))
+}

@@ -1,0 +1,416 @@
+//! Between sessions: the session before and after with the same agencies, a new session from
+//! a template or from the last session with these agencies (its open follow-ups carried
+//! over), duplicating one, the follow-ups of every note, ticking one off, and the trash.
+//! The TUI's IO thread and the CLI both come here.
+
+use super::error::WorkspaceError;
+use super::notes::Saved;
+use super::Workspace;
+use crate::core::fold::fold;
+use crate::core::followups::{self, FollowUp};
+use crate::core::session::{Session, SessionId, SessionMeta};
+use crate::core::store::{SessionSummary, Template, Trashed};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// A session's agencies as a set, compared without case or accents ("Doña Ana" = "dona ana").
+pub fn agency_set(agencies: &[String]) -> BTreeSet<String> {
+    agencies
+        .iter()
+        .map(|a| fold(a.trim()))
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+/// The session before (`forward` false: the next older) or after (`forward`: the next newer)
+/// `id` among those with the same agencies, in the list's order (`sessions` newest first, as
+/// `Store::scan` gives them). None when there is none, or `id` names no agencies.
+pub fn neighbour(sessions: &[SessionSummary], id: &SessionId, forward: bool) -> Option<SessionId> {
+    let at = sessions.iter().position(|s| &s.meta.id == id)?;
+    let set = agency_set(&sessions[at].meta.agencies);
+    if set.is_empty() {
+        return None;
+    }
+    let same = |s: &&SessionSummary| agency_set(&s.meta.agencies) == set;
+    if forward {
+        sessions[..at]
+            .iter()
+            .rev()
+            .find(same)
+            .map(|s| s.meta.id.clone())
+    } else {
+        sessions[at + 1..]
+            .iter()
+            .find(same)
+            .map(|s| s.meta.id.clone())
+    }
+}
+
+/// The most recent session with exactly these agencies (`sessions` newest first).
+pub fn latest_with(sessions: &[SessionSummary], agencies: &[String]) -> Option<SessionId> {
+    let set = agency_set(agencies);
+    if set.is_empty() {
+        return None;
+    }
+    sessions
+        .iter()
+        .find(|s| agency_set(&s.meta.agencies) == set)
+        .map(|s| s.meta.id.clone())
+}
+
+/// A new session, not yet saved: what the editor opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSession {
+    pub session: Session,
+    /// The session its details came from, and its open follow-ups (carried into the note).
+    pub from: Option<(SessionMeta, Vec<FollowUp>)>,
+}
+
+/// One follow-up of one note, as the follow-ups view and `ripple followups` list them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FollowUpItem {
+    pub session: SessionId,
+    pub title: String,
+    pub date: NaiveDate,
+    pub agencies: Vec<String>,
+    /// The line in the note, from 0.
+    pub line: usize,
+    /// Where the line starts in the note, in code points.
+    pub start: usize,
+    pub done: bool,
+    pub text: String,
+    /// The line as written (to check it is unchanged before ticking it).
+    #[serde(skip)]
+    pub raw: String,
+}
+
+/// Which follow-ups to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FollowUpFilter {
+    /// Sessions naming this agency (case and accents ignored).
+    pub agency: Option<String>,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    /// Done ones too.
+    pub all: bool,
+}
+
+impl FollowUpFilter {
+    fn takes(&self, meta: &SessionMeta) -> bool {
+        self.since.is_none_or(|d| meta.date >= d)
+            && self.until.is_none_or(|d| meta.date <= d)
+            && self.agency.as_ref().is_none_or(|a| {
+                let a = fold(a.trim());
+                meta.agencies.iter().any(|x| fold(x.trim()) == a)
+            })
+    }
+}
+
+impl Workspace<'_> {
+    /// A new session for `facilitator`: from `template` (its defaults and headings), and, with
+    /// `like`, the agencies, county, type and participants of the most recent session with
+    /// that session's agencies, whose open follow-ups are added to the note under a heading
+    /// naming it (delete what is not carried over).
+    pub fn new_session(
+        &self,
+        facilitator: &str,
+        template: Option<&Template>,
+        like: Option<&SessionId>,
+    ) -> Result<NewSession, WorkspaceError> {
+        let mut meta = SessionMeta::new_today(facilitator);
+        let mut text = template.map(|t| t.apply(&mut meta)).unwrap_or_default();
+        let mut from = None;
+        if let Some(like) = like {
+            let chosen = self.store.load(like)?;
+            let scan = self.store.scan();
+            let last = latest_with(&scan.sessions, &chosen.meta.agencies)
+                .filter(|l| l != like)
+                .map(|l| self.store.load(&l))
+                .transpose()?
+                .filter(|l| l.meta.date >= chosen.meta.date)
+                .unwrap_or(chosen);
+            meta.agencies = last.meta.agencies.clone();
+            meta.county = last.meta.county.clone();
+            meta.session_type = last.meta.session_type;
+            meta.participants = last.meta.participants.clone();
+            let open = followups::open(&last.text);
+            let carried = followups::carry_over(&open);
+            if !carried.is_empty() {
+                if !text.is_empty() && !text.ends_with("\n\n") {
+                    text.push_str(if text.ends_with('\n') { "\n" } else { "\n\n" });
+                }
+                text.push_str(&format!(
+                    "## Open follow-ups from {} ({})\n\n{carried}",
+                    last.meta.date,
+                    if last.meta.title.is_empty() {
+                        "untitled"
+                    } else {
+                        &last.meta.title
+                    }
+                ));
+            }
+            from = Some((last.meta, open));
+        }
+        Ok(NewSession {
+            session: Session { meta, text },
+            from,
+        })
+    }
+
+    /// A copy of session `id` under a new id, its title marked "(copy)", dated as the
+    /// original, created now. Codings are not copied: they are one coder's reading of one
+    /// session.
+    pub fn duplicate(&self, id: &SessionId, now: DateTime<Utc>) -> Result<Session, WorkspaceError> {
+        let original = self.store.load(id)?;
+        let mut meta = original.meta.clone();
+        meta.id = SessionId::new();
+        meta.title = if meta.title.is_empty() {
+            "(copy)".to_string()
+        } else {
+            format!("{} (copy)", meta.title)
+        };
+        meta.created = now;
+        meta.updated = now;
+        Ok(self.store.create(meta, &original.text)?)
+    }
+
+    /// Every follow-up of every note that `filter` takes (open ones only unless `all`),
+    /// newest session first, in note order; and the files that could not be read.
+    pub fn followups(&self, filter: &FollowUpFilter) -> (Vec<FollowUpItem>, Vec<String>) {
+        let scan = self.store.scan();
+        let mut problems: Vec<String> = scan.problems.iter().map(|p| p.to_string()).collect();
+        let mut out = Vec::new();
+        for s in scan.sessions.iter().filter(|s| filter.takes(&s.meta)) {
+            let text = match self.store.load_note(&s.meta.id) {
+                Ok(t) => t,
+                Err(e) => {
+                    problems.push(e.to_string());
+                    continue;
+                }
+            };
+            for f in followups::parse(&text) {
+                if f.done && !filter.all {
+                    continue;
+                }
+                out.push(FollowUpItem {
+                    session: s.meta.id.clone(),
+                    title: s.meta.title.clone(),
+                    date: s.meta.date,
+                    agencies: s.meta.agencies.clone(),
+                    line: f.line,
+                    start: f.start,
+                    done: f.done,
+                    text: f.text,
+                    raw: f.raw,
+                });
+            }
+        }
+        (out, problems)
+    }
+
+    /// Tick (or untick) the follow-up at `line` of session `id`, if the line still reads
+    /// `raw`: the note is read, the one character changed, and saved as the editor saves
+    /// (refused if the file changes meanwhile; kept in a draft if writing fails). The
+    /// session's `updated` becomes `now`.
+    pub fn toggle_followup(
+        &mut self,
+        id: &SessionId,
+        line: usize,
+        raw: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Session, WorkspaceError> {
+        let (mut session, base) = self.store.load_with_base(id)?;
+        let stamp = self.store.stamp(id);
+        let Some(text) = followups::toggle(&session.text, line, raw) else {
+            return Err(WorkspaceError::Changed(format!(
+                "the follow-up “{}” is no longer on line {} of “{}”: the note changed; look again",
+                raw.trim(),
+                line + 1,
+                session.meta.title
+            )));
+        };
+        session.text = text;
+        session.meta.updated = now;
+        match self.save(&session, stamp, Some(base)) {
+            Saved::Written(..) => Ok(session),
+            Saved::Conflict { .. } => Err(WorkspaceError::Changed(format!(
+                "“{}” changed on disk while its follow-up was being ticked: nothing was \
+                 changed; look again",
+                session.meta.title
+            ))),
+            Saved::Failed { error, .. } => Err(error),
+        }
+    }
+
+    /// Move session `id` (and its codings) to the trash; the trash folder.
+    pub fn delete(&self, id: &SessionId) -> Result<std::path::PathBuf, WorkspaceError> {
+        Ok(self.store.delete(id)?)
+    }
+
+    /// The deleted sessions, most recently deleted first.
+    pub fn trash(&self) -> Vec<Trashed> {
+        self.store.trash()
+    }
+
+    /// Put a deleted session back (see `Store::restore`).
+    pub fn restore(&self, trashed: &Trashed) -> Result<SessionId, WorkspaceError> {
+        Ok(self.store.restore(trashed)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::store::Store;
+
+    fn meta(title: &str, date: (i32, u32, u32), agencies: &[&str]) -> SessionMeta {
+        let mut m = SessionMeta::new_today("M. Rivera");
+        m.title = title.into();
+        m.date = NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap();
+        m.agencies = agencies.iter().map(|a| a.to_string()).collect();
+        m
+    }
+
+    #[test]
+    fn neighbours_are_the_nearest_sessions_with_the_same_agencies() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let a1 = store
+            .create(meta("a1", (2026, 1, 1), &["CYFD", "La Casa"]), "")
+            .unwrap();
+        store
+            .create(meta("other", (2026, 1, 2), &["CYFD"]), "")
+            .unwrap();
+        let a2 = store
+            .create(meta("a2", (2026, 1, 3), &["la casa", "cyfd"]), "")
+            .unwrap();
+        store.create(meta("none", (2026, 1, 4), &[]), "").unwrap();
+        let a3 = store
+            .create(meta("a3", (2026, 1, 5), &["CYFD", "La Casa"]), "")
+            .unwrap();
+        let s = store.scan().sessions;
+        let id = |s: &Session| s.meta.id.clone();
+        assert_eq!(neighbour(&s, &id(&a2), false), Some(id(&a1)));
+        assert_eq!(neighbour(&s, &id(&a2), true), Some(id(&a3)));
+        assert_eq!(neighbour(&s, &id(&a1), false), None);
+        assert_eq!(neighbour(&s, &id(&a3), true), None);
+        assert_eq!(
+            latest_with(&s, &["La Casa".into(), "CYFD".into()]),
+            Some(id(&a3))
+        );
+        let none = s.iter().find(|x| x.meta.title == "none").unwrap();
+        assert_eq!(neighbour(&s, &none.meta.id, false), None);
+    }
+
+    #[test]
+    fn new_from_last_copies_the_details_and_carries_open_follow_ups() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let mut m = meta("Older", (2026, 1, 1), &["CYFD"]);
+        m.county = "Luna".into();
+        let older = store.create(m, "- [ ] old item\n").unwrap();
+        let mut m = meta("Joint", (2026, 2, 1), &["CYFD"]);
+        m.county = "Doña Ana".into();
+        m.session_type = crate::core::session::SessionType::JointCoaching;
+        m.participants = vec![crate::core::session::Participant {
+            role: "supervisor".into(),
+            count: 2,
+        }];
+        store
+            .create(
+                m,
+                "## Follow-ups\n- [x] done one\n- [ ] Call the school\n- [ ] Share the plan\n",
+            )
+            .unwrap();
+        let ws = Workspace::new(&store, "Ana");
+        let template = store.template("default").unwrap();
+        // From the older session: the latest with its agencies is the one taken.
+        let n = ws
+            .new_session("Ana", Some(&template), Some(&older.meta.id))
+            .unwrap();
+        let m = &n.session.meta;
+        assert_eq!(m.agencies, ["CYFD"]);
+        assert_eq!(m.county, "Doña Ana");
+        assert_eq!(
+            m.session_type,
+            crate::core::session::SessionType::JointCoaching
+        );
+        assert_eq!(m.participants.len(), 1);
+        assert_eq!(m.facilitator, "Ana");
+        assert!(m.title.is_empty());
+        let (from, open) = n.from.unwrap();
+        assert_eq!(from.title, "Joint");
+        assert_eq!(open.len(), 2);
+        let text = &n.session.text;
+        assert!(text.starts_with("## Discussion"), "{text}");
+        assert!(
+            text.ends_with("## Open follow-ups from 2026-02-01 (Joint)\n\n- [ ] Call the school\n- [ ] Share the plan\n"),
+            "{text}"
+        );
+        assert!(!text.contains("done one") && !text.contains("old item"));
+        assert!(store.scan().sessions.len() == 2, "nothing saved yet");
+    }
+
+    #[test]
+    fn follow_ups_are_listed_filtered_and_ticked_through_the_save_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let a = store
+            .create(meta("A", (2026, 1, 1), &["CYFD"]), "- [ ] one\n- [x] two\n")
+            .unwrap();
+        store
+            .create(
+                meta("B", (2026, 3, 1), &["Doña Ana DV"]),
+                "x\n  - [ ] three\n",
+            )
+            .unwrap();
+        let mut ws = Workspace::new(&store, "Ana");
+        let (all, problems) = ws.followups(&FollowUpFilter::default());
+        assert!(problems.is_empty());
+        let texts: Vec<&str> = all.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(texts, ["three", "one"]);
+        let f = FollowUpFilter {
+            agency: Some("dona ana dv".into()),
+            ..Default::default()
+        };
+        assert_eq!(ws.followups(&f).0.len(), 1);
+        let f = FollowUpFilter {
+            until: NaiveDate::from_ymd_opt(2026, 2, 1),
+            all: true,
+            ..Default::default()
+        };
+        assert_eq!(ws.followups(&f).0.len(), 2);
+
+        let one = all.iter().find(|f| f.text == "one").unwrap();
+        let now = Utc::now();
+        let s = ws
+            .toggle_followup(&a.meta.id, one.line, &one.raw, now)
+            .unwrap();
+        assert_eq!(s.text, "- [x] one\n- [x] two\n");
+        assert_eq!(store.load(&a.meta.id).unwrap().text, s.text);
+        assert_eq!(store.load(&a.meta.id).unwrap().meta.updated, now);
+        // The same request again finds the line changed and touches nothing.
+        let e = ws
+            .toggle_followup(&a.meta.id, one.line, &one.raw, now)
+            .unwrap_err();
+        assert!(e.to_string().contains("the note changed"), "{e}");
+        assert_eq!(store.load(&a.meta.id).unwrap().text, s.text);
+    }
+
+    #[test]
+    fn a_duplicate_is_a_new_session_with_the_same_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let a = store
+            .create(meta("Plan", (2026, 1, 1), &["CYFD"]), "Words 🙂\n")
+            .unwrap();
+        let ws = Workspace::new(&store, "Ana");
+        let d = ws.duplicate(&a.meta.id, Utc::now()).unwrap();
+        assert_ne!(d.meta.id, a.meta.id);
+        assert_eq!(d.meta.title, "Plan (copy)");
+        assert_eq!(d.text, a.text);
+        assert_eq!(store.load(&d.meta.id).unwrap(), d);
+        assert_eq!(store.scan().sessions.len(), 2);
+    }
+}

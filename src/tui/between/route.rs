@@ -1,0 +1,305 @@
+//! The app's side of between-sessions work: the keys that reach it, the commands it gives,
+//! and the IO thread's answers.
+
+use super::Mode;
+use crate::core::workspace::between::neighbour;
+use crate::tui::app::{ctx, App, Screen, StatusKind};
+use crate::tui::component::{Command, Ctx, Status};
+use crate::tui::effect::Effects;
+use crate::tui::form::Field;
+use crate::tui::index_worker::IndexRequest;
+use crate::tui::keymap::{self, Action, Context};
+use crate::tui::note::{NoteState, Pane};
+use crate::tui::worker::{Request, Response};
+
+/// Whether `action` in `ctx` is between-sessions work (`App::between_action` does it).
+pub fn handles(ctx: Context, action: Action) -> bool {
+    use Action as A;
+    match ctx {
+        Context::NewFrom | Context::Trash | Context::FollowUps | Context::ConfirmDelete => {
+            !matches!(action, A::Quit | A::QuitOrCopy | A::Help)
+        }
+        Context::List => matches!(
+            action,
+            A::OpenTrash
+                | A::OpenFollowUps
+                | A::DeleteSession
+                | A::DuplicateSession
+                | A::PrevSameAgencies
+                | A::NextSameAgencies
+        ),
+        Context::Editor | Context::Form => {
+            matches!(action, A::PrevSameAgencies | A::NextSameAgencies)
+        }
+        _ => false,
+    }
+}
+
+impl App {
+    fn say(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            kind,
+        });
+    }
+
+    /// Run `f` on the between-sessions component with a `Ctx` over the app, then carry out
+    /// the commands it gave.
+    fn with_between<R>(
+        &mut self,
+        out: &mut Effects,
+        f: impl FnOnce(&mut super::BetweenScreen, &mut Ctx) -> R,
+    ) -> R {
+        let mut commands = Vec::new();
+        let r = f(&mut self.between, &mut ctx!(self, out, commands));
+        self.run_commands(commands, out);
+        r
+    }
+
+    pub(crate) fn between_action(&mut self, ctx: Context, action: Action, out: &mut Effects) {
+        match (ctx, action) {
+            (Context::ConfirmDelete, Action::Confirm) => {
+                if let Some((id, title)) = self.between.confirm.take() {
+                    self.say(StatusKind::Info, format!("Moving “{title}” to the trash…"));
+                    out.push(Request::Delete(id));
+                }
+            }
+            (Context::ConfirmDelete, _) => {
+                if self.between.confirm.take().is_some() {
+                    self.say(StatusKind::Info, "Kept: nothing was deleted");
+                }
+            }
+            (Context::List, Action::OpenTrash) => self.open_between(Mode::Trash, out),
+            (Context::List, Action::OpenFollowUps) => self.open_between(Mode::FollowUps, out),
+            (Context::List, Action::DeleteSession) => {
+                if let Some(why) = &self.read_only {
+                    let why = why.clone();
+                    self.say(
+                        StatusKind::Error,
+                        format!("Read-only, so nothing is deleted: {why}"),
+                    );
+                    return;
+                }
+                if let Some(s) = self.list.selected_summary() {
+                    let title = if s.meta.title.is_empty() {
+                        "(untitled)".to_string()
+                    } else {
+                        s.meta.title.clone()
+                    };
+                    self.between.confirm = Some((s.meta.id.clone(), title));
+                }
+            }
+            (Context::List, Action::DuplicateSession) => {
+                if let Some(why) = &self.read_only {
+                    let why = why.clone();
+                    self.say(
+                        StatusKind::Error,
+                        format!("Read-only, so nothing is copied: {why}"),
+                    );
+                    return;
+                }
+                if let Some(s) = self.list.selected_summary() {
+                    out.push(Request::Duplicate(s.meta.id.clone()));
+                }
+            }
+            (Context::List, Action::PrevSameAgencies | Action::NextSameAgencies) => {
+                let forward = action == Action::NextSameAgencies;
+                let Some(s) = self.list.selected_summary() else {
+                    return;
+                };
+                match neighbour(&self.list.all, &s.meta.id, forward) {
+                    Some(id) => self.select_in_list(&id),
+                    None => self.no_neighbour(forward),
+                }
+            }
+            (
+                Context::Editor | Context::Form,
+                Action::PrevSameAgencies | Action::NextSameAgencies,
+            ) => {
+                let forward = action == Action::NextSameAgencies;
+                let Some(id) = self.note.as_ref().map(|n| n.meta.id.clone()) else {
+                    return;
+                };
+                match neighbour(&self.list.all, &id, forward) {
+                    Some(next) => {
+                        // Saved first, as leaving a note always is; then the other one opens.
+                        self.close_note(out);
+                        self.select_in_list(&next);
+                        self.run_commands(vec![Command::Open(next)], out);
+                    }
+                    None => self.no_neighbour(forward),
+                }
+            }
+            _ => {
+                self.with_between(out, |b, ctx| b.handle(action, ctx));
+            }
+        }
+    }
+
+    fn no_neighbour(&mut self, forward: bool) {
+        self.say(
+            StatusKind::Info,
+            format!(
+                "No {} session with the same agencies",
+                if forward { "later" } else { "earlier" }
+            ),
+        );
+    }
+
+    /// Highlight session `id` in the list (clearing a filter that hides it).
+    fn select_in_list(&mut self, id: &crate::core::session::SessionId) {
+        let find = |l: &crate::tui::list::SessionList| {
+            l.shown.iter().position(|&i| &l.all[i].meta.id == id)
+        };
+        if find(&self.list).is_none() {
+            self.list.filter.clear();
+            self.list.refilter();
+        }
+        if let Some(i) = find(&self.list) {
+            self.list.selected = i;
+        }
+    }
+
+    fn open_between(&mut self, mode: Mode, out: &mut Effects) {
+        self.with_between(out, |b, ctx| b.open(mode, ctx));
+    }
+
+    /// `n`: offer the ways to start (templates, blank, from the last session with the
+    /// highlighted session's agencies).
+    pub(crate) fn offer_new_session(&mut self, out: &mut Effects) {
+        if let Some(why) = &self.read_only {
+            let why = why.clone();
+            self.say(
+                StatusKind::Error,
+                format!("Read-only, so no new sessions here: {why}"),
+            );
+            return;
+        }
+        self.between.like = self
+            .list
+            .selected_summary()
+            .filter(|s| s.meta.agencies.iter().any(|a| !a.trim().is_empty()))
+            .map(|s| (s.meta.id.clone(), s.meta.agencies.join(", ")));
+        self.between.starts.clear();
+        self.between.selected = 0;
+        self.open_between(Mode::NewFrom, out);
+    }
+
+    /// The IO thread's answers to between-sessions requests.
+    pub(crate) fn between_io(&mut self, resp: Response, out: &mut Effects) {
+        match resp {
+            Response::Templates(all, problems) => {
+                self.between.templates(all);
+                if let Some(p) = problems.first() {
+                    self.say(StatusKind::Error, format!("A template cannot be read: {p}"));
+                }
+            }
+            Response::NewSession(Ok(new)) => {
+                self.between.busy = false;
+                let carried = new.from.as_ref().map(|(m, open)| (m.clone(), open.len()));
+                let mut note = NoteState::new(new.session, Pane::Form, self.now);
+                note.form.focus(Field::Title as usize);
+                self.note = Some(note);
+                self.screen = Screen::Note;
+                let fill = format!(
+                    "fill in the details ({} moves on), {} to write the note",
+                    keymap::key(Context::Form, Action::NextField),
+                    keymap::key(Context::Form, Action::NextPane)
+                );
+                let text = match carried {
+                    Some((from, 0)) => format!(
+                        "New session with the details of {} “{}”: {fill}",
+                        from.date, from.title
+                    ),
+                    Some((from, n)) => format!(
+                        "New session with the details of {} “{}” and its {n} open follow-up(s), \
+                         under “Open follow-ups from …” (delete what you do not carry over): {fill}",
+                        from.date, from.title
+                    ),
+                    None => format!("New session: {fill}"),
+                };
+                self.say(StatusKind::Info, text);
+            }
+            Response::NewSession(Err(e)) => {
+                self.between.busy = false;
+                self.say(
+                    StatusKind::Error,
+                    format!("Could not start the session: {e}"),
+                );
+            }
+            Response::Deleted { id, title, result } => match result {
+                Ok(_) => {
+                    out.push(Request::Scan);
+                    out.push(IndexRequest::Reindex(id));
+                    self.say(
+                        StatusKind::Ok,
+                        format!(
+                            "Moved “{title}” to the trash ({} shows it, to restore)",
+                            keymap::key(Context::List, Action::OpenTrash)
+                        ),
+                    );
+                }
+                Err(e) => self.say(
+                    StatusKind::Error,
+                    format!("Could not delete “{title}”: {e}"),
+                ),
+            },
+            Response::Duplicated(Ok(copy)) => {
+                out.push(Request::Scan);
+                out.push(IndexRequest::Reindex(copy.meta.id.clone()));
+                self.list.filter.clear();
+                self.say(StatusKind::Ok, format!("Made “{}”", copy.meta.title));
+            }
+            Response::Duplicated(Err(e)) => {
+                self.say(StatusKind::Error, format!("Could not duplicate: {e}"))
+            }
+            Response::Trash(all) => self.between.trashed(all),
+            Response::Restored(result) => {
+                self.between.busy = false;
+                match result {
+                    Ok(id) => {
+                        out.push(Request::Scan);
+                        out.push(IndexRequest::Reindex(id.clone()));
+                        let title = self
+                            .between
+                            .trash
+                            .iter()
+                            .find(|t| t.id == id)
+                            .and_then(|t| t.meta.as_ref())
+                            .map(|m| m.title.clone())
+                            .unwrap_or_default();
+                        self.say(StatusKind::Ok, format!("Restored “{title}”"));
+                        self.with_between(out, |b, ctx| b.send(ctx));
+                    }
+                    Err(e) => self.say(StatusKind::Error, format!("Could not restore: {e}")),
+                }
+            }
+            Response::FollowUps(items, problems) => {
+                self.between.followed(items);
+                if let Some(p) = problems.first() {
+                    self.say(StatusKind::Error, format!("Not read: {p}"));
+                }
+            }
+            Response::FollowUpToggled { id, result, items } => {
+                self.between.busy = false;
+                self.between.followed(items);
+                match result {
+                    Ok(done) => {
+                        out.push(IndexRequest::Reindex(id));
+                        out.push(Request::Scan);
+                        self.say(
+                            StatusKind::Ok,
+                            if done {
+                                "Ticked off (saved)"
+                            } else {
+                                "Open again (saved)"
+                            },
+                        );
+                    }
+                    Err(e) => self.say(StatusKind::Error, e.to_string()),
+                }
+            }
+            _ => {}
+        }
+    }
+}

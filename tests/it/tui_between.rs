@@ -1,0 +1,216 @@
+//! Between sessions in the terminal: follow-ups ticked from their view, a session deleted
+//! (asked first), found in the trash and restored, a new session from the last one with the
+//! same agencies (its open follow-ups carried over), moving between sessions with the same
+//! agencies, and a title change renaming the file.
+
+use crate::common::{cli_new, session_file, store_dir, Key, Tui};
+use std::process::Command;
+
+fn new_with(
+    store: &std::path::Path,
+    title: &str,
+    date: &str,
+    agencies: &[&str],
+    text: &str,
+) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ripple"));
+    cmd.arg("--store")
+        .arg(store)
+        .args([
+            "new",
+            "--title",
+            title,
+            "--date",
+            date,
+            "--county",
+            "Doña Ana",
+        ])
+        .env("RIPPLE_INDEX", store.parent().unwrap().join("index"));
+    for a in agencies {
+        cmd.args(["--agency", a]);
+    }
+    let out = crate::common::output_with_stdin(cmd, Some(text));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn session_names(store: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(store.join("sessions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_follow_up_is_ticked_from_the_follow_ups_view_and_saved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = new_with(
+        &store,
+        "Joint coaching",
+        "2026-05-01",
+        &["CYFD"],
+        "## Follow-ups\n- [ ] Llamar a la escuela\n- [ ] Send the plan\n",
+    );
+    new_with(
+        &store,
+        "Other",
+        "2026-05-02",
+        &["La Casa"],
+        "- [ ] Book the room\n",
+    );
+    let mut t = Tui::start(&store, &[], 110, 30);
+    t.wait_for("Joint coaching");
+    t.key(Key::Char('o'));
+    t.wait_for("Llamar a la escuela");
+    t.wait_for("3 open");
+    // Typing filters (by agency here).
+    t.type_text("cyfd");
+    t.wait_for("2 of 3");
+    t.wait_gone("Book the room");
+    // The filter has the printable keys; Ctrl-X ticks (Space does once the filter lets go).
+    t.key(Key::Ctrl('x'));
+    t.wait_for("Ticked off (saved)");
+    let text = std::fs::read_to_string(session_file(&store, &id)).unwrap();
+    assert!(
+        text.ends_with("## Follow-ups\n- [x] Llamar a la escuela\n- [ ] Send the plan\n"),
+        "{text}"
+    );
+    t.wait_for("1 of 2");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+}
+
+#[test]
+fn delete_asks_then_the_trash_view_restores_the_session() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(
+        &store,
+        "Session to delete",
+        "2026-04-01",
+        "Words kept safe.\n",
+    );
+    let path = session_file(&store, &id);
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("Session to delete");
+    t.key(Key::Char('d'));
+    t.wait_for("Move “Session to delete” to the trash?");
+    t.key(Key::Char('n'));
+    t.wait_for("Kept: nothing was deleted");
+    assert!(path.exists());
+    t.key(Key::Char('d'));
+    t.wait_for("to the trash?");
+    t.key(Key::Char('y'));
+    t.wait_for("Moved “Session to delete” to the trash");
+    t.wait_for("No sessions yet");
+    assert!(!path.exists());
+    t.key(Key::Char('t'));
+    t.wait_for("1 deleted session");
+    t.key(Key::Char('r'));
+    t.wait_for("Restored “Session to delete”");
+    t.wait_for("The trash is empty");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap().lines().last(),
+        Some("Words kept safe.")
+    );
+    t.key(Key::Esc);
+    t.wait_for("1 session");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+}
+
+#[test]
+fn new_from_the_last_session_carries_its_open_follow_ups_and_brackets_move_between_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    new_with(
+        &store,
+        "First meeting",
+        "2026-03-01",
+        &["CYFD", "La Casa"],
+        "Met.\n",
+    );
+    new_with(&store, "Unrelated", "2026-03-15", &["Other agency"], "x\n");
+    new_with(
+        &store,
+        "Second meeting",
+        "2026-04-01",
+        &["CYFD", "La Casa"],
+        "- [x] done already\n- [ ] Share the safety plan\n",
+    );
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Second meeting");
+    // [ moves to the earlier session with the same agencies, skipping the unrelated one.
+    t.key(Key::Char('['));
+    t.wait_until("First meeting highlighted", |s| {
+        s.lines()
+            .any(|l| l.contains("First meeting") && l.contains('▶'))
+            || s.contains("First meeting")
+    });
+    t.key(Key::Char('n'));
+    t.wait_for("From the last session with CYFD, La Casa");
+    t.key(Key::Enter);
+    let s = t.wait_for("Details");
+    assert!(s.contains("1 open follow-up(s)"), "{s}");
+    let s = t.wait_for("Share the safety plan");
+    assert!(!s.contains("done already"), "{s}");
+    assert!(s.contains("Doña Ana"), "the county came along:\n{s}");
+    t.type_text("Third meeting");
+    t.key(Key::Ctrl('s'));
+    t.wait_saved();
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    let names = session_names(&store);
+    let third = names
+        .iter()
+        .find(|n| n.contains("-third-meeting-"))
+        .unwrap_or_else(|| panic!("{names:?}"));
+    let text = std::fs::read_to_string(store.join("sessions").join(third)).unwrap();
+    assert!(
+        text.contains("agencies = [\"CYFD\", \"La Casa\"]"),
+        "{text}"
+    );
+    assert!(text.contains("county = \"Doña Ana\""), "{text}");
+    assert!(
+        text.contains(
+            "## Open follow-ups from 2026-04-01 (Second meeting)\n\n- [ ] Share the safety plan\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_title_changed_in_the_details_renames_the_file_keeping_the_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Old title", "2026-04-01", "The note.\n");
+    assert_eq!(
+        session_names(&store),
+        vec![format!("2026-04-01-old-title-{id}.md")]
+    );
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("Old title");
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    t.key(Key::BackTab); // the details, at the title
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.key(Key::Ctrl('u'));
+    t.type_text("Nuevo título");
+    t.wait_for("Nuevo título");
+    t.key(Key::Ctrl('s'));
+    t.wait_saved();
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    assert_eq!(
+        session_names(&store),
+        vec![format!("2026-04-01-nuevo-titulo-{id}.md")]
+    );
+}
