@@ -11,6 +11,7 @@ pub mod code;
 pub mod exchange;
 pub mod search;
 pub mod sessions;
+pub mod shell;
 
 use crate::core::settings::Env;
 use crate::core::store::Store;
@@ -82,6 +83,10 @@ pub enum Command {
     Import(exchange::ImportArgs),
     /// Inter-coder agreement per theme (docs/agreement.md); --disagreements lists where coders differ.
     Agree(agree::AgreeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `ripple man | man -l -`.
+    Man,
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -192,6 +197,9 @@ pub fn main() -> ExitCode {
         }
     };
     code::keep_list_coder_only_if_given_on_list(&mut cli, &args);
+    if cli.command.is_some() {
+        quiet_on_closed_pipe();
+    }
     match run(cli) {
         Ok(code) => code,
         // The reader of our output went away (`ripple list | head`): nothing more to say.
@@ -204,6 +212,18 @@ pub fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+/// A command's reader going away (`ripple list --json | head -1`) ends the command silently, as
+/// it ends `cat` or `ls`: the default action of SIGPIPE, which Rust's runtime sets to ignored
+/// (every `println!` would then panic on the closed pipe). Not for the terminal UI, which
+/// writes to its terminal only.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -233,6 +253,12 @@ fn error_chain(e: &anyhow::Error) -> String {
 
 /// Dispatch a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Neither needs a store or a configuration.
+    match &cli.command {
+        Some(Command::Completions(args)) => return shell::completions(args),
+        Some(Command::Man) => return shell::man(),
+        _ => {}
+    }
     let ctx = Context::new(&cli.global)?;
     match cli.command {
         None => {
@@ -252,6 +278,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => exchange::export(&args, &ctx),
         Some(Command::Import(args)) => exchange::import(&args, &ctx),
         Some(Command::Agree(args)) => agree::run(&args, &ctx),
+        Some(Command::Completions(_) | Command::Man) => unreachable!("answered before"),
     }
 }
 
