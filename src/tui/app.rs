@@ -183,6 +183,8 @@ pub struct App {
     pub blind: bool,
     /// The open note's done mark, once read: (session, marked done).
     pub done_mark: Option<(SessionId, bool)>,
+    /// REFI-QDA import and export, over the session list.
+    pub exchange: crate::tui::exchange::ExchangeDialog,
 }
 
 impl App {
@@ -224,6 +226,7 @@ impl App {
             agreement: crate::tui::agreement::AgreementScreen::default(),
             blind: false,
             done_mark: None,
+            exchange: Default::default(),
         }
     }
 
@@ -238,6 +241,9 @@ impl App {
     pub fn context(&self) -> Context {
         if matches!(self.overlay, Some(Overlay::Help(_))) {
             return Context::Help;
+        }
+        if let Some(c) = self.exchange.context() {
+            return c;
         }
         if let Some(c) = self.coding_context() {
             return c;
@@ -311,6 +317,8 @@ impl App {
                     route!(self, out, |ctx| self.search.paste(&text, ctx));
                 } else if self.search_context() == Some(Context::ExportPrompt) {
                     self.evidence.paste(&text);
+                } else if self.exchange.is_open() {
+                    self.exchange.paste(&text);
                 } else if self.context() == Context::List {
                     self.list.paste(&text);
                 }
@@ -417,6 +425,9 @@ impl App {
                         Context::ExportPrompt => {
                             self.evidence.typed(c);
                         }
+                        Context::ExchangeExport | Context::ExchangeImport => {
+                            self.exchange.typed(c);
+                        }
                         Context::Prompt => {
                             if let Some(p) = &mut self.coding.prompt {
                                 p.typed(c);
@@ -465,6 +476,10 @@ impl App {
             Action::OpenEvidence => self.open_evidence(out),
             Action::OpenAgreement => self.open_agreement(out),
             Action::MarkDone => self.mark_done(out),
+            Action::OpenExport if ctx == Context::List => self.exchange.open_export(),
+            Action::OpenImport if ctx == Context::List => {
+                route!(self, out, |ctx| self.exchange.open_import(ctx));
+            }
             _ => match ctx {
                 Context::List => {
                     route!(self, out, |ctx| self.list.handle(action, ctx));
@@ -489,6 +504,12 @@ impl App {
                 Context::Agreement | Context::Disagreements => {
                     route!(self, out, |ctx| self.agreement.handle(action, ctx));
                 }
+                Context::ExchangeExport
+                | Context::ExchangeImport
+                | Context::ExchangePlan
+                | Context::ExchangeDone => {
+                    route!(self, out, |ctx| self.exchange.handle(action, ctx));
+                }
                 _ => {}
             },
         }
@@ -497,6 +518,10 @@ impl App {
     fn back(&mut self, out: &mut Effects) {
         if self.overlay.is_some() {
             self.overlay = None;
+            return;
+        }
+        if self.exchange.is_open() {
+            route!(self, out, |ctx| self.exchange.handle(Action::Back, ctx));
             return;
         }
         match self.screen {
@@ -681,6 +706,9 @@ impl App {
     // ---- mouse ----
 
     fn on_mouse(&mut self, m: MouseEvent, out: &mut Effects) {
+        if self.exchange.is_open() {
+            return;
+        }
         let pos = Position::new(m.column, m.row);
         match self.screen {
             Screen::List => {

@@ -7,6 +7,7 @@ pub mod app;
 pub mod coding;
 pub mod component;
 pub mod effect;
+pub mod exchange;
 pub mod form;
 pub mod help;
 pub mod index_worker;
@@ -90,6 +91,7 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
     app.coding.coder = env.coder.clone();
     app.blind = env.blind;
     app.agreement.blind = env.blind;
+    app.exchange.index_dir = env.index_dir.clone();
 
     // Everything that ends the program arrives as one message in the loop's queue: a signal
     // (SIGTERM, SIGHUP, SIGINT), or the terminal gone (a read or write fails). The text is

@@ -106,6 +106,8 @@ pub enum Request {
         id: SessionId,
         set: Option<bool>,
     },
+    /// A REFI-QDA export or import (`tui::exchange::job`); answered with progress as it goes.
+    Exchange(Box<crate::tui::exchange::job::Job>),
 }
 
 /// A recovery draft to write: the text, and the file it was made from (None: no file yet).
@@ -205,6 +207,8 @@ pub enum Response {
         set: Option<bool>,
         result: Result<bool, String>,
     },
+    /// How an export or import is going, and how it went.
+    Exchange(crate::tui::exchange::job::Answer),
 }
 
 /// Start the IO thread, which works for `coder` (the one coder whose codings files it writes,
@@ -224,7 +228,16 @@ pub fn spawn<M: Send + 'static>(
             let mut ws = Workspace::new(&store, &coder);
             ws.set_blind(blind);
             for req in requests {
-                let resp = handle(&mut ws, req);
+                let resp = match req {
+                    // Long work: its progress goes out as it comes.
+                    Request::Exchange(job) => {
+                        let send = |a| {
+                            let _ = out.send(wrap(Response::Exchange(a)));
+                        };
+                        Response::Exchange(crate::tui::exchange::job::run(ws.store(), *job, &send))
+                    }
+                    req => handle(&mut ws, req),
+                };
                 if out.send(wrap(resp)).is_err() {
                     break;
                 }
@@ -394,5 +407,8 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
             id,
             set,
         },
+        Request::Exchange(job) => {
+            Response::Exchange(crate::tui::exchange::job::run(ws.store(), *job, &|_| {}))
+        }
     }
 }

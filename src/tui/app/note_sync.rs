@@ -96,6 +96,9 @@ impl App {
 
     pub(super) fn on_io(&mut self, resp: Response, out: &mut Effects) {
         match resp {
+            Response::Exchange(answer) => {
+                route!(self, out, |ctx| self.exchange.on_io(answer, ctx));
+            }
             Response::Scanned(scan, drafts, coding_drafts) => {
                 self.last_scan = self.now;
                 self.problems = scan.problems.iter().map(|p| p.to_string()).collect();

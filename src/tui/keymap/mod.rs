@@ -46,6 +46,14 @@ pub enum Context {
     Agreement,
     /// The agreement screen's list of one theme's disagreements.
     Disagreements,
+    /// The REFI-QDA export dialog.
+    ExchangeExport,
+    /// The REFI-QDA import dialog: the file.
+    ExchangeImport,
+    /// The import plan: import it or not.
+    ExchangePlan,
+    /// An export or import under way, or its result.
+    ExchangeDone,
 }
 
 impl Context {
@@ -69,6 +77,10 @@ impl Context {
             Context::Recovery => "Kept text differs from the file",
             Context::Agreement => "Agreement (figures per theme)",
             Context::Disagreements => "Disagreements (settling into the consensus coder)",
+            Context::ExchangeExport => "Export to NVivo, ATLAS.ti, MAXQDA… (REFI-QDA)",
+            Context::ExchangeImport => "Import from NVivo, ATLAS.ti, MAXQDA… (REFI-QDA)",
+            Context::ExchangePlan => "Import plan",
+            Context::ExchangeDone => "Export or import: progress and result",
         }
     }
 }
@@ -197,6 +209,11 @@ pub enum Action {
     AcceptNeither,
     /// The open note: mark it done (or not) for agreement.
     MarkDone,
+    // Exchange (REFI-QDA)
+    OpenExport,
+    OpenImport,
+    /// The export dialog: a project (.qdpx) or the codebook alone (.qdc).
+    ExchangeKind,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

@@ -6,6 +6,7 @@ pub mod agreement;
 pub mod codebook;
 pub mod codings;
 pub mod evidence;
+pub mod exchange;
 pub mod form;
 pub mod help;
 pub mod list;
@@ -45,6 +46,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Agreement => agreement::draw(frame, area, app, &pal),
     }
     picker::draw_overlays(frame, area, app, &pal);
+    exchange::draw(frame, area, &app.exchange, &pal);
     match &app.overlay {
         Some(Overlay::Help(h)) => help::draw(frame, area, h.scroll, &pal),
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),

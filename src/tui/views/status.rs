@@ -47,6 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let coding_hints = app.coding_hints();
     let hints = match (app.screen, coding_hints) {
         (_, Some(h)) => h,
+        _ if app.exchange.is_open() => crate::tui::views::exchange::hints(&app.exchange),
         (Screen::List, _) => keymap::LIST_HINTS.line(),
         (Screen::Search, _) => keymap::SEARCH_HINTS.line(),
         (Screen::Evidence, _) if app.evidence.replace_question.is_some() => {
