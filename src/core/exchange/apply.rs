@@ -440,3 +440,70 @@ pub fn into_store_failing_at(
     }
     Ok(counts(plan, root))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::exchange::plan::PlannedSession;
+    use crate::core::session::SessionMeta;
+
+    fn planned(title: &str) -> PlannedSession {
+        let mut meta = SessionMeta::new_today("Dana");
+        meta.title = title.into();
+        PlannedSession {
+            session: Session {
+                meta,
+                text: format!("{title}: the note"),
+            },
+            files: Vec::new(),
+            converted: false,
+        }
+    }
+
+    #[test]
+    fn every_staged_file_is_written_from_the_threads_with_progress() {
+        let tmp = tempfile::tempdir().unwrap();
+        let plan = Plan {
+            sessions: (0..300).map(|i| planned(&format!("S{i}"))).collect(),
+            ..Plan::default()
+        };
+        let mut last = (0, 0);
+        let root = tmp.path().join("new");
+        let applied = into_new_store_with(&plan, &root, "t", &mut |stage, done, total| {
+            assert_eq!(stage, Stage::Writing);
+            assert!(done <= total);
+            last = (done, total);
+        })
+        .unwrap();
+        assert_eq!(applied.sessions, 300);
+        assert_eq!(last, (300, 300));
+        let store = Store::open_read_only(&root).unwrap();
+        assert_eq!(store.scan().sessions.len(), 300);
+        for s in &plan.sessions {
+            assert_eq!(store.load(&s.session.meta.id).unwrap().text, s.session.text);
+        }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_staged_fails_the_whole_import_and_names_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut sessions: Vec<PlannedSession> =
+            (0..300).map(|i| planned(&format!("S{i}"))).collect();
+        // The same session twice: its second file cannot be created (it exists).
+        sessions.push(sessions[150].clone());
+        let twice = sessions[150].session.meta.id.to_string();
+        let plan = Plan {
+            sessions,
+            ..Plan::default()
+        };
+        let root = tmp.path().join("new");
+        let err = into_new_store(&plan, &root, "t").unwrap_err().to_string();
+        assert!(
+            err.contains(&twice) && err.contains("nothing was imported"),
+            "{err}"
+        );
+        assert!(!root.exists());
+        // Nothing is left beside it either (the staging folder is removed).
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}
