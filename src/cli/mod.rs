@@ -215,15 +215,24 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A command's reader going away (`ripple list --json | head -1`) ends the command silently, as
-/// it ends `cat` or `ls`: the default action of SIGPIPE, which Rust's runtime sets to ignored
-/// (every `println!` would then panic on the closed pipe). Not for the terminal UI, which
+/// A command's reader going away (`ripple list --json | head -1`, also with `2>&1`) ends the
+/// command quietly with status 0, as ripgrep does: Rust's runtime ignores SIGPIPE, so every
+/// `println!` or `eprintln!` after the reader left would panic (status 101, a message on a
+/// closed pipe). Here the signal ends the process at once instead. Nothing is left half
+/// written: every file Ripple writes is written atomically. Not for the terminal UI, which
 /// writes to its terminal only.
 fn quiet_on_closed_pipe() {
     #[cfg(unix)]
-    // SAFETY: setting a signal's disposition to its default, before any thread is started.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    {
+        extern "C" fn leave(_: libc::c_int) {
+            // SAFETY: `_exit` is async-signal-safe.
+            unsafe { libc::_exit(0) }
+        }
+        // SAFETY: installs a handler that only calls an async-signal-safe function, before
+        // any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, leave as *const () as libc::sighandler_t);
+        }
     }
 }
 
