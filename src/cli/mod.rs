@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod search;
 pub mod sessions;
 pub mod share;
+pub mod shell;
 
 use crate::core::settings::Env;
 use crate::core::store::Store;
@@ -97,6 +98,10 @@ pub enum Command {
     Duplicate(between::DuplicateArgs),
     /// List open follow-ups (`- [ ]` lines) across sessions.
     Followups(between::FollowupsArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `ripple man | man -l -`.
+    Man,
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -207,6 +212,9 @@ pub fn main() -> ExitCode {
         }
     };
     code::keep_list_coder_only_if_given_on_list(&mut cli, &args);
+    if cli.command.is_some() {
+        quiet_on_closed_pipe();
+    }
     match run(cli) {
         Ok(code) => code,
         // The reader of our output went away (`ripple list | head`): nothing more to say.
@@ -218,6 +226,27 @@ pub fn main() -> ExitCode {
             } else {
                 ExitCode::from(1)
             }
+        }
+    }
+}
+
+/// A command's reader going away (`ripple list --json | head -1`, also with `2>&1`) ends the
+/// command quietly with status 0, as ripgrep does: Rust's runtime ignores SIGPIPE, so every
+/// `println!` or `eprintln!` after the reader left would panic (status 101, a message on a
+/// closed pipe). Here the signal ends the process at once instead. Nothing is left half
+/// written: every file Ripple writes is written atomically. Not for the terminal UI, which
+/// writes to its terminal only.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    {
+        extern "C" fn leave(_: libc::c_int) {
+            // SAFETY: `_exit` is async-signal-safe.
+            unsafe { libc::_exit(0) }
+        }
+        // SAFETY: installs a handler that only calls an async-signal-safe function, before
+        // any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, leave as *const () as libc::sighandler_t);
         }
     }
 }
@@ -248,6 +277,12 @@ fn error_chain(e: &anyhow::Error) -> String {
 
 /// Dispatch a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Neither needs a store or a configuration.
+    match &cli.command {
+        Some(Command::Completions(args)) => return shell::completions(args),
+        Some(Command::Man) => return shell::man(),
+        _ => {}
+    }
     let ctx = Context::new(&cli.global)?;
     match cli.command {
         None => {
@@ -273,6 +308,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Restore(args)) => between::restore(&args, &ctx),
         Some(Command::Duplicate(args)) => between::duplicate(&args, &ctx),
         Some(Command::Followups(args)) => between::followups(&args, &ctx),
+        Some(Command::Completions(_) | Command::Man) => unreachable!("answered before"),
     }
 }
 

@@ -240,6 +240,8 @@ pub struct App {
     pub config_problems: Vec<String>,
     /// Between sessions: new-session choices, the trash, the follow-ups, the delete question.
     pub between: crate::tui::between::BetweenScreen,
+    /// REFI-QDA import and export, over the session list.
+    pub exchange: crate::tui::exchange::ExchangeDialog,
 }
 
 impl App {
@@ -296,6 +298,7 @@ impl App {
             index_dir: None,
             config_problems: Vec::new(),
             between: Default::default(),
+            exchange: Default::default(),
         }
     }
 
@@ -329,6 +332,9 @@ impl App {
         }
         if let Some(d) = &self.share {
             return d.context();
+        }
+        if let Some(c) = self.exchange.context() {
+            return c;
         }
         if let Some(c) = self.coding_context() {
             return c;
@@ -411,6 +417,8 @@ impl App {
                     route!(self, out, |ctx| self.search.paste(&text, ctx));
                 } else if self.search_context() == Some(Context::ExportPrompt) {
                     self.evidence.paste(&text);
+                } else if self.exchange.is_open() {
+                    self.exchange.paste(&text);
                 } else if self.context() == Context::List {
                     self.list.paste(&text);
                 } else if self.context() == Context::FollowUps {
@@ -569,6 +577,9 @@ impl App {
                             }
                         }
                         Context::Share => self.share_typed(c),
+                        Context::ExchangeExport | Context::ExchangeImport => {
+                            self.exchange.typed(c);
+                        }
                         Context::Prompt => {
                             if let Some(p) = &mut self.coding.prompt {
                                 p.typed(c);
@@ -646,6 +657,10 @@ impl App {
                 }
             }
             Action::Share => self.open_share(),
+            Action::OpenExport if ctx == Context::List => self.exchange.open_export(),
+            Action::OpenImport if ctx == Context::List => {
+                route!(self, out, |ctx| self.exchange.open_import(ctx));
+            }
             _ => match ctx {
                 Context::List => {
                     route!(self, out, |ctx| self.list.handle(action, ctx));
@@ -671,6 +686,12 @@ impl App {
                 }
                 Context::Agreement | Context::Disagreements => {
                     route!(self, out, |ctx| self.agreement.handle(action, ctx));
+                }
+                Context::ExchangeExport
+                | Context::ExchangeImport
+                | Context::ExchangePlan
+                | Context::ExchangeDone => {
+                    route!(self, out, |ctx| self.exchange.handle(action, ctx));
                 }
                 _ => {}
             },
@@ -739,6 +760,10 @@ impl App {
     fn back(&mut self, out: &mut Effects) {
         if self.overlay.is_some() {
             self.overlay = None;
+            return;
+        }
+        if self.exchange.is_open() {
+            route!(self, out, |ctx| self.exchange.handle(Action::Back, ctx));
             return;
         }
         match self.screen {
@@ -918,8 +943,9 @@ impl App {
     // ---- mouse ----
 
     fn on_mouse(&mut self, m: MouseEvent, out: &mut Effects) {
-        // The share dialog is answered from the keyboard; what is behind it stays put.
-        if self.share.is_some() {
+        // The share and exchange dialogs are answered from the keyboard; what is behind them
+        // stays put.
+        if self.share.is_some() || self.exchange.is_open() {
             return;
         }
         let pos = Position::new(m.column, m.row);

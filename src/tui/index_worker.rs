@@ -67,6 +67,8 @@ pub enum IndexRequest {
         replace: bool,
         deidentify: bool,
     },
+    /// The sessions `query` matches (a REFI-QDA export of those only).
+    Matching { seq: u64, query: String },
 }
 
 impl IndexRequest {
@@ -146,6 +148,11 @@ pub enum IndexResponse {
         seq: u64,
         result: Result<Vec<EvidenceItem>, SearchError>,
     },
+    /// The sessions a `Matching` query matches, or why they are not known.
+    Matching {
+        seq: u64,
+        result: Result<Vec<SessionId>, SearchError>,
+    },
     Exported {
         /// As asked for, and in full.
         path: PathBuf,
@@ -176,6 +183,9 @@ enum Failure {
     Evidence {
         seq: u64,
     },
+    Matching {
+        seq: u64,
+    },
     Reindex(SessionId),
     Export {
         path: PathBuf,
@@ -193,6 +203,7 @@ impl Failure {
                 query: query.clone(),
             },
             IndexRequest::Evidence { seq, .. } => Failure::Evidence { seq: *seq },
+            IndexRequest::Matching { seq, .. } => Failure::Matching { seq: *seq },
             IndexRequest::Reindex(id) => Failure::Reindex(id.clone()),
             IndexRequest::Export {
                 path,
@@ -219,6 +230,10 @@ impl Failure {
                 result: Err(other()),
             },
             Failure::Evidence { seq } => IndexResponse::Evidence {
+                seq,
+                result: Err(other()),
+            },
+            Failure::Matching { seq } => IndexResponse::Matching {
                 seq,
                 result: Err(other()),
             },
@@ -431,6 +446,14 @@ impl Worker<'_> {
                     .map_err(|e| self.search_error(e));
                 IndexResponse::Evidence { seq, result }
             }
+            IndexRequest::Matching { seq, query } => {
+                self.refresh_read_only();
+                let result = self
+                    .ix
+                    .matching_sessions(&query)
+                    .map_err(|e| self.search_error(e));
+                IndexResponse::Matching { seq, result }
+            }
             IndexRequest::Export {
                 items,
                 path,
@@ -480,6 +503,7 @@ mod tests {
                 IndexRequest::Rebuild => "rebuild".into(),
                 IndexRequest::Evidence { seq, .. } => format!("evidence {seq}"),
                 IndexRequest::Export { path, .. } => format!("export {}", path.display()),
+                IndexRequest::Matching { seq, .. } => format!("matching {seq}"),
                 IndexRequest::Panic => "panic".into(),
             })
             .collect()

@@ -8,6 +8,7 @@ pub mod between;
 pub mod coding;
 pub mod component;
 pub mod effect;
+pub mod exchange;
 pub mod form;
 pub mod help;
 pub mod index_worker;
@@ -116,6 +117,7 @@ pub fn run(store: Store, env: Env) -> anyhow::Result<()> {
     // The user's keymap, read once: every lookup, hint and help row uses it from here on.
     app.config_problems =
         keymap::user::load_and_install(&env.config_path.with_file_name("keymap.toml"));
+    app.exchange.index_dir = env.index_dir.clone();
 
     // Everything that ends the program arrives as one message in the loop's queue: a signal
     // (SIGTERM, SIGHUP, SIGINT), or the terminal gone (a read or write fails). The text is

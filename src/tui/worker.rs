@@ -153,6 +153,8 @@ pub enum Request {
     /// Share sessions to a file (`core::share`): the open note as shown (`note`), else the
     /// sessions `ids` read from the store. Exports stay out of the store and `index_dir`.
     Share(Box<ShareRequest>),
+    /// A REFI-QDA export or import (`tui::exchange::job`); answered with progress as it goes.
+    Exchange(Box<crate::tui::exchange::job::Job>),
 }
 
 /// A share to write.
@@ -296,6 +298,8 @@ pub enum Response {
         result: Result<bool, WorkspaceError>,
         items: Vec<FollowUpItem>,
     },
+    /// How an export or import is going, and how it went.
+    Exchange(crate::tui::exchange::job::Answer),
 }
 
 /// Start the IO thread, which works for `coder` (the one coder whose codings files it writes,
@@ -315,7 +319,16 @@ pub fn spawn<M: Send + 'static>(
             let mut ws = Workspace::new(&store, &coder);
             ws.set_blind(blind);
             for req in requests {
-                let resp = handle(&mut ws, req);
+                let resp = match req {
+                    // Long work: its progress goes out as it comes.
+                    Request::Exchange(job) => {
+                        let send = |a| {
+                            let _ = out.send(wrap(Response::Exchange(a)));
+                        };
+                        Response::Exchange(crate::tui::exchange::job::run(ws.store(), *job, &send))
+                    }
+                    req => handle(&mut ws, req),
+                };
                 if out.send(wrap(resp)).is_err() {
                     break;
                 }
@@ -603,6 +616,9 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
                 ..FollowUpFilter::default()
             });
             Response::FollowUpToggled { id, result, items }
+        }
+        Request::Exchange(job) => {
+            Response::Exchange(crate::tui::exchange::job::run(ws.store(), *job, &|_| {}))
         }
     }
 }

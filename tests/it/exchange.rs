@@ -732,7 +732,8 @@ fn an_import_failing_half_way_leaves_the_store_as_it_was() {
     assert!(plan.new_themes() > 0 && plan.sessions.len() == 15);
     // Step 1 replaces the codebook, then each session and coding file is one step.
     for fail_at in [1, 2, 10, 30] {
-        let err = apply::into_store_failing_at(&plan, &store, Some(fail_at)).unwrap_err();
+        let err = apply::into_store_failing_at(&plan, &store, Some(fail_at), &mut |_, _, _| {})
+            .unwrap_err();
         assert!(err.to_string().contains("the store is as it was"), "{err}");
         assert_eq!(
             store_files(&store_root),

@@ -66,6 +66,15 @@ pub fn read_store(
     store: &Store,
     only: Option<&HashSet<SessionId>>,
 ) -> Result<(StoreContent, Vec<String>), String> {
+    read_store_with(store, only, &mut |_, _, _| {})
+}
+
+/// `read_store`, telling `progress` how many sessions are read.
+pub fn read_store_with(
+    store: &Store,
+    only: Option<&HashSet<SessionId>>,
+    progress: super::progress::Progress<'_>,
+) -> Result<(StoreContent, Vec<String>), String> {
     let codebook = Codebook::load_or_builtin(&store.codebook_path()).map_err(|errors| {
         let first = errors.first().map(|e| e.to_string()).unwrap_or_default();
         format!("the codebook has problems ({first}): `ripple codebook check` lists them")
@@ -74,9 +83,18 @@ pub fn read_store(
     let scan = store.scan();
     warnings.extend(scan.problems.iter().map(|p| format!("{p} (left out)")));
     let mut sessions = Vec::with_capacity(scan.sessions.len());
+    let total = only.map_or(scan.sessions.len(), |o| {
+        scan.sessions
+            .iter()
+            .filter(|s| o.contains(&s.meta.id))
+            .count()
+    });
     for s in scan.sessions.iter().rev() {
         if only.is_some_and(|o| !o.contains(&s.meta.id)) {
             continue;
+        }
+        if sessions.len() % 64 == 0 {
+            progress(super::progress::Stage::Reading, sessions.len(), total);
         }
         match store.load(&s.meta.id) {
             Ok(session) => sessions.push(session),

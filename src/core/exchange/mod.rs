@@ -4,7 +4,8 @@
 //!
 //! One job per file: `model` (the QDA-XML elements), `guid` (stable identifiers), `xml_write`
 //! and `xml_read`, `archive` (zip safety and atomic writing), `docx` (text of Word sources),
-//! `offsets` (how a writer counted positions), `codebook_map` (themes ⇄ codes), `error` (why an exchange failed), `export`
+//! `offsets` (how a writer counted positions), `codebook_map` (themes ⇄ codes), `error` (why an exchange failed),
+//! `progress` (how far a long exchange has come), `export`
 //! (store → model), `plan` (model → what an import adds) and `apply` (writing it, all or
 //! nothing). This file opens the files to import.
 
@@ -18,10 +19,12 @@ pub mod guid;
 pub mod model;
 pub mod offsets;
 pub mod plan;
+pub mod progress;
 pub mod xml_read;
 pub mod xml_write;
 
 pub use error::ExchangeError;
+pub use progress::{Progress, Stage};
 
 use archive::{Archive, ArchiveProblem, Limits};
 use plan::{Fetch, SourceFiles};
@@ -286,8 +289,17 @@ impl SourceFiles for Package {
 
 /// Plan importing an opened package into `target`.
 pub fn plan(package: &mut Package, target: &plan::Target) -> Result<plan::Plan, ExchangeError> {
+    plan_with(package, target, &mut |_, _, _| {})
+}
+
+/// `plan`, telling `progress` how many sources are read.
+pub fn plan_with(
+    package: &mut Package,
+    target: &plan::Target,
+    progress: Progress<'_>,
+) -> Result<plan::Plan, ExchangeError> {
     match package.parsed.clone() {
-        Parsed::Project(p) => plan::plan_project(&p, package, target),
+        Parsed::Project(p) => plan::plan_project(&p, package, target, progress),
         Parsed::Codebook(c) => Ok(plan::plan_codebook(&c, target)),
     }
 }

@@ -21,6 +21,7 @@
 
 mod parts;
 mod sources;
+mod text;
 mod themes;
 
 pub use parts::{
@@ -28,12 +29,14 @@ pub use parts::{
     UNKNOWN_CODER,
 };
 
+pub use text::render_plan;
 pub use themes::plan_codebook;
 
 use super::error::ExchangeError;
 use super::guid;
 use super::model::{Code, Guid, Project, SourceKind, VariableType};
 use super::offsets::{SourceText, Unit};
+use super::progress::{Progress, Stage};
 use crate::core::coding::{coder_slug, AnchorStatus, CoderSessionFile, Coding, CONTEXT_CHARS};
 use crate::core::session::{Session, SessionId, SessionMeta, SessionType};
 use crate::core::text::{normalize_newlines, one_line};
@@ -47,6 +50,7 @@ pub fn plan_project(
     project: &Project,
     files: &mut dyn SourceFiles,
     target: &Target,
+    progress: Progress<'_>,
 ) -> Result<Plan, ExchangeError> {
     let now = target.now.unwrap_or_else(Utc::now);
     let today = target.today.unwrap_or_else(|| now.date_naive());
@@ -116,7 +120,11 @@ pub fn plan_project(
     let mut dated_by_creation = 0;
     let mut dated_today = 0;
     let mut seen_ids: HashSet<SessionId> = HashSet::new();
-    for src in &project.sources {
+    let total = project.sources.len();
+    for (i, src) in project.sources.iter().enumerate() {
+        if i % 64 == 0 {
+            progress(Stage::Planning, i, total);
+        }
         let label = source_label(src);
         if src.kind != SourceKind::Text {
             let kind = match src.kind {

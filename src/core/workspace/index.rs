@@ -338,6 +338,16 @@ impl<'s> IndexWorkspace<'s> {
         evidence::gather(ix, &self.codebook, &opts).map_err(damage)
     }
 
+    /// The sessions a query matches (an export of those sessions only), in no order.
+    pub fn matching_sessions(&self, source: &str) -> Result<Vec<SessionId>, WorkspaceError> {
+        let q = query::parse(source).map_err(IndexError::Query)?;
+        let ix = self
+            .index
+            .as_ref()
+            .ok_or(WorkspaceError::IndexUnavailable)?;
+        ix.matching_sessions(&q).map_err(damage)
+    }
+
     /// Write these passages to `path`, in the format its name asks for (`.csv`, `.json`,
     /// `.docx`, Markdown otherwise), under the export rules (never inside the store or the index
     /// folder, only to a regular file, an existing one only when `replace`), checked before

@@ -133,6 +133,9 @@ impl App {
                     }
                 }
             }
+            Response::Exchange(answer) => {
+                route!(self, out, |ctx| self.exchange.on_io(answer, ctx));
+            }
             Response::Scanned(scan, drafts, coding_drafts) => {
                 self.last_scan = self.now;
                 self.problems = scan.problems.iter().map(|p| p.to_string()).collect();

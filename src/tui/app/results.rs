@@ -19,6 +19,9 @@ impl App {
                 self.evidence.themes = themes.clone();
                 self.search.themes = themes;
             }
+            IndexResponse::Matching { .. } => {
+                route!(self, out, |ctx| self.exchange.on_index(resp, ctx));
+            }
             IndexResponse::Evidence { .. } | IndexResponse::Exported { .. } => {
                 route!(self, out, |ctx| self.evidence.on_index(resp, ctx));
             }

@@ -68,6 +68,14 @@ pub enum Context {
     FollowUps,
     /// Delete the highlighted session (to the trash)?
     ConfirmDelete,
+    /// The REFI-QDA export dialog.
+    ExchangeExport,
+    /// The REFI-QDA import dialog: the file.
+    ExchangeImport,
+    /// The import plan: import it or not.
+    ExchangePlan,
+    /// An export or import under way, or its result.
+    ExchangeDone,
 }
 
 impl Context {
@@ -101,6 +109,10 @@ impl Context {
             Context::Trash => "Trash (deleted sessions)",
             Context::FollowUps => "Follow-ups (- [ ] lines of every note)",
             Context::ConfirmDelete => "Delete the session?",
+            Context::ExchangeExport => "Export to NVivo, ATLAS.ti, MAXQDA… (REFI-QDA)",
+            Context::ExchangeImport => "Import from NVivo, ATLAS.ti, MAXQDA… (REFI-QDA)",
+            Context::ExchangePlan => "Import plan",
+            Context::ExchangeDone => "Export or import: progress and result",
         }
     }
 }
@@ -267,6 +279,11 @@ pub enum Action {
     ToggleFollowUp,
     /// The follow-ups view: show done ones too, or open ones only.
     ToggleDoneShown,
+    // Exchange (REFI-QDA)
+    OpenExport,
+    OpenImport,
+    /// The export dialog: a project (.qdpx) or the codebook alone (.qdc).
+    ExchangeKind,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

@@ -294,6 +294,47 @@ pub const BINDINGS: &[Binding] = bindings! {
     Recovery,      PageUp,    NONE,       PageUp,                          "scroll", "page up";
     Recovery,      PageDown,  NONE,       PageDown,                        "scroll", "page down";
     Recovery,      Home,      NONE,       First,                           "", "top";
+    // Exchange with other tools (REFI-QDA)
+    List,           Char('x'), NONE,      OpenExport,                      "export", "export a REFI-QDA project (.qdpx) or codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA…";
+    List,           Char('i'), NONE,      OpenImport,                      "import", "import a REFI-QDA project (.qdpx) or codebook (.qdc): shows the plan first";
+    ExchangeExport, Enter,     NONE,      Confirm,                         "export", "write the file";
+    ExchangeExport, Tab,       NONE,      NextField,                       "file/query", "next field (the file, the query choosing sessions)";
+    ExchangeExport, BackTab,   SHIFT,     PrevField,                       "", "previous field";
+    ExchangeExport, Down,      NONE,      NextField,                       "", "next field";
+    ExchangeExport, Up,        NONE,      PrevField,                       "", "previous field";
+    ExchangeExport, Char('t'), CTRL,      ExchangeKind,                    "project/codebook", "export a project (.qdpx) or the codebook alone (.qdc)";
+    ExchangeExport, Char('d'), CTRL,      ToggleDeidentify,                "de-identify", "de-identify the export (no names; ripple.toml's deidentify terms redacted), or not";
+    ExchangeExport, Left,      NONE,      Left(false),                     "", "cursor left";
+    ExchangeExport, Right,     NONE,      Right(false),                    "", "cursor right";
+    ExchangeExport, Left,      CTRL,      WordLeft(false),                 "", "word left";
+    ExchangeExport, Right,     CTRL,      WordRight(false),                "", "word right";
+    ExchangeExport, Home,      NONE,      LineStart(false),                "", "start of the field";
+    ExchangeExport, End,       NONE,      LineEnd(false),                  "", "end of the field";
+    ExchangeExport, Backspace, NONE,      Backspace,                       "", "delete left";
+    ExchangeExport, Delete,    NONE,      Delete,                          "", "delete right";
+    ExchangeExport, Char('w'), CTRL,      DeleteWordBack,                  "", "delete word left";
+    ExchangeExport, Char('u'), CTRL,      ClearFilter,                     "", "clear the field";
+    ExchangeImport, Enter,     NONE,      Confirm,                         "read it and show the plan", "read the file and show what importing it would do (nothing is written yet)";
+    ExchangeImport, Left,      NONE,      Left(false),                     "", "cursor left";
+    ExchangeImport, Right,     NONE,      Right(false),                    "", "cursor right";
+    ExchangeImport, Left,      CTRL,      WordLeft(false),                 "", "word left";
+    ExchangeImport, Right,     CTRL,      WordRight(false),                "", "word right";
+    ExchangeImport, Home,      NONE,      LineStart(false),                "", "start of the file name";
+    ExchangeImport, End,       NONE,      LineEnd(false),                  "", "end of the file name";
+    ExchangeImport, Backspace, NONE,      Backspace,                       "", "delete left";
+    ExchangeImport, Delete,    NONE,      Delete,                          "", "delete right";
+    ExchangeImport, Char('w'), CTRL,      DeleteWordBack,                  "", "delete word left";
+    ExchangeImport, Char('u'), CTRL,      ClearFilter,                     "", "clear the file name";
+    ExchangePlan,   Char('y'), NONE,      Confirm,                         "import", "yes: import as planned";
+    ExchangePlan,   Char('n'), NONE,      Back,                            "cancel", "no: cancel, nothing is written (also Esc)";
+    ExchangePlan,   Up,        NONE,      Up,                              "", "scroll up";
+    ExchangePlan,   Char('k'), NONE,      Up,                              "", "scroll up";
+    ExchangePlan,   Down,      NONE,      Down,                            "", "scroll down";
+    ExchangePlan,   Char('j'), NONE,      Down,                            "", "scroll down";
+    ExchangePlan,   PageUp,    NONE,      PageUp,                          "", "page up";
+    ExchangePlan,   PageDown,  NONE,      PageDown,                        "", "page down";
+    ExchangePlan,   Home,      NONE,      First,                           "", "top of the plan";
+    ExchangeDone,   Enter,     NONE,      Confirm,                         "close", "close (once the work is done)";
     // Agreement
     // Agreement
     List,          Char('a'), NONE,       OpenAgreement,                   "agreement", "inter-coder agreement: figures per theme, disagreements to settle";

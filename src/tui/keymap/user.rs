@@ -37,7 +37,7 @@ pub fn install(bindings: Vec<Binding>) -> bool {
 }
 
 /// Every context, in help order.
-pub const CONTEXTS: [Context; 28] = [
+pub const CONTEXTS: [Context; 32] = [
     Context::Global,
     Context::List,
     Context::Editor,
@@ -61,6 +61,10 @@ pub const CONTEXTS: [Context; 28] = [
     Context::Trash,
     Context::FollowUps,
     Context::ConfirmDelete,
+    Context::ExchangeExport,
+    Context::ExchangeImport,
+    Context::ExchangePlan,
+    Context::ExchangeDone,
     Context::Conflict,
     Context::Recovery,
     Context::Messages,

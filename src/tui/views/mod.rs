@@ -7,6 +7,7 @@ pub mod between;
 pub mod codebook;
 pub mod codings;
 pub mod evidence;
+pub mod exchange;
 pub mod form;
 pub mod help;
 pub mod list;
@@ -58,6 +59,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     picker::draw_overlays(frame, area, app, &pal);
     share::draw(frame, area, app, &pal);
+    exchange::draw(frame, area, &app.exchange, &pal);
     match &app.overlay {
         Some(Overlay::Help(h)) => help::draw(frame, area, h.scroll, &pal),
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),

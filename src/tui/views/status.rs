@@ -105,6 +105,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         _ if app.share.is_some() => keymap::SHARE_HINTS.line(),
         (_, Some(h)) => h,
         (Screen::List, _) if app.between.confirm.is_some() => keymap::CONFIRM_DELETE_HINTS.line(),
+        _ if app.exchange.is_open() => crate::tui::views::exchange::hints(&app.exchange),
         (Screen::List, _) => keymap::LIST_HINTS.line(),
         (Screen::Between, _) => match app.between.mode {
             crate::tui::between::Mode::NewFrom => keymap::NEW_FROM_HINTS.line(),
