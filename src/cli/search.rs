@@ -583,6 +583,7 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         deidentify: args.deidentify,
         redact_terms,
         include_memos: args.memos,
+        project_start: env.store.settings().project_start,
     };
     let answer = with_current_index(env, &codebook, |index| {
         evidence::gather(index, &codebook, &opts)

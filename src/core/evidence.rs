@@ -74,6 +74,9 @@ pub struct EvidenceOptions {
     pub redact_terms: Vec<String>,
     /// Markdown: add each coding memo in italics under its quote.
     pub include_memos: bool,
+    /// The project's first day (ripple.toml `project_start`): citations give the project
+    /// month.
+    pub project_start: Option<NaiveDate>,
 }
 
 impl Default for EvidenceOptions {
@@ -85,6 +88,7 @@ impl Default for EvidenceOptions {
             deidentify: false,
             redact_terms: Vec::new(),
             include_memos: false,
+            project_start: None,
         }
     }
 }
@@ -115,6 +119,10 @@ pub struct EvidenceItem {
     /// Code points in the note, half-open.
     pub start: usize,
     pub end: usize,
+    /// The month of the project (1 is the month of `project_start` in ripple.toml), when the
+    /// store has a start date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_month: Option<i32>,
 }
 
 /// The `deidentify = [...]` list in `<store>/ripple.toml` (empty if absent).
@@ -335,6 +343,7 @@ pub fn gather(
             coding_id: hit.coding_id.clone(),
             start: hit.start,
             end: hit.end,
+            project_month: opts.project_start.map(|s| project_month(s, hit.date)),
         };
         items.push(if opts.deidentify {
             deidentified(&item, &opts.redact_terms)
@@ -379,14 +388,37 @@ fn join_agencies(a: &[String]) -> String {
     }
 }
 
-/// "— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026"
+/// "— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026"; with the project's
+/// start date, "…, 14 June 2026, month 5 of the project".
 pub fn citation(item: &EvidenceItem) -> String {
-    let mut parts = vec![item.session_type.clone()];
-    let agencies = join_agencies(&item.agencies);
+    let mut c = cite(
+        &item.session_type,
+        &item.agencies,
+        &item.county,
+        item.date,
+        None,
+    );
+    if let Some(m) = item.project_month {
+        c.push_str(&format!(", month {m} of the project"));
+    }
+    c
+}
+
+/// A citation from a session's type, agencies, county and date, with the project month when
+/// `project_start` is given (`core::analysis::project_month`: month 1 is the start's month).
+pub fn cite(
+    session_type: &str,
+    agencies: &[String],
+    county: &str,
+    date: NaiveDate,
+    project_start: Option<NaiveDate>,
+) -> String {
+    let mut parts = vec![session_type.to_string()];
+    let agencies = join_agencies(agencies);
     if !agencies.is_empty() {
         parts.push(agencies);
     }
-    let county = item.county.trim();
+    let county = county.trim();
     if !county.is_empty() {
         if county.to_lowercase().ends_with("county") {
             parts.push(county.to_string());
@@ -394,8 +426,21 @@ pub fn citation(item: &EvidenceItem) -> String {
             parts.push(format!("{county} County"));
         }
     }
-    parts.push(item.date.format("%-d %B %Y").to_string());
+    parts.push(date.format("%-d %B %Y").to_string());
+    if let Some(start) = project_start {
+        parts.push(format!(
+            "month {} of the project",
+            project_month(start, date)
+        ));
+    }
     format!("— {}", parts.join(", "))
+}
+
+/// The project month of a date: 1 for the month of `start`, 2 for the next, …; 0 or less
+/// before it.
+pub fn project_month(start: NaiveDate, date: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    (date.year() - start.year()) * 12 + date.month() as i32 - start.month() as i32 + 1
 }
 
 fn md_escape_inline(s: &str) -> String {
@@ -539,6 +584,7 @@ mod tests {
             coding_id: None,
             start: 0,
             end: 24,
+            project_month: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The core: everything Ripple knows about notes, codings and search, with no terminal code.
 
 pub mod agreement;
+pub mod analysis;
 pub mod anchor;
 pub mod atomic;
 pub mod blind;

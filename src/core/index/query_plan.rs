@@ -18,7 +18,7 @@ use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption};
 use tantivy::{DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
 
 /// The key of the theme a `theme:` value names (by key, name, or `parent/child` path).
-fn resolve_theme(codebook: &Codebook, value: &str, span: Span) -> Result<String, QueryError> {
+pub fn resolve_theme(codebook: &Codebook, value: &str, span: Span) -> Result<String, QueryError> {
     let v = fold(value);
     let last = v.rsplit('/').next().unwrap_or(&v).to_string();
     let found = codebook.themes.iter().find(|t| {
@@ -471,6 +471,48 @@ impl Translator<'_> {
                     IndexRecordOption::Basic,
                 ))))
             }
+            Ast::Joint { joint, .. } => {
+                // Sessions naming two different agencies: any pair of the index's whole
+                // agency values.
+                let values = self
+                    .expander
+                    .all_terms(f.agency_exact, MAX_KEYWORD_VALUES)
+                    .unwrap_or_default();
+                let mut pairs: Vec<Box<dyn TantivyQuery>> = Vec::new();
+                for (i, a) in values.iter().enumerate() {
+                    for b in &values[i + 1..] {
+                        let t = |v: &str| -> Box<dyn TantivyQuery> {
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(f.agency_exact, v),
+                                IndexRecordOption::Basic,
+                            ))
+                        };
+                        pairs.push(Box::new(BooleanQuery::new(vec![
+                            (Occur::Must, t(a)),
+                            (Occur::Must, t(b)),
+                        ])));
+                    }
+                }
+                let joint_q: Box<dyn TantivyQuery> = match pairs.len() {
+                    0 => Box::new(EmptyQuery),
+                    _ => Box::new(BooleanQuery::union(pairs)),
+                };
+                Some(bound(if *joint {
+                    joint_q
+                } else {
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, self.all()),
+                        (Occur::MustNot, joint_q),
+                    ]))
+                }))
+            }
+            Ast::Session { id, .. } => Some(Translated {
+                q: Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.session_id, id),
+                    IndexRecordOption::Basic,
+                )),
+                bound: false,
+            }),
             Ast::Type { ty, .. } => Some(bound(Box::new(TermQuery::new(
                 Term::from_field_text(f.session_type, ty.key()),
                 IndexRecordOption::Basic,
