@@ -417,6 +417,7 @@ mod tests {
             name: "Doña Ana \"S&T\" project".into(),
             deidentify: vec!["María".into(), "Las \"Cruces\"".into()],
             consensus: Some("Equipo de consenso".into()),
+            project_start: chrono::NaiveDate::from_ymd_opt(2022, 2, 1),
         };
         let p = Path::new("ripple.toml");
         assert_eq!(StoreSettings::parse(p, &s.to_toml_string()).unwrap(), s);
@@ -424,5 +425,26 @@ mod tests {
             .unwrap_err()
             .message
             .contains("format 2"));
+    }
+
+    #[test]
+    fn the_project_start_is_a_date_bare_or_quoted() {
+        let p = Path::new("ripple.toml");
+        let want = chrono::NaiveDate::from_ymd_opt(2022, 2, 1);
+        for text in [
+            "format = 1\nproject_start = 2022-02-01\n",
+            "format = 1\nproject_start = \"2022-02-01\"\n",
+        ] {
+            assert_eq!(StoreSettings::parse(p, text).unwrap().project_start, want);
+        }
+        for bad in [
+            "format = 1\nproject_start = \"February 2022\"\n",
+            "format = 1\nproject_start = 2022-02-01T10:00:00\n",
+            "format = 1\nproject_start = 3\n",
+        ] {
+            let e = StoreSettings::parse(p, bad).unwrap_err();
+            assert!(e.message.contains("project_start"), "{bad}: {e}");
+            assert_eq!(e.line, Some(2), "{bad}: {e}");
+        }
     }
 }

@@ -130,3 +130,6 @@ impl FromStr for Level {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
