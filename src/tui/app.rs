@@ -178,6 +178,7 @@ pub struct App {
     pub clipboard_out: Option<String>,
     pub coding: crate::tui::coding::CodingState,
     pub agreement: crate::tui::agreement::AgreementScreen,
+    pub analysis: crate::tui::analysis::AnalysisScreen,
     /// The user codes blind (`--blind`, `RIPPLE_BLIND=1`, `blind = true`): other coders'
     /// codings are not read for them (the IO thread leaves them out).
     pub blind: bool,
@@ -222,6 +223,7 @@ impl App {
             clipboard_out: None,
             coding: crate::tui::coding::CodingState::new(String::new()),
             agreement: crate::tui::agreement::AgreementScreen::default(),
+            analysis: crate::tui::analysis::AnalysisScreen::default(),
             blind: false,
             done_mark: None,
         }
@@ -258,6 +260,7 @@ impl App {
             Screen::Search => Some(Context::Search),
             Screen::Evidence => Some(self.evidence.context()),
             Screen::Agreement => Some(self.agreement.context()),
+            Screen::Analysis => Some(self.analysis.context()),
             _ => None,
         }
     }
@@ -311,6 +314,8 @@ impl App {
                     route!(self, out, |ctx| self.search.paste(&text, ctx));
                 } else if self.search_context() == Some(Context::ExportPrompt) {
                     self.evidence.paste(&text);
+                } else if self.search_context() == Some(Context::AnalysisInput) {
+                    self.analysis.paste(&text);
                 } else if self.context() == Context::List {
                     self.list.paste(&text);
                 }
@@ -417,6 +422,9 @@ impl App {
                         Context::ExportPrompt => {
                             self.evidence.typed(c);
                         }
+                        Context::AnalysisInput => {
+                            self.analysis.typed(c);
+                        }
                         Context::Prompt => {
                             if let Some(p) = &mut self.coding.prompt {
                                 p.typed(c);
@@ -464,6 +472,7 @@ impl App {
             Action::OpenSearch => self.open_search(out),
             Action::OpenEvidence => self.open_evidence(out),
             Action::OpenAgreement => self.open_agreement(out),
+            Action::OpenAnalysis => self.open_analysis(out),
             Action::MarkDone => self.mark_done(out),
             _ => match ctx {
                 Context::List => {
@@ -488,6 +497,9 @@ impl App {
                 }
                 Context::Agreement | Context::Disagreements => {
                     route!(self, out, |ctx| self.agreement.handle(action, ctx));
+                }
+                Context::Analysis | Context::AnalysisInput => {
+                    route!(self, out, |ctx| self.analysis.handle(action, ctx));
                 }
                 _ => {}
             },
@@ -521,6 +533,9 @@ impl App {
             Screen::Codebook => self.screen = Screen::List,
             Screen::Agreement => {
                 route!(self, out, |ctx| self.agreement.handle(Action::Back, ctx));
+            }
+            Screen::Analysis => {
+                route!(self, out, |ctx| self.analysis.handle(Action::Back, ctx));
             }
         }
     }
@@ -634,6 +649,11 @@ impl App {
                 Command::Coded(theme) => self.coding.coded(theme),
                 Command::ShowCoders(filter) => self.coding.filter = filter,
                 Command::CloseOverlay => self.coding.close_overlay(),
+                Command::SearchFor {
+                    query,
+                    sessions,
+                    back,
+                } => self.search_for(query, sessions, back, out),
             }
         }
     }
@@ -686,7 +706,7 @@ impl App {
             Screen::List => {
                 route!(self, out, |ctx| self.list.mouse(m, ctx));
             }
-            Screen::Codebook | Screen::Agreement => {}
+            Screen::Codebook | Screen::Agreement | Screen::Analysis => {}
             Screen::Note => {
                 let areas = self.note_areas();
                 if let Some(side) = areas.form.filter(|f| f.contains(pos)) {

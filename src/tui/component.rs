@@ -34,6 +34,7 @@ pub enum Screen {
     Evidence,
     Codebook,
     Agreement,
+    Analysis,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +116,13 @@ pub enum Command {
     /// Esc in the theme picker or a prompt: close it (the prompt, which has the keys, when both
     /// are open) and do nothing.
     CloseOverlay,
+    /// Show the search screen with `query` (its sessions when `sessions`, else its passages);
+    /// Esc there comes back to `back`.
+    SearchFor {
+        query: String,
+        sessions: bool,
+        back: Screen,
+    },
 }
 
 /// What a component's handler may reach outside itself.

@@ -46,6 +46,7 @@ impl App {
                 n.view.settle(&view, editor);
             }
             Screen::Search | Screen::Evidence | Screen::Codebook | Screen::Agreement => {}
+            Screen::Analysis => self.analysis.settle(self.size),
         }
     }
 }

@@ -106,6 +106,11 @@ pub enum Request {
         id: SessionId,
         set: Option<bool>,
     },
+    /// An analysis over the corpus (read from the store first when `corpus` is None).
+    Analysis {
+        corpus: Option<Arc<crate::core::analysis::Corpus>>,
+        ask: Box<crate::tui::analysis::compute::Ask>,
+    },
 }
 
 /// A recovery draft to write: the text, and the file it was made from (None: no file yet).
@@ -204,6 +209,12 @@ pub enum Response {
         id: SessionId,
         set: Option<bool>,
         result: Result<bool, String>,
+    },
+    /// An analysis answered (with the corpus it was computed over, to keep), or why not.
+    Analysis {
+        corpus: Option<Arc<crate::core::analysis::Corpus>>,
+        ask: Box<crate::tui::analysis::compute::Ask>,
+        result: Result<Box<crate::tui::analysis::compute::Analysed>, String>,
     },
 }
 
@@ -394,5 +405,13 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
             id,
             set,
         },
+        Request::Analysis { corpus, ask } => {
+            let (corpus, result) = crate::tui::analysis::compute::answer(ws, corpus, &ask);
+            Response::Analysis {
+                corpus,
+                ask,
+                result: result.map(Box::new),
+            }
+        }
     }
 }

@@ -278,6 +278,9 @@ impl App {
             Response::Agreement { .. } | Response::Settled { .. } => {
                 route!(self, out, |ctx| self.agreement.on_io(resp, ctx));
             }
+            Response::Analysis { .. } => {
+                route!(self, out, |ctx| self.analysis.on_io(resp, ctx));
+            }
             Response::DoneMark { id, set, result } => self.on_done_mark(id, set, result),
             Response::Stamp { id, stamp } => {
                 let Some(n) = self.note.as_mut().filter(|n| n.meta.id == id) else {

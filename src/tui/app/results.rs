@@ -32,6 +32,7 @@ impl App {
 
     /// The search screen (closing the open note, which then returns nowhere).
     pub fn open_search(&mut self, out: &mut Effects) {
+        self.search.back = Screen::List;
         if self.screen == Screen::Note {
             self.from_result.return_to = None;
             self.close_note(out);
@@ -58,6 +59,30 @@ impl App {
         }
         self.screen = Screen::Agreement;
         route!(self, out, |ctx| self.agreement.open(ctx));
+    }
+
+    /// The analysis screen (closing the open note first): the store read again, the table
+    /// asked for.
+    pub fn open_analysis(&mut self, out: &mut Effects) {
+        if self.screen == Screen::Note {
+            self.from_result.return_to = None;
+            self.close_note(out);
+        }
+        self.screen = Screen::Analysis;
+        route!(self, out, |ctx| self.analysis.open(ctx));
+    }
+
+    /// The search screen with `query` (sessions or passages), Esc coming back to `back`.
+    pub fn search_for(&mut self, query: String, sessions: bool, back: Screen, out: &mut Effects) {
+        self.search.input.set(query);
+        self.search.kind = if sessions {
+            crate::core::index::HitKind::Sessions
+        } else {
+            crate::core::index::HitKind::Passages
+        };
+        self.search.selected = [0, 0];
+        self.search.back = back;
+        self.show(Screen::Search, out);
     }
 
     /// The open note's done mark: flip it (through the IO thread, into the coder's own files).
@@ -116,7 +141,8 @@ impl App {
             Screen::Search => route!(self, out, |ctx| self.search.send_search(ctx)),
             Screen::Evidence => route!(self, out, |ctx| self.evidence.send(ctx)),
             Screen::Agreement => route!(self, out, |ctx| self.agreement.send(ctx)),
-            Screen::List | Screen::Note | Screen::Codebook => {}
+            // The analysis screen keeps its tables (Esc from a drill-down finds the same cell).
+            Screen::List | Screen::Note | Screen::Codebook | Screen::Analysis => {}
         }
     }
 

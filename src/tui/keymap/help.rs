@@ -21,6 +21,8 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         C::ExportReplace,
         C::Agreement,
         C::Disagreements,
+        C::Analysis,
+        C::AnalysisInput,
         C::Conflict,
         C::Recovery,
         C::Help,
@@ -42,6 +44,9 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         }
         if ctx == C::Search {
             rows.push(("any character".into(), "type the query (results follow)"));
+        }
+        if ctx == C::AnalysisInput {
+            rows.push(("any character".into(), "type the query or the words"));
         }
         if ctx == C::Picker {
             rows.push((

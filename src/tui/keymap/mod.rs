@@ -46,6 +46,10 @@ pub enum Context {
     Agreement,
     /// The agreement screen's list of one theme's disagreements.
     Disagreements,
+    /// The analysis screen (matrix, co-occurrence, words, concordance, keywords).
+    Analysis,
+    /// The analysis screen's query or words being typed.
+    AnalysisInput,
 }
 
 impl Context {
@@ -69,6 +73,8 @@ impl Context {
             Context::Recovery => "Kept text differs from the file",
             Context::Agreement => "Agreement (figures per theme)",
             Context::Disagreements => "Disagreements (settling into the consensus coder)",
+            Context::Analysis => "Analysis (matrix, co-occurrence, words, concordance, keywords)",
+            Context::AnalysisInput => "Analysis: typing the query or the words to count",
         }
     }
 }
@@ -197,6 +203,42 @@ pub enum Action {
     AcceptNeither,
     /// The open note: mark it done (or not) for agreement.
     MarkDone,
+    // Analysis
+    OpenAnalysis,
+    /// A key of the analysis screen.
+    Analysis(AnalysisKey),
+}
+
+/// What a key does on the analysis screen (besides moving, Enter and Esc).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnalysisKey {
+    /// Fold or unfold the theme's sub-themes.
+    Fold,
+    FoldAll,
+    UnfoldAll,
+    /// Rolled-up rows (a parent counts its sub-themes' passages) or each theme on its own.
+    Flat,
+    NextDimension,
+    PrevDimension,
+    /// Passages → sessions → codings → share.
+    NextValue,
+    EditQuery,
+    EditWords,
+    Matrix,
+    Cooccurrence,
+    Terms,
+    Concordance,
+    Keywords,
+    /// Co-occurrence: passage or session level.
+    Level,
+    /// Co-occurrence: pairs by any coders or by one and the same coder.
+    SameCoder,
+    /// Co-occurrence: counts or c-coefficients.
+    Coefficient,
+    /// Words: occurrences or per 10,000 words.
+    Per10k,
+    /// Read the store again.
+    Reload,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

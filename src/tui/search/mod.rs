@@ -55,6 +55,8 @@ pub struct SearchScreen {
     /// Rows ↓ asked to move past the last hit loaded while a page more is on its way: the
     /// selection moves on by this much when it arrives, so no keypress is lost to the wait.
     pub owed: [usize; 2],
+    /// Where Esc goes: the list, or the screen that opened search with a query.
+    pub back: Screen,
 }
 
 impl Default for SearchScreen {
@@ -73,6 +75,7 @@ impl Default for SearchScreen {
             themes: Vec::new(),
             limit: SEARCH_PAGE,
             owed: [0, 0],
+            back: Screen::List,
         }
     }
 }
@@ -323,8 +326,8 @@ impl SearchScreen {
                     });
                 }
             }
-            // Esc: back to the list (the query stays for next time).
-            Action::Back => ctx.command(Command::Show(Screen::List)),
+            // Esc: back to the list, or to the screen that asked for the query (which stays).
+            Action::Back => ctx.command(Command::Show(self.back)),
             _ => return Outcome::NotConsumed,
         }
         Outcome::Consumed

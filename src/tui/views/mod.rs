@@ -3,6 +3,7 @@
 //! land where things are drawn.
 
 pub mod agreement;
+pub mod analysis;
 pub mod codebook;
 pub mod codings;
 pub mod evidence;
@@ -43,6 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Evidence => evidence::draw(frame, area, app, &pal),
         Screen::Codebook => codebook::draw(frame, area, app, &pal),
         Screen::Agreement => agreement::draw(frame, area, app, &pal),
+        Screen::Analysis => analysis::draw(frame, area, app, &pal),
     }
     picker::draw_overlays(frame, area, app, &pal);
     match &app.overlay {
