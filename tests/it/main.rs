@@ -25,6 +25,7 @@ mod store;
 mod store_safety;
 mod tui;
 mod tui_agree;
+mod tui_analysis;
 mod tui_coding;
 mod tui_recovery;
 mod tui_search;

@@ -241,7 +241,7 @@ impl Grid {
             )
             .max()
             .unwrap_or(1);
-        (head.max(widest + 1).max(4) + 1) as u16
+        ((head + 1).max(widest + 1).max(4) + 1) as u16
     }
 
     /// The totals column's width (0 without one).

@@ -483,3 +483,60 @@ fn split_words_keeps_commas_inside_quotes() {
         ["partnership", "\"chose violence, again\"", "advers*"]
     );
 }
+
+#[test]
+fn through_the_app_a_opens_the_screen_and_esc_from_a_cell_s_search_comes_back_to_it() {
+    use crate::tui::app::{App, Msg};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (_dir, store) = store();
+    let mut ws = Workspace::new(&store, "Ana");
+    let mut app = App::new("t".into(), "f".into(), None, std::time::Instant::now());
+    let press =
+        |app: &mut App, code: KeyCode| app.step(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let sent = press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.screen, Screen::Analysis);
+    for r in sent {
+        assert!(matches!(r, Request::Analysis { .. }), "{r:?}");
+        let resp = worker::handle(&mut ws, r);
+        assert!(app.step(Msg::Io(resp)).is_empty());
+    }
+    let s = &app.analysis;
+    assert_eq!(cell(s, "trust", "May 2026"), 1.0);
+    // Down to trust, Right to June, Enter: search with the cell's query; Esc comes back.
+    let trust = row_of(s, "trust");
+    while app.analysis.cursor().0 != trust {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Right);
+    let at = app.analysis.cursor();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Search);
+    assert!(
+        app.search
+            .input
+            .text()
+            .contains("date:2026-06-01..2026-06-30"),
+        "{}",
+        app.search.input.text()
+    );
+    assert!(app
+        .index_out
+        .iter()
+        .any(|r| matches!(r, crate::tui::index_worker::IndexRequest::Search { .. })));
+    // Typing in search goes to the query, not to the analysis keys.
+    press(&mut app, KeyCode::Char('d'));
+    assert!(app.search.input.text().ends_with('d'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Analysis);
+    assert_eq!(app.analysis.cursor(), at, "the same cell");
+    assert!(
+        !app.analysis.loading(),
+        "the table was kept, not asked again"
+    );
+    // `/` from the list opens search with Esc back to the list again.
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.screen, Screen::List);
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::List);
+}

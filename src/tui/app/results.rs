@@ -507,11 +507,11 @@ mod tests {
         }));
         assert_eq!(app.done_mark, Some((id, true)), "unchanged on failure");
         assert!(app.status.as_ref().unwrap().text.contains("cannot write"));
-        // From the list, `a` opens the agreement screen and asks for its figures.
+        // From the list, `A` opens the agreement screen and asks for its figures.
         app.with_effects(|a, out| a.close_note(out));
         assert_eq!(app.done_mark, None);
         let sent = app.step(Msg::Key(KeyEvent::new(
-            KeyCode::Char('a'),
+            KeyCode::Char('A'),
             KeyModifiers::NONE,
         )));
         assert_eq!(app.screen, Screen::Agreement);

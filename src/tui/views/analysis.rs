@@ -61,11 +61,11 @@ fn summary<'a>(an: &AnalysisScreen, pal: &Palette) -> Line<'a> {
     let s = &an.settings;
     let text = match (an.view(), an.current()) {
         (View::Matrix, Some(Analysed::Matrix { matrix: m, .. })) => format!(
-            " rows: themes ({}) · columns: {} · cells: {} · {} session(s)",
-            if m.flat { "flat" } else { "rolled up" },
+            " {} session(s) · columns: {} · rows: themes ({}) · cells: {}",
+            m.sessions,
             m.dimension.label(),
+            if m.flat { "flat" } else { "rolled up" },
             m.value.describe(),
-            m.sessions
         ),
         (View::Cooccur, Some(Analysed::Cooccur { co, .. })) => format!(
             " {} · {} · cells: {}",
@@ -244,11 +244,11 @@ fn table(frame: &mut Frame, area: Rect, an: &AnalysisScreen, g: &Grid, pal: &Pal
         } else {
             pal.header()
         };
-        head.push(Span::raw(" "));
         head.push(Span::styled(
-            format!("{:>1$}", fit(&g.cols[c], w - 1), w - 1),
+            format!("{:>1$}", fit(&g.cols[c], w - 2), w - 1),
             style,
         ));
+        head.push(Span::raw(" "));
     }
     if left + shown_cols < ncols {
         head.push(Span::styled(" ▶", pal.dim()));
@@ -259,8 +259,8 @@ fn table(frame: &mut Frame, area: Rect, an: &AnalysisScreen, g: &Grid, pal: &Pal
         } else {
             pal.header()
         };
-        head.push(Span::raw(" "));
         head.push(Span::styled(format!("{:>1$}", "Total", tw - 1), style));
+        head.push(Span::raw(" "));
     }
     if sw > 0 {
         head.push(Span::styled(format!("  {}", "by month"), pal.dim()));
@@ -518,4 +518,146 @@ pub fn hints(an: &AnalysisScreen) -> String {
         ],
     };
     keymap::hints(Context::Analysis, items)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::store::Store;
+    use crate::core::workspace::Workspace;
+    use crate::tui::analysis::compute::answer;
+    use crate::tui::app::{App, Screen};
+    use crate::tui::views;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+    use ratatui::Terminal;
+    use std::time::Instant;
+
+    /// The app on the analysis screen over the demo store, its matrix computed as the IO
+    /// thread computes it.
+    fn demo_app(no_color: bool, size: (u16, u16)) -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("store");
+        crate::core::demo::write_demo_store(&root).unwrap();
+        let store = Store::open(&root).unwrap();
+        let ws = Workspace::new(&store, "me");
+        let mut app = App::new("t".into(), "f".into(), None, Instant::now());
+        app.no_color = no_color;
+        app.size = size;
+        app.screen = Screen::Analysis;
+        let ask = app.analysis.ask();
+        let (corpus, result) = answer(&ws, None, &ask);
+        app.analysis.corpus = corpus;
+        app.analysis.shown[0] = Some((ask, result.unwrap()));
+        (dir, app)
+    }
+
+    fn render(app: &mut App) -> Buffer {
+        app.settle();
+        let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+        term.draw(|f| views::draw(f, app)).unwrap();
+        term.backend().buffer().clone()
+    }
+
+    fn line(buf: &Buffer, y: u16) -> String {
+        (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+    }
+
+    fn text(buf: &Buffer) -> String {
+        (0..buf.area.height)
+            .map(|y| line(buf, y))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn row_with(buf: &Buffer, start: &str) -> u16 {
+        (0..buf.area.height)
+            .find(|&y| line(buf, y).trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("no row {start}:\n{}", text(buf)))
+    }
+
+    #[test]
+    fn colour_shades_backgrounds_and_no_color_writes_marks_beside_the_same_numbers() {
+        let (_d, mut colour) = demo_app(false, (120, 30));
+        let (_e, mut plain) = demo_app(true, (120, 30));
+        let (cb, pb) = (render(&mut colour), render(&mut plain));
+        let y = row_with(&cb, "Trust");
+        assert_eq!(y, row_with(&pb, "Trust"));
+        // The numbers are the core's: Trust's cells in order, zeros as dots.
+        let g = colour.analysis.grid().unwrap();
+        let trust = g.rows.iter().position(|r| r.key == "trust").unwrap();
+        let expect: Vec<String> = g.cells[trust]
+            .iter()
+            .map(|v| {
+                if *v == 0.0 {
+                    "·".to_string()
+                } else {
+                    format!("{v}")
+                }
+            })
+            .chain([format!("{}", g.row_totals.as_ref().unwrap()[trust])])
+            .collect();
+        let words = |s: &str| -> Vec<String> {
+            s.split_whitespace()
+                .skip(1)
+                .take(expect.len())
+                .map(|w| w.trim_end_matches(['░', '▒', '▓', '█']).to_string())
+                .collect()
+        };
+        assert_eq!(words(&line(&cb, y)), expect, "{}", line(&cb, y));
+        assert_eq!(words(&line(&pb, y)), expect, "{}", line(&pb, y));
+        // Colour: the largest cell's background is the darkest shade; no colour: none at all,
+        // and a mark beside each number that is not zero.
+        let header = row_with(&cb, "Theme");
+        let feb = line(&cb, header).find("Feb 2026").unwrap();
+        let x = line(&cb, header)[..feb].chars().count() as u16 + 7;
+        let collab = row_with(&cb, "▾ Collab");
+        assert_ne!(
+            cb[(x, collab)].bg,
+            ratatui::style::Color::Reset,
+            "{}",
+            line(&cb, collab)
+        );
+        for yy in header..header + 20 {
+            for xx in 0..120 {
+                assert_eq!(pb[(xx, yy)].bg, ratatui::style::Color::Reset);
+            }
+        }
+        let pl = line(&pb, y);
+        assert!(pl.contains(|c| matches!(c, '░' | '▒' | '▓' | '█')), "{pl}");
+    }
+
+    #[test]
+    fn a_narrow_terminal_scrolls_the_columns_to_the_cursor() {
+        use crate::tui::app::Msg;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let (_d, mut app) = demo_app(true, (56, 24));
+        let buf = render(&mut app);
+        let header = row_with(&buf, "Theme");
+        assert!(
+            line(&buf, header).contains("Feb 2026"),
+            "{}",
+            line(&buf, header)
+        );
+        assert!(!line(&buf, header).contains("Jun 2026"));
+        assert!(
+            line(&buf, header).contains('▶'),
+            "more columns to the right"
+        );
+        let right = || Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+        for _ in 0..4 {
+            app.step(right());
+        }
+        assert_eq!(app.analysis.cursor().1, 4);
+        let buf = render(&mut app);
+        let header = row_with(&buf, "◀ Theme");
+        assert!(line(&buf, header).contains("Jun 2026"), "{}", text(&buf));
+        assert!(!line(&buf, header).contains("Feb 2026"));
+        // The totals stay on screen.
+        assert!(line(&buf, header).contains("Total"));
+        for _ in 0..4 {
+            app.step(Msg::Key(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE)));
+        }
+        let buf = render(&mut app);
+        assert!(line(&buf, row_with(&buf, "Theme")).contains("Feb 2026"));
+    }
 }
