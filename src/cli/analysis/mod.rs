@@ -420,11 +420,7 @@ pub fn run_terms(args: &TermsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let scope = args.scope.scope();
     let corpus = load(ctx, &scope)?;
     let t = terms(&corpus, &args.terms, args.by.into(), args.per_10k, &scope).map_err(usage)?;
-    let value = if t.per_10k {
-        "per-10k"
-    } else {
-        "occurrences"
-    };
+    let value = if t.per_10k { "per-10k" } else { "occurrences" };
     if args.format == Format::Json {
         return emit(&serde_json::to_string_pretty(&json!({
             "rows": t.terms,
@@ -443,7 +439,11 @@ pub fn run_terms(args: &TermsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     let csv = args.format == Format::Csv;
     let mut header = vec![if csv { "term" } else { "TERM" }.to_string()];
-    header.extend(t.cols.iter().map(|c| if csv { c.key.clone() } else { c.label.clone() }));
+    header.extend(
+        t.cols
+            .iter()
+            .map(|c| if csv { c.key.clone() } else { c.label.clone() }),
+    );
     header.push(if csv { "total" } else { "TOTAL" }.into());
     let mut rows: Vec<Vec<String>> = t
         .terms
@@ -457,7 +457,11 @@ pub fn run_terms(args: &TermsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let mut words = vec![if csv { "(words)" } else { "words of notes" }.to_string()];
-    words.extend(t.words.iter().map(|&w| if csv { w.to_string() } else { thousands(w) }));
+    words.extend(
+        t.words
+            .iter()
+            .map(|&w| if csv { w.to_string() } else { thousands(w) }),
+    );
     words.push(if csv {
         t.total_words.to_string()
     } else {
@@ -540,23 +544,24 @@ pub fn run_kwic(args: &KwicArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             out
         }
         Format::Table => {
+            use unicode_width::UnicodeWidthStr;
             let mut out = format!("{} occurrences of {}\n\n", lines.len(), args.term);
-            let grid = Grid {
-                header: vec![String::new(), String::new(), String::new(), String::new()],
-                rows: lines
-                    .iter()
-                    .map(|l| {
-                        vec![
-                            l.left.clone(),
-                            format!("[{}]", l.hit),
-                            l.right.clone(),
-                            l.citation.clone(),
-                        ]
-                    })
-                    .collect(),
-                left: vec![1, 2, 3],
-            };
-            out.push_str(grid.table().trim_start_matches(|c: char| c.is_whitespace()));
+            let lw = lines.iter().map(|l| l.left.width()).max().unwrap_or(0);
+            let mids: Vec<String> = lines
+                .iter()
+                .map(|l| format!("[{}]{}", l.hit, l.right))
+                .collect();
+            let mw = mids.iter().map(|m| m.width()).max().unwrap_or(0);
+            for (l, mid) in lines.iter().zip(&mids) {
+                out.push_str(&format!(
+                    "{}{}{}{}  {}\n",
+                    " ".repeat(lw - l.left.width()),
+                    l.left,
+                    mid,
+                    " ".repeat(mw - mid.width()),
+                    l.citation
+                ));
+            }
             out
         }
     };
@@ -592,7 +597,14 @@ pub fn run_keywords(args: &KeywordsArgs, ctx: &Context) -> anyhow::Result<ExitCo
     }
     let csv = args.format == Format::Csv;
     let header: Vec<String> = if csv {
-        ["word", "freq_in", "freq_out", "per_10k_in", "per_10k_out", "g2"]
+        [
+            "word",
+            "freq_in",
+            "freq_out",
+            "per_10k_in",
+            "per_10k_out",
+            "g2",
+        ]
     } else {
         ["WORD", "IN", "REST", "PER 10K IN", "PER 10K REST", "G²"]
     }

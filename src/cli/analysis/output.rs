@@ -63,12 +63,20 @@ impl Grid {
         let mut out = String::new();
         out.push_str(&format!(
             "| {} |\n",
-            self.header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | ")
+            self.header
+                .iter()
+                .map(|h| esc(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
         ));
         out.push_str(&format!(
             "|{}|\n",
             (0..self.header.len())
-                .map(|i| if self.left.contains(&i) { " --- " } else { " ---: " })
+                .map(|i| if self.left.contains(&i) {
+                    " --- "
+                } else {
+                    " ---: "
+                })
                 .collect::<Vec<_>>()
                 .join("|")
         ));
