@@ -4,6 +4,7 @@
 mod common;
 
 mod agree;
+mod analysis;
 mod cli_code;
 mod cli_sessions;
 mod coding;

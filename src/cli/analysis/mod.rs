@@ -544,23 +544,24 @@ pub fn run_kwic(args: &KwicArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             out
         }
         Format::Table => {
+            use unicode_width::UnicodeWidthStr;
             let mut out = format!("{} occurrences of {}\n\n", lines.len(), args.term);
-            let grid = Grid {
-                header: vec![String::new(), String::new(), String::new(), String::new()],
-                rows: lines
-                    .iter()
-                    .map(|l| {
-                        vec![
-                            l.left.clone(),
-                            format!("[{}]", l.hit),
-                            l.right.clone(),
-                            l.citation.clone(),
-                        ]
-                    })
-                    .collect(),
-                left: vec![1, 2, 3],
-            };
-            out.push_str(grid.table().trim_start_matches(|c: char| c.is_whitespace()));
+            let lw = lines.iter().map(|l| l.left.width()).max().unwrap_or(0);
+            let mids: Vec<String> = lines
+                .iter()
+                .map(|l| format!("[{}]{}", l.hit, l.right))
+                .collect();
+            let mw = mids.iter().map(|m| m.width()).max().unwrap_or(0);
+            for (l, mid) in lines.iter().zip(&mids) {
+                out.push_str(&format!(
+                    "{}{}{}{}  {}\n",
+                    " ".repeat(lw - l.left.width()),
+                    l.left,
+                    mid,
+                    " ".repeat(mw - mid.width()),
+                    l.citation
+                ));
+            }
             out
         }
     };

@@ -183,7 +183,8 @@ impl Corpus {
         }
         let mut out: Vec<CorpusCoding> = Vec::with_capacity(codings.len());
         for c in codings {
-            if c.status == AnchorStatus::Orphaned {
+            // Search indexes neither orphaned codings nor empty ones.
+            if c.status == AnchorStatus::Orphaned || c.end <= c.start {
                 continue;
             }
             let Some(&session) = session_ix.get(c.session.0.as_str()) else {

@@ -8,7 +8,7 @@ use super::corpus::{tokenize, Corpus, CorpusCoding};
 use super::dimension::is_joint;
 use crate::core::coding::same_coder;
 use crate::core::index::analysis::{self, analyze, is_symbol, stem};
-use crate::core::index::query_plan::resolve_theme;
+use crate::core::index::query_plan::{overlap_themes, resolve_theme};
 use crate::core::query::{self, Ast, TextField, TextMatch};
 use crate::core::text::{cjk_runs, has_cjk};
 use std::collections::{BTreeSet, HashSet};
@@ -350,7 +350,7 @@ impl<'c> Evaluator<'c> {
     /// Whether a session search finds session `i`.
     fn session(&self, i: usize, ast: &Ast) -> bool {
         let mut text: Option<DocText> = None;
-        self.eval(ast, &mut |leaf| self.session_leaf(i, leaf, &mut text))
+        self.eval(ast, None, &mut |leaf| self.session_leaf(i, leaf, &mut text))
             .unwrap_or(true)
     }
 
@@ -416,8 +416,10 @@ impl<'c> Evaluator<'c> {
     /// Whether a passage search finds coding `c`.
     fn passage(&self, k: &CorpusCoding, ast: &Ast) -> bool {
         let mut text: Option<DocText> = None;
-        self.eval(ast, &mut |leaf| self.passage_leaf(k, leaf, &mut text))
-            .unwrap_or(true)
+        self.eval(ast, Some(k), &mut |leaf| {
+            self.passage_leaf(k, leaf, &mut text)
+        })
+        .unwrap_or(true)
     }
 
     fn passage_leaf(&self, k: &CorpusCoding, a: &Ast, text: &mut Option<DocText>) -> Option<bool> {
@@ -440,19 +442,45 @@ impl<'c> Evaluator<'c> {
     }
 
     /// `None`: no constraint (the empty query, or a word of punctuation only).
-    fn eval(&self, ast: &Ast, leaf: &mut dyn FnMut(&Ast) -> Option<bool>) -> Option<bool> {
+    /// Whether another passage of `k`'s session (any coder's) overlaps it by at least one code
+    /// point with a theme at or below `value`.
+    fn overlaps(&self, k: &CorpusCoding, value: &str) -> bool {
+        let rows = self.theme_rows(value);
+        self.session_codings(k.session)
+            .iter()
+            .any(|o| !std::ptr::eq(o, k) && o.start < k.end && k.start < o.end && rows[o.theme])
+    }
+
+    /// `passage`: the coding a passage search looks at (`None` for a session search).
+    fn eval(
+        &self,
+        ast: &Ast,
+        passage: Option<&CorpusCoding>,
+        leaf: &mut dyn FnMut(&Ast) -> Option<bool>,
+    ) -> Option<bool> {
         match ast {
             Ast::All => None,
             Ast::And(items) => {
                 let mut any = None;
-                for i in items {
+                let overlap = match passage {
+                    Some(_) => overlap_themes(items, &self.corpus.codebook),
+                    None => vec![false; items.len()],
+                };
+                for (i, o) in items.iter().zip(overlap) {
+                    if let (true, Ast::Theme { value, .. }, Some(k)) = (o, i, passage) {
+                        if !self.overlaps(k, value) {
+                            return Some(false);
+                        }
+                        any = Some(true);
+                        continue;
+                    }
                     match i {
                         Ast::Not(inner) => {
-                            if self.eval(inner, leaf) == Some(true) {
+                            if self.eval(inner, passage, leaf) == Some(true) {
                                 return Some(false);
                             }
                         }
-                        _ => match self.eval(i, leaf) {
+                        _ => match self.eval(i, passage, leaf) {
                             Some(false) => return Some(false),
                             Some(true) => any = Some(true),
                             None => {}
@@ -464,7 +492,7 @@ impl<'c> Evaluator<'c> {
             Ast::Or(items) => {
                 let mut out = false;
                 for i in items {
-                    match self.eval(i, leaf) {
+                    match self.eval(i, passage, leaf) {
                         None => return None,
                         Some(true) => out = true,
                         Some(false) => {}
@@ -472,7 +500,7 @@ impl<'c> Evaluator<'c> {
                 }
                 Some(out)
             }
-            Ast::Not(inner) => Some(self.eval(inner, leaf) == Some(false)),
+            Ast::Not(inner) => Some(self.eval(inner, passage, leaf) == Some(false)),
             leaf_ast => leaf(leaf_ast),
         }
     }

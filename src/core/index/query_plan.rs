@@ -17,6 +17,35 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption};
 use tantivy::{DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
 
+/// Which items of an AND (passage mode) are themes a passage must *overlap* rather than
+/// carry: a passage has one theme, so `theme:trust theme:communication` would find nothing;
+/// it finds instead the passages of the first theme that overlap, by at least one code point,
+/// a passage (any coder's) of each later theme. A later theme above or below the first
+/// (`theme:collaboration theme:trust`) keeps its plain meaning. Unknown themes are left to the
+/// translation, which reports them.
+pub fn overlap_themes(items: &[Ast], codebook: &Codebook) -> Vec<bool> {
+    let mut out = vec![false; items.len()];
+    let mut first: Option<String> = None;
+    for (i, item) in items.iter().enumerate() {
+        let Ast::Theme { value, span } = item else {
+            continue;
+        };
+        let Ok(key) = resolve_theme(codebook, value, *span) else {
+            continue;
+        };
+        match &first {
+            None => first = Some(key),
+            Some(f) => {
+                let related = *f == key
+                    || codebook.ancestors(f).iter().any(|t| t.key == key)
+                    || codebook.ancestors(&key).iter().any(|t| t.key == *f);
+                out[i] = !related;
+            }
+        }
+    }
+    out
+}
+
 /// The key of the theme a `theme:` value names (by key, name, or `parent/child` path).
 pub fn resolve_theme(codebook: &Codebook, value: &str, span: Span) -> Result<String, QueryError> {
     let v = fold(value);
@@ -535,7 +564,26 @@ impl Translator<'_> {
             Ast::And(items) => {
                 let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
                 let mut is_bound = false;
-                for item in items {
+                let overlaps = match self.kind {
+                    HitKind::Passages => overlap_themes(items, self.codebook),
+                    HitKind::Sessions => vec![false; items.len()],
+                };
+                for (item, overlap) in items.iter().zip(overlaps) {
+                    if let (true, Ast::Theme { value, span }) = (overlap, item) {
+                        let key = resolve_theme(self.codebook, value, *span)?;
+                        clauses.push((
+                            Occur::Must,
+                            Box::new(TermQuery::new(
+                                Term::from_facet(
+                                    f.counts,
+                                    &Facet::from_path(["overlaps", key.as_str()]),
+                                ),
+                                IndexRecordOption::Basic,
+                            )),
+                        ));
+                        is_bound = true;
+                        continue;
+                    }
                     match item {
                         Ast::Not(inner) => {
                             if let Some(t) = self.translate(inner)? {
