@@ -348,7 +348,7 @@ pub const BINDINGS: &[Binding] = bindings! {
     Analysis,      Char('s'), NONE,       Analysis(super::AnalysisKey::SameCoder), "coder", "co-occurrence: by any coders / by the same coder only";
     Analysis,      Char('n'), NONE,       Analysis(super::AnalysisKey::Coefficient), "c", "co-occurrence: counts / c-coefficient n12 / (n1 + n2 − n12)";
     Analysis,      Char('w'), NONE,       Analysis(super::AnalysisKey::Terms), "words", "words and phrases by column (occurrences in the notes)";
-    Analysis,      Char('W'), NONE,       Analysis(super::AnalysisKey::EditWords), "", "the words to count (comma between them; a query of words each)";
+    Analysis,      Char('W'), NONE,       Analysis(super::AnalysisKey::EditWords), "edit words", "the words to count (comma between them; a query of words each)";
     Analysis,      Char('%'), NONE,       Analysis(super::AnalysisKey::Per10k), "per 10k", "words: occurrences / per 10,000 words of the column's notes";
     Analysis,      Char('x'), NONE,       Analysis(super::AnalysisKey::Concordance), "concordance", "concordance: every occurrence of the row's words in context";
     Analysis,      Char('K'), NONE,       Analysis(super::AnalysisKey::Keywords), "keywords", "keywords of the column: words over-represented against the rest (G²)";
