@@ -154,6 +154,8 @@ pub struct AnalysisScreen {
     pub input: LineInput,
     /// Where Esc goes back to (a concordance or keywords opened from a table).
     pub back: Vec<View>,
+    /// Corpora read before the store was read again: answers computed over them are dropped.
+    pub retired: Vec<std::sync::Weak<Corpus>>,
 }
 
 /// Rows of `page` move with PageUp / PageDown.
@@ -295,11 +297,20 @@ impl AnalysisScreen {
         self.offset[self.view().ix()]
     }
 
+    /// Forget the corpus and every answer: the next question reads the store again, and
+    /// answers still on their way over the old corpus are dropped when they come.
+    fn forget(&mut self) {
+        if let Some(c) = self.corpus.take() {
+            self.retired.push(Arc::downgrade(&c));
+        }
+        self.shown = Default::default();
+        self.in_flight.clear();
+        self.failed = None;
+    }
+
     /// The screen is opened from the list: the store is read again and the table asked for.
     pub fn open(&mut self, ctx: &mut Ctx) {
-        self.corpus = None;
-        self.shown = Default::default();
-        self.failed = None;
+        self.forget();
         self.error = None;
         self.editing = None;
         self.back.clear();
@@ -340,6 +351,16 @@ impl AnalysisScreen {
         else {
             return Some(resp);
         };
+        if let Some(c) = &corpus {
+            if self
+                .retired
+                .iter()
+                .any(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(c)))
+            {
+                // Over a corpus read before the store was read again.
+                return None;
+            }
+        }
         if self.corpus.is_none() {
             if let Some(c) = corpus {
                 if let Some(w) = c.warnings.first() {
@@ -642,9 +663,7 @@ impl AnalysisScreen {
             AnalysisKey::Concordance => self.concordance(None, ctx),
             AnalysisKey::Keywords => self.keywords(ctx),
             AnalysisKey::Reload => {
-                self.corpus = None;
-                self.shown = Default::default();
-                self.failed = None;
+                self.forget();
                 ctx.info("Reading the store again…");
             }
             _ => ctx.info(format!(

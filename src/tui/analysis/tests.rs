@@ -540,3 +540,41 @@ fn through_the_app_a_opens_the_screen_and_esc_from_a_cell_s_search_comes_back_to
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen, Screen::List);
 }
+
+#[test]
+fn after_reading_the_store_again_answers_over_the_old_corpus_are_dropped() {
+    let (_dir, store) = store();
+    let mut ws = Workspace::new(&store, "Ana");
+    let mut h = Harness::default();
+    let mut s = AnalysisScreen::default();
+    opened(&mut s, &mut h, &mut ws);
+    let old = s.corpus.clone().unwrap();
+    // `v` goes out over the old corpus; then `r` reads the store again before it is answered.
+    ana(&mut s, &mut h, AnalysisKey::NextValue);
+    let stale: Vec<Request> =
+        crate::tui::effect::into_requests(std::mem::take(&mut h.effects).into_vec());
+    ana(&mut s, &mut h, AnalysisKey::Reload);
+    assert!(
+        matches!(
+            requests(&h.effects_view()).as_slice(),
+            [Request::Analysis { corpus: None, .. }]
+        ),
+        "the question is asked again, reading the store"
+    );
+    for r in stale {
+        let resp = worker::handle(&mut ws, r);
+        s.on_io(resp, &mut h.ctx());
+    }
+    assert!(
+        s.corpus.is_none() && s.current().is_none(),
+        "the old corpus's answer is dropped"
+    );
+    answer(&mut s, &mut h, &mut ws);
+    let new = s.corpus.clone().unwrap();
+    assert!(!Arc::ptr_eq(&old, &new));
+    assert_eq!(
+        cell(&s, "trust", "May 2026"),
+        1.0,
+        "sessions, over the new corpus"
+    );
+}

@@ -660,4 +660,35 @@ mod tests {
         let buf = render(&mut app);
         assert!(line(&buf, row_with(&buf, "Theme")).contains("Feb 2026"));
     }
+
+    #[test]
+    fn every_view_s_hints_name_bound_keys_with_labels() {
+        use crate::tui::analysis::{AnalysisScreen, Editing, View};
+        let mut an = AnalysisScreen::default();
+        for v in [
+            View::Matrix,
+            View::Cooccur,
+            View::Terms,
+            View::Kwic,
+            View::Keywords,
+        ] {
+            an.settings.view = v;
+            let h = super::hints(&an);
+            for item in h.split(" · ") {
+                let mut parts = item.splitn(2, ' ');
+                let key = parts.next().unwrap();
+                let label = parts.next().unwrap_or("");
+                assert!(
+                    key != "?" && !label.trim().is_empty(),
+                    "{v:?}: `{item}` in {h}"
+                );
+            }
+        }
+        an.editing = Some(Editing::Query);
+        assert!(
+            super::hints(&an).contains("Enter apply"),
+            "{}",
+            super::hints(&an)
+        );
+    }
 }
