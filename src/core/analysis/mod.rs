@@ -27,7 +27,7 @@ pub use dimension::{project_month, ColumnKey, Dimension};
 pub use language::{
     keywords, kwic, terms, Concordance, Keyword, KeywordSpec, TermCounts, STOP_WORDS,
 };
-pub use matrix::{matrix, ColLabel, Matrix, MatrixSpec, RowLabel};
+pub use matrix::{matrix, theme_counts, ColLabel, Matrix, MatrixSpec, RowLabel, ThemeCounts};
 pub use scope::Scope;
 
 use std::fmt;
