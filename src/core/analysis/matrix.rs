@@ -211,7 +211,7 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
     let group_key = |i: usize| {
         let c = &corpus.codings[i];
         match value {
-            Value::Passages => (c.session, c.start, c.end, i * 0),
+            Value::Passages => (c.session, c.start, c.end, 0),
             Value::Sessions | Value::Share => (c.session, 0, 0, 0),
             Value::Codings => (c.session, c.start, c.end, i),
         }

@@ -22,7 +22,7 @@ pub mod matrix;
 pub mod scope;
 
 pub use cooccur::{cooccurrence, CooccurSpec, Cooccurrence};
-pub use corpus::{Corpus, CorpusCoding, CorpusSession, Selection, ThemeRow};
+pub use corpus::{Corpus, CorpusCoding, CorpusSession, Selection, SessionInput, ThemeRow};
 pub use dimension::{project_month, ColumnKey, Dimension};
 pub use language::{
     keywords, kwic, terms, Concordance, Keyword, KeywordSpec, TermCounts, STOP_WORDS,
