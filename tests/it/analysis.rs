@@ -614,3 +614,59 @@ fn passage_search_for_two_themes_finds_overlapping_passages() {
     let k = corpus.theme_index("communication").unwrap();
     assert_eq!(co.counts[t][k], 1);
 }
+
+#[test]
+fn evidence_for_the_report_headings_memos_and_project_months() {
+    let f = fixture();
+    let md = f.stdout(&["evidence", "--memos", "--headings", "count"]);
+    // By count: trust (4 passages) before communication (3), roles and naming-choice (1).
+    let at = |h: &str| md.find(h).unwrap_or_else(|| panic!("{h} in {md}"));
+    assert!(at("## Trust") < at("## Communication"), "{md}");
+    assert!(at("## Communication") < at("## Professional roles"), "{md}");
+    // a's trust passage: coded by Ana and Ben, both memos, each with its coder.
+    assert!(md.contains("*first sign of trust* — Ana\n"), "{md}");
+    assert!(md.contains("*agree: trust* — Ben\n"), "{md}");
+    assert!(
+        md.contains("— coaching, CYFD, Doña Ana County, 10 January 2026, month 2 of the project"),
+        "{md}"
+    );
+    let md = f.stdout(&["evidence", "--headings", "naming-choice,roles"]);
+    assert!(
+        at_in(&md, "## Naming") < at_in(&md, "## Professional roles"),
+        "{md}"
+    );
+    assert!(
+        at_in(&md, "## Professional roles") < at_in(&md, "## Trust"),
+        "{md}"
+    );
+    let out = f.ripple(&["evidence", "--headings", "nonsense"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nonsense"));
+    // JSON carries the project month and the attributed memos.
+    let v: Json =
+        serde_json::from_str(&f.stdout(&["evidence", "--theme", "trust", "--format", "json"]))
+            .unwrap();
+    assert_eq!(v[0]["project_month"], 2);
+    assert_eq!(
+        v[0]["memos"][1],
+        json!({"coder": "Ben", "memo": "agree: trust"})
+    );
+    // codebook show and evidence count the same passages: trust 4 (4 headings' quotes).
+    let book: Json = serde_json::from_str(&f.stdout(&["codebook", "show", "--json"])).unwrap();
+    let trust = book
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "trust")
+        .unwrap();
+    assert_eq!(
+        (trust["passages"].as_u64(), trust["codings"].as_u64()),
+        (Some(4), Some(5))
+    );
+    assert_eq!(v.as_array().unwrap().len(), 4);
+}
+
+fn at_in(text: &str, needle: &str) -> usize {
+    text.find(needle)
+        .unwrap_or_else(|| panic!("{needle} in {text}"))
+}

@@ -5,6 +5,7 @@ mod common;
 
 mod agree;
 mod analysis;
+mod analysis_props;
 mod cli_code;
 mod cli_sessions;
 mod coding;

@@ -113,13 +113,16 @@ pub struct Corpus {
     words: OnceLock<Words>,
 }
 
+/// A session as `Corpus::build` takes it: metadata, note, and each coder's memo on the note.
+pub type SessionInput = (SessionMeta, String, Vec<(String, String)>);
+
 impl Corpus {
     /// A corpus of these sessions (metadata, note, coders' memos on the note) and codings.
     /// Orphaned codings, and codings of sessions not given, are left out.
     pub fn build(
         codebook: Codebook,
         project_start: Option<NaiveDate>,
-        sessions: Vec<(SessionMeta, String, Vec<(String, String)>)>,
+        sessions: Vec<SessionInput>,
         codings: Vec<Coding>,
     ) -> Corpus {
         let mut coders: Vec<String> = codings.iter().map(|c| c.coder.clone()).collect();

@@ -211,7 +211,7 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
     let group_key = |i: usize| {
         let c = &corpus.codings[i];
         match value {
-            Value::Passages => (c.session, c.start, c.end, i * 0),
+            Value::Passages => (c.session, c.start, c.end, 0),
             Value::Sessions | Value::Share => (c.session, 0, 0, 0),
             Value::Codings => (c.session, c.start, c.end, i),
         }
@@ -540,4 +540,47 @@ fn period_of(
         _ => unreachable!("periods only"),
     };
     (month(a), month(b + 1).pred_opt().expect("a day"))
+}
+
+/// What the codebook shows for a theme, in the units of `core::analysis`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThemeCounts {
+    pub key: String,
+    /// Distinct spans coded with this theme itself.
+    pub passages: usize,
+    /// Distinct spans coded with it or any theme below it (each span once).
+    pub passages_with_children: usize,
+    /// Coders' records with this theme itself.
+    pub codings: usize,
+    pub codings_with_children: usize,
+    /// Sessions with a passage of it or of a theme below it.
+    pub sessions_with_children: usize,
+}
+
+/// Every theme row's counts over the scope.
+pub fn theme_counts(corpus: &Corpus, scope: &Scope) -> Result<Vec<ThemeCounts>, String> {
+    let sel = corpus.select(scope)?;
+    let total = |value: Value, flat: bool| -> Vec<usize> {
+        let c = count(corpus, &sel, Dimension::Joint, value, flat);
+        let all = c.keys.len();
+        (0..corpus.themes.len())
+            .map(|r| c.grid.get(r, all) as usize)
+            .collect()
+    };
+    let (p, pw) = (total(Value::Passages, true), total(Value::Passages, false));
+    let (k, kw) = (total(Value::Codings, true), total(Value::Codings, false));
+    let sw = total(Value::Sessions, false);
+    Ok(corpus
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ThemeCounts {
+            key: t.key.clone(),
+            passages: p[i],
+            passages_with_children: pw[i],
+            codings: k[i],
+            codings_with_children: kw[i],
+            sessions_with_children: sw[i],
+        })
+        .collect())
 }

@@ -22,12 +22,12 @@ pub mod matrix;
 pub mod scope;
 
 pub use cooccur::{cooccurrence, CooccurSpec, Cooccurrence};
-pub use corpus::{Corpus, CorpusCoding, CorpusSession, Selection, ThemeRow};
+pub use corpus::{Corpus, CorpusCoding, CorpusSession, Selection, SessionInput, ThemeRow};
 pub use dimension::{project_month, ColumnKey, Dimension};
 pub use language::{
     keywords, kwic, terms, Concordance, Keyword, KeywordSpec, TermCounts, STOP_WORDS,
 };
-pub use matrix::{matrix, ColLabel, Matrix, MatrixSpec, RowLabel};
+pub use matrix::{matrix, theme_counts, ColLabel, Matrix, MatrixSpec, RowLabel, ThemeCounts};
 pub use scope::Scope;
 
 use std::fmt;

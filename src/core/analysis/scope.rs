@@ -129,8 +129,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -191,20 +191,18 @@ impl<'c> Evaluator<'c> {
         vocabulary: &mut Option<BTreeSet<String>>,
     ) -> Result<(), String> {
         match ast {
-            Ast::Theme { value, span } => {
-                if !self.themes.iter().any(|(v, _)| v == value) {
-                    let key = resolve_theme(&self.corpus.codebook, value, *span)
-                        .map_err(|e| e.message)?;
-                    let t = self
-                        .corpus
-                        .theme_index(&key)
-                        .expect("a codebook theme is a row");
-                    let mut rows = vec![false; self.corpus.themes.len()];
-                    for r in self.corpus.subtree(t) {
-                        rows[r] = true;
-                    }
-                    self.themes.push((value.clone(), rows));
+            Ast::Theme { value, span } if !self.themes.iter().any(|(v, _)| v == value) => {
+                let key =
+                    resolve_theme(&self.corpus.codebook, value, *span).map_err(|e| e.message)?;
+                let t = self
+                    .corpus
+                    .theme_index(&key)
+                    .expect("a codebook theme is a row");
+                let mut rows = vec![false; self.corpus.themes.len()];
+                for r in self.corpus.subtree(t) {
+                    rows[r] = true;
                 }
+                self.themes.push((value.clone(), rows));
             }
             Ast::Text { m, .. }
             | Ast::Field {

@@ -395,6 +395,7 @@ pub fn project(content: &StoreContent, opts: &ExportOptions) -> ExportedProject 
                     start: 0,
                     end: 0,
                     project_month: None,
+                    memos: Vec::new(),
                 },
                 &terms,
             );

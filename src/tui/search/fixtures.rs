@@ -57,5 +57,6 @@ pub fn evidence_item(title: &str, start: usize, session: Option<&str>) -> Eviden
         start,
         end: start + 5,
         project_month: None,
+        memos: Vec::new(),
     }
 }
