@@ -323,7 +323,7 @@ fn analysis() {
     let mut v = Vec::new();
     for i in 0..200 {
         let t = Instant::now();
-        let code = if (i / cols.max(1)) % 2 == 0 {
+        let code = if (i / cols.max(1)).is_multiple_of(2) {
             crossterm::event::KeyCode::Right
         } else {
             crossterm::event::KeyCode::Left

@@ -623,7 +623,7 @@ mod tests {
             }
         }
         let pl = line(&pb, y);
-        assert!(pl.contains(|c| matches!(c, '░' | '▒' | '▓' | '█')), "{pl}");
+        assert!(pl.contains(['░', '▒', '▓', '█']), "{pl}");
     }
 
     #[test]
