@@ -3,7 +3,7 @@
 
 use super::corpus::Corpus;
 use super::scope::Scope;
-use super::Level;
+use super::value::Level;
 use std::collections::HashSet;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

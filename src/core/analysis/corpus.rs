@@ -3,7 +3,6 @@
 //! by `core::workspace::analysis`, or by hand in tests and benchmarks); every analysis is a
 //! pure function of it and a [`Scope`].
 
-use super::scope::{self, Scope};
 use crate::core::codebook::Codebook;
 use crate::core::coding::{AnchorStatus, Coding};
 use crate::core::index::analysis::{plain_analyzer, stem};
@@ -268,12 +267,6 @@ impl Corpus {
     /// The quoted words of a coding.
     pub fn quote(&self, c: &CorpusCoding) -> &str {
         crate::core::text::char_slice(&self.sessions[c.session].text, c.start, c.end)
-    }
-
-    /// Which sessions and codings `scope` takes: its query (sessions as a session search
-    /// finds them, codings as a passage search does) and its coders.
-    pub fn select(&self, scope: &Scope) -> Result<Selection, String> {
-        scope::select(self, scope)
     }
 
     /// Every note's words (computed once, on first use, in parallel).

@@ -3,7 +3,7 @@
 use super::corpus::{Corpus, Selection};
 use super::dimension::{ColumnKey, Dimension};
 use super::scope::Scope;
-use super::Value;
+use super::value::Value;
 use crate::core::query::quote_value;
 use std::collections::HashMap;
 

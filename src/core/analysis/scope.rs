@@ -4,7 +4,7 @@
 //! fields), so a session counts when a session search finds it and a coding when a passage
 //! search finds it; `tests/it/analysis.rs` checks the two agree.
 
-use super::corpus::{tokenize, Corpus, CorpusCoding};
+use super::corpus::{tokenize, Corpus, CorpusCoding, Selection};
 use super::dimension::is_joint;
 use crate::core::coding::same_coder;
 use crate::core::index::analysis::{self, analyze, is_symbol, stem};
@@ -35,7 +35,15 @@ impl Scope {
     }
 }
 
-pub(super) fn select(corpus: &Corpus, scope: &Scope) -> Result<super::Selection, String> {
+impl Corpus {
+    /// Which sessions and codings `scope` takes: its query (sessions as a session search
+    /// finds them, codings as a passage search does) and its coders.
+    pub fn select(&self, scope: &Scope) -> Result<Selection, String> {
+        select(self, scope)
+    }
+}
+
+fn select(corpus: &Corpus, scope: &Scope) -> Result<Selection, String> {
     let coder_ok: Vec<bool> = if scope.coders.is_empty() {
         vec![true; corpus.coders.len()]
     } else {
@@ -82,7 +90,7 @@ pub(super) fn select(corpus: &Corpus, scope: &Scope) -> Result<super::Selection,
             sessions[c.session] = true;
         }
     }
-    Ok(super::Selection { sessions, codings })
+    Ok(Selection { sessions, codings })
 }
 
 /// A query resolved against the corpus: theme subtrees, and the stems prefix and fuzzy words
