@@ -6,8 +6,12 @@
 //! Spell checking adds to a frame finding the misspelt words of the lines on screen (each
 //! word's verdict and each line's result cached) and underlining them; it is measured with the
 //! system's English and Spanish dictionaries when installed.
+//! Also the analysis screen: a theme × month matrix of 10,000 synthetic sessions (60 months, so
+//! the table scrolls sideways) drawn into a 120×40 terminal, as settled and drawn after a key.
 //!
 //! Run: `cargo bench --bench render`. Prints mean and p95 per frame for each scenario.
+
+mod common;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -361,6 +365,76 @@ fn word_count_scenario() {
     report("word count after an edit (20,000 words)", v);
 }
 
+/// The analysis screen's matrix frame: settle and draw the whole app, as after each key.
+fn analysis() {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use ripple::core::analysis::Corpus;
+    use ripple::core::codebook::Codebook;
+    use ripple::core::coding_store::new_coding;
+    use ripple::tui::analysis::compute::compute;
+    use ripple::tui::app::{App, Msg, Screen};
+    use ripple::tui::views;
+
+    let n = 10_000;
+    let mut rng = common::synth::Rng::new(7);
+    let book = Codebook::builtin();
+    let keys: Vec<String> = book.themes.iter().map(|t| t.key.clone()).collect();
+    let mut sessions = Vec::with_capacity(n);
+    let mut codings = Vec::new();
+    for i in 0..n {
+        let s = common::synth::session(&mut rng, i, 120);
+        let len = s.text.chars().count();
+        for k in 0..2 {
+            let start = rng.below(len.saturating_sub(40).max(1));
+            let end = (start + 10 + rng.below(30)).min(len);
+            let theme = &keys[rng.below(keys.len())];
+            let coder = ["Ana", "Bea"][k];
+            if let Ok(c) = new_coding(&s.text, &s.meta.id, start, end, theme, coder, "") {
+                codings.push(c);
+            }
+        }
+        sessions.push((s.meta, s.text, Vec::new()));
+    }
+    let corpus = Corpus::build(book, None, sessions, codings);
+    let mut app = App::new("bench".into(), "f".into(), None, Instant::now());
+    app.size = (120, 40);
+    app.screen = Screen::Analysis;
+    let ask = app.analysis.ask();
+    let answer = compute(&corpus, &ask).expect("the matrix");
+    app.analysis.shown[0] = Some((ask, answer));
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let cols = app.analysis.grid().map_or(0, |g| g.cols.len());
+    println!("\nanalysis screen: theme × month matrix, {n} sessions, {cols} months, 120×40");
+    let mut draw = |app: &mut App| {
+        let t = Instant::now();
+        app.settle();
+        term.draw(|f| views::draw(f, app)).unwrap();
+        t.elapsed()
+    };
+    let v: Vec<Duration> = (0..200).map(|_| draw(&mut app)).collect();
+    report("  matrix frame", v);
+    let key = |code| {
+        Msg::Key(crossterm::event::KeyEvent::new(
+            code,
+            crossterm::event::KeyModifiers::NONE,
+        ))
+    };
+    let mut v = Vec::new();
+    for i in 0..200 {
+        let t = Instant::now();
+        let code = if (i / cols.max(1)).is_multiple_of(2) {
+            crossterm::event::KeyCode::Right
+        } else {
+            crossterm::event::KeyCode::Left
+        };
+        app.update(key(code), Instant::now());
+        let d = t.elapsed() + draw(&mut app);
+        v.push(d);
+    }
+    report("  → / ← then draw (scrolling sideways)", v);
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this too: keep it quick.
     println!("note view, 120×40 buffer");
@@ -368,4 +442,5 @@ fn main() {
     scenario("one 20,000-word paragraph", true);
     spell_scenario();
     word_count_scenario();
+    analysis();
 }

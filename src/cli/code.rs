@@ -2,6 +2,7 @@
 //! (check and show the store's codebook).
 
 use crate::cli::{usage, Context as CliContext};
+use crate::core::analysis::{theme_counts, Corpus, Scope};
 use crate::core::anchor::reattach_all;
 use crate::core::anchor::Reattach;
 use crate::core::codebook::{Codebook, CodebookError};
@@ -15,7 +16,7 @@ use crate::core::workspace::Workspace;
 use anyhow::bail;
 use clap::Subcommand;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
@@ -536,30 +537,40 @@ struct ShownTheme<'a> {
     depth: usize,
     #[serde(flatten)]
     theme: &'a crate::core::codebook::Theme,
-    /// Passages coded with this theme itself.
+    /// Passages (distinct coded spans, each once whoever coded it) with this theme itself.
     passages: usize,
-    /// Passages coded with this theme or any theme below it.
+    /// Passages with this theme or any theme below it, each span once.
     passages_with_children: usize,
+    /// Codings (one per coder per span) with this theme itself.
+    codings: usize,
+    codings_with_children: usize,
 }
 
 fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
     let book = load_codebook(store)?;
-    let (files, errors) = coding_store::load_all(store.root());
-    for e in &errors {
-        eprintln!("warning: {e} (its codings are not counted)");
+    // The one definition of passages and codings (core::analysis), as evidence, search and
+    // `ripple matrix` count them: attached codings of every coder, each span once.
+    let ws = crate::core::workspace::Workspace::new(store, "");
+    let corpus = Corpus::load(&ws, &Scope::default()).map_err(|e| anyhow::anyhow!(e))?;
+    for w in &corpus.warnings {
+        eprintln!("warning: {w} (its codings are not counted)");
     }
-    let counts: BTreeMap<String, usize> = coding_store::count_by_theme(&files);
-    let own = |k: &str| counts.get(k).copied().unwrap_or(0);
+    let counts = theme_counts(&corpus, &Scope::default()).map_err(|e| anyhow::anyhow!(e))?;
+    let of = |k: &str| counts.iter().find(|c| c.key == k);
     let hierarchy = book.hierarchy();
-    let totals = hierarchy.totals(|t| own(&t.key));
     let shown: Vec<ShownTheme> = hierarchy
         .rows()
         .into_iter()
-        .map(|r| ShownTheme {
-            depth: r.depth,
-            theme: r.theme,
-            passages: own(&r.theme.key),
-            passages_with_children: totals[r.index],
+        .map(|r| {
+            let c = of(&r.theme.key);
+            ShownTheme {
+                depth: r.depth,
+                theme: r.theme,
+                passages: c.map_or(0, |c| c.passages),
+                passages_with_children: c.map_or(0, |c| c.passages_with_children),
+                codings: c.map_or(0, |c| c.codings),
+                codings_with_children: c.map_or(0, |c| c.codings_with_children),
+            }
         })
         .collect();
     if json {
@@ -573,18 +584,20 @@ fn show(store: &Store, full: bool, json: bool) -> anyhow::Result<()> {
             (true, Some((r, g, b))) => format!("\x1b[1;38;2;{r};{g};{b}m{}\x1b[0m", s.theme.key),
             _ => s.theme.key.clone(),
         };
+        let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
         let count = if s.passages_with_children != s.passages {
             format!(
-                "{} passages ({} here, {} in sub-themes)",
-                s.passages_with_children,
+                "{} ({} here, {} only in sub-themes), {}",
+                plural(s.passages_with_children, "passage"),
                 s.passages,
-                s.passages_with_children - s.passages
+                s.passages_with_children - s.passages,
+                plural(s.codings_with_children, "coding"),
             )
         } else {
             format!(
-                "{} passage{}",
-                s.passages,
-                if s.passages == 1 { "" } else { "s" }
+                "{}, {}",
+                plural(s.passages, "passage"),
+                plural(s.codings, "coding")
             )
         };
         let _ = writeln!(

@@ -7,6 +7,7 @@
 //! ("ripple: <message>" on stderr).
 
 pub mod agree;
+pub mod analysis;
 pub mod between;
 pub mod code;
 pub mod exchange;
@@ -102,6 +103,16 @@ pub enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff) to standard output: `ripple man | man -l -`.
     Man,
+    /// Themes against months, agencies, types… (docs/analysis.md): passages, sessions, codings or shares.
+    Matrix(analysis::MatrixArgs),
+    /// Which themes occur together: overlapping passages or the same session, with the c-coefficient.
+    Cooccur(analysis::CooccurArgs),
+    /// How often words or phrases occur in the notes, by month or another dimension.
+    Terms(analysis::TermsArgs),
+    /// Every occurrence of a word or phrase in context, with its citation.
+    Kwic(analysis::KwicArgs),
+    /// The words most over-represented in one column (a month, an agency…) against the rest.
+    Keywords(analysis::KeywordsArgs),
 }
 
 /// Bad input from the user (exit code 2), as opposed to a failure (exit code 1).
@@ -309,6 +320,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Duplicate(args)) => between::duplicate(&args, &ctx),
         Some(Command::Followups(args)) => between::followups(&args, &ctx),
         Some(Command::Completions(_) | Command::Man) => unreachable!("answered before"),
+        Some(Command::Matrix(args)) => analysis::run_matrix(&args, &ctx),
+        Some(Command::Cooccur(args)) => analysis::run_cooccur(&args, &ctx),
+        Some(Command::Terms(args)) => analysis::run_terms(&args, &ctx),
+        Some(Command::Kwic(args)) => analysis::run_kwic(&args, &ctx),
+        Some(Command::Keywords(args)) => analysis::run_keywords(&args, &ctx),
     }
 }
 

@@ -98,9 +98,17 @@ pub struct EvidenceArgs {
     pub deidentify: bool,
     #[arg(long, value_enum, default_value = "date")]
     pub sort: SortArg,
-    /// Markdown: add each coding memo in italics under its quote.
+    /// Markdown: add each coding memo in italics under its quote, with its coder.
     #[arg(long)]
     pub memos: bool,
+    /// The order of the theme headings: codebook, count (most passages first), or theme keys
+    /// separated by commas (the rest follow in codebook order).
+    #[arg(long, value_name = "codebook|count|KEYS", default_value = "codebook")]
+    pub headings: String,
+    /// Keep a passage that lies inside a longer passage of the same theme (by default it is
+    /// exported once, as the longer passage, with both memos).
+    #[arg(long)]
+    pub keep_nested: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -599,6 +607,9 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         deidentify: args.deidentify,
         redact_terms,
         include_memos: args.memos,
+        project_start: env.store.settings().project_start,
+        headings: evidence::Headings::parse(&args.headings, &codebook).map_err(super::usage)?,
+        keep_nested: args.keep_nested,
     };
     let answer = with_current_index(env, &codebook, |index| {
         evidence::gather(index, &codebook, &opts)

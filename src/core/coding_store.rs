@@ -332,6 +332,27 @@ pub fn count_by_theme<'a>(
     counts
 }
 
+/// How many passages each theme has (by exact theme key): distinct spans `(session, start,
+/// end)` coded with it by any coder, at their stored positions; orphaned codings are not
+/// counted (`core::analysis` defines passages, codings and sessions).
+pub fn count_passages_by_theme<'a>(
+    files: impl IntoIterator<Item = &'a CoderSessionFile>,
+) -> BTreeMap<String, usize> {
+    let mut spans: std::collections::BTreeSet<(&str, &str, usize, usize)> = Default::default();
+    for f in files {
+        for c in &f.codings {
+            if c.status == AnchorStatus::Attached && c.end > c.start {
+                spans.insert((c.theme.as_str(), f.session.as_str(), c.start, c.end));
+            }
+        }
+    }
+    let mut counts = BTreeMap::new();
+    for (theme, ..) in spans {
+        *counts.entry(theme.to_string()).or_insert(0) += 1;
+    }
+    counts
+}
+
 /// A coding that cannot be made from the given range.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CodingError {

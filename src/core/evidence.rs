@@ -80,6 +80,61 @@ pub struct EvidenceOptions {
     pub redact_terms: Vec<String>,
     /// Markdown: add each coding memo in italics under its quote.
     pub include_memos: bool,
+    /// The project's first day (ripple.toml `project_start`): citations give the project
+    /// month.
+    pub project_start: Option<NaiveDate>,
+    /// The order of the theme headings.
+    pub headings: Headings,
+    /// Keep a passage that lies inside a longer passage of the same theme in the same session
+    /// (by default it is exported once, as the longer passage, with both passages' memos).
+    pub keep_nested: bool,
+}
+
+/// The order of an export's theme headings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Headings {
+    /// The codebook's order.
+    #[default]
+    Codebook,
+    /// Most passages first (then the codebook's order).
+    Count,
+    /// These theme keys first, in this order; the others after them in the codebook's order.
+    Given(Vec<String>),
+}
+
+impl Headings {
+    /// `codebook`, `count`, or theme keys separated by commas (checked against the codebook).
+    pub fn parse(text: &str, codebook: &Codebook) -> Result<Headings, String> {
+        match text.trim() {
+            "codebook" => Ok(Headings::Codebook),
+            "count" => Ok(Headings::Count),
+            list => {
+                let mut keys = Vec::new();
+                for k in list.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                    if codebook.get(k).is_none() {
+                        return Err(format!("--headings: {}", codebook.unknown_theme_message(k)));
+                    }
+                    if !keys.iter().any(|x: &String| x == k) {
+                        keys.push(k.to_string());
+                    }
+                }
+                if keys.is_empty() {
+                    return Err(
+                        "--headings is codebook, count, or theme keys separated by commas".into(),
+                    );
+                }
+                Ok(Headings::Given(keys))
+            }
+        }
+    }
+}
+
+/// A coding memo and who wrote it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoderMemo {
+    /// Empty in a de-identified export.
+    pub coder: String,
+    pub memo: String,
 }
 
 impl Default for EvidenceOptions {
@@ -91,6 +146,9 @@ impl Default for EvidenceOptions {
             deidentify: false,
             redact_terms: Vec::new(),
             include_memos: false,
+            project_start: None,
+            headings: Headings::Codebook,
+            keep_nested: false,
         }
     }
 }
@@ -121,6 +179,13 @@ pub struct EvidenceItem {
     /// Code points in the note, half-open.
     pub start: usize,
     pub end: usize,
+    /// The month of the project (1 is the month of `project_start` in ripple.toml), when the
+    /// store has a start date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_month: Option<i32>,
+    /// Each coder's memo on the passage (the same text as `memo`, attributed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub memos: Vec<CoderMemo>,
 }
 
 /// The `deidentify = [...]` list in `<store>/ripple.toml` (empty if absent).
@@ -162,6 +227,14 @@ pub fn deidentified(item: &EvidenceItem, terms: &[String]) -> EvidenceItem {
         context_before: redact(&item.context_before, terms),
         context_after: redact(&item.context_after, terms),
         memo: redact(&item.memo, terms),
+        memos: item
+            .memos
+            .iter()
+            .map(|m| CoderMemo {
+                coder: String::new(),
+                memo: redact(&m.memo, terms),
+            })
+            .collect(),
         facilitator: None,
         coder: None,
         session_id: None,
@@ -294,6 +367,16 @@ pub fn gather(
                 hit.memo.clone()
             };
             let item: &mut EvidenceItem = &mut items[i];
+            if !memo.trim().is_empty() {
+                item.memos.push(CoderMemo {
+                    coder: if opts.deidentify {
+                        String::new()
+                    } else {
+                        hit.coder.clone()
+                    },
+                    memo: memo.clone(),
+                });
+            }
             if !memo.trim().is_empty() && !item.memo.contains(memo.as_str()) {
                 if !item.memo.is_empty() {
                     item.memo.push_str("\n\n");
@@ -341,6 +424,15 @@ pub fn gather(
             coding_id: hit.coding_id.clone(),
             start: hit.start,
             end: hit.end,
+            project_month: opts.project_start.map(|s| project_month(s, hit.date)),
+            memos: if hit.memo.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![CoderMemo {
+                    coder: hit.coder.clone(),
+                    memo: hit.memo.clone(),
+                }]
+            },
         };
         items.push(if opts.deidentify {
             deidentified(&item, &opts.redact_terms)
@@ -348,12 +440,10 @@ pub fn gather(
             item
         });
     }
-    let order: HashMap<&str, usize> = codebook
-        .themes
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.key.as_str(), i))
-        .collect();
+    if !opts.keep_nested {
+        items = drop_nested(items);
+    }
+    let order = heading_order(codebook, &opts.headings, &items);
     let theme_rank = |k: &str| order.get(k).copied().unwrap_or(usize::MAX);
     match opts.sort {
         EvidenceSort::Date => items.sort_by(|a, b| {
@@ -376,6 +466,98 @@ pub fn gather(
     Ok(items)
 }
 
+/// Each theme's rank among the headings.
+fn heading_order(
+    codebook: &Codebook,
+    headings: &Headings,
+    items: &[EvidenceItem],
+) -> HashMap<String, usize> {
+    let mut keys: Vec<String> = codebook.themes.iter().map(|t| t.key.clone()).collect();
+    for i in items {
+        if !keys.contains(&i.theme) {
+            keys.push(i.theme.clone());
+        }
+    }
+    match headings {
+        Headings::Codebook => {}
+        Headings::Count => {
+            let mut n: HashMap<&str, usize> = HashMap::new();
+            for i in items {
+                *n.entry(i.theme.as_str()).or_default() += 1;
+            }
+            let count = |k: &String| n.get(k.as_str()).copied().unwrap_or(0);
+            // Stable: equal counts keep the codebook's order.
+            let mut sorted = keys.clone();
+            sorted.sort_by_key(|k| std::cmp::Reverse(count(k)));
+            keys = sorted;
+        }
+        Headings::Given(first) => {
+            let rest: Vec<String> = keys
+                .iter()
+                .filter(|k| !first.contains(k))
+                .cloned()
+                .collect();
+            keys = first.iter().cloned().chain(rest).collect();
+        }
+    }
+    keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect()
+}
+
+/// A passage inside a longer passage of the same theme in the same session is left out; its
+/// memos go to the longer one (so nothing a coder wrote is lost).
+fn drop_nested(items: Vec<EvidenceItem>) -> Vec<EvidenceItem> {
+    let mut items = items;
+    // Longest first within each (session, theme), so an outer passage comes before its inner
+    // ones.
+    let key = |i: &EvidenceItem| (i.session_key(), i.theme.clone());
+    items.sort_by(|a, b| {
+        (key(a), a.start, std::cmp::Reverse(a.end)).cmp(&(
+            key(b),
+            b.start,
+            std::cmp::Reverse(b.end),
+        ))
+    });
+    let mut out: Vec<EvidenceItem> = Vec::with_capacity(items.len());
+    let mut group_start = 0;
+    for item in items {
+        if out.last().is_none_or(|l| key(l) != key(&item)) {
+            group_start = out.len();
+        }
+        let outer = out[group_start..]
+            .iter()
+            .position(|o| o.start <= item.start && item.end <= o.end);
+        match outer {
+            Some(p) => {
+                let o = &mut out[group_start + p];
+                for m in item.memos {
+                    if !o.memos.contains(&m) {
+                        o.memos.push(m);
+                    }
+                }
+                if !item.memo.trim().is_empty() && !o.memo.contains(item.memo.as_str()) {
+                    if !o.memo.is_empty() {
+                        o.memo.push_str("\n\n");
+                    }
+                    o.memo.push_str(&item.memo);
+                }
+            }
+            None => out.push(item),
+        }
+    }
+    out
+}
+
+impl EvidenceItem {
+    /// Which session the passage is from, also when the id was left out (de-identified):
+    /// then its date and title stand in.
+    fn session_key(&self) -> String {
+        match &self.session_id {
+            Some(id) => id.clone(),
+            None => format!("{}\u{1f}{}", self.date, self.title),
+        }
+    }
+}
+
 /// "CYFD & La Casa", "A, B & C".
 fn join_agencies(a: &[String]) -> String {
     match a.len() {
@@ -385,14 +567,37 @@ fn join_agencies(a: &[String]) -> String {
     }
 }
 
-/// "— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026"
+/// "— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026"; with the project's
+/// start date, "…, 14 June 2026, month 5 of the project".
 pub fn citation(item: &EvidenceItem) -> String {
-    let mut parts = vec![item.session_type.clone()];
-    let agencies = join_agencies(&item.agencies);
+    let mut c = cite(
+        &item.session_type,
+        &item.agencies,
+        &item.county,
+        item.date,
+        None,
+    );
+    if let Some(m) = item.project_month {
+        c.push_str(&format!(", month {m} of the project"));
+    }
+    c
+}
+
+/// A citation from a session's type, agencies, county and date, with the project month when
+/// `project_start` is given (`core::analysis::project_month`: month 1 is the start's month).
+pub fn cite(
+    session_type: &str,
+    agencies: &[String],
+    county: &str,
+    date: NaiveDate,
+    project_start: Option<NaiveDate>,
+) -> String {
+    let mut parts = vec![session_type.to_string()];
+    let agencies = join_agencies(agencies);
     if !agencies.is_empty() {
         parts.push(agencies);
     }
-    let county = item.county.trim();
+    let county = county.trim();
     if !county.is_empty() {
         if county.to_lowercase().ends_with("county") {
             parts.push(county.to_string());
@@ -400,8 +605,21 @@ pub fn citation(item: &EvidenceItem) -> String {
             parts.push(format!("{county} County"));
         }
     }
-    parts.push(item.date.format("%-d %B %Y").to_string());
+    parts.push(date.format("%-d %B %Y").to_string());
+    if let Some(start) = project_start {
+        parts.push(format!(
+            "month {} of the project",
+            project_month(start, date)
+        ));
+    }
     format!("— {}", parts.join(", "))
+}
+
+/// The project month of a date: 1 for the month of `start`, 2 for the next, …; 0 or less
+/// before it.
+pub fn project_month(start: NaiveDate, date: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    (date.year() - start.year()) * 12 + date.month() as i32 - start.month() as i32 + 1
 }
 
 fn md_escape_inline(s: &str) -> String {
@@ -435,7 +653,20 @@ pub fn to_markdown(items: &[EvidenceItem], include_memos: bool) -> String {
         out.push('\n');
         out.push_str(&citation(item));
         out.push('\n');
-        if include_memos && !item.memo.trim().is_empty() {
+        if include_memos && !item.memos.is_empty() {
+            for m in &item.memos {
+                for para in m.memo.split("\n\n").filter(|p| !p.trim().is_empty()) {
+                    out.push_str(&format!(
+                        "\n*{}*",
+                        md_escape_inline(&para.replace('\n', " ")).trim()
+                    ));
+                    if !m.coder.is_empty() {
+                        out.push_str(&format!(" — {}", m.coder));
+                    }
+                    out.push('\n');
+                }
+            }
+        } else if include_memos && !item.memo.trim().is_empty() {
             for para in item.memo.split("\n\n").filter(|p| !p.trim().is_empty()) {
                 out.push_str(&format!(
                     "\n*{}*\n",
@@ -634,6 +865,8 @@ mod tests {
             coding_id: None,
             start: 0,
             end: 24,
+            project_month: None,
+            memos: Vec::new(),
         }
     }
 
@@ -711,5 +944,127 @@ mod tests {
         let (b, a) = context(note, s, s + 5);
         assert_eq!(b, "two three four five six seven");
         assert_eq!(a, "eight nine");
+    }
+
+    fn at(
+        theme: &str,
+        session: &str,
+        start: usize,
+        end: usize,
+        memo: (&str, &str),
+    ) -> EvidenceItem {
+        EvidenceItem {
+            theme: theme.into(),
+            session_id: Some(session.into()),
+            start,
+            end,
+            memo: memo.1.into(),
+            memos: if memo.1.is_empty() {
+                Vec::new()
+            } else {
+                vec![CoderMemo {
+                    coder: memo.0.into(),
+                    memo: memo.1.into(),
+                }]
+            },
+            ..june_passage()
+        }
+    }
+
+    #[test]
+    fn a_passage_inside_a_longer_one_of_its_theme_is_exported_once_with_both_memos() {
+        let items = vec![
+            at("trust", "s1", 5, 9, ("Bea", "inner")),
+            at("trust", "s1", 0, 20, ("Ana", "outer")),
+            // Another theme, and another session: kept.
+            at("roles", "s1", 5, 9, ("Bea", "")),
+            at("trust", "s2", 5, 9, ("Bea", "")),
+            // Overlapping without being inside: kept.
+            at("trust", "s1", 15, 30, ("Ana", "")),
+        ];
+        let out = drop_nested(items);
+        let spans: Vec<(&str, &str, usize, usize)> = out
+            .iter()
+            .map(|i| {
+                (
+                    i.theme.as_str(),
+                    i.session_id.as_deref().unwrap(),
+                    i.start,
+                    i.end,
+                )
+            })
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("roles", "s1", 5, 9),
+                ("trust", "s1", 0, 20),
+                ("trust", "s1", 15, 30),
+                ("trust", "s2", 5, 9)
+            ]
+        );
+        let outer = &out[1];
+        let by: Vec<(&str, &str)> = outer
+            .memos
+            .iter()
+            .map(|m| (m.coder.as_str(), m.memo.as_str()))
+            .collect();
+        assert_eq!(by, [("Ana", "outer"), ("Bea", "inner")]);
+        assert_eq!(outer.memo, "outer\n\ninner");
+    }
+
+    #[test]
+    fn headings_in_codebook_order_by_count_or_as_given() {
+        let book = Codebook::builtin();
+        let items = vec![
+            at("trust", "s1", 0, 1, ("", "")),
+            at("roles", "s1", 2, 3, ("", "")),
+            at("roles", "s2", 2, 3, ("", "")),
+        ];
+        let rank = |h: &Headings| {
+            let o = heading_order(&book, h, &items);
+            (o["trust"], o["roles"], o["collaboration"])
+        };
+        let (t, r, c) = rank(&Headings::Codebook);
+        assert!(c < t && t < r);
+        // Count: roles (2) before trust (1) before the themes with none.
+        let (t, r, c) = rank(&Headings::Count);
+        assert!(r < t && t < c);
+        let given = Headings::parse("roles, trust", &book).unwrap();
+        assert_eq!(given, Headings::Given(vec!["roles".into(), "trust".into()]));
+        let (t, r, c) = rank(&given);
+        assert!(r < t && t < c);
+        assert!(Headings::parse("rolez", &book)
+            .unwrap_err()
+            .contains("rolez"));
+        assert_eq!(Headings::parse("count", &book), Ok(Headings::Count));
+    }
+
+    #[test]
+    fn memos_are_attributed_and_citations_give_the_project_month() {
+        let mut item = at("trust", "s1", 0, 24, ("Ana", "first sign"));
+        item.memos.push(CoderMemo {
+            coder: "Bea".into(),
+            memo: "agreed".into(),
+        });
+        item.project_month = Some(5);
+        let md = to_markdown(std::slice::from_ref(&item), true);
+        assert!(md.contains("*first sign* — Ana\n"), "{md}");
+        assert!(md.contains("*agreed* — Bea\n"), "{md}");
+        assert!(md.contains("14 June 2026, month 5 of the project"), "{md}");
+        // De-identified: no names beside the memos.
+        let d = deidentified(&item, &[]);
+        let md = to_markdown(&[d], true);
+        assert!(
+            md.contains("*first sign*\n") && !md.contains("— Ana"),
+            "{md}"
+        );
+        assert_eq!(
+            project_month(
+                NaiveDate::from_ymd_opt(2022, 2, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2022, 6, 30).unwrap()
+            ),
+            5
+        );
     }
 }

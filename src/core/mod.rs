@@ -1,6 +1,7 @@
 //! The core: everything Ripple knows about notes, codings and search, with no terminal code.
 
 pub mod agreement;
+pub mod analysis;
 pub mod anchor;
 pub mod atomic;
 pub mod blind;
@@ -27,8 +28,8 @@ pub mod query;
 pub mod session;
 pub mod session_file;
 pub mod settings;
-pub mod spell;
 pub mod share;
+pub mod spell;
 pub mod store;
 pub mod template;
 pub mod text;

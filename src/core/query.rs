@@ -20,6 +20,13 @@ pub use parser::MAX_DEPTH;
 use lexer::{lex, Tok};
 use parser::Parser;
 
+/// A field value written so the lexer reads it back as one value: in double quotes (a `"`
+/// inside, which a quoted value cannot hold, becomes a space: values are matched word by word,
+/// so the words are the same).
+pub fn quote_value(value: &str) -> String {
+    format!("\"{}\"", value.replace('"', " "))
+}
+
 /// Parse a query. The empty query (or only spaces) matches everything.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
     let chars: Vec<char> = input.chars().collect();

@@ -72,6 +72,37 @@ pub struct StoreSettings {
     /// The coder that settled disagreements are coded as (default `consensus`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consensus: Option<String>,
+    /// The project's first day (`project_start = 2022-02-01`, a TOML date or a quoted
+    /// `"YYYY-MM-DD"`): analysis columns and evidence citations then give the month of the
+    /// project (month 1 is the month of this date).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_date"
+    )]
+    pub project_start: Option<chrono::NaiveDate>,
+}
+
+/// A date written as a TOML date (`2022-02-01`) or as a string (`"2022-02-01"`).
+fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<chrono::NaiveDate>, D::Error> {
+    use serde::de::Error;
+    let v = toml::Value::deserialize(d)?;
+    let text = match &v {
+        toml::Value::String(s) => s.trim().to_string(),
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+        _ => {
+            return Err(D::Error::custom(
+                "`project_start` must be a date such as 2022-02-01",
+            ))
+        }
+    };
+    chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            D::Error::custom(format!(
+                "`project_start` must be a date such as 2022-02-01, not `{text}`"
+            ))
+        })
 }
 
 impl Default for StoreSettings {
@@ -81,6 +112,7 @@ impl Default for StoreSettings {
             name: String::new(),
             deidentify: Vec::new(),
             consensus: None,
+            project_start: None,
         }
     }
 }
@@ -122,6 +154,9 @@ impl StoreSettings {
         }
         if let Some(c) = &self.consensus {
             out.push_str(&format!("consensus = {}\n", toml::Value::String(c.clone())));
+        }
+        if let Some(d) = self.project_start {
+            out.push_str(&format!("project_start = {}\n", d.format("%Y-%m-%d")));
         }
         out
     }
@@ -416,6 +451,7 @@ mod tests {
             name: "Doña Ana \"S&T\" project".into(),
             deidentify: vec!["María".into(), "Las \"Cruces\"".into()],
             consensus: Some("Equipo de consenso".into()),
+            project_start: chrono::NaiveDate::from_ymd_opt(2022, 2, 1),
         };
         let p = Path::new("ripple.toml");
         assert_eq!(StoreSettings::parse(p, &s.to_toml_string()).unwrap(), s);
@@ -423,5 +459,26 @@ mod tests {
             .unwrap_err()
             .message
             .contains("format 2"));
+    }
+
+    #[test]
+    fn the_project_start_is_a_date_bare_or_quoted() {
+        let p = Path::new("ripple.toml");
+        let want = chrono::NaiveDate::from_ymd_opt(2022, 2, 1);
+        for text in [
+            "format = 1\nproject_start = 2022-02-01\n",
+            "format = 1\nproject_start = \"2022-02-01\"\n",
+        ] {
+            assert_eq!(StoreSettings::parse(p, text).unwrap().project_start, want);
+        }
+        for bad in [
+            "format = 1\nproject_start = \"February 2022\"\n",
+            "format = 1\nproject_start = 2022-02-01T10:00:00\n",
+            "format = 1\nproject_start = 3\n",
+        ] {
+            let e = StoreSettings::parse(p, bad).unwrap_err();
+            assert!(e.message.contains("project_start"), "{bad}: {e}");
+            assert_eq!(e.line, Some(2), "{bad}: {e}");
+        }
     }
 }

@@ -204,6 +204,7 @@ pub struct App {
     pub clipboard_out: Option<String>,
     pub coding: crate::tui::coding::CodingState,
     pub agreement: crate::tui::agreement::AgreementScreen,
+    pub analysis: crate::tui::analysis::AnalysisScreen,
     /// The user codes blind (`--blind`, `RIPPLE_BLIND=1`, `blind = true`): other coders'
     /// codings are not read for them (the IO thread leaves them out).
     pub blind: bool,
@@ -282,6 +283,7 @@ impl App {
             clipboard_out: None,
             coding: crate::tui::coding::CodingState::new(String::new()),
             agreement: crate::tui::agreement::AgreementScreen::default(),
+            analysis: crate::tui::analysis::AnalysisScreen::default(),
             blind: false,
             done_mark: None,
             esc_cleared_selection: false,
@@ -359,6 +361,7 @@ impl App {
             Screen::Evidence => Some(self.evidence.context()),
             Screen::Agreement => Some(self.agreement.context()),
             Screen::Between => Some(self.between.context()),
+            Screen::Analysis => Some(self.analysis.context()),
             _ => None,
         }
     }
@@ -419,6 +422,8 @@ impl App {
                     self.evidence.paste(&text);
                 } else if self.exchange.is_open() {
                     self.exchange.paste(&text);
+                } else if self.search_context() == Some(Context::AnalysisInput) {
+                    self.analysis.paste(&text);
                 } else if self.context() == Context::List {
                     self.list.paste(&text);
                 } else if self.context() == Context::FollowUps {
@@ -580,6 +585,9 @@ impl App {
                         Context::ExchangeExport | Context::ExchangeImport => {
                             self.exchange.typed(c);
                         }
+                        Context::AnalysisInput => {
+                            self.analysis.typed(c);
+                        }
                         Context::Prompt => {
                             if let Some(p) = &mut self.coding.prompt {
                                 p.typed(c);
@@ -642,6 +650,7 @@ impl App {
             Action::OpenSearch => self.open_search(out),
             Action::OpenEvidence => self.open_evidence(out),
             Action::OpenAgreement => self.open_agreement(out),
+            Action::OpenAnalysis => self.open_analysis(out),
             Action::MarkDone => self.mark_done(out),
             Action::OpenSettings => {
                 self.overlay = Some(Overlay::Settings(crate::tui::settings::SettingsForm::edit(
@@ -692,6 +701,9 @@ impl App {
                 | Context::ExchangePlan
                 | Context::ExchangeDone => {
                     route!(self, out, |ctx| self.exchange.handle(action, ctx));
+                }
+                Context::Analysis | Context::AnalysisInput => {
+                    route!(self, out, |ctx| self.analysis.handle(action, ctx));
                 }
                 _ => {}
             },
@@ -798,6 +810,9 @@ impl App {
             }
             Screen::Between => {
                 route!(self, out, |ctx| self.between.handle(Action::Back, ctx));
+            }
+            Screen::Analysis => {
+                route!(self, out, |ctx| self.analysis.handle(Action::Back, ctx));
             }
         }
     }
@@ -920,6 +935,11 @@ impl App {
                 Command::Coded(theme) => self.coding.coded(theme),
                 Command::ShowCoders(filter) => self.coding.filter = filter,
                 Command::CloseOverlay => self.coding.close_overlay(),
+                Command::SearchFor {
+                    query,
+                    sessions,
+                    back,
+                } => self.search_for(query, sessions, back, out),
             }
         }
     }
@@ -953,7 +973,7 @@ impl App {
             Screen::List => {
                 route!(self, out, |ctx| self.list.mouse(m, ctx));
             }
-            Screen::Codebook | Screen::Agreement | Screen::Between => {}
+            Screen::Codebook | Screen::Agreement | Screen::Between | Screen::Analysis => {}
             Screen::Note => {
                 let areas = self.note_areas();
                 if let Some(side) = areas.form.filter(|f| f.contains(pos)) {

@@ -36,6 +36,7 @@ pub enum Screen {
     Agreement,
     /// Between sessions: the trash, the follow-ups, or how to start a new session.
     Between,
+    Analysis,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +124,13 @@ pub enum Command {
     /// Esc in the theme picker or a prompt: close it (the prompt, which has the keys, when both
     /// are open) and do nothing.
     CloseOverlay,
+    /// Show the search screen with `query` (its sessions when `sessions`, else its passages);
+    /// Esc there comes back to `back`.
+    SearchFor {
+        query: String,
+        sessions: bool,
+        back: Screen,
+    },
 }
 
 /// What a component's handler may reach outside itself.

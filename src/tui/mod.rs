@@ -3,6 +3,7 @@
 //! pure functions of the state. Only this module touches the terminal.
 
 pub mod agreement;
+pub mod analysis;
 pub mod app;
 pub mod between;
 pub mod coding;

@@ -53,6 +53,7 @@ impl App {
                     layout::list_offset(self.between.offset, self.between.selected, rows);
             }
             Screen::Search | Screen::Evidence | Screen::Codebook | Screen::Agreement => {}
+            Screen::Analysis => self.analysis.settle(self.size),
         }
     }
 }

@@ -155,6 +155,11 @@ pub enum Request {
     Share(Box<ShareRequest>),
     /// A REFI-QDA export or import (`tui::exchange::job`); answered with progress as it goes.
     Exchange(Box<crate::tui::exchange::job::Job>),
+    /// The analysis screen's question, over the corpus it has read (None: read it first).
+    Analysis {
+        corpus: Option<Arc<crate::core::analysis::Corpus>>,
+        ask: Box<crate::tui::analysis::compute::Ask>,
+    },
 }
 
 /// A share to write.
@@ -300,6 +305,12 @@ pub enum Response {
     },
     /// How an export or import is going, and how it went.
     Exchange(crate::tui::exchange::job::Answer),
+    /// An analysis answered (with the corpus it was computed over, to keep), or why not.
+    Analysis {
+        corpus: Option<Arc<crate::core::analysis::Corpus>>,
+        ask: Box<crate::tui::analysis::compute::Ask>,
+        result: Result<Box<crate::tui::analysis::compute::Analysed>, String>,
+    },
 }
 
 /// Start the IO thread, which works for `coder` (the one coder whose codings files it writes,
@@ -619,6 +630,14 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
         }
         Request::Exchange(job) => {
             Response::Exchange(crate::tui::exchange::job::run(ws.store(), *job, &|_| {}))
+        }
+        Request::Analysis { corpus, ask } => {
+            let (corpus, result) = crate::tui::analysis::compute::answer(ws, corpus, &ask);
+            Response::Analysis {
+                corpus,
+                ask,
+                result: result.map(Box::new),
+            }
         }
     }
 }

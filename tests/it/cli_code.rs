@@ -251,9 +251,12 @@ fn codebook_show_counts_passages() {
             .unwrap()
             .clone()
     };
-    assert_eq!(find("trust")["passages"], 2);
+    // Ana's and Ben's trust on the same words: one passage, two codings.
+    assert_eq!(find("trust")["passages"], 1);
+    assert_eq!(find("trust")["codings"], 2);
     assert_eq!(find("collaboration")["passages"], 0);
-    assert_eq!(find("collaboration")["passages_with_children"], 3);
+    assert_eq!(find("collaboration")["passages_with_children"], 2);
+    assert_eq!(find("collaboration")["codings_with_children"], 3);
     assert_eq!(find("trust")["depth"], 1);
 
     let r = ripple(&root, "Ana", &["codebook", "show"]);
@@ -261,7 +264,8 @@ fn codebook_show_counts_passages() {
         .stdout
         .contains("collaboration  Collaboration between agencies"));
     assert!(
-        r.stdout.contains("3 passages (0 here, 3 in sub-themes)"),
+        r.stdout
+            .contains("2 passages (0 here, 2 only in sub-themes), 3 codings"),
         "{}",
         r.stdout
     );

@@ -78,10 +78,10 @@ fn two_blind_coders_then_one_disagreement_settled_into_consensus() {
         assert!(done.contains("[done]"), "{done}");
     }
 
-    // Not blind now: the agreement screen from the list.
+    // Not blind now: the agreement screen from the list (`A`).
     let mut t = Tui::start_env(&store, &[], 120, 30, &[("RIPPLE_CODER", "Ana")]);
     t.wait_for("Kickoff");
-    t.key(Key::Char('a'));
+    t.key(Key::Char('A'));
     let before = t.wait_until("the figures", |s| {
         s.contains("A = Ana, B = Bea") && s.contains("all themes")
     });

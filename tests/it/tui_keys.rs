@@ -100,7 +100,10 @@ fn ctrl_f_in_a_note_does_not_leave_it_for_search() {
     // search of everything.
     t.key(Key::Esc);
     let s = t.wait_gone("Find:");
-    assert!(s.contains("Details"), "Esc in the find bar left the note:\n{s}");
+    assert!(
+        s.contains("Details"),
+        "Esc in the find bar left the note:\n{s}"
+    );
     t.key(Key::Esc);
     t.wait_gone("Details");
     t.type_text("/");

@@ -259,6 +259,7 @@ pub fn into_new_store_with(
             name: name.to_string(),
             deidentify: Vec::new(),
             consensus: None,
+            project_start: None,
         };
         let p = built.join("ripple.toml");
         fs::write(&p, settings.to_toml_string()).map_err(|e| fail("write", &p, e))?;

@@ -412,6 +412,8 @@ pub fn project(content: &StoreContent, opts: &ExportOptions) -> ExportedProject 
                     coding_id: None,
                     start: 0,
                     end: 0,
+                    project_month: None,
+                    memos: Vec::new(),
                 },
                 &terms,
             );

@@ -17,8 +17,37 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption};
 use tantivy::{DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
 
+/// Which items of an AND (passage mode) are themes a passage must *overlap* rather than
+/// carry: a passage has one theme, so `theme:trust theme:communication` would find nothing;
+/// it finds instead the passages of the first theme that overlap, by at least one code point,
+/// a passage (any coder's) of each later theme. A later theme above or below the first
+/// (`theme:collaboration theme:trust`) keeps its plain meaning. Unknown themes are left to the
+/// translation, which reports them.
+pub fn overlap_themes(items: &[Ast], codebook: &Codebook) -> Vec<bool> {
+    let mut out = vec![false; items.len()];
+    let mut first: Option<String> = None;
+    for (i, item) in items.iter().enumerate() {
+        let Ast::Theme { value, span } = item else {
+            continue;
+        };
+        let Ok(key) = resolve_theme(codebook, value, *span) else {
+            continue;
+        };
+        match &first {
+            None => first = Some(key),
+            Some(f) => {
+                let related = *f == key
+                    || codebook.ancestors(f).iter().any(|t| t.key == key)
+                    || codebook.ancestors(&key).iter().any(|t| t.key == *f);
+                out[i] = !related;
+            }
+        }
+    }
+    out
+}
+
 /// The key of the theme a `theme:` value names (by key, name, or `parent/child` path).
-fn resolve_theme(codebook: &Codebook, value: &str, span: Span) -> Result<String, QueryError> {
+pub fn resolve_theme(codebook: &Codebook, value: &str, span: Span) -> Result<String, QueryError> {
     let v = fold(value);
     let last = v.rsplit('/').next().unwrap_or(&v).to_string();
     let found = codebook.themes.iter().find(|t| {
@@ -471,6 +500,48 @@ impl Translator<'_> {
                     IndexRecordOption::Basic,
                 ))))
             }
+            Ast::Joint { joint, .. } => {
+                // Sessions naming two different agencies: any pair of the index's whole
+                // agency values.
+                let values = self
+                    .expander
+                    .all_terms(f.agency_exact, MAX_KEYWORD_VALUES)
+                    .unwrap_or_default();
+                let mut pairs: Vec<Box<dyn TantivyQuery>> = Vec::new();
+                for (i, a) in values.iter().enumerate() {
+                    for b in &values[i + 1..] {
+                        let t = |v: &str| -> Box<dyn TantivyQuery> {
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(f.agency_exact, v),
+                                IndexRecordOption::Basic,
+                            ))
+                        };
+                        pairs.push(Box::new(BooleanQuery::new(vec![
+                            (Occur::Must, t(a)),
+                            (Occur::Must, t(b)),
+                        ])));
+                    }
+                }
+                let joint_q: Box<dyn TantivyQuery> = match pairs.len() {
+                    0 => Box::new(EmptyQuery),
+                    _ => Box::new(BooleanQuery::union(pairs)),
+                };
+                Some(bound(if *joint {
+                    joint_q
+                } else {
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, self.all()),
+                        (Occur::MustNot, joint_q),
+                    ]))
+                }))
+            }
+            Ast::Session { id, .. } => Some(Translated {
+                q: Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.session_id, id),
+                    IndexRecordOption::Basic,
+                )),
+                bound: false,
+            }),
             Ast::Type { ty, .. } => Some(bound(Box::new(TermQuery::new(
                 Term::from_field_text(f.session_type, ty.key()),
                 IndexRecordOption::Basic,
@@ -493,7 +564,26 @@ impl Translator<'_> {
             Ast::And(items) => {
                 let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
                 let mut is_bound = false;
-                for item in items {
+                let overlaps = match self.kind {
+                    HitKind::Passages => overlap_themes(items, self.codebook),
+                    HitKind::Sessions => vec![false; items.len()],
+                };
+                for (item, overlap) in items.iter().zip(overlaps) {
+                    if let (true, Ast::Theme { value, span }) = (overlap, item) {
+                        let key = resolve_theme(self.codebook, value, *span)?;
+                        clauses.push((
+                            Occur::Must,
+                            Box::new(TermQuery::new(
+                                Term::from_facet(
+                                    f.counts,
+                                    &Facet::from_path(["overlaps", key.as_str()]),
+                                ),
+                                IndexRecordOption::Basic,
+                            )),
+                        ));
+                        is_bound = true;
+                        continue;
+                    }
                     match item {
                         Ast::Not(inner) => {
                             if let Some(t) = self.translate(inner)? {

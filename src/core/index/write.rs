@@ -255,7 +255,7 @@ impl SearchIndex {
         docs.push(sdoc);
 
         let k = &f.passages;
-        for c in attached {
+        for c in attached.iter().copied() {
             // The exact words in the note when they still match; the stored quote otherwise.
             let slice = char_slice(&session.text, c.start, c.end);
             let quote = if slice == c.quote || c.quote.is_empty() {
@@ -276,6 +276,18 @@ impl SearchIndex {
             d.add_text(k.coder, &c.coder);
             d.add_text(k.coder_exact, &c.coder);
             add_themes(&mut d, k, &BTreeSet::from([c.theme.as_str()]));
+            // The themes (with their ancestors) of every other passage overlapping this one
+            // by at least one code point: `theme:a theme:b` in passage mode
+            // (`query_plan::overlap_themes`).
+            let mut overlapping: BTreeSet<String> = BTreeSet::new();
+            for o in &attached {
+                if !std::ptr::eq(*o, c) && o.start < c.end && c.start < o.end {
+                    overlapping.extend(theme_path_in(&hierarchy, &o.theme));
+                }
+            }
+            for key in overlapping {
+                d.add_facet(k.counts, Facet::from_path(["overlaps", key.as_str()]));
+            }
             d.add_u64(f.start, c.start as u64);
             d.add_u64(f.end, c.end as u64);
             docs.push(d);

@@ -88,6 +88,16 @@ pub enum Ast {
         ty: SessionType,
         span: Span,
     },
+    /// `joint:yes` (sessions with more than one agency) or `joint:no`.
+    Joint {
+        joint: bool,
+        span: Span,
+    },
+    /// `session:<id>`: one session (its id exactly as stored).
+    Session {
+        id: String,
+        span: Span,
+    },
     /// Inclusive days; `None` is open.
     Date {
         from: Option<NaiveDate>,
@@ -123,6 +133,8 @@ pub fn ast_span(a: &Ast) -> Span {
         | Ast::Field { span, .. }
         | Ast::Theme { span, .. }
         | Ast::Type { span, .. }
+        | Ast::Joint { span, .. }
+        | Ast::Session { span, .. }
         | Ast::Date { span, .. } => *span,
         _ => Span { start: 0, end: 0 },
     }
@@ -135,6 +147,12 @@ pub fn has_words(ast: &Ast) -> bool {
         Ast::Text { .. } => true,
         Ast::Field { field, .. } => matches!(field, TextField::Title | TextField::Memo),
         Ast::And(items) | Ast::Or(items) => items.iter().any(has_words),
-        Ast::All | Ast::Theme { .. } | Ast::Type { .. } | Ast::Date { .. } | Ast::Not(_) => false,
+        Ast::All
+        | Ast::Theme { .. }
+        | Ast::Type { .. }
+        | Ast::Joint { .. }
+        | Ast::Session { .. }
+        | Ast::Date { .. }
+        | Ast::Not(_) => false,
     }
 }

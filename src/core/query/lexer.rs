@@ -7,7 +7,7 @@ use crate::core::session::SessionType;
 use chrono::{Datelike, Duration, NaiveDate};
 
 /// Field names, as typed (case- and accent-insensitive).
-pub const FIELD_NAMES: [&str; 12] = [
+pub const FIELD_NAMES: [&str; 14] = [
     "theme",
     "agency",
     "type",
@@ -20,6 +20,8 @@ pub const FIELD_NAMES: [&str; 12] = [
     "date",
     "after",
     "before",
+    "joint",
+    "session",
 ];
 
 /// Most terms (words, phrases, prefixes, fuzzy words and field values) in a query. Each term
@@ -229,6 +231,21 @@ fn lex_chunk(
                 ))
             }
         },
+        "joint" => match fold(value.trim()).as_str() {
+            "yes" | "true" | "y" => Ast::Joint { joint: true, span },
+            "no" | "false" | "n" => Ast::Joint { joint: false, span },
+            _ => {
+                return Err(QueryError::new(
+                    format!("`joint:` is yes or no (sessions with more than one agency, or not), not `{value}`"),
+                    vspan.start,
+                    vspan.end,
+                ))
+            }
+        },
+        "session" => Ast::Session {
+            id: value.trim().to_string(),
+            span,
+        },
         "date" | "after" | "before" => {
             if quoted {
                 return Err(QueryError::new(
@@ -270,6 +287,8 @@ fn example(field: &str) -> &'static str {
         "before" => "before:2026-05-01",
         "agency" => "agency:\"La Casa\"",
         "county" => "county:\"Doña Ana\"",
+        "joint" => "joint:yes",
+        "session" => "session:01J0ABCDEF",
         _ => "title:fathers",
     }
 }

@@ -209,12 +209,13 @@ impl Workspace<'_> {
         Ok(coding_draft::restore(self.store, coder, id)?)
     }
 
-    /// Coded passages per theme key over every coder file, and the files that could not be
-    /// read (not counted).
+    /// Passages per theme key over every coder file (distinct spans: two coders coding the
+    /// same words with a theme are one passage, as in search, evidence and analysis; orphaned
+    /// codings are not counted), and the files that could not be read (not counted).
     pub fn count_codings(&self) -> (BTreeMap<String, usize>, Vec<CodingFileError>) {
         let (files, errors) = coding_store::load_all(self.store.root());
         let files = crate::core::blind::visible_files(&self.coder, self.blind, files);
-        (coding_store::count_by_theme(&files), errors)
+        (coding_store::count_passages_by_theme(&files), errors)
     }
 }
 
@@ -264,6 +265,29 @@ pub(crate) mod tests {
         assert_eq!(ws.count_codings().0.get("trust"), Some(&1));
         let opened = ws.open(&id).unwrap();
         assert!(opened.codings.iter().all(|f| f.coder == "Ana"));
+    }
+
+    /// Two coders coding the same words with a theme make one passage (two codings).
+    #[test]
+    fn counts_are_passages_not_codings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let meta = SessionMeta::new_today("M. Rivera");
+        let id = meta.id.clone();
+        let text = "We finally trust each other.";
+        store.create(meta, text).unwrap();
+        for coder in ["Ana", "Bea"] {
+            let c = coding_store::new_coding(text, &id, 11, 16, "trust", coder, "").unwrap();
+            let file = CoderSessionFile {
+                session: id.clone(),
+                coder: coder.into(),
+                memo: String::new(),
+                codings: vec![c],
+            };
+            coding_store::save(store.root(), &file).unwrap();
+        }
+        let ws = Workspace::new(&store, "Ana");
+        assert_eq!(ws.count_codings().0.get("trust"), Some(&1));
     }
 
     #[test]

@@ -333,6 +333,7 @@ impl<'s> IndexWorkspace<'s> {
             query: q,
             theme,
             sort,
+            project_start: self.store.settings().project_start,
             ..EvidenceOptions::default()
         };
         evidence::gather(ix, &self.codebook, &opts).map_err(damage)

@@ -20,6 +20,7 @@
 //! Offsets are code points, as everywhere in the core.
 
 pub mod agreement;
+pub mod analysis;
 pub mod between;
 pub mod codebook;
 pub mod codings;

@@ -319,6 +319,9 @@ impl App {
             Response::Agreement { .. } | Response::Settled { .. } => {
                 route!(self, out, |ctx| self.agreement.on_io(resp, ctx));
             }
+            Response::Analysis { .. } => {
+                route!(self, out, |ctx| self.analysis.on_io(resp, ctx));
+            }
             Response::DoneMark { id, set, result } => self.on_done_mark(id, set, result),
             Response::Spelling(loaded) => self.spell_loaded(*loaded),
             Response::WordAdded { word, result } => self.word_added(word, result),

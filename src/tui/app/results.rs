@@ -35,6 +35,7 @@ impl App {
 
     /// The search screen (closing the open note, which then returns nowhere).
     pub fn open_search(&mut self, out: &mut Effects) {
+        self.search.back = Screen::List;
         if self.screen == Screen::Note {
             self.from_result.return_to = None;
             self.close_note(out);
@@ -62,6 +63,30 @@ impl App {
         }
         self.screen = Screen::Agreement;
         route!(self, out, |ctx| self.agreement.open(ctx));
+    }
+
+    /// The analysis screen (closing the open note first): the store read again, the table
+    /// asked for.
+    pub fn open_analysis(&mut self, out: &mut Effects) {
+        if self.screen == Screen::Note {
+            self.from_result.return_to = None;
+            self.close_note(out);
+        }
+        self.screen = Screen::Analysis;
+        route!(self, out, |ctx| self.analysis.open(ctx));
+    }
+
+    /// The search screen with `query` (sessions or passages), Esc coming back to `back`.
+    pub fn search_for(&mut self, query: String, sessions: bool, back: Screen, out: &mut Effects) {
+        self.search.input.set(query);
+        self.search.kind = if sessions {
+            crate::core::index::HitKind::Sessions
+        } else {
+            crate::core::index::HitKind::Passages
+        };
+        self.search.selected = [0, 0];
+        self.search.back = back;
+        self.show(Screen::Search, out);
     }
 
     /// The open note's done mark: flip it (through the IO thread, into the coder's own files).
@@ -121,7 +146,8 @@ impl App {
             Screen::Evidence => route!(self, out, |ctx| self.evidence.send(ctx)),
             Screen::Agreement => route!(self, out, |ctx| self.agreement.send(ctx)),
             Screen::Between => route!(self, out, |ctx| self.between.send(ctx)),
-            Screen::List | Screen::Note | Screen::Codebook => {}
+            // The analysis screen keeps its tables (Esc from a drill-down finds the same cell).
+            Screen::List | Screen::Note | Screen::Codebook | Screen::Analysis => {}
         }
     }
 
@@ -491,11 +517,11 @@ mod tests {
         }));
         assert_eq!(app.done_mark, Some((id, true)), "unchanged on failure");
         assert!(app.status.as_ref().unwrap().text.contains("cannot write"));
-        // From the list, `a` opens the agreement screen and asks for its figures.
+        // From the list, `A` opens the agreement screen and asks for its figures.
         app.with_effects(|a, out| a.close_note(out));
         assert_eq!(app.done_mark, None);
         let sent = app.step(Msg::Key(KeyEvent::new(
-            KeyCode::Char('a'),
+            KeyCode::Char('A'),
             KeyModifiers::NONE,
         )));
         assert_eq!(app.screen, Screen::Agreement);

@@ -34,6 +34,9 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
                 "filter by agency, date (2026-05) or words",
             ));
         }
+        if ctx == C::AnalysisInput {
+            rows.push(("any character".into(), "type the query or the words"));
+        }
         if ctx == C::Picker {
             rows.push((
                 "any character".into(),

@@ -76,6 +76,10 @@ pub enum Context {
     ExchangePlan,
     /// An export or import under way, or its result.
     ExchangeDone,
+    /// The analysis screen (matrix, co-occurrence, words, concordance, keywords).
+    Analysis,
+    /// The analysis screen's query or words being typed.
+    AnalysisInput,
 }
 
 impl Context {
@@ -113,6 +117,8 @@ impl Context {
             Context::ExchangeImport => "Import from NVivo, ATLAS.ti, MAXQDA… (REFI-QDA)",
             Context::ExchangePlan => "Import plan",
             Context::ExchangeDone => "Export or import: progress and result",
+            Context::Analysis => "Analysis (matrix, co-occurrence, words, concordance, keywords)",
+            Context::AnalysisInput => "Analysis: typing the query or the words to count",
         }
     }
 }
@@ -284,6 +290,42 @@ pub enum Action {
     OpenImport,
     /// The export dialog: a project (.qdpx) or the codebook alone (.qdc).
     ExchangeKind,
+    // Analysis
+    OpenAnalysis,
+    /// A key of the analysis screen.
+    Analysis(AnalysisKey),
+}
+
+/// What a key does on the analysis screen (besides moving, Enter and Esc).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnalysisKey {
+    /// Fold or unfold the theme's sub-themes.
+    Fold,
+    FoldAll,
+    UnfoldAll,
+    /// Rolled-up rows (a parent counts its sub-themes' passages) or each theme on its own.
+    Flat,
+    NextDimension,
+    PrevDimension,
+    /// Passages → sessions → codings → share.
+    NextValue,
+    EditQuery,
+    EditWords,
+    Matrix,
+    Cooccurrence,
+    Terms,
+    Concordance,
+    Keywords,
+    /// Co-occurrence: passage or session level.
+    Level,
+    /// Co-occurrence: pairs by any coders or by one and the same coder.
+    SameCoder,
+    /// Co-occurrence: counts or c-coefficients.
+    Coefficient,
+    /// Words: occurrences or per 10,000 words.
+    Per10k,
+    /// Read the store again.
+    Reload,
 }
 
 /// Coding-mode motions (they extend the selection once `v` has started one).

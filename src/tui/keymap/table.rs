@@ -336,8 +336,7 @@ pub const BINDINGS: &[Binding] = bindings! {
     ExchangePlan,   Home,      NONE,      First,                           "", "top of the plan";
     ExchangeDone,   Enter,     NONE,      Confirm,                         "close", "close (once the work is done)";
     // Agreement
-    // Agreement
-    List,          Char('a'), NONE,       OpenAgreement,                   "agreement", "inter-coder agreement: figures per theme, disagreements to settle";
+    List,          Char('A'), NONE,       OpenAgreement,                   "agreement", "inter-coder agreement: figures per theme, disagreements to settle";
     Agreement,     Up,        NONE,       Up,                              "", "previous theme";
     Agreement,     Char('k'), NONE,       Up,                              "", "previous theme";
     Agreement,     Down,      NONE,       Down,                            "", "next theme";
@@ -486,6 +485,53 @@ pub const BINDINGS: &[Binding] = bindings! {
     ConfirmDelete, Enter,     NONE,       Confirm,                         "", "yes: move the session to the trash";
     ConfirmDelete, Char('n'), NONE,       Cancel,                          "keeps it", "no: keep it (also Esc)";
     ConfirmDelete, Esc,       NONE,       Cancel,                          "", "no: keep it";
+    // Analysis
+    List,          Char('a'), NONE,       OpenAnalysis,                    "analysis", "analysis: theme matrix, co-occurrence, words over time";
+    Analysis,      Up,        NONE,       Up,                              "", "previous row";
+    Analysis,      Char('k'), NONE,       Up,                              "", "previous row";
+    Analysis,      Down,      NONE,       Down,                            "", "next row";
+    Analysis,      Char('j'), NONE,       Down,                            "", "next row";
+    Analysis,      Left,      NONE,       Left(false),                     "", "previous column (the table scrolls)";
+    Analysis,      Char('h'), NONE,       Left(false),                     "", "previous column (the table scrolls)";
+    Analysis,      Right,     NONE,       Right(false),                    "", "next column (the table scrolls)";
+    Analysis,      Char('l'), NONE,       Right(false),                    "", "next column (the table scrolls)";
+    Analysis,      PageUp,    NONE,       PageUp,                          "", "page up";
+    Analysis,      PageDown,  NONE,       PageDown,                        "", "page down";
+    Analysis,      Home,      NONE,       First,                           "", "first row";
+    Analysis,      End,       NONE,       Last,                            "", "last row";
+    Analysis,      Enter,     NONE,       OpenResult,                      "open", "what is behind the cell: its passages or sessions in search; a word's occurrences; a note";
+    Analysis,      Char(' '), NONE,       Analysis(super::AnalysisKey::Fold), "fold", "fold / unfold the theme's sub-themes";
+    Analysis,      Char('['), NONE,       Analysis(super::AnalysisKey::FoldAll), "", "fold every theme";
+    Analysis,      Char(']'), NONE,       Analysis(super::AnalysisKey::UnfoldAll), "", "unfold every theme";
+    Analysis,      Char('f'), NONE,       Analysis(super::AnalysisKey::Flat), "flat", "rows rolled up (a parent counts its sub-themes) / flat (each theme alone)";
+    Analysis,      Char('d'), NONE,       Analysis(super::AnalysisKey::NextDimension), "columns", "next column dimension: month, project month, quarter, agency, joint, type, county, facilitator, coder, tag, session";
+    Analysis,      Char('D'), NONE,       Analysis(super::AnalysisKey::PrevDimension), "", "previous column dimension";
+    Analysis,      Char('v'), NONE,       Analysis(super::AnalysisKey::NextValue), "value", "what a cell counts: passages / sessions / codings / share of the column's sessions";
+    Analysis,      Char('/'), NONE,       Analysis(super::AnalysisKey::EditQuery), "query", "what is counted: a query of the query language (Enter applies)";
+    Analysis,      Char('m'), NONE,       Analysis(super::AnalysisKey::Matrix), "matrix", "the theme matrix";
+    Analysis,      Char('c'), NONE,       Analysis(super::AnalysisKey::Cooccurrence), "co-occur", "theme co-occurrence (theme × theme)";
+    Analysis,      Char('p'), NONE,       Analysis(super::AnalysisKey::Level), "level", "co-occurrence: overlapping passages / same session";
+    Analysis,      Char('s'), NONE,       Analysis(super::AnalysisKey::SameCoder), "coder", "co-occurrence: by any coders / by the same coder only";
+    Analysis,      Char('n'), NONE,       Analysis(super::AnalysisKey::Coefficient), "c", "co-occurrence: counts / c-coefficient n12 / (n1 + n2 − n12)";
+    Analysis,      Char('w'), NONE,       Analysis(super::AnalysisKey::Terms), "words", "words and phrases by column (occurrences in the notes)";
+    Analysis,      Char('W'), NONE,       Analysis(super::AnalysisKey::EditWords), "edit words", "the words to count (comma between them; a query of words each)";
+    Analysis,      Char('%'), NONE,       Analysis(super::AnalysisKey::Per10k), "per 10k", "words: occurrences / per 10,000 words of the column's notes";
+    Analysis,      Char('x'), NONE,       Analysis(super::AnalysisKey::Concordance), "concordance", "concordance: every occurrence of the row's words in context";
+    Analysis,      Char('K'), NONE,       Analysis(super::AnalysisKey::Keywords), "keywords", "keywords of the column: words over-represented against the rest (G²)";
+    Analysis,      Char('r'), NONE,       Analysis(super::AnalysisKey::Reload), "", "read the store again";
+    Analysis,      Char('g'), NONE,       OpenAgreement,                   "agreement", "the agreement screen";
+    Analysis,      Char('q'), NONE,       Back,                            "", "back (to the table, then to the sessions)";
+    Analysis,      Char('?'), NONE,       Help,                            "", "help";
+    AnalysisInput, Enter,     NONE,       Accept,                          "apply", "apply";
+    AnalysisInput, Esc,       NONE,       Cancel,                          "cancel", "cancel (what is counted stays)";
+    AnalysisInput, Backspace, NONE,       Backspace,                       "", "delete left";
+    AnalysisInput, Delete,    NONE,       Delete,                          "", "delete right";
+    AnalysisInput, Left,      NONE,       Left(false),                     "", "left";
+    AnalysisInput, Right,     NONE,       Right(false),                    "", "right";
+    AnalysisInput, Home,      NONE,       LineStart(false),                "", "start";
+    AnalysisInput, End,       NONE,       LineEnd(false),                  "", "end";
+    AnalysisInput, Char('u'), CTRL,       ClearFilter,                     "", "clear";
+    AnalysisInput, Char('w'), CTRL,       DeleteWordBack,                  "", "delete the word before";
     // Help
     Help,          Up,        NONE,       Up,                              "scroll", "scroll up";
     Help,          Down,      NONE,       Down,                            "scroll", "scroll down";

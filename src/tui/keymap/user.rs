@@ -37,7 +37,7 @@ pub fn install(bindings: Vec<Binding>) -> bool {
 }
 
 /// Every context, in help order.
-pub const CONTEXTS: [Context; 32] = [
+pub const CONTEXTS: [Context; 34] = [
     Context::Global,
     Context::List,
     Context::Editor,
@@ -65,6 +65,8 @@ pub const CONTEXTS: [Context; 32] = [
     Context::ExchangeImport,
     Context::ExchangePlan,
     Context::ExchangeDone,
+    Context::Analysis,
+    Context::AnalysisInput,
     Context::Conflict,
     Context::Recovery,
     Context::Messages,

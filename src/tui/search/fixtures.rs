@@ -56,5 +56,7 @@ pub fn evidence_item(title: &str, start: usize, session: Option<&str>) -> Eviden
         coding_id: None,
         start,
         end: start + 5,
+        project_month: None,
+        memos: Vec::new(),
     }
 }

@@ -59,6 +59,8 @@ pub struct SearchScreen {
     /// `names_passages`): kept while the query keeps naming them or not, and when search
     /// opens again.
     pub chosen: Option<(HitKind, bool)>,
+    /// Where Esc goes: the list, or the screen that opened search with a query.
+    pub back: Screen,
 }
 
 impl Default for SearchScreen {
@@ -78,6 +80,7 @@ impl Default for SearchScreen {
             limit: SEARCH_PAGE,
             owed: [0, 0],
             chosen: None,
+            back: Screen::List,
         }
     }
 }
@@ -356,8 +359,8 @@ impl SearchScreen {
                     });
                 }
             }
-            // Esc: back to the list (the query stays for next time).
-            Action::Back => ctx.command(Command::Show(Screen::List)),
+            // Esc: back to the list, or to the screen that asked for the query (which stays).
+            Action::Back => ctx.command(Command::Show(self.back)),
             _ => return Outcome::NotConsumed,
         }
         Outcome::Consumed
@@ -426,7 +429,12 @@ pub fn names_passages(ast: &Ast) -> bool {
         Ast::Field { field, .. } => matches!(field, TextField::Coder | TextField::Memo),
         Ast::And(items) | Ast::Or(items) => items.iter().any(names_passages),
         Ast::Not(inner) => names_passages(inner),
-        Ast::All | Ast::Text { .. } | Ast::Type { .. } | Ast::Date { .. } => false,
+        Ast::All
+        | Ast::Text { .. }
+        | Ast::Type { .. }
+        | Ast::Date { .. }
+        | Ast::Joint { .. }
+        | Ast::Session { .. } => false,
     }
 }
 

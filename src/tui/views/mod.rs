@@ -3,6 +3,7 @@
 //! land where things are drawn.
 
 pub mod agreement;
+pub mod analysis;
 pub mod between;
 pub mod codebook;
 pub mod codings;
@@ -53,6 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Codebook => codebook::draw(frame, area, app, &pal),
         Screen::Agreement => agreement::draw(frame, area, app, &pal),
         Screen::Between => between::draw(frame, area, app, &pal),
+        Screen::Analysis => analysis::draw(frame, area, app, &pal),
     }
     if app.screen == Screen::List {
         between::draw_confirm(frame, area, app, &pal);

@@ -1,0 +1,186 @@
+//! Theme co-occurrence: which themes appear together, in overlapping passages or in the same
+//! session, with the c-coefficient n12 / (n1 + n2 − n12).
+
+use super::corpus::Corpus;
+use super::scope::Scope;
+use super::value::Level;
+use std::collections::HashSet;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CooccurSpec {
+    pub level: Level,
+    /// Only pairs coded by one and the same coder.
+    pub same_coder: bool,
+    pub scope: Scope,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cooccurrence {
+    /// Theme keys (each theme on its own: a coding counts for its own theme, not its parents).
+    pub themes: Vec<String>,
+    pub names: Vec<String>,
+    /// `counts[i][j]`, symmetric. Passage level: the number of pairs (a passage of theme i, a
+    /// passage of theme j) that overlap by at least one code point; the diagonal holds each
+    /// theme's passages (n1). Session level: sessions with both themes; the diagonal, sessions
+    /// with the theme.
+    pub counts: Vec<Vec<u64>>,
+    pub level: Level,
+    pub same_coder: bool,
+    pub scope: Scope,
+}
+
+impl Cooccurrence {
+    /// n12 / (n1 + n2 − n12): 0 when neither theme occurs. At passage level a passage that
+    /// overlaps several of the other theme's passages counts once per pair, so the
+    /// coefficient can pass 1 (as in ATLAS.ti's code co-occurrence table).
+    pub fn c_coefficient(&self, i: usize, j: usize) -> f64 {
+        c_coefficient(self.counts[i][i], self.counts[j][j], self.counts[i][j])
+    }
+}
+
+/// n12 / (n1 + n2 − n12), 0 when the denominator is 0.
+pub fn c_coefficient(n1: u64, n2: u64, n12: u64) -> f64 {
+    let d = n1 as f64 + n2 as f64 - n12 as f64;
+    if d <= 0.0 {
+        0.0
+    } else {
+        n12 as f64 / d
+    }
+}
+
+/// A distinct span with the (theme, coder) pairs it was coded with.
+struct Span {
+    start: usize,
+    end: usize,
+    marks: Vec<(usize, usize)>,
+}
+
+pub fn cooccurrence(corpus: &Corpus, spec: &CooccurSpec) -> Result<Cooccurrence, String> {
+    let sel = corpus.select(&spec.scope)?;
+    let n = corpus.themes.len();
+    let mut counts = vec![vec![0u64; n]; n];
+    let mut i = 0;
+    let codings = &corpus.codings;
+    while i < codings.len() {
+        let session = codings[i].session;
+        let mut j = i;
+        while j < codings.len() && codings[j].session == session {
+            j += 1;
+        }
+        // This session's spans in scope (codings are sorted by session, start, end).
+        let mut spans: Vec<Span> = Vec::new();
+        for (k, c) in codings[i..j].iter().enumerate() {
+            if !sel.codings[i + k] {
+                continue;
+            }
+            match spans.last_mut() {
+                Some(s) if s.start == c.start && s.end == c.end => s.marks.push((c.theme, c.coder)),
+                _ => spans.push(Span {
+                    start: c.start,
+                    end: c.end,
+                    marks: vec![(c.theme, c.coder)],
+                }),
+            }
+        }
+        match spec.level {
+            Level::Passage => count_passages(&spans, spec.same_coder, &mut counts),
+            Level::Session => count_session(&spans, spec.same_coder, &mut counts),
+        }
+        i = j;
+    }
+    Ok(Cooccurrence {
+        themes: corpus.themes.iter().map(|t| t.key.clone()).collect(),
+        names: corpus.themes.iter().map(|t| t.name.clone()).collect(),
+        counts,
+        level: spec.level,
+        same_coder: spec.same_coder,
+        scope: spec.scope.clone(),
+    })
+}
+
+fn count_passages(spans: &[Span], same_coder: bool, counts: &mut [Vec<u64>]) {
+    // The diagonal: each (span, theme) once.
+    for s in spans {
+        let themes: HashSet<usize> = s.marks.iter().map(|m| m.0).collect();
+        for t in themes {
+            counts[t][t] += 1;
+        }
+    }
+    // Pairs of (span, theme) passages of different themes that overlap (the same span with
+    // two themes overlaps itself). Each unordered pair of passages counts once.
+    let mut pairs: HashSet<(usize, usize, usize, usize)> = HashSet::new();
+    for (a, sa) in spans.iter().enumerate() {
+        for (b, sb) in spans.iter().enumerate().skip(a) {
+            if sb.start >= sa.end && b != a {
+                // Spans are sorted by start: none after this one starts inside `sa`...
+                // unless a later one starts earlier, which sorting rules out.
+                break;
+            }
+            if !(sa.start < sb.end && sb.start < sa.end) {
+                continue;
+            }
+            for &(ta, ca) in &sa.marks {
+                for &(tb, cb) in &sb.marks {
+                    if ta == tb || (same_coder && ca != cb) {
+                        continue;
+                    }
+                    // A passage is (span, theme): order the pair so it is counted once.
+                    let (p, q) = if (a, ta) < (b, tb) {
+                        ((a, ta), (b, tb))
+                    } else {
+                        ((b, tb), (a, ta))
+                    };
+                    if pairs.insert((p.0, p.1, q.0, q.1)) {
+                        counts[ta][tb] += 1;
+                        counts[tb][ta] += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn count_session(spans: &[Span], same_coder: bool, counts: &mut [Vec<u64>]) {
+    let mut themes: Vec<usize> = spans
+        .iter()
+        .flat_map(|s| s.marks.iter().map(|m| m.0))
+        .collect();
+    themes.sort_unstable();
+    themes.dedup();
+    for &t in &themes {
+        counts[t][t] += 1;
+    }
+    let mut pairs: HashSet<(usize, usize)> = HashSet::new();
+    if same_coder {
+        let mut by_coder: Vec<(usize, usize)> = spans
+            .iter()
+            .flat_map(|s| s.marks.iter().map(|m| (m.1, m.0)))
+            .collect();
+        by_coder.sort_unstable();
+        by_coder.dedup();
+        let mut k = 0;
+        while k < by_coder.len() {
+            let coder = by_coder[k].0;
+            let mut e = k;
+            while e < by_coder.len() && by_coder[e].0 == coder {
+                e += 1;
+            }
+            for x in k..e {
+                for y in x + 1..e {
+                    pairs.insert((by_coder[x].1, by_coder[y].1));
+                }
+            }
+            k = e;
+        }
+    } else {
+        for (x, &a) in themes.iter().enumerate() {
+            for &b in &themes[x + 1..] {
+                pairs.insert((a, b));
+            }
+        }
+    }
+    for (a, b) in pairs {
+        counts[a][b] += 1;
+        counts[b][a] += 1;
+    }
+}

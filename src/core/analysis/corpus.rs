@@ -1,0 +1,347 @@
+//! The corpus: every session in memory with its metadata, note and memos, every attached
+//! coding of the coders read, and the codebook's themes as rows. Built once (from the store
+//! by `core::workspace::analysis`, or by hand in tests and benchmarks); every analysis is a
+//! pure function of it and a [`Scope`].
+
+use crate::core::codebook::Codebook;
+use crate::core::coding::{AnchorStatus, Coding};
+use crate::core::index::analysis::{plain_analyzer, stem};
+use crate::core::session::{SessionId, SessionMeta, SessionType};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use tantivy::tokenizer::TokenStream;
+
+/// One session: what the dimensions read, the note and its memos.
+#[derive(Clone, Debug)]
+pub struct CorpusSession {
+    pub id: SessionId,
+    pub title: String,
+    pub date: NaiveDate,
+    pub agencies: Vec<String>,
+    pub session_type: SessionType,
+    pub county: String,
+    pub facilitator: String,
+    pub tags: Vec<String>,
+    /// The note (LF line endings).
+    pub text: String,
+    /// Each coder's memo on the note: (coder index, memo).
+    pub memos: Vec<(usize, String)>,
+}
+
+/// One coder's coding of a span with a theme (attached codings only).
+#[derive(Clone, Debug)]
+pub struct CorpusCoding {
+    /// Index into `Corpus::sessions`.
+    pub session: usize,
+    /// Index into `Corpus::coders`.
+    pub coder: usize,
+    /// Index into `Corpus::themes`.
+    pub theme: usize,
+    /// Code points, half-open.
+    pub start: usize,
+    pub end: usize,
+    pub memo: String,
+    pub id: String,
+}
+
+/// A theme as a row: codebook tree order (parents before their children), then any theme key
+/// codings use that the codebook does not know (as roots, `known: false`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThemeRow {
+    pub key: String,
+    pub name: String,
+    pub depth: usize,
+    pub parent: Option<usize>,
+    pub known: bool,
+}
+
+/// A word of a note: code points `[start, end)` and its index in the corpus's word list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub word: u32,
+}
+
+/// Every note's words, the words' folded forms and their stems (built on first use).
+#[derive(Debug, Default)]
+pub struct Words {
+    /// Per session, its note's words in order.
+    pub tokens: Vec<Vec<Token>>,
+    /// Folded word forms, by word index.
+    pub forms: Vec<String>,
+    /// The stem index of each word.
+    pub stem_of: Vec<u32>,
+    /// Stems, by stem index.
+    pub stems: Vec<String>,
+}
+
+/// Which sessions and codings a scope takes (by index).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub sessions: Vec<bool>,
+    pub codings: Vec<bool>,
+}
+
+impl Selection {
+    pub fn session_count(&self) -> usize {
+        self.sessions.iter().filter(|&&b| b).count()
+    }
+    pub fn coding_count(&self) -> usize {
+        self.codings.iter().filter(|&&b| b).count()
+    }
+}
+
+#[derive(Debug)]
+pub struct Corpus {
+    /// Oldest first (date, then id).
+    pub sessions: Vec<CorpusSession>,
+    /// By session, start, end, theme, coder.
+    pub codings: Vec<CorpusCoding>,
+    /// Coder names as their files write them, sorted.
+    pub coders: Vec<String>,
+    pub themes: Vec<ThemeRow>,
+    pub codebook: Codebook,
+    /// The project's first day (`project_start` in ripple.toml), for project months.
+    pub project_start: Option<NaiveDate>,
+    /// What could not be read, said as the user is told it.
+    pub warnings: Vec<String>,
+    /// For each theme row: itself and its ancestors (nearest first).
+    lineage: Vec<Vec<usize>>,
+    words: OnceLock<Words>,
+}
+
+/// A session as `Corpus::build` takes it: metadata, note, and each coder's memo on the note.
+pub type SessionInput = (SessionMeta, String, Vec<(String, String)>);
+
+impl Corpus {
+    /// A corpus of these sessions (metadata, note, coders' memos on the note) and codings.
+    /// Orphaned codings, and codings of sessions not given, are left out.
+    pub fn build(
+        codebook: Codebook,
+        project_start: Option<NaiveDate>,
+        sessions: Vec<SessionInput>,
+        codings: Vec<Coding>,
+    ) -> Corpus {
+        let mut coders: Vec<String> = codings.iter().map(|c| c.coder.clone()).collect();
+        for (_, _, memos) in &sessions {
+            coders.extend(memos.iter().map(|(c, _)| c.clone()));
+        }
+        coders.sort();
+        coders.dedup();
+        let coder_ix: HashMap<&str, usize> = coders
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
+        let mut sessions: Vec<CorpusSession> = sessions
+            .into_iter()
+            .map(|(m, text, memos)| CorpusSession {
+                id: m.id,
+                title: m.title,
+                date: m.date,
+                agencies: m.agencies,
+                session_type: m.session_type,
+                county: m.county,
+                facilitator: m.facilitator,
+                tags: m.tags,
+                text,
+                memos: memos
+                    .into_iter()
+                    .filter(|(_, memo)| !memo.trim().is_empty())
+                    .map(|(c, memo)| (coder_ix[c.as_str()], memo))
+                    .collect(),
+            })
+            .collect();
+        sessions.sort_by(|a, b| (a.date, &a.id.0).cmp(&(b.date, &b.id.0)));
+        let session_ix: HashMap<&str, usize> = sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.0.as_str(), i))
+            .collect();
+
+        let mut themes: Vec<ThemeRow> = Vec::new();
+        let tree = codebook.hierarchy().rows();
+        let mut theme_ix: HashMap<String, usize> = HashMap::new();
+        for row in &tree {
+            theme_ix.insert(row.theme.key.clone(), themes.len());
+            themes.push(ThemeRow {
+                key: row.theme.key.clone(),
+                name: row.theme.name.clone(),
+                depth: row.depth,
+                parent: None,
+                known: true,
+            });
+        }
+        for (i, row) in tree.iter().enumerate() {
+            // A parent met later in the tree order (a cycle) is not linked: rows stay a tree.
+            themes[i].parent = row
+                .theme
+                .parent
+                .as_ref()
+                .and_then(|p| theme_ix.get(p).copied())
+                .filter(|&p| p < i && row.depth > 0);
+        }
+        let mut out: Vec<CorpusCoding> = Vec::with_capacity(codings.len());
+        for c in codings {
+            // Search indexes neither orphaned codings nor empty ones.
+            if c.status == AnchorStatus::Orphaned || c.end <= c.start {
+                continue;
+            }
+            let Some(&session) = session_ix.get(c.session.0.as_str()) else {
+                continue;
+            };
+            let theme = match theme_ix.get(&c.theme) {
+                Some(&t) => t,
+                None => {
+                    let t = themes.len();
+                    theme_ix.insert(c.theme.clone(), t);
+                    themes.push(ThemeRow {
+                        key: c.theme.clone(),
+                        name: c.theme.clone(),
+                        depth: 0,
+                        parent: None,
+                        known: false,
+                    });
+                    t
+                }
+            };
+            out.push(CorpusCoding {
+                session,
+                coder: coder_ix[c.coder.as_str()],
+                theme,
+                start: c.start,
+                end: c.end,
+                memo: c.memo,
+                id: c.id.0,
+            });
+        }
+        out.sort_by(|a, b| {
+            (a.session, a.start, a.end, a.theme, a.coder)
+                .cmp(&(b.session, b.start, b.end, b.theme, b.coder))
+        });
+        let lineage = themes
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                let mut chain = vec![i];
+                let mut cur = themes[i].parent;
+                while let Some(p) = cur {
+                    chain.push(p);
+                    cur = themes[p].parent;
+                }
+                chain
+            })
+            .collect();
+        Corpus {
+            sessions,
+            codings: out,
+            coders,
+            themes,
+            codebook,
+            project_start,
+            warnings: Vec::new(),
+            lineage,
+            words: OnceLock::new(),
+        }
+    }
+
+    /// The theme row and every row above it (nearest first).
+    pub fn lineage(&self, theme: usize) -> &[usize] {
+        &self.lineage[theme]
+    }
+
+    /// The theme rows at or below `theme`.
+    pub fn subtree(&self, theme: usize) -> Vec<usize> {
+        (0..self.themes.len())
+            .filter(|&t| self.lineage[t].contains(&theme))
+            .collect()
+    }
+
+    /// The row of a theme key.
+    pub fn theme_index(&self, key: &str) -> Option<usize> {
+        self.themes.iter().position(|t| t.key == key)
+    }
+
+    /// The quoted words of a coding.
+    pub fn quote(&self, c: &CorpusCoding) -> &str {
+        crate::core::text::char_slice(&self.sessions[c.session].text, c.start, c.end)
+    }
+
+    /// Every note's words (computed once, on first use, in parallel).
+    pub fn words(&self) -> &Words {
+        self.words.get_or_init(|| tokenize_all(&self.sessions))
+    }
+
+    /// The number of words of each session's note.
+    pub fn word_counts(&self) -> Vec<usize> {
+        self.words().tokens.iter().map(Vec::len).collect()
+    }
+}
+
+/// A text's words as the index splits them (folded, with code-point offsets).
+pub fn tokenize(text: &str) -> Vec<(u32, u32, String)> {
+    let mut analyzer = plain_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    // Byte offsets come in increasing order: walk the text once to turn them into code points.
+    let mut byte = 0usize;
+    let mut chars = 0usize;
+    let mut advance = |to: usize| {
+        if to >= byte {
+            chars += text[byte..to].chars().count();
+        } else {
+            chars -= text[to..byte].chars().count();
+        }
+        byte = to;
+        chars
+    };
+    while stream.advance() {
+        let t = stream.token();
+        let s = advance(t.offset_from) as u32;
+        let e = advance(t.offset_to) as u32;
+        out.push((s, e, t.text.clone()));
+    }
+    out
+}
+
+fn tokenize_all(sessions: &[CorpusSession]) -> Words {
+    let per: Vec<Vec<(u32, u32, String)>> =
+        crate::core::parallel::parallel_map(sessions, |s| tokenize(&s.text));
+    let mut words = Words::default();
+    let mut form_ix: HashMap<String, u32> = HashMap::new();
+    let mut stem_ix: HashMap<String, u32> = HashMap::new();
+    for toks in per {
+        let mut row = Vec::with_capacity(toks.len());
+        for (s, e, w) in toks {
+            let id = match form_ix.get(&w) {
+                Some(&i) => i,
+                None => {
+                    let i = words.forms.len() as u32;
+                    let st = stem(&w);
+                    let sid = match stem_ix.get(&st) {
+                        Some(&x) => x,
+                        None => {
+                            let x = words.stems.len() as u32;
+                            words.stems.push(st.clone());
+                            stem_ix.insert(st, x);
+                            x
+                        }
+                    };
+                    words.stem_of.push(sid);
+                    words.forms.push(w.clone());
+                    form_ix.insert(w, i);
+                    i
+                }
+            };
+            row.push(Token {
+                start: s,
+                end: e,
+                word: id,
+            });
+        }
+        words.tokens.push(row);
+    }
+    words
+}

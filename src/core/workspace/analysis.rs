@@ -1,0 +1,79 @@
+//! Analysis in the workspace: the corpus read from the store, as `ripple matrix`, `cooccur`,
+//! `terms`, `kwic`, `keywords` and the TUI's analysis screen all read it (docs/analysis.md).
+
+use super::Workspace;
+use crate::core::analysis::{Corpus, Scope};
+use crate::core::codebook::Codebook;
+use crate::core::coding::{same_coder, Coding};
+use crate::core::coding_store;
+use crate::core::parallel::parallel_map;
+use crate::core::session::SessionMeta;
+
+type Loaded = Result<
+    (
+        (SessionMeta, String, Vec<(String, String)>),
+        Vec<Coding>,
+        Vec<String>,
+    ),
+    String,
+>;
+
+impl Corpus {
+    /// Every session of the store with its note, its coders' memos and their codings
+    /// re-attached to the note as it is now (only the workspace's own coder's when it codes
+    /// blind). Files that cannot be read are left out and said in `warnings`. The codebook
+    /// is the store's (the built-in one, with a warning, when it cannot be read). `scope` is
+    /// checked here (a query that does not parse, a coder with no codings) so a caller learns
+    /// early; each analysis applies its own scope.
+    pub fn load(ws: &Workspace, scope: &Scope) -> Result<Corpus, String> {
+        let store = ws.store();
+        let mut warnings: Vec<String> = Vec::new();
+        let codebook = match Codebook::load_or_builtin(&store.codebook_path()) {
+            Ok(b) => b,
+            Err(errs) => {
+                warnings.extend(errs.iter().map(|e| e.to_string()));
+                warnings.push("using the built-in codebook for theme names and parents".into());
+                Codebook::builtin()
+            }
+        };
+        let scan = store.scan();
+        warnings.extend(scan.problems.iter().map(|p| p.to_string()));
+        let root = store.root();
+        let blind = ws.blind().then(|| ws.coder().to_string());
+        let loaded: Vec<Loaded> = parallel_map(&scan.sessions, |summary| {
+            let id = &summary.meta.id;
+            let session = store.load(id).map_err(|e| e.to_string())?;
+            let (files, errors) = coding_store::load_session_attached(root, id, &session.text);
+            let mut memos = Vec::new();
+            let mut codings = Vec::new();
+            for f in files {
+                if blind.as_deref().is_some_and(|me| !same_coder(me, &f.coder)) {
+                    continue;
+                }
+                memos.push((f.coder.clone(), f.memo.clone()));
+                for mut c in f.codings {
+                    c.coder = f.coder.clone();
+                    codings.push(c);
+                }
+            }
+            let errors = errors.iter().map(|e| e.to_string()).collect();
+            Ok(((session.meta, session.text, memos), codings, errors))
+        });
+        let mut sessions = Vec::with_capacity(loaded.len());
+        let mut codings = Vec::new();
+        for l in loaded {
+            match l {
+                Ok((s, c, errors)) => {
+                    sessions.push(s);
+                    codings.extend(c);
+                    warnings.extend(errors);
+                }
+                Err(e) => warnings.push(e),
+            }
+        }
+        let mut corpus = Corpus::build(codebook, store.settings().project_start, sessions, codings);
+        corpus.warnings = warnings;
+        corpus.select(scope)?;
+        Ok(corpus)
+    }
+}

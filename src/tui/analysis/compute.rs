@@ -1,0 +1,139 @@
+//! What the analysis screen asks of the IO thread, and the work done there: the corpus read
+//! once from the store (then kept in an `Arc` the screen hands back with each question) and
+//! each analysis computed over it, with its table built, so the UI thread only draws.
+
+use super::grid::Grid;
+use crate::core::analysis::{
+    cooccurrence, keywords, kwic, matrix, terms, Concordance, CooccurSpec, Cooccurrence, Corpus,
+    Dimension, Keyword, KeywordSpec, Matrix, MatrixSpec, Scope, TermCounts, Value,
+};
+use crate::core::workspace::Workspace;
+use std::sync::Arc;
+
+/// Characters of context each side of a concordance hit.
+pub const KWIC_WIDTH: usize = 40;
+/// Most keywords listed, and the fewest occurrences in the column for a word to be one.
+pub const KEYWORD_LIMIT: usize = 50;
+pub const KEYWORD_MIN: u64 = 3;
+
+/// One analysis, as asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ask {
+    Matrix(MatrixSpec),
+    Cooccur(CooccurSpec),
+    /// Occurrences of each of `words` (a query of words and phrases each) by `by`.
+    Terms {
+        words: Vec<String>,
+        by: Dimension,
+        per_10k: bool,
+        scope: Scope,
+    },
+    /// Every occurrence of `words` in the sessions of `scope`.
+    Kwic {
+        words: String,
+        scope: Scope,
+    },
+    Keywords(KeywordSpec),
+}
+
+/// An answer, with the table to draw where it is one.
+#[derive(Debug)]
+pub enum Analysed {
+    Matrix {
+        matrix: Box<Matrix>,
+        grid: Grid,
+    },
+    Cooccur {
+        co: Cooccurrence,
+        counts: Grid,
+        coef: Grid,
+        /// Per theme, the keys of the themes right below it (a co-occurrence counts a theme's
+        /// own passages, so its query leaves them out).
+        children: Vec<Vec<String>>,
+    },
+    Terms {
+        counts: TermCounts,
+        grid: Grid,
+        /// The query selecting each column (for its concordance).
+        col_queries: Vec<String>,
+    },
+    Kwic(Vec<Concordance>),
+    Keywords(Vec<Keyword>),
+}
+
+/// `ask` over `corpus` (pure; run on the IO thread).
+pub fn compute(corpus: &Corpus, ask: &Ask) -> Result<Analysed, String> {
+    Ok(match ask {
+        Ask::Matrix(spec) => {
+            let m = matrix(corpus, spec)?;
+            let grid = Grid::of_matrix(&m);
+            Analysed::Matrix {
+                matrix: Box::new(m),
+                grid,
+            }
+        }
+        Ask::Cooccur(spec) => {
+            let co = cooccurrence(corpus, spec)?;
+            let children = (0..corpus.themes.len())
+                .map(|i| {
+                    corpus
+                        .themes
+                        .iter()
+                        .filter(|t| t.parent == Some(i))
+                        .map(|t| t.key.clone())
+                        .collect()
+                })
+                .collect();
+            Analysed::Cooccur {
+                counts: Grid::of_cooccurrence(&co, false),
+                coef: Grid::of_cooccurrence(&co, true),
+                co,
+                children,
+            }
+        }
+        Ask::Terms {
+            words,
+            by,
+            per_10k,
+            scope,
+        } => {
+            let counts = terms(corpus, words, *by, *per_10k, scope)?;
+            // The columns' queries, as a matrix along the same dimension writes them.
+            let m = matrix(
+                corpus,
+                &MatrixSpec {
+                    cols: *by,
+                    value: Value::Sessions,
+                    flat: true,
+                    scope: scope.clone(),
+                },
+            )?;
+            let col_queries = counts.cols.iter().map(|c| m.col_query(&c.column)).collect();
+            Analysed::Terms {
+                grid: Grid::of_terms(&counts),
+                counts,
+                col_queries,
+            }
+        }
+        Ask::Kwic { words, scope } => Analysed::Kwic(kwic(corpus, words, KWIC_WIDTH, scope)?),
+        Ask::Keywords(spec) => Analysed::Keywords(keywords(corpus, spec)?),
+    })
+}
+
+/// On the IO thread: the corpus (read from the store when `corpus` is None) and `ask` over
+/// it. The corpus read is handed back to be kept.
+pub fn answer(
+    ws: &Workspace,
+    corpus: Option<Arc<Corpus>>,
+    ask: &Ask,
+) -> (Option<Arc<Corpus>>, Result<Analysed, String>) {
+    let corpus = match corpus {
+        Some(c) => c,
+        None => match Corpus::load(ws, &Scope::default()) {
+            Ok(c) => Arc::new(c),
+            Err(e) => return (None, Err(e)),
+        },
+    };
+    let result = compute(&corpus, ask);
+    (Some(corpus), result)
+}

@@ -1,0 +1,672 @@
+//! Analysis (`ripple matrix`, `cooccur`, `terms`, `kwic`, `keywords`, and the core beneath
+//! them) over a small store written by hand: the expected numbers are derived in comments, and
+//! every matrix cell's query, run through search, finds exactly the cell's codings.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use ripple::core::analysis::{
+    cooccurrence, matrix, CooccurSpec, Corpus, Dimension, Level, MatrixSpec, Scope, Value,
+};
+use ripple::core::coding::{AnchorStatus, CoderSessionFile, Coding, CodingId};
+use ripple::core::coding_store;
+use ripple::core::index::HitKind;
+use ripple::core::query::parse;
+use ripple::core::session::{SessionId, SessionMeta, SessionType};
+use ripple::core::store::Store;
+use ripple::core::workspace::index::IndexWorkspace;
+use ripple::core::workspace::Workspace;
+use serde_json::{json, Value as Json};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const A: &str = "We trust each other now. Communication is better than before.";
+pub const B: &str = "Trust grew between us. The partnership is new and fragile.";
+pub const C: &str = "Adversarial and fractured meetings. Communication failed again.";
+pub const D: &str = "Partnership with the parent who chose violence. We trust the process.";
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("store")
+    }
+    pub fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+    pub fn ripple(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_ripple"))
+            .args(args)
+            .env("RIPPLE_STORE", self.root())
+            .env("RIPPLE_INDEX", self.index())
+            .env("RIPPLE_CONFIG", self.dir.path().join("config.toml"))
+            .env("RIPPLE_CODER", "Ana")
+            .env_remove("RIPPLE_BLIND")
+            .output()
+            .expect("run ripple")
+    }
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let out = self.ripple(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+// Each session's fields in one call keep the table below readable.
+#[allow(clippy::too_many_arguments)]
+fn meta(
+    id: &str,
+    date: &str,
+    agencies: &[&str],
+    ty: SessionType,
+    county: &str,
+    facilitator: &str,
+    tags: &[&str],
+) -> SessionMeta {
+    let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    SessionMeta {
+        id: SessionId(sid(id)),
+        title: format!("Session {id}"),
+        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+        agencies: agencies.iter().map(|s| s.to_string()).collect(),
+        session_type: ty,
+        county: county.into(),
+        facilitator: facilitator.into(),
+        participants: Vec::new(),
+        tags: tags.iter().map(|s| s.to_string()).collect(),
+        created: t,
+        updated: t,
+    }
+}
+
+fn coding(session: &str, text: &str, quote: &str, theme: &str, coder: &str, memo: &str) -> Coding {
+    let b = text.find(quote).unwrap();
+    let start = text[..b].chars().count();
+    let t = Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap();
+    Coding {
+        id: CodingId::new(),
+        session: SessionId(sid(session)),
+        theme: theme.into(),
+        coder: coder.into(),
+        start,
+        end: start + quote.chars().count(),
+        quote: quote.into(),
+        before: String::new(),
+        after: String::new(),
+        memo: memo.into(),
+        status: AnchorStatus::Attached,
+        created: t,
+        updated: t,
+    }
+}
+
+fn save(root: &Path, coder: &str, session: &str, codings: Vec<Coding>) {
+    coding_store::save(
+        root,
+        &CoderSessionFile {
+            session: SessionId(sid(session)),
+            coder: coder.into(),
+            memo: String::new(),
+            codings,
+        },
+    )
+    .unwrap();
+}
+
+/// Four sessions, two coders (the project started 15 December 2025):
+///
+/// | id | date       | agencies          | type           | county   | facilitator | tags           |
+/// | a  | 2026-01-10 | CYFD              | coaching       | Doña Ana | M. Rivera   | fathers        |
+/// | b  | 2026-01-20 | CYFD, La Casa     | joint coaching | Otero    | J. Chen     | fathers courts |
+/// | c  | 2026-03-05 | La Casa           | coaching       |          | M. Rivera   |                |
+/// | d  | 2026-03-28 | La Casa Nueva     | training       | Otero    | J. Chen     | courts         |
+///
+/// Ana: a trust "We trust each other now." · a communication "Communication is better than
+/// before." · b trust "Trust grew between us." · c communication "Communication failed
+/// again." · d naming-choice "the parent who chose violence" · d trust "We trust the process."
+/// Ben: a trust "We trust each other now." (Ana's span) · a communication "trust" (inside it) ·
+/// b roles "The partnership is new and fragile." · d trust "Partnership with the parent who
+/// chose violence." (around Ana's naming-choice).
+pub fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    {
+        Store::open(&root).unwrap();
+    }
+    std::fs::write(
+        root.join("ripple.toml"),
+        "format = 1\nname = \"t\"\nproject_start = 2025-12-15\n",
+    )
+    .unwrap();
+    let store = Store::open(&root).unwrap();
+    let sessions = [
+        (
+            meta(
+                "a",
+                "2026-01-10",
+                &["CYFD"],
+                SessionType::Coaching,
+                "Doña Ana",
+                "M. Rivera",
+                &["fathers"],
+            ),
+            A,
+        ),
+        (
+            meta(
+                "b",
+                "2026-01-20",
+                &["CYFD", "La Casa"],
+                SessionType::JointCoaching,
+                "Otero",
+                "J. Chen",
+                &["fathers", "courts"],
+            ),
+            B,
+        ),
+        (
+            meta(
+                "c",
+                "2026-03-05",
+                &["La Casa"],
+                SessionType::Coaching,
+                "",
+                "M. Rivera",
+                &[],
+            ),
+            C,
+        ),
+        (
+            meta(
+                "d",
+                "2026-03-28",
+                &["La Casa Nueva"],
+                SessionType::Training,
+                "Otero",
+                "J. Chen",
+                &["courts"],
+            ),
+            D,
+        ),
+    ];
+    for (m, text) in sessions {
+        store.create(m, text).unwrap();
+    }
+    save(
+        &root,
+        "Ana",
+        "a",
+        vec![
+            coding(
+                "a",
+                A,
+                "We trust each other now.",
+                "trust",
+                "Ana",
+                "first sign of trust",
+            ),
+            coding(
+                "a",
+                A,
+                "Communication is better than before.",
+                "communication",
+                "Ana",
+                "",
+            ),
+        ],
+    );
+    save(
+        &root,
+        "Ana",
+        "b",
+        vec![coding("b", B, "Trust grew between us.", "trust", "Ana", "")],
+    );
+    save(
+        &root,
+        "Ana",
+        "c",
+        vec![coding(
+            "c",
+            C,
+            "Communication failed again.",
+            "communication",
+            "Ana",
+            "",
+        )],
+    );
+    save(
+        &root,
+        "Ana",
+        "d",
+        vec![
+            coding(
+                "d",
+                D,
+                "the parent who chose violence",
+                "naming-choice",
+                "Ana",
+                "",
+            ),
+            coding("d", D, "We trust the process.", "trust", "Ana", ""),
+        ],
+    );
+    save(
+        &root,
+        "Ben",
+        "a",
+        vec![
+            coding(
+                "a",
+                A,
+                "We trust each other now.",
+                "trust",
+                "Ben",
+                "agree: trust",
+            ),
+            coding("a", A, "trust", "communication", "Ben", ""),
+        ],
+    );
+    save(
+        &root,
+        "Ben",
+        "b",
+        vec![coding(
+            "b",
+            B,
+            "The partnership is new and fragile.",
+            "roles",
+            "Ben",
+            "",
+        )],
+    );
+    save(
+        &root,
+        "Ben",
+        "d",
+        vec![coding(
+            "d",
+            D,
+            "Partnership with the parent who chose violence.",
+            "trust",
+            "Ben",
+            "",
+        )],
+    );
+    Fixture { dir }
+}
+
+/// A session id as the store wants it (26 lowercase letters and digits) from a short name.
+pub fn sid(name: &str) -> String {
+    format!("{name:0>26}")
+}
+
+fn keys(v: &Json) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn matrix_json_has_the_documented_shape_and_the_hand_counted_numbers() {
+    let f = fixture();
+    let v: Json = serde_json::from_str(&f.stdout(&["matrix", "--format", "json"])).unwrap();
+    assert_eq!(keys(&v), ["cells", "cols", "level", "rows", "value"]);
+    assert_eq!(v["value"], "passages");
+    assert_eq!(v["level"], "passage");
+    assert_eq!(v["cols"], json!(["2026-01", "2026-02", "2026-03"]));
+    let rows: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &rows[..4],
+        ["collaboration", "trust", "communication", "roles"]
+    );
+    let row = |k: &str| v["cells"][rows.iter().position(|r| *r == k).unwrap()].clone();
+    // trust: January a (Ana and Ben: one span) + b = 2; March d's two spans = 2.
+    assert_eq!(row("trust"), json!([2.0, 0.0, 2.0]));
+    // communication: January a's two spans (Ana's, Ben's "trust") = 2; March c = 1.
+    assert_eq!(row("communication"), json!([2.0, 0.0, 1.0]));
+    // collaboration: January a 3 spans + b 2 = 5; March c 1 + d 2 = 3.
+    assert_eq!(row("collaboration"), json!([5.0, 0.0, 3.0]));
+    assert_eq!(row("shared-language"), json!([0.0, 0.0, 1.0]));
+
+    // Codings by agency: a joint session under both; "La Casa Nueva" is not "La Casa".
+    let v: Json = serde_json::from_str(&f.stdout(&[
+        "matrix", "--cols", "agency", "--value", "codings", "--format", "json",
+    ]))
+    .unwrap();
+    assert_eq!(v["cols"], json!(["CYFD", "La Casa", "La Casa Nueva"]));
+    assert_eq!(v["level"], "passage");
+    // trust codings: CYFD a (Ana, Ben) + b (Ana) = 3; La Casa b = 1; La Casa Nueva d (Ana, Ben) = 2.
+    assert_eq!(v["cells"][1], json!([3.0, 1.0, 2.0]));
+
+    // Project months: the project started in December 2025, so January is month 2.
+    let v: Json = serde_json::from_str(&f.stdout(&[
+        "matrix",
+        "--cols",
+        "project-month",
+        "--value",
+        "share",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(v["cols"], json!(["2", "3", "4"]));
+    assert_eq!(v["level"], "session");
+    // Share of sessions with trust: January a and b of 2 = 1; March d of c, d = 0.5.
+    assert_eq!(v["cells"][1], json!([1.0, 0.0, 0.5]));
+}
+
+#[test]
+fn matrix_table_csv_and_markdown_say_what_they_count() {
+    let f = fixture();
+    let t = f.stdout(&["matrix", "--query", "agency:cyfd"]);
+    assert!(
+        t.starts_with("Themes by month: passages (distinct coded spans"),
+        "{t}"
+    );
+    assert!(t.contains("query: agency:cyfd"), "{t}");
+    // a and b: trust 2 in January.
+    let trust = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("Trust"))
+        .unwrap();
+    assert_eq!(trust.split_whitespace().nth(1), Some("2"), "{t}");
+    let csv = f.stdout(&["matrix", "--flat", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("theme,2026-01,2026-02,2026-03,total"));
+    // Flat: collaboration has no passages of its own.
+    assert_eq!(lines.next(), Some("collaboration,0,0,0,0"));
+    assert_eq!(lines.next(), Some("trust,2,0,2,4"));
+    let md = f.stdout(&["matrix", "--cols", "joint", "--format", "md"]);
+    assert!(md.contains("| THEME | single | joint | TOTAL |"), "{md}");
+    assert!(md.contains("| — Trust | 3 | 1 | 4 |"), "{md}");
+}
+
+#[test]
+fn cooccur_json_and_the_c_coefficient() {
+    let f = fixture();
+    let v: Json = serde_json::from_str(&f.stdout(&["cooccur", "--format", "json"])).unwrap();
+    assert_eq!(keys(&v), ["cells", "cols", "level", "rows", "value"]);
+    assert_eq!(
+        (v["value"].as_str(), v["level"].as_str()),
+        (Some("passages"), Some("passage"))
+    );
+    let rows: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    let ix = |k: &str| rows.iter().position(|r| *r == k).unwrap();
+    let cell = |a: &str, b: &str| v["cells"][ix(a)][ix(b)].as_u64().unwrap();
+    // Passages: trust a, b, d ×2 = 4; communication a ×2, c = 3. Overlaps: a's trust span with
+    // Ben's "trust" (communication) = 1; d's Ben trust with Ana's naming-choice = 1.
+    assert_eq!(
+        (
+            cell("trust", "trust"),
+            cell("communication", "communication")
+        ),
+        (4, 3)
+    );
+    assert_eq!(
+        (
+            cell("trust", "communication"),
+            cell("communication", "trust")
+        ),
+        (1, 1)
+    );
+    assert_eq!(cell("trust", "naming-choice"), 1);
+    // Same coder: Ben's a trust and "trust" overlap (1); Ana's naming-choice lies inside
+    // Ben's d trust passage, another coder (0).
+    let v: Json =
+        serde_json::from_str(&f.stdout(&["cooccur", "--same-coder", "--format", "json"])).unwrap();
+    assert_eq!(v["cells"][ix("trust")][ix("communication")], 1);
+    assert_eq!(v["cells"][ix("trust")][ix("naming-choice")], 0);
+    // Table: count and c = 1 / (4 + 3 − 1) = 0.17.
+    let t = f.stdout(&["cooccur"]);
+    assert!(t.contains("1 (0.17)"), "{t}");
+    // Sessions: trust a, b, d; communication a, c; both a: c = 1 / (3 + 2 − 1).
+    let v: Json =
+        serde_json::from_str(&f.stdout(&["cooccur", "--level", "session", "--format", "json"]))
+            .unwrap();
+    assert_eq!(
+        (v["value"].as_str(), v["level"].as_str()),
+        (Some("sessions"), Some("session"))
+    );
+    assert_eq!(v["cells"][ix("trust")][ix("communication")], 1);
+    assert_eq!(v["cells"][ix("trust")][ix("trust")], 3);
+}
+
+#[test]
+fn terms_kwic_and_keywords_from_the_command_line() {
+    let f = fixture();
+    // "trust": a "trust", b "Trust", d "trust" = January 2, March 1; "partnership": b, d.
+    let v: Json =
+        serde_json::from_str(&f.stdout(&["terms", "trust", "partnership", "--format", "json"]))
+            .unwrap();
+    assert_eq!(v["cells"], json!([[2.0, 0.0, 1.0], [1.0, 0.0, 1.0]]));
+    // Words: a 10, b 10 (January 20); c 7, d 11 (March 18).
+    assert_eq!(v["words"], json!([20, 0, 18]));
+    let t = f.stdout(&["terms", "trust", "--per-10k", "--by", "quarter"]);
+    // Q1: 3 occurrences in 38 words = 789.5 per 10,000.
+    assert!(t.contains("789.5"), "{t}");
+    let k = f.stdout(&["kwic", "trust", "--width", "8"]);
+    assert!(k.starts_with("3 occurrences of trust"), "{k}");
+    assert!(k.contains("We [trust] each ot"), "{k}");
+    assert!(
+        k.contains("— coaching, CYFD, Doña Ana County, 10 January 2026, month 2 of the project"),
+        "{k}"
+    );
+    let v: Json =
+        serde_json::from_str(&f.stdout(&["kwic", "\"chose violence\"", "--format", "json"]))
+            .unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["session_id"], sid("d"));
+    assert_eq!(v[0]["hit"], "chose violence");
+    // March (18 words) against January (20): "adversarial" occurs only in March; "trust"
+    // once in 18 words against twice in 20, a lower rate, so not listed.
+    let v: Json = serde_json::from_str(&f.stdout(&[
+        "keywords", "--by", "month", "--column", "2026-03", "--min", "1", "--format", "json",
+    ]))
+    .unwrap();
+    let words: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["word"].as_str().unwrap())
+        .collect();
+    assert!(words.contains(&"adversarial"), "{words:?}");
+    assert!(
+        !words.contains(&"the"),
+        "stop words are left out: {words:?}"
+    );
+    assert!(
+        !words.contains(&"trust"),
+        "trust is rarer in March: {words:?}"
+    );
+    // The default column is the last one (March).
+    let t = f.stdout(&["keywords", "--by", "month", "--min", "1"]);
+    assert!(t.starts_with("Keywords of month 2026-03"), "{t}");
+    // Bad input: exit 2 with a message.
+    let out = f.ripple(&["matrix", "--query", "agnecy:x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field"));
+    let out = f.ripple(&["terms", "x", "--by", "coder"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Runs each query through the search index: (codings, passages, sessions) of its hits.
+fn searched(ix: &IndexWorkspace, q: &str) -> (usize, usize, usize) {
+    let query = parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+    let r = ix
+        .index()
+        .unwrap()
+        .search(&query, HitKind::Passages, 10_000, 0)
+        .unwrap_or_else(|e| panic!("{q}: {e}"));
+    let spans: HashSet<(String, usize, usize)> = r
+        .hits
+        .iter()
+        .map(|h| (h.session_id.0.clone(), h.start, h.end))
+        .collect();
+    let sessions: HashSet<&str> = r.hits.iter().map(|h| h.session_id.as_str()).collect();
+    (r.total, spans.len(), sessions.len())
+}
+
+#[test]
+fn every_cell_query_finds_exactly_the_cells_codings_passages_and_sessions() {
+    let f = fixture();
+    let store = Store::open(&f.root()).unwrap();
+    let ws = Workspace::new(&store, "Ana");
+    let corpus = Corpus::load(&ws, &Scope::default()).unwrap();
+    let mut ix = IndexWorkspace::new(&store, &f.index());
+    ix.open(&mut |_| {}).unwrap();
+    let scopes = [
+        Scope::default(),
+        Scope::query("agency:\"La Casa\" after:2026-01-15"),
+        Scope::query("trust OR partnership"),
+        Scope {
+            query: None,
+            coders: vec!["Ben".into()],
+        },
+    ];
+    let mut checked = 0;
+    for scope in &scopes {
+        for dim in Dimension::ALL {
+            for flat in [false, true] {
+                for value in [Value::Codings, Value::Passages, Value::Sessions] {
+                    let spec = MatrixSpec {
+                        cols: dim,
+                        value,
+                        flat,
+                        scope: scope.clone(),
+                    };
+                    let m = matrix(&corpus, &spec).unwrap();
+                    for r in 0..m.rows.len() {
+                        for c in 0..=m.cols.len() {
+                            let q = m.cell_query(r, c);
+                            let (codings, passages, sessions) = searched(&ix, &q);
+                            let got = match value {
+                                Value::Codings => codings,
+                                Value::Passages => passages,
+                                _ => sessions,
+                            } as f64;
+                            let want = if c == m.cols.len() {
+                                m.row_totals[r]
+                            } else {
+                                m.cells[r][c]
+                            };
+                            assert_eq!(got, want, "{dim} {value} flat={flat} {scope:?}: `{q}`");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 2000, "{checked}");
+}
+
+#[test]
+fn passage_search_for_two_themes_finds_overlapping_passages() {
+    let f = fixture();
+    let store = Store::open(&f.root()).unwrap();
+    let mut ix = IndexWorkspace::new(&store, &f.index());
+    ix.open(&mut |_| {}).unwrap();
+    // Trust passages overlapping a communication passage: a's "We trust each other now."
+    // (Ana's and Ben's codings) around Ben's "trust".
+    assert_eq!(searched(&ix, "theme:trust theme:communication"), (2, 1, 1));
+    // The other way round: Ben's "trust" only.
+    assert_eq!(searched(&ix, "theme:communication theme:trust"), (1, 1, 1));
+    // d: Ben's trust passage around Ana's naming-choice, and the reverse.
+    assert_eq!(searched(&ix, "theme:trust theme:naming-choice"), (1, 1, 1));
+    assert_eq!(
+        searched(&ix, "theme:naming-choice theme:collaboration"),
+        (1, 1, 1)
+    );
+    // A theme and its parent keep their meaning: trust passages.
+    assert_eq!(searched(&ix, "theme:collaboration theme:trust").0, 5);
+    // The corpus answers the same.
+    let ws = Workspace::new(&store, "Ana");
+    let corpus = Corpus::load(&ws, &Scope::default()).unwrap();
+    let sel = corpus
+        .select(&Scope::query("theme:trust theme:communication"))
+        .unwrap();
+    assert_eq!(sel.coding_count(), 2);
+    // Co-occurrence and the query agree: one overlapping trust passage.
+    let co = cooccurrence(
+        &corpus,
+        &CooccurSpec {
+            level: Level::Passage,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let t = corpus.theme_index("trust").unwrap();
+    let k = corpus.theme_index("communication").unwrap();
+    assert_eq!(co.counts[t][k], 1);
+}
+
+#[test]
+fn evidence_for_the_report_headings_memos_and_project_months() {
+    let f = fixture();
+    let md = f.stdout(&["evidence", "--memos", "--headings", "count"]);
+    // By count: trust (4 passages) before communication (3), roles and naming-choice (1).
+    let at = |h: &str| md.find(h).unwrap_or_else(|| panic!("{h} in {md}"));
+    assert!(at("## Trust") < at("## Communication"), "{md}");
+    assert!(at("## Communication") < at("## Professional roles"), "{md}");
+    // a's trust passage: coded by Ana and Ben, both memos, each with its coder.
+    assert!(md.contains("*first sign of trust* — Ana\n"), "{md}");
+    assert!(md.contains("*agree: trust* — Ben\n"), "{md}");
+    assert!(
+        md.contains("— coaching, CYFD, Doña Ana County, 10 January 2026, month 2 of the project"),
+        "{md}"
+    );
+    let md = f.stdout(&["evidence", "--headings", "naming-choice,roles"]);
+    assert!(
+        at_in(&md, "## Naming") < at_in(&md, "## Professional roles"),
+        "{md}"
+    );
+    assert!(
+        at_in(&md, "## Professional roles") < at_in(&md, "## Trust"),
+        "{md}"
+    );
+    let out = f.ripple(&["evidence", "--headings", "nonsense"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nonsense"));
+    // JSON carries the project month and the attributed memos.
+    let v: Json =
+        serde_json::from_str(&f.stdout(&["evidence", "--theme", "trust", "--format", "json"]))
+            .unwrap();
+    assert_eq!(v[0]["project_month"], 2);
+    assert_eq!(
+        v[0]["memos"][1],
+        json!({"coder": "Ben", "memo": "agree: trust"})
+    );
+    // codebook show and evidence count the same passages: trust 4 (4 headings' quotes).
+    let book: Json = serde_json::from_str(&f.stdout(&["codebook", "show", "--json"])).unwrap();
+    let trust = book
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "trust")
+        .unwrap();
+    assert_eq!(
+        (trust["passages"].as_u64(), trust["codings"].as_u64()),
+        (Some(4), Some(5))
+    );
+    assert_eq!(v.as_array().unwrap().len(), 4);
+}
+
+fn at_in(text: &str, needle: &str) -> usize {
+    text.find(needle)
+        .unwrap_or_else(|| panic!("{needle} in {text}"))
+}
