@@ -34,6 +34,10 @@ fn the_first_run_asks_for_the_name_and_saves_it() {
     assert!(config.contains("coder = \"Rosa Díaz\""), "{config}");
     // New sessions are facilitated by that name.
     t.key(Key::Char('n'));
+    // `n` offers templates first: Blank is the last choice.
+    t.wait_for("Blank: no template");
+    t.key(Key::End);
+    t.key(Key::Enter);
     t.wait_for("Details");
     t.wait_for("Rosa Díaz");
     t.key(Key::Esc);

@@ -33,6 +33,10 @@ fn a_long_title_scrolls_and_shows_its_end_and_the_cursor() {
     let mut t = Tui::start(&store, &[], 100, 30);
     t.wait_for("No sessions yet");
     t.key(Key::Char('n'));
+    // `n` offers templates first: Blank is the last choice.
+    t.wait_for("Blank: no template");
+    t.key(Key::End);
+    t.key(Key::Enter);
     t.wait_for("Details");
     // Far wider than the 36 columns inside the details box; ends in wide characters.
     let title = "Joint coaching with CYFD and La Casa on shared safety plans 家族会议";
