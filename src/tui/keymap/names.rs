@@ -30,6 +30,13 @@ pub fn describe(code: KeyCode, mods: KeyModifiers) -> String {
 
 /// A key as the status line writes it: "Ctrl-S", "Esc", "↑".
 pub fn short(code: KeyCode, mods: KeyModifiers) -> String {
+    dashed(code, mods, true)
+}
+
+/// A key with `-` between modifiers and name ("Ctrl-S", "Shift-Tab", "PgDn"), as the status
+/// line (`arrows`: ↑ ← for the arrow keys, "Del") and the keymap file (`Up`, `Delete`, as
+/// `user::parse_key` reads them) write it.
+pub fn dashed(code: KeyCode, mods: KeyModifiers, arrows: bool) -> String {
     let mut s = String::new();
     if mods.contains(CTRL) {
         s.push_str("Ctrl-");
@@ -40,19 +47,23 @@ pub fn short(code: KeyCode, mods: KeyModifiers) -> String {
     if mods.contains(SHIFT) && code != K::BackTab {
         s.push_str("Shift-");
     }
+    let arrow = match code {
+        K::Up => "↑",
+        K::Down => "↓",
+        K::Left => "←",
+        K::Right => "→",
+        K::Delete => "Del",
+        _ => "",
+    };
     let name = match code {
+        _ if arrows && !arrow.is_empty() => arrow.to_string(),
         K::Char(' ') => "Space".to_string(),
         K::Char(c) if mods.intersects(CTRL | ALT) => c.to_uppercase().to_string(),
         K::Char(c) => c.to_string(),
         K::F(n) => format!("F{n}"),
         K::BackTab => "Shift-Tab".to_string(),
-        K::Up => "↑".to_string(),
-        K::Down => "↓".to_string(),
-        K::Left => "←".to_string(),
-        K::Right => "→".to_string(),
         K::PageUp => "PgUp".to_string(),
         K::PageDown => "PgDn".to_string(),
-        K::Delete => "Del".to_string(),
         other => format!("{other:?}"),
     };
     s.push_str(&name);

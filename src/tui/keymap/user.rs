@@ -479,28 +479,7 @@ pub fn default_file() -> String {
 
 /// A key as the file writes it ("Ctrl-S", "Shift-Tab", "PgDn"); `parse_key` reads it back.
 pub fn written(code: KeyCode, mods: KeyModifiers) -> String {
-    let mut s = String::new();
-    if mods.contains(CTRL) {
-        s.push_str("Ctrl-");
-    }
-    if mods.contains(ALT) {
-        s.push_str("Alt-");
-    }
-    if mods.contains(SHIFT) && code != K::BackTab {
-        s.push_str("Shift-");
-    }
-    let name = match code {
-        K::Char(' ') => "Space".to_string(),
-        K::Char(c) if mods.intersects(CTRL | ALT) => c.to_uppercase().to_string(),
-        K::Char(c) => c.to_string(),
-        K::F(n) => format!("F{n}"),
-        K::BackTab => "Shift-Tab".to_string(),
-        K::PageUp => "PgUp".to_string(),
-        K::PageDown => "PgDn".to_string(),
-        other => format!("{other:?}"),
-    };
-    s.push_str(&name);
-    s
+    super::names::dashed(code, mods, false)
 }
 
 #[cfg(test)]
