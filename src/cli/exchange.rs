@@ -114,11 +114,8 @@ pub(crate) fn matching_sessions(
     }
 }
 
-/// `ripple export`.
+/// `ripple export FILE.qdpx|FILE.qdc` (Markdown, HTML and DOCX go to `share::export`).
 pub fn export(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
-    if let Some(format) = crate::core::share::ShareFormat::from_path(&args.file) {
-        return super::share::export(args, ctx, format);
-    }
     if !args.sessions.is_empty() || args.from.is_some() || args.to.is_some() {
         return Err(usage(
             "--session, --from and --to choose notes to share: name the file .md, .html or .docx",

@@ -310,7 +310,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Reindex(args)) => search::reindex(&args, &ctx),
         Some(Command::Code(cmd)) => code::run(cmd, &ctx),
         Some(Command::Codebook(cmd)) => code::run_codebook(cmd, &ctx),
-        Some(Command::Export(args)) => exchange::export(&args, &ctx),
+        // One verb, two writers: the file's extension chooses.
+        Some(Command::Export(args)) => {
+            match crate::core::share::ShareFormat::from_path(&args.file) {
+                Some(format) => share::export(&args, &ctx, format),
+                None => exchange::export(&args, &ctx),
+            }
+        }
         Some(Command::Import(args)) => exchange::import(&args, &ctx),
         Some(Command::Agree(args)) => agree::run(&args, &ctx),
         Some(Command::Keymap(args)) => keymap::run(&args, &ctx),

@@ -106,17 +106,7 @@ pub enum Overlay {
     Settings(crate::tui::settings::SettingsForm),
 }
 
-/// One message of the status line, kept whole in the message log.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Logged {
-    /// Local time it was said, "14:02:05".
-    pub at: String,
-    pub kind: StatusKind,
-    pub text: String,
-}
-
-/// The message log keeps this many messages (the oldest go first).
-pub const MESSAGE_LOG_MAX: usize = 500;
+pub use crate::tui::message_log::{Logged, MESSAGE_LOG_MAX};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quit {
@@ -754,7 +744,7 @@ impl App {
             return;
         };
         let page = layout::help_page(self.size);
-        let total = crate::tui::views::messages::line_count(&self.messages, self.size);
+        let total = crate::tui::message_log::line_count(&self.messages, self.size);
         let max = total.saturating_sub(page);
         let s = *scroll;
         *scroll = match action {

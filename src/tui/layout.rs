@@ -181,7 +181,7 @@ pub fn problem_text(problem: &str) -> String {
 /// The rows the first problem takes in the list `area` (at most a third of the screen).
 pub fn problem_rows(area: Rect, problem: Option<&str>) -> u16 {
     problem.map_or(0, |p| {
-        let rows = crate::tui::views::wrap_words(&problem_text(p), area.width as usize).len();
+        let rows = crate::tui::wrap::wrap_words(&problem_text(p), area.width as usize).len();
         (rows as u16).min(area.height / 3)
     })
 }

@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod layout;
 pub mod line_input;
 pub mod list;
+pub mod message_log;
 pub mod note;
 pub mod search;
 pub mod settings;
@@ -27,6 +28,7 @@ pub mod theme;
 pub mod tty;
 pub mod views;
 pub mod worker;
+pub mod wrap;
 
 use crate::core::settings::Env;
 use crate::core::store::Store;
@@ -236,7 +238,9 @@ fn run_loop(
     );
 
     // The spell checker loads on its own thread (compiling two dictionaries takes a moment).
-    spell::spawn_loader(store.root().to_path_buf(), msg_tx.clone(), Msg::Io);
+    spell::spawn_loader(store.root().to_path_buf(), msg_tx.clone(), |loaded| {
+        Msg::Io(worker::Response::Spelling(loaded))
+    });
 
     // Input thread: crossterm's blocking read, forwarded as messages.
     let input_tx = msg_tx.clone();

@@ -8,7 +8,6 @@
 
 use crate::core::spell::{dictionary_dirs, find_dictionaries, Speller};
 use crate::core::words::spell_words;
-use crate::tui::worker::Response;
 use crossbeam_channel::Sender;
 use ropey::Rope;
 use std::collections::HashMap;
@@ -24,19 +23,23 @@ pub struct SpellLoaded {
 }
 
 /// Load the dictionaries and the word list of the store at `root` on a thread of its own;
-/// the answer comes back as `Response::Spelling`.
-pub fn spawn_loader<M: Send + 'static>(root: PathBuf, out: Sender<M>, wrap: fn(Response) -> M) {
+/// the answer comes back as `wrap` makes it a message (the app's `Response::Spelling`).
+pub fn spawn_loader<M: Send + 'static>(
+    root: PathBuf,
+    out: Sender<M>,
+    wrap: fn(Box<SpellLoaded>) -> M,
+) {
     let spawned = std::thread::Builder::new()
         .name("ripple-spell".into())
         .spawn(move || {
             let looked_in = dictionary_dirs();
             let files = find_dictionaries(&looked_in);
             let loaded = crate::core::spell::Speller::load(&files, Some(&root));
-            let _ = out.send(wrap(Response::Spelling(Box::new(SpellLoaded {
+            let _ = out.send(wrap(Box::new(SpellLoaded {
                 speller: loaded.speller,
                 problems: loaded.problems,
                 looked_in,
-            }))));
+            })));
         });
     // Without the thread there is no spell checking; everything else carries on.
     drop(spawned);

@@ -16,6 +16,8 @@
 //! back here, to the same cell); a word's occurrences in a concordance; a concordance line's
 //! note (`Command::OpenAt`).
 
+pub mod hints;
+pub use hints::hints;
 pub mod compute;
 pub mod grid;
 

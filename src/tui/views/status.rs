@@ -150,7 +150,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                 ),
             }
         }
-        (Screen::Analysis, _) => crate::tui::views::analysis::hints(&app.analysis),
+        (Screen::Analysis, _) => crate::tui::analysis::hints(&app.analysis),
         (Screen::Codebook, _) => keymap::hints(
             keymap::Context::Codebook,
             &[keymap::Hint::Key(keymap::Action::Back)],
