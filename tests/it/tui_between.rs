@@ -216,3 +216,35 @@ fn a_title_changed_in_the_details_renames_the_file_keeping_the_id() {
         vec![format!("2026-04-01-nuevo-titulo-{id}.md")]
     );
 }
+
+/// A new session from the default template: Tab from the title writes under the first heading
+/// (it used to put the text before "## Discussion", on the heading's own line).
+#[test]
+fn a_template_note_is_written_under_its_first_heading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("No sessions yet");
+    t.key(Key::Char('n'));
+    t.wait_for("Template “default”");
+    t.key(Key::Home);
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    t.wait_for("## Discussion");
+    t.type_text("Template day");
+    t.key(Key::Tab);
+    t.type_text("We met at the office.");
+    t.key(Key::Ctrl('s'));
+    t.wait_saved();
+    let dir = store.join("sessions");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .expect("the note was saved");
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(
+        text.contains("## Discussion\nWe met at the office.\n"),
+        "{text}"
+    );
+}

@@ -197,8 +197,11 @@ impl App {
             Response::NewSession(Ok(new)) => {
                 self.between.busy = false;
                 let carried = new.from.as_ref().map(|(m, open)| (m.clone(), open.len()));
+                let start = writing_start(&new.session.text);
                 let mut note = NoteState::new(new.session, Pane::Form, self.now);
                 note.form.focus(Field::Title as usize);
+                // Tab from the details writes under the first heading, not before it.
+                note.doc.editor_mut().set_cursor(start, false);
                 self.note = Some(note);
                 self.screen = Screen::Note;
                 let fill = format!(
@@ -301,5 +304,43 @@ impl App {
             }
             _ => {}
         }
+    }
+}
+
+/// Where writing starts in a new note (in code points): the line after the first heading when
+/// that line is blank (a template's "## Discussion" then an empty line), else the start.
+pub fn writing_start(text: &str) -> usize {
+    let mut pos = 0;
+    let mut lines = text.split('\n');
+    while let Some(line) = lines.next() {
+        let len = line.chars().count() + 1;
+        if line.trim_start().starts_with('#') {
+            return match lines.next() {
+                Some(next) if next.trim().is_empty() => pos + len,
+                _ => 0,
+            };
+        }
+        if !line.trim().is_empty() {
+            return 0;
+        }
+        pos += len;
+    }
+    0
+}
+
+#[cfg(test)]
+mod writing_start_tests {
+    use super::writing_start;
+
+    #[test]
+    fn writing_starts_under_the_first_heading() {
+        let t = "## Discussion\n\n## Quotes\n";
+        assert_eq!(writing_start(t), "## Discussion\n".chars().count());
+        // Accented headings count in code points.
+        assert_eq!(writing_start("## Discusión ñ\n\nx"), 15);
+        assert_eq!(writing_start("\n## Notas\n\n"), 10);
+        assert_eq!(writing_start(""), 0);
+        assert_eq!(writing_start("Plain text first\n## H\n\n"), 0);
+        assert_eq!(writing_start("## H\nText right under\n"), 0);
     }
 }
