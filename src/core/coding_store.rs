@@ -208,7 +208,7 @@ pub fn to_json(file: &CoderSessionFile) -> String {
 }
 
 /// The coder folders under `codings/`, sorted.
-fn coder_dirs(root: &Path) -> (Vec<PathBuf>, Vec<CodingFileError>) {
+pub(crate) fn coder_dirs(root: &Path) -> (Vec<PathBuf>, Vec<CodingFileError>) {
     let dir = codings_dir(root);
     let mut dirs = Vec::new();
     let mut errors = Vec::new();

@@ -188,10 +188,24 @@ pub struct KeywordsArgs {
 
 /// The corpus of the store, under the workspace's coder (blind: their own codings only).
 fn load(ctx: &Context, scope: &Scope) -> anyhow::Result<Corpus> {
+    load_with(ctx, scope, Corpus::load)
+}
+
+/// The corpus for counting alone (matrices, co-occurrence): unchanged files come from the
+/// analysis cache.
+fn load_counts(ctx: &Context, scope: &Scope) -> anyhow::Result<Corpus> {
+    load_with(ctx, scope, Corpus::load_counts)
+}
+
+fn load_with(
+    ctx: &Context,
+    scope: &Scope,
+    read: fn(&Workspace, &Scope) -> Result<Corpus, String>,
+) -> anyhow::Result<Corpus> {
     let store = ctx.open_store()?;
     let mut ws = Workspace::new(&store, &ctx.env.coder);
     ws.set_blind(ctx.env.blind);
-    let corpus = Corpus::load(&ws, scope).map_err(usage)?;
+    let corpus = read(&ws, scope).map_err(usage)?;
     for w in &corpus.warnings {
         eprintln!("warning: {w}");
     }
@@ -257,7 +271,7 @@ pub fn run_matrix(args: &MatrixArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         flat: args.flat,
         scope: args.scope.scope(),
     };
-    let corpus = load(ctx, &spec.scope)?;
+    let corpus = load_counts(ctx, &spec.scope)?;
     let m = matrix(&corpus, &spec).map_err(usage)?;
     emit(&render_matrix(&m, args.format)?)
 }
@@ -351,7 +365,7 @@ pub fn run_cooccur(args: &CooccurArgs, ctx: &Context) -> anyhow::Result<ExitCode
         same_coder: args.same_coder,
         scope: args.scope.scope(),
     };
-    let corpus = load(ctx, &spec.scope)?;
+    let corpus = load_counts(ctx, &spec.scope)?;
     let co = cooccurrence(&corpus, &spec).map_err(usage)?;
     let value = match co.level {
         Level::Passage => "passages",

@@ -214,7 +214,7 @@ pub(crate) fn load_measured_at(
     loaded
 }
 
-fn write(store: &Store, path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write(store: &Store, path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
     let root = store.root();
     if let Some(dir) = path.parent() {
         create_private_dir_in(root, dir)?;
@@ -223,7 +223,7 @@ fn write(store: &Store, path: &std::path::Path, bytes: &[u8]) -> io::Result<()> 
 }
 
 /// A file's key, `None` when there is no file; `Err` for any other failure to look.
-fn key_of(path: &std::path::Path) -> Result<Option<FileKey>, ()> {
+pub(crate) fn key_of(path: &std::path::Path) -> Result<Option<FileKey>, ()> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(Some(FileKey::of(&m))),
         Ok(_) => Err(()),
@@ -368,24 +368,24 @@ pub fn measure(s: &super::SessionCodings) -> Measured {
 
 // ---- the file ----
 
-struct Out {
-    bytes: Vec<u8>,
-    themes: HashMap<Arc<str>, u32>,
+pub(crate) struct Out {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) themes: HashMap<Arc<str>, u32>,
 }
 
 impl Out {
-    fn u32(&mut self, v: usize) {
+    pub(crate) fn u32(&mut self, v: usize) {
         self.bytes
             .extend_from_slice(&u32::try_from(v).unwrap_or(u32::MAX).to_le_bytes());
     }
-    fn u64(&mut self, v: u64) {
+    pub(crate) fn u64(&mut self, v: u64) {
         self.bytes.extend_from_slice(&v.to_le_bytes());
     }
-    fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         self.u32(s.len());
         self.bytes.extend_from_slice(s.as_bytes());
     }
-    fn key(&mut self, k: &FileKey) {
+    pub(crate) fn key(&mut self, k: &FileKey) {
         self.u64(k.len);
         self.u64(k.mtime_ns as u64);
         self.u64(k.ctime_ns as u64);
@@ -447,12 +447,12 @@ fn encode(cache: &Cache) -> Vec<u8> {
     out.bytes
 }
 
-struct In<'a> {
-    b: &'a [u8],
+pub(crate) struct In<'a> {
+    pub(crate) b: &'a [u8],
 }
 
 impl<'a> In<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if self.b.len() < n {
             return None;
         }
@@ -460,20 +460,20 @@ impl<'a> In<'a> {
         self.b = t;
         Some(h)
     }
-    fn u32(&mut self) -> Option<usize> {
+    pub(crate) fn u32(&mut self) -> Option<usize> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize)
     }
-    fn u64(&mut self) -> Option<u64> {
+    pub(crate) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
-    fn usize(&mut self) -> Option<usize> {
+    pub(crate) fn usize(&mut self) -> Option<usize> {
         usize::try_from(self.u64()?).ok()
     }
-    fn str(&mut self) -> Option<&'a str> {
+    pub(crate) fn str(&mut self) -> Option<&'a str> {
         let n = self.u32()?;
         std::str::from_utf8(self.take(n)?).ok()
     }
-    fn key(&mut self) -> Option<FileKey> {
+    pub(crate) fn key(&mut self) -> Option<FileKey> {
         Some(FileKey {
             len: self.u64()?,
             mtime_ns: self.u64()? as i64,
@@ -483,7 +483,7 @@ impl<'a> In<'a> {
     }
     /// A count of items at least `min` bytes each, refused when the rest cannot hold them (a
     /// damaged count must not make a huge allocation).
-    fn count(&mut self, min: usize) -> Option<usize> {
+    pub(crate) fn count(&mut self, min: usize) -> Option<usize> {
         let n = self.u32()?;
         (n.saturating_mul(min) <= self.b.len()).then_some(n)
     }
@@ -533,21 +533,45 @@ fn decode(bytes: &[u8]) -> Option<Cache> {
             let t = table.get(r.u32()?)?.clone();
             marks.push((t, r.usize()?, r.usize()?));
         }
-        let per = match cache.codings.get_mut(slug) {
-            Some(p) => p,
-            None => cache.codings.entry(slug.to_string()).or_default(),
+        let entry = CodingsEntry {
+            note,
+            file,
+            orphans,
+            marks,
         };
-        per.insert(
-            id,
-            CodingsEntry {
-                note,
-                file,
-                orphans,
-                marks,
-            },
-        );
+        put(&mut cache.codings, slug, id, entry);
     }
     r.b.is_empty().then_some(cache)
+}
+
+/// Insert `entry` under `outer`, then `id` (no key copied when `outer` is there already).
+pub(crate) fn put<E>(
+    map: &mut HashMap<String, HashMap<String, E>>,
+    outer: &str,
+    id: String,
+    entry: E,
+) {
+    let per = match map.get_mut(outer) {
+        Some(p) => p,
+        None => map.entry(outer.to_string()).or_default(),
+    };
+    per.insert(id, entry);
+}
+
+/// Tests: `bytes` decode to `want`, and every cut of them, or one byte more, is refused.
+#[cfg(test)]
+pub(crate) fn assert_round_trip<T: PartialEq + std::fmt::Debug>(
+    bytes: &[u8],
+    decode: impl Fn(&[u8]) -> Option<T>,
+    want: T,
+) {
+    assert_eq!(decode(bytes), Some(want));
+    for cut in 0..bytes.len() {
+        assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
+    }
+    let mut longer = bytes.to_vec();
+    longer.push(0);
+    assert_eq!(decode(&longer), None);
 }
 
 #[cfg(test)]
@@ -784,13 +808,6 @@ mod tests {
                 marks: vec![(t.clone(), 0, 4), (Arc::from("信任"), 2, 9), (t, 5, 6)],
             },
         );
-        let bytes = encode(&cache);
-        assert_eq!(decode(&bytes), Some(cache));
-        for cut in 0..bytes.len() {
-            assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
-        }
-        let mut longer = bytes.clone();
-        longer.push(0);
-        assert_eq!(decode(&longer), None);
+        assert_round_trip(&encode(&cache), decode, cache);
     }
 }

@@ -107,6 +107,10 @@ pub struct Corpus {
     pub project_start: Option<NaiveDate>,
     /// What could not be read, said as the user is told it.
     pub warnings: Vec<String>,
+    /// Read for counting only (`Corpus::load_counts`): no note text, no memos (a memo's coder
+    /// is kept in `coders`), no coding ids. Matrices and co-occurrence without a query need
+    /// nothing more; words, quotes and queries do, and are refused.
+    pub counts_only: bool,
     /// For each theme row: itself and its ancestors (nearest first).
     lineage: Vec<Vec<usize>>,
     words: OnceLock<Words>,
@@ -114,6 +118,35 @@ pub struct Corpus {
 
 /// A session as `Corpus::build` takes it: metadata, note, and each coder's memo on the note.
 pub type SessionInput = (SessionMeta, String, Vec<(String, String)>);
+
+/// A coding as [`Corpus::build_from`] takes it: what the corpus keeps of a [`Coding`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodingInput {
+    pub session: SessionId,
+    pub coder: String,
+    pub theme: String,
+    /// Code points, half-open.
+    pub start: usize,
+    pub end: usize,
+    pub orphaned: bool,
+    pub memo: String,
+    pub id: String,
+}
+
+impl From<Coding> for CodingInput {
+    fn from(c: Coding) -> CodingInput {
+        CodingInput {
+            session: c.session,
+            coder: c.coder,
+            theme: c.theme,
+            start: c.start,
+            end: c.end,
+            orphaned: c.status == AnchorStatus::Orphaned,
+            memo: c.memo,
+            id: c.id.0,
+        }
+    }
+}
 
 impl Corpus {
     /// A corpus of these sessions (metadata, note, coders' memos on the note) and codings.
@@ -123,6 +156,17 @@ impl Corpus {
         project_start: Option<NaiveDate>,
         sessions: Vec<SessionInput>,
         codings: Vec<Coding>,
+    ) -> Corpus {
+        let codings = codings.into_iter().map(CodingInput::from).collect();
+        Corpus::build_from(codebook, project_start, sessions, codings)
+    }
+
+    /// [`Corpus::build`] from codings already reduced to what the corpus keeps.
+    pub fn build_from(
+        codebook: Codebook,
+        project_start: Option<NaiveDate>,
+        sessions: Vec<SessionInput>,
+        codings: Vec<CodingInput>,
     ) -> Corpus {
         let mut coders: Vec<String> = codings.iter().map(|c| c.coder.clone()).collect();
         for (_, _, memos) in &sessions {
@@ -186,7 +230,7 @@ impl Corpus {
         let mut out: Vec<CorpusCoding> = Vec::with_capacity(codings.len());
         for c in codings {
             // Search indexes neither orphaned codings nor empty ones.
-            if c.status == AnchorStatus::Orphaned || c.end <= c.start {
+            if c.orphaned || c.end <= c.start {
                 continue;
             }
             let Some(&session) = session_ix.get(c.session.0.as_str()) else {
@@ -214,7 +258,7 @@ impl Corpus {
                 start: c.start,
                 end: c.end,
                 memo: c.memo,
-                id: c.id.0,
+                id: c.id,
             });
         }
         out.sort_by(|a, b| {
@@ -242,6 +286,7 @@ impl Corpus {
             codebook,
             project_start,
             warnings: Vec::new(),
+            counts_only: false,
             lineage,
             words: OnceLock::new(),
         }
@@ -266,11 +311,13 @@ impl Corpus {
 
     /// The quoted words of a coding.
     pub fn quote(&self, c: &CorpusCoding) -> &str {
+        assert!(!self.counts_only, "a counting corpus holds no words");
         crate::core::text::char_slice(&self.sessions[c.session].text, c.start, c.end)
     }
 
     /// Every note's words (computed once, on first use, in parallel).
     pub fn words(&self) -> &Words {
+        assert!(!self.counts_only, "a counting corpus holds no words");
         self.words.get_or_init(|| tokenize_all(&self.sessions))
     }
 

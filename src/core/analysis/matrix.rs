@@ -133,17 +133,24 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
                 keys.push(ColumnKey::Coder(c.coder));
             }
         }
-    } else {
+    }
+    // Each session's columns, found once (normalising a text value is the costly part), as
+    // runs of one flat list: session i's are `session_keys[starts[i]..starts[i + 1]]`.
+    let mut starts: Vec<usize> = Vec::with_capacity(corpus.sessions.len() + 1);
+    let mut session_keys: Vec<ColumnKey> = Vec::new();
+    starts.push(0);
+    if dim != Dimension::Coder {
         for (i, s) in corpus.sessions.iter().enumerate() {
-            if !sel.sessions[i] {
-                continue;
-            }
-            dim.session_keys(corpus, i, s, &mut scratch);
-            for k in scratch.drain(..) {
-                if seen.insert(k.clone(), ()).is_none() {
-                    keys.push(k);
+            if sel.sessions[i] {
+                dim.session_keys(corpus, i, s, &mut scratch);
+                for k in scratch.drain(..) {
+                    if seen.insert(k.clone(), ()).is_none() {
+                        keys.push(k.clone());
+                    }
+                    session_keys.push(k);
                 }
             }
+            starts.push(session_keys.len());
         }
     }
     keys.sort();
@@ -157,6 +164,12 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
     let ncols = keys.len();
     let all_col = ncols;
     let all_row = nrows;
+    // The flat list as column indices (a session's keys are all columns: they made them).
+    let session_cols: Vec<usize> = session_keys.iter().map(|k| col_of[k]).collect();
+    let cols_of_session = |i: usize| &session_cols[starts[i]..starts[i + 1]];
+    let coder_col: Vec<Option<usize>> = (0..corpus.coders.len())
+        .map(|c| col_of.get(&ColumnKey::Coder(c)).copied())
+        .collect();
 
     // Sessions per column (the denominators of shares).
     let mut col_sessions = vec![0usize; ncols + 1];
@@ -179,18 +192,17 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
                 flush(&mut cols, &mut col_sessions);
                 last = Some(c.session);
             }
-            cols.push(col_of[&ColumnKey::Coder(c.coder)]);
+            cols.extend(coder_col[c.coder]);
         }
         flush(&mut cols, &mut col_sessions);
         col_sessions[all_col] = sel.session_count();
     } else {
-        for (i, s) in corpus.sessions.iter().enumerate() {
+        for i in 0..corpus.sessions.len() {
             if !sel.sessions[i] {
                 continue;
             }
-            dim.session_keys(corpus, i, s, &mut scratch);
-            for k in scratch.drain(..) {
-                col_sessions[col_of[&k]] += 1;
+            for &col in cols_of_session(i) {
+                col_sessions[col] += 1;
             }
             col_sessions[all_col] += 1;
         }
@@ -226,9 +238,16 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
             grid.add(&mut pairs, 1.0);
             current = Some(g);
         }
-        dim.coding_keys(corpus, c, &mut scratch);
         cols_of_coding.clear();
-        cols_of_coding.extend(scratch.drain(..).filter_map(|k| col_of.get(&k).copied()));
+        if dim == Dimension::Coder {
+            cols_of_coding.extend(coder_col[c.coder]);
+        } else if sel.sessions[c.session] {
+            cols_of_coding.extend_from_slice(cols_of_session(c.session));
+        } else {
+            // A coding in scope whose session is not (not made by `Corpus::select`).
+            dim.coding_keys(corpus, c, &mut scratch);
+            cols_of_coding.extend(scratch.drain(..).filter_map(|k| col_of.get(&k).copied()));
+        }
         cols_of_coding.push(all_col);
         for &r in rows_of(c.theme) {
             for &col in &cols_of_coding {

@@ -23,7 +23,9 @@ pub mod scope;
 pub mod value;
 
 pub use cooccur::{cooccurrence, CooccurSpec, Cooccurrence};
-pub use corpus::{Corpus, CorpusCoding, CorpusSession, Selection, SessionInput, ThemeRow};
+pub use corpus::{
+    CodingInput, Corpus, CorpusCoding, CorpusSession, Selection, SessionInput, ThemeRow,
+};
 pub use dimension::{project_month, ColumnKey, Dimension};
 pub use language::{
     keywords, kwic, terms, Concordance, Keyword, KeywordSpec, TermCounts, STOP_WORDS,

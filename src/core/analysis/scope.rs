@@ -66,6 +66,11 @@ fn select(corpus: &Corpus, scope: &Scope) -> Result<Selection, String> {
             .collect()
     };
     let text = scope.query_text();
+    if corpus.counts_only && !text.is_empty() {
+        return Err(
+            "a query needs the notes' words: this corpus was read for counting only".into(),
+        );
+    }
     let ast = if text.is_empty() {
         Ast::All
     } else {

@@ -1,7 +1,7 @@
 //! Analysis in the workspace: the corpus read from the store, as `ripple matrix`, `cooccur`,
 //! `terms`, `kwic`, `keywords` and the TUI's analysis screen all read it (docs/analysis.md).
 
-use super::Workspace;
+use super::{analysis_cache, Workspace};
 use crate::core::analysis::{Corpus, Scope};
 use crate::core::codebook::Codebook;
 use crate::core::coding::{same_coder, Coding};
@@ -19,6 +19,37 @@ type Loaded = Result<
 >;
 
 impl Corpus {
+    /// The corpus for counting (`counts_only`: no note text, memos or coding ids), read
+    /// through the analysis cache (`analysis_cache`) so unchanged files are not read. With a
+    /// query, or when the coder folders cannot be listed, the whole corpus is read instead
+    /// ([`Corpus::load`]). The counts are those of [`Corpus::load`].
+    pub fn load_counts(ws: &Workspace, scope: &Scope) -> Result<Corpus, String> {
+        if !scope.query_text().is_empty() {
+            return Corpus::load(ws, scope);
+        }
+        let store = ws.store();
+        let mut warnings: Vec<String> = Vec::new();
+        let codebook = codebook(ws, &mut warnings);
+        let scan = store.scan();
+        let blind = ws.blind().then(|| ws.coder().to_string());
+        let Some(loaded) = analysis_cache::load_counts(store, &scan.sessions, blind.as_deref())
+        else {
+            return Corpus::load(ws, scope);
+        };
+        warnings.extend(scan.problems.iter().map(|p| p.to_string()));
+        warnings.extend(loaded.warnings);
+        let mut corpus = Corpus::build_from(
+            codebook,
+            store.settings().project_start,
+            loaded.sessions,
+            loaded.codings,
+        );
+        corpus.counts_only = true;
+        corpus.warnings = warnings;
+        corpus.select(scope)?;
+        Ok(corpus)
+    }
+
     /// Every session of the store with its note, its coders' memos and their codings
     /// re-attached to the note as it is now (only the workspace's own coder's when it codes
     /// blind). Files that cannot be read are left out and said in `warnings`. The codebook
@@ -28,14 +59,7 @@ impl Corpus {
     pub fn load(ws: &Workspace, scope: &Scope) -> Result<Corpus, String> {
         let store = ws.store();
         let mut warnings: Vec<String> = Vec::new();
-        let codebook = match Codebook::load_or_builtin(&store.codebook_path()) {
-            Ok(b) => b,
-            Err(errs) => {
-                warnings.extend(errs.iter().map(|e| e.to_string()));
-                warnings.push("using the built-in codebook for theme names and parents".into());
-                Codebook::builtin()
-            }
-        };
+        let codebook = codebook(ws, &mut warnings);
         let scan = store.scan();
         warnings.extend(scan.problems.iter().map(|p| p.to_string()));
         let root = store.root();
@@ -75,5 +99,17 @@ impl Corpus {
         corpus.warnings = warnings;
         corpus.select(scope)?;
         Ok(corpus)
+    }
+}
+
+/// The store's codebook (the built-in one, with a warning, when it cannot be read).
+fn codebook(ws: &Workspace, warnings: &mut Vec<String>) -> Codebook {
+    match Codebook::load_or_builtin(&ws.store().codebook_path()) {
+        Ok(b) => b,
+        Err(errs) => {
+            warnings.extend(errs.iter().map(|e| e.to_string()));
+            warnings.push("using the built-in codebook for theme names and parents".into());
+            Codebook::builtin()
+        }
     }
 }

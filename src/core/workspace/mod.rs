@@ -21,6 +21,7 @@
 
 pub mod agreement;
 pub mod analysis;
+pub mod analysis_cache;
 pub mod between;
 pub mod codebook;
 pub mod codings;
