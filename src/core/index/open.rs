@@ -298,6 +298,7 @@ impl SearchIndex {
             vocabulary,
             sync_mark: payload.store,
             viewer: None,
+            reference_paths: false,
         };
         idx.probe()?;
         Ok(idx)
@@ -375,6 +376,7 @@ impl SearchIndex {
             vocabulary,
             sync_mark: None,
             viewer: None,
+            reference_paths: false,
         })
     }
     /// Set the index in `dir` aside (as `<dir>.broken`) and start an empty one: for an index
