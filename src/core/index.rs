@@ -241,6 +241,8 @@ pub struct SearchIndex {
     /// `FacetCollector`, instead of the word-pair field and the facet-column tally: the
     /// reference the tests and the search benchmark compare the faster paths against.
     reference_paths: bool,
+    /// Each live segment's facet ordinals per document (see `search::FacetTable`).
+    facet_tables: search::FacetTables,
 }
 
 /// What each commit records in tantivy's commit payload (inside `meta.json`, written

@@ -75,7 +75,10 @@ pub(crate) fn register_tokenizers(index: &Index, vocabulary: Option<Arc<Vocabula
     );
     m.register(CJK_TOKENIZER, TextAnalyzer::from(CjkTokenizer));
     m.register(SYMBOL_TOKENIZER, TextAnalyzer::from(SymbolTokenizer));
-    m.register(PAIR_TOKENIZER, TextAnalyzer::from(PairTokenizer(text_analyzer())));
+    m.register(
+        PAIR_TOKENIZER,
+        TextAnalyzer::from(PairTokenizer(text_analyzer())),
+    );
 }
 
 /// The term of the word pair `first second` (two stems) in the pair field. Stems hold no space.

@@ -299,6 +299,7 @@ impl SearchIndex {
             sync_mark: payload.store,
             viewer: None,
             reference_paths: false,
+            facet_tables: Default::default(),
         };
         idx.probe()?;
         Ok(idx)
@@ -377,6 +378,7 @@ impl SearchIndex {
             sync_mark: None,
             viewer: None,
             reference_paths: false,
+            facet_tables: Default::default(),
         })
     }
     /// Set the index in `dir` aside (as `<dir>.broken`) and start an empty one: for an index

@@ -13,14 +13,12 @@ use std::ops::Bound;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    BooleanQuery, Bm25Weight, EmptyQuery, EmptyScorer, EnableScoring, Explanation,
-    FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TantivyQuery, RangeQuery,
-    Scorer, TermQuery, Weight,
+    Bm25Weight, BooleanQuery, EmptyQuery, EmptyScorer, EnableScoring, Explanation, FuzzyTermQuery,
+    Occur, PhrasePrefixQuery, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer, TermQuery,
+    Weight,
 };
 use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption};
-use tantivy::{
-    DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, TERMINATED,
-};
+use tantivy::{DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, TERMINATED};
 
 /// Which items of an AND (passage mode) are themes a passage must *overlap* rather than
 /// carry: a passage has one theme, so `theme:trust theme:communication` would find nothing;

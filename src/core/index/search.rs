@@ -6,7 +6,8 @@ use super::terms::IndexTerms;
 use super::{FacetCounts, Hit, HitKind, IndexError, Order, Results, SearchIndex, MAX_PAGE};
 use crate::core::query::{self, Query};
 use crate::core::session::{SessionId, SessionType};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
 use tantivy::fastfield::FacetReader;
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
@@ -138,6 +139,7 @@ impl SearchIndex {
             // can skip, otherwise in the same pass.
             let tally = FacetTally {
                 field: counts_field,
+                tables: self.facet_tables.clone(),
             };
             let (top, tally) = if by_date {
                 let (top, tally) = searcher.search(&q, &(page.tweak_score(newest_first), tally))?;
@@ -161,6 +163,18 @@ impl SearchIndex {
             let (total, top) = searcher.search(&q, &(Count, page.order_by_score()))?;
             (total, top, FacetCounts::default())
         };
+
+        if with_facets && !self.reference_paths {
+            // Forget the tables of segments merged away or deleted.
+            let live: Vec<_> = searcher
+                .segment_readers()
+                .iter()
+                .map(|s| s.segment_id())
+                .collect();
+            if let Ok(mut t) = self.facet_tables.lock() {
+                t.retain(|(id, _), _| live.contains(id));
+            }
+        }
 
         let wanted = highlight_terms(&query.ast);
         let mut hits = Vec::new();
@@ -293,10 +307,60 @@ fn facet_counts_of(fc: &tantivy::collector::FacetCounts) -> FacetCounts {
 /// scores, so the count and the facets are one pass that can go block by block.
 struct FacetTally {
     field: String,
+    tables: FacetTables,
+}
+
+/// The facet tables of live segments, by segment and facet field.
+pub(crate) type FacetTables =
+    Arc<Mutex<HashMap<(tantivy::index::SegmentId, String), Arc<FacetTable>>>>;
+
+/// One segment's facet ordinals, document by document (each once, in order), read from the
+/// facet column once and kept while the segment lives (segments never change; deletions are
+/// left to the collector), and the (root, value) each ordinal names. Counting a match is then
+/// a slice of a plain array rather than a lookup through the column's multi-value index.
+pub(crate) struct FacetTable {
+    /// `ords[starts[doc]..starts[doc + 1]]` are the document's ordinals.
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+    names: Vec<Option<(String, String)>>,
+}
+
+impl FacetTable {
+    fn read(reader: &FacetReader, max_doc: tantivy::DocId) -> FacetTable {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords = Vec::new();
+        starts.push(0);
+        for doc in 0..max_doc {
+            // A document's ordinals are in order; one the same as the last is counted once.
+            let mut previous = u64::MAX;
+            for ord in reader.facet_ords(doc) {
+                if ord != previous {
+                    ords.push(ord as u32);
+                }
+                previous = ord;
+            }
+            starts.push(ords.len() as u32);
+        }
+        let mut facet = Facet::root();
+        let names = (0..reader.num_facets() as u64)
+            .map(|ord| {
+                reader.facet_from_ord(ord, &mut facet).ok()?;
+                match facet.to_path().as_slice() {
+                    [root, value] => Some((root.to_string(), value.to_string())),
+                    _ => None,
+                }
+            })
+            .collect();
+        FacetTable {
+            starts,
+            ords,
+            names,
+        }
+    }
 }
 
 struct SegmentTally {
-    reader: FacetReader,
+    table: Arc<FacetTable>,
     /// Matches per facet ordinal of the segment.
     counts: Vec<u64>,
     total: usize,
@@ -333,10 +397,22 @@ impl Collector for FacetTally {
         _: tantivy::SegmentOrdinal,
         segment: &tantivy::SegmentReader,
     ) -> tantivy::Result<SegmentTally> {
-        let reader = segment.facet_reader(&self.field)?;
+        let key = (segment.segment_id(), self.field.clone());
+        let cached = self.tables.lock().ok().and_then(|t| t.get(&key).cloned());
+        let table = match cached {
+            Some(t) => t,
+            None => {
+                let reader = segment.facet_reader(&self.field)?;
+                let t = Arc::new(FacetTable::read(&reader, segment.max_doc()));
+                if let Ok(mut tables) = self.tables.lock() {
+                    tables.insert(key, t.clone());
+                }
+                t
+            }
+        };
         Ok(SegmentTally {
-            counts: vec![0; reader.num_facets()],
-            reader,
+            counts: vec![0; table.names.len()],
+            table,
             total: 0,
         })
     }
@@ -361,13 +437,10 @@ impl SegmentTally {
     #[inline]
     fn add(&mut self, doc: tantivy::DocId) {
         self.total += 1;
-        // A document's ordinals are in order; one the same as the last is counted once.
-        let mut previous = u64::MAX;
-        for ord in self.reader.facet_ords(doc) {
-            if ord != previous {
-                self.counts[ord as usize] += 1;
-            }
-            previous = ord;
+        let t = &*self.table;
+        let (from, to) = (t.starts[doc as usize], t.starts[doc as usize + 1]);
+        for &ord in &t.ords[from as usize..to as usize] {
+            self.counts[ord as usize] += 1;
         }
     }
 }
@@ -390,15 +463,9 @@ impl SegmentCollector for SegmentTally {
             total: self.total,
             ..Tally::default()
         };
-        let mut facet = Facet::root();
         for (ord, &n) in self.counts.iter().enumerate() {
-            if n == 0 || self.reader.facet_from_ord(ord as u64, &mut facet).is_err() {
-                continue;
-            }
-            if let [root, value] = facet.to_path().as_slice() {
-                *out.counts
-                    .entry((root.to_string(), value.to_string()))
-                    .or_default() += n;
+            if let (true, Some(name)) = (n > 0, &self.table.names[ord]) {
+                *out.counts.entry(name.clone()).or_default() += n;
             }
         }
         out
