@@ -684,7 +684,8 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
             }
             let p50 = pct(&mut this, 0.5);
             let p95 = pct(&mut this, 0.95);
-            let pair = |v: &mut Vec<Duration>| format!("{} / {}", ms(pct(v, 0.5)), ms(pct(v, 0.95)));
+            let pair =
+                |v: &mut Vec<Duration>| format!("{} / {}", ms(pct(v, 0.5)), ms(pct(v, 0.95)));
             versus.push(format!(
                 "`{q}` ({kind:?}): page {} (reference {}); + facets {} (reference {})",
                 pair(&mut this),

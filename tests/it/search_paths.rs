@@ -24,14 +24,50 @@ impl Rng {
 /// Words as written: accents and their folded forms, stems of one another, CJK, emoji, a word
 /// longer than the index keeps, punctuation between words.
 const WORDS: &[&str] = &[
-    "safety", "planning", "Safety", "plans", "planned", "trust", "trusting", "doña", "dona",
-    "María", "maria", "café", "cafe", "naïve", "fathers", "father's", "the", "a", "of",
-    "我们的", "我们", "合作", "❤️", "👩‍👧", "★", "court", "partnership", "CYFD",
+    "safety",
+    "planning",
+    "Safety",
+    "plans",
+    "planned",
+    "trust",
+    "trusting",
+    "doña",
+    "dona",
+    "María",
+    "maria",
+    "café",
+    "cafe",
+    "naïve",
+    "fathers",
+    "father's",
+    "the",
+    "a",
+    "of",
+    "我们的",
+    "我们",
+    "合作",
+    "❤️",
+    "👩‍👧",
+    "★",
+    "court",
+    "partnership",
+    "CYFD",
     "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogochllanfairpwllgwyngyll",
-    "—", ",", ".", "well-being", "co-parenting", "2026",
+    "—",
+    ",",
+    ".",
+    "well-being",
+    "co-parenting",
+    "2026",
 ];
 
-const THEMES: &[&str] = &["trust", "communication", "roles", "collaboration", "practice"];
+const THEMES: &[&str] = &[
+    "trust",
+    "communication",
+    "roles",
+    "collaboration",
+    "practice",
+];
 const AGENCIES: &[&str] = &["La Casa", "CYFD", "Peña Blanca", "東京"];
 
 /// `min` words and up to `spread - 1` more.
@@ -99,13 +135,25 @@ fn item(rng: &mut Rng, i: usize) -> IndexItem {
 fn both(index: &mut SearchIndex, q: &str, kind: HitKind, order: Order) -> (Results, Results) {
     let query = parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
     index.set_reference_paths(false);
-    let fast = index.search_ordered(&query, kind, 40, 0, true, order).unwrap();
-    let fast_page = index.search_ordered(&query, kind, 40, 0, false, order).unwrap();
+    let fast = index
+        .search_ordered(&query, kind, 40, 0, true, order)
+        .unwrap();
+    let fast_page = index
+        .search_ordered(&query, kind, 40, 0, false, order)
+        .unwrap();
     index.set_reference_paths(true);
-    let reference = index.search_ordered(&query, kind, 40, 0, true, order).unwrap();
+    let reference = index
+        .search_ordered(&query, kind, 40, 0, true, order)
+        .unwrap();
     index.set_reference_paths(false);
-    assert_eq!(fast_page.total, fast.total, "{q} ({kind:?}): count without facets");
-    assert_eq!(fast_page.hits, fast.hits, "{q} ({kind:?}): page without facets");
+    assert_eq!(
+        fast_page.total, fast.total,
+        "{q} ({kind:?}): count without facets"
+    );
+    assert_eq!(
+        fast_page.hits, fast.hits,
+        "{q} ({kind:?}): page without facets"
+    );
     (fast, reference)
 }
 
@@ -116,11 +164,17 @@ fn faster_paths_give_the_reference_results_on_varied_text() {
     let codebook = Codebook::builtin();
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
     let first: Vec<IndexItem> = (0..120).map(|i| item(&mut rng, i)).collect();
-    index.rebuild(first, 120, &codebook, &mut |_, _| {}).unwrap();
+    index
+        .rebuild(first, 120, &codebook, &mut |_, _| {})
+        .unwrap();
     // More segments: new sessions, and sessions saved again (their old documents deleted).
     for round in 0..3 {
         for k in 0..25 {
-            let i = if k % 2 == 0 { 120 + round * 25 + k } else { rng.below(120) };
+            let i = if k % 2 == 0 {
+                120 + round * 25 + k
+            } else {
+                rng.below(120)
+            };
             let it = item(&mut rng, i);
             index
                 .index_session(&it.session, &it.codings, &it.memos, &codebook)
@@ -177,13 +231,22 @@ fn faster_paths_give_the_reference_results_on_varied_text() {
             for order in [Order::Relevance, Order::Newest] {
                 let query = parse(q).unwrap();
                 index.set_reference_paths(false);
-                if index.search_ordered(&query, kind, 1, 0, false, order).is_err() {
+                if index
+                    .search_ordered(&query, kind, 1, 0, false, order)
+                    .is_err()
+                {
                     continue; // punctuation alone: refused either way
                 }
                 let (fast, reference) = both(&mut index, q, kind, order);
-                assert_eq!(fast.total, reference.total, "{q} ({kind:?}, {order:?}): total");
+                assert_eq!(
+                    fast.total, reference.total,
+                    "{q} ({kind:?}, {order:?}): total"
+                );
                 assert_eq!(fast.hits, reference.hits, "{q} ({kind:?}, {order:?}): hits");
-                assert_eq!(fast.facets, reference.facets, "{q} ({kind:?}, {order:?}): facets");
+                assert_eq!(
+                    fast.facets, reference.facets,
+                    "{q} ({kind:?}, {order:?}): facets"
+                );
                 if q.starts_with('"') && fast.total > 0 {
                     matched_phrases += 1;
                 }
@@ -191,5 +254,8 @@ fn faster_paths_give_the_reference_results_on_varied_text() {
         }
     }
     // The comparison is only worth something if phrases found notes and passages.
-    assert!(matched_phrases > 100, "only {matched_phrases} phrase searches matched");
+    assert!(
+        matched_phrases > 100,
+        "only {matched_phrases} phrase searches matched"
+    );
 }
