@@ -3,11 +3,14 @@
 use super::query_plan::{highlight_terms, to_tantivy};
 use super::snippet::SnippetMaker;
 use super::terms::IndexTerms;
-use super::{FacetCounts, Hit, HitKind, IndexError, Order, Results, SearchIndex, MAX_PAGE};
+use super::{
+    FacetCounts, FacetTable, FacetTables, Hit, HitKind, IndexError, Order, Results, SearchIndex,
+    MAX_PAGE,
+};
 use crate::core::query::{self, Query};
 use crate::core::session::{SessionId, SessionType};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
 use tantivy::fastfield::FacetReader;
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
@@ -308,21 +311,6 @@ fn facet_counts_of(fc: &tantivy::collector::FacetCounts) -> FacetCounts {
 struct FacetTally {
     field: String,
     tables: FacetTables,
-}
-
-/// The facet tables of live segments, by segment and facet field.
-pub(crate) type FacetTables =
-    Arc<Mutex<HashMap<(tantivy::index::SegmentId, String), Arc<FacetTable>>>>;
-
-/// One segment's facet ordinals, document by document (each once, in order), read from the
-/// facet column once and kept while the segment lives (segments never change; deletions are
-/// left to the collector), and the (root, value) each ordinal names. Counting a match is then
-/// a slice of a plain array rather than a lookup through the column's multi-value index.
-pub(crate) struct FacetTable {
-    /// `ords[starts[doc]..starts[doc + 1]]` are the document's ordinals.
-    starts: Vec<u32>,
-    ords: Vec<u32>,
-    names: Vec<Option<(String, String)>>,
 }
 
 impl FacetTable {
