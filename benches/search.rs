@@ -505,6 +505,12 @@ struct Row {
     per_query: Vec<(Duration, Duration, String)>,
     facets_p50: Duration,
     facets_p95: Duration,
+    /// The same pages on the reference paths (`SearchIndex::set_reference_paths`: phrase
+    /// queries over positions, tantivy's `FacetCollector`), measured interleaved in the same
+    /// run: page p50 / p95, page + facets p50 / p95.
+    reference: (Duration, Duration, Duration, Duration),
+    /// Per query and kind: faster page, reference page, faster + facets, reference + facets.
+    versus: Vec<String>,
     commit_p50: Duration,
     fresh: Option<Duration>,
     save_p50: Duration,
@@ -627,6 +633,8 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
     eprintln!("== {n}: results pages");
     let mut lat = Vec::new();
     let mut lat_facets = Vec::new();
+    let (mut lat_ref, mut lat_facets_ref) = (Vec::new(), Vec::new());
+    let mut versus = Vec::new();
     let mut worst = (Duration::ZERO, String::new());
     let mut per_query: Vec<(Duration, Duration, String)> = Vec::new();
     // RIPPLE_BENCH_QUERIES (queries separated by `;`) replaces the standard set, for profiling.
@@ -642,6 +650,7 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
         for kind in [HitKind::Passages, HitKind::Sessions] {
             index.search(&query, kind, 20, 0).unwrap(); // warm
             let mut this = Vec::new();
+            let (mut this_ref, mut this_f, mut this_f_ref) = (Vec::new(), Vec::new(), Vec::new());
             for _ in 0..15 {
                 let t = Instant::now();
                 let r = index.search_page(&query, kind, 20, 0, false).unwrap();
@@ -653,26 +662,61 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
                 lat.push(d);
                 this.push(d);
                 let t = Instant::now();
-                let r = index.search(&query, kind, 20, 0).unwrap();
-                lat_facets.push(t.elapsed());
+                let fast = index.search(&query, kind, 20, 0).unwrap();
+                let d = t.elapsed();
+                lat_facets.push(d);
+                this_f.push(d);
+                // The reference paths, interleaved so both see the same machine.
+                index.set_reference_paths(true);
+                let t = Instant::now();
+                let r = index.search_page(&query, kind, 20, 0, false).unwrap();
+                let d = t.elapsed();
+                lat_ref.push(d);
+                this_ref.push(d);
                 std::hint::black_box(r);
+                let t = Instant::now();
+                let reference = index.search(&query, kind, 20, 0).unwrap();
+                let d = t.elapsed();
+                lat_facets_ref.push(d);
+                this_f_ref.push(d);
+                index.set_reference_paths(false);
+                assert_eq!(fast, reference, "{q} ({kind:?}): the paths disagree");
             }
             let p50 = pct(&mut this, 0.5);
             let p95 = pct(&mut this, 0.95);
+            let pair =
+                |v: &mut Vec<Duration>| format!("{} / {}", ms(pct(v, 0.5)), ms(pct(v, 0.95)));
+            versus.push(format!(
+                "`{q}` ({kind:?}): page {} (reference {}); + facets {} (reference {})",
+                pair(&mut this),
+                pair(&mut this_ref),
+                pair(&mut this_f),
+                pair(&mut this_f_ref)
+            ));
             per_query.push((p50, p95, format!("`{q}` ({kind:?})")));
         }
     }
     per_query.sort_by(|a, b| b.cmp(a));
+    let reference = (
+        pct(&mut lat_ref, 0.5),
+        pct(&mut lat_ref, 0.95),
+        pct(&mut lat_facets_ref, 0.5),
+        pct(&mut lat_facets_ref, 0.95),
+    );
     if only == "pages" {
         println!(
-            "{n} sessions: page p50 {} p95 {}; with facets p50 {} p95 {}",
+            "{n} sessions: page p50 {} p95 {} (reference {} / {}); with facets p50 {} p95 {} (reference {} / {})",
             ms(pct(&mut lat, 0.5)),
             ms(pct(&mut lat, 0.95)),
+            ms(reference.0),
+            ms(reference.1),
             ms(pct(&mut lat_facets, 0.5)),
-            ms(pct(&mut lat_facets, 0.95))
+            ms(pct(&mut lat_facets, 0.95)),
+            ms(reference.2),
+            ms(reference.3)
         );
-        for (p50, p95, q) in &per_query {
-            println!("  {q}: {} / {}", ms(*p50), ms(*p95));
+        for line in &versus {
+            println!("  {line}");
         }
         std::process::exit(0);
     }
@@ -738,6 +782,8 @@ fn bench_size(base: &Path, n: usize, bin: Option<&Path>) -> Row {
         per_query,
         facets_p50,
         facets_p95,
+        reference,
+        versus,
         commit_p50,
         fresh,
         save_p50,
@@ -827,6 +873,32 @@ fn main() {
             r.cpu.1,
             r.cpu.2
         );
+    }
+    println!();
+    println!("Faster paths against the reference paths (same run, interleaved; p50 / p95):");
+    println!();
+    println!("| sessions | page | page, reference | page + facets | page + facets, reference |");
+    println!("|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {} / {} | {} / {} | {} / {} | {} / {} |",
+            r.n,
+            ms(r.page_p50),
+            ms(r.page_p95),
+            ms(r.reference.0),
+            ms(r.reference.1),
+            ms(r.facets_p50),
+            ms(r.facets_p95),
+            ms(r.reference.2),
+            ms(r.reference.3)
+        );
+    }
+    for r in &rows {
+        println!();
+        println!("{} sessions, per query:", r.n);
+        for line in &r.versus {
+            println!("- {line}");
+        }
     }
     println!();
     println!("Slowest pages (p50 / p95 of 15 runs each):");

@@ -53,7 +53,7 @@ use tantivy::schema::{IndexRecordOption, Schema, Value};
 use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, TantivyError, Term};
 
 /// Bump when the schema or the analysis changes: an index with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 /// The file in the index folder holding `SCHEMA_VERSION`.
 pub const VERSION_MARKER: &str = "ripple-index-version";
 
@@ -221,6 +221,24 @@ pub fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "a panic".to_string())
 }
 
+/// The facet tables of live segments, by segment and facet field.
+type FacetTables = Arc<
+    std::sync::Mutex<
+        std::collections::HashMap<(tantivy::index::SegmentId, String), Arc<FacetTable>>,
+    >,
+>;
+
+/// One segment's facet ordinals, document by document (each once, in order), read from the
+/// facet column once and kept while the segment lives (segments never change; deletions are
+/// left to the collector), and the (root, value) each ordinal names. Counting a match is then
+/// a slice of a plain array rather than a lookup through the column's multi-value index.
+struct FacetTable {
+    /// `ords[starts[doc]..starts[doc + 1]]` are the document's ordinals.
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+    names: Vec<Option<(String, String)>>,
+}
+
 pub struct SearchIndex {
     dir: PathBuf,
     index: Index,
@@ -237,6 +255,12 @@ pub struct SearchIndex {
     /// as coder folders are): set with `only_for`, applied where documents are made, so no way
     /// of writing can let another coder's work in.
     viewer: Option<String>,
+    /// Answer two-word phrases with a plain phrase query and count facets with tantivy's
+    /// `FacetCollector`, instead of the word-pair field and the facet-column tally: the
+    /// reference the tests and the search benchmark compare the faster paths against.
+    reference_paths: bool,
+    /// Each live segment's facet ordinals per document (see `FacetTable`).
+    facet_tables: FacetTables,
 }
 
 /// What each commit records in tantivy's commit payload (inside `meta.json`, written
@@ -281,6 +305,12 @@ impl SearchIndex {
 
     /// The codebook `theme:` values are resolved against (also set by `index_session` and
     /// `rebuild`).
+    /// Use the reference paths (see `reference_paths`) or, as by default, the faster ones.
+    /// Results are the same either way; tests and the search benchmark compare them.
+    pub fn set_reference_paths(&mut self, on: bool) {
+        self.reference_paths = on;
+    }
+
     pub fn set_codebook(&mut self, codebook: Codebook) {
         self.codebook = codebook;
     }

@@ -25,6 +25,7 @@ mod notes_store;
 mod query_caps;
 mod search;
 mod search_cli;
+mod search_paths;
 mod share;
 mod store;
 mod store_safety;

@@ -30,6 +30,11 @@ pub const CJK_TOKENIZER: &str = "ripple_cjk";
 /// query of symbols alone finds the notes holding them. Marks, joiners and variation
 /// selectors are left out ("❤️" is "❤"; "👩‍👧" is 👩 then 👧).
 pub const SYMBOL_TOKENIZER: &str = "ripple_symbols";
+/// Each two neighbouring words of running text as one term (their stems, `pair_term`), so a
+/// two-word phrase is one posting list rather than a check of positions in every note holding
+/// both words (Elasticsearch's `index_phrases`). Words are neighbours when their positions
+/// follow each other, exactly as a phrase query requires.
+pub const PAIR_TOKENIZER: &str = "ripple_pairs";
 
 /// Longest word kept (longer tokens are noise: URLs, base64...).
 const MAX_TOKEN_BYTES: usize = 60;
@@ -70,6 +75,44 @@ pub(crate) fn register_tokenizers(index: &Index, vocabulary: Option<Arc<Vocabula
     );
     m.register(CJK_TOKENIZER, TextAnalyzer::from(CjkTokenizer));
     m.register(SYMBOL_TOKENIZER, TextAnalyzer::from(SymbolTokenizer));
+    m.register(
+        PAIR_TOKENIZER,
+        TextAnalyzer::from(PairTokenizer(text_analyzer())),
+    );
+}
+
+/// The term of the word pair `first second` (two stems) in the pair field. Stems hold no space.
+pub fn pair_term(first: &str, second: &str) -> String {
+    format!("{first} {second}")
+}
+
+/// Runs the text analysis (`TEXT_TOKENIZER`: folded stems) and emits each two tokens whose
+/// positions follow each other as one `pair_term`.
+#[derive(Clone)]
+struct PairTokenizer(TextAnalyzer);
+
+impl Tokenizer for PairTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        let mut previous: Option<Token> = None;
+        let mut stream = self.0.token_stream(text);
+        while let Some(token) = stream.next() {
+            if let Some(p) = &previous {
+                if p.position + 1 == token.position {
+                    tokens.push(Token {
+                        offset_from: p.offset_from,
+                        offset_to: token.offset_to,
+                        position: p.position,
+                        text: pair_term(&p.text, &token.text),
+                        position_length: 1,
+                    });
+                }
+            }
+            previous = Some(token.clone());
+        }
+        VecTokenStream { tokens, next: 0 }
+    }
 }
 
 /// Irregular English forms the Snowball stemmer leaves alone, each mapped to the word whose

@@ -298,6 +298,8 @@ impl SearchIndex {
             vocabulary,
             sync_mark: payload.store,
             viewer: None,
+            reference_paths: false,
+            facet_tables: Default::default(),
         };
         idx.probe()?;
         Ok(idx)
@@ -375,6 +377,8 @@ impl SearchIndex {
             vocabulary,
             sync_mark: None,
             viewer: None,
+            reference_paths: false,
+            facet_tables: Default::default(),
         })
     }
     /// Set the index in `dir` aside (as `<dir>.broken`) and start an empty one: for an index

@@ -10,12 +10,15 @@ use crate::core::text::{cjk_runs, has_cjk};
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeSet;
 use std::ops::Bound;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    BooleanQuery, EmptyQuery, EnableScoring, Explanation, FuzzyTermQuery, Occur, PhrasePrefixQuery,
-    PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer, TermQuery, Weight,
+    Bm25Weight, BooleanQuery, EmptyQuery, EmptyScorer, EnableScoring, Explanation, FuzzyTermQuery,
+    Occur, PhrasePrefixQuery, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer, TermQuery,
+    Weight,
 };
 use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption};
-use tantivy::{DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
+use tantivy::{DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, TERMINATED};
 
 /// Which items of an AND (passage mode) are themes a passage must *overlap* rather than
 /// carry: a passage has one theme, so `theme:trust theme:communication` would find nothing;
@@ -185,6 +188,137 @@ impl Scorer for ForwardOnlyScorer {
     }
 }
 
+/// A two-word phrase of running text answered from the word-pair field (`PAIR_TOKENIZER`):
+/// the documents are the pair term's postings and the phrase's count in a document is the
+/// term's frequency there, which are exactly the documents and counts of the phrase query
+/// over `text`. The score is the phrase query's too: BM25 with the sum of the two words'
+/// IDFs and the note's length, both from `text` (the pair field keeps no lengths), so
+/// rankings do not change; only the position checks are gone.
+#[derive(Clone, Debug)]
+struct PairPhrase {
+    /// The two words' terms in `text`, for the score.
+    words: [Term; 2],
+    pair: Term,
+}
+
+impl PairPhrase {
+    fn new(text: TantivyField, pairs: TantivyField, stems: &[String]) -> PairPhrase {
+        PairPhrase {
+            words: [
+                Term::from_field_text(text, &stems[0]),
+                Term::from_field_text(text, &stems[1]),
+            ],
+            pair: Term::from_field_text(pairs, &analysis::pair_term(&stems[0], &stems[1])),
+        }
+    }
+}
+
+impl TantivyQuery for PairPhrase {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let bm25 = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Some(Bm25Weight::for_terms(statistics_provider, &self.words)?),
+            EnableScoring::Disabled { .. } => None,
+        };
+        Ok(Box::new(PairPhraseWeight {
+            pair: self.pair.clone(),
+            text: self.words[0].field(),
+            bm25,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for w in &self.words {
+            visitor(w, true);
+        }
+    }
+}
+
+struct PairPhraseWeight {
+    pair: Term,
+    text: TantivyField,
+    bm25: Option<Bm25Weight>,
+}
+
+impl PairPhraseWeight {
+    fn pair_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<PairScorer> {
+        let postings = reader
+            .inverted_index(self.pair.field())?
+            .read_postings(&self.pair, IndexRecordOption::WithFreqs)?;
+        let norms = match &self.bm25 {
+            Some(_) => reader.fieldnorms_readers().get_field(self.text)?,
+            None => None,
+        };
+        Ok(PairScorer {
+            postings,
+            norms: norms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1)),
+            bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
+        })
+    }
+}
+
+impl Weight for PairPhraseWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let s = self.pair_scorer(reader, boost)?;
+        Ok(if s.postings.is_some() {
+            Box::new(s)
+        } else {
+            Box::new(EmptyScorer)
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut s = self.pair_scorer(reader, 1.0)?;
+        if s.postings.is_none() || s.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("Word pair (phrase) scorer", s.score()))
+    }
+}
+
+/// The pair term's postings, scored as the phrase would be. Never asked to seek behind the
+/// document it is on (see `ForwardOnly`): a seek there answers that document.
+struct PairScorer {
+    postings: Option<SegmentPostings>,
+    norms: FieldNormReader,
+    bm25: Option<Bm25Weight>,
+}
+
+impl DocSet for PairScorer {
+    fn advance(&mut self) -> DocId {
+        self.postings.as_mut().map_or(TERMINATED, |p| p.advance())
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        match self.postings.as_mut() {
+            Some(p) if target > p.doc() => p.seek(target),
+            Some(p) => p.doc(),
+            None => TERMINATED,
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.postings.as_ref().map_or(TERMINATED, |p| p.doc())
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.as_ref().map_or(0, |p| p.size_hint())
+    }
+}
+
+impl Scorer for PairScorer {
+    fn score(&mut self) -> Score {
+        match (&self.bm25, &self.postings) {
+            (Some(w), Some(p)) => w.score(self.norms.fieldnorm_id(p.doc()), p.term_freq()),
+            _ => 1.0,
+        }
+    }
+}
+
 fn union(mut qs: Vec<Box<dyn TantivyQuery>>) -> Option<Box<dyn TantivyQuery>> {
     match qs.len() {
         0 => None,
@@ -226,6 +360,7 @@ pub fn to_tantivy(
     kind: HitKind,
     codebook: &Codebook,
     expander: &dyn TermExpander,
+    pairs: bool,
 ) -> Result<Box<dyn TantivyQuery>, QueryError> {
     let t = Translator {
         fields,
@@ -233,6 +368,7 @@ pub fn to_tantivy(
         f: fields.of(kind),
         codebook,
         expander,
+        pairs,
     };
     Ok(match t.translate(ast)? {
         None if *ast == Ast::All => t.all(),
@@ -301,6 +437,8 @@ struct Translated {
 }
 
 struct Translator<'a> {
+    /// Two-word phrases in running text are looked up in the word-pair field.
+    pairs: bool,
     fields: &'a IndexFields,
     kind: HitKind,
     f: &'a KindFields,
@@ -402,13 +540,16 @@ impl Translator<'_> {
         &self,
         m: &TextMatch,
         field: TantivyField,
+        pairs: Option<TantivyField>,
         cjk_field: Option<TantivyField>,
     ) -> Option<Box<dyn TantivyQuery>> {
         match m {
             TextMatch::Word(w) | TextMatch::Phrase(w) => {
                 let mut qs: Vec<Box<dyn TantivyQuery>> = Vec::new();
-                if let Some(q) = term_or_phrase(field, analyze(analysis::TEXT_TOKENIZER, w)) {
-                    qs.push(q);
+                let tokens = analyze(analysis::TEXT_TOKENIZER, w);
+                match pairs.filter(|_| self.pairs && tokens.len() == 2) {
+                    Some(pairs) => qs.push(Box::new(PairPhrase::new(field, pairs, &tokens))),
+                    None => qs.extend(term_or_phrase(field, tokens)),
                 }
                 if let Some(cjk) = cjk_field {
                     if has_cjk(w) {
@@ -466,7 +607,7 @@ impl Translator<'_> {
         let bound = |q: Box<dyn TantivyQuery>| Translated { q, bound: true };
         Ok(match ast {
             Ast::All => None,
-            Ast::Text { m, .. } => match self.text(m, f.text, Some(f.cjk)) {
+            Ast::Text { m, .. } => match self.text(m, f.text, Some(f.pairs), Some(f.cjk)) {
                 Some(q) => Some(bound(q)),
                 None => self.symbols(m).map(bound),
             },
@@ -481,7 +622,7 @@ impl Translator<'_> {
                     TextField::Tag => (f.tag, Some(f.tag_exact)),
                 };
                 let q = match (exact, m) {
-                    (None, _) => self.text(m, target, None),
+                    (None, _) => self.text(m, target, None, None),
                     // Keyword fields are folded but not stemmed.
                     (Some(exact), TextMatch::Word(w) | TextMatch::Phrase(w)) => {
                         self.keyword_phrase(target, exact, analyze(analysis::PLAIN_TOKENIZER, w))

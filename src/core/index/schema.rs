@@ -1,7 +1,8 @@
 //! The index's schema: its fields, by role and by kind of document (sessions, passages).
 
 use crate::core::index::analysis::{
-    CJK_TOKENIZER, EXACT_TOKENIZER, INDEX_TOKENIZER, PLAIN_TOKENIZER, SYMBOL_TOKENIZER,
+    CJK_TOKENIZER, EXACT_TOKENIZER, INDEX_TOKENIZER, PAIR_TOKENIZER, PLAIN_TOKENIZER,
+    SYMBOL_TOKENIZER,
 };
 use tantivy::query::{Query as TantivyQuery, TermQuery};
 use tantivy::schema::{
@@ -23,6 +24,9 @@ pub struct KindFields {
     pub cjk: Field,
     /// The symbols of the same text (`SYMBOL_TOKENIZER`), filled only when it has some.
     pub symbols: Field,
+    /// Each two neighbouring words of `text` as one term (`PAIR_TOKENIZER`), with frequencies
+    /// but no positions or norms: two-word phrases are looked up here (see `query_plan`).
+    pub pairs: Field,
     pub title: Field,
     pub memo: Field,
     /// Stored only: the keys of the themes (passages: the coding's theme).
@@ -67,10 +71,11 @@ pub struct IndexFields {
 }
 
 /// The per-kind field names, without the kind's prefix.
-const KIND_FIELDS: [&str; 18] = [
+const KIND_FIELDS: [&str; 19] = [
     "text",
     "cjk",
     "symbols",
+    "pairs",
     "title",
     "memo",
     "theme_key",
@@ -101,6 +106,7 @@ impl IndexFields {
                 text: g("text"),
                 cjk: g("cjk"),
                 symbols: g("symbols"),
+                pairs: g("pairs"),
                 title: g("title"),
                 memo: g("memo"),
                 theme_key: g("theme_key"),
@@ -170,6 +176,15 @@ pub fn build_schema() -> Schema {
                 "text" => b.add_text_field(&full, analyzed(INDEX_TOKENIZER)),
                 "cjk" => b.add_text_field(&full, analyzed(CJK_TOKENIZER)),
                 "symbols" => b.add_text_field(&full, analyzed(SYMBOL_TOKENIZER)),
+                "pairs" => b.add_text_field(
+                    &full,
+                    TextOptions::default().set_indexing_options(
+                        TextFieldIndexing::default()
+                            .set_tokenizer(PAIR_TOKENIZER)
+                            .set_index_option(IndexRecordOption::WithFreqs)
+                            .set_fieldnorms(false),
+                    ),
+                ),
                 "title" | "memo" => b.add_text_field(&full, analyzed(INDEX_TOKENIZER).set_stored()),
                 "counts" => b.add_facet_field(&full, FacetOptions::default()),
                 "theme_key" => b.add_text_field(&full, STORED),

@@ -3,12 +3,18 @@
 use super::query_plan::{highlight_terms, to_tantivy};
 use super::snippet::SnippetMaker;
 use super::terms::IndexTerms;
-use super::{FacetCounts, Hit, HitKind, IndexError, Order, Results, SearchIndex, MAX_PAGE};
+use super::{
+    FacetCounts, FacetTable, FacetTables, Hit, HitKind, IndexError, Order, Results, SearchIndex,
+    MAX_PAGE,
+};
 use crate::core::query::{self, Query};
 use crate::core::session::{SessionId, SessionType};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
+use tantivy::fastfield::FacetReader;
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
-use tantivy::schema::{Field, Value};
+use tantivy::schema::{Facet, Field, Value};
 use tantivy::TantivyDocument;
 
 impl SearchIndex {
@@ -83,7 +89,14 @@ impl SearchIndex {
             searcher: &searcher,
             vocabulary: &self.vocabulary,
         };
-        let q = to_tantivy(&query.ast, f, kind, &self.codebook, &terms)?;
+        let q = to_tantivy(
+            &query.ast,
+            f,
+            kind,
+            &self.codebook,
+            &terms,
+            !self.reference_paths,
+        )?;
         let by_date = match order {
             Order::Newest => true,
             Order::Score => false,
@@ -93,69 +106,78 @@ impl SearchIndex {
         // in proportion to the offset).
         let offset = offset.min(searcher.num_docs() as usize);
         let page = TopDocs::with_limit(limit.max(1)).and_offset(offset);
-        let counts = with_facets.then(|| {
-            let mut counts = FacetCollector::for_field(format!("{}_counts", kind.prefix()));
+        let newest_first = |seg: &tantivy::SegmentReader| {
+            // Newest first; among the same date, the better score.
+            let dates = seg.fast_fields().date("date").ok();
+            move |doc: tantivy::DocId, score: tantivy::Score| {
+                let secs = dates
+                    .as_ref()
+                    .and_then(|c| c.first(doc))
+                    .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                (secs, score)
+            }
+        };
+        let by_score = |top: Vec<((i64, f32), tantivy::DocAddress)>| {
+            top.into_iter()
+                .map(|((_, score), a)| (score, a))
+                .collect::<Vec<(f32, tantivy::DocAddress)>>()
+        };
+        let counts_field = format!("{}_counts", kind.prefix());
+        let (total, top, facets) = if with_facets && self.reference_paths {
+            let mut counts = FacetCollector::for_field(&counts_field);
             counts.add_facet("/agency");
             counts.add_facet("/month");
             counts.add_facet("/theme");
-            counts
-        });
-        let (total, top, facet_counts) = if by_date {
-            // Newest first; among the same date, the better score.
-            let top = page.tweak_score(|seg: &tantivy::SegmentReader| {
-                let dates = seg.fast_fields().date("date").ok();
-                move |doc: tantivy::DocId, score: tantivy::Score| {
-                    let secs = dates
-                        .as_ref()
-                        .and_then(|c| c.first(doc))
-                        .map_or(i64::MIN, |d| d.into_timestamp_secs());
-                    (secs, score)
-                }
-            });
-            let (total, top, fc) = searcher.search(&q, &(Count, top, counts))?;
-            let top: Vec<(f32, tantivy::DocAddress)> =
-                top.into_iter().map(|((_, score), a)| (score, a)).collect();
-            (total, top, fc)
-        } else {
-            let top = page.order_by_score();
-            if counts.is_some() {
-                searcher.search(&q, &(Count, top, counts))?
-            } else if prunes_alone(q.as_ref()) {
-                // Counted apart, the top hits can skip blocks that cannot make the page, and
-                // the count needs no scores (one term: the posting list's length).
-                let top = searcher.search(&q, &top)?;
-                (searcher.search(&q, &Count)?, top, None)
+            let (total, top, fc) = if by_date {
+                let top = page.tweak_score(newest_first);
+                let (total, top, fc) = searcher.search(&q, &(Count, top, counts))?;
+                (total, by_score(top), fc)
             } else {
-                let (total, top) = searcher.search(&q, &(Count, top))?;
-                (total, top, None)
-            }
+                searcher.search(&q, &(Count, page.order_by_score(), counts))?
+            };
+            (total, top, facet_counts_of(&fc))
+        } else if with_facets {
+            // The count and the facets come from one unscored pass over the matches (tallied
+            // from the facet column by ordinal); the page is found apart when block-max WAND
+            // can skip, otherwise in the same pass.
+            let tally = FacetTally {
+                field: counts_field,
+                tables: self.facet_tables.clone(),
+            };
+            let (top, tally) = if by_date {
+                let (top, tally) = searcher.search(&q, &(page.tweak_score(newest_first), tally))?;
+                (by_score(top), tally)
+            } else if prunes_alone(q.as_ref()) {
+                let top = searcher.search(&q, &page.order_by_score())?;
+                (top, searcher.search(&q, &tally)?)
+            } else {
+                searcher.search(&q, &(page.order_by_score(), tally))?
+            };
+            (tally.total, top, tally.facet_counts())
+        } else if by_date {
+            let (total, top) = searcher.search(&q, &(Count, page.tweak_score(newest_first)))?;
+            (total, by_score(top), FacetCounts::default())
+        } else if prunes_alone(q.as_ref()) {
+            // Counted apart, the top hits can skip blocks that cannot make the page, and
+            // the count needs no scores (one term: the posting list's length).
+            let top = searcher.search(&q, &page.order_by_score())?;
+            (searcher.search(&q, &Count)?, top, FacetCounts::default())
+        } else {
+            let (total, top) = searcher.search(&q, &(Count, page.order_by_score()))?;
+            (total, top, FacetCounts::default())
         };
 
-        let mut facets = FacetCounts::default();
-        let empty = tantivy::collector::FacetCounts::default();
-        let facet_counts = facet_counts.as_ref().unwrap_or(&empty);
-        for (facet, n) in facet_counts.get("/agency") {
-            if let Some(name) = facet.to_path().last() {
-                facets.agencies.push((name.to_string(), n));
+        if with_facets && !self.reference_paths {
+            // Forget the tables of segments merged away or deleted.
+            let live: Vec<_> = searcher
+                .segment_readers()
+                .iter()
+                .map(|s| s.segment_id())
+                .collect();
+            if let Ok(mut t) = self.facet_tables.lock() {
+                t.retain(|(id, _), _| live.contains(id));
             }
         }
-        for (facet, n) in facet_counts.get("/month") {
-            if let Some(m) = facet.to_path().last() {
-                facets.months.push((m.to_string(), n));
-            }
-        }
-        for (facet, n) in facet_counts.get("/theme") {
-            if let Some(k) = facet.to_path().last() {
-                facets.themes.push((k.to_string(), n));
-            }
-        }
-        facets
-            .agencies
-            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        facets
-            .themes
-            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        facets.months.sort();
 
         let wanted = highlight_terms(&query.ast);
         let mut hits = Vec::new();
@@ -243,6 +265,198 @@ impl SearchIndex {
             end,
             score,
         }
+    }
+}
+
+/// Facet counts as the search view shows them: agencies and themes most first, months in
+/// date order.
+fn sorted(mut facets: FacetCounts) -> FacetCounts {
+    facets
+        .agencies
+        .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    facets
+        .themes
+        .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    facets.months.sort();
+    facets
+}
+
+/// The counts from tantivy's `FacetCollector` (the reference path).
+fn facet_counts_of(fc: &tantivy::collector::FacetCounts) -> FacetCounts {
+    let mut facets = FacetCounts::default();
+    for (facet, n) in fc.get("/agency") {
+        if let Some(name) = facet.to_path().last() {
+            facets.agencies.push((name.to_string(), n));
+        }
+    }
+    for (facet, n) in fc.get("/month") {
+        if let Some(m) = facet.to_path().last() {
+            facets.months.push((m.to_string(), n));
+        }
+    }
+    for (facet, n) in fc.get("/theme") {
+        if let Some(k) = facet.to_path().last() {
+            facets.themes.push((k.to_string(), n));
+        }
+    }
+    sorted(facets)
+}
+
+/// Counts the matches and, per facet of the kind's facet field, the matches carrying it. Every
+/// facet the index writes is `/agency/<name>`, `/month/<yyyy-mm>` or `/theme/<key>` (a theme's
+/// ancestors are facets of their own, see `write`), so counting each facet ordinal of a
+/// segment and naming the ordinals once at the end gives what `FacetCollector` gives for
+/// those three roots, without its mapping of every ordinal to a root's child; and it needs no
+/// scores, so the count and the facets are one pass that can go block by block.
+struct FacetTally {
+    field: String,
+    tables: FacetTables,
+}
+
+impl FacetTable {
+    fn read(reader: &FacetReader, max_doc: tantivy::DocId) -> FacetTable {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords = Vec::new();
+        starts.push(0);
+        for doc in 0..max_doc {
+            // A document's ordinals are in order; one the same as the last is counted once.
+            let mut previous = u64::MAX;
+            for ord in reader.facet_ords(doc) {
+                if ord != previous {
+                    ords.push(ord as u32);
+                }
+                previous = ord;
+            }
+            starts.push(ords.len() as u32);
+        }
+        let mut facet = Facet::root();
+        let names = (0..reader.num_facets() as u64)
+            .map(|ord| {
+                reader.facet_from_ord(ord, &mut facet).ok()?;
+                match facet.to_path().as_slice() {
+                    [root, value] => Some((root.to_string(), value.to_string())),
+                    _ => None,
+                }
+            })
+            .collect();
+        FacetTable {
+            starts,
+            ords,
+            names,
+        }
+    }
+}
+
+struct SegmentTally {
+    table: Arc<FacetTable>,
+    /// Matches per facet ordinal of the segment.
+    counts: Vec<u64>,
+    total: usize,
+}
+
+#[derive(Default)]
+struct Tally {
+    total: usize,
+    /// (root, value) → matches.
+    counts: BTreeMap<(String, String), u64>,
+}
+
+impl Tally {
+    fn facet_counts(self) -> FacetCounts {
+        let mut facets = FacetCounts::default();
+        for ((root, value), n) in self.counts {
+            match root.as_str() {
+                "agency" => facets.agencies.push((value, n)),
+                "month" => facets.months.push((value, n)),
+                "theme" => facets.themes.push((value, n)),
+                _ => {}
+            }
+        }
+        sorted(facets)
+    }
+}
+
+impl Collector for FacetTally {
+    type Fruit = Tally;
+    type Child = SegmentTally;
+
+    fn for_segment(
+        &self,
+        _: tantivy::SegmentOrdinal,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentTally> {
+        let key = (segment.segment_id(), self.field.clone());
+        let cached = self.tables.lock().ok().and_then(|t| t.get(&key).cloned());
+        let table = match cached {
+            Some(t) => t,
+            None => {
+                let reader = segment.facet_reader(&self.field)?;
+                let t = Arc::new(FacetTable::read(&reader, segment.max_doc()));
+                if let Ok(mut tables) = self.tables.lock() {
+                    tables.insert(key, t.clone());
+                }
+                t
+            }
+        };
+        Ok(SegmentTally {
+            counts: vec![0; table.names.len()],
+            table,
+            total: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
+        let mut all = Tally::default();
+        for fruit in fruits {
+            all.total += fruit.total;
+            for (facet, n) in fruit.counts {
+                *all.counts.entry(facet).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentTally {
+    #[inline]
+    fn add(&mut self, doc: tantivy::DocId) {
+        self.total += 1;
+        let t = &*self.table;
+        let (from, to) = (t.starts[doc as usize], t.starts[doc as usize + 1]);
+        for &ord in &t.ords[from as usize..to as usize] {
+            self.counts[ord as usize] += 1;
+        }
+    }
+}
+
+impl SegmentCollector for SegmentTally {
+    type Fruit = Tally;
+
+    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
+        self.add(doc);
+    }
+
+    fn collect_block(&mut self, docs: &[tantivy::DocId]) {
+        for &doc in docs {
+            self.add(doc);
+        }
+    }
+
+    fn harvest(self) -> Tally {
+        let mut out = Tally {
+            total: self.total,
+            ..Tally::default()
+        };
+        for (ord, &n) in self.counts.iter().enumerate() {
+            if let (true, Some(name)) = (n > 0, &self.table.names[ord]) {
+                *out.counts.entry(name.clone()).or_default() += n;
+            }
+        }
+        out
     }
 }
 

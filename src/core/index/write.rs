@@ -184,9 +184,11 @@ impl SearchIndex {
                 doc.add_facet(k.counts, Facet::from_path(["theme", key.as_str()]));
             }
         };
-        // Running text goes to the kind's `text` field (and its CJK field when it has CJK).
+        // Running text goes to the kind's `text` and `pairs` fields (and its CJK field when it
+        // has CJK).
         let add_text = |doc: &mut TantivyDocument, k: &KindFields, text: &str| {
             doc.add_text(k.text, text);
+            doc.add_text(k.pairs, text);
             if has_cjk(text) {
                 doc.add_text(k.cjk, text);
             }
