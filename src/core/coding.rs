@@ -8,7 +8,6 @@
 use crate::core::session::SessionId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 /// How many code points of context are stored on each side of a coded passage.
 pub const CONTEXT_CHARS: usize = 48;
@@ -90,31 +89,7 @@ pub struct CoderSessionFile {
 /// The slug names folders on disk: it must stay as it is, not follow changes to `core::fold`
 /// (a coder whose slug changed would find their folder empty).
 pub fn coder_slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        let mapped: &str = match c {
-            'ß' => "ss",
-            'æ' | 'Æ' => "ae",
-            'ø' | 'Ø' => "o",
-            'đ' | 'Đ' => "d",
-            'ł' | 'Ł' => "l",
-            'œ' | 'Œ' => "oe",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            out.push_str(mapped);
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
+    let out = crate::core::text::name_slug(name, usize::MAX);
     if out.is_empty() {
         "anonymous".to_string()
     } else {

@@ -355,42 +355,7 @@ pub const SLUG_BYTES: usize = 80;
 /// anything but letters and digits → `-`, no leading, trailing or doubled dashes, at most
 /// [`SLUG_BYTES`] bytes (cut at a dash where one is near). Letters of other scripts are kept.
 pub fn title_slug(title: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = String::new();
-    for c in title.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        let mapped: &str = match c {
-            'ß' => "ss",
-            'æ' | 'Æ' => "ae",
-            'ø' | 'Ø' => "o",
-            'đ' | 'Đ' => "d",
-            'ł' | 'Ł' => "l",
-            'œ' | 'Œ' => "oe",
-            _ => "",
-        };
-        let before = out.len();
-        if !mapped.is_empty() {
-            out.push_str(mapped);
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-        if out.len() > SLUG_BYTES {
-            out.truncate(before);
-            // Cut at the last dash when it keeps most of the slug: whole words read better.
-            if let Some(dash) = out.rfind('-').filter(|&d| d >= SLUG_BYTES / 2) {
-                out.truncate(dash);
-            }
-            break;
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
+    crate::core::text::name_slug(title, SLUG_BYTES)
 }
 
 /// A session's file name: `YYYY-MM-DD-title-slug-ID.md` (`YYYY-MM-DD-ID.md` when the title has

@@ -124,6 +124,52 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Text as a file or folder name: lower case, accents folded ("Peña" → "pena"), anything but
+/// letters and digits → `-`, no leading, trailing or doubled dashes, at most `max_bytes` bytes
+/// (cut at a dash when one keeps at least half). Letters of other scripts are kept.
+///
+/// Coder folders (`coding::coder_slug`) and session file names (`session_file::title_slug`)
+/// are made by this: it must stay as it is (a changed slug would lose a coder's folder or
+/// rename every note), not follow changes to `core::fold`.
+pub fn name_slug(text: &str, max_bytes: usize) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    for c in text.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let mapped: &str = match c {
+            'ß' => "ss",
+            'æ' | 'Æ' => "ae",
+            'ø' | 'Ø' => "o",
+            'đ' | 'Đ' => "d",
+            'ł' | 'Ł' => "l",
+            'œ' | 'Œ' => "oe",
+            _ => "",
+        };
+        let before = out.len();
+        if !mapped.is_empty() {
+            out.push_str(mapped);
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() > max_bytes {
+            out.truncate(before);
+            // Cut at the last dash when it keeps most of the slug: whole words read better.
+            if let Some(dash) = out.rfind('-').filter(|&d| d >= max_bytes / 2) {
+                out.truncate(dash);
+            }
+            break;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
