@@ -348,11 +348,7 @@ pub fn render_matrix(m: &Matrix, format: Format) -> anyhow::Result<String> {
         rows,
         left: vec![0],
     };
-    Ok(match format {
-        Format::Table => format!("{title}\n\n{}", grid.table()),
-        Format::Md => format!("*{title}*\n\n{}", grid.markdown()),
-        _ => grid.csv()?,
-    })
+    grid.titled(format, &title)
 }
 
 /// `ripple cooccur`.
@@ -422,11 +418,7 @@ pub fn run_cooccur(args: &CooccurArgs, ctx: &Context) -> anyhow::Result<ExitCode
         rows,
         left: vec![0],
     };
-    emit(&match args.format {
-        Format::Table => format!("{title}\n\n{}", grid.table()),
-        Format::Md => format!("*{title}*\n\n{}", grid.markdown()),
-        _ => grid.csv()?,
-    })
+    emit(&grid.titled(args.format, &title)?)
 }
 
 /// `ripple terms`.
@@ -497,11 +489,7 @@ pub fn run_terms(args: &TermsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         rows,
         left: vec![0],
     };
-    emit(&match args.format {
-        Format::Table => format!("{title}\n\n{}", grid.table()),
-        Format::Md => format!("*{title}*\n\n{}", grid.markdown()),
-        _ => grid.csv()?,
-    })
+    emit(&grid.titled(args.format, &title)?)
 }
 
 /// `ripple kwic`.
@@ -648,15 +636,8 @@ pub fn run_keywords(args: &KeywordsArgs, ctx: &Context) -> anyhow::Result<ExitCo
         rows,
         left: vec![0],
     };
-    emit(&match args.format {
-        Format::Table => {
-            if list.is_empty() {
-                format!("{title}\n\nNo word is over-represented there.\n")
-            } else {
-                format!("{title}\n\n{}", grid.table())
-            }
-        }
-        Format::Md => format!("*{title}*\n\n{}", grid.markdown()),
-        _ => grid.csv()?,
-    })
+    if args.format == Format::Table && list.is_empty() {
+        return emit(&format!("{title}\n\nNo word is over-represented there.\n"));
+    }
+    emit(&grid.titled(args.format, &title)?)
 }

@@ -10,6 +10,16 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// The grid in `format` under `title` (JSON is each command's own shape, not a grid: it
+    /// is written as CSV here).
+    pub fn titled(&self, format: super::Format, title: &str) -> anyhow::Result<String> {
+        Ok(match format {
+            super::Format::Table => format!("{title}\n\n{}", self.table()),
+            super::Format::Md => format!("*{title}*\n\n{}", self.markdown()),
+            super::Format::Csv | super::Format::Json => self.csv()?,
+        })
+    }
+
     pub fn table(&self) -> String {
         let n = self.header.len();
         let widths: Vec<usize> = (0..n)
