@@ -115,6 +115,14 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// "fastest–slowest ms" of `runs`.
+fn range(runs: &[Duration]) -> String {
+    let ms = |d: &Duration| d.as_secs_f64() * 1e3;
+    let lo = runs.iter().min().map(ms).unwrap_or(0.0);
+    let hi = runs.iter().max().map(ms).unwrap_or(0.0);
+    format!("{lo:.0}–{hi:.0} ms")
+}
+
 fn main() {
     let n: usize = std::env::var("RIPPLE_BENCH_SESSIONS")
         .ok()
@@ -148,11 +156,16 @@ fn main() {
         )
     };
     export(0);
-    let export_time = median((0..runs).map(export).collect());
+    let export_runs: Vec<Duration> = (0..runs).map(export).collect();
+    let export_time = median(export_runs.clone());
     let size = std::fs::metadata(&qdpx).unwrap().len();
     let import = |i: usize| {
         let target = base.join(format!("imported-{i}"));
         let _ = std::fs::remove_dir_all(&target);
+        // The import ends with one syncfs, which also flushes whatever else is waiting to be
+        // written on the file system, such as the 30,000 deletions of the previous run: let
+        // that settle first, so each run times its own import.
+        rustix::fs::sync();
         let t = ripple(
             &home,
             &[
@@ -172,22 +185,26 @@ fn main() {
         let codings = coding_store_count(&target);
         assert_eq!(codings, 2 * n, "every coding imported");
         std::fs::remove_dir_all(&target).unwrap();
+        rustix::fs::sync();
         t
     };
     import(0);
-    let import_time = median((1..=runs).map(import).collect());
-    println!("| step | sessions | codings | fresh process, median of {runs} | target |");
-    println!("|---|---:|---:|---:|---:|");
+    let import_runs: Vec<Duration> = (1..=runs).map(import).collect();
+    let import_time = median(import_runs.clone());
+    println!("| step | sessions | codings | fresh process, median of {runs} | fastest–slowest | target |");
+    println!("|---|---:|---:|---:|---:|---:|");
     println!(
-        "| `ripple export FILE.qdpx` ({:.1} MB) | {n} | {} | {:.0} ms | < 5000 ms |",
+        "| `ripple export FILE.qdpx` ({:.1} MB) | {n} | {} | {:.0} ms | {} | < 5000 ms |",
         size as f64 / 1e6,
         2 * n,
-        export_time.as_secs_f64() * 1e3
+        export_time.as_secs_f64() * 1e3,
+        range(&export_runs)
     );
     println!(
-        "| `ripple import FILE.qdpx --yes` (new store) | {n} | {} | {:.0} ms | < 10000 ms |",
+        "| `ripple import FILE.qdpx --yes` (new store) | {n} | {} | {:.0} ms | {} | < 10000 ms |",
         2 * n,
-        import_time.as_secs_f64() * 1e3
+        import_time.as_secs_f64() * 1e3,
+        range(&import_runs)
     );
 }
 
