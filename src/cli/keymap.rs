@@ -2,7 +2,7 @@
 //! `config.toml`), or with `--check` the problems in the user's keymap file with their lines.
 
 use super::Context;
-use crate::tui::keymap::{user, BINDINGS};
+use crate::tui::keymap::user;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -19,24 +19,22 @@ pub fn run(args: &KeymapArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         print!("{}", user::default_file());
         return Ok(ExitCode::SUCCESS);
     }
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let problems = match user::check_file(&path) {
+        Ok(Some(problems)) => problems,
+        Ok(None) => {
             println!(
                 "{}: no keymap file (the built-in keys apply)",
                 path.display()
             );
             return Ok(ExitCode::SUCCESS);
         }
-        Err(e) => anyhow::bail!("{}: cannot read: {e}", path.display()),
+        Err(e) => anyhow::bail!(e),
     };
-    let text = crate::core::text::normalize_newlines(&text);
-    let (_, problems) = user::apply(BINDINGS, &text);
     if problems.is_empty() {
         println!("{}: no problems", path.display());
         return Ok(ExitCode::SUCCESS);
     }
-    for line in user::describe_problems(&path, &problems) {
+    for line in problems {
         println!("{line}");
     }
     Ok(ExitCode::from(1))

@@ -426,6 +426,15 @@ pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     problems.extend(coding_problems.iter().map(|p| p.to_string()));
     notes.extend(coding_notes);
 
+    // The keymap file is the user's, not the store's: its problems are said (with their lines,
+    // as `ripple keymap --check` says them) without making the store fail its check.
+    let keymap = ctx.env.config_path.with_file_name("keymap.toml");
+    match crate::tui::keymap::user::check_file(&keymap) {
+        Ok(Some(found)) => notes.extend(found),
+        Ok(None) => {}
+        Err(e) => notes.push(e),
+    }
+
     let mut out = std::io::stdout().lock();
     for n in &notes {
         writeln!(out, "note: {n}")?;

@@ -102,4 +102,18 @@ fn ripple_keymap_prints_the_keys_and_checks_the_file() {
         said.contains("keymap.toml:2: `Ctrl-W` is already bound to `delete-word-back` in [editor]"),
         "{said}"
     );
+
+    // `ripple check` says the same, as a note: the keymap is the user's, not the store's, so
+    // the store still passes its check.
+    let out = run(&["check"]);
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.lines().any(|l| l.starts_with("note: ")
+            && l.contains(
+                "keymap.toml:2: `Ctrl-W` is already bound to `delete-word-back` in [editor]"
+            )),
+        "{said}"
+    );
+    assert!(said.contains("store OK"), "{said}");
 }

@@ -69,6 +69,16 @@ fn ctrl_f_finds_and_replaces_in_the_note_and_esc_keeps_the_note_open() {
     t.wait_for("2 of 3");
     t.key(Key::Up);
     t.wait_for("1 of 3");
+    // Alt-N and Alt-Shift-N are the n/N of other editors (as terminals send them: ESC n, ESC N).
+    t.send(b"\x1bn");
+    t.wait_for("2 of 3");
+    t.send(b"\x1bn");
+    t.wait_for("3 of 3");
+    t.send(b"\x1bN");
+    t.wait_for("2 of 3");
+    t.send(b"\x1bN");
+    t.wait_for("1 of 3");
+    t.wait_for("Find: dona ana");
     t.key(Key::Tab);
     t.type_text("Doña Ana Ruiz");
     t.key(Key::Ctrl('a'));

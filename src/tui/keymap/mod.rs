@@ -365,6 +365,7 @@ const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 const ALT: KeyModifiers = KeyModifiers::ALT;
 const CTRL_SHIFT: KeyModifiers = KeyModifiers::CONTROL.union(KeyModifiers::SHIFT);
+const ALT_SHIFT: KeyModifiers = KeyModifiers::ALT.union(KeyModifiers::SHIFT);
 use Context as C;
 use KeyCode as K;
 
@@ -412,6 +413,8 @@ fn normalise_mods(key: &KeyEvent) -> KeyModifiers {
     match key.code {
         K::Char(_) if !m.intersects(CTRL | ALT) => NONE,
         K::Char(_) if m.contains(CTRL) && m.contains(SHIFT) => CTRL_SHIFT,
+        // Alt+Shift+N arrives as Alt with an upper-case 'N', with or without Shift.
+        K::Char(c) if m == ALT && c.is_uppercase() => ALT_SHIFT,
         K::BackTab => SHIFT,
         _ => m,
     }
@@ -465,6 +468,26 @@ mod tests {
             lookup(C::Editor, &key(K::Char('Z'), CTRL_SHIFT)),
             Some(A::Redo)
         );
+    }
+
+    #[test]
+    fn alt_n_and_alt_shift_n_go_through_the_matches_however_the_terminal_sends_them() {
+        for ctx in [C::Editor, C::Find] {
+            assert_eq!(lookup(ctx, &key(K::Char('n'), ALT)), Some(A::FindNext));
+            // Legacy terminals: ESC N, read as Alt with an upper-case letter (and Shift).
+            assert_eq!(
+                lookup(ctx, &key(K::Char('N'), ALT_SHIFT)),
+                Some(A::FindPrev)
+            );
+            assert_eq!(lookup(ctx, &key(K::Char('N'), ALT)), Some(A::FindPrev));
+            // The kitty keyboard protocol: the base letter with both modifiers.
+            assert_eq!(
+                lookup(ctx, &key(K::Char('n'), ALT_SHIFT)),
+                Some(A::FindPrev)
+            );
+            // A plain n is typed.
+            assert_eq!(lookup(ctx, &key(K::Char('n'), NONE)), None);
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The binding table: one binding a line.
 
-use super::{Action, Binding, Context, Motion, ALT, CTRL, CTRL_SHIFT, NONE, SHIFT};
+use super::{Action, Binding, Context, Motion, ALT, ALT_SHIFT, CTRL, CTRL_SHIFT, NONE, SHIFT};
 use crossterm::event::KeyCode;
 
 /// One binding a line: `context, key, modifiers, action, "hint", "help";`.
@@ -89,6 +89,8 @@ pub const BINDINGS: &[Binding] = bindings! {
     Editor,        Char('f'), CTRL,       Find,                            "find", "find and replace in the note (accents and case do not matter)";
     Editor,        Char('g'), CTRL,       FindNext,                        "", "next match of the last find";
     Editor,        Char('g'), CTRL_SHIFT, FindPrev,                        "", "previous match of the last find";
+    Editor,        Char('n'), ALT,        FindNext,                        "", "next match of the last find (n)";
+    Editor,        Char('n'), ALT_SHIFT,  FindPrev,                        "", "previous match of the last find (N)";
     Editor,        F(7),      NONE,       Spelling,                        "spelling", "spelling: suggestions for the word at the cursor, or add it to the word list";
     Editor,        F(8),      NONE,       FocusMode,                       "focus", "focus mode: only the text (again: back)";
     Editor,        Char('b'), CTRL,       ToggleDetails,                   "", "collapse / show the details pane";
@@ -398,6 +400,8 @@ pub const BINDINGS: &[Binding] = bindings! {
     Find,          Char('g'), CTRL,       FindNext,                        "", "next match";
     Find,          Up,        NONE,       FindPrev,                        "previous", "previous match";
     Find,          Char('g'), CTRL_SHIFT, FindPrev,                        "", "previous match";
+    Find,          Char('n'), ALT,        FindNext,                        "", "next match (n)";
+    Find,          Char('n'), ALT_SHIFT,  FindPrev,                        "", "previous match (N)";
     Find,          Tab,       NONE,       FindField,                       "replace with", "between the find and replace fields";
     Find,          BackTab,   SHIFT,      FindField,                       "", "between the find and replace fields";
     Find,          Char('r'), CTRL,       ReplaceOne,                      "replace", "replace this match and go to the next";

@@ -439,6 +439,20 @@ pub fn load_and_install(path: &Path) -> Vec<String> {
     describe_problems(path, &problems)
 }
 
+/// The problems of the keymap file at `path`, said with the file and line, without installing
+/// it: `Ok(None)` when there is no file, `Err` when it cannot be read. For `ripple keymap
+/// --check` and `ripple check`.
+pub fn check_file(path: &Path) -> Result<Option<Vec<String>>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+    };
+    let text = crate::core::text::normalize_newlines(&text);
+    let (_, problems) = apply(BINDINGS, &text);
+    Ok(Some(describe_problems(path, &problems)))
+}
+
 /// The keymap as a file: every context and action with its keys, the help as a comment. What
 /// `ripple keymap` prints, to start a `keymap.toml` from.
 pub fn default_file() -> String {
