@@ -7,6 +7,7 @@
 
 use super::{usage, Context};
 use crate::core::codebook::Codebook;
+use crate::core::coding::same_coder;
 use crate::core::exchange::export::{self, ExportOptions};
 use crate::core::exchange::plan::{render_plan, Target};
 use crate::core::exchange::{self, apply, xml_write, FileKind, Package};
@@ -136,12 +137,26 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             "--query and --coded-by choose sessions and codings: a .qdc holds the codebook only",
         ));
     }
+    // Coding blind, a project holds the user's own codings and memos only, as search and
+    // evidence show only theirs; asking for another coder's is refused, not quietly narrowed.
+    let coders = match super::search::blind_viewer(ctx) {
+        Some(me) if kind == FileKind::Project => {
+            if let Some(other) = args.coded_by.iter().find(|c| !same_coder(c, me)) {
+                return Err(usage(format!(
+                    "coding blind, you export only your own codings ({me}), not {other}'s: \
+                     leave out --coded-by, or run without --blind"
+                )));
+            }
+            vec![me.to_string()]
+        }
+        _ => args.coded_by.clone(),
+    };
     let target = check_export_target(&args.file, ctx, args.force)?;
     let store = Store::open_read_only(&ctx.env.store_root)?;
     let opts = ExportOptions {
         deidentify: args.deidentify,
         redact_terms: store.settings().deidentify.clone(),
-        coders: args.coded_by.clone(),
+        coders,
     };
     if kind == FileKind::Codebook {
         let codebook = Codebook::load_or_builtin(&store.codebook_path()).map_err(|errors| {

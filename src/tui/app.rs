@@ -656,7 +656,10 @@ impl App {
                 }
             }
             Action::Share => self.open_share(),
-            Action::OpenExport if ctx == Context::List => self.exchange.open_export(),
+            Action::OpenExport if ctx == Context::List => {
+                self.exchange.only_coder = self.blind.then(|| self.coding.coder.clone());
+                self.exchange.open_export()
+            }
             Action::OpenImport if ctx == Context::List => {
                 route!(self, out, |ctx| self.exchange.open_import(ctx));
             }

@@ -376,6 +376,42 @@ fn de_identified_exports_say_what_they_changed() {
     assert!(qde.contains("Coder 1"));
 }
 
+#[test]
+fn coding_blind_a_project_export_holds_only_the_coder_s_own_codings() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    ripple::core::demo::write_demo_store(&store).unwrap();
+    let selections = |qdpx: &Path| {
+        entry(qdpx, "project.qde")
+            .matches("<PlainTextSelection ")
+            .count()
+    };
+    let all = dir.path().join("all.qdpx");
+    ripple(&store, &["export", s(&all)]).ok();
+    let chosen = dir.path().join("chosen.qdpx");
+    ripple(&store, &["export", s(&chosen), "--coded-by", "Ana Ortiz"]).ok();
+    let blind = dir.path().join("blind.qdpx");
+    let r = ripple_in(&store, "Ana Ortiz", &["--blind", "export", s(&blind)], None).ok();
+    assert!(r.stdout.contains("by 1 coder(s)"), "{}", r.stdout);
+    let qde = entry(&blind, "project.qde");
+    assert!(!qde.contains("J. Chen"), "another coder in a blind export");
+    assert!(qde.contains("Ana Ortiz"));
+    assert!(selections(&blind) > 0);
+    assert_eq!(selections(&blind), selections(&chosen));
+    assert!(selections(&blind) < selections(&all));
+    // Asking for another coder's codings while blind is refused, and nothing is written.
+    let other = dir.path().join("other.qdpx");
+    let r = ripple_in(
+        &store,
+        "Ana Ortiz",
+        &["--blind", "export", s(&other), "--coded-by", "J. Chen"],
+        None,
+    );
+    assert_eq!(r.code, 2, "{} {}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("only your own codings"), "{}", r.stderr);
+    assert!(!other.exists());
+}
+
 /// Every file under `root` with its bytes.
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();

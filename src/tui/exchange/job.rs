@@ -46,6 +46,8 @@ pub enum Job {
         /// Only these sessions (those a query matched); None: all.
         only: Option<Vec<SessionId>>,
         deidentify: bool,
+        /// Only these coders' codings and memos (blind coding: the user's own); empty: all.
+        coders: Vec<String>,
         /// Replace the file if it exists.
         replace: bool,
         /// The search index folder, which exports stay out of (as the store).
@@ -98,6 +100,7 @@ pub fn run(store: &Store, job: Job, send: &(dyn Fn(Answer) + Sync)) -> Answer {
             kind,
             only,
             deidentify,
+            coders,
             replace,
             index_dir,
         } => Answer::Exported(export(
@@ -106,6 +109,7 @@ pub fn run(store: &Store, job: Job, send: &(dyn Fn(Answer) + Sync)) -> Answer {
             kind,
             only,
             deidentify,
+            coders,
             replace,
             &index_dir,
             &mut progress,
@@ -127,6 +131,7 @@ fn export(
     kind: ExportKind,
     only: Option<Vec<SessionId>>,
     deidentify: bool,
+    coders: Vec<String>,
     replace: bool,
     index_dir: &std::path::Path,
     progress: exchange::Progress<'_>,
@@ -142,7 +147,7 @@ fn export(
     let opts = ExportOptions {
         deidentify,
         redact_terms: store.settings().deidentify.clone(),
-        coders: Vec::new(),
+        coders,
     };
     let mut lines = Vec::new();
     match kind {

@@ -72,6 +72,9 @@ pub struct ExchangeDialog {
     pub message: Option<(StatusKind, String)>,
     /// The search index folder, which exports stay out of.
     pub index_dir: PathBuf,
+    /// Coding blind: the user's coder name, whose codings and memos alone a project export
+    /// holds (as search and evidence show only theirs).
+    pub only_coder: Option<String>,
     /// The query asked of the index thread (answers to older ones are ignored).
     seq: u64,
     /// The export waiting for the sessions its query matches.
@@ -354,6 +357,7 @@ impl ExchangeDialog {
             kind: form.kind,
             only: None,
             deidentify: form.deidentify,
+            coders: self.only_coder.iter().cloned().collect(),
             replace,
             index_dir: self.index_dir.clone(),
         };

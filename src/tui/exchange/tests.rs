@@ -57,12 +57,14 @@ fn export_without_a_query_goes_straight_to_the_io_thread() {
                 only,
                 deidentify,
                 replace,
+                coders,
                 ..
             } => {
                 // No extension: the kind's is added.
                 assert_eq!(file.to_str(), Some("/tmp/x/out.qdpx"));
                 assert_eq!(*kind, ExportKind::Project);
                 assert!(only.is_none() && *deidentify && !*replace);
+                assert!(coders.is_empty(), "every coder's codings");
             }
             other => panic!("{other:?}"),
         },
@@ -225,4 +227,23 @@ fn import_errors_keep_the_form_and_a_read_only_store_refuses() {
     d.open_import(&mut h.ctx_read_only(Some("another Ripple has it open")));
     assert!(!d.is_open());
     assert!(h.said().contains("another Ripple has it open"));
+}
+
+#[test]
+fn coding_blind_a_project_export_holds_only_the_user_s_codings() {
+    let mut d = ExchangeDialog {
+        only_coder: Some("Ana Peña".into()),
+        ..ExchangeDialog::default()
+    };
+    let mut h = Harness::default();
+    export_form(&mut d, "/tmp/x/out.qdpx");
+    assert_eq!(d.handle(Action::Confirm, &mut h.ctx()), Outcome::Consumed);
+    let effects = std::mem::take(&mut h.effects).into_vec();
+    match requests(&effects).as_slice() {
+        [Request::Exchange(job)] => match job.as_ref() {
+            Job::Export { coders, .. } => assert_eq!(coders, &vec!["Ana Peña".to_string()]),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
 }

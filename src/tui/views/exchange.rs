@@ -85,6 +85,16 @@ pub fn draw(frame: &mut Frame, area: Rect, d: &ExchangeDialog, pal: &Palette) {
                     pal.dim(),
                 ),
             ]));
+            if let Some(coder) = d
+                .only_coder
+                .as_ref()
+                .filter(|_| f.kind == crate::tui::exchange::job::ExportKind::Project)
+            {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{:<8}", "Codings"), pal.key()),
+                    Span::raw(format!("only yours ({coder}): you are coding blind")),
+                ]));
+            }
             (" Export (REFI-QDA) ", lines, false)
         }
         Phase::Import => (
