@@ -353,6 +353,45 @@ pub fn count_passages_by_theme<'a>(
     counts
 }
 
+/// Passages per theme with its sub-themes rolled up: each distinct span (session, start, end)
+/// coded with the theme or any theme below it in `codebook`, counted once, the rule of the
+/// analysis matrix's rolled-up rows. A span coded with two sub-themes is one passage of their
+/// parent, which adding up the sub-themes' counts would count twice. Themes of `codebook`
+/// only; a theme with no passages is absent.
+pub fn count_passages_rolled_up<'a>(
+    files: impl IntoIterator<Item = &'a CoderSessionFile>,
+    codebook: &crate::core::codebook::Codebook,
+) -> BTreeMap<String, usize> {
+    use std::collections::{HashMap, HashSet};
+    let mut by_theme: HashMap<&str, HashSet<(&str, usize, usize)>> = HashMap::new();
+    for f in files {
+        for c in &f.codings {
+            if c.status == AnchorStatus::Attached && c.end > c.start {
+                by_theme.entry(c.theme.as_str()).or_default().insert((
+                    f.session.as_str(),
+                    c.start,
+                    c.end,
+                ));
+            }
+        }
+    }
+    let hierarchy = codebook.hierarchy();
+    let mut counts = BTreeMap::new();
+    for theme in &codebook.themes {
+        let below = hierarchy.descendants(&theme.key);
+        let mut spans: HashSet<(&str, usize, usize)> = HashSet::new();
+        for key in std::iter::once(theme.key.as_str()).chain(below.iter().map(|t| t.key.as_str())) {
+            if let Some(s) = by_theme.get(key) {
+                spans.extend(s.iter().copied());
+            }
+        }
+        if !spans.is_empty() {
+            counts.insert(theme.key.clone(), spans.len());
+        }
+    }
+    counts
+}
+
 /// A coding that cannot be made from the given range.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CodingError {
@@ -646,6 +685,39 @@ pub fn find_by_id_prefix(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One span coded with two sub-themes of `collaboration` (by two coders) and another
+    /// coded with `collaboration` itself: the parent has two passages, not the three that
+    /// adding its sub-themes' counts to its own gives.
+    #[test]
+    fn rolled_up_counts_take_each_span_once_under_every_ancestor() {
+        let book = crate::core::codebook::Codebook::builtin();
+        let text = "We finally trust each other. Calls go unanswered.";
+        let id = SessionId::new();
+        let coded = |coder: &str, s, e, theme: &str| CoderSessionFile {
+            session: id.clone(),
+            coder: coder.into(),
+            memo: String::new(),
+            codings: vec![new_coding(text, &id, s, e, theme, coder, "").unwrap()],
+        };
+        let files = [
+            coded("Ana", 11, 27, "trust"),
+            coded("Bea", 11, 27, "communication"),
+            coded("Cy", 29, 48, "collaboration"),
+        ];
+        let own = count_passages_by_theme(&files);
+        let rolled = count_passages_rolled_up(&files, &book);
+        assert_eq!(own.get("collaboration"), Some(&1));
+        assert_eq!(rolled.get("collaboration"), Some(&2));
+        assert_eq!(rolled.get("trust"), Some(&1));
+        assert_eq!(rolled.get("communication"), Some(&1));
+        assert_eq!(rolled.get("practice"), None, "no passages, no entry");
+        // An orphaned coding is not a passage anywhere.
+        let mut orphan = coded("Dee", 0, 10, "trust");
+        orphan.codings[0].status = AnchorStatus::Orphaned;
+        let rolled = count_passages_rolled_up(files.iter().chain([&orphan]), &book);
+        assert_eq!(rolled.get("collaboration"), Some(&2));
+    }
 
     /// Found by fuzzing: a file holding another session's codings was refused without a line.
     #[test]

@@ -15,7 +15,6 @@ use crate::core::workspace::notes::Saved;
 pub use crate::core::workspace::notes::{Loaded, Recovered};
 use crate::core::workspace::Workspace;
 use crossbeam_channel::{Receiver, Sender};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -242,7 +241,7 @@ pub enum Response {
         stamp: Vec<(PathBuf, Option<FileStamp>)>,
     },
     /// Passages per theme key, and files that could not be read.
-    CodingCounts(BTreeMap<String, usize>, Vec<String>),
+    CodingCounts(crate::core::workspace::codings::PassageCounts, Vec<String>),
     CodingStamp {
         id: SessionId,
         stamp: Vec<(PathBuf, Option<FileStamp>)>,

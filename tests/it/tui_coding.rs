@@ -290,6 +290,29 @@ fn themes_of(store: &Path, coder_dir: &str) -> Vec<String> {
     out
 }
 
+/// The parent's count with its sub-themes counts each passage once: the same words coded
+/// with trust and communication are one passage of collaboration, not two.
+#[test]
+fn the_codebook_screen_rolls_up_a_passage_coded_with_two_sub_themes_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let id = cli_new(&store, "Coaching with La Casa", "2026-06-14", NOTE);
+    cli_code(&store, &id, "trust", PASSAGE);
+    cli_code(&store, &id, "communication", PASSAGE);
+    cli_code(&store, &id, "collaboration", "Luego, planes");
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Coaching with La Casa");
+    t.key(Key::Char('c'));
+    t.wait_for("Themes · passages");
+    t.wait_until("the counts", |s| {
+        s.lines()
+            .any(|l| l.contains("Communication communication") && l.contains(" 1"))
+            && s.lines()
+                .any(|l| l.contains("collaboration") && l.contains("1 (2)"))
+    });
+    t.key(Key::Char('q'));
+}
+
 #[test]
 fn the_codebook_screen_counts_adds_and_deletes_with_reassignment() {
     let tmp = tempfile::tempdir().unwrap();

@@ -211,12 +211,29 @@ impl Workspace<'_> {
 
     /// Passages per theme key over every coder file (distinct spans: two coders coding the
     /// same words with a theme are one passage, as in search, evidence and analysis; orphaned
-    /// codings are not counted), and the files that could not be read (not counted).
-    pub fn count_codings(&self) -> (BTreeMap<String, usize>, Vec<CodingFileError>) {
+    /// codings are not counted), each theme's own and with its sub-themes rolled up under the
+    /// store's codebook (the built-in one when it cannot be read, as coding does); and the
+    /// files that could not be read (not counted).
+    pub fn count_codings(&self) -> (PassageCounts, Vec<CodingFileError>) {
         let (files, errors) = coding_store::load_all(self.store.root());
         let files = crate::core::blind::visible_files(&self.coder, self.blind, files);
-        (coding_store::count_passages_by_theme(&files), errors)
+        let codebook =
+            crate::core::codebook::Codebook::load_or_builtin(&self.store.codebook_path())
+                .unwrap_or_else(|_| crate::core::codebook::Codebook::builtin());
+        let counts = PassageCounts {
+            own: coding_store::count_passages_by_theme(&files),
+            rolled_up: coding_store::count_passages_rolled_up(&files, &codebook),
+        };
+        (counts, errors)
     }
+}
+
+/// Passages per theme key: coded with the theme itself, and with it or any sub-theme (each
+/// distinct span once).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PassageCounts {
+    pub own: BTreeMap<String, usize>,
+    pub rolled_up: BTreeMap<String, usize>,
 }
 
 #[cfg(test)]
@@ -257,12 +274,12 @@ pub(crate) mod tests {
         let text = store.load(&id).unwrap().text;
         let mut ws = Workspace::new(&store, "Ana");
         assert_eq!(ws.codings(&id, &text).files.len(), 2);
-        assert_eq!(ws.count_codings().0.get("trust"), Some(&2));
+        assert_eq!(ws.count_codings().0.own.get("trust"), Some(&2));
         ws.set_blind(true);
         let seen = ws.codings(&id, &text).files;
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].coder, "Ana");
-        assert_eq!(ws.count_codings().0.get("trust"), Some(&1));
+        assert_eq!(ws.count_codings().0.own.get("trust"), Some(&1));
         let opened = ws.open(&id).unwrap();
         assert!(opened.codings.iter().all(|f| f.coder == "Ana"));
     }
@@ -287,7 +304,7 @@ pub(crate) mod tests {
             coding_store::save(store.root(), &file).unwrap();
         }
         let ws = Workspace::new(&store, "Ana");
-        assert_eq!(ws.count_codings().0.get("trust"), Some(&1));
+        assert_eq!(ws.count_codings().0.own.get("trust"), Some(&1));
     }
 
     #[test]

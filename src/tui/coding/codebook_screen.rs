@@ -17,6 +17,8 @@ pub struct CodebookScreen {
     pub selected: usize,
     /// Passages per theme key (all coders), from the last scan.
     pub counts: BTreeMap<String, usize>,
+    /// Passages per theme key with its sub-themes (each distinct span once).
+    pub rolled_up: BTreeMap<String, usize>,
     pub counted: bool,
     /// An edit is being written.
     pub saving: bool,

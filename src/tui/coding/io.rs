@@ -165,11 +165,12 @@ impl App {
                 );
             }
             Response::CodingCounts(counts, problems) => {
-                for (k, v) in &counts {
+                for (k, v) in &counts.own {
                     let u = self.coding.usage.entry(k.clone()).or_insert(0);
                     *u = (*u).max(*v);
                 }
-                self.coding.book.counts = counts;
+                self.coding.book.counts = counts.own;
+                self.coding.book.rolled_up = counts.rolled_up;
                 self.coding.book.counted = true;
                 if let Some(p) = problems.first() {
                     if self.screen == Screen::Codebook {

@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
     let hierarchy = book.hierarchy();
     let tree = hierarchy.rows();
     let counts = &app.coding.book.counts;
-    let totals = hierarchy.totals(|t| counts.get(&t.key).copied().unwrap_or(0));
+    let rolled_up = &app.coding.book.rolled_up;
     let h = list.height.saturating_sub(2) as usize;
     let sel = app.coding.book.selected.min(tree.len().saturating_sub(1));
     let offset = (sel + 1).saturating_sub(h.max(1));
@@ -50,7 +50,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         .map(|(i, row)| {
             let (depth, t) = (row.depth, row.theme);
             let own = counts.get(&t.key).copied().unwrap_or(0);
-            let total = totals[row.index];
+            // Distinct passages of the theme and its sub-themes, counted by the IO thread: a
+            // passage coded with two sub-themes is one passage here, as in analysis.
+            let total = rolled_up.get(&t.key).copied().unwrap_or(own).max(own);
             let count = if !app.coding.book.counted {
                 "…".to_string()
             } else if total != own {
