@@ -44,6 +44,8 @@ pub struct AgreementScreen {
     pub item: usize,
     /// The user codes blind: the figures are shown, the disagreements (others' codings) not.
     pub blind: bool,
+    /// The screen Esc goes back to: the one it was opened from (the list, or analysis).
+    pub back_to: Screen,
 }
 
 impl Default for AgreementScreen {
@@ -58,6 +60,7 @@ impl Default for AgreementScreen {
             shown_seq: 0,
             settling: false,
             part: Part::Table,
+            back_to: Screen::List,
             selected: 0,
             item: 0,
             blind: false,
@@ -224,7 +227,7 @@ impl AgreementScreen {
                     }
                 }
             }
-            Action::Back => ctx.command(Command::Show(Screen::List)),
+            Action::Back => ctx.command(Command::Show(self.back_to)),
             _ => return Outcome::NotConsumed,
         }
         Outcome::Consumed

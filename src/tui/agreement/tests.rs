@@ -236,3 +236,15 @@ fn a_coder_no_longer_in_the_store_is_said_and_c_goes_back_to_every_coder() {
     assert!(s.error.is_none());
     assert_eq!(s.compared(), ["Ana", "Bea"]);
 }
+
+#[test]
+fn esc_goes_back_to_the_screen_agreement_was_opened_from() {
+    let mut screen = AgreementScreen::default();
+    let mut h = Harness::default();
+    screen.handle(Action::Back, &mut h.ctx());
+    assert_eq!(h.commands(), [Command::Show(Screen::List)]);
+    let mut h = Harness::default();
+    screen.back_to = Screen::Analysis;
+    screen.handle(Action::Back, &mut h.ctx());
+    assert_eq!(h.commands(), [Command::Show(Screen::Analysis)]);
+}

@@ -57,6 +57,12 @@ impl App {
 
     /// The agreement screen (closing the open note first), its figures asked for afresh.
     pub fn open_agreement(&mut self, out: &mut Effects) {
+        // From analysis (`g`), Esc goes back there, to the same cell.
+        self.agreement.back_to = if self.screen == Screen::Analysis {
+            Screen::Analysis
+        } else {
+            Screen::List
+        };
         if self.screen == Screen::Note {
             self.from_result.return_to = None;
             self.close_note(out);
