@@ -7,7 +7,7 @@
 
 use super::{usage, Context};
 use crate::core::codebook::Codebook;
-use crate::core::coding::same_coder;
+use crate::core::coding::{coder_slug, same_coder};
 use crate::core::exchange::export::{self, ExportOptions};
 use crate::core::exchange::plan::{render_plan, Target};
 use crate::core::exchange::{self, apply, xml_write, FileKind, Package};
@@ -194,6 +194,10 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     for w in warnings {
         eprintln!("warning: {w}");
     }
+    // A name that is no coder of the store (a typo) would export no codings without a word.
+    if let Some(unknown) = unknown_coder(&store, &content, &args.coded_by) {
+        return Err(usage(unknown));
+    }
     let mut exported = export::project(&content, &opts);
     let written = xml_write::project_xml(&exported.project);
     exported.report.replaced_characters = written.replaced;
@@ -231,6 +235,51 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why `--coded-by` names no coder of the store, if one of its names is none: matched as coder
+/// folders are (`ana pena` is Ana Peña), against every coder folder, not only those of the
+/// sessions chosen.
+fn unknown_coder(
+    store: &Store,
+    content: &export::StoreContent,
+    wanted: &[String],
+) -> Option<String> {
+    let (dirs, _) = crate::core::coding_store::coder_dirs(store.root());
+    let folders: HashSet<String> = dirs
+        .iter()
+        .filter_map(|d| d.file_name().and_then(|n| n.to_str()).map(str::to_string))
+        .collect();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|c| !folders.contains(&coder_slug(c)))
+        .map(String::as_str)
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut names: Vec<&str> = content
+        .coder_files
+        .iter()
+        .map(|f| f.coder.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let known = if names.is_empty() {
+        let mut slugs: Vec<&str> = folders.iter().map(String::as_str).collect();
+        slugs.sort_unstable();
+        if slugs.is_empty() {
+            "none yet".to_string()
+        } else {
+            slugs.join(", ")
+        }
+    } else {
+        names.join(", ")
+    };
+    Some(format!(
+        "--coded-by {}: no such coder in this store (its coders: {known})",
+        missing.join(", ")
+    ))
 }
 
 fn folder_is_new_or_empty(root: &Path) -> bool {

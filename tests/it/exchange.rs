@@ -410,6 +410,20 @@ fn coding_blind_a_project_export_holds_only_the_coder_s_own_codings() {
     assert_eq!(r.code, 2, "{} {}", r.stdout, r.stderr);
     assert!(r.stderr.contains("only your own codings"), "{}", r.stderr);
     assert!(!other.exists());
+    // A name that is no coder of the store (a typo) is refused with the store's coders, not
+    // exported with no codings; a name in another case and without accents is a coder.
+    let r = ripple(&store, &["export", s(&other), "--coded-by", "Ana Ortis"]);
+    assert_eq!(r.code, 2, "{} {}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "--coded-by Ana Ortis: no such coder in this store (its coders: Ana Ortiz, J. Chen)"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!other.exists());
+    ripple(&store, &["export", s(&other), "--coded-by", "ANA ORTIZ"]).ok();
+    assert_eq!(selections(&other), selections(&chosen));
 }
 
 /// Every file under `root` with its bytes.
