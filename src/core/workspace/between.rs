@@ -89,6 +89,17 @@ pub fn carried_section(text: &str, from: &SessionMeta, open: &[FollowUp]) -> Str
     )
 }
 
+/// Whether `text` has a heading naming `CARRIED_HEADING` (follow-ups were carried into it).
+pub fn has_carried_section(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with('#')
+            && l.trim_start_matches('#')
+                .trim_start()
+                .starts_with(CARRIED_HEADING)
+    })
+}
+
 /// The previous session with these agencies, and its open follow-ups: what a session with
 /// them may carry over.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -550,7 +561,10 @@ mod tests {
         assert_eq!(carried_section("a\n\n", &m, &open), section);
         assert_eq!(carried_section("a\n", &m, &open), format!("\n{section}"));
         assert_eq!(carried_section("a", &m, &open), format!("\n\n{section}"));
-        assert!(section.contains(CARRIED_HEADING));
+        assert!(has_carried_section(&format!("Notes\n\n{section}")));
+        assert!(has_carried_section("### Open follow-ups from somewhere\n"));
+        assert!(!has_carried_section("Open follow-ups from the last one\n"));
+        assert!(!has_carried_section("## Follow-ups\n- [ ] one\n"));
     }
 
     #[test]
