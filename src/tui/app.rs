@@ -233,6 +233,8 @@ pub struct App {
     pub between: crate::tui::between::BetweenScreen,
     /// REFI-QDA import and export, over the session list.
     pub exchange: crate::tui::exchange::ExchangeDialog,
+    /// The open note's offer to carry over the last session's open follow-ups.
+    pub carry: Option<crate::tui::carry::CarryOffer>,
 }
 
 impl App {
@@ -291,6 +293,7 @@ impl App {
             config_problems: Vec::new(),
             between: Default::default(),
             exchange: Default::default(),
+            carry: None,
         }
     }
 
@@ -318,6 +321,9 @@ impl App {
         }
         if matches!(self.overlay, Some(Overlay::Settings(_))) {
             return Context::Settings;
+        }
+        if self.screen == Screen::Note && self.carry.is_some() {
+            return Context::CarryOver;
         }
         if let Some(c) = self.writing_context() {
             return c;
@@ -429,6 +435,7 @@ impl App {
                 self.request_quit(&mut out);
             }
         }
+        self.watch_agencies(&mut out);
         self.settle();
         self.log_status();
         if self.quit == Quit::Now && !self.quit_sent {
@@ -572,6 +579,8 @@ impl App {
                             }
                         }
                         Context::Share => self.share_typed(c),
+                        // Not typed while the offer is shown: it says its keys.
+                        Context::CarryOver => self.carry_action(Action::Confirm, out),
                         Context::ExchangeExport | Context::ExchangeImport => {
                             self.exchange.typed(c);
                         }
@@ -606,6 +615,7 @@ impl App {
             {
                 self.share_action(a, out)
             }
+            a if crate::tui::carry::handles(ctx, a) => self.carry_action(a, out),
             a if crate::tui::coding::handles(ctx, a) => self.coding_action(ctx, a, out),
             a if crate::tui::between::handles(ctx, a) => self.between_action(ctx, a, out),
             Action::Quit => self.request_quit(out),
@@ -941,7 +951,7 @@ impl App {
 
     /// Run `f` on the open note (its editor or details form, as components), then carry out
     /// what it asked for.
-    fn note_do(
+    pub(crate) fn note_do(
         &mut self,
         out: &mut Effects,
         f: impl FnOnce(&mut NoteState, &crate::tui::form::Suggestions, &mut Ctx),
@@ -958,7 +968,10 @@ impl App {
     fn on_mouse(&mut self, m: MouseEvent, out: &mut Effects) {
         // The share and exchange dialogs are answered from the keyboard; what is behind them
         // stays put.
-        if self.share.is_some() || self.exchange.is_open() {
+        if self.share.is_some()
+            || self.exchange.is_open()
+            || (self.screen == Screen::Note && self.carry.is_some())
+        {
             return;
         }
         let pos = Position::new(m.column, m.row);

@@ -6,6 +6,7 @@ pub mod agreement;
 pub mod analysis;
 pub mod app;
 pub mod between;
+pub mod carry;
 pub mod coding;
 pub mod component;
 pub mod effect;

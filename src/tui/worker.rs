@@ -8,7 +8,7 @@ use crate::core::coding::CoderSessionFile;
 use crate::core::session::{Session, SessionId};
 use crate::core::store::{BaseCopy, FileStamp, Scan, Store, Template, Trashed};
 use crate::core::workspace::agreement::{AgreementAsk, AgreementView};
-use crate::core::workspace::between::{FollowUpFilter, FollowUpItem, NewSession};
+use crate::core::workspace::between::{CarryOver, FollowUpFilter, FollowUpItem, NewSession};
 use crate::core::workspace::codings::{Codings, CodingsSaved};
 use crate::core::workspace::error::WorkspaceError;
 use crate::core::workspace::notes::Saved;
@@ -129,6 +129,13 @@ pub enum Request {
         facilitator: String,
         template: Option<Box<Template>>,
         like: Option<SessionId>,
+    },
+    /// What session `id`, dated `date`, may carry over now that it names `agencies`: the
+    /// latest other session with them up to that date and its open follow-ups.
+    CarryOver {
+        id: SessionId,
+        agencies: Vec<String>,
+        date: chrono::NaiveDate,
     },
     /// Move a session (and its codings) to the trash.
     Delete(SessionId),
@@ -286,6 +293,12 @@ pub enum Response {
     /// The templates, and the files that could not be read.
     Templates(Vec<Template>, Vec<String>),
     NewSession(Result<Box<NewSession>, WorkspaceError>),
+    /// `Request::CarryOver`'s answer, with the agencies asked about.
+    CarryOver {
+        id: SessionId,
+        agencies: Vec<String>,
+        result: Result<Option<Box<CarryOver>>, WorkspaceError>,
+    },
     Deleted {
         id: SessionId,
         title: String,
@@ -592,6 +605,11 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
             ws.new_session(&facilitator, template.as_deref(), like.as_ref())
                 .map(Box::new),
         ),
+        Request::CarryOver { id, agencies, date } => Response::CarryOver {
+            result: ws.carry_over(&agencies, date, &id).map(|c| c.map(Box::new)),
+            id,
+            agencies,
+        },
         Request::Delete(id) => Response::Deleted {
             title: ws
                 .store()

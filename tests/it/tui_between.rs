@@ -248,3 +248,103 @@ fn a_template_note_is_written_under_its_first_heading() {
         "{text}"
     );
 }
+
+/// A blank new session whose agencies are typed in the details: the open follow-ups of the
+/// last session with those agencies are offered (done ones are not), `accept` (Enter) adds
+/// them at the end of the note, or Esc leaves the note as it was. The saved file is returned.
+fn carry_over_in_a_blank_session(accept: bool) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    new_with(
+        &store,
+        "Earlier meeting",
+        "2026-03-01",
+        &["CYFD", "La Casa"],
+        "Met.\n- [ ] call the school\n- [x] done thing\n",
+    );
+    new_with(
+        &store,
+        "Unrelated",
+        "2026-03-02",
+        &["CYFD"],
+        "- [ ] not this\n",
+    );
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Earlier meeting");
+    t.key(Key::Char('n'));
+    t.wait_for("Blank: no template");
+    t.key(Key::End);
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    t.type_text("Carry day");
+    t.key(Key::Enter); // to the date
+    t.key(Key::Enter); // to the agencies
+    t.type_text("la casa, CYFD");
+    t.wait_for("la casa, CYFD");
+    t.key(Key::Tab); // on to the note: the agencies are committed
+    let s = t.wait_for("Carry over open follow-ups?");
+    let s = if s.contains("call the school") {
+        s
+    } else {
+        t.wait_for("call the school")
+    };
+    assert!(
+        s.contains("[x] call the school"),
+        "ticked to begin with:\n{s}"
+    );
+    assert!(!s.contains("done thing"), "{s}");
+    assert!(!s.contains("not this"), "{s}");
+    if accept {
+        t.key(Key::Enter);
+        let s = t.wait_gone("Carry over open follow-ups?");
+        assert!(
+            s.contains("## Open follow-ups from 2026-03-01 (Earlier meeting)"),
+            "{s}"
+        );
+        assert!(s.contains("- [ ] call the school"), "{s}");
+    } else {
+        t.key(Key::Esc);
+        let s = t.wait_gone("Carry over open follow-ups?");
+        assert!(
+            s.contains("Details"),
+            "Esc declines; the note stays open:\n{s}"
+        );
+        assert!(!s.contains("Open follow-ups from"), "{s}");
+        assert!(!s.contains("call the school"), "{s}");
+    }
+    t.type_text("We met.");
+    t.key(Key::Ctrl('s'));
+    t.wait_saved();
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    let names = session_names(&store);
+    let file = names
+        .iter()
+        .find(|n| n.contains("-carry-day-"))
+        .unwrap_or_else(|| panic!("{names:?}"));
+    std::fs::read_to_string(store.join("sessions").join(file)).unwrap()
+}
+
+#[test]
+fn typing_the_agencies_of_a_blank_session_offers_the_last_sessions_open_follow_ups() {
+    let text = carry_over_in_a_blank_session(true);
+    assert!(
+        text.contains(
+            "## Open follow-ups from 2026-03-01 (Earlier meeting)\n\n- [ ] call the school\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("done thing") && !text.contains("not this"),
+        "{text}"
+    );
+    assert!(text.contains("We met."), "{text}");
+}
+
+#[test]
+fn esc_declines_the_carry_over_and_the_note_stays_as_typed() {
+    let text = carry_over_in_a_blank_session(false);
+    assert!(!text.contains("Open follow-ups from"), "{text}");
+    assert!(!text.contains("call the school"), "{text}");
+    assert!(text.contains("We met."), "{text}");
+}

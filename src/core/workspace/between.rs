@@ -59,6 +59,55 @@ pub fn latest_with(sessions: &[SessionSummary], agencies: &[String]) -> Option<S
         .map(|s| s.meta.id.clone())
 }
 
+/// The words of the heading that carried-over follow-ups go under ("## Open follow-ups from
+/// …"): a note holding it has had its carry-over offered already.
+pub const CARRIED_HEADING: &str = "Open follow-ups from";
+
+/// What to add at the end of a note reading `text` to carry over the follow-ups `open` of the
+/// session `from`: a blank line when needed, "## Open follow-ups from DATE (TITLE)", a blank
+/// line, and each open item unticked. Empty when none of `open` is an open item with words.
+pub fn carried_section(text: &str, from: &SessionMeta, open: &[FollowUp]) -> String {
+    let carried = followups::carry_over(open);
+    if carried.is_empty() {
+        return String::new();
+    }
+    let gap = if text.is_empty() || text.ends_with("\n\n") {
+        ""
+    } else if text.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    let title = if from.title.is_empty() {
+        "untitled"
+    } else {
+        &from.title
+    };
+    format!(
+        "{gap}## {CARRIED_HEADING} {} ({title})\n\n{carried}",
+        from.date
+    )
+}
+
+/// Whether `text` has a heading naming `CARRIED_HEADING` (follow-ups were carried into it).
+pub fn has_carried_section(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with('#')
+            && l.trim_start_matches('#')
+                .trim_start()
+                .starts_with(CARRIED_HEADING)
+    })
+}
+
+/// The previous session with these agencies, and its open follow-ups: what a session with
+/// them may carry over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CarryOver {
+    pub from: SessionMeta,
+    pub open: Vec<FollowUp>,
+}
+
 /// A new session, not yet saved: what the editor opens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewSession {
@@ -135,27 +184,41 @@ impl Workspace<'_> {
             meta.session_type = last.meta.session_type;
             meta.participants = last.meta.participants.clone();
             let open = followups::open(&last.text);
-            let carried = followups::carry_over(&open);
-            if !carried.is_empty() {
-                if !text.is_empty() && !text.ends_with("\n\n") {
-                    text.push_str(if text.ends_with('\n') { "\n" } else { "\n\n" });
-                }
-                text.push_str(&format!(
-                    "## Open follow-ups from {} ({})\n\n{carried}",
-                    last.meta.date,
-                    if last.meta.title.is_empty() {
-                        "untitled"
-                    } else {
-                        &last.meta.title
-                    }
-                ));
-            }
+            text.push_str(&carried_section(&text, &last.meta, &open));
             from = Some((last.meta, open));
         }
         Ok(NewSession {
             session: Session { meta, text },
             from,
         })
+    }
+
+    /// For session `own`, dated `date`, naming `agencies`: the most recent other session
+    /// with the same agencies (compared as `agency_set` does: trimmed, without case or accents,
+    /// in any order) dated on or before `date`, with its open follow-ups (none is an answer
+    /// too). None when no such session exists or `agencies` names none.
+    pub fn carry_over(
+        &self,
+        agencies: &[String],
+        date: NaiveDate,
+        own: &SessionId,
+    ) -> Result<Option<CarryOver>, WorkspaceError> {
+        let set = agency_set(agencies);
+        if set.is_empty() {
+            return Ok(None);
+        }
+        let scan = self.store.scan();
+        // Newest first: the first one found is the latest.
+        let Some(last) = scan.sessions.iter().find(|s| {
+            &s.meta.id != own && s.meta.date <= date && agency_set(&s.meta.agencies) == set
+        }) else {
+            return Ok(None);
+        };
+        let text = self.store.load_note(&last.meta.id)?;
+        Ok(Some(CarryOver {
+            from: (*last.meta).clone(),
+            open: followups::open(&text),
+        }))
     }
 
     /// A copy of session `id` under a new id, its title marked "(copy)", dated as the
@@ -396,6 +459,112 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("the note changed"), "{e}");
         assert_eq!(store.load(&a.meta.id).unwrap().text, s.text);
+    }
+
+    #[test]
+    fn carry_over_finds_the_latest_other_session_with_the_same_agencies() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let ws = Workspace::new(&store, "Ana");
+        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let agencies = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let own = SessionId::new();
+        let want = agencies(&["CYFD", "Peña Blanca"]);
+        // None found: an empty store, then only other agencies.
+        assert_eq!(ws.carry_over(&want, day(10), &own).unwrap(), None);
+        store
+            .create(
+                meta("Other", (2026, 3, 5), &["CYFD"]),
+                "- [ ] not this
+",
+            )
+            .unwrap();
+        assert_eq!(ws.carry_over(&want, day(10), &own).unwrap(), None);
+        assert_eq!(ws.carry_over(&[], day(10), &own).unwrap(), None);
+        assert_eq!(
+            ws.carry_over(&agencies(&[" ", ""]), day(10), &own).unwrap(),
+            None
+        );
+
+        // Same agencies in another order, case and accents.
+        store
+            .create(
+                meta("Early", (2026, 3, 1), &["pena blanca ", "cyfd"]),
+                "- [ ] early item\n",
+            )
+            .unwrap();
+        store
+            .create(
+                meta("March", (2026, 3, 8), &["PEÑA BLANCA", "Cyfd"]),
+                "## Notes\n- [x] done thing\n- [ ] call the school\n  * [ ] Llamar 🙂\n",
+            )
+            .unwrap();
+        store
+            .create(
+                meta("Later", (2026, 3, 20), &["CYFD", "Peña Blanca"]),
+                "- [ ] from the future\n",
+            )
+            .unwrap();
+        let c = ws.carry_over(&want, day(10), &own).unwrap().unwrap();
+        assert_eq!(c.from.title, "March", "the latest not after the date");
+        let open: Vec<&str> = c.open.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(open, ["call the school", "Llamar 🙂"]);
+        // On the day itself counts; before the first one, nothing.
+        let c = ws.carry_over(&want, day(20), &own).unwrap().unwrap();
+        assert_eq!(c.from.title, "Later");
+        assert_eq!(
+            ws.carry_over(&want, day(1), &own)
+                .unwrap()
+                .unwrap()
+                .from
+                .title,
+            "Early"
+        );
+        assert_eq!(
+            ws.carry_over(&want, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap(), &own)
+                .unwrap(),
+            None
+        );
+
+        // A session never carries over from itself: the next one back is found.
+        let later = store
+            .scan()
+            .sessions
+            .iter()
+            .find(|s| s.meta.title == "Later")
+            .unwrap()
+            .meta
+            .id
+            .clone();
+        let c = ws.carry_over(&want, day(20), &later).unwrap().unwrap();
+        assert_eq!(c.from.title, "March");
+
+        // A previous session with no open items is an answer with none.
+        store
+            .create(
+                meta("All done", (2026, 3, 9), &["CYFD", "Peña Blanca"]),
+                "- [x] done\nNo tasks here.\n",
+            )
+            .unwrap();
+        let c = ws.carry_over(&want, day(10), &own).unwrap().unwrap();
+        assert_eq!(c.from.title, "All done");
+        assert!(c.open.is_empty());
+        assert_eq!(carried_section("x\n", &c.from, &c.open), "");
+    }
+
+    #[test]
+    fn the_carried_section_is_the_one_new_from_last_writes() {
+        let m = meta("", (2026, 1, 2), &["CYFD"]);
+        let open = followups::open("- [ ] one\n- [x] two\n- [ ]\n");
+        let section = "## Open follow-ups from 2026-01-02 (untitled)\n\n- [ ] one\n";
+        assert_eq!(carried_section("", &m, &open), section);
+        assert_eq!(carried_section("a\n\n", &m, &open), section);
+        assert_eq!(carried_section("a\n", &m, &open), format!("\n{section}"));
+        assert_eq!(carried_section("a", &m, &open), format!("\n\n{section}"));
+        assert!(has_carried_section(&format!("Notes\n\n{section}")));
+        assert!(has_carried_section("### Open follow-ups from somewhere\n"));
+        assert!(!has_carried_section("Open follow-ups from the last one\n"));
+        assert!(!has_carried_section("## Follow-ups\n- [ ] one\n"));
     }
 
     #[test]

@@ -326,6 +326,7 @@ impl App {
             Response::Spelling(loaded) => self.spell_loaded(*loaded),
             Response::WordAdded { word, result } => self.word_added(word, result),
             Response::Shared(result) => self.on_shared(result),
+            r @ Response::CarryOver { .. } => self.carry_io(r),
             r @ (Response::Templates(..)
             | Response::NewSession(_)
             | Response::Deleted { .. }

@@ -184,6 +184,9 @@ hint_lines! {
     FOLLOWUPS_HINTS = FollowUps: Text("type to filter (agency, date, words)"),
         Key(A::ToggleFollowUp), Key(A::OpenResult), Key(A::ToggleDoneShown),
         Said(A::Back, "sessions");
+    /// The carry-over offer.
+    CARRY_OVER_HINTS = CarryOver: Pair(A::Up, A::Down, "choose"), Key(A::ToggleFollowUp),
+        Key(A::SelectAll), Key(A::Accept), Key(A::Cancel);
     /// The delete question, as a sentence.
     CONFIRM_DELETE_HINTS = ConfirmDelete: Key(A::Confirm), Key(A::Cancel);
     /// The kept-text question when no merge is possible.

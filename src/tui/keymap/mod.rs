@@ -68,6 +68,9 @@ pub enum Context {
     FollowUps,
     /// Delete the highlighted session (to the trash)?
     ConfirmDelete,
+    /// The open follow-ups of the previous session with the agencies just typed: carry them
+    /// over into the note, or not.
+    CarryOver,
     /// The REFI-QDA export dialog.
     ExchangeExport,
     /// The REFI-QDA import dialog: the file.
@@ -113,6 +116,7 @@ impl Context {
             Context::Trash => "Trash (deleted sessions)",
             Context::FollowUps => "Follow-ups (- [ ] lines of every note)",
             Context::ConfirmDelete => "Delete the session?",
+            Context::CarryOver => "Carry over the last session's open follow-ups",
             Context::ExchangeExport => "Export to NVivo, ATLAS.ti, MAXQDA… (REFI-QDA)",
             Context::ExchangeImport => "Import from NVivo, ATLAS.ti, MAXQDA… (REFI-QDA)",
             Context::ExchangePlan => "Import plan",

@@ -485,6 +485,14 @@ pub const BINDINGS: &[Binding] = bindings! {
     FollowUps,     Char('a'), CTRL,       ToggleDoneShown,                 "done too", "show done follow-ups too, or open ones only";
     FollowUps,     Backspace, NONE,       Backspace,                       "", "delete left in the filter";
     FollowUps,     Char('u'), CTRL,       ClearFilter,                     "", "clear the filter";
+    CarryOver,     Up,        NONE,       Up,                              "", "previous follow-up";
+    CarryOver,     Char('k'), NONE,       Up,                              "", "previous follow-up";
+    CarryOver,     Down,      NONE,       Down,                            "", "next follow-up";
+    CarryOver,     Char('j'), NONE,       Down,                            "", "next follow-up";
+    CarryOver,     Char(' '), NONE,       ToggleFollowUp,                  "tick", "tick / untick the highlighted follow-up (ticked ones are carried over)";
+    CarryOver,     Char('a'), NONE,       SelectAll,                       "all/none", "tick all, or none when all are ticked";
+    CarryOver,     Enter,     NONE,       Accept,                          "carry over", "add the ticked follow-ups at the end of the note, under \"Open follow-ups from DATE (TITLE)\" (one undo step)";
+    CarryOver,     Esc,       NONE,       Cancel,                          "no thanks", "do not carry them over (not offered again for this note unless its agencies change)";
     ConfirmDelete, Char('y'), NONE,       Confirm,                         "deletes", "yes: move the session to the trash";
     ConfirmDelete, Enter,     NONE,       Confirm,                         "", "yes: move the session to the trash";
     ConfirmDelete, Char('n'), NONE,       Cancel,                          "keeps it", "no: keep it (also Esc)";

@@ -37,7 +37,7 @@ pub fn install(bindings: Vec<Binding>) -> bool {
 }
 
 /// Every context, in help order.
-pub const CONTEXTS: [Context; 34] = [
+pub const CONTEXTS: [Context; 35] = [
     Context::Global,
     Context::List,
     Context::Editor,
@@ -48,6 +48,7 @@ pub const CONTEXTS: [Context; 34] = [
     Context::Picker,
     Context::Prompt,
     Context::Form,
+    Context::CarryOver,
     Context::Codebook,
     Context::Search,
     Context::Evidence,

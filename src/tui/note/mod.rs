@@ -15,9 +15,11 @@ use crate::core::coding::CoderSessionFile;
 use crate::core::document::NoteDocument;
 use crate::core::session::{Session, SessionMeta};
 use crate::core::store::{BaseCopy, FileStamp};
+use crate::core::workspace::between::agency_set;
 use crate::tui::form::FormState;
 use crate::tui::text_view::TextViewState;
 use crate::tui::worker::{DraftOf, Recovered, Request};
+use std::collections::BTreeSet;
 use std::time::Instant;
 
 /// What the word counts last saw: the editor version and the selection.
@@ -131,12 +133,19 @@ pub struct NoteState {
     pub words_seen: Option<(WordsSeen, Instant)>,
     /// The misspelt words on screen (code-point ranges), as the last settle found them.
     pub misspelt: Vec<(usize, usize)>,
+    /// The agencies (as `agency_set` compares them) whose carry-over was last asked for, or
+    /// those the note opened with: committing the same ones again asks nothing.
+    pub carry_seen: BTreeSet<String>,
+    /// The agencies field had the focus when the last message was handled (leaving it commits
+    /// it: see `tui::carry`).
+    pub in_agencies: bool,
 }
 
 impl NoteState {
     pub fn new(session: Session, focus: Pane, now: Instant) -> NoteState {
         let doc = NoteDocument::new(&session.text, Vec::new(), Default::default());
         let version = doc.editor().version();
+        let carry_seen = agency_set(&session.meta.agencies);
         let mut form = FormState::from_meta(&session.meta);
         form.focus(0);
         NoteState {
@@ -164,6 +173,8 @@ impl NoteState {
             selection_words: None,
             words_seen: None,
             misspelt: Vec::new(),
+            carry_seen,
+            in_agencies: false,
         }
     }
 

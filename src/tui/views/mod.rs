@@ -5,6 +5,7 @@
 pub mod agreement;
 pub mod analysis;
 pub mod between;
+pub mod carry;
 pub mod codebook;
 pub mod codings;
 pub mod evidence;
@@ -62,6 +63,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     picker::draw_overlays(frame, area, app, &pal);
     share::draw(frame, area, app, &pal);
     exchange::draw(frame, area, &app.exchange, &pal);
+    if app.screen == Screen::Note {
+        if let Some(offer) = &app.carry {
+            carry::draw(frame, area, offer, &pal);
+        }
+    }
     match &app.overlay {
         Some(Overlay::Help(h)) => help::draw(frame, area, h.scroll, &pal),
         Some(Overlay::Conflict) => note::draw_conflict(frame, area, &pal),
