@@ -48,7 +48,7 @@ pub struct FollowupsArgs {
     /// Only sessions on or before this date (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     pub until: Option<NaiveDate>,
-    /// Done follow-ups too.
+    /// Done and carried (`[>]`) follow-ups too.
     #[arg(long)]
     pub all: bool,
     /// Print a JSON array instead of lines.
@@ -201,11 +201,15 @@ pub fn followups(args: &FollowupsArgs, ctx: &Context) -> anyhow::Result<ExitCode
         eprintln!("no {}follow-ups", if args.all { "" } else { "open " });
     }
     for f in &items {
+        let text = match f.carried_note() {
+            Some(c) => format!("{}  {c}", f.text),
+            None => f.text.clone(),
+        };
         writeln!(
             out,
             "{} {}  {}  {}  {}",
-            if f.done { "[x]" } else { "[ ]" },
-            f.text,
+            f.status_box(),
+            text,
             format_date(f.date),
             f.session.short(),
             title_of(&f.title)

@@ -1,8 +1,24 @@
 //! Follow-ups: the task lines of a note, `- [ ] call the school` (open) and `- [x] …` (done),
-//! as in GitHub's and Obsidian's Markdown. A line is a follow-up when, after any indentation,
-//! it starts with a list marker (`-`, `*` or `+`), one space, and a box `[ ]`, `[x]` or `[X]`,
-//! followed by a space or the end of the line. Lines are counted from 0; offsets are code
-//! points, like every offset in a note.
+//! as in GitHub's and Obsidian's Markdown, and `- [>] …` (carried: copied into a later
+//! session's note, as bullet journals and Obsidian Tasks mark a migrated task). A line is a
+//! follow-up when, after any indentation, it starts with a list marker (`-`, `*` or `+`), one
+//! space, and a box `[ ]`, `[x]`, `[X]` or `[>]`, followed by a space or the end of the line,
+//! and has words after the box: a template's empty `- [ ]` is a placeholder, not a follow-up.
+//! Lines are counted from 0; offsets are code points, like every offset in a note.
+
+use serde::Serialize;
+
+/// Where a follow-up stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// `[ ]`: still to do.
+    Open,
+    /// `[x]` or `[X]`: done.
+    Done,
+    /// `[>]`: carried over into a later session's note, where it is followed up.
+    Carried,
+}
 
 /// One follow-up line of a note.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,15 +27,25 @@ pub struct FollowUp {
     pub line: usize,
     /// Where the line starts, in code points from the start of the note.
     pub start: usize,
-    pub done: bool,
-    /// The words after the box, trimmed.
+    pub state: State,
+    /// The words after the box, trimmed (never empty).
     pub text: String,
     /// The whole line as it is in the note (to check it is still there before changing it).
     pub raw: String,
 }
 
-/// The box of a follow-up line: its byte offset in the line and whether it is ticked.
-fn box_of(line: &str) -> Option<(usize, bool)> {
+impl FollowUp {
+    pub fn is_open(&self) -> bool {
+        self.state == State::Open
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.state == State::Done
+    }
+}
+
+/// The box of a follow-up line: its byte offset in the line and its state.
+fn box_of(line: &str) -> Option<(usize, State)> {
     let body = line.trim_start_matches([' ', '\t']);
     let indent = line.len() - body.len();
     let mut chars = body.chars();
@@ -27,30 +53,35 @@ fn box_of(line: &str) -> Option<(usize, bool)> {
         return None;
     }
     let rest = &body[2..];
-    let done = match rest.get(..3) {
-        Some("[ ]") => false,
-        Some("[x]" | "[X]") => true,
+    let state = match rest.get(..3) {
+        Some("[ ]") => State::Open,
+        Some("[x]" | "[X]") => State::Done,
+        Some("[>]") => State::Carried,
         _ => return None,
     };
     match rest[3..].chars().next() {
-        None | Some(' ' | '\t') => Some((indent + 2, done)),
+        None | Some(' ' | '\t') => Some((indent + 2, state)),
         _ => None,
     }
 }
 
-/// Every follow-up line of `text`, in order.
+/// Every follow-up line of `text`, in order (lines whose box has no words after it are not
+/// follow-ups and are left out).
 pub fn parse(text: &str) -> Vec<FollowUp> {
     let mut out = Vec::new();
     let mut start = 0;
     for (n, line) in text.split('\n').enumerate() {
-        if let Some((at, done)) = box_of(line) {
-            out.push(FollowUp {
-                line: n,
-                start,
-                done,
-                text: line[at + 3..].trim().to_string(),
-                raw: line.to_string(),
-            });
+        if let Some((at, state)) = box_of(line) {
+            let words = line[at + 3..].trim();
+            if !words.is_empty() {
+                out.push(FollowUp {
+                    line: n,
+                    start,
+                    state,
+                    text: words.to_string(),
+                    raw: line.to_string(),
+                });
+            }
         }
         start += line.chars().count() + 1;
     }
@@ -59,13 +90,17 @@ pub fn parse(text: &str) -> Vec<FollowUp> {
 
 /// The open follow-ups of `text`.
 pub fn open(text: &str) -> Vec<FollowUp> {
-    parse(text).into_iter().filter(|f| !f.done).collect()
+    parse(text).into_iter().filter(FollowUp::is_open).collect()
 }
 
-/// `text` with the box of line `line` ticked or unticked (`[ ]` ↔ `[x]`), when that line is a
-/// follow-up and still reads `raw`; None otherwise (the note changed: nothing is touched).
-/// Only the one character inside the box changes, so no other offset moves.
-pub fn toggle(text: &str, line: usize, raw: &str) -> Option<String> {
+/// `text` with the one character inside the box of line `line` set to `to`, when that line
+/// is a follow-up that `from` accepts and still reads `raw`; None otherwise (nothing touched).
+fn set_box(
+    text: &str,
+    line: usize,
+    raw: &str,
+    from: impl Fn(State) -> Option<char>,
+) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     for (n, l) in text.split('\n').enumerate() {
@@ -73,9 +108,9 @@ pub fn toggle(text: &str, line: usize, raw: &str) -> Option<String> {
             out.push('\n');
         }
         if n == line && l == raw {
-            let (at, done) = box_of(l)?;
+            let (at, state) = box_of(l)?;
             out.push_str(&l[..at + 1]);
-            out.push(if done { ' ' } else { 'x' });
+            out.push(from(state)?);
             out.push_str(&l[at + 2..]);
             changed = true;
         } else {
@@ -85,11 +120,39 @@ pub fn toggle(text: &str, line: usize, raw: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// `text` with the box of line `line` ticked or unticked (`[ ]` ↔ `[x]`), when that line is an
+/// open or done follow-up and still reads `raw`; None otherwise (the note changed, or the item
+/// was carried over: nothing is touched). Only the one character inside the box changes, so
+/// no other offset moves.
+pub fn toggle(text: &str, line: usize, raw: &str) -> Option<String> {
+    set_box(text, line, raw, |s| match s {
+        State::Open => Some('x'),
+        State::Done => Some(' '),
+        State::Carried => None,
+    })
+}
+
+/// `text` with each of `items` that is still an open follow-up on its line, reading as it
+/// did (`raw`), marked carried (`[ ]` → `[>]`, one character, so no offset moves); and the
+/// items left as they were because their line changed meanwhile.
+pub fn mark_carried<'a>(text: &str, items: &'a [FollowUp]) -> (String, Vec<&'a FollowUp>) {
+    let mut text = text.to_string();
+    let mut left = Vec::new();
+    for f in items {
+        let marked = set_box(&text, f.line, &f.raw, |s| (s == State::Open).then_some('>'));
+        match marked {
+            Some(t) => text = t,
+            None => left.push(f),
+        }
+    }
+    (text, left)
+}
+
 /// The lines to carry open follow-ups into a new note: each open item, unticked, as written.
 pub fn carry_over(items: &[FollowUp]) -> String {
     items
         .iter()
-        .filter(|f| !f.done && !f.text.is_empty())
+        .filter(|f| f.is_open() && !f.text.is_empty())
         .map(|f| format!("- [ ] {}\n", f.text))
         .collect()
 }
@@ -103,17 +166,16 @@ mod tests {
     #[test]
     fn task_lines_are_found_with_their_line_offset_and_state() {
         let f = parse(NOTE);
-        let got: Vec<(usize, bool, &str)> = f
+        let got: Vec<(usize, State, &str)> = f
             .iter()
-            .map(|f| (f.line, f.done, f.text.as_str()))
+            .map(|f| (f.line, f.state, f.text.as_str()))
             .collect();
         assert_eq!(
             got,
             [
-                (1, false, "Llamar a la escuela 🙂"),
-                (2, true, "sent the plan"),
-                (3, true, ""),
-                (7, false, "CYFD: safety plan"),
+                (1, State::Open, "Llamar a la escuela 🙂"),
+                (2, State::Done, "sent the plan"),
+                (7, State::Open, "CYFD: safety plan"),
             ]
         );
         // Offsets are code points: the emoji line is 28 code points long.
@@ -124,6 +186,82 @@ mod tests {
                 .count()
         );
         assert_eq!(open(NOTE).len(), 2);
+    }
+
+    #[test]
+    fn a_box_without_words_is_no_follow_up() {
+        // A template's placeholders, open or done, with or without trailing blanks.
+        let t = "## Follow-ups\n- [ ]\n- [ ]   \n* [x]\t\n- [>]\n- [ ] real one\n";
+        let f = parse(t);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].line, f[0].text.as_str()), (5, "real one"));
+        assert_eq!(open(t).len(), 1);
+        assert_eq!(carry_over(&parse(t)), "- [ ] real one\n");
+    }
+
+    #[test]
+    fn a_carried_item_is_neither_open_nor_done() {
+        let t = "- [>] Llamar a la escuela 🙂\n  + [>]\tsafety plan\n- [>]x not one\n- [ ] still open\n";
+        let f = parse(t);
+        let got: Vec<(State, &str)> = f.iter().map(|f| (f.state, f.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (State::Carried, "Llamar a la escuela 🙂"),
+                (State::Carried, "safety plan"),
+                (State::Open, "still open"),
+            ]
+        );
+        assert!(!f[0].is_open() && !f[0].is_done());
+        assert_eq!(open(t).len(), 1);
+        assert_eq!(carry_over(&f), "- [ ] still open\n");
+        // Ticking a carried item is refused: it is followed up where it was carried.
+        assert_eq!(toggle(t, 0, &f[0].raw), None);
+    }
+
+    #[test]
+    fn marking_carried_changes_the_box_of_the_lines_still_as_seen() {
+        let items = open(NOTE);
+        let (marked, left) = mark_carried(NOTE, &items);
+        assert!(left.is_empty());
+        assert_eq!(marked.chars().count(), NOTE.chars().count());
+        assert!(
+            marked.contains("\n- [>] Llamar a la escuela 🙂\n"),
+            "{marked}"
+        );
+        assert!(marked.contains("\n+ [>] CYFD: safety plan\n"), "{marked}");
+        assert!(
+            marked.contains("  * [x] sent the plan\n"),
+            "done ones stay done"
+        );
+        assert!(open(&marked).is_empty());
+        assert_eq!(
+            parse(&marked)
+                .iter()
+                .filter(|f| f.state == State::Carried)
+                .count(),
+            2
+        );
+
+        // The note changed meanwhile: the first item's line was edited, the second moved
+        // down a line. Neither matches, so neither is marked, and nothing else changes.
+        let changed = NOTE
+            .replace("Llamar a la escuela", "Llamé a la escuela")
+            .replacen("## Follow-ups\n", "## Follow-ups\nnew line\n", 1);
+        let (after, left) = mark_carried(&changed, &items);
+        assert_eq!(after, changed);
+        assert_eq!(left.len(), 2);
+        // Only one of them changed: the other is marked.
+        let one = NOTE.replace("Llamar a la escuela", "Llamé a la escuela");
+        let (after, left) = mark_carried(&one, &items);
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].text, "Llamar a la escuela 🙂");
+        assert!(after.contains("- [ ] Llamé a la escuela 🙂\n"));
+        assert!(after.contains("+ [>] CYFD: safety plan\n"));
+        // Marking twice finds the second time nothing open to mark.
+        let (again, left) = mark_carried(&marked, &items);
+        assert_eq!(again, marked);
+        assert_eq!(left.len(), 2);
     }
 
     #[test]

@@ -137,6 +137,13 @@ pub enum Request {
         agencies: Vec<String>,
         date: chrono::NaiveDate,
     },
+    /// Mark `items`, carried from session `from` into session `into` (just saved), carried in
+    /// `from`'s note (`Workspace::mark_carried`).
+    MarkCarried {
+        from: SessionId,
+        into: SessionId,
+        items: Vec<crate::core::followups::FollowUp>,
+    },
     /// Move a session (and its codings) to the trash.
     Delete(SessionId),
     /// Copy a session under a new id.
@@ -298,6 +305,12 @@ pub enum Response {
         id: SessionId,
         agencies: Vec<String>,
         result: Result<Option<Box<CarryOver>>, WorkspaceError>,
+    },
+    /// `Request::MarkCarried`'s answer, with the sessions asked about.
+    MarkedCarried {
+        from: SessionId,
+        into: SessionId,
+        result: Result<crate::core::workspace::between::MarkedCarried, WorkspaceError>,
     },
     Deleted {
         id: SessionId,
@@ -610,6 +623,11 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
             id,
             agencies,
         },
+        Request::MarkCarried { from, into, items } => Response::MarkedCarried {
+            result: ws.mark_carried(&from, &into, &items, chrono::Utc::now()),
+            from,
+            into,
+        },
         Request::Delete(id) => Response::Deleted {
             title: ws
                 .store()
@@ -637,7 +655,7 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
                 .map(|s| {
                     crate::core::followups::parse(&s.text)
                         .iter()
-                        .any(|f| f.line == line && f.done)
+                        .any(|f| f.line == line && f.is_done())
                 });
             let (items, _) = ws.followups(&FollowUpFilter {
                 all,

@@ -307,8 +307,8 @@ fn new_from_a_template_and_follow_ups_and_duplicates_from_the_command_line() {
         .iter()
         .map(|i| i["text"].as_str().unwrap())
         .collect();
-    // The default template's empty box is a follow-up with no words: listed too.
-    assert_eq!(texts, ["Send the plan to La Casa", "", "Call the school"]);
+    // The default template's empty box is a placeholder, not a follow-up.
+    assert_eq!(texts, ["Send the plan to La Casa", "Call the school"]);
     let since = json(env.run(&["followups", "--json", "--since", "2026-05-15", "--all"]));
     assert_eq!(since.as_array().unwrap().len(), 2);
     let o = env.run(&["followups", "--since", "May"]);
@@ -320,4 +320,57 @@ fn new_from_a_template_and_follow_ups_and_duplicates_from_the_command_line() {
     let copied = json(env.run(&["show", &copy, "--json"]));
     assert_eq!(copied["title"].as_str(), Some("Weekly (copy)"));
     assert_eq!(copied["text"], shown["text"]);
+}
+
+#[test]
+fn followups_json_gives_each_item_its_status_and_where_a_carried_one_went() {
+    let env = Env::new();
+    env.new_session(
+        "Joint",
+        "2026-05-01",
+        "## Follow-ups\n- [>] Call the school\n- [x] Sent the plan\n- [ ] Llamar a Peña Blanca\n- [ ]\n- [>]\n",
+    );
+    env.new_session(
+        "Next",
+        "2026-05-08",
+        "## Open follow-ups from 2026-05-01 (Joint)\n\n- [ ] Call the school\n",
+    );
+    let items = json(env.run(&["followups", "--json", "--all"]));
+    let got: Vec<(String, String, bool, serde_json::Value)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["text"].as_str().unwrap().to_string(),
+                i["status"].as_str().unwrap_or("(none)").to_string(),
+                i["done"].as_bool().unwrap(),
+                i["carried_to"].clone(),
+            )
+        })
+        .collect();
+    let null = serde_json::Value::Null;
+    assert_eq!(
+        got,
+        [
+            ("Call the school".into(), "open".into(), false, null.clone()),
+            (
+                "Call the school".into(),
+                "carried".into(),
+                false,
+                serde_json::json!("2026-05-08")
+            ),
+            ("Sent the plan".into(), "done".into(), true, null.clone()),
+            ("Llamar a Peña Blanca".into(), "open".into(), false, null),
+        ]
+    );
+    // Open ones only by default: the carried original is not counted again.
+    let open = json(env.run(&["followups", "--json"]));
+    assert_eq!(open.as_array().unwrap().len(), 2);
+    let lines = ok(env.run(&["followups", "--all"]));
+    assert!(
+        lines.contains("[>] Call the school  → carried to 2026-05-08  2026-05-01"),
+        "{lines}"
+    );
+    assert!(!lines.contains("[ ]  "), "no empty item: {lines}");
 }

@@ -348,3 +348,59 @@ fn esc_declines_the_carry_over_and_the_note_stays_as_typed() {
     assert!(!text.contains("call the school"), "{text}");
     assert!(text.contains("We met."), "{text}");
 }
+
+#[test]
+fn after_new_from_the_last_session_the_follow_ups_view_lists_each_task_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let second = new_with(
+        &store,
+        "Second meeting",
+        "2026-04-01",
+        &["CYFD", "La Casa"],
+        "## Follow-ups\n- [ ] Call the school\n- [x] done already\n- [ ] Share the safety plan\n- [ ] Llamar a Peña Blanca\n- [ ]\n",
+    );
+    let mut t = Tui::start(&store, &[], 120, 30);
+    t.wait_for("Second meeting");
+    t.key(Key::Char('n'));
+    t.wait_for("From the last session with CYFD, La Casa");
+    t.key(Key::Enter);
+    t.wait_for("Share the safety plan");
+    t.type_text("Third meeting");
+    t.key(Key::Ctrl('s'));
+    t.wait_for("marked carried");
+    t.key(Key::Esc);
+    t.wait_for("2 sessions");
+    t.key(Key::Char('o'));
+    let s = t.wait_for("Llamar a Peña Blanca");
+    let s = if s.contains("3 open") {
+        s
+    } else {
+        t.wait_for("3 open")
+    };
+    for task in [
+        "Call the school",
+        "Share the safety plan",
+        "Llamar a Peña Blanca",
+    ] {
+        assert_eq!(s.matches(task).count(), 1, "{task} once:\n{s}");
+    }
+    assert!(!s.contains("(no words)"), "{s}");
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
+    // The originals are marked carried; the copies stay open in the new note.
+    let text = std::fs::read_to_string(session_file(&store, &second)).unwrap();
+    assert!(
+        text.ends_with("## Follow-ups\n- [>] Call the school\n- [x] done already\n- [>] Share the safety plan\n- [>] Llamar a Peña Blanca\n- [ ]\n"),
+        "{text}"
+    );
+    let third = session_names(&store)
+        .into_iter()
+        .find(|n| n.contains("-third-meeting-"))
+        .unwrap();
+    let text = std::fs::read_to_string(store.join("sessions").join(third)).unwrap();
+    assert!(
+        text.ends_with("(Second meeting)\n\n- [ ] Call the school\n- [ ] Share the safety plan\n- [ ] Llamar a Peña Blanca\n"),
+        "{text}"
+    );
+}

@@ -7,12 +7,12 @@ use super::error::WorkspaceError;
 use super::notes::Saved;
 use super::Workspace;
 use crate::core::fold::fold;
-use crate::core::followups::{self, FollowUp};
+use crate::core::followups::{self, FollowUp, State};
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::store::{SessionSummary, Template, Trashed};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// A session's agencies as a set, compared without case or accents ("Doña Ana" = "dona ana").
 pub fn agency_set(agencies: &[String]) -> BTreeSet<String> {
@@ -100,6 +100,66 @@ pub fn has_carried_section(text: &str) -> bool {
     })
 }
 
+/// A carried-over section: the date and title its heading names, the words of its items.
+type CarriedSection = (NaiveDate, String, Vec<String>);
+
+/// The carried-over sections of `text`: for each heading "## Open follow-ups from DATE
+/// (TITLE)", the date and title it names and the words of the follow-ups under it (up to the
+/// next heading).
+fn carried_sections(text: &str) -> Vec<CarriedSection> {
+    let mut out: Vec<CarriedSection> = Vec::new();
+    let items = followups::parse(text);
+    let mut in_section = false;
+    for (n, l) in text.split('\n').enumerate() {
+        let t = l.trim_start();
+        if !t.starts_with('#') {
+            if in_section {
+                if let Some(f) = items.iter().find(|f| f.line == n) {
+                    if let Some(last) = out.last_mut() {
+                        last.2.push(f.text.clone());
+                    }
+                }
+            }
+            continue;
+        }
+        in_section = false;
+        let Some(rest) = t
+            .trim_start_matches('#')
+            .trim_start()
+            .strip_prefix(CARRIED_HEADING)
+        else {
+            continue;
+        };
+        let rest = rest.trim();
+        let (date, title) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let Ok(date) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else {
+            continue;
+        };
+        let title = title.trim();
+        let title = title
+            .strip_prefix('(')
+            .and_then(|t| t.strip_suffix(')'))
+            .unwrap_or(title);
+        out.push((date, title.to_string(), Vec::new()));
+        in_section = true;
+    }
+    out
+}
+
+/// What marking carried follow-ups in their source note did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MarkedCarried {
+    /// The source session.
+    pub from: SessionMeta,
+    /// How many were marked `[>]`.
+    pub marked: usize,
+    /// Those left open because their line in the source note changed meanwhile.
+    pub changed: Vec<FollowUp>,
+    /// Those not marked because the note they were carried into, as saved, does not hold them
+    /// as open items (deleted before it was saved, or not saved yet).
+    pub absent: Vec<FollowUp>,
+}
+
 /// The previous session with these agencies, and its open follow-ups: what a session with
 /// them may carry over.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,11 +187,37 @@ pub struct FollowUpItem {
     pub line: usize,
     /// Where the line starts in the note, in code points.
     pub start: usize,
+    /// True when done (`[x]`); false when open or carried.
     pub done: bool,
+    /// `open`, `done` or `carried` (`[>]`: carried over into a later note).
+    pub status: State,
+    /// For a carried item: the date of the session it was carried into, when a later session
+    /// with the same agencies has it under "Open follow-ups from DATE (TITLE)" naming this one.
+    pub carried_to: Option<NaiveDate>,
     pub text: String,
     /// The line as written (to check it is unchanged before ticking it).
     #[serde(skip)]
     pub raw: String,
+}
+
+impl FollowUpItem {
+    /// The box as written: `[ ]`, `[x]` or `[>]`.
+    pub fn status_box(&self) -> &'static str {
+        match self.status {
+            State::Open => "[ ]",
+            State::Done => "[x]",
+            State::Carried => "[>]",
+        }
+    }
+
+    /// For a carried item, where it went: "→ carried to DATE", or "→ carried over" when the
+    /// session it went into is not found.
+    pub fn carried_note(&self) -> Option<String> {
+        (self.status == State::Carried).then(|| match self.carried_to {
+            Some(d) => format!("→ carried to {d}"),
+            None => "→ carried over".to_string(),
+        })
+    }
 }
 
 /// Which follow-ups to list.
@@ -141,7 +227,7 @@ pub struct FollowUpFilter {
     pub agency: Option<String>,
     pub since: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
-    /// Done ones too.
+    /// Done and carried ones too.
     pub all: bool,
 }
 
@@ -239,11 +325,14 @@ impl Workspace<'_> {
     }
 
     /// Every follow-up of every note that `filter` takes (open ones only unless `all`),
-    /// newest session first, in note order; and the files that could not be read.
+    /// newest session first, in note order; and the files that could not be read. A carried
+    /// item says which later session it was carried into (`carried_to`), when one is found.
     pub fn followups(&self, filter: &FollowUpFilter) -> (Vec<FollowUpItem>, Vec<String>) {
         let scan = self.store.scan();
         let mut problems: Vec<String> = scan.problems.iter().map(|p| p.to_string()).collect();
         let mut out = Vec::new();
+        // The carried-over sections of the notes looked in for `carried_to`, read once.
+        let mut sections: HashMap<SessionId, Vec<CarriedSection>> = HashMap::new();
         for s in scan.sessions.iter().filter(|s| filter.takes(&s.meta)) {
             let text = match self.store.load_note(&s.meta.id) {
                 Ok(t) => t,
@@ -253,9 +342,12 @@ impl Workspace<'_> {
                 }
             };
             for f in followups::parse(&text) {
-                if f.done && !filter.all {
+                if !f.is_open() && !filter.all {
                     continue;
                 }
+                let carried_to = (f.state == State::Carried)
+                    .then(|| self.carried_to(&scan.sessions, &s.meta, &f.text, &mut sections))
+                    .flatten();
                 out.push(FollowUpItem {
                     session: s.meta.id.clone(),
                     title: s.meta.title.clone(),
@@ -263,13 +355,111 @@ impl Workspace<'_> {
                     agencies: s.meta.agencies.clone(),
                     line: f.line,
                     start: f.start,
-                    done: f.done,
+                    done: f.is_done(),
+                    status: f.state,
+                    carried_to,
                     text: f.text,
                     raw: f.raw,
                 });
             }
         }
         (out, problems)
+    }
+
+    /// The date of the earliest other session with `from`'s agencies, on or after its date,
+    /// holding `text` under a carried-over heading naming `from`'s date and title.
+    fn carried_to(
+        &self,
+        sessions: &[SessionSummary],
+        from: &SessionMeta,
+        text: &str,
+        sections: &mut HashMap<SessionId, Vec<CarriedSection>>,
+    ) -> Option<NaiveDate> {
+        let set = agency_set(&from.agencies);
+        let title = if from.title.is_empty() {
+            "untitled"
+        } else {
+            from.title.as_str()
+        };
+        // Newest first: the last one found is the earliest.
+        let mut found = None;
+        for s in sessions.iter().filter(|s| {
+            s.meta.id != from.id && s.meta.date >= from.date && agency_set(&s.meta.agencies) == set
+        }) {
+            let secs = sections.entry(s.meta.id.clone()).or_insert_with(|| {
+                self.store
+                    .load_note(&s.meta.id)
+                    .map(|t| carried_sections(&t))
+                    .unwrap_or_default()
+            });
+            if secs.iter().any(|(d, t, items)| {
+                *d == from.date && t == title && items.iter().any(|i| i == text)
+            }) {
+                found = Some(s.meta.date);
+            }
+        }
+        found
+    }
+
+    /// Mark `items`, carried from session `from` into session `into`, as carried in `from`'s
+    /// note (`- [>]`), once `into` is saved holding them: each one still on its line as it was
+    /// seen is marked; one whose line changed meanwhile stays open (`changed`), and one that
+    /// `into`'s note on disk does not hold as an open item is not marked (`absent`). The note
+    /// is written as the editor saves (refused if the file changes meanwhile), and only when
+    /// something is marked; its `updated` becomes `now`.
+    pub fn mark_carried(
+        &mut self,
+        from: &SessionId,
+        into: &SessionId,
+        items: &[FollowUp],
+        now: DateTime<Utc>,
+    ) -> Result<MarkedCarried, WorkspaceError> {
+        // A note not on disk (its save failed) holds none of them.
+        let held: BTreeSet<String> = self
+            .store
+            .load_note(into)
+            .map(|t| followups::open(&t))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| f.text)
+            .collect();
+        let (present, absent): (Vec<FollowUp>, Vec<FollowUp>) =
+            items.iter().cloned().partition(|f| held.contains(&f.text));
+        if present.is_empty() {
+            let from = self.store.load(from)?.meta;
+            return Ok(MarkedCarried {
+                from,
+                marked: 0,
+                changed: Vec::new(),
+                absent,
+            });
+        }
+        let (mut session, base) = self.store.load_with_base(from)?;
+        let stamp = self.store.stamp(from);
+        let (text, left) = followups::mark_carried(&session.text, &present);
+        let changed: Vec<FollowUp> = left.into_iter().cloned().collect();
+        let marked = present.len() - changed.len();
+        if marked > 0 {
+            session.text = text;
+            session.meta.updated = now;
+            match self.save(&session, stamp, Some(base)) {
+                Saved::Written(..) => {}
+                Saved::Conflict { .. } => {
+                    return Err(WorkspaceError::Changed(format!(
+                        "“{}” changed on disk while its carried follow-ups were being marked: \
+                         they stay open there",
+                        session.meta.title
+                    )))
+                }
+                Saved::Failed { error, .. } => return Err(error),
+            }
+        }
+        Ok(MarkedCarried {
+            from: session.meta,
+            marked,
+            changed,
+            absent,
+        })
     }
 
     /// Tick (or untick) the follow-up at `line` of session `id`, if the line still reads
@@ -565,6 +755,94 @@ mod tests {
         assert!(has_carried_section("### Open follow-ups from somewhere\n"));
         assert!(!has_carried_section("Open follow-ups from the last one\n"));
         assert!(!has_carried_section("## Follow-ups\n- [ ] one\n"));
+    }
+
+    #[test]
+    fn carried_items_are_marked_in_their_source_once_the_new_note_holds_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let src = store
+            .create(
+                meta("Joint", (2026, 2, 1), &["CYFD"]),
+                "## Follow-ups\n- [ ] Call the school\n- [x] done one\n- [ ] Share the plan\n- [ ] Llamar 🙂\n- [ ]\n",
+            )
+            .unwrap();
+        let mut ws = Workspace::new(&store, "Ana");
+        let new = ws.new_session("Ana", None, Some(&src.meta.id)).unwrap();
+        let (from, carried) = new.from.clone().unwrap();
+        assert_eq!(carried.len(), 3, "the empty box is not carried");
+        // Before the new note is saved, nothing is marked: it holds none of them on disk.
+        let m = ws
+            .mark_carried(&from.id, &new.session.meta.id, &carried, Utc::now())
+            .unwrap();
+        assert_eq!((m.marked, m.absent.len()), (0, 3));
+        assert_eq!(store.load(&src.meta.id).unwrap().text, src.text);
+
+        // Saved without one of them (deleted as not carried over); meanwhile the source's
+        // "Share the plan" line was edited.
+        let mut s = new.session.clone();
+        s.text = s.text.replace("- [ ] Llamar 🙂\n", "");
+        let into = store.create(s.meta.clone(), &s.text).unwrap();
+        let edited = src.text.replace("Share the plan", "Share the safety plan");
+        let mut changed = store.load(&src.meta.id).unwrap();
+        changed.text = edited;
+        let base = store.stamp(&src.meta.id);
+        assert!(matches!(ws.save(&changed, base, None), Saved::Written(..)));
+
+        let now = Utc::now();
+        let m = ws
+            .mark_carried(&from.id, &into.meta.id, &carried, now)
+            .unwrap();
+        assert_eq!(m.marked, 1);
+        let texts = |v: &[FollowUp]| v.iter().map(|f| f.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&m.changed), ["Share the plan"]);
+        assert_eq!(texts(&m.absent), ["Llamar 🙂"]);
+        let after = store.load(&src.meta.id).unwrap();
+        assert_eq!(
+            after.text,
+            "## Follow-ups\n- [>] Call the school\n- [x] done one\n- [ ] Share the safety plan\n- [ ] Llamar 🙂\n- [ ]\n"
+        );
+        assert_eq!(after.meta.updated, now);
+        // The new note's copies stay open.
+        assert_eq!(
+            followups::open(&store.load_note(&into.meta.id).unwrap()).len(),
+            2
+        );
+
+        // The follow-ups: each task once among the open ones; the carried one with its
+        // status and the date it went to; no empty box anywhere.
+        let (open, _) = ws.followups(&FollowUpFilter::default());
+        let got: Vec<(&str, &str)> = open
+            .iter()
+            .map(|f| (f.title.as_str(), f.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("", "Call the school"),
+                ("", "Share the plan"),
+                ("Joint", "Share the safety plan"),
+                ("Joint", "Llamar 🙂"),
+            ],
+            "newest first ({})",
+            into.meta.date
+        );
+        let (all, _) = ws.followups(&FollowUpFilter {
+            all: true,
+            ..Default::default()
+        });
+        assert!(all.iter().all(|f| !f.text.is_empty()));
+        let carried: Vec<&FollowUpItem> =
+            all.iter().filter(|f| f.status == State::Carried).collect();
+        assert_eq!(carried.len(), 1);
+        assert_eq!(carried[0].text, "Call the school");
+        assert!(!carried[0].done);
+        assert_eq!(carried[0].carried_to, Some(into.meta.date));
+        assert_eq!(
+            carried[0].carried_note().unwrap(),
+            format!("→ carried to {}", into.meta.date)
+        );
+        assert_eq!(all.iter().filter(|f| f.status == State::Done).count(), 1);
     }
 
     #[test]

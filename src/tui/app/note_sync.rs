@@ -92,12 +92,22 @@ impl App {
         // A failed save keeps this in a draft: nothing is unkept now.
         n.unkept_since = None;
         let expected = n.file.expected();
+        let into = session.meta.id.clone();
         out.push(Request::Save {
             session: Box::new(session),
             version,
             expected,
             base: n.base.clone(),
         });
+        // Follow-ups carried into the note: marked carried in their source once this save is
+        // on disk (the IO thread answers requests in order).
+        if let Some(c) = n.carried.take() {
+            out.push(Request::MarkCarried {
+                from: c.from,
+                into,
+                items: c.items,
+            });
+        }
     }
 
     // ---- IO results ----
@@ -326,7 +336,9 @@ impl App {
             Response::Spelling(loaded) => self.spell_loaded(*loaded),
             Response::WordAdded { word, result } => self.word_added(word, result),
             Response::Shared(result) => self.on_shared(result),
-            r @ Response::CarryOver { .. } => self.carry_io(r),
+            r @ (Response::CarryOver { .. } | Response::MarkedCarried { .. }) => {
+                self.carry_io(r, out)
+            }
             r @ (Response::Templates(..)
             | Response::NewSession(_)
             | Response::Deleted { .. }

@@ -261,7 +261,7 @@ impl BetweenScreen {
             Action::ToggleDoneShown if self.mode == Mode::FollowUps => {
                 self.all = !self.all;
                 ctx.info(if self.all {
-                    "Showing done follow-ups too"
+                    "Showing done and carried follow-ups too"
                 } else {
                     "Showing open follow-ups only"
                 });
@@ -317,6 +317,13 @@ impl BetweenScreen {
         let Some(f) = self.selected_followup() else {
             return;
         };
+        if let Some(c) = f.carried_note() {
+            ctx.info(format!(
+                "“{}” was carried over to a later session ({c}): tick it there",
+                f.text
+            ));
+            return;
+        }
         let req = Request::ToggleFollowUp {
             id: f.session.clone(),
             line: f.line,

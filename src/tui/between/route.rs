@@ -199,6 +199,11 @@ impl App {
                 let carried = new.from.as_ref().map(|(m, open)| (m.clone(), open.len()));
                 let start = writing_start(&new.session.text);
                 let mut note = NoteState::new(new.session, Pane::Form, self.now);
+                // Once the note is saved, what it carried is marked carried in the source.
+                note.carried = new
+                    .from
+                    .filter(|(_, open)| !open.is_empty())
+                    .map(|(m, items)| crate::tui::carry::Pending { from: m.id, items });
                 note.form.focus(Field::Title as usize);
                 // Tab from the details writes under the first heading, not before it.
                 note.doc.editor_mut().set_cursor(start, false);
@@ -216,7 +221,8 @@ impl App {
                     ),
                     Some((from, n)) => format!(
                         "New session with the details of {} “{}” and its {n} open follow-up(s), \
-                         under “Open follow-ups from …” (delete what you do not carry over): {fill}",
+                         under “Open follow-ups from …” (delete what you do not carry over; the rest are \
+                         marked carried there when this note is saved): {fill}",
                         from.date, from.title
                     ),
                     None => format!("New session: {fill}"),

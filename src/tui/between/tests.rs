@@ -186,6 +186,8 @@ fn item(title: &str, line: usize, text: &str) -> FollowUpItem {
         line,
         start: 10,
         done: false,
+        status: crate::core::followups::State::Open,
+        carried_to: None,
         text: text.into(),
         raw: format!("- [ ] {text}"),
     }
@@ -244,6 +246,22 @@ fn the_follow_ups_view_filters_ticks_and_opens() {
     assert!(matches!(&sent[..], [Request::Load(_)]), "{sent:?}");
     assert_eq!(app.from_result.return_to, Some(Screen::Between));
     assert_eq!(app.from_result.jump.as_ref().unwrap().cursor, 10);
+}
+
+#[test]
+fn a_carried_follow_up_is_not_ticked_from_the_view_but_said_where_it_went() {
+    let mut app = app_with(&[("S", (2026, 5, 1), &["CYFD"])]);
+    app.step(ch('o'));
+    let mut carried = item("S", 1, "send the plan");
+    carried.status = crate::core::followups::State::Carried;
+    carried.carried_to = NaiveDate::from_ymd_opt(2026, 5, 8);
+    carried.raw = "- [>] send the plan".into();
+    app.step(Msg::Io(Response::FollowUps(vec![carried], vec![])));
+    let sent = app.step(ch(' '));
+    assert!(sent.is_empty(), "{sent:?}");
+    let said = &app.status.as_ref().unwrap().text;
+    assert!(said.contains("→ carried to 2026-05-08"), "{said}");
+    assert!(!app.between.busy);
 }
 
 #[test]

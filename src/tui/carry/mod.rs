@@ -4,7 +4,10 @@
 //! agencies up to the note's date (`Request::CarryOver`, `Workspace::carry_over`). When that
 //! session has open follow-ups, this offer lists them, each ticked; Enter adds the ticked ones
 //! at the end of the note under "## Open follow-ups from DATE (TITLE)" (the same section as
-//! "new from the last session" writes), Esc declines. Either way the note is not asked about
+//! "new from the last session" writes), Esc declines. The carried items are marked carried
+//! (`- [>]`) in the session they came from once the note is saved holding them
+//! (`Pending`, `Request::MarkCarried`, `Workspace::mark_carried`); undo in the note does not
+//! unmark them. Either way the note is not asked about
 //! those agencies again in this run. The glue with the app is `route.rs`; `views::carry`
 //! draws it.
 
@@ -17,6 +20,16 @@ mod route;
 pub use route::handles;
 #[cfg(test)]
 mod tests;
+
+/// Follow-ups carried into the open note (by this offer or by "new from the last session"),
+/// not yet marked carried in the note they came from. The next save of the note sends them
+/// to the IO thread after the save (`Request::MarkCarried`), which marks those the saved note
+/// holds; those it does not hold yet come back here for the save after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub from: SessionId,
+    pub items: Vec<FollowUp>,
+}
 
 /// The offer: the open follow-ups of session `from`, for the open note `session`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,7 +60,7 @@ impl CarryOffer {
     pub fn new(session: SessionId, from: SessionMeta, open: Vec<FollowUp>) -> Option<CarryOffer> {
         let items: Vec<FollowUp> = open
             .into_iter()
-            .filter(|f| !f.done && !f.text.is_empty())
+            .filter(|f| f.is_open() && !f.text.is_empty())
             .collect();
         if items.is_empty() {
             return None;

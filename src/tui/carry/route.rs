@@ -2,12 +2,16 @@
 //! asking the IO thread, showing its answer, and adding the chosen items to the note.
 
 use super::{CarryOffer, Choice};
-use crate::core::workspace::between::{agency_set, carried_section, has_carried_section};
+use crate::core::followups::{self, FollowUp};
+use crate::core::workspace::between::{
+    agency_set, carried_section, has_carried_section, MarkedCarried,
+};
 use crate::tui::app::{ctx, App, Pane, Screen, StatusKind};
 use crate::tui::component::Ctx;
 use crate::tui::component::Status;
 use crate::tui::effect::Effects;
 use crate::tui::form::Field;
+use crate::tui::index_worker::IndexRequest;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::worker::{Request, Response};
 
@@ -111,11 +115,22 @@ impl App {
             n.doc.editor_mut().set_cursor(cursor, false);
         });
         if added {
+            if let Some(n) = self.note.as_mut() {
+                match &mut n.carried {
+                    Some(p) if p.from == offer.from.id => p.items.extend(items.iter().cloned()),
+                    _ => {
+                        n.carried = Some(super::Pending {
+                            from: offer.from.id.clone(),
+                            items: items.to_vec(),
+                        })
+                    }
+                }
+            }
             self.carry_say(
                 StatusKind::Ok,
                 format!(
                     "Carried over {} open follow-up(s) from {} “{}” to the end of the note \
-                     ({} takes them back)",
+                     ({} takes them back); they are marked carried there when this note is saved",
                     items.len(),
                     offer.from.date,
                     title(&offer.from.title),
@@ -127,7 +142,11 @@ impl App {
 
     /// The IO thread's answer to `Request::CarryOver`: the offer, when the note still names
     /// those agencies and the previous session has open follow-ups.
-    pub(crate) fn carry_io(&mut self, resp: Response) {
+    pub(crate) fn carry_io(&mut self, resp: Response, out: &mut Effects) {
+        if let Response::MarkedCarried { from, into, result } = resp {
+            self.marked_carried(from, into, result, out);
+            return;
+        }
         let Response::CarryOver {
             id,
             agencies,
@@ -174,6 +193,80 @@ impl App {
                     ),
                 }
             }
+        }
+    }
+}
+
+impl App {
+    /// The IO thread's answer to `Request::MarkCarried`. Items the saved note did not hold go
+    /// back to wait for the next save while the open note still has them as open items; a
+    /// failure leaves every item open in the source, and says so.
+    fn marked_carried(
+        &mut self,
+        from: crate::core::session::SessionId,
+        into: crate::core::session::SessionId,
+        result: Result<MarkedCarried, crate::core::workspace::error::WorkspaceError>,
+        out: &mut Effects,
+    ) {
+        let retry = match &result {
+            Ok(m) => m.absent.clone(),
+            Err(_) => Vec::new(),
+        };
+        if let Some(n) = self.note.as_mut().filter(|n| n.meta.id == into) {
+            let held: Vec<String> = followups::open(&n.doc.editor().text())
+                .into_iter()
+                .map(|f| f.text)
+                .collect();
+            let retry: Vec<FollowUp> = retry
+                .into_iter()
+                .filter(|f| held.contains(&f.text))
+                .collect();
+            if !retry.is_empty() {
+                match &mut n.carried {
+                    Some(p) if p.from == from => p.items.extend(retry),
+                    None => {
+                        n.carried = Some(super::Pending {
+                            from: from.clone(),
+                            items: retry,
+                        })
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        match result {
+            Ok(m) => {
+                if m.marked > 0 {
+                    out.push(IndexRequest::Reindex(from));
+                    out.push(Request::Scan);
+                }
+                let (date, t) = (m.from.date, title(&m.from.title).to_string());
+                if !m.changed.is_empty() {
+                    let which: Vec<String> =
+                        m.changed.iter().map(|f| format!("“{}”", f.text)).collect();
+                    self.carry_say(
+                        StatusKind::Error,
+                        format!(
+                            "Left open in {date} “{t}”, whose note changed meanwhile: {}; \
+                             mark or tick {} there",
+                            which.join(", "),
+                            if m.changed.len() == 1 { "it" } else { "them" }
+                        ),
+                    );
+                } else if m.marked > 0 {
+                    self.carry_say(
+                        StatusKind::Ok,
+                        format!(
+                            "Saved; {} follow-up(s) marked carried ([>]) in {date} “{t}”",
+                            m.marked
+                        ),
+                    );
+                }
+            }
+            Err(e) => self.carry_say(
+                StatusKind::Error,
+                format!("The carried follow-ups stay open in the session they came from: {e}"),
+            ),
         }
     }
 }

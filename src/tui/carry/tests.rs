@@ -234,3 +234,64 @@ fn stale_answers_and_nothing_open_show_no_offer() {
     app.step(Msg::Tick);
     assert!(app.carry.is_none());
 }
+
+#[test]
+fn the_next_save_marks_only_the_carried_items_in_their_source_after_the_save() {
+    let mut app = app_at_agencies("Notes so far\n");
+    typed(&mut app, "CYFD, La Casa");
+    app.step(key(KeyCode::Enter));
+    app.step(answer(&app, &["CYFD", "La Casa"], PREVIOUS));
+    app.step(key(KeyCode::Char(' ')));
+    app.step(key(KeyCode::Enter));
+    let sent = app.step(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    let into = app.note.as_ref().unwrap().meta.id.clone();
+    let at = |p: fn(&Request) -> bool| sent.iter().position(p);
+    let save = at(|r| matches!(r, Request::Save { .. })).expect("saved");
+    let mark = at(|r| matches!(r, Request::MarkCarried { .. })).expect("marked");
+    assert!(save < mark, "the mark goes after the save: {sent:?}");
+    let Request::MarkCarried { from, items, .. } = &sent[mark] else {
+        unreachable!()
+    };
+    assert_ne!(*from, into, "marked in the source, not in the note");
+    let texts: Vec<&str> = items.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(texts, ["Llamar a Doña Ana 🙂"], "only the ticked one");
+    assert!(app.note.as_ref().unwrap().carried.is_none());
+
+    // The source's line had changed meanwhile: left open, and said.
+    let mut from_meta = previous();
+    from_meta.id = from.clone();
+    app.step(Msg::Io(Response::MarkedCarried {
+        from: from.clone(),
+        into: into.clone(),
+        result: Ok(crate::core::workspace::between::MarkedCarried {
+            from: from_meta.clone(),
+            marked: 0,
+            changed: items.clone(),
+            absent: vec![],
+        }),
+    }));
+    let said = &app.status.as_ref().unwrap().text;
+    assert!(
+        said.contains("Left open") && said.contains("Llamar a Doña Ana"),
+        "{said}"
+    );
+    assert!(app.note.as_ref().unwrap().carried.is_none());
+
+    // Not held by the saved note yet (its save failed) but still in the open note: it waits
+    // for the next save.
+    app.step(Msg::Io(Response::MarkedCarried {
+        from: from.clone(),
+        into,
+        result: Ok(crate::core::workspace::between::MarkedCarried {
+            from: from_meta,
+            marked: 0,
+            changed: vec![],
+            absent: items.clone(),
+        }),
+    }));
+    let pending = app.note.as_ref().unwrap().carried.as_ref().unwrap();
+    assert_eq!(pending.items, *items);
+}

@@ -482,7 +482,7 @@ pub const BINDINGS: &[Binding] = bindings! {
     FollowUps,     Char(' '), NONE,       ToggleFollowUp,                  "tick", "tick / untick the highlighted follow-up (saves its note)";
     FollowUps,     Char('x'), CTRL,       ToggleFollowUp,                  "", "tick / untick the highlighted follow-up (saves its note)";
     FollowUps,     Enter,     NONE,       OpenResult,                      "open", "open the note at the follow-up (Esc comes back)";
-    FollowUps,     Char('a'), CTRL,       ToggleDoneShown,                 "done too", "show done follow-ups too, or open ones only";
+    FollowUps,     Char('a'), CTRL,       ToggleDoneShown,                 "done too", "show done and carried follow-ups too, or open ones only";
     FollowUps,     Backspace, NONE,       Backspace,                       "", "delete left in the filter";
     FollowUps,     Char('u'), CTRL,       ClearFilter,                     "", "clear the filter";
     CarryOver,     Up,        NONE,       Up,                              "", "previous follow-up";

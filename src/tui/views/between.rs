@@ -167,11 +167,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
                     style(
                         pos,
                         Row::new(vec![
-                            Cell::from(if f.done { "[x]" } else { "[ ]" }),
-                            Cell::from(if f.text.is_empty() {
-                                "(no words)".to_string()
-                            } else {
-                                f.text.clone()
+                            Cell::from(f.status_box()),
+                            Cell::from(match f.carried_note() {
+                                Some(c) => format!("{}  {c}", f.text),
+                                None => f.text.clone(),
                             }),
                             Cell::from(f.date.to_string()),
                             Cell::from(f.agencies.join(", ")),
