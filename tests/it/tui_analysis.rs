@@ -159,6 +159,10 @@ fn matrix_of_the_demo_store_then_columns_value_and_a_cell_s_sessions_in_search()
     // `g`: the agreement screen; from the list, `A` opens it too.
     t.key(Key::Char('g'));
     t.wait_for(" Agreement ");
+    // Esc goes back where agreement was opened from: analysis, then the list.
+    t.key(Key::Esc);
+    t.wait_for("Theme matrix");
+    t.wait_gone(" Agreement ");
     t.key(Key::Esc);
     t.wait_for("Leadership kickoff");
     t.key(Key::Char('A'));
