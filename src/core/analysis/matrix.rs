@@ -71,26 +71,43 @@ pub struct Matrix {
     project_start: Option<chrono::NaiveDate>,
 }
 
-/// Per (row, col) of a grid with an extra "all" row and column, counts of distinct things.
+/// Per (row, col) of a grid with an extra "all" row and column, counts of distinct things:
+/// each group of codings (a passage, a session) counts once in a cell however many of its
+/// codings fall there. Each cell remembers the last group that counted in it, so a group
+/// costs one comparison per (row, col) it touches, not a sort.
 struct Grid {
     cols: usize,
     cells: Vec<f64>,
+    /// The group that last counted in each cell (0: none yet).
+    last: Vec<u32>,
+    group: u32,
 }
 
 impl Grid {
     fn new(rows: usize, cols: usize) -> Grid {
+        let n = (rows + 1) * (cols + 1);
         Grid {
             cols: cols + 1,
-            cells: vec![0.0; (rows + 1) * (cols + 1)],
+            cells: vec![0.0; n],
+            last: vec![0; n],
+            group: 0,
         }
     }
-    fn add(&mut self, pairs: &mut Vec<(usize, usize)>, by: f64) {
-        pairs.sort_unstable();
-        pairs.dedup();
-        for &(r, c) in pairs.iter() {
-            self.cells[r * self.cols + c] += by;
+    /// The codings marked from now on are one new group.
+    fn next_group(&mut self) {
+        if self.group == u32::MAX {
+            self.last.iter_mut().for_each(|g| *g = 0);
+            self.group = 0;
         }
-        pairs.clear();
+        self.group += 1;
+    }
+    /// Count the current group in (r, c), once.
+    fn mark(&mut self, r: usize, c: usize) {
+        let i = r * self.cols + c;
+        if self.last[i] != self.group {
+            self.last[i] = self.group;
+            self.cells[i] += 1.0;
+        }
     }
     fn get(&self, r: usize, c: usize) -> f64 {
         self.cells[r * self.cols + c]
@@ -209,7 +226,6 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
     }
 
     let mut grid = Grid::new(nrows, ncols);
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut cols_of_coding: Vec<usize> = Vec::new();
     let rows_of = |theme: usize| -> &[usize] {
         if flat {
@@ -235,7 +251,7 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
         }
         let g = group_key(i);
         if current != Some(g) {
-            grid.add(&mut pairs, 1.0);
+            grid.next_group();
             current = Some(g);
         }
         cols_of_coding.clear();
@@ -251,12 +267,11 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
         cols_of_coding.push(all_col);
         for &r in rows_of(c.theme) {
             for &col in &cols_of_coding {
-                pairs.push((r, col));
-                pairs.push((all_row, col));
+                grid.mark(r, col);
+                grid.mark(all_row, col);
             }
         }
     }
-    grid.add(&mut pairs, 1.0);
     Counted {
         keys,
         grid,
