@@ -1,7 +1,7 @@
 //! The theme matrix: themes (rows, rolled up or flat) against one dimension (columns).
 
 use super::corpus::{Corpus, Selection};
-use super::dimension::{ColumnKey, Dimension};
+use super::dimension::{ColumnKey, Dimension, Folded};
 use super::scope::Scope;
 use super::value::Value;
 use crate::core::query::quote_value;
@@ -153,23 +153,33 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
     }
     // Each session's columns, found once (normalising a text value is the costly part), as
     // runs of one flat list: session i's are `session_keys[starts[i]..starts[i + 1]]`.
+    // Each key is held once (in `keys`) and the flat list holds its place there.
     let mut starts: Vec<usize> = Vec::with_capacity(corpus.sessions.len() + 1);
-    let mut session_keys: Vec<ColumnKey> = Vec::new();
+    let mut session_keys: Vec<usize> = Vec::new();
+    let mut place: HashMap<ColumnKey, usize> = HashMap::new();
+    let mut folded = Folded::default();
     starts.push(0);
     if dim != Dimension::Coder {
         for (i, s) in corpus.sessions.iter().enumerate() {
             if sel.sessions[i] {
-                dim.session_keys(corpus, i, s, &mut scratch);
+                dim.session_keys_with(corpus, i, s, &mut scratch, &mut folded);
                 for k in scratch.drain(..) {
-                    if seen.insert(k.clone(), ()).is_none() {
-                        keys.push(k.clone());
-                    }
-                    session_keys.push(k);
+                    let at = match place.get(&k) {
+                        Some(&at) => at,
+                        None => {
+                            keys.push(k.clone());
+                            place.insert(k, keys.len() - 1);
+                            keys.len() - 1
+                        }
+                    };
+                    session_keys.push(at);
                 }
             }
             starts.push(session_keys.len());
         }
     }
+    // The keys as met, before sorting: what the flat list's places point at.
+    let met = keys.clone();
     keys.sort();
     dim.fill_gaps(&mut keys);
     let col_of: HashMap<ColumnKey, usize> = keys
@@ -182,7 +192,8 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
     let all_col = ncols;
     let all_row = nrows;
     // The flat list as column indices (a session's keys are all columns: they made them).
-    let session_cols: Vec<usize> = session_keys.iter().map(|k| col_of[k]).collect();
+    let col_of_met: Vec<usize> = met.iter().map(|k| col_of[k]).collect();
+    let session_cols: Vec<usize> = session_keys.iter().map(|&at| col_of_met[at]).collect();
     let cols_of_session = |i: usize| &session_cols[starts[i]..starts[i + 1]];
     let coder_col: Vec<Option<usize>> = (0..corpus.coders.len())
         .map(|c| col_of.get(&ColumnKey::Coder(c)).copied())
@@ -363,8 +374,10 @@ pub fn matrix(corpus: &Corpus, spec: &MatrixSpec) -> Result<Matrix, String> {
         Dimension::Agency | Dimension::County | Dimension::Facilitator | Dimension::Tag => {
             let mut all: Vec<String> = Vec::new();
             let mut scratch = Vec::new();
+            let mut folded = Folded::default();
             for (i, s) in corpus.sessions.iter().enumerate() {
-                spec.cols.session_keys(corpus, i, s, &mut scratch);
+                spec.cols
+                    .session_keys_with(corpus, i, s, &mut scratch, &mut folded);
                 for k in scratch.drain(..) {
                     if let ColumnKey::Text(Some(f)) = k {
                         if !all.contains(&f) {
