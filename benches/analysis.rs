@@ -14,8 +14,12 @@
 //!   same codings, built in the same run), when `sqlite3` is on the PATH: its time as
 //!   `.timer on` reports it, and the ratio. The counts are checked equal.
 //!
+//! - passage-level co-occurrence done by `sqlite3` too (a self-join of the distinct passages
+//!   on overlap, grouped by the two themes), checked equal, and its ratio.
+//!
 //! Run: `cargo bench --bench analysis` (`RIPPLE_BENCH_SESSIONS=1000` for a smaller store,
-//! `RIPPLE_BENCH_DIR` keeps the store there between runs).
+//! `RIPPLE_BENCH_DIR` keeps the store there between runs, `RIPPLE_BENCH_PASSAGES=200000` codes
+//! that many passages in all, about, instead of four to eight tries a session).
 
 mod common;
 
@@ -57,7 +61,9 @@ fn coding(text: &str, c: &CoderSessionFile, theme: &str, s: usize, e: usize) -> 
     }
 }
 
-fn code_store(root: &Path, n: usize) {
+/// Code every session: `per` (when given) is the mean number of passages tried a session,
+/// else four to eight.
+fn code_store(root: &Path, n: usize, per: Option<f64>) {
     let marker = root.join(format!(".bench-analysis-coded-{n}"));
     if marker.exists() {
         return;
@@ -90,7 +96,13 @@ fn code_store(root: &Path, n: usize) {
                 codings: Vec::new(),
             })
             .collect();
-        for _ in 0..4 + rng.below(5) {
+        let tries = match per {
+            Some(m) => {
+                m.floor() as usize + usize::from((rng.below(1000) as f64) < m.fract() * 1000.0)
+            }
+            None => 4 + rng.below(5),
+        };
+        for _ in 0..tries {
             let (s, e) = sentences[rng.below(sentences.len())];
             let theme = &themes[rng.below(themes.len())];
             let c = coding(&text, &files[0], theme, s, e);
@@ -144,10 +156,16 @@ fn main() {
         .as_ref()
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| tmp.path().to_path_buf());
-    let root = base.join(format!("analysis-store-{n}"));
+    let passages: Option<usize> = std::env::var("RIPPLE_BENCH_PASSAGES")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    let root = match passages {
+        Some(p) => base.join(format!("analysis-store-{n}-p{p}")),
+        None => base.join(format!("analysis-store-{n}")),
+    };
     let t = Instant::now();
     synth::write_store(&root, n, 220);
-    code_store(&root, n);
+    code_store(&root, n, passages.map(|p| p as f64 / n as f64));
     println!(
         "store of {n} sessions ready in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -158,11 +176,18 @@ fn main() {
     let t = Instant::now();
     let corpus = Corpus::load(&ws, &Scope::default()).expect("load");
     let load = t.elapsed();
+    let mut spans: Vec<(usize, usize, usize, usize)> = corpus
+        .codings
+        .iter()
+        .map(|c| (c.session, c.start, c.end, c.theme))
+        .collect();
+    spans.dedup();
     println!(
-        "Corpus::load: {} ({} sessions, {} codings)",
+        "Corpus::load: {} ({} sessions, {} codings, {} passages)",
         ms(load),
         corpus.sessions.len(),
-        corpus.codings.len()
+        corpus.codings.len(),
+        spans.len()
     );
 
     // The counting corpus (matrices, co-occurrence), through the analysis cache: the first
@@ -247,42 +272,48 @@ fn main() {
 
     // A fresh process.
     let home = base.join("home");
-    let mut times = Vec::new();
     // The analysis cache is there (made above): this process holds the store's writer lock,
     // so the child opens it read-only and could not write it.
-    for _ in 0..6 {
-        let t = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_ripple"))
-            .args(["matrix", "--format", "json"])
-            .env("RIPPLE_STORE", &root)
-            .env("RIPPLE_INDEX", base.join("index"))
-            .env("RIPPLE_CONFIG", home.join("config.toml"))
-            .env("RIPPLE_CODER", "bench")
-            .output()
-            .expect("run ripple");
-        times.push(t.elapsed());
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+    for command in ["matrix", "cooccur"] {
+        let mut times = Vec::new();
+        for _ in 0..6 {
+            let t = Instant::now();
+            let out = Command::new(env!("CARGO_BIN_EXE_ripple"))
+                .args([command, "--format", "json"])
+                .env("RIPPLE_STORE", &root)
+                .env("RIPPLE_INDEX", base.join("index"))
+                .env("RIPPLE_CONFIG", home.join("config.toml"))
+                .env("RIPPLE_CODER", "bench")
+                .output()
+                .expect("run ripple");
+            times.push(t.elapsed());
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let first = times.remove(0);
+        println!(
+            "`ripple {command} --format json` (fresh process, analysis cache warm): first {}, \
+             then median {}, slowest {}",
+            ms(first),
+            ms(pct(times.clone(), 0.5)),
+            ms(pct(times, 1.0))
         );
     }
-    let first = times.remove(0);
-    println!(
-        "`ripple matrix --format json` (fresh process, analysis cache warm): first {}, \
-         then median {}, slowest {}",
-        ms(first),
-        ms(pct(times.clone(), 0.5)),
-        ms(pct(times, 1.0))
-    );
 
-    // The same flat passage counts by SQLite.
+    // The same flat passage counts, and passage-level co-occurrence, by SQLite.
     let flat = MatrixSpec {
         flat: true,
         ..MatrixSpec::default()
     };
     let (ours, _) = timed(30, || matrix(&corpus, &flat).unwrap());
     let m = matrix(&corpus, &flat).unwrap();
+    let (ours_co, _) = timed(10, || {
+        cooccurrence(&corpus, &CooccurSpec::default()).unwrap()
+    });
+    let co = cooccurrence(&corpus, &CooccurSpec::default()).unwrap();
     if Command::new("sqlite3").arg("-version").output().is_ok() {
         let db = base.join(format!("analysis-{n}.sqlite"));
         let _ = std::fs::remove_file(&db);
@@ -303,17 +334,24 @@ fn main() {
             .unwrap();
         }
         drop(f);
+        let flat_sql = "SELECT theme, month, COUNT(*) FROM (SELECT DISTINCT session, start, \
+                        end_, theme, month FROM codings) GROUP BY theme, month;\n";
+        // Two passages (distinct span and theme) of different themes co-occur when their
+        // spans share a code point; each unordered pair once (themes ordered by key).
+        let co_sql = "WITH p AS (SELECT DISTINCT session, start, end_, theme FROM codings) \
+                      SELECT p1.theme, p2.theme, COUNT(*) FROM p p1 JOIN p p2 \
+                      ON p1.session = p2.session AND p1.theme < p2.theme \
+                      AND p1.start < p2.end_ AND p2.start < p1.end_ \
+                      GROUP BY p1.theme, p2.theme;\n";
         let script = format!(
             "CREATE TABLE codings(session TEXT, start INT, end_ INT, theme TEXT, coder INT, month TEXT);\n\
-             .mode csv\n.import {}\ncodings\n\
+             .mode csv\n.import {} codings\n\
              .timer on\n\
-             SELECT theme, month, COUNT(*) FROM (SELECT DISTINCT session, start, end_, theme, month FROM codings) GROUP BY theme, month;\n\
-             SELECT theme, month, COUNT(*) FROM (SELECT DISTINCT session, start, end_, theme, month FROM codings) GROUP BY theme, month;\n\
-             SELECT theme, month, COUNT(*) FROM (SELECT DISTINCT session, start, end_, theme, month FROM codings) GROUP BY theme, month;\n",
+             {flat_sql}{flat_sql}{flat_sql}\
+             SELECT 'co-occurrence';\n\
+             {co_sql}{co_sql}{co_sql}",
             csv.display()
-        )
-        .replace(".import ", ".import ")
-        .replace("\ncodings\n", " codings\n");
+        );
         let out = Command::new("sqlite3")
             .arg(&db)
             .stdin(std::process::Stdio::piped())
@@ -326,17 +364,30 @@ fn main() {
             .expect("run sqlite3");
         let text = String::from_utf8_lossy(&out.stdout);
         let mut counts: BTreeMap<(String, String), f64> = BTreeMap::new();
+        let mut pairs: BTreeMap<(String, String), u64> = BTreeMap::new();
         let mut runs: Vec<f64> = Vec::new();
+        let mut co_runs: Vec<f64> = Vec::new();
+        let mut in_co = false;
         for line in text.lines() {
-            if let Some(rest) = line.strip_prefix("Run Time: real ") {
-                runs.push(rest.split_whitespace().next().unwrap().parse().unwrap());
+            if line == "co-occurrence" {
+                in_co = true;
+            } else if let Some(rest) = line.strip_prefix("Run Time: real ") {
+                let t: f64 = rest.split_whitespace().next().unwrap().parse().unwrap();
+                // The marker's own SELECT is timed too: the first time after it is its own.
+                if in_co {
+                    co_runs.push(t);
+                } else {
+                    runs.push(t);
+                }
             } else {
                 let parts: Vec<&str> = line.split(',').collect();
                 if parts.len() == 3 {
-                    counts.insert(
-                        (parts[0].into(), parts[1].into()),
-                        parts[2].parse().unwrap(),
-                    );
+                    let key = (parts[0].to_string(), parts[1].to_string());
+                    if in_co {
+                        pairs.insert(key, parts[2].parse().unwrap());
+                    } else {
+                        counts.insert(key, parts[2].parse().unwrap());
+                    }
                 }
             }
         }
@@ -349,14 +400,39 @@ fn main() {
                 assert_eq!(m.cells[r][c], want, "{} {}", row.key, col.key);
             }
         }
+        for (i, a) in co.themes.iter().enumerate() {
+            for (j, b) in co.themes.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                let key = if a < b {
+                    (a.clone(), b.clone())
+                } else {
+                    (b.clone(), a.clone())
+                };
+                let want = pairs.get(&key).copied().unwrap_or(0);
+                assert_eq!(co.counts[i][j], want, "co-occurrence {a} {b}");
+            }
+        }
+        // The marker's SELECT is timed first in the second group.
+        co_runs.remove(0);
         runs.sort_by(f64::total_cmp);
+        co_runs.sort_by(f64::total_cmp);
         let sql = runs[runs.len() / 2];
+        let sql_co = co_runs[co_runs.len() / 2];
         println!(
             "flat theme × month passages: Ripple p50 {}, sqlite3 GROUP BY {:.1} ms (median of {}), ratio {:.1}× (counts equal)",
             ms(ours),
             sql * 1000.0,
             runs.len(),
             sql / ours.as_secs_f64()
+        );
+        println!(
+            "co-occurrence, passage level: Ripple p50 {}, sqlite3 self-join {:.1} ms (median of {}), ratio {:.1}× (counts equal)",
+            ms(ours_co),
+            sql_co * 1000.0,
+            co_runs.len(),
+            sql_co / ours_co.as_secs_f64()
         );
     } else {
         println!("sqlite3 not found: no comparison");

@@ -425,6 +425,16 @@ pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let (coding_problems, coding_notes) = crate::cli::code::check_codings(&store);
     problems.extend(coding_problems.iter().map(|p| p.to_string()));
     notes.extend(coding_notes);
+    // The analysis cache trusts an unchanged coder folder without looking at its files; a
+    // codings file rewritten in place by another program is seen once its folder's key is
+    // forgotten (docs/analysis.md, "Speed").
+    if let Err(e) = crate::core::workspace::analysis_cache::forget_folder_keys(&store) {
+        notes.push(format!(
+            "{}: cannot update the analysis cache ({e}); delete it if `ripple matrix` \
+             disagrees with the codings files",
+            crate::core::workspace::analysis_cache::path(&store).display()
+        ));
+    }
 
     // The keymap file is the user's, not the store's: its problems are said (with their lines,
     // as `ripple keymap --check` says them) without making the store fail its check.

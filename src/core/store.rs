@@ -15,6 +15,7 @@
 //! changes the text or metadata (so a save that only re-writes leaves the time alone).
 
 use crate::core::atomic::{create_private_dir, refuse_links_below};
+use crate::core::file_key::FileKey;
 pub use crate::core::file_key::FileStamp;
 use crate::core::session::{Session, SessionId, SessionMeta};
 use crate::core::session_file::{
@@ -166,6 +167,9 @@ pub struct SessionSummary {
     pub meta: Arc<SessionMeta>,
     pub path: PathBuf,
     pub stamp: FileStamp,
+    /// The note file's key (size, times, inode) from the same `stat` as `stamp`, when a scan
+    /// made the summary: the analysis cache checks notes with it instead of a second `stat`.
+    pub key: Option<FileKey>,
     /// Length of the note in code points.
     pub chars: usize,
     /// The start of the note on one line (whitespace runs become one space), at most

@@ -101,6 +101,7 @@ mod tests {
                     mtime_ns: 0,
                     size: 0,
                 },
+                key: None,
                 chars: 0,
                 preview: Arc::from(""),
             });

@@ -670,3 +670,64 @@ fn at_in(text: &str, needle: &str) -> usize {
     text.find(needle)
         .unwrap_or_else(|| panic!("{needle} in {text}"))
 }
+
+/// `ripple matrix` trusts an unchanged coder folder without looking at its files (docs/
+/// analysis.md, "Speed"): a codings file rewritten in place by another program is counted as
+/// it was until `ripple check` runs, and a coding saved by Ripple is seen at once.
+#[test]
+fn ripple_check_makes_matrix_see_a_codings_file_rewritten_in_place() {
+    let f = fixture();
+    let root = f.root();
+    let trust_row = |f: &Fixture| -> Json {
+        let v: Json = serde_json::from_str(&f.stdout(&["matrix", "--format", "json"])).unwrap();
+        let at = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|r| r == "trust")
+            .unwrap();
+        v["cells"][at].clone()
+    };
+    // Keys less than two seconds old are not kept (the racy rule): let the store's settle.
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    assert_eq!(trust_row(&f), json!([2.0, 0.0, 2.0]));
+    assert_eq!(trust_row(&f), json!([2.0, 0.0, 2.0]), "from the cache");
+
+    // Ana's file of session b rewritten in place: its trust coding becomes roles.
+    let path = coding_store::file_path(&root, "Ana", &SessionId(sid("b")));
+    let folder = std::fs::metadata(path.parent().unwrap()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"trust\""));
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::options()
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap();
+        file.write_all(text.replace("\"trust\"", "\"roles\"").as_bytes())
+            .unwrap();
+    }
+    let after = std::fs::metadata(path.parent().unwrap()).unwrap();
+    assert_eq!(after.modified().unwrap(), folder.modified().unwrap());
+    assert_eq!(
+        trust_row(&f),
+        json!([2.0, 0.0, 2.0]),
+        "the documented limit: the unchanged folder is trusted"
+    );
+    // `ripple check` reads every codings file and makes the next count look at each.
+    f.ripple(&["check"]);
+    // January: a's one trust span only.
+    assert_eq!(trust_row(&f), json!([1.0, 0.0, 2.0]));
+
+    // A coding saved by Ripple (a rename in the folder) is seen without `ripple check`.
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    assert_eq!(trust_row(&f), json!([1.0, 0.0, 2.0]));
+    save(
+        &root,
+        "Ana",
+        "b",
+        vec![coding("b", B, "Trust grew between us.", "trust", "Ana", "")],
+    );
+    assert_eq!(trust_row(&f), json!([2.0, 0.0, 2.0]));
+}

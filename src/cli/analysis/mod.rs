@@ -13,6 +13,7 @@ use crate::core::workspace::Workspace;
 use output::{sparkline, Grid};
 use serde_json::json;
 use std::io::Write as _;
+use std::mem::ManuallyDrop;
 use std::process::ExitCode;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -187,13 +188,18 @@ pub struct KeywordsArgs {
 }
 
 /// The corpus of the store, under the workspace's coder (blind: their own codings only).
-fn load(ctx: &Context, scope: &Scope) -> anyhow::Result<Corpus> {
+///
+/// Neither the corpus nor the store (its catalog of every session) is freed: the process ends
+/// when the command has printed, and freeing a large store's sessions one allocation at a
+/// time only delays that (about 0.2 s at 100,000 sessions). The writer lock is a file lock
+/// the system releases when the process exits.
+fn load(ctx: &Context, scope: &Scope) -> anyhow::Result<ManuallyDrop<Corpus>> {
     load_with(ctx, scope, Corpus::load)
 }
 
 /// The corpus for counting alone (matrices, co-occurrence): unchanged files come from the
 /// analysis cache.
-fn load_counts(ctx: &Context, scope: &Scope) -> anyhow::Result<Corpus> {
+fn load_counts(ctx: &Context, scope: &Scope) -> anyhow::Result<ManuallyDrop<Corpus>> {
     load_with(ctx, scope, Corpus::load_counts)
 }
 
@@ -201,15 +207,15 @@ fn load_with(
     ctx: &Context,
     scope: &Scope,
     read: fn(&Workspace, &Scope) -> Result<Corpus, String>,
-) -> anyhow::Result<Corpus> {
-    let store = ctx.open_store()?;
+) -> anyhow::Result<ManuallyDrop<Corpus>> {
+    let store = ManuallyDrop::new(ctx.open_store()?);
     let mut ws = Workspace::new(&store, &ctx.env.coder);
     ws.set_blind(ctx.env.blind);
     let corpus = read(&ws, scope).map_err(usage)?;
     for w in &corpus.warnings {
         eprintln!("warning: {w}");
     }
-    Ok(corpus)
+    Ok(ManuallyDrop::new(corpus))
 }
 
 fn emit(text: &str) -> anyhow::Result<ExitCode> {

@@ -48,11 +48,22 @@ pub fn c_coefficient(n1: u64, n2: u64, n12: u64) -> f64 {
     }
 }
 
-/// A distinct span with the (theme, coder) pairs it was coded with.
+/// A distinct span with the (theme, coder) pairs it was coded with: `marks[lo..hi]` of the
+/// session's list of marks, sorted by theme then coder (as the corpus sorts codings).
 struct Span {
     start: usize,
     end: usize,
+    lo: usize,
+    hi: usize,
+}
+
+/// Buffers reused from one session to the next.
+#[derive(Default)]
+struct Scratch {
+    spans: Vec<Span>,
     marks: Vec<(usize, usize)>,
+    pairs: Vec<(usize, usize, usize, usize)>,
+    themes: Vec<usize>,
 }
 
 pub fn cooccurrence(corpus: &Corpus, spec: &CooccurSpec) -> Result<Cooccurrence, String> {
@@ -61,30 +72,36 @@ pub fn cooccurrence(corpus: &Corpus, spec: &CooccurSpec) -> Result<Cooccurrence,
     let mut counts = vec![vec![0u64; n]; n];
     let mut i = 0;
     let codings = &corpus.codings;
+    let mut scratch = Scratch::default();
     while i < codings.len() {
         let session = codings[i].session;
         let mut j = i;
         while j < codings.len() && codings[j].session == session {
             j += 1;
         }
-        // This session's spans in scope (codings are sorted by session, start, end).
-        let mut spans: Vec<Span> = Vec::new();
+        // This session's spans in scope (codings are sorted by session, start, end, theme,
+        // coder).
+        scratch.spans.clear();
+        scratch.marks.clear();
         for (k, c) in codings[i..j].iter().enumerate() {
             if !sel.codings[i + k] {
                 continue;
             }
-            match spans.last_mut() {
-                Some(s) if s.start == c.start && s.end == c.end => s.marks.push((c.theme, c.coder)),
-                _ => spans.push(Span {
+            scratch.marks.push((c.theme, c.coder));
+            let hi = scratch.marks.len();
+            match scratch.spans.last_mut() {
+                Some(s) if s.start == c.start && s.end == c.end => s.hi = hi,
+                _ => scratch.spans.push(Span {
                     start: c.start,
                     end: c.end,
-                    marks: vec![(c.theme, c.coder)],
+                    lo: hi - 1,
+                    hi,
                 }),
             }
         }
         match spec.level {
-            Level::Passage => count_passages(&spans, spec.same_coder, &mut counts),
-            Level::Session => count_session(&spans, spec.same_coder, &mut counts),
+            Level::Passage => count_passages(&mut scratch, spec.same_coder, &mut counts),
+            Level::Session => count_session(&scratch.marks, spec.same_coder, &mut counts),
         }
         i = j;
     }
@@ -98,17 +115,25 @@ pub fn cooccurrence(corpus: &Corpus, spec: &CooccurSpec) -> Result<Cooccurrence,
     })
 }
 
-fn count_passages(spans: &[Span], same_coder: bool, counts: &mut [Vec<u64>]) {
+fn count_passages(scratch: &mut Scratch, same_coder: bool, counts: &mut [Vec<u64>]) {
+    let Scratch {
+        spans,
+        marks,
+        pairs,
+        themes,
+    } = scratch;
     // The diagonal: each (span, theme) once.
-    for s in spans {
-        let themes: HashSet<usize> = s.marks.iter().map(|m| m.0).collect();
-        for t in themes {
+    for s in spans.iter() {
+        themes.clear();
+        themes.extend(marks[s.lo..s.hi].iter().map(|m| m.0));
+        themes.dedup();
+        for &t in themes.iter() {
             counts[t][t] += 1;
         }
     }
     // Pairs of (span, theme) passages of different themes that overlap (the same span with
     // two themes overlaps itself). Each unordered pair of passages counts once.
-    let mut pairs: HashSet<(usize, usize, usize, usize)> = HashSet::new();
+    pairs.clear();
     for (a, sa) in spans.iter().enumerate() {
         for (b, sb) in spans.iter().enumerate().skip(a) {
             if sb.start >= sa.end && b != a {
@@ -119,8 +144,8 @@ fn count_passages(spans: &[Span], same_coder: bool, counts: &mut [Vec<u64>]) {
             if !(sa.start < sb.end && sb.start < sa.end) {
                 continue;
             }
-            for &(ta, ca) in &sa.marks {
-                for &(tb, cb) in &sb.marks {
+            for &(ta, ca) in &marks[sa.lo..sa.hi] {
+                for &(tb, cb) in &marks[sb.lo..sb.hi] {
                     if ta == tb || (same_coder && ca != cb) {
                         continue;
                     }
@@ -130,21 +155,22 @@ fn count_passages(spans: &[Span], same_coder: bool, counts: &mut [Vec<u64>]) {
                     } else {
                         ((b, tb), (a, ta))
                     };
-                    if pairs.insert((p.0, p.1, q.0, q.1)) {
-                        counts[ta][tb] += 1;
-                        counts[tb][ta] += 1;
-                    }
+                    pairs.push((p.0, p.1, q.0, q.1));
                 }
             }
         }
     }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for &(_, ta, _, tb) in pairs.iter() {
+        counts[ta][tb] += 1;
+        counts[tb][ta] += 1;
+    }
 }
 
-fn count_session(spans: &[Span], same_coder: bool, counts: &mut [Vec<u64>]) {
-    let mut themes: Vec<usize> = spans
-        .iter()
-        .flat_map(|s| s.marks.iter().map(|m| m.0))
-        .collect();
+/// `marks`: the session's (theme, coder) pairs in scope.
+fn count_session(marks: &[(usize, usize)], same_coder: bool, counts: &mut [Vec<u64>]) {
+    let mut themes: Vec<usize> = marks.iter().map(|m| m.0).collect();
     themes.sort_unstable();
     themes.dedup();
     for &t in &themes {
@@ -152,10 +178,7 @@ fn count_session(spans: &[Span], same_coder: bool, counts: &mut [Vec<u64>]) {
     }
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
     if same_coder {
-        let mut by_coder: Vec<(usize, usize)> = spans
-            .iter()
-            .flat_map(|s| s.marks.iter().map(|m| (m.1, m.0)))
-            .collect();
+        let mut by_coder: Vec<(usize, usize)> = marks.iter().map(|m| (m.1, m.0)).collect();
         by_coder.sort_unstable();
         by_coder.dedup();
         let mut k = 0;

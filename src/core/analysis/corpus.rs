@@ -205,28 +205,7 @@ impl Corpus {
             .map(|(i, s)| (s.id.0.as_str(), i))
             .collect();
 
-        let mut themes: Vec<ThemeRow> = Vec::new();
-        let tree = codebook.hierarchy().rows();
-        let mut theme_ix: HashMap<String, usize> = HashMap::new();
-        for row in &tree {
-            theme_ix.insert(row.theme.key.clone(), themes.len());
-            themes.push(ThemeRow {
-                key: row.theme.key.clone(),
-                name: row.theme.name.clone(),
-                depth: row.depth,
-                parent: None,
-                known: true,
-            });
-        }
-        for (i, row) in tree.iter().enumerate() {
-            // A parent met later in the tree order (a cycle) is not linked: rows stay a tree.
-            themes[i].parent = row
-                .theme
-                .parent
-                .as_ref()
-                .and_then(|p| theme_ix.get(p).copied())
-                .filter(|&p| p < i && row.depth > 0);
-        }
+        let (mut themes, mut theme_ix) = theme_rows(&codebook);
         let mut out: Vec<CorpusCoding> = Vec::with_capacity(codings.len());
         for c in codings {
             // Search indexes neither orphaned codings nor empty ones.
@@ -265,6 +244,144 @@ impl Corpus {
             (a.session, a.start, a.end, a.theme, a.coder)
                 .cmp(&(b.session, b.start, b.end, b.theme, b.coder))
         });
+        Corpus::finish(codebook, project_start, sessions, out, coders, themes)
+    }
+
+    /// A corpus for counting (no note text, memos or coding ids; `counts_only`) from
+    /// sessions' metadata and codings given by index into the tables given with them: how
+    /// the analysis cache hands over what it holds, without a string per coding. `coders`
+    /// are the coders read (each listed whether or not it has a coding here); codings of a
+    /// coder, theme or session not in the tables are a caller's error (they panic).
+    /// The result is that of [`Corpus::build_from`] given the same codings as strings.
+    pub fn build_indexed(
+        codebook: Codebook,
+        project_start: Option<NaiveDate>,
+        sessions: Vec<SessionMeta>,
+        coders: &[String],
+        theme_keys: &[String],
+        codings: &[IndexedCoding],
+    ) -> Corpus {
+        let mut sorted_coders: Vec<String> = coders.to_vec();
+        sorted_coders.sort();
+        sorted_coders.dedup();
+        let coder_map: Vec<usize> = coders
+            .iter()
+            .map(|c| sorted_coders.binary_search(c).expect("listed above"))
+            .collect();
+        // Sessions oldest first (date, then id), as `build_from` orders them.
+        let mut order: Vec<usize> = (0..sessions.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            (sessions[a].date, &sessions[a].id.0).cmp(&(sessions[b].date, &sessions[b].id.0))
+        });
+        let mut position = vec![0usize; sessions.len()];
+        for (p, &i) in order.iter().enumerate() {
+            position[i] = p;
+        }
+        let mut slots: Vec<Option<SessionMeta>> = sessions.into_iter().map(Some).collect();
+        let sessions: Vec<CorpusSession> = order
+            .iter()
+            .map(|&i| {
+                let m = slots[i].take().expect("each session once");
+                CorpusSession {
+                    id: m.id,
+                    title: m.title,
+                    date: m.date,
+                    agencies: m.agencies,
+                    session_type: m.session_type,
+                    county: m.county,
+                    facilitator: m.facilitator,
+                    tags: m.tags,
+                    text: String::new(),
+                    memos: Vec::new(),
+                }
+            })
+            .collect();
+        let (mut themes, mut theme_ix) = theme_rows(&codebook);
+        // Theme keys to rows once per key; a key the codebook does not know becomes a row
+        // where a coding first uses it, in the order given (as `build_from` does).
+        let mut theme_map: Vec<Option<usize>> = vec![None; theme_keys.len()];
+        // Codings bucketed by their session's position, then ordered within each session.
+        let mut per = vec![0usize; sessions.len() + 1];
+        for c in codings {
+            if c.end > c.start {
+                per[position[c.session as usize] + 1] += 1;
+            }
+        }
+        for i in 1..per.len() {
+            per[i] += per[i - 1];
+        }
+        let mut next = per.clone();
+        let mut out: Vec<CorpusCoding> = Vec::with_capacity(per[sessions.len()]);
+        // Filled in bucket order below; start with placeholders written over once each.
+        out.resize_with(per[sessions.len()], || CorpusCoding {
+            session: 0,
+            coder: 0,
+            theme: 0,
+            start: 0,
+            end: 0,
+            memo: String::new(),
+            id: String::new(),
+        });
+        for c in codings {
+            if c.end <= c.start {
+                continue;
+            }
+            let t = c.theme as usize;
+            let theme = match theme_map[t] {
+                Some(r) => r,
+                None => {
+                    let key = &theme_keys[t];
+                    let r = match theme_ix.get(key) {
+                        Some(&r) => r,
+                        None => {
+                            let r = themes.len();
+                            theme_ix.insert(key.clone(), r);
+                            themes.push(ThemeRow {
+                                key: key.clone(),
+                                name: key.clone(),
+                                depth: 0,
+                                parent: None,
+                                known: false,
+                            });
+                            r
+                        }
+                    };
+                    theme_map[t] = Some(r);
+                    r
+                }
+            };
+            let session = position[c.session as usize];
+            let slot = &mut out[next[session]];
+            next[session] += 1;
+            slot.session = session;
+            slot.coder = coder_map[c.coder as usize];
+            slot.theme = theme;
+            slot.start = c.start;
+            slot.end = c.end;
+        }
+        for w in per.windows(2) {
+            out[w[0]..w[1]].sort_unstable_by_key(|c| (c.start, c.end, c.theme, c.coder));
+        }
+        let mut corpus = Corpus::finish(
+            codebook,
+            project_start,
+            sessions,
+            out,
+            sorted_coders,
+            themes,
+        );
+        corpus.counts_only = true;
+        corpus
+    }
+
+    fn finish(
+        codebook: Codebook,
+        project_start: Option<NaiveDate>,
+        sessions: Vec<CorpusSession>,
+        codings: Vec<CorpusCoding>,
+        coders: Vec<String>,
+        themes: Vec<ThemeRow>,
+    ) -> Corpus {
         let lineage = themes
             .iter()
             .enumerate()
@@ -280,7 +397,7 @@ impl Corpus {
             .collect();
         Corpus {
             sessions,
-            codings: out,
+            codings,
             coders,
             themes,
             codebook,
@@ -325,6 +442,44 @@ impl Corpus {
     pub fn word_counts(&self) -> Vec<usize> {
         self.words().tokens.iter().map(Vec::len).collect()
     }
+}
+
+/// A coding as [`Corpus::build_indexed`] takes it: indices into the session, coder and theme
+/// tables given with it, and its span in code points (half-open).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IndexedCoding {
+    pub session: u32,
+    pub coder: u32,
+    pub theme: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The codebook's themes as rows in tree order, and each key's row.
+fn theme_rows(codebook: &Codebook) -> (Vec<ThemeRow>, HashMap<String, usize>) {
+    let mut themes: Vec<ThemeRow> = Vec::new();
+    let tree = codebook.hierarchy().rows();
+    let mut theme_ix: HashMap<String, usize> = HashMap::new();
+    for row in &tree {
+        theme_ix.insert(row.theme.key.clone(), themes.len());
+        themes.push(ThemeRow {
+            key: row.theme.key.clone(),
+            name: row.theme.name.clone(),
+            depth: row.depth,
+            parent: None,
+            known: true,
+        });
+    }
+    for (i, row) in tree.iter().enumerate() {
+        // A parent met later in the tree order (a cycle) is not linked: rows stay a tree.
+        themes[i].parent = row
+            .theme
+            .parent
+            .as_ref()
+            .and_then(|p| theme_ix.get(p).copied())
+            .filter(|&p| p < i && row.depth > 0);
+    }
+    (themes, theme_ix)
 }
 
 /// A text's words as the index splits them (folded, with code-point offsets).

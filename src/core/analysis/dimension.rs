@@ -5,6 +5,7 @@ use super::corpus::{Corpus, CorpusCoding, CorpusSession};
 use crate::core::fold::fold;
 use crate::core::session::SessionType;
 use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -165,6 +166,19 @@ fn text_key(v: &str) -> ColumnKey {
     ColumnKey::Text((!f.is_empty()).then_some(f))
 }
 
+/// Text values (agencies, counties, facilitators, tags) folded once each: a store's sessions
+/// repeat a few dozen values, and folding is the costly part of finding a session's columns.
+#[derive(Default)]
+pub struct Folded<'c> {
+    memo: HashMap<&'c str, ColumnKey>,
+}
+
+impl<'c> Folded<'c> {
+    fn key(&mut self, v: &'c str) -> ColumnKey {
+        self.memo.entry(v).or_insert_with(|| text_key(v)).clone()
+    }
+}
+
 impl Dimension {
     /// The columns a session falls under (none for `Coder`: see `coding_keys`), in `out`.
     pub fn session_keys(
@@ -173,6 +187,19 @@ impl Dimension {
         index: usize,
         s: &CorpusSession,
         out: &mut Vec<ColumnKey>,
+    ) {
+        self.session_keys_with(corpus, index, s, out, &mut Folded::default());
+    }
+
+    /// [`Dimension::session_keys`], folding each text value once over all the calls that
+    /// share `folded`.
+    pub fn session_keys_with<'c>(
+        self,
+        corpus: &Corpus,
+        index: usize,
+        s: &'c CorpusSession,
+        out: &mut Vec<ColumnKey>,
+        folded: &mut Folded<'c>,
     ) {
         out.clear();
         match self {
@@ -191,7 +218,7 @@ impl Dimension {
                 }
                 for a in &s.agencies {
                     if !a.trim().is_empty() {
-                        let k = text_key(a);
+                        let k = folded.key(a);
                         if !out.contains(&k) {
                             out.push(k);
                         }
@@ -200,15 +227,15 @@ impl Dimension {
             }
             Dimension::Joint => out.push(ColumnKey::Joint(is_joint(s))),
             Dimension::SessionType => out.push(ColumnKey::Type(type_index(s.session_type))),
-            Dimension::County => out.push(text_key(&s.county)),
-            Dimension::Facilitator => out.push(text_key(&s.facilitator)),
+            Dimension::County => out.push(folded.key(&s.county)),
+            Dimension::Facilitator => out.push(folded.key(&s.facilitator)),
             Dimension::Tag => {
                 if s.tags.iter().all(|a| a.trim().is_empty()) {
                     out.push(ColumnKey::Text(None));
                 }
                 for t in &s.tags {
                     if !t.trim().is_empty() {
-                        let k = text_key(t);
+                        let k = folded.key(t);
                         if !out.contains(&k) {
                             out.push(k);
                         }

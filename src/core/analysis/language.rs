@@ -314,9 +314,10 @@ fn columns(
     let mut scratch = Vec::new();
     let mut keys: Vec<ColumnKey> = Vec::new();
     let mut per: Vec<Vec<ColumnKey>> = Vec::with_capacity(corpus.sessions.len());
+    let mut folded = super::dimension::Folded::default();
     for (i, s) in corpus.sessions.iter().enumerate() {
         if sessions[i] {
-            by.session_keys(corpus, i, s, &mut scratch);
+            by.session_keys_with(corpus, i, s, &mut scratch, &mut folded);
             keys.extend(scratch.iter().cloned());
             per.push(scratch.clone());
         } else {

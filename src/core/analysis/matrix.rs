@@ -1,7 +1,7 @@
 //! The theme matrix: themes (rows, rolled up or flat) against one dimension (columns).
 
 use super::corpus::{Corpus, Selection};
-use super::dimension::{ColumnKey, Dimension};
+use super::dimension::{ColumnKey, Dimension, Folded};
 use super::scope::Scope;
 use super::value::Value;
 use crate::core::query::quote_value;
@@ -71,26 +71,43 @@ pub struct Matrix {
     project_start: Option<chrono::NaiveDate>,
 }
 
-/// Per (row, col) of a grid with an extra "all" row and column, counts of distinct things.
+/// Per (row, col) of a grid with an extra "all" row and column, counts of distinct things:
+/// each group of codings (a passage, a session) counts once in a cell however many of its
+/// codings fall there. Each cell remembers the last group that counted in it, so a group
+/// costs one comparison per (row, col) it touches, not a sort.
 struct Grid {
     cols: usize,
     cells: Vec<f64>,
+    /// The group that last counted in each cell (0: none yet).
+    last: Vec<u32>,
+    group: u32,
 }
 
 impl Grid {
     fn new(rows: usize, cols: usize) -> Grid {
+        let n = (rows + 1) * (cols + 1);
         Grid {
             cols: cols + 1,
-            cells: vec![0.0; (rows + 1) * (cols + 1)],
+            cells: vec![0.0; n],
+            last: vec![0; n],
+            group: 0,
         }
     }
-    fn add(&mut self, pairs: &mut Vec<(usize, usize)>, by: f64) {
-        pairs.sort_unstable();
-        pairs.dedup();
-        for &(r, c) in pairs.iter() {
-            self.cells[r * self.cols + c] += by;
+    /// The codings marked from now on are one new group.
+    fn next_group(&mut self) {
+        if self.group == u32::MAX {
+            self.last.iter_mut().for_each(|g| *g = 0);
+            self.group = 0;
         }
-        pairs.clear();
+        self.group += 1;
+    }
+    /// Count the current group in (r, c), once.
+    fn mark(&mut self, r: usize, c: usize) {
+        let i = r * self.cols + c;
+        if self.last[i] != self.group {
+            self.last[i] = self.group;
+            self.cells[i] += 1.0;
+        }
     }
     fn get(&self, r: usize, c: usize) -> f64 {
         self.cells[r * self.cols + c]
@@ -136,23 +153,33 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
     }
     // Each session's columns, found once (normalising a text value is the costly part), as
     // runs of one flat list: session i's are `session_keys[starts[i]..starts[i + 1]]`.
+    // Each key is held once (in `keys`) and the flat list holds its place there.
     let mut starts: Vec<usize> = Vec::with_capacity(corpus.sessions.len() + 1);
-    let mut session_keys: Vec<ColumnKey> = Vec::new();
+    let mut session_keys: Vec<usize> = Vec::new();
+    let mut place: HashMap<ColumnKey, usize> = HashMap::new();
+    let mut folded = Folded::default();
     starts.push(0);
     if dim != Dimension::Coder {
         for (i, s) in corpus.sessions.iter().enumerate() {
             if sel.sessions[i] {
-                dim.session_keys(corpus, i, s, &mut scratch);
+                dim.session_keys_with(corpus, i, s, &mut scratch, &mut folded);
                 for k in scratch.drain(..) {
-                    if seen.insert(k.clone(), ()).is_none() {
-                        keys.push(k.clone());
-                    }
-                    session_keys.push(k);
+                    let at = match place.get(&k) {
+                        Some(&at) => at,
+                        None => {
+                            keys.push(k.clone());
+                            place.insert(k, keys.len() - 1);
+                            keys.len() - 1
+                        }
+                    };
+                    session_keys.push(at);
                 }
             }
             starts.push(session_keys.len());
         }
     }
+    // The keys as met, before sorting: what the flat list's places point at.
+    let met = keys.clone();
     keys.sort();
     dim.fill_gaps(&mut keys);
     let col_of: HashMap<ColumnKey, usize> = keys
@@ -165,7 +192,8 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
     let all_col = ncols;
     let all_row = nrows;
     // The flat list as column indices (a session's keys are all columns: they made them).
-    let session_cols: Vec<usize> = session_keys.iter().map(|k| col_of[k]).collect();
+    let col_of_met: Vec<usize> = met.iter().map(|k| col_of[k]).collect();
+    let session_cols: Vec<usize> = session_keys.iter().map(|&at| col_of_met[at]).collect();
     let cols_of_session = |i: usize| &session_cols[starts[i]..starts[i + 1]];
     let coder_col: Vec<Option<usize>> = (0..corpus.coders.len())
         .map(|c| col_of.get(&ColumnKey::Coder(c)).copied())
@@ -209,7 +237,6 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
     }
 
     let mut grid = Grid::new(nrows, ncols);
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut cols_of_coding: Vec<usize> = Vec::new();
     let rows_of = |theme: usize| -> &[usize] {
         if flat {
@@ -235,7 +262,7 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
         }
         let g = group_key(i);
         if current != Some(g) {
-            grid.add(&mut pairs, 1.0);
+            grid.next_group();
             current = Some(g);
         }
         cols_of_coding.clear();
@@ -251,12 +278,11 @@ fn count(corpus: &Corpus, sel: &Selection, dim: Dimension, value: Value, flat: b
         cols_of_coding.push(all_col);
         for &r in rows_of(c.theme) {
             for &col in &cols_of_coding {
-                pairs.push((r, col));
-                pairs.push((all_row, col));
+                grid.mark(r, col);
+                grid.mark(all_row, col);
             }
         }
     }
-    grid.add(&mut pairs, 1.0);
     Counted {
         keys,
         grid,
@@ -348,8 +374,10 @@ pub fn matrix(corpus: &Corpus, spec: &MatrixSpec) -> Result<Matrix, String> {
         Dimension::Agency | Dimension::County | Dimension::Facilitator | Dimension::Tag => {
             let mut all: Vec<String> = Vec::new();
             let mut scratch = Vec::new();
+            let mut folded = Folded::default();
             for (i, s) in corpus.sessions.iter().enumerate() {
-                spec.cols.session_keys(corpus, i, s, &mut scratch);
+                spec.cols
+                    .session_keys_with(corpus, i, s, &mut scratch, &mut folded);
                 for k in scratch.drain(..) {
                     if let ColumnKey::Text(Some(f)) = k {
                         if !all.contains(&f) {

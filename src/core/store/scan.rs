@@ -3,8 +3,8 @@
 
 use super::catalog::{CatalogEntry, Parsed};
 use super::{catalog, preview, Problem, Scan, SessionSummary, Store};
-use crate::core::file_key::FileStamp;
 use crate::core::file_key::{now_ns, RACY_NS};
+use crate::core::file_key::{FileKey, FileStamp};
 use crate::core::parallel::parallel_map;
 use crate::core::session::SessionId;
 use crate::core::session_file::{id_of_file_name, parse_bytes};
@@ -109,20 +109,23 @@ impl Store {
                 other => other,
             };
             // None: vanished between listing and stat, or not a regular file.
-            md.ok().filter(|m| m.is_file()).map(|m| FileStamp::of(&m))
+            md.ok()
+                .filter(|m| m.is_file())
+                .map(|m| (FileStamp::of(&m), FileKey::of(&m)))
         });
 
         let mut seen: Vec<String> = Vec::with_capacity(listed.len());
-        let mut to_parse: Vec<(String, FileStamp)> = Vec::new();
+        let mut to_parse: Vec<(String, FileStamp, FileKey)> = Vec::new();
         // Which file holds each id. Two files holding one id (a copy made outside Ripple) would
         // be two sessions with one id: the first name in order is the session, the other a
         // problem, whatever order the folder lists them in.
-        let mut listed: Vec<((String, fs::DirEntry), Option<FileStamp>)> =
+        type Looked = Option<(FileStamp, FileKey)>;
+        let mut listed: Vec<((String, fs::DirEntry), Looked)> =
             listed.into_iter().zip(stamps).collect();
         listed.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0));
         let mut names: HashMap<SessionId, String> = HashMap::with_capacity(listed.len());
         for ((name, _), stamp) in listed {
-            let Some(stamp) = stamp else {
+            let Some((stamp, key)) = stamp else {
                 continue;
             };
             if let Some(id) = id_of_file_name(&name) {
@@ -142,16 +145,18 @@ impl Store {
             }
             // One lookup per file: with 100,000 files the hash lookups (cache misses) show.
             match catalog.get(&name) {
-                Some(e) if e.stamp == stamp && e.settled => emit(&dir, &name, e, &mut scan),
-                _ => to_parse.push((name.clone(), stamp)),
+                Some(e) if e.stamp == stamp && e.settled => emit(&dir, &name, e, key, &mut scan),
+                _ => to_parse.push((name.clone(), stamp, key)),
             }
             seen.push(name);
         }
 
         if !to_parse.is_empty() {
             dirty = true;
-            for (name, entry) in parse_files(&dir, to_parse) {
-                emit(&dir, &name, &entry, &mut scan);
+            for ((name, entry), (_, _, key)) in
+                parse_files(&dir, &to_parse).into_iter().zip(&to_parse)
+            {
+                emit(&dir, &name, &entry, *key, &mut scan);
                 catalog.insert(name, entry);
             }
         }
@@ -167,23 +172,29 @@ impl Store {
             self.write_catalog_if_writable(&mut scan);
         }
         // Sort indices, not the summaries: moving 100,000 large structs around dominated the
-        // cost of a warm scan. Ids are unique, so the order is total.
-        let mut order: Vec<usize> = (0..scan.sessions.len()).collect();
+        // cost of a warm scan. The keys are copied out first (each summary's metadata is
+        // behind a pointer: comparing through it missed the cache at every step). Ids are
+        // unique, so the order is total.
+        let mut order: Vec<(chrono::NaiveDate, chrono::DateTime<chrono::Utc>, usize)> = scan
+            .sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.meta.date, s.meta.created, i))
+            .collect();
         {
             let s = &scan.sessions;
-            order.sort_unstable_by(|&a, &b| {
-                let (a, b) = (&s[a].meta, &s[b].meta);
-                b.date
-                    .cmp(&a.date)
-                    .then(b.created.cmp(&a.created))
-                    .then_with(|| b.id.cmp(&a.id))
+            order.sort_unstable_by(|a, b| {
+                b.0.cmp(&a.0)
+                    .then(b.1.cmp(&a.1))
+                    .then_with(|| s[b.2].meta.id.cmp(&s[a.2].meta.id))
             });
         }
+        let order = order.into_iter().map(|(_, _, i)| i);
         let mut slots: Vec<Option<SessionSummary>> = std::mem::take(&mut scan.sessions)
             .into_iter()
             .map(Some)
             .collect();
-        scan.sessions = order.into_iter().filter_map(|i| slots[i].take()).collect();
+        scan.sessions = order.filter_map(|i| slots[i].take()).collect();
         scan.problems.sort_by(|a, b| a.path.cmp(&b.path));
         scan
     }
@@ -274,7 +285,7 @@ impl Store {
 }
 
 /// Add a catalog entry to a scan, as a summary or a problem.
-fn emit(dir: &Path, name: &str, entry: &CatalogEntry, scan: &mut Scan) {
+fn emit(dir: &Path, name: &str, entry: &CatalogEntry, key: FileKey, scan: &mut Scan) {
     let path = dir.join(name);
     match &entry.parsed {
         Parsed::Ok {
@@ -285,6 +296,7 @@ fn emit(dir: &Path, name: &str, entry: &CatalogEntry, scan: &mut Scan) {
             meta: meta.clone(),
             path,
             stamp: entry.stamp,
+            key: Some(key),
             chars: *chars,
             preview: preview.clone(),
         }),
@@ -297,9 +309,9 @@ fn emit(dir: &Path, name: &str, entry: &CatalogEntry, scan: &mut Scan) {
 }
 
 /// Parse files not (or no longer) in the catalog, on as many threads as there are cores.
-fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, CatalogEntry)> {
+fn parse_files(dir: &Path, files: &[(String, FileStamp, FileKey)]) -> Vec<(String, CatalogEntry)> {
     let now = now_ns();
-    let parse_one = |(name, stamp): &(String, FileStamp)| -> (String, CatalogEntry) {
+    let parse_one = |(name, stamp, _): &(String, FileStamp, FileKey)| -> (String, CatalogEntry) {
         let path = dir.join(name);
         let parsed = if id_of_file_name(name).is_none() {
             Parsed::Problem {
@@ -334,5 +346,5 @@ fn parse_files(dir: &Path, files: Vec<(String, FileStamp)>) -> Vec<(String, Cata
         };
         (name.clone(), entry)
     };
-    parallel_map(&files, parse_one)
+    parallel_map(files, parse_one)
 }

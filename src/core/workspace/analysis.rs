@@ -38,13 +38,14 @@ impl Corpus {
         };
         warnings.extend(scan.problems.iter().map(|p| p.to_string()));
         warnings.extend(loaded.warnings);
-        let mut corpus = Corpus::build_from(
+        let mut corpus = Corpus::build_indexed(
             codebook,
             store.settings().project_start,
             loaded.sessions,
-            loaded.codings,
+            &loaded.coders,
+            &loaded.themes,
+            &loaded.codings,
         );
-        corpus.counts_only = true;
         corpus.warnings = warnings;
         corpus.select(scope)?;
         Ok(corpus)

@@ -2,28 +2,57 @@
 //! file, kept between runs in `.ripple/analysis-cache`, so that `ripple matrix` and
 //! `ripple cooccur` read neither the notes nor the codings files that have not changed.
 //!
-//! A session's metadata comes from the store's catalog (`Store::scan`). Of each codings file
-//! the cache keeps the coder's name as the file writes it and its codings still attached to
-//! the note and not empty, as `(theme, start, end)` — offsets and theme keys, never the words
-//! of a note or a memo. An entry is keyed, as the agreement cache's are
-//! (`core::agreement::cache`, whose file key checks and file helpers this reuses), by the
-//! [`FileKey`] (size, mtime, ctime, inode) of the codings file and of the note, since
-//! re-attaching depends on both. A run looks at each file's metadata (a `stat`, no read) and
-//! reads a session's files the straightforward way when any key differs, when a file has no
-//! entry, or when a key was racy when its entry was made. A renamed note is found by the scan
-//! under its new name; a rename changes the file's ctime. The answer is therefore always that
-//! of reading every file; the cache only saves the reading.
+//! A session's metadata comes from the store's catalog (`Store::scan`). Of each session the
+//! cache keeps a record: the note's [`FileKey`] (size, mtime, ctime, inode) and, for each coder
+//! folder holding a codings file of the session, that file's key, the coder's name as the file
+//! writes it and its codings still attached to the note and not empty, as `(theme, start,
+//! end)` — offsets and theme keys, never the words of a note or a memo. A coder folder with no
+//! file of the session is said by its absence from the record. A record is made only when
+//! every key in it is settled (not racy, `FileKey::is_racy`: older than the clock's tick when
+//! it was taken), and when every file of the session could be read.
+//!
+//! A run checks a record against the files without reading them:
+//!
+//! - the note's key against the one the scan took (the scan's own `stat` of each note, so no
+//!   note is looked at twice);
+//! - each coder folder: when the folder's key (its mtime, ctime, inode: `stat` of the folder)
+//!   is the one the cache stored for it, no file of that folder is looked at; otherwise each
+//!   session's file in it is `stat`ed and its key compared with the record's (a file there
+//!   and none in the record, or the other way round, is a change).
+//!
+//! A folder's key is stored only when it is settled when taken, at the start of a run in which
+//! every record's word about that folder was checked against the files (so after the key was
+//! taken). Ripple writes a codings file by writing a temporary file in the same folder and
+//! renaming it over the old one, and removes an emptied file: both change the folder's mtime
+//! and ctime, and so does any program that creates, deletes, renames or replaces a file there
+//! (editors that save by rename, `git checkout`, `rsync`, `cp` of a new file, a sync tool's
+//! temporary-then-rename). Any difference in a note's or a checked file's key, a missing
+//! record, or a racy key makes the session be read the straightforward way (as
+//! `Corpus::load` reads it), and its record made again.
+//!
+//! **What the folder key cannot see**: a codings file rewritten *in place* (opened for
+//! writing and truncated, as some editors and `echo > file` do) by a program other than
+//! Ripple, in a folder whose entries did not change since the key was stored. Such an edit
+//! changes the file's own mtime and ctime but not its folder's, so a run that trusts the
+//! folder keeps the file's cached codings until something changes the folder (any save of a
+//! coding by Ripple in that coder's folder does). `ripple check` reads every codings file and
+//! clears the cache's folder keys, after which every file is `stat`ed again; so does a damaged
+//! or deleted cache file. Ripple itself never writes a codings file in place, so a change it
+//! made is never answered from the cache (docs/analysis.md, "Speed").
 //!
 //! Every coder's files are cached; a blind workspace takes only its own coder's entries. The
 //! file is private (0600) inside `.ripple/`, like every file Ripple writes; a damaged cache is
 //! ignored and rewritten, and one that cannot be written only makes the next run read again.
 //!
-//! Format (little-endian): `RPLANAC1`, then a `u32` count of entries, each: coder folder name,
-//! session id, note key, file key, coder name, then a `u32` count of (theme, start `u64`, end
-//! `u64`). Strings are a `u32` length and bytes; a key is four `u64`s.
+//! Format (little-endian): `RPLANAC2`; the coder folders (`u32` count, each: name, `u8` 1 and
+//! a key, or `u8` 0); the theme keys (`u32` count of strings); the coder names (`u32` count of
+//! strings); the records (`u32` count, each: session id, note key, `u32` count of files, each:
+//! `u32` folder index, file key, `u32` coder index, `u32` count of (`u32` theme index, start
+//! `u64`, end `u64`)). Strings are a `u32` length and UTF-8 bytes; a key is four `u64`s.
+//! Records are written in the scan's order, so a run finds each by position.
 
-use crate::core::agreement::cache::{key_of, put, write, In, Out};
-use crate::core::analysis::{CodingInput, SessionInput};
+use crate::core::agreement::cache::{key_of, write, In, Out};
+use crate::core::analysis::IndexedCoding;
 use crate::core::anchor::reattach_all;
 use crate::core::coding::{same_coder, AnchorStatus};
 use crate::core::coding_store::{coder_dirs, read_file};
@@ -37,20 +66,36 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::path::PathBuf;
 
-const MAGIC: &[u8; 8] = b"RPLANAC1";
+const MAGIC: &[u8; 8] = b"RPLANAC2";
 
+/// One codings file of a session, as cached.
 #[derive(Clone, Debug, PartialEq)]
-struct Entry {
+struct FileEntry {
+    /// Index into `Cache::folders`.
+    folder: u32,
+    key: FileKey,
+    /// Index into `Cache::coders`.
+    coder: u32,
+    /// (index into `Cache::themes`, start, end).
+    marks: Vec<(u32, usize, usize)>,
+}
+
+/// One session: its note's key and its codings files (a folder not listed had none).
+#[derive(Clone, Debug, PartialEq)]
+struct Record {
+    id: String,
     note: FileKey,
-    file: FileKey,
-    coder: String,
-    marks: Vec<(String, usize, usize)>,
+    files: Vec<FileEntry>,
 }
 
 #[derive(Debug, Default, PartialEq)]
 struct Cache {
-    /// By coder folder name, then session id.
-    files: HashMap<String, HashMap<String, Entry>>,
+    /// Coder folder names, each with the folder's key when every record's word about the
+    /// folder was checked after that key was taken.
+    folders: Vec<(String, Option<FileKey>)>,
+    themes: Vec<String>,
+    coders: Vec<String>,
+    records: Vec<Record>,
 }
 
 /// Where the analysis cache of `store` is.
@@ -58,29 +103,63 @@ pub fn path(store: &Store) -> PathBuf {
     store.root().join(".ripple").join("analysis-cache")
 }
 
-/// What [`load_counts`] read: sessions (no note text, memos without their words) and
-/// codings (no memos, no ids).
+/// Forget every coder folder's key (`ripple check`), so the next run `stat`s every codings
+/// file: a file rewritten in place by another program is then seen. Nothing when there is no
+/// cache or it cannot be read (the next run reads every file anyway).
+pub fn forget_folder_keys(store: &Store) -> std::io::Result<()> {
+    let p = path(store);
+    let Some(mut cache) = std::fs::read(&p).ok().and_then(|b| decode(&b)) else {
+        return Ok(());
+    };
+    if cache.folders.iter().all(|(_, k)| k.is_none()) || store.is_read_only() {
+        return Ok(());
+    }
+    for f in &mut cache.folders {
+        f.1 = None;
+    }
+    let records: Vec<&Record> = cache.records.iter().collect();
+    write(
+        store,
+        &p,
+        &encode(&cache.folders, &cache.themes, &cache.coders, &records),
+    )
+}
+
+/// What [`load_counts`] read: sessions' metadata and codings by index into `coders` and
+/// `themes` (for `Corpus::build_indexed`).
 #[derive(Debug, Default)]
 pub struct CountsLoad {
-    pub sessions: Vec<SessionInput>,
-    pub codings: Vec<CodingInput>,
+    pub sessions: Vec<SessionMeta>,
+    pub codings: Vec<IndexedCoding>,
+    /// The coders read (each with a codings file in scope).
+    pub coders: Vec<String>,
+    /// Theme keys the codings index.
+    pub themes: Vec<String>,
     /// The same warnings reading every file gives.
     pub warnings: Vec<String>,
     /// How many sessions were read from their files (the rest came from the cache).
     pub read: usize,
 }
 
+/// A codings file read: its key (taken before reading; `None` when racy or unknown), coder
+/// and attached marks.
+struct ReadFile {
+    folder: usize,
+    key: Option<FileKey>,
+    coder: String,
+    marks: Vec<(String, usize, usize)>,
+}
+
 enum Got {
     Problem(String),
-    Session {
-        input: Box<SessionInput>,
-        codings: Vec<CodingInput>,
+    /// Every file as the record at this index says.
+    Hit(usize),
+    Read {
+        meta: Box<SessionMeta>,
+        /// The note's key when settled.
+        note: Option<FileKey>,
+        files: Vec<ReadFile>,
         errors: Vec<String>,
-        /// Read from the files: the entries made (by coder folder index), `None` when every
-        /// entry came from the cache.
-        fresh: Option<Vec<(usize, Entry)>>,
-        /// Coder folders whose entry came from the cache.
-        hits: Vec<usize>,
     },
 }
 
@@ -114,228 +193,360 @@ pub(crate) fn load_counts_at(
                 .unwrap_or_default()
         })
         .collect();
+    // The folders' keys first: a file changed after this changes its folder's key again.
+    let now = now_ns().saturating_add(skew_ns);
+    let folder_keys: Vec<Option<FileKey>> = dirs.iter().map(|d| FileKey::of_path(d)).collect();
     let cache_path = path(store);
     let cache = std::fs::read(&cache_path)
         .ok()
         .and_then(|b| decode(&b))
         .unwrap_or_default();
-    let now = now_ns().saturating_add(skew_ns);
-    let got = parallel_map(summaries, |s| {
-        one(store, &dirs, &names, &cache, s, blind, now)
+    // Each current folder's index in the cache, and whether its files need no look.
+    let cached_ix: Vec<Option<usize>> = names
+        .iter()
+        .map(|n| cache.folders.iter().position(|(c, _)| c == n))
+        .collect();
+    let trusted: Vec<bool> = (0..dirs.len())
+        .map(|d| {
+            folder_keys[d].is_some()
+                && cached_ix[d].and_then(|c| cache.folders[c].1) == folder_keys[d]
+        })
+        .collect();
+    // Records by session id, for those not at their position (sessions added or removed).
+    let by_id = std::sync::OnceLock::new();
+    let find = |i: usize, id: &str| -> Option<usize> {
+        if cache.records.get(i).is_some_and(|r| r.id == id) {
+            return Some(i);
+        }
+        by_id
+            .get_or_init(|| {
+                cache
+                    .records
+                    .iter()
+                    .enumerate()
+                    .map(|(k, r)| (r.id.as_str(), k))
+                    .collect::<HashMap<&str, usize>>()
+            })
+            .get(id)
+            .copied()
+    };
+    let at: Vec<usize> = (0..summaries.len()).collect();
+    let view = View {
+        store,
+        dirs: &dirs,
+        cache: &cache,
+        cached_ix: &cached_ix,
+        trusted: &trusted,
+        now,
+    };
+    let got = parallel_map(&at, |&i| {
+        let s = &summaries[i];
+        view.one(s, find(i, s.meta.id.as_str()))
     });
 
+    // The next cache: the same tables, grown by what was read; every folder as it is now.
+    let mut folders: Vec<(String, Option<FileKey>)> = cache.folders.clone();
+    let mut folder_ix: Vec<usize> = Vec::with_capacity(dirs.len());
+    for (d, name) in names.iter().enumerate() {
+        let ix = match cached_ix[d] {
+            Some(c) => c,
+            None => {
+                folders.push((name.clone(), None));
+                folders.len() - 1
+            }
+        };
+        folder_ix.push(ix);
+    }
+    // A folder not there now says nothing; one there is checked (trusted or not) by now.
+    let mut next_folders: Vec<(String, Option<FileKey>)> =
+        folders.iter().map(|(n, _)| (n.clone(), None)).collect();
+    for d in 0..dirs.len() {
+        next_folders[folder_ix[d]].1 = folder_keys[d].filter(|k| !k.is_racy(now));
+    }
+    let mut themes = cache.themes.clone();
+    let mut theme_ix: HashMap<String, u32> = themes
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.clone(), i as u32))
+        .collect();
+    let mut coders = cache.coders.clone();
+    let mut coder_ix: HashMap<String, u32> = coders
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.clone(), i as u32))
+        .collect();
+    let intern = |table: &mut Vec<String>, ix: &mut HashMap<String, u32>, s: &str| -> u32 {
+        match ix.get(s) {
+            Some(&i) => i,
+            None => {
+                let i = table.len() as u32;
+                table.push(s.to_string());
+                ix.insert(s.to_string(), i);
+                i
+            }
+        }
+    };
+
     let mut out = CountsLoad::default();
-    let mut next = Cache::default();
-    let mut changed = false;
-    let mut kept = 0usize;
+    let mut fresh: Vec<Record> = Vec::new();
+    // The next cache's records, in the scan's order: kept ones by index, fresh ones apart.
+    enum Next {
+        Kept(usize),
+        Fresh(usize),
+    }
+    let mut next: Vec<Next> = Vec::with_capacity(summaries.len());
+    // A folder new to the cache with no key says what no entry says.
+    let mut changed = next_folders
+        .iter()
+        .enumerate()
+        .any(|(i, (_, k))| cache.folders.get(i).and_then(|f| f.1) != *k);
+    // Which coders' files count (blind: only the workspace's coder), by coder index.
+    let mut takes: Vec<Option<bool>> = Vec::new();
+    let mut coder_read: Vec<bool> = Vec::new();
     for (s, g) in summaries.iter().zip(got) {
-        let id = s.meta.id.as_str();
-        match g {
+        let (meta, src) = match g {
             Got::Problem(p) => {
                 out.read += 1;
                 out.warnings.push(p);
+                continue;
             }
-            Got::Session {
-                input,
-                codings,
+            Got::Hit(r) => {
+                next.push(Next::Kept(r));
+                ((*s.meta).clone(), Next::Kept(r))
+            }
+            Got::Read {
+                meta,
+                note,
+                files,
                 errors,
-                fresh,
-                hits,
             } => {
-                for d in hits {
-                    if let Some(e) = cache.files.get(&names[d]).and_then(|m| m.get(id)) {
-                        next.files
-                            .entry(names[d].clone())
-                            .or_default()
-                            .insert(id.to_string(), e.clone());
-                        kept += 1;
-                    }
+                out.read += 1;
+                out.warnings.extend(errors.iter().cloned());
+                let settled =
+                    errors.is_empty() && note.is_some() && files.iter().all(|f| f.key.is_some());
+                let record = Record {
+                    id: meta.id.as_str().to_string(),
+                    note: note.unwrap_or_default(),
+                    files: files
+                        .iter()
+                        .map(|f| FileEntry {
+                            folder: folder_ix[f.folder] as u32,
+                            key: f.key.unwrap_or_default(),
+                            coder: intern(&mut coders, &mut coder_ix, &f.coder),
+                            marks: f
+                                .marks
+                                .iter()
+                                .map(|(t, a, b)| (intern(&mut themes, &mut theme_ix, t), *a, *b))
+                                .collect(),
+                        })
+                        .collect(),
+                };
+                fresh.push(record);
+                if settled {
+                    next.push(Next::Fresh(fresh.len() - 1));
+                    changed = true;
                 }
-                if let Some(fresh) = fresh {
-                    out.read += 1;
-                    for (d, e) in fresh {
-                        next.files
-                            .entry(names[d].clone())
-                            .or_default()
-                            .insert(id.to_string(), e);
-                        changed = true;
-                    }
-                }
-                out.sessions.push(*input);
-                out.codings.extend(codings);
-                out.warnings.extend(errors);
+                (*meta, Next::Fresh(fresh.len() - 1))
             }
+        };
+        let record = match src {
+            Next::Kept(r) => &cache.records[r],
+            Next::Fresh(f) => &fresh[f],
+        };
+        // The session's codings, folder by folder in the folders' order (as reading does).
+        let session = out.sessions.len() as u32;
+        for &ix in &folder_ix {
+            let Some(f) = record.files.iter().find(|f| f.folder as usize == ix) else {
+                continue;
+            };
+            let (coder, marks) = (f.coder, &f.marks);
+            let c = coder as usize;
+            if takes.len() <= c {
+                takes.resize(c + 1, None);
+                coder_read.resize(c + 1, false);
+            }
+            let take =
+                *takes[c].get_or_insert_with(|| blind.is_none_or(|me| same_coder(me, &coders[c])));
+            if !take {
+                continue;
+            }
+            coder_read[c] = true;
+            out.codings
+                .extend(marks.iter().map(|&(theme, start, end)| IndexedCoding {
+                    session,
+                    coder,
+                    theme,
+                    start,
+                    end,
+                }));
+        }
+        out.sessions.push(meta);
+    }
+    // Records of sessions gone, or not at their place, are dropped or moved.
+    changed |= next.len() != cache.records.len();
+    if changed && !store.is_read_only() {
+        let records: Vec<&Record> = next
+            .iter()
+            .map(|n| match *n {
+                Next::Kept(r) => &cache.records[r],
+                Next::Fresh(f) => &fresh[f],
+            })
+            .collect();
+        // Only a cache: when it cannot be written, the next run reads the files again.
+        let _ = write(
+            store,
+            &cache_path,
+            &encode(&next_folders, &themes, &coders, &records),
+        );
+    }
+    // Only the coders read are listed: the codings' coder indices follow.
+    let mut compact = vec![u32::MAX; coders.len()];
+    for (c, name) in coders.into_iter().enumerate() {
+        if coder_read.get(c).copied().unwrap_or(false) {
+            compact[c] = out.coders.len() as u32;
+            out.coders.push(name);
         }
     }
-    // Entries of sessions or files gone are dropped.
-    let before: usize = cache.files.values().map(HashMap::len).sum();
-    changed |= kept != before;
-    if changed && !store.is_read_only() {
-        // Only a cache: when it cannot be written, the next run reads the files again.
-        let _ = write(store, &cache_path, &encode(&next));
+    for k in &mut out.codings {
+        k.coder = compact[k.coder as usize];
     }
+    out.themes = themes;
     Some(out)
+}
+
+struct View<'a> {
+    store: &'a Store,
+    dirs: &'a [PathBuf],
+    cache: &'a Cache,
+    cached_ix: &'a [Option<usize>],
+    trusted: &'a [bool],
+    now: i64,
 }
 
 fn file_name(id: &str) -> String {
     format!("{id}.json")
 }
 
-fn inputs(meta: &SessionMeta, entry: &Entry, codings: &mut Vec<CodingInput>) {
-    codings.extend(entry.marks.iter().map(|(theme, start, end)| CodingInput {
-        session: meta.id.clone(),
-        coder: entry.coder.clone(),
-        theme: theme.clone(),
-        start: *start,
-        end: *end,
-        orphaned: false,
-        memo: String::new(),
-        id: String::new(),
-    }));
-}
-
-fn one(
-    store: &Store,
-    dirs: &[PathBuf],
-    names: &[String],
-    cache: &Cache,
-    summary: &SessionSummary,
-    blind: Option<&str>,
-    now: i64,
-) -> Got {
-    let meta = &*summary.meta;
-    let id = meta.id.as_str();
-    if !is_valid_id(id) {
-        return read_files(store, dirs, meta, None, blind, now);
-    }
-    let note = match key_of(&summary.path) {
-        Ok(Some(k)) => k,
-        _ => return read_files(store, dirs, meta, None, blind, now),
-    };
-    let mut keys = Vec::with_capacity(dirs.len());
-    for d in dirs {
-        match key_of(&d.join(file_name(id))) {
-            Ok(k) => keys.push(k),
-            Err(()) => return read_files(store, dirs, meta, None, blind, now),
+impl View<'_> {
+    fn one(&self, summary: &SessionSummary, record: Option<usize>) -> Got {
+        let meta = &*summary.meta;
+        let id = meta.id.as_str();
+        if !is_valid_id(id) {
+            return self.read_files(meta, None);
         }
-    }
-    let mut codings = Vec::new();
-    let mut memos = Vec::new();
-    let mut hits = Vec::new();
-    for (d, key) in keys.iter().enumerate() {
-        let Some(key) = key else {
-            continue;
+        let note = match summary.key {
+            Some(k) => k,
+            None => match key_of(&summary.path) {
+                Ok(Some(k)) => k,
+                _ => return self.read_files(meta, None),
+            },
         };
-        let entry = cache
-            .files
-            .get(&names[d])
-            .and_then(|m| m.get(id))
-            .filter(|e| e.file == *key && e.note == note);
-        let Some(entry) = entry else {
-            return read_files(store, dirs, meta, Some((note, keys)), blind, now);
+        let Some(r) = record.filter(|&r| self.cache.records[r].note == note) else {
+            return self.read_files(meta, Some(note));
         };
-        hits.push(d);
-        if blind.is_some_and(|me| !same_coder(me, &entry.coder)) {
-            continue;
-        }
-        memos.push((entry.coder.clone(), String::new()));
-        inputs(meta, entry, &mut codings);
-    }
-    Got::Session {
-        input: Box::new((meta.clone(), String::new(), memos)),
-        codings,
-        errors: Vec::new(),
-        fresh: None,
-        hits,
-    }
-}
-
-/// Read the session's files as reading every file does (`Corpus::load`), and make entries for
-/// the files whose keys (taken before reading) are not racy.
-fn read_files(
-    store: &Store,
-    dirs: &[PathBuf],
-    meta: &SessionMeta,
-    keys: Option<(FileKey, Vec<Option<FileKey>>)>,
-    blind: Option<&str>,
-    now: i64,
-) -> Got {
-    let session = match store.load(&meta.id) {
-        Ok(s) => s,
-        Err(e) => return Got::Problem(e.to_string()),
-    };
-    let id = session.meta.id.as_str();
-    let mut codings = Vec::new();
-    let mut memos = Vec::new();
-    let mut errors = Vec::new();
-    let mut fresh = Vec::new();
-    for (d, dir) in dirs.iter().enumerate() {
-        let p = dir.join(file_name(id));
-        if !p.is_file() {
-            continue;
-        }
-        let mut f = match read_file(&p) {
-            Ok(f) => f,
-            Err(e) => {
-                errors.push(e.to_string());
+        let rec = &self.cache.records[r];
+        for (d, dir) in self.dirs.iter().enumerate() {
+            if self.trusted[d] {
                 continue;
             }
-        };
-        reattach_all(&session.text, &mut f.codings);
-        let (note, file) = match &keys {
-            Some((n, ks)) => (Some(*n), ks[d]),
-            None => (None, None),
-        };
-        let entry = Entry {
-            note: note.unwrap_or_default(),
-            file: file.unwrap_or_default(),
-            coder: f.coder.clone(),
-            marks: f
-                .codings
-                .iter()
-                .filter(|c| c.status != AnchorStatus::Orphaned && c.end > c.start)
-                .map(|c| (c.theme.clone(), c.start, c.end))
-                .collect(),
-        };
-        if blind.is_none_or(|me| same_coder(me, &f.coder)) {
-            memos.push((f.coder.clone(), String::new()));
-            inputs(&session.meta, &entry, &mut codings);
-        }
-        if let (Some(n), Some(k)) = (note, file) {
-            if !n.is_racy(now) && !k.is_racy(now) {
-                fresh.push((d, entry));
+            let claim = self.cached_ix[d]
+                .and_then(|c| rec.files.iter().find(|f| f.folder as usize == c))
+                .map(|f| f.key);
+            match key_of(&dir.join(file_name(id))) {
+                Ok(k) if k == claim => {}
+                _ => return self.read_files(meta, Some(note)),
             }
         }
+        Got::Hit(r)
     }
-    Got::Session {
-        input: Box::new((session.meta, String::new(), memos)),
-        codings,
-        errors,
-        fresh: Some(fresh),
-        hits: Vec::new(),
+
+    /// Read the session's files as reading every file does (`Corpus::load`), with the keys
+    /// of the note (`note`, from the scan) and of each file taken before reading.
+    fn read_files(&self, meta: &SessionMeta, note: Option<FileKey>) -> Got {
+        let session = match self.store.load(&meta.id) {
+            Ok(s) => s,
+            Err(e) => return Got::Problem(e.to_string()),
+        };
+        let id = session.meta.id.as_str();
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for (d, dir) in self.dirs.iter().enumerate() {
+            let p = dir.join(file_name(id));
+            let key = key_of(&p);
+            if !p.is_file() {
+                continue;
+            }
+            let mut f = match read_file(&p) {
+                Ok(f) => f,
+                Err(e) => {
+                    errors.push(e.to_string());
+                    continue;
+                }
+            };
+            reattach_all(&session.text, &mut f.codings);
+            files.push(ReadFile {
+                folder: d,
+                key: key.ok().flatten().filter(|k| !k.is_racy(self.now)),
+                marks: f
+                    .codings
+                    .iter()
+                    .filter(|c| c.status != AnchorStatus::Orphaned && c.end > c.start)
+                    .map(|c| (c.theme.clone(), c.start, c.end))
+                    .collect(),
+                coder: f.coder,
+            });
+        }
+        Got::Read {
+            meta: Box::new(session.meta),
+            note: note.filter(|k| !k.is_racy(self.now)),
+            files,
+            errors,
+        }
     }
 }
 
-fn encode(cache: &Cache) -> Vec<u8> {
+fn encode(
+    folders: &[(String, Option<FileKey>)],
+    themes: &[String],
+    coders: &[String],
+    records: &[&Record],
+) -> Vec<u8> {
     let mut out = Out {
         bytes: Vec::new(),
         themes: HashMap::new(),
     };
     out.bytes.extend_from_slice(MAGIC);
-    let count: usize = cache.files.values().map(HashMap::len).sum();
-    out.u32(count);
-    for (dir, per) in &cache.files {
-        for (id, e) in per {
-            out.str(dir);
-            out.str(id);
-            out.key(&e.note);
-            out.key(&e.file);
-            out.str(&e.coder);
-            out.u32(e.marks.len());
-            for (t, s, end) in &e.marks {
-                out.str(t);
-                out.u64(*s as u64);
-                out.u64(*end as u64);
+    out.u32(folders.len());
+    for (name, key) in folders {
+        out.str(name);
+        match key {
+            Some(k) => {
+                out.bytes.push(1);
+                out.key(k);
+            }
+            None => out.bytes.push(0),
+        }
+    }
+    for table in [themes, coders] {
+        out.u32(table.len());
+        for t in table {
+            out.str(t);
+        }
+    }
+    out.u32(records.len());
+    for r in records {
+        out.str(&r.id);
+        out.key(&r.note);
+        out.u32(r.files.len());
+        for f in &r.files {
+            out.u32(f.folder as usize);
+            out.key(&f.key);
+            out.u32(f.coder as usize);
+            out.u32(f.marks.len());
+            for &(t, s, e) in &f.marks {
+                out.u32(t as usize);
+                out.u64(s as u64);
+                out.u64(e as u64);
             }
         }
     }
@@ -348,25 +559,53 @@ fn decode(bytes: &[u8]) -> Option<Cache> {
         return None;
     }
     let mut cache = Cache::default();
-    let n = r.count(4 + 4 + 64 + 4 + 4)?;
+    let n = r.count(5)?;
     for _ in 0..n {
-        let dir = r.str()?;
+        let name = r.str()?.to_string();
+        let key = match r.take(1)?[0] {
+            0 => None,
+            1 => Some(r.key()?),
+            _ => return None,
+        };
+        cache.folders.push((name, key));
+    }
+    for table in [&mut cache.themes, &mut cache.coders] {
+        let n = r.count(4)?;
+        for _ in 0..n {
+            table.push(r.str()?.to_string());
+        }
+    }
+    let n = r.count(4 + 32 + 4)?;
+    cache.records.reserve(n);
+    for _ in 0..n {
         let id = r.str()?.to_string();
         let note = r.key()?;
-        let file = r.key()?;
-        let coder = r.str()?.to_string();
-        let nm = r.count(20)?;
-        let mut marks = Vec::with_capacity(nm);
-        for _ in 0..nm {
-            marks.push((r.str()?.to_string(), r.usize()?, r.usize()?));
+        let nf = r.count(4 + 32 + 4 + 4)?;
+        let mut files = Vec::with_capacity(nf);
+        for _ in 0..nf {
+            let folder = r.u32()?;
+            let key = r.key()?;
+            let coder = r.u32()?;
+            if folder >= cache.folders.len() || coder >= cache.coders.len() {
+                return None;
+            }
+            let nm = r.count(20)?;
+            let mut marks = Vec::with_capacity(nm);
+            for _ in 0..nm {
+                let t = r.u32()?;
+                if t >= cache.themes.len() {
+                    return None;
+                }
+                marks.push((t as u32, r.usize()?, r.usize()?));
+            }
+            files.push(FileEntry {
+                folder: folder as u32,
+                key,
+                coder: coder as u32,
+                marks,
+            });
         }
-        let entry = Entry {
-            note,
-            file,
-            coder,
-            marks,
-        };
-        put(&mut cache.files, dir, id, entry);
+        cache.records.push(Record { id, note, files });
     }
     r.b.is_empty().then_some(cache)
 }
@@ -422,7 +661,13 @@ mod tests {
         (store, ids)
     }
 
-    type Shape = (Vec<String>, Vec<String>, Vec<String>, Vec<String>);
+    type Shape = (
+        Vec<String>,
+        Vec<String>,
+        Vec<String>,
+        Vec<String>,
+        Vec<String>,
+    );
 
     /// What counting reads of a corpus: sessions' metadata, codings, coders, warnings.
     fn shape(c: &Corpus) -> Shape {
@@ -446,6 +691,7 @@ mod tests {
                 .collect(),
             c.coders.clone(),
             c.warnings.clone(),
+            c.themes.iter().map(|t| t.key.clone()).collect(),
         )
     }
 
@@ -457,16 +703,25 @@ mod tests {
         let full = Corpus::load(&ws, &Scope::default()).unwrap();
         let scan = store.scan();
         let got = load_counts_at(store, &scan.sessions, blind, LATER).unwrap();
-        let mut fast = Corpus::build_from(
+        let mut fast = Corpus::build_indexed(
             full.codebook.clone(),
             full.project_start,
             got.sessions,
-            got.codings,
+            &got.coders,
+            &got.themes,
+            &got.codings,
         );
         fast.warnings = scan.problems.iter().map(|p| p.to_string()).collect();
         fast.warnings.extend(got.warnings);
         assert_eq!(shape(&fast), shape(&full));
         got.read
+    }
+
+    /// The tests move the clock on (`LATER`) so that keys taken milliseconds ago count as
+    /// settled; a change must then fall in a later tick of the file system's clock (coarse on
+    /// some: a few ms), as it does when the keys are really seconds old.
+    fn next_tick() {
+        std::thread::sleep(std::time::Duration::from_millis(30));
     }
 
     #[test]
@@ -497,6 +752,7 @@ mod tests {
             "no words of a note"
         );
 
+        next_tick();
         // A note edited so that some codings are orphaned and others move.
         let mut s = store.load(&ids[1]).unwrap();
         s.text = format!("New start. {}", &s.text[20..]);
@@ -523,8 +779,9 @@ mod tests {
 
         assert_eq!(
             same_as_reading(&store, None),
-            5,
-            "the edited and renamed notes, the rewritten and damaged files, the new session"
+            6,
+            "the edited and renamed notes, the rewritten, removed and damaged files, the new \
+             session"
         );
         // The damaged file is read (and reported) every time; the rest is cached again.
         assert_eq!(same_as_reading(&store, None), 1);
@@ -533,7 +790,8 @@ mod tests {
         assert_eq!(same_as_reading(&store, Some(CODERS[1])), 1);
         let scan = store.scan();
         let got = load_counts_at(&store, &scan.sessions, Some(CODERS[1]), LATER).unwrap();
-        assert!(got.codings.iter().all(|c| c.coder == CODERS[1]));
+        assert_eq!(got.coders, vec![CODERS[1].to_string()]);
+        assert!(got.codings.iter().all(|c| c.coder == 0));
         assert!(!got.codings.is_empty());
 
         // A damaged cache is ignored and rewritten.
@@ -544,6 +802,160 @@ mod tests {
         assert!(codings_dir(root).exists());
     }
 
+    /// After each kind of change, in a random order (new, changed and removed codings files
+    /// written by Ripple, a file removed by hand, renamed, edited, added and deleted notes),
+    /// the counts through the cache are those of reading every file, and the next run reads
+    /// nothing again.
+    #[test]
+    fn every_kind_of_change_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let (store, mut ids) = store(root);
+        assert_eq!(same_as_reading(&store, None), 12);
+        assert_eq!(same_as_reading(&store, None), 0);
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut below = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+
+        for step in 0..42 {
+            next_tick();
+            let id = ids[below(ids.len())].clone();
+            let coder = CODERS[below(2)];
+            let kind = step % 7;
+
+            match kind {
+                // A codings file written by Ripple: new, or changed (other spans).
+                0 | 1 => {
+                    let text = store.load_note(&id).unwrap();
+                    let a = below(10);
+                    let spans = [(a, a + 1 + below(8)), (12, 12 + below(9) + 1)];
+                    code(root, &text, &id, coder, &spans[..1 + below(2)]);
+                }
+                // Removed: by Ripple (no codings left) or by hand.
+                2 => {
+                    if below(2) == 0 {
+                        code(root, "", &id, coder, &[]);
+                    } else {
+                        let _ = std::fs::remove_file(coding_store::file_path(root, coder, &id));
+                    }
+                }
+                // A note renamed (its title is in its file name).
+                3 => {
+                    let mut s = store.load(&id).unwrap();
+                    s.meta.title = format!("Renamed {step}");
+                    store.save(&s).unwrap();
+                }
+                // A note edited: words before the codings, so they move or are orphaned.
+                4 => {
+                    let mut s = store.load(&id).unwrap();
+                    s.text = format!("Step {step}. {}", s.text);
+                    store.save(&s).unwrap();
+                }
+                // A session added, coded by one coder.
+                5 => {
+                    let mut meta = SessionMeta::new_today("Mara");
+                    meta.id = SessionId::new();
+                    let text = format!("Added at step {step}, with trust and roles.");
+                    let added = store.create(meta, &text).unwrap().meta.id;
+                    code(root, &text, &added, coder, &[(0, 5), (9, 13)]);
+                    ids.push(added);
+                }
+                // A note deleted (its codings files stay, as after a move by hand).
+                _ => {
+                    if ids.len() > 4 {
+                        std::fs::remove_file(store.session_path(&id)).unwrap();
+                        ids.retain(|x| *x != id);
+                    }
+                }
+            }
+            let read = same_as_reading(&store, None);
+            assert!(read <= 1, "step {step}: one session changed, {read} read");
+            assert_eq!(same_as_reading(&store, None), 0, "step {step}");
+        }
+    }
+
+    /// An unchanged coder folder is trusted without a look at its files: a file rewritten
+    /// in place by another program is not seen (the module documentation says so) until the
+    /// folder changes or `forget_folder_keys` (`ripple check`) runs.
+    #[test]
+    fn an_unchanged_folder_is_trusted_until_it_changes_or_is_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let (store, ids) = store(root);
+        assert_eq!(same_as_reading(&store, None), 12);
+        assert_eq!(same_as_reading(&store, None), 0);
+        next_tick();
+        // Rewritten in place: the same file (inode), the folder's entries unchanged.
+        let p = coding_store::file_path(root, CODERS[0], &ids[3]);
+        let folder = FileKey::of_path(p.parent().unwrap()).unwrap();
+        let text = store.load_note(&ids[3]).unwrap();
+        let other = CoderSessionFile {
+            session: ids[3].clone(),
+            coder: CODERS[0].to_string(),
+            memo: String::new(),
+            codings: vec![new_coding(&text, &ids[3], 8, 12, "roles", CODERS[0], "").unwrap()],
+        };
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::options()
+                .write(true)
+                .truncate(true)
+                .open(&p)
+                .unwrap();
+            f.write_all(coding_store::to_json(&other).as_bytes())
+                .unwrap();
+        }
+        assert_eq!(FileKey::of_path(p.parent().unwrap()).unwrap(), folder);
+        let counts = |store: &Store| {
+            let scan = store.scan();
+            let got = load_counts_at(store, &scan.sessions, None, LATER).unwrap();
+            let mut marks: Vec<(String, usize, usize)> = got
+                .codings
+                .iter()
+                .filter(|c| got.sessions[c.session as usize].id == ids[3])
+                .filter(|c| got.coders[c.coder as usize] == CODERS[0])
+                .map(|c| (got.themes[c.theme as usize].clone(), c.start, c.end))
+                .collect();
+            marks.sort();
+            (marks, got.read)
+        };
+        let (old, read) = counts(&store);
+        assert_eq!(read, 0);
+        assert_eq!(
+            old.len(),
+            3,
+            "the cached codings, not the file's one: {old:?}"
+        );
+        forget_folder_keys(&store).unwrap();
+        let (new, read) = counts(&store);
+        assert_eq!((new, read), (vec![("roles".to_string(), 8, 12)], 1));
+        assert_eq!(same_as_reading(&store, None), 0);
+
+        // The same kind of edit, then any save by Ripple in that coder's folder: seen.
+        next_tick();
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::options()
+                .write(true)
+                .truncate(true)
+                .open(&p)
+                .unwrap();
+            let mut again = other.clone();
+            again.codings[0].theme = "trust".into();
+            f.write_all(coding_store::to_json(&again).as_bytes())
+                .unwrap();
+        }
+        let text = store.load_note(&ids[6]).unwrap();
+        code(root, &text, &ids[6], CODERS[0], &[(0, 2)]);
+        assert_eq!(same_as_reading(&store, None), 2);
+        let (after, _) = counts(&store);
+        assert_eq!(after, vec![("trust".to_string(), 8, 12)]);
+    }
+
     #[test]
     fn the_cache_file_round_trips_and_refuses_damage() {
         let key = FileKey {
@@ -552,16 +964,30 @@ mod tests {
             ctime_ns: 7,
             ino: 9,
         };
-        let mut cache = Cache::default();
-        cache.files.entry("ana-pena".into()).or_default().insert(
-            "a".into(),
-            Entry {
-                note: key,
-                file: FileKey { ino: 3, ..key },
-                coder: "Ana Peña".into(),
-                marks: vec![("trust".into(), 0, 4), ("信任".into(), 2, 9)],
-            },
-        );
-        assert_round_trip(&encode(&cache), decode, cache);
+        let cache = Cache {
+            folders: vec![("ana-pena".into(), Some(key)), ("luis".into(), None)],
+            themes: vec!["trust".into(), "信任".into()],
+            coders: vec!["Ana Peña".into()],
+            records: vec![
+                Record {
+                    id: "a".into(),
+                    note: key,
+                    files: vec![FileEntry {
+                        folder: 1,
+                        key: FileKey { ino: 3, ..key },
+                        coder: 0,
+                        marks: vec![(0, 0, 4), (1, 2, 9)],
+                    }],
+                },
+                Record {
+                    id: "b".into(),
+                    note: key,
+                    files: Vec::new(),
+                },
+            ],
+        };
+        let records: Vec<&Record> = cache.records.iter().collect();
+        let bytes = encode(&cache.folders, &cache.themes, &cache.coders, &records);
+        assert_round_trip(&bytes, decode, cache);
     }
 }

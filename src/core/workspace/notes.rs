@@ -261,6 +261,7 @@ fn add_unsaved_sessions(store: &Store, scan: &mut Scan, drafts: &[SessionId]) {
                 mtime_ns: 0,
                 size: 0,
             }),
+            key: None,
             chars: r.session.text.chars().count(),
             preview: preview(&r.session.text).into(),
             meta: Arc::new(r.session.meta),

@@ -37,6 +37,7 @@ fn app_with(sessions: &[Listed]) -> App {
                 mtime_ns: 0,
                 size: 0,
             },
+            key: None,
             chars: 0,
             preview: Arc::from(""),
         });
