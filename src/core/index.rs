@@ -35,6 +35,7 @@ mod terms;
 mod write;
 
 pub use schema::{HitKind, IndexFields, KindFields};
+pub use search::PassageTally;
 
 use schema::build_schema;
 
