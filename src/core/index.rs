@@ -35,7 +35,6 @@ mod terms;
 mod write;
 
 pub use schema::{HitKind, IndexFields, KindFields};
-pub use search::PassageTally;
 
 use schema::build_schema;
 
@@ -183,6 +182,16 @@ pub struct Results {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: FacetCounts,
+}
+
+/// The codings a passage search finds, their passages and their sessions
+/// (`SearchIndex::passage_tally`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PassageTally {
+    pub codings: usize,
+    /// Distinct spans `(session, start, end)`.
+    pub passages: usize,
+    pub sessions: usize,
 }
 
 /// Most hits one search returns (a larger `limit` is capped).

@@ -4,8 +4,8 @@ use super::query_plan::{highlight_terms, to_tantivy};
 use super::snippet::SnippetMaker;
 use super::terms::IndexTerms;
 use super::{
-    FacetCounts, FacetTable, FacetTables, Hit, HitKind, IndexError, Order, Results, SearchIndex,
-    MAX_PAGE,
+    FacetCounts, FacetTable, FacetTables, Hit, HitKind, IndexError, Order, PassageTally, Results,
+    SearchIndex, MAX_PAGE,
 };
 use crate::core::query::{self, Query};
 use crate::core::session::{SessionId, SessionType};
@@ -16,16 +16,6 @@ use tantivy::fastfield::FacetReader;
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{Facet, Field, Value};
 use tantivy::TantivyDocument;
-
-/// The codings a passage search finds, their passages and their sessions
-/// (`SearchIndex::passage_tally`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PassageTally {
-    pub codings: usize,
-    /// Distinct spans `(session, start, end)`.
-    pub passages: usize,
-    pub sessions: usize,
-}
 
 impl SearchIndex {
     /// Search. `limit` hits from `offset`, best first, with facet counts over all matches.
