@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
-    /// The session: a full id, a unique prefix, or the short id `ripple list` shows.
+    /// The session: a full id, or a unique prefix of it or of the short id `ripple list` shows.
     pub id: String,
 }
 
@@ -27,13 +27,13 @@ pub struct TrashArgs {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// The deleted session: a full id, a unique prefix, or the short id `ripple trash` shows.
+    /// The deleted session: a full id, or a unique prefix of it or of the short id `ripple trash` shows.
     pub id: String,
 }
 
 #[derive(Debug, Args)]
 pub struct DuplicateArgs {
-    /// The session to copy: a full id, a unique prefix, or the short id.
+    /// The session to copy: a full id, or a unique prefix of it or of its short id.
     pub id: String,
 }
 

@@ -26,7 +26,7 @@ use unicode_width::UnicodeWidthStr;
 pub enum CodeCommand {
     /// Code a passage: the words given by --quote in SESSION's note get THEME.
     Add {
-        /// Session id, a unique prefix of it, or its short form from `ripple list`.
+        /// Session id, or a unique prefix of it or of its short id from `ripple list`.
         session: String,
         /// Theme key (`ripple codebook show` lists them).
         theme: String,
@@ -43,7 +43,7 @@ pub enum CodeCommand {
     /// List codings (all sessions, or one), oldest session first.
     #[command(alias = "ls")]
     List {
-        /// Only this session (id, prefix or short form).
+        /// Only this session (id, or a unique prefix of it or of its short id).
         session: Option<String>,
         /// Only this theme and its child themes.
         #[arg(long)]
@@ -66,12 +66,12 @@ pub enum CodeCommand {
     /// Write your codings of SESSION that were kept in a recovery draft (a save that failed)
     /// back into your codings file. Codings made in that file since are kept too.
     Restore {
-        /// Session id, a unique prefix of it, or its short form from `ripple list`.
+        /// Session id, or a unique prefix of it or of its short id from `ripple list`.
         session: String,
     },
     /// Mark SESSION as done (you finished coding it), so agreement compares it.
     Done {
-        /// Session id, a unique prefix of it, or its short form from `ripple list`.
+        /// Session id, or a unique prefix of it or of its short id from `ripple list`.
         session: String,
         /// Take the mark away again.
         #[arg(long)]

@@ -30,7 +30,7 @@ pub struct ExportArgs {
     /// Only sessions matching this query (docs/query-language.md).
     #[arg(long, value_name = "QUERY")]
     pub query: Option<String>,
-    /// .md/.html/.docx: this session (an id or a unique prefix; repeat for several).
+    /// .md/.html/.docx: this session (an id, or a unique prefix of one or of its short id; repeat for several).
     #[arg(long = "session", value_name = "ID")]
     pub sessions: Vec<String>,
     /// .md/.html/.docx: only sessions on or after this date (YYYY-MM-DD).

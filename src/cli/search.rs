@@ -8,7 +8,7 @@ use crate::core::codebook::Codebook;
 use crate::core::evidence::{self, EvidenceFormat, EvidenceOptions, EvidenceSort};
 use crate::core::export_target::{ExportError, ExportRules};
 use crate::core::index::{
-    Hit, HitKind, IndexError, IndexHealth, Order, Results, SearchIndex, MAX_PAGE,
+    Hit, HitKind, IndexError, IndexHealth, Order, PassageTally, Results, SearchIndex, MAX_PAGE,
 };
 use crate::core::index_sync::{self, Check, SyncReport};
 use crate::core::query::{self, QueryError};
@@ -143,8 +143,15 @@ pub fn reindex(args: &ReindexArgs, ctx: &CliContext) -> anyhow::Result<ExitCode>
     with_env(ctx, |env| run_reindex(args, env))
 }
 
-/// Print a query error with a caret line under the offending columns (display width aware).
+/// A query error as every command prints it on stderr: `ripple: ` (the prefix of every CLI
+/// error) and the message, then the query with a caret line under the problem.
 pub fn render_query_error(query: &str, e: &QueryError) -> String {
+    format!("ripple: {}", query_error_with_caret(query, e))
+}
+
+/// The message, then the query and a caret line under the offending columns (display width
+/// aware), without a prefix: for a message that has its own (`--query: …`).
+pub fn query_error_with_caret(query: &str, e: &QueryError) -> String {
     let chars: Vec<char> = query.chars().collect();
     let shown: String = chars
         .iter()
@@ -159,7 +166,7 @@ pub fn render_query_error(query: &str, e: &QueryError) -> String {
     let pad = UnicodeWidthStr::width(before.as_str());
     let width = UnicodeWidthStr::width(marked.as_str()).max(1);
     format!(
-        "error: {}\n  {}\n  {}{}\n",
+        "{}\n  {}\n  {}{}\n",
         e.message,
         shown,
         " ".repeat(pad),
@@ -402,11 +409,26 @@ pub fn run_search(args: &SearchArgs, env: &SearchEnv) -> anyhow::Result<i32> {
         Some(SearchSortArg::Score) => Order::Score,
         Some(SearchSortArg::Date) => Order::Newest,
     };
-    // Facet counts are only printed in JSON.
+    // Facet counts are only printed in JSON. A passage search counts its codings' passages
+    // and sessions too; one of plain words also counts the sessions a session search finds
+    // (one count), to say when the notes hold more than the coded passages.
     let answer = with_current_index(env, &codebook, |index| {
-        index.search_ordered(&q, kind, limit, args.offset, args.json, order)
+        let results = index.search_ordered(&q, kind, limit, args.offset, args.json, order)?;
+        let (tally, in_notes) = match kind {
+            HitKind::Passages => {
+                let tally = index.passage_tally(&q)?;
+                let in_notes = if !args.json && query::has_words(&q.ast) {
+                    Some(index.count_matches(&q, HitKind::Sessions)?)
+                } else {
+                    None
+                };
+                (Some(tally), in_notes)
+            }
+            HitKind::Sessions => (None, None),
+        };
+        Ok((results, tally, in_notes))
     })?;
-    let results = match answer {
+    let (results, tally, in_notes) = match answer {
         Ok(r) => r,
         Err(IndexError::Query(e)) => {
             eprint!("{}", render_query_error(&args.query, &e));
@@ -416,45 +438,62 @@ pub fn run_search(args: &SearchArgs, env: &SearchEnv) -> anyhow::Result<i32> {
     };
     let mut out = std::io::stdout().lock();
     if args.json {
-        let v = results_json(&args.query, kind, &results);
+        let v = results_json(&args.query, kind, &results, tally);
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(0);
     }
     if results.total == 0 {
         writeln!(out, "no matches")?;
-        return Ok(0);
+    } else {
+        let colour = std::io::stdout().is_terminal();
+        for hit in &results.hits {
+            writeln!(out, "{}", hit_line(hit, colour))?;
+        }
+        writeln!(out, "{}", summary_line(&results, tally, args.offset))?;
     }
-    let colour = std::io::stdout().is_terminal();
-    for hit in &results.hits {
-        writeln!(out, "{}", hit_line(hit, colour))?;
+    // Plain words found in more notes than coded passages: the passages are the default
+    // (scripts rely on it), so say where the rest are.
+    if let (Some(tally), Some(in_notes)) = (tally, in_notes) {
+        if in_notes > tally.sessions {
+            let line = if in_notes == 1 {
+                "1 session mentions it: add --sessions to see it".to_string()
+            } else {
+                format!("{in_notes} sessions mention it: add --sessions to see them")
+            };
+            writeln!(out, "{line}")?;
+        }
     }
-    let noun = match (kind, results.total) {
-        (HitKind::Passages, 1) => "passage",
-        (HitKind::Passages, _) => "passages",
-        (HitKind::Sessions, 1) => "session",
-        (HitKind::Sessions, _) => "sessions",
+    Ok(0)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The last line of a search: how many hits, in the unit they are. A passage search lists
+/// codings (one coder's each), so it says how many codings, how many passages they are (two
+/// coders on the same words: one passage, docs/analysis.md) and in how many sessions.
+fn summary_line(results: &Results, tally: Option<PassageTally>, offset: usize) -> String {
+    let total = match tally {
+        Some(t) => format!(
+            "{} ({}) in {}",
+            plural(results.total, "coding", "codings"),
+            plural(t.passages, "passage", "passages"),
+            plural(t.sessions, "session", "sessions")
+        ),
+        None => plural(results.total, "session", "sessions"),
     };
     let shown = results.hits.len();
     if shown == 0 {
-        writeln!(
-            out,
-            "nothing at --offset {}: there {} {} {noun}",
-            args.offset,
+        format!(
+            "nothing at --offset {offset}: there {} {total}",
             if results.total == 1 { "is" } else { "are" },
-            results.total
-        )?;
+        )
     } else if shown < results.total {
-        writeln!(
-            out,
-            "{}–{} of {} {noun}",
-            args.offset + 1.min(shown),
-            args.offset + shown,
-            results.total
-        )?;
+        format!("{}–{} of {total}", offset + 1, offset + shown)
     } else {
-        writeln!(out, "{} {noun}", results.total)?;
+        total
     }
-    Ok(0)
 }
 
 /// The text with matched ranges marked: reverse video on a terminal, «…» otherwise.
@@ -498,12 +537,17 @@ fn hit_line(hit: &Hit, colour: bool) -> String {
     let id = hit.session_id.short();
     match hit.kind {
         HitKind::Passages => format!(
-            "{}  {}  {}  {}“{}”  ({id})",
+            "{}  {}  {}  {}“{}”{}  ({id})",
             hit.date,
             agencies,
             hit.session_type.label(),
             chips,
-            text
+            text,
+            if hit.coder.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", hit.coder)
+            }
         ),
         HitKind::Sessions => {
             let lead = if hit.start > 0 { "…" } else { "" };
@@ -524,7 +568,12 @@ fn hit_line(hit: &Hit, colour: bool) -> String {
     }
 }
 
-fn results_json(q: &str, kind: HitKind, r: &Results) -> serde_json::Value {
+fn results_json(
+    q: &str,
+    kind: HitKind,
+    r: &Results,
+    tally: Option<PassageTally>,
+) -> serde_json::Value {
     use serde_json::json;
     let hits: Vec<serde_json::Value> = r
         .hits
@@ -551,7 +600,7 @@ fn results_json(q: &str, kind: HitKind, r: &Results) -> serde_json::Value {
             })
         })
         .collect();
-    json!({
+    let mut v = json!({
         "query": q,
         "kind": match kind { HitKind::Passages => "passages", HitKind::Sessions => "sessions" },
         "total": r.total,
@@ -561,7 +610,13 @@ fn results_json(q: &str, kind: HitKind, r: &Results) -> serde_json::Value {
             "agencies": r.facets.agencies,
             "months": r.facets.months,
         },
-    })
+    });
+    // `total` counts hits: codings in a passage search. Their passages and sessions beside.
+    if let Some(t) = tally {
+        v["passages"] = json!(t.passages);
+        v["sessions"] = json!(t.sessions);
+    }
+    v
 }
 
 /// `ripple evidence`.
@@ -618,7 +673,7 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         Ok(items) => items,
         Err(IndexError::Query(e)) => {
             if args.theme.is_some() && e.start == 0 && e.end <= 1 {
-                eprintln!("error: --theme: {}", e.message);
+                eprintln!("ripple: --theme: {}", e.message);
             } else {
                 eprint!("{}", render_query_error(&source, &e));
             }
@@ -684,12 +739,13 @@ pub fn run_reindex(_args: &ReindexArgs, env: &SearchEnv) -> anyhow::Result<i32> 
     }
     let report = ws.rebuild("asked for", &mut on_stderr(false))?;
     report_warnings(&report);
-    let passages = ws
+    // One passage document a coding (docs/analysis.md: "What counts").
+    let codings = ws
         .index()
         .expect("an index opened for writing")
         .passage_count()?;
     eprintln!(
-        "Indexed {} sessions and {passages} coded passages in {:.1} s.",
+        "Indexed {} sessions and {codings} codings in {:.1} s.",
         report.indexed,
         t.elapsed().as_secs_f64()
     );

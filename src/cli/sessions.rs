@@ -23,7 +23,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A session id: the full id, a unique prefix, or the short id `ripple list` shows.
+    /// A session id: the full id, or a unique prefix of it or of the short id `ripple list` shows.
     pub id: String,
     /// Print the metadata and text as one JSON object.
     #[arg(long)]

@@ -184,6 +184,16 @@ pub struct Results {
     pub facets: FacetCounts,
 }
 
+/// The codings a passage search finds, their passages and their sessions
+/// (`SearchIndex::passage_tally`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PassageTally {
+    pub codings: usize,
+    /// Distinct spans `(session, start, end)`.
+    pub passages: usize,
+    pub sessions: usize,
+}
+
 /// Most hits one search returns (a larger `limit` is capped).
 pub const MAX_PAGE: usize = 10_000;
 

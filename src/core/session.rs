@@ -21,11 +21,19 @@ impl SessionId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-    /// The first eight characters after the timestamp part: short enough to type, and what
-    /// lists show. Lookups accept any unique prefix of the full id as well.
+    /// The last eight characters (the random part's end): short enough to type, and what
+    /// lists show. Lookups accept a unique prefix of the full id or of this short form
+    /// (`answers_to`).
     pub fn short(&self) -> &str {
         let n = self.0.len().min(8);
         &self.0[self.0.len() - n..]
+    }
+
+    /// Whether `typed` (lowercase, not empty) names this id as a lookup reads it: a prefix of
+    /// the full id or of the short form. Whether it names only this one is the caller's to
+    /// check against every other id.
+    pub fn answers_to(&self, typed: &str) -> bool {
+        !typed.is_empty() && (self.0.starts_with(typed) || self.short().starts_with(typed))
     }
 }
 
@@ -159,4 +167,27 @@ impl SessionMeta {
 pub struct Session {
     pub meta: SessionMeta,
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_answers_to_a_prefix_of_itself_or_of_its_short_form() {
+        let id = SessionId("01jd3k4m5n6p7q8r9sc9p2x4hq".into());
+        assert_eq!(id.short(), "c9p2x4hq");
+        for typed in [
+            "01jd",
+            "01jd3k4m5n6p7q8r9sc9p2x4hq",
+            "c",
+            "c9p2",
+            "c9p2x4hq",
+        ] {
+            assert!(id.answers_to(typed), "{typed}");
+        }
+        for typed in ["", "p2x4", "c9p2x4hq0", "1jd", "x4hq"] {
+            assert!(!id.answers_to(typed), "{typed}");
+        }
+    }
 }

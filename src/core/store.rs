@@ -431,7 +431,9 @@ impl Store {
         Ok((session, base))
     }
 
-    /// A full id, a unique prefix of one, or the short form (`SessionId::short`). Case-insensitive.
+    /// A full id, or a unique prefix of a full id or of a short form (`SessionId::short`,
+    /// `SessionId::answers_to`). Case-insensitive. More than one match is `Ambiguous`, with
+    /// every candidate.
     pub fn resolve(&self, query: &str) -> Result<SessionId, StoreError> {
         let q = query.trim().to_ascii_lowercase();
         if q.is_empty() || !q.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -450,8 +452,9 @@ impl Store {
             .flatten()
             .filter_map(|e| e.file_name().into_string().ok())
             .filter(|n| !n.starts_with('.'))
-            .filter_map(|n| id_of_file_name(&n).map(str::to_string))
-            .filter(|id| id.starts_with(&q) || SessionId(id.clone()).short() == q)
+            .filter_map(|n| id_of_file_name(&n).map(|id| SessionId(id.to_string())))
+            .filter(|id| id.answers_to(&q))
+            .map(|id| id.0)
             .collect();
         matches.sort();
         matches.dedup();
@@ -717,5 +720,65 @@ mod tests {
         assert!(e
             .to_string()
             .starts_with("permission denied: cannot write /s/x.md"));
+    }
+
+    /// A store holding sessions with the given ids.
+    fn store_with(ids: &[&str]) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        for id in ids {
+            let mut meta = crate::core::session::SessionMeta::new_today("M. Rivera");
+            meta.id = SessionId(id.to_string());
+            store.create(meta, "Words.\n").unwrap();
+        }
+        (dir, store)
+    }
+
+    #[test]
+    fn a_prefix_of_the_short_id_names_a_session() {
+        // Short ids (the last eight characters): c9p2x4hq and c9p7m1ab.
+        let (_dir, store) = store_with(&[
+            "01jd3k4m5n6p7q8r9sc9p2x4hq",
+            "01jd3k4m5n6p7q8r9sc9p7m1ab",
+            "01jx0000000000000000000000",
+        ]);
+        let first = SessionId("01jd3k4m5n6p7q8r9sc9p2x4hq".into());
+        assert_eq!(store.resolve("c9p2").unwrap(), first);
+        assert_eq!(store.resolve("C9P2X").unwrap(), first);
+        assert_eq!(store.resolve("c9p2x4hq").unwrap(), first);
+        assert_eq!(store.resolve("01jd3k4m5n6p7q8r9sc9p2").unwrap(), first);
+        match store.resolve("c9p") {
+            Err(StoreError::Ambiguous { candidates, .. }) => assert_eq!(
+                candidates,
+                ["01jd3k4m5n6p7q8r9sc9p2x4hq", "01jd3k4m5n6p7q8r9sc9p7m1ab"]
+            ),
+            other => panic!("{other:?}"),
+        }
+        // Only the short form's start counts: its middle does not.
+        assert!(matches!(store.resolve("p2x4"), Err(StoreError::NoMatch(_))));
+    }
+
+    #[test]
+    fn a_prefix_of_one_full_id_and_another_short_id_is_ambiguous() {
+        // `01jx` starts one full id and the other's short id (`01jx9abc`).
+        let (_dir, store) =
+            store_with(&["01jx0000000000000000000000", "01jd3k4m5n6p7q8r9s01jx9abc"]);
+        match store.resolve("01jx") {
+            Err(e @ StoreError::Ambiguous { .. }) => {
+                let msg = e.to_string();
+                assert!(msg.contains("matches 2 sessions"), "{msg}");
+                assert!(msg.contains("01jx0000000000000000000000"), "{msg}");
+                assert!(msg.contains("01jd3k4m5n6p7q8r9s01jx9abc"), "{msg}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            store.resolve("01jx0").unwrap(),
+            SessionId("01jx0000000000000000000000".into())
+        );
+        assert_eq!(
+            store.resolve("01jx9").unwrap(),
+            SessionId("01jd3k4m5n6p7q8r9s01jx9abc".into())
+        );
     }
 }

@@ -377,3 +377,64 @@ fn check_reports_left_over_temporary_files_and_what_they_hold() {
     let ignore = std::fs::read_to_string(store.join(".gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == ".ripple-tmp-*"), "{ignore}");
 }
+
+/// A session file with the given id, written as a sync tool would.
+fn write_session_file(store: &Path, id: &str, title: &str) {
+    let sessions = store.join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    let file = format!(
+        "+++\nid = \"{id}\"\ntitle = \"{title}\"\ndate = \"2026-06-14\"\nagencies = [\"CYFD\"]\ntype = \"joint-coaching\"\ncounty = \"Doña Ana\"\nfacilitator = \"M. Rivera\"\ntags = []\ncreated = \"2026-06-14T18:03:00Z\"\nupdated = \"2026-06-14T18:40:12Z\"\n+++\nWords.\n"
+    );
+    std::fs::write(sessions.join(format!("{id}.md")), file).unwrap();
+}
+
+#[test]
+fn a_prefix_of_the_short_id_names_a_session_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    // Short ids c9p2x4hq and c9p7m1ab.
+    let first = "01jd3k4m5n6p7q8r9sc9p2x4hq";
+    let second = "01jd3k4m5n6p7q8r9sc9p7m1ab";
+    // Create the store, then add the files.
+    assert!(ripple(&home, &["--store", s, "list"], None)
+        .status
+        .success());
+    write_session_file(&store, first, "First meeting");
+    write_session_file(&store, second, "Second meeting");
+
+    let out = ripple(&home, &["--store", s, "list"], None);
+    assert!(stdout(&out).contains("c9p2x4hq"), "{}", stdout(&out));
+
+    let out = ripple(&home, &["--store", s, "show", "c9p2", "--json"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(shown["id"], first);
+
+    let out = ripple(&home, &["--store", s, "show", "c9p"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("ripple: `c9p` matches 2 sessions")
+            && err.contains(first)
+            && err.contains(second),
+        "{err}"
+    );
+
+    // Coding, deleting and restoring read the id the same way.
+    let out = ripple(
+        &home,
+        &[
+            "--store", s, "--coder", "Ana", "code", "add", "c9p7", "trust", "--quote", "Words",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = ripple(&home, &["--store", s, "delete", "c9p7"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!store.join("sessions").join(format!("{second}.md")).exists());
+    let out = ripple(&home, &["--store", s, "restore", "c9p7"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(store.join("sessions").join(format!("{second}.md")).exists());
+}

@@ -48,18 +48,31 @@ fn write_session(
 }
 
 fn write_coding(root: &Path, id: &SessionId, text: &str, quote: &str, theme: &str, memo: &str) {
+    write_coding_by(root, "Evaluator A", id, text, quote, theme, memo);
+}
+
+/// `coder`'s file for the session, holding one coding.
+fn write_coding_by(
+    root: &Path,
+    coder: &str,
+    id: &SessionId,
+    text: &str,
+    quote: &str,
+    theme: &str,
+    memo: &str,
+) {
     let b = text.find(quote).unwrap();
     let start = text[..b].chars().count();
     let t = Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap();
     let file = CoderSessionFile {
         session: id.clone(),
-        coder: "Evaluator A".into(),
+        coder: coder.into(),
         memo: String::new(),
         codings: vec![Coding {
             id: CodingId::new(),
             session: id.clone(),
             theme: theme.into(),
-            coder: "Evaluator A".into(),
+            coder: coder.into(),
             start,
             end: start + quote.chars().count(),
             quote: quote.into(),
@@ -71,7 +84,7 @@ fn write_coding(root: &Path, id: &SessionId, text: &str, quote: &str, theme: &st
             updated: t,
         }],
     };
-    let p = coding_store::file_path(root, "Evaluator A", id);
+    let p = coding_store::file_path(root, coder, id);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, serde_json::to_string_pretty(&file).unwrap()).unwrap();
 }
@@ -168,11 +181,25 @@ fn human_output_marks_matches_and_no_matches_exits_zero() {
     assert!(out.contains("2026-03-02"), "{out}");
     assert!(out.contains("#roles"), "{out}");
     assert!(out.contains("«unclear»"), "{out}");
-    assert!(out.contains("1 passage"), "{out}");
+    assert!(
+        out.contains("— Evaluator A"),
+        "each hit shows its coder: {out}"
+    );
+    assert!(
+        out.ends_with("\n1 coding (1 passage) in 1 session\n"),
+        "{out}"
+    );
+    assert!(!out.contains("mention"), "{out}");
 
     let o = s.ripple(&["search", "zeppelin"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o).trim(), "no matches");
+}
+
+/// Whether one line of `err` starts with `prefix`, and no line says `error:`: every CLI
+/// error starts `ripple: ` (index work may be said on lines before it).
+fn says(err: &str, prefix: &str) -> bool {
+    err.lines().any(|l| l.starts_with(prefix)) && !err.contains("error:")
 }
 
 #[test]
@@ -181,11 +208,34 @@ fn bad_query_exits_2_with_a_caret() {
     let o = s.ripple(&["search", "trust agnecy:x"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("unknown field `agnecy`"), "{err}");
+    assert!(says(&err, "ripple: unknown field `agnecy`"), "{err}");
     assert!(err.contains("  trust agnecy:x\n        ^^^^^^\n"), "{err}");
     let o = s.ripple(&["search", "trust theme:trussst"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown theme"), "{}", stderr(&o));
+    assert!(says(&stderr(&o), "ripple: unknown theme"), "{}", stderr(&o));
+    // Evidence, export and agreement print query errors the same way.
+    let o = s.ripple(&["evidence", "agnecy:x"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(says(&err, "ripple: unknown field `agnecy`"), "{err}");
+    assert!(err.contains("\n  agnecy:x\n  ^^^^^^\n"), "{err}");
+    let o = s.ripple(&["evidence", "--theme", "trussst"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(says(&stderr(&o), "ripple: --theme: "), "{}", stderr(&o));
+    let qdpx = s.dir.path().join("out.qdpx");
+    let o = s.ripple(&["export", qdpx.to_str().unwrap(), "--query", "agnecy:x"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(says(&err, "ripple: unknown field `agnecy`"), "{err}");
+    write_coding_by(&s.root(), "Ana", &s.ids[1], NOTE2, NOTE2, "roles", "");
+    let o = s.ripple(&["agree", "--sessions", "all", "--query", "agnecy:x"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        says(&err, "ripple: --query: unknown field `agnecy`"),
+        "{err}"
+    );
+    assert!(err.contains("\n  agnecy:x\n  ^^^^^^"), "{err}");
 }
 
 #[test]
@@ -248,7 +298,7 @@ fn reindex_reports_a_count_and_recovers_a_corrupt_index() {
     let o = s.ripple(&["reindex"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("Indexed 2 sessions and 2 coded passages"),
+        stderr(&o).contains("Indexed 2 sessions and 2 codings"),
         "{}",
         stderr(&o)
     );
@@ -286,4 +336,116 @@ fn search_works_while_another_process_holds_the_index_writer() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn two_coders_on_the_same_words_are_two_codings_and_one_passage() {
+    let s = store();
+    // Ana codes the words Evaluator A coded, with the same theme.
+    write_coding_by(
+        &s.root(),
+        "Ana",
+        &s.ids[0],
+        NOTE1,
+        "Supervisors met. 🙂 They said trust between the agencies has grown.",
+        "trust",
+        "",
+    );
+    let o = s.ripple(&["search", "theme:collaboration"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[..3]
+            .iter()
+            .any(|l| l.ends_with(&format!("— Ana  ({})", s.ids[0].short()))),
+        "{out}"
+    );
+    assert_eq!(
+        lines[..3]
+            .iter()
+            .filter(|l| l.contains("— Evaluator A  ("))
+            .count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(lines[3], "3 codings (2 passages) in 2 sessions", "{out}");
+
+    // A page says the same units.
+    let o = s.ripple(&[
+        "search",
+        "theme:collaboration",
+        "--limit",
+        "1",
+        "--offset",
+        "1",
+    ]);
+    assert!(
+        stdout(&o).ends_with("\n2–2 of 3 codings (2 passages) in 2 sessions\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = s.ripple(&["search", "theme:collaboration", "--offset", "5"]);
+    assert_eq!(
+        stdout(&o).trim(),
+        "nothing at --offset 5: there are 3 codings (2 passages) in 2 sessions"
+    );
+
+    let o = s.ripple(&["search", "theme:trust", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["total"], 2);
+    assert_eq!(v["passages"], 1);
+    assert_eq!(v["sessions"], 1);
+    let mut coders: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["coder"].as_str().unwrap())
+        .collect();
+    coders.sort();
+    assert_eq!(coders, ["Ana", "Evaluator A"]);
+}
+
+#[test]
+fn plain_words_in_more_notes_than_passages_say_how_to_see_them() {
+    let s = store();
+    let c = SessionId::new();
+    write_session(
+        &s.root(),
+        &c,
+        "2026-05-05",
+        "\"CYFD\"",
+        "Otero",
+        "Trust was low at first; fathers came later.",
+    );
+    let o = s.ripple(&["search", "trust"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.ends_with(
+            "\n1 coding (1 passage) in 1 session\n2 sessions mention it: add --sessions to see them\n"
+        ),
+        "{out}"
+    );
+    let o = s.ripple(&["search", "trust", "--sessions"]);
+    assert!(stdout(&o).ends_with("\n2 sessions\n"), "{}", stdout(&o));
+
+    // Nothing coded, but in two notes.
+    let o = s.ripple(&["search", "fathers"]);
+    assert_eq!(
+        stdout(&o),
+        "no matches\n2 sessions mention it: add --sessions to see them\n"
+    );
+    let o = s.ripple(&["search", "fathers agency:\"La Casa\""]);
+    assert_eq!(
+        stdout(&o),
+        "no matches\n1 session mentions it: add --sessions to see it\n"
+    );
+    // Filters alone, and JSON, say nothing more.
+    let o = s.ripple(&["search", "agency:CYFD"]);
+    assert!(!stdout(&o).contains("mention"), "{}", stdout(&o));
+    let o = s.ripple(&["search", "fathers", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["total"], 0);
 }

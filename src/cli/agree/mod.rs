@@ -223,8 +223,8 @@ fn sessions_matching(q: &str, ctx: &CliContext) -> anyhow::Result<HashSet<Sessio
     use crate::core::index::IndexError;
     let query = crate::core::query::parse(q).map_err(|e| {
         usage(format!(
-            "--query:\n{}",
-            crate::cli::search::render_query_error(q, &e).trim_end()
+            "--query: {}",
+            crate::cli::search::query_error_with_caret(q, &e).trim_end()
         ))
     })?;
     let store = ctx.open_store()?;
@@ -239,8 +239,8 @@ fn sessions_matching(q: &str, ctx: &CliContext) -> anyhow::Result<HashSet<Sessio
     match index.matching_sessions(&query) {
         Ok(ids) => Ok(ids.into_iter().collect()),
         Err(IndexError::Query(e)) => Err(usage(format!(
-            "--query:\n{}",
-            crate::cli::search::render_query_error(q, &e).trim_end()
+            "--query: {}",
+            crate::cli::search::query_error_with_caret(q, &e).trim_end()
         ))),
         Err(e) => Err(e.into()),
     }

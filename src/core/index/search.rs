@@ -4,12 +4,12 @@ use super::query_plan::{highlight_terms, to_tantivy};
 use super::snippet::SnippetMaker;
 use super::terms::IndexTerms;
 use super::{
-    FacetCounts, FacetTable, FacetTables, Hit, HitKind, IndexError, Order, Results, SearchIndex,
-    MAX_PAGE,
+    FacetCounts, FacetTable, FacetTables, Hit, HitKind, IndexError, Order, PassageTally, Results,
+    SearchIndex, MAX_PAGE,
 };
 use crate::core::query::{self, Query};
 use crate::core::session::{SessionId, SessionType};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
 use tantivy::fastfield::FacetReader;
@@ -73,6 +73,72 @@ impl SearchIndex {
         self.guard(|| self.search_inner(query, kind, limit, offset, with_facets, order))
     }
 
+    /// The query as tantivy runs it on documents of `kind`.
+    fn compile(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &Query,
+        kind: HitKind,
+    ) -> Result<Box<dyn TantivyQuery>, IndexError> {
+        let terms = IndexTerms {
+            searcher,
+            vocabulary: &self.vocabulary,
+        };
+        Ok(to_tantivy(
+            &query.ast,
+            &self.fields,
+            kind,
+            &self.codebook,
+            &terms,
+            !self.reference_paths,
+        )?)
+    }
+
+    /// How many documents of `kind` match `query` (no hits, no facets: one count).
+    pub fn count_matches(&self, query: &Query, kind: HitKind) -> Result<usize, IndexError> {
+        self.guard(|| {
+            let searcher = self.reader.searcher();
+            let q = self.compile(&searcher, query, kind)?;
+            Ok(searcher.search(&q, &Count)?)
+        })
+    }
+
+    /// What a passage search's matches add up to, in the units of docs/analysis.md: the
+    /// codings it finds, their distinct spans `(session, start, end)` (the passages: the same
+    /// words coded by two coders are one), and their distinct sessions. Reads every match's
+    /// stored span, so it costs in proportion to the matches.
+    pub fn passage_tally(&self, query: &Query) -> Result<PassageTally, IndexError> {
+        self.guard(|| {
+            let searcher = self.reader.searcher();
+            let q = self.compile(&searcher, query, HitKind::Passages)?;
+            let mut docs: Vec<tantivy::DocAddress> = searcher
+                .search(&q, &tantivy::collector::DocSetCollector)?
+                .into_iter()
+                .collect();
+            // In document order, so each stored block is read once.
+            docs.sort();
+            let f = &self.fields;
+            let mut spans: HashSet<(String, u64, u64)> = HashSet::with_capacity(docs.len());
+            let mut sessions: HashSet<String> = HashSet::new();
+            for addr in &docs {
+                let doc: TantivyDocument = searcher.doc(*addr)?;
+                let session = doc
+                    .get_first(f.session_id)
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let num = |field: Field| doc.get_first(field).and_then(|v| v.as_u64());
+                let (start, end) = (num(f.start).unwrap_or(0), num(f.end).unwrap_or(0));
+                sessions.insert(session.clone());
+                spans.insert((session, start, end));
+            }
+            Ok(PassageTally {
+                codings: docs.len(),
+                passages: spans.len(),
+                sessions: sessions.len(),
+            })
+        })
+    }
+
     fn search_inner(
         &self,
         query: &Query,
@@ -85,18 +151,7 @@ impl SearchIndex {
         let f = &self.fields;
         let k = f.of(kind);
         let searcher = self.reader.searcher();
-        let terms = IndexTerms {
-            searcher: &searcher,
-            vocabulary: &self.vocabulary,
-        };
-        let q = to_tantivy(
-            &query.ast,
-            f,
-            kind,
-            &self.codebook,
-            &terms,
-            !self.reference_paths,
-        )?;
+        let q = self.compile(&searcher, query, kind)?;
         let by_date = match order {
             Order::Newest => true,
             Order::Score => false,

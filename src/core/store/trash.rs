@@ -101,15 +101,15 @@ impl Store {
         out
     }
 
-    /// The most recently deleted session in the trash whose id is `query` (a full id, a unique
-    /// prefix or the short form, case-insensitively).
+    /// The most recently deleted session in the trash whose id is `query` (a full id, or a
+    /// unique prefix of a full id or of a short form, case-insensitively: as `Store::resolve`).
     pub fn find_in_trash(&self, query: &str) -> Result<Trashed, StoreError> {
         let q = query.trim().to_ascii_lowercase();
         let all = self.trash();
         let mut ids: Vec<&SessionId> = all
             .iter()
             .map(|t| &t.id)
-            .filter(|id| id.as_str().starts_with(&q) || id.short() == q)
+            .filter(|id| id.answers_to(&q))
             .collect();
         ids.sort();
         ids.dedup();
@@ -245,6 +245,9 @@ mod tests {
         assert_eq!(trash[0].meta.as_ref().unwrap().title, "Doña Ana check-in");
         assert_eq!(trash[0].codings, 1);
         assert!(trash[0].deleted.is_some());
+        // A prefix of the short id finds it, as it does a session in the store.
+        let by_prefix = store.find_in_trash(&s.meta.id.short()[..4]).unwrap();
+        assert_eq!(by_prefix.id, s.meta.id);
         let found = store.find_in_trash(s.meta.id.short()).unwrap();
 
         assert_eq!(store.restore(&found).unwrap(), s.meta.id);
