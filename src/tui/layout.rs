@@ -309,6 +309,50 @@ pub fn help_line_count() -> usize {
         .sum()
 }
 
+/// The REFI-QDA exchange dialog's width in `area`.
+pub fn exchange_width(area: Rect) -> u16 {
+    area.width.saturating_sub(4).min(110)
+}
+
+/// A long text of the exchange dialog (the import plan, what an import did) as the rows it
+/// takes in a terminal of `size`: each line wrapped to the box, list items kept under their
+/// item.
+pub fn exchange_rows(text: &str, size: (u16, u16)) -> Vec<String> {
+    let inner = exchange_width(screen(size)).saturating_sub(2).max(1) as usize;
+    text.lines()
+        .flat_map(|l| crate::tui::wrap::wrap_indented(l, inner))
+        .collect()
+}
+
+/// The hint rows under a long exchange text (the plan's when `plan`, else the result's),
+/// wrapped to the box in a terminal of `size`.
+pub fn exchange_hint_rows(plan: bool, size: (u16, u16)) -> Vec<String> {
+    let inner = exchange_width(screen(size)).saturating_sub(2).max(1) as usize;
+    let hints = if plan {
+        keymap::EXCHANGE_PLAN_HINTS
+    } else {
+        keymap::EXCHANGE_DONE_HINTS
+    };
+    crate::tui::wrap::wrap_words(&hints.line(), inner)
+}
+
+/// How many rows of a long exchange text show at once in a terminal of `size`: the tallest box
+/// less its borders, a blank line and the hints.
+pub fn exchange_page(plan: bool, size: (u16, u16)) -> u16 {
+    let footer = 1 + exchange_hint_rows(plan, size).len() as u16;
+    size.1
+        .saturating_sub(2)
+        .saturating_sub(2)
+        .saturating_sub(footer)
+        .max(1)
+}
+
+/// The first row a long exchange text of `rows` rows may be scrolled to: the last page shows
+/// its end.
+pub fn exchange_max_scroll(plan: bool, rows: usize, size: (u16, u16)) -> u16 {
+    (rows as u16).saturating_sub(exchange_page(plan, size))
+}
+
 /// The recovery question's parts in `area`: what the kept text is, the difference (in a
 /// bordered box) and the choices.
 pub struct RecoveryAreas {

@@ -189,6 +189,13 @@ hint_lines! {
         Key(A::SelectAll), Key(A::Accept), Key(A::Cancel);
     /// The delete question, as a sentence.
     CONFIRM_DELETE_HINTS = ConfirmDelete: Key(A::Confirm), Key(A::Cancel);
+    /// The import plan, under it.
+    EXCHANGE_PLAN_HINTS = ExchangePlan: Key(A::Confirm), Key(A::Back),
+        Pair(A::Up, A::Down, "scroll"), Pair(A::PageUp, A::PageDown, "page"),
+        Pair(A::First, A::Last, "start/end");
+    /// What an export or import did, under it.
+    EXCHANGE_DONE_HINTS = ExchangeDone: Key(A::Confirm), Pair(A::Up, A::Down, "scroll"),
+        Pair(A::PageUp, A::PageDown, "page"), Pair(A::First, A::Last, "start/end");
     /// The kept-text question when no merge is possible.
     RECOVERY_NO_MERGE_HINTS = Recovery: Key(A::KeepFile), Key(A::TakeDraft);
 }

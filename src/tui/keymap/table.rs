@@ -336,7 +336,16 @@ pub const BINDINGS: &[Binding] = bindings! {
     ExchangePlan,   PageUp,    NONE,      PageUp,                          "", "page up";
     ExchangePlan,   PageDown,  NONE,      PageDown,                        "", "page down";
     ExchangePlan,   Home,      NONE,      First,                           "", "top of the plan";
+    ExchangePlan,   End,       NONE,      Last,                            "", "end of the plan";
     ExchangeDone,   Enter,     NONE,      Confirm,                         "close", "close (once the work is done)";
+    ExchangeDone,   Up,        NONE,      Up,                              "", "scroll up (a long result)";
+    ExchangeDone,   Char('k'), NONE,      Up,                              "", "scroll up (a long result)";
+    ExchangeDone,   Down,      NONE,      Down,                            "", "scroll down (a long result)";
+    ExchangeDone,   Char('j'), NONE,      Down,                            "", "scroll down (a long result)";
+    ExchangeDone,   PageUp,    NONE,      PageUp,                          "", "page up";
+    ExchangeDone,   PageDown,  NONE,      PageDown,                        "", "page down";
+    ExchangeDone,   Home,      NONE,      First,                           "", "top of the result";
+    ExchangeDone,   End,       NONE,      Last,                            "", "end of the result";
     // Agreement
     List,          Char('A'), NONE,       OpenAgreement,                   "agreement", "inter-coder agreement: figures per theme, disagreements to settle";
     Agreement,     Up,        NONE,       Up,                              "", "previous theme";
