@@ -405,12 +405,12 @@ pub const BINDINGS: &[Binding] = bindings! {
     Settings,      Char('u'), CTRL,       ClearFilter,                     "", "clear the name";
     // Find and replace in the note
     Find,          Enter,     NONE,       FindNext,                        "next", "next match";
-    Find,          Down,      NONE,       FindNext,                        "", "next match";
+    Find,          Down,      NONE,       FindNext,                        "next", "next match";
     Find,          Char('g'), CTRL,       FindNext,                        "", "next match";
     Find,          Up,        NONE,       FindPrev,                        "previous", "previous match";
     Find,          Char('g'), CTRL_SHIFT, FindPrev,                        "", "previous match";
-    Find,          Char('n'), ALT,        FindNext,                        "", "next match (n)";
-    Find,          Char('n'), ALT_SHIFT,  FindPrev,                        "", "previous match (N)";
+    Find,          Char('n'), ALT,        FindNext,                        "next", "next match (n)";
+    Find,          Char('n'), ALT_SHIFT,  FindPrev,                        "previous", "previous match (N)";
     Find,          Tab,       NONE,       FindField,                       "replace with", "between the find and replace fields";
     Find,          BackTab,   SHIFT,      FindField,                       "", "between the find and replace fields";
     Find,          Char('r'), CTRL,       ReplaceOne,                      "replace", "replace this match and go to the next";
