@@ -175,6 +175,19 @@ fn brackets_move_to_the_sessions_with_the_same_agencies() {
         .contains("No earlier session"));
     app.step(ch(']'));
     assert_eq!(title(&app), "b");
+    assert!(
+        app.status.is_none(),
+        "the move took place: {:?}",
+        app.status
+    );
+    // Another message is not taken away by a move.
+    app.status = Some(crate::tui::app::Status {
+        text: "Saved".into(),
+        kind: crate::tui::app::StatusKind::Ok,
+    });
+    app.step(ch(']'));
+    assert_eq!(title(&app), "c");
+    assert_eq!(app.status.as_ref().unwrap().text, "Saved");
 }
 
 fn item(title: &str, line: usize, text: &str) -> FollowUpItem {
