@@ -336,6 +336,14 @@ pub fn writing_start(text: &str) -> usize {
     0
 }
 
+/// What `[` / `]` say when there is no session with the same agencies that way.
+fn no_neighbour_text(forward: bool) -> String {
+    format!(
+        "No {} session with the same agencies",
+        if forward { "later" } else { "earlier" }
+    )
+}
+
 #[cfg(test)]
 mod writing_start_tests {
     use super::writing_start;
@@ -351,12 +359,4 @@ mod writing_start_tests {
         assert_eq!(writing_start("Plain text first\n## H\n\n"), 0);
         assert_eq!(writing_start("## H\nText right under\n"), 0);
     }
-}
-
-/// What `[` / `]` say when there is no session with the same agencies that way.
-fn no_neighbour_text(forward: bool) -> String {
-    format!(
-        "No {} session with the same agencies",
-        if forward { "later" } else { "earlier" }
-    )
 }
