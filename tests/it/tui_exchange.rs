@@ -178,13 +178,17 @@ fn importing_a_sample_shows_the_plan_then_the_sessions() {
     t.wait_for("Import (REFI-QDA)");
     retype(&mut t, samples.join("qc-1.3.2-demo.qdpx").to_str().unwrap());
     t.key(Key::Enter);
-    let top = t.wait_for("Nothing to import: the store has all of it.");
-    assert!(top.contains("↑/↓ scroll"), "{top}");
-    assert!(top.contains("rows 1–"), "{top}");
+    // (Waited for whole: the box is drawn in one frame, the terminal may show part of it.)
+    let top = t.wait_until("the result with its hints", |s| {
+        s.contains("Nothing to import: the store has all of it.")
+            && s.contains("↑/↓ scroll")
+            && s.contains("rows 1–")
+    });
     assert!(!top.contains("Memos:"), "{top}");
     t.key(Key::End);
-    let end = t.wait_for("Memos:");
-    assert!(end.contains("Codings:"), "{end}");
+    let end = t.wait_until("the end of the plan", |s| {
+        s.contains("Memos:") && s.contains("Codings:")
+    });
     assert!(!end.contains("Nothing to import"), "{end}");
     t.key(Key::Home);
     t.wait_for("Nothing to import");
