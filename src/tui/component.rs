@@ -190,6 +190,13 @@ impl Harness {
         self.ctx_read_only(None)
     }
 
+    /// A `Ctx` over this harness on a terminal of `size`, with a writable store.
+    pub fn ctx_sized(&mut self, size: (u16, u16)) -> Ctx<'_> {
+        let mut ctx = self.ctx_read_only(None);
+        ctx.size = size;
+        ctx
+    }
+
     /// A `Ctx` over this harness, for a store that is read-only when `read_only` says why.
     pub fn ctx_read_only<'a>(&'a mut self, read_only: Option<&'a str>) -> Ctx<'a> {
         Ctx {

@@ -368,12 +368,7 @@ impl FormState {
         let date_text = self.value(Field::Date).trim();
         match parse_date(date_text) {
             Some(d) => meta.date = d,
-            None => {
-                self.error = Some((
-                    Field::Date,
-                    format!("'{date_text}' is not a date: use YYYY-MM-DD"),
-                ))
-            }
+            None => self.error = Some((Field::Date, date_problem(date_text))),
         }
         meta.agencies = split_list(self.value(Field::Agencies));
         meta.session_type = self.session_type;
@@ -402,6 +397,46 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Why `s` is not a date, for the form: a date of the right shape that the calendar does not
+/// have says so ("February 2026 has 28 days"); anything else is told the format.
+pub fn date_problem(s: &str) -> String {
+    let format = format!("'{s}' is not a date: use YYYY-MM-DD");
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return format;
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (
+        s[..4].parse::<i32>(),
+        s[5..7].parse::<u32>(),
+        s[8..].parse::<u32>(),
+    ) else {
+        return format;
+    };
+    if !(1..=12).contains(&month) {
+        return format!("'{s}' is not a date: there is no month {month} (01 to 12; YYYY-MM-DD)");
+    }
+    let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+        return format;
+    };
+    let days = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|next| next.pred_opt())
+        .map_or(31, |last| chrono::Datelike::day(&last));
+    if day == 0 || day > days {
+        return format!(
+            "'{s}' is not a date: {} {year} has {days} days",
+            first.format("%B")
+        );
+    }
+    format
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -443,6 +478,42 @@ pub fn parse_participants(s: &str) -> Result<Vec<Participant>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_the_calendar_lacks_says_why_and_a_malformed_one_the_format() {
+        assert_eq!(
+            date_problem("2026-02-30"),
+            "'2026-02-30' is not a date: February 2026 has 28 days"
+        );
+        assert_eq!(
+            date_problem("2028-02-30"),
+            "'2028-02-30' is not a date: February 2028 has 29 days"
+        );
+        assert_eq!(
+            date_problem("2026-04-31"),
+            "'2026-04-31' is not a date: April 2026 has 30 days"
+        );
+        assert_eq!(
+            date_problem("2026-01-00"),
+            "'2026-01-00' is not a date: January 2026 has 31 days"
+        );
+        assert!(date_problem("2026-13-01").contains("there is no month 13"));
+        for bad in ["2026-2-3", "next tuesday", "2026/02/03", ""] {
+            assert_eq!(
+                date_problem(bad),
+                format!("'{bad}' is not a date: use YYYY-MM-DD")
+            );
+        }
+        // The form says it for the date field.
+        let mut meta = SessionMeta::new_today("x");
+        let mut f = FormState::from_meta(&meta);
+        f.inputs[Field::Date as usize].set("2026-02-30");
+        f.apply_to(&mut meta);
+        assert_eq!(
+            f.error.as_ref().map(|(_, e)| e.as_str()),
+            Some("'2026-02-30' is not a date: February 2026 has 28 days")
+        );
+    }
 
     #[test]
     fn participants_parse_in_several_spellings() {

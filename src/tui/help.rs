@@ -13,7 +13,7 @@ pub struct HelpOverlay {
 impl HelpOverlay {
     pub fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         let page = layout::help_page(ctx.size);
-        let max = (layout::help_line_count() as u16).saturating_sub(page);
+        let max = (layout::help_line_count(ctx.size) as u16).saturating_sub(page);
         let s = self.scroll;
         self.scroll = match action {
             Action::Up => s.saturating_sub(1),
@@ -49,7 +49,7 @@ mod tests {
             clipboard: &mut clip,
         };
         let page = layout::help_page((80, 24));
-        let max = (layout::help_line_count() as u16).saturating_sub(page);
+        let max = (layout::help_line_count((80, 24)) as u16).saturating_sub(page);
         assert!(max > 0, "the help is longer than one screen at 80×24");
         let mut h = HelpOverlay::default();
         assert!(h.handle(Action::PageDown, &mut ctx).consumed());

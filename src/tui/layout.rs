@@ -295,18 +295,90 @@ pub fn help_keys_own_line(keys: &str) -> bool {
     keys.chars().count() > HELP_KEYS_WIDTH - 1
 }
 
-/// How many lines the help has (for scrolling): a title, the bindings and a blank line for
-/// each section of the keymap.
-pub fn help_line_count() -> usize {
-    keymap::help_sections()
-        .iter()
-        .map(|(_, rows)| {
-            2 + rows
-                .iter()
-                .map(|(keys, _)| 1 + usize::from(help_keys_own_line(keys)))
-                .sum::<usize>()
-        })
-        .sum()
+/// One row of the help overlay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HelpRow {
+    /// A context's title.
+    Title(&'static str),
+    /// Keys too long to share a row with their description.
+    Keys(String),
+    /// Keys (empty on a description's continuation rows) and a description, or the part of
+    /// one that fits.
+    Entry(String, String),
+    /// The blank row after a context.
+    Blank,
+}
+
+/// The help overlay's rows in a terminal of `size`: each context's title, its bindings and a
+/// blank row; a description too long for the box continues on rows under the description
+/// column, never cut.
+pub fn help_rows(size: (u16, u16)) -> Vec<HelpRow> {
+    let inner = help_box(screen(size)).width.saturating_sub(2) as usize;
+    let what_width = inner.saturating_sub(HELP_KEYS_WIDTH + 2).max(12);
+    let mut out = Vec::new();
+    for (title, rows) in keymap::help_sections() {
+        out.push(HelpRow::Title(title));
+        for (keys, what) in rows {
+            let mut keys = Some(keys);
+            if keys.as_deref().is_some_and(help_keys_own_line) {
+                out.push(HelpRow::Keys(keys.take().unwrap_or_default()));
+            }
+            for part in crate::tui::wrap::wrap_words(what, what_width) {
+                out.push(HelpRow::Entry(keys.take().unwrap_or_default(), part));
+            }
+        }
+        out.push(HelpRow::Blank);
+    }
+    out
+}
+
+/// How many rows the help has in a terminal of `size` (for scrolling).
+pub fn help_line_count(size: (u16, u16)) -> usize {
+    help_rows(size).len()
+}
+
+/// The REFI-QDA exchange dialog's width in `area`.
+pub fn exchange_width(area: Rect) -> u16 {
+    area.width.saturating_sub(4).min(110)
+}
+
+/// A long text of the exchange dialog (the import plan, what an import did) as the rows it
+/// takes in a terminal of `size`: each line wrapped to the box, list items kept under their
+/// item.
+pub fn exchange_rows(text: &str, size: (u16, u16)) -> Vec<String> {
+    let inner = exchange_width(screen(size)).saturating_sub(2).max(1) as usize;
+    text.lines()
+        .flat_map(|l| crate::tui::wrap::wrap_indented(l, inner))
+        .collect()
+}
+
+/// The hint rows under a long exchange text (the plan's when `plan`, else the result's),
+/// wrapped to the box in a terminal of `size`.
+pub fn exchange_hint_rows(plan: bool, size: (u16, u16)) -> Vec<String> {
+    let inner = exchange_width(screen(size)).saturating_sub(2).max(1) as usize;
+    let hints = if plan {
+        keymap::EXCHANGE_PLAN_HINTS
+    } else {
+        keymap::EXCHANGE_DONE_HINTS
+    };
+    crate::tui::wrap::wrap_words(&hints.line(), inner)
+}
+
+/// How many rows of a long exchange text show at once in a terminal of `size`: the tallest box
+/// less its borders, a blank line and the hints.
+pub fn exchange_page(plan: bool, size: (u16, u16)) -> u16 {
+    let footer = 1 + exchange_hint_rows(plan, size).len() as u16;
+    size.1
+        .saturating_sub(2)
+        .saturating_sub(2)
+        .saturating_sub(footer)
+        .max(1)
+}
+
+/// The first row a long exchange text of `rows` rows may be scrolled to: the last page shows
+/// its end.
+pub fn exchange_max_scroll(plan: bool, rows: usize, size: (u16, u16)) -> u16 {
+    (rows as u16).saturating_sub(exchange_page(plan, size))
 }
 
 /// The recovery question's parts in `area`: what the kept text is, the difference (in a

@@ -40,9 +40,44 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
+/// A line of a long text (an import plan, a result) broken into rows of at most `width`
+/// columns: its leading spaces are kept on the first row, and the rows that continue it are
+/// indented two further, so a wrapped list item stays under its item. Every character but the
+/// spaces a row is broken at is kept.
+pub fn wrap_indented(line: &str, width: usize) -> Vec<String> {
+    let body = line.trim_start_matches(' ');
+    let indent = line.len() - body.len();
+    let width = width.max(1);
+    // Indents too deep for the width are not kept (the text would have no room).
+    let (first, more) = if indent + 2 < width / 2 {
+        (indent, indent + 2)
+    } else {
+        (0, 0)
+    };
+    let rows = wrap_words(body, width - more);
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.into_iter().enumerate() {
+        let pad = if i == 0 { first } else { more };
+        out.push(format!("{}{row}", " ".repeat(pad)));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::wrap_words;
+    use super::{wrap_indented, wrap_words};
+
+    #[test]
+    fn a_long_list_item_wraps_under_itself_and_keeps_its_indent() {
+        assert_eq!(wrap_indented("  + a → b", 40), ["  + a → b"]);
+        assert_eq!(
+            wrap_indented("  - one two three four", 14),
+            ["  - one two", "    three four"]
+        );
+        assert_eq!(wrap_indented("", 10), [""]);
+        // No room for the indent: the text is kept, at the left.
+        assert_eq!(wrap_indented("      abc def", 8), ["abc def"]);
+    }
 
     #[test]
     fn words_wrap_whole_and_long_ones_are_cut_nothing_lost() {

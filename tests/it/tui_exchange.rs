@@ -153,6 +153,15 @@ fn importing_a_sample_shows_the_plan_then_the_sessions() {
     assert!(done.contains("new theme(s)"), "{done}");
     let list = t.wait_for("board_2017");
     assert!(list.contains("admin-1"), "{list}");
+    // Opened again, the dialog holds the last file selected: typing replaces it.
+    t.key(Key::Char('i'));
+    t.wait_for("qc-1.3.2-demo.qdpx");
+    t.type_text("other.qdpx");
+    t.wait_until("the typed name alone", |s| {
+        s.contains("File    other.qdpx ")
+    });
+    t.key(Key::Esc);
+    t.wait_gone("Import (REFI-QDA)");
     // The search index holds them too (it was rebuilt).
     t.key(Key::Char('/'));
     t.type_text("board");
@@ -161,13 +170,28 @@ fn importing_a_sample_shows_the_plan_then_the_sessions() {
     assert!(t.wait_exit());
     assert_eq!(store.join("sessions").read_dir().unwrap().count(), 2);
 
-    // The same file again: nothing to import.
-    let mut t = Tui::start(&store, &[], 120, 32);
+    // The same file again, at 100×24: nothing to import, and the plan under it is longer than
+    // the box: it scrolls to its end (the codings and memos after the themes).
+    let mut t = Tui::start(&store, &[], 100, 24);
     t.wait_for("board_2017");
     t.key(Key::Char('i'));
     t.wait_for("Import (REFI-QDA)");
     retype(&mut t, samples.join("qc-1.3.2-demo.qdpx").to_str().unwrap());
     t.key(Key::Enter);
+    // (Waited for whole: the box is drawn in one frame, the terminal may show part of it.)
+    let top = t.wait_until("the result with its hints", |s| {
+        s.contains("Nothing to import: the store has all of it.")
+            && s.contains("↑/↓ scroll")
+            && s.contains("rows 1–")
+    });
+    assert!(!top.contains("Memos:"), "{top}");
+    t.key(Key::End);
+    let end = t.wait_until("the end of the plan", |s| {
+        s.contains("Memos:") && s.contains("Codings:")
+    });
+    assert!(!end.contains("Nothing to import"), "{end}");
+    t.key(Key::Home);
+    t.wait_for("Nothing to import");
     finish(&mut t, "Nothing to import: the store has all of it.");
     t.key(Key::Ctrl('q'));
     assert!(t.wait_exit());

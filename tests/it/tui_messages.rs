@@ -63,3 +63,29 @@ fn the_first_unreadable_file_is_shown_in_full() {
         "the file's whole path is on screen ({path}):\n{s}"
     );
 }
+
+/// A cut message names a key that opens the log where the user is: on the note screen F2 is
+/// coding mode in the editor (and the form shares its status line), so the list's key is named
+/// with where it works.
+#[test]
+fn a_cut_message_in_a_new_note_names_a_key_that_opens_the_log_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    cli_new(&store, "Coaching with CYFD", "2026-05-02", "Words.");
+    let mut t = Tui::start(&store, &[], 100, 30);
+    t.wait_for("Coaching with CYFD");
+    t.key(Key::Char('n'));
+    t.wait_for("How to start");
+    t.key(Key::Enter);
+    // The details form has the focus: the message about them is cut.
+    let form = t.wait_for("(m on the list: all of it)");
+    assert!(!form.contains("(F2: all of it)"), "{form}");
+    t.key(Key::Tab);
+    t.key(Key::Char('x'));
+    let editor = t.wait_for("(m on the list: all of it)");
+    assert!(!editor.contains("(F2: all of it)"), "{editor}");
+    // F2 there is coding mode, not the log.
+    t.send(b"\x1bOQ");
+    t.wait_for("Coding mode");
+    t.key(Key::Ctrl('q'));
+}

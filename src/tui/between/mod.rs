@@ -45,10 +45,9 @@ pub enum Start {
 impl Start {
     pub fn label(&self) -> String {
         match self {
-            Start::Like { agencies, .. } => format!(
-                "From the last session with {agencies}: its agencies, county, type and \
-                 participants, and its open follow-ups"
-            ),
+            Start::Like { agencies, .. } => {
+                format!("From the last session with {agencies}: its details and open follow-ups")
+            }
             Start::Template(t) if t.description.is_empty() => format!("Template “{}”", t.name),
             Start::Template(t) => format!("Template “{}”: {}", t.name, t.description),
             Start::Blank => "Blank: no template".to_string(),

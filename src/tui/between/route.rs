@@ -108,7 +108,10 @@ impl App {
                     return;
                 };
                 match neighbour(&self.list.all, &s.meta.id, forward) {
-                    Some(id) => self.select_in_list(&id),
+                    Some(id) => {
+                        self.forget_no_neighbour();
+                        self.select_in_list(&id);
+                    }
                     None => self.no_neighbour(forward),
                 }
             }
@@ -122,6 +125,7 @@ impl App {
                 };
                 match neighbour(&self.list.all, &id, forward) {
                     Some(next) => {
+                        self.forget_no_neighbour();
                         // Saved first, as leaving a note always is; then the other one opens.
                         self.close_note(out);
                         self.select_in_list(&next);
@@ -137,13 +141,17 @@ impl App {
     }
 
     fn no_neighbour(&mut self, forward: bool) {
-        self.say(
-            StatusKind::Info,
-            format!(
-                "No {} session with the same agencies",
-                if forward { "later" } else { "earlier" }
-            ),
-        );
+        self.say(StatusKind::Info, no_neighbour_text(forward));
+    }
+
+    /// A move to a session with the same agencies took place: a message that there was none
+    /// (from a press before) is no longer true.
+    fn forget_no_neighbour(&mut self) {
+        if self.status.as_ref().is_some_and(|s| {
+            s.text == no_neighbour_text(true) || s.text == no_neighbour_text(false)
+        }) {
+            self.status = None;
+        }
     }
 
     /// Highlight session `id` in the list (clearing a filter that hides it).
@@ -332,6 +340,14 @@ pub fn writing_start(text: &str) -> usize {
         pos += len;
     }
     0
+}
+
+/// What `[` / `]` say when there is no session with the same agencies that way.
+fn no_neighbour_text(forward: bool) -> String {
+    format!(
+        "No {} session with the same agencies",
+        if forward { "later" } else { "earlier" }
+    )
 }
 
 #[cfg(test)]

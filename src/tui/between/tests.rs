@@ -85,6 +85,25 @@ fn n_offers_the_last_session_with_these_agencies_then_templates_then_blank() {
     );
     assert!(labels[1].starts_with("Template “default”"), "{labels:?}");
     assert_eq!(labels[2], "Blank: no template");
+    // At 100 columns every choice and the header fit, with no separator left dangling.
+    let screen = {
+        use ratatui::{backend::TestBackend, Terminal};
+        let mut term = Terminal::new(TestBackend::new(100, 24)).unwrap();
+        term.draw(|f| crate::tui::views::draw(f, &app)).unwrap();
+        let buf = term.backend().buffer().clone();
+        (0..24)
+            .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+    };
+    assert!(!screen[0].trim_end().ends_with('·'), "{}", screen[0]);
+    for label in &labels {
+        assert!(
+            screen.iter().any(|row| row.contains(label.as_str())),
+            "cut: {label}\n{}",
+            screen.join("\n")
+        );
+    }
+    assert!(screen[1].trim_end().ends_with("or blank"), "{}", screen[1]);
 
     let sent = app.step(key(KeyCode::Enter));
     let Some(Request::NewSession { like, template, .. }) = sent.into_iter().next() else {
@@ -176,6 +195,19 @@ fn brackets_move_to_the_sessions_with_the_same_agencies() {
         .contains("No earlier session"));
     app.step(ch(']'));
     assert_eq!(title(&app), "b");
+    assert!(
+        app.status.is_none(),
+        "the move took place: {:?}",
+        app.status
+    );
+    // Another message is not taken away by a move.
+    app.status = Some(crate::tui::app::Status {
+        text: "Saved".into(),
+        kind: crate::tui::app::StatusKind::Ok,
+    });
+    app.step(ch(']'));
+    assert_eq!(title(&app), "c");
+    assert_eq!(app.status.as_ref().unwrap().text, "Saved");
 }
 
 fn item(title: &str, line: usize, text: &str) -> FollowUpItem {

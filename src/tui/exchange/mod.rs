@@ -14,6 +14,7 @@ use crate::core::exchange::{FileKind, Stage};
 use crate::tui::component::{Ctx, Outcome, StatusKind};
 use crate::tui::index_worker::{IndexRequest, IndexResponse, SearchError};
 use crate::tui::keymap::{Action, Context};
+use crate::tui::layout;
 use crate::tui::line_input::{pasted_line, LineInput};
 use crate::tui::worker::Request;
 use job::{Answer, ExportKind, ExportProblem, Job};
@@ -56,10 +57,11 @@ pub enum Phase {
         text: String,
         scroll: u16,
     },
-    /// How it went.
+    /// How it went (what an import did can be long: it is scrolled this far).
     Done {
         ok: bool,
         text: String,
+        scroll: u16,
     },
 }
 
@@ -79,6 +81,10 @@ pub struct ExchangeDialog {
     seq: u64,
     /// The export waiting for the sessions its query matches.
     waiting_for_query: Option<Job>,
+    /// The file being exported, then the file exported last in this run: the import dialog
+    /// offers it once.
+    exporting: Option<PathBuf>,
+    exported: Option<PathBuf>,
 }
 
 /// Where files go by default: the user's Documents folder when there is one, else the current
@@ -91,6 +97,13 @@ fn default_dir() -> PathBuf {
         }
     }
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// The default folder as the start of a name to type: `/home/ana/Documents/`.
+fn default_folder() -> String {
+    let mut dir = default_dir().display().to_string();
+    dir.push(std::path::MAIN_SEPARATOR);
+    dir
 }
 
 /// A typed path: `~/` is the home folder.
@@ -114,6 +127,28 @@ fn with_extension(path: &str, ext: &str) -> String {
         path.len()
     };
     format!("{}.{ext}", &path[..stem_end])
+}
+
+/// A long text (the plan when `plan`, else the result) scrolled by `action` from `scroll`, in
+/// a terminal of `size`: the last page shows its end. `None` for a key that does not scroll.
+fn scrolled(
+    action: Action,
+    plan: bool,
+    (text, scroll): (&str, u16),
+    size: (u16, u16),
+) -> Option<u16> {
+    let page = layout::exchange_page(plan, size);
+    let max = layout::exchange_max_scroll(plan, layout::exchange_rows(text, size).len(), size);
+    let to = match action {
+        Action::Up => scroll.saturating_sub(1),
+        Action::Down => scroll.saturating_add(1),
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::PageDown => scroll.saturating_add(page),
+        Action::First => 0,
+        Action::Last => max,
+        _ => return None,
+    };
+    Some(to.min(max))
 }
 
 impl ExchangeDialog {
@@ -160,10 +195,17 @@ impl ExchangeDialog {
             ctx.error(format!("Read-only, so nothing can be imported here: {why}"));
             return;
         }
-        if self.import_file.is_empty() {
-            let mut dir = default_dir().display().to_string();
-            dir.push(std::path::MAIN_SEPARATOR);
-            self.import_file.set(dir);
+        if let Some(file) = self.exported.take() {
+            // The file just exported, to read back: offered, selected so typing replaces it.
+            self.import_file.set(file.display().to_string());
+            self.import_file.select_all();
+        } else if self.import_file.is_empty() || self.import_file.text() == default_folder() {
+            // The folder files usually are in, for the name to be typed after it.
+            self.import_file.set(default_folder());
+        } else {
+            // The last name typed, selected (as search shows its last query): typing replaces
+            // it, a motion keeps it to edit.
+            self.import_file.select_all();
         }
         self.message = None;
         self.phase = Some(Phase::Import);
@@ -220,20 +262,10 @@ impl ExchangeDialog {
                     self.phase = None;
                     ctx.info("Import cancelled: nothing was written");
                 }
-                Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First => {
-                    let page = ctx.size.1.saturating_sub(8).max(1);
-                    let scroll = match action {
-                        Action::Up => scroll.saturating_sub(1),
-                        Action::Down => scroll.saturating_add(1),
-                        Action::PageUp => scroll.saturating_sub(page),
-                        Action::PageDown => scroll.saturating_add(page),
-                        _ => 0,
-                    };
-                    let lines = text.lines().count() as u16;
-                    let scroll = scroll.min(lines.saturating_sub(1));
-                    self.phase = Some(Phase::Plan { file, text, scroll });
-                }
-                _ => return Outcome::NotConsumed,
+                _ => match scrolled(action, true, (&text, scroll), ctx.size) {
+                    Some(scroll) => self.phase = Some(Phase::Plan { file, text, scroll }),
+                    None => return Outcome::NotConsumed,
+                },
             },
             Phase::Working { .. } => match action {
                 Action::Back | Action::Confirm => {
@@ -241,9 +273,12 @@ impl ExchangeDialog {
                 }
                 _ => return Outcome::NotConsumed,
             },
-            Phase::Done { .. } => match action {
+            Phase::Done { ok, text, scroll } => match action {
                 Action::Back | Action::Confirm => self.phase = None,
-                _ => return Outcome::NotConsumed,
+                _ => match scrolled(action, false, (&text, scroll), ctx.size) {
+                    Some(scroll) => self.phase = Some(Phase::Done { ok, text, scroll }),
+                    None => return Outcome::NotConsumed,
+                },
             },
         }
         Outcome::Consumed
@@ -381,6 +416,7 @@ impl ExchangeDialog {
 
     fn send_export(&mut self, job: Job, ctx: &mut Ctx) {
         if let Job::Export { file, .. } = &job {
+            self.exporting = Some(file.clone());
             self.phase = Some(Phase::Working {
                 what: format!("Exporting to {}", file.display()),
                 progress: None,
@@ -433,8 +469,13 @@ impl ExchangeDialog {
                 }
             }
             Answer::Exported(Ok(text)) => {
+                self.exported = self.exporting.take();
                 ctx.ok(text.lines().next().unwrap_or_default().to_string());
-                self.phase = Some(Phase::Done { ok: true, text });
+                self.phase = Some(Phase::Done {
+                    ok: true,
+                    text,
+                    scroll: 0,
+                });
             }
             Answer::Exported(Err(ExportProblem::Exists(path))) => {
                 let typed = self
@@ -461,6 +502,7 @@ impl ExchangeDialog {
                     self.phase = Some(Phase::Done {
                         ok: true,
                         text: format!("Nothing to import: the store has all of it.\n\n{text}"),
+                        scroll: 0,
                     });
                 } else {
                     self.phase = Some(Phase::Plan {
@@ -475,7 +517,11 @@ impl ExchangeDialog {
             }
             Answer::Imported(Ok(text)) => {
                 ctx.ok(text.clone());
-                self.phase = Some(Phase::Done { ok: true, text });
+                self.phase = Some(Phase::Done {
+                    ok: true,
+                    text,
+                    scroll: 0,
+                });
                 // What the store holds changed: the list, the codebook, the counts and the
                 // search index are read again.
                 ctx.effects.push(Request::Scan);
@@ -488,6 +534,7 @@ impl ExchangeDialog {
                 self.phase = Some(Phase::Done {
                     ok: false,
                     text: format!("Import failed: {why}"),
+                    scroll: 0,
                 });
             }
         }

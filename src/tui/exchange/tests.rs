@@ -247,3 +247,114 @@ fn coding_blind_a_project_export_holds_only_the_user_s_codings() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_result_of_an_import_scrolls_with_the_keys_of_a_long_text() {
+    use crate::tui::keymap::lookup;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |code| {
+        lookup(
+            Context::ExchangeDone,
+            &KeyEvent::new(code, KeyModifiers::NONE),
+        )
+    };
+    assert_eq!(key(KeyCode::Down), Some(Action::Down));
+    assert_eq!(key(KeyCode::Char('j')), Some(Action::Down));
+    assert_eq!(key(KeyCode::PageDown), Some(Action::PageDown));
+    assert_eq!(key(KeyCode::End), Some(Action::Last));
+    assert_eq!(
+        lookup(
+            Context::ExchangePlan,
+            &KeyEvent::new(KeyCode::End, KeyModifiers::NONE)
+        ),
+        Some(Action::Last)
+    );
+
+    let mut d = ExchangeDialog::default();
+    let mut h = Harness::default();
+    let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
+    d.on_io(Answer::Imported(Ok(text)), &mut h.ctx());
+    let scroll = |d: &ExchangeDialog| match &d.phase {
+        Some(Phase::Done { scroll, .. }) => *scroll,
+        other => panic!("{other:?}"),
+    };
+    for (action, want) in [
+        (Action::Down, 1),
+        (
+            Action::PageDown,
+            1 + crate::tui::layout::exchange_page(false, (80, 24)),
+        ),
+        (
+            Action::Up,
+            crate::tui::layout::exchange_page(false, (80, 24)),
+        ),
+        (
+            Action::Last,
+            100 - crate::tui::layout::exchange_page(false, (80, 24)),
+        ),
+        (
+            Action::Down,
+            100 - crate::tui::layout::exchange_page(false, (80, 24)),
+        ),
+        (Action::First, 0),
+        (Action::PageUp, 0),
+    ] {
+        assert_eq!(d.handle(action, &mut h.ctx()), Outcome::Consumed);
+        assert_eq!(scroll(&d), want, "after {action:?}");
+    }
+    d.handle(Action::Confirm, &mut h.ctx());
+    assert!(!d.is_open());
+}
+
+#[test]
+fn the_import_file_is_selected_when_reopened_and_offers_the_file_just_exported() {
+    let mut d = ExchangeDialog::default();
+    let mut h = Harness::default();
+    // The first time: the folder, not selected, for a name to be typed after it.
+    d.open_import(&mut h.ctx());
+    assert!(d.import_file.text().ends_with(std::path::MAIN_SEPARATOR));
+    assert!(!d.import_file.is_selected());
+    let folder = d.import_file.text().to_string();
+    typed(&mut d, "a.qdpx");
+    assert_eq!(d.import_file.text(), format!("{folder}a.qdpx"));
+    d.handle(Action::Back, &mut h.ctx());
+    // Again: the last name, selected, so typing replaces it rather than adding to it.
+    d.open_import(&mut h.ctx());
+    assert!(d.import_file.is_selected());
+    typed(&mut d, "/tmp/b.qdpx");
+    assert_eq!(d.import_file.text(), "/tmp/b.qdpx");
+    d.handle(Action::Back, &mut h.ctx());
+    // A motion keeps the name to edit.
+    d.open_import(&mut h.ctx());
+    d.handle(Action::LineEnd(false), &mut h.ctx());
+    d.handle(Action::Backspace, &mut h.ctx());
+    assert_eq!(d.import_file.text(), "/tmp/b.qdp");
+    d.handle(Action::Back, &mut h.ctx());
+
+    // An export in this run: the import offers its file, once.
+    export_form(&mut d, "/tmp/x/out.qdpx");
+    d.handle(Action::Confirm, &mut h.ctx());
+    d.on_io(
+        Answer::Exported(Ok("Exported 3 session(s)".into())),
+        &mut h.ctx(),
+    );
+    d.handle(Action::Confirm, &mut h.ctx());
+    d.open_import(&mut h.ctx());
+    assert_eq!(d.import_file.text(), "/tmp/x/out.qdpx");
+    assert!(d.import_file.is_selected());
+    typed(&mut d, "/tmp/c.qdc");
+    d.handle(Action::Back, &mut h.ctx());
+    d.open_import(&mut h.ctx());
+    assert_eq!(d.import_file.text(), "/tmp/c.qdc", "offered once");
+    // A failed export offers nothing.
+    d.handle(Action::Back, &mut h.ctx());
+    export_form(&mut d, "/tmp/x/other.qdpx");
+    d.handle(Action::Confirm, &mut h.ctx());
+    d.on_io(
+        Answer::Exported(Err(ExportProblem::Failed("disk full".into()))),
+        &mut h.ctx(),
+    );
+    d.handle(Action::Back, &mut h.ctx());
+    d.open_import(&mut h.ctx());
+    assert_eq!(d.import_file.text(), "/tmp/c.qdc");
+}

@@ -46,6 +46,9 @@ pub enum Hint {
     Range(Action, Action, &'static str),
     /// Every key bound to the action in the context: "Ctrl-T/F3 switches".
     All(Action, &'static str),
+    /// Every key bound to the action in the context with a hint label (the table marks the
+    /// ones worth saying): "Enter/↓/Alt-N next".
+    Labelled(Action, &'static str),
     /// Words without a key: "type to filter".
     Text(&'static str),
 }
@@ -53,7 +56,7 @@ pub enum Hint {
 impl Hint {
     fn actions(self) -> Vec<Action> {
         match self {
-            Hint::Key(a) | Hint::Said(a, _) | Hint::All(a, _) => vec![a],
+            Hint::Key(a) | Hint::Said(a, _) | Hint::All(a, _) | Hint::Labelled(a, _) => vec![a],
             Hint::Pair(a, b, _) | Hint::Range(a, b, _) => vec![a, b],
             Hint::Text(_) => Vec::new(),
         }
@@ -66,10 +69,11 @@ impl Hint {
             Hint::Said(a, l) => format!("{} {l}", key(ctx, a)),
             Hint::Pair(a, b, l) => format!("{}/{} {l}", key(ctx, a), key(ctx, b)),
             Hint::Range(a, b, l) => format!("{}-{} {l}", key(ctx, a), key(ctx, b)),
-            Hint::All(a, l) => {
+            Hint::All(a, l) | Hint::Labelled(a, l) => {
+                let every = matches!(self, Hint::All(..));
                 let keys: Vec<String> = bindings()
                     .iter()
-                    .filter(|b| b.context == ctx && b.action == a)
+                    .filter(|b| b.context == ctx && b.action == a && (every || !b.hint.is_empty()))
                     .map(|b| short(b.code, b.mods))
                     .collect();
                 format!("{} {l}", keys.join("/"))
@@ -122,7 +126,7 @@ macro_rules! hint_lines {
     };
 }
 
-use Hint::{Key, Pair, Range, Said, Text};
+use Hint::{Key, Labelled, Pair, Range, Said, Text};
 
 // The hint lines: `NAME = context: items;`. Keys are looked up in the context, then `Global`.
 hint_lines! {
@@ -146,7 +150,8 @@ hint_lines! {
     NOTE_HINTS = Editor: Said(A::NextPane, "codings/details"), Key(A::ThemePicker),
         Key(A::CodingMode), Key(A::Save), Key(A::Find), Said(A::Back, "list"), Key(A::Help);
     /// The find bar's hints.
-    FIND_HINTS = Find: Pair(A::FindPrev, A::FindNext, "matches"), Key(A::FindField),
+    FIND_HINTS = Find: Labelled(A::FindNext, "next"),
+        Labelled(A::FindPrev, "previous"), Key(A::FindField),
         Key(A::ReplaceOne), Key(A::ReplaceAll), Key(A::Back);
     SPELLING_HINTS = Spelling: Pair(A::Up, A::Down, "choose"), Key(A::Accept), Key(A::AddWord),
         Key(A::Cancel);
@@ -189,6 +194,13 @@ hint_lines! {
         Key(A::SelectAll), Key(A::Accept), Key(A::Cancel);
     /// The delete question, as a sentence.
     CONFIRM_DELETE_HINTS = ConfirmDelete: Key(A::Confirm), Key(A::Cancel);
+    /// The import plan, under it.
+    EXCHANGE_PLAN_HINTS = ExchangePlan: Key(A::Confirm), Key(A::Back),
+        Pair(A::Up, A::Down, "scroll"), Pair(A::PageUp, A::PageDown, "page"),
+        Pair(A::First, A::Last, "start/end");
+    /// What an export or import did, under it.
+    EXCHANGE_DONE_HINTS = ExchangeDone: Key(A::Confirm), Pair(A::Up, A::Down, "scroll"),
+        Pair(A::PageUp, A::PageDown, "page"), Pair(A::First, A::Last, "start/end");
     /// The kept-text question when no merge is possible.
     RECOVERY_NO_MERGE_HINTS = Recovery: Key(A::KeepFile), Key(A::TakeDraft);
 }
@@ -247,5 +259,14 @@ mod tests {
             "the labelled key, not q"
         );
         assert_eq!(super::key(C::Editor, A::Quit), "Ctrl-Q");
+    }
+
+    #[test]
+    fn the_find_bar_says_every_key_for_the_next_and_the_previous_match() {
+        let line = FIND_HINTS.line();
+        assert!(
+            line.starts_with("Enter/↓/Alt-N next · ↑/Alt-Shift-N previous · "),
+            "{line}"
+        );
     }
 }

@@ -336,7 +336,16 @@ pub const BINDINGS: &[Binding] = bindings! {
     ExchangePlan,   PageUp,    NONE,      PageUp,                          "", "page up";
     ExchangePlan,   PageDown,  NONE,      PageDown,                        "", "page down";
     ExchangePlan,   Home,      NONE,      First,                           "", "top of the plan";
+    ExchangePlan,   End,       NONE,      Last,                            "", "end of the plan";
     ExchangeDone,   Enter,     NONE,      Confirm,                         "close", "close (once the work is done)";
+    ExchangeDone,   Up,        NONE,      Up,                              "", "scroll up (a long result)";
+    ExchangeDone,   Char('k'), NONE,      Up,                              "", "scroll up (a long result)";
+    ExchangeDone,   Down,      NONE,      Down,                            "", "scroll down (a long result)";
+    ExchangeDone,   Char('j'), NONE,      Down,                            "", "scroll down (a long result)";
+    ExchangeDone,   PageUp,    NONE,      PageUp,                          "", "page up";
+    ExchangeDone,   PageDown,  NONE,      PageDown,                        "", "page down";
+    ExchangeDone,   Home,      NONE,      First,                           "", "top of the result";
+    ExchangeDone,   End,       NONE,      Last,                            "", "end of the result";
     // Agreement
     List,          Char('A'), NONE,       OpenAgreement,                   "agreement", "inter-coder agreement: figures per theme, disagreements to settle";
     Agreement,     Up,        NONE,       Up,                              "", "previous theme";
@@ -396,12 +405,12 @@ pub const BINDINGS: &[Binding] = bindings! {
     Settings,      Char('u'), CTRL,       ClearFilter,                     "", "clear the name";
     // Find and replace in the note
     Find,          Enter,     NONE,       FindNext,                        "next", "next match";
-    Find,          Down,      NONE,       FindNext,                        "", "next match";
+    Find,          Down,      NONE,       FindNext,                        "next", "next match";
     Find,          Char('g'), CTRL,       FindNext,                        "", "next match";
     Find,          Up,        NONE,       FindPrev,                        "previous", "previous match";
     Find,          Char('g'), CTRL_SHIFT, FindPrev,                        "", "previous match";
-    Find,          Char('n'), ALT,        FindNext,                        "", "next match (n)";
-    Find,          Char('n'), ALT_SHIFT,  FindPrev,                        "", "previous match (N)";
+    Find,          Char('n'), ALT,        FindNext,                        "next", "next match (n)";
+    Find,          Char('n'), ALT_SHIFT,  FindPrev,                        "previous", "previous match (N)";
     Find,          Tab,       NONE,       FindField,                       "replace with", "between the find and replace fields";
     Find,          BackTab,   SHIFT,      FindField,                       "", "between the find and replace fields";
     Find,          Char('r'), CTRL,       ReplaceOne,                      "replace", "replace this match and go to the next";

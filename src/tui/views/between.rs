@@ -45,22 +45,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             },
         ),
     };
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(format!(" {title} "), pal.title()),
-            Span::styled(format!(" {} ", app.store_label), pal.dim()),
-            Span::raw(" · "),
-            Span::raw(if b.loading {
-                "loading…".to_string()
-            } else {
-                count
-            }),
-        ])),
-        a.header,
-    );
+    let count = if b.loading {
+        "loading…".to_string()
+    } else {
+        count
+    };
+    let mut header = vec![
+        Span::styled(format!(" {title} "), pal.title()),
+        Span::styled(format!(" {} ", app.store_label), pal.dim()),
+    ];
+    // The separator only before something (a new session has no count).
+    if !count.is_empty() {
+        header.push(Span::raw(" · "));
+        header.push(Span::raw(count));
+    }
+    frame.render_widget(Paragraph::new(Line::from(header)), a.header);
     let sub = match b.mode {
         Mode::NewFrom => Line::from(Span::styled(
-            " How to start: a template's headings, blank, or the last session with these agencies",
+            " How to start: from the last session with these agencies, a template's headings, or blank",
             pal.dim(),
         )),
         Mode::Trash => Line::from(Span::styled(

@@ -8,6 +8,33 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+/// The key that opens the message log, as a cut message names it: one that opens it where the
+/// user is (on the note screen, in both panes, as the form and the editor share the status line
+/// and F2 is coding mode in the editor), else the list's key and where it works.
+pub fn messages_key(app: &App) -> String {
+    use keymap::{Action as A, Context as C};
+    let here = app.context();
+    let panes: &[C] = if matches!(here, C::Editor | C::Form) {
+        &[C::Editor, C::Form]
+    } else {
+        &[here]
+    };
+    let opens = |b: &&keymap::Binding| {
+        let key = crossterm::event::KeyEvent::new(b.code, b.mods);
+        panes
+            .iter()
+            .all(|&ctx| keymap::lookup(ctx, &key) == Some(A::OpenMessages))
+    };
+    match keymap::bindings()
+        .iter()
+        .filter(|b| b.action == A::OpenMessages && (b.context == here || b.context == C::Global))
+        .find(opens)
+    {
+        Some(b) => keymap::short(b.code, b.mods),
+        None => format!("{} on the list", keymap::key(C::List, A::OpenMessages)),
+    }
+}
+
 /// The message as the status line shows it in `room` columns: whole when it fits, else cut
 /// with the key that shows it whole in the message log.
 fn fit_message(app: &App, text: &str, room: usize) -> String {
@@ -16,19 +43,7 @@ fn fit_message(app: &App, text: &str, room: usize) -> String {
     if line.width() <= room {
         return line;
     }
-    let here = app.context();
-    let key = if keymap::lookup(
-        here,
-        &crossterm::event::KeyEvent::from(crossterm::event::KeyCode::F(2)),
-    ) == Some(keymap::Action::OpenMessages)
-    {
-        keymap::key(keymap::Context::Global, keymap::Action::OpenMessages)
-    } else {
-        format!(
-            "{} on the list",
-            keymap::key(keymap::Context::List, keymap::Action::OpenMessages)
-        )
-    };
+    let key = messages_key(app);
     let tail = format!("… ({key}: all of it)");
     let keep = room.saturating_sub(tail.width());
     let mut out = String::new();
