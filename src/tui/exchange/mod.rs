@@ -172,6 +172,7 @@ impl ExchangeDialog {
 
     /// `x` on the session list.
     pub fn open_export(&mut self) {
+        let reopened = self.export.is_some();
         let form = self.export.get_or_insert_with(|| {
             let today = chrono::Local::now().format("%Y-%m-%d");
             let file = default_dir().join(format!("ripple-{today}.qdpx"));
@@ -185,6 +186,12 @@ impl ExchangeDialog {
             }
         });
         form.replace = None;
+        if reopened {
+            // The last name, selected (as the import field and search's last query): typing
+            // replaces it, a motion keeps it to edit.
+            form.file.select_all();
+            form.focus = Field::File;
+        }
         self.message = None;
         self.phase = Some(Phase::Export);
     }

@@ -358,3 +358,19 @@ fn the_import_file_is_selected_when_reopened_and_offers_the_file_just_exported()
     d.open_import(&mut h.ctx());
     assert_eq!(d.import_file.text(), "/tmp/c.qdc");
 }
+
+#[test]
+fn a_reopened_export_offers_the_last_name_selected_so_typing_replaces_it() {
+    let mut d = ExchangeDialog::default();
+    d.open_export();
+    assert!(
+        !d.export.as_ref().unwrap().file.is_selected(),
+        "the first default is not"
+    );
+    d.export.as_mut().unwrap().file.set("/tmp/x/first.qdpx");
+    d.phase = None;
+    d.open_export();
+    assert!(d.export.as_ref().unwrap().file.is_selected());
+    typed(&mut d, "/tmp/x/second.qdpx");
+    assert_eq!(d.export.as_ref().unwrap().file.text(), "/tmp/x/second.qdpx");
+}
