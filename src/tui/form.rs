@@ -386,31 +386,28 @@ impl FormState {
 /// A date written in full as YYYY-MM-DD. Half-typed dates ("2026-01-3", on the way to
 /// "2026-01-31") are not dates: chrono alone would read that one as the 3rd.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    if !date_shaped(s) {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Four digits, a hyphen, two digits, a hyphen, two digits.
+fn date_shaped(s: &str) -> bool {
     let b = s.as_bytes();
-    let shape = b.len() == 10
+    b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
         && b.iter()
             .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return None;
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Why `s` is not a date, for the form: a date of the right shape that the calendar does not
 /// have says so ("February 2026 has 28 days"); anything else is told the format.
 pub fn date_problem(s: &str) -> String {
     let format = format!("'{s}' is not a date: use YYYY-MM-DD");
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
+    if !date_shaped(s) {
         return format;
     }
     let (Ok(year), Ok(month), Ok(day)) = (
