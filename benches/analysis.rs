@@ -5,7 +5,8 @@
 //! - reading the corpus from the store (`Corpus::load`, every note and coder file);
 //! - in-process, p50 / p95 of repeated runs: the theme × month matrix (passages, rolled up),
 //!   theme × agency (share), co-occurrence at passage level, keywords of the last month
-//!   against the rest (the first call, which splits every note into words, timed apart);
+//!   against the rest (the first call, which bags every note's words, timed apart), and
+//!   then every note split into words with positions (`Corpus::words`, for terms and kwic);
 //! - the counting corpus (`Corpus::load_counts`, through `.ripple/analysis-cache`), making the
 //!   cache and then warm;
 //! - `ripple matrix --format json` as a fresh process (release binary, the analysis cache as
@@ -260,7 +261,7 @@ fn main() {
     let t = Instant::now();
     keywords(&corpus, &spec).unwrap();
     println!(
-        "keywords of the last month, first call (splits every note into words): {}",
+        "keywords of the last month, first call (bags every note's words): {}",
         ms(t.elapsed())
     );
     let (p50, p95) = timed(10, || keywords(&corpus, &spec).unwrap());
@@ -268,6 +269,13 @@ fn main() {
         "keywords of the last month, after: p50 {}, p95 {}",
         ms(p50),
         ms(p95)
+    );
+    // Words with their positions (terms, kwic, query patterns), made apart from the bags.
+    let t = Instant::now();
+    std::hint::black_box(corpus.words());
+    println!(
+        "Corpus::words (every note split into words with positions): {}",
+        ms(t.elapsed())
     );
 
     // A fresh process.

@@ -1,17 +1,21 @@
 //! Property tests: for random corpora (sessions with random dates, agencies and tags; codings of
 //! three coders with random themes and spans, some the same span twice), every matrix cell and
 //! total, every co-occurrence count and every term count equals a naive recount written
-//! straight from the definitions in docs/analysis.md over the raw sessions and codings.
+//! straight from the definitions in docs/analysis.md over the raw sessions and codings. For
+//! random Unicode notes (and the demo store), the bags of words keywords count equal a recount
+//! of the notes' words in order, and every keyword, all its columns, a recount from them.
 
 use chrono::{Datelike, NaiveDate, Utc};
 use proptest::prelude::*;
+use ripple::core::analysis::language::log_likelihood;
 use ripple::core::analysis::{
-    cooccurrence, matrix, terms, CooccurSpec, Corpus, Dimension, Level, MatrixSpec, Scope, Value,
+    cooccurrence, keywords, matrix, terms, CooccurSpec, Corpus, Dimension, Keyword, KeywordSpec,
+    Level, MatrixSpec, Scope, Value, STOP_WORDS,
 };
 use ripple::core::codebook::Codebook;
 use ripple::core::coding::{AnchorStatus, Coding, CodingId};
 use ripple::core::session::{SessionId, SessionMeta, SessionType};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 const WORDS: [&str; 6] = [
     "trust",
@@ -240,5 +244,287 @@ proptest! {
             let words = notes.iter().map(|n| n.split(' ').count()).sum::<usize>() as u64;
             prop_assert_eq!(t.words[ci], words);
         }
+    }
+}
+
+/// Each note's folded forms and their occurrences, recounted from the note's words in order
+/// (`Corpus::words`, as search splits them).
+fn recounted_bags(c: &Corpus) -> Vec<(BTreeMap<String, u32>, u64)> {
+    let words = c.words();
+    words
+        .tokens
+        .iter()
+        .map(|toks| {
+            let mut bag = BTreeMap::new();
+            for t in toks {
+                *bag.entry(words.forms[t.word as usize].clone()).or_insert(0) += 1;
+            }
+            (bag, toks.len() as u64)
+        })
+        .collect()
+}
+
+/// Keywords recounted from each note's words in order (`Corpus::words`), straight from the
+/// definition in docs/analysis.md: the column's notes against the rest of the scope.
+fn recounted_keywords(
+    c: &Corpus,
+    by: Dimension,
+    col: &str,
+    min: u64,
+    limit: usize,
+) -> Vec<Keyword> {
+    let bags = recounted_bags(c);
+    let mut inside: BTreeMap<String, u64> = BTreeMap::new();
+    let mut outside: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut size_in, mut size_out) = (0u64, 0u64);
+    for (s, (bag, total)) in c.sessions.iter().zip(&bags) {
+        let is_in = match by {
+            Dimension::Month => month(s.date) == col,
+            Dimension::Agency => s.agencies.iter().any(|a| a == col),
+            _ => unreachable!("month and agency only"),
+        };
+        let (counts, size) = if is_in {
+            (&mut inside, &mut size_in)
+        } else {
+            (&mut outside, &mut size_out)
+        };
+        *size += total;
+        for (w, n) in bag {
+            *counts.entry(w.clone()).or_insert(0) += u64::from(*n);
+        }
+    }
+    let per10k = |n: u64, size: u64| {
+        if size == 0 {
+            0.0
+        } else {
+            n as f64 * 10_000.0 / size as f64
+        }
+    };
+    let mut out: Vec<Keyword> = inside
+        .iter()
+        .filter(|(w, &a)| {
+            let b = outside.get(*w).copied().unwrap_or(0);
+            a >= min.max(1)
+                && !STOP_WORDS.contains(&w.as_str())
+                && !w.chars().all(char::is_numeric)
+                && (size_out == 0 || (a as f64 / size_in as f64) > (b as f64 / size_out as f64))
+        })
+        .map(|(w, &a)| {
+            let b = outside.get(w).copied().unwrap_or(0);
+            Keyword {
+                word: w.clone(),
+                freq_in: a,
+                freq_out: b,
+                per_10k_in: per10k(a, size_in),
+                per_10k_out: per10k(b, size_out),
+                g2: log_likelihood(a, b, size_in, size_out),
+            }
+        })
+        .collect();
+    out.sort_by(|x, y| {
+        y.g2.total_cmp(&x.g2)
+            .then(y.freq_in.cmp(&x.freq_in))
+            .then(x.word.cmp(&y.word))
+    });
+    out.truncate(limit);
+    out
+}
+
+/// Notes of any characters: words of every script, case and accent, digits, long runs,
+/// marks, emoji, CJK, punctuation and line breaks.
+fn unicode_notes() -> impl Strategy<Value = Vec<String>> {
+    let piece = prop_oneof![
+        Just("Trust".to_string()),
+        Just("ÉCOLE école Ecole".to_string()),
+        Just("Straße İstanbul ǅemal ΣΊΣΥΦΟΣ".to_string()),
+        Just("niño—NIÑO’s don't".to_string()),
+        Just("我们的 合作 🙂👩‍👧 ❤️ ★€→".to_string()),
+        Just("x".repeat(59)),
+        Just("y".repeat(60)),
+        Just("é".repeat(30)),
+        Just("ǆ".repeat(29)),
+        Just("2026 ٣٤ Ⅻ ½ 42nd".to_string()),
+        Just("e\u{301}tude ﬁne Ａｂｃ".to_string()),
+        "\\PC{0,12}",
+        "[a-zA-Z]{1,8}",
+        "[ \n\t.,;:!?'\"()-]{1,3}",
+    ];
+    prop::collection::vec(
+        prop::collection::vec(piece, 0..20).prop_map(|v| v.concat()),
+        1..6,
+    )
+}
+
+fn unicode_corpus(notes: &[String]) -> Corpus {
+    let t = Utc::now();
+    Corpus::build(
+        Codebook::builtin(),
+        None,
+        notes
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let meta = SessionMeta {
+                    id: SessionId(format!("s{i}")),
+                    title: String::new(),
+                    date: NaiveDate::from_ymd_opt(2025, 1 + (i % 3) as u32, 1 + (i % 28) as u32)
+                        .unwrap(),
+                    agencies: vec![AGENCIES[i % 3].to_string()],
+                    session_type: SessionType::Coaching,
+                    county: String::new(),
+                    facilitator: String::new(),
+                    participants: Vec::new(),
+                    tags: Vec::new(),
+                    created: t,
+                    updated: t,
+                };
+                (meta, text.clone(), Vec::new())
+            })
+            .collect(),
+        Vec::new(),
+    )
+}
+
+/// Each note's bag as form strings, from `Corpus::bags`.
+fn bags_by_form(c: &Corpus) -> Vec<(BTreeMap<String, u32>, u64)> {
+    let bags = c.bags();
+    bags.bags
+        .iter()
+        .zip(&bags.totals)
+        .map(|(bag, &total)| {
+            let mut m = BTreeMap::new();
+            for &(w, n) in bag {
+                assert!(
+                    m.insert(bags.forms[w as usize].clone(), n).is_none(),
+                    "a form twice in a bag"
+                );
+            }
+            (m, total)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The bags keywords count (split without positions) hold exactly the words search splits
+    /// each note into, however the note is written.
+    #[test]
+    fn bags_of_words_equal_a_recount_of_the_words(notes in unicode_notes()) {
+        // Bags first (their own splitting), then words in another corpus: neither from the other.
+        let bagged = bags_by_form(&unicode_corpus(&notes));
+        let words = recounted_bags(&unicode_corpus(&notes));
+        prop_assert_eq!(&bagged, &words);
+        // Bags made from words already split are the same again.
+        let c = unicode_corpus(&notes);
+        c.words();
+        prop_assert_eq!(&bags_by_form(&c), &words);
+    }
+
+    /// Keywords of every month and every agency, every column of each keyword, equal a
+    /// recount from each note's words in order.
+    #[test]
+    fn keywords_equal_a_naive_recount(notes in unicode_notes(), min in 1u64..3) {
+        let c = unicode_corpus(&notes);
+        for by in [Dimension::Month, Dimension::Agency] {
+            let cols: Vec<String> = match by {
+                Dimension::Month => c.sessions.iter().map(|s| month(s.date)).collect(),
+                _ => c.sessions.iter().flat_map(|s| s.agencies.clone()).collect(),
+            };
+            for col in cols {
+                let spec = KeywordSpec { by, column: col.clone(), min, limit: 1000, scope: Scope::default() };
+                let got = keywords(&c, &spec).unwrap();
+                prop_assert_eq!(got, recounted_keywords(&c, by, &col, min, 1000), "{:?} {}", by, col);
+            }
+        }
+    }
+}
+
+/// On the demo store as `ripple keywords` reads it, every month's and agency's keywords (all
+/// columns) equal a recount from each note's words in order.
+#[test]
+fn keywords_of_the_demo_store_equal_a_naive_recount() {
+    use ripple::core::store::Store;
+    use ripple::core::workspace::Workspace;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    ripple::core::demo::write_demo_store(&root).unwrap();
+    let store = Store::open(&root).unwrap();
+    let ws = Workspace::new(&store, "test");
+    let c = Corpus::load(&ws, &Scope::default()).unwrap();
+    assert!(c.sessions.len() > 5);
+    let mut months: Vec<String> = c.sessions.iter().map(|s| month(s.date)).collect();
+    months.dedup();
+    let mut agencies: Vec<String> = c.sessions.iter().flat_map(|s| s.agencies.clone()).collect();
+    agencies.sort();
+    agencies.dedup();
+    let mut listed = 0;
+    for (by, cols) in [(Dimension::Month, months), (Dimension::Agency, agencies)] {
+        for col in cols {
+            for min in [1, 3] {
+                let spec = KeywordSpec {
+                    by,
+                    column: col.clone(),
+                    min,
+                    limit: 20,
+                    scope: Scope::default(),
+                };
+                let got = keywords(&c, &spec).unwrap();
+                listed += got.len();
+                assert_eq!(
+                    got,
+                    recounted_keywords(&c, by, &col, min, 20),
+                    "{by:?} {col} min {min}"
+                );
+            }
+        }
+    }
+    assert!(listed > 50, "the demo store lists keywords ({listed})");
+}
+
+/// Enough notes to be split among threads (each with its own table of forms, merged after):
+/// the bags still equal a recount of the words, and keywords a naive recount.
+#[test]
+fn bags_of_many_notes_split_among_threads_equal_a_recount() {
+    let pieces = [
+        "Trust", "école", "ÉCOLE", "niño", "合作", "42", "Straße", "the", "court",
+    ];
+    let mut seed = 7u64;
+    let notes: Vec<String> = (0..1500)
+        .map(|i| {
+            let mut note = String::new();
+            for _ in 0..(i % 17) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let k = (seed >> 33) as usize;
+                // Words only some notes use, so each thread meets its own new forms.
+                if k.is_multiple_of(5) {
+                    note.push_str(&format!("w{}x{} ", i, k % 3));
+                } else {
+                    note.push_str(pieces[k % pieces.len()]);
+                    note.push(' ');
+                }
+            }
+            note
+        })
+        .collect();
+    assert_eq!(
+        bags_by_form(&unicode_corpus(&notes)),
+        recounted_bags(&unicode_corpus(&notes))
+    );
+    let c = unicode_corpus(&notes);
+    for col in ["2025-01", "2025-02", "2025-03"] {
+        let spec = KeywordSpec {
+            by: Dimension::Month,
+            column: col.into(),
+            min: 1,
+            limit: 50,
+            scope: Scope::default(),
+        };
+        assert_eq!(
+            keywords(&c, &spec).unwrap(),
+            recounted_keywords(&c, Dimension::Month, col, 1, 50)
+        );
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::core::codebook::Codebook;
 use crate::core::coding::{AnchorStatus, Coding};
-use crate::core::index::analysis::{plain_analyzer, stem};
+use crate::core::index::analysis::{plain_analyzer, stem, MAX_TOKEN_BYTES};
 use crate::core::session::{SessionId, SessionMeta, SessionType};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -77,6 +77,19 @@ pub struct Words {
     pub stems: Vec<String>,
 }
 
+/// Every note's words as bags: how often each folded form occurs in each note, without
+/// positions (keywords need no more). The words are those of [`Words`] (the index's words),
+/// split by a faster path over the same rules (built on first use).
+#[derive(Debug, Default)]
+pub struct Bags {
+    /// Folded word forms, by form index (in no particular order).
+    pub forms: Vec<String>,
+    /// Per session, (form index, occurrences) of each form its note uses, each once.
+    pub bags: Vec<Vec<(u32, u32)>>,
+    /// Per session, its note's number of words.
+    pub totals: Vec<u64>,
+}
+
 /// Which sessions and codings a scope takes (by index).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selection {
@@ -114,6 +127,7 @@ pub struct Corpus {
     /// For each theme row: itself and its ancestors (nearest first).
     lineage: Vec<Vec<usize>>,
     words: OnceLock<Words>,
+    bags: OnceLock<Bags>,
 }
 
 /// A session as `Corpus::build` takes it: metadata, note, and each coder's memo on the note.
@@ -406,6 +420,7 @@ impl Corpus {
             counts_only: false,
             lineage,
             words: OnceLock::new(),
+            bags: OnceLock::new(),
         }
     }
 
@@ -436,6 +451,16 @@ impl Corpus {
     pub fn words(&self) -> &Words {
         assert!(!self.counts_only, "a counting corpus holds no words");
         self.words.get_or_init(|| tokenize_all(&self.sessions))
+    }
+
+    /// Every note's words as bags of folded forms (computed once, on first use, in parallel;
+    /// from [`Corpus::words`] when those are already there).
+    pub fn bags(&self) -> &Bags {
+        assert!(!self.counts_only, "a counting corpus holds no words");
+        self.bags.get_or_init(|| match self.words.get() {
+            Some(words) => bags_of_words(words),
+            None => bag_all(&self.sessions),
+        })
     }
 
     /// The number of words of each session's note.
@@ -546,4 +571,162 @@ fn tokenize_all(sessions: &[CorpusSession]) -> Words {
         words.tokens.push(row);
     }
     words
+}
+
+/// Bags from words already split.
+fn bags_of_words(words: &Words) -> Bags {
+    let mut counts = vec![0u32; words.forms.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut bags = Bags {
+        forms: words.forms.clone(),
+        bags: Vec::with_capacity(words.tokens.len()),
+        totals: Vec::with_capacity(words.tokens.len()),
+    };
+    for toks in &words.tokens {
+        for t in toks {
+            let c = &mut counts[t.word as usize];
+            if *c == 0 {
+                touched.push(t.word);
+            }
+            *c += 1;
+        }
+        bags.bags.push(
+            touched
+                .drain(..)
+                .map(|w| (w, std::mem::take(&mut counts[w as usize])))
+                .collect(),
+        );
+        bags.totals.push(toks.len() as u64);
+    }
+    bags
+}
+
+/// Calls `each` with every word of `text`, folded, in order: the words [`tokenize`] gives
+/// (tantivy's `SimpleTokenizer`: runs of alphanumeric characters; words of 60 bytes or more
+/// left out; lowercased; accents folded to ASCII), without offsets. An ASCII word is
+/// lowercased here; any other goes through the index's own analyzer, alone.
+pub fn each_word(text: &str, mut each: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut buf = String::new();
+    let mut analyzer: Option<tantivy::tokenizer::TextAnalyzer> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        // The next alphanumeric character starts a word.
+        let (c, len) = char_at(text, i);
+        if !c.is_alphanumeric() {
+            i += len;
+            continue;
+        }
+        let start = i;
+        let mut ascii = c.is_ascii();
+        i += len;
+        while i < bytes.len() {
+            let (c, len) = char_at(text, i);
+            if !c.is_alphanumeric() {
+                break;
+            }
+            ascii &= c.is_ascii();
+            i += len;
+        }
+        let word = &text[start..i];
+        if ascii {
+            if word.len() >= MAX_TOKEN_BYTES {
+                continue;
+            }
+            buf.clear();
+            buf.push_str(word);
+            buf.make_ascii_lowercase();
+            each(&buf);
+        } else {
+            let analyzer = analyzer.get_or_insert_with(plain_analyzer);
+            let mut stream = analyzer.token_stream(word);
+            while stream.advance() {
+                each(&stream.token().text);
+            }
+        }
+    }
+}
+
+/// The character at byte `i` of `text` (a character boundary) and its length in bytes.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return (b as char, 1);
+    }
+    let c = text[i..].chars().next().expect("a character boundary");
+    (c, c.len_utf8())
+}
+
+/// Every note's bag of words: each thread bags its share of the notes with its own form
+/// table, then the tables are merged.
+fn bag_all(sessions: &[CorpusSession]) -> Bags {
+    struct Part {
+        forms: Vec<String>,
+        bags: Vec<Vec<(u32, u32)>>,
+        totals: Vec<u64>,
+    }
+    let parts = crate::core::parallel::parallel_chunks(sessions, |chunk| {
+        let mut ix: rustc_hash::FxHashMap<String, u32> = Default::default();
+        let mut part = Part {
+            forms: Vec::new(),
+            bags: Vec::with_capacity(chunk.len()),
+            totals: Vec::with_capacity(chunk.len()),
+        };
+        let mut counts: Vec<u32> = Vec::new();
+        let mut touched: Vec<u32> = Vec::new();
+        for s in chunk {
+            let mut total = 0u64;
+            each_word(&s.text, |w| {
+                total += 1;
+                let id = match ix.get(w) {
+                    Some(&id) => id,
+                    None => {
+                        let id = part.forms.len() as u32;
+                        part.forms.push(w.to_string());
+                        ix.insert(w.to_string(), id);
+                        counts.push(0);
+                        id
+                    }
+                };
+                let c = &mut counts[id as usize];
+                if *c == 0 {
+                    touched.push(id);
+                }
+                *c += 1;
+            });
+            part.bags.push(
+                touched
+                    .drain(..)
+                    .map(|w| (w, std::mem::take(&mut counts[w as usize])))
+                    .collect(),
+            );
+            part.totals.push(total);
+        }
+        part
+    });
+    let mut out = Bags::default();
+    let mut ix: HashMap<String, u32> = HashMap::new();
+    for part in parts {
+        let map: Vec<u32> = part
+            .forms
+            .into_iter()
+            .map(|f| match ix.get(&f) {
+                Some(&id) => id,
+                None => {
+                    let id = out.forms.len() as u32;
+                    out.forms.push(f.clone());
+                    ix.insert(f, id);
+                    id
+                }
+            })
+            .collect();
+        for mut bag in part.bags {
+            for (w, _) in &mut bag {
+                *w = map[*w as usize];
+            }
+            out.bags.push(bag);
+        }
+        out.totals.extend(part.totals);
+    }
+    out
 }

@@ -556,12 +556,13 @@ pub fn keywords(corpus: &Corpus, spec: &KeywordSpec) -> Result<Vec<Keyword>, Str
                 .join(", ")
         ));
     };
-    let words = corpus.words();
+    // Counts need no positions: each note's bag of words.
+    let bags = corpus.bags();
     let stop: HashSet<&str> = STOP_WORDS.iter().copied().collect();
-    let mut inside = vec![0u64; words.forms.len()];
-    let mut outside = vec![0u64; words.forms.len()];
+    let mut inside = vec![0u64; bags.forms.len()];
+    let mut outside = vec![0u64; bags.forms.len()];
     let (mut c, mut d) = (0u64, 0u64);
-    for (i, toks) in words.tokens.iter().enumerate() {
+    for (i, bag) in bags.bags.iter().enumerate() {
         if !sel.sessions[i] {
             continue;
         }
@@ -570,13 +571,13 @@ pub fn keywords(corpus: &Corpus, spec: &KeywordSpec) -> Result<Vec<Keyword>, Str
         } else {
             (&mut outside, &mut d)
         };
-        *size += toks.len() as u64;
-        for t in toks {
-            counts[t.word as usize] += 1;
+        *size += bags.totals[i];
+        for &(w, n) in bag {
+            counts[w as usize] += u64::from(n);
         }
     }
     let mut out: Vec<Keyword> = Vec::new();
-    for (w, form) in words.forms.iter().enumerate() {
+    for (w, form) in bags.forms.iter().enumerate() {
         let (a, b) = (inside[w], outside[w]);
         if a < spec.min.max(1)
             || stop.contains(form.as_str())

@@ -24,7 +24,7 @@ pub mod value;
 
 pub use cooccur::{cooccurrence, CooccurSpec, Cooccurrence};
 pub use corpus::{
-    CodingInput, Corpus, CorpusCoding, CorpusSession, IndexedCoding, Selection, SessionInput,
+    Bags, CodingInput, Corpus, CorpusCoding, CorpusSession, IndexedCoding, Selection, SessionInput,
     ThemeRow,
 };
 pub use dimension::{project_month, ColumnKey, Dimension};

@@ -37,7 +37,7 @@ pub const SYMBOL_TOKENIZER: &str = "ripple_symbols";
 pub const PAIR_TOKENIZER: &str = "ripple_pairs";
 
 /// Longest word kept (longer tokens are noise: URLs, base64...).
-const MAX_TOKEN_BYTES: usize = 60;
+pub(crate) const MAX_TOKEN_BYTES: usize = 60;
 
 fn folded_words() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
