@@ -608,8 +608,10 @@ mod tests {
                 limit: 10,
             })
             .unwrap();
+        // Search 9 is answered too when the thread takes it before 10 arrives (it keeps only
+        // the newest of the searches waiting together): the answer to 10 is the one to check.
         let IndexResponse::Searched { seq, result, .. } =
-            wait(&|r| matches!(r, IndexResponse::Searched { .. }))
+            wait(&|r| matches!(r, IndexResponse::Searched { seq: 10, .. }))
         else {
             unreachable!()
         };
