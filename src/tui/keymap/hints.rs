@@ -149,6 +149,9 @@ hint_lines! {
         Key(A::Save), Said(A::Back, "back to the results"), Key(A::Help);
     NOTE_HINTS = Editor: Said(A::NextPane, "codings/details"), Key(A::ThemePicker),
         Key(A::CodingMode), Key(A::Save), Key(A::Find), Said(A::Back, "list"), Key(A::Help);
+    /// The note's details form: its own keys (F2 here is the message log, not coding mode).
+    FORM_HINTS = Form: Pair(A::PrevField, A::NextField, "fields"), Said(A::NextPane, "the note"),
+        Key(A::Save), Key(A::OpenMessages), Said(A::Back, "list"), Key(A::Help);
     /// The find bar's hints.
     FIND_HINTS = Find: Labelled(A::FindNext, "next"),
         Labelled(A::FindPrev, "previous"), Key(A::FindField),
@@ -259,6 +262,14 @@ mod tests {
             "the labelled key, not q"
         );
         assert_eq!(super::key(C::Editor, A::Quit), "Ctrl-Q");
+    }
+
+    #[test]
+    fn the_details_form_says_its_own_keys_and_f2_is_the_message_log_there() {
+        assert_eq!(
+            FORM_HINTS.line(),
+            "↑/↓ fields · Tab the note · Ctrl-S save · F2 messages · Esc list · F1 help"
+        );
     }
 
     #[test]

@@ -136,6 +136,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         (Screen::Note, _) if app.from_result.return_to.is_some() => {
             keymap::NOTE_FROM_RESULTS_HINTS.line()
         }
+        (Screen::Note, _)
+            if app
+                .note
+                .as_ref()
+                .is_some_and(|n| n.focus == crate::tui::note::Pane::Form) =>
+        {
+            keymap::FORM_HINTS.line()
+        }
         (Screen::Note, _) => keymap::NOTE_HINTS.line(),
         (Screen::Agreement, _) => {
             use keymap::{Action as A, Hint::*};
