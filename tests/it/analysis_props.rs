@@ -41,6 +41,28 @@ struct Raw {
     codings: Vec<Coding>,
 }
 
+/// Session `s{i}`: a coaching session of `agencies` on `date`, created and updated at `t`.
+fn coaching(
+    i: usize,
+    date: NaiveDate,
+    agencies: Vec<String>,
+    t: chrono::DateTime<Utc>,
+) -> SessionMeta {
+    SessionMeta {
+        id: SessionId(format!("s{i}")),
+        title: String::new(),
+        date,
+        agencies,
+        session_type: SessionType::Coaching,
+        county: String::new(),
+        facilitator: String::new(),
+        participants: Vec::new(),
+        tags: Vec::new(),
+        created: t,
+        updated: t,
+    }
+}
+
 fn raw() -> impl Strategy<Value = Raw> {
     let session = (
         0u32..14,                                // month offset
@@ -70,22 +92,7 @@ fn raw() -> impl Strategy<Value = Raw> {
                         .map(|w| WORDS[*w])
                         .collect::<Vec<_>>()
                         .join(" ");
-                    (
-                        SessionMeta {
-                            id: SessionId(format!("s{i}")),
-                            title: String::new(),
-                            date,
-                            agencies,
-                            session_type: SessionType::Coaching,
-                            county: String::new(),
-                            facilitator: String::new(),
-                            participants: Vec::new(),
-                            tags: Vec::new(),
-                            created: t,
-                            updated: t,
-                        },
-                        text,
-                    )
+                    (coaching(i, date, agencies, t), text)
                 })
                 .collect();
             let codings = cs
@@ -364,20 +371,9 @@ fn unicode_corpus(notes: &[String]) -> Corpus {
             .iter()
             .enumerate()
             .map(|(i, text)| {
-                let meta = SessionMeta {
-                    id: SessionId(format!("s{i}")),
-                    title: String::new(),
-                    date: NaiveDate::from_ymd_opt(2025, 1 + (i % 3) as u32, 1 + (i % 28) as u32)
-                        .unwrap(),
-                    agencies: vec![AGENCIES[i % 3].to_string()],
-                    session_type: SessionType::Coaching,
-                    county: String::new(),
-                    facilitator: String::new(),
-                    participants: Vec::new(),
-                    tags: Vec::new(),
-                    created: t,
-                    updated: t,
-                };
+                let date =
+                    NaiveDate::from_ymd_opt(2025, 1 + (i % 3) as u32, 1 + (i % 28) as u32).unwrap();
+                let meta = coaching(i, date, vec![AGENCIES[i % 3].to_string()], t);
                 (meta, text.clone(), Vec::new())
             })
             .collect(),

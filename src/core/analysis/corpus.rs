@@ -29,6 +29,24 @@ pub struct CorpusSession {
     pub memos: Vec<(usize, String)>,
 }
 
+impl CorpusSession {
+    /// The session of `meta`, with its note and memos.
+    fn new(meta: SessionMeta, text: String, memos: Vec<(usize, String)>) -> CorpusSession {
+        CorpusSession {
+            id: meta.id,
+            title: meta.title,
+            date: meta.date,
+            agencies: meta.agencies,
+            session_type: meta.session_type,
+            county: meta.county,
+            facilitator: meta.facilitator,
+            tags: meta.tags,
+            text,
+            memos,
+        }
+    }
+}
+
 /// One coder's coding of a span with a theme (attached codings only).
 #[derive(Clone, Debug)]
 pub struct CorpusCoding {
@@ -195,21 +213,13 @@ impl Corpus {
             .collect();
         let mut sessions: Vec<CorpusSession> = sessions
             .into_iter()
-            .map(|(m, text, memos)| CorpusSession {
-                id: m.id,
-                title: m.title,
-                date: m.date,
-                agencies: m.agencies,
-                session_type: m.session_type,
-                county: m.county,
-                facilitator: m.facilitator,
-                tags: m.tags,
-                text,
-                memos: memos
+            .map(|(m, text, memos)| {
+                let memos = memos
                     .into_iter()
                     .filter(|(_, memo)| !memo.trim().is_empty())
                     .map(|(c, memo)| (coder_ix[c.as_str()], memo))
-                    .collect(),
+                    .collect();
+                CorpusSession::new(m, text, memos)
             })
             .collect();
         sessions.sort_by(|a, b| (a.date, &a.id.0).cmp(&(b.date, &b.id.0)));
@@ -296,18 +306,7 @@ impl Corpus {
             .iter()
             .map(|&i| {
                 let m = slots[i].take().expect("each session once");
-                CorpusSession {
-                    id: m.id,
-                    title: m.title,
-                    date: m.date,
-                    agencies: m.agencies,
-                    session_type: m.session_type,
-                    county: m.county,
-                    facilitator: m.facilitator,
-                    tags: m.tags,
-                    text: String::new(),
-                    memos: Vec::new(),
-                }
+                CorpusSession::new(m, String::new(), Vec::new())
             })
             .collect();
         let (mut themes, mut theme_ix) = theme_rows(&codebook);
