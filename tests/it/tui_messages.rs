@@ -84,8 +84,6 @@ fn a_cut_message_in_a_new_note_names_a_key_that_opens_the_log_there() {
     let form = t.wait_for("F2 messages");
     assert!(!form.contains("F2 coding mode"), "{form}");
     t.key(Key::Tab);
-    // In the editor, its own hints: F2 is coding mode there.
-    t.wait_for("F2 coding mode");
     t.key(Key::Char('x'));
     let editor = t.wait_for("(m on the list: all of it)");
     assert!(!editor.contains("(F2: all of it)"), "{editor}");
