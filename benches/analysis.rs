@@ -7,10 +7,12 @@
 //!   theme × agency (share), co-occurrence at passage level, keywords of the last month
 //!   against the rest (the first call, which bags every note's words, timed apart), and
 //!   then every note split into words with positions (`Corpus::words`, for terms and kwic);
-//! - the counting corpus (`Corpus::load_counts`, through `.ripple/analysis-cache`), making the
-//!   cache and then warm;
-//! - `ripple matrix --format json` as a fresh process (release binary, the analysis cache as
-//!   the counting corpus above left it): the first run, then the median and slowest of five;
+//! - the counting corpus (`Corpus::load_counts`): making `.ripple/analysis-cache` and
+//!   `.ripple/counts-snapshot`, then from the snapshot, then without it (catalog and analysis
+//!   cache warm);
+//! - `ripple matrix` / `ripple cooccur --format json` as a fresh process (release binary, the
+//!   caches as the counting corpus above left them): with the snapshot, and `matrix` without
+//!   it; the first run, then the median and slowest of five;
 //! - the same flat theme × month passage counts done by `sqlite3` (GROUP BY over a table of the
 //!   same codings, built in the same run), when `sqlite3` is on the PATH: its time as
 //!   `.timer on` reports it, and the ratio. The counts are checked equal.
@@ -191,9 +193,22 @@ fn main() {
         spans.len()
     );
 
-    // The counting corpus (matrices, co-occurrence), through the analysis cache: the first
-    // read makes it (notes and codings files read), the second finds every file unchanged.
-    for pass in ["making the cache", "cache warm"] {
+    // The counting corpus (matrices, co-occurrence): the first read makes the analysis
+    // cache (notes and codings files read) and the counts snapshot; the second finds every
+    // file unchanged and answers from the snapshot; the third, with the snapshot removed,
+    // reads through the catalog and the analysis cache (and makes the snapshot again).
+    let snapshot = ripple::core::workspace::counts_snapshot::path(&store);
+    // Keys of files changed within two seconds are not trusted (racy): a store written a
+    // moment ago would make no snapshot.
+    std::thread::sleep(Duration::from_millis(2100));
+    for pass in [
+        "making the analysis cache and the snapshot",
+        "snapshot",
+        "no snapshot, analysis cache warm",
+    ] {
+        if pass.starts_with("no snapshot") {
+            std::fs::remove_file(&snapshot).expect("the snapshot was made");
+        }
         let t = Instant::now();
         let counts = Corpus::load_counts(&ws, &Scope::default()).expect("load_counts");
         println!(
@@ -278,11 +293,17 @@ fn main() {
         ms(t.elapsed())
     );
 
-    // A fresh process.
+    // A fresh process, with the snapshot and then without it.
     let home = base.join("home");
-    // The analysis cache is there (made above): this process holds the store's writer lock,
-    // so the child opens it read-only and could not write it.
-    for command in ["matrix", "cooccur"] {
+    // The analysis cache and the snapshot are there (made above): this process holds the
+    // store's writer lock, so the child opens the store read-only and writes neither.
+    let kept = std::fs::read(&snapshot).expect("the snapshot was made again");
+    for (command, with) in [("matrix", true), ("cooccur", true), ("matrix", false)] {
+        if with {
+            std::fs::write(&snapshot, &kept).unwrap();
+        } else {
+            let _ = std::fs::remove_file(&snapshot);
+        }
         let mut times = Vec::new();
         for _ in 0..6 {
             let t = Instant::now();
@@ -303,8 +324,13 @@ fn main() {
         }
         let first = times.remove(0);
         println!(
-            "`ripple {command} --format json` (fresh process, analysis cache warm): first {}, \
-             then median {}, slowest {}",
+            "`ripple {command} --format json` (fresh process, {}): first {}, then median {}, \
+             slowest {}",
+            if with {
+                "counts snapshot"
+            } else {
+                "no snapshot: catalog and analysis cache"
+            },
             ms(first),
             ms(pct(times.clone(), 0.5)),
             ms(pct(times, 1.0))

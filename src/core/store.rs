@@ -203,6 +203,11 @@ pub struct Scan {
     pub problems: Vec<Problem>,
     /// Things worth knowing that are not errors (catalog rebuilt, left-over temporary files).
     pub notes: Vec<String>,
+    /// Every session file looked at (sessions and problems, by name in the sessions folder),
+    /// with the key its look took before the file was read or its catalog entry trusted.
+    /// Not listed: names that are not session files, and a second file holding an id (a
+    /// problem whatever its content).
+    pub files: Vec<(String, FileKey)>,
 }
 
 /// A store of session notes.

@@ -148,6 +148,16 @@ pub struct Corpus {
     bags: OnceLock<Bags>,
 }
 
+/// What a counting corpus is made of, without its codebook (`Corpus::from_counts`).
+#[derive(Debug, Default)]
+pub(crate) struct CountsParts {
+    pub sessions: Vec<CorpusSession>,
+    pub codings: Vec<CorpusCoding>,
+    pub coders: Vec<String>,
+    pub themes: Vec<ThemeRow>,
+    pub warnings: Vec<String>,
+}
+
 /// A session as `Corpus::build` takes it: metadata, note, and each coder's memo on the note.
 pub type SessionInput = (SessionMeta, String, Vec<(String, String)>);
 
@@ -383,6 +393,28 @@ impl Corpus {
             sorted_coders,
             themes,
         );
+        corpus.counts_only = true;
+        corpus
+    }
+
+    /// A counting corpus (`counts_only`) from the parts of one [`Corpus::build_indexed`]
+    /// made (sessions oldest first, codings in their order, coders sorted, theme rows as the
+    /// codebook and the codings made them): how `.ripple/counts-snapshot` hands a stored
+    /// counting corpus back.
+    pub(crate) fn from_counts(
+        codebook: Codebook,
+        project_start: Option<NaiveDate>,
+        parts: CountsParts,
+    ) -> Corpus {
+        let mut corpus = Corpus::finish(
+            codebook,
+            project_start,
+            parts.sessions,
+            parts.codings,
+            parts.coders,
+            parts.themes,
+        );
+        corpus.warnings = parts.warnings;
         corpus.counts_only = true;
         corpus
     }

@@ -114,7 +114,7 @@ impl Store {
                 .map(|m| (FileStamp::of(&m), FileKey::of(&m)))
         });
 
-        let mut seen: Vec<String> = Vec::with_capacity(listed.len());
+        let mut seen: Vec<(String, FileKey)> = Vec::with_capacity(listed.len());
         let mut to_parse: Vec<(String, FileStamp, FileKey)> = Vec::new();
         // Which file holds each id. Two files holding one id (a copy made outside Ripple) would
         // be two sessions with one id: the first name in order is the session, the other a
@@ -148,7 +148,7 @@ impl Store {
                 Some(e) if e.stamp == stamp && e.settled => emit(&dir, &name, e, key, &mut scan),
                 _ => to_parse.push((name.clone(), stamp, key)),
             }
-            seen.push(name);
+            seen.push((name, key));
         }
 
         if !to_parse.is_empty() {
@@ -161,12 +161,14 @@ impl Store {
             }
         }
         if catalog.len() != seen.len() {
-            let names: std::collections::HashSet<&str> = seen.iter().map(String::as_str).collect();
+            let names: std::collections::HashSet<&str> =
+                seen.iter().map(|(n, _)| n.as_str()).collect();
             catalog.retain(|k, _| names.contains(k.as_str()));
             dirty = true;
         }
 
         drop(guard);
+        scan.files = seen;
         self.set_names(names);
         if dirty {
             self.write_catalog_if_writable(&mut scan);

@@ -1,11 +1,13 @@
 //! Analysis in the workspace: the corpus read from the store, as `ripple matrix`, `cooccur`,
 //! `terms`, `kwic`, `keywords` and the TUI's analysis screen all read it (docs/analysis.md).
 
-use super::{analysis_cache, Workspace};
+use super::{analysis_cache, counts_snapshot, Workspace};
+use crate::core::agreement::cache::key_of;
 use crate::core::analysis::{Corpus, Scope};
 use crate::core::codebook::Codebook;
 use crate::core::coding::{same_coder, Coding};
 use crate::core::coding_store;
+use crate::core::file_key::{now_ns, FileKey};
 use crate::core::parallel::parallel_map;
 use crate::core::session::SessionMeta;
 
@@ -24,15 +26,38 @@ impl Corpus {
     /// query, or when the coder folders cannot be listed, the whole corpus is read instead
     /// ([`Corpus::load`]). The counts are those of [`Corpus::load`].
     pub fn load_counts(ws: &Workspace, scope: &Scope) -> Result<Corpus, String> {
+        Corpus::load_counts_at(ws, scope, 0)
+    }
+
+    /// [`Corpus::load_counts`] with the clock moved on by `skew_ns` (tests: files written a
+    /// moment ago then count as settled).
+    pub(crate) fn load_counts_at(
+        ws: &Workspace,
+        scope: &Scope,
+        skew_ns: i64,
+    ) -> Result<Corpus, String> {
         if !scope.query_text().is_empty() {
             return Corpus::load(ws, scope);
         }
         let store = ws.store();
+        let blind = ws.blind().then(|| ws.coder().to_string());
+        // Nothing changed since the last full read: its corpus, from one file.
+        if let Some(parts) = counts_snapshot::load(store, blind.as_deref()) {
+            let codebook = codebook(ws, &mut Vec::new());
+            let corpus = Corpus::from_counts(codebook, store.settings().project_start, parts);
+            corpus.select(scope)?;
+            return Ok(corpus);
+        }
+        // The keys the snapshot is made from, taken before anything is read.
+        let now = now_ns().saturating_add(skew_ns);
+        let sessions_dir = store.sessions_dir();
+        let dir_before = FileKey::of_path(&sessions_dir);
+        let codebook_key = key_of(&store.codebook_path());
         let mut warnings: Vec<String> = Vec::new();
         let codebook = codebook(ws, &mut warnings);
         let scan = store.scan();
-        let blind = ws.blind().then(|| ws.coder().to_string());
-        let Some(loaded) = analysis_cache::load_counts(store, &scan.sessions, blind.as_deref())
+        let Some(loaded) =
+            analysis_cache::load_counts_at(store, &scan.sessions, blind.as_deref(), skew_ns)
         else {
             return Corpus::load(ws, scope);
         };
@@ -47,6 +72,37 @@ impl Corpus {
             &loaded.codings,
         );
         corpus.warnings = warnings;
+        // A snapshot only from keys that were settled when taken, with no file added,
+        // removed or renamed among the notes while they were read.
+        let settled = |k: &FileKey| !k.is_racy(now);
+        let sources = (|| {
+            let dir = dir_before.filter(settled)?;
+            if FileKey::of_path(&sessions_dir) != Some(dir) {
+                return None;
+            }
+            let codebook = match codebook_key {
+                Ok(k) if k.as_ref().is_none_or(settled) => k,
+                _ => return None,
+            };
+            let coder_dirs = loaded
+                .folders
+                .into_iter()
+                .map(|(name, key)| key.map(|k| (name, k)))
+                .collect::<Option<Vec<_>>>()?;
+            if !scan.files.iter().all(|(_, k)| settled(k)) {
+                return None;
+            }
+            Some(counts_snapshot::Sources {
+                blind,
+                sessions_dir: dir,
+                codebook,
+                coder_dirs,
+                notes: scan.files,
+            })
+        })();
+        if let Some(sources) = sources {
+            counts_snapshot::save(store, &sources, &corpus);
+        }
         corpus.select(scope)?;
         Ok(corpus)
     }

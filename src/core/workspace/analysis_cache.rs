@@ -139,6 +139,9 @@ pub struct CountsLoad {
     pub warnings: Vec<String>,
     /// How many sessions were read from their files (the rest came from the cache).
     pub read: usize,
+    /// Every coder folder (name), with its key taken before any of its files was looked at,
+    /// when that key was settled (`None` when racy or unknown).
+    pub folders: Vec<(String, Option<FileKey>)>,
 }
 
 /// A codings file read: its key (taken before reading; `None` when racy or unknown), coder
@@ -411,6 +414,11 @@ pub(crate) fn load_counts_at(
         k.coder = compact[k.coder as usize];
     }
     out.themes = themes;
+    out.folders = names
+        .into_iter()
+        .zip(folder_keys)
+        .map(|(n, k)| (n, k.filter(|k| !k.is_racy(now))))
+        .collect();
     Some(out)
 }
 
@@ -611,7 +619,7 @@ fn decode(bytes: &[u8]) -> Option<Cache> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::agreement::cache::assert_round_trip;
     use crate::core::analysis::{Corpus, Scope};
@@ -621,11 +629,17 @@ mod tests {
     use crate::core::session::SessionId;
     use crate::core::workspace::Workspace;
 
-    const CODERS: [&str; 2] = ["Ana Peña", "Luis Ortiz"];
+    pub(crate) const CODERS: [&str; 2] = ["Ana Peña", "Luis Ortiz"];
     const THEMES: [&str; 3] = ["trust", "communication", "roles"];
-    const LATER: i64 = RACY_NS + 1_000_000_000;
+    pub(crate) const LATER: i64 = RACY_NS + 1_000_000_000;
 
-    fn code(root: &Path, text: &str, id: &SessionId, coder: &str, spans: &[(usize, usize)]) {
+    pub(crate) fn code(
+        root: &Path,
+        text: &str,
+        id: &SessionId,
+        coder: &str,
+        spans: &[(usize, usize)],
+    ) {
         let codings = spans
             .iter()
             .enumerate()
@@ -641,7 +655,7 @@ mod tests {
     }
 
     /// Twelve sessions over several months, each coded by one or both coders.
-    fn store(root: &Path) -> (Store, Vec<SessionId>) {
+    pub(crate) fn store(root: &Path) -> (Store, Vec<SessionId>) {
         let store = Store::open(root).unwrap();
         let mut ids = Vec::new();
         for i in 0..12 {
@@ -661,7 +675,7 @@ mod tests {
         (store, ids)
     }
 
-    type Shape = (
+    pub(crate) type Shape = (
         Vec<String>,
         Vec<String>,
         Vec<String>,
@@ -670,11 +684,23 @@ mod tests {
     );
 
     /// What counting reads of a corpus: sessions' metadata, codings, coders, warnings.
-    fn shape(c: &Corpus) -> Shape {
+    pub(crate) fn shape(c: &Corpus) -> Shape {
         (
             c.sessions
                 .iter()
-                .map(|s| format!("{} {} {} {}", s.id, s.date, s.title, s.county))
+                .map(|s| {
+                    format!(
+                        "{} {} {} {} {:?} {:?} {} {:?}",
+                        s.id,
+                        s.date,
+                        s.title,
+                        s.county,
+                        s.agencies,
+                        s.session_type,
+                        s.facilitator,
+                        s.tags
+                    )
+                })
                 .collect(),
             c.codings
                 .iter()
@@ -691,7 +717,15 @@ mod tests {
                 .collect(),
             c.coders.clone(),
             c.warnings.clone(),
-            c.themes.iter().map(|t| t.key.clone()).collect(),
+            c.themes
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{} {} {} {:?} {}",
+                        t.key, t.name, t.depth, t.parent, t.known
+                    )
+                })
+                .collect(),
         )
     }
 
@@ -720,7 +754,7 @@ mod tests {
     /// The tests move the clock on (`LATER`) so that keys taken milliseconds ago count as
     /// settled; a change must then fall in a later tick of the file system's clock (coarse on
     /// some: a few ms), as it does when the keys are really seconds old.
-    fn next_tick() {
+    pub(crate) fn next_tick() {
         std::thread::sleep(std::time::Duration::from_millis(30));
     }
 

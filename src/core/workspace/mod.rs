@@ -25,6 +25,7 @@ pub mod analysis_cache;
 pub mod between;
 pub mod codebook;
 pub mod codings;
+pub mod counts_snapshot;
 pub mod error;
 pub mod index;
 pub mod notes;
