@@ -23,6 +23,7 @@ pub mod followups;
 pub mod index;
 pub mod index_sync;
 pub mod layout;
+pub mod mapped;
 pub mod parallel;
 pub mod query;
 pub mod session;

@@ -5,8 +5,8 @@ mod output;
 
 use crate::cli::{usage, Context};
 use crate::core::analysis::{
-    cooccurrence, keywords, kwic, matrix, terms, CooccurSpec, Corpus, Dimension, KeywordSpec,
-    Level, Matrix, MatrixSpec, Scope, Value,
+    columns_of, cooccurrence, keywords, kwic, matrix, terms, CooccurSpec, Corpus, Dimension,
+    KeywordSpec, Level, Matrix, MatrixSpec, Scope, Value,
 };
 use crate::core::text::thousands;
 use crate::core::workspace::Workspace;
@@ -579,14 +579,14 @@ pub fn run_kwic(args: &KwicArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
 /// `ripple keywords`.
 pub fn run_keywords(args: &KeywordsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let scope = args.scope.scope();
-    let corpus = load(ctx, &scope)?;
+    let corpus = load_with(ctx, &scope, Corpus::load_keywords)?;
     let by: Dimension = args.by.into();
     let column = match &args.column {
         Some(c) => c.clone(),
         None => {
             // The last column: the latest period, or the last value.
-            let t = terms(&corpus, &["x".into()], by, false, &scope).map_err(usage)?;
-            t.cols
+            columns_of(&corpus, by, &scope)
+                .map_err(usage)?
                 .last()
                 .map(|c| c.key.clone())
                 .ok_or_else(|| usage("no session is counted: nothing to compare"))?

@@ -5,6 +5,7 @@
 
 use crate::core::codebook::Codebook;
 use crate::core::coding::{AnchorStatus, Coding};
+use crate::core::file_key::FileKey;
 use crate::core::index::analysis::{plain_analyzer, stem, MAX_TOKEN_BYTES};
 use crate::core::session::{SessionId, SessionMeta, SessionType};
 use chrono::NaiveDate;
@@ -142,6 +143,10 @@ pub struct Corpus {
     /// is kept in `coders`), no coding ids. Matrices and co-occurrence without a query need
     /// nothing more; words, quotes and queries do, and are refused.
     pub counts_only: bool,
+    /// For each session, its note file's key when the corpus was read from the store and the
+    /// key was settled (`FileKey::is_racy`) when taken: what the word-bag cache is keyed by.
+    /// Empty when not known (a corpus built by hand).
+    pub(crate) note_keys: Vec<Option<FileKey>>,
     /// For each theme row: itself and its ancestors (nearest first).
     lineage: Vec<Vec<usize>>,
     words: OnceLock<Words>,
@@ -152,6 +157,7 @@ pub struct Corpus {
 #[derive(Debug, Default)]
 pub(crate) struct CountsParts {
     pub sessions: Vec<CorpusSession>,
+    pub note_keys: Vec<Option<FileKey>>,
     pub codings: Vec<CorpusCoding>,
     pub coders: Vec<String>,
     pub themes: Vec<ThemeRow>,
@@ -415,6 +421,7 @@ impl Corpus {
             parts.themes,
         );
         corpus.warnings = parts.warnings;
+        corpus.note_keys = parts.note_keys;
         corpus.counts_only = true;
         corpus
     }
@@ -449,6 +456,7 @@ impl Corpus {
             project_start,
             warnings: Vec::new(),
             counts_only: false,
+            note_keys: Vec::new(),
             lineage,
             words: OnceLock::new(),
             bags: OnceLock::new(),
@@ -487,11 +495,25 @@ impl Corpus {
     /// Every note's words as bags of folded forms (computed once, on first use, in parallel;
     /// from [`Corpus::words`] when those are already there).
     pub fn bags(&self) -> &Bags {
+        if let Some(bags) = self.bags.get() {
+            return bags;
+        }
         assert!(!self.counts_only, "a counting corpus holds no words");
         self.bags.get_or_init(|| match self.words.get() {
             Some(words) => bags_of_words(words),
             None => bag_all(&self.sessions),
         })
+    }
+
+    /// Set the bags of words (from the word-bag cache) before anything asked for them; a
+    /// counting corpus then answers keywords too. Nothing if they were made already.
+    pub(crate) fn set_bags(&self, bags: Bags) {
+        let _ = self.bags.set(bags);
+    }
+
+    /// Whether the bags of words are there (made, or set from the cache).
+    pub fn has_bags(&self) -> bool {
+        self.bags.get().is_some()
     }
 
     /// The number of words of each session's note.
@@ -688,15 +710,21 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     (c, c.len_utf8())
 }
 
-/// Every note's bag of words: each thread bags its share of the notes with its own form
-/// table, then the tables are merged.
+/// Every note's bag of words.
 fn bag_all(sessions: &[CorpusSession]) -> Bags {
+    let texts: Vec<&str> = sessions.iter().map(|s| s.text.as_str()).collect();
+    bag_texts(&texts)
+}
+
+/// Each text's bag of words, in order: each thread bags its share of the texts with its own
+/// form table, then the tables are merged.
+pub(crate) fn bag_texts<S: AsRef<str> + Sync>(texts: &[S]) -> Bags {
     struct Part {
         forms: Vec<String>,
         bags: Vec<Vec<(u32, u32)>>,
         totals: Vec<u64>,
     }
-    let parts = crate::core::parallel::parallel_chunks(sessions, |chunk| {
+    let parts = crate::core::parallel::parallel_chunks(texts, |chunk| {
         let mut ix: rustc_hash::FxHashMap<String, u32> = Default::default();
         let mut part = Part {
             forms: Vec::new(),
@@ -705,9 +733,9 @@ fn bag_all(sessions: &[CorpusSession]) -> Bags {
         };
         let mut counts: Vec<u32> = Vec::new();
         let mut touched: Vec<u32> = Vec::new();
-        for s in chunk {
+        for text in chunk {
             let mut total = 0u64;
-            each_word(&s.text, |w| {
+            each_word(text.as_ref(), |w| {
                 total += 1;
                 let id = match ix.get(w) {
                     Some(&id) => id,

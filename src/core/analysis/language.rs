@@ -348,6 +348,14 @@ fn labels(corpus: &Corpus, by: Dimension, keys: &[ColumnKey], sessions: &[usize]
 }
 
 /// How often each query occurs in the notes of each column (sessions in `scope`).
+/// The columns of dimension `by` over the sessions `scope` takes, in order: those
+/// [`keywords`] and [`terms`] count in (no words are read).
+pub fn columns_of(corpus: &Corpus, by: Dimension, scope: &Scope) -> Result<Vec<ColLabel>, String> {
+    let sel = corpus.select(scope)?;
+    let (keys, _) = columns(corpus, by, &sel.sessions)?;
+    Ok(labels(corpus, by, &keys, &vec![0; keys.len()]))
+}
+
 pub fn terms(
     corpus: &Corpus,
     queries: &[String],

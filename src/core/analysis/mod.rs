@@ -30,7 +30,7 @@ pub use corpus::{
 };
 pub use dimension::{project_month, ColumnKey, Dimension};
 pub use language::{
-    keywords, kwic, terms, Concordance, Keyword, KeywordSpec, TermCounts, STOP_WORDS,
+    columns_of, keywords, kwic, terms, Concordance, Keyword, KeywordSpec, TermCounts, STOP_WORDS,
 };
 pub use matrix::{matrix, theme_counts, ColLabel, Matrix, MatrixSpec, RowLabel, ThemeCounts};
 pub use scope::Scope;

@@ -1,7 +1,7 @@
 //! Analysis in the workspace: the corpus read from the store, as `ripple matrix`, `cooccur`,
 //! `terms`, `kwic`, `keywords` and the TUI's analysis screen all read it (docs/analysis.md).
 
-use super::{analysis_cache, counts_snapshot, Workspace};
+use super::{analysis_cache, counts_snapshot, word_bags, Workspace};
 use crate::core::agreement::cache::key_of;
 use crate::core::analysis::{Corpus, Scope};
 use crate::core::codebook::Codebook;
@@ -10,6 +10,8 @@ use crate::core::coding_store;
 use crate::core::file_key::{now_ns, FileKey};
 use crate::core::parallel::parallel_map;
 use crate::core::session::SessionMeta;
+use crate::core::store::Scan;
+use std::collections::HashMap;
 
 type Loaded = Result<
     (
@@ -72,6 +74,7 @@ impl Corpus {
             &loaded.codings,
         );
         corpus.warnings = warnings;
+        corpus.note_keys = note_keys(&corpus, &scan, now);
         // A snapshot only from keys that were settled when taken, with no file added,
         // removed or renamed among the notes while they were read.
         let settled = |k: &FileKey| !k.is_racy(now);
@@ -107,6 +110,29 @@ impl Corpus {
         Ok(corpus)
     }
 
+    /// The corpus for keywords: for counting (as [`Corpus::load_counts`]; the whole corpus
+    /// with a query, which needs the notes' words), with every note's bag of words, from the
+    /// word-bag cache where the note is unchanged (`word_bags`).
+    pub fn load_keywords(ws: &Workspace, scope: &Scope) -> Result<Corpus, String> {
+        Corpus::load_keywords_at(ws, scope, 0)
+    }
+
+    /// [`Corpus::load_keywords`] with the clock moved on by `skew_ns` (tests).
+    pub(crate) fn load_keywords_at(
+        ws: &Workspace,
+        scope: &Scope,
+        skew_ns: i64,
+    ) -> Result<Corpus, String> {
+        let mut corpus = if scope.query_text().is_empty() {
+            Corpus::load_counts_at(ws, scope, skew_ns)?
+        } else {
+            Corpus::load_at(ws, scope, skew_ns)?
+        };
+        let filled = word_bags::fill(ws.store(), &corpus);
+        corpus.warnings.extend(filled.warnings);
+        Ok(corpus)
+    }
+
     /// Every session of the store with its note, its coders' memos and their codings
     /// re-attached to the note as it is now (only the workspace's own coder's when it codes
     /// blind). Files that cannot be read are left out and said in `warnings`. The codebook
@@ -114,9 +140,16 @@ impl Corpus {
     /// checked here (a query that does not parse, a coder with no codings) so a caller learns
     /// early; each analysis applies its own scope.
     pub fn load(ws: &Workspace, scope: &Scope) -> Result<Corpus, String> {
+        Corpus::load_at(ws, scope, 0)
+    }
+
+    /// [`Corpus::load`] with the clock moved on by `skew_ns` (tests), for which note keys
+    /// count as settled.
+    pub(crate) fn load_at(ws: &Workspace, scope: &Scope, skew_ns: i64) -> Result<Corpus, String> {
         let store = ws.store();
         let mut warnings: Vec<String> = Vec::new();
         let codebook = codebook(ws, &mut warnings);
+        let now = now_ns().saturating_add(skew_ns);
         let scan = store.scan();
         warnings.extend(scan.problems.iter().map(|p| p.to_string()));
         let root = store.root();
@@ -154,9 +187,30 @@ impl Corpus {
         }
         let mut corpus = Corpus::build(codebook, store.settings().project_start, sessions, codings);
         corpus.warnings = warnings;
+        corpus.note_keys = note_keys(&corpus, &scan, now);
         corpus.select(scope)?;
         Ok(corpus)
     }
+}
+
+/// Each session's note key as the scan took it, when it was settled at `now` (a time before
+/// the scan): what a cache of something read from the note may be keyed by.
+fn note_keys(corpus: &Corpus, scan: &Scan, now: i64) -> Vec<Option<FileKey>> {
+    let by_id: HashMap<&str, FileKey> = scan
+        .sessions
+        .iter()
+        .filter_map(|s| Some((s.meta.id.as_str(), s.key?)))
+        .collect();
+    corpus
+        .sessions
+        .iter()
+        .map(|s| {
+            by_id
+                .get(s.id.as_str())
+                .copied()
+                .filter(|k| !k.is_racy(now))
+        })
+        .collect()
 }
 
 /// The store's codebook (the built-in one, with a warning, when it cannot be read).

@@ -36,7 +36,7 @@
 //! name and a key), notes (`u32` count, each a file name and a key); then the corpus: a string
 //! table (`u32` count of strings), coders (`u32` count of table indices), theme rows (`u32`
 //! count, each: key, name, depth `u32`, parent `u32` or `u32::MAX`, known `u8`), warnings
-//! (`u32` count of strings), sessions (`u32` count, each: id, title, date as `u32` days from
+//! (`u32` count of strings), sessions (`u32` count, each: id, note key (`u8` 0, or 1 and a key), title, date as `u32` days from
 //! the common era, agencies (`u32` count of table indices), type `u8`, county and facilitator
 //! as table indices, tags (`u32` count of table indices)), codings (`u32` count, each:
 //! session, coder, theme as `u32`, start and end as `u64`). Strings are a `u32` length and
@@ -97,7 +97,7 @@ pub(crate) fn save(store: &Store, sources: &Sources, corpus: &Corpus) {
 /// every file it was made from is unchanged; `None` otherwise (no snapshot, damaged, or
 /// anything changed).
 pub(crate) fn load(store: &Store, blind: Option<&str>) -> Option<CountsParts> {
-    let bytes = Bytes::of(&path(store))?;
+    let bytes = crate::core::mapped::Mapped::of(&path(store))?;
     let mut r = In { b: &bytes };
     if r.take(MAGIC.len())? != MAGIC {
         return None;
@@ -140,76 +140,6 @@ pub(crate) fn load(store: &Store, blind: Option<&str>) -> Option<CountsParts> {
         return None;
     }
     parts
-}
-
-/// The snapshot's bytes: mapped where the system allows (no copy into fresh memory: the
-/// pages are the file system's cache, and the read was a tenth of a fresh count), read
-/// otherwise. Ripple replaces the snapshot by renaming a new file over it, so a mapping
-/// always sees one whole file; only a program truncating the file in place while it is read
-/// could take pages from under it.
-enum Bytes {
-    #[cfg(unix)]
-    Mapped(*mut libc::c_void, usize),
-    Read(Vec<u8>),
-}
-
-impl Bytes {
-    fn of(p: &Path) -> Option<Bytes> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::io::AsRawFd;
-            let file = std::fs::File::open(p).ok()?;
-            let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
-            if len > 0 {
-                #[cfg(target_os = "linux")]
-                let flags = libc::MAP_PRIVATE | libc::MAP_POPULATE;
-                #[cfg(not(target_os = "linux"))]
-                let flags = libc::MAP_PRIVATE;
-                // SAFETY: a read-only private mapping of an open file, of its length; the
-                // result is checked before use and unmapped once, on drop.
-                let ptr = unsafe {
-                    libc::mmap(
-                        std::ptr::null_mut(),
-                        len,
-                        libc::PROT_READ,
-                        flags,
-                        file.as_raw_fd(),
-                        0,
-                    )
-                };
-                if ptr != libc::MAP_FAILED {
-                    return Some(Bytes::Mapped(ptr, len));
-                }
-            }
-        }
-        std::fs::read(p).ok().map(Bytes::Read)
-    }
-}
-
-impl std::ops::Deref for Bytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            #[cfg(unix)]
-            // SAFETY: the mapping is `len` readable bytes and lives as long as `self`.
-            Bytes::Mapped(ptr, len) => unsafe {
-                std::slice::from_raw_parts(*ptr as *const u8, *len)
-            },
-            Bytes::Read(v) => v,
-        }
-    }
-}
-
-impl Drop for Bytes {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        if let Bytes::Mapped(ptr, len) = *self {
-            // SAFETY: mapped by `Bytes::of` with this length, unmapped once.
-            unsafe {
-                libc::munmap(ptr, len);
-            }
-        }
-    }
 }
 
 /// The guard as read: names borrowed from the file's bytes.
@@ -405,8 +335,15 @@ fn encode(sources: &Sources, corpus: &Corpus) -> Vec<u8> {
         out.str(w);
     }
     out.u32(corpus.sessions.len());
-    for s in &corpus.sessions {
+    for (i, s) in corpus.sessions.iter().enumerate() {
         out.str(s.id.as_str());
+        match corpus.note_keys.get(i).copied().flatten() {
+            None => out.bytes.push(0),
+            Some(k) => {
+                out.bytes.push(1);
+                out.key(&k);
+            }
+        }
         out.str(&s.title);
         out.u32(s.date.num_days_from_ce().max(0) as usize);
         out.u32(s.agencies.len());
@@ -479,8 +416,14 @@ fn read_corpus(r: &mut In<'_>) -> Option<CountsParts> {
     }
     let n = r.count(25)?;
     let mut sessions = Vec::with_capacity(n);
+    let mut note_keys = Vec::with_capacity(n);
     for _ in 0..n {
         let id = SessionId(r.str()?.to_string());
+        note_keys.push(match r.take(1)?[0] {
+            0 => None,
+            1 => Some(r.key()?),
+            _ => return None,
+        });
         let title = r.str()?.to_string();
         let date = NaiveDate::from_num_days_from_ce_opt(i32::try_from(r.u32()?).ok()?)?;
         let k = r.count(4)?;
@@ -535,6 +478,7 @@ fn read_corpus(r: &mut In<'_>) -> Option<CountsParts> {
     }
     Some(CountsParts {
         sessions,
+        note_keys,
         codings,
         coders,
         themes,

@@ -29,6 +29,7 @@ pub mod counts_snapshot;
 pub mod error;
 pub mod index;
 pub mod notes;
+pub mod word_bags;
 
 use crate::core::session::SessionId;
 use crate::core::store::{BaseCopy, FileVersion, Store};

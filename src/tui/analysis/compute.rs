@@ -134,6 +134,11 @@ pub fn answer(
             Err(e) => return (None, Err(e)),
         },
     };
+    if matches!(ask, Ask::Keywords(_)) {
+        // Every note's bag of words, from the word-bag cache where the note is unchanged
+        // (the corpus holds every note's text, so no word is left uncounted).
+        crate::core::workspace::word_bags::fill(ws.store(), &corpus);
+    }
     let result = compute(&corpus, ask);
     (Some(corpus), result)
 }
