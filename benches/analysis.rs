@@ -10,9 +10,11 @@
 //! - the counting corpus (`Corpus::load_counts`): making `.ripple/analysis-cache` and
 //!   `.ripple/counts-snapshot`, then from the snapshot, then without it (catalog and analysis
 //!   cache warm);
-//! - `ripple matrix` / `ripple cooccur --format json` as a fresh process (release binary, the
-//!   caches as the counting corpus above left them): with the snapshot, and `matrix` without
-//!   it; the first run, then the median and slowest of five;
+//! - keywords as the app reads them (`Corpus::load_keywords`: bags of words from
+//!   `.ripple/word-bags`), making the cache and then warm;
+//! - `ripple matrix` / `cooccur` / `keywords --by month --format json` as a fresh process
+//!   (release binary, the caches as the reads above left them): with the snapshot, and
+//!   `matrix` without it; the first run, then the median and slowest of five;
 //! - the same flat theme × month passage counts done by `sqlite3` (GROUP BY over a table of the
 //!   same codings, built in the same run), when `sqlite3` is on the PATH: its time as
 //!   `.timer on` reports it, and the ratio. The counts are checked equal.
@@ -285,6 +287,21 @@ fn main() {
         ms(p50),
         ms(p95)
     );
+    // Keywords as `ripple keywords` and the analysis screen read them: each note's bag from
+    // `.ripple/word-bags` when the note is unchanged. The first pass makes the cache (every
+    // note read and bagged), the second finds it warm (the counting corpus from the snapshot).
+    for pass in ["making the word-bag cache", "word-bag cache warm"] {
+        let t = Instant::now();
+        let c = Corpus::load_keywords(&ws, &Scope::default()).expect("load_keywords");
+        let loaded = t.elapsed();
+        let t = Instant::now();
+        std::hint::black_box(keywords(&c, &spec).unwrap());
+        println!(
+            "Corpus::load_keywords ({pass}): {}, then keywords of the last month {}",
+            ms(loaded),
+            ms(t.elapsed())
+        );
+    }
     // Words with their positions (terms, kwic, query patterns), made apart from the bags.
     let t = Instant::now();
     std::hint::black_box(corpus.words());
@@ -298,7 +315,12 @@ fn main() {
     // The analysis cache and the snapshot are there (made above): this process holds the
     // store's writer lock, so the child opens the store read-only and writes neither.
     let kept = std::fs::read(&snapshot).expect("the snapshot was made again");
-    for (command, with) in [("matrix", true), ("cooccur", true), ("matrix", false)] {
+    for (command, with) in [
+        ("matrix", true),
+        ("cooccur", true),
+        ("keywords", true),
+        ("matrix", false),
+    ] {
         if with {
             std::fs::write(&snapshot, &kept).unwrap();
         } else {
@@ -309,6 +331,11 @@ fn main() {
             let t = Instant::now();
             let out = Command::new(env!("CARGO_BIN_EXE_ripple"))
                 .args([command, "--format", "json"])
+                .args(if command == "keywords" {
+                    &["--by", "month"][..]
+                } else {
+                    &[]
+                })
                 .env("RIPPLE_STORE", &root)
                 .env("RIPPLE_INDEX", base.join("index"))
                 .env("RIPPLE_CONFIG", home.join("config.toml"))
@@ -326,7 +353,9 @@ fn main() {
         println!(
             "`ripple {command} --format json` (fresh process, {}): first {}, then median {}, \
              slowest {}",
-            if with {
+            if command == "keywords" {
+                "counts snapshot and word-bag cache"
+            } else if with {
                 "counts snapshot"
             } else {
                 "no snapshot: catalog and analysis cache"

@@ -186,6 +186,14 @@ impl Context {
         self.open_store_waiting(crate::core::store::MOMENTARY_WAIT)
     }
 
+    /// Open the store for a command that only reads (and may refresh caches): no wait for the
+    /// writer lock. When another Ripple holds it, the store opens read-only at once and the
+    /// caches are left as they are; a count with the TUI open must not wait a quarter second
+    /// for a lock it has no use for.
+    pub fn open_store_for_reading(&self) -> anyhow::Result<Store> {
+        self.open_store_waiting(std::time::Duration::ZERO)
+    }
+
     /// Open the store for a command that writes: wait up to `store::BUSY_WAIT` for another
     /// Ripple to release the writer lock. The store may still be read-only
     /// (`Store::check_writable` says why: "busy" when the lock is still held).

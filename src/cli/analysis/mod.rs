@@ -208,7 +208,7 @@ fn load_with(
     scope: &Scope,
     read: fn(&Workspace, &Scope) -> Result<Corpus, String>,
 ) -> anyhow::Result<ManuallyDrop<Corpus>> {
-    let store = ManuallyDrop::new(ctx.open_store()?);
+    let store = ManuallyDrop::new(ctx.open_store_for_reading()?);
     let mut ws = Workspace::new(&store, &ctx.env.coder);
     ws.set_blind(ctx.env.blind);
     let corpus = read(&ws, scope).map_err(usage)?;
