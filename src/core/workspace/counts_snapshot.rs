@@ -45,7 +45,6 @@
 use crate::core::agreement::cache::{write, In, Out};
 use crate::core::analysis::{Corpus, CorpusCoding, CorpusSession, CountsParts, ThemeRow};
 use crate::core::file_key::FileKey;
-use crate::core::parallel::parallel_chunks;
 use crate::core::session::{SessionId, SessionType};
 use crate::core::store::Store;
 use chrono::{Datelike, NaiveDate};
@@ -148,7 +147,8 @@ struct Guard<'a> {
     sessions_dir: FileKey,
     codebook: Option<FileKey>,
     coder_dirs: Vec<(&'a str, FileKey)>,
-    notes: Vec<(&'a str, FileKey)>,
+    /// The notes' records (name, key), as written: read by the threads that check them.
+    notes: Notes<'a>,
 }
 
 fn read_guard<'a>(r: &mut In<'a>) -> Option<Guard<'a>> {
@@ -169,10 +169,22 @@ fn read_guard<'a>(r: &mut In<'a>) -> Option<Guard<'a>> {
         coder_dirs.push((r.str()?, r.key()?));
     }
     let n = r.count(36)?;
-    let mut notes = Vec::with_capacity(n);
-    for _ in 0..n {
-        notes.push((r.str()?, r.key()?));
+    // Only skipped here (each record's length), with a start every `NOTES_PER_STEP` notes so
+    // the checking threads can share them out without a list of 100,000 names being made.
+    let bytes = r.b;
+    let mut steps = Vec::with_capacity(n / NOTES_PER_STEP + 1);
+    for i in 0..n {
+        if i % NOTES_PER_STEP == 0 {
+            steps.push(bytes.len() - r.b.len());
+        }
+        let len = r.u32()?;
+        r.take(len.checked_add(32)?)?;
     }
+    let notes = Notes {
+        bytes: &bytes[..bytes.len() - r.b.len()],
+        count: n,
+        steps,
+    };
     Some(Guard {
         blind,
         sessions_dir,
@@ -182,18 +194,60 @@ fn read_guard<'a>(r: &mut In<'a>) -> Option<Guard<'a>> {
     })
 }
 
-/// Whether every note has the key it had, spread over the cores.
-fn notes_unchanged(dir: &Path, notes: &[(&str, FileKey)]) -> bool {
-    parallel_chunks(notes, |chunk| {
-        let Some(looker) = Looker::open(dir) else {
-            return false;
+/// How many note records apart the guard keeps a start.
+const NOTES_PER_STEP: usize = 1024;
+
+/// The notes' records in the snapshot, with the start of every `NOTES_PER_STEP`th.
+struct Notes<'a> {
+    bytes: &'a [u8],
+    count: usize,
+    steps: Vec<usize>,
+}
+
+impl Notes<'_> {
+    /// Whether every note of the records from step `from` to step `to` has the key it had.
+    fn unchanged(&self, looker: &Looker, from: usize, to: usize) -> bool {
+        let start = self.steps[from];
+        let end = self.steps.get(to).copied().unwrap_or(self.bytes.len());
+        let mut r = In {
+            b: &self.bytes[start..end],
         };
-        chunk
-            .iter()
-            .all(|(name, key)| looker.key(name) == Some(*key))
+        while !r.b.is_empty() {
+            let (Some(name), Some(key)) = (r.str(), r.key()) else {
+                return false;
+            };
+            if looker.key(name) != Some(key) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Whether every note has the key it had, spread over the cores.
+fn notes_unchanged(dir: &Path, notes: &Notes<'_>) -> bool {
+    let steps = notes.steps.len();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(steps.max(1));
+    if notes.count == 0 {
+        return true;
+    }
+    let per = steps.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..steps)
+            .step_by(per)
+            .map(|from| {
+                s.spawn(move || {
+                    Looker::open(dir)
+                        .is_some_and(|l| notes.unchanged(&l, from, (from + per).min(steps)))
+                })
+            })
+            .collect();
+        handles.into_iter().all(|h| h.join().unwrap_or(false))
     })
-    .into_iter()
-    .all(|ok| ok)
 }
 
 /// `stat` of files by name in one folder: relative to an open handle of the folder where the
@@ -201,6 +255,8 @@ fn notes_unchanged(dir: &Path, notes: &[(&str, FileKey)]) -> bool {
 struct Looker {
     #[cfg(unix)]
     dir: std::fs::File,
+    #[cfg(unix)]
+    buf: std::cell::RefCell<Vec<u8>>,
     #[cfg(not(unix))]
     dir: PathBuf,
 }
@@ -209,7 +265,10 @@ impl Looker {
     fn open(dir: &Path) -> Option<Looker> {
         #[cfg(unix)]
         {
-            std::fs::File::open(dir).ok().map(|dir| Looker { dir })
+            std::fs::File::open(dir).ok().map(|dir| Looker {
+                dir,
+                buf: std::cell::RefCell::new(Vec::with_capacity(256)),
+            })
         }
         #[cfg(not(unix))]
         {
@@ -225,19 +284,14 @@ impl Looker {
         #[cfg(unix)]
         {
             use std::os::unix::io::AsRawFd;
-            // The name NUL-terminated on the stack (one allocation per note showed).
-            let mut buf = [0u8; 512];
-            let heap;
-            let c_name: &std::ffi::CStr = if name.len() < buf.len() {
-                buf[..name.len()].copy_from_slice(name.as_bytes());
-                std::ffi::CStr::from_bytes_until_nul(&buf[..=name.len()]).ok()?
-            } else {
-                heap = std::ffi::CString::new(name).ok()?;
-                &heap
-            };
-            if c_name.to_bytes().len() != name.len() {
-                return None; // a NUL inside: no such file
-            }
+            // The name NUL-terminated in a buffer kept for the thread (an allocation, or a
+            // zeroed array, per note showed).
+            let mut buf = self.buf.borrow_mut();
+            buf.clear();
+            buf.extend_from_slice(name.as_bytes());
+            buf.push(0);
+            // A NUL inside the name: no such file.
+            let c_name = std::ffi::CStr::from_bytes_with_nul(&buf).ok()?;
             let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
             // SAFETY: `c_name` is NUL-terminated, `st` is written by the call before it is
             // read (only when it succeeds), and the folder handle is open for the call.
