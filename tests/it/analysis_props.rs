@@ -287,7 +287,7 @@ fn recounted_keywords(
     for (s, (bag, total)) in c.sessions.iter().zip(&bags) {
         let is_in = match by {
             Dimension::Month => month(s.date) == col,
-            Dimension::Agency => s.agencies.iter().any(|a| a == col),
+            Dimension::Agency => s.agencies.iter().any(|a| **a == *col),
             _ => unreachable!("month and agency only"),
         };
         let (counts, size) = if is_in {
@@ -425,7 +425,7 @@ proptest! {
         for by in [Dimension::Month, Dimension::Agency] {
             let cols: Vec<String> = match by {
                 Dimension::Month => c.sessions.iter().map(|s| month(s.date)).collect(),
-                _ => c.sessions.iter().flat_map(|s| s.agencies.clone()).collect(),
+                _ => c.sessions.iter().flat_map(|s| s.agencies.iter().map(|a| a.to_string())).collect(),
             };
             for col in cols {
                 let spec = KeywordSpec { by, column: col.clone(), min, limit: 1000, scope: Scope::default() };
@@ -451,7 +451,11 @@ fn keywords_of_the_demo_store_equal_a_naive_recount() {
     assert!(c.sessions.len() > 5);
     let mut months: Vec<String> = c.sessions.iter().map(|s| month(s.date)).collect();
     months.dedup();
-    let mut agencies: Vec<String> = c.sessions.iter().flat_map(|s| s.agencies.clone()).collect();
+    let mut agencies: Vec<String> = c
+        .sessions
+        .iter()
+        .flat_map(|s| s.agencies.iter().map(|a| a.to_string()))
+        .collect();
     agencies.sort();
     agencies.dedup();
     let mut listed = 0;

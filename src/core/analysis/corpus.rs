@@ -10,7 +10,7 @@ use crate::core::index::analysis::{plain_analyzer, stem, MAX_TOKEN_BYTES};
 use crate::core::session::{SessionId, SessionMeta, SessionType};
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use tantivy::tokenizer::TokenStream;
 
 /// One session: what the dimensions read, the note and its memos.
@@ -19,11 +19,13 @@ pub struct CorpusSession {
     pub id: SessionId,
     pub title: String,
     pub date: NaiveDate,
-    pub agencies: Vec<String>,
+    /// Shared strings: a store's sessions repeat a few agencies, counties, facilitators and
+    /// tags, and a counting corpus of 100,000 sessions made one string of each per session.
+    pub agencies: Vec<Arc<str>>,
     pub session_type: SessionType,
-    pub county: String,
-    pub facilitator: String,
-    pub tags: Vec<String>,
+    pub county: Arc<str>,
+    pub facilitator: Arc<str>,
+    pub tags: Vec<Arc<str>>,
     /// The note (LF line endings).
     pub text: String,
     /// Each coder's memo on the note: (coder index, memo).
@@ -37,11 +39,11 @@ impl CorpusSession {
             id: meta.id,
             title: meta.title,
             date: meta.date,
-            agencies: meta.agencies,
+            agencies: meta.agencies.into_iter().map(Arc::from).collect(),
             session_type: meta.session_type,
-            county: meta.county,
-            facilitator: meta.facilitator,
-            tags: meta.tags,
+            county: meta.county.into(),
+            facilitator: meta.facilitator.into(),
+            tags: meta.tags.into_iter().map(Arc::from).collect(),
             text,
             memos,
         }

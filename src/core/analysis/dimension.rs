@@ -356,7 +356,7 @@ impl ColumnKey {
 /// The first way a folded value is written in the corpus (agencies, counties, facilitators
 /// and tags that differ only in case or accents are one column).
 fn first_spelling(corpus: &Corpus, dim: Dimension, folded: &str) -> String {
-    let fields = |s: &CorpusSession| -> Vec<String> {
+    let fields = |s: &CorpusSession| -> Vec<std::sync::Arc<str>> {
         match dim {
             Dimension::County => vec![s.county.clone()],
             Dimension::Facilitator => vec![s.facilitator.clone()],

@@ -482,7 +482,7 @@ pub fn kwic(
                 end,
                 citation: cite(
                     s.session_type.label(),
-                    &s.agencies,
+                    &s.agencies.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
                     &s.county,
                     s.date,
                     corpus.project_start,

@@ -384,13 +384,13 @@ impl<'c> Evaluator<'c> {
                     return self.text_matches(m, &doc_text(&memos), false);
                 }
                 TextField::Agency => {
-                    let v: Vec<&str> = s.agencies.iter().map(String::as_str).collect();
+                    let v: Vec<&str> = s.agencies.iter().map(|a| &**a).collect();
                     Self::keyword_matches(m, &v)
                 }
                 TextField::County => Self::keyword_matches(m, &[&s.county]),
                 TextField::Facilitator => Self::keyword_matches(m, &[&s.facilitator]),
                 TextField::Tag => {
-                    let v: Vec<&str> = s.tags.iter().map(String::as_str).collect();
+                    let v: Vec<&str> = s.tags.iter().map(|a| &**a).collect();
                     Self::keyword_matches(m, &v)
                 }
                 TextField::Coder => {

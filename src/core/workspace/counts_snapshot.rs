@@ -50,6 +50,7 @@ use crate::core::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"RPLCNTS1";
 
@@ -355,10 +356,10 @@ fn encode(sources: &Sources, corpus: &Corpus) -> Vec<u8> {
     let mut table: Vec<&str> = Vec::new();
     let mut strings: Vec<&str> = Vec::new();
     for s in &corpus.sessions {
-        strings.extend(s.agencies.iter().map(String::as_str));
+        strings.extend(s.agencies.iter().map(|a| &**a));
         strings.push(&s.county);
         strings.push(&s.facilitator);
-        strings.extend(s.tags.iter().map(String::as_str));
+        strings.extend(s.tags.iter().map(|t| &**t));
     }
     strings.extend(corpus.coders.iter().map(String::as_str));
     let mut number: HashMap<&str, usize> = HashMap::new();
@@ -402,18 +403,18 @@ fn encode(sources: &Sources, corpus: &Corpus) -> Vec<u8> {
         out.u32(s.date.num_days_from_ce().max(0) as usize);
         out.u32(s.agencies.len());
         for a in &s.agencies {
-            out.u32(number[a.as_str()]);
+            out.u32(number[&**a]);
         }
         let kind = SessionType::ALL
             .iter()
             .position(|t| *t == s.session_type)
             .unwrap_or(0);
         out.bytes.push(kind as u8);
-        out.u32(number[s.county.as_str()]);
-        out.u32(number[s.facilitator.as_str()]);
+        out.u32(number[&*s.county]);
+        out.u32(number[&*s.facilitator]);
         out.u32(s.tags.len());
         for t in &s.tags {
-            out.u32(number[t.as_str()]);
+            out.u32(number[&**t]);
         }
     }
     out.u32(corpus.codings.len());
@@ -429,15 +430,15 @@ fn encode(sources: &Sources, corpus: &Corpus) -> Vec<u8> {
 
 fn read_corpus(r: &mut In<'_>) -> Option<CountsParts> {
     let n = r.count(4)?;
-    let mut table: Vec<&str> = Vec::with_capacity(n);
+    let mut table: Vec<Arc<str>> = Vec::with_capacity(n);
     for _ in 0..n {
-        table.push(r.str()?);
+        table.push(Arc::from(r.str()?));
     }
-    let string = |r: &mut In<'_>| -> Option<String> { table.get(r.u32()?).map(|s| s.to_string()) };
+    let shared = |r: &mut In<'_>| -> Option<Arc<str>> { table.get(r.u32()?).cloned() };
     let n = r.count(4)?;
     let mut coders = Vec::with_capacity(n);
     for _ in 0..n {
-        coders.push(string(r)?);
+        coders.push(shared(r)?.to_string());
     }
     let n = r.count(17)?;
     let mut themes = Vec::with_capacity(n);
@@ -483,15 +484,15 @@ fn read_corpus(r: &mut In<'_>) -> Option<CountsParts> {
         let k = r.count(4)?;
         let mut agencies = Vec::with_capacity(k);
         for _ in 0..k {
-            agencies.push(string(r)?);
+            agencies.push(shared(r)?);
         }
         let session_type = *SessionType::ALL.get(usize::from(r.take(1)?[0]))?;
-        let county = string(r)?;
-        let facilitator = string(r)?;
+        let county = shared(r)?;
+        let facilitator = shared(r)?;
         let k = r.count(4)?;
         let mut tags = Vec::with_capacity(k);
         for _ in 0..k {
-            tags.push(string(r)?);
+            tags.push(shared(r)?);
         }
         sessions.push(CorpusSession {
             id,
