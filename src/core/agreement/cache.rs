@@ -374,6 +374,13 @@ pub(crate) struct Out {
 }
 
 impl Out {
+    /// An empty file that starts with `magic`.
+    pub(crate) fn new(magic: &[u8]) -> Out {
+        Out {
+            bytes: magic.to_vec(),
+            themes: HashMap::new(),
+        }
+    }
     pub(crate) fn u32(&mut self, v: usize) {
         self.bytes
             .extend_from_slice(&u32::try_from(v).unwrap_or(u32::MAX).to_le_bytes());

@@ -519,11 +519,7 @@ fn encode(
     coders: &[String],
     records: &[&Record],
 ) -> Vec<u8> {
-    let mut out = Out {
-        bytes: Vec::new(),
-        themes: HashMap::new(),
-    };
-    out.bytes.extend_from_slice(MAGIC);
+    let mut out = Out::new(MAGIC);
     out.u32(folders.len());
     for (name, key) in folders {
         out.str(name);
@@ -754,6 +750,28 @@ pub(crate) mod tests {
     /// The tests move the clock on (`LATER`) so that keys taken milliseconds ago count as
     /// settled; a change must then fall in a later tick of the file system's clock (coarse on
     /// some: a few ms), as it does when the keys are really seconds old.
+    /// Rewrite a file in place (same inode, its folder's entries unchanged), as an editor
+    /// that saves by truncating does.
+    pub(crate) fn rewrite_in_place(p: &Path, text: &str) {
+        use std::io::Write;
+        let mut f = std::fs::File::options()
+            .write(true)
+            .truncate(true)
+            .open(p)
+            .unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    /// The file is readable by its owner alone (0600).
+    pub(crate) fn assert_private(p: &Path) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(p).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{} is private", p.display());
+        }
+    }
+
     pub(crate) fn next_tick() {
         std::thread::sleep(std::time::Duration::from_millis(30));
     }
@@ -771,15 +789,7 @@ pub(crate) mod tests {
         assert_eq!(same_as_reading(&store, None), 12);
         assert!(path(&store).exists());
         assert_eq!(same_as_reading(&store, None), 0);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path(&store))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o077, 0, "the cache is private");
-        }
+        assert_private(&path(&store));
         let bytes = std::fs::read(path(&store)).unwrap();
         assert!(
             !String::from_utf8_lossy(&bytes).contains("café"),

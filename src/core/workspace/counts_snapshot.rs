@@ -321,11 +321,7 @@ impl Looker {
 }
 
 fn encode(sources: &Sources, corpus: &Corpus) -> Vec<u8> {
-    let mut out = Out {
-        bytes: Vec::new(),
-        themes: HashMap::new(),
-    };
-    out.bytes.extend_from_slice(MAGIC);
+    let mut out = Out::new(MAGIC);
     match &sources.blind {
         None => out.bytes.push(0),
         Some(b) => {
@@ -548,7 +544,7 @@ mod tests {
     use crate::core::coding_store;
     use crate::core::session::SessionMeta;
     use crate::core::workspace::analysis_cache::tests::{
-        code, next_tick, shape, store, CODERS, LATER,
+        assert_private, code, next_tick, rewrite_in_place, shape, store, CODERS, LATER,
     };
     use crate::core::workspace::Workspace;
 
@@ -568,18 +564,6 @@ mod tests {
         hit
     }
 
-    /// Rewrite a file in place (same inode, its folder's entries unchanged), as an editor
-    /// that saves by truncating does.
-    fn rewrite_in_place(p: &Path, text: &str) {
-        use std::io::Write;
-        let mut f = std::fs::File::options()
-            .write(true)
-            .truncate(true)
-            .open(p)
-            .unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-    }
-
     #[test]
     fn the_snapshot_answers_only_while_every_file_it_was_made_from_is_unchanged() {
         let dir = tempfile::tempdir().unwrap();
@@ -592,15 +576,7 @@ mod tests {
         assert!(!same_as_reading(&store, None));
         assert!(path(&store).exists());
         assert!(same_as_reading(&store, None), "nothing changed");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path(&store))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o077, 0, "the snapshot is private");
-        }
+        assert_private(&path(&store));
         let bytes = std::fs::read(path(&store)).unwrap();
         assert!(
             !String::from_utf8_lossy(&bytes).contains("café"),

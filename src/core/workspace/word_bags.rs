@@ -258,11 +258,7 @@ fn unleb(b: &[u8], at: &mut usize) -> Option<u32> {
 /// The sessions with a key, and only the forms their bags use (renumbered in order of
 /// first use), so words of notes gone do not stay.
 fn encode(probe: &[(String, u32)], ids: &[&str], keys: &[Option<FileKey>], bags: &Bags) -> Vec<u8> {
-    let mut out = Out {
-        bytes: Vec::new(),
-        themes: HashMap::new(),
-    };
-    out.bytes.extend_from_slice(MAGIC);
+    let mut out = Out::new(MAGIC);
     out.u32(probe.len());
     for (f, n) in probe {
         out.str(f);
@@ -364,7 +360,9 @@ mod tests {
     use super::*;
     use crate::core::analysis::{keywords, Dimension, KeywordSpec, Scope};
     use crate::core::session::SessionMeta;
-    use crate::core::workspace::analysis_cache::tests::{next_tick, store, CODERS, LATER};
+    use crate::core::workspace::analysis_cache::tests::{
+        assert_private, next_tick, rewrite_in_place, store, CODERS, LATER,
+    };
     use crate::core::workspace::Workspace;
 
     /// Each session's bag as words and counts, sorted, with its number of words.
@@ -418,16 +416,6 @@ mod tests {
         filled.bagged
     }
 
-    fn rewrite_in_place(p: &std::path::Path, text: &str) {
-        use std::io::Write;
-        let mut f = std::fs::File::options()
-            .write(true)
-            .truncate(true)
-            .open(p)
-            .unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-    }
-
     #[test]
     fn bags_from_the_cache_are_those_of_the_notes_as_they_are() {
         let dir = tempfile::tempdir().unwrap();
@@ -440,15 +428,7 @@ mod tests {
         assert_eq!(same_as_splitting(&store), 12);
         assert!(path(&store).exists());
         assert_eq!(same_as_splitting(&store), 0);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path(&store))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o077, 0, "the cache is private");
-        }
+        assert_private(&path(&store));
 
         // A note's words changed in place at the same size: only its key says so.
         next_tick();
