@@ -197,7 +197,13 @@ impl SearchIndex {
                 field: counts_field,
                 tables: self.facet_tables.clone(),
             };
-            let (top, tally) = if by_date {
+            let (top, tally) = if by_date && q.downcast_ref::<TermQuery>().is_some() {
+                // One posting list is cheap to walk twice, and the walk without scores counts
+                // a block of matches at a time; walking an intersection or a range again costs
+                // more than that saves, so those stay one pass.
+                let top = searcher.search(&q, &page.tweak_score(newest_first))?;
+                (by_score(top), searcher.search(&q, &tally)?)
+            } else if by_date {
                 let (top, tally) = searcher.search(&q, &(page.tweak_score(newest_first), tally))?;
                 (by_score(top), tally)
             } else if prunes_alone(q.as_ref()) {
