@@ -15,10 +15,12 @@ use super::FacetCounts;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::fastfield::FacetReader;
+use tantivy::fastfield::{AliveBitSet, FacetReader};
 use tantivy::index::SegmentId;
+use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::schema::Facet;
-use tantivy::DocId;
+use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, TERMINATED};
+use tantivy_common::TinySet;
 
 /// The roots counted, in the order of a document's sets in `FacetTable::doc_sets`.
 const ROOTS: [&str; 3] = ["agency", "month", "theme"];
@@ -231,6 +233,94 @@ impl Tally {
             to.push((value.to_string(), n));
         }
         facets
+    }
+}
+
+/// A lead term matching at least this share of a segment's documents (1 / 32) is intersected
+/// window by window rather than document by document (tantivy's own threshold for counting
+/// an intersection that way).
+const DENSE_INVERSE: u32 = 32;
+
+impl FacetTally {
+    /// The tally of `query`'s matches; `must` are its clauses when they must all match (an
+    /// intersection). Then, in a segment where the rarest clause is common enough, the matches
+    /// are found 1,024 documents at a time: each clause's documents of the window as a bitset
+    /// (walking its postings, no seeks), the bitsets ANDed, as tantivy counts such an
+    /// intersection (`Count`), where going match by match would seek in every other clause
+    /// at each match.
+    pub(super) fn of_matches(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        must: Option<&[&dyn Query]>,
+    ) -> tantivy::Result<Tally> {
+        let scoring = EnableScoring::disabled_from_searcher(searcher);
+        let weight = query.weight(scoring)?;
+        let terms: Vec<Box<dyn Weight>> = match must {
+            Some(terms) if terms.len() > 1 => terms
+                .iter()
+                .map(|t| t.weight(scoring))
+                .collect::<tantivy::Result<_>>()?,
+            _ => Vec::new(),
+        };
+        let mut fruits = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let ord = ord as SegmentOrdinal;
+            let mut scorers = terms
+                .iter()
+                .map(|w| w.scorer(segment, 1.0))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            let lead = scorers.iter().map(|s| s.size_hint()).min().unwrap_or(0);
+            if scorers.is_empty() || lead.saturating_mul(DENSE_INVERSE) < segment.num_docs() {
+                fruits.push(self.collect_segment(weight.as_ref(), ord, segment)?);
+            } else {
+                let mut tally = self.for_segment(ord, segment)?;
+                intersect_windows(&mut scorers, segment.alive_bitset(), &mut tally);
+                fruits.push(tally.harvest());
+            }
+        }
+        self.merge_fruits(fruits)
+    }
+}
+
+/// Counts into `tally` the documents every scorer has (and not deleted), a window of 1,024
+/// documents at a time.
+fn intersect_windows(
+    scorers: &mut [Box<dyn Scorer>],
+    alive: Option<&AliveBitSet>,
+    tally: &mut SegmentTally,
+) {
+    const WORDS: usize = 16; // tantivy's `BLOCK_NUM_TINYBITSETS`: 16 × 64 = 1,024 documents
+    let mut docs: Vec<DocId> = Vec::with_capacity(WORDS * 64);
+    // Every scorer is at or before `base` (`fill_bitset_block` seeks, and a seek may not go
+    // back), and no match lies before it.
+    let mut base = scorers.iter().map(|s| s.doc()).max().unwrap_or(TERMINATED);
+    while base != TERMINATED {
+        let mut window = [TinySet::EMPTY; WORDS];
+        let mut next = base;
+        for (i, scorer) in scorers.iter_mut().enumerate() {
+            let mut bits = [TinySet::EMPTY; WORDS];
+            // The scorer's first document past the window: no match lies before it.
+            next = next.max(scorer.fill_bitset_block(base, &mut bits));
+            if i == 0 {
+                window = bits;
+            } else {
+                for (w, b) in window.iter_mut().zip(bits) {
+                    *w = w.intersect(b);
+                }
+            }
+        }
+        docs.clear();
+        for (i, word) in window.into_iter().enumerate() {
+            let first = base + 64 * i as DocId;
+            docs.extend(
+                word.into_iter()
+                    .map(|bit| first + bit)
+                    .filter(|&doc| alive.is_none_or(|a| a.is_alive(doc))),
+            );
+        }
+        tally.collect_block(&docs);
+        base = next;
     }
 }
 
@@ -541,6 +631,134 @@ mod tests {
         let got = tally(&table, &[2, 3], false);
         assert!(got.counts.is_empty());
         assert_eq!(got.total, 2);
+    }
+
+    /// A test document's words (none once deleted) and facets.
+    type Held = (Vec<&'static str>, Vec<Facet>);
+
+    /// An index of three segments (with deletions) whose documents have words of every
+    /// density and facets under every root, and what each holds.
+    fn small_index() -> (tantivy::Index, Vec<Held>) {
+        use tantivy::schema::{FacetOptions, Schema, INDEXED, TEXT};
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let id = schema.add_u64_field("id", INDEXED);
+        let counts = schema.add_facet_field("counts", FacetOptions::default());
+        let index = tantivy::Index::create_in_ram(schema.build());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let mut rng = Rng(0x5EED_FACE_7A11_0001);
+        // Word → share of documents (in 1/100): dense, middling, below 1/32, absent.
+        let words: [(&str, usize); 5] = [
+            ("often", 90),
+            ("half", 50),
+            ("some", 12),
+            ("rare", 2),
+            ("never", 0),
+        ];
+        let mut docs = Vec::new();
+        for _segment in 0..3 {
+            for _ in 0..2_600 + rng.below(300) {
+                let have: Vec<&str> = words
+                    .iter()
+                    .filter(|(_, share)| rng.below(100) < *share)
+                    .map(|(w, _)| *w)
+                    .collect();
+                let mut facets = vec![Facet::from_path([
+                    "month",
+                    ["2026-01", "2026-02"][rng.below(2)],
+                ])];
+                for _ in 0..rng.below(3) {
+                    facets.push(Facet::from_path([
+                        "agency",
+                        ["La Casa", "東京", "a/b"][rng.below(3)],
+                    ]));
+                }
+                for _ in 0..rng.below(4) {
+                    let root = ["theme", "overlaps"][rng.below(2)];
+                    facets.push(Facet::from_path([
+                        root,
+                        ["trust", "roles", "practice"][rng.below(3)],
+                    ]));
+                }
+                let mut doc = tantivy::TantivyDocument::default();
+                doc.add_text(text, have.join(" "));
+                doc.add_u64(id, docs.len() as u64);
+                for f in &facets {
+                    doc.add_facet(counts, f.clone());
+                }
+                writer.add_document(doc).unwrap();
+                docs.push((have, facets));
+            }
+            writer.commit().unwrap();
+        }
+        // About one document in ten deleted, across the segments.
+        for (i, (words, _)) in docs.iter_mut().enumerate() {
+            if rng.below(10) == 0 {
+                writer.delete_term(tantivy::Term::from_field_u64(id, i as u64));
+                words.clear(); // matches nothing from now on
+            }
+        }
+        writer.commit().unwrap();
+        (index, docs)
+    }
+
+    #[test]
+    fn intersections_counted_by_windows_equal_a_direct_recount() {
+        use tantivy::query::{BooleanQuery, Occur, TermQuery};
+        use tantivy::schema::IndexRecordOption;
+        let (index, docs) = small_index();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let text = index.schema().get_field("text").unwrap();
+        let tally = FacetTally {
+            field: "counts".into(),
+            tables: FacetTables::default(),
+        };
+        let term = |w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                tantivy::Term::from_field_text(text, w),
+                IndexRecordOption::Basic,
+            ))
+        };
+        for words in [
+            vec!["often", "half"],
+            vec!["half", "often", "some"],
+            vec!["often", "rare"],
+            vec!["often", "never"],
+            vec!["often", "often"],
+        ] {
+            let clauses: Vec<Box<dyn Query>> = words.iter().map(|w| term(w)).collect();
+            let query = BooleanQuery::new(words.iter().map(|w| (Occur::Must, term(w))).collect());
+            let must: Vec<&dyn Query> = clauses.iter().map(|c| c.as_ref()).collect();
+            let got = tally.of_matches(&searcher, &query, Some(&must)).unwrap();
+            // Recounted from what the documents hold (each facet once a document).
+            let mut want: BTreeMap<(usize, String), u64> = BTreeMap::new();
+            let mut total = 0;
+            for (have, facets) in &docs {
+                if !words.iter().all(|w| have.contains(w)) {
+                    continue;
+                }
+                total += 1;
+                let mut seen: Vec<&Facet> = facets.iter().collect();
+                seen.sort();
+                seen.dedup();
+                for f in seen {
+                    if let [root, value] = f.to_path().as_slice() {
+                        if let Some(r) = ROOTS.iter().position(|x| x == root) {
+                            *want.entry((r, value.to_string())).or_default() += 1;
+                        }
+                    }
+                }
+            }
+            assert_eq!(got.total, total, "{words:?}");
+            assert_eq!(plain(&got), want, "{words:?}");
+            // The same as going match by match.
+            let one_by_one = searcher.search(&query, &tally).unwrap();
+            assert_eq!(one_by_one.total, total, "{words:?}");
+            assert_eq!(plain(&one_by_one), want, "{words:?}");
+        }
     }
 
     #[test]

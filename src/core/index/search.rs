@@ -208,7 +208,11 @@ impl SearchIndex {
                 (by_score(top), tally)
             } else if prunes_alone(q.as_ref()) {
                 let top = searcher.search(&q, &page.order_by_score())?;
-                (top, searcher.search(&q, &tally)?)
+                let must = must_clauses(q.as_ref());
+                (
+                    top,
+                    tally.of_matches(&searcher, q.as_ref(), must.as_deref())?,
+                )
             } else {
                 searcher.search(&q, &(page.order_by_score(), tally))?
             };
@@ -359,6 +363,14 @@ fn facet_counts_of(fc: &tantivy::collector::FacetCounts) -> FacetCounts {
         }
     }
     sorted(facets)
+}
+
+/// The clauses of a query whose clauses must all match (an intersection).
+fn must_clauses(q: &dyn TantivyQuery) -> Option<Vec<&dyn TantivyQuery>> {
+    let b = q.downcast_ref::<BooleanQuery>()?;
+    let clauses = b.clauses();
+    let all_must = !clauses.is_empty() && clauses.iter().all(|(o, _)| *o == Occur::Must);
+    all_must.then(|| clauses.iter().map(|(_, c)| c.as_ref()).collect())
 }
 
 /// Whether tantivy can find this query's top hits by skipping blocks (block-max WAND): one
