@@ -26,6 +26,7 @@
 //! off the UI thread.
 
 pub mod analysis;
+mod facet_tally;
 mod open;
 pub mod query_plan;
 pub mod schema;
@@ -231,24 +232,6 @@ pub fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "a panic".to_string())
 }
 
-/// The facet tables of live segments, by segment and facet field.
-type FacetTables = Arc<
-    std::sync::Mutex<
-        std::collections::HashMap<(tantivy::index::SegmentId, String), Arc<FacetTable>>,
-    >,
->;
-
-/// One segment's facet ordinals, document by document (each once, in order), read from the
-/// facet column once and kept while the segment lives (segments never change; deletions are
-/// left to the collector), and the (root, value) each ordinal names. Counting a match is then
-/// a slice of a plain array rather than a lookup through the column's multi-value index.
-struct FacetTable {
-    /// `ords[starts[doc]..starts[doc + 1]]` are the document's ordinals.
-    starts: Vec<u32>,
-    ords: Vec<u32>,
-    names: Vec<Option<(String, String)>>,
-}
-
 pub struct SearchIndex {
     dir: PathBuf,
     index: Index,
@@ -269,8 +252,8 @@ pub struct SearchIndex {
     /// `FacetCollector`, instead of the word-pair field and the facet-column tally: the
     /// reference the tests and the search benchmark compare the faster paths against.
     reference_paths: bool,
-    /// Each live segment's facet ordinals per document (see `FacetTable`).
-    facet_tables: FacetTables,
+    /// Each live segment's facets per document (see `facet_tally::FacetTable`).
+    facet_tables: facet_tally::FacetTables,
 }
 
 /// What each commit records in tantivy's commit payload (inside `meta.json`, written

@@ -1,20 +1,18 @@
 //! Searching the index: hits in pages and orders, facet counts, snippets on each hit.
 
+use super::facet_tally::FacetTally;
 use super::query_plan::{highlight_terms, to_tantivy};
 use super::snippet::SnippetMaker;
 use super::terms::IndexTerms;
 use super::{
-    FacetCounts, FacetTable, FacetTables, Hit, HitKind, IndexError, Order, PassageTally, Results,
-    SearchIndex, MAX_PAGE,
+    FacetCounts, Hit, HitKind, IndexError, Order, PassageTally, Results, SearchIndex, MAX_PAGE,
 };
 use crate::core::query::{self, Query};
 use crate::core::session::{SessionId, SessionType};
-use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
-use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
-use tantivy::fastfield::FacetReader;
+use std::collections::HashSet;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
-use tantivy::schema::{Facet, Field, Value};
+use tantivy::schema::{Field, Value};
 use tantivy::TantivyDocument;
 
 impl SearchIndex {
@@ -193,22 +191,32 @@ impl SearchIndex {
             (total, top, facet_counts_of(&fc))
         } else if with_facets {
             // The count and the facets come from one unscored pass over the matches (tallied
-            // from the facet column by ordinal); the page is found apart when block-max WAND
-            // can skip, otherwise in the same pass.
+            // from each segment's table of document facet sets, see `facet_tally`); the page
+            // is found apart when block-max WAND can skip, otherwise in the same pass.
             let tally = FacetTally {
                 field: counts_field,
                 tables: self.facet_tables.clone(),
             };
-            let (top, tally) = if by_date {
+            let (top, tally) = if by_date && q.downcast_ref::<TermQuery>().is_some() {
+                // One posting list is cheap to walk twice, and the walk without scores counts
+                // a block of matches at a time; walking an intersection or a range again costs
+                // more than that saves, so those stay one pass.
+                let top = searcher.search(&q, &page.tweak_score(newest_first))?;
+                (by_score(top), searcher.search(&q, &tally)?)
+            } else if by_date {
                 let (top, tally) = searcher.search(&q, &(page.tweak_score(newest_first), tally))?;
                 (by_score(top), tally)
             } else if prunes_alone(q.as_ref()) {
                 let top = searcher.search(&q, &page.order_by_score())?;
-                (top, searcher.search(&q, &tally)?)
+                let must = must_clauses(q.as_ref());
+                (
+                    top,
+                    tally.of_matches(&searcher, q.as_ref(), must.as_deref())?,
+                )
             } else {
                 searcher.search(&q, &(page.order_by_score(), tally))?
             };
-            (tally.total, top, tally.facet_counts())
+            (tally.total, top, sorted(tally.facet_counts()))
         } else if by_date {
             let (total, top) = searcher.search(&q, &(Count, page.tweak_score(newest_first)))?;
             (total, by_score(top), FacetCounts::default())
@@ -357,162 +365,12 @@ fn facet_counts_of(fc: &tantivy::collector::FacetCounts) -> FacetCounts {
     sorted(facets)
 }
 
-/// Counts the matches and, per facet of the kind's facet field, the matches carrying it. Every
-/// facet the index writes is `/agency/<name>`, `/month/<yyyy-mm>` or `/theme/<key>` (a theme's
-/// ancestors are facets of their own, see `write`), so counting each facet ordinal of a
-/// segment and naming the ordinals once at the end gives what `FacetCollector` gives for
-/// those three roots, without its mapping of every ordinal to a root's child; and it needs no
-/// scores, so the count and the facets are one pass that can go block by block.
-struct FacetTally {
-    field: String,
-    tables: FacetTables,
-}
-
-impl FacetTable {
-    fn read(reader: &FacetReader, max_doc: tantivy::DocId) -> FacetTable {
-        let mut starts = Vec::with_capacity(max_doc as usize + 1);
-        let mut ords = Vec::new();
-        starts.push(0);
-        for doc in 0..max_doc {
-            // A document's ordinals are in order; one the same as the last is counted once.
-            let mut previous = u64::MAX;
-            for ord in reader.facet_ords(doc) {
-                if ord != previous {
-                    ords.push(ord as u32);
-                }
-                previous = ord;
-            }
-            starts.push(ords.len() as u32);
-        }
-        let mut facet = Facet::root();
-        let names = (0..reader.num_facets() as u64)
-            .map(|ord| {
-                reader.facet_from_ord(ord, &mut facet).ok()?;
-                match facet.to_path().as_slice() {
-                    [root, value] => Some((root.to_string(), value.to_string())),
-                    _ => None,
-                }
-            })
-            .collect();
-        FacetTable {
-            starts,
-            ords,
-            names,
-        }
-    }
-}
-
-struct SegmentTally {
-    table: Arc<FacetTable>,
-    /// Matches per facet ordinal of the segment.
-    counts: Vec<u64>,
-    total: usize,
-}
-
-#[derive(Default)]
-struct Tally {
-    total: usize,
-    /// (root, value) → matches.
-    counts: BTreeMap<(String, String), u64>,
-}
-
-impl Tally {
-    fn facet_counts(self) -> FacetCounts {
-        let mut facets = FacetCounts::default();
-        for ((root, value), n) in self.counts {
-            match root.as_str() {
-                "agency" => facets.agencies.push((value, n)),
-                "month" => facets.months.push((value, n)),
-                "theme" => facets.themes.push((value, n)),
-                _ => {}
-            }
-        }
-        sorted(facets)
-    }
-}
-
-impl Collector for FacetTally {
-    type Fruit = Tally;
-    type Child = SegmentTally;
-
-    fn for_segment(
-        &self,
-        _: tantivy::SegmentOrdinal,
-        segment: &tantivy::SegmentReader,
-    ) -> tantivy::Result<SegmentTally> {
-        let key = (segment.segment_id(), self.field.clone());
-        let cached = self.tables.lock().ok().and_then(|t| t.get(&key).cloned());
-        let table = match cached {
-            Some(t) => t,
-            None => {
-                let reader = segment.facet_reader(&self.field)?;
-                let t = Arc::new(FacetTable::read(&reader, segment.max_doc()));
-                if let Ok(mut tables) = self.tables.lock() {
-                    tables.insert(key, t.clone());
-                }
-                t
-            }
-        };
-        Ok(SegmentTally {
-            counts: vec![0; table.names.len()],
-            table,
-            total: 0,
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
-        let mut all = Tally::default();
-        for fruit in fruits {
-            all.total += fruit.total;
-            for (facet, n) in fruit.counts {
-                *all.counts.entry(facet).or_default() += n;
-            }
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentTally {
-    #[inline]
-    fn add(&mut self, doc: tantivy::DocId) {
-        self.total += 1;
-        let t = &*self.table;
-        let (from, to) = (t.starts[doc as usize], t.starts[doc as usize + 1]);
-        for &ord in &t.ords[from as usize..to as usize] {
-            self.counts[ord as usize] += 1;
-        }
-    }
-}
-
-impl SegmentCollector for SegmentTally {
-    type Fruit = Tally;
-
-    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
-        self.add(doc);
-    }
-
-    fn collect_block(&mut self, docs: &[tantivy::DocId]) {
-        for &doc in docs {
-            self.add(doc);
-        }
-    }
-
-    fn harvest(self) -> Tally {
-        let mut out = Tally {
-            total: self.total,
-            ..Tally::default()
-        };
-        for (ord, &n) in self.counts.iter().enumerate() {
-            if let (true, Some(name)) = (n > 0, &self.table.names[ord]) {
-                *out.counts.entry(name.clone()).or_default() += n;
-            }
-        }
-        out
-    }
+/// The clauses of a query whose clauses must all match (an intersection).
+fn must_clauses(q: &dyn TantivyQuery) -> Option<Vec<&dyn TantivyQuery>> {
+    let b = q.downcast_ref::<BooleanQuery>()?;
+    let clauses = b.clauses();
+    let all_must = !clauses.is_empty() && clauses.iter().all(|(o, _)| *o == Occur::Must);
+    all_must.then(|| clauses.iter().map(|(_, c)| c.as_ref()).collect())
 }
 
 /// Whether tantivy can find this query's top hits by skipping blocks (block-max WAND): one
