@@ -167,15 +167,7 @@ pub struct Hit {
     pub score: f32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FacetCounts {
-    /// Per theme key (parents include their children), most first.
-    pub themes: Vec<(String, u64)>,
-    /// Per agency, most first.
-    pub agencies: Vec<(String, u64)>,
-    /// Per month ("2026-06"), in date order.
-    pub months: Vec<(String, u64)>,
-}
+pub use facet_tally::FacetCounts;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Results {

@@ -11,7 +11,6 @@
 //! in a loop of varying length; the sets are opened into their facets once per query, at the
 //! end, for the sets some match had.
 
-use super::FacetCounts;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
@@ -21,6 +20,17 @@ use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::schema::Facet;
 use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, TERMINATED};
 use tantivy_common::TinySet;
+
+/// How many matches fall under each theme, agency and month (the search view's side panel).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FacetCounts {
+    /// Per theme key (parents include their children), most first.
+    pub themes: Vec<(String, u64)>,
+    /// Per agency, most first.
+    pub agencies: Vec<(String, u64)>,
+    /// Per month ("2026-06"), in date order.
+    pub months: Vec<(String, u64)>,
+}
 
 /// The roots counted, in the order of a document's sets in `FacetTable::doc_sets`.
 const ROOTS: [&str; 3] = ["agency", "month", "theme"];
