@@ -33,6 +33,8 @@ pub mod share;
 pub mod spell;
 pub mod store;
 pub mod template;
+#[cfg(test)]
+pub(crate) mod test_rng;
 pub mod text;
 pub mod vocabulary;
 pub mod words;

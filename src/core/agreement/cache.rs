@@ -608,15 +608,7 @@ mod tests {
         " indented line with trailing spaces   ",
     ];
 
-    struct Rng(u64);
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
+    use crate::core::test_rng::Rng;
 
     fn book() -> Codebook {
         let mut book = Codebook::builtin();

@@ -425,16 +425,7 @@ impl SegmentCollector for SegmentTally {
 mod tests {
     use super::*;
 
-    /// A small deterministic generator.
-    struct Rng(u64);
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
+    use crate::core::test_rng::Rng;
 
     /// Ordinals 0..12: agencies, months, themes, overlaps (not counted), and the roots
     /// themselves (not counted), shuffled so that the roots' ordinals interleave.

@@ -857,13 +857,8 @@ pub(crate) mod tests {
         let (store, mut ids) = store(root);
         assert_eq!(same_as_reading(&store, None), 12);
         assert_eq!(same_as_reading(&store, None), 0);
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut below = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::core::test_rng::Rng(0x2545_f491_4f6c_dd1d);
+        let mut below = |n: usize| rng.below(n);
 
         for step in 0..42 {
             next_tick();

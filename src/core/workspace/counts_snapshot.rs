@@ -583,13 +583,8 @@ mod tests {
             "no words of a note"
         );
 
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut below = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::core::test_rng::Rng(0x9e37_79b9_7f4a_7c15);
+        let mut below = |n: usize| rng.below(n);
         for step in 0..40 {
             next_tick();
             let id = ids[below(ids.len())].clone();
