@@ -62,8 +62,8 @@ pub struct CorpusCoding {
     /// Code points, half-open.
     pub start: usize,
     pub end: usize,
-    pub memo: String,
-    pub id: String,
+    /// Empty in a counting corpus (`counts_only`), which has no memos.
+    pub memo: Box<str>,
 }
 
 /// A theme as a row: codebook tree order (parents before their children), then any theme key
@@ -180,7 +180,6 @@ pub struct CodingInput {
     pub end: usize,
     pub orphaned: bool,
     pub memo: String,
-    pub id: String,
 }
 
 impl From<Coding> for CodingInput {
@@ -193,7 +192,6 @@ impl From<Coding> for CodingInput {
             end: c.end,
             orphaned: c.status == AnchorStatus::Orphaned,
             memo: c.memo,
-            id: c.id.0,
         }
     }
 }
@@ -278,8 +276,7 @@ impl Corpus {
                 theme,
                 start: c.start,
                 end: c.end,
-                memo: c.memo,
-                id: c.id,
+                memo: c.memo.into_boxed_str(),
             });
         }
         out.sort_by(|a, b| {
@@ -350,8 +347,7 @@ impl Corpus {
             theme: 0,
             start: 0,
             end: 0,
-            memo: String::new(),
-            id: String::new(),
+            memo: Box::default(),
         });
         for c in codings {
             if c.end <= c.start {

@@ -79,6 +79,14 @@ fn select(corpus: &Corpus, scope: &Scope) -> Result<Selection, String> {
             .map_err(|m| format!("in the query, column {m}"))?
             .ast
     };
+    // Everything in scope: nothing to evaluate (a fresh `ripple matrix` selects 100,000
+    // sessions and their codings this way twice).
+    if matches!(ast, Ast::All) && scope.coders.is_empty() {
+        return Ok(Selection {
+            sessions: vec![true; corpus.sessions.len()],
+            codings: vec![true; corpus.codings.len()],
+        });
+    }
     let ev = Evaluator::new(corpus, &ast)?;
     let mut sessions: Vec<bool> = (0..corpus.sessions.len())
         .map(|i| ev.session(i, &ast))

@@ -520,8 +520,7 @@ fn read_corpus(r: &mut In<'_>) -> Option<CountsParts> {
             theme,
             start,
             end,
-            memo: String::new(),
-            id: String::new(),
+            memo: Box::default(),
         });
     }
     if !r.b.is_empty() {
