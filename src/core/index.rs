@@ -288,14 +288,14 @@ impl SearchIndex {
         self.index.schema()
     }
 
-    /// The codebook `theme:` values are resolved against (also set by `index_session` and
-    /// `rebuild`).
     /// Use the reference paths (see `reference_paths`) or, as by default, the faster ones.
     /// Results are the same either way; tests and the search benchmark compare them.
     pub fn set_reference_paths(&mut self, on: bool) {
         self.reference_paths = on;
     }
 
+    /// The codebook `theme:` values are resolved against (also set by `index_session` and
+    /// `rebuild`).
     pub fn set_codebook(&mut self, codebook: Codebook) {
         self.codebook = codebook;
     }

@@ -36,6 +36,20 @@ pub enum Ask {
     Keywords(KeywordSpec),
 }
 
+impl Ask {
+    /// Whether answering needs the notes' words: a query, terms, a concordance. The others
+    /// are answered from a counting corpus (`Corpus::load_counts`: at 100,000 sessions one
+    /// file and a `stat` per note, against seconds for every note).
+    pub fn needs_words(&self) -> bool {
+        match self {
+            Ask::Matrix(spec) => !spec.scope.query_text().is_empty(),
+            Ask::Cooccur(spec) => !spec.scope.query_text().is_empty(),
+            Ask::Keywords(spec) => !spec.scope.query_text().is_empty(),
+            Ask::Terms { .. } | Ask::Kwic { .. } => true,
+        }
+    }
+}
+
 /// An answer, with the table to draw where it is one.
 #[derive(Debug)]
 pub enum Analysed {
@@ -120,19 +134,28 @@ pub fn compute(corpus: &Corpus, ask: &Ask) -> Result<Analysed, String> {
     })
 }
 
-/// On the IO thread: the corpus (read from the store when `corpus` is None) and `ask` over
-/// it. The corpus read is handed back to be kept.
+/// On the IO thread: the corpus and `ask` over it. The store is read when `corpus` is None
+/// (for counting only, unless `ask` needs the notes' words), or when it is a counting corpus
+/// and `ask` needs the words. The corpus used is handed back to be kept.
 pub fn answer(
     ws: &Workspace,
     corpus: Option<Arc<Corpus>>,
     ask: &Ask,
 ) -> (Option<Arc<Corpus>>, Result<Analysed, String>) {
+    let words = ask.needs_words();
     let corpus = match corpus {
-        Some(c) => c,
-        None => match Corpus::load(ws, &Scope::default()) {
-            Ok(c) => Arc::new(c),
-            Err(e) => return (None, Err(e)),
-        },
+        Some(c) if !(words && c.counts_only) => c,
+        _ => {
+            let read = if words {
+                Corpus::load(ws, &Scope::default())
+            } else {
+                Corpus::load_counts(ws, &Scope::default())
+            };
+            match read {
+                Ok(c) => Arc::new(c),
+                Err(e) => return (None, Err(e)),
+            }
+        }
     };
     if matches!(ask, Ask::Keywords(_)) {
         // Every note's bag of words, from the word-bag cache where the note is unchanged

@@ -5,7 +5,9 @@
 //! Reading the store and counting are asked of the IO thread (`Request::Analysis`): the first
 //! question reads the corpus there, which comes back in an `Arc` and goes with every later
 //! question, so a new dimension, value or query is counted again off the UI thread without
-//! reading the store again. Each view keeps the last answer it got with the question it
+//! reading the store again. The first read is for counting only (no note text: the matrix
+//! shows at once on a large store); the first question that needs the notes' words (a query,
+//! terms, a concordance) reads them, and that corpus is kept from then on. Each view keeps the last answer it got with the question it
 //! answers; the screen asks again whenever what is wanted differs from what is shown (and is
 //! not already on its way), and says "computing…" meanwhile. A question that fails (a query
 //! that does not parse, project months without a start date) is said on the screen, and the
@@ -281,6 +283,15 @@ impl AnalysisScreen {
     }
 
     /// Whether what is wanted is still being computed (or the store read).
+    /// Whether the store is being read for what is on its way (no corpus yet, or only a
+    /// counting one and a question that needs the notes' words).
+    pub fn reading(&self) -> bool {
+        match &self.corpus {
+            None => true,
+            Some(c) => c.counts_only && self.in_flight.iter().any(Ask::needs_words),
+        }
+    }
+
     pub fn loading(&self) -> bool {
         let want = self.ask();
         self.shown[self.view().ix()].as_ref().map(|(a, _)| a) != Some(&want)
@@ -333,7 +344,12 @@ impl AnalysisScreen {
         {
             return;
         }
-        if self.corpus.is_none() && !self.in_flight.is_empty() {
+        // One read of the store at a time: the others wait for its corpus.
+        let reads = self
+            .corpus
+            .as_ref()
+            .is_none_or(|c| c.counts_only && want.needs_words());
+        if !self.in_flight.is_empty() && (reads || self.reading()) {
             return;
         }
         self.in_flight.push(want.clone());
@@ -363,9 +379,11 @@ impl AnalysisScreen {
                 return None;
             }
         }
-        if self.corpus.is_none() {
-            if let Some(c) = corpus {
-                if let Some(w) = c.warnings.first() {
+        // The first corpus, or the notes' words read where only counts were.
+        let kept = self.corpus.as_ref().map(|k| k.counts_only);
+        if kept.is_none_or(|counts_only| counts_only) {
+            if let Some(c) = corpus.filter(|c| kept.is_none() || !c.counts_only) {
+                if let Some(w) = c.warnings.first().filter(|_| kept.is_none()) {
                     ctx.info(format!(
                         "{} warning(s) reading the store: {w}",
                         c.warnings.len()

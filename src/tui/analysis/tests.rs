@@ -578,3 +578,49 @@ fn after_reading_the_store_again_answers_over_the_old_corpus_are_dropped() {
         "sessions, over the new corpus"
     );
 }
+
+#[test]
+fn the_first_read_is_for_counting_and_the_words_are_read_once_when_a_question_needs_them() {
+    let (_dir, store) = store();
+    let mut ws = Workspace::new(&store, "Ana");
+    let mut h = Harness::default();
+    let mut s = AnalysisScreen::default();
+    opened(&mut s, &mut h, &mut ws);
+    assert!(
+        s.corpus.as_ref().unwrap().counts_only,
+        "the matrix needs no note text"
+    );
+    assert!(!s.reading());
+    assert_eq!(cell(&s, "trust", "May 2026"), 1.0);
+    let counting = Arc::as_ptr(s.corpus.as_ref().unwrap());
+
+    // Words: the counting corpus goes with the question, and the IO thread reads the notes.
+    ana(&mut s, &mut h, AnalysisKey::Terms);
+    for ch in "trust".chars() {
+        s.typed(ch);
+    }
+    key(&mut s, &mut h, Action::Accept);
+    assert!(s.reading(), "the notes are being read");
+    // A second question meanwhile waits for that read.
+    ana(&mut s, &mut h, AnalysisKey::NextDimension);
+    assert_eq!(requests(&h.effects_view()).len(), 1, "one read at a time");
+    answer(&mut s, &mut h, &mut ws);
+    let full = s.corpus.clone().unwrap();
+    assert!(!full.counts_only);
+    assert_ne!(Arc::as_ptr(&full), counting);
+    assert_eq!(s.view(), View::Terms);
+    assert!(s.current().is_some());
+
+    // From now on the corpus with the words goes with every question: no read again.
+    ana(&mut s, &mut h, AnalysisKey::Matrix);
+    match requests(&h.effects_view()).as_slice() {
+        [] => {}
+        [Request::Analysis {
+            corpus: Some(c), ..
+        }] => assert!(Arc::ptr_eq(c, &full)),
+        other => panic!("{other:?}"),
+    }
+    answer(&mut s, &mut h, &mut ws);
+    assert!(Arc::ptr_eq(s.corpus.as_ref().unwrap(), &full));
+    assert_eq!(s.view(), View::Matrix);
+}

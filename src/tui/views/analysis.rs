@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
         None if an.error.is_some() && an.corpus.is_none() => {}
         None => frame.render_widget(
             Paragraph::new(Span::styled(
-                if an.corpus.is_none() {
+                if an.reading() {
                     " Reading the notes and codings…"
                 } else {
                     " Computing…"
@@ -120,7 +120,7 @@ fn summary<'a>(an: &AnalysisScreen, pal: &Palette) -> Line<'a> {
     let mut spans = vec![Span::raw(text)];
     if an.loading() {
         spans.push(Span::styled(
-            if an.corpus.is_none() {
+            if an.reading() {
                 " · reading the notes…"
             } else {
                 " · computing…"
