@@ -513,11 +513,6 @@ impl Corpus {
     pub fn has_bags(&self) -> bool {
         self.bags.get().is_some()
     }
-
-    /// The number of words of each session's note.
-    pub fn word_counts(&self) -> Vec<usize> {
-        self.words().tokens.iter().map(Vec::len).collect()
-    }
 }
 
 /// A coding as [`Corpus::build_indexed`] takes it: indices into the session, coder and theme
