@@ -615,6 +615,93 @@ fn passage_search_for_two_themes_finds_overlapping_passages() {
     assert_eq!(co.counts[t][k], 1);
 }
 
+/// Whether theme row `row` is `key` or below it.
+fn under(corpus: &Corpus, mut row: usize, key: &str) -> bool {
+    loop {
+        if corpus.themes[row].key == key {
+            return true;
+        }
+        match corpus.themes[row].parent {
+            Some(p) => row = p,
+            None => return false,
+        }
+    }
+}
+
+#[test]
+fn passage_search_reads_groups_and_negations_of_later_themes_as_overlaps() {
+    let f = fixture();
+    let store = Store::open(&f.root()).unwrap();
+    let mut ix = IndexWorkspace::new(&store, &f.index());
+    ix.open(&mut |_| {}).unwrap();
+    let ws = Workspace::new(&store, "Ana");
+    let corpus = Corpus::load(&ws, &Scope::default()).unwrap();
+    let c = &corpus.codings;
+    // Another coding (any coder's) overlapping coding `i` by a code point, with a theme at
+    // or below `key`.
+    let overlaps = |i: usize, key: &str| {
+        c.iter().enumerate().any(|(j, o)| {
+            j != i
+                && o.session == c[i].session
+                && o.start < c[i].end
+                && c[i].start < o.end
+                && under(&corpus, o.theme, key)
+        })
+    };
+    let is = |i: usize, key: &str| under(&corpus, c[i].theme, key);
+    type Want<'a> = Box<dyn Fn(usize) -> bool + 'a>;
+    let cases: Vec<(&str, Want)> = vec![
+        (
+            "theme:trust (theme:communication OR theme:naming-choice)",
+            Box::new(|i| {
+                is(i, "trust") && (overlaps(i, "communication") || overlaps(i, "naming-choice"))
+            }),
+        ),
+        (
+            "theme:trust -theme:communication",
+            Box::new(|i| is(i, "trust") && !overlaps(i, "communication")),
+        ),
+        (
+            "-theme:communication theme:trust",
+            Box::new(|i| is(i, "trust") && !overlaps(i, "communication")),
+        ),
+        (
+            "(theme:trust OR theme:naming-choice) theme:communication",
+            Box::new(|i| {
+                (is(i, "trust") || is(i, "naming-choice")) && overlaps(i, "communication")
+            }),
+        ),
+        (
+            "theme:trust -(theme:communication OR theme:naming-choice)",
+            Box::new(|i| {
+                is(i, "trust") && !overlaps(i, "communication") && !overlaps(i, "naming-choice")
+            }),
+        ),
+        (
+            // A parent of the anchor keeps its plain meaning inside a group.
+            "theme:trust (theme:collaboration OR theme:naming-choice)",
+            Box::new(|i| is(i, "trust")),
+        ),
+    ];
+    for (q, want) in &cases {
+        let expected = (0..c.len()).filter(|&i| want(i)).count();
+        let (codings, ..) = searched(&ix, q);
+        assert_eq!(codings, expected, "search: `{q}`");
+        let sel = corpus.select(&Scope::query(q)).unwrap();
+        assert_eq!(sel.coding_count(), expected, "the corpus: `{q}`");
+    }
+    // The fixture makes these cases differ from their plain readings.
+    let trust = (0..c.len()).filter(|&i| is(i, "trust")).count();
+    assert!(searched(&ix, "theme:trust -theme:communication").0 < trust);
+    assert!(
+        searched(
+            &ix,
+            "theme:trust (theme:communication OR theme:naming-choice)"
+        )
+        .0 > 0
+    );
+}
+
 #[test]
 fn evidence_for_the_report_headings_memos_and_project_months() {
     let f = fixture();

@@ -8,7 +8,7 @@ use super::corpus::{tokenize, Corpus, CorpusCoding, Selection};
 use super::dimension::is_joint;
 use crate::core::coding::same_coder;
 use crate::core::index::analysis::{self, analyze, is_symbol, stem};
-use crate::core::index::query_plan::{overlap_themes, resolve_theme};
+use crate::core::index::query_plan::{resolve_theme, OverlapPlan};
 use crate::core::query::{self, Ast, TextField, TextMatch};
 use crate::core::text::{cjk_runs, has_cjk};
 use std::collections::{BTreeSet, HashSet};
@@ -75,8 +75,7 @@ fn select(corpus: &Corpus, scope: &Scope) -> Result<Selection, String> {
         Ast::All
     } else {
         query::parse(text)
-            .map_err(|e| format!("{}: {}", e.message, e.start + 1))
-            .map_err(|m| format!("in the query, column {m}"))?
+            .map_err(|e| format!("in the query, at column {}: {}", e.start + 1, e.message))?
             .ast
     };
     // Everything in scope: nothing to evaluate (a fresh `ripple matrix` selects 100,000
@@ -460,7 +459,6 @@ impl<'c> Evaluator<'c> {
         })
     }
 
-    /// `None`: no constraint (the empty query, or a word of punctuation only).
     /// Whether another passage of `k`'s session (any coder's) overlaps it by at least one code
     /// point with a theme at or below `value`.
     fn overlaps(&self, k: &CorpusCoding, value: &str) -> bool {
@@ -468,6 +466,24 @@ impl<'c> Evaluator<'c> {
         self.session_codings(k.session)
             .iter()
             .any(|o| !std::ptr::eq(o, k) && o.start < k.end && k.start < o.end && rows[o.theme])
+    }
+
+    /// Whether the passage `k` matches `ast`, an item of themes alone that an AND reads as
+    /// overlaps (`OverlapPlan`, as the search index reads it).
+    fn overlapping(&self, ast: &Ast, k: &CorpusCoding, plan: &OverlapPlan) -> bool {
+        match ast {
+            Ast::Theme { value, span } => {
+                if plan.overlaps(&self.corpus.codebook, value, *span) {
+                    self.overlaps(k, value)
+                } else {
+                    self.theme_rows(value)[k.theme]
+                }
+            }
+            Ast::Or(items) => items.iter().any(|i| self.overlapping(i, k, plan)),
+            Ast::And(items) => items.iter().all(|i| self.overlapping(i, k, plan)),
+            Ast::Not(inner) => !self.overlapping(inner, k, plan),
+            _ => false,
+        }
     }
 
     /// `passage`: the coding a passage search looks at (`None` for a session search).
@@ -481,16 +497,22 @@ impl<'c> Evaluator<'c> {
             Ast::All => None,
             Ast::And(items) => {
                 let mut any = None;
-                let overlap = match passage {
-                    Some(_) => overlap_themes(items, &self.corpus.codebook),
-                    None => vec![false; items.len()],
-                };
-                for (i, o) in items.iter().zip(overlap) {
-                    if let (true, Ast::Theme { value, .. }, Some(k)) = (o, i, passage) {
-                        if !self.overlaps(k, value) {
-                            return Some(false);
+                let plan = passage.map(|k| (k, OverlapPlan::of(items, &self.corpus.codebook)));
+                for (n, i) in items.iter().enumerate() {
+                    if let Some((k, plan)) = plan.as_ref().filter(|(_, p)| p.items[n]) {
+                        match i {
+                            Ast::Not(inner) => {
+                                if self.overlapping(inner, k, plan) {
+                                    return Some(false);
+                                }
+                            }
+                            _ => {
+                                if !self.overlapping(i, k, plan) {
+                                    return Some(false);
+                                }
+                                any = Some(true);
+                            }
                         }
-                        any = Some(true);
                         continue;
                     }
                     match i {

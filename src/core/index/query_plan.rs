@@ -20,33 +20,81 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field as TantivyField, IndexRecordOption};
 use tantivy::{DateTime, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, TERMINATED};
 
-/// Which items of an AND (passage mode) are themes a passage must *overlap* rather than
-/// carry: a passage has one theme, so `theme:trust theme:communication` would find nothing;
-/// it finds instead the passages of the first theme that overlap, by at least one code point,
-/// a passage (any coder's) of each later theme. A later theme above or below the first
+/// How an AND reads its themes in passage mode. A passage has one theme, so `theme:trust
+/// theme:communication` would find nothing; it finds instead the passages of the first theme
+/// (the *anchor*: the first item made of themes alone, `theme:trust` or `(theme:trust OR
+/// theme:roles)`) that overlap, by at least one code point, a passage (any coder's) of each
+/// later theme. Every later item made of themes alone — a theme, an OR or AND of themes, or
+/// one negated (`-theme:communication`: passages that overlap no communication passage) —
+/// is read that way. Inside such an item, a theme above or below one of the anchor's
 /// (`theme:collaboration theme:trust`) keeps its plain meaning. Unknown themes are left to the
 /// translation, which reports them.
-pub fn overlap_themes(items: &[Ast], codebook: &Codebook) -> Vec<bool> {
-    let mut out = vec![false; items.len()];
-    let mut first: Option<String> = None;
-    for (i, item) in items.iter().enumerate() {
-        let Ast::Theme { value, span } = item else {
-            continue;
+pub struct OverlapPlan {
+    /// Per item of the AND: whether its themes are read as overlaps.
+    pub items: Vec<bool>,
+    /// The anchor's theme keys.
+    anchors: Vec<String>,
+}
+
+impl OverlapPlan {
+    pub fn of(items: &[Ast], codebook: &Codebook) -> OverlapPlan {
+        let mut out = vec![false; items.len()];
+        let Some(at) = items
+            .iter()
+            .position(|i| !matches!(i, Ast::Not(_)) && themes_only(i))
+        else {
+            return OverlapPlan {
+                items: out,
+                anchors: Vec::new(),
+            };
         };
-        let Ok(key) = resolve_theme(codebook, value, *span) else {
-            continue;
-        };
-        match &first {
-            None => first = Some(key),
-            Some(f) => {
-                let related = *f == key
-                    || codebook.ancestors(f).iter().any(|t| t.key == key)
-                    || codebook.ancestors(&key).iter().any(|t| t.key == *f);
-                out[i] = !related;
-            }
+        let mut anchors = Vec::new();
+        theme_keys(&items[at], codebook, &mut anchors);
+        for (i, item) in items.iter().enumerate() {
+            out[i] = i != at && (i > at || matches!(item, Ast::Not(_))) && themes_only(item);
+        }
+        OverlapPlan {
+            items: out,
+            anchors,
         }
     }
-    out
+
+    /// Whether the theme `value`, inside an item read as overlaps, means "overlaps a passage
+    /// of it" (false: its plain meaning, being above or below an anchor theme, or unknown).
+    pub fn overlaps(&self, codebook: &Codebook, value: &str, span: Span) -> bool {
+        let Ok(key) = resolve_theme(codebook, value, span) else {
+            return false;
+        };
+        !self.anchors.iter().any(|a| {
+            *a == key
+                || codebook.ancestors(a).iter().any(|t| t.key == key)
+                || codebook.ancestors(&key).iter().any(|t| t.key == *a)
+        })
+    }
+}
+
+/// Whether `ast` is made of themes alone (themes joined by AND, OR and NOT).
+fn themes_only(ast: &Ast) -> bool {
+    match ast {
+        Ast::Theme { .. } => true,
+        Ast::And(items) | Ast::Or(items) => items.iter().all(themes_only),
+        Ast::Not(inner) => themes_only(inner),
+        _ => false,
+    }
+}
+
+/// The keys of the themes `ast` names (those the codebook knows).
+fn theme_keys(ast: &Ast, codebook: &Codebook, out: &mut Vec<String>) {
+    match ast {
+        Ast::Theme { value, span } => out.extend(resolve_theme(codebook, value, *span)),
+        Ast::And(items) | Ast::Or(items) => {
+            for i in items {
+                theme_keys(i, codebook, out);
+            }
+        }
+        Ast::Not(inner) => theme_keys(inner, codebook, out),
+        _ => {}
+    }
 }
 
 /// The key of the theme a `theme:` value names (by key, name, or `parent/child` path).
@@ -602,6 +650,50 @@ impl Translator<'_> {
     }
 
     /// `None` means "no constraint" (e.g. a word made only of punctuation).
+    /// An item of themes alone read as overlaps (`OverlapPlan`): each theme the plan reads
+    /// so is the passages overlapping one of it (`/overlaps/<key>` in `counts`, written with
+    /// every overlapping passage's theme and its ancestors); any other keeps its meaning.
+    fn overlapping(
+        &self,
+        ast: &Ast,
+        plan: &OverlapPlan,
+    ) -> Result<Box<dyn TantivyQuery>, QueryError> {
+        let f = self.f;
+        Ok(match ast {
+            Ast::Theme { value, span } if plan.overlaps(self.codebook, value, *span) => {
+                let key = resolve_theme(self.codebook, value, *span)?;
+                Box::new(TermQuery::new(
+                    Term::from_facet(f.counts, &Facet::from_path(["overlaps", key.as_str()])),
+                    IndexRecordOption::Basic,
+                ))
+            }
+            Ast::Or(items) => Box::new(BooleanQuery::new(
+                items
+                    .iter()
+                    .map(|i| Ok((Occur::Should, self.overlapping(i, plan)?)))
+                    .collect::<Result<Vec<_>, QueryError>>()?,
+            )),
+            Ast::And(items) => {
+                let mut clauses = vec![(Occur::Must, self.all())];
+                for i in items {
+                    clauses.push(match i {
+                        Ast::Not(inner) => (Occur::MustNot, self.overlapping(inner, plan)?),
+                        _ => (Occur::Must, self.overlapping(i, plan)?),
+                    });
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Ast::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, self.all()),
+                (Occur::MustNot, self.overlapping(inner, plan)?),
+            ])),
+            _ => match self.translate(ast)? {
+                Some(t) => t.q,
+                None => self.all(),
+            },
+        })
+    }
+
     fn translate(&self, ast: &Ast) -> Result<Option<Translated>, QueryError> {
         let f = self.f;
         let bound = |q: Box<dyn TantivyQuery>| Translated { q, bound: true };
@@ -705,24 +797,21 @@ impl Translator<'_> {
             Ast::And(items) => {
                 let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
                 let mut is_bound = false;
-                let overlaps = match self.kind {
-                    HitKind::Passages => overlap_themes(items, self.codebook),
-                    HitKind::Sessions => vec![false; items.len()],
+                let plan = match self.kind {
+                    HitKind::Passages => Some(OverlapPlan::of(items, self.codebook)),
+                    HitKind::Sessions => None,
                 };
-                for (item, overlap) in items.iter().zip(overlaps) {
-                    if let (true, Ast::Theme { value, span }) = (overlap, item) {
-                        let key = resolve_theme(self.codebook, value, *span)?;
-                        clauses.push((
-                            Occur::Must,
-                            Box::new(TermQuery::new(
-                                Term::from_facet(
-                                    f.counts,
-                                    &Facet::from_path(["overlaps", key.as_str()]),
-                                ),
-                                IndexRecordOption::Basic,
-                            )),
-                        ));
-                        is_bound = true;
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(plan) = plan.as_ref().filter(|p| p.items[i]) {
+                        match item {
+                            Ast::Not(inner) => {
+                                clauses.push((Occur::MustNot, self.overlapping(inner, plan)?))
+                            }
+                            _ => {
+                                clauses.push((Occur::Must, self.overlapping(item, plan)?));
+                                is_bound = true;
+                            }
+                        }
                         continue;
                     }
                     match item {

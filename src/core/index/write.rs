@@ -280,7 +280,7 @@ impl SearchIndex {
             add_themes(&mut d, k, &BTreeSet::from([c.theme.as_str()]));
             // The themes (with their ancestors) of every other passage overlapping this one
             // by at least one code point: `theme:a theme:b` in passage mode
-            // (`query_plan::overlap_themes`).
+            // (`query_plan::OverlapPlan`).
             let mut overlapping: BTreeSet<String> = BTreeSet::new();
             for o in &attached {
                 if !std::ptr::eq(*o, c) && o.start < c.end && c.start < o.end {
