@@ -7,9 +7,10 @@
 //! question, so a new dimension, value or query is counted again off the UI thread without
 //! reading the store again. The first read is for counting only (no note text: the matrix
 //! shows at once on a large store); the first question that needs the notes' words (a query,
-//! terms, a concordance) reads them, and that corpus is kept from then on. Each view keeps the last answer it got with the question it
-//! answers; the screen asks again whenever what is wanted differs from what is shown (and is
-//! not already on its way), and says "computing…" meanwhile. A question that fails (a query
+//! terms, a concordance) reads them, and that corpus is kept from then on. Each view keeps
+//! the last answer it got with the question it answers; the screen asks again whenever what
+//! is wanted differs from what is shown (and is not already on its way), and says
+//! "computing…" meanwhile. A question that fails (a query
 //! that does not parse, project months without a start date) is said on the screen, and the
 //! settings go back to those of the table shown.
 //!

@@ -533,6 +533,18 @@ fn through_the_app_a_opens_the_screen_and_esc_from_a_cell_s_search_comes_back_to
         !app.analysis.loading(),
         "the table was kept, not asked again"
     );
+    // With sessions as the value the cell opens on its sessions, though its query names a
+    // theme (which alone would open on passages).
+    for r in press(&mut app, KeyCode::Char('v')) {
+        let resp = worker::handle(&mut ws, r);
+        assert!(app.step(Msg::Io(resp)).is_empty());
+    }
+    assert_eq!(app.analysis.settings.value, Value::Sessions);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Search);
+    assert_eq!(app.search.kind, crate::core::index::HitKind::Sessions);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Analysis);
     // `/` from the list opens search with Esc back to the list again.
     press(&mut app, KeyCode::Char('q'));
     assert_eq!(app.screen, Screen::List);

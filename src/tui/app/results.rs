@@ -84,13 +84,14 @@ impl App {
 
     /// The search screen with `query` (sessions or passages), Esc coming back to `back`.
     pub fn search_for(&mut self, query: String, sessions: bool, back: Screen, out: &mut Effects) {
-        self.search.input.set(query);
-        self.search.kind = if sessions {
-            crate::core::index::HitKind::Sessions
-        } else {
-            crate::core::index::HitKind::Passages
-        };
-        self.search.selected = [0, 0];
+        self.search.open_on(
+            query,
+            if sessions {
+                crate::core::index::HitKind::Sessions
+            } else {
+                crate::core::index::HitKind::Passages
+            },
+        );
         self.search.back = back;
         self.show(Screen::Search, out);
     }

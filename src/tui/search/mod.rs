@@ -275,6 +275,18 @@ impl SearchScreen {
         }
     }
 
+    /// Open on `query` with the results of `kind` (another screen asking for a cell's
+    /// sessions or passages): that tab is kept as if the user had chosen it.
+    pub fn open_on(&mut self, query: String, kind: HitKind) {
+        let names = query::parse(&query)
+            .map(|q| names_passages(&q.ast))
+            .unwrap_or(false);
+        self.input.set(query);
+        self.kind = kind;
+        self.chosen = Some((kind, names));
+        self.selected = [0, 0];
+    }
+
     /// Search opens: the last query is selected, so typing replaces it (arrows keep it).
     pub fn opened(&mut self) {
         self.input.select_all();
