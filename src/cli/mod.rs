@@ -190,7 +190,17 @@ impl Context {
     /// writer lock. When another Ripple holds it, the store opens read-only at once and the
     /// caches are left as they are; a count with the TUI open must not wait a quarter second
     /// for a lock it has no use for.
+    /// A store that does not exist is an error here, not an empty store made on the spot: a
+    /// mistyped `--store` must not answer with zeros.
     pub fn open_store_for_reading(&self) -> anyhow::Result<Store> {
+        let root = &self.env.store_root;
+        if !root.exists() {
+            anyhow::bail!(
+                "no store at {}: nothing to count (check --store or RIPPLE_STORE; `ripple new` \
+                 or the app makes a store)",
+                root.display()
+            );
+        }
         self.open_store_waiting(std::time::Duration::ZERO)
     }
 

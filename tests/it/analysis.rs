@@ -818,3 +818,21 @@ fn ripple_check_makes_matrix_see_a_codings_file_rewritten_in_place() {
     );
     assert_eq!(trust_row(&f), json!([2.0, 0.0, 2.0]));
 }
+
+#[test]
+fn a_store_that_does_not_exist_is_an_error_and_is_not_made() {
+    let f = fixture();
+    let missing = f.dir.path().join("no-such-store");
+    for cmd in [
+        &["matrix"][..],
+        &["cooccur"],
+        &["keywords", "--by", "month"],
+    ] {
+        let out = f.ripple(&[&["--store", missing.to_str().unwrap()][..], cmd].concat());
+        assert!(!out.status.success(), "{cmd:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("no store at"), "{cmd:?}: {err}");
+        assert!(out.stdout.is_empty(), "{cmd:?}: no table of zeros");
+        assert!(!missing.exists(), "{cmd:?}: nothing made");
+    }
+}

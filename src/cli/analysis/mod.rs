@@ -311,11 +311,14 @@ pub fn render_matrix(m: &Matrix, format: Format) -> anyhow::Result<String> {
     }));
     header.push(if labels_as_keys { "total" } else { "TOTAL" }.into());
     if format == Format::Table {
-        header.push(format!(
-            "{}–{}",
-            m.sparkline_months.first().cloned().unwrap_or_default(),
-            m.sparkline_months.last().cloned().unwrap_or_default()
-        ));
+        // The sparkline's months (none when nothing is dated in scope).
+        header.push(
+            match (m.sparkline_months.first(), m.sparkline_months.last()) {
+                (Some(a), Some(b)) if a == b => a.clone(),
+                (Some(a), Some(b)) => format!("{a}–{b}"),
+                _ => String::new(),
+            },
+        );
     }
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, r) in m.rows.iter().enumerate() {
