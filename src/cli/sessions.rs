@@ -425,23 +425,13 @@ pub fn check(_args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let (coding_problems, coding_notes) = crate::cli::code::check_codings(&store);
     problems.extend(coding_problems.iter().map(|p| p.to_string()));
     notes.extend(coding_notes);
-    // The analysis cache trusts an unchanged coder folder without looking at its files; a
-    // codings file rewritten in place by another program is seen once its folder's key is
-    // forgotten (docs/analysis.md, "Speed").
-    // The counts snapshot was made through the same trust (and through the catalog, which
-    // `check` has just found out of date or not): the next count reads the store.
+    // The counts snapshot was made through the catalog, which `check` has just found out of
+    // date or not: the next count reads the store.
     if let Err(e) = crate::core::workspace::counts_snapshot::forget(&store) {
         notes.push(format!(
             "{}: cannot remove the counts snapshot ({e}); delete it if `ripple matrix` \
              disagrees with the files",
             crate::core::workspace::counts_snapshot::path(&store).display()
-        ));
-    }
-    if let Err(e) = crate::core::workspace::analysis_cache::forget_folder_keys(&store) {
-        notes.push(format!(
-            "{}: cannot update the analysis cache ({e}); delete it if `ripple matrix` \
-             disagrees with the codings files",
-            crate::core::workspace::analysis_cache::path(&store).display()
         ));
     }
 

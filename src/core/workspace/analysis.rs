@@ -95,12 +95,18 @@ impl Corpus {
             if !scan.files.iter().all(|(_, k)| settled(k)) {
                 return None;
             }
+            let codings = loaded
+                .files
+                .into_iter()
+                .map(|(d, name, key)| key.map(|k| (d, name, k)))
+                .collect::<Option<Vec<_>>>()?;
             Some(counts_snapshot::Sources {
                 blind,
                 sessions_dir: dir,
                 codebook,
                 coder_dirs,
                 notes: scan.files,
+                codings,
             })
         })();
         if let Some(sources) = sources {

@@ -15,30 +15,16 @@
 //!
 //! - the note's key against the one the scan took (the scan's own `stat` of each note, so no
 //!   note is looked at twice);
-//! - each coder folder: when the folder's key (its mtime, ctime, inode: `stat` of the folder)
-//!   is the one the cache stored for it, no file of that folder is looked at; otherwise each
-//!   session's file in it is `stat`ed and its key compared with the record's (a file there
-//!   and none in the record, or the other way round, is a change).
+//! - in each coder folder, the session's codings file: `stat`ed and its key compared with the
+//!   record's (a file there and none in the record, or the other way round, is a change).
 //!
-//! A folder's key is stored only when it is settled when taken, at the start of a run in which
-//! every record's word about that folder was checked against the files (so after the key was
-//! taken). Ripple writes a codings file by writing a temporary file in the same folder and
-//! renaming it over the old one, and removes an emptied file: both change the folder's mtime
-//! and ctime, and so does any program that creates, deletes, renames or replaces a file there
-//! (editors that save by rename, `git checkout`, `rsync`, `cp` of a new file, a sync tool's
-//! temporary-then-rename). Any difference in a note's or a checked file's key, a missing
-//! record, or a racy key makes the session be read the straightforward way (as
-//! `Corpus::load` reads it), and its record made again.
-//!
-//! **What the folder key cannot see**: a codings file rewritten *in place* (opened for
-//! writing and truncated, as some editors and `echo > file` do) by a program other than
-//! Ripple, in a folder whose entries did not change since the key was stored. Such an edit
-//! changes the file's own mtime and ctime but not its folder's, so a run that trusts the
-//! folder keeps the file's cached codings until something changes the folder (any save of a
-//! coding by Ripple in that coder's folder does). `ripple check` reads every codings file and
-//! clears the cache's folder keys, after which every file is `stat`ed again; so does a damaged
-//! or deleted cache file. Ripple itself never writes a codings file in place, so a change it
-//! made is never answered from the cache (docs/analysis.md, "Speed").
+//! Every codings file is looked at, every run: a file rewritten *in place* (opened for writing
+//! and truncated, as a script's `open(path, "w")`, `echo > file` and some editors do) changes
+//! its own key but not its folder's, so a folder's key cannot stand for its files. Any
+//! difference in a note's or a file's key, a missing record, or a racy key makes the session
+//! be read the straightforward way (as `Corpus::load` reads it), and its record made again.
+//! The folders' keys are still recorded (the format has them, and `CountsLoad::folders`
+//! hands them to the counts snapshot, which needs them to know no file was added or removed).
 //!
 //! Every coder's files are cached; a blind workspace takes only its own coder's entries. The
 //! file is private (0600) inside `.ripple/`, like every file Ripple writes; a damaged cache is
@@ -103,28 +89,6 @@ pub fn path(store: &Store) -> PathBuf {
     store.root().join(".ripple").join("analysis-cache")
 }
 
-/// Forget every coder folder's key (`ripple check`), so the next run `stat`s every codings
-/// file: a file rewritten in place by another program is then seen. Nothing when there is no
-/// cache or it cannot be read (the next run reads every file anyway).
-pub fn forget_folder_keys(store: &Store) -> std::io::Result<()> {
-    let p = path(store);
-    let Some(mut cache) = std::fs::read(&p).ok().and_then(|b| decode(&b)) else {
-        return Ok(());
-    };
-    if cache.folders.iter().all(|(_, k)| k.is_none()) || store.is_read_only() {
-        return Ok(());
-    }
-    for f in &mut cache.folders {
-        f.1 = None;
-    }
-    let records: Vec<&Record> = cache.records.iter().collect();
-    write(
-        store,
-        &p,
-        &encode(&cache.folders, &cache.themes, &cache.coders, &records),
-    )
-}
-
 /// What [`load_counts`] read: sessions' metadata and codings by index into `coders` and
 /// `themes` (for `Corpus::build_indexed`).
 #[derive(Debug, Default)]
@@ -142,6 +106,9 @@ pub struct CountsLoad {
     /// Every coder folder (name), with its key taken before any of its files was looked at,
     /// when that key was settled (`None` when racy or unknown).
     pub folders: Vec<(String, Option<FileKey>)>,
+    /// Every codings file of the sessions read, as (index into `folders`, file name, its
+    /// key as checked or read in this run when settled).
+    pub files: Vec<(usize, String, Option<FileKey>)>,
 }
 
 /// A codings file read: its key (taken before reading; `None` when racy or unknown), coder
@@ -204,16 +171,10 @@ pub(crate) fn load_counts_at(
         .ok()
         .and_then(|b| decode(&b))
         .unwrap_or_default();
-    // Each current folder's index in the cache, and whether its files need no look.
+    // Each current folder's index in the cache.
     let cached_ix: Vec<Option<usize>> = names
         .iter()
         .map(|n| cache.folders.iter().position(|(c, _)| c == n))
-        .collect();
-    let trusted: Vec<bool> = (0..dirs.len())
-        .map(|d| {
-            folder_keys[d].is_some()
-                && cached_ix[d].and_then(|c| cache.folders[c].1) == folder_keys[d]
-        })
         .collect();
     // Records by session id, for those not at their position (sessions added or removed).
     let by_id = std::sync::OnceLock::new();
@@ -239,7 +200,6 @@ pub(crate) fn load_counts_at(
         dirs: &dirs,
         cache: &cache,
         cached_ix: &cached_ix,
-        trusted: &trusted,
         now,
     };
     let got = parallel_map(&at, |&i| {
@@ -356,6 +316,16 @@ pub(crate) fn load_counts_at(
             Next::Kept(r) => &cache.records[r],
             Next::Fresh(f) => &fresh[f],
         };
+        let settled = |k: FileKey| Some(k).filter(|k| *k != FileKey::default());
+        for f in &record.files {
+            if let Some(d) = folder_ix.iter().position(|&ix| ix == f.folder as usize) {
+                out.files.push((
+                    d,
+                    file_name(&record.id),
+                    settled(f.key).filter(|k| !k.is_racy(now)),
+                ));
+            }
+        }
         // The session's codings, folder by folder in the folders' order (as reading does).
         let session = out.sessions.len() as u32;
         for &ix in &folder_ix {
@@ -427,7 +397,6 @@ struct View<'a> {
     dirs: &'a [PathBuf],
     cache: &'a Cache,
     cached_ix: &'a [Option<usize>],
-    trusted: &'a [bool],
     now: i64,
 }
 
@@ -454,9 +423,6 @@ impl View<'_> {
         };
         let rec = &self.cache.records[r];
         for (d, dir) in self.dirs.iter().enumerate() {
-            if self.trusted[d] {
-                continue;
-            }
             let claim = self.cached_ix[d]
                 .and_then(|c| rec.files.iter().find(|f| f.folder as usize == c))
                 .map(|f| f.key);
@@ -917,38 +883,24 @@ pub(crate) mod tests {
         }
     }
 
-    /// An unchanged coder folder is trusted without a look at its files: a file rewritten
-    /// in place by another program is not seen (the module documentation says so) until the
-    /// folder changes or `forget_folder_keys` (`ripple check`) runs.
+    /// A codings file rewritten in place by another program (the same inode, its folder's
+    /// entries and times unchanged) is seen by the next count: every file is looked at.
     #[test]
-    fn an_unchanged_folder_is_trusted_until_it_changes_or_is_forgotten() {
+    fn a_codings_file_rewritten_in_place_is_seen_at_once() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let (store, ids) = store(root);
         assert_eq!(same_as_reading(&store, None), 12);
         assert_eq!(same_as_reading(&store, None), 0);
-        next_tick();
-        // Rewritten in place: the same file (inode), the folder's entries unchanged.
         let p = coding_store::file_path(root, CODERS[0], &ids[3]);
         let folder = FileKey::of_path(p.parent().unwrap()).unwrap();
         let text = store.load_note(&ids[3]).unwrap();
-        let other = CoderSessionFile {
+        let mut other = CoderSessionFile {
             session: ids[3].clone(),
             coder: CODERS[0].to_string(),
             memo: String::new(),
             codings: vec![new_coding(&text, &ids[3], 8, 12, "roles", CODERS[0], "").unwrap()],
         };
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::options()
-                .write(true)
-                .truncate(true)
-                .open(&p)
-                .unwrap();
-            f.write_all(coding_store::to_json(&other).as_bytes())
-                .unwrap();
-        }
-        assert_eq!(FileKey::of_path(p.parent().unwrap()).unwrap(), folder);
         let counts = |store: &Store| {
             let scan = store.scan();
             let got = load_counts_at(store, &scan.sessions, None, LATER).unwrap();
@@ -962,37 +914,15 @@ pub(crate) mod tests {
             marks.sort();
             (marks, got.read)
         };
-        let (old, read) = counts(&store);
-        assert_eq!(read, 0);
-        assert_eq!(
-            old.len(),
-            3,
-            "the cached codings, not the file's one: {old:?}"
-        );
-        forget_folder_keys(&store).unwrap();
-        let (new, read) = counts(&store);
-        assert_eq!((new, read), (vec![("roles".to_string(), 8, 12)], 1));
-        assert_eq!(same_as_reading(&store, None), 0);
-
-        // The same kind of edit, then any save by Ripple in that coder's folder: seen.
-        next_tick();
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::options()
-                .write(true)
-                .truncate(true)
-                .open(&p)
-                .unwrap();
-            let mut again = other.clone();
-            again.codings[0].theme = "trust".into();
-            f.write_all(coding_store::to_json(&again).as_bytes())
-                .unwrap();
+        for theme in ["roles", "trust"] {
+            next_tick();
+            other.codings[0].theme = theme.into();
+            rewrite_in_place(&p, &coding_store::to_json(&other));
+            assert_eq!(FileKey::of_path(p.parent().unwrap()).unwrap(), folder);
+            let (marks, read) = counts(&store);
+            assert_eq!((marks, read), (vec![(theme.to_string(), 8, 12)], 1));
+            assert_eq!(same_as_reading(&store, None), 0);
         }
-        let text = store.load_note(&ids[6]).unwrap();
-        code(root, &text, &ids[6], CODERS[0], &[(0, 2)]);
-        assert_eq!(same_as_reading(&store, None), 2);
-        let (after, _) = counts(&store);
-        assert_eq!(after, vec![("trust".to_string(), 8, 12)]);
     }
 
     #[test]

@@ -13,17 +13,16 @@
 //!   scan took before reading the file or trusting its catalog entry);
 //! - the codebook file (or its absence);
 //! - every coder folder (the keys the analysis cache took before looking at their files);
+//! - every codings file, by folder and name (the key the analysis cache checked or read);
 //! - whether the workspace coded blind, and as whom.
 //!
 //! A run uses the snapshot only when every one of these is as it was: the folders' and the
-//! codebook's keys, the same coder folders, and each listed note's key (one `stat` each,
-//! relative to the sessions folder). A folder's key changes when any entry is added, removed
-//! or renamed in it, so an unchanged sessions folder means the same files; a note's key
-//! (size, mtime, ctime, inode) changes when the note is written in any way. Anything else
-//! makes the run read the store as before, which writes a new snapshot. A coder folder is
-//! trusted as the analysis cache trusts it (that module's documentation says what its key
-//! cannot see: a codings file rewritten in place by another program; `ripple check` removes
-//! the snapshot with the cache's folder keys).
+//! codebook's keys, the same coder folders, and each listed note's and codings file's key
+//! (one `stat` each, relative to its open folder). A folder's key changes when any entry is
+//! added, removed or renamed in it, so an unchanged folder means the same files; a file's key
+//! (size, mtime, ctime, inode) changes when the file is written in any way, in place
+//! included. Anything else makes the run read the store as before, which writes a new
+//! snapshot. `ripple check` removes the snapshot (it may have found the catalog stale).
 //!
 //! What is kept is what counting needs (the same as `Corpus::load_counts` reads): each
 //! session's metadata (id, title, date, agencies, type, county, facilitator, tags), each
@@ -31,9 +30,11 @@
 //! warnings; never a note's words or a memo. The file is private (0600) inside `.ripple/`;
 //! a damaged snapshot is ignored and rewritten.
 //!
-//! Format (little-endian): `RPLCNTS1`; the guard: blind coder (`u8` 0, or 1 and a string),
+//! Format (little-endian): `RPLCNTS2`; the guard: blind coder (`u8` 0, or 1 and a string),
 //! sessions folder key, codebook (`u8` 0, or 1 and a key), coder folders (`u32` count, each a
-//! name and a key), notes (`u32` count, each a file name and a key); then the corpus: a string
+//! name and a key), notes (`u32` count, each a file name and a key), then for each coder
+//! folder in that order its codings files (`u32` count, each a file name and a key); then the
+//! corpus: a string
 //! table (`u32` count of strings), coders (`u32` count of table indices), theme rows (`u32`
 //! count, each: key, name, depth `u32`, parent `u32` or `u32::MAX`, known `u8`), warnings
 //! (`u32` count of strings), sessions (`u32` count, each: id, note key (`u8` 0, or 1 and a key), title, date as `u32` days from
@@ -52,7 +53,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const MAGIC: &[u8; 8] = b"RPLCNTS1";
+const MAGIC: &[u8; 8] = b"RPLCNTS2";
 
 /// What a snapshot was made from: while each of these is as it was, its corpus is the one a
 /// full read gives.
@@ -65,6 +66,8 @@ pub(crate) struct Sources {
     pub coder_dirs: Vec<(String, FileKey)>,
     /// Session files by name in the sessions folder.
     pub notes: Vec<(String, FileKey)>,
+    /// Codings files: (index into `coder_dirs`, file name, key).
+    pub codings: Vec<(usize, String, FileKey)>,
 }
 
 /// Where the snapshot of `store` is.
@@ -128,11 +131,12 @@ pub(crate) fn load(store: &Store, blind: Option<&str>) -> Option<CountsParts> {
             return None;
         }
     }
-    // The notes are looked at while the corpus is decoded: both are needed, and a note that
-    // changed makes the decoding wasted, which is the rare case.
-    let notes = guard.notes;
+    // The notes and codings files are looked at while the corpus is decoded: both are
+    // needed, and a file that changed makes the decoding wasted, which is the rare case.
+    let mut lists: Vec<(&Path, &Notes<'_>)> = vec![(sessions_dir.as_path(), &guard.notes)];
+    lists.extend(dirs.iter().map(PathBuf::as_path).zip(&guard.codings));
     let (unchanged, parts) = std::thread::scope(|s| {
-        let check = s.spawn(|| notes_unchanged(&sessions_dir, &notes));
+        let check = s.spawn(|| files_unchanged(&lists));
         let parts = read_corpus(&mut r);
         (check.join().unwrap_or(false), parts)
     });
@@ -150,6 +154,8 @@ struct Guard<'a> {
     coder_dirs: Vec<(&'a str, FileKey)>,
     /// The notes' records (name, key), as written: read by the threads that check them.
     notes: Notes<'a>,
+    /// Each coder folder's codings files' records, in the folders' order.
+    codings: Vec<Notes<'a>>,
 }
 
 fn read_guard<'a>(r: &mut In<'a>) -> Option<Guard<'a>> {
@@ -169,9 +175,25 @@ fn read_guard<'a>(r: &mut In<'a>) -> Option<Guard<'a>> {
     for _ in 0..n {
         coder_dirs.push((r.str()?, r.key()?));
     }
+    let notes = read_records(r)?;
+    let codings = (0..coder_dirs.len())
+        .map(|_| read_records(r))
+        .collect::<Option<Vec<_>>>()?;
+    Some(Guard {
+        blind,
+        sessions_dir,
+        codebook,
+        coder_dirs,
+        notes,
+        codings,
+    })
+}
+
+/// A list of files' records (`u32` count, each a name and a key), only skipped here (each
+/// record's length), with a start every `NOTES_PER_STEP` records so the checking threads can
+/// share them out without a list of 100,000 names being made.
+fn read_records<'a>(r: &mut In<'a>) -> Option<Notes<'a>> {
     let n = r.count(36)?;
-    // Only skipped here (each record's length), with a start every `NOTES_PER_STEP` notes so
-    // the checking threads can share them out without a list of 100,000 names being made.
     let bytes = r.b;
     let mut steps = Vec::with_capacity(n / NOTES_PER_STEP + 1);
     for i in 0..n {
@@ -181,17 +203,9 @@ fn read_guard<'a>(r: &mut In<'a>) -> Option<Guard<'a>> {
         let len = r.u32()?;
         r.take(len.checked_add(32)?)?;
     }
-    let notes = Notes {
+    Some(Notes {
         bytes: &bytes[..bytes.len() - r.b.len()],
-        count: n,
         steps,
-    };
-    Some(Guard {
-        blind,
-        sessions_dir,
-        codebook,
-        coder_dirs,
-        notes,
     })
 }
 
@@ -201,7 +215,6 @@ const NOTES_PER_STEP: usize = 1024;
 /// The notes' records in the snapshot, with the start of every `NOTES_PER_STEP`th.
 struct Notes<'a> {
     bytes: &'a [u8],
-    count: usize,
     steps: Vec<usize>,
 }
 
@@ -225,25 +238,39 @@ impl Notes<'_> {
     }
 }
 
-/// Whether every note has the key it had, spread over the cores.
-fn notes_unchanged(dir: &Path, notes: &Notes<'_>) -> bool {
-    let steps = notes.steps.len();
+/// Whether every file of `lists` (each a folder and its files' records) has the key it had,
+/// spread over the cores in runs of `NOTES_PER_STEP` records.
+fn files_unchanged(lists: &[(&Path, &Notes<'_>)]) -> bool {
+    let work: Vec<(usize, usize)> = lists
+        .iter()
+        .enumerate()
+        .flat_map(|(l, (_, notes))| (0..notes.steps.len()).map(move |step| (l, step)))
+        .collect();
+    if work.is_empty() {
+        return true;
+    }
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8)
-        .min(steps.max(1));
-    if notes.count == 0 {
-        return true;
-    }
-    let per = steps.div_ceil(threads);
+        .min(work.len());
+    let per = work.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..steps)
-            .step_by(per)
-            .map(|from| {
+        let handles: Vec<_> = work
+            .chunks(per)
+            .map(|chunk| {
                 s.spawn(move || {
-                    Looker::open(dir)
-                        .is_some_and(|l| notes.unchanged(&l, from, (from + per).min(steps)))
+                    // Each folder opened once per thread, when first needed.
+                    let mut lookers: Vec<Option<Looker>> = (0..lists.len()).map(|_| None).collect();
+                    chunk.iter().all(|&(l, step)| {
+                        let (dir, notes) = lists[l];
+                        if lookers[l].is_none() {
+                            lookers[l] = Looker::open(dir);
+                        }
+                        lookers[l]
+                            .as_ref()
+                            .is_some_and(|looker| notes.unchanged(looker, step, step + 1))
+                    })
                 })
             })
             .collect();
@@ -346,6 +373,15 @@ fn encode(sources: &Sources, corpus: &Corpus) -> Vec<u8> {
     for (name, key) in &sources.notes {
         out.str(name);
         out.key(key);
+    }
+    for d in 0..sources.coder_dirs.len() {
+        let files: Vec<&(usize, String, FileKey)> =
+            sources.codings.iter().filter(|f| f.0 == d).collect();
+        out.u32(files.len());
+        for (_, name, key) in files {
+            out.str(name);
+            out.key(key);
+        }
     }
 
     // The string table: agencies, counties, facilitators, tags and coders, each once.
@@ -665,17 +701,25 @@ mod tests {
                     let name = format!("2026-02-0{}-broken-{}.md", 1 + step % 9, step);
                     std::fs::write(store.sessions_dir().join(name), "+++\nnot = [\n").unwrap();
                 }
-                // A coder's file rewritten in place with other codings, then a save by
-                // Ripple in that coder's folder (the folder's key is what is trusted).
+                // A coder's file rewritten in place with other codings, by another program:
+                // its folder does not change, only the file's own key.
                 _ => {
                     let p = coding_store::file_path(root, coder, &id);
-                    if p.exists() {
-                        let text = std::fs::read_to_string(&p).unwrap();
-                        rewrite_in_place(&p, &text.replace("\"trust\"", "\"roles\""));
+                    if !p.exists() {
+                        let text = store.load_note(&id).unwrap();
+                        code(root, &text, &id, coder, &[(1, 4)]);
+                        assert!(!same_as_reading(&store, None));
+                        next_tick();
                     }
-                    let other = ids[below(ids.len())].clone();
-                    let text = store.load_note(&other).unwrap();
-                    code(root, &text, &other, coder, &[(1, 4)]);
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    let (from, to) = if text.contains("\"trust\"") {
+                        ("\"trust\"", "\"roles\"")
+                    } else {
+                        ("\"roles\"", "\"trust\"")
+                    };
+                    let folder = FileKey::of_path(p.parent().unwrap()).unwrap();
+                    rewrite_in_place(&p, &text.replace(from, to));
+                    assert_eq!(FileKey::of_path(p.parent().unwrap()).unwrap(), folder);
                 }
             }
             assert!(
