@@ -102,11 +102,13 @@ pub struct EvidenceArgs {
     #[arg(long)]
     pub memos: bool,
     /// The order of the theme headings: codebook, count (most passages first), or theme keys
-    /// separated by commas (the rest follow in codebook order).
+    /// separated by commas (the rest follow in codebook order). A named theme always has its
+    /// heading; a named parent brings its sub-themes' passages under it.
     #[arg(long, value_name = "codebook|count|KEYS", default_value = "codebook")]
     pub headings: String,
     /// Keep a passage that lies inside a longer passage of the same theme (by default it is
-    /// exported once, as the longer passage, with both memos).
+    /// exported once, as the longer passage, with both memos and coders; each theme says how
+    /// many passages its quotes stand for).
     #[arg(long)]
     pub keep_nested: bool,
 }
@@ -682,14 +684,20 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         Err(e) => return Err(e.into()),
     };
     let bytes = evidence::render(&items, format, &opts).map_err(|e| anyhow!(e))?;
+    // Markdown and DOCX show every named heading; CSV and JSON have no headings to show.
+    if matches!(format, EvidenceFormat::Csv | EvidenceFormat::Json) {
+        for note in evidence::named_heading_notes(&items, &opts.headings) {
+            eprintln!("ripple: {note}");
+        }
+    }
     match &args.out {
         Some(path) => {
             let target = rules
                 .write(path, &bytes, args.force)
                 .map_err(|e| export_refused(e, path))?;
             eprintln!(
-                "Wrote {} passages to {}",
-                items.len(),
+                "Wrote {} to {}",
+                evidence::quote_count(&items),
                 target.file.display()
             );
         }

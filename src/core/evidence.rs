@@ -98,8 +98,28 @@ pub enum Headings {
     Codebook,
     /// Most passages first (then the codebook's order).
     Count,
-    /// These theme keys first, in this order; the others after them in the codebook's order.
-    Given(Vec<String>),
+    /// These themes first, in this order, each with its sub-themes; the others after them in
+    /// the codebook's order.
+    Given(Vec<NamedHeading>),
+}
+
+/// A theme named in `--headings`. Its heading is always shown (Markdown, DOCX), with its own
+/// passages and then each sub-theme's under a subheading: a parent theme's passages are those
+/// coded with it or any theme below it (docs/analysis.md, "What counts").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedHeading {
+    pub key: String,
+    pub name: String,
+    /// The themes below it (key, name), depth-first in codebook order, but for those named
+    /// before it (already shown under their own named heading).
+    pub subs: Vec<(String, String)>,
+}
+
+impl NamedHeading {
+    /// Its key, then its sub-themes' keys.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.key.as_str()).chain(self.subs.iter().map(|(k, _)| k.as_str()))
+    }
 }
 
 impl Headings {
@@ -109,21 +129,39 @@ impl Headings {
             "codebook" => Ok(Headings::Codebook),
             "count" => Ok(Headings::Count),
             list => {
-                let mut keys = Vec::new();
+                let mut named: Vec<NamedHeading> = Vec::new();
+                let shown = |named: &[NamedHeading], k: &str| {
+                    named
+                        .iter()
+                        .any(|n: &NamedHeading| n.keys().any(|x| x == k))
+                };
                 for k in list.split(',').map(str::trim).filter(|k| !k.is_empty()) {
-                    if codebook.get(k).is_none() {
+                    let Some(theme) = codebook.get(k) else {
                         return Err(format!("--headings: {}", codebook.unknown_theme_message(k)));
+                    };
+                    // Named twice, or below a theme named before it: already shown there.
+                    if shown(&named, k) {
+                        continue;
                     }
-                    if !keys.iter().any(|x: &String| x == k) {
-                        keys.push(k.to_string());
-                    }
+                    let subs = codebook
+                        .descendants(k)
+                        .into_iter()
+                        .filter(|t| t.key != k && !shown(&named, &t.key))
+                        .map(|t| (t.key.clone(), t.name.clone()))
+                        .collect();
+                    // A theme named after one of its sub-themes takes the rest of them.
+                    named.push(NamedHeading {
+                        key: k.to_string(),
+                        name: theme.name.clone(),
+                        subs,
+                    });
                 }
-                if keys.is_empty() {
+                if named.is_empty() {
                     return Err(
                         "--headings is codebook, count, or theme keys separated by commas".into(),
                     );
                 }
-                Ok(Headings::Given(keys))
+                Ok(Headings::Given(named))
             }
         }
     }
@@ -186,6 +224,9 @@ pub struct EvidenceItem {
     /// Each coder's memo on the passage (the same text as `memo`, attributed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub memos: Vec<CoderMemo>,
+    /// How many shorter passages of the same theme lying inside this one were merged into it
+    /// (0 unless nested passages are merged): the quote stands for `1 + merged` passages.
+    pub merged: usize,
 }
 
 /// The `deidentify = [...]` list in `<store>/ripple.toml` (empty if absent).
@@ -383,12 +424,7 @@ pub fn gather(
                 }
                 item.memo.push_str(&memo);
             }
-            if let (Some(c), false) = (&mut item.coder, hit.coder.is_empty()) {
-                if !c.split(", ").any(|x| x == hit.coder) {
-                    c.push_str(", ");
-                    c.push_str(&hit.coder);
-                }
-            }
+            add_coders(&mut item.coder, Some(hit.coder.as_str()));
             continue;
         }
         seen.insert(key, items.len());
@@ -425,6 +461,7 @@ pub fn gather(
             start: hit.start,
             end: hit.end,
             project_month: opts.project_start.map(|s| project_month(s, hit.date)),
+            merged: 0,
             memos: if hit.memo.trim().is_empty() {
                 Vec::new()
             } else {
@@ -491,13 +528,17 @@ fn heading_order(
             sorted.sort_by_key(|k| std::cmp::Reverse(count(k)));
             keys = sorted;
         }
-        Headings::Given(first) => {
+        Headings::Given(named) => {
+            let first: Vec<String> = named
+                .iter()
+                .flat_map(|n| n.keys().map(str::to_string))
+                .collect();
             let rest: Vec<String> = keys
                 .iter()
                 .filter(|k| !first.contains(k))
                 .cloned()
                 .collect();
-            keys = first.iter().cloned().chain(rest).collect();
+            keys = first.into_iter().chain(rest).collect();
         }
     }
     keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect()
@@ -529,6 +570,8 @@ fn drop_nested(items: Vec<EvidenceItem>) -> Vec<EvidenceItem> {
         match outer {
             Some(p) => {
                 let o = &mut out[group_start + p];
+                o.merged += 1 + item.merged;
+                add_coders(&mut o.coder, item.coder.as_deref());
                 for m in item.memos {
                     if !o.memos.contains(&m) {
                         o.memos.push(m);
@@ -545,6 +588,22 @@ fn drop_nested(items: Vec<EvidenceItem>) -> Vec<EvidenceItem> {
         }
     }
     out
+}
+
+/// Add the coders in `more` ("A, B") to `coders` ("A, C" becomes "A, C, B"): each name once,
+/// in the order first seen. `None` (a de-identified passage, which names no coder) stays `None`.
+fn add_coders(coders: &mut Option<String>, more: Option<&str>) {
+    let (Some(c), Some(more)) = (coders.as_mut(), more) else {
+        return;
+    };
+    for name in more.split(", ").filter(|n| !n.trim().is_empty()) {
+        if c.is_empty() {
+            c.push_str(name);
+        } else if !c.split(", ").any(|x| x == name) {
+            c.push_str(", ");
+            c.push_str(name);
+        }
+    }
 }
 
 impl EvidenceItem {
@@ -633,15 +692,119 @@ fn md_escape_inline(s: &str) -> String {
     out
 }
 
-/// Markdown: a heading per theme, each quote a blockquote followed by its citation.
-pub fn to_markdown(items: &[EvidenceItem], include_memos: bool) -> String {
-    let mut out = String::from("# Evidence\n");
-    let mut current: Option<&str> = None;
-    for item in items {
-        if current != Some(item.theme.as_str()) {
-            out.push_str(&format!("\n## {}\n", item.theme_name));
-            current = Some(item.theme.as_str());
+/// One piece of an export laid out for reading (Markdown, DOCX).
+enum Part<'a> {
+    Heading(u8, String),
+    /// A plain line under a heading: how many passages and quotes it holds.
+    Line(String),
+    Quote(&'a EvidenceItem),
+}
+
+/// What a heading's quotes stand for: "5 passages.", or when nested passages were merged
+/// "4 quotes from 5 passages: 1 lies inside a longer passage of the same theme and is quoted
+/// as part of it." (the passages are those `ripple codebook show`, search and matrix count).
+pub fn count_line(quotes: &[&EvidenceItem]) -> String {
+    let q = quotes.len();
+    let merged: usize = quotes.iter().map(|i| i.merged).sum();
+    let passages = q + merged;
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("{n} {one}")
+        } else {
+            format!("{n} {many}")
         }
+    };
+    if merged == 0 {
+        return format!("{}.", plural(passages, "passage", "passages"));
+    }
+    let how = if merged == 1 {
+        "lies inside a longer passage of the same theme and is quoted as part of it"
+    } else {
+        "lie inside longer passages of the same theme and are quoted as part of them"
+    };
+    format!(
+        "{} from {}: {merged} {how}.",
+        plural(q, "quote", "quotes"),
+        plural(passages, "passage", "passages"),
+    )
+}
+
+/// The export laid out: the named headings first (`--headings KEYS`), each shown even without
+/// passages, its own quotes then each sub-theme's under a subheading; then a heading per
+/// theme for the rest, in the items' order. Each heading is followed by its count line.
+fn layout<'a>(items: &'a [EvidenceItem], headings: &Headings) -> Vec<Part<'a>> {
+    let mut parts = Vec::new();
+    let mut used = vec![false; items.len()];
+    let mut take = |key: &str| -> Vec<&'a EvidenceItem> {
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if !used[i] && item.theme == key {
+                used[i] = true;
+                out.push(item);
+            }
+        }
+        out
+    };
+    let push = |parts: &mut Vec<Part<'a>>, quotes: &[&'a EvidenceItem]| {
+        parts.push(Part::Line(count_line(quotes)));
+        parts.extend(quotes.iter().map(|q| Part::Quote(q)));
+    };
+    if let Headings::Given(named) = headings {
+        for n in named {
+            parts.push(Part::Heading(2, n.name.clone()));
+            let own = take(&n.key);
+            let subs: Vec<(&str, Vec<&EvidenceItem>)> = n
+                .subs
+                .iter()
+                .map(|(k, name)| (name.as_str(), take(k)))
+                .filter(|(_, q)| !q.is_empty())
+                .collect();
+            if !own.is_empty() {
+                push(&mut parts, &own);
+            } else if subs.is_empty() {
+                parts.push(Part::Line("No passages matched.".into()));
+            } else {
+                let names: Vec<&str> = subs.iter().map(|(name, _)| *name).collect();
+                parts.push(Part::Line(format!(
+                    "Its passages are coded with the themes below it ({}).",
+                    names.join(", ")
+                )));
+            }
+            for (name, quotes) in subs {
+                parts.push(Part::Heading(3, name.to_string()));
+                push(&mut parts, &quotes);
+            }
+        }
+    }
+    let rest: Vec<&EvidenceItem> = items
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(i, _)| i)
+        .collect();
+    for run in rest.chunk_by(|a, b| a.theme == b.theme) {
+        parts.push(Part::Heading(2, run[0].theme_name.clone()));
+        push(&mut parts, run);
+    }
+    parts
+}
+
+/// Markdown: a heading per theme with its count line, each quote a blockquote followed by its
+/// citation, each memo (with `include_memos`) in italics followed by its coder.
+pub fn to_markdown(items: &[EvidenceItem], include_memos: bool, headings: &Headings) -> String {
+    let mut out = String::from("# Evidence\n");
+    for part in layout(items, headings) {
+        let item = match part {
+            Part::Heading(level, name) => {
+                out.push_str(&format!("\n{} {name}\n", "#".repeat(level as usize)));
+                continue;
+            }
+            Part::Line(line) => {
+                out.push_str(&format!("\n{}\n", md_escape_inline(&line)));
+                continue;
+            }
+            Part::Quote(item) => item,
+        };
         out.push('\n');
         for line in item.quote.split('\n') {
             if line.is_empty() {
@@ -653,25 +816,13 @@ pub fn to_markdown(items: &[EvidenceItem], include_memos: bool) -> String {
         out.push('\n');
         out.push_str(&citation(item));
         out.push('\n');
-        if include_memos && !item.memos.is_empty() {
-            for m in &item.memos {
-                for para in m.memo.split("\n\n").filter(|p| !p.trim().is_empty()) {
-                    out.push_str(&format!(
-                        "\n*{}*",
-                        md_escape_inline(&para.replace('\n', " ")).trim()
-                    ));
-                    if !m.coder.is_empty() {
-                        out.push_str(&format!(" — {}", m.coder));
-                    }
-                    out.push('\n');
+        if include_memos {
+            for (para, coder) in memo_paragraphs(item) {
+                out.push_str(&format!("\n*{}*", md_escape_inline(&para).trim()));
+                if !coder.is_empty() {
+                    out.push_str(&format!(" — {coder}"));
                 }
-            }
-        } else if include_memos && !item.memo.trim().is_empty() {
-            for para in item.memo.split("\n\n").filter(|p| !p.trim().is_empty()) {
-                out.push_str(&format!(
-                    "\n*{}*\n",
-                    md_escape_inline(&para.replace('\n', " ")).trim()
-                ));
+                out.push('\n');
             }
         }
     }
@@ -681,7 +832,49 @@ pub fn to_markdown(items: &[EvidenceItem], include_memos: bool) -> String {
     out
 }
 
-/// CSV, one row a passage. De-identified exports have no facilitator, coder or id columns.
+/// A passage's memos, paragraph by paragraph (each on one line), each with its coder (empty
+/// when de-identified or unknown).
+fn memo_paragraphs(item: &EvidenceItem) -> Vec<(String, String)> {
+    let split = |memo: &str, coder: &str| -> Vec<(String, String)> {
+        memo.split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| (p.replace('\n', " ").trim().to_string(), coder.to_string()))
+            .collect()
+    };
+    if item.memos.is_empty() {
+        split(&item.memo, "")
+    } else {
+        item.memos
+            .iter()
+            .flat_map(|m| split(&m.memo, &m.coder))
+            .collect()
+    }
+}
+
+/// The CSV `memo` cell: each memo followed by its coder ("first sign — Ana; agreed — Bea"),
+/// without names when de-identified.
+fn attributed_memos(item: &EvidenceItem) -> String {
+    if item.memos.is_empty() {
+        return item.memo.clone();
+    }
+    item.memos
+        .iter()
+        .filter(|m| !m.memo.trim().is_empty())
+        .map(|m| {
+            if m.coder.is_empty() {
+                m.memo.trim().to_string()
+            } else {
+                format!("{} — {}", m.memo.trim(), m.coder)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// CSV, one row a quote. De-identified exports have no facilitator, coder or id columns. The
+/// last two columns are `project_month` (empty without a start date) and `merged` (how many
+/// nested passages of the same theme the row's quote holds: a theme's passages are its rows
+/// plus their `merged`).
 pub fn to_csv(items: &[EvidenceItem], deidentified: bool) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
@@ -702,6 +895,7 @@ pub fn to_csv(items: &[EvidenceItem], deidentified: bool) -> Result<String, csv:
     if !deidentified {
         header.extend(["facilitator", "coder", "session_id", "coding_id"]);
     }
+    header.extend(["project_month", "merged"]);
     w.write_record(&header)?;
     for i in items {
         let mut row = vec![
@@ -715,7 +909,7 @@ pub fn to_csv(items: &[EvidenceItem], deidentified: bool) -> Result<String, csv:
             i.quote.clone(),
             i.context_before.clone(),
             i.context_after.clone(),
-            i.memo.clone(),
+            attributed_memos(i),
             i.start.to_string(),
             i.end.to_string(),
         ];
@@ -724,6 +918,8 @@ pub fn to_csv(items: &[EvidenceItem], deidentified: bool) -> Result<String, csv:
                 row.push(v.clone().unwrap_or_default());
             }
         }
+        row.push(i.project_month.map(|m| m.to_string()).unwrap_or_default());
+        row.push(i.merged.to_string());
         w.write_record(&row)?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -734,22 +930,29 @@ pub fn to_json(items: &[EvidenceItem]) -> String {
     serde_json::to_string_pretty(items).expect("evidence serializes")
 }
 
-/// The evidence as blocks, as the Markdown has it: a heading per theme, each quote a
-/// quotation followed by its citation, memos in italics when asked for.
-pub fn to_blocks(items: &[EvidenceItem], include_memos: bool) -> Vec<Block> {
+/// The evidence as blocks, as the Markdown has it: a heading per theme with its count line,
+/// each quote a quotation followed by its citation, memos in italics (with their coders) when
+/// asked for.
+pub fn to_blocks(items: &[EvidenceItem], include_memos: bool, headings: &Headings) -> Vec<Block> {
     let mut out = vec![Block::new(
         BlockKind::Heading(1),
         vec![DocSpan::plain("Evidence")],
     )];
-    let mut current: Option<&str> = None;
-    for item in items {
-        if current != Some(item.theme.as_str()) {
-            out.push(Block::new(
-                BlockKind::Heading(2),
-                vec![DocSpan::plain(item.theme_name.clone())],
-            ));
-            current = Some(item.theme.as_str());
-        }
+    for part in layout(items, headings) {
+        let item = match part {
+            Part::Heading(level, name) => {
+                out.push(Block::new(
+                    BlockKind::Heading(level),
+                    vec![DocSpan::plain(name)],
+                ));
+                continue;
+            }
+            Part::Line(line) => {
+                out.push(Block::new(BlockKind::Paragraph, vec![DocSpan::plain(line)]));
+                continue;
+            }
+            Part::Quote(item) => item,
+        };
         out.push(Block::new(
             BlockKind::Quote(1),
             vec![DocSpan::plain(item.quote.clone())],
@@ -758,12 +961,13 @@ pub fn to_blocks(items: &[EvidenceItem], include_memos: bool) -> Vec<Block> {
             BlockKind::Paragraph,
             vec![DocSpan::plain(citation(item))],
         ));
-        if include_memos && !item.memo.trim().is_empty() {
-            for para in item.memo.split("\n\n").filter(|p| !p.trim().is_empty()) {
-                out.push(Block::new(
-                    BlockKind::Paragraph,
-                    vec![DocSpan::italic(para.replace('\n', " ").trim().to_string())],
-                ));
+        if include_memos {
+            for (para, coder) in memo_paragraphs(item) {
+                let mut spans = vec![DocSpan::italic(para)];
+                if !coder.is_empty() {
+                    spans.push(DocSpan::plain(format!(" — {coder}")));
+                }
+                out.push(Block::new(BlockKind::Paragraph, spans));
             }
         }
     }
@@ -783,13 +987,69 @@ pub fn render(
     opts: &EvidenceOptions,
 ) -> Result<Vec<u8>, String> {
     Ok(match format {
-        EvidenceFormat::Markdown => to_markdown(items, opts.include_memos).into_bytes(),
+        EvidenceFormat::Markdown => {
+            to_markdown(items, opts.include_memos, &opts.headings).into_bytes()
+        }
         EvidenceFormat::Csv => to_csv(items, opts.deidentify)
             .map_err(|e| e.to_string())?
             .into_bytes(),
         EvidenceFormat::Json => to_json(items).into_bytes(),
-        EvidenceFormat::Docx => document_out::to_docx(&to_blocks(items, opts.include_memos))?,
+        EvidenceFormat::Docx => {
+            document_out::to_docx(&to_blocks(items, opts.include_memos, &opts.headings))?
+        }
     })
+}
+
+/// How many quotes an export holds, and the passages they stand for when nested passages were
+/// merged: "5 passages", "4 quotes (5 passages: 1 inside a longer passage of its theme)".
+pub fn quote_count(items: &[EvidenceItem]) -> String {
+    let q = items.len();
+    let merged: usize = items.iter().map(|i| i.merged).sum();
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    if merged == 0 {
+        format!("{q} passage{}", s(q))
+    } else {
+        format!(
+            "{q} quote{} ({} passages: {merged} inside a longer passage of its theme)",
+            s(q),
+            q + merged
+        )
+    }
+}
+
+/// What a CSV or JSON export (which has no headings) says on stderr about the themes named in
+/// `--headings`: one with no rows at all, and a parent whose rows are all its sub-themes'.
+pub fn named_heading_notes(items: &[EvidenceItem], headings: &Headings) -> Vec<String> {
+    let Headings::Given(named) = headings else {
+        return Vec::new();
+    };
+    let has = |k: &str| items.iter().any(|i| i.theme == k);
+    let mut notes = Vec::new();
+    for n in named {
+        if has(&n.key) {
+            continue;
+        }
+        let subs: Vec<&str> = n
+            .subs
+            .iter()
+            .filter(|(k, _)| has(k))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        if subs.is_empty() {
+            notes.push(format!(
+                "--headings: no passages of `{}` ({}) matched, so it has no rows",
+                n.key, n.name
+            ));
+        } else {
+            notes.push(format!(
+                "--headings: no passages are coded with `{}` ({}) itself; the rows of the themes below it ({}) are in its place",
+                n.key,
+                n.name,
+                subs.join(", ")
+            ));
+        }
+    }
+    notes
 }
 
 #[cfg(test)]
@@ -832,6 +1092,7 @@ mod tests {
             vec![
                 ("Heading1".to_string(), "Evidence".to_string()),
                 ("Heading2".into(), "Trust".into()),
+                ("".into(), "1 passage.".into()),
                 (
                     "Quote".into(),
                     "We trust each other now.\nAnd <more> & more.".into()
@@ -867,6 +1128,7 @@ mod tests {
             end: 24,
             project_month: None,
             memos: Vec::new(),
+            merged: 0,
         }
     }
 
@@ -932,8 +1194,10 @@ mod tests {
             citation(&item),
             "— joint coaching, CYFD & La Casa, Doña Ana County, 14 June 2026"
         );
-        let md = to_markdown(&[item], true);
-        assert!(md.contains("## Trust\n\n> We trust each other now.\n\n— joint coaching"));
+        let md = to_markdown(&[item], true, &Headings::Codebook);
+        assert!(
+            md.contains("## Trust\n\n1 passage.\n\n> We trust each other now.\n\n— joint coaching")
+        );
         assert!(md.contains("*key \\*moment\\**"));
     }
 
@@ -1031,7 +1295,11 @@ mod tests {
         let (t, r, c) = rank(&Headings::Count);
         assert!(r < t && t < c);
         let given = Headings::parse("roles, trust", &book).unwrap();
-        assert_eq!(given, Headings::Given(vec!["roles".into(), "trust".into()]));
+        let Headings::Given(named) = &given else {
+            panic!("{given:?}")
+        };
+        let keys: Vec<&str> = named.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, ["roles", "trust"]);
         let (t, r, c) = rank(&given);
         assert!(r < t && t < c);
         assert!(Headings::parse("rolez", &book)
@@ -1048,13 +1316,13 @@ mod tests {
             memo: "agreed".into(),
         });
         item.project_month = Some(5);
-        let md = to_markdown(std::slice::from_ref(&item), true);
+        let md = to_markdown(std::slice::from_ref(&item), true, &Headings::Codebook);
         assert!(md.contains("*first sign* — Ana\n"), "{md}");
         assert!(md.contains("*agreed* — Bea\n"), "{md}");
         assert!(md.contains("14 June 2026, month 5 of the project"), "{md}");
         // De-identified: no names beside the memos.
         let d = deidentified(&item, &[]);
-        let md = to_markdown(&[d], true);
+        let md = to_markdown(&[d], true, &Headings::Codebook);
         assert!(
             md.contains("*first sign*\n") && !md.contains("— Ana"),
             "{md}"
@@ -1066,5 +1334,196 @@ mod tests {
             ),
             5
         );
+    }
+
+    /// The long passage coded by Ana Ortiz and J. Chen, a nested one by Rev Iewer.
+    fn merged_trust() -> Vec<EvidenceItem> {
+        let mut outer = at("trust", "s1", 0, 40, ("Ana Ortiz", "key moment"));
+        outer.coder = Some("Ana Ortiz, J. Chen".into());
+        outer.project_month = Some(3);
+        let mut inner = at("trust", "s1", 5, 12, ("Rev Iewer", "trust nested in trust"));
+        inner.coder = Some("Rev Iewer".into());
+        inner.project_month = Some(3);
+        let mut inner_again = at("trust", "s1", 6, 10, ("Ana Ortiz", ""));
+        inner_again.coder = Some("Ana Ortiz".into());
+        drop_nested(vec![inner, outer, inner_again])
+    }
+
+    #[test]
+    fn a_merged_passage_names_every_coder_whose_passage_it_holds() {
+        let out = merged_trust();
+        assert_eq!(out.len(), 1);
+        let item = &out[0];
+        assert_eq!(item.coder.as_deref(), Some("Ana Ortiz, J. Chen, Rev Iewer"));
+        assert_eq!(item.merged, 2);
+        let by: Vec<(&str, &str)> = item
+            .memos
+            .iter()
+            .map(|m| (m.coder.as_str(), m.memo.as_str()))
+            .collect();
+        assert_eq!(
+            by,
+            [
+                ("Ana Ortiz", "key moment"),
+                ("Rev Iewer", "trust nested in trust")
+            ]
+        );
+        // De-identified passages name no coder, merged or not.
+        let d: Vec<EvidenceItem> = merged_trust()
+            .iter()
+            .map(|i| deidentified(i, &[]))
+            .collect();
+        assert_eq!(d[0].coder, None);
+        let mut a = at("trust", "s1", 0, 40, ("", "x"));
+        a.coder = None;
+        let mut b = at("trust", "s1", 1, 4, ("", "y"));
+        b.coder = None;
+        assert_eq!(drop_nested(vec![a, b])[0].coder, None);
+    }
+
+    #[test]
+    fn csv_attributes_each_memo_and_ends_with_the_project_month_and_merged_columns() {
+        let items = merged_trust();
+        let read = |csv: &str| -> Vec<Vec<String>> {
+            csv::Reader::from_reader(csv.as_bytes())
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect())
+                .collect()
+        };
+        let header = |csv: &str| -> Vec<String> {
+            csv::Reader::from_reader(csv.as_bytes())
+                .headers()
+                .unwrap()
+                .iter()
+                .map(str::to_string)
+                .collect()
+        };
+        let csv = to_csv(&items, false).unwrap();
+        let h = header(&csv);
+        assert_eq!(
+            h[h.len() - 6..],
+            [
+                "facilitator",
+                "coder",
+                "session_id",
+                "coding_id",
+                "project_month",
+                "merged"
+            ]
+        );
+        let row = &read(&csv)[0];
+        let col = |name: &str| row[h.iter().position(|x| x == name).unwrap()].as_str();
+        assert_eq!(
+            col("memo"),
+            "key moment — Ana Ortiz; trust nested in trust — Rev Iewer"
+        );
+        assert_eq!(col("coder"), "Ana Ortiz, J. Chen, Rev Iewer");
+        assert_eq!((col("project_month"), col("merged")), ("3", "2"));
+        // De-identified: the memos without names; no start date: an empty month.
+        let mut d: Vec<EvidenceItem> = items.iter().map(|i| deidentified(i, &[])).collect();
+        d[0].project_month = None;
+        let csv = to_csv(&d, true).unwrap();
+        assert!(
+            !csv.contains("Ana Ortiz") && !csv.contains("J. Chen") && !csv.contains("Iewer"),
+            "{csv}"
+        );
+        let h = header(&csv);
+        assert_eq!(h[h.len() - 3..], ["end", "project_month", "merged"]);
+        let row = &read(&csv)[0];
+        let col = |name: &str| row[h.iter().position(|x| x == name).unwrap()].as_str();
+        assert_eq!(col("memo"), "key moment; trust nested in trust");
+        assert_eq!((col("project_month"), col("merged")), ("", "2"));
+    }
+
+    #[test]
+    fn each_heading_says_how_many_passages_its_quotes_stand_for() {
+        let mut items = merged_trust();
+        items.push(at("trust", "s2", 0, 5, ("", "")));
+        items.push(at("roles", "s2", 0, 5, ("", "")));
+        let md = to_markdown(&items, false, &Headings::Codebook);
+        assert!(
+            md.contains("## Trust\n\n2 quotes from 4 passages: 2 lie inside longer passages of the same theme and are quoted as part of them.\n"),
+            "{md}"
+        );
+        assert_eq!(md.matches("\n1 passage.\n").count(), 1, "{md}");
+        let mut one = merged_trust();
+        one[0].merged = 1;
+        assert_eq!(
+            count_line(&[&one[0], &items[1]]),
+            "2 quotes from 3 passages: 1 lies inside a longer passage of the same theme and is quoted as part of it."
+        );
+        let v: serde_json::Value = serde_json::from_str(&to_json(&items)).unwrap();
+        assert_eq!(v[0]["merged"], 2);
+        assert_eq!(v[1]["merged"], 0);
+        assert_eq!(
+            quote_count(&items),
+            "3 quotes (5 passages: 2 inside a longer passage of its theme)"
+        );
+        let paras = crate::core::document_out::tests::paragraphs(
+            &crate::core::document_out::tests::document_xml(
+                &render(&items, EvidenceFormat::Docx, &EvidenceOptions::default()).unwrap(),
+            ),
+        );
+        assert!(
+            paras
+                .iter()
+                .any(|(_, t)| t.starts_with("2 quotes from 4 passages")),
+            "{paras:?}"
+        );
+    }
+
+    #[test]
+    fn a_parent_named_in_headings_is_shown_with_its_sub_themes_passages() {
+        let book = Codebook::builtin();
+        let headings = Headings::parse("shared-language,trust", &book).unwrap();
+        let naming = at("naming-choice", "s1", 0, 5, ("", ""));
+        let mut roles = at("roles", "s1", 10, 20, ("", ""));
+        roles.theme_name = "Professional roles".into();
+        let items = vec![at("trust", "s1", 10, 20, ("", "")), roles, naming];
+        // Its sub-themes come in its place, before trust.
+        let o = heading_order(&book, &headings, &items);
+        assert!(o["shared-language"] < o["naming-choice"] && o["naming-choice"] < o["trust"]);
+        assert!(o["trust"] < o["roles"]);
+        let mut sorted = items.clone();
+        sorted.sort_by_key(|i| o[&i.theme]);
+        let md = to_markdown(&sorted, false, &headings);
+        let at_ = |h: &str| md.find(h).unwrap_or_else(|| panic!("{h} in {md}"));
+        assert!(
+            at_("## Shared language\n") < at_("### Naming the person"),
+            "{md}"
+        );
+        assert!(at_("### Naming the person") < at_("## Trust\n"), "{md}");
+        assert!(
+            at_("## Trust\n\n1 passage.") < at_("## Professional roles\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("\nIts passages are coded with the themes below it (Naming the person"),
+            "{md}"
+        );
+        // CSV and JSON have no headings: a note says where its passages are.
+        let notes = named_heading_notes(&sorted, &headings);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("`shared-language`") && notes[0].contains("naming-choice"));
+        // A named theme with nothing at all still has its heading, and a note.
+        let headings = Headings::parse("practice", &book).unwrap();
+        let md = to_markdown(&sorted, false, &headings);
+        assert!(
+            md.contains("## Practice skills\n\nNo passages matched.\n"),
+            "{md}"
+        );
+        assert!(named_heading_notes(&sorted, &headings)[0].contains("`practice`"));
+        // A sub-theme named after its parent is already shown under it.
+        let Headings::Given(named) = Headings::parse("collaboration,trust", &book).unwrap() else {
+            panic!()
+        };
+        assert_eq!(named.len(), 1);
+        assert!(named[0].subs.iter().any(|(k, _)| k == "trust"));
+        // Named before its parent: its own heading, and the parent takes the rest.
+        let Headings::Given(named) = Headings::parse("trust,collaboration", &book).unwrap() else {
+            panic!()
+        };
+        assert_eq!(named.len(), 2);
+        assert!(!named[1].subs.iter().any(|(k, _)| k == "trust"));
     }
 }

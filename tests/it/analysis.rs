@@ -753,6 +753,119 @@ fn evidence_for_the_report_headings_memos_and_project_months() {
     assert_eq!(v.as_array().unwrap().len(), 4);
 }
 
+/// A passage inside a longer passage of its theme, by a third coder: the quote names every
+/// coder, each memo with its coder, and each export says how many passages its quotes are.
+#[test]
+fn evidence_merges_a_nested_passage_with_its_coder_and_says_so() {
+    let f = fixture();
+    save(
+        &f.root(),
+        "Rev Iewer",
+        "a",
+        vec![coding(
+            "a",
+            A,
+            "trust each other",
+            "trust",
+            "Rev Iewer",
+            "trust nested in trust",
+        )],
+    );
+    // codebook show counts 5 trust passages; evidence quotes 4 of them.
+    let book: Json = serde_json::from_str(&f.stdout(&["codebook", "show", "--json"])).unwrap();
+    let trust = book
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "trust")
+        .unwrap();
+    assert_eq!(trust["passages"].as_u64(), Some(5));
+    let v: Json =
+        serde_json::from_str(&f.stdout(&["evidence", "--theme", "trust", "--format", "json"]))
+            .unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    let merged: u64 = items.iter().map(|i| i["merged"].as_u64().unwrap()).sum();
+    assert_eq!(merged, 1);
+    assert_eq!(v[0]["coder"], "Ana, Ben, Rev Iewer");
+    assert_eq!(v[0]["merged"], 1);
+    assert_eq!(
+        v[0]["memos"][2],
+        json!({"coder": "Rev Iewer", "memo": "trust nested in trust"})
+    );
+    // CSV: the memos attributed, the project month and the merged count last.
+    let csv = f.stdout(&["evidence", "--theme", "trust", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(h[h.len() - 2..], ["project_month", "merged"]);
+    let row = r.records().next().unwrap().unwrap();
+    let col = |name: &str| row[h.iter().position(|x| x == name).unwrap()].to_string();
+    assert_eq!(col("coder"), "Ana, Ben, Rev Iewer");
+    assert_eq!(
+        col("memo"),
+        "first sign of trust — Ana; agree: trust — Ben; trust nested in trust — Rev Iewer"
+    );
+    assert_eq!(
+        (col("project_month"), col("merged")),
+        ("2".into(), "1".into())
+    );
+    // De-identified: no coder names anywhere.
+    let csv = f.stdout(&[
+        "evidence",
+        "--theme",
+        "trust",
+        "--format",
+        "csv",
+        "--deidentify",
+    ]);
+    assert!(
+        !csv.contains("Rev Iewer") && !csv.contains(", Ben"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("first sign of trust; agree: trust; trust nested in trust"),
+        "{csv}"
+    );
+    // Markdown says why 4 quotes stand for 5 passages.
+    let md = f.stdout(&["evidence", "--theme", "trust"]);
+    assert!(
+        md.contains("## Trust\n\n4 quotes from 5 passages: 1 lies inside a longer passage of the same theme and is quoted as part of it.\n"),
+        "{md}"
+    );
+    let md = f.stdout(&["evidence", "--theme", "trust", "--keep-nested"]);
+    assert!(md.contains("## Trust\n\n5 passages.\n"), "{md}");
+}
+
+/// A parent theme named in --headings, with no passages of its own, is shown with its
+/// sub-themes' passages; CSV and JSON, which have no headings, say where they are.
+#[test]
+fn evidence_headings_show_a_named_parent_with_its_sub_themes() {
+    let f = fixture();
+    let md = f.stdout(&["evidence", "--headings", "shared-language,trust"]);
+    let at = |h: &str| at_in(&md, h);
+    assert!(
+        at("## Shared language\n") < at("### Naming the person"),
+        "{md}"
+    );
+    assert!(at("### Naming the person") < at("## Trust\n"), "{md}");
+    assert!(at("## Trust\n") < at("## Communication\n"), "{md}");
+    let out = f.ripple(&[
+        "evidence",
+        "--headings",
+        "shared-language,trust",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`shared-language`") && err.contains("naming-choice"),
+        "{err}"
+    );
+    let v: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["theme"], "naming-choice");
+}
+
 fn at_in(text: &str, needle: &str) -> usize {
     text.find(needle)
         .unwrap_or_else(|| panic!("{needle} in {text}"))

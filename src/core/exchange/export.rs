@@ -414,6 +414,7 @@ pub fn project(content: &StoreContent, opts: &ExportOptions) -> ExportedProject 
                     end: 0,
                     project_month: None,
                     memos: Vec::new(),
+                    merged: 0,
                 },
                 &terms,
             );

@@ -58,5 +58,6 @@ pub fn evidence_item(title: &str, start: usize, session: Option<&str>) -> Eviden
         end: start + 5,
         project_month: None,
         memos: Vec::new(),
+        merged: 0,
     }
 }
