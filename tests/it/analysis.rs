@@ -956,3 +956,33 @@ fn a_store_that_does_not_exist_is_an_error_and_is_not_made() {
         assert!(!missing.exists(), "{cmd:?}: nothing made");
     }
 }
+
+#[test]
+fn codings_whose_words_are_gone_are_said_not_counted() {
+    let f = fixture();
+    let out = f.ripple(&["matrix"]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("orphaned"));
+    // Session b's note loses the words its codings quote.
+    let store = Store::open(&f.root()).unwrap();
+    let mut s = store.load(&SessionId(sid("b"))).unwrap();
+    s.text = "Nothing of what was said before is left.".into();
+    store.save(&s).unwrap();
+    let orphaned = coding_store::load_session_attached(&f.root(), &s.meta.id, &s.text)
+        .0
+        .iter()
+        .flat_map(|f| &f.codings)
+        .filter(|c| c.status == AnchorStatus::Orphaned)
+        .count();
+    assert!(orphaned > 0);
+    // Every count says it, however it read the store.
+    for _ in 0..2 {
+        let out = f.ripple(&["matrix"]);
+        assert!(out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("{orphaned} coding(s) whose words are no longer")),
+            "{err}"
+        );
+    }
+}

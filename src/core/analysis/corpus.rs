@@ -166,6 +166,17 @@ pub(crate) struct CountsParts {
     pub warnings: Vec<String>,
 }
 
+/// The warning that `orphaned` codings (their words gone from the note) are not counted:
+/// every read of the store says it the same way.
+pub(crate) fn orphaned_warning(orphaned: usize) -> Option<String> {
+    (orphaned > 0).then(|| {
+        format!(
+            "{orphaned} coding(s) whose words are no longer in their note (orphaned) are not \
+             counted; `ripple check` lists them"
+        )
+    })
+}
+
 /// A session as `Corpus::build` takes it: metadata, note, and each coder's memo on the note.
 pub type SessionInput = (SessionMeta, String, Vec<(String, String)>);
 

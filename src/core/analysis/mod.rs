@@ -23,7 +23,7 @@ pub mod scope;
 pub mod value;
 
 pub use cooccur::{cooccurrence, CooccurSpec, Cooccurrence};
-pub(crate) use corpus::CountsParts;
+pub(crate) use corpus::{orphaned_warning, CountsParts};
 pub use corpus::{
     Bags, CodingInput, Corpus, CorpusCoding, CorpusSession, IndexedCoding, Selection, SessionInput,
     ThemeRow,

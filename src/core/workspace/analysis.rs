@@ -3,9 +3,9 @@
 
 use super::{analysis_cache, counts_snapshot, word_bags, Workspace};
 use crate::core::agreement::cache::key_of;
-use crate::core::analysis::{Corpus, Scope};
+use crate::core::analysis::{orphaned_warning, Corpus, Scope};
 use crate::core::codebook::Codebook;
-use crate::core::coding::{same_coder, Coding};
+use crate::core::coding::{same_coder, AnchorStatus, Coding};
 use crate::core::coding_store;
 use crate::core::file_key::{now_ns, FileKey};
 use crate::core::parallel::parallel_map;
@@ -180,7 +180,7 @@ impl Corpus {
             Ok(((session.meta, session.text, memos), codings, errors))
         });
         let mut sessions = Vec::with_capacity(loaded.len());
-        let mut codings = Vec::new();
+        let mut codings: Vec<Coding> = Vec::new();
         for l in loaded {
             match l {
                 Ok((s, c, errors)) => {
@@ -191,6 +191,12 @@ impl Corpus {
                 Err(e) => warnings.push(e),
             }
         }
+        warnings.extend(orphaned_warning(
+            codings
+                .iter()
+                .filter(|c| c.status == AnchorStatus::Orphaned)
+                .count(),
+        ));
         let mut corpus = Corpus::build(codebook, store.settings().project_start, sessions, codings);
         corpus.warnings = warnings;
         corpus.note_keys = note_keys(&corpus, &scan, now);

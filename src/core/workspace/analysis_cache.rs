@@ -30,11 +30,12 @@
 //! file is private (0600) inside `.ripple/`, like every file Ripple writes; a damaged cache is
 //! ignored and rewritten, and one that cannot be written only makes the next run read again.
 //!
-//! Format (little-endian): `RPLANAC2`; the coder folders (`u32` count, each: name, `u8` 1 and
+//! Format (little-endian): `RPLANAC3`; the coder folders (`u32` count, each: name, `u8` 1 and
 //! a key, or `u8` 0); the theme keys (`u32` count of strings); the coder names (`u32` count of
 //! strings); the records (`u32` count, each: session id, note key, `u32` count of files, each:
 //! `u32` folder index, file key, `u32` coder index, `u32` count of (`u32` theme index, start
-//! `u64`, end `u64`)). Strings are a `u32` length and UTF-8 bytes; a key is four `u64`s.
+//! `u64`, end `u64`), `u32` count of orphaned codings). Strings are a `u32` length and UTF-8
+//! bytes; a key is four `u64`s.
 //! Records are written in the scan's order, so a run finds each by position.
 
 use crate::core::agreement::cache::{key_of, write, In, Out};
@@ -52,7 +53,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::path::PathBuf;
 
-const MAGIC: &[u8; 8] = b"RPLANAC2";
+const MAGIC: &[u8; 8] = b"RPLANAC3";
 
 /// One codings file of a session, as cached.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +65,8 @@ struct FileEntry {
     coder: u32,
     /// (index into `Cache::themes`, start, end).
     marks: Vec<(u32, usize, usize)>,
+    /// How many of the file's codings are orphaned (their words are gone from the note).
+    orphaned: u32,
 }
 
 /// One session: its note's key and its codings files (a folder not listed had none).
@@ -109,6 +112,9 @@ pub struct CountsLoad {
     /// Every codings file of the sessions read, as (index into `folders`, file name, its
     /// key as checked or read in this run when settled).
     pub files: Vec<(usize, String, Option<FileKey>)>,
+    /// Orphaned codings (words gone from the note) of the coders taken: not counted, and
+    /// said as the last warning.
+    pub orphaned: usize,
 }
 
 /// A codings file read: its key (taken before reading; `None` when racy or unknown), coder
@@ -118,6 +124,7 @@ struct ReadFile {
     key: Option<FileKey>,
     coder: String,
     marks: Vec<(String, usize, usize)>,
+    orphaned: u32,
 }
 
 enum Got {
@@ -301,6 +308,7 @@ pub(crate) fn load_counts_at(
                                 .iter()
                                 .map(|(t, a, b)| (intern(&mut themes, &mut theme_ix, t), *a, *b))
                                 .collect(),
+                            orphaned: f.orphaned,
                         })
                         .collect(),
                 };
@@ -344,6 +352,7 @@ pub(crate) fn load_counts_at(
                 continue;
             }
             coder_read[c] = true;
+            out.orphaned += f.orphaned as usize;
             out.codings
                 .extend(marks.iter().map(|&(theme, start, end)| IndexedCoding {
                     session,
@@ -383,6 +392,8 @@ pub(crate) fn load_counts_at(
     for k in &mut out.codings {
         k.coder = compact[k.coder as usize];
     }
+    out.warnings
+        .extend(crate::core::analysis::orphaned_warning(out.orphaned));
     out.themes = themes;
     out.folders = names
         .into_iter()
@@ -467,6 +478,11 @@ impl View<'_> {
                     .filter(|c| c.status != AnchorStatus::Orphaned && c.end > c.start)
                     .map(|c| (c.theme.clone(), c.start, c.end))
                     .collect(),
+                orphaned: f
+                    .codings
+                    .iter()
+                    .filter(|c| c.status == AnchorStatus::Orphaned)
+                    .count() as u32,
                 coder: f.coder,
             });
         }
@@ -518,6 +534,7 @@ fn encode(
                 out.u64(s as u64);
                 out.u64(e as u64);
             }
+            out.u32(f.orphaned as usize);
         }
     }
     out.bytes
@@ -550,7 +567,7 @@ fn decode(bytes: &[u8]) -> Option<Cache> {
     for _ in 0..n {
         let id = r.str()?.to_string();
         let note = r.key()?;
-        let nf = r.count(4 + 32 + 4 + 4)?;
+        let nf = r.count(4 + 32 + 4 + 4 + 4)?;
         let mut files = Vec::with_capacity(nf);
         for _ in 0..nf {
             let folder = r.u32()?;
@@ -568,11 +585,13 @@ fn decode(bytes: &[u8]) -> Option<Cache> {
                 }
                 marks.push((t as u32, r.usize()?, r.usize()?));
             }
+            let orphaned = r.u32()? as u32;
             files.push(FileEntry {
                 folder: folder as u32,
                 key,
                 coder: coder as u32,
                 marks,
+                orphaned,
             });
         }
         cache.records.push(Record { id, note, files });
@@ -946,6 +965,7 @@ pub(crate) mod tests {
                         key: FileKey { ino: 3, ..key },
                         coder: 0,
                         marks: vec![(0, 0, 4), (1, 2, 9)],
+                        orphaned: 2,
                     }],
                 },
                 Record {
