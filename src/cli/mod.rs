@@ -103,6 +103,8 @@ pub enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff) to standard output: `ripple man | man -l -`.
     Man,
+    /// Write the demo store (sample sessions, codings and memos) to a new folder, to keep.
+    Demo(shell::DemoArgs),
     /// Themes against months, agencies, types… (docs/analysis.md): passages, sessions, codings or shares.
     Matrix(analysis::MatrixArgs),
     /// Which themes occur together: overlapping passages or the same session, with the c-coefficient.
@@ -310,6 +312,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Some(Command::Completions(args)) => return shell::completions(args),
         Some(Command::Man) => return shell::man(),
+        Some(Command::Demo(args)) => return shell::demo(args),
         _ => {}
     }
     let ctx = Context::new(&cli.global)?;
@@ -343,7 +346,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Restore(args)) => between::restore(&args, &ctx),
         Some(Command::Duplicate(args)) => between::duplicate(&args, &ctx),
         Some(Command::Followups(args)) => between::followups(&args, &ctx),
-        Some(Command::Completions(_) | Command::Man) => unreachable!("answered before"),
+        Some(Command::Completions(_) | Command::Man | Command::Demo(_)) => {
+            unreachable!("answered before")
+        }
         Some(Command::Matrix(args)) => analysis::run_matrix(&args, &ctx),
         Some(Command::Cooccur(args)) => analysis::run_cooccur(&args, &ctx),
         Some(Command::Terms(args)) => analysis::run_terms(&args, &ctx),

@@ -14,6 +14,34 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The folder to write the store to: it must not exist yet, or be empty.
+    pub dir: std::path::PathBuf,
+}
+
+/// `ripple demo DIR`: the demo store that `--demo` makes for one run, written to a folder to
+/// keep (to try the commands on, or to start from). Never into a folder that holds anything.
+pub fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let dir = &args.dir;
+    if let Ok(mut entries) = std::fs::read_dir(dir) {
+        if entries.next().is_some() {
+            return Err(super::usage(format!(
+                "{} is not empty: the demo store is written only to a new or empty folder",
+                dir.display()
+            )));
+        }
+    } else if dir.exists() {
+        return Err(super::usage(format!("{} is not a folder", dir.display())));
+    }
+    crate::core::demo::write_demo_store(dir)?;
+    println!(
+        "Wrote the demo store to {0}. Open it with: ripple --store {0}",
+        super::shell_word(&dir.display().to_string())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `ripple completions SHELL`: the script on standard output.
 pub fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();

@@ -986,3 +986,39 @@ fn codings_whose_words_are_gone_are_said_not_counted() {
         );
     }
 }
+
+#[test]
+fn ripple_demo_writes_a_store_to_keep_and_never_over_anything() {
+    let f = fixture();
+    let dir = f.dir.path().join("demo");
+    let out = f.ripple(&["demo", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Json = serde_json::from_str(&f.stdout(&[
+        "--store",
+        dir.to_str().unwrap(),
+        "matrix",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let total: f64 = v["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|c| c.as_f64().unwrap())
+        .sum();
+    assert!(total > 0.0, "the demo store is coded: {v}");
+    // Not again over it, nor into a folder holding anything.
+    let settings = std::fs::read(dir.join("ripple.toml")).unwrap();
+    for target in [dir.clone(), f.root()] {
+        let out = f.ripple(&["demo", target.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+    }
+    assert_eq!(std::fs::read(dir.join("ripple.toml")).unwrap(), settings);
+}
