@@ -390,7 +390,7 @@ pub fn run_cooccur(args: &CooccurArgs, ctx: &Context) -> anyhow::Result<ExitCode
         .filter(|&i| co.counts[i][i] > 0)
         .collect();
     let title = format!(
-        "Co-occurrence of themes at {} level{}: {}; the diagonal is each theme's {}; c = n12 / (n1 + n2 − n12){}",
+        "Co-occurrence of themes at {} level{}: {}; the diagonal is each theme's {}; c = n12 / (n1 + n2 − n12); columns by theme key{}",
         co.level.key(),
         if co.same_coder { " (same coder only)" } else { "" },
         match co.level {
