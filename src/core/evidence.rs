@@ -519,8 +519,9 @@ fn heading_order(
         Headings::Codebook => {}
         Headings::Count => {
             let mut n: HashMap<&str, usize> = HashMap::new();
+            // Passages, not quotes: a quote holding merged nested passages counts them too.
             for i in items {
-                *n.entry(i.theme.as_str()).or_default() += 1;
+                *n.entry(i.theme.as_str()).or_default() += 1 + i.merged;
             }
             let count = |k: &String| n.get(k.as_str()).copied().unwrap_or(0);
             // Stable: equal counts keep the codebook's order.
@@ -1294,6 +1295,11 @@ mod tests {
         // Count: roles (2) before trust (1) before the themes with none.
         let (t, r, c) = rank(&Headings::Count);
         assert!(r < t && t < c);
+        // Passages, not quotes: one trust quote holding two merged passages is three.
+        let mut merged = items.clone();
+        merged[0].merged = 2;
+        let o = heading_order(&book, &Headings::Count, &merged);
+        assert!(o["trust"] < o["roles"]);
         let given = Headings::parse("roles, trust", &book).unwrap();
         let Headings::Given(named) = &given else {
             panic!("{given:?}")

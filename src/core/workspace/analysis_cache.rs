@@ -137,6 +137,9 @@ enum Got {
         note: Option<FileKey>,
         files: Vec<ReadFile>,
         errors: Vec<String>,
+        /// Codings files there that could not be read: (folder, key taken before trying,
+        /// when settled). The snapshot must notice when one is mended in place.
+        unread: Vec<(usize, Option<FileKey>)>,
     },
 }
 
@@ -289,8 +292,14 @@ pub(crate) fn load_counts_at(
                 note,
                 files,
                 errors,
+                unread,
             } => {
                 out.read += 1;
+                out.files.extend(
+                    unread
+                        .into_iter()
+                        .map(|(d, key)| (d, file_name(meta.id.as_str()), key)),
+                );
                 out.warnings.extend(errors.iter().cloned());
                 let settled =
                     errors.is_empty() && note.is_some() && files.iter().all(|f| f.key.is_some());
@@ -455,6 +464,7 @@ impl View<'_> {
         let id = session.meta.id.as_str();
         let mut files = Vec::new();
         let mut errors = Vec::new();
+        let mut unread = Vec::new();
         for (d, dir) in self.dirs.iter().enumerate() {
             let p = dir.join(file_name(id));
             let key = key_of(&p);
@@ -465,6 +475,7 @@ impl View<'_> {
                 Ok(f) => f,
                 Err(e) => {
                     errors.push(e.to_string());
+                    unread.push((d, key.ok().flatten().filter(|k| !k.is_racy(self.now))));
                     continue;
                 }
             };
@@ -491,6 +502,7 @@ impl View<'_> {
             note: note.filter(|k| !k.is_racy(self.now)),
             files,
             errors,
+            unread,
         }
     }
 }

@@ -599,6 +599,26 @@ mod tests {
         hit
     }
 
+    /// A codings file that could not be read is in the guard too: mended in place (its
+    /// folder unchanged), the next count reads it.
+    #[test]
+    fn a_codings_file_mended_in_place_is_counted_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let (store, ids) = store(root);
+        let p = coding_store::file_path(root, CODERS[0], &ids[2]);
+        let good = std::fs::read_to_string(&p).unwrap();
+        next_tick();
+        rewrite_in_place(&p, "{ not json");
+        assert!(!same_as_reading(&store, None));
+        assert!(same_as_reading(&store, None), "made with the damaged file");
+        next_tick();
+        let folder = FileKey::of_path(p.parent().unwrap()).unwrap();
+        rewrite_in_place(&p, &good);
+        assert_eq!(FileKey::of_path(p.parent().unwrap()).unwrap(), folder);
+        assert!(!same_as_reading(&store, None), "the mended file is read");
+    }
+
     #[test]
     fn the_snapshot_answers_only_while_every_file_it_was_made_from_is_unchanged() {
         let dir = tempfile::tempdir().unwrap();
