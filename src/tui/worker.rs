@@ -172,6 +172,9 @@ pub enum Request {
     Analysis {
         corpus: Option<Arc<crate::core::analysis::Corpus>>,
         ask: Box<crate::tui::analysis::compute::Ask>,
+        /// Which read of the store the question belongs to (the screen's count of reads):
+        /// answers to an earlier one are dropped.
+        read: u64,
     },
 }
 
@@ -335,6 +338,7 @@ pub enum Response {
         corpus: Option<Arc<crate::core::analysis::Corpus>>,
         ask: Box<crate::tui::analysis::compute::Ask>,
         result: Result<Box<crate::tui::analysis::compute::Analysed>, String>,
+        read: u64,
     },
 }
 
@@ -666,12 +670,13 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
         Request::Exchange(job) => {
             Response::Exchange(crate::tui::exchange::job::run(ws.store(), *job, &|_| {}))
         }
-        Request::Analysis { corpus, ask } => {
+        Request::Analysis { corpus, ask, read } => {
             let (corpus, result) = crate::tui::analysis::compute::answer(ws, corpus, &ask);
             Response::Analysis {
                 corpus,
                 ask,
                 result: result.map(Box::new),
+                read,
             }
         }
     }

@@ -159,8 +159,9 @@ pub struct AnalysisScreen {
     pub input: LineInput,
     /// Where Esc goes back to (a concordance or keywords opened from a table).
     pub back: Vec<View>,
-    /// Corpora read before the store was read again: answers computed over them are dropped.
-    pub retired: Vec<std::sync::Weak<Corpus>>,
+    /// How many times the store was to be read again (`forget`): each question carries it,
+    /// and answers to questions of an earlier read are dropped, whatever corpus they bring.
+    pub reads: u64,
 }
 
 /// Rows of `page` move with PageUp / PageDown.
@@ -314,9 +315,8 @@ impl AnalysisScreen {
     /// Forget the corpus and every answer: the next question reads the store again, and
     /// answers still on their way over the old corpus are dropped when they come.
     fn forget(&mut self) {
-        if let Some(c) = self.corpus.take() {
-            self.retired.push(Arc::downgrade(&c));
-        }
+        self.corpus = None;
+        self.reads += 1;
         self.shown = Default::default();
         self.in_flight.clear();
         self.failed = None;
@@ -357,6 +357,7 @@ impl AnalysisScreen {
         ctx.effects.push(Request::Analysis {
             corpus: self.corpus.clone(),
             ask: Box::new(want),
+            read: self.reads,
         });
     }
 
@@ -366,19 +367,14 @@ impl AnalysisScreen {
             corpus,
             ask,
             result,
+            read,
         } = resp
         else {
             return Some(resp);
         };
-        if let Some(c) = &corpus {
-            if self
-                .retired
-                .iter()
-                .any(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(c)))
-            {
-                // Over a corpus read before the store was read again.
-                return None;
-            }
+        if read != self.reads {
+            // Asked before the store was read again: over an old corpus, or reading one.
+            return None;
         }
         // The first corpus, or the notes' words read where only counts were.
         let kept = self.corpus.as_ref().map(|k| k.counts_only);

@@ -146,10 +146,11 @@ impl EffectsView for Harness {
         let v = std::mem::take(&mut self.effects).into_vec();
         let mut copy = Vec::new();
         for e in v {
-            if let Effect::Io(Request::Analysis { corpus, ask }) = &e {
+            if let Effect::Io(Request::Analysis { corpus, ask, read }) = &e {
                 copy.push(Effect::Io(Request::Analysis {
                     corpus: corpus.clone(),
                     ask: ask.clone(),
+                    read: *read,
                 }));
             }
             self.effects.push(e);
@@ -166,7 +167,9 @@ fn the_matrix_counts_passages_by_month_rolled_up_and_the_corpus_is_read_once() {
     let mut s = AnalysisScreen::default();
     s.open(&mut h.ctx());
     match requests(&h.effects_view()).as_slice() {
-        [Request::Analysis { corpus: None, ask }] => {
+        [Request::Analysis {
+            corpus: None, ask, ..
+        }] => {
             assert!(matches!(
                 **ask,
                 Ask::Matrix(MatrixSpec {
@@ -202,6 +205,7 @@ fn the_matrix_counts_passages_by_month_rolled_up_and_the_corpus_is_read_once() {
         [Request::Analysis {
             corpus: Some(_),
             ask,
+            ..
         }] => {
             assert!(matches!(
                 **ask,
@@ -635,4 +639,55 @@ fn the_first_read_is_for_counting_and_the_words_are_read_once_when_a_question_ne
     answer(&mut s, &mut h, &mut ws);
     assert!(Arc::ptr_eq(s.corpus.as_ref().unwrap(), &full));
     assert_eq!(s.view(), View::Matrix);
+}
+
+/// The IO requests among the harness's effects, taken out.
+fn take_requests(h: &mut Harness) -> Vec<Request> {
+    std::mem::take(&mut h.effects)
+        .into_vec()
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Io(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_read_for_words_under_way_when_the_store_is_read_again_is_dropped() {
+    let (_dir, store) = store();
+    let mut ws = Workspace::new(&store, "Ana");
+    let mut h = Harness::default();
+    let mut s = AnalysisScreen::default();
+    opened(&mut s, &mut h, &mut ws);
+    assert!(s.corpus.as_ref().unwrap().counts_only);
+    // Words asked for: the IO thread will read the whole corpus.
+    ana(&mut s, &mut h, AnalysisKey::Terms);
+    for ch in "trust".chars() {
+        s.typed(ch);
+    }
+    key(&mut s, &mut h, Action::Accept);
+    let first = take_requests(&mut h);
+    assert_eq!(first.len(), 1);
+    // The store is read again before that answer comes.
+    s.open(&mut h.ctx());
+    let again = take_requests(&mut h);
+    assert_eq!(again.len(), 1);
+    // The old answer brings a corpus of its own: dropped all the same.
+    for r in first {
+        let resp = worker::handle(&mut ws, r);
+        assert!(s.on_io(resp, &mut h.ctx()).is_none());
+    }
+    assert!(
+        s.corpus.is_none(),
+        "a corpus read before the store was read again"
+    );
+    assert!(s.loading());
+    for r in again {
+        let resp = worker::handle(&mut ws, r);
+        assert!(s.on_io(resp, &mut h.ctx()).is_none());
+    }
+    answer(&mut s, &mut h, &mut ws);
+    assert!(s.corpus.is_some());
+    assert!(s.current().is_some());
 }
