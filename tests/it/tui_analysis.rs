@@ -156,6 +156,15 @@ fn matrix_of_the_demo_store_then_columns_value_and_a_cell_s_sessions_in_search()
     t.wait_for(&format!("Sessions ({sessions})"));
     t.key(Key::Esc);
     t.wait_for("Theme matrix");
+    // `w`: words by column, counted as typed (the notes' words read for it).
+    t.key(Key::Char('w'));
+    t.wait_for("Words to count");
+    t.type_text("trust");
+    t.key(Key::Enter);
+    let screen = t.wait_for("Words by column");
+    assert!(screen.contains("trust"), "{screen}");
+    t.key(Key::Char('m'));
+    t.wait_for("Theme matrix");
     // `g`: the agreement screen; from the list, `A` opens it too.
     t.key(Key::Char('g'));
     t.wait_for(" Agreement ");

@@ -338,6 +338,11 @@ impl AnalysisScreen {
     /// corpus, only one question goes at a time (the first reads the store; the others wait
     /// for it).
     pub fn ensure(&mut self, ctx: &mut Ctx) {
+        // No words yet (their line is open): nothing to ask. Asking would fail, and a failed
+        // question puts the settings back to the table shown, the words view with them.
+        if self.view() == View::Terms && self.settings.words.is_empty() {
+            return;
+        }
         let want = self.ask();
         if self.shown[self.view().ix()].as_ref().map(|(a, _)| a) == Some(&want)
             || self.in_flight.contains(&want)

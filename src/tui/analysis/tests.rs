@@ -691,3 +691,42 @@ fn a_read_for_words_under_way_when_the_store_is_read_again_is_dropped() {
     assert!(s.corpus.is_some());
     assert!(s.current().is_some());
 }
+
+/// Through the app, with every answer handed back as soon as it is asked for (as the IO
+/// thread does): `w`, the words, Enter shows the words by column. A question sent while the
+/// words' line was still empty used to fail and put the matrix back under the line.
+#[test]
+fn words_typed_through_the_app_are_counted_with_answers_coming_between_keys() {
+    use crate::tui::app::{App, Msg};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (_dir, store) = store();
+    let mut ws = Workspace::new(&store, "Ana");
+    let mut app = App::new("t".into(), "f".into(), None, std::time::Instant::now());
+    let mut press = |app: &mut App, code: KeyCode| {
+        let mut p = app.step(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        while !p.is_empty() {
+            let mut next = Vec::new();
+            for r in p {
+                let resp = worker::handle(&mut ws, r);
+                next.extend(app.step(Msg::Io(resp)));
+            }
+            p = next;
+        }
+    };
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.analysis.view(), View::Matrix);
+    press(&mut app, KeyCode::Char('w'));
+    assert_eq!(app.analysis.view(), View::Terms);
+    assert_eq!(app.analysis.editing, Some(Editing::Words));
+    assert_eq!(app.analysis.error, None);
+    for c in "trust".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.analysis.view(), View::Terms);
+    assert_eq!(app.analysis.settings.words, ["trust"]);
+    assert!(matches!(
+        app.analysis.current(),
+        Some(Analysed::Terms { .. })
+    ));
+}
