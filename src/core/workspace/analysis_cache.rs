@@ -23,15 +23,15 @@
 //! its own key but not its folder's, so a folder's key cannot stand for its files. Any
 //! difference in a note's or a file's key, a missing record, or a racy key makes the session
 //! be read the straightforward way (as `Corpus::load` reads it), and its record made again.
-//! The folders' keys are still recorded (the format has them, and `CountsLoad::folders`
-//! hands them to the counts snapshot, which needs them to know no file was added or removed).
+//! The folders' keys are taken all the same, before any file is looked at, for the counts
+//! snapshot (`CountsLoad::folders`): it needs them to know no file was added or removed.
 //!
 //! Every coder's files are cached; a blind workspace takes only its own coder's entries. The
 //! file is private (0600) inside `.ripple/`, like every file Ripple writes; a damaged cache is
 //! ignored and rewritten, and one that cannot be written only makes the next run read again.
 //!
-//! Format (little-endian): `RPLANAC3`; the coder folders (`u32` count, each: name, `u8` 1 and
-//! a key, or `u8` 0); the theme keys (`u32` count of strings); the coder names (`u32` count of
+//! Format (little-endian): `RPLANAC3`; the coder folders' names (`u32` count of strings); the
+//! theme keys (`u32` count of strings); the coder names (`u32` count of
 //! strings); the records (`u32` count, each: session id, note key, `u32` count of files, each:
 //! `u32` folder index, file key, `u32` coder index, `u32` count of (`u32` theme index, start
 //! `u64`, end `u64`), `u32` count of orphaned codings). Strings are a `u32` length and UTF-8
@@ -79,9 +79,8 @@ struct Record {
 
 #[derive(Debug, Default, PartialEq)]
 struct Cache {
-    /// Coder folder names, each with the folder's key when every record's word about the
-    /// folder was checked after that key was taken.
-    folders: Vec<(String, Option<FileKey>)>,
+    /// Coder folder names (what `FileEntry::folder` indexes).
+    folders: Vec<String>,
     themes: Vec<String>,
     coders: Vec<String>,
     records: Vec<Record>,
@@ -184,7 +183,7 @@ pub(crate) fn load_counts_at(
     // Each current folder's index in the cache.
     let cached_ix: Vec<Option<usize>> = names
         .iter()
-        .map(|n| cache.folders.iter().position(|(c, _)| c == n))
+        .map(|n| cache.folders.iter().position(|c| c == n))
         .collect();
     // Records by session id, for those not at their position (sessions added or removed).
     let by_id = std::sync::OnceLock::new();
@@ -217,24 +216,19 @@ pub(crate) fn load_counts_at(
         view.one(s, find(i, s.meta.id.as_str()))
     });
 
-    // The next cache: the same tables, grown by what was read; every folder as it is now.
-    let mut folders: Vec<(String, Option<FileKey>)> = cache.folders.clone();
+    // The next cache: the same tables, grown by what was read (a folder new to the cache
+    // too).
+    let mut folders: Vec<String> = cache.folders.clone();
     let mut folder_ix: Vec<usize> = Vec::with_capacity(dirs.len());
     for (d, name) in names.iter().enumerate() {
         let ix = match cached_ix[d] {
             Some(c) => c,
             None => {
-                folders.push((name.clone(), None));
+                folders.push(name.clone());
                 folders.len() - 1
             }
         };
         folder_ix.push(ix);
-    }
-    // A folder not there now says nothing; one there is checked (trusted or not) by now.
-    let mut next_folders: Vec<(String, Option<FileKey>)> =
-        folders.iter().map(|(n, _)| (n.clone(), None)).collect();
-    for d in 0..dirs.len() {
-        next_folders[folder_ix[d]].1 = folder_keys[d].filter(|k| !k.is_racy(now));
     }
     let mut themes = cache.themes.clone();
     let mut theme_ix: HashMap<String, u32> = themes
@@ -268,11 +262,8 @@ pub(crate) fn load_counts_at(
         Fresh(usize),
     }
     let mut next: Vec<Next> = Vec::with_capacity(summaries.len());
-    // A folder new to the cache with no key says what no entry says.
-    let mut changed = next_folders
-        .iter()
-        .enumerate()
-        .any(|(i, (_, k))| cache.folders.get(i).and_then(|f| f.1) != *k);
+    // A folder new to the cache matters once a record names it, which is a change itself.
+    let mut changed = false;
     // Which coders' files count (blind: only the workspace's coder), by coder index.
     let mut takes: Vec<Option<bool>> = Vec::new();
     let mut coder_read: Vec<bool> = Vec::new();
@@ -387,7 +378,7 @@ pub(crate) fn load_counts_at(
         let _ = write(
             store,
             &cache_path,
-            &encode(&next_folders, &themes, &coders, &records),
+            &encode(&folders, &themes, &coders, &records),
         );
     }
     // Only the coders read are listed: the codings' coder indices follow.
@@ -508,24 +499,13 @@ impl View<'_> {
 }
 
 fn encode(
-    folders: &[(String, Option<FileKey>)],
+    folders: &[String],
     themes: &[String],
     coders: &[String],
     records: &[&Record],
 ) -> Vec<u8> {
     let mut out = Out::new(MAGIC);
-    out.u32(folders.len());
-    for (name, key) in folders {
-        out.str(name);
-        match key {
-            Some(k) => {
-                out.bytes.push(1);
-                out.key(k);
-            }
-            None => out.bytes.push(0),
-        }
-    }
-    for table in [themes, coders] {
+    for table in [folders, themes, coders] {
         out.u32(table.len());
         for t in table {
             out.str(t);
@@ -558,17 +538,7 @@ fn decode(bytes: &[u8]) -> Option<Cache> {
         return None;
     }
     let mut cache = Cache::default();
-    let n = r.count(5)?;
-    for _ in 0..n {
-        let name = r.str()?.to_string();
-        let key = match r.take(1)?[0] {
-            0 => None,
-            1 => Some(r.key()?),
-            _ => return None,
-        };
-        cache.folders.push((name, key));
-    }
-    for table in [&mut cache.themes, &mut cache.coders] {
+    for table in [&mut cache.folders, &mut cache.themes, &mut cache.coders] {
         let n = r.count(4)?;
         for _ in 0..n {
             table.push(r.str()?.to_string());
@@ -965,7 +935,7 @@ pub(crate) mod tests {
             ino: 9,
         };
         let cache = Cache {
-            folders: vec![("ana-pena".into(), Some(key)), ("luis".into(), None)],
+            folders: vec!["ana-pena".into(), "luis".into()],
             themes: vec!["trust".into(), "信任".into()],
             coders: vec!["Ana Peña".into()],
             records: vec![
