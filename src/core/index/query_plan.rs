@@ -649,7 +649,6 @@ impl Translator<'_> {
         Some(Self::terms_union(exact, holding))
     }
 
-    /// `None` means "no constraint" (e.g. a word made only of punctuation).
     /// An item of themes alone read as overlaps (`OverlapPlan`): each theme the plan reads
     /// so is the passages overlapping one of it (`/overlaps/<key>` in `counts`, written with
     /// every overlapping passage's theme and its ancestors); any other keeps its meaning.
@@ -694,6 +693,7 @@ impl Translator<'_> {
         })
     }
 
+    /// `None` means "no constraint" (e.g. a word made only of punctuation).
     fn translate(&self, ast: &Ast) -> Result<Option<Translated>, QueryError> {
         let f = self.f;
         let bound = |q: Box<dyn TantivyQuery>| Translated { q, bound: true };

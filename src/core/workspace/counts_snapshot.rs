@@ -133,7 +133,7 @@ pub(crate) fn load(store: &Store, blind: Option<&str>) -> Option<CountsParts> {
     }
     // The notes and codings files are looked at while the corpus is decoded: both are
     // needed, and a file that changed makes the decoding wasted, which is the rare case.
-    let mut lists: Vec<(&Path, &Notes<'_>)> = vec![(sessions_dir.as_path(), &guard.notes)];
+    let mut lists: Vec<(&Path, &FileRecords<'_>)> = vec![(sessions_dir.as_path(), &guard.notes)];
     lists.extend(dirs.iter().map(PathBuf::as_path).zip(&guard.codings));
     let (unchanged, parts) = std::thread::scope(|s| {
         let check = s.spawn(|| files_unchanged(&lists));
@@ -153,9 +153,9 @@ struct Guard<'a> {
     codebook: Option<FileKey>,
     coder_dirs: Vec<(&'a str, FileKey)>,
     /// The notes' records (name, key), as written: read by the threads that check them.
-    notes: Notes<'a>,
+    notes: FileRecords<'a>,
     /// Each coder folder's codings files' records, in the folders' order.
-    codings: Vec<Notes<'a>>,
+    codings: Vec<FileRecords<'a>>,
 }
 
 fn read_guard<'a>(r: &mut In<'a>) -> Option<Guard<'a>> {
@@ -190,36 +190,37 @@ fn read_guard<'a>(r: &mut In<'a>) -> Option<Guard<'a>> {
 }
 
 /// A list of files' records (`u32` count, each a name and a key), only skipped here (each
-/// record's length), with a start every `NOTES_PER_STEP` records so the checking threads can
+/// record's length), with a start every `RECORDS_PER_STEP` records so the checking threads can
 /// share them out without a list of 100,000 names being made.
-fn read_records<'a>(r: &mut In<'a>) -> Option<Notes<'a>> {
+fn read_records<'a>(r: &mut In<'a>) -> Option<FileRecords<'a>> {
     let n = r.count(36)?;
     let bytes = r.b;
-    let mut steps = Vec::with_capacity(n / NOTES_PER_STEP + 1);
+    let mut steps = Vec::with_capacity(n / RECORDS_PER_STEP + 1);
     for i in 0..n {
-        if i % NOTES_PER_STEP == 0 {
+        if i % RECORDS_PER_STEP == 0 {
             steps.push(bytes.len() - r.b.len());
         }
         let len = r.u32()?;
         r.take(len.checked_add(32)?)?;
     }
-    Some(Notes {
+    Some(FileRecords {
         bytes: &bytes[..bytes.len() - r.b.len()],
         steps,
     })
 }
 
-/// How many note records apart the guard keeps a start.
-const NOTES_PER_STEP: usize = 1024;
+/// How many file records apart the guard keeps a start.
+const RECORDS_PER_STEP: usize = 1024;
 
-/// The notes' records in the snapshot, with the start of every `NOTES_PER_STEP`th.
-struct Notes<'a> {
+/// One folder's file records (name, key) in the snapshot, as written, with the start of
+/// every `RECORDS_PER_STEP`th.
+struct FileRecords<'a> {
     bytes: &'a [u8],
     steps: Vec<usize>,
 }
 
-impl Notes<'_> {
-    /// Whether every note of the records from step `from` to step `to` has the key it had.
+impl FileRecords<'_> {
+    /// Whether every file of the records from step `from` to step `to` has the key it had.
     fn unchanged(&self, looker: &Looker, from: usize, to: usize) -> bool {
         let start = self.steps[from];
         let end = self.steps.get(to).copied().unwrap_or(self.bytes.len());
@@ -239,8 +240,8 @@ impl Notes<'_> {
 }
 
 /// Whether every file of `lists` (each a folder and its files' records) has the key it had,
-/// spread over the cores in runs of `NOTES_PER_STEP` records.
-fn files_unchanged(lists: &[(&Path, &Notes<'_>)]) -> bool {
+/// spread over the cores in runs of `RECORDS_PER_STEP` records.
+fn files_unchanged(lists: &[(&Path, &FileRecords<'_>)]) -> bool {
     let work: Vec<(usize, usize)> = lists
         .iter()
         .enumerate()

@@ -351,11 +351,11 @@ impl AnalysisScreen {
             return;
         }
         // One read of the store at a time: the others wait for its corpus.
-        let reads = self
+        let reads_store = self
             .corpus
             .as_ref()
             .is_none_or(|c| c.counts_only && want.needs_words());
-        if !self.in_flight.is_empty() && (reads || self.reading()) {
+        if !self.in_flight.is_empty() && (reads_store || self.reading()) {
             return;
         }
         self.in_flight.push(want.clone());
