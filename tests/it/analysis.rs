@@ -504,6 +504,17 @@ fn terms_kwic_and_keywords_from_the_command_line() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `ripple codebook show --json`'s entry for the theme `key`.
+fn codebook_theme(f: &Fixture, key: &str) -> Json {
+    let book: Json = serde_json::from_str(&f.stdout(&["codebook", "show", "--json"])).unwrap();
+    book.as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == key)
+        .unwrap_or_else(|| panic!("no theme {key}"))
+        .clone()
+}
+
 /// Runs each query through the search index: (codings, passages, sessions) of its hits.
 fn searched(ix: &IndexWorkspace, q: &str) -> (usize, usize, usize) {
     let query = parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
@@ -739,13 +750,7 @@ fn evidence_for_the_report_headings_memos_and_project_months() {
         json!({"coder": "Ben", "memo": "agree: trust"})
     );
     // codebook show and evidence count the same passages: trust 4 (4 headings' quotes).
-    let book: Json = serde_json::from_str(&f.stdout(&["codebook", "show", "--json"])).unwrap();
-    let trust = book
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["key"] == "trust")
-        .unwrap();
+    let trust = codebook_theme(&f, "trust");
     assert_eq!(
         (trust["passages"].as_u64(), trust["codings"].as_u64()),
         (Some(4), Some(5))
@@ -772,13 +777,7 @@ fn evidence_merges_a_nested_passage_with_its_coder_and_says_so() {
         )],
     );
     // codebook show counts 5 trust passages; evidence quotes 4 of them.
-    let book: Json = serde_json::from_str(&f.stdout(&["codebook", "show", "--json"])).unwrap();
-    let trust = book
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["key"] == "trust")
-        .unwrap();
+    let trust = codebook_theme(&f, "trust");
     assert_eq!(trust["passages"].as_u64(), Some(5));
     let v: Json =
         serde_json::from_str(&f.stdout(&["evidence", "--theme", "trust", "--format", "json"]))
