@@ -74,6 +74,9 @@ pub struct BetweenScreen {
     pub offset: usize,
     /// Waiting for the rows asked for.
     pub loading: bool,
+    /// Enter was pressed on the ways to start before they arrived (typed ahead, as `n` then
+    /// Enter is): the highlighted way starts once they do.
+    pub start_on_arrival: bool,
     /// A change asked for (a restore, a tick, a new session) and not answered yet: a second
     /// press does not ask again.
     pub busy: bool,
@@ -123,6 +126,7 @@ impl BetweenScreen {
         }
         self.mode = mode;
         self.loading = true;
+        self.start_on_arrival = false;
         ctx.command(Command::Show(Screen::Between));
     }
 
@@ -243,6 +247,7 @@ impl BetweenScreen {
                         self.refilter();
                     }
                 } else {
+                    self.start_on_arrival = false;
                     ctx.command(Command::Show(Screen::List));
                 }
             }
@@ -253,6 +258,9 @@ impl BetweenScreen {
             Action::ClearFilter => {
                 self.filter.clear();
                 self.refilter();
+            }
+            Action::Accept if self.mode == Mode::NewFrom && self.loading => {
+                self.start_on_arrival = true;
             }
             Action::Accept if self.mode == Mode::NewFrom => self.start(ctx),
             Action::RestoreSession if self.mode == Mode::Trash => self.restore(ctx),
@@ -270,6 +278,14 @@ impl BetweenScreen {
             _ => return Outcome::NotConsumed,
         }
         Outcome::Consumed
+    }
+
+    /// The ways to start arrived (`templates` was given them): an Enter typed ahead of them
+    /// starts the highlighted one now.
+    pub fn arrived(&mut self, ctx: &mut Ctx) {
+        if std::mem::take(&mut self.start_on_arrival) && self.mode == Mode::NewFrom {
+            self.start(ctx);
+        }
     }
 
     fn start(&mut self, ctx: &mut Ctx) {

@@ -201,6 +201,11 @@ impl App {
                 if let Some(p) = problems.first() {
                     self.say(StatusKind::Error, format!("A template cannot be read: {p}"));
                 }
+                if self.screen == Screen::Between {
+                    self.with_between(out, |b, ctx| b.arrived(ctx));
+                } else {
+                    self.between.start_on_arrival = false;
+                }
             }
             Response::NewSession(Ok(new)) => {
                 self.between.busy = false;

@@ -401,3 +401,37 @@ fn alt_page_keys_in_a_note_open_the_neighbour_with_the_same_agencies() {
     );
     assert_eq!(app.list.selected_summary().unwrap().meta.title, "older");
 }
+
+/// `n` then Enter typed ahead of the ways to start (the IO thread has not answered yet):
+/// the Enter is kept and starts the highlighted way when they arrive; Esc before they
+/// arrive forgets it.
+#[test]
+fn enter_typed_before_the_ways_to_start_arrive_starts_the_first_when_they_do() {
+    let mut app = app_with(&[("Joint", (2026, 2, 1), &["CYFD"])]);
+    app.step(ch('n'));
+    let sent = app.step(key(KeyCode::Enter));
+    assert!(sent.is_empty(), "nothing to start yet: {sent:?}");
+    let sent = app.step(Msg::Io(Response::Templates(
+        vec![default_template()],
+        vec![],
+    )));
+    let Some(Request::NewSession { like, .. }) = sent.into_iter().next() else {
+        panic!("the Enter typed ahead was lost");
+    };
+    assert_eq!(like, Some(id_of(&app, "Joint")));
+
+    let mut app = app_with(&[("Joint", (2026, 2, 1), &["CYFD"])]);
+    app.step(ch('n'));
+    app.step(key(KeyCode::Enter));
+    app.step(key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::List);
+    let sent = app.step(Msg::Io(Response::Templates(
+        vec![default_template()],
+        vec![],
+    )));
+    assert!(
+        !sent.iter().any(|r| matches!(r, Request::NewSession { .. })),
+        "{sent:?}"
+    );
+    assert_eq!(app.screen, Screen::List);
+}
