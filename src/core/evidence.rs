@@ -208,8 +208,14 @@ pub struct EvidenceItem {
     pub memo: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facilitator: Option<String>,
+    /// Every coder whose passage this is, joined with ", " for reading (`coders` is the list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coder: Option<String>,
+    /// Every coder whose passage this is, each once in the order first seen: the same words
+    /// coded by several coders, and passages merged into this one. Empty when de-identified.
+    /// A list, so that a name holding a comma ("Ortiz, Ana") stays one name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub coders: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -278,6 +284,7 @@ pub fn deidentified(item: &EvidenceItem, terms: &[String]) -> EvidenceItem {
             .collect(),
         facilitator: None,
         coder: None,
+        coders: Vec::new(),
         session_id: None,
         coding_id: None,
         ..item.clone()
@@ -424,7 +431,7 @@ pub fn gather(
                 }
                 item.memo.push_str(&memo);
             }
-            add_coders(&mut item.coder, Some(hit.coder.as_str()));
+            item.add_coders(std::slice::from_ref(&hit.coder));
             continue;
         }
         seen.insert(key, items.len());
@@ -456,6 +463,11 @@ pub fn gather(
             memo: hit.memo.clone(),
             facilitator: Some(hit.facilitator.clone()),
             coder: Some(hit.coder.clone()),
+            coders: if hit.coder.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![hit.coder.clone()]
+            },
             session_id: Some(hit.session_id.0.clone()),
             coding_id: hit.coding_id.clone(),
             start: hit.start,
@@ -572,7 +584,7 @@ fn drop_nested(items: Vec<EvidenceItem>) -> Vec<EvidenceItem> {
             Some(p) => {
                 let o = &mut out[group_start + p];
                 o.merged += 1 + item.merged;
-                add_coders(&mut o.coder, item.coder.as_deref());
+                o.add_coders(&item.coders);
                 for m in item.memos {
                     if !o.memos.contains(&m) {
                         o.memos.push(m);
@@ -591,23 +603,21 @@ fn drop_nested(items: Vec<EvidenceItem>) -> Vec<EvidenceItem> {
     out
 }
 
-/// Add the coders in `more` ("A, B") to `coders` ("A, C" becomes "A, C, B"): each name once,
-/// in the order first seen. `None` (a de-identified passage, which names no coder) stays `None`.
-fn add_coders(coders: &mut Option<String>, more: Option<&str>) {
-    let (Some(c), Some(more)) = (coders.as_mut(), more) else {
-        return;
-    };
-    for name in more.split(", ").filter(|n| !n.trim().is_empty()) {
-        if c.is_empty() {
-            c.push_str(name);
-        } else if !c.split(", ").any(|x| x == name) {
-            c.push_str(", ");
-            c.push_str(name);
-        }
-    }
-}
-
 impl EvidenceItem {
+    /// Add `more` coders, each once, in the order first seen, and say them all in `coder`.
+    /// A de-identified passage (`coder` is `None`) names no coder and stays so.
+    fn add_coders(&mut self, more: &[String]) {
+        if self.coder.is_none() {
+            return;
+        }
+        for name in more {
+            if !name.trim().is_empty() && !self.coders.contains(name) {
+                self.coders.push(name.clone());
+            }
+        }
+        self.coder = Some(self.coders.join(", "));
+    }
+
     /// Which session the passage is from, also when the id was left out (de-identified):
     /// then its date and title stand in.
     fn session_key(&self) -> String {
@@ -915,7 +925,13 @@ pub fn to_csv(items: &[EvidenceItem], deidentified: bool) -> Result<String, csv:
             i.end.to_string(),
         ];
         if !deidentified {
-            for v in [&i.facilitator, &i.coder, &i.session_id, &i.coding_id] {
+            // Coders as agencies are: "; " between names, since a name may hold a comma.
+            let coders = if i.coders.is_empty() {
+                i.coder.clone()
+            } else {
+                Some(i.coders.join("; "))
+            };
+            for v in [&i.facilitator, &coders, &i.session_id, &i.coding_id] {
                 row.push(v.clone().unwrap_or_default());
             }
         }
@@ -1123,6 +1139,7 @@ mod tests {
             memo: String::new(),
             facilitator: None,
             coder: None,
+            coders: Vec::new(),
             session_id: None,
             coding_id: None,
             start: 0,
@@ -1143,6 +1160,7 @@ mod tests {
             memo: "Ask Maria".into(),
             facilitator: Some("M. Rivera".into()),
             coder: Some("Ana Ortiz".into()),
+            coders: vec!["Ana Ortiz".into()],
             session_id: Some("s1".into()),
             coding_id: Some("c1".into()),
             start: 3,
@@ -1162,6 +1180,7 @@ mod tests {
             (d.facilitator, d.coder, d.session_id, d.coding_id),
             (None, None, None, None)
         );
+        assert!(d.coders.is_empty());
         assert_eq!((d.start, d.end, d.date), (3, 9, item.date));
     }
 
@@ -1342,16 +1361,30 @@ mod tests {
         );
     }
 
-    /// The long passage coded by Ana Ortiz and J. Chen, a nested one by Rev Iewer.
+    /// `item` coded by `coders` (the same words by each).
+    fn coded_by(mut item: EvidenceItem, coders: &[&str]) -> EvidenceItem {
+        item.coders = coders.iter().map(|c| c.to_string()).collect();
+        item.coder = Some(coders.join(", "));
+        item
+    }
+
+    /// The long passage coded by "Ortiz, Ana" (a name holding a comma) and J. Chen, a nested
+    /// one by Rev Iewer, and one nested again by "Ortiz, Ana".
     fn merged_trust() -> Vec<EvidenceItem> {
-        let mut outer = at("trust", "s1", 0, 40, ("Ana Ortiz", "key moment"));
-        outer.coder = Some("Ana Ortiz, J. Chen".into());
+        let mut outer = coded_by(
+            at("trust", "s1", 0, 40, ("Ortiz, Ana", "key moment")),
+            &["Ortiz, Ana", "J. Chen"],
+        );
         outer.project_month = Some(3);
-        let mut inner = at("trust", "s1", 5, 12, ("Rev Iewer", "trust nested in trust"));
-        inner.coder = Some("Rev Iewer".into());
+        let mut inner = coded_by(
+            at("trust", "s1", 5, 12, ("Rev Iewer", "trust nested in trust")),
+            &["Rev Iewer"],
+        );
         inner.project_month = Some(3);
-        let mut inner_again = at("trust", "s1", 6, 10, ("Ana Ortiz", ""));
-        inner_again.coder = Some("Ana Ortiz".into());
+        let inner_again = coded_by(
+            at("trust", "s1", 6, 10, ("Ortiz, Ana", "")),
+            &["Ortiz, Ana"],
+        );
         drop_nested(vec![inner, outer, inner_again])
     }
 
@@ -1360,7 +1393,11 @@ mod tests {
         let out = merged_trust();
         assert_eq!(out.len(), 1);
         let item = &out[0];
-        assert_eq!(item.coder.as_deref(), Some("Ana Ortiz, J. Chen, Rev Iewer"));
+        assert_eq!(item.coders, ["Ortiz, Ana", "J. Chen", "Rev Iewer"]);
+        assert_eq!(
+            item.coder.as_deref(),
+            Some("Ortiz, Ana, J. Chen, Rev Iewer")
+        );
         assert_eq!(item.merged, 2);
         let by: Vec<(&str, &str)> = item
             .memos
@@ -1370,7 +1407,7 @@ mod tests {
         assert_eq!(
             by,
             [
-                ("Ana Ortiz", "key moment"),
+                ("Ortiz, Ana", "key moment"),
                 ("Rev Iewer", "trust nested in trust")
             ]
         );
@@ -1421,16 +1458,17 @@ mod tests {
         let col = |name: &str| row[h.iter().position(|x| x == name).unwrap()].as_str();
         assert_eq!(
             col("memo"),
-            "key moment — Ana Ortiz; trust nested in trust — Rev Iewer"
+            "key moment — Ortiz, Ana; trust nested in trust — Rev Iewer"
         );
-        assert_eq!(col("coder"), "Ana Ortiz, J. Chen, Rev Iewer");
+        // Names are split by "; ", as agencies are: "Ortiz, Ana" stays one name.
+        assert_eq!(col("coder"), "Ortiz, Ana; J. Chen; Rev Iewer");
         assert_eq!((col("project_month"), col("merged")), ("3", "2"));
         // De-identified: the memos without names; no start date: an empty month.
         let mut d: Vec<EvidenceItem> = items.iter().map(|i| deidentified(i, &[])).collect();
         d[0].project_month = None;
         let csv = to_csv(&d, true).unwrap();
         assert!(
-            !csv.contains("Ana Ortiz") && !csv.contains("J. Chen") && !csv.contains("Iewer"),
+            !csv.contains("Ortiz") && !csv.contains("J. Chen") && !csv.contains("Iewer"),
             "{csv}"
         );
         let h = header(&csv);

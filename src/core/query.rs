@@ -27,6 +27,27 @@ pub fn quote_value(value: &str) -> String {
     format!("\"{}\"", value.replace('"', " "))
 }
 
+/// The parts joined by AND (empty parts left out), each in parentheses when there are several
+/// and it holds a space, so no part's `OR` reaches into another.
+pub fn and(parts: &[&str]) -> String {
+    let parts: Vec<&str> = parts
+        .iter()
+        .copied()
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    parts
+        .iter()
+        .map(|p| {
+            if parts.len() > 1 && p.contains(' ') {
+                format!("({p})")
+            } else {
+                p.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Parse a query. The empty query (or only spaces) matches everything.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
     let chars: Vec<char> = input.chars().collect();

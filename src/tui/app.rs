@@ -941,8 +941,9 @@ impl App {
                 Command::SearchFor {
                     query,
                     sessions,
+                    within,
                     back,
-                } => self.search_for(query, sessions, back, out),
+                } => self.search_for(query, sessions, within, back, out),
             }
         }
     }

@@ -124,13 +124,27 @@ pub enum Command {
     /// Esc in the theme picker or a prompt: close it (the prompt, which has the keys, when both
     /// are open) and do nothing.
     CloseOverlay,
-    /// Show the search screen with `query` (its sessions when `sessions`, else its passages);
-    /// Esc there comes back to `back`.
+    /// Show the search screen with `query` (its sessions when `sessions`, else its passages),
+    /// confined to the sessions of `within` when given; Esc there comes back to `back`.
     SearchFor {
         query: String,
         sessions: bool,
+        within: Option<Within>,
         back: Screen,
     },
+}
+
+/// What is behind an analysis cell, for the search screen: the sessions that have a passage
+/// matching each of `each` (passage mode). The cell's query read in session mode is not
+/// always that (`theme:X -theme:sub` there drops sessions that also have a `sub` passage;
+/// `theme:X coder:B` finds sessions where anyone coded X), so the search is confined to
+/// them while the query shown is still `query`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Within {
+    pub query: String,
+    pub each: Vec<String>,
+    /// Said beside the tabs, e.g. "in the cell's sessions".
+    pub label: String,
 }
 
 /// What a component's handler may reach outside itself.

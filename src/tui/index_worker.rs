@@ -36,12 +36,14 @@ const READ_ONLY_REFRESH: Duration = Duration::from_secs(2);
 
 #[derive(Debug)]
 pub enum IndexRequest {
-    /// Search both passages and sessions, the best `limit` hits of each. `seq` grows with
-    /// every request the UI sends.
+    /// Search both passages and sessions, the best `limit` hits of each (confined to the
+    /// sessions with a passage matching each of `within`, when given). `seq` grows with every
+    /// request the UI sends.
     Search {
         seq: u64,
         query: String,
         limit: usize,
+        within: Option<Vec<String>>,
     },
     /// A session or its codings were saved: index it (with its codings) and commit.
     Reindex(SessionId),
@@ -408,9 +410,18 @@ impl Worker<'_> {
             IndexRequest::Rebuild => {
                 IndexResponse::State(state(self.ix.codebook_changed(&mut reporter(send))))
             }
-            IndexRequest::Search { seq, query, limit } => {
+            IndexRequest::Search {
+                seq,
+                query,
+                limit,
+                within,
+            } => {
                 self.refresh_read_only();
-                let result = match self.ix.search(&query, limit) {
+                let found = match &within {
+                    Some(each) => self.ix.search_within(&query, each, limit),
+                    None => self.ix.search(&query, limit),
+                };
+                let result = match found {
                     Ok(both) => Ok(Box::new(both)),
                     Err(e) => Err(self.search_error(e)),
                 };
@@ -492,6 +503,7 @@ mod tests {
             seq,
             query: format!("q{seq}"),
             limit: SEARCH_PAGE,
+            within: None,
         }
     }
 
@@ -606,6 +618,7 @@ mod tests {
                 seq: 10,
                 query: "trust".into(),
                 limit: 10,
+                within: None,
             })
             .unwrap();
         // Search 9 is answered too when the thread takes it before 10 arrives (it keeps only

@@ -586,6 +586,138 @@ fn every_cell_query_finds_exactly_the_cells_codings_passages_and_sessions() {
     assert!(checked > 2000, "{checked}");
 }
 
+/// Enter on a cell that counts sessions opens search confined to the cell's sessions
+/// (`IndexWorkspace::search_within`): its Sessions tab lists exactly the cell's sessions, for
+/// every matrix cell and every co-occurrence cell at session level. The cell's query read in
+/// session mode alone is not that: `theme:roles coder:"Ana"` finds session b, where Ben coded
+/// roles and Ana something else, and `theme:collaboration -theme:trust …` drops a session
+/// that has a trust passage beside its own collaboration passage. Both happen here.
+#[test]
+fn search_within_a_cell_lists_exactly_the_cells_sessions() {
+    let f = fixture();
+    // Ana also codes the parent theme itself in c, where she coded communication.
+    save(
+        &f.root(),
+        "Ana",
+        "c",
+        vec![
+            coding(
+                "c",
+                C,
+                "Communication failed again.",
+                "communication",
+                "Ana",
+                "",
+            ),
+            coding(
+                "c",
+                C,
+                "Adversarial and fractured meetings.",
+                "collaboration",
+                "Ana",
+                "",
+            ),
+        ],
+    );
+    let store = Store::open(&f.root()).unwrap();
+    let ws = Workspace::new(&store, "Ana");
+    let corpus = Corpus::load(&ws, &Scope::default()).unwrap();
+    let mut ix = IndexWorkspace::new(&store, &f.index());
+    ix.open(&mut |_| {}).unwrap();
+    let sessions_tab = |query: &str, each: &[String]| -> (usize, usize) {
+        let (p, s) = ix
+            .search_within(query, each, 100)
+            .unwrap_or_else(|e| panic!("{query}: {e}"));
+        (p.total, s.total)
+    };
+    let session_mode = |q: &str| {
+        ix.index()
+            .unwrap()
+            .search(&parse(q).unwrap(), HitKind::Sessions, 0, 0)
+            .unwrap()
+            .total
+    };
+    let (mut checked, mut session_mode_differs) = (0, 0);
+    for dim in Dimension::ALL {
+        for flat in [false, true] {
+            for value in [Value::Passages, Value::Sessions, Value::Codings] {
+                let spec = MatrixSpec {
+                    cols: dim,
+                    value,
+                    flat,
+                    scope: Scope::default(),
+                };
+                let m = matrix(&corpus, &spec).unwrap();
+                for r in 0..m.rows.len() {
+                    for c in 0..=m.cols.len() {
+                        let q = m.cell_query(r, c);
+                        let want = if c == m.cols.len() {
+                            m.row_totals[r]
+                        } else {
+                            m.cells[r][c]
+                        };
+                        let (codings, sessions) = sessions_tab(&q, std::slice::from_ref(&q));
+                        let got = match value {
+                            Value::Sessions => sessions,
+                            Value::Codings => codings,
+                            _ => continue,
+                        };
+                        assert_eq!(got as f64, want, "{dim} {value} flat={flat}: `{q}`");
+                        if value == Value::Sessions && session_mode(&q) as f64 != want {
+                            session_mode_differs += 1;
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+    assert!(
+        session_mode_differs > 0,
+        "the fixture has no cell that needs the confinement"
+    );
+
+    let mut parent_pairs = 0;
+    for level in [Level::Session, Level::Passage] {
+        let co = cooccurrence(
+            &corpus,
+            &CooccurSpec {
+                level,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        for i in 0..co.themes.len() {
+            for j in 0..co.themes.len() {
+                let cell = co.cell_queries(i, j).unwrap();
+                let (passages, sessions) = sessions_tab(&cell.query, &cell.each);
+                let n = co.counts[i][j] as usize;
+                if level == Level::Session {
+                    assert_eq!(sessions, n, "{} × {}: {cell:?}", co.themes[i], co.themes[j]);
+                    if co.themes[i] == "collaboration" && n > 0 && i != j {
+                        parent_pairs += 1;
+                    }
+                } else if i == j {
+                    // The diagonal: the theme's own passages (each span once).
+                    assert_eq!(
+                        searched(&ix, &cell.query).1,
+                        n,
+                        "{}: {cell:?}",
+                        co.themes[i]
+                    );
+                } else {
+                    assert_eq!(passages > 0, n > 0, "{} × {}", co.themes[i], co.themes[j]);
+                }
+            }
+        }
+    }
+    assert!(
+        parent_pairs > 0,
+        "collaboration's own passage pairs with another theme"
+    );
+}
+
 #[test]
 fn passage_search_for_two_themes_finds_overlapping_passages() {
     let f = fixture();
@@ -787,6 +919,7 @@ fn evidence_merges_a_nested_passage_with_its_coder_and_says_so() {
     let merged: u64 = items.iter().map(|i| i["merged"].as_u64().unwrap()).sum();
     assert_eq!(merged, 1);
     assert_eq!(v[0]["coder"], "Ana, Ben, Rev Iewer");
+    assert_eq!(v[0]["coders"], json!(["Ana", "Ben", "Rev Iewer"]));
     assert_eq!(v[0]["merged"], 1);
     assert_eq!(
         v[0]["memos"][2],
@@ -799,7 +932,7 @@ fn evidence_merges_a_nested_passage_with_its_coder_and_says_so() {
     assert_eq!(h[h.len() - 2..], ["project_month", "merged"]);
     let row = r.records().next().unwrap().unwrap();
     let col = |name: &str| row[h.iter().position(|x| x == name).unwrap()].to_string();
-    assert_eq!(col("coder"), "Ana, Ben, Rev Iewer");
+    assert_eq!(col("coder"), "Ana; Ben; Rev Iewer");
     assert_eq!(
         col("memo"),
         "first sign of trust — Ana; agree: trust — Ben; trust nested in trust — Rev Iewer"

@@ -109,6 +109,7 @@ fn matrix_of_the_demo_store_then_columns_value_and_a_cell_s_sessions_in_search()
     t.key(Key::Enter);
     let search = t.wait_for(&format!("Sessions ({sessions})"));
     assert!(search.contains("theme:\"trust\""), "{search}");
+    assert!(search.contains("in the cell's sessions"), "{search}");
     // Esc: back to the matrix, the same settings, the cursor on the same cell (reversed).
     t.key(Key::Esc);
     let back = t.wait_for("cells: sessions with the theme");

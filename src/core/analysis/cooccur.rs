@@ -4,6 +4,7 @@
 use super::corpus::Corpus;
 use super::scope::Scope;
 use super::value::Level;
+use crate::core::query::{and, quote_value};
 use std::collections::HashSet;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -27,9 +28,54 @@ pub struct Cooccurrence {
     pub level: Level,
     pub same_coder: bool,
     pub scope: Scope,
+    /// Each theme's sub-themes' keys (a coding counts for its own theme only, so a theme's
+    /// query leaves them out).
+    pub children: Vec<Vec<String>>,
+}
+
+/// What is behind a co-occurrence cell, in the query language (passage mode): `query` finds
+/// the cell's passages (at session level both themes' passages), and the sessions with a
+/// passage matching each of `each` are the cell's sessions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellQueries {
+    pub query: String,
+    pub each: Vec<String>,
 }
 
 impl Cooccurrence {
+    /// The cell's queries (`CellQueries`): the diagonal, the theme's own passages; off it at
+    /// passage level, the row theme's passages overlapping one of the column theme's; at
+    /// session level, both themes' passages, in the sessions that have both.
+    pub fn cell_queries(&self, row: usize, col: usize) -> Option<CellQueries> {
+        let theme = |i: usize| -> Option<String> {
+            let mut q = format!("theme:{}", quote_value(self.themes.get(i)?));
+            for c in &self.children[i] {
+                q.push_str(&format!(" -theme:{}", quote_value(c)));
+            }
+            Some(q)
+        };
+        let (r, c) = (theme(row)?, theme(col)?);
+        let scope = self.scope.query_text();
+        Some(if row == col {
+            let q = and(&[scope, &r]);
+            CellQueries {
+                query: q.clone(),
+                each: vec![q],
+            }
+        } else if self.level == Level::Passage {
+            let q = and(&[scope, &format!("{r} {c}")]);
+            CellQueries {
+                query: q.clone(),
+                each: vec![q],
+            }
+        } else {
+            CellQueries {
+                query: and(&[scope, &format!("({r}) OR ({c})")]),
+                each: vec![and(&[scope, &r]), and(&[scope, &c])],
+            }
+        })
+    }
+
     /// n12 / (n1 + n2 − n12): 0 when neither theme occurs. At passage level a passage that
     /// overlaps several of the other theme's passages counts once per pair, so the
     /// coefficient can pass 1 (as in ATLAS.ti's code co-occurrence table).
@@ -112,6 +158,16 @@ pub fn cooccurrence(corpus: &Corpus, spec: &CooccurSpec) -> Result<Cooccurrence,
         level: spec.level,
         same_coder: spec.same_coder,
         scope: spec.scope.clone(),
+        children: (0..n)
+            .map(|i| {
+                corpus
+                    .themes
+                    .iter()
+                    .filter(|t| t.parent == Some(i))
+                    .map(|t| t.key.clone())
+                    .collect()
+            })
+            .collect(),
     })
 }
 

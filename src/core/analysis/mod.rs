@@ -22,7 +22,7 @@ pub mod matrix;
 pub mod scope;
 pub mod value;
 
-pub use cooccur::{cooccurrence, CooccurSpec, Cooccurrence};
+pub use cooccur::{cooccurrence, CellQueries, CooccurSpec, Cooccurrence};
 pub(crate) use corpus::{orphaned_warning, CountsParts};
 pub use corpus::{
     Bags, CodingInput, Corpus, CorpusCoding, CorpusSession, IndexedCoding, Selection, SessionInput,

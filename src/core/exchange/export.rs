@@ -408,6 +408,7 @@ pub fn project(content: &StoreContent, opts: &ExportOptions) -> ExportedProject 
                     memo: String::new(),
                     facilitator: Some(meta.facilitator.clone()),
                     coder: None,
+                    coders: Vec::new(),
                     session_id: None,
                     coding_id: None,
                     start: 0,

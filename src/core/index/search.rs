@@ -11,7 +11,7 @@ use crate::core::query::{self, Query};
 use crate::core::session::{SessionId, SessionType};
 use std::collections::HashSet;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, Value};
 use tantivy::TantivyDocument;
 
@@ -68,7 +68,72 @@ impl SearchIndex {
         let limit = limit.min(MAX_PAGE);
         // Past every document an index can hold (tantivy's ids are u32): the page is empty.
         let offset = offset.min(u32::MAX as usize);
-        self.guard(|| self.search_inner(query, kind, limit, offset, with_facets, order))
+        self.guard(|| self.search_inner(query, kind, limit, offset, with_facets, order, None))
+    }
+
+    /// `search_ordered` confined to the sessions named (by id): an analysis cell's sessions,
+    /// from `sessions_with_passages`. Passages are the query's, in those sessions; sessions are
+    /// those sessions, every one (the query, read in session mode, could leave some out: it
+    /// only marks its words in their snippets).
+    #[allow(clippy::too_many_arguments)]
+    pub fn search_in_sessions(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+        with_facets: bool,
+        order: Order,
+        sessions: &[String],
+    ) -> Result<Results, IndexError> {
+        let limit = limit.min(MAX_PAGE);
+        let offset = offset.min(u32::MAX as usize);
+        self.guard(|| {
+            self.search_inner(
+                query,
+                kind,
+                limit,
+                offset,
+                with_facets,
+                order,
+                Some(sessions),
+            )
+        })
+    }
+
+    /// The sessions (ids, sorted) that have a passage matching each of `each` (passage mode,
+    /// each on its own): with one query, the sessions of its passages; with two, the sessions
+    /// that have passages of both (a co-occurrence cell at session level). Reads every match's
+    /// stored session, so it costs in proportion to the matches.
+    pub fn sessions_with_passages(&self, each: &[Query]) -> Result<Vec<String>, IndexError> {
+        self.guard(|| {
+            let searcher = self.reader.searcher();
+            let mut common: Option<HashSet<String>> = None;
+            for query in each {
+                let q = self.compile(&searcher, query, HitKind::Passages)?;
+                let mut docs: Vec<tantivy::DocAddress> = searcher
+                    .search(&q, &tantivy::collector::DocSetCollector)?
+                    .into_iter()
+                    .collect();
+                docs.sort();
+                let mut sessions = HashSet::new();
+                for addr in docs {
+                    let doc: TantivyDocument = searcher.doc(addr)?;
+                    if let Some(id) = doc
+                        .get_first(self.fields.session_id)
+                        .and_then(|v| v.as_str())
+                    {
+                        if common.as_ref().is_none_or(|c| c.contains(id)) {
+                            sessions.insert(id.to_string());
+                        }
+                    }
+                }
+                common = Some(sessions);
+            }
+            let mut out: Vec<String> = common.unwrap_or_default().into_iter().collect();
+            out.sort();
+            Ok(out)
+        })
     }
 
     /// The query as tantivy runs it on documents of `kind`.
@@ -137,6 +202,7 @@ impl SearchIndex {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn search_inner(
         &self,
         query: &Query,
@@ -145,11 +211,25 @@ impl SearchIndex {
         offset: usize,
         with_facets: bool,
         order: Order,
+        within: Option<&[String]>,
     ) -> Result<Results, IndexError> {
         let f = &self.fields;
         let k = f.of(kind);
         let searcher = self.reader.searcher();
-        let q = self.compile(&searcher, query, kind)?;
+        let mut q = match (within, kind) {
+            (Some(_), HitKind::Sessions) => self.compile(&searcher, &Query::all(), kind)?,
+            _ => self.compile(&searcher, query, kind)?,
+        };
+        if let Some(ids) = within {
+            let ids = TermSetQuery::new(
+                ids.iter()
+                    .map(|id| tantivy::Term::from_field_text(f.session_id, id)),
+            );
+            q = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, q),
+                (Occur::Must, Box::new(ids)),
+            ]));
+        }
         let by_date = match order {
             Order::Newest => true,
             Order::Score => false,

@@ -8,7 +8,7 @@ use super::error::WorkspaceError;
 use crate::core::codebook::{Codebook, Theme};
 use crate::core::evidence::{self, EvidenceFormat, EvidenceItem, EvidenceOptions, EvidenceSort};
 use crate::core::export_target::{ExportError, ExportRules};
-use crate::core::index::{HitKind, IndexError, IndexHealth, Results, SearchIndex};
+use crate::core::index::{HitKind, IndexError, IndexHealth, Order, Results, SearchIndex};
 use crate::core::index_sync::{self, Check, SyncReport};
 use crate::core::query;
 use crate::core::session::SessionId;
@@ -315,6 +315,34 @@ impl<'s> IndexWorkspace<'s> {
         ix.search(&q, HitKind::Passages, limit, 0)
             .and_then(|p| Ok((p, ix.search(&q, HitKind::Sessions, limit, 0)?)))
             .map_err(damage)
+    }
+
+    /// `search`, confined to the sessions that have a passage matching each of `each`
+    /// (passage mode): what is behind an analysis cell that counts sessions, whose sessions
+    /// the query alone, read in session mode, would not give exactly.
+    pub fn search_within(
+        &self,
+        source: &str,
+        each: &[String],
+        limit: usize,
+    ) -> Result<(Results, Results), WorkspaceError> {
+        let q = query::parse(source).map_err(IndexError::Query)?;
+        let each = each
+            .iter()
+            .map(|e| query::parse(e))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(IndexError::Query)?;
+        let ix = self
+            .index
+            .as_ref()
+            .ok_or(WorkspaceError::IndexUnavailable)?;
+        let run = || -> Result<(Results, Results), IndexError> {
+            let sessions = ix.sessions_with_passages(&each)?;
+            let search =
+                |kind| ix.search_in_sessions(&q, kind, limit, 0, true, Order::Relevance, &sessions);
+            Ok((search(HitKind::Passages)?, search(HitKind::Sessions)?))
+        };
+        run().map_err(damage)
     }
 
     /// Every coded passage matching the query `source` and/or `theme`.

@@ -61,9 +61,6 @@ pub enum Analysed {
         co: Cooccurrence,
         counts: Grid,
         coef: Grid,
-        /// Per theme, the keys of the themes right below it (a co-occurrence counts a theme's
-        /// own passages, so its query leaves them out).
-        children: Vec<Vec<String>>,
     },
     Terms {
         counts: TermCounts,
@@ -88,21 +85,10 @@ pub fn compute(corpus: &Corpus, ask: &Ask) -> Result<Analysed, String> {
         }
         Ask::Cooccur(spec) => {
             let co = cooccurrence(corpus, spec)?;
-            let children = (0..corpus.themes.len())
-                .map(|i| {
-                    corpus
-                        .themes
-                        .iter()
-                        .filter(|t| t.parent == Some(i))
-                        .map(|t| t.key.clone())
-                        .collect()
-                })
-                .collect();
             Analysed::Cooccur {
                 counts: Grid::of_cooccurrence(&co, false),
                 coef: Grid::of_cooccurrence(&co, true),
                 co,
-                children,
             }
         }
         Ask::Terms {

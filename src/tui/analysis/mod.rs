@@ -24,9 +24,11 @@ pub use hints::hints;
 pub mod compute;
 pub mod grid;
 
-use crate::core::analysis::{CooccurSpec, Dimension, KeywordSpec, Level, MatrixSpec, Scope, Value};
-use crate::core::query;
-use crate::tui::component::{Command, Ctx, Jump, Outcome, Screen};
+use crate::core::analysis::{
+    CellQueries, CooccurSpec, Dimension, KeywordSpec, Level, MatrixSpec, Scope, Value,
+};
+use crate::core::query::{self, and};
+use crate::tui::component::{Command, Ctx, Jump, Outcome, Screen, Within};
 use crate::tui::keymap::{Action, AnalysisKey, Context};
 use crate::tui::line_input::{pasted_line, LineInput};
 use crate::tui::worker::{Request, Response};
@@ -166,21 +168,6 @@ pub struct AnalysisScreen {
 
 /// Rows of `page` move with PageUp / PageDown.
 const PAGE: usize = 10;
-
-fn and(parts: &[&str]) -> String {
-    parts
-        .iter()
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| {
-            if parts.iter().filter(|q| !q.trim().is_empty()).count() > 1 && p.contains(' ') {
-                format!("({p})")
-            } else {
-                p.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// Words typed for counting: comma-separated, a comma inside quotes kept.
 pub fn split_words(text: &str) -> Vec<String> {
@@ -795,28 +782,31 @@ impl AnalysisScreen {
                 };
                 let sessions = matches!(matrix.value, Value::Sessions | Value::Share);
                 ctx.command(Command::SearchFor {
+                    within: Some(Within {
+                        query: query.clone(),
+                        each: vec![query.clone()],
+                        label: "in the cell's sessions".into(),
+                    }),
                     query,
                     sessions,
                     back: Screen::Analysis,
                 });
             }
-            Analysed::Cooccur { co, children, .. } => {
-                let theme = |i: usize| {
-                    let mut q = format!("theme:{}", query::quote_value(&co.themes[i]));
-                    for c in &children[i] {
-                        q.push_str(&format!(" -theme:{}", query::quote_value(c)));
-                    }
-                    q
+            Analysed::Cooccur { co, .. } => {
+                let Some(CellQueries { query, each }) = co.cell_queries(row, col) else {
+                    return;
                 };
-                let Some(_) = co.themes.get(row) else { return };
-                let Some(_) = co.themes.get(col) else { return };
-                let pair = if row == col {
-                    theme(row)
+                let label = if row == col || co.level == Level::Passage {
+                    "in the cell's sessions"
                 } else {
-                    format!("{} {}", theme(row), theme(col))
+                    "in the sessions with both themes"
                 };
-                let query = and(&[co.scope.query_text(), &pair]);
                 ctx.command(Command::SearchFor {
+                    within: Some(Within {
+                        query: query.clone(),
+                        each,
+                        label: label.into(),
+                    }),
                     query,
                     sessions: co.level == Level::Session,
                     back: Screen::Analysis,

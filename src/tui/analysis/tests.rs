@@ -316,11 +316,17 @@ fn enter_on_a_cell_asks_search_for_its_passages_or_sessions() {
         expected.contains("theme:") && expected.contains("date:2026-05-01..2026-05-31"),
         "{expected}"
     );
+    // Confined to the cell's sessions (its query read in session mode may find others).
     assert_eq!(
         h.commands(),
         [Command::SearchFor {
-            query: expected,
+            query: expected.clone(),
             sessions: false,
+            within: Some(Within {
+                query: expected.clone(),
+                each: vec![expected],
+                label: "in the cell's sessions".into(),
+            }),
             back: Screen::Analysis
         }]
     );
@@ -395,12 +401,19 @@ fn cooccurrence_words_concordance_and_keywords() {
     assert_eq!(s.grid().unwrap().value(t, c), Some(0.5));
     *s.cursor_mut() = (t, c);
     key(&mut s, &mut h, Action::OpenResult);
+    // Both themes' passages, in the sessions that have a passage of each.
     match h.commands().as_slice() {
         [Command::SearchFor {
             query,
             sessions: true,
+            within: Some(w),
             ..
-        }] => assert_eq!(query, "theme:\"trust\" theme:\"communication\""),
+        }] => {
+            assert_eq!(query, "(theme:\"trust\") OR (theme:\"communication\")");
+            assert_eq!(w.each, ["theme:\"trust\"", "theme:\"communication\""]);
+            assert_eq!(&w.query, query);
+            assert_eq!(w.label, "in the sessions with both themes");
+        }
         other => panic!("{other:?}"),
     }
 

@@ -41,6 +41,10 @@ impl App {
             self.close_note(out);
         }
         self.search.opened();
+        // `/` is a search of its own: an analysis cell's confinement ends.
+        if self.search.within.take().is_some() {
+            route!(self, out, |ctx| self.search.send_search(ctx));
+        }
         self.show(Screen::Search, out);
     }
 
@@ -82,8 +86,16 @@ impl App {
         route!(self, out, |ctx| self.analysis.open(ctx));
     }
 
-    /// The search screen with `query` (sessions or passages), Esc coming back to `back`.
-    pub fn search_for(&mut self, query: String, sessions: bool, back: Screen, out: &mut Effects) {
+    /// The search screen with `query` (sessions or passages, confined to `within`'s sessions
+    /// when given), Esc coming back to `back`.
+    pub fn search_for(
+        &mut self,
+        query: String,
+        sessions: bool,
+        within: Option<crate::tui::component::Within>,
+        back: Screen,
+        out: &mut Effects,
+    ) {
         self.search.open_on(
             query,
             if sessions {
@@ -92,6 +104,7 @@ impl App {
                 crate::core::index::HitKind::Passages
             },
         );
+        self.search.within = within;
         self.search.back = back;
         self.show(Screen::Search, out);
     }

@@ -52,6 +52,7 @@ pub fn evidence_item(title: &str, start: usize, session: Option<&str>) -> Eviden
         memo: String::new(),
         facilitator: None,
         coder: None,
+        coders: Vec::new(),
         session_id: session.map(String::from),
         coding_id: None,
         start,

@@ -12,7 +12,7 @@ use crate::core::codebook::Theme;
 use crate::core::index::{Hit, HitKind, Results};
 use crate::core::query::{self, Ast, QueryError, TextField};
 use crate::core::session::SessionId;
-use crate::tui::component::{Command, Ctx, Jump, Outcome, Screen};
+use crate::tui::component::{Command, Ctx, Jump, Outcome, Screen, Within};
 use crate::tui::index_worker::{IndexRequest, IndexResponse, IndexState, SearchError, SEARCH_PAGE};
 use crate::tui::keymap::Action;
 use crate::tui::layout;
@@ -61,6 +61,9 @@ pub struct SearchScreen {
     pub chosen: Option<(HitKind, bool)>,
     /// Where Esc goes: the list, or the screen that opened search with a query.
     pub back: Screen,
+    /// An analysis cell's sessions the search is confined to, while its query is the one
+    /// shown (dropped once the query is edited).
+    pub within: Option<Within>,
 }
 
 impl Default for SearchScreen {
@@ -81,6 +84,7 @@ impl Default for SearchScreen {
             owed: [0, 0],
             chosen: None,
             back: Screen::List,
+            within: None,
         }
     }
 }
@@ -238,6 +242,13 @@ impl SearchScreen {
     /// Send the current input to the index thread, unless it does not parse (then the error
     /// shows at once and the last good results stay).
     pub fn send_search(&mut self, ctx: &mut Ctx) {
+        if self
+            .within
+            .as_ref()
+            .is_some_and(|w| w.query != self.input.text())
+        {
+            self.within = None;
+        }
         match query::parse(self.input.text()) {
             Ok(q) => {
                 self.kind = self.tab_for(&q.ast);
@@ -251,6 +262,7 @@ impl SearchScreen {
                     seq: self.sent_seq,
                     query: self.input.text().to_string(),
                     limit: self.limit,
+                    within: self.within.as_ref().map(|w| w.each.clone()),
                 });
             }
             Err(e) => self.error = Some(e),

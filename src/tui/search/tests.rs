@@ -244,3 +244,36 @@ fn a_reopened_search_selects_the_old_query_so_typing_replaces_it() {
     s.typed('f', &mut h.ctx());
     assert_eq!(s.input.text(), "f");
 }
+
+/// An analysis cell's confinement goes with each search while its query is the one shown,
+/// and ends once the query is edited (even if it is typed back).
+#[test]
+fn a_cells_confinement_holds_until_the_query_is_edited() {
+    let mut h = crate::tui::component::Harness::default();
+    let mut s = SearchScreen::default();
+    let q = "theme:\"roles\" coder:\"Ana\"";
+    s.open_on(q.into(), HitKind::Sessions);
+    s.within = Some(crate::tui::component::Within {
+        query: q.into(),
+        each: vec![q.into()],
+        label: "in the cell's sessions".into(),
+    });
+    s.send_search(&mut h.ctx());
+    let within = |h: &mut crate::tui::component::Harness| -> Vec<Option<Vec<String>>> {
+        std::mem::take(&mut h.effects)
+            .into_vec()
+            .into_iter()
+            .filter_map(|e| match e {
+                crate::tui::effect::Effect::Index(IndexRequest::Search { within, .. }) => {
+                    Some(within)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(within(&mut h), [Some(vec![q.to_string()])]);
+    s.typed('x', &mut h.ctx());
+    s.handle(Action::Backspace, &mut h.ctx());
+    assert_eq!(within(&mut h), [None, None]);
+    assert!(s.within.is_none());
+}

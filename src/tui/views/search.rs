@@ -241,6 +241,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pal: &Palette) {
             Span::raw(" "),
             tab("Sessions", HitKind::Sessions),
             Span::styled(
+                s.within
+                    .as_ref()
+                    .map(|w| format!(" {}", w.label))
+                    .unwrap_or_default(),
+                pal.dim(),
+            ),
+            Span::styled(
                 format!(
                     "   {}",
                     keymap::hints(
