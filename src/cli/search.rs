@@ -667,6 +667,7 @@ pub fn run_evidence(args: &EvidenceArgs, env: &SearchEnv) -> anyhow::Result<i32>
         project_start: env.store.settings().project_start,
         headings: evidence::Headings::parse(&args.headings, &codebook).map_err(super::usage)?,
         keep_nested: args.keep_nested,
+        sessions: None,
     };
     let answer = with_current_index(env, &codebook, |index| {
         evidence::gather(index, &codebook, &opts)

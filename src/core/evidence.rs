@@ -88,6 +88,9 @@ pub struct EvidenceOptions {
     /// Keep a passage that lies inside a longer passage of the same theme in the same session
     /// (by default it is exported once, as the longer passage, with both passages' memos).
     pub keep_nested: bool,
+    /// Only passages of these sessions (ids): an analysis cell's, from a search confined to
+    /// them.
+    pub sessions: Option<Vec<String>>,
 }
 
 /// The order of an export's theme headings.
@@ -187,6 +190,7 @@ impl Default for EvidenceOptions {
             project_start: None,
             headings: Headings::Codebook,
             keep_nested: false,
+            sessions: None,
         }
     }
 }
@@ -385,13 +389,8 @@ pub fn gather(
         source: opts.query.source.clone(),
         ast,
     };
-    let first = index.search(&query, HitKind::Passages, 0, 0)?;
-    let results = if first.total == 0 {
-        first
-    } else {
-        index.search(&query, HitKind::Passages, first.total, 0)?
-    };
-    let mut hits = results.hits;
+    // Every passage: an export never stops at a page of hits.
+    let mut hits = index.every_hit(&query, HitKind::Passages, opts.sessions.as_deref())?;
     // Score order is not stable across coders' duplicates: merge in a fixed order.
     hits.sort_by(|a, b| {
         (&a.session_id, a.start, a.end, &a.coder).cmp(&(&b.session_id, b.start, b.end, &b.coder))

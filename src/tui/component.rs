@@ -134,15 +134,15 @@ pub enum Command {
     },
 }
 
-/// What is behind an analysis cell, for the search screen: the sessions that have a passage
-/// matching each of `each` (passage mode). The cell's query read in session mode is not
+/// What is behind an analysis cell, for the search screen: the sessions that have, for some
+/// group of `groups`, a passage matching each query of the group (passage mode). The cell's query read in session mode is not
 /// always that (`theme:X -theme:sub` there drops sessions that also have a `sub` passage;
 /// `theme:X coder:B` finds sessions where anyone coded X), so the search is confined to
 /// them while the query shown is still `query`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Within {
     pub query: String,
-    pub each: Vec<String>,
+    pub groups: Vec<Vec<String>>,
     /// Said beside the tabs, e.g. "in the cell's sessions".
     pub label: String,
 }

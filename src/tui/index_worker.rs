@@ -36,26 +36,28 @@ const READ_ONLY_REFRESH: Duration = Duration::from_secs(2);
 
 #[derive(Debug)]
 pub enum IndexRequest {
-    /// Search both passages and sessions, the best `limit` hits of each (confined to the
-    /// sessions with a passage matching each of `within`, when given). `seq` grows with every
+    /// Search both passages and sessions, the best `limit` hits of each (confined to a cell's
+    /// sessions, `Within::groups`, when given). `seq` grows with every
     /// request the UI sends.
     Search {
         seq: u64,
         query: String,
         limit: usize,
-        within: Option<Vec<String>>,
+        within: Option<Vec<Vec<String>>>,
     },
     /// A session or its codings were saved: index it (with its codings) and commit.
     Reindex(SessionId),
     /// The codebook changed: read it again and rebuild the whole index (in the background,
     /// with progress).
     Rebuild,
-    /// Every coded passage matching the query and/or theme.
+    /// Every coded passage matching the query and/or theme (confined to a cell's sessions,
+    /// `Within::groups`, when given).
     Evidence {
         seq: u64,
         query: String,
         theme: Option<String>,
         sort: EvidenceSort,
+        within: Option<Vec<Vec<String>>>,
     },
     /// Tests only: panic while handling (a stand-in for tantivy failing on a damaged file).
     #[cfg(test)]
@@ -418,7 +420,7 @@ impl Worker<'_> {
             } => {
                 self.refresh_read_only();
                 let found = match &within {
-                    Some(each) => self.ix.search_within(&query, each, limit),
+                    Some(groups) => self.ix.search_within(&query, groups, limit),
                     None => self.ix.search(&query, limit),
                 };
                 let result = match found {
@@ -449,11 +451,12 @@ impl Worker<'_> {
                 query,
                 theme,
                 sort,
+                within,
             } => {
                 self.refresh_read_only();
                 let result = self
                     .ix
-                    .evidence(&query, theme, sort)
+                    .evidence(&query, theme, sort, within.as_deref())
                     .map_err(|e| self.search_error(e));
                 IndexResponse::Evidence { seq, result }
             }
@@ -533,6 +536,7 @@ mod tests {
                 query: String::new(),
                 theme: None,
                 sort: EvidenceSort::Date,
+                within: None,
             },
             search(4),
             IndexRequest::Export {
@@ -546,6 +550,7 @@ mod tests {
                 query: String::new(),
                 theme: None,
                 sort: EvidenceSort::Session,
+                within: None,
             },
             IndexRequest::Reindex(id),
             IndexRequest::Reindex(SessionId("01jd3k0000000000000000000b".into())),

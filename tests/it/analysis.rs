@@ -624,9 +624,9 @@ fn search_within_a_cell_lists_exactly_the_cells_sessions() {
     let corpus = Corpus::load(&ws, &Scope::default()).unwrap();
     let mut ix = IndexWorkspace::new(&store, &f.index());
     ix.open(&mut |_| {}).unwrap();
-    let sessions_tab = |query: &str, each: &[String]| -> (usize, usize) {
+    let sessions_tab = |query: &str, groups: &[Vec<String>]| -> (usize, usize) {
         let (p, s) = ix
-            .search_within(query, each, 100)
+            .search_within(query, groups, 100)
             .unwrap_or_else(|e| panic!("{query}: {e}"));
         (p.total, s.total)
     };
@@ -640,74 +640,131 @@ fn search_within_a_cell_lists_exactly_the_cells_sessions() {
     let (mut checked, mut session_mode_differs) = (0, 0);
     for dim in Dimension::ALL {
         for flat in [false, true] {
-            for value in [Value::Passages, Value::Sessions, Value::Codings] {
+            let of = |value| {
                 let spec = MatrixSpec {
                     cols: dim,
                     value,
                     flat,
                     scope: Scope::default(),
                 };
-                let m = matrix(&corpus, &spec).unwrap();
-                for r in 0..m.rows.len() {
-                    for c in 0..=m.cols.len() {
-                        let q = m.cell_query(r, c);
-                        let want = if c == m.cols.len() {
+                matrix(&corpus, &spec).unwrap()
+            };
+            let (by_sessions, by_codings) = (of(Value::Sessions), of(Value::Codings));
+            let m = &by_sessions;
+            for r in 0..m.rows.len() {
+                for c in 0..=m.cols.len() {
+                    let q = m.cell_query(r, c);
+                    assert_eq!(q, by_codings.cell_query(r, c));
+                    let want = |m: &ripple::core::analysis::Matrix| {
+                        if c == m.cols.len() {
                             m.row_totals[r]
                         } else {
                             m.cells[r][c]
-                        };
-                        let (codings, sessions) = sessions_tab(&q, std::slice::from_ref(&q));
-                        let got = match value {
-                            Value::Sessions => sessions,
-                            Value::Codings => codings,
-                            _ => continue,
-                        };
-                        assert_eq!(got as f64, want, "{dim} {value} flat={flat}: `{q}`");
-                        if value == Value::Sessions && session_mode(&q) as f64 != want {
-                            session_mode_differs += 1;
                         }
-                        checked += 1;
+                    };
+                    let (codings, sessions) = sessions_tab(&q, &[vec![q.clone()]]);
+                    assert_eq!(
+                        sessions as f64,
+                        want(&by_sessions),
+                        "{dim} flat={flat}: `{q}`"
+                    );
+                    assert_eq!(
+                        codings as f64,
+                        want(&by_codings),
+                        "{dim} flat={flat}: `{q}`"
+                    );
+                    if session_mode(&q) as f64 != want(&by_sessions) {
+                        session_mode_differs += 1;
                     }
+                    checked += 1;
                 }
             }
         }
     }
-    assert!(checked > 500, "{checked}");
+    assert!(checked > 250, "{checked}");
     assert!(
         session_mode_differs > 0,
         "the fixture has no cell that needs the confinement"
     );
 
     let mut parent_pairs = 0;
-    for level in [Level::Session, Level::Passage] {
-        let co = cooccurrence(
-            &corpus,
-            &CooccurSpec {
-                level,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        for i in 0..co.themes.len() {
-            for j in 0..co.themes.len() {
-                let cell = co.cell_queries(i, j).unwrap();
-                let (passages, sessions) = sessions_tab(&cell.query, &cell.each);
-                let n = co.counts[i][j] as usize;
-                if level == Level::Session {
-                    assert_eq!(sessions, n, "{} × {}: {cell:?}", co.themes[i], co.themes[j]);
-                    if co.themes[i] == "collaboration" && n > 0 && i != j {
-                        parent_pairs += 1;
+    let scopes = [
+        Scope::default(),
+        Scope {
+            query: None,
+            coders: vec!["Ben".into()],
+        },
+    ];
+    for scope in &scopes {
+        for level in [Level::Session, Level::Passage] {
+            for same_coder in [false, true] {
+                let co = cooccurrence(
+                    &corpus,
+                    &CooccurSpec {
+                        level,
+                        same_coder,
+                        scope: scope.clone(),
+                    },
+                )
+                .unwrap();
+                for i in 0..co.themes.len() {
+                    for j in 0..co.themes.len() {
+                        if co.counts[i][i] == 0 && co.counts[j][j] == 0 && j != i && j != i + 1 {
+                            // Neither theme occurs (one such pair of each row is kept).
+                            continue;
+                        }
+                        let cell = co.cell_queries(i, j).unwrap();
+                        let (passages, sessions) = sessions_tab(&cell.query, &cell.groups);
+                        let n = co.counts[i][j] as usize;
+                        let what = format!(
+                            "{} × {} {level:?} same_coder={same_coder} {scope:?}: {cell:?}",
+                            co.themes[i], co.themes[j]
+                        );
+                        if level == Level::Session {
+                            assert!(cell.exact);
+                            assert_eq!(sessions, n, "{what}");
+                            if co.themes[i] == "collaboration" && n > 0 && i != j {
+                                parent_pairs += 1;
+                            }
+                            // Evidence from that search: the cell's sessions' passages only.
+                            let groups: Vec<Vec<_>> = cell
+                                .groups
+                                .iter()
+                                .map(|g| g.iter().map(|q| parse(q).unwrap()).collect())
+                                .collect();
+                            let ids = ix.index().unwrap().sessions_with_passages(&groups).unwrap();
+                            let items = ix
+                                .evidence(
+                                    &cell.query,
+                                    None,
+                                    ripple::core::evidence::EvidenceSort::Date,
+                                    Some(&cell.groups),
+                                )
+                                .unwrap();
+                            assert_eq!(items.is_empty(), n == 0, "{what}");
+                            assert!(
+                                items
+                                    .iter()
+                                    .all(|it| ids.contains(it.session_id.as_ref().unwrap())),
+                                "{what}"
+                            );
+                        } else if i == j {
+                            // The diagonal: the theme's own passages (each span once).
+                            assert!(cell.exact);
+                            assert_eq!(searched(&ix, &cell.query).1, n, "{what}");
+                        } else {
+                            // Pairs of overlapping passages; with the same coder the query
+                            // cannot tie both to one coder, and says so.
+                            assert_eq!(
+                                cell.exact,
+                                !same_coder && scope.coders.is_empty(),
+                                "{what}"
+                            );
+                            if cell.exact {
+                                assert_eq!(passages > 0, n > 0, "{what}");
+                            }
+                        }
                     }
-                } else if i == j {
-                    // The diagonal: the theme's own passages (each span once).
-                    assert_eq!(
-                        searched(&ix, &cell.query).1,
-                        n,
-                        "{}: {cell:?}",
-                        co.themes[i]
-                    );
-                } else {
-                    assert_eq!(passages > 0, n > 0, "{} × {}", co.themes[i], co.themes[j]);
                 }
             }
         }

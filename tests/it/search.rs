@@ -975,3 +975,53 @@ fn the_index_can_live_on_a_worker_thread() {
     let f = handle.join().unwrap();
     assert_eq!(sessions(&f.index, "我们"), ["s2"]);
 }
+
+/// An export gathers every passage, not one page of hits: more codings than `MAX_PAGE` (10,000
+/// hits a search answers at once) all come out, each once.
+#[test]
+fn evidence_gathers_every_passage_past_a_page_of_hits() {
+    const SESSIONS: usize = 101;
+    const WORDS: usize = 100;
+    const { assert!(SESSIONS * WORDS > ripple::core::index::MAX_PAGE) };
+    let items: Vec<IndexItem> = (0..SESSIONS)
+        .map(|k| {
+            let words: Vec<String> = (0..WORDS).map(|i| format!("w{k}x{i}")).collect();
+            let s = session(
+                &format!("s{k}"),
+                "A long training",
+                "2026-06-02",
+                SessionType::Training,
+                &["CYFD"],
+                "Otero",
+                "M. Rivera",
+                &[],
+                &words.join(" "),
+            );
+            // One trust coding per word, each its own span.
+            let codings = words
+                .iter()
+                .map(|w| code(&s, "trust", "Ana", w, ""))
+                .collect();
+            IndexItem {
+                session: s,
+                codings,
+                memos: vec![],
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut index, _) = SearchIndex::open(&dir.path().join("index")).unwrap();
+    let codebook = Codebook::builtin();
+    index
+        .rebuild(items, SESSIONS, &codebook, &mut |_, _| {})
+        .unwrap();
+    let opts = EvidenceOptions {
+        query: parse("").unwrap(),
+        theme: Some("trust".into()),
+        ..Default::default()
+    };
+    let items = evidence::gather(&index, &codebook, &opts).unwrap();
+    assert_eq!(items.len(), SESSIONS * WORDS);
+    let quotes: std::collections::HashSet<&str> = items.iter().map(|i| i.quote.as_str()).collect();
+    assert_eq!(quotes.len(), SESSIONS * WORDS, "each passage once");
+}

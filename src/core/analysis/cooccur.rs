@@ -2,9 +2,10 @@
 //! session, with the c-coefficient n12 / (n1 + n2 − n12).
 
 use super::corpus::Corpus;
+use super::matrix::exact_field;
 use super::scope::Scope;
 use super::value::Level;
-use crate::core::query::{and, quote_value};
+use crate::core::query::{and, quote_value, Ast, TextField};
 use std::collections::HashSet;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -31,21 +32,30 @@ pub struct Cooccurrence {
     /// Each theme's sub-themes' keys (a coding counts for its own theme only, so a theme's
     /// query leaves them out).
     pub children: Vec<Vec<String>>,
+    /// The corpus's coders (for a cell's sessions with the same coder).
+    pub coders: Vec<String>,
 }
 
 /// What is behind a co-occurrence cell, in the query language (passage mode): `query` finds
-/// the cell's passages (at session level both themes' passages), and the sessions with a
-/// passage matching each of `each` are the cell's sessions.
+/// the cell's passages (at session level both themes' passages), and the cell's sessions are
+/// those that have, for some group of `groups`, a passage matching each query of the group
+/// (`SearchIndex::sessions_with_passages`). `exact`: those are exactly the sessions the cell
+/// counts. Not at passage level with the same coder, or with a scope that tells passages of
+/// one session apart (coders, memos, themes, words): the scope and the coder then hold for the
+/// pair's first passage only (the query language cannot tie the second to them), so the
+/// sessions are those of a wider set of overlaps.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CellQueries {
     pub query: String,
-    pub each: Vec<String>,
+    pub groups: Vec<Vec<String>>,
+    pub exact: bool,
 }
 
 impl Cooccurrence {
     /// The cell's queries (`CellQueries`): the diagonal, the theme's own passages; off it at
     /// passage level, the row theme's passages overlapping one of the column theme's; at
-    /// session level, both themes' passages, in the sessions that have both.
+    /// session level, both themes' passages, in the sessions that have both (with the same
+    /// coder: both by one coder, one group per coder).
     pub fn cell_queries(&self, row: usize, col: usize) -> Option<CellQueries> {
         let theme = |i: usize| -> Option<String> {
             let mut q = format!("theme:{}", quote_value(self.themes.get(i)?));
@@ -55,23 +65,53 @@ impl Cooccurrence {
             Some(q)
         };
         let (r, c) = (theme(row)?, theme(col)?);
-        let scope = self.scope.query_text();
+        // The scope: its query and its coders (`--only-coder`), as the matrix's cells have.
+        let coders: Vec<String> = self
+            .scope
+            .coders
+            .iter()
+            .map(|name| exact_field("coder", name, &self.coders))
+            .collect();
+        let coders = if coders.is_empty() {
+            String::new()
+        } else {
+            format!("({})", coders.join(" OR "))
+        };
+        let scope = &and(&[self.scope.query_text(), &coders]);
+        let one = |q: String| CellQueries {
+            groups: vec![vec![q.clone()]],
+            query: q,
+            exact: true,
+        };
         Some(if row == col {
-            let q = and(&[scope, &r]);
-            CellQueries {
-                query: q.clone(),
-                each: vec![q],
-            }
+            one(and(&[scope, &r]))
         } else if self.level == Level::Passage {
-            let q = and(&[scope, &format!("{r} {c}")]);
+            // The scope and the coder apply to the first passage only: exact when neither can
+            // tell the two passages of a pair apart.
+            let per_session = self.scope.coders.is_empty()
+                && crate::core::query::parse(self.scope.query_text())
+                    .is_ok_and(|q| per_session(&q.ast));
             CellQueries {
-                query: q.clone(),
-                each: vec![q],
+                exact: !self.same_coder && per_session,
+                ..one(and(&[scope, &format!("{r} {c}")]))
             }
         } else {
+            let query = and(&[scope, &format!("({r}) OR ({c})")]);
+            let groups = if self.same_coder {
+                self.coders
+                    .iter()
+                    .map(|name| {
+                        let coder = exact_field("coder", name, &self.coders);
+                        vec![and(&[scope, &r, &coder]), and(&[scope, &c, &coder])]
+                    })
+                    .collect()
+            } else {
+                vec![vec![and(&[scope, &r]), and(&[scope, &c])]]
+            };
             CellQueries {
-                query: and(&[scope, &format!("({r}) OR ({c})")]),
-                each: vec![and(&[scope, &r]), and(&[scope, &c])],
+                query,
+                groups,
+                exact: true,
             }
         })
     }
@@ -81,6 +121,22 @@ impl Cooccurrence {
     /// coefficient can pass 1 (as in ATLAS.ti's code co-occurrence table).
     pub fn c_coefficient(&self, i: usize, j: usize) -> f64 {
         c_coefficient(self.counts[i][i], self.counts[j][j], self.counts[i][j])
+    }
+}
+
+/// Whether a query asks only about sessions (their metadata), so that it holds for every
+/// passage of a session or for none.
+fn per_session(ast: &Ast) -> bool {
+    match ast {
+        Ast::All
+        | Ast::Type { .. }
+        | Ast::Joint { .. }
+        | Ast::Session { .. }
+        | Ast::Date { .. } => true,
+        Ast::Field { field, .. } => !matches!(field, TextField::Memo | TextField::Coder),
+        Ast::Text { .. } | Ast::Theme { .. } => false,
+        Ast::And(items) | Ast::Or(items) => items.iter().all(per_session),
+        Ast::Not(inner) => per_session(inner),
     }
 }
 
@@ -168,6 +224,7 @@ pub fn cooccurrence(corpus: &Corpus, spec: &CooccurSpec) -> Result<Cooccurrence,
                     .collect()
             })
             .collect(),
+        coders: corpus.coders.clone(),
     })
 }
 

@@ -411,6 +411,33 @@ pub fn matrix(corpus: &Corpus, spec: &MatrixSpec) -> Result<Matrix, String> {
     })
 }
 
+/// A value of a word-by-word field, exactly: the value, minus every other value of `others`
+/// that holds it (`agency:"La Casa" -agency:"La Casa Nueva"`).
+pub(crate) fn exact_field(name: &str, value: &str, others: &[String]) -> String {
+    use crate::core::fold::fold;
+    let words = |v: &str| -> Vec<String> {
+        crate::core::index::analysis::analyze(crate::core::index::analysis::PLAIN_TOKENIZER, v)
+    };
+    let mine = words(value);
+    let mut q = field(name, value);
+    for o in others {
+        let theirs = words(o);
+        if fold(o) != fold(value)
+            && theirs != mine
+            && theirs
+                .windows(mine.len().max(1))
+                .any(|w| w == mine.as_slice())
+        {
+            q.push_str(&format!(" -{}", field(name, o)));
+        }
+    }
+    if q.contains(" -") {
+        format!("({q})")
+    } else {
+        q
+    }
+}
+
 /// `field:"value"`, with `"` inside the value written as the lexer reads it.
 fn field(name: &str, value: &str) -> String {
     format!("{name}:{}", quote_value(value))
@@ -475,31 +502,8 @@ impl Matrix {
         q
     }
 
-    /// A value of a word-by-word field, exactly: the value, minus every other value that
-    /// holds it (`agency:"La Casa" -agency:"La Casa Nueva"`).
     fn exact(&self, name: &str, value: &str, others: &[String]) -> String {
-        use crate::core::fold::fold;
-        let words = |v: &str| -> Vec<String> {
-            crate::core::index::analysis::analyze(crate::core::index::analysis::PLAIN_TOKENIZER, v)
-        };
-        let mine = words(value);
-        let mut q = field(name, value);
-        for o in others {
-            let theirs = words(o);
-            if fold(o) != fold(value)
-                && theirs != mine
-                && theirs
-                    .windows(mine.len().max(1))
-                    .any(|w| w == mine.as_slice())
-            {
-                q.push_str(&format!(" -{}", field(name, o)));
-            }
-        }
-        if q.contains(" -") {
-            format!("({q})")
-        } else {
-            q
-        }
+        exact_field(name, value, others)
     }
 
     /// The query selecting a column.

@@ -71,6 +71,36 @@ impl SearchIndex {
         self.guard(|| self.search_inner(query, kind, limit, offset, with_facets, order, None))
     }
 
+    /// Every hit of `query`, confined to `sessions` when given, paged through `MAX_PAGE` at a
+    /// time in one order (newest first), without facets: for exports, which must not stop at
+    /// a page.
+    pub fn every_hit(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        sessions: Option<&[String]>,
+    ) -> Result<Vec<Hit>, IndexError> {
+        let mut out: Vec<Hit> = Vec::new();
+        loop {
+            let page = self.guard(|| {
+                self.search_inner(
+                    query,
+                    kind,
+                    MAX_PAGE,
+                    out.len(),
+                    false,
+                    Order::Newest,
+                    sessions,
+                )
+            })?;
+            let got = page.hits.len();
+            out.extend(page.hits);
+            if got < MAX_PAGE || out.len() >= page.total {
+                return Ok(out);
+            }
+        }
+    }
+
     /// `search_ordered` confined to the sessions named (by id): an analysis cell's sessions,
     /// from `sessions_with_passages`. Passages are the query's, in those sessions; sessions are
     /// those sessions, every one (the query, read in session mode, could leave some out: it
@@ -101,38 +131,74 @@ impl SearchIndex {
         })
     }
 
-    /// The sessions (ids, sorted) that have a passage matching each of `each` (passage mode,
-    /// each on its own): with one query, the sessions of its passages; with two, the sessions
-    /// that have passages of both (a co-occurrence cell at session level). Reads every match's
-    /// stored session, so it costs in proportion to the matches.
-    pub fn sessions_with_passages(&self, each: &[Query]) -> Result<Vec<String>, IndexError> {
+    /// The sessions (ids, sorted) that have, for some group of `groups`, a passage matching
+    /// each query of the group (passage mode, each query on its own): with one group of one
+    /// query, the sessions of its passages; with one group of two, the sessions that have
+    /// passages of both (a co-occurrence cell at session level); one group per coder, the
+    /// sessions where one coder's passages match each. Session ids come from the fast column.
+    pub fn sessions_with_passages(&self, groups: &[Vec<Query>]) -> Result<Vec<String>, IndexError> {
         self.guard(|| {
             let searcher = self.reader.searcher();
-            let mut common: Option<HashSet<String>> = None;
-            for query in each {
-                let q = self.compile(&searcher, query, HitKind::Passages)?;
-                let mut docs: Vec<tantivy::DocAddress> = searcher
-                    .search(&q, &tantivy::collector::DocSetCollector)?
-                    .into_iter()
-                    .collect();
-                docs.sort();
-                let mut sessions = HashSet::new();
-                for addr in docs {
-                    let doc: TantivyDocument = searcher.doc(addr)?;
-                    if let Some(id) = doc
-                        .get_first(self.fields.session_id)
-                        .and_then(|v| v.as_str())
-                    {
-                        if common.as_ref().is_none_or(|c| c.contains(id)) {
-                            sessions.insert(id.to_string());
-                        }
-                    }
+            let mut all: HashSet<String> = HashSet::new();
+            for group in groups {
+                let mut common: Option<HashSet<String>> = None;
+                for query in group {
+                    let found = self.passage_sessions(&searcher, query)?;
+                    common = Some(match common {
+                        None => found,
+                        Some(c) => c.intersection(&found).cloned().collect(),
+                    });
                 }
-                common = Some(sessions);
+                all.extend(common.unwrap_or_default());
             }
-            let mut out: Vec<String> = common.unwrap_or_default().into_iter().collect();
+            let mut out: Vec<String> = all.into_iter().collect();
             out.sort();
             Ok(out)
+        })
+    }
+
+    /// The sessions of the passages matching `query`, by the `session_id` fast column.
+    fn passage_sessions(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &Query,
+    ) -> Result<HashSet<String>, IndexError> {
+        let q = self.compile(searcher, query, HitKind::Passages)?;
+        let docs = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
+        // Each segment's distinct ordinals first, then each turned into its id once.
+        let mut ords: Vec<HashSet<u64>> = vec![HashSet::new(); searcher.segment_readers().len()];
+        for addr in docs {
+            let seg = &searcher.segment_readers()[addr.segment_ord as usize];
+            let Some(ids) = seg.fast_fields().str("session_id")? else {
+                continue;
+            };
+            if let Some(ord) = ids.ords().first(addr.doc_id) {
+                ords[addr.segment_ord as usize].insert(ord);
+            }
+        }
+        let mut out = HashSet::new();
+        for (seg, ords) in searcher.segment_readers().iter().zip(ords) {
+            if ords.is_empty() {
+                continue;
+            }
+            let Some(ids) = seg.fast_fields().str("session_id")? else {
+                continue;
+            };
+            for ord in ords {
+                let mut id = String::new();
+                ids.ord_to_str(ord, &mut id)?;
+                out.insert(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Compile `query` for documents of `kind` without running it: its errors (an unknown
+    /// theme) are found before other work.
+    pub fn check(&self, query: &Query, kind: HitKind) -> Result<(), IndexError> {
+        self.guard(|| {
+            let searcher = self.reader.searcher();
+            self.compile(&searcher, query, kind).map(|_| ())
         })
     }
 
@@ -232,6 +298,8 @@ impl SearchIndex {
         }
         let by_date = match order {
             Order::Newest => true,
+            // Sessions confined to a cell are all of them, scored alike: newest first.
+            _ if within.is_some() && kind == HitKind::Sessions => true,
             Order::Score => false,
             Order::Relevance => !query::has_words(&query.ast),
         };

@@ -317,27 +317,25 @@ impl<'s> IndexWorkspace<'s> {
             .map_err(damage)
     }
 
-    /// `search`, confined to the sessions that have a passage matching each of `each`
-    /// (passage mode): what is behind an analysis cell that counts sessions, whose sessions
-    /// the query alone, read in session mode, would not give exactly.
+    /// `search`, confined to the sessions that have, for some group of `groups`, a passage
+    /// matching each of its queries (passage mode; `SearchIndex::sessions_with_passages`):
+    /// what is behind an analysis cell, whose sessions the query alone, read in session mode,
+    /// would not give exactly.
     pub fn search_within(
         &self,
         source: &str,
-        each: &[String],
+        groups: &[Vec<String>],
         limit: usize,
     ) -> Result<(Results, Results), WorkspaceError> {
         let q = query::parse(source).map_err(IndexError::Query)?;
-        let each = each
-            .iter()
-            .map(|e| query::parse(e))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(IndexError::Query)?;
         let ix = self
             .index
             .as_ref()
             .ok_or(WorkspaceError::IndexUnavailable)?;
         let run = || -> Result<(Results, Results), IndexError> {
-            let sessions = ix.sessions_with_passages(&each)?;
+            // The query shown is checked first, so its errors point into it.
+            ix.check(&q, HitKind::Passages)?;
+            let sessions = cell_sessions(ix, groups, source)?;
             let search =
                 |kind| ix.search_in_sessions(&q, kind, limit, 0, true, Order::Relevance, &sessions);
             Ok((search(HitKind::Passages)?, search(HitKind::Sessions)?))
@@ -346,22 +344,34 @@ impl<'s> IndexWorkspace<'s> {
     }
 
     /// Every coded passage matching the query `source` and/or `theme`.
+    /// Confined to a cell's sessions (`within`: its groups, as `search_within` takes them)
+    /// when given.
     pub fn evidence(
         &self,
         source: &str,
         theme: Option<String>,
         sort: EvidenceSort,
+        within: Option<&[Vec<String>]>,
     ) -> Result<Vec<EvidenceItem>, WorkspaceError> {
         let q = query::parse(source).map_err(IndexError::Query)?;
         let ix = self
             .index
             .as_ref()
             .ok_or(WorkspaceError::IndexUnavailable)?;
+        let sessions = match within {
+            Some(groups) => Some(
+                ix.check(&q, HitKind::Passages)
+                    .and_then(|_| cell_sessions(ix, groups, source))
+                    .map_err(damage)?,
+            ),
+            None => None,
+        };
         let opts = EvidenceOptions {
             query: q,
             theme,
             sort,
             project_start: self.store.settings().project_start,
+            sessions,
             ..EvidenceOptions::default()
         };
         evidence::gather(ix, &self.codebook, &opts).map_err(damage)
@@ -420,6 +430,43 @@ fn damage(e: IndexError) -> WorkspaceError {
     } else {
         e.into()
     }
+}
+
+/// A problem with a cell's queries, said about the query shown (`shown`), whole: they were
+/// written by Ripple from the cell, not typed, so no column of theirs means anything there (a
+/// theme renamed since the table was made is the likely cause).
+fn cell_error(e: query::QueryError, shown: &str) -> IndexError {
+    IndexError::Query(query::QueryError {
+        message: format!("the cell's sessions cannot be found: {}", e.message),
+        start: 0,
+        end: shown.chars().count().max(1),
+    })
+}
+
+/// The queries of a cell's groups, parsed.
+fn parse_groups(groups: &[Vec<String>], shown: &str) -> Result<Vec<Vec<query::Query>>, IndexError> {
+    groups
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|q| query::parse(q))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| cell_error(e, shown))
+}
+
+/// `SearchIndex::sessions_with_passages` for a cell's groups, their errors said about `shown`.
+fn cell_sessions(
+    ix: &SearchIndex,
+    groups: &[Vec<String>],
+    shown: &str,
+) -> Result<Vec<String>, IndexError> {
+    ix.sessions_with_passages(&parse_groups(groups, shown)?)
+        .map_err(|e| match e {
+            IndexError::Query(q) => cell_error(q, shown),
+            e => e,
+        })
 }
 
 /// A progress callback reporting through `on`.

@@ -58,7 +58,7 @@ pub enum Analysed {
         grid: Grid,
     },
     Cooccur {
-        co: Cooccurrence,
+        co: Box<Cooccurrence>,
         counts: Grid,
         coef: Grid,
     },
@@ -88,7 +88,7 @@ pub fn compute(corpus: &Corpus, ask: &Ask) -> Result<Analysed, String> {
             Analysed::Cooccur {
                 counts: Grid::of_cooccurrence(&co, false),
                 coef: Grid::of_cooccurrence(&co, true),
-                co,
+                co: Box::new(co),
             }
         }
         Ask::Terms {

@@ -784,7 +784,7 @@ impl AnalysisScreen {
                 ctx.command(Command::SearchFor {
                     within: Some(Within {
                         query: query.clone(),
-                        each: vec![query.clone()],
+                        groups: vec![vec![query.clone()]],
                         label: "in the cell's sessions".into(),
                     }),
                     query,
@@ -793,18 +793,29 @@ impl AnalysisScreen {
                 });
             }
             Analysed::Cooccur { co, .. } => {
-                let Some(CellQueries { query, each }) = co.cell_queries(row, col) else {
+                let Some(CellQueries {
+                    query,
+                    groups,
+                    exact,
+                }) = co.cell_queries(row, col)
+                else {
                     return;
                 };
-                let label = if row == col || co.level == Level::Passage {
+                let label = if !exact {
+                    // Passage level, the same coder or a scope of passages: the query cannot
+                    // tie the overlapping passage to them.
+                    "in the sessions of these overlaps (the other passage: any coder, any scope)"
+                } else if row == col || co.level == Level::Passage {
                     "in the cell's sessions"
+                } else if co.same_coder {
+                    "in the sessions where one coder coded both"
                 } else {
                     "in the sessions with both themes"
                 };
                 ctx.command(Command::SearchFor {
                     within: Some(Within {
                         query: query.clone(),
-                        each,
+                        groups,
                         label: label.into(),
                     }),
                     query,

@@ -324,7 +324,7 @@ fn enter_on_a_cell_asks_search_for_its_passages_or_sessions() {
             sessions: false,
             within: Some(Within {
                 query: expected.clone(),
-                each: vec![expected],
+                groups: vec![vec![expected]],
                 label: "in the cell's sessions".into(),
             }),
             back: Screen::Analysis
@@ -410,7 +410,7 @@ fn cooccurrence_words_concordance_and_keywords() {
             ..
         }] => {
             assert_eq!(query, "(theme:\"trust\") OR (theme:\"communication\")");
-            assert_eq!(w.each, ["theme:\"trust\"", "theme:\"communication\""]);
+            assert_eq!(w.groups, [["theme:\"trust\"", "theme:\"communication\""]]);
             assert_eq!(&w.query, query);
             assert_eq!(w.label, "in the sessions with both themes");
         }

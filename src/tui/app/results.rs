@@ -41,10 +41,9 @@ impl App {
             self.close_note(out);
         }
         self.search.opened();
-        // `/` is a search of its own: an analysis cell's confinement ends.
-        if self.search.within.take().is_some() {
-            route!(self, out, |ctx| self.search.send_search(ctx));
-        }
+        // `/` is a search of its own: an analysis cell's confinement ends (showing the screen
+        // asks again).
+        self.search.within = None;
         self.show(Screen::Search, out);
     }
 
@@ -54,7 +53,12 @@ impl App {
         if from == Screen::Note {
             self.close_note(out);
         }
-        let query = (from == Screen::Search).then(|| self.search.input.text().to_string());
+        // From search: its query, and the cell's sessions it is confined to (while it is).
+        let query = (from == Screen::Search).then(|| {
+            let text = self.search.input.text().to_string();
+            let within = self.search.within.clone().filter(|w| w.query == text);
+            (text, within)
+        });
         self.screen = Screen::Evidence;
         route!(self, out, |ctx| self.evidence.open(query, ctx));
     }
@@ -103,8 +107,8 @@ impl App {
             } else {
                 crate::core::index::HitKind::Passages
             },
+            within,
         );
-        self.search.within = within;
         self.search.back = back;
         self.show(Screen::Search, out);
     }
@@ -374,7 +378,7 @@ mod tests {
         assert_eq!(app.search.kind, HitKind::Sessions);
         press(&mut app, KeyCode::Char('e'), CTRL);
         assert_eq!(app.screen, Screen::Evidence);
-        assert_eq!(app.evidence.source, EvidenceSource::Query("q".into()));
+        assert_eq!(app.evidence.source, EvidenceSource::Query("q".into(), None));
         press(&mut app, KeyCode::Esc, NONE);
         assert_eq!(app.screen, Screen::Search);
         assert_eq!(app.search.input.text(), "q", "the query is kept");

@@ -7,7 +7,7 @@
 use crate::core::codebook::Theme;
 use crate::core::evidence::{citation, EvidenceFormat, EvidenceItem, EvidenceSort};
 use crate::core::session::SessionId;
-use crate::tui::component::{Command, Ctx, Jump, Outcome, Screen};
+use crate::tui::component::{Command, Ctx, Jump, Outcome, Screen, Within};
 use crate::tui::effect::Effect;
 use crate::tui::index_worker::{IndexRequest, IndexResponse, SearchError};
 use crate::tui::keymap::{Action, Context};
@@ -21,8 +21,9 @@ use std::path::PathBuf;
 pub enum EvidenceSource {
     /// Every passage of a theme (a parent includes its children); `None` = all themes.
     Theme(Option<String>),
-    /// The passages matching a query.
-    Query(String),
+    /// The passages matching a query, confined to an analysis cell's sessions when the search
+    /// was.
+    Query(String, Option<Within>),
 }
 
 /// The identity of a passage for marks, stable across re-sorting.
@@ -111,8 +112,9 @@ impl EvidenceScreen {
                 .find(|t| &t.key == k)
                 .map(|t| format!("{} ({})", t.name, t.key))
                 .unwrap_or_else(|| k.clone()),
-            EvidenceSource::Query(q) if q.trim().is_empty() => "all passages".into(),
-            EvidenceSource::Query(q) => format!("query: {q}"),
+            EvidenceSource::Query(q, None) if q.trim().is_empty() => "all passages".into(),
+            EvidenceSource::Query(q, None) => format!("query: {q}"),
+            EvidenceSource::Query(q, Some(w)) => format!("query: {q}, {}", w.label),
         }
     }
 
@@ -129,11 +131,11 @@ impl EvidenceScreen {
 
     /// The screen is shown: the passages of the search screen's `query`, or (from elsewhere,
     /// `None`) of the codebook's first theme. Esc goes back to where it came from.
-    pub fn open(&mut self, query: Option<String>, ctx: &mut Ctx) {
+    pub fn open(&mut self, query: Option<(String, Option<Within>)>, ctx: &mut Ctx) {
         match query {
-            Some(q) => {
+            Some((q, within)) => {
                 self.back_to = Screen::Search;
-                self.source = EvidenceSource::Query(q);
+                self.source = EvidenceSource::Query(q, within);
             }
             None => {
                 self.back_to = Screen::List;
@@ -149,15 +151,16 @@ impl EvidenceScreen {
     pub fn send(&mut self, ctx: &mut Ctx) {
         self.sent_seq += 1;
         self.error = None;
-        let (query, theme) = match &self.source {
-            EvidenceSource::Theme(t) => (String::new(), t.clone()),
-            EvidenceSource::Query(q) => (q.clone(), None),
+        let (query, theme, within) = match &self.source {
+            EvidenceSource::Theme(t) => (String::new(), t.clone(), None),
+            EvidenceSource::Query(q, w) => (q.clone(), None, w.as_ref().map(|w| w.groups.clone())),
         };
         ctx.effects.push(IndexRequest::Evidence {
             seq: self.sent_seq,
             query,
             theme,
             sort: self.sort,
+            within,
         });
     }
 
@@ -270,7 +273,7 @@ impl EvidenceScreen {
             .collect();
         let at = match &self.source {
             EvidenceSource::Theme(k) => keys.iter().position(|x| x == k).unwrap_or(0),
-            EvidenceSource::Query(_) => 0,
+            EvidenceSource::Query(..) => 0,
         };
         let step = if action == Action::NextTheme {
             1
@@ -278,8 +281,8 @@ impl EvidenceScreen {
             keys.len() - 1
         };
         let next = match &self.source {
-            EvidenceSource::Query(_) if action == Action::NextTheme => 1 % keys.len(),
-            EvidenceSource::Query(_) => keys.len() - 1,
+            EvidenceSource::Query(..) if action == Action::NextTheme => 1 % keys.len(),
+            EvidenceSource::Query(..) => keys.len() - 1,
             _ => (at + step) % keys.len(),
         };
         self.source = EvidenceSource::Theme(keys[next].clone());

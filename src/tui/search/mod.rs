@@ -262,7 +262,7 @@ impl SearchScreen {
                     seq: self.sent_seq,
                     query: self.input.text().to_string(),
                     limit: self.limit,
-                    within: self.within.as_ref().map(|w| w.each.clone()),
+                    within: self.within.as_ref().map(|w| w.groups.clone()),
                 });
             }
             Err(e) => self.error = Some(e),
@@ -273,6 +273,11 @@ impl SearchScreen {
     /// else sessions for plain words and passages when the query names a theme, a coder or a
     /// memo (what only coded passages have).
     fn tab_for(&mut self, ast: &Ast) -> HitKind {
+        if self.within.is_some() {
+            // A cell's search keeps the tab it opened on (or the one switched to) while it
+            // lasts; an edited query is the user's own and is told apart as any other.
+            return self.kind;
+        }
         let names = names_passages(ast);
         match self.chosen {
             Some((kind, n)) if n == names => kind,
@@ -288,14 +293,18 @@ impl SearchScreen {
     }
 
     /// Open on `query` with the results of `kind` (another screen asking for a cell's
-    /// sessions or passages): that tab is kept as if the user had chosen it.
-    pub fn open_on(&mut self, query: String, kind: HitKind) {
+    /// sessions or passages). Confined to `within`'s sessions, the tab holds until the query
+    /// is edited; without, it is kept as if the user had chosen it.
+    pub fn open_on(&mut self, query: String, kind: HitKind, within: Option<Within>) {
         let names = query::parse(&query)
             .map(|q| names_passages(&q.ast))
             .unwrap_or(false);
         self.input.set(query);
         self.kind = kind;
-        self.chosen = Some((kind, names));
+        if within.is_none() {
+            self.chosen = Some((kind, names));
+        }
+        self.within = within;
         self.selected = [0, 0];
     }
 

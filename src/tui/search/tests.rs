@@ -252,14 +252,20 @@ fn a_cells_confinement_holds_until_the_query_is_edited() {
     let mut h = crate::tui::component::Harness::default();
     let mut s = SearchScreen::default();
     let q = "theme:\"roles\" coder:\"Ana\"";
-    s.open_on(q.into(), HitKind::Sessions);
-    s.within = Some(crate::tui::component::Within {
-        query: q.into(),
-        each: vec![q.into()],
-        label: "in the cell's sessions".into(),
-    });
+    s.open_on(
+        q.into(),
+        HitKind::Sessions,
+        Some(crate::tui::component::Within {
+            query: q.into(),
+            groups: vec![vec![q.into()]],
+            label: "in the cell's sessions".into(),
+        }),
+    );
     s.send_search(&mut h.ctx());
-    let within = |h: &mut crate::tui::component::Harness| -> Vec<Option<Vec<String>>> {
+    // A page more: still confined, still on the sessions the cell counts.
+    s.send_search(&mut h.ctx());
+    assert_eq!(s.kind, HitKind::Sessions);
+    let within = |h: &mut crate::tui::component::Harness| -> Vec<Option<Vec<Vec<String>>>> {
         std::mem::take(&mut h.effects)
             .into_vec()
             .into_iter()
@@ -271,9 +277,12 @@ fn a_cells_confinement_holds_until_the_query_is_edited() {
             })
             .collect()
     };
-    assert_eq!(within(&mut h), [Some(vec![q.to_string()])]);
+    let confined = Some(vec![vec![q.to_string()]]);
+    assert_eq!(within(&mut h), [confined.clone(), confined]);
     s.typed('x', &mut h.ctx());
     s.handle(Action::Backspace, &mut h.ctx());
     assert_eq!(within(&mut h), [None, None]);
     assert!(s.within.is_none());
+    // The edited query is the user's own: naming a theme and a coder, it shows passages.
+    assert_eq!(s.kind, HitKind::Passages);
 }

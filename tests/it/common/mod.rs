@@ -194,6 +194,12 @@ impl Tui {
     pub fn key(&mut self, k: Key) {
         match k {
             Key::Char(c) => self.type_text(&c.to_string()),
+            Key::Esc => {
+                self.send(Key::Esc.bytes());
+                // A lone ESC byte followed at once by the next key's bytes reads as Alt+key
+                // (or as an escape sequence): a person's next key comes later than this.
+                std::thread::sleep(Duration::from_millis(60));
+            }
             other => self.send(other.bytes()),
         }
     }
