@@ -65,10 +65,25 @@ impl SearchIndex {
         with_facets: bool,
         order: Order,
     ) -> Result<Results, IndexError> {
+        self.search_guarded(query, kind, limit, offset, with_facets, order, None)
+    }
+
+    /// `search_inner` with `limit` capped at `MAX_PAGE`, the offset kept within what an index
+    /// can hold (tantivy's ids are u32: past them the page is empty), inside `guard`.
+    #[allow(clippy::too_many_arguments)]
+    fn search_guarded(
+        &self,
+        query: &Query,
+        kind: HitKind,
+        limit: usize,
+        offset: usize,
+        with_facets: bool,
+        order: Order,
+        within: Option<&[String]>,
+    ) -> Result<Results, IndexError> {
         let limit = limit.min(MAX_PAGE);
-        // Past every document an index can hold (tantivy's ids are u32): the page is empty.
         let offset = offset.min(u32::MAX as usize);
-        self.guard(|| self.search_inner(query, kind, limit, offset, with_facets, order, None))
+        self.guard(|| self.search_inner(query, kind, limit, offset, with_facets, order, within))
     }
 
     /// Every hit of `query`, confined to `sessions` when given, paged through `MAX_PAGE` at a
@@ -82,17 +97,15 @@ impl SearchIndex {
     ) -> Result<Vec<Hit>, IndexError> {
         let mut out: Vec<Hit> = Vec::new();
         loop {
-            let page = self.guard(|| {
-                self.search_inner(
-                    query,
-                    kind,
-                    MAX_PAGE,
-                    out.len(),
-                    false,
-                    Order::Newest,
-                    sessions,
-                )
-            })?;
+            let page = self.search_guarded(
+                query,
+                kind,
+                MAX_PAGE,
+                out.len(),
+                false,
+                Order::Newest,
+                sessions,
+            )?;
             let got = page.hits.len();
             out.extend(page.hits);
             if got < MAX_PAGE || out.len() >= page.total {
@@ -116,19 +129,15 @@ impl SearchIndex {
         order: Order,
         sessions: &[String],
     ) -> Result<Results, IndexError> {
-        let limit = limit.min(MAX_PAGE);
-        let offset = offset.min(u32::MAX as usize);
-        self.guard(|| {
-            self.search_inner(
-                query,
-                kind,
-                limit,
-                offset,
-                with_facets,
-                order,
-                Some(sessions),
-            )
-        })
+        self.search_guarded(
+            query,
+            kind,
+            limit,
+            offset,
+            with_facets,
+            order,
+            Some(sessions),
+        )
     }
 
     /// The sessions (ids, sorted) that have, for some group of `groups`, a passage matching
