@@ -619,6 +619,20 @@ fn search_within_a_cell_lists_exactly_the_cells_sessions() {
             ),
         ],
     );
+    // And "Ana Ortiz", whose name holds Ana's: a scope of Ana's codings must leave hers out.
+    save(
+        &f.root(),
+        "Ana Ortiz",
+        "b",
+        vec![coding(
+            "b",
+            B,
+            "Trust grew between us.",
+            "roles",
+            "Ana Ortiz",
+            "",
+        )],
+    );
     let store = Store::open(&f.root()).unwrap();
     let ws = Workspace::new(&store, "Ana");
     let corpus = Corpus::load(&ws, &Scope::default()).unwrap();
@@ -638,14 +652,22 @@ fn search_within_a_cell_lists_exactly_the_cells_sessions() {
             .total
     };
     let (mut checked, mut session_mode_differs) = (0, 0);
-    for dim in Dimension::ALL {
+    let only_ana = Scope {
+        query: None,
+        coders: vec!["Ana".into()],
+    };
+    let configs = Dimension::ALL
+        .iter()
+        .map(|&d| (d, Scope::default()))
+        .chain([Dimension::Month, Dimension::Coder].map(|d| (d, only_ana.clone())));
+    for (dim, scope) in configs {
         for flat in [false, true] {
             let of = |value| {
                 let spec = MatrixSpec {
                     cols: dim,
                     value,
                     flat,
-                    scope: Scope::default(),
+                    scope: scope.clone(),
                 };
                 matrix(&corpus, &spec).unwrap()
             };
@@ -663,16 +685,9 @@ fn search_within_a_cell_lists_exactly_the_cells_sessions() {
                         }
                     };
                     let (codings, sessions) = sessions_tab(&q, &[vec![q.clone()]]);
-                    assert_eq!(
-                        sessions as f64,
-                        want(&by_sessions),
-                        "{dim} flat={flat}: `{q}`"
-                    );
-                    assert_eq!(
-                        codings as f64,
-                        want(&by_codings),
-                        "{dim} flat={flat}: `{q}`"
-                    );
+                    let what = format!("{dim} flat={flat} {scope:?}: `{q}`");
+                    assert_eq!(sessions as f64, want(&by_sessions), "{what}");
+                    assert_eq!(codings as f64, want(&by_codings), "{what}");
                     if session_mode(&q) as f64 != want(&by_sessions) {
                         session_mode_differs += 1;
                     }

@@ -68,6 +68,9 @@ pub struct Matrix {
     children: Vec<Vec<String>>,
     /// For text columns: every value of the dimension met (folded), to make a value exact.
     values: Vec<String>,
+    /// Every coder of the corpus, to make a scope's coder exact (`coder:"Ana"` alone also
+    /// finds "Ana Ortiz").
+    coders: Vec<String>,
     project_start: Option<chrono::NaiveDate>,
 }
 
@@ -407,6 +410,7 @@ pub fn matrix(corpus: &Corpus, spec: &MatrixSpec) -> Result<Matrix, String> {
         sessions: sel.session_count(),
         children,
         values,
+        coders: corpus.coders.clone(),
         project_start: corpus.project_start,
     })
 }
@@ -471,19 +475,11 @@ impl Matrix {
                 .scope
                 .coders
                 .iter()
-                .map(|c| self.exact("coder", c, &self.values_for_coders()))
+                .map(|c| self.exact("coder", c, &self.coders))
                 .collect();
             parts.push(format!("({})", ors.join(" OR ")));
         }
         parts
-    }
-
-    fn values_for_coders(&self) -> Vec<String> {
-        if self.dimension == Dimension::Coder {
-            self.values.clone()
-        } else {
-            Vec::new()
-        }
     }
 
     /// The row's theme (rolled up: with the themes below it; flat: without them).
