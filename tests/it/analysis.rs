@@ -672,6 +672,7 @@ fn search_within_a_cell_lists_exactly_the_cells_sessions() {
                 matrix(&corpus, &spec).unwrap()
             };
             let (by_sessions, by_codings) = (of(Value::Sessions), of(Value::Codings));
+            assert!(by_sessions.cells_exact());
             let m = &by_sessions;
             for r in 0..m.rows.len() {
                 for c in 0..=m.cols.len() {
@@ -788,6 +789,34 @@ fn search_within_a_cell_lists_exactly_the_cells_sessions() {
         parent_pairs > 0,
         "collaboration's own passage pairs with another theme"
     );
+
+    // A scope naming a theme reads otherwise joined with a cell's theme (`-theme:trust` counts
+    // Ben's communication coding "trust", while the cell's query reads the negation as
+    // "overlapping no trust passage"): the cells say their queries are not exact.
+    for q in ["theme:practice", "-theme:trust", "trust OR theme:roles"] {
+        let scope = Scope::query(q);
+        let m = matrix(
+            &corpus,
+            &MatrixSpec {
+                cols: Dimension::Coder,
+                value: Value::Codings,
+                flat: false,
+                scope: scope.clone(),
+            },
+        )
+        .unwrap();
+        assert!(!m.cells_exact(), "{q}");
+        let co = cooccurrence(
+            &corpus,
+            &CooccurSpec {
+                level: Level::Session,
+                same_coder: false,
+                scope,
+            },
+        )
+        .unwrap();
+        assert!(!co.cell_queries(0, 1).unwrap().exact, "{q}");
+    }
 }
 
 #[test]

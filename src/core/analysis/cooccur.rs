@@ -40,10 +40,11 @@ pub struct Cooccurrence {
 /// the cell's passages (at session level both themes' passages), and the cell's sessions are
 /// those that have, for some group of `groups`, a passage matching each query of the group
 /// (`SearchIndex::sessions_with_passages`). `exact`: those are exactly the sessions the cell
-/// counts. Not at passage level with the same coder, or with a scope that tells passages of
-/// one session apart (coders, memos, themes, words): the scope and the coder then hold for the
-/// pair's first passage only (the query language cannot tie the second to them), so the
-/// sessions are those of a wider set of overlaps.
+/// counts. Not when the scope names a theme (`Scope::names_themes`: joined with the cell's
+/// themes it reads otherwise), nor off the diagonal at passage level with the same coder or a
+/// scope that tells passages of one session apart (coders, memos, words): the scope and the
+/// coder then hold for the pair's first passage only (the query language cannot tie the
+/// second to them).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CellQueries {
     pub query: String,
@@ -78,10 +79,12 @@ impl Cooccurrence {
             format!("({})", coders.join(" OR "))
         };
         let scope = &and(&[self.scope.query_text(), &coders]);
+        // A scope naming themes reads differently joined with the cell's themes.
+        let plain = !self.scope.names_themes();
         let one = |q: String| CellQueries {
             groups: vec![vec![q.clone()]],
             query: q,
-            exact: true,
+            exact: plain,
         };
         Some(if row == col {
             one(and(&[scope, &r]))
@@ -92,7 +95,7 @@ impl Cooccurrence {
                 && crate::core::query::parse(self.scope.query_text())
                     .is_ok_and(|q| per_session(&q.ast));
             CellQueries {
-                exact: !self.same_coder && per_session,
+                exact: plain && !self.same_coder && per_session,
                 ..one(and(&[scope, &format!("{r} {c}")]))
             }
         } else {
@@ -111,7 +114,7 @@ impl Cooccurrence {
             CellQueries {
                 query,
                 groups,
-                exact: true,
+                exact: plain,
             }
         })
     }

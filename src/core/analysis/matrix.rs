@@ -463,6 +463,12 @@ impl Matrix {
         parts.join(" ")
     }
 
+    /// Whether `cell_query` finds exactly each cell's codings (passages, sessions): not when
+    /// the scope names a theme (`Scope::names_themes`).
+    pub fn cells_exact(&self) -> bool {
+        !self.scope.names_themes()
+    }
+
     /// What the scope adds to every cell's query.
     fn scope_parts(&self) -> Vec<String> {
         let mut parts = Vec::new();

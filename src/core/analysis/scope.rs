@@ -33,6 +33,23 @@ impl Scope {
     pub fn query_text(&self) -> &str {
         self.query.as_deref().unwrap_or("").trim()
     }
+
+    /// Whether the query names a theme. A cell's query is the scope's joined with the row's
+    /// theme, and in passage mode themes joined are read together (a later theme, or a
+    /// negated one, as an overlap: docs/query-language.md), so such a scope does not read in
+    /// a cell's query as it reads alone: the cell's query then does not find exactly the
+    /// cell's codings.
+    pub fn names_themes(&self) -> bool {
+        fn themes(a: &Ast) -> bool {
+            match a {
+                Ast::Theme { .. } => true,
+                Ast::And(items) | Ast::Or(items) => items.iter().any(themes),
+                Ast::Not(inner) => themes(inner),
+                _ => false,
+            }
+        }
+        query::parse(self.query_text()).is_ok_and(|q| themes(&q.ast))
+    }
 }
 
 impl Corpus {

@@ -173,29 +173,32 @@ impl SearchIndex {
         query: &Query,
     ) -> Result<HashSet<String>, IndexError> {
         let q = self.compile(searcher, query, HitKind::Passages)?;
-        let docs = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
+        let segments = searcher.segment_readers();
         // Each segment's distinct ordinals first, then each turned into its id once.
-        let mut ords: Vec<HashSet<u64>> = vec![HashSet::new(); searcher.segment_readers().len()];
-        for addr in docs {
-            let seg = &searcher.segment_readers()[addr.segment_ord as usize];
-            let Some(ids) = seg.fast_fields().str("session_id")? else {
-                continue;
-            };
-            if let Some(ord) = ids.ords().first(addr.doc_id) {
-                ords[addr.segment_ord as usize].insert(ord);
+        let mut ords: Vec<HashSet<u64>> = vec![HashSet::new(); segments.len()];
+        let mut columns = Vec::with_capacity(segments.len());
+        for seg in segments {
+            // Every document has a session id: a segment without the column is damaged.
+            let column =
+                seg.fast_fields()
+                    .str("session_id")?
+                    .ok_or_else(|| IndexError::Damaged {
+                        path: self.dir.clone(),
+                        reason: "a segment has no session_id column".into(),
+                    })?;
+            columns.push(column);
+        }
+        for addr in searcher.search(&q, &tantivy::collector::DocSetCollector)? {
+            let seg = addr.segment_ord as usize;
+            if let Some(ord) = columns[seg].ords().first(addr.doc_id) {
+                ords[seg].insert(ord);
             }
         }
         let mut out = HashSet::new();
-        for (seg, ords) in searcher.segment_readers().iter().zip(ords) {
-            if ords.is_empty() {
-                continue;
-            }
-            let Some(ids) = seg.fast_fields().str("session_id")? else {
-                continue;
-            };
+        for (column, ords) in columns.iter().zip(ords) {
             for ord in ords {
                 let mut id = String::new();
-                ids.ord_to_str(ord, &mut id)?;
+                column.ord_to_str(ord, &mut id)?;
                 out.insert(id);
             }
         }

@@ -166,6 +166,11 @@ pub struct AnalysisScreen {
     pub reads: u64,
 }
 
+/// Said beside the search's tabs when a cell's query cannot find exactly the cell's passages
+/// and sessions (a scope naming themes; a co-occurrence of passages by the same coder, or in
+/// a scope that tells passages apart): docs/analysis.md says why.
+const INEXACT: &str = "in the sessions of these passages, not always the cell's (docs/analysis.md)";
+
 /// Rows of `page` move with PageUp / PageDown.
 const PAGE: usize = 10;
 
@@ -781,11 +786,16 @@ impl AnalysisScreen {
                     and(&[&scope, &c])
                 };
                 let sessions = matches!(matrix.value, Value::Sessions | Value::Share);
+                let label = if matrix.cells_exact() {
+                    "in the cell's sessions"
+                } else {
+                    INEXACT
+                };
                 ctx.command(Command::SearchFor {
                     within: Some(Within {
                         query: query.clone(),
                         groups: vec![vec![query.clone()]],
-                        label: "in the cell's sessions".into(),
+                        label: label.into(),
                     }),
                     query,
                     sessions,
@@ -802,9 +812,7 @@ impl AnalysisScreen {
                     return;
                 };
                 let label = if !exact {
-                    // Passage level, the same coder or a scope of passages: the query cannot
-                    // tie the overlapping passage to them.
-                    "in the sessions of these overlaps (the other passage: any coder, any scope)"
+                    INEXACT
                 } else if row == col || co.level == Level::Passage {
                     "in the cell's sessions"
                 } else if co.same_coder {
