@@ -2,8 +2,7 @@
 //! session, with the c-coefficient n12 / (n1 + n2 − n12).
 
 use super::corpus::Corpus;
-use super::matrix::exact_field;
-use super::scope::Scope;
+use super::scope::{exact_field, Scope};
 use super::value::Level;
 use crate::core::query::{and, quote_value, Ast, TextField};
 use std::collections::HashSet;
@@ -67,18 +66,7 @@ impl Cooccurrence {
         };
         let (r, c) = (theme(row)?, theme(col)?);
         // The scope: its query and its coders (`--only-coder`), as the matrix's cells have.
-        let coders: Vec<String> = self
-            .scope
-            .coders
-            .iter()
-            .map(|name| exact_field("coder", name, &self.coders))
-            .collect();
-        let coders = if coders.is_empty() {
-            String::new()
-        } else {
-            format!("({})", coders.join(" OR "))
-        };
-        let scope = &and(&[self.scope.query_text(), &coders]);
+        let scope = &self.scope.query_parts(&self.coders).join(" ");
         // A scope naming themes reads differently joined with the cell's themes.
         let plain = !self.scope.names_themes();
         let one = |q: String| CellQueries {

@@ -2,7 +2,7 @@
 
 use super::corpus::{Corpus, Selection};
 use super::dimension::{ColumnKey, Dimension, Folded};
-use super::scope::Scope;
+use super::scope::{exact_field, Scope};
 use super::value::Value;
 use crate::core::query::quote_value;
 use std::collections::HashMap;
@@ -415,33 +415,6 @@ pub fn matrix(corpus: &Corpus, spec: &MatrixSpec) -> Result<Matrix, String> {
     })
 }
 
-/// A value of a word-by-word field, exactly: the value, minus every other value of `others`
-/// that holds it (`agency:"La Casa" -agency:"La Casa Nueva"`).
-pub(crate) fn exact_field(name: &str, value: &str, others: &[String]) -> String {
-    use crate::core::fold::fold;
-    let words = |v: &str| -> Vec<String> {
-        crate::core::index::analysis::analyze(crate::core::index::analysis::PLAIN_TOKENIZER, v)
-    };
-    let mine = words(value);
-    let mut q = field(name, value);
-    for o in others {
-        let theirs = words(o);
-        if fold(o) != fold(value)
-            && theirs != mine
-            && theirs
-                .windows(mine.len().max(1))
-                .any(|w| w == mine.as_slice())
-        {
-            q.push_str(&format!(" -{}", field(name, o)));
-        }
-    }
-    if q.contains(" -") {
-        format!("({q})")
-    } else {
-        q
-    }
-}
-
 /// `field:"value"`, with `"` inside the value written as the lexer reads it.
 fn field(name: &str, value: &str) -> String {
     format!("{name}:{}", quote_value(value))
@@ -454,7 +427,7 @@ impl Matrix {
     /// for the row's total.
     pub fn cell_query(&self, row: usize, col: usize) -> String {
         let mut parts: Vec<String> = Vec::new();
-        parts.extend(self.scope_parts());
+        parts.extend(self.scope.query_parts(&self.coders));
         parts.push(self.row_query(row));
         if let Some(c) = self.cols.get(col) {
             parts.push(self.col_query(&c.column));
@@ -467,25 +440,6 @@ impl Matrix {
     /// the scope names a theme (`Scope::names_themes`).
     pub fn cells_exact(&self) -> bool {
         !self.scope.names_themes()
-    }
-
-    /// What the scope adds to every cell's query.
-    fn scope_parts(&self) -> Vec<String> {
-        let mut parts = Vec::new();
-        let q = self.scope.query_text();
-        if !q.is_empty() {
-            parts.push(format!("({q})"));
-        }
-        if !self.scope.coders.is_empty() {
-            let ors: Vec<String> = self
-                .scope
-                .coders
-                .iter()
-                .map(|c| self.exact("coder", c, &self.coders))
-                .collect();
-            parts.push(format!("({})", ors.join(" OR ")));
-        }
-        parts
     }
 
     /// The row's theme (rolled up: with the themes below it; flat: without them).
@@ -502,10 +456,6 @@ impl Matrix {
             }
         }
         q
-    }
-
-    fn exact(&self, name: &str, value: &str, others: &[String]) -> String {
-        exact_field(name, value, others)
     }
 
     /// The query selecting a column.
@@ -538,7 +488,7 @@ impl Matrix {
                     .find(|c| c.column == *col)
                     .map(|c| c.label.clone())
                     .unwrap_or_default();
-                self.exact(name, &label, &self.values)
+                exact_field(name, &label, &self.values)
             }
             ColumnKey::Text(None) => {
                 if self.values.is_empty() {
@@ -555,7 +505,7 @@ impl Matrix {
                     .find(|c| c.column == *col)
                     .map(|c| c.label.clone())
                     .unwrap_or_default();
-                self.exact("coder", &label, &self.values)
+                exact_field("coder", &label, &self.values)
             }
             ColumnKey::Session(_) => {
                 let key = self

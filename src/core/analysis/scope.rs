@@ -21,6 +21,32 @@ pub struct Scope {
     pub coders: Vec<String>,
 }
 
+/// A value of a word-by-word field, exactly: the value, minus every other value of `others`
+/// that holds it (`agency:"La Casa" -agency:"La Casa Nueva"`).
+pub(crate) fn exact_field(name: &str, value: &str, others: &[String]) -> String {
+    use crate::core::fold::fold;
+    let words = |v: &str| -> Vec<String> { analyze(analysis::PLAIN_TOKENIZER, v) };
+    let mine = words(value);
+    let field = |name: &str, value: &str| format!("{name}:{}", query::quote_value(value));
+    let mut q = field(name, value);
+    for o in others {
+        let theirs = words(o);
+        if fold(o) != fold(value)
+            && theirs != mine
+            && theirs
+                .windows(mine.len().max(1))
+                .any(|w| w == mine.as_slice())
+        {
+            q.push_str(&format!(" -{}", field(name, o)));
+        }
+    }
+    if q.contains(" -") {
+        format!("({q})")
+    } else {
+        q
+    }
+}
+
 impl Scope {
     pub fn query(q: &str) -> Scope {
         Scope {
@@ -32,6 +58,26 @@ impl Scope {
     /// The query text, empty when there is none.
     pub fn query_text(&self) -> &str {
         self.query.as_deref().unwrap_or("").trim()
+    }
+
+    /// The scope as parts of a cell's query: the query in parentheses, and the coders as one
+    /// group of `coder:` values, each exact against `all_coders` (`coder:"Ana"` alone also
+    /// finds "Ana Ortiz"). Empty parts are left out.
+    pub fn query_parts(&self, all_coders: &[String]) -> Vec<String> {
+        let mut parts = Vec::new();
+        let q = self.query_text();
+        if !q.is_empty() {
+            parts.push(format!("({q})"));
+        }
+        if !self.coders.is_empty() {
+            let ors: Vec<String> = self
+                .coders
+                .iter()
+                .map(|c| exact_field("coder", c, all_coders))
+                .collect();
+            parts.push(format!("({})", ors.join(" OR ")));
+        }
+        parts
     }
 
     /// Whether the query names a theme. A cell's query is the scope's joined with the row's

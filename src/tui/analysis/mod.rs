@@ -171,6 +171,27 @@ pub struct AnalysisScreen {
 /// a scope that tells passages apart): docs/analysis.md says why.
 const INEXACT: &str = "in the sessions of these passages, not always the cell's (docs/analysis.md)";
 
+/// Search for what is behind a cell: `query`, confined to the sessions of `groups` (see
+/// `Within`), on its sessions tab when `sessions`; Esc there comes back here.
+fn search_cell(
+    ctx: &mut Ctx,
+    query: String,
+    groups: Vec<Vec<String>>,
+    label: &str,
+    sessions: bool,
+) {
+    ctx.command(Command::SearchFor {
+        within: Some(Within {
+            query: query.clone(),
+            groups,
+            label: label.into(),
+        }),
+        query,
+        sessions,
+        back: Screen::Analysis,
+    });
+}
+
 /// Rows of `page` move with PageUp / PageDown.
 const PAGE: usize = 10;
 
@@ -785,22 +806,14 @@ impl AnalysisScreen {
                         .unwrap_or_default();
                     and(&[&scope, &c])
                 };
-                let sessions = matches!(matrix.value, Value::Sessions | Value::Share);
                 let label = if matrix.cells_exact() {
                     "in the cell's sessions"
                 } else {
                     INEXACT
                 };
-                ctx.command(Command::SearchFor {
-                    within: Some(Within {
-                        query: query.clone(),
-                        groups: vec![vec![query.clone()]],
-                        label: label.into(),
-                    }),
-                    query,
-                    sessions,
-                    back: Screen::Analysis,
-                });
+                let groups = vec![vec![query.clone()]];
+                let sessions = matches!(matrix.value, Value::Sessions | Value::Share);
+                search_cell(ctx, query, groups, label, sessions);
             }
             Analysed::Cooccur { co, .. } => {
                 let Some(CellQueries {
@@ -820,16 +833,7 @@ impl AnalysisScreen {
                 } else {
                     "in the sessions with both themes"
                 };
-                ctx.command(Command::SearchFor {
-                    within: Some(Within {
-                        query: query.clone(),
-                        groups,
-                        label: label.into(),
-                    }),
-                    query,
-                    sessions: co.level == Level::Session,
-                    back: Screen::Analysis,
-                });
+                search_cell(ctx, query, groups, label, co.level == Level::Session);
             }
             Analysed::Terms {
                 counts,
