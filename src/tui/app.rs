@@ -169,6 +169,9 @@ pub struct App {
     /// Sessions with codings kept in a draft after a failed save.
     pub coding_drafts: Vec<SessionId>,
     pub size: (u16, u16),
+    /// Keys pressed while the terminal was too small, since it last was: said on that
+    /// screen, so a user knows the key was not taken (and a test can tell it was read).
+    pub keys_ignored_while_small: u32,
     pub quit: Quit,
     pub last_scan: Instant,
     /// The session asked for with Enter, until it arrives from disk.
@@ -259,6 +262,7 @@ impl App {
             drafts: Vec::new(),
             coding_drafts: Vec::new(),
             size: (80, 24),
+            keys_ignored_while_small: 0,
             quit: Quit::No,
             last_scan: now,
             opening: None,
@@ -387,7 +391,13 @@ impl App {
         let mut out = Effects::default();
         match msg {
             Msg::Key(key) => self.on_key(key, &mut out),
+            // Nothing but a notice is drawn below the minimum size: clicks would land blind,
+            // and a paste is ignored as a key is (the clipboard still holds it).
+            Msg::Mouse(_) if self.too_small() => {}
             Msg::Mouse(m) => self.on_mouse(m, &mut out),
+            Msg::Paste(_) if self.too_small() => {
+                self.keys_ignored_while_small = self.keys_ignored_while_small.saturating_add(1);
+            }
             Msg::Paste(_)
                 if matches!(
                     self.overlay,
@@ -426,7 +436,12 @@ impl App {
                     self.between.paste(&text);
                 }
             }
-            Msg::Resize(w, h) => self.size = (w, h),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                if !self.too_small() {
+                    self.keys_ignored_while_small = 0;
+                }
+            }
             Msg::Tick => self.on_tick(&mut out),
             Msg::Io(resp) => self.on_io(resp, &mut out),
             Msg::Index(resp) => self.on_index(resp, &mut out),
@@ -505,17 +520,24 @@ impl App {
         rest
     }
 
+    /// Below `MIN_SIZE` nothing is drawn but a notice, and keys other than quit are ignored.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
+    }
+
     // ---- keys ----
 
     fn on_key(&mut self, key: KeyEvent, out: &mut Effects) {
         // Nothing is drawn in a terminal that is too small, so nothing is typed blind there;
         // only quitting works.
-        if self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1 {
+        if self.too_small() {
             if matches!(
                 keymap::lookup(Context::Global, &key),
                 Some(Action::Quit | Action::QuitOrCopy)
             ) {
                 self.request_quit(out);
+            } else {
+                self.keys_ignored_while_small = self.keys_ignored_while_small.saturating_add(1);
             }
             return;
         }

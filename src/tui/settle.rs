@@ -2,7 +2,7 @@
 //! terminal size, so that drawing only reads the state (`views::draw(frame, &App)`) and mouse
 //! hit-testing answers for what is on screen.
 
-use crate::tui::app::{App, Pane, Screen, MIN_SIZE};
+use crate::tui::app::{App, Pane, Screen};
 use crate::tui::layout;
 use crate::tui::text_view::TextView;
 
@@ -26,7 +26,7 @@ impl App {
     /// the screen shown is settled, as only it is drawn; a terminal below the minimum size
     /// shows a message instead, and nothing moves.
     pub fn settle(&mut self) {
-        if self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1 {
+        if self.too_small() {
             return;
         }
         let area = layout::screen(self.size);
@@ -133,6 +133,36 @@ mod tests {
         app.step(click(5, body.y));
         assert_eq!(app.list.selected, 5);
         assert_eq!(app.list.offset, 5);
+    }
+
+    #[test]
+    fn below_the_minimum_size_keys_pastes_and_clicks_are_ignored_and_counted() {
+        let mut app = app_with_note("uno");
+        app.step(Msg::Resize(30, 8));
+        let before = app.note.as_ref().unwrap().doc.text();
+        app.step(Msg::Key(KeyEvent::new(
+            KeyCode::Char('x'),
+            KeyModifiers::NONE,
+        )));
+        app.step(Msg::Paste("pegado".into()));
+        app.step(click(1, 1));
+        assert_eq!(
+            app.note.as_ref().unwrap().doc.text(),
+            before,
+            "nothing typed blind"
+        );
+        assert_eq!(app.keys_ignored_while_small, 2);
+        let buf = frame(&app);
+        let shown: String = buf.content().iter().map(|c| c.symbol()).collect();
+        assert!(shown.contains("2 keys ignored"), "{shown}");
+        // Big enough again: the count is forgotten, and keys work.
+        app.step(Msg::Resize(100, 30));
+        assert_eq!(app.keys_ignored_while_small, 0);
+        app.step(Msg::Key(KeyEvent::new(
+            KeyCode::Char('x'),
+            KeyModifiers::NONE,
+        )));
+        assert_ne!(app.note.as_ref().unwrap().doc.text(), before);
     }
 
     fn app_with_note(text: &str) -> App {

@@ -137,8 +137,10 @@ fn a_tiny_terminal_says_so_and_a_resize_reflows() {
     cli_new(&store, "Joint coaching", "2026-04-01", "Text.");
     let mut t = Tui::start(&store, &[], 30, 8);
     t.wait_for("too small");
-    // Keys are not acted on blind: `n` would open a new session.
+    // Keys are not acted on blind: `n` would open a new session. The notice says the key
+    // was read and ignored; only then is the window enlarged, so the two cannot swap.
     t.type_text("n");
+    t.wait_for("ignored");
     t.resize(100, 30);
     t.wait_for("Joint coaching");
     t.wait_gone("too small");
@@ -214,6 +216,8 @@ fn unsaved_edit_then_outside_change(store: &Path) -> (Tui, PathBuf) {
     t.wait_for("Line one.");
     t.key(Key::End);
     t.type_text(" mine");
+    // The edit is on screen (read by the app) before the file changes under it.
+    t.wait_for("Line one. mine");
     let file = session_files(store).remove(0);
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace("Line one.", "Theirs.")).unwrap();

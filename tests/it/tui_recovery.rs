@@ -42,6 +42,8 @@ fn a_draft_made_before_an_outside_edit_is_shown_and_merged_not_restored() {
     t.wait_for("Line three.");
     t.send(b"\x1b[1;5F"); // Ctrl-End
     t.type_text(" mine");
+    // The edit is on screen (read by the app) before the file changes under it.
+    t.wait_for("Line three. mine");
     let before = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, before.replace("Line one.", "Theirs one.")).unwrap();
     t.wait_for("Changed on disk");

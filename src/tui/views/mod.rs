@@ -41,10 +41,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
             "Terminal too small: {}×{}. Ripple needs at least {}×{}. Enlarge the window; nothing is lost.",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         );
-        frame.render_widget(
-            Paragraph::new(Line::from(msg)).wrap(Wrap { trim: true }),
-            area,
-        );
+        let mut lines = vec![Line::from(msg)];
+        match app.keys_ignored_while_small {
+            0 => {}
+            1 => lines.push(Line::from("1 key ignored until then.")),
+            n => lines.push(Line::from(format!("{n} keys ignored until then."))),
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
         return;
     }
     match app.screen {
