@@ -674,16 +674,19 @@ fn search_within_a_cell_lists_exactly_the_cells_sessions() {
             let (by_sessions, by_codings) = (of(Value::Sessions), of(Value::Codings));
             assert!(by_sessions.cells_exact());
             let m = &by_sessions;
-            for r in 0..m.rows.len() {
+            // Every theme row, and the totals row below them (`r == rows.len()`).
+            for r in 0..=m.rows.len() {
                 for c in 0..=m.cols.len() {
                     let q = m.cell_query(r, c);
                     assert_eq!(q, by_codings.cell_query(r, c));
-                    let want = |m: &ripple::core::analysis::Matrix| {
-                        if c == m.cols.len() {
-                            m.row_totals[r]
-                        } else {
-                            m.cells[r][c]
-                        }
+                    let want = |m: &ripple::core::analysis::Matrix| match (
+                        r == m.rows.len(),
+                        c == m.cols.len(),
+                    ) {
+                        (false, false) => m.cells[r][c],
+                        (false, true) => m.row_totals[r],
+                        (true, false) => m.col_totals[c],
+                        (true, true) => m.total,
                     };
                     let (codings, sessions) = sessions_tab(&q, &[vec![q.clone()]]);
                     let what = format!("{dim} flat={flat} {scope:?}: `{q}`");

@@ -424,7 +424,8 @@ impl Matrix {
     /// A query of the query language (passage mode) that finds exactly the codings behind a
     /// cell: its hits are the cell's codings; their distinct spans its passages; their
     /// distinct sessions its sessions (and a share's numerator). `col` may be `cols.len()`
-    /// for the row's total.
+    /// for the row's total, and `row` may be `rows.len()` for the totals row (every coded
+    /// passage in scope: no theme part).
     pub fn cell_query(&self, row: usize, col: usize) -> String {
         let mut parts: Vec<String> = Vec::new();
         parts.extend(self.scope.query_parts(&self.coders));
@@ -442,7 +443,8 @@ impl Matrix {
         !self.scope.names_themes()
     }
 
-    /// The row's theme (rolled up: with the themes below it; flat: without them).
+    /// The row's theme (rolled up: with the themes below it; flat: without them); empty for
+    /// the totals row.
     pub fn row_query(&self, row: usize) -> String {
         let Some(r) = self.rows.get(row) else {
             return String::new();

@@ -793,19 +793,9 @@ impl AnalysisScreen {
         let (row, col) = self.cursor();
         let Some(a) = self.current() else { return };
         match a {
-            Analysed::Matrix { matrix, grid } => {
-                let query = if row < grid.rows.len() {
-                    matrix.cell_query(row, col)
-                } else {
-                    // The totals row: every coded passage of the column.
-                    let scope = matrix.scope.query_text().to_string();
-                    let c = matrix
-                        .cols
-                        .get(col)
-                        .map(|c| matrix.col_query(&c.column))
-                        .unwrap_or_default();
-                    and(&[&scope, &c])
-                };
+            Analysed::Matrix { matrix, .. } => {
+                // Below the theme rows, the totals row: every coded passage of the column.
+                let query = matrix.cell_query(row.min(matrix.rows.len()), col);
                 let label = if matrix.cells_exact() {
                     "in the cell's sessions"
                 } else {

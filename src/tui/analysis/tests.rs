@@ -340,6 +340,19 @@ fn enter_on_a_cell_asks_search_for_its_passages_or_sessions() {
     ));
     // The cursor stays where it was (the same cell when search comes back).
     assert_eq!(s.cursor(), (row_of(&s, "trust"), col_of(&s, "May 2026")));
+    // The totals row: every coded passage of the column, by the core's query for it.
+    let totals = s.grid().unwrap().rows.len();
+    *s.cursor_mut() = (totals, col_of(&s, "May 2026"));
+    key(&mut s, &mut h, Action::OpenResult);
+    let expected = match s.current() {
+        Some(Analysed::Matrix { matrix, .. }) => matrix.cell_query(totals, col_of(&s, "May 2026")),
+        _ => unreachable!(),
+    };
+    assert_eq!(expected, "date:2026-05-01..2026-05-31");
+    assert!(matches!(
+        h.commands().as_slice(),
+        [Command::SearchFor { query, sessions: true, .. }] if *query == expected
+    ));
 }
 
 #[test]
