@@ -301,9 +301,9 @@ impl SearchScreen {
             .unwrap_or(false);
         self.input.set(query);
         self.kind = kind;
-        if within.is_none() {
-            self.chosen = Some((kind, names));
-        }
+        // A cell's tab is the cell's, not the user's: an earlier search's choice must not
+        // pick the tab once the cell's query is edited.
+        self.chosen = within.is_none().then_some((kind, names));
         self.within = within;
         self.selected = [0, 0];
     }

@@ -251,6 +251,8 @@ fn a_reopened_search_selects_the_old_query_so_typing_replaces_it() {
 fn a_cells_confinement_holds_until_the_query_is_edited() {
     let mut h = crate::tui::component::Harness::default();
     let mut s = SearchScreen::default();
+    // An earlier search where the user chose sessions for a query naming passages.
+    s.chosen = Some((HitKind::Sessions, true));
     let q = "theme:\"roles\" coder:\"Ana\"";
     s.open_on(
         q.into(),
@@ -283,6 +285,7 @@ fn a_cells_confinement_holds_until_the_query_is_edited() {
     s.handle(Action::Backspace, &mut h.ctx());
     assert_eq!(within(&mut h), [None, None]);
     assert!(s.within.is_none());
-    // The edited query is the user's own: naming a theme and a coder, it shows passages.
+    // The edited query is the user's own: naming a theme and a coder, it shows passages (the
+    // earlier search's choice of sessions is not carried into it).
     assert_eq!(s.kind, HitKind::Passages);
 }
