@@ -250,9 +250,11 @@ fn a_reopened_search_selects_the_old_query_so_typing_replaces_it() {
 #[test]
 fn a_cells_confinement_holds_until_the_query_is_edited() {
     let mut h = crate::tui::component::Harness::default();
-    let mut s = SearchScreen::default();
     // An earlier search where the user chose sessions for a query naming passages.
-    s.chosen = Some((HitKind::Sessions, true));
+    let mut s = SearchScreen {
+        chosen: Some((HitKind::Sessions, true)),
+        ..Default::default()
+    };
     let q = "theme:\"roles\" coder:\"Ana\"";
     s.open_on(
         q.into(),
