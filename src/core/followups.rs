@@ -148,6 +148,44 @@ pub fn mark_carried<'a>(text: &str, items: &'a [FollowUp]) -> (String, Vec<&'a F
     (text, left)
 }
 
+/// `text` with each of `items` (as `mark_carried` left them: `[>]` on their line) that still
+/// reads so on its line opened again (`[>]` → `[ ]`); and the items left as they were because
+/// their line changed meanwhile.
+pub fn unmark_carried<'a>(text: &str, items: &'a [FollowUp]) -> (String, Vec<&'a FollowUp>) {
+    let mut text = text.to_string();
+    let mut left = Vec::new();
+    for f in items {
+        let opened = set_box(&text, f.line, &f.raw, |s| {
+            (s == State::Carried).then_some(' ')
+        });
+        match opened {
+            Some(t) => text = t,
+            None => left.push(f),
+        }
+    }
+    (text, left)
+}
+
+impl FollowUp {
+    /// This follow-up as its line reads with its box set to `state` (one character changes,
+    /// so `line` and `start` stay); itself when its line has no box.
+    pub fn with_state(&self, state: State) -> FollowUp {
+        let c = match state {
+            State::Open => ' ',
+            State::Done => 'x',
+            State::Carried => '>',
+        };
+        match set_box(&self.raw, 0, &self.raw, |_| Some(c)) {
+            Some(raw) => FollowUp {
+                state,
+                raw,
+                ..self.clone()
+            },
+            None => self.clone(),
+        }
+    }
+}
+
 /// The lines to carry open follow-ups into a new note: each open item, unticked, as written.
 pub fn carry_over(items: &[FollowUp]) -> String {
     items
@@ -162,6 +200,31 @@ mod tests {
     use super::*;
 
     const NOTE: &str = "## Follow-ups\n- [ ] Llamar a la escuela 🙂\n  * [x] sent the plan\n- [X]\n-[ ] not one\n- [ ]no space\n- [y] no\n+ [ ] CYFD: safety plan\ntext - [ ] inside\n";
+
+    #[test]
+    fn marked_carried_items_are_opened_again_only_where_their_line_still_reads_so() {
+        let text = "- [ ] Llamar a Doña Ana 🙂\n* [ ] 我们的合作\n- [ ] third\n";
+        let items = open(text);
+        let (marked, left) = mark_carried(text, &items);
+        assert!(left.is_empty());
+        assert_eq!(
+            marked,
+            "- [>] Llamar a Doña Ana 🙂\n* [>] 我们的合作\n- [>] third\n"
+        );
+        let as_marked: Vec<FollowUp> = items.iter().map(|f| f.with_state(State::Carried)).collect();
+        assert_eq!(parse(&marked), as_marked);
+        // The third line was edited meanwhile: it stays as it is.
+        let edited = marked.replace("[>] third", "[>] third, edited");
+        let (opened, left) = unmark_carried(&edited, &as_marked);
+        assert_eq!(
+            opened,
+            "- [ ] Llamar a Doña Ana 🙂\n* [ ] 我们的合作\n- [>] third, edited\n"
+        );
+        assert_eq!(left, [&as_marked[2]]);
+        // An open or done line is never touched by it.
+        let (same, left) = unmark_carried(text, &as_marked);
+        assert_eq!((same.as_str(), left.len()), (text, 3));
+    }
 
     #[test]
     fn task_lines_are_found_with_their_line_offset_and_state() {

@@ -137,12 +137,14 @@ pub enum Request {
         agencies: Vec<String>,
         date: chrono::NaiveDate,
     },
-    /// Mark `items`, carried from session `from` into session `into` (just saved), carried in
-    /// `from`'s note (`Workspace::mark_carried`).
-    MarkCarried {
+    /// Keep the carried marks in `from`'s note in step with `into` (just saved): `pending`
+    /// items it holds are marked, `marked` ones it no longer holds opened again
+    /// (`Workspace::sync_carried`).
+    SyncCarried {
         from: SessionId,
         into: SessionId,
-        items: Vec<crate::core::followups::FollowUp>,
+        pending: Vec<crate::core::followups::FollowUp>,
+        marked: Vec<crate::core::followups::FollowUp>,
     },
     /// Move a session (and its codings) to the trash.
     Delete(SessionId),
@@ -309,11 +311,11 @@ pub enum Response {
         agencies: Vec<String>,
         result: Result<Option<Box<CarryOver>>, WorkspaceError>,
     },
-    /// `Request::MarkCarried`'s answer, with the sessions asked about.
-    MarkedCarried {
+    /// `Request::SyncCarried`'s answer, with the sessions asked about.
+    SyncedCarried {
         from: SessionId,
         into: SessionId,
-        result: Result<crate::core::workspace::between::MarkedCarried, WorkspaceError>,
+        result: Result<crate::core::workspace::between::CarriedSynced, WorkspaceError>,
     },
     Deleted {
         id: SessionId,
@@ -627,8 +629,13 @@ pub(crate) fn handle(ws: &mut Workspace, req: Request) -> Response {
             id,
             agencies,
         },
-        Request::MarkCarried { from, into, items } => Response::MarkedCarried {
-            result: ws.mark_carried(&from, &into, &items, chrono::Utc::now()),
+        Request::SyncCarried {
+            from,
+            into,
+            pending,
+            marked,
+        } => Response::SyncedCarried {
+            result: ws.sync_carried(&from, &into, &pending, &marked, chrono::Utc::now()),
             from,
             into,
         },

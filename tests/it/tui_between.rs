@@ -255,45 +255,7 @@ fn a_template_note_is_written_under_its_first_heading() {
 fn carry_over_in_a_blank_session(accept: bool) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let store = store_dir(&tmp);
-    new_with(
-        &store,
-        "Earlier meeting",
-        "2026-03-01",
-        &["CYFD", "La Casa"],
-        "Met.\n- [ ] call the school\n- [x] done thing\n",
-    );
-    new_with(
-        &store,
-        "Unrelated",
-        "2026-03-02",
-        &["CYFD"],
-        "- [ ] not this\n",
-    );
-    let mut t = Tui::start(&store, &[], 120, 30);
-    t.wait_for("Earlier meeting");
-    t.key(Key::Char('n'));
-    t.wait_for("Blank: no template");
-    t.key(Key::End);
-    t.key(Key::Enter);
-    t.wait_for("Details");
-    t.type_text("Carry day");
-    t.key(Key::Enter); // to the date
-    t.key(Key::Enter); // to the agencies
-    t.type_text("la casa, CYFD");
-    t.wait_for("la casa, CYFD");
-    t.key(Key::Tab); // on to the note: the agencies are committed
-    let s = t.wait_for("Carry over open follow-ups?");
-    let s = if s.contains("call the school") {
-        s
-    } else {
-        t.wait_for("call the school")
-    };
-    assert!(
-        s.contains("[x] call the school"),
-        "ticked to begin with:\n{s}"
-    );
-    assert!(!s.contains("done thing"), "{s}");
-    assert!(!s.contains("not this"), "{s}");
+    let (mut t, _) = offered_in_a_blank_session(&store);
     if accept {
         t.key(Key::Enter);
         let s = t.wait_gone("Carry over open follow-ups?");
@@ -323,6 +285,84 @@ fn carry_over_in_a_blank_session(accept: bool) -> String {
         .find(|n| n.contains("-carry-day-"))
         .unwrap_or_else(|| panic!("{names:?}"));
     std::fs::read_to_string(store.join("sessions").join(file)).unwrap()
+}
+
+/// A store with an earlier session holding an open follow-up, and Ripple on a new blank
+/// session whose agencies were just typed: the carry-over offer is shown. The earlier
+/// session's id is returned.
+fn offered_in_a_blank_session(store: &std::path::Path) -> (Tui, String) {
+    let earlier = new_with(
+        store,
+        "Earlier meeting",
+        "2026-03-01",
+        &["CYFD", "La Casa"],
+        "Met.\n- [ ] call the school\n- [x] done thing\n",
+    );
+    new_with(
+        store,
+        "Unrelated",
+        "2026-03-02",
+        &["CYFD"],
+        "- [ ] not this\n",
+    );
+    let mut t = Tui::start(store, &[], 120, 30);
+    t.wait_for("Earlier meeting");
+    t.key(Key::Char('n'));
+    t.wait_for("Blank: no template");
+    t.key(Key::End);
+    t.key(Key::Enter);
+    t.wait_for("Details");
+    t.type_text("Carry day");
+    t.key(Key::Enter); // to the date
+    t.key(Key::Enter); // to the agencies
+    t.type_text("la casa, CYFD");
+    t.wait_for("la casa, CYFD");
+    t.key(Key::Tab); // on to the note: the agencies are committed
+    let s = t.wait_for("Carry over open follow-ups?");
+    let s = if s.contains("call the school") {
+        s
+    } else {
+        t.wait_for("call the school")
+    };
+    assert!(
+        s.contains("[x] call the school"),
+        "ticked to begin with:\n{s}"
+    );
+    assert!(!s.contains("done thing"), "{s}");
+    assert!(!s.contains("not this"), "{s}");
+    (t, earlier)
+}
+
+#[test]
+fn undoing_a_carry_over_after_it_was_saved_opens_the_follow_up_again_in_its_source() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_dir(&tmp);
+    let (mut t, earlier) = offered_in_a_blank_session(&store);
+    let source = || std::fs::read_to_string(session_file(&store, &earlier)).unwrap();
+    t.key(Key::Enter);
+    t.wait_for("- [ ] call the school");
+    t.key(Key::Ctrl('s'));
+    t.wait_for("marked carried");
+    assert!(source().contains("- [>] call the school"), "{}", source());
+    // Ctrl-Z takes the section back, as the status line said; saved, the task is open again
+    // where it came from, so the follow-ups never lose it.
+    t.key(Key::Ctrl('z'));
+    t.wait_gone("- [ ] call the school");
+    t.key(Key::Ctrl('s'));
+    t.wait_for("open again");
+    assert!(
+        source().contains("\n- [ ] call the school\n"),
+        "{}",
+        source()
+    );
+    // Redo brings it back; saved, it is marked again.
+    t.key(Key::Ctrl('y'));
+    t.wait_for("- [ ] call the school");
+    t.key(Key::Ctrl('s'));
+    t.wait_for("marked carried");
+    assert!(source().contains("- [>] call the school"), "{}", source());
+    t.key(Key::Ctrl('q'));
+    assert!(t.wait_exit());
 }
 
 #[test]

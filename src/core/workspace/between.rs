@@ -146,18 +146,31 @@ fn carried_sections(text: &str) -> Vec<CarriedSection> {
     out
 }
 
-/// What marking carried follow-ups in their source note did.
+/// What keeping the carried marks of a source note in step with the note they went to did.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MarkedCarried {
+pub struct CarriedSynced {
     /// The source session.
     pub from: SessionMeta,
-    /// How many were marked `[>]`.
-    pub marked: usize,
+    /// Those marked `[>]` now, as their lines read in the source after it.
+    pub marked: Vec<FollowUp>,
+    /// Those opened again (`[>]` → `[ ]`) because the note they went to no longer holds them
+    /// (undone or deleted there), as their lines read in the source after it.
+    pub reopened: Vec<FollowUp>,
     /// Those left open because their line in the source note changed meanwhile.
     pub changed: Vec<FollowUp>,
     /// Those not marked because the note they were carried into, as saved, does not hold them
     /// as open items (deleted before it was saved, or not saved yet).
     pub absent: Vec<FollowUp>,
+    /// Those left marked though the note no longer holds them, because their line in the
+    /// source changed meanwhile.
+    pub stuck: Vec<FollowUp>,
+}
+
+impl CarriedSynced {
+    /// Whether the source note was written.
+    pub fn wrote(&self) -> bool {
+        !self.marked.is_empty() || !self.reopened.is_empty()
+    }
 }
 
 /// The previous session with these agencies, and its open follow-ups: what a session with
@@ -401,19 +414,23 @@ impl Workspace<'_> {
         found
     }
 
-    /// Mark `items`, carried from session `from` into session `into`, as carried in `from`'s
-    /// note (`- [>]`), once `into` is saved holding them: each one still on its line as it was
-    /// seen is marked; one whose line changed meanwhile stays open (`changed`), and one that
-    /// `into`'s note on disk does not hold as an open item is not marked (`absent`). The note
-    /// is written as the editor saves (refused if the file changes meanwhile), and only when
-    /// something is marked; its `updated` becomes `now`.
-    pub fn mark_carried(
+    /// Keep the carried marks in session `from`'s note in step with session `into`'s note as
+    /// saved, for follow-ups carried from `from` into `into`: each of `pending` (carried, not
+    /// yet marked) that `into` now holds as an open item is marked `[>]` if its line still
+    /// reads as it was seen (else it stays open: `changed`; not held: `absent`); each of
+    /// `marked` (marked before, as its line reads marked) that `into` no longer holds (the
+    /// carry was undone, or the lines deleted) is opened again, so no task is left marked as
+    /// followed up in a note that does not have it (a changed line stays: `stuck`). The note
+    /// is written once, as the editor saves (refused if the file changes meanwhile), and only
+    /// when something changes; its `updated` becomes `now`.
+    pub fn sync_carried(
         &mut self,
         from: &SessionId,
         into: &SessionId,
-        items: &[FollowUp],
+        pending: &[FollowUp],
+        marked: &[FollowUp],
         now: DateTime<Utc>,
-    ) -> Result<MarkedCarried, WorkspaceError> {
+    ) -> Result<CarriedSynced, WorkspaceError> {
         // A note not on disk (its save failed) holds none of them.
         let held: BTreeSet<String> = self
             .store
@@ -423,23 +440,44 @@ impl Workspace<'_> {
             .into_iter()
             .map(|f| f.text)
             .collect();
-        let (present, absent): (Vec<FollowUp>, Vec<FollowUp>) =
-            items.iter().cloned().partition(|f| held.contains(&f.text));
-        if present.is_empty() {
-            let from = self.store.load(from)?.meta;
-            return Ok(MarkedCarried {
-                from,
-                marked: 0,
-                changed: Vec::new(),
-                absent,
-            });
+        let (present, absent): (Vec<FollowUp>, Vec<FollowUp>) = pending
+            .iter()
+            .cloned()
+            .partition(|f| held.contains(&f.text));
+        let gone: Vec<FollowUp> = marked
+            .iter()
+            .filter(|f| !held.contains(&f.text))
+            .cloned()
+            .collect();
+        let mut synced = CarriedSynced {
+            from: self.store.load(from)?.meta,
+            marked: Vec::new(),
+            reopened: Vec::new(),
+            changed: Vec::new(),
+            absent,
+            stuck: Vec::new(),
+        };
+        if present.is_empty() && gone.is_empty() {
+            return Ok(synced);
         }
         let (mut session, base) = self.store.load_with_base(from)?;
         let stamp = self.store.stamp(from);
         let (text, left) = followups::mark_carried(&session.text, &present);
-        let changed: Vec<FollowUp> = left.into_iter().cloned().collect();
-        let marked = present.len() - changed.len();
-        if marked > 0 {
+        let (text, stuck) = followups::unmark_carried(&text, &gone);
+        let not_in = |v: &[&FollowUp], f: &FollowUp| !v.contains(&f);
+        synced.marked = present
+            .iter()
+            .filter(|f| not_in(&left, f))
+            .map(|f| f.with_state(followups::State::Carried))
+            .collect();
+        synced.reopened = gone
+            .iter()
+            .filter(|f| not_in(&stuck, f))
+            .map(|f| f.with_state(followups::State::Open))
+            .collect();
+        synced.changed = left.into_iter().cloned().collect();
+        synced.stuck = stuck.into_iter().cloned().collect();
+        if synced.wrote() {
             session.text = text;
             session.meta.updated = now;
             match self.save(&session, stamp, Some(base)) {
@@ -447,19 +485,15 @@ impl Workspace<'_> {
                 Saved::Conflict { .. } => {
                     return Err(WorkspaceError::Changed(format!(
                         "“{}” changed on disk while its carried follow-ups were being marked: \
-                         they stay open there",
+                         they stay as they were there",
                         session.meta.title
                     )))
                 }
                 Saved::Failed { error, .. } => return Err(error),
             }
+            synced.from = session.meta;
         }
-        Ok(MarkedCarried {
-            from: session.meta,
-            marked,
-            changed,
-            absent,
-        })
+        Ok(synced)
     }
 
     /// Tick (or untick) the follow-up at `line` of session `id`, if the line still reads
@@ -773,9 +807,9 @@ mod tests {
         assert_eq!(carried.len(), 3, "the empty box is not carried");
         // Before the new note is saved, nothing is marked: it holds none of them on disk.
         let m = ws
-            .mark_carried(&from.id, &new.session.meta.id, &carried, Utc::now())
+            .sync_carried(&from.id, &new.session.meta.id, &carried, &[], Utc::now())
             .unwrap();
-        assert_eq!((m.marked, m.absent.len()), (0, 3));
+        assert_eq!((m.marked.len(), m.absent.len(), m.wrote()), (0, 3, false));
         assert_eq!(store.load(&src.meta.id).unwrap().text, src.text);
 
         // Saved without one of them (deleted as not carried over); meanwhile the source's
@@ -791,10 +825,11 @@ mod tests {
 
         let now = Utc::now();
         let m = ws
-            .mark_carried(&from.id, &into.meta.id, &carried, now)
+            .sync_carried(&from.id, &into.meta.id, &carried, &[], now)
             .unwrap();
-        assert_eq!(m.marked, 1);
         let texts = |v: &[FollowUp]| v.iter().map(|f| f.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&m.marked), ["Call the school"]);
+        assert!(m.reopened.is_empty() && m.stuck.is_empty());
         assert_eq!(texts(&m.changed), ["Share the plan"]);
         assert_eq!(texts(&m.absent), ["Llamar 🙂"]);
         let after = store.load(&src.meta.id).unwrap();
@@ -843,6 +878,48 @@ mod tests {
             format!("→ carried to {}", into.meta.date)
         );
         assert_eq!(all.iter().filter(|f| f.status == State::Done).count(), 1);
+        let marked = m.marked;
+
+        // The carry is undone in the new note and it is saved: the source's task is open
+        // again, so it is not hidden as followed up in a note that does not have it.
+        let mut undone = store.load(&into.meta.id).unwrap();
+        undone.text = undone.text.replace("- [ ] Call the school\n", "");
+        let base = store.stamp(&into.meta.id);
+        assert!(matches!(ws.save(&undone, base, None), Saved::Written(..)));
+        let m = ws
+            .sync_carried(&from.id, &into.meta.id, &[], &marked, now)
+            .unwrap();
+        assert_eq!(texts(&m.reopened), ["Call the school"]);
+        assert!(m.marked.is_empty() && m.stuck.is_empty());
+        assert!(store
+            .load(&src.meta.id)
+            .unwrap()
+            .text
+            .starts_with("## Follow-ups\n- [ ] Call the school\n"));
+        let (open, _) = ws.followups(&FollowUpFilter::default());
+        assert!(open.iter().any(|f| f.text == "Call the school"));
+        // Redone: marked again from what was opened.
+        let base = store.stamp(&into.meta.id);
+        assert!(matches!(ws.save(&into, base, None), Saved::Written(..)));
+        let m = ws
+            .sync_carried(&from.id, &into.meta.id, &m.reopened, &[], now)
+            .unwrap();
+        assert_eq!(texts(&m.marked), ["Call the school"]);
+        // Undone again, but the source's line was edited meanwhile: it stays, and says so.
+        let base = store.stamp(&into.meta.id);
+        assert!(matches!(ws.save(&undone, base, None), Saved::Written(..)));
+        let mut src_now = store.load(&src.meta.id).unwrap();
+        src_now.text = src_now
+            .text
+            .replace("[>] Call the school", "[>] Call the school today");
+        let base = store.stamp(&src.meta.id);
+        assert!(matches!(ws.save(&src_now, base, None), Saved::Written(..)));
+        let m = ws
+            .sync_carried(&from.id, &into.meta.id, &[], &m.marked, now)
+            .unwrap();
+        assert_eq!(texts(&m.stuck), ["Call the school"]);
+        assert!(!m.wrote());
+        assert_eq!(store.load(&src.meta.id).unwrap().text, src_now.text);
     }
 
     #[test]

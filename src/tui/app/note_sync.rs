@@ -99,14 +99,10 @@ impl App {
             expected,
             base: n.base.clone(),
         });
-        // Follow-ups carried into the note: marked carried in their source once this save is
-        // on disk (the IO thread answers requests in order).
-        if let Some(c) = n.carried.take() {
-            out.push(Request::MarkCarried {
-                from: c.from,
-                into,
-                items: c.items,
-            });
+        // Follow-ups carried into the note: their marks in the source follow this save once
+        // it is on disk (the IO thread answers requests in order).
+        if let Some(r) = n.carried.as_mut().and_then(|c| c.request(&into)) {
+            out.push(r);
         }
     }
 
@@ -336,7 +332,7 @@ impl App {
             Response::Spelling(loaded) => self.spell_loaded(*loaded),
             Response::WordAdded { word, result } => self.word_added(word, result),
             Response::Shared(result) => self.on_shared(result),
-            r @ (Response::CarryOver { .. } | Response::MarkedCarried { .. }) => {
+            r @ (Response::CarryOver { .. } | Response::SyncedCarried { .. }) => {
                 self.carry_io(r, out)
             }
             r @ (Response::Templates(..)

@@ -216,7 +216,7 @@ impl App {
                 note.carried = new
                     .from
                     .filter(|(_, open)| !open.is_empty())
-                    .map(|(m, items)| crate::tui::carry::Pending { from: m.id, items });
+                    .map(|(m, items)| crate::tui::carry::Carried::new(m.id, items));
                 note.form.focus(Field::Title as usize);
                 // Tab from the details writes under the first heading, not before it.
                 note.doc.editor_mut().set_cursor(start, false);

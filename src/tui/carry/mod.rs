@@ -5,16 +5,19 @@
 //! session has open follow-ups, this offer lists them, each ticked; Enter adds the ticked ones
 //! at the end of the note under "## Open follow-ups from DATE (TITLE)" (the same section as
 //! "new from the last session" writes), Esc declines. The carried items are marked carried
-//! (`- [>]`) in the session they came from once the note is saved holding them
-//! (`Pending`, `Request::MarkCarried`, `Workspace::mark_carried`); undo in the note does not
-//! unmark them. Either way the note is not asked about
+//! (`- [>]`) in the session they came from once the note is saved holding them, and opened
+//! there again once it is saved without them (undone or deleted) while it is open
+//! (`Carried`, `Request::SyncCarried`, `Workspace::sync_carried`). Either way the note is not
+//! asked about
 //! those agencies again in this run. The glue with the app is `route.rs`; `views::carry`
 //! draws it.
 
 use crate::core::followups::FollowUp;
 use crate::core::session::{SessionId, SessionMeta};
+use crate::core::workspace::between::CarriedSynced;
 use crate::tui::component::{Ctx, Outcome};
 use crate::tui::keymap::{self, Action};
+use crate::tui::worker::Request;
 
 mod route;
 pub use route::handles;
@@ -22,13 +25,70 @@ pub use route::handles;
 mod tests;
 
 /// Follow-ups carried into the open note (by this offer or by "new from the last session"),
-/// not yet marked carried in the note they came from. The next save of the note sends them
-/// to the IO thread after the save (`Request::MarkCarried`), which marks those the saved note
-/// holds; those it does not hold yet come back here for the save after.
+/// and where they stand in the note they came from. Each save of the note sends both lists to
+/// the IO thread after the save (`Request::SyncCarried`): `pending` items the saved note
+/// holds are marked carried in the source and move to `marked`; `marked` items it no longer
+/// holds are opened there again and move back to `pending` (so a redo marks them again).
+/// One request is out at a time: a save made meanwhile asks again once it is answered
+/// (`again`), so an item is never marked twice from the same list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pending {
+pub struct Carried {
     pub from: SessionId,
-    pub items: Vec<FollowUp>,
+    /// Carried, not marked in the source (as its lines read there, open).
+    pub pending: Vec<FollowUp>,
+    /// Marked `[>]` in the source (as its lines read there, marked).
+    pub marked: Vec<FollowUp>,
+    /// A `Request::SyncCarried` is out, not yet answered.
+    pub asking: bool,
+    /// The note was saved while one was out: ask again once it is answered.
+    pub again: bool,
+}
+
+impl Carried {
+    pub fn new(from: SessionId, pending: Vec<FollowUp>) -> Carried {
+        Carried {
+            from,
+            pending,
+            marked: Vec::new(),
+            asking: false,
+            again: false,
+        }
+    }
+
+    /// After a save of note `into`: the request keeping the source in step, unless one is out
+    /// already (then it is asked again when that one is answered) or there is nothing to do.
+    pub fn request(&mut self, into: &SessionId) -> Option<Request> {
+        if self.pending.is_empty() && self.marked.is_empty() {
+            return None;
+        }
+        if self.asking {
+            self.again = true;
+            return None;
+        }
+        self.asking = true;
+        Some(Request::SyncCarried {
+            from: self.from.clone(),
+            into: into.clone(),
+            pending: self.pending.clone(),
+            marked: self.marked.clone(),
+        })
+    }
+
+    /// The answer: items marked move to `marked`, items opened again to `pending`; those whose
+    /// source line changed are no longer followed (the status line says so). Items are the
+    /// same follow-up when their line and words are.
+    pub fn answered(&mut self, synced: &CarriedSynced) {
+        let same = |a: &FollowUp, b: &FollowUp| a.line == b.line && a.text == b.text;
+        let gone = |v: &mut Vec<FollowUp>, out: &[FollowUp]| {
+            v.retain(|f| !out.iter().any(|o| same(o, f)));
+        };
+        gone(&mut self.pending, &synced.marked);
+        gone(&mut self.pending, &synced.changed);
+        gone(&mut self.marked, &synced.reopened);
+        gone(&mut self.marked, &synced.stuck);
+        self.marked.extend(synced.marked.iter().cloned());
+        self.pending.extend(synced.reopened.iter().cloned());
+    }
 }
 
 /// The offer: the open follow-ups of session `from`, for the open note `session`.

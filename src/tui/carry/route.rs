@@ -2,9 +2,9 @@
 //! asking the IO thread, showing its answer, and adding the chosen items to the note.
 
 use super::{CarryOffer, Choice};
-use crate::core::followups::{self, FollowUp};
+use crate::core::followups::FollowUp;
 use crate::core::workspace::between::{
-    agency_set, carried_section, has_carried_section, MarkedCarried,
+    agency_set, carried_section, has_carried_section, CarriedSynced,
 };
 use crate::tui::app::{ctx, App, Pane, Screen, StatusKind};
 use crate::tui::component::Ctx;
@@ -117,12 +117,9 @@ impl App {
         if added {
             if let Some(n) = self.note.as_mut() {
                 match &mut n.carried {
-                    Some(p) if p.from == offer.from.id => p.items.extend(items.iter().cloned()),
+                    Some(c) if c.from == offer.from.id => c.pending.extend(items.iter().cloned()),
                     _ => {
-                        n.carried = Some(super::Pending {
-                            from: offer.from.id.clone(),
-                            items: items.to_vec(),
-                        })
+                        n.carried = Some(super::Carried::new(offer.from.id.clone(), items.to_vec()))
                     }
                 }
             }
@@ -143,8 +140,8 @@ impl App {
     /// The IO thread's answer to `Request::CarryOver`: the offer, when the note still names
     /// those agencies and the previous session has open follow-ups.
     pub(crate) fn carry_io(&mut self, resp: Response, out: &mut Effects) {
-        if let Response::MarkedCarried { from, into, result } = resp {
-            self.marked_carried(from, into, result, out);
+        if let Response::SyncedCarried { from, into, result } = resp {
+            self.synced_carried(from, into, result, out);
             return;
         }
         let Response::CarryOver {
@@ -198,75 +195,89 @@ impl App {
 }
 
 impl App {
-    /// The IO thread's answer to `Request::MarkCarried`. Items the saved note did not hold go
-    /// back to wait for the next save while the open note still has them as open items; a
-    /// failure leaves every item open in the source, and says so.
-    fn marked_carried(
+    /// The IO thread's answer to `Request::SyncCarried`: the open note's lists follow it (a
+    /// failure leaves them, and the source, as they were: the next save tries again), and a
+    /// save made while it was out asks again now.
+    fn synced_carried(
         &mut self,
         from: crate::core::session::SessionId,
         into: crate::core::session::SessionId,
-        result: Result<MarkedCarried, crate::core::workspace::error::WorkspaceError>,
+        result: Result<CarriedSynced, crate::core::workspace::error::WorkspaceError>,
         out: &mut Effects,
     ) {
-        let retry = match &result {
-            Ok(m) => m.absent.clone(),
-            Err(_) => Vec::new(),
-        };
         if let Some(n) = self.note.as_mut().filter(|n| n.meta.id == into) {
-            let held: Vec<String> = followups::open(&n.doc.editor().text())
-                .into_iter()
-                .map(|f| f.text)
-                .collect();
-            let retry: Vec<FollowUp> = retry
-                .into_iter()
-                .filter(|f| held.contains(&f.text))
-                .collect();
-            if !retry.is_empty() {
-                match &mut n.carried {
-                    Some(p) if p.from == from => p.items.extend(retry),
-                    None => {
-                        n.carried = Some(super::Pending {
-                            from: from.clone(),
-                            items: retry,
-                        })
+            if let Some(c) = n.carried.as_mut().filter(|c| c.from == from) {
+                c.asking = false;
+                if let Ok(m) = &result {
+                    c.answered(m);
+                }
+                if std::mem::take(&mut c.again) {
+                    if let Some(r) = c.request(&into) {
+                        out.push(r);
                     }
-                    Some(_) => {}
                 }
             }
         }
-        match result {
-            Ok(m) => {
-                if m.marked > 0 {
-                    out.push(IndexRequest::Reindex(from));
-                    out.push(Request::Scan);
-                }
-                let (date, t) = (m.from.date, title(&m.from.title).to_string());
-                if !m.changed.is_empty() {
-                    let which: Vec<String> =
-                        m.changed.iter().map(|f| format!("“{}”", f.text)).collect();
-                    self.carry_say(
-                        StatusKind::Error,
-                        format!(
-                            "Left open in {date} “{t}”, whose note changed meanwhile: {}; \
-                             mark or tick {} there",
-                            which.join(", "),
-                            if m.changed.len() == 1 { "it" } else { "them" }
-                        ),
-                    );
-                } else if m.marked > 0 {
-                    self.carry_say(
-                        StatusKind::Ok,
-                        format!(
-                            "Saved; {} follow-up(s) marked carried ([>]) in {date} “{t}”",
-                            m.marked
-                        ),
-                    );
-                }
+        let m = match result {
+            Ok(m) => m,
+            Err(e) => {
+                return self.carry_say(
+                    StatusKind::Error,
+                    format!(
+                        "The carried follow-ups stay as they were in the session they came \
+                         from: {e}"
+                    ),
+                )
             }
-            Err(e) => self.carry_say(
+        };
+        if m.wrote() {
+            out.push(IndexRequest::Reindex(from));
+            out.push(Request::Scan);
+        }
+        let (date, t) = (m.from.date, title(&m.from.title).to_string());
+        let quoted = |v: &[FollowUp]| {
+            v.iter()
+                .map(|f| format!("“{}”", f.text))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let them = |v: &[FollowUp]| if v.len() == 1 { "it" } else { "them" };
+        if !m.changed.is_empty() {
+            self.carry_say(
                 StatusKind::Error,
-                format!("The carried follow-ups stay open in the session they came from: {e}"),
-            ),
+                format!(
+                    "Left open in {date} “{t}”, whose note changed meanwhile: {}; mark or tick \
+                     {} there",
+                    quoted(&m.changed),
+                    them(&m.changed)
+                ),
+            );
+        } else if !m.stuck.is_empty() {
+            self.carry_say(
+                StatusKind::Error,
+                format!(
+                    "No longer in this note but still marked carried in {date} “{t}”, whose \
+                     note changed meanwhile: {}; open {} there ([>] to [ ])",
+                    quoted(&m.stuck),
+                    them(&m.stuck)
+                ),
+            );
+        } else if !m.reopened.is_empty() {
+            self.carry_say(
+                StatusKind::Ok,
+                format!(
+                    "Saved; {} follow-up(s) no longer in this note are open again in {date} “{t}”",
+                    m.reopened.len()
+                ),
+            );
+        } else if !m.marked.is_empty() {
+            self.carry_say(
+                StatusKind::Ok,
+                format!(
+                    "Saved; {} follow-up(s) marked carried ([>]) in {date} “{t}”",
+                    m.marked.len()
+                ),
+            );
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Carrying follow-ups over through the app, headless: keys in, IO requests out, answers in.
 
-use crate::core::followups;
-use crate::core::session::{Session, SessionMeta};
-use crate::core::workspace::between::CarryOver;
+use crate::core::followups::{self, FollowUp};
+use crate::core::session::{Session, SessionId, SessionMeta};
+use crate::core::store::{BaseCopy, FileStamp};
+use crate::core::workspace::between::{CarriedSynced, CarryOver};
 use crate::tui::app::{App, Msg, NoteState, Pane, Screen};
 use crate::tui::form::Field;
 use crate::tui::keymap::Context;
@@ -235,63 +236,157 @@ fn stale_answers_and_nothing_open_show_no_offer() {
     assert!(app.carry.is_none());
 }
 
-#[test]
-fn the_next_save_marks_only_the_carried_items_in_their_source_after_the_save() {
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Ctrl-S, and the save answered as written: what was sent.
+fn save(app: &mut App) -> Vec<Request> {
+    let mut sent = app.step(ctrl('s'));
+    let version = sent.iter().find_map(|r| match r {
+        Request::Save { version, .. } => Some(*version),
+        _ => None,
+    });
+    if let Some(version) = version {
+        let id = app.note.as_ref().unwrap().meta.id.clone();
+        sent.extend(app.step(Msg::Io(Response::Saved {
+            id,
+            version,
+            result: Ok((
+                FileStamp {
+                    mtime_ns: 1,
+                    size: 1,
+                },
+                BaseCopy::new(text(app)),
+            )),
+            draft: None,
+        })));
+    }
+    sent
+}
+
+/// The one `Request::SyncCarried` among `sent`, after the save.
+fn sync_sent(sent: &[Request]) -> Option<(SessionId, Vec<FollowUp>, Vec<FollowUp>)> {
+    let at = |p: fn(&Request) -> bool| sent.iter().position(p);
+    let sync = at(|r| matches!(r, Request::SyncCarried { .. }))?;
+    let save = at(|r| matches!(r, Request::Save { .. })).expect("saved");
+    assert!(save < sync, "the sync goes after the save: {sent:?}");
+    match &sent[sync] {
+        Request::SyncCarried {
+            from,
+            pending,
+            marked,
+            ..
+        } => Some((from.clone(), pending.clone(), marked.clone())),
+        _ => unreachable!(),
+    }
+}
+
+/// The answer to a sync from `from`, with `set` filling in what it did.
+fn synced(app: &App, from: &SessionId, set: impl FnOnce(&mut CarriedSynced)) -> Msg {
+    let mut from_meta = previous();
+    from_meta.id = from.clone();
+    let mut m = CarriedSynced {
+        from: from_meta,
+        marked: vec![],
+        reopened: vec![],
+        changed: vec![],
+        absent: vec![],
+        stuck: vec![],
+    };
+    set(&mut m);
+    Msg::Io(Response::SyncedCarried {
+        from: from.clone(),
+        into: app.note.as_ref().unwrap().meta.id.clone(),
+        result: Ok(m),
+    })
+}
+
+/// A carried note with `PREVIOUS`'s open follow-ups carried, the cursor in the text.
+fn carried_note(tick_first_off: bool) -> App {
     let mut app = app_at_agencies("Notes so far\n");
     typed(&mut app, "CYFD, La Casa");
     app.step(key(KeyCode::Enter));
     app.step(answer(&app, &["CYFD", "La Casa"], PREVIOUS));
-    app.step(key(KeyCode::Char(' ')));
+    if tick_first_off {
+        app.step(key(KeyCode::Char(' ')));
+    }
     app.step(key(KeyCode::Enter));
-    let sent = app.step(Msg::Key(KeyEvent::new(
-        KeyCode::Char('s'),
-        KeyModifiers::CONTROL,
-    )));
+    app.note.as_mut().unwrap().focus = Pane::Editor;
+    app
+}
+
+#[test]
+fn the_next_save_marks_only_the_carried_items_in_their_source_after_the_save() {
+    let mut app = carried_note(true);
     let into = app.note.as_ref().unwrap().meta.id.clone();
-    let at = |p: fn(&Request) -> bool| sent.iter().position(p);
-    let save = at(|r| matches!(r, Request::Save { .. })).expect("saved");
-    let mark = at(|r| matches!(r, Request::MarkCarried { .. })).expect("marked");
-    assert!(save < mark, "the mark goes after the save: {sent:?}");
-    let Request::MarkCarried { from, items, .. } = &sent[mark] else {
-        unreachable!()
-    };
-    assert_ne!(*from, into, "marked in the source, not in the note");
+    let (from, items, marked) = sync_sent(&save(&mut app)).expect("asked");
+    assert_ne!(from, into, "marked in the source, not in the note");
     let texts: Vec<&str> = items.iter().map(|f| f.text.as_str()).collect();
     assert_eq!(texts, ["Llamar a Doña Ana 🙂"], "only the ticked one");
-    assert!(app.note.as_ref().unwrap().carried.is_none());
+    assert!(marked.is_empty());
+    // A save while that one is out asks nothing more until it is answered.
+    typed(&mut app, "x");
+    let sent = save(&mut app);
+    assert!(sent.iter().any(|r| matches!(r, Request::Save { .. })));
+    assert_eq!(sync_sent(&sent), None);
 
-    // The source's line had changed meanwhile: left open, and said.
-    let mut from_meta = previous();
-    from_meta.id = from.clone();
-    app.step(Msg::Io(Response::MarkedCarried {
-        from: from.clone(),
-        into: into.clone(),
-        result: Ok(crate::core::workspace::between::MarkedCarried {
-            from: from_meta.clone(),
-            marked: 0,
-            changed: items.clone(),
-            absent: vec![],
-        }),
-    }));
+    // The source's line had changed meanwhile: left open, and said; the save made while it
+    // was out asks again, with nothing left to do, so nothing is sent.
+    let sent = app.step(synced(&app, &from, |m| m.changed = items.clone()));
+    assert!(!sent
+        .iter()
+        .any(|r| matches!(r, Request::SyncCarried { .. })));
     let said = &app.status.as_ref().unwrap().text;
     assert!(
         said.contains("Left open") && said.contains("Llamar a Doña Ana"),
         "{said}"
     );
-    assert!(app.note.as_ref().unwrap().carried.is_none());
+    let c = app.note.as_ref().unwrap().carried.as_ref().unwrap();
+    assert!(c.pending.is_empty() && c.marked.is_empty() && !c.asking);
+}
 
-    // Not held by the saved note yet (its save failed) but still in the open note: it waits
-    // for the next save.
-    app.step(Msg::Io(Response::MarkedCarried {
-        from: from.clone(),
-        into,
-        result: Ok(crate::core::workspace::between::MarkedCarried {
-            from: from_meta,
-            marked: 0,
-            changed: vec![],
-            absent: items.clone(),
-        }),
-    }));
-    let pending = app.note.as_ref().unwrap().carried.as_ref().unwrap();
-    assert_eq!(pending.items, *items);
+#[test]
+fn undo_after_the_carried_items_were_marked_opens_them_again_and_redo_marks_them() {
+    let mut app = carried_note(false);
+    let (from, pending, _) = sync_sent(&save(&mut app)).expect("asked");
+    assert_eq!(pending.len(), 2);
+    // A save while it is out: asked again once answered. Not held by the saved note (its save
+    // failed, say): they wait, and go with the request asked again.
+    typed(&mut app, "x");
+    assert_eq!(sync_sent(&save(&mut app)), None);
+    let sent = app.step(synced(&app, &from, |m| m.absent = pending.clone()));
+    match sent.as_slice() {
+        [Request::SyncCarried {
+            pending: p,
+            marked: m,
+            ..
+        }] => assert_eq!((p, m.len()), (&pending, 0)),
+        other => panic!("{other:?}"),
+    }
+    // Now marked.
+    let as_marked: Vec<FollowUp> = pending
+        .iter()
+        .map(|f| f.with_state(followups::State::Carried))
+        .collect();
+    app.step(synced(&app, &from, |m| m.marked = as_marked.clone()));
+    let said = &app.status.as_ref().unwrap().text;
+    assert!(said.contains("2 follow-up(s) marked"), "{said}");
+    // Undo (the x, then the section); the save sends the marked ones, to be opened again.
+    app.step(ctrl('z'));
+    app.step(ctrl('z'));
+    assert!(!text(&app).contains("Llamar"), "{}", text(&app));
+    let (_, pending_now, marked_now) = sync_sent(&save(&mut app)).expect("asked");
+    assert_eq!((pending_now.len(), &marked_now), (0, &as_marked));
+    app.step(synced(&app, &from, |m| m.reopened = pending.clone()));
+    let said = &app.status.as_ref().unwrap().text;
+    assert!(
+        said.contains("2 follow-up(s) no longer in this note are open again"),
+        "{said}"
+    );
+    // Redo brings them back: pending again, so the next save marks them again.
+    app.step(ctrl('y'));
+    assert!(text(&app).contains("Llamar"));
+    let (_, p, m) = sync_sent(&save(&mut app)).expect("asked");
+    assert_eq!((p, m.len()), (pending, 0));
 }

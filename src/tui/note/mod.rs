@@ -139,9 +139,9 @@ pub struct NoteState {
     /// The agencies field had the focus when the last message was handled (leaving it commits
     /// it: see `tui::carry`).
     pub in_agencies: bool,
-    /// Follow-ups carried into this note from another session's, to be marked carried
-    /// (`[>]`) there once this note is saved holding them (`tui::carry::Pending`).
-    pub carried: Option<crate::tui::carry::Pending>,
+    /// Follow-ups carried into this note from another session's, marked carried (`[>]`)
+    /// there while this note is saved holding them (`tui::carry::Carried`).
+    pub carried: Option<crate::tui::carry::Carried>,
 }
 
 impl NoteState {
