@@ -391,6 +391,38 @@ fn matrix_table_csv_and_markdown_say_what_they_count() {
     assert!(md.contains("| — Trust | 3 | 1 | 4 |"), "{md}");
 }
 
+/// Two coders code one sentence with the same two themes at slightly different bounds: every
+/// trust passage overlaps every communication passage, 4 pairs of 2 + 2 passages, so
+/// n12 / (n1 + n2 − n12) has no value. It is shown as such, never as 0 (which would read as
+/// "never together" for the strongest pair of the table).
+#[test]
+fn a_c_coefficient_without_a_value_is_shown_as_such_never_as_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = Fixture { dir };
+    let note = "We trust La Casa. Doña Ana 👩‍👧 我们的合作.";
+    let id = crate::common::cli_new(&f.root(), "c", "2026-06-01", note);
+    for (coder, quote, theme) in [
+        ("Ana", "trust La Casa", "trust"),
+        ("Ana", "We trust La", "communication"),
+        ("Ben", "We trust La Casa", "trust"),
+        ("Ben", "trust La", "communication"),
+    ] {
+        f.stdout(&[
+            "code", "add", "--coder", coder, "--quote", quote, &id, theme,
+        ]);
+    }
+    let t = f.stdout(&["cooccur"]);
+    let row = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("Trust"))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(row.contains("4 (—)"), "{t}");
+    assert!(!t.contains("(0.00)"), "{t}");
+    // The same coder: one pair each, 2 / (2 + 2 − 2) = 1.
+    let t = f.stdout(&["cooccur", "--same-coder"]);
+    assert!(t.contains("2 (1.00)"), "{t}");
+}
+
 #[test]
 fn cooccur_json_and_the_c_coefficient() {
     let f = fixture();

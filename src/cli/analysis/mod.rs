@@ -416,7 +416,11 @@ pub fn run_cooccur(args: &CooccurArgs, ctx: &Context) -> anyhow::Result<ExitCode
                 if csv || i == j || n == 0 {
                     n.to_string()
                 } else {
-                    format!("{n} ({:.2})", co.c_coefficient(i, j))
+                    match co.c_coefficient(i, j) {
+                        Some(c) => format!("{n} ({c:.2})"),
+                        // More overlapping pairs than passages: no value (docs/analysis.md).
+                        None => format!("{n} (—)"),
+                    }
                 }
             }));
             row

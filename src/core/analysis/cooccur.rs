@@ -107,10 +107,11 @@ impl Cooccurrence {
         })
     }
 
-    /// n12 / (n1 + n2 − n12): 0 when neither theme occurs. At passage level a passage that
-    /// overlaps several of the other theme's passages counts once per pair, so the
-    /// coefficient can pass 1 (as in ATLAS.ti's code co-occurrence table).
-    pub fn c_coefficient(&self, i: usize, j: usize) -> f64 {
+    /// n12 / (n1 + n2 − n12) (`c_coefficient`). At passage level a passage that overlaps
+    /// several of the other theme's passages counts once per pair, so the coefficient can pass
+    /// 1 (as in ATLAS.ti's code co-occurrence table), and has no value (`None`) once the pairs
+    /// reach n1 + n2.
+    pub fn c_coefficient(&self, i: usize, j: usize) -> Option<f64> {
         c_coefficient(self.counts[i][i], self.counts[j][j], self.counts[i][j])
     }
 }
@@ -131,14 +132,16 @@ fn per_session(ast: &Ast) -> bool {
     }
 }
 
-/// n12 / (n1 + n2 − n12), 0 when the denominator is 0.
-pub fn c_coefficient(n1: u64, n2: u64, n12: u64) -> f64 {
-    let d = n1 as f64 + n2 as f64 - n12 as f64;
-    if d <= 0.0 {
-        0.0
-    } else {
-        n12 as f64 / d
+/// n12 / (n1 + n2 − n12): 0 when the themes never co-occur (n12 = 0, also when neither
+/// occurs); `None` when the formula has no value, n12 ≥ n1 + n2 (possible at passage level,
+/// where a pair counts once per overlapping pair: two coders' slightly different spans of the
+/// same sentence make four pairs of two passages each). Never 0 for themes that co-occur.
+pub fn c_coefficient(n1: u64, n2: u64, n12: u64) -> Option<f64> {
+    if n12 == 0 {
+        return Some(0.0);
     }
+    let d = n1 as f64 + n2 as f64 - n12 as f64;
+    (d > 0.0).then(|| n12 as f64 / d)
 }
 
 /// A distinct span with the (theme, coder) pairs it was coded with: `marks[lo..hi]` of the

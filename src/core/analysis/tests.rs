@@ -330,7 +330,7 @@ fn cooccurrence_at_passage_and_session_level() {
     );
     assert_eq!(co.counts[k][t], 1);
     // c = 1 / (2 + 3 − 1) = 0.25.
-    assert_eq!(co.c_coefficient(t, k), 0.25);
+    assert_eq!(co.c_coefficient(t, k), Some(0.25));
     // The same coder only: Bea coded no trust passage.
     let co = cooccurrence(
         &c,
@@ -354,7 +354,7 @@ fn cooccurrence_at_passage_and_session_level() {
         (co.counts[t][t], co.counts[k][k], co.counts[t][k]),
         (2, 2, 1)
     );
-    assert!((co.c_coefficient(t, k) - 1.0 / 3.0).abs() < 1e-12);
+    assert!((co.c_coefficient(t, k).unwrap() - 1.0 / 3.0).abs() < 1e-12);
     // Same coder at session level: Ana coded both in s1.
     let co = cooccurrence(
         &c,
@@ -371,9 +371,17 @@ fn cooccurrence_at_passage_and_session_level() {
 #[test]
 fn the_c_coefficient_by_hand() {
     // Themes in 10 and 6 places, together in 4: 4 / (10 + 6 − 4) = 1/3.
-    assert!((cooccur::c_coefficient(10, 6, 4) - 1.0 / 3.0).abs() < 1e-12);
-    assert_eq!(cooccur::c_coefficient(0, 0, 0), 0.0);
-    assert_eq!(cooccur::c_coefficient(5, 5, 5), 1.0);
+    assert!((cooccur::c_coefficient(10, 6, 4).unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    assert_eq!(cooccur::c_coefficient(0, 0, 0), Some(0.0));
+    assert_eq!(cooccur::c_coefficient(5, 0, 0), Some(0.0));
+    assert_eq!(cooccur::c_coefficient(5, 5, 5), Some(1.0));
+    // Pairs past 1: 3 / (2 + 2 − 3) = 3.
+    assert_eq!(cooccur::c_coefficient(2, 2, 3), Some(3.0));
+    // Two coders each code one sentence with two themes at slightly different bounds: every
+    // trust passage overlaps every communication passage, 4 pairs of 2 + 2 passages; the
+    // formula's denominator is 0 (and past it, negative): no value, never 0.
+    assert_eq!(cooccur::c_coefficient(2, 2, 4), None);
+    assert_eq!(cooccur::c_coefficient(5, 6, 15), None);
 }
 
 #[test]

@@ -25,6 +25,7 @@ impl Fmt {
         match self {
             Fmt::Count => format!("{}", v.round() as i64),
             Fmt::Share => format!("{:.0}%", v * 100.0),
+            Fmt::Coef if v.is_nan() => "—".into(),
             Fmt::Coef => format!("{v:.2}"),
             Fmt::Per10k => format!("{v:.1}"),
         }
@@ -110,7 +111,9 @@ impl Grid {
                             if i == j {
                                 0.0
                             } else {
-                                co.c_coefficient(i, j)
+                                // No value (more overlapping pairs than passages): NaN,
+                                // written "—" and never shaded.
+                                co.c_coefficient(i, j).unwrap_or(f64::NAN)
                             }
                         } else {
                             co.counts[i][j] as f64
@@ -352,7 +355,7 @@ pub fn sparkline(values: &[f64], share: bool) -> String {
 
 /// How dark a cell is shaded: 0 (nothing) to 4 (the largest values).
 pub fn shade(v: f64, max: f64) -> usize {
-    if v <= 0.0 || max <= 0.0 {
+    if v.is_nan() || v <= 0.0 || max <= 0.0 {
         0
     } else {
         (((v / max) * 4.0).ceil() as usize).clamp(1, 4)
@@ -362,4 +365,17 @@ pub fn shade(v: f64, max: f64) -> usize {
 /// The mark beside a number when there is no colour: the shade as a character.
 pub fn shade_mark(level: usize) -> char {
     [' ', '░', '▒', '▓', '█'][level.min(4)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_coefficient_without_a_value_is_written_as_a_dash_and_never_shaded() {
+        assert_eq!(Fmt::Coef.write(f64::NAN), "—");
+        assert_eq!(Fmt::Coef.write(0.5), "0.50");
+        assert_eq!(shade(f64::NAN, 1.0), 0);
+        assert_eq!(shade(1.0, 1.0), 4);
+    }
 }
