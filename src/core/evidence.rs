@@ -12,7 +12,7 @@
 
 use crate::core::codebook::Codebook;
 use crate::core::document_out::{self, Block, BlockKind, Span as DocSpan};
-use crate::core::fold::fold;
+use crate::core::fold::{fold_quote, FoldedText};
 use crate::core::index::{HitKind, IndexError, SearchIndex};
 use crate::core::query::{Ast, Query, Span};
 use crate::core::session::SessionId;
@@ -321,35 +321,35 @@ pub fn redact(text: &str, terms: &[String]) -> String {
 
 /// Where `redact` replaces a term: code-point ranges `[start, end)`, in order, disjoint. A
 /// project export uses them to move codings along with the redacted text.
+///
+/// Terms are found as the note's find and a quote find them (`core::fold`): case, accents
+/// (composed or decomposed), quote marks and dashes do not matter, and the spaces between a
+/// term's words match any run of whitespace, a line break too ("Doña\nAna"); whole words only
+/// ("Maria" is not in "Mariachi"), except in scripts written without spaces (a CJK name is
+/// redacted inside a sentence). Overlapping matches of several terms are redacted as one
+/// span, so no part of either name is left.
 pub fn redaction_spans(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
-    let folded_terms: Vec<Vec<String>> = terms
+    let needles: Vec<Vec<char>> = terms
         .iter()
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| t.trim().chars().map(|c| fold(&c.to_string())).collect())
+        .map(|t| fold_quote(t))
+        .filter(|n| !n.is_empty())
         .collect();
-    let mut spans = Vec::new();
-    if folded_terms.is_empty() {
-        return spans;
+    if needles.is_empty() || text.is_empty() {
+        return Vec::new();
     }
-    let chars: Vec<char> = text.chars().collect();
-    let folded: Vec<String> = chars.iter().map(|c| fold(&c.to_string())).collect();
-    let mut i = 0;
-    'outer: while i < chars.len() {
-        let at_word_start = i == 0 || !chars[i - 1].is_alphanumeric();
-        if at_word_start {
-            for term in &folded_terms {
-                let n = term.len();
-                if i + n <= chars.len()
-                    && folded[i..i + n] == term[..]
-                    && (i + n == chars.len() || !chars[i + n].is_alphanumeric())
-                {
-                    spans.push((i, i + n));
-                    i += n;
-                    continue 'outer;
-                }
-            }
+    let folded = FoldedText::new(text);
+    let mut found: Vec<(usize, usize)> = needles
+        .iter()
+        .flat_map(|n| folded.find_words(n))
+        .map(|(i, j)| folded.original(i, j))
+        .collect();
+    found.sort_unstable();
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(found.len());
+    for (s, e) in found {
+        match spans.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => spans.push((s, e)),
         }
-        i += 1;
     }
     spans
 }
@@ -1191,6 +1191,36 @@ mod tests {
             "[redacted] said [redacted] Ana; Mariachi stays"
         );
         assert_eq!(redact("nothing here", &[]), "nothing here");
+    }
+
+    /// A name written in any of the ways a note may hold it is redacted: decomposed accents,
+    /// a line break or two spaces between its words, inside a CJK sentence; and two names
+    /// that overlap leave no part of either.
+    #[test]
+    fn redaction_finds_a_name_however_the_note_writes_it() {
+        let terms = vec![
+            "María López".to_string(),
+            "Doña Ana".to_string(),
+            "王芳".to_string(),
+        ];
+        let nfd = "Mari\u{301}a Lo\u{301}pez called from Don\u{303}a Ana.";
+        assert_eq!(redact(nfd, &terms), "[redacted] called from [redacted].");
+        assert_eq!(
+            redact("The office in Doña\nAna and Doña  Ana agreed.", &terms),
+            "The office in [redacted] and [redacted] agreed."
+        );
+        assert_eq!(
+            redact("我们和王芳的合作很好", &terms),
+            "我们和[redacted]的合作很好"
+        );
+        let both = vec!["Doña Ana".to_string(), "Ana Peña".to_string()];
+        assert_eq!(
+            redact("Met Doña Ana Peña today", &both),
+            "Met [redacted] today"
+        );
+        // The spans are code points of the note as written (the accent's mark included).
+        assert_eq!(redaction_spans(nfd, &terms)[0], (0, 13));
+        assert_eq!(redact("  ", &terms), "  ");
     }
 
     /// A term typed at a keyboard redacts the note's typography too, as a quote finds it.
