@@ -37,6 +37,15 @@ impl Finder {
     }
 }
 
+/// Whether a match's text runs across a line break. A space in a query matches any run of
+/// whitespace, a line break too (so a find crosses a wrapped line); replacing such a match
+/// would join two lines (a follow-up line into the one above), so replace leaves it.
+pub fn crosses_line_break(matched: &str) -> bool {
+    matched.contains([
+        '\n', '\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}',
+    ])
+}
+
 /// The match to go to from `cursor`: the first one starting at or after it (`forward`), or the
 /// last one starting before it; wrapping around the note. None when there are no matches.
 pub fn nearest(matches: &[(usize, usize)], cursor: usize, forward: bool) -> Option<usize> {

@@ -5,7 +5,7 @@
 //! it selected. Replacing goes through the document (codings move with the text) and each
 //! replacement — one, or all at once — is one undo step.
 
-use crate::core::find::{nearest, Finder};
+use crate::core::find::{crosses_line_break, nearest, Finder};
 use crate::tui::component::{Ctx, Outcome};
 use crate::tui::keymap::Action;
 use crate::tui::line_input::{pasted_line, LineInput};
@@ -281,6 +281,14 @@ impl NoteState {
             return;
         };
         let with = f.replacement.text().to_string();
+        if crosses_line_break(&self.doc.editor().slice(s, e)) {
+            self.go_to_match(true, e);
+            ctx.info(
+                "Not replaced: this match runs across a line break, and replacing it would join \
+                 the lines; edit it by hand",
+            );
+            return;
+        }
         self.doc.break_undo_group();
         self.edit(ctx, |d| {
             d.replace_range(s, e, &with);
@@ -299,7 +307,22 @@ impl NoteState {
             self.say_matches(ctx);
             return;
         }
-        let (ranges, with) = (f.matches.clone(), f.replacement.text().to_string());
+        let with = f.replacement.text().to_string();
+        let editor = self.doc.editor();
+        type Ranges = Vec<(usize, usize)>;
+        let (across, ranges): (Ranges, Ranges) = f
+            .matches
+            .iter()
+            .partition(|&&(s, e)| crosses_line_break(&editor.slice(s, e)));
+        let kept = match across.len() {
+            0 => String::new(),
+            1 => "; 1 match across a line break left as it is (no lines joined)".into(),
+            n => format!("; {n} matches across a line break left as they are (no lines joined)"),
+        };
+        if ranges.is_empty() {
+            ctx.info(format!("Replaced 0{kept}"));
+            return;
+        }
         self.doc.break_undo_group();
         self.edit(ctx, |d| {
             d.replace_ranges(&ranges, &with);
@@ -308,7 +331,7 @@ impl NoteState {
         self.refresh_find();
         if ctx.read_only.is_none() {
             ctx.ok(format!(
-                "Replaced {} (one undo step: {} takes them back)",
+                "Replaced {} (one undo step: {} takes them back){kept}",
                 ranges.len(),
                 crate::tui::keymap::key(crate::tui::keymap::Context::Find, Action::Undo)
             ));
@@ -416,6 +439,44 @@ mod tests {
         );
         n.find_action(Action::Undo, &mut h.ctx());
         assert_eq!(n.doc.editor().text(), "café, cafe, CAFÉ 会议 cafe 🎉");
+    }
+
+    /// A space typed in the query matches a line break too (a find crosses wrapped lines), but
+    /// a replace never joins two lines.
+    #[test]
+    fn replace_leaves_a_match_across_a_line_break() {
+        let text = "Met with La Casa\nin Doña Ana.\n\nLa Casa staff said yes.";
+        let mut n = note(text);
+        let mut h = Harness::default();
+        n.open_find();
+        typed(&mut n, "casa ");
+        assert_eq!(n.find.as_ref().unwrap().matches.len(), 2);
+        n.find_action(Action::FindField, &mut h.ctx());
+        typed(&mut n, "Casa Familia ");
+        n.find_action(Action::ReplaceAll, &mut h.ctx());
+        assert_eq!(
+            n.doc.editor().text(),
+            "Met with La Casa\nin Doña Ana.\n\nLa Casa Familia staff said yes."
+        );
+        assert!(
+            h.said().contains("Replaced 1") && h.said().contains("1 match across a line break"),
+            "{}",
+            h.said()
+        );
+        // One at a time: the match across the line is gone to, and left.
+        let mut n = note(text);
+        n.open_find();
+        typed(&mut n, "casa ");
+        n.find_action(Action::FindField, &mut h.ctx());
+        typed(&mut n, "X ");
+        n.find_action(Action::ReplaceOne, &mut h.ctx());
+        assert_eq!(n.doc.editor().text(), text, "{}", h.said());
+        assert!(h.said().contains("across a line break"), "{}", h.said());
+        n.find_action(Action::ReplaceOne, &mut h.ctx());
+        assert_eq!(
+            n.doc.editor().text(),
+            "Met with La Casa\nin Doña Ana.\n\nLa X staff said yes."
+        );
     }
 
     #[test]
