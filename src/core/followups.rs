@@ -32,6 +32,10 @@ pub struct FollowUp {
     pub text: String,
     /// The whole line as it is in the note (to check it is still there before changing it).
     pub raw: String,
+    /// The lines that go on with the item (`body_lines`): indented deeper than its marker,
+    /// up to a blank line, a line no deeper, or another follow-up; each without the item's
+    /// own indentation. Carried over with it, so no detail stays behind.
+    pub body: Vec<String>,
 }
 
 impl FollowUp {
@@ -70,7 +74,8 @@ fn box_of(line: &str) -> Option<(usize, State)> {
 pub fn parse(text: &str) -> Vec<FollowUp> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (n, line) in text.split('\n').enumerate() {
+    let lines: Vec<&str> = text.split('\n').collect();
+    for (n, line) in lines.iter().enumerate() {
         if let Some((at, state)) = box_of(line) {
             let words = line[at + 3..].trim();
             if !words.is_empty() {
@@ -80,12 +85,41 @@ pub fn parse(text: &str) -> Vec<FollowUp> {
                     state,
                     text: words.to_string(),
                     raw: line.to_string(),
+                    body: body_lines(line, &lines[n + 1..]),
                 });
             }
         }
         start += line.chars().count() + 1;
     }
     out
+}
+
+/// The width of a line's indentation, a tab as four columns.
+fn indent_width(line: &str) -> usize {
+    line.chars()
+        .take_while(|c| matches!(c, ' ' | '\t'))
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
+}
+
+/// The lines after the follow-up `item` that belong to it, as a Markdown list item's
+/// continuation lines and sub-list do: indented deeper than its marker, up to a blank line, a
+/// line no deeper, or another follow-up (which is carried on its own). Each loses the item's
+/// own indentation, keeping the rest.
+fn body_lines(item: &str, after: &[&str]) -> Vec<String> {
+    let own = indent_width(item);
+    let prefix = &item[..item.len() - item.trim_start_matches([' ', '\t']).len()];
+    after
+        .iter()
+        .take_while(|l| !l.trim().is_empty() && indent_width(l) > own && box_of(l).is_none())
+        .map(|l| {
+            let l = l.trim_end_matches('\r');
+            match l.strip_prefix(prefix) {
+                Some(rest) => rest.to_string(),
+                None => format!("  {}", l.trim_start_matches([' ', '\t'])),
+            }
+        })
+        .collect()
 }
 
 /// The open follow-ups of `text`.
@@ -186,13 +220,18 @@ impl FollowUp {
     }
 }
 
-/// The lines to carry open follow-ups into a new note: each open item, unticked, as written.
+/// The lines to carry open follow-ups into a new note: each open item, unticked, as written,
+/// with the lines that go on with it.
 pub fn carry_over(items: &[FollowUp]) -> String {
-    items
-        .iter()
-        .filter(|f| f.is_open() && !f.text.is_empty())
-        .map(|f| format!("- [ ] {}\n", f.text))
-        .collect()
+    let mut out = String::new();
+    for f in items.iter().filter(|f| f.is_open() && !f.text.is_empty()) {
+        out.push_str(&format!("- [ ] {}\n", f.text));
+        for l in &f.body {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -344,6 +383,42 @@ mod tests {
         );
         assert_eq!(toggle(NOTE, 4, "-[ ] not one"), None, "not a follow-up");
         assert_eq!(toggle(NOTE, 99, ""), None);
+    }
+
+    #[test]
+    fn an_item_carries_its_continuation_lines_and_sub_list() {
+        let t = "## Follow-ups\n  - [ ] Call the school counsellor about the safety plan;\n    she needs the signed release first (Mixteco 🙂).\n  - [ ] Send guide\n      - Spanish version\n\t- English version\n    - [ ] a sub-task of its own\n      with its note\n  not deeper: not the item's\n- [ ] Last\n\n  after a blank line: not the item's\n";
+        let f = parse(t);
+        let got: Vec<(&str, Vec<&str>)> = f
+            .iter()
+            .map(|f| (f.text.as_str(), f.body.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Call the school counsellor about the safety plan;",
+                    vec!["  she needs the signed release first (Mixteco 🙂)."]
+                ),
+                (
+                    "Send guide",
+                    vec!["    - Spanish version", "  - English version"]
+                ),
+                ("a sub-task of its own", vec!["  with its note"]),
+                ("Last", vec![]),
+            ]
+        );
+        assert_eq!(
+            carry_over(&f),
+            "- [ ] Call the school counsellor about the safety plan;\n  she needs the signed release first (Mixteco 🙂).\n- [ ] Send guide\n    - Spanish version\n  - English version\n- [ ] a sub-task of its own\n  with its note\n- [ ] Last\n"
+        );
+        // Carried back and parsed again, each item keeps its lines.
+        let again = parse(&carry_over(&f));
+        assert_eq!(again.len(), 4);
+        assert_eq!(
+            again.iter().map(|f| &f.body).collect::<Vec<_>>(),
+            f.iter().map(|f| &f.body).collect::<Vec<_>>()
+        );
     }
 
     #[test]
