@@ -212,6 +212,12 @@ impl App {
                 let carried = new.from.as_ref().map(|(m, open)| (m.clone(), open.len()));
                 let start = writing_start(&new.session.text);
                 let mut note = NoteState::new(new.session, Pane::Form, self.now);
+                if new.from.is_none() {
+                    // Agencies a template gave were never asked about: leaving the agencies
+                    // field with them offers the last session's open follow-ups, as typing
+                    // them would.
+                    note.carry_seen.clear();
+                }
                 // Once the note is saved, what it carried is marked carried in the source.
                 note.carried = new
                     .from

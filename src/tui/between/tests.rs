@@ -133,6 +133,37 @@ fn n_offers_the_last_session_with_these_agencies_then_templates_then_blank() {
     assert!(said.contains("1 open follow-up(s)"), "{said}");
 }
 
+/// A template that names agencies gives them to the new note; leaving the agencies field
+/// with them asks for the last session's open follow-ups, as typing them would.
+#[test]
+fn a_template_s_agencies_are_asked_about_when_the_field_is_left() {
+    let mut app = app_with(&[("Joint", (2026, 2, 1), &["CYFD"])]);
+    let mut meta = SessionMeta::new_today("me");
+    meta.agencies = vec!["Sierra Office".into()];
+    app.step(Msg::Io(Response::NewSession(Ok(Box::new(NewSession {
+        session: Session {
+            meta,
+            text: "## Discussion\n\n".into(),
+        },
+        from: None,
+    })))));
+    assert_eq!(app.context(), Context::Form);
+    app.note
+        .as_mut()
+        .unwrap()
+        .form
+        .focus(crate::tui::form::Field::Agencies as usize);
+    app.step(Msg::Tick);
+    let sent = app.step(key(KeyCode::Enter));
+    assert!(
+        sent.iter().any(|r| matches!(
+            r,
+            Request::CarryOver { agencies, .. } if agencies == &["Sierra Office".to_string()]
+        )),
+        "{sent:?}"
+    );
+}
+
 #[test]
 fn n_on_a_session_without_agencies_offers_templates_and_esc_goes_back() {
     let mut app = app_with(&[("Alone", (2026, 2, 1), &[])]);
