@@ -836,3 +836,29 @@ fn export_query_sees_the_store_as_it_is_now() {
         "{qde}"
     );
 }
+
+/// A code whose name makes the key of a store theme named otherwise is a theme of its own:
+/// qc's nested "collaboration" (a student practice) is not the store's "Collaboration between
+/// agencies" (key `collaboration`). A code that names the key itself (a Ripple export's
+/// "Key:") still finds its theme, as the round trips above show.
+#[test]
+fn a_key_made_from_a_code_s_name_does_not_merge_it_into_a_theme_named_otherwise() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("skipped: ../shared/refi-qda/samples is not there");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    ripple::core::demo::write_demo_store(&store).unwrap();
+    let file = shared.join("samples").join("qc-1.3.2-demo.qdpx");
+    let plan = ripple(&store, &["import", s(&file)]).ok().stdout;
+    assert!(
+        !plan.contains("same key: the store's `collaboration`"),
+        "{plan}"
+    );
+    let line = plan
+        .lines()
+        .find(|l| l.contains("practices › collaboration"))
+        .unwrap_or_else(|| panic!("{plan}"));
+    assert!(!line.contains("the store's `collaboration`"), "{line}");
+}

@@ -6,6 +6,11 @@
 //! these labels is a definition. REFI-QDA has no place for a short key: when a theme's key is
 //! not the one its name gives (`Collaboration between agencies` → key `collaboration`), a last
 //! paragraph "Key: collaboration" carries it, so a Ripple → Ripple round trip keeps keys.
+//!
+//! A field's own text may hold a paragraph that starts with a label ("Example: …" inside a
+//! definition). On export such a paragraph gets one backslash before it (`\Example: …`; one
+//! more for each it already had), so it is not read as the next field, and reading takes one
+//! off again: every field comes back as it was.
 
 use crate::core::codebook::{is_valid_key, Theme};
 use unicode_normalization::UnicodeNormalization;
@@ -61,13 +66,49 @@ pub fn description(theme: &Theme) -> Option<String> {
         (EXAMPLE, &theme.example),
     ] {
         if !text.is_empty() {
-            parts.push(format!("{label}{text}"));
+            parts.push(format!("{label}{}", escape_labels(text)));
         }
     }
     if key_from_name(&theme.name) != theme.key {
         parts.push(format!("{KEY}{}", theme.key));
     }
     (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// Whether a paragraph is a label after `backslashes` backslashes (how many it has before
+/// the label, if it is one).
+fn label_after_backslashes(paragraph: &str) -> Option<usize> {
+    let rest = paragraph.trim_start_matches('\\');
+    let n = paragraph.len() - rest.len();
+    LABELS.iter().any(|l| rest.starts_with(l)).then_some(n)
+}
+
+/// `text` with one more backslash before each paragraph (after the first) that starts with a
+/// label after any backslashes.
+fn escape_labels(text: &str) -> String {
+    map_paragraphs(text, |p| match label_after_backslashes(p) {
+        Some(_) => format!("\\{p}"),
+        None => p.to_string(),
+    })
+}
+
+/// `escape_labels` undone: one backslash less before each paragraph (after the first) that
+/// starts with a label after at least one backslash.
+fn unescape_labels(text: &str) -> String {
+    map_paragraphs(text, |p| match label_after_backslashes(p) {
+        Some(n) if n > 0 => p[1..].to_string(),
+        _ => p.to_string(),
+    })
+}
+
+/// `text` with `f` applied to each paragraph after the first (paragraphs are separated by a
+/// blank line, "\n\n", as the fields are).
+fn map_paragraphs(text: &str, f: impl Fn(&str) -> String) -> String {
+    text.split("\n\n")
+        .enumerate()
+        .map(|(i, p)| if i == 0 { p.to_string() } else { f(p) })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// A theme's entry read back from a description.
@@ -108,7 +149,7 @@ pub fn entry(description: &str) -> Entry {
         let end = found
             .get(n + 1)
             .map_or(description.len(), |&(_, _, paragraph)| paragraph - 2);
-        let text = description[start..end.max(start)].to_string();
+        let text = unescape_labels(&description[start..end.max(start)]);
         match label {
             0 => entry.definition = text,
             1 => entry.use_when = text,
@@ -172,6 +213,23 @@ mod tests {
         assert_eq!(e.key.as_deref(), Some("collaboration"));
         let plain = Theme::new("trust", "Trust", "#000000");
         assert_eq!(description(&plain), None);
+    }
+
+    /// A field whose own paragraphs start with labels comes back whole: it does not spill into
+    /// other fields, nor change the key.
+    #[test]
+    fn paragraphs_that_start_with_a_label_stay_in_their_field() {
+        let mut t = Theme::new("alpha", "Alpha", "#000000");
+        t.definition = "Covers X.\n\nExample: this line is part of the definition\n\nKey: hijack\n\n\\Use when: one backslash already".into();
+        t.use_when = "Use when: doubled label".into();
+        t.example = "Definition: inside the example\n\n\\\\Key: two".into();
+        let d = description(&t).unwrap();
+        let e = entry(&d);
+        assert_eq!(e.definition, t.definition);
+        assert_eq!(e.use_when, t.use_when);
+        assert_eq!(e.not_when, "");
+        assert_eq!(e.example, t.example);
+        assert_eq!(e.key, None, "{d}");
     }
 
     #[test]

@@ -237,11 +237,13 @@ impl RedactedText {
 fn codes(
     codebook: &Codebook,
     extra: &[String],
+    guids: &guid::ThemeGuids,
     redact: &mut dyn FnMut(&str) -> String,
 ) -> Vec<Code> {
     fn build(
         codebook: &Codebook,
         theme: &Theme,
+        guids: &guid::ThemeGuids,
         redact: &mut dyn FnMut(&str) -> String,
         seen: &mut HashSet<String>,
     ) -> Code {
@@ -253,7 +255,7 @@ fn codes(
             .cloned()
             .collect::<Vec<_>>();
         Code {
-            guid: guid::theme(&theme.key),
+            guid: guids.of(&theme.key),
             name: redact(&theme.name),
             codable: true,
             colour: Some(theme.colour.clone()),
@@ -261,7 +263,7 @@ fn codes(
             note_refs: Vec::new(),
             children: children
                 .iter()
-                .map(|c| build(codebook, c, redact, seen))
+                .map(|c| build(codebook, c, guids, redact, seen))
                 .collect(),
             line: 0,
         }
@@ -272,12 +274,20 @@ fn codes(
         .themes
         .iter()
         .filter(|t| t.parent.as_deref().is_none_or(|p| !keys.contains(p)))
-        .map(|t| build(codebook, t, redact, &mut seen))
+        .map(|t| build(codebook, t, guids, redact, &mut seen))
         .collect();
+    // Keys of themes the codebook lacks are their names: redacted as names are, read as the
+    // words they were made of (`maria-lopez` is "Maria Lopez").
     for key in extra {
+        let words = key.replace('-', " ");
+        let redacted = redact(&words);
         out.push(Code {
-            guid: guid::theme(key),
-            name: key.clone(),
+            guid: guids.of(key),
+            name: if redacted == words {
+                key.clone()
+            } else {
+                redacted
+            },
             codable: true,
             colour: None,
             description: None,
@@ -299,7 +309,12 @@ pub fn codebook_file(codebook: &Codebook, opts: &ExportOptions) -> CodebookFile 
     let mut redact = |s: &str| evidence::redact(s, terms);
     CodebookFile {
         origin: Some(origin()),
-        codes: codes(codebook, &[], &mut redact),
+        codes: codes(
+            codebook,
+            &[],
+            &guid::ThemeGuids::new(opts.deidentify),
+            &mut redact,
+        ),
         sets: Vec::new(),
     }
 }
@@ -363,6 +378,7 @@ pub fn project(content: &StoreContent, opts: &ExportOptions) -> ExportedProject 
         })
         .collect();
     let user_guid = |coder: &str| guid::user(&shown[coder]);
+    let theme_guids = guid::ThemeGuids::new(opts.deidentify);
 
     let theme_keys: HashSet<&str> = content
         .codebook
@@ -487,7 +503,8 @@ pub fn project(content: &StoreContent, opts: &ExportOptions) -> ExportedProject 
         for file in files_by_session.get(&meta.id).into_iter().flatten() {
             let user = user_guid(&file.coder);
             if !file.memo.trim().is_empty() {
-                let nguid = guid::session_memo(&meta.id, &file.coder);
+                // The coder as exported ("Coder 2" when de-identified), never the name.
+                let nguid = guid::session_memo(&meta.id, &shown[file.coder.as_str()]);
                 notes.push(Note {
                     guid: nguid.clone(),
                     name: Some(format!("Memo on “{title}”")),
@@ -526,7 +543,7 @@ pub fn project(content: &StoreContent, opts: &ExportOptions) -> ExportedProject 
                     modified: Some(c.updated),
                     codings: vec![CodingRef {
                         guid: guid::coding(&c.id),
-                        code: Some(guid::theme(&c.theme)),
+                        code: Some(theme_guids.of(&c.theme)),
                         creating_user: Some(user.clone()),
                         created: Some(c.created),
                         note_refs: Vec::new(),
@@ -606,7 +623,7 @@ pub fn project(content: &StoreContent, opts: &ExportOptions) -> ExportedProject 
 
     let unknown: Vec<String> = unknown.into_iter().collect();
     let mut redact_field = |s: &str| red.field(s, &terms);
-    let code_tree = codes(&content.codebook, &unknown, &mut redact_field);
+    let code_tree = codes(&content.codebook, &unknown, &theme_guids, &mut redact_field);
     let users: Vec<User> = shown
         .values()
         .map(|name| User {
@@ -699,5 +716,39 @@ mod tests {
         assert_eq!(r.map(8, true), 13);
         assert_eq!(r.map(0, false), 0);
         assert_eq!(r.map(35, true), 39);
+    }
+
+    /// De-identified, a theme name is redacted wherever it would show: a key the codebook lacks
+    /// is a code's name too; and no GUID is the stable one made from the key, which would let
+    /// a guessed name be confirmed.
+    #[test]
+    fn de_identified_codes_hide_names_in_unknown_keys_and_in_guids() {
+        let mut codebook = Codebook::builtin();
+        codebook
+            .themes
+            .push(Theme::new("maria-lopez", "Maria Lopez", "#000000"));
+        let terms = vec!["Maria Lopez".to_string()];
+        let mut redact = |s: &str| evidence::redact(s, &terms);
+        let extra = vec!["maria-lopez-only".to_string()];
+        let hidden = codes(&codebook, &extra, &guid::ThemeGuids::new(true), &mut redact);
+        let mut all = Vec::new();
+        fn walk<'a>(c: &'a [Code], out: &mut Vec<&'a Code>) {
+            for c in c {
+                out.push(c);
+                walk(&c.children, out);
+            }
+        }
+        walk(&hidden, &mut all);
+        assert!(all.iter().all(|c| !c.name.to_lowercase().contains("maria")));
+        assert!(all.iter().any(|c| c.name == "[redacted] only"), "{all:?}");
+        for key in ["maria-lopez", "maria-lopez-only", "trust"] {
+            assert!(all.iter().all(|c| c.guid != guid::theme(key)), "{key}");
+        }
+        // Two de-identified exports share no theme GUID; plain ones keep theirs.
+        let again = codes(&codebook, &extra, &guid::ThemeGuids::new(true), &mut redact);
+        assert_ne!(hidden[0].guid, again[0].guid);
+        let mut keep = |s: &str| s.to_string();
+        let plain = codes(&codebook, &extra, &guid::ThemeGuids::new(false), &mut keep);
+        assert_eq!(plain[0].guid, guid::theme(&codebook.themes[0].key));
     }
 }

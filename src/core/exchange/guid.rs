@@ -47,6 +47,28 @@ pub fn session_memo(id: &SessionId, coder: &str) -> Guid {
 pub fn theme(key: &str) -> Guid {
     v5(&format!("theme:{key}"))
 }
+/// Theme GUIDs for one export: `theme`'s stable ones, or, de-identified, ones keyed by a salt
+/// drawn at random for this export, since a stable GUID made from a key lets anyone confirm a
+/// guessed theme name ("theme:maria-lopez") that the export redacts.
+pub struct ThemeGuids {
+    salt: Option<String>,
+}
+
+impl ThemeGuids {
+    pub fn new(deidentify: bool) -> ThemeGuids {
+        ThemeGuids {
+            salt: deidentify.then(|| ulid::Ulid::new().to_string()),
+        }
+    }
+
+    pub fn of(&self, key: &str) -> Guid {
+        match &self.salt {
+            Some(salt) => v5(&format!("theme:{salt}:{key}")),
+            None => theme(key),
+        }
+    }
+}
+
 pub fn user(name: &str) -> Guid {
     v5(&format!("user:{name}"))
 }

@@ -242,8 +242,8 @@ impl App {
                 .join(", ")
         };
         let them = |v: &[FollowUp]| if v.len() == 1 { "it" } else { "them" };
-        if !m.changed.is_empty() {
-            self.carry_say(
+        let said = if !m.changed.is_empty() {
+            Some((
                 StatusKind::Error,
                 format!(
                     "Left open in {date} “{t}”, whose note changed meanwhile: {}; mark or tick \
@@ -251,9 +251,9 @@ impl App {
                     quoted(&m.changed),
                     them(&m.changed)
                 ),
-            );
+            ))
         } else if !m.stuck.is_empty() {
-            self.carry_say(
+            Some((
                 StatusKind::Error,
                 format!(
                     "No longer in this note but still marked carried in {date} “{t}”, whose \
@@ -261,23 +261,28 @@ impl App {
                     quoted(&m.stuck),
                     them(&m.stuck)
                 ),
-            );
+            ))
         } else if !m.reopened.is_empty() {
-            self.carry_say(
+            Some((
                 StatusKind::Ok,
                 format!(
                     "Saved; {} follow-up(s) no longer in this note are open again in {date} “{t}”",
                     m.reopened.len()
                 ),
-            );
+            ))
         } else if !m.marked.is_empty() {
-            self.carry_say(
+            Some((
                 StatusKind::Ok,
                 format!(
                     "Saved; {} follow-up(s) marked carried ([>]) in {date} “{t}”",
                     m.marked.len()
                 ),
-            );
+            ))
+        } else {
+            None
+        };
+        if let Some((kind, text)) = said {
+            self.carry_say(kind, text);
         }
     }
 }

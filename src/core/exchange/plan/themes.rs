@@ -90,13 +90,22 @@ pub(super) fn plan_themes(
                 .find(|t| t.parent == parent_key)
                 .map(|t| (*t, "same name and parent")),
         };
-        // 2. Else the store's theme with the key the code names or its name gives.
+        // 2. Else the store's theme with the key the code names (a Ripple export's "Key:"),
+        // or with the key its name gives when that theme's own name gives it too: a key made
+        // from a name is no reason to merge a code into a theme named otherwise (a nested
+        // "collaboration" of another project is not "Collaboration between agencies",
+        // whose key is `collaboration`).
+        let named_key = entry.key.is_some();
         let wanted_key = entry.key.clone().unwrap_or_else(|| key_from_name(&name));
         let matched = by_name.or_else(|| {
             existing
                 .themes
                 .iter()
-                .find(|t| t.key == wanted_key && !claimed.contains(&t.key))
+                .find(|t| {
+                    t.key == wanted_key
+                        && !claimed.contains(&t.key)
+                        && (named_key || key_from_name(&t.name) == wanted_key)
+                })
                 .map(|t| (t, "same key"))
         });
         let key = match matched {
