@@ -5,6 +5,7 @@
 //! outside Ripple, codings are re-attached from their stored quote and context.
 
 use crate::core::coding::{AnchorStatus, Coding, CONTEXT_CHARS};
+use crate::core::fold::FoldedText;
 
 /// One edit: the code points `[start, start + removed)` were replaced by `inserted` code points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,14 +83,17 @@ const MIN_CONTEXT_MARGIN: usize = 4;
 /// Re-attach a coding to `text` (the note as it is now, with LF line endings) after the note
 /// was changed outside Ripple.
 ///
-/// 1. If the stored offsets still hold the quote, nothing moves.
-/// 2. Otherwise every occurrence of the quote is a candidate; when there are none, occurrences
-///    that differ only as search ignores (`core::fold`: case, accents, quote marks, dashes, line
-///    endings and runs of whitespace) are.
-/// 3. One candidate: the coding moves there. Several: each is scored by how many code points
-///    of the stored `before`/`after` context still surround it; the best wins only if it beats
-///    the runner-up by a clear margin (distance to the old position breaks no ties: a guess
-///    is worse than an orphan).
+/// 1. If the stored offsets still hold the quote, nothing moves (unless another place has
+///    clearly better context).
+/// 2. Otherwise every occurrence of the quote is a candidate, as search reads words
+///    (`core::fold`: case, accents, quote marks, dashes, line endings and runs of whitespace
+///    may differ), whole words where the coding was (a coded "court" is not found in
+///    "courtroom").
+/// 3. Each candidate is scored by how many code points of the stored `before`/`after` context
+///    (folded the same way) still surround it; the best wins only if it beats the runner-up
+///    by a clear margin and at least `MIN_SUPPORT` of its context is still there (distance to
+///    the old position decides nothing: a guess is worse than an orphan, so the one other
+///    occurrence of words whose own place was deleted is not taken for them).
 /// 4. After a move, quote and context are refreshed from the text. An orphan keeps its quote
 ///    and context, with its offsets clamped to the text.
 pub fn reattach(text: &str, coding: &mut Coding) -> Reattach {
@@ -173,32 +177,48 @@ fn unchanged_in_place(text: &str, coding: &Coding, bs: Option<usize>, be: Option
 
 fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
     let quote: Vec<char> = coding.quote.chars().collect();
-    let before: Vec<char> = coding.before.chars().collect();
-    let after: Vec<char> = coding.after.chars().collect();
-    let context_score = |(cs, ce): (usize, usize)| {
-        common_suffix(&text[..cs], &before) + common_prefix(&text[ce..], &after)
-    };
+    let context = Context::of(coding);
     let (s, e) = (coding.start, coding.end);
     let in_place = !quote.is_empty() && s <= e && e <= text.len() && text[s..e] == quote[..];
-    if in_place && context_score((s, e)) == before.len() + after.len() {
+    if in_place
+        && common_suffix(&text[..s], &context.before_raw)
+            + common_prefix(&text[e..], &context.after_raw)
+            == context.before_raw.len() + context.after_raw.len()
+    {
         coding.status = AnchorStatus::Attached;
         return Reattach::Unchanged;
     }
+    // Every occurrence of the words as search reads them (the exact ones among them), whole
+    // where the coding was whole: a coded word is not found again inside a longer one.
     let mut candidates = if quote.is_empty() {
         Vec::new()
     } else {
         find_all(text, &quote)
     };
-    if candidates.is_empty() {
-        candidates = find_all_loose(text, &quote);
+    let exact = candidates.len();
+    for r in find_all_loose(text, &quote) {
+        // An exact occurrence is the place itself (the loose one may take in a combining
+        // mark after it).
+        if !candidates[..exact]
+            .iter()
+            .any(|&(cs, ce)| cs < r.1 && r.0 < ce)
+        {
+            candidates.push(r);
+        }
     }
-    let mut scored: Vec<(usize, (usize, usize))> =
-        candidates.iter().map(|&r| (context_score(r), r)).collect();
-    scored.sort_by_key(|x| std::cmp::Reverse(x.0));
-    let clear_winner = |scored: &[(usize, (usize, usize))]| match scored {
-        [] => None,
-        [(_, only)] => Some(*only),
-        [(best, r), (second, _), ..] => (*best >= second + MIN_CONTEXT_MARGIN).then_some(*r),
+    candidates.retain(|&r| context.edges_fit(text, r));
+    let mut scored: Vec<(Support, (usize, usize))> = candidates
+        .iter()
+        .map(|&r| (context.score(text, r), r))
+        .collect();
+    scored.sort_by_key(|x| std::cmp::Reverse(x.0.matched));
+    // The best place, if its context clearly beats the next one's and still surrounds it.
+    let clear_winner = |scored: &[(Support, (usize, usize))]| {
+        let (best, r) = *scored.first()?;
+        let clear = scored
+            .get(1)
+            .is_none_or(|&(second, _)| best.matched >= second.matched + MIN_CONTEXT_MARGIN);
+        (clear && best.enough()).then_some(r)
     };
     let chosen = if in_place {
         // The words are still where they were, but their surroundings changed: another
@@ -235,6 +255,80 @@ fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
             coding.status = AnchorStatus::Orphaned;
             Reattach::Orphaned
         }
+    }
+}
+
+/// How many code points of the stored context, as search folds text, must still surround a
+/// place before a coding moves there (fewer when less was stored: a passage at the start of a
+/// note). A few characters match by chance (a space, "d " of "said " and "admitted "); two
+/// words do not.
+const MIN_SUPPORT: usize = 8;
+
+/// How much of a coding's context surrounds a place, and how much could have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Support {
+    matched: usize,
+    comparable: usize,
+}
+
+impl Support {
+    /// Enough context agrees with the place: `MIN_SUPPORT` code points, or all that could be
+    /// compared when less could.
+    fn enough(self) -> bool {
+        self.matched >= MIN_SUPPORT.min(self.comparable)
+    }
+}
+
+/// A coding's stored context, as stored and folded (`core::fold`: case, accents, quote marks,
+/// dashes and runs of whitespace do not count), and whether it began or ended inside a word.
+struct Context {
+    before_raw: Vec<char>,
+    after_raw: Vec<char>,
+    before: Vec<char>,
+    after: Vec<char>,
+    opens_in_word: bool,
+    closes_in_word: bool,
+}
+
+impl Context {
+    fn of(coding: &Coding) -> Context {
+        let before_raw: Vec<char> = coding.before.chars().collect();
+        let after_raw: Vec<char> = coding.after.chars().collect();
+        let word = |c: Option<&char>| c.is_some_and(|&c| crate::core::fold::spaced_word_char(c));
+        let mut quote = coding.quote.chars();
+        Context {
+            before: FoldedText::new(&coding.before).chars,
+            after: FoldedText::new(&coding.after).chars,
+            opens_in_word: word(before_raw.last()) && word(quote.next().as_ref()),
+            closes_in_word: word(after_raw.first()) && word(quote.next_back().as_ref()),
+            before_raw,
+            after_raw,
+        }
+    }
+
+    /// How much of the folded context surrounds `(s, e)` in `text`, and how much could have:
+    /// the stored context as far as the text around the place reaches (a place at the start
+    /// of the note has no text before it to agree or disagree with).
+    fn score(&self, text: &[char], (s, e): (usize, usize)) -> Support {
+        // Folding may make text shorter (dropped marks, a run of spaces as one): a window of
+        // twice the stored context, and a little more, holds all it can match.
+        let wb = s.saturating_sub(2 * self.before_raw.len() + 8);
+        let we = (e + 2 * self.after_raw.len() + 8).min(text.len());
+        let fold = |t: &[char]| FoldedText::new(&t.iter().collect::<String>()).chars;
+        let (b, a) = (fold(&text[wb..s]), fold(&text[e..we]));
+        Support {
+            matched: common_suffix(&b, &self.before) + common_prefix(&a, &self.after),
+            comparable: b.len().min(self.before.len()) + a.len().min(self.after.len()),
+        }
+    }
+
+    /// Whether a place starts and ends where the coded words did: on a word's edge, unless the
+    /// coding itself began or ended inside a word.
+    fn edges_fit(&self, text: &[char], (s, e): (usize, usize)) -> bool {
+        let word = |i: usize| crate::core::fold::spaced_word_char(text[i]);
+        let open = self.opens_in_word || s == 0 || s >= text.len() || !(word(s - 1) && word(s));
+        let close = self.closes_in_word || e == 0 || e >= text.len() || !(word(e - 1) && word(e));
+        open && close
     }
 }
 
@@ -533,6 +627,60 @@ mod reattach_tests {
         assert_eq!(reattach(&new, &mut c), Reattach::Orphaned, "must not guess");
     }
 
+    /// The words of one occurrence retyped (a capital), the other occurrence left as it was:
+    /// the coding stays on its own words, never jumps to the other.
+    #[test]
+    fn retyped_words_keep_their_coding_off_the_other_occurrence() {
+        let old = "Monday: the supervisor said the court delays hurt families most in Otero.\n\nFriday: a judge admitted the court delays are a staffing issue, nothing more.\n";
+        let mut c = code(old, "the court delays", Some(1));
+        let new = old.replacen("said the court delays", "said the Court delays", 1);
+        reattach(&new, &mut c);
+        assert!(on_words(&new, &c, "the Court delays"), "{c:?}");
+        assert_eq!((c.start, c.end), (28, 44));
+    }
+
+    /// The coded occurrence deleted: the one left is not taken for it (its surroundings say it
+    /// is another passage).
+    #[test]
+    fn the_other_occurrence_of_deleted_words_is_not_taken_for_them() {
+        let old = "Monday: the supervisor said the court delays hurt families most in Otero.\n\nFriday: a judge admitted the court delays are a staffing issue, nothing more.\n";
+        let mut c = code(old, "the court delays", Some(2));
+        let new = "Monday: the supervisor said the court delays hurt families most in Otero.\n";
+        assert_eq!(reattach(new, &mut c), Reattach::Orphaned);
+        // Words at the start of a note, with nothing before them to disagree, still follow.
+        let old = "We trust each other now. The rest of the note.";
+        let mut c = code(old, "We trust each other now.", None);
+        let new = "We trust each other now. Rewritten entirely after it.";
+        assert!(matches!(
+            reattach(new, &mut c),
+            Reattach::Unchanged | Reattach::Moved { .. }
+        ));
+        assert!(on_words(new, &c, "We trust each other now."));
+    }
+
+    /// A coded word is not found again inside a longer word; a coding that began inside a
+    /// word may be.
+    #[test]
+    fn a_coded_word_is_not_found_inside_a_longer_one() {
+        let old = "The courtroom was full. Later the team discussed the court calendar and the trust issue.";
+        let mut c = code(old, " court ", None);
+        c.start += 1;
+        c.end -= 1;
+        c.quote = "court".into();
+        let chars: Vec<char> = old.chars().collect();
+        refresh_context(&chars, &mut c);
+        let new = old.replace("the court calendar", "the calendar");
+        assert_eq!(reattach(&new, &mut c), Reattach::Orphaned);
+        // Coded inside a word ("room" of "courtroom"): found inside one again.
+        let mut inside = code(old, "room", None);
+        let new = format!("Notes. {old}");
+        assert!(matches!(
+            reattach(&new, &mut inside),
+            Reattach::Moved { .. }
+        ));
+        assert!(on_words(&new, &inside, "room"));
+    }
+
     #[test]
     fn text_inserted_before_the_passage() {
         let old = "Joint visit. The father agreed to a parenting plan.";
@@ -706,6 +854,9 @@ mod reattach_tests {
         prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
     }
 
+    /// Code points beside a passage that an edit "elsewhere" leaves alone.
+    const GUARD: usize = 20;
+
     /// A random edit of `s` inside `[lo, hi)` (code points): insert, delete or replace.
     fn edit(s: &str, lo: usize, hi: usize, at: usize, len: usize, ins: &str) -> String {
         let chars: Vec<char> = s.chars().collect();
@@ -733,10 +884,12 @@ mod reattach_tests {
             let qs = c.start;
             let qe = c.end;
             let total = old.chars().count();
+            // Not right beside the words: a coding moves only where some of its context
+            // still is (`MIN_SUPPORT`), so the edit leaves a band of it on its side.
             let new = if edit_before {
-                edit(&old, 0, qs, at, len, &ins)
+                edit(&old, 0, qs.saturating_sub(GUARD), at, len, &ins)
             } else {
-                edit(&old, qe, total, at, len, &ins)
+                edit(&old, (qe + GUARD).min(total), total, at, len, &ins)
             };
             prop_assume!(new.matches(quote).count() == 1);
             let r = reattach(&new, &mut c);

@@ -218,7 +218,7 @@ impl FoldedText {
 }
 
 /// A letter or digit of a script that separates words with spaces.
-fn spaced_word_char(c: char) -> bool {
+pub fn spaced_word_char(c: char) -> bool {
     c.is_alphanumeric()
         && !crate::core::text::is_cjk(c)
         && !matches!(c as u32,
