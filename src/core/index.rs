@@ -54,7 +54,7 @@ use tantivy::schema::{IndexRecordOption, Schema, Value};
 use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, TantivyError, Term};
 
 /// Bump when the schema or the analysis changes: an index with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 /// The file in the index folder holding `SCHEMA_VERSION`.
 pub const VERSION_MARKER: &str = "ripple-index-version";
 

@@ -449,3 +449,42 @@ fn plain_words_in_more_notes_than_passages_say_how_to_see_them() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["total"], 0);
 }
+
+/// A note saved with decomposed accents (as macOS often writes them: `n` + U+0303) is found by
+/// the composed spelling, folded or not, and a decomposed query finds a composed note; its
+/// county, decomposed, is the same value too.
+#[test]
+fn decomposed_and_composed_accents_find_each_other() {
+    let s = store();
+    let c = SessionId::new();
+    write_session(
+        &s.root(),
+        &c,
+        "2026-07-02",
+        "\"CYFD\"",
+        "Don\u{303}a Ana",
+        "Meeting with Sen\u{303}ora Pen\u{303}a about nin\u{303}ez services.",
+    );
+    let sessions = |q: &str| -> Vec<String> {
+        let o = s.ripple(&["search", "--sessions", "--json", q]);
+        assert!(o.status.success(), "{q}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["session_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for q in ["pena", "Peña", "Pen\u{303}a", "NIÑEZ", "señora"] {
+        assert_eq!(sessions(q), [c.to_string()], "{q}");
+    }
+    // The composed note (county "Doña Ana") and the decomposed one, by either spelling.
+    for q in ["county:\"Doña Ana\"", "county:\"Don\u{303}a Ana\""] {
+        let mut got = sessions(q);
+        got.sort();
+        let mut want = vec![s.ids[0].to_string(), c.to_string()];
+        want.sort();
+        assert_eq!(got, want, "{q}");
+    }
+}

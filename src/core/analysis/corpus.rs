@@ -659,9 +659,10 @@ fn bags_of_words(words: &Words) -> Bags {
 }
 
 /// Calls `each` with every word of `text`, folded, in order: the words [`tokenize`] gives
-/// (tantivy's `SimpleTokenizer`: runs of alphanumeric characters; words of 60 bytes or more
-/// left out; lowercased; accents folded to ASCII), without offsets. An ASCII word is
-/// lowercased here; any other goes through the index's own analyzer, alone.
+/// (the index's `WordTokenizer`: runs of alphanumeric characters, with the combining marks
+/// after a letter kept in its word; words of 60 bytes or more left out; composed, lowercased;
+/// accents folded to ASCII), without offsets. An ASCII word is lowercased here; any other goes
+/// through the index's own analyzer, alone.
 pub fn each_word(text: &str, mut each: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut buf = String::new();
@@ -679,7 +680,7 @@ pub fn each_word(text: &str, mut each: impl FnMut(&str)) {
         i += len;
         while i < bytes.len() {
             let (c, len) = char_at(text, i);
-            if !c.is_alphanumeric() {
+            if !c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c) {
                 break;
             }
             ascii &= c.is_ascii();

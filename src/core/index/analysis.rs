@@ -6,8 +6,8 @@ use crate::core::text::{cjk_runs, is_cjk};
 use crate::core::vocabulary::Vocabulary;
 use std::sync::Arc;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenFilter,
+    TokenStream, Tokenizer,
 };
 use tantivy::Index;
 
@@ -40,10 +40,96 @@ pub const PAIR_TOKENIZER: &str = "ripple_pairs";
 pub(crate) const MAX_TOKEN_BYTES: usize = 60;
 
 fn folded_words() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(Composed)
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+}
+
+/// Words of running text: runs of letters and digits, as tantivy's `SimpleTokenizer` cuts
+/// them, with the combining marks after a letter kept in its word. A note saved with
+/// decomposed accents (macOS often writes `n` + U+0303 for `ñ`) then holds the word "Peña",
+/// not "Pen" and "a"; `Composed` makes it the same term as the composed spelling.
+#[derive(Clone, Default)]
+struct WordTokenizer;
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        use unicode_normalization::char::is_combining_mark;
+        let mut tokens = Vec::new();
+        let mut start: Option<usize> = None;
+        let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position: tokens.len(),
+                text: text[from..to].to_string(),
+                position_length: 1,
+            });
+        };
+        for (i, c) in text.char_indices() {
+            let in_word = c.is_alphanumeric() || (start.is_some() && is_combining_mark(c));
+            match (in_word, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    push(s, i, &mut tokens);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            push(s, text.len(), &mut tokens);
+        }
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// Each token's text in Unicode's composed form (NFC), so decomposed and composed spellings
+/// of a word are one term, and accent folding (`AsciiFoldingFilter`, which knows composed
+/// letters) folds both.
+#[derive(Clone, Default)]
+struct Composed;
+
+impl TokenFilter for Composed {
+    type Tokenizer<T: Tokenizer> = ComposedFilter<T>;
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ComposedFilter<T> {
+        ComposedFilter(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct ComposedFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for ComposedFilter<T> {
+    type TokenStream<'a> = ComposedStream<T::TokenStream<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ComposedStream(self.0.token_stream(text))
+    }
+}
+
+struct ComposedStream<S>(S);
+
+impl<S: TokenStream> TokenStream for ComposedStream<S> {
+    fn advance(&mut self) -> bool {
+        use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+        if !self.0.advance() {
+            return false;
+        }
+        let token = self.0.token_mut();
+        if is_nfc_quick(token.text.chars()) != IsNormalized::Yes {
+            token.text = token.text.nfc().collect();
+        }
+        true
+    }
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
 }
 
 /// The analysis of indexed running text: each word's stem, one term a word; the words as
@@ -69,6 +155,7 @@ pub(crate) fn register_tokenizers(index: &Index, vocabulary: Option<Arc<Vocabula
     m.register(
         EXACT_TOKENIZER,
         TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+            .filter(Composed)
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
             .build(),
@@ -568,6 +655,36 @@ mod tests {
             vec!["father", "dona"]
         );
         assert_eq!(analyze(PLAIN_TOKENIZER, "Fathers"), vec!["fathers"]);
+    }
+
+    /// Decomposed accents (a letter, then a combining mark) are part of the word and fold as
+    /// composed ones do: "Peña" written either way is one term, its offsets the whole word.
+    #[test]
+    fn decomposed_accents_stay_in_their_word_and_fold() {
+        let nfd = "Sen\u{303}ora Pen\u{303}a, nin\u{303}ez in Don\u{303}a Ana";
+        assert_eq!(
+            analyze(TEXT_TOKENIZER, nfd),
+            analyze(TEXT_TOKENIZER, "Señora Peña, niñez in Doña Ana")
+        );
+        assert_eq!(analyze(PLAIN_TOKENIZER, "Pen\u{303}a"), vec!["pena"]);
+        let mut t = WordTokenizer;
+        let mut s = t.token_stream("x Pen\u{303}a \u{303}y");
+        let mut got = Vec::new();
+        while let Some(tok) = s.next() {
+            got.push((tok.text.clone(), tok.position));
+        }
+        // A mark with no letter before it is not a word of its own.
+        assert_eq!(
+            got,
+            vec![("x".into(), 0), ("Pen\u{303}a".into(), 1), ("y".into(), 2)]
+        );
+        let mut analyzer = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+            .filter(Composed)
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build();
+        let mut s = analyzer.token_stream("Don\u{303}a Ana");
+        assert_eq!(s.next().unwrap().text, "dona ana");
     }
 
     #[test]

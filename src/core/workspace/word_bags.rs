@@ -36,9 +36,9 @@ use std::path::PathBuf;
 
 const MAGIC: &[u8; 8] = b"RPLBAGS1";
 
-/// Words of every kind the rules treat apart: ASCII, accented, CJK, emoji, digits, an
-/// apostrophe, a word too long to count.
-const PROBE: &str = "Doña Ana's niñez 信任 café CAFÉ 🎉 Über straße 2026 x2 l'enfant \
+/// Words of every kind the rules treat apart: ASCII, accented (composed and decomposed), CJK,
+/// emoji, digits, an apostrophe, a word too long to count.
+const PROBE: &str = "Doña Ana's niñez Pen\u{303}a 信任 café CAFÉ 🎉 Über straße 2026 x2 l'enfant \
                      partnering partnered ΑΒΓ \
                      aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
