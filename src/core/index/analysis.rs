@@ -55,35 +55,62 @@ fn folded_words() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
 struct WordTokenizer;
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+    type TokenStream<'a> = WordStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        WordStream {
+            text,
+            chars: text.char_indices().peekable(),
+            token: Token::default(),
+            started: false,
+        }
+    }
+}
+
+/// `WordTokenizer`'s words one at a time, in one token reused (as `SimpleTokenizer` does).
+struct WordStream<'a> {
+    text: &'a str,
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    token: Token,
+    started: bool,
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
         use unicode_normalization::char::is_combining_mark;
-        let mut tokens = Vec::new();
-        let mut start: Option<usize> = None;
-        let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
-            tokens.push(Token {
-                offset_from: from,
-                offset_to: to,
-                position: tokens.len(),
-                text: text[from..to].to_string(),
-                position_length: 1,
-            });
-        };
-        for (i, c) in text.char_indices() {
-            let in_word = c.is_alphanumeric() || (start.is_some() && is_combining_mark(c));
-            match (in_word, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    push(s, i, &mut tokens);
-                    start = None;
-                }
-                _ => {}
+        // The next letter or digit starts a word (a mark with no letter before it does not).
+        let start = loop {
+            match self.chars.next() {
+                Some((i, c)) if c.is_alphanumeric() => break i,
+                Some(_) => {}
+                None => return false,
             }
+        };
+        let mut end = self.text.len();
+        while let Some(&(i, c)) = self.chars.peek() {
+            if !c.is_alphanumeric() && !is_combining_mark(c) {
+                end = i;
+                break;
+            }
+            self.chars.next();
         }
-        if let Some(s) = start {
-            push(s, text.len(), &mut tokens);
+        if self.started {
+            self.token.position += 1;
+        } else {
+            self.token.position = 0;
+            self.started = true;
         }
-        VecTokenStream { tokens, next: 0 }
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position_length = 1;
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[start..end]);
+        true
+    }
+    fn token(&self) -> &Token {
+        &self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
     }
 }
 
