@@ -321,7 +321,7 @@ pub fn import(args: &ImportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let plan = exchange::plan(&mut package, &target)?;
     print!("{}", render_plan(&plan, &args.file, &root, new_store));
     if plan.is_empty() && !new_store {
-        println!("Nothing to import: the store has all of it.");
+        println!("Nothing to import: the store already has every session in the file (anything not imported is listed in the plan).");
         return Ok(ExitCode::SUCCESS);
     }
     if !args.yes {

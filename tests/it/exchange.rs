@@ -862,3 +862,52 @@ fn a_key_made_from_a_code_s_name_does_not_merge_it_into_a_theme_named_otherwise(
         .unwrap_or_else(|| panic!("{plan}"));
     assert!(!line.contains("the store's `collaboration`"), "{line}");
 }
+
+/// A project sent out, coded by another tool's user on a session the store has, and read back:
+/// that coding is not merged into the session, and the plan says so rather than "nothing to
+/// import" alone. Reading the store's own export back skips nothing.
+#[test]
+fn codings_on_sessions_the_store_has_are_said_to_be_skipped_never_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    ripple::core::demo::write_demo_store(&store).unwrap();
+    let out = dir.path().join("sent.qdpx");
+    ripple(&store, &["export", s(&out)]).ok();
+    let plain = ripple(&store, &["import", s(&out)]).ok().stdout;
+    assert!(plain.contains("Nothing to import"), "{plain}");
+    assert!(!plain.contains("coding(s) of"), "{plain}");
+
+    // Carol codes the first five code points of a source in another tool.
+    let qde = entry(&out, "project.qde");
+    let code = qde.split("<Code guid=\"").nth(1).unwrap();
+    let code = &code[..code.find('"').unwrap()];
+    let at = qde.find("<PlainTextSelection ").unwrap();
+    let added = format!(
+        "<PlainTextSelection guid=\"0b7a1c3e-5d2f-4e6a-9b8c-1d2e3f4a5b6c\" startPosition=\"0\" endPosition=\"5\"><Coding guid=\"1c8b2d4f-6e3a-4f7b-8c9d-2e3f4a5b6c7d\"><CodeRef targetGUID=\"{code}\"/></Coding></PlainTextSelection>"
+    );
+    let qde = format!("{}{added}{}", &qde[..at], &qde[at..]);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name == "project.qde" {
+            bytes = qde.clone().into_bytes();
+        }
+        entries.push((name, bytes));
+    }
+    let back = dir.path().join("back.qdpx");
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    std::fs::write(&back, zip_of(&refs)).unwrap();
+    let before = store_files(&store);
+    let plan = ripple(&store, &["import", s(&back), "--yes"]).ok().stdout;
+    assert!(plan.contains("1 coding(s) of “"), "{plan}");
+    assert!(plan.contains("in the store already"), "{plan}");
+    assert!(plan.contains("Nothing to import"), "{plan}");
+    assert_eq!(store_files(&store), before, "the store is as it was");
+}

@@ -180,7 +180,7 @@ fn importing_a_sample_shows_the_plan_then_the_sessions() {
     t.key(Key::Enter);
     // (Waited for whole: the box is drawn in one frame, the terminal may show part of it.)
     let top = t.wait_until("the result with its hints", |s| {
-        s.contains("Nothing to import: the store has all of it.")
+        s.contains("Nothing to import: the store already has every session")
             && s.contains("↑/↓ scroll")
             && s.contains("rows 1–")
     });
@@ -192,7 +192,10 @@ fn importing_a_sample_shows_the_plan_then_the_sessions() {
     assert!(!end.contains("Nothing to import"), "{end}");
     t.key(Key::Home);
     t.wait_for("Nothing to import");
-    finish(&mut t, "Nothing to import: the store has all of it.");
+    finish(
+        &mut t,
+        "Nothing to import: the store already has every session",
+    );
     t.key(Key::Ctrl('q'));
     assert!(t.wait_exit());
 }

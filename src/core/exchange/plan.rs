@@ -146,11 +146,13 @@ pub fn plan_project(
         }
         let title = title_of(src);
         if let Some(id) = own.get(&src.guid) {
+            not_merged(src, id, &title, target, &mut plan.skipped);
             plan.present.push((title, id.clone()));
             continue;
         }
         let id = guid::imported_session(&src.guid, src.created);
         if target.sessions.contains(&id) || !seen_ids.insert(id.clone()) {
+            not_merged(src, &id, &title, target, &mut plan.skipped);
             plan.present.push((title, id));
             continue;
         }
@@ -624,4 +626,45 @@ fn flat_codes(codes: &[Code]) -> Vec<(String, &Code)> {
 fn looks_like_quote(name: &str, st: &SourceText) -> bool {
     let n = name.trim().trim_end_matches('…');
     n.split_whitespace().count() >= 3 && st.lf.contains(n)
+}
+
+/// A source the store has already is left as it is, its codings too: those the store does not
+/// hold (another tool's coders, codings made since an export) are said to be skipped, never
+/// passed over in silence. The store's own codings come back with the GUIDs an export gives
+/// them (`guid::coding`), so a round trip skips nothing.
+fn not_merged(
+    src: &super::model::Source,
+    id: &SessionId,
+    title: &str,
+    target: &Target,
+    skipped: &mut Vec<Skipped>,
+) {
+    let in_file: Vec<&Guid> = src
+        .selections
+        .iter()
+        .flat_map(|s| s.codings.iter())
+        .chain(src.codings.iter())
+        .map(|c| &c.guid)
+        .collect();
+    if in_file.is_empty() {
+        return;
+    }
+    let held: HashSet<Guid> = target
+        .root
+        .as_deref()
+        .map(|root| crate::core::coding_store::load_session(root, id).0)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|f| f.codings.iter().map(|c| guid::coding(&c.id)))
+        .collect();
+    let new = in_file.iter().filter(|g| !held.contains(**g)).count();
+    if new > 0 {
+        skipped.push(Skipped {
+            what: format!("{new} coding(s) of “{title}”"),
+            reason: "that session is in the store already, and Ripple adds codings only with \
+                     the sessions it imports: these are not imported (import the file into a \
+                     new store to read them)"
+                .into(),
+        });
+    }
 }

@@ -262,7 +262,7 @@ fn import(
         );
     }
     if empty {
-        return Ok("Nothing to import: the store has all of it.".into());
+        return Ok("Nothing to import: the store already has every session in the file (anything not imported is listed in the plan).".into());
     }
     let applied = apply::into_store_with(&plan, store, progress).map_err(|e| e.to_string())?;
     Ok(format!(

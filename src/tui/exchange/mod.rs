@@ -508,7 +508,7 @@ impl ExchangeDialog {
                 if empty {
                     self.phase = Some(Phase::Done {
                         ok: true,
-                        text: format!("Nothing to import: the store has all of it.\n\n{text}"),
+                        text: format!("Nothing to import: the store already has every session in the file (anything not imported is listed in the plan).\n\n{text}"),
                         scroll: 0,
                     });
                 } else {

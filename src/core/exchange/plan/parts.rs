@@ -39,6 +39,8 @@ pub struct Target {
     pub today: Option<NaiveDate>,
     /// When the import runs (for times a file leaves out).
     pub now: Option<DateTime<Utc>>,
+    /// The store's folder, to read the codings of sessions the file holds and the store has.
+    pub root: Option<std::path::PathBuf>,
 }
 
 impl Target {
@@ -55,6 +57,7 @@ impl Target {
             new_store: false,
             today: None,
             now: None,
+            root: Some(store.root().to_path_buf()),
         }
     }
 }
