@@ -285,12 +285,20 @@ pub fn check_codings(store: &Store) -> (Vec<Problem>, Vec<String>) {
                 Reattach::Orphaned => problems.push(Problem {
                     path: path.clone(),
                     line: None,
-                    message: format!(
-                        "coding {} ({}) lost its words: “{}” is no longer in the note (re-attach or remove it)",
-                        short_id(&c.id),
-                        c.theme,
-                        one_line(&c.quote, 60)
-                    ),
+                    message: match crate::core::anchor::quote_occurrences(&text, &c.quote) {
+                        0 => format!(
+                            "coding {} ({}) lost its words: “{}” is no longer in the note (re-attach or remove it)",
+                            short_id(&c.id),
+                            c.theme,
+                            one_line(&c.quote, 60)
+                        ),
+                        n => format!(
+                            "coding {} ({}) lost its place: “{}” is in the note {n} time(s), but the words around it no longer tell which is the coded one (re-attach or remove it)",
+                            short_id(&c.id),
+                            c.theme,
+                            one_line(&c.quote, 60)
+                        ),
+                    },
                 }),
                 Reattach::Moved { from, to } => notes.push(format!(
                     "{}: coding {} ({}) moved from {}..{} to {}..{}: the note was edited since its coder last saved it",

@@ -124,6 +124,20 @@ pub fn reattach_all(text: &str, codings: &mut [Coding]) -> Vec<Reattach> {
         .collect()
 }
 
+/// How many times `quote` occurs in `text` as re-attachment looks for it (exactly, or as search
+/// reads words): what an orphan's report says, since words present but in more places than
+/// their context tells apart are not "gone".
+pub fn quote_occurrences(text: &str, quote: &str) -> usize {
+    let chars = decode(text);
+    let q: Vec<char> = quote.chars().collect();
+    let exact = find_all(&chars, &q);
+    let loose = find_all_loose(&chars, &q)
+        .into_iter()
+        .filter(|&(s, e)| !exact.iter().any(|&(cs, ce)| cs < e && s < ce))
+        .count();
+    exact.len() + loose
+}
+
 /// The code points of `text`, allocated once at their exact count.
 fn decode(text: &str) -> Vec<char> {
     let mut chars = Vec::with_capacity(text.chars().count());
@@ -679,6 +693,14 @@ mod reattach_tests {
             Reattach::Moved { .. }
         ));
         assert!(on_words(&new, &inside, "room"));
+    }
+
+    #[test]
+    fn occurrences_count_exact_and_retyped_words_once_each() {
+        let text = "We trust La Casa. we TRUST la casa. We trust La Casa";
+        assert_eq!(quote_occurrences(text, "We trust La Casa"), 3);
+        assert_eq!(quote_occurrences(text, "gone words"), 0);
+        assert_eq!(quote_occurrences("Pen\u{303}a y Peña", "Peña"), 2);
     }
 
     #[test]
