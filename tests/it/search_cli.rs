@@ -488,3 +488,23 @@ fn decomposed_and_composed_accents_find_each_other() {
         assert_eq!(got, want, "{q}");
     }
 }
+
+/// A query without words ranks nothing: every hit scores the same, newest first, even asked
+/// to sort by score (a field's term would score a one-agency session above a joint one).
+#[test]
+fn a_query_without_words_scores_every_hit_alike_newest_first() {
+    let s = store();
+    for sort in [None, Some("score")] {
+        let mut args = vec!["search", "--sessions", "--json", "agency:cyfd"];
+        if let Some(sort) = sort {
+            args.extend(["--sort", sort]);
+        }
+        let o = s.ripple(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let hits = v["hits"].as_array().unwrap();
+        let dates: Vec<&str> = hits.iter().map(|h| h["date"].as_str().unwrap()).collect();
+        assert_eq!(dates, ["2026-06-14", "2026-03-02"], "{sort:?}");
+        assert_eq!(hits[0]["score"], hits[1]["score"], "{sort:?}");
+    }
+}

@@ -308,12 +308,19 @@ impl SearchIndex {
                 (Occur::Must, Box::new(ids)),
             ]));
         }
+        // A query without words (fields, dates, exclusions) ranks nothing: every hit gets the
+        // same score (a field's term would otherwise score by its frequency and the document's
+        // length, so "agency:casa" would put single-agency sessions first), newest first.
+        let wordless = !query::has_words(&query.ast);
+        if wordless {
+            q = Box::new(tantivy::query::ConstScoreQuery::new(q, 1.0));
+        }
         let by_date = match order {
             Order::Newest => true,
             // Sessions confined to a cell are all of them, scored alike: newest first.
             _ if within.is_some() && kind == HitKind::Sessions => true,
-            Order::Score => false,
-            Order::Relevance => !query::has_words(&query.ast),
+            _ if wordless => true,
+            Order::Score | Order::Relevance => false,
         };
         // A page past the last document is empty (and collecting up to it would cost memory
         // in proportion to the offset).
