@@ -90,14 +90,21 @@ pub fn delete(args: &DeleteArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let store = writable(ctx)?;
     let id = store.resolve(&args.id).map_err(user_error)?;
     let title = store.load(&id).map(|s| s.meta.title).unwrap_or_default();
-    let bin = store.delete(&id)?;
+    let mut ws = Workspace::new(&store, &ctx.env.coder);
+    let deleted = ws.delete(&id)?;
     eprintln!(
         "moved “{}” ({}) to the trash: {} (`ripple restore {}` puts it back)",
         title_of(&title),
         id.short(),
-        bin.display(),
+        deleted.bin.display(),
         id.short()
     );
+    if deleted.reopened > 0 {
+        eprintln!(
+            "{} follow-up(s) it had carried over are open again where they came from",
+            deleted.reopened
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -320,7 +320,7 @@ pub enum Response {
     Deleted {
         id: SessionId,
         title: String,
-        result: Result<PathBuf, WorkspaceError>,
+        result: Result<crate::core::workspace::between::Deleted, WorkspaceError>,
     },
     Duplicated(Result<Box<Session>, WorkspaceError>),
     Trash(Vec<Trashed>),

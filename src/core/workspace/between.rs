@@ -173,6 +173,15 @@ impl CarriedSynced {
     }
 }
 
+/// What deleting a session did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deleted {
+    /// Where it went in the trash.
+    pub bin: std::path::PathBuf,
+    /// Follow-ups it had carried over, opened again where they came from.
+    pub reopened: usize,
+}
+
 /// The previous session with these agencies, and its open follow-ups: what a session with
 /// them may carry over.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -530,9 +539,62 @@ impl Workspace<'_> {
         }
     }
 
-    /// Move session `id` (and its codings) to the trash; the trash folder.
-    pub fn delete(&self, id: &SessionId) -> Result<std::path::PathBuf, WorkspaceError> {
-        Ok(self.store.delete(id)?)
+    /// Move session `id` (and its codings) to the trash: the trash folder, and the follow-ups
+    /// opened again. Follow-ups it held as carried over from other sessions, and that no other
+    /// session holds carried, are opened again (`[>]` → `[ ]`) in the sessions they came from,
+    /// so no task stays marked as followed up in a note in the trash. (Restoring the note
+    /// then shows them open in both: ticked in either, nothing is lost.) A source that cannot
+    /// be written keeps its marks; the session is deleted all the same.
+    pub fn delete(&mut self, id: &SessionId) -> Result<Deleted, WorkspaceError> {
+        let sections = self
+            .store
+            .load_note(id)
+            .map(|t| carried_sections(&t))
+            .unwrap_or_default();
+        let bin = self.store.delete(id)?;
+        let mut reopened = 0;
+        if sections.is_empty() {
+            return Ok(Deleted { bin, reopened });
+        }
+        let scan = self.store.scan();
+        let mut seen: HashMap<SessionId, Vec<CarriedSection>> = HashMap::new();
+        for (date, title, items) in &sections {
+            let sources = scan.sessions.iter().filter(|s| {
+                s.meta.date == *date
+                    && (s.meta.title == *title || (s.meta.title.is_empty() && title == "untitled"))
+            });
+            for src in sources {
+                let Ok(text) = self.store.load_note(&src.meta.id) else {
+                    continue;
+                };
+                let stuck: Vec<FollowUp> = followups::parse(&text)
+                    .into_iter()
+                    .filter(|f| f.state == State::Carried && items.contains(&f.text))
+                    .filter(|f| {
+                        self.carried_to(&scan.sessions, &src.meta, &f.text, &mut seen)
+                            .is_none()
+                    })
+                    .collect();
+                if stuck.is_empty() {
+                    continue;
+                }
+                let Ok((mut session, base)) = self.store.load_with_base(&src.meta.id) else {
+                    continue;
+                };
+                let stamp = self.store.stamp(&src.meta.id);
+                let (text, left) = followups::unmark_carried(&session.text, &stuck);
+                let n = stuck.len() - left.len();
+                if n == 0 {
+                    continue;
+                }
+                session.text = text;
+                session.meta.updated = Utc::now();
+                if matches!(self.save(&session, stamp, Some(base)), Saved::Written(..)) {
+                    reopened += n;
+                }
+            }
+        }
+        Ok(Deleted { bin, reopened })
     }
 
     /// The deleted sessions, most recently deleted first.
@@ -920,6 +982,60 @@ mod tests {
         assert_eq!(texts(&m.stuck), ["Call the school"]);
         assert!(!m.wrote());
         assert_eq!(store.load(&src.meta.id).unwrap().text, src_now.text);
+    }
+
+    /// Deleting the note follow-ups were carried into opens them again where they came from,
+    /// unless another note holds them carried too.
+    #[test]
+    fn deleting_the_note_they_were_carried_into_opens_the_follow_ups_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let src = store
+            .create(
+                meta("Joint", (2026, 2, 1), &["CYFD"]),
+                "## Follow-ups\n- [ ] Call the school\n- [ ] Llamar 🙂\n",
+            )
+            .unwrap();
+        let mut ws = Workspace::new(&store, "Ana");
+        let carry = |ws: &mut Workspace, title: &str| {
+            let new = ws.new_session("Ana", None, Some(&src.meta.id)).unwrap();
+            let (from, carried) = new.from.clone().unwrap();
+            let mut m = new.session.meta.clone();
+            m.title = title.into();
+            let into = store.create(m, &new.session.text).unwrap();
+            let pending: Vec<FollowUp> = followups::open(&store.load(&from.id).unwrap().text)
+                .into_iter()
+                .filter(|f| carried.iter().any(|c| c.text == f.text))
+                .collect();
+            ws.sync_carried(&from.id, &into.meta.id, &pending, &[], Utc::now())
+                .unwrap();
+            into
+        };
+        let into = carry(&mut ws, "Next");
+        let marked = store.load(&src.meta.id).unwrap().text;
+        assert!(marked.contains("- [>] Call the school"), "{marked}");
+        let d = ws.delete(&into.meta.id).unwrap();
+        assert_eq!(d.reopened, 2);
+        assert_eq!(store.load(&src.meta.id).unwrap().text, src.text);
+        let (open, _) = ws.followups(&FollowUpFilter::default());
+        assert_eq!(open.len(), 2);
+
+        // Carried into two notes (the second after the first was restored by hand): deleting
+        // one leaves the marks, since the other still holds them.
+        let a = carry(&mut ws, "A");
+        let text = store.load(&a.meta.id).unwrap().text;
+        let mut b_meta = a.meta.clone();
+        b_meta.id = crate::core::session::SessionId::new();
+        b_meta.title = "B".into();
+        let b = store.create(b_meta, &text).unwrap();
+        let d = ws.delete(&a.meta.id).unwrap();
+        assert_eq!(d.reopened, 0);
+        assert!(store
+            .load(&src.meta.id)
+            .unwrap()
+            .text
+            .contains("- [>] Call the school"));
+        assert_eq!(ws.delete(&b.meta.id).unwrap().reopened, 2);
     }
 
     #[test]

@@ -256,13 +256,20 @@ impl App {
                 );
             }
             Response::Deleted { id, title, result } => match result {
-                Ok(_) => {
+                Ok(d) => {
                     out.push(Request::Scan);
                     out.push(IndexRequest::Reindex(id));
+                    let reopened = match d.reopened {
+                        0 => String::new(),
+                        n => format!(
+                            "; {n} follow-up(s) it had carried over are open again where they \
+                             came from"
+                        ),
+                    };
                     self.say(
                         StatusKind::Ok,
                         format!(
-                            "Moved “{title}” to the trash ({} shows it, to restore)",
+                            "Moved “{title}” to the trash ({} shows it, to restore){reopened}",
                             keymap::key(Context::List, Action::OpenTrash)
                         ),
                     );

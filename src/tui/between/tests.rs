@@ -379,7 +379,10 @@ fn after_a_delete_the_trash_view_restores() {
     app.step(Msg::Io(Response::Deleted {
         id: id.clone(),
         title: "Gone".into(),
-        result: Ok("/x".into()),
+        result: Ok(crate::core::workspace::between::Deleted {
+            bin: "/x".into(),
+            reopened: 0,
+        }),
     }));
     app.step(Msg::Io(Response::Scanned(Box::default(), vec![], vec![])));
     let sent = app.step(ch('t'));
