@@ -285,7 +285,7 @@ pub fn check_codings(store: &Store) -> (Vec<Problem>, Vec<String>) {
                 Reattach::Orphaned => problems.push(Problem {
                     path: path.clone(),
                     line: None,
-                    message: match crate::core::anchor::quote_occurrences(&text, &c.quote) {
+                    message: match crate::core::anchor::quote_occurrences(&text, c) {
                         0 => format!(
                             "coding {} ({}) lost its words: “{}” is no longer in the note (re-attach or remove it)",
                             short_id(&c.id),

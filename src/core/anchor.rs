@@ -124,18 +124,33 @@ pub fn reattach_all(text: &str, codings: &mut [Coding]) -> Vec<Reattach> {
         .collect()
 }
 
-/// How many times `quote` occurs in `text` as re-attachment looks for it (exactly, or as search
-/// reads words): what an orphan's report says, since words present but in more places than
-/// their context tells apart are not "gone".
-pub fn quote_occurrences(text: &str, quote: &str) -> usize {
+/// How many places of `text` re-attachment would consider for `coding` (its words, exactly or
+/// as search reads them, on the edges it was coded on): what an orphan's report says, since
+/// words present but in more places than their context tells apart are not "gone".
+pub fn quote_occurrences(text: &str, coding: &Coding) -> usize {
     let chars = decode(text);
-    let q: Vec<char> = quote.chars().collect();
-    let exact = find_all(&chars, &q);
-    let loose = find_all_loose(&chars, &q)
-        .into_iter()
-        .filter(|&(s, e)| !exact.iter().any(|&(cs, ce)| cs < e && s < ce))
-        .count();
-    exact.len() + loose
+    let q: Vec<char> = coding.quote.chars().collect();
+    places(&chars, &q, &Context::of(coding)).len()
+}
+
+/// The places the words `quote` may have gone to: every occurrence, exact or as search reads
+/// words, whose edges fit the coding's (`Context::edges_fit`); an exact one stands for a loose
+/// one over the same words (which may take in a mark after them).
+fn places(text: &[char], quote: &[char], context: &Context) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = if quote.is_empty() {
+        Vec::new()
+    } else {
+        find_all(text, quote)
+    };
+    out.retain(|&r| context.edges_fit(text, r));
+    let exact = out.len();
+    for r in find_all_loose(text, quote) {
+        if context.edges_fit(text, r) && !out[..exact].iter().any(|&(cs, ce)| cs < r.1 && r.0 < ce)
+        {
+            out.push(r);
+        }
+    }
+    out
 }
 
 /// The code points of `text`, allocated once at their exact count.
@@ -204,23 +219,7 @@ fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
     }
     // Every occurrence of the words as search reads them (the exact ones among them), whole
     // where the coding was whole: a coded word is not found again inside a longer one.
-    let mut candidates = if quote.is_empty() {
-        Vec::new()
-    } else {
-        find_all(text, &quote)
-    };
-    let exact = candidates.len();
-    for r in find_all_loose(text, &quote) {
-        // An exact occurrence is the place itself (the loose one may take in a combining
-        // mark after it).
-        if !candidates[..exact]
-            .iter()
-            .any(|&(cs, ce)| cs < r.1 && r.0 < ce)
-        {
-            candidates.push(r);
-        }
-    }
-    candidates.retain(|&r| context.edges_fit(text, r));
+    let candidates = places(text, &quote, &context);
     let mut scored: Vec<(Support, (usize, usize))> = candidates
         .iter()
         .map(|&r| (context.score(text, r), r))
@@ -302,6 +301,10 @@ struct Context {
     after: Vec<char>,
     opens_in_word: bool,
     closes_in_word: bool,
+    /// The coded words began with a mark (of the letter before them).
+    opens_at_mark: bool,
+    /// The coded words ended before a mark (of their last letter).
+    closes_at_mark: bool,
 }
 
 impl Context {
@@ -309,12 +312,19 @@ impl Context {
         let before_raw: Vec<char> = coding.before.chars().collect();
         let after_raw: Vec<char> = coding.after.chars().collect();
         let word = |c: Option<&char>| c.is_some_and(|&c| crate::core::fold::spaced_word_char(c));
-        let mut quote = coding.quote.chars();
+        let (first, last) = (
+            coding.quote.chars().next(),
+            coding.quote.chars().next_back(),
+        );
         Context {
             before: FoldedText::new(&coding.before).chars,
             after: FoldedText::new(&coding.after).chars,
-            opens_in_word: word(before_raw.last()) && word(quote.next().as_ref()),
-            closes_in_word: word(after_raw.first()) && word(quote.next_back().as_ref()),
+            opens_in_word: word(before_raw.last()) && word(first.as_ref()),
+            closes_in_word: word(after_raw.first()) && word(last.as_ref()),
+            opens_at_mark: first.is_some_and(crate::core::text::is_word_mark),
+            closes_at_mark: after_raw
+                .first()
+                .is_some_and(|&c| crate::core::text::is_word_mark(c)),
             before_raw,
             after_raw,
         }
@@ -339,10 +349,19 @@ impl Context {
     /// Whether a place starts and ends where the coded words did: on a word's edge, unless the
     /// coding itself began or ended inside a word.
     fn edges_fit(&self, text: &[char], (s, e): (usize, usize)) -> bool {
+        use crate::core::text::is_word_mark;
         let word = |i: usize| crate::core::fold::spaced_word_char(text[i]);
-        let open = self.opens_in_word || s == 0 || s >= text.len() || !(word(s - 1) && word(s));
-        let close = self.closes_in_word || e == 0 || e >= text.len() || !(word(e - 1) && word(e));
-        open && close
+        // An accent written after its letter is part of the word: a place starts or ends
+        // between a letter and its mark only where the coding did.
+        let mark = |i: usize| is_word_mark(text[i]);
+        let joined = |i: usize| {
+            i > 0 && i < text.len() && (mark(i) || ((word(i - 1) || mark(i - 1)) && word(i)))
+        };
+        let fits = |i: usize, in_word: bool, at_mark: bool| {
+            !joined(i) || if mark(i) { at_mark } else { in_word }
+        };
+        fits(s, self.opens_in_word, self.opens_at_mark)
+            && fits(e, self.closes_in_word, self.closes_at_mark)
     }
 }
 
@@ -695,12 +714,40 @@ mod reattach_tests {
         assert!(on_words(&new, &inside, "room"));
     }
 
+    /// A one-letter coding inside a word follows its word; an accent written after a letter
+    /// keeps a place from ending between them.
+    #[test]
+    fn codings_inside_words_and_before_accents() {
+        let old = "The cats sat.";
+        let mut c = code(old, "t", Some(1));
+        assert_eq!((c.start, c.end), (6, 7));
+        let new = "Notes. The cats sat.";
+        assert!(matches!(reattach(new, &mut c), Reattach::Moved { .. }));
+        assert_eq!((c.start, c.end), (13, 14));
+        // "cafe" coded whole; the note now writes "cafe" + a combining acute: the coding takes
+        // the accent with it, never cuts the letter from it.
+        let old = "We met at the cafe today.";
+        let mut c = code(old, "cafe", None);
+        let new = "Notes. We met at the cafe\u{301} today.";
+        reattach(new, &mut c);
+        assert!(on_words(new, &c, "cafe\u{301}"), "{c:?}");
+    }
+
     #[test]
     fn occurrences_count_exact_and_retyped_words_once_each() {
         let text = "We trust La Casa. we TRUST la casa. We trust La Casa";
-        assert_eq!(quote_occurrences(text, "We trust La Casa"), 3);
-        assert_eq!(quote_occurrences(text, "gone words"), 0);
-        assert_eq!(quote_occurrences("Pen\u{303}a y Peña", "Peña"), 2);
+        let c = code(text, "We trust La Casa", Some(1));
+        assert_eq!(quote_occurrences(text, &c), 3);
+        let mut gone = c.clone();
+        gone.quote = "gone words".into();
+        assert_eq!(quote_occurrences(text, &gone), 0);
+        let t = "Pen\u{303}a y Peña y pena";
+        let c = code(t, "Peña", None);
+        assert_eq!(quote_occurrences(t, &c), 3);
+        // Not inside a longer word, nor before a letter's accent.
+        let t = "The courtroom, Pen\u{303}a. A pen.";
+        let c = code(t, "pen", None);
+        assert_eq!(quote_occurrences(t, &c), 1);
     }
 
     #[test]

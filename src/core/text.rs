@@ -78,6 +78,17 @@ pub fn one_line(s: &str, max: usize) -> String {
 // Character classes
 
 /// Han, kana, Hangul: scripts written without spaces between words.
+/// A combining mark that belongs to the letter before it (an accent written decomposed, as
+/// `n` + U+0303 for `ñ`): part of its word for search, word counts and coding edges. Marks
+/// made for symbols (the keycap of `5️⃣`, variation selectors) are not: `5️⃣` is the word `5`.
+pub fn is_word_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+        && !matches!(c,
+            '\u{FE00}'..='\u{FE0F}'          // variation selectors
+            | '\u{20D0}'..='\u{20FF}'        // combining marks for symbols (keycap, enclosing)
+            | '\u{E0100}'..='\u{E01EF}') // variation selectors supplement
+}
+
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF      // hiragana, katakana

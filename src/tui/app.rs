@@ -238,6 +238,9 @@ pub struct App {
     pub exchange: crate::tui::exchange::ExchangeDialog,
     /// The open note's offer to carry over the last session's open follow-ups.
     pub carry: Option<crate::tui::carry::CarryOffer>,
+    /// The carried follow-ups of notes closed while their sync was out (`Request::SyncCarried`):
+    /// kept until it is answered, so a save made meanwhile (the one on closing) still asks.
+    pub carried_out: Vec<(SessionId, crate::tui::carry::Carried)>,
 }
 
 impl App {
@@ -298,6 +301,7 @@ impl App {
             between: Default::default(),
             exchange: Default::default(),
             carry: None,
+            carried_out: Vec::new(),
         }
     }
 
@@ -847,6 +851,11 @@ impl App {
         if let Some(n) = &self.note {
             if n.is_blank_new() {
                 self.info("Empty new session discarded");
+            }
+        }
+        if let Some(n) = &mut self.note {
+            if let Some(c) = n.carried.take().filter(|c| c.asking) {
+                self.carried_out.push((n.meta.id.clone(), c));
             }
         }
         self.note = None;

@@ -680,7 +680,7 @@ pub fn each_word(text: &str, mut each: impl FnMut(&str)) {
         i += len;
         while i < bytes.len() {
             let (c, len) = char_at(text, i);
-            if !c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c) {
+            if !c.is_alphanumeric() && !crate::core::text::is_word_mark(c) {
                 break;
             }
             ascii &= c.is_ascii();

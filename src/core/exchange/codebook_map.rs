@@ -58,6 +58,12 @@ pub fn key_from_name(name: &str) -> String {
 /// The description a theme exports with: its entry's fields as labelled paragraphs, and its
 /// key when the name does not give it. None when there is nothing to say.
 pub fn description(theme: &Theme) -> Option<String> {
+    description_with(theme, true)
+}
+
+/// `description`, with the "Key:" paragraph only when `with_key` (a de-identified export
+/// leaves out a key that spells a redacted name).
+pub fn description_with(theme: &Theme, with_key: bool) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     for (label, text) in [
         (DEFINITION, &theme.definition),
@@ -69,7 +75,7 @@ pub fn description(theme: &Theme) -> Option<String> {
             parts.push(format!("{label}{}", escape_labels(text)));
         }
     }
-    if key_from_name(&theme.name) != theme.key {
+    if with_key && key_from_name(&theme.name) != theme.key {
         parts.push(format!("{KEY}{}", theme.key));
     }
     (!parts.is_empty()).then(|| parts.join("\n\n"))

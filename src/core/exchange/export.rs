@@ -254,12 +254,15 @@ fn codes(
             .filter(|t| t.parent.as_deref() == Some(theme.key.as_str()) && !seen.contains(&t.key))
             .cloned()
             .collect::<Vec<_>>();
+        // A key is the words of a name: one that spells a redacted name is not written.
+        let key_words = theme.key.replace('-', " ");
+        let key_shown = redact(&key_words) == key_words;
         Code {
             guid: guids.of(&theme.key),
             name: redact(&theme.name),
             codable: true,
             colour: Some(theme.colour.clone()),
-            description: codebook_map::description(theme).map(|d| redact(&d)),
+            description: codebook_map::description_with(theme, key_shown).map(|d| redact(&d)),
             note_refs: Vec::new(),
             children: children
                 .iter()
@@ -727,6 +730,10 @@ mod tests {
         codebook
             .themes
             .push(Theme::new("maria-lopez", "Maria Lopez", "#000000"));
+        // Renamed since: its key no longer comes from its name, so it would be written.
+        codebook
+            .themes
+            .push(Theme::new("maria-lopez-2", "Referral", "#000000"));
         let terms = vec!["Maria Lopez".to_string()];
         let mut redact = |s: &str| evidence::redact(s, &terms);
         let extra = vec!["maria-lopez-only".to_string()];
@@ -740,6 +747,15 @@ mod tests {
         }
         walk(&hidden, &mut all);
         assert!(all.iter().all(|c| !c.name.to_lowercase().contains("maria")));
+        assert!(
+            all.iter().all(|c| !c
+                .description
+                .as_deref()
+                .unwrap_or("")
+                .to_lowercase()
+                .contains("maria")),
+            "{all:?}"
+        );
         assert!(all.iter().any(|c| c.name == "[redacted] only"), "{all:?}");
         for key in ["maria-lopez", "maria-lopez-only", "trust"] {
             assert!(all.iter().all(|c| c.guid != guid::theme(key)), "{key}");

@@ -76,7 +76,7 @@ struct WordStream<'a> {
 
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
-        use unicode_normalization::char::is_combining_mark;
+        use crate::core::text::is_word_mark;
         // The next letter or digit starts a word (a mark with no letter before it does not).
         let start = loop {
             match self.chars.next() {
@@ -87,7 +87,7 @@ impl TokenStream for WordStream<'_> {
         };
         let mut end = self.text.len();
         while let Some(&(i, c)) = self.chars.peek() {
-            if !c.is_alphanumeric() && !is_combining_mark(c) {
+            if !c.is_alphanumeric() && !is_word_mark(c) {
                 end = i;
                 break;
             }
@@ -694,6 +694,11 @@ mod tests {
             analyze(TEXT_TOKENIZER, "Señora Peña, niñez in Doña Ana")
         );
         assert_eq!(analyze(PLAIN_TOKENIZER, "Pen\u{303}a"), vec!["pena"]);
+        // A keycap's marks are the symbol's, not the digit's.
+        assert_eq!(
+            analyze(PLAIN_TOKENIZER, "5\u{FE0F}\u{20E3} goals"),
+            vec!["5", "goals"]
+        );
         let mut t = WordTokenizer;
         let mut s = t.token_stream("x Pen\u{303}a \u{303}y");
         let mut got = Vec::new();

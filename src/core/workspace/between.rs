@@ -440,24 +440,29 @@ impl Workspace<'_> {
         marked: &[FollowUp],
         now: DateTime<Utc>,
     ) -> Result<CarriedSynced, WorkspaceError> {
-        // A note not on disk (its save failed) holds none of them.
-        let held: BTreeSet<String> = self
-            .store
-            .load_note(into)
-            .map(|t| followups::open(&t))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| f.text)
+        // A note not on disk (its save failed) holds none of them to mark; and what cannot be
+        // read says nothing of what is gone from it, so nothing is opened again then.
+        let note = self.store.load_note(into).ok();
+        let items = note.as_deref().map(followups::parse).unwrap_or_default();
+        let open: BTreeSet<&str> = items
+            .iter()
+            .filter(|f| f.is_open())
+            .map(|f| f.text.as_str())
             .collect();
+        // Ticked done (or carried on again) there, an item is still followed up there.
+        let kept: BTreeSet<&str> = items.iter().map(|f| f.text.as_str()).collect();
         let (present, absent): (Vec<FollowUp>, Vec<FollowUp>) = pending
             .iter()
             .cloned()
-            .partition(|f| held.contains(&f.text));
-        let gone: Vec<FollowUp> = marked
-            .iter()
-            .filter(|f| !held.contains(&f.text))
-            .cloned()
-            .collect();
+            .partition(|f| open.contains(f.text.as_str()));
+        let gone: Vec<FollowUp> = match note {
+            Some(_) => marked
+                .iter()
+                .filter(|f| !kept.contains(f.text.as_str()))
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        };
         let mut synced = CarriedSynced {
             from: self.store.load(from)?.meta,
             marked: Vec::new(),
@@ -953,6 +958,7 @@ mod tests {
             .unwrap();
         assert_eq!(texts(&m.reopened), ["Call the school"]);
         assert!(m.marked.is_empty() && m.stuck.is_empty());
+        let reopened_once = m.reopened.clone();
         assert!(store
             .load(&src.meta.id)
             .unwrap()
@@ -964,9 +970,22 @@ mod tests {
         let base = store.stamp(&into.meta.id);
         assert!(matches!(ws.save(&into, base, None), Saved::Written(..)));
         let m = ws
-            .sync_carried(&from.id, &into.meta.id, &m.reopened, &[], now)
+            .sync_carried(&from.id, &into.meta.id, &reopened_once, &[], now)
             .unwrap();
         assert_eq!(texts(&m.marked), ["Call the school"]);
+        // Ticked done in the new note: still followed up there, so it stays marked.
+        let mut ticked = store.load(&into.meta.id).unwrap();
+        ticked.text = ticked
+            .text
+            .replace("- [ ] Call the school", "- [x] Call the school");
+        let base = store.stamp(&into.meta.id);
+        assert!(matches!(ws.save(&ticked, base, None), Saved::Written(..)));
+        let t = ws
+            .sync_carried(&from.id, &into.meta.id, &[], &m.marked, now)
+            .unwrap();
+        assert!(!t.wrote() && t.reopened.is_empty(), "{t:?}");
+        let base = store.stamp(&into.meta.id);
+        assert!(matches!(ws.save(&into, base, None), Saved::Written(..)));
         // Undone again, but the source's line was edited meanwhile: it stays, and says so.
         let base = store.stamp(&into.meta.id);
         assert!(matches!(ws.save(&undone, base, None), Saved::Written(..)));

@@ -205,19 +205,34 @@ impl App {
         result: Result<CarriedSynced, crate::core::workspace::error::WorkspaceError>,
         out: &mut Effects,
     ) {
-        if let Some(n) = self.note.as_mut().filter(|n| n.meta.id == into) {
-            if let Some(c) = n.carried.as_mut().filter(|c| c.from == from) {
-                c.asking = false;
-                if let Ok(m) = &result {
-                    c.answered(m);
-                }
-                if std::mem::take(&mut c.again) {
-                    if let Some(r) = c.request(&into) {
-                        out.push(r);
-                    }
+        let open = self
+            .note
+            .as_mut()
+            .filter(|n| n.meta.id == into)
+            .and_then(|n| n.carried.as_mut())
+            .filter(|c| c.from == from && c.asking);
+        let closed = self
+            .carried_out
+            .iter()
+            .position(|(id, c)| *id == into && c.from == from);
+        let carried = match (open, closed) {
+            (Some(c), _) => Some(c),
+            (None, Some(i)) => Some(&mut self.carried_out[i].1),
+            (None, None) => None,
+        };
+        if let Some(c) = carried {
+            c.asking = false;
+            if let Ok(m) = &result {
+                c.answered(m);
+            }
+            if std::mem::take(&mut c.again) {
+                if let Some(r) = c.request(&into) {
+                    out.push(r);
                 }
             }
         }
+        // A closed note's follow-ups are let go once nothing more is asked for them.
+        self.carried_out.retain(|(_, c)| c.asking);
         let m = match result {
             Ok(m) => m,
             Err(e) => {

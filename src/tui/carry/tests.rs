@@ -390,3 +390,62 @@ fn undo_after_the_carried_items_were_marked_opens_them_again_and_redo_marks_them
     let (_, p, m) = sync_sent(&save(&mut app)).expect("asked");
     assert_eq!((p, m.len()), (pending, 0));
 }
+
+/// A note closed while its sync is out: the save made on closing still asks, once the first
+/// is answered.
+#[test]
+fn a_note_closed_while_its_sync_is_out_still_asks_for_the_last_save() {
+    let mut app = carried_note(false);
+    let into = app.note.as_ref().unwrap().meta.id.clone();
+    let (from, pending, _) = sync_sent(&save(&mut app)).expect("asked");
+    typed(&mut app, "x");
+    app.step(key(KeyCode::Esc));
+    assert!(app.note.is_none(), "closed");
+    assert_eq!(app.carried_out.len(), 1);
+    let mut from_meta = previous();
+    from_meta.id = from.clone();
+    let sent = app.step(Msg::Io(Response::SyncedCarried {
+        from: from.clone(),
+        into: into.clone(),
+        result: Ok(CarriedSynced {
+            from: from_meta,
+            marked: pending
+                .iter()
+                .map(|f| f.with_state(followups::State::Carried))
+                .collect(),
+            reopened: vec![],
+            changed: vec![],
+            absent: vec![],
+            stuck: vec![],
+        }),
+    }));
+    let asked: Vec<&Request> = sent
+        .iter()
+        .filter(|r| matches!(r, Request::SyncCarried { .. }))
+        .collect();
+    match asked.as_slice() {
+        [Request::SyncCarried {
+            into: i, marked, ..
+        }] => {
+            assert_eq!(i, &into);
+            assert_eq!(marked.len(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Answered again: nothing more to keep.
+    let mut from_meta = previous();
+    from_meta.id = from.clone();
+    app.step(Msg::Io(Response::SyncedCarried {
+        from,
+        into,
+        result: Ok(CarriedSynced {
+            from: from_meta,
+            marked: vec![],
+            reopened: vec![],
+            changed: vec![],
+            absent: vec![],
+            stuck: vec![],
+        }),
+    }));
+    assert!(app.carried_out.is_empty());
+}
