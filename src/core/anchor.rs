@@ -109,7 +109,7 @@ pub fn reattach(text: &str, coding: &mut Coding) -> Reattach {
 pub fn reattach_all(text: &str, codings: &mut [Coding]) -> Vec<Reattach> {
     let points: Vec<usize> = codings.iter().flat_map(|c| [c.start, c.end]).collect();
     let bytes = byte_offsets(text, &points);
-    let mut chars: Option<Vec<char>> = None;
+    let mut note: Option<Note> = None;
     codings
         .iter_mut()
         .zip(bytes.chunks_exact(2))
@@ -118,25 +118,47 @@ pub fn reattach_all(text: &str, codings: &mut [Coding]) -> Vec<Reattach> {
                 c.status = AnchorStatus::Attached;
                 return Reattach::Unchanged;
             }
-            let chars = chars.get_or_insert_with(|| decode(text));
-            reattach_chars(chars, c)
+            let note = note.get_or_insert_with(|| Note::new(text));
+            reattach_chars(note, c)
         })
         .collect()
+}
+
+/// A note as the search for a coding's words reads it: decoded once, and folded (`core::fold`)
+/// once, when some coding first needs it, for every coding of the note.
+struct Note<'a> {
+    text: &'a str,
+    chars: Vec<char>,
+    folded: std::cell::OnceCell<FoldedText>,
+}
+
+impl<'a> Note<'a> {
+    fn new(text: &'a str) -> Note<'a> {
+        Note {
+            text,
+            chars: decode(text),
+            folded: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn folded(&self) -> &FoldedText {
+        self.folded.get_or_init(|| FoldedText::new(self.text))
+    }
 }
 
 /// How many places of `text` re-attachment would consider for `coding` (its words, exactly or
 /// as search reads them, on the edges it was coded on): what an orphan's report says, since
 /// words present but in more places than their context tells apart are not "gone".
 pub fn quote_occurrences(text: &str, coding: &Coding) -> usize {
-    let chars = decode(text);
     let q: Vec<char> = coding.quote.chars().collect();
-    places(&chars, &q, &Context::of(coding)).len()
+    places(&Note::new(text), &q, &Context::of(coding)).len()
 }
 
 /// The places the words `quote` may have gone to: every occurrence, exact or as search reads
 /// words, whose edges fit the coding's (`Context::edges_fit`); an exact one stands for a loose
 /// one over the same words (which may take in a mark after them).
-fn places(text: &[char], quote: &[char], context: &Context) -> Vec<(usize, usize)> {
+fn places(note: &Note, quote: &[char], context: &Context) -> Vec<(usize, usize)> {
+    let text = &note.chars[..];
     let mut out: Vec<(usize, usize)> = if quote.is_empty() {
         Vec::new()
     } else {
@@ -144,7 +166,7 @@ fn places(text: &[char], quote: &[char], context: &Context) -> Vec<(usize, usize
     };
     out.retain(|&r| context.edges_fit(text, r));
     let exact = out.len();
-    for r in find_all_loose(text, quote) {
+    for r in find_all_loose(note, quote) {
         if context.edges_fit(text, r) && !out[..exact].iter().any(|&(cs, ce)| cs < r.1 && r.0 < ce)
         {
             out.push(r);
@@ -204,7 +226,8 @@ fn unchanged_in_place(text: &str, coding: &Coding, bs: Option<usize>, be: Option
         && bytes[be..].starts_with(coding.after.as_bytes())
 }
 
-fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
+fn reattach_chars(note: &Note, coding: &mut Coding) -> Reattach {
+    let text = &note.chars[..];
     let quote: Vec<char> = coding.quote.chars().collect();
     let context = Context::of(coding);
     let (s, e) = (coding.start, coding.end);
@@ -219,7 +242,7 @@ fn reattach_chars(text: &[char], coding: &mut Coding) -> Reattach {
     }
     // Every occurrence of the words as search reads them (the exact ones among them), whole
     // where the coding was whole: a coded word is not found again inside a longer one.
-    let candidates = places(text, &quote, &context);
+    let candidates = places(note, &quote, &context);
     let mut scored: Vec<(Support, (usize, usize))> = candidates
         .iter()
         .map(|&r| (context.score(text, r), r))
@@ -389,15 +412,14 @@ fn find_all(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
 /// dashes and runs of whitespace, including CR and LF, may differ), mapped back to code-point
 /// ranges of `hay`. An editor that curled the apostrophes or re-wrapped the lines leaves the
 /// words findable.
-fn find_all_loose(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
+fn find_all_loose(note: &Note, needle: &[char]) -> Vec<(usize, usize)> {
     let needle: String = needle.iter().collect();
     let n = crate::core::fold::fold_quote(&needle);
     // A quote of only whitespace would match everywhere: not evidence of anything.
     if n.iter().all(|c| *c == ' ') {
         return Vec::new();
     }
-    let hay: String = hay.iter().collect();
-    let folded = crate::core::fold::FoldedText::new(&hay);
+    let folded = note.folded();
     folded
         .find_all(&n)
         .into_iter()
@@ -807,8 +829,7 @@ mod reattach_tests {
     /// What the full search (`reattach_chars` on the decoded note) makes of `c` on `text`.
     fn slow(text: &str, c: &Coding) -> (Reattach, Coding) {
         let mut c = c.clone();
-        let chars: Vec<char> = text.chars().collect();
-        (reattach_chars(&chars, &mut c), c)
+        (reattach_chars(&Note::new(text), &mut c), c)
     }
 
     /// `reattach_all` (which skips the search for codings still in place) and the full search
