@@ -167,6 +167,18 @@ pub struct CarriedSynced {
 }
 
 impl CarriedSynced {
+    /// Nothing marked or opened in `from`; `absent` not held by the note they went to.
+    pub fn untouched(from: SessionMeta, absent: Vec<FollowUp>) -> CarriedSynced {
+        CarriedSynced {
+            from,
+            marked: Vec::new(),
+            reopened: Vec::new(),
+            changed: Vec::new(),
+            absent,
+            stuck: Vec::new(),
+        }
+    }
+
     /// Whether the source note was written.
     pub fn wrote(&self) -> bool {
         !self.marked.is_empty() || !self.reopened.is_empty()
@@ -463,19 +475,16 @@ impl Workspace<'_> {
                 .collect(),
             None => Vec::new(),
         };
-        let mut synced = CarriedSynced {
-            from: self.store.load(from)?.meta,
-            marked: Vec::new(),
-            reopened: Vec::new(),
-            changed: Vec::new(),
-            absent,
-            stuck: Vec::new(),
-        };
         if present.is_empty() && gone.is_empty() {
-            return Ok(synced);
+            return Ok(CarriedSynced::untouched(
+                self.store.load(from)?.meta,
+                absent,
+            ));
         }
+        // The source is read once: its meta is the answer's, its text the one changed.
         let (mut session, base) = self.store.load_with_base(from)?;
         let stamp = self.store.stamp(from);
+        let mut synced = CarriedSynced::untouched(session.meta.clone(), absent);
         let (text, left) = followups::mark_carried(&session.text, &present);
         let (text, stuck) = followups::unmark_carried(&text, &gone);
         let not_in = |v: &[&FollowUp], f: &FollowUp| !v.contains(&f);
@@ -569,10 +578,12 @@ impl Workspace<'_> {
                     && (s.meta.title == *title || (s.meta.title.is_empty() && title == "untitled"))
             });
             for src in sources {
-                let Ok(text) = self.store.load_note(&src.meta.id) else {
+                // Read once: its carried items are looked for in the text that is changed.
+                let Ok((mut session, base)) = self.store.load_with_base(&src.meta.id) else {
                     continue;
                 };
-                let stuck: Vec<FollowUp> = followups::parse(&text)
+                let stamp = self.store.stamp(&src.meta.id);
+                let stuck: Vec<FollowUp> = followups::parse(&session.text)
                     .into_iter()
                     .filter(|f| f.state == State::Carried && items.contains(&f.text))
                     .filter(|f| {
@@ -583,10 +594,6 @@ impl Workspace<'_> {
                 if stuck.is_empty() {
                     continue;
                 }
-                let Ok((mut session, base)) = self.store.load_with_base(&src.meta.id) else {
-                    continue;
-                };
-                let stamp = self.store.stamp(&src.meta.id);
                 let (text, left) = followups::unmark_carried(&session.text, &stuck);
                 let n = stuck.len() - left.len();
                 if n == 0 {

@@ -282,22 +282,20 @@ fn sync_sent(sent: &[Request]) -> Option<(SessionId, Vec<FollowUp>, Vec<FollowUp
     }
 }
 
-/// The answer to a sync from `from`, with `set` filling in what it did.
+/// The answer to a sync from `from` for the open note, with `set` filling in what it did.
 fn synced(app: &App, from: &SessionId, set: impl FnOnce(&mut CarriedSynced)) -> Msg {
+    synced_into(&app.note.as_ref().unwrap().meta.id, from, set)
+}
+
+/// The answer to a sync from `from` into note `into` (open or not).
+fn synced_into(into: &SessionId, from: &SessionId, set: impl FnOnce(&mut CarriedSynced)) -> Msg {
     let mut from_meta = previous();
     from_meta.id = from.clone();
-    let mut m = CarriedSynced {
-        from: from_meta,
-        marked: vec![],
-        reopened: vec![],
-        changed: vec![],
-        absent: vec![],
-        stuck: vec![],
-    };
+    let mut m = CarriedSynced::untouched(from_meta, vec![]);
     set(&mut m);
     Msg::Io(Response::SyncedCarried {
         from: from.clone(),
-        into: app.note.as_ref().unwrap().meta.id.clone(),
+        into: into.clone(),
         result: Ok(m),
     })
 }
@@ -402,23 +400,11 @@ fn a_note_closed_while_its_sync_is_out_still_asks_for_the_last_save() {
     app.step(key(KeyCode::Esc));
     assert!(app.note.is_none(), "closed");
     assert_eq!(app.carried_out.len(), 1);
-    let mut from_meta = previous();
-    from_meta.id = from.clone();
-    let sent = app.step(Msg::Io(Response::SyncedCarried {
-        from: from.clone(),
-        into: into.clone(),
-        result: Ok(CarriedSynced {
-            from: from_meta,
-            marked: pending
-                .iter()
-                .map(|f| f.with_state(followups::State::Carried))
-                .collect(),
-            reopened: vec![],
-            changed: vec![],
-            absent: vec![],
-            stuck: vec![],
-        }),
-    }));
+    let marked: Vec<FollowUp> = pending
+        .iter()
+        .map(|f| f.with_state(followups::State::Carried))
+        .collect();
+    let sent = app.step(synced_into(&into, &from, |m| m.marked = marked));
     let asked: Vec<&Request> = sent
         .iter()
         .filter(|r| matches!(r, Request::SyncCarried { .. }))
@@ -433,19 +419,6 @@ fn a_note_closed_while_its_sync_is_out_still_asks_for_the_last_save() {
         other => panic!("{other:?}"),
     }
     // Answered again: nothing more to keep.
-    let mut from_meta = previous();
-    from_meta.id = from.clone();
-    app.step(Msg::Io(Response::SyncedCarried {
-        from,
-        into,
-        result: Ok(CarriedSynced {
-            from: from_meta,
-            marked: vec![],
-            reopened: vec![],
-            changed: vec![],
-            absent: vec![],
-            stuck: vec![],
-        }),
-    }));
+    app.step(synced_into(&into, &from, |_| {}));
     assert!(app.carried_out.is_empty());
 }
