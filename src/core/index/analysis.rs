@@ -174,19 +174,21 @@ pub(crate) fn plain_analyzer() -> TextAnalyzer {
     folded_words().build()
 }
 
+/// A keyword field's whole value, composed, lowercased and folded (`EXACT_TOKENIZER`).
+fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+        .filter(Composed)
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 pub(crate) fn register_tokenizers(index: &Index, vocabulary: Option<Arc<Vocabulary>>) {
     let m = index.tokenizers();
     m.register(INDEX_TOKENIZER, index_analyzer(vocabulary));
     m.register(TEXT_TOKENIZER, text_analyzer());
     m.register(PLAIN_TOKENIZER, plain_analyzer());
-    m.register(
-        EXACT_TOKENIZER,
-        TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
-            .filter(Composed)
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .build(),
-    );
+    m.register(EXACT_TOKENIZER, exact_analyzer());
     m.register(CJK_TOKENIZER, TextAnalyzer::from(CjkTokenizer));
     m.register(SYMBOL_TOKENIZER, TextAnalyzer::from(SymbolTokenizer));
     m.register(
@@ -710,11 +712,7 @@ mod tests {
             got,
             vec![("x".into(), 0), ("Pen\u{303}a".into(), 1), ("y".into(), 2)]
         );
-        let mut analyzer = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
-            .filter(Composed)
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .build();
+        let mut analyzer = exact_analyzer();
         let mut s = analyzer.token_stream("Don\u{303}a Ana");
         assert_eq!(s.next().unwrap().text, "dona ana");
     }
